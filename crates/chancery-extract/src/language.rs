@@ -1,0 +1,79 @@
+//! Language identification for bodies whose page does not declare one.
+
+/// ISO 639-1 code of the text's language, when the text is long enough for a
+/// reliable guess.
+pub(crate) fn detect(text: &str) -> Option<String> {
+    // whatlang looks at trigrams; a few kilobytes decide as well as the whole body.
+    let sample = prefix_on_char_boundary(text, 4096);
+    if sample.split_whitespace().count() < 8 {
+        return None;
+    }
+    let info = whatlang::detect(sample)?;
+    if !info.is_reliable() && info.confidence() < 0.5 {
+        return None;
+    }
+    iso_639_1(info.lang()).map(String::from)
+}
+
+/// The primary subtag of a language tag, lower-cased (`en-US` → `en`), when it
+/// looks like an ISO 639 code.
+pub(crate) fn normalize_tag(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    let valid = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+    valid.then_some(primary)
+}
+
+fn prefix_on_char_boundary(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn iso_639_1(lang: whatlang::Lang) -> Option<&'static str> {
+    use whatlang::Lang::*;
+    Some(match lang {
+        Eng => "en", Rus => "ru", Cmn => "zh", Spa => "es", Por => "pt", Ita => "it",
+        Ben => "bn", Fra => "fr", Deu => "de", Ukr => "uk", Kat => "ka", Ara => "ar",
+        Hin => "hi", Jpn => "ja", Heb => "he", Yid => "yi", Pol => "pl", Amh => "am",
+        Jav => "jv", Kor => "ko", Nob => "nb", Dan => "da", Swe => "sv", Fin => "fi",
+        Tur => "tr", Nld => "nl", Hun => "hu", Ces => "cs", Ell => "el", Bul => "bg",
+        Bel => "be", Mar => "mr", Kan => "kn", Ron => "ro", Slv => "sl", Hrv => "hr",
+        Srp => "sr", Mkd => "mk", Lit => "lt", Lav => "lv", Est => "et", Tam => "ta",
+        Vie => "vi", Urd => "ur", Tha => "th", Guj => "gu", Uzb => "uz", Pan => "pa",
+        Aze => "az", Ind => "id", Tel => "te", Pes => "fa", Mal => "ml", Ori => "or",
+        Mya => "my", Nep => "ne", Sin => "si", Khm => "km", Tuk => "tk", Aka => "ak",
+        Zul => "zu", Sna => "sn", Afr => "af", Lat => "la", Slk => "sk", Cat => "ca",
+        Tgl => "tl", Hye => "hy", Epo => "eo",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_common_languages_on_sentences() {
+        assert_eq!(detect("The foreign minister will travel to Moscow later this week for talks with his counterpart.").as_deref(), Some("en"));
+        assert_eq!(detect("Le ministre des affaires étrangères se rendra à Moscou plus tard cette semaine pour des entretiens.").as_deref(), Some("fr"));
+        assert_eq!(detect("Der Außenminister wird später in dieser Woche zu Gesprächen nach Moskau reisen und dort verhandeln.").as_deref(), Some("de"));
+    }
+
+    #[test]
+    fn too_short_to_tell() {
+        assert_eq!(detect("Hello"), None);
+    }
+
+    #[test]
+    fn tags_reduce_to_their_primary_subtag() {
+        assert_eq!(normalize_tag("en-US").as_deref(), Some("en"));
+        assert_eq!(normalize_tag("pt_BR").as_deref(), Some("pt"));
+        assert_eq!(normalize_tag("").as_deref(), None);
+        assert_eq!(normalize_tag("x1").as_deref(), None);
+    }
+}

@@ -1,0 +1,228 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{Article, DatePrecision, Span};
+
+/// The version of the JSON contract documented in `docs/SCHEMA.md`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// chancery's output for one article: the article itself (flattened into the
+/// same JSON object) and everything analysis found in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// Always [`SCHEMA_VERSION`] for output of this build.
+    pub schema_version: u32,
+    /// The version of chancery that produced this, for reproducible re-analysis.
+    pub pipeline_version: String,
+    /// The clean article.
+    #[serde(flatten)]
+    pub article: Article,
+    /// Sentence spans over the body.
+    pub sentences: Vec<Span>,
+    /// People, organizations, countries, places and groups, merged per document.
+    pub entities: Vec<Entity>,
+    /// Quotes attributed to their speakers.
+    pub quotes: Vec<Quote>,
+    /// Coded events.
+    pub events: Vec<Event>,
+    /// Extractive summary: spans of the most representative sentences.
+    pub summary: Vec<Span>,
+    /// Key points the article lists (its bulleted items), as spans.
+    pub key_points: Vec<Span>,
+}
+
+impl Analysis {
+    /// An analysis that holds only the article: the starting point that the
+    /// analysis stages fill.
+    pub fn from_article(article: Article) -> Analysis {
+        Analysis {
+            schema_version: SCHEMA_VERSION,
+            pipeline_version: env!("CARGO_PKG_VERSION").to_string(),
+            article,
+            sentences: Vec::new(),
+            entities: Vec::new(),
+            quotes: Vec::new(),
+            events: Vec::new(),
+            summary: Vec::new(),
+            key_points: Vec::new(),
+        }
+    }
+}
+
+/// A person, organization, country, place or group, as it appears in one article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Document-local id (`e1`, `e2`…), referenced by quotes and events.
+    pub id: String,
+    /// The fullest name the article gives.
+    pub name: String,
+    /// What the entity is.
+    pub kind: EntityKind,
+    /// ISO 3166 alpha-3 code of the country it belongs to or is.
+    pub country: Option<String>,
+    /// CAMEO-style actor code: country plus sector (`IRNGOV`).
+    pub actor_code: Option<String>,
+    /// Other names used for it in the article.
+    pub aliases: Vec<String>,
+    /// Offices and titles, each with its evidence; conflicting roles are kept.
+    pub roles: Vec<Role>,
+    /// Every mention.
+    pub mentions: Vec<Mention>,
+}
+
+/// The kind of an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// A person.
+    Person,
+    /// A company, ministry, party, agency or other organization.
+    Organization,
+    /// A sovereign state or territory.
+    Country,
+    /// A city, region or other place.
+    Place,
+    /// A nationality or other group ("Iranian").
+    Group,
+}
+
+/// A title held by a person, with the span that says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    /// The title as normalized ("Deputy Foreign Minister").
+    pub title: String,
+    /// ISO alpha-3 country or organization name the role is held for.
+    pub of: Option<String>,
+    /// The evidence.
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// One mention of an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// Where it is.
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// A quote attributed to a speaker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The quoted content.
+    #[serde(flatten)]
+    pub span: Span,
+    /// Direct, partial or indirect.
+    pub kind: QuoteKind,
+    /// The entity id of the speaker, when resolved.
+    pub speaker: Option<String>,
+    /// The text of the speaker mention the cue attaches to.
+    pub speaker_text: Option<String>,
+    /// Start of the speaker mention.
+    pub speaker_start: Option<usize>,
+    /// End of the speaker mention.
+    pub speaker_end: Option<usize>,
+    /// The reporting verb or phrase.
+    pub cue: Option<Cue>,
+    /// 0 to 1.
+    pub confidence: f32,
+}
+
+/// The kind of a quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteKind {
+    /// Inside quotation marks.
+    Direct,
+    /// A quoted phrase inside reported speech.
+    Partial,
+    /// Reported speech without quotation marks.
+    Indirect,
+}
+
+/// The cue of a quote ("said", "according to").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cue {
+    /// Start byte.
+    pub start: usize,
+    /// End byte.
+    pub end: usize,
+    /// The cue's text.
+    pub text: String,
+}
+
+/// A coded event: who did what to whom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// CAMEO code, zero-padded (`042`).
+    pub code: String,
+    /// CAMEO root code (`04`).
+    pub root: String,
+    /// 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict.
+    pub quad_class: u8,
+    /// Goldstein scale value of the code.
+    pub goldstein: f32,
+    /// PLOVER event type and mode.
+    pub plover: Option<Plover>,
+    /// Who acted.
+    pub source: Option<EventActor>,
+    /// Who was acted upon.
+    pub target: Option<EventActor>,
+    /// Whether the event happened, is planned, reported, negated or hypothetical.
+    pub modality: Modality,
+    /// When, resolved against the publication date.
+    pub date: Option<EventDate>,
+    /// Where, when the sentence says.
+    pub location: Option<String>,
+    /// The predicate.
+    pub trigger: Span,
+    /// The sentence that is the evidence.
+    pub evidence: Span,
+    /// 0 to 1.
+    pub confidence: f32,
+}
+
+/// PLOVER type and mode of an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plover {
+    /// `CONSULT`, `AID`…
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// `visit`, `phone`…
+    pub mode: Option<String>,
+}
+
+/// A source or target actor of an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventActor {
+    /// CAMEO actor code.
+    pub code: Option<String>,
+    /// Entity id in this analysis.
+    pub entity: Option<String>,
+}
+
+/// The modality of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Modality {
+    /// Said to have happened.
+    Asserted,
+    /// Planned or intended.
+    Planned,
+    /// Reported by someone else.
+    Reported,
+    /// Said not to have happened.
+    Negated,
+    /// Conditional or hypothetical.
+    Hypothetical,
+}
+
+/// A resolved event date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDate {
+    /// ISO 8601 value.
+    pub value: String,
+    /// How precise it is.
+    pub precision: DatePrecision,
+    /// The expression it was resolved from ("later this week").
+    pub text: Option<String>,
+}
