@@ -1,0 +1,12 @@
+//! Metrics and evaluation runners over the shared benchmark sets
+//! (`../shared/bench`, see its README for the data and the exact metrics).
+//!
+//! Unlike the analysis crates, this one reads files: it loads benchmark sets,
+//! runs an extractor over them and scores the result. The metrics themselves are
+//! pure functions, tested on small hand-made cases.
+
+mod error;
+pub mod extraction;
+pub mod metrics;
+
+pub use error::EvalError;

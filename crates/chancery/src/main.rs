@@ -1,1 +1,44 @@
-fn main() {}
+//! The `chancery` command: analyze news pages and evaluate the pipeline.
+
+mod analyze;
+mod eval;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// chancery turns news into structured, searchable knowledge.
+#[derive(Debug, Parser)]
+#[command(name = "chancery", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Extract and analyze news pages (HTML or scraped text) and print the JSON contract.
+    Analyze(analyze::AnalyzeArgs),
+    /// Score chancery on the shared benchmark sets.
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(args),
+        Command::Eval(command) => eval::run(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if output::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("chancery: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

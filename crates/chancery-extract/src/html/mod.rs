@@ -1,8 +1,9 @@
 //! HTML pages to articles: metadata, then main content.
 
+mod content;
 mod metadata;
 
-use chancery_model::{Article, BlockKind};
+use chancery_model::Article;
 use scraper::Html;
 
 /// Fills `article` from an HTML page.
@@ -12,13 +13,20 @@ pub(crate) fn extract_html(html: &str, article: &mut Article) {
     if article.title.is_none() {
         article.title = meta.title;
     }
-    article.authors = meta.authors;
+    if article.authors.is_empty() {
+        article.authors = meta.authors;
+    }
     article.published = meta.published;
     article.modified = meta.modified;
     article.site = meta.site;
     article.canonical_url = meta.canonical_url;
     article.language = meta.language;
     article.description = meta.description;
-    let body: String = doc.root_element().text().collect();
-    article.push_block(&body, BlockKind::Paragraph);
+
+    let content = content::main_content(&doc, article.title.as_deref());
+    for block in &content.blocks {
+        article.push_block(&block.text, block.kind);
+    }
+    article.related = content.related;
+    article.flags.boilerplate_heavy = content.boilerplate_share > 0.8;
 }

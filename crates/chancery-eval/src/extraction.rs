@@ -1,0 +1,356 @@
+//! `chancery eval extraction`: body extraction scored on the Scrapinghub
+//! article-extraction benchmark and on WCXB, with speed and the worst pages.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chancery_extract::{extract, Input, Options};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::metrics::{bag_of_words, normalize_for_match, shingle_overlap, Prf};
+use crate::EvalError;
+
+/// The extraction sets this module knows.
+pub const SETS: &str = "scrapinghub, wcxb";
+
+/// One benchmark page with its gold answers.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The benchmark's id of the page.
+    pub id: String,
+    /// The page's URL.
+    pub url: Option<String>,
+    /// The HTML, gunzipped.
+    pub html: Vec<u8>,
+    /// WCXB page type (`article`, `forum`…); `article` for Scrapinghub.
+    pub page_type: String,
+    /// The gold main text.
+    pub body: String,
+    /// Gold title, author and date, where the set has them.
+    pub title: Option<String>,
+    /// Gold author.
+    pub author: Option<String>,
+    /// Gold publication date (`YYYY-MM-DD…`).
+    pub date: Option<String>,
+    /// Snippets that must appear in the extraction.
+    pub with: Vec<String>,
+    /// Snippets that must not appear.
+    pub without: Vec<String>,
+}
+
+/// A loaded benchmark set.
+#[derive(Debug, Clone)]
+pub struct PageSet {
+    /// `scrapinghub` or `wcxb`.
+    pub name: String,
+    /// Its pages, in id order.
+    pub pages: Vec<Page>,
+}
+
+/// What an extractor returns for a page.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    /// The main text.
+    pub body: String,
+    /// The title.
+    pub title: Option<String>,
+    /// The authors.
+    pub authors: Vec<String>,
+    /// The publication date, ISO 8601.
+    pub date: Option<String>,
+}
+
+/// Anything that turns HTML into main text: chancery itself, or a peer crate.
+pub trait BodyExtractor {
+    /// Name in reports.
+    fn name(&self) -> String;
+    /// Extracts one page.
+    fn extract(&self, html: &[u8], url: Option<&str>) -> Result<Extracted, String>;
+}
+
+/// chancery's own extractor.
+pub struct Chancery;
+
+impl BodyExtractor for Chancery {
+    fn name(&self) -> String {
+        format!("chancery {}", env!("CARGO_PKG_VERSION"))
+    }
+
+    fn extract(&self, html: &[u8], url: Option<&str>) -> Result<Extracted, String> {
+        let input = Input { bytes: html, url: url.map(String::from), ..Input::default() };
+        let article = extract(&input, &Options::default()).map_err(|e| e.to_string())?;
+        Ok(Extracted {
+            body: article.text,
+            title: article.title,
+            authors: article.authors,
+            date: article.published.map(|p| p.value),
+        })
+    }
+}
+
+/// Loads a set from the bench folder (`../shared/bench` by default).
+pub fn load_set(bench: &Path, name: &str) -> Result<PageSet, EvalError> {
+    match name {
+        "scrapinghub" => load_scrapinghub(&bench.join("extraction/scrapinghub-dev")),
+        "wcxb" => load_wcxb(&bench.join("extraction/wcxb-dev")),
+        other => Err(EvalError::UnknownSet(other.to_string(), SETS)),
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, EvalError> {
+    std::fs::read(path).map_err(|source| EvalError::Read { path: path.to_path_buf(), source })
+}
+
+fn read_gz(path: &Path) -> Result<Vec<u8>, EvalError> {
+    let raw = read(path)?;
+    let mut out = Vec::with_capacity(raw.len() * 5);
+    flate2::read::MultiGzDecoder::new(&raw[..])
+        .read_to_end(&mut out)
+        .map_err(|source| EvalError::Read { path: path.to_path_buf(), source })?;
+    Ok(out)
+}
+
+fn read_json(path: &Path) -> Result<Value, EvalError> {
+    serde_json::from_slice(&read(path)?)
+        .map_err(|e| EvalError::Format { path: path.to_path_buf(), problem: format!("invalid JSON: {e}") })
+}
+
+fn str_field(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+fn load_scrapinghub(dir: &Path) -> Result<PageSet, EvalError> {
+    let truth_path = dir.join("ground-truth.json");
+    let truth = read_json(&truth_path)?;
+    let Some(entries) = truth.as_object() else {
+        return Err(EvalError::Format { path: truth_path, problem: "expected an object of id → {articleBody, url}".into() });
+    };
+    let mut pages = Vec::with_capacity(entries.len());
+    for (id, gold) in entries {
+        pages.push(Page {
+            id: id.clone(),
+            url: str_field(gold, "url"),
+            html: read_gz(&dir.join("html").join(format!("{id}.html.gz")))?,
+            page_type: "article".into(),
+            body: gold.get("articleBody").and_then(Value::as_str).unwrap_or("").to_string(),
+            title: None,
+            author: None,
+            date: None,
+            with: Vec::new(),
+            without: Vec::new(),
+        });
+    }
+    pages.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(PageSet { name: "scrapinghub".into(), pages })
+}
+
+fn load_wcxb(dir: &Path) -> Result<PageSet, EvalError> {
+    let meta_path = dir.join("metadata.json");
+    let meta = read_json(&meta_path)?;
+    let Some(files) = meta.get("files").and_then(Value::as_object) else {
+        return Err(EvalError::Format { path: meta_path, problem: "expected {\"files\": {id: {page_type}}}".into() });
+    };
+    let mut pages = Vec::with_capacity(files.len());
+    for (id, info) in files {
+        let gold_path = dir.join("ground-truth").join(format!("{id}.json"));
+        let gold_file = read_json(&gold_path)?;
+        let Some(gold) = gold_file.get("ground_truth") else {
+            return Err(EvalError::Format { path: gold_path, problem: "no ground_truth object".into() });
+        };
+        let snippets = |key: &str| -> Vec<String> {
+            gold.get(key)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+                .unwrap_or_default()
+        };
+        pages.push(Page {
+            id: id.clone(),
+            url: str_field(&gold_file, "url"),
+            html: read_gz(&dir.join("html").join(format!("{id}.html.gz")))?,
+            page_type: str_field(info, "page_type").unwrap_or_else(|| "unknown".into()),
+            body: gold.get("main_content").and_then(Value::as_str).unwrap_or("").to_string(),
+            title: str_field(gold, "title"),
+            author: str_field(gold, "author"),
+            date: str_field(gold, "publish_date"),
+            with: snippets("with"),
+            without: snippets("without"),
+        });
+    }
+    pages.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(PageSet { name: "wcxb".into(), pages })
+}
+
+/// Scores of one extractor on one set.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The set.
+    pub set: String,
+    /// The extractor.
+    pub extractor: String,
+    /// Pages scored.
+    pub pages: usize,
+    /// Pages the extractor refused (scored as empty output).
+    pub failures: usize,
+    /// The set's main metric over all pages (shingle P/R/F1 for Scrapinghub,
+    /// bag-of-words for WCXB).
+    pub overall: Prf,
+    /// The main metric per page type (WCXB).
+    pub by_page_type: BTreeMap<String, TypeScore>,
+    /// Share of `with` snippets found (WCXB).
+    pub with_found: Option<f64>,
+    /// Share of `without` snippets absent (WCXB).
+    pub without_absent: Option<f64>,
+    /// Exact-match rates of title, author and date over pages that have them (WCXB).
+    pub title_match: Option<f64>,
+    /// Author exact-match rate.
+    pub author_match: Option<f64>,
+    /// Date exact-match rate (on the `YYYY-MM-DD` prefix).
+    pub date_match: Option<f64>,
+    /// Pages per second, one thread, median pass.
+    pub pages_per_second: f64,
+    /// Seconds of the median pass.
+    pub seconds: f64,
+    /// The lowest-scoring pages.
+    pub worst: Vec<PageScore>,
+}
+
+/// The score of one page type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeScore {
+    /// Pages of this type.
+    pub pages: usize,
+    /// Their mean score.
+    pub score: Prf,
+}
+
+/// The score of one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageScore {
+    /// Benchmark id.
+    pub id: String,
+    /// Page type.
+    pub page_type: String,
+    /// Its score.
+    pub score: Prf,
+    /// Words extracted and expected.
+    pub words: (usize, usize),
+    /// The extractor's error, if it refused the page.
+    pub error: Option<String>,
+}
+
+/// Runs `extractor` over `set` (`passes` timed passes, one thread) and scores it.
+pub fn evaluate(set: &PageSet, extractor: &dyn BodyExtractor, passes: usize, worst: usize) -> Report {
+    let mut times = Vec::with_capacity(passes.max(1));
+    let mut outputs = Vec::new();
+    for _ in 0..passes.max(1) {
+        let started = Instant::now();
+        outputs = set.pages.iter().map(|page| extractor.extract(&page.html, page.url.as_deref())).collect();
+        times.push(started.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    let seconds = times[times.len() / 2];
+
+    let mut scores = Vec::with_capacity(set.pages.len());
+    let (mut with_found, mut with_total, mut without_absent, mut without_total) = (0, 0, 0, 0);
+    let mut title = Rate::default();
+    let mut author = Rate::default();
+    let mut date = Rate::default();
+    for (page, output) in set.pages.iter().zip(&outputs) {
+        let (extracted, error) = match output {
+            Ok(extracted) => (extracted.clone(), None),
+            Err(err) => (Extracted::default(), Some(err.clone())),
+        };
+        let score = if set.name == "scrapinghub" {
+            let o = shingle_overlap(&page.body, &extracted.body);
+            Prf::new(o.precision(), o.recall())
+        } else {
+            bag_of_words(&page.body, &extracted.body)
+        };
+        let body_norm = normalize_for_match(&extracted.body);
+        for snippet in &page.with {
+            with_total += 1;
+            with_found += usize::from(body_norm.contains(&normalize_for_match(snippet)));
+        }
+        for snippet in &page.without {
+            without_total += 1;
+            without_absent += usize::from(!body_norm.contains(&normalize_for_match(snippet)));
+        }
+        if let Some(gold) = &page.title {
+            title.add(extracted.title.as_deref().is_some_and(|t| normalize_for_match(t) == normalize_for_match(gold)));
+        }
+        if let Some(gold) = &page.author {
+            let seen = extracted.authors.join(", ");
+            author.add(normalize_for_match(&seen) == normalize_for_match(gold));
+        }
+        if let Some(gold) = &page.date {
+            let day = |d: &str| d.get(..10).map(String::from);
+            date.add(extracted.date.as_deref().and_then(day).is_some_and(|d| Some(d) == day(gold)));
+        }
+        scores.push(PageScore {
+            id: page.id.clone(),
+            page_type: page.page_type.clone(),
+            score,
+            words: (crate::metrics::tokens(&extracted.body).len(), crate::metrics::tokens(&page.body).len()),
+            error,
+        });
+    }
+
+    let overall = Prf::mean_of(scores.iter().map(|s| (s.score.precision, s.score.recall)));
+    let mut by_type: BTreeMap<String, Vec<&PageScore>> = BTreeMap::new();
+    for score in &scores {
+        by_type.entry(score.page_type.clone()).or_default().push(score);
+    }
+    let by_page_type = by_type
+        .into_iter()
+        .map(|(kind, list)| {
+            let score = Prf::mean_of(list.iter().map(|s| (s.score.precision, s.score.recall)));
+            (kind, TypeScore { pages: list.len(), score })
+        })
+        .collect();
+    let failures = scores.iter().filter(|s| s.error.is_some()).count();
+    let pages = scores.len();
+    scores.sort_by(|a, b| a.score.f1.total_cmp(&b.score.f1).then_with(|| a.id.cmp(&b.id)));
+    scores.truncate(worst);
+    let share = |hit: usize, total: usize| (total > 0).then(|| hit as f64 / total as f64);
+    Report {
+        set: set.name.clone(),
+        extractor: extractor.name(),
+        pages,
+        failures,
+        overall,
+        by_page_type,
+        with_found: share(with_found, with_total),
+        without_absent: share(without_absent, without_total),
+        title_match: title.rate(),
+        author_match: author.rate(),
+        date_match: date.rate(),
+        pages_per_second: if seconds > 0.0 { pages as f64 / seconds } else { 0.0 },
+        seconds,
+        worst: scores,
+    }
+}
+
+#[derive(Default)]
+struct Rate {
+    hit: usize,
+    total: usize,
+}
+
+impl Rate {
+    fn add(&mut self, hit: bool) {
+        self.total += 1;
+        self.hit += usize::from(hit);
+    }
+
+    fn rate(&self) -> Option<f64> {
+        (self.total > 0).then(|| self.hit as f64 / self.total as f64)
+    }
+}
+
+/// The default bench folder: `../shared/bench` relative to the working directory.
+pub fn default_bench_dir() -> PathBuf {
+    PathBuf::from("../shared/bench")
+}

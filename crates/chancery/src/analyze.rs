@@ -1,0 +1,293 @@
+//! `chancery analyze`: files, directories, stdin and JSON Lines in; the JSON
+//! contract out, one object for one document, JSON Lines for several.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chancery_extract::{extract, Format, Input, Options, DEFAULT_MAX_BYTES};
+use chancery_model::Analysis;
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::output::write_json;
+
+/// Documents analysed together; results of a batch are printed in input order
+/// before the next batch is read, which keeps memory flat on any input size.
+const BATCH: usize = 256;
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Files, directories (read recursively) or `-` for stdin. Default: stdin.
+    paths: Vec<PathBuf>,
+    /// Pretty-print the JSON.
+    #[arg(long)]
+    pretty: bool,
+    /// Read every input as JSON Lines: one {id, url, title, text | html, published,
+    /// source} object per line (automatic for .jsonl and .jsonl.gz files).
+    #[arg(long)]
+    jsonl: bool,
+    /// Take plain text as the body only (no title line, no cleanup), so offsets
+    /// point into exactly the text given.
+    #[arg(long)]
+    body_only: bool,
+    /// Treat inputs as this format instead of detecting it from the content.
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormat>,
+    /// Refuse documents larger than this many bytes (also after gunzip).
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum InputFormat {
+    Html,
+    Text,
+}
+
+/// One document to analyze.
+enum Job {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+    /// One line of a JSON Lines file.
+    Record { label: String, line: String },
+}
+
+impl Job {
+    fn label(&self) -> String {
+        match self {
+            Job::File(path) => path.display().to_string(),
+            Job::Stdin => "<stdin>".into(),
+            Job::Record { label, .. } => label.clone(),
+        }
+    }
+}
+
+pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let options = Options {
+        max_bytes: args.max_bytes,
+        body_only: args.body_only,
+        format: args.input_format.map(|f| match f {
+            InputFormat::Html => Format::Html,
+            InputFormat::Text => Format::Text,
+        }),
+    };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
+    let mut runner = Runner {
+        options,
+        pretty: args.pretty,
+        out: io::BufWriter::new(io::stdout().lock()),
+        batch: Vec::with_capacity(BATCH),
+        failures: Vec::new(),
+        done: 0,
+    };
+    for path in &paths {
+        if args.jsonl || is_jsonl_path(path) {
+            let reader = match open_lines(path) {
+                Ok(reader) => reader,
+                Err(err) => {
+                    runner.fail(path.display().to_string(), format!("{err:#}"));
+                    continue;
+                }
+            };
+            for (number, line) in reader.lines().enumerate() {
+                let label = format!("{}:{}", path.display(), number + 1);
+                match line {
+                    Ok(line) if line.trim().is_empty() => {}
+                    Ok(line) => runner.push(Job::Record { label, line })?,
+                    Err(err) => {
+                        runner.fail(label, format!("cannot read line: {err}"));
+                        break;
+                    }
+                }
+            }
+        } else if path.as_os_str() == "-" {
+            runner.push(Job::Stdin)?;
+        } else if path.is_dir() {
+            for file in walk(path, &mut runner.failures) {
+                runner.push(Job::File(file))?;
+            }
+        } else {
+            runner.push(Job::File(path.clone()))?;
+        }
+    }
+    runner.flush()?;
+    runner.report()
+}
+
+/// Batches jobs, analyses each batch in parallel and prints results in order.
+struct Runner<'a> {
+    options: Options,
+    pretty: bool,
+    out: io::BufWriter<io::StdoutLock<'a>>,
+    batch: Vec<Job>,
+    failures: Vec<(String, String)>,
+    done: usize,
+}
+
+impl Runner<'_> {
+    fn push(&mut self, job: Job) -> anyhow::Result<()> {
+        self.batch.push(job);
+        if self.batch.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn fail(&mut self, label: String, problem: String) {
+        self.done += 1;
+        self.failures.push((label, problem));
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        let options = &self.options;
+        let results: Vec<(String, Result<Analysis, String>)> =
+            self.batch.par_iter().map(|job| (job.label(), analyze_job(job, options))).collect();
+        self.batch.clear();
+        for (label, result) in results {
+            match result {
+                Ok(analysis) => {
+                    self.done += 1;
+                    write_json(&mut self.out, &analysis, self.pretty)?;
+                }
+                Err(problem) => self.fail(label, problem),
+            }
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// Lists the failures on stderr; the exit code is non-zero only if something failed.
+    fn report(self) -> anyhow::Result<ExitCode> {
+        if self.failures.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut err = io::stderr().lock();
+        if self.done > 1 {
+            writeln!(err, "chancery: {} of {} documents failed:", self.failures.len(), self.done)?;
+        }
+        for (label, problem) in &self.failures {
+            writeln!(err, "chancery: {label}: {problem}")?;
+        }
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn is_jsonl_path(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".ndjson")
+}
+
+/// Files under `dir`, recursively, in a stable order; hidden entries skipped.
+fn walk(dir: &Path, failures: &mut Vec<(String, String)>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                failures.push((dir.display().to_string(), format!("cannot list directory: {err}")));
+                continue;
+            }
+        };
+        let mut children: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
+            .collect();
+        children.sort();
+        for child in children.into_iter().rev() {
+            if child.is_dir() {
+                stack.push(child);
+            } else {
+                files.push(child);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A line reader over a (possibly gzipped) JSON Lines file or stdin.
+fn open_lines(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
+    let raw: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(path).with_context(|| "cannot open file")?)
+    };
+    let mut reader = BufReader::new(raw);
+    let gzipped = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    Ok(if gzipped {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(reader)))
+    } else {
+        Box::new(reader)
+    })
+}
+
+fn analyze_job(job: &Job, options: &Options) -> Result<Analysis, String> {
+    let article = match job {
+        Job::File(path) => {
+            let bytes = read_capped(path, options.max_bytes)?;
+            let input = Input { bytes: &bytes, source: Some(path.display().to_string()), ..Input::default() };
+            extract(&input, options).map_err(|e| e.to_string())?
+        }
+        Job::Stdin => {
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .take(options.max_bytes as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            let input = Input { bytes: &bytes, source: Some("-".into()), ..Input::default() };
+            extract(&input, options).map_err(|e| e.to_string())?
+        }
+        Job::Record { line, .. } => analyze_record(line, options)?,
+    };
+    Ok(Analysis::from_article(article))
+}
+
+fn read_capped(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
+    let file = File::open(path).map_err(|e| format!("cannot open file: {e}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > max_bytes as u64 {
+        return Err(format!("document is {size} bytes, over the {max_bytes}-byte cap: raise it with --max-bytes"));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read file: {e}"))?;
+    Ok(bytes)
+}
+
+/// One JSON Lines record: `{id, url, title, text | html, published, source}`.
+fn analyze_record(line: &str, options: &Options) -> Result<chancery_model::Article, String> {
+    let record: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let Some(fields) = record.as_object() else {
+        return Err("expected a JSON object with text or html".into());
+    };
+    let string = |key: &str| -> Option<String> {
+        match fields.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let (body, format) = match (string("html"), string("text")) {
+        (Some(html), _) => (html, Format::Html),
+        (None, Some(text)) => (text, Format::Text),
+        (None, None) => return Err("record has neither \"text\" nor \"html\"".into()),
+    };
+    let input = Input {
+        bytes: body.as_bytes(),
+        external_id: string("id"),
+        source: string("source"),
+        url: string("url"),
+        title: string("title"),
+        published: string("published"),
+    };
+    let options = Options { format: Some(options.format.unwrap_or(format)), ..options.clone() };
+    extract(&input, &options).map_err(|e| e.to_string())
+}

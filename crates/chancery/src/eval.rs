@@ -1,0 +1,155 @@
+//! `chancery eval`: scores on the shared benchmark sets, with floors for CI.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chancery_eval::extraction::{self, BodyExtractor, Report};
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::output::write_json;
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Main-text extraction: precision, recall, F1, speed and the worst pages.
+    Extraction(ExtractionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractionArgs {
+    /// The benchmark set: scrapinghub or wcxb.
+    #[arg(long)]
+    set: String,
+    /// The shared bench folder.
+    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
+    bench: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// Timed passes over the set; the median is reported.
+    #[arg(long, default_value_t = 1)]
+    passes: usize,
+    /// How many of the worst pages to list.
+    #[arg(long, default_value_t = 10)]
+    worst: usize,
+    /// Also run the peer extraction crates (needs a build with `--features peers`).
+    #[arg(long)]
+    peers: bool,
+    /// Fail (exit 1) when a score is below a floor: `f1=0.95` (the main metric) or
+    /// `article=0.90` (the main F1 of one page type).
+    #[arg(long = "floor", value_parser = parse_floor)]
+    floors: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Json,
+}
+
+fn parse_floor(text: &str) -> Result<(String, f64), String> {
+    let (name, value) = text.split_once('=').ok_or("expected NAME=VALUE, e.g. f1=0.95")?;
+    let value: f64 = value.parse().map_err(|_| format!("{value:?} is not a number"))?;
+    Ok((name.to_string(), value))
+}
+
+pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        EvalCommand::Extraction(args) => run_extraction(args),
+    }
+}
+
+fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
+    let set = extraction::load_set(&args.bench, &args.set)?;
+    let mut extractors: Vec<Box<dyn BodyExtractor>> = vec![Box::new(extraction::Chancery)];
+    if args.peers {
+        extractors.extend(peer_extractors()?);
+    }
+    let mut reports = Vec::new();
+    for extractor in &extractors {
+        reports.push(extraction::evaluate(&set, extractor.as_ref(), args.passes, args.worst));
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Json => {
+            for report in &reports {
+                write_json(&mut out, report, false)?;
+            }
+        }
+        ReportFormat::Table => print_table(&reports),
+    }
+    let ours = &reports[0];
+    let mut below = Vec::new();
+    for (name, floor) in &args.floors {
+        let score = match name.as_str() {
+            "f1" => Some(ours.overall.f1),
+            "precision" => Some(ours.overall.precision),
+            "recall" => Some(ours.overall.recall),
+            page_type => ours.by_page_type.get(page_type).map(|t| t.score.f1),
+        };
+        match score {
+            Some(score) if score + 1e-9 >= *floor => {}
+            Some(score) => below.push(format!("{name} {score:.4} is below the floor {floor}")),
+            None => below.push(format!("{name}: no such score in the {} report", ours.set)),
+        }
+    }
+    if below.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for line in below {
+        eprintln!("chancery: eval extraction --set {}: {line}", args.set);
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+#[cfg(feature = "peers")]
+fn peer_extractors() -> anyhow::Result<Vec<Box<dyn BodyExtractor>>> {
+    Ok(chancery_eval::peers::all())
+}
+
+#[cfg(not(feature = "peers"))]
+fn peer_extractors() -> anyhow::Result<Vec<Box<dyn BodyExtractor>>> {
+    anyhow::bail!("this build has no peer extractors: build with `cargo build --release --features peers`")
+}
+
+fn print_table(reports: &[Report]) {
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
+    for report in reports {
+        println!("{} on {} ({} pages, {} refused)", report.extractor, report.set, report.pages, report.failures);
+        println!(
+            "  precision {:.4}  recall {:.4}  F1 {:.4}  |  {:.0} pages/s (one thread, {:.2} s)",
+            report.overall.precision, report.overall.recall, report.overall.f1, report.pages_per_second, report.seconds
+        );
+        if report.by_page_type.len() > 1 {
+            for (kind, score) in &report.by_page_type {
+                println!(
+                    "  {kind:<14} {:>4} pages  P {:.4}  R {:.4}  F1 {:.4}",
+                    score.pages, score.score.precision, score.score.recall, score.score.f1
+                );
+            }
+        }
+        if report.with_found.is_some() {
+            println!(
+                "  snippets: with found {}  without absent {}  |  title {}  author {}  date {}",
+                pct(report.with_found),
+                pct(report.without_absent),
+                pct(report.title_match),
+                pct(report.author_match),
+                pct(report.date_match)
+            );
+        }
+        println!("  worst pages:");
+        for page in &report.worst {
+            println!(
+                "    {:<70} {:<13} F1 {:.3}  P {:.3}  R {:.3}  words {}/{}{}",
+                page.id,
+                page.page_type,
+                page.score.f1,
+                page.score.precision,
+                page.score.recall,
+                page.words.0,
+                page.words.1,
+                page.error.as_deref().map(|e| format!("  error: {e}")).unwrap_or_default()
+            );
+        }
+    }
+}
