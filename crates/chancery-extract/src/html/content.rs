@@ -261,10 +261,14 @@ impl<'a> Analysis<'a> {
             stats.link_chars += child_stats.link_chars;
             stats.para_chars += child_stats.para_chars;
         }
-        match element_tag(&node) {
-            Some("a") => stats.link_chars = stats.chars,
-            Some("p" | "pre" | "blockquote") => stats.para_chars = stats.chars.saturating_sub(stats.link_chars),
-            _ => {}
+        if element_tag(&node) == Some("a") {
+            stats.link_chars = stats.chars;
+        } else if is_paragraph_like(node) {
+            stats.para_chars = stats.chars.saturating_sub(stats.link_chars);
+        } else {
+            // Text written straight into a container, between its blocks, is a
+            // paragraph too (blogs write `<div>text<br><br>text</div>`).
+            stats.para_chars += loose_text_chars(node);
         }
         self.stats.insert(node.id(), stats);
         stats
@@ -332,23 +336,28 @@ fn score_candidates<'a>(analysis: &Analysis<'a>) -> HashMap<NodeId, (NodeRef<'a,
         if never_content(element.name()) || analysis.is_pruned(node.id()) || depth > 400 {
             continue;
         }
-        if is_paragraph_like(node) {
+        // A paragraph scores for its ancestors; text written loose into a
+        // container is a paragraph whose parent is the container itself.
+        let (own, first_ancestor) = if is_paragraph_like(node) {
             let stats = analysis.stats(node.id());
-            let own = stats.chars.saturating_sub(stats.link_chars);
-            if own >= 25 {
-                let text_score = 1.0 + commas(node) as f32 + (own as f32 / 100.0).floor().min(3.0);
-                for (level, ancestor) in node.ancestors().take(5).enumerate() {
-                    if ancestor.value().as_element().is_none() {
-                        break;
-                    }
-                    let divider = match level {
-                        0 => 1.0,
-                        1 => 2.0,
-                        n => n as f32 * 3.0,
-                    };
-                    let entry = scores.entry(ancestor.id()).or_insert_with(|| (ancestor, initial_score(ancestor)));
-                    entry.1 += text_score / divider;
+            (stats.chars.saturating_sub(stats.link_chars), node.parent())
+        } else {
+            (loose_text_chars(node), Some(node))
+        };
+        if own >= 25 {
+            let text_score = 1.0 + commas(node) as f32 + (own as f32 / 100.0).floor().min(3.0);
+            let chain = std::iter::successors(first_ancestor, |n| n.parent());
+            for (level, ancestor) in chain.take(5).enumerate() {
+                if ancestor.value().as_element().is_none() || ancestor.id() == analysis.body.id() {
+                    break;
                 }
+                let divider = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    n => n as f32 * 3.0,
+                };
+                let entry = scores.entry(ancestor.id()).or_insert_with(|| (ancestor, initial_score(ancestor)));
+                entry.1 += text_score / divider;
             }
         }
         for child in node.children() {
@@ -402,6 +411,22 @@ fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
     }
 }
 
+/// Characters of text written directly into `node` (not inside child elements
+/// other than inline ones).
+fn loose_text_chars(node: NodeRef<'_, Node>) -> u32 {
+    let mut chars = 0;
+    for child in node.children() {
+        match child.value() {
+            Node::Text(text) => chars += visible_chars(text),
+            Node::Element(e) if matches!(e.name(), "b" | "i" | "em" | "strong" | "span" | "font" | "u" | "small" | "sup" | "sub" | "cite" | "q" | "abbr" | "time" | "mark") => {
+                chars += child.descendants().filter_map(|d| d.value().as_text()).map(|t| visible_chars(t)).sum::<u32>();
+            }
+            _ => {}
+        }
+    }
+    chars
+}
+
 fn commas(node: NodeRef<'_, Node>) -> usize {
     node.descendants()
         .filter_map(|n| n.value().as_text())
@@ -417,6 +442,10 @@ fn choose_content<'a>(analysis: &Analysis<'a>) -> Vec<NodeRef<'a, Node>> {
     };
     let mut top = top_node;
     let mut top_score = top_score;
+    if std::env::var_os("CHANCERY_DEBUG").is_some() {
+        let e = top.value().as_element();
+        eprintln!("top: {:?} class={:?} score {top_score} body {:?} top {:?}", e.map(|e| e.name()), e.and_then(|e| e.attr("class")), analysis.body.id(), top.id());
+    }
     let score_of = |node: NodeRef<'a, Node>| scores.get(&node.id()).map(|e| e.1);
 
     // Several strong candidates under one ancestor: the ancestor is the content
@@ -424,14 +453,14 @@ fn choose_content<'a>(analysis: &Analysis<'a>) -> Vec<NodeRef<'a, Node>> {
     let mut ranked: Vec<_> = scores.values().copied().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     let strong: Vec<_> = ranked.iter().skip(1).take(5).filter(|(_, s)| *s >= top_score * 0.75).map(|(n, _)| *n).collect();
-    if strong.len() >= 2 {
+    if strong.len() >= 3 {
         let mut ancestor = top.parent();
         while let Some(candidate) = ancestor {
             if candidate.id() == analysis.body.id() {
                 break;
             }
             let holding = strong.iter().filter(|n| n.ancestors().any(|a| a.id() == candidate.id())).count();
-            if holding >= 2 {
+            if holding >= 3 {
                 top = candidate;
                 break;
             }
@@ -530,10 +559,11 @@ impl<'a> Emitter<'a, '_> {
                     return;
                 }
                 if tag == "br" {
-                    if self.in_pre > 0 {
-                        self.current.push('\n');
+                    // Two breaks in a row end a paragraph; one is a line break.
+                    if self.in_pre == 0 && self.current.trim_end_matches(' ').ends_with('\n') {
+                        self.finish_block();
                     } else {
-                        self.push_space();
+                        self.current.push('\n');
                     }
                     return;
                 }
@@ -563,14 +593,14 @@ impl<'a> Emitter<'a, '_> {
                 for child in node.children() {
                     self.emit(child, depth + 1);
                 }
-                if tag == "pre" {
-                    self.in_pre -= 1;
-                }
                 if is_link {
                     self.in_link -= 1;
                 }
                 if block {
                     self.finish_block();
+                }
+                if tag == "pre" {
+                    self.in_pre -= 1;
                 }
                 if kind.is_some() {
                     self.kind_stack.pop();
@@ -609,7 +639,7 @@ impl<'a> Emitter<'a, '_> {
     }
 
     fn finish_block(&mut self) {
-        let text = normalize_block(&self.current);
+        let text = normalize_block(&self.current, self.in_pre > 0);
         if !text.is_empty() {
             let kind = self.kind_stack.last().copied().unwrap_or(BlockKind::Paragraph);
             self.blocks.push(TextBlock { link_chars: self.current_links.min(text.chars().count()), text, kind, href: self.current_href.take() });
@@ -620,19 +650,32 @@ impl<'a> Emitter<'a, '_> {
     }
 }
 
-fn normalize_block(text: &str) -> String {
+/// Collapses whitespace (line breaks too, except in preformatted text).
+fn normalize_block(text: &str, preformatted: bool) -> String {
     let mut out = String::with_capacity(text.len());
-    for line in text.split('\n') {
-        let line: Vec<&str> = line.split_whitespace().collect();
-        if line.is_empty() {
+    if preformatted {
+        for line in text.split('\n') {
+            let line = line.trim_end();
+            if line.trim().is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+        return out;
+    }
+    for word in text.split(|c: char| c.is_whitespace()) {
+        if word.is_empty() {
             continue;
         }
         if !out.is_empty() {
-            out.push('\n');
+            out.push(' ');
         }
-        out.push_str(&line.join(" "));
+        out.push_str(word);
     }
-    out.replace('\u{a0}', " ")
+    out
 }
 
 fn emit_blocks<'a>(analysis: &Analysis<'a>, roots: &[NodeRef<'a, Node>]) -> Vec<TextBlock> {
@@ -647,6 +690,8 @@ fn emit_blocks<'a>(analysis: &Analysis<'a>, roots: &[NodeRef<'a, Node>]) -> Vec<
         in_pre: 0,
     };
     for root in roots {
+        // A root inside a link (a teaser card wrapped in `<a>`) is link text.
+        emitter.in_link = root.ancestors().filter(|a| element_tag(a) == Some("a")).count();
         emitter.emit(*root, 0);
         emitter.finish_block();
     }
@@ -734,6 +779,12 @@ fn block_chars(blocks: &[TextBlock]) -> usize {
 pub(crate) fn main_content(doc: &Html, title: Option<&str>) -> MainContent {
     let Some(analysis) = Analysis::new(doc) else { return MainContent::default() };
     let roots = choose_content(&analysis);
+    if std::env::var_os("CHANCERY_DEBUG").is_some() {
+        for root in &roots {
+            let e = root.value().as_element();
+            eprintln!("root: {:?} class={:?} id={:?} stats={:?}", e.map(|e| e.name()), e.and_then(|e| e.attr("class")), e.and_then(|e| e.attr("id")), analysis.stats(root.id()));
+        }
+    }
     let (mut blocks, mut related) = clean_blocks(emit_blocks(&analysis, &roots), title);
 
     // A poor choice: the page's paragraphs together say much more.
@@ -742,6 +793,9 @@ pub(crate) fn main_content(doc: &Html, title: Option<&str>) -> MainContent {
     if (chosen as u32) < body_stats.para_chars / 3 || chosen < 100 {
         let paragraphs = all_paragraphs(&analysis);
         let (fallback, fallback_related) = clean_blocks(paragraphs, title);
+        if std::env::var_os("CHANCERY_DEBUG").is_some() {
+            eprintln!("fallback: chosen {chosen} chars, paragraphs {} chars, page paragraphs {}", block_chars(&fallback), body_stats.para_chars);
+        }
         if block_chars(&fallback) > chosen * 2 {
             blocks = fallback;
             related = fallback_related;
