@@ -39,6 +39,8 @@ pub(crate) struct TextBlock {
     pub link_chars: usize,
     /// The first link's target, for related items.
     pub href: Option<String>,
+    /// The element the block came from.
+    pub node: Option<NodeId>,
 }
 
 impl TextBlock {
@@ -544,7 +546,7 @@ struct Emitter<'a, 'b> {
     current: String,
     current_links: usize,
     current_href: Option<String>,
-    kind_stack: Vec<BlockKind>,
+    kind_stack: Vec<(BlockKind, NodeId)>,
     in_link: usize,
     in_pre: usize,
 }
@@ -578,7 +580,7 @@ impl<'a> Emitter<'a, '_> {
                     self.finish_block();
                 }
                 if let Some(kind) = kind {
-                    self.kind_stack.push(kind);
+                    self.kind_stack.push((kind, node.id()));
                 }
                 let is_link = tag == "a";
                 if is_link {
@@ -641,8 +643,14 @@ impl<'a> Emitter<'a, '_> {
     fn finish_block(&mut self) {
         let text = normalize_block(&self.current, self.in_pre > 0);
         if !text.is_empty() {
-            let kind = self.kind_stack.last().copied().unwrap_or(BlockKind::Paragraph);
-            self.blocks.push(TextBlock { link_chars: self.current_links.min(text.chars().count()), text, kind, href: self.current_href.take() });
+            let (kind, node) = self.kind_stack.last().copied().map_or((BlockKind::Paragraph, None), |(k, n)| (k, Some(n)));
+            self.blocks.push(TextBlock {
+                link_chars: self.current_links.min(text.chars().count()),
+                text,
+                kind,
+                href: self.current_href.take(),
+                node,
+            });
         }
         self.current.clear();
         self.current_links = 0;
@@ -713,37 +721,41 @@ fn is_furniture(text: &str) -> bool {
 
 /// Drops link lists and furniture from the blocks, and moves a trailing related
 /// section out of the body.
-fn clean_blocks(blocks: Vec<TextBlock>, title: Option<&str>) -> (Vec<TextBlock>, Vec<RelatedItem>) {
+fn clean_blocks(doc: &Html, blocks: Vec<TextBlock>, title: Option<&str>) -> (Vec<TextBlock>, Vec<RelatedItem>) {
     let title_norm = title.map(normalize_title);
     let mut body = Vec::with_capacity(blocks.len());
     let mut related = Vec::new();
-    let mut in_related = false;
+    // The element that holds the current related-links section, if any.
+    let mut related_region: Option<NodeId> = None;
     for block in blocks {
-        if boilerplate::is_related_heading(&block.text) && matches!(block.kind, BlockKind::Heading | BlockKind::Paragraph) && block.text.len() < 60 {
-            in_related = true;
+        if related_region.is_some_and(|region| !block_inside(doc, &block, region)) {
+            related_region = None;
+        }
+        if block.text.len() < 60 && block.kind != BlockKind::ListItem && boilerplate::is_related_heading(&block.text) {
+            related_region = Some(section_of(doc, &block));
             continue;
         }
-        if in_related {
-            if block.kind == BlockKind::Heading && block.link_density() < 0.5 {
-                in_related = false;
-            } else {
-                if block.link_chars > 0 || block.kind == BlockKind::ListItem {
-                    related.push(RelatedItem {
-                        stub: boilerplate::is_stub(&block.text),
-                        title: Some(block.text),
-                        summary: None,
-                        url: block.href,
-                    });
-                } else if let Some(last) = related.last_mut() {
-                    if last.summary.is_none() {
-                        last.stub = last.stub || boilerplate::is_stub(&block.text);
-                        last.summary = Some(block.text);
+        if related_region.is_some() {
+            if block.link_chars > 0 || block.kind == BlockKind::ListItem || related.is_empty() {
+                related.push(RelatedItem {
+                    stub: boilerplate::is_stub(&block.text),
+                    title: Some(block.text),
+                    summary: None,
+                    url: block.href,
+                });
+            } else if let Some(last) = related.last_mut() {
+                match &mut last.summary {
+                    Some(summary) => {
+                        summary.push(' ');
+                        summary.push_str(&block.text);
                     }
+                    None => last.summary = Some(block.text),
                 }
-                continue;
+                last.stub = last.stub || last.summary.as_deref().is_some_and(boilerplate::is_stub);
             }
+            continue;
         }
-        if is_furniture(&block.text) {
+        if is_furniture(&block.text) || looks_like_markup(&block.text) {
             continue;
         }
         let words = block.text.split_whitespace().count();
@@ -767,6 +779,41 @@ fn clean_blocks(blocks: Vec<TextBlock>, title: Option<&str>) -> (Vec<TextBlock>,
     (body, related)
 }
 
+/// The section a related-links heading names: its parent, widened while the
+/// parent holds nothing but the heading.
+fn section_of(doc: &Html, heading: &TextBlock) -> NodeId {
+    let Some(node) = heading.node.and_then(|id| doc.tree.get(id)) else {
+        return doc.tree.root().id();
+    };
+    let heading_text = text_len(node);
+    let mut region = node;
+    while let Some(parent) = region.parent() {
+        if parent.value().as_element().is_none_or(|e| matches!(e.name(), "body" | "html")) {
+            break;
+        }
+        region = parent;
+        if text_len(region) > heading_text {
+            break;
+        }
+    }
+    region.id()
+}
+
+fn text_len(node: NodeRef<'_, Node>) -> u32 {
+    node.descendants().filter_map(|n| n.value().as_text()).map(|t| visible_chars(t)).sum()
+}
+
+fn block_inside(doc: &Html, block: &TextBlock, region: NodeId) -> bool {
+    let Some(node) = block.node.and_then(|id| doc.tree.get(id)) else { return false };
+    node.id() == region || node.ancestors().any(|a| a.id() == region)
+}
+
+/// Raw markup that leaked into text (the inside of a `<noscript>`, say).
+fn looks_like_markup(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with('<') && text.ends_with('>')
+}
+
 fn normalize_title(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
@@ -785,14 +832,14 @@ pub(crate) fn main_content(doc: &Html, title: Option<&str>) -> MainContent {
             eprintln!("root: {:?} class={:?} id={:?} stats={:?}", e.map(|e| e.name()), e.and_then(|e| e.attr("class")), e.and_then(|e| e.attr("id")), analysis.stats(root.id()));
         }
     }
-    let (mut blocks, mut related) = clean_blocks(emit_blocks(&analysis, &roots), title);
+    let (mut blocks, mut related) = clean_blocks(doc, emit_blocks(&analysis, &roots), title);
 
     // A poor choice: the page's paragraphs together say much more.
     let body_stats = analysis.stats(analysis.body.id());
     let chosen = block_chars(&blocks);
     if (chosen as u32) < body_stats.para_chars / 3 || chosen < 100 {
         let paragraphs = all_paragraphs(&analysis);
-        let (fallback, fallback_related) = clean_blocks(paragraphs, title);
+        let (fallback, fallback_related) = clean_blocks(doc, paragraphs, title);
         if std::env::var_os("CHANCERY_DEBUG").is_some() {
             eprintln!("fallback: chosen {chosen} chars, paragraphs {} chars, page paragraphs {}", block_chars(&fallback), body_stats.para_chars);
         }
