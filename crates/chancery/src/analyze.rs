@@ -77,7 +77,11 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             InputFormat::Text => Format::Text,
         }),
     };
-    let paths = if args.paths.is_empty() { vec![PathBuf::from("-")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.paths.clone()
+    };
     let mut runner = Runner {
         options,
         pretty: args.pretty,
@@ -146,8 +150,11 @@ impl Runner<'_> {
 
     fn flush(&mut self) -> anyhow::Result<()> {
         let options = &self.options;
-        let results: Vec<(String, Result<Analysis, String>)> =
-            self.batch.par_iter().map(|job| (job.label(), analyze_job(job, options))).collect();
+        let results: Vec<(String, Result<Analysis, String>)> = self
+            .batch
+            .par_iter()
+            .map(|job| (job.label(), analyze_job(job, options)))
+            .collect();
         self.batch.clear();
         for (label, result) in results {
             match result {
@@ -169,7 +176,12 @@ impl Runner<'_> {
         }
         let mut err = io::stderr().lock();
         if self.done > 1 {
-            writeln!(err, "chancery: {} of {} documents failed:", self.failures.len(), self.done)?;
+            writeln!(
+                err,
+                "chancery: {} of {} documents failed:",
+                self.failures.len(),
+                self.done
+            )?;
         }
         for (label, problem) in &self.failures {
             writeln!(err, "chancery: {label}: {problem}")?;
@@ -191,14 +203,21 @@ fn walk(dir: &Path, failures: &mut Vec<(String, String)>) -> Vec<PathBuf> {
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(err) => {
-                failures.push((dir.display().to_string(), format!("cannot list directory: {err}")));
+                failures.push((
+                    dir.display().to_string(),
+                    format!("cannot list directory: {err}"),
+                ));
                 continue;
             }
         };
         let mut children: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
+            .filter(|p| {
+                !p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+            })
             .collect();
         children.sort();
         for child in children.into_iter().rev() {
@@ -233,7 +252,11 @@ fn analyze_job(job: &Job, options: &Options) -> Result<Analysis, String> {
     let article = match job {
         Job::File(path) => {
             let bytes = read_capped(path, options.max_bytes)?;
-            let input = Input { bytes: &bytes, source: Some(path.display().to_string()), ..Input::default() };
+            let input = Input {
+                bytes: &bytes,
+                source: Some(path.display().to_string()),
+                ..Input::default()
+            };
             extract(&input, options).map_err(|e| e.to_string())?
         }
         Job::Stdin => {
@@ -243,7 +266,11 @@ fn analyze_job(job: &Job, options: &Options) -> Result<Analysis, String> {
                 .take(options.max_bytes as u64 + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
-            let input = Input { bytes: &bytes, source: Some("-".into()), ..Input::default() };
+            let input = Input {
+                bytes: &bytes,
+                source: Some("-".into()),
+                ..Input::default()
+            };
             extract(&input, options).map_err(|e| e.to_string())?
         }
         Job::Record { line, .. } => analyze_record(line, options)?,
@@ -255,10 +282,14 @@ fn read_capped(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
     let file = File::open(path).map_err(|e| format!("cannot open file: {e}"))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > max_bytes as u64 {
-        return Err(format!("document is {size} bytes, over the {max_bytes}-byte cap: raise it with --max-bytes"));
+        return Err(format!(
+            "document is {size} bytes, over the {max_bytes}-byte cap: raise it with --max-bytes"
+        ));
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read file: {e}"))?;
+    file.take(max_bytes as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read file: {e}"))?;
     Ok(bytes)
 }
 
@@ -288,6 +319,9 @@ fn analyze_record(line: &str, options: &Options) -> Result<chancery_model::Artic
         title: string("title"),
         published: string("published"),
     };
-    let options = Options { format: Some(options.format.unwrap_or(format)), ..options.clone() };
+    let options = Options {
+        format: Some(options.format.unwrap_or(format)),
+        ..options.clone()
+    };
     extract(&input, &options).map_err(|e| e.to_string())
 }

@@ -47,8 +47,12 @@ enum ReportFormat {
 }
 
 fn parse_floor(text: &str) -> Result<(String, f64), String> {
-    let (name, value) = text.split_once('=').ok_or("expected NAME=VALUE, e.g. f1=0.95")?;
-    let value: f64 = value.parse().map_err(|_| format!("{value:?} is not a number"))?;
+    let (name, value) = text
+        .split_once('=')
+        .ok_or("expected NAME=VALUE, e.g. f1=0.95")?;
+    let value: f64 = value
+        .parse()
+        .map_err(|_| format!("{value:?} is not a number"))?;
     Ok((name.to_string(), value))
 }
 
@@ -66,7 +70,12 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
     }
     let mut reports = Vec::new();
     for extractor in &extractors {
-        reports.push(extraction::evaluate(&set, extractor.as_ref(), args.passes, args.worst));
+        reports.push(extraction::evaluate(
+            &set,
+            extractor.as_ref(),
+            args.passes,
+            args.worst,
+        ));
     }
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -75,7 +84,7 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
                 write_json(&mut out, report, false)?;
             }
         }
-        ReportFormat::Table => print_table(&reports),
+        ReportFormat::Table => print_table(&mut out, &reports)?,
     }
     let ours = &reports[0];
     let mut below = Vec::new();
@@ -108,38 +117,52 @@ fn peer_extractors() -> anyhow::Result<Vec<Box<dyn BodyExtractor>>> {
 
 #[cfg(not(feature = "peers"))]
 fn peer_extractors() -> anyhow::Result<Vec<Box<dyn BodyExtractor>>> {
-    anyhow::bail!("this build has no peer extractors: build with `cargo build --release --features peers`")
+    anyhow::bail!(
+        "this build has no peer extractors: build with `cargo build --release --features peers`"
+    )
 }
 
-fn print_table(reports: &[Report]) {
+fn print_table(out: &mut impl std::io::Write, reports: &[Report]) -> std::io::Result<()> {
     let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
     for report in reports {
-        println!("{} on {} ({} pages, {} refused)", report.extractor, report.set, report.pages, report.failures);
-        println!(
+        writeln!(
+            out,
+            "{} on {} ({} pages, {} refused)",
+            report.extractor, report.set, report.pages, report.failures
+        )?;
+        writeln!(
+            out,
             "  precision {:.4}  recall {:.4}  F1 {:.4}  |  {:.0} pages/s (one thread, {:.2} s)",
-            report.overall.precision, report.overall.recall, report.overall.f1, report.pages_per_second, report.seconds
-        );
+            report.overall.precision,
+            report.overall.recall,
+            report.overall.f1,
+            report.pages_per_second,
+            report.seconds
+        )?;
         if report.by_page_type.len() > 1 {
             for (kind, score) in &report.by_page_type {
-                println!(
+                writeln!(
+                    out,
                     "  {kind:<14} {:>4} pages  P {:.4}  R {:.4}  F1 {:.4}",
                     score.pages, score.score.precision, score.score.recall, score.score.f1
-                );
+                )?;
             }
         }
         if report.with_found.is_some() {
-            println!(
+            writeln!(
+                out,
                 "  snippets: with found {}  without absent {}  |  title {}  author {}  date {}",
                 pct(report.with_found),
                 pct(report.without_absent),
                 pct(report.title_match),
                 pct(report.author_match),
                 pct(report.date_match)
-            );
+            )?;
         }
-        println!("  worst pages:");
+        writeln!(out, "  worst pages:")?;
         for page in &report.worst {
-            println!(
+            writeln!(
+                out,
                 "    {:<70} {:<13} F1 {:.3}  P {:.3}  R {:.3}  words {}/{}{}",
                 page.id,
                 page.page_type,
@@ -148,8 +171,12 @@ fn print_table(reports: &[Report]) {
                 page.score.recall,
                 page.words.0,
                 page.words.1,
-                page.error.as_deref().map(|e| format!("  error: {e}")).unwrap_or_default()
-            );
+                page.error
+                    .as_deref()
+                    .map(|e| format!("  error: {e}"))
+                    .unwrap_or_default()
+            )?;
         }
     }
+    Ok(())
 }

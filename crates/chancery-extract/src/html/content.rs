@@ -152,26 +152,104 @@ fn is_block_tag(tag: &str) -> bool {
     )
 }
 
-/// Class, id and role values that name boilerplate.
-static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)(^|[\s_-])(",
-        r"comments?|commentlist|disqus|respond|replies|reply|",
-        r"share|sharing|social|sociable|shareaholic|addthis|",
-        r"related|relacionad\w*|similar|recommend\w*|more-?stories|read-?more|readmore|also-?read|",
-        r"trending|popular|most-?read|outbrain|taboola|zergnet|",
-        r"sidebar|side-?bar|widget|aside|rail|",
-        r"nav|navbar|navigation|menu|breadcrumbs?|pagination|pager|",
-        r"footer|foot|masthead|site-?header|top-?bar|toolbar|",
-        r"ad|ads|advert\w*|adsense|dfp|sponsor\w*|promo\w*|banner|",
-        r"newsletter|subscribe|subscription|signup|sign-?up|paywall|",
-        r"cookie\w*|consent|gdpr|popup|modal|overlay|",
-        r"tags?|tag-?list|categories|byline|author-?bio|bio|",
-        r"print|email|hidden|sr-only|visually-?hidden|skip",
-        r")($|[\s_-])"
-    ))
-    .expect("valid regex")
-});
+/// Words that, leading or ending a class or id token (`comment-list`,
+/// `inline-ad`, `related_posts`), name boilerplate. Words in the middle of a
+/// token (`elementor-hidden-tablet`) say too little to act on.
+fn boilerplate_word(word: &str) -> bool {
+    matches!(
+        word,
+        "comment"
+            | "comments"
+            | "commentlist"
+            | "disqus"
+            | "respond"
+            | "replies"
+            | "share"
+            | "shares"
+            | "sharing"
+            | "sharebar"
+            | "social"
+            | "sociable"
+            | "addthis"
+            | "shareaholic"
+            | "related"
+            | "relacionadas"
+            | "similar"
+            | "recommended"
+            | "recommendations"
+            | "recirculation"
+            | "outbrain"
+            | "taboola"
+            | "zergnet"
+            | "trending"
+            | "popular"
+            | "mostread"
+            | "most-read"
+            | "sidebar"
+            | "widgets"
+            | "widget-area"
+            | "rail"
+            | "nav"
+            | "navbar"
+            | "navigation"
+            | "menu"
+            | "breadcrumb"
+            | "breadcrumbs"
+            | "pagination"
+            | "pager"
+            | "footer"
+            | "masthead"
+            | "topbar"
+            | "toolbar"
+            | "ad"
+            | "ads"
+            | "advert"
+            | "adverts"
+            | "advertisement"
+            | "advertising"
+            | "adsense"
+            | "dfp"
+            | "sponsor"
+            | "sponsored"
+            | "promo"
+            | "promotion"
+            | "newsletter"
+            | "subscribe"
+            | "subscription"
+            | "signup"
+            | "paywall"
+            | "cookie"
+            | "cookies"
+            | "consent"
+            | "gdpr"
+            | "popup"
+            | "modal"
+            | "tags"
+            | "tagcloud"
+            | "categories"
+            | "byline"
+            | "author"
+            | "bio"
+            | "sr-only"
+            | "screen-reader-text"
+            | "visually-hidden"
+            | "skip-link"
+    )
+}
+
+/// True when a class or id value names boilerplate.
+fn boilerplate_name(value: &str) -> bool {
+    value.split_ascii_whitespace().any(|token| {
+        let token = token.to_ascii_lowercase();
+        if boilerplate_word(&token) {
+            return true;
+        }
+        let mut parts = token.split(['-', '_']).filter(|p| !p.is_empty());
+        let first = parts.next();
+        let last = parts.next_back();
+        first.is_some_and(boilerplate_word) || last.is_some_and(boilerplate_word)
+    })
+}
 
 /// Class and id values that name article text; they win over [`NEGATIVE`].
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -185,7 +263,18 @@ static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Roles of ARIA landmarks that are not content.
 fn negative_role(role: &str) -> bool {
-    matches!(role, "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "search" | "dialog" | "alert")
+    matches!(
+        role,
+        "navigation"
+            | "banner"
+            | "contentinfo"
+            | "complementary"
+            | "menu"
+            | "menubar"
+            | "search"
+            | "dialog"
+            | "alert"
+    )
 }
 
 fn hidden(element: &scraper::node::Element) -> bool {
@@ -193,13 +282,31 @@ fn hidden(element: &scraper::node::Element) -> bool {
         return true;
     }
     element.attr("style").is_some_and(|style| {
-        let style: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
 }
 
+/// How much to set aside before scoring. Pages whose content hides behind
+/// unlucky class names or `hidden` wrappers (filled in by scripts) are retried
+/// with less.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pruning {
+    /// Tags, hidden elements and boilerplate class names.
+    Full,
+    /// Tags and hidden elements.
+    NoClassNames,
+    /// Tags only.
+    TagsOnly,
+}
+
 /// The pass over the tree: pruning decisions and statistics.
 struct Analysis<'a> {
+    pruning: Pruning,
     stats: HashMap<NodeId, Stats>,
     pruned: HashMap<NodeId, bool>,
     body: NodeRef<'a, Node>,
@@ -228,11 +335,16 @@ fn visible_chars(text: &str) -> u32 {
 }
 
 impl<'a> Analysis<'a> {
-    fn new(doc: &'a Html) -> Option<Analysis<'a>> {
+    fn new(doc: &'a Html, pruning: Pruning) -> Option<Analysis<'a>> {
         let root = doc.tree.root();
         let html = root.children().find(|n| element_tag(n) == Some("html"))?;
         let body = html.children().find(|n| element_tag(n) == Some("body"))?;
-        let mut analysis = Analysis { stats: HashMap::new(), pruned: HashMap::new(), body };
+        let mut analysis = Analysis {
+            pruning,
+            stats: HashMap::new(),
+            pruned: HashMap::new(),
+            body,
+        };
         // First without class-based pruning, to know where the paragraph text is.
         let unpruned = analysis.measure(body, false, 0);
         let guard = unpruned.para_chars / 2;
@@ -251,7 +363,10 @@ impl<'a> Analysis<'a> {
                 return stats;
             }
             Node::Element(element) => {
-                if never_content(element.name()) || (pruned && self.is_pruned(node.id())) || depth > 400 {
+                if never_content(element.name())
+                    || (pruned && self.is_pruned(node.id()))
+                    || depth > 400
+                {
                     return stats;
                 }
             }
@@ -280,7 +395,9 @@ impl<'a> Analysis<'a> {
     /// Elements holding more than `guard` paragraph characters are kept whatever
     /// their names say.
     fn prune(&mut self, node: NodeRef<'a, Node>, guard: u32, depth: usize) {
-        let Some(element) = node.value().as_element() else { return };
+        let Some(element) = node.value().as_element() else {
+            return;
+        };
         let tag = element.name();
         if never_content(tag) || depth > 400 {
             return;
@@ -288,8 +405,11 @@ impl<'a> Analysis<'a> {
         let structural = matches!(tag, "body" | "html" | "article" | "main");
         if !structural {
             let para = self.stats.get(&node.id()).map_or(0, |s| s.para_chars);
-            let named_boilerplate = is_named_boilerplate(element);
-            if hidden(element) || (named_boilerplate && (para <= guard || para == 0)) {
+            let prune_hidden = self.pruning != Pruning::TagsOnly && hidden(element);
+            let prune_named = self.pruning == Pruning::Full
+                && (para <= guard || para == 0)
+                && is_named_boilerplate(element);
+            if prune_hidden || prune_named {
                 self.pruned.insert(node.id(), true);
                 return;
             }
@@ -315,18 +435,10 @@ fn is_named_boilerplate(element: &scraper::node::Element) -> bool {
     if matches!(element.attr("itemprop"), Some("articleBody" | "text")) {
         return false;
     }
-    let mut names = String::new();
-    if let Some(class) = element.attr("class") {
-        names.push_str(class);
-    }
-    if let Some(id) = element.attr("id") {
-        names.push(' ');
-        names.push_str(id);
-    }
-    if names.is_empty() {
-        return false;
-    }
-    NEGATIVE.is_match(&names) && !POSITIVE.is_match(&names)
+    [element.attr("class"), element.attr("id")]
+        .into_iter()
+        .flatten()
+        .any(|value| boilerplate_name(value) && !POSITIVE.is_match(value))
 }
 
 /// Readability-style candidate scoring.
@@ -334,7 +446,9 @@ fn score_candidates<'a>(analysis: &Analysis<'a>) -> HashMap<NodeId, (NodeRef<'a,
     let mut scores: HashMap<NodeId, (NodeRef<'a, Node>, f32)> = HashMap::new();
     let mut stack = vec![(analysis.body, 0usize)];
     while let Some((node, depth)) = stack.pop() {
-        let Some(element) = node.value().as_element() else { continue };
+        let Some(element) = node.value().as_element() else {
+            continue;
+        };
         if never_content(element.name()) || analysis.is_pruned(node.id()) || depth > 400 {
             continue;
         }
@@ -358,7 +472,9 @@ fn score_candidates<'a>(analysis: &Analysis<'a>) -> HashMap<NodeId, (NodeRef<'a,
                     1 => 2.0,
                     n => n as f32 * 3.0,
                 };
-                let entry = scores.entry(ancestor.id()).or_insert_with(|| (ancestor, initial_score(ancestor)));
+                let entry = scores
+                    .entry(ancestor.id())
+                    .or_insert_with(|| (ancestor, initial_score(ancestor)));
                 entry.1 += text_score / divider;
             }
         }
@@ -375,7 +491,9 @@ fn score_candidates<'a>(analysis: &Analysis<'a>) -> HashMap<NodeId, (NodeRef<'a,
 }
 
 fn initial_score(node: NodeRef<'_, Node>) -> f32 {
-    let Some(element) = node.value().as_element() else { return 0.0 };
+    let Some(element) = node.value().as_element() else {
+        return 0.0;
+    };
     let by_tag = match element.name() {
         "div" | "article" | "main" | "section" => 5.0,
         "pre" | "td" | "blockquote" => 3.0,
@@ -388,11 +506,14 @@ fn initial_score(node: NodeRef<'_, Node>) -> f32 {
 
 fn class_weight(element: &scraper::node::Element) -> f32 {
     let mut weight = 0.0;
-    for value in [element.attr("class"), element.attr("id")].into_iter().flatten() {
+    for value in [element.attr("class"), element.attr("id")]
+        .into_iter()
+        .flatten()
+    {
         if POSITIVE.is_match(value) || value.contains("article") || value.contains("content") {
             weight += 25.0;
         }
-        if NEGATIVE.is_match(value) && !POSITIVE.is_match(value) {
+        if boilerplate_name(value) && !POSITIVE.is_match(value) {
             weight -= 25.0;
         }
     }
@@ -406,9 +527,17 @@ fn class_weight(element: &scraper::node::Element) -> f32 {
 fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
     match element_tag(&node) {
         Some("p" | "pre" | "td" | "blockquote") => true,
-        Some("div" | "section" | "span" | "font" | "article") => !node.children().any(|c| {
-            element_tag(&c).is_some_and(|t| is_block_tag(t) && t != "center") || c.children().any(|g| element_tag(&g).is_some_and(|t| matches!(t, "p" | "div" | "ul" | "ol" | "table")))
-        }) && node.children().any(|c| c.value().as_text().is_some_and(|t| !t.trim().is_empty())),
+        Some("div" | "section" | "span" | "font" | "article") => {
+            !node.children().any(|c| {
+                element_tag(&c).is_some_and(|t| is_block_tag(t) && t != "center")
+                    || c.children().any(|g| {
+                        element_tag(&g)
+                            .is_some_and(|t| matches!(t, "p" | "div" | "ul" | "ol" | "table"))
+                    })
+            }) && node
+                .children()
+                .any(|c| c.value().as_text().is_some_and(|t| !t.trim().is_empty()))
+        }
         _ => false,
     }
 }
@@ -420,8 +549,30 @@ fn loose_text_chars(node: NodeRef<'_, Node>) -> u32 {
     for child in node.children() {
         match child.value() {
             Node::Text(text) => chars += visible_chars(text),
-            Node::Element(e) if matches!(e.name(), "b" | "i" | "em" | "strong" | "span" | "font" | "u" | "small" | "sup" | "sub" | "cite" | "q" | "abbr" | "time" | "mark") => {
-                chars += child.descendants().filter_map(|d| d.value().as_text()).map(|t| visible_chars(t)).sum::<u32>();
+            Node::Element(e)
+                if matches!(
+                    e.name(),
+                    "b" | "i"
+                        | "em"
+                        | "strong"
+                        | "span"
+                        | "font"
+                        | "u"
+                        | "small"
+                        | "sup"
+                        | "sub"
+                        | "cite"
+                        | "q"
+                        | "abbr"
+                        | "time"
+                        | "mark"
+                ) =>
+            {
+                chars += child
+                    .descendants()
+                    .filter_map(|d| d.value().as_text())
+                    .map(|t| visible_chars(t))
+                    .sum::<u32>();
             }
             _ => {}
         }
@@ -432,21 +583,34 @@ fn loose_text_chars(node: NodeRef<'_, Node>) -> u32 {
 fn commas(node: NodeRef<'_, Node>) -> usize {
     node.descendants()
         .filter_map(|n| n.value().as_text())
-        .map(|t| t.chars().filter(|&c| c == ',' || c == '，' || c == '、').count())
+        .map(|t| {
+            t.chars()
+                .filter(|&c| c == ',' || c == '，' || c == '、')
+                .count()
+        })
         .sum()
 }
 
 /// Chooses the content elements: the top candidate, widened.
 fn choose_content<'a>(analysis: &Analysis<'a>) -> Vec<NodeRef<'a, Node>> {
     let scores = score_candidates(analysis);
-    let Some((_, &(top_node, top_score))) = scores.iter().max_by(|a, b| a.1 .1.total_cmp(&b.1 .1).then_with(|| b.0.cmp(a.0))) else {
+    let Some((_, &(top_node, top_score))) = scores
+        .iter()
+        .max_by(|a, b| a.1 .1.total_cmp(&b.1 .1).then_with(|| b.0.cmp(a.0)))
+    else {
         return Vec::new();
     };
     let mut top = top_node;
     let mut top_score = top_score;
     if std::env::var_os("CHANCERY_DEBUG").is_some() {
         let e = top.value().as_element();
-        eprintln!("top: {:?} class={:?} score {top_score} body {:?} top {:?}", e.map(|e| e.name()), e.and_then(|e| e.attr("class")), analysis.body.id(), top.id());
+        eprintln!(
+            "top: {:?} class={:?} score {top_score} body {:?} top {:?}",
+            e.map(|e| e.name()),
+            e.and_then(|e| e.attr("class")),
+            analysis.body.id(),
+            top.id()
+        );
     }
     let score_of = |node: NodeRef<'a, Node>| scores.get(&node.id()).map(|e| e.1);
 
@@ -454,14 +618,23 @@ fn choose_content<'a>(analysis: &Analysis<'a>) -> Vec<NodeRef<'a, Node>> {
     // (articles split into several <div>s of paragraphs).
     let mut ranked: Vec<_> = scores.values().copied().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let strong: Vec<_> = ranked.iter().skip(1).take(5).filter(|(_, s)| *s >= top_score * 0.75).map(|(n, _)| *n).collect();
+    let strong: Vec<_> = ranked
+        .iter()
+        .skip(1)
+        .take(5)
+        .filter(|(_, s)| *s >= top_score * 0.75)
+        .map(|(n, _)| *n)
+        .collect();
     if strong.len() >= 3 {
         let mut ancestor = top.parent();
         while let Some(candidate) = ancestor {
             if candidate.id() == analysis.body.id() {
                 break;
             }
-            let holding = strong.iter().filter(|n| n.ancestors().any(|a| a.id() == candidate.id())).count();
+            let holding = strong
+                .iter()
+                .filter(|n| n.ancestors().any(|a| a.id() == candidate.id()))
+                .count();
             if holding >= 3 {
                 top = candidate;
                 break;
@@ -502,16 +675,24 @@ fn choose_content<'a>(analysis: &Analysis<'a>) -> Vec<NodeRef<'a, Node>> {
     top_score = score_of(top).unwrap_or(top_score);
 
     // Siblings that score well, or look like paragraphs of the same story.
-    let Some(parent) = top.parent() else { return vec![top] };
+    let Some(parent) = top.parent() else {
+        return vec![top];
+    };
     let threshold = (top_score * 0.2).max(10.0);
-    let top_class = top.value().as_element().and_then(|e| e.attr("class")).unwrap_or("");
+    let top_class = top
+        .value()
+        .as_element()
+        .and_then(|e| e.attr("class"))
+        .unwrap_or("");
     let mut content = Vec::new();
     for sibling in parent.children() {
         if sibling.id() == top.id() {
             content.push(sibling);
             continue;
         }
-        let Some(element) = sibling.value().as_element() else { continue };
+        let Some(element) = sibling.value().as_element() else {
+            continue;
+        };
         if never_content(element.name()) || analysis.is_pruned(sibling.id()) {
             continue;
         }
@@ -526,7 +707,12 @@ fn choose_content<'a>(analysis: &Analysis<'a>) -> Vec<NodeRef<'a, Node>> {
         if element.name() == "p" {
             let stats = analysis.stats(sibling.id());
             let density = stats.link_chars as f32 / stats.chars.max(1) as f32;
-            if (stats.chars > 80 && density < 0.25) || (stats.chars > 0 && stats.chars <= 80 && density == 0.0 && ends_sentence(sibling)) {
+            if (stats.chars > 80 && density < 0.25)
+                || (stats.chars > 0
+                    && stats.chars <= 80
+                    && density == 0.0
+                    && ends_sentence(sibling))
+            {
                 content.push(sibling);
             }
         }
@@ -535,7 +721,11 @@ fn choose_content<'a>(analysis: &Analysis<'a>) -> Vec<NodeRef<'a, Node>> {
 }
 
 fn ends_sentence(node: NodeRef<'_, Node>) -> bool {
-    let text: String = node.descendants().filter_map(|n| n.value().as_text()).map(|t| &**t).collect();
+    let text: String = node
+        .descendants()
+        .filter_map(|n| n.value().as_text())
+        .map(|t| &**t)
+        .collect();
     text.trim_end().ends_with(['.', '!', '?', '"', '”'])
 }
 
@@ -643,7 +833,11 @@ impl<'a> Emitter<'a, '_> {
     fn finish_block(&mut self) {
         let text = normalize_block(&self.current, self.in_pre > 0);
         if !text.is_empty() {
-            let (kind, node) = self.kind_stack.last().copied().map_or((BlockKind::Paragraph, None), |(k, n)| (k, Some(n)));
+            let (kind, node) = self
+                .kind_stack
+                .last()
+                .copied()
+                .map_or((BlockKind::Paragraph, None), |(k, n)| (k, Some(n)));
             self.blocks.push(TextBlock {
                 link_chars: self.current_links.min(text.chars().count()),
                 text,
@@ -699,7 +893,10 @@ fn emit_blocks<'a>(analysis: &Analysis<'a>, roots: &[NodeRef<'a, Node>]) -> Vec<
     };
     for root in roots {
         // A root inside a link (a teaser card wrapped in `<a>`) is link text.
-        emitter.in_link = root.ancestors().filter(|a| element_tag(a) == Some("a")).count();
+        emitter.in_link = root
+            .ancestors()
+            .filter(|a| element_tag(a) == Some("a"))
+            .count();
         emitter.emit(*root, 0);
         emitter.finish_block();
     }
@@ -711,17 +908,46 @@ fn is_furniture(text: &str) -> bool {
     let lower = text.trim().trim_end_matches([':', '.']).to_lowercase();
     matches!(
         lower.as_str(),
-        "advertisement" | "advertisment" | "ad" | "sponsored" | "share" | "share this" | "share this article"
-            | "share on facebook" | "share on twitter" | "tweet" | "email" | "print" | "comments" | "comment"
-            | "leave a comment" | "leave a reply" | "skip to content" | "skip to main content" | "menu"
-            | "close" | "subscribe" | "sign up" | "log in" | "login" | "continue reading" | "story continues below"
-            | "story continues below advertisement" | "scroll to continue with content" | "loading" | "loading..."
+        "advertisement"
+            | "advertisment"
+            | "ad"
+            | "sponsored"
+            | "share"
+            | "share this"
+            | "share this article"
+            | "share on facebook"
+            | "share on twitter"
+            | "tweet"
+            | "email"
+            | "print"
+            | "comments"
+            | "comment"
+            | "leave a comment"
+            | "leave a reply"
+            | "skip to content"
+            | "skip to main content"
+            | "menu"
+            | "close"
+            | "subscribe"
+            | "sign up"
+            | "log in"
+            | "login"
+            | "continue reading"
+            | "story continues below"
+            | "story continues below advertisement"
+            | "scroll to continue with content"
+            | "loading"
+            | "loading..."
     )
 }
 
 /// Drops link lists and furniture from the blocks, and moves a trailing related
 /// section out of the body.
-fn clean_blocks(doc: &Html, blocks: Vec<TextBlock>, title: Option<&str>) -> (Vec<TextBlock>, Vec<RelatedItem>) {
+fn clean_blocks(
+    doc: &Html,
+    blocks: Vec<TextBlock>,
+    title: Option<&str>,
+) -> (Vec<TextBlock>, Vec<RelatedItem>) {
     let title_norm = title.map(normalize_title);
     let mut body = Vec::with_capacity(blocks.len());
     let mut related = Vec::new();
@@ -731,7 +957,10 @@ fn clean_blocks(doc: &Html, blocks: Vec<TextBlock>, title: Option<&str>) -> (Vec
         if related_region.is_some_and(|region| !block_inside(doc, &block, region)) {
             related_region = None;
         }
-        if block.text.len() < 60 && block.kind != BlockKind::ListItem && boilerplate::is_related_heading(&block.text) {
+        if block.text.len() < 60
+            && block.kind != BlockKind::ListItem
+            && boilerplate::is_related_heading(&block.text)
+        {
             related_region = Some(section_of(doc, &block));
             continue;
         }
@@ -788,7 +1017,11 @@ fn section_of(doc: &Html, heading: &TextBlock) -> NodeId {
     let heading_text = text_len(node);
     let mut region = node;
     while let Some(parent) = region.parent() {
-        if parent.value().as_element().is_none_or(|e| matches!(e.name(), "body" | "html")) {
+        if parent
+            .value()
+            .as_element()
+            .is_none_or(|e| matches!(e.name(), "body" | "html"))
+        {
             break;
         }
         region = parent;
@@ -800,11 +1033,16 @@ fn section_of(doc: &Html, heading: &TextBlock) -> NodeId {
 }
 
 fn text_len(node: NodeRef<'_, Node>) -> u32 {
-    node.descendants().filter_map(|n| n.value().as_text()).map(|t| visible_chars(t)).sum()
+    node.descendants()
+        .filter_map(|n| n.value().as_text())
+        .map(|t| visible_chars(t))
+        .sum()
 }
 
 fn block_inside(doc: &Html, block: &TextBlock, region: NodeId) -> bool {
-    let Some(node) = block.node.and_then(|id| doc.tree.get(id)) else { return false };
+    let Some(node) = block.node.and_then(|id| doc.tree.get(id)) else {
+        return false;
+    };
     node.id() == region || node.ancestors().any(|a| a.id() == region)
 }
 
@@ -815,33 +1053,67 @@ fn looks_like_markup(text: &str) -> bool {
 }
 
 fn normalize_title(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn block_chars(blocks: &[TextBlock]) -> usize {
     blocks.iter().map(|b| b.text.chars().count()).sum()
 }
 
+/// Below this many characters of body, extraction is retried with less pruning.
+const ENOUGH_TEXT: usize = 250;
+
 /// Extracts the main content of a parsed page.
 pub(crate) fn main_content(doc: &Html, title: Option<&str>) -> MainContent {
-    let Some(analysis) = Analysis::new(doc) else { return MainContent::default() };
-    let roots = choose_content(&analysis);
+    let mut best: Option<MainContent> = None;
+    for pruning in [Pruning::Full, Pruning::NoClassNames, Pruning::TagsOnly] {
+        let Some(analysis) = Analysis::new(doc, pruning) else {
+            return MainContent::default();
+        };
+        let content = content_of(doc, &analysis, title);
+        let chars = block_chars(&content.blocks);
+        if chars >= ENOUGH_TEXT {
+            return content;
+        }
+        if best.as_ref().is_none_or(|b| chars > block_chars(&b.blocks)) {
+            best = Some(content);
+        }
+    }
+    best.unwrap_or_default()
+}
+
+fn content_of(doc: &Html, analysis: &Analysis<'_>, title: Option<&str>) -> MainContent {
+    let analysis = analysis;
+    let roots = choose_content(analysis);
     if std::env::var_os("CHANCERY_DEBUG").is_some() {
         for root in &roots {
             let e = root.value().as_element();
-            eprintln!("root: {:?} class={:?} id={:?} stats={:?}", e.map(|e| e.name()), e.and_then(|e| e.attr("class")), e.and_then(|e| e.attr("id")), analysis.stats(root.id()));
+            eprintln!(
+                "root: {:?} class={:?} id={:?} stats={:?}",
+                e.map(|e| e.name()),
+                e.and_then(|e| e.attr("class")),
+                e.and_then(|e| e.attr("id")),
+                analysis.stats(root.id())
+            );
         }
     }
-    let (mut blocks, mut related) = clean_blocks(doc, emit_blocks(&analysis, &roots), title);
+    let (mut blocks, mut related) = clean_blocks(doc, emit_blocks(analysis, &roots), title);
 
     // A poor choice: the page's paragraphs together say much more.
     let body_stats = analysis.stats(analysis.body.id());
     let chosen = block_chars(&blocks);
     if (chosen as u32) < body_stats.para_chars / 3 || chosen < 100 {
-        let paragraphs = all_paragraphs(&analysis);
+        let paragraphs = all_paragraphs(analysis);
         let (fallback, fallback_related) = clean_blocks(doc, paragraphs, title);
         if std::env::var_os("CHANCERY_DEBUG").is_some() {
-            eprintln!("fallback: chosen {chosen} chars, paragraphs {} chars, page paragraphs {}", block_chars(&fallback), body_stats.para_chars);
+            eprintln!(
+                "fallback: chosen {chosen} chars, paragraphs {} chars, page paragraphs {}",
+                block_chars(&fallback),
+                body_stats.para_chars
+            );
         }
         if block_chars(&fallback) > chosen * 2 {
             blocks = fallback;
@@ -850,7 +1122,11 @@ pub(crate) fn main_content(doc: &Html, title: Option<&str>) -> MainContent {
     }
     let total = body_stats.chars.max(1) as f32;
     let boilerplate_share = (1.0 - block_chars(&blocks) as f32 / total).clamp(0.0, 1.0);
-    MainContent { blocks, related, boilerplate_share }
+    MainContent {
+        blocks,
+        related,
+        boilerplate_share,
+    }
 }
 
 /// Every paragraph-like element of the page, in order.
@@ -858,10 +1134,19 @@ fn all_paragraphs<'a>(analysis: &Analysis<'a>) -> Vec<TextBlock> {
     let nodes: Vec<NodeRef<'a, Node>> = analysis
         .body
         .descendants()
-        .filter(|n| matches!(element_tag(n), Some("p" | "pre" | "blockquote" | "li" | "h2" | "h3" | "h4")))
-        .filter(|n| !n.ancestors().any(|a| {
-            a.value().as_element().is_some_and(|e| never_content(e.name()) || matches!(e.name(), "p" | "li" | "blockquote" | "pre")) || analysis.is_pruned(a.id())
-        }))
+        .filter(|n| {
+            matches!(
+                element_tag(n),
+                Some("p" | "pre" | "blockquote" | "li" | "h2" | "h3" | "h4")
+            )
+        })
+        .filter(|n| {
+            !n.ancestors().any(|a| {
+                a.value().as_element().is_some_and(|e| {
+                    never_content(e.name()) || matches!(e.name(), "p" | "li" | "blockquote" | "pre")
+                }) || analysis.is_pruned(a.id())
+            })
+        })
         .filter(|n| !analysis.is_pruned(n.id()))
         .collect();
     emit_blocks(analysis, &nodes)
