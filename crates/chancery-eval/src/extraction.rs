@@ -80,7 +80,11 @@ impl BodyExtractor for Chancery {
     }
 
     fn extract(&self, html: &[u8], url: Option<&str>) -> Result<Extracted, String> {
-        let input = Input { bytes: html, url: url.map(String::from), ..Input::default() };
+        let input = Input {
+            bytes: html,
+            url: url.map(String::from),
+            ..Input::default()
+        };
         let article = extract(&input, &Options::default()).map_err(|e| e.to_string())?;
         Ok(Extracted {
             body: article.text,
@@ -101,7 +105,10 @@ pub fn load_set(bench: &Path, name: &str) -> Result<PageSet, EvalError> {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, EvalError> {
-    std::fs::read(path).map_err(|source| EvalError::Read { path: path.to_path_buf(), source })
+    std::fs::read(path).map_err(|source| EvalError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn read_gz(path: &Path) -> Result<Vec<u8>, EvalError> {
@@ -109,24 +116,37 @@ fn read_gz(path: &Path) -> Result<Vec<u8>, EvalError> {
     let mut out = Vec::with_capacity(raw.len() * 5);
     flate2::read::MultiGzDecoder::new(&raw[..])
         .read_to_end(&mut out)
-        .map_err(|source| EvalError::Read { path: path.to_path_buf(), source })?;
+        .map_err(|source| EvalError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(out)
 }
 
 fn read_json(path: &Path) -> Result<Value, EvalError> {
-    serde_json::from_slice(&read(path)?)
-        .map_err(|e| EvalError::Format { path: path.to_path_buf(), problem: format!("invalid JSON: {e}") })
+    serde_json::from_slice(&read(path)?).map_err(|e| EvalError::Format {
+        path: path.to_path_buf(),
+        problem: format!("invalid JSON: {e}"),
+    })
 }
 
 fn str_field(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
 }
 
 fn load_scrapinghub(dir: &Path) -> Result<PageSet, EvalError> {
     let truth_path = dir.join("ground-truth.json");
     let truth = read_json(&truth_path)?;
     let Some(entries) = truth.as_object() else {
-        return Err(EvalError::Format { path: truth_path, problem: "expected an object of id → {articleBody, url}".into() });
+        return Err(EvalError::Format {
+            path: truth_path,
+            problem: "expected an object of id → {articleBody, url}".into(),
+        });
     };
     let mut pages = Vec::with_capacity(entries.len());
     for (id, gold) in entries {
@@ -135,7 +155,11 @@ fn load_scrapinghub(dir: &Path) -> Result<PageSet, EvalError> {
             url: str_field(gold, "url"),
             html: read_gz(&dir.join("html").join(format!("{id}.html.gz")))?,
             page_type: "article".into(),
-            body: gold.get("articleBody").and_then(Value::as_str).unwrap_or("").to_string(),
+            body: gold
+                .get("articleBody")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
             title: None,
             author: None,
             date: None,
@@ -144,26 +168,40 @@ fn load_scrapinghub(dir: &Path) -> Result<PageSet, EvalError> {
         });
     }
     pages.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(PageSet { name: "scrapinghub".into(), pages })
+    Ok(PageSet {
+        name: "scrapinghub".into(),
+        pages,
+    })
 }
 
 fn load_wcxb(dir: &Path) -> Result<PageSet, EvalError> {
     let meta_path = dir.join("metadata.json");
     let meta = read_json(&meta_path)?;
     let Some(files) = meta.get("files").and_then(Value::as_object) else {
-        return Err(EvalError::Format { path: meta_path, problem: "expected {\"files\": {id: {page_type}}}".into() });
+        return Err(EvalError::Format {
+            path: meta_path,
+            problem: "expected {\"files\": {id: {page_type}}}".into(),
+        });
     };
     let mut pages = Vec::with_capacity(files.len());
     for (id, info) in files {
         let gold_path = dir.join("ground-truth").join(format!("{id}.json"));
         let gold_file = read_json(&gold_path)?;
         let Some(gold) = gold_file.get("ground_truth") else {
-            return Err(EvalError::Format { path: gold_path, problem: "no ground_truth object".into() });
+            return Err(EvalError::Format {
+                path: gold_path,
+                problem: "no ground_truth object".into(),
+            });
         };
         let snippets = |key: &str| -> Vec<String> {
             gold.get(key)
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(String::from)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         pages.push(Page {
@@ -171,7 +209,11 @@ fn load_wcxb(dir: &Path) -> Result<PageSet, EvalError> {
             url: str_field(&gold_file, "url"),
             html: read_gz(&dir.join("html").join(format!("{id}.html.gz")))?,
             page_type: str_field(info, "page_type").unwrap_or_else(|| "unknown".into()),
-            body: gold.get("main_content").and_then(Value::as_str).unwrap_or("").to_string(),
+            body: gold
+                .get("main_content")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
             title: str_field(gold, "title"),
             author: str_field(gold, "author"),
             date: str_field(gold, "publish_date"),
@@ -180,7 +222,10 @@ fn load_wcxb(dir: &Path) -> Result<PageSet, EvalError> {
         });
     }
     pages.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(PageSet { name: "wcxb".into(), pages })
+    Ok(PageSet {
+        name: "wcxb".into(),
+        pages,
+    })
 }
 
 /// Scores of one extractor on one set.
@@ -242,12 +287,21 @@ pub struct PageScore {
 }
 
 /// Runs `extractor` over `set` (`passes` timed passes, one thread) and scores it.
-pub fn evaluate(set: &PageSet, extractor: &dyn BodyExtractor, passes: usize, worst: usize) -> Report {
+pub fn evaluate(
+    set: &PageSet,
+    extractor: &dyn BodyExtractor,
+    passes: usize,
+    worst: usize,
+) -> Report {
     let mut times = Vec::with_capacity(passes.max(1));
     let mut outputs = Vec::new();
     for _ in 0..passes.max(1) {
         let started = Instant::now();
-        outputs = set.pages.iter().map(|page| extractor.extract(&page.html, page.url.as_deref())).collect();
+        outputs = set
+            .pages
+            .iter()
+            .map(|page| extractor.extract(&page.html, page.url.as_deref()))
+            .collect();
         times.push(started.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);
@@ -279,7 +333,12 @@ pub fn evaluate(set: &PageSet, extractor: &dyn BodyExtractor, passes: usize, wor
             without_absent += usize::from(!body_norm.contains(&normalize_for_match(snippet)));
         }
         if let Some(gold) = &page.title {
-            title.add(extracted.title.as_deref().is_some_and(|t| normalize_for_match(t) == normalize_for_match(gold)));
+            title.add(
+                extracted
+                    .title
+                    .as_deref()
+                    .is_some_and(|t| normalize_for_match(t) == normalize_for_match(gold)),
+            );
         }
         if let Some(gold) = &page.author {
             let seen = extracted.authors.join(", ");
@@ -287,13 +346,22 @@ pub fn evaluate(set: &PageSet, extractor: &dyn BodyExtractor, passes: usize, wor
         }
         if let Some(gold) = &page.date {
             let day = |d: &str| d.get(..10).map(String::from);
-            date.add(extracted.date.as_deref().and_then(day).is_some_and(|d| Some(d) == day(gold)));
+            date.add(
+                extracted
+                    .date
+                    .as_deref()
+                    .and_then(day)
+                    .is_some_and(|d| Some(d) == day(gold)),
+            );
         }
         scores.push(PageScore {
             id: page.id.clone(),
             page_type: page.page_type.clone(),
             score,
-            words: (crate::metrics::tokens(&extracted.body).len(), crate::metrics::tokens(&page.body).len()),
+            words: (
+                crate::metrics::tokens(&extracted.body).len(),
+                crate::metrics::tokens(&page.body).len(),
+            ),
             error,
         });
     }
@@ -301,18 +369,32 @@ pub fn evaluate(set: &PageSet, extractor: &dyn BodyExtractor, passes: usize, wor
     let overall = Prf::mean_of(scores.iter().map(|s| (s.score.precision, s.score.recall)));
     let mut by_type: BTreeMap<String, Vec<&PageScore>> = BTreeMap::new();
     for score in &scores {
-        by_type.entry(score.page_type.clone()).or_default().push(score);
+        by_type
+            .entry(score.page_type.clone())
+            .or_default()
+            .push(score);
     }
     let by_page_type = by_type
         .into_iter()
         .map(|(kind, list)| {
             let score = Prf::mean_of(list.iter().map(|s| (s.score.precision, s.score.recall)));
-            (kind, TypeScore { pages: list.len(), score })
+            (
+                kind,
+                TypeScore {
+                    pages: list.len(),
+                    score,
+                },
+            )
         })
         .collect();
     let failures = scores.iter().filter(|s| s.error.is_some()).count();
     let pages = scores.len();
-    scores.sort_by(|a, b| a.score.f1.total_cmp(&b.score.f1).then_with(|| a.id.cmp(&b.id)));
+    scores.sort_by(|a, b| {
+        a.score
+            .f1
+            .total_cmp(&b.score.f1)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     scores.truncate(worst);
     let share = |hit: usize, total: usize| (total > 0).then(|| hit as f64 / total as f64);
     Report {
@@ -327,7 +409,11 @@ pub fn evaluate(set: &PageSet, extractor: &dyn BodyExtractor, passes: usize, wor
         title_match: title.rate(),
         author_match: author.rate(),
         date_match: date.rate(),
-        pages_per_second: if seconds > 0.0 { pages as f64 / seconds } else { 0.0 },
+        pages_per_second: if seconds > 0.0 {
+            pages as f64 / seconds
+        } else {
+            0.0
+        },
         seconds,
         worst: scores,
     }

@@ -8,5 +8,7 @@
 mod error;
 pub mod extraction;
 pub mod metrics;
+#[cfg(feature = "peers")]
+pub mod peers;
 
 pub use error::EvalError;

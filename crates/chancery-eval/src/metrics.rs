@@ -72,7 +72,10 @@ fn shingles<'a>(tokens: &[&'a str], n: usize) -> HashMap<Vec<&'a str>, usize> {
     counts
 }
 
-fn multiset_overlap<K: std::hash::Hash + Eq>(truth: &HashMap<K, usize>, prediction: &HashMap<K, usize>) -> Overlap {
+fn multiset_overlap<K: std::hash::Hash + Eq>(
+    truth: &HashMap<K, usize>,
+    prediction: &HashMap<K, usize>,
+) -> Overlap {
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
     for (key, &t) in truth {
         let p = prediction.get(key).copied().unwrap_or(0);
@@ -87,7 +90,11 @@ fn multiset_overlap<K: std::hash::Hash + Eq>(truth: &HashMap<K, usize>, predicti
     if sum == 0.0 {
         return Overlap::default();
     }
-    Overlap { tp: tp as f64 / sum, fp: fp as f64 / sum, fn_: fn_ as f64 / sum }
+    Overlap {
+        tp: tp as f64 / sum,
+        fp: fp as f64 / sum,
+        fn_: fn_ as f64 / sum,
+    }
 }
 
 /// Precision, recall and F1 of one document or a corpus.
@@ -104,8 +111,16 @@ pub struct Prf {
 impl Prf {
     /// From precision and recall.
     pub fn new(precision: f64, recall: f64) -> Prf {
-        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
-        Prf { precision, recall, f1 }
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        Prf {
+            precision,
+            recall,
+            f1,
+        }
     }
 
     /// The corpus score: plain means of per-document precision and recall, and
@@ -137,8 +152,14 @@ pub fn bag_of_words(truth: &str, prediction: &str) -> Prf {
     if true_total == 0 || pred_total == 0 {
         return Prf::default();
     }
-    let shared: usize = truth.iter().map(|(w, &t)| t.min(prediction.get(w).copied().unwrap_or(0))).sum();
-    Prf::new(shared as f64 / pred_total as f64, shared as f64 / true_total as f64)
+    let shared: usize = truth
+        .iter()
+        .map(|(w, &t)| t.min(prediction.get(w).copied().unwrap_or(0)))
+        .sum();
+    Prf::new(
+        shared as f64 / pred_total as f64,
+        shared as f64 / true_total as f64,
+    )
 }
 
 fn word_bag(text: &str) -> HashMap<String, usize> {

@@ -49,8 +49,9 @@ pub(crate) fn date_from_url(url: &str) -> Option<Published> {
         Regex::new(r"/((?:19|20|21)\d{2})([/_-]?)(\d{1,2})([/_-]?)(\d{1,2})(?:[/_.-]|$)")
             .expect("valid regex")
     });
-    static MONTH: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"/((?:19|20|21)\d{2})/(\d{1,2})(?:/|$)").expect("valid regex"));
+    static MONTH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"/((?:19|20|21)\d{2})/(\d{1,2})(?:/|$)").expect("valid regex")
+    });
     let path = url_path(url);
     for caps in DAY.captures_iter(path) {
         let (sep1, sep2) = (&caps[2], &caps[4]);
@@ -66,7 +67,14 @@ pub(crate) fn date_from_url(url: &str) -> Option<Published> {
     for caps in MONTH.captures_iter(path) {
         let (year, month) = (num(&caps[1]), num(&caps[2]));
         if (MIN_YEAR..=MAX_YEAR).contains(&year) && (1..=12).contains(&month) {
-            let found = Found { year, month: month as u32, day: 0, time: None, offset: None, precision: DatePrecision::Month };
+            let found = Found {
+                year,
+                month: month as u32,
+                day: 0,
+                time: None,
+                offset: None,
+                precision: DatePrecision::Month,
+            };
             return Some(found.into_published("url"));
         }
     }
@@ -122,15 +130,27 @@ impl Found {
     fn into_published(self, from: &str) -> Published {
         let value = match self.precision {
             DatePrecision::Year => format!("{:04}", self.year),
-            DatePrecision::Month | DatePrecision::Week => format!("{:04}-{:02}", self.year, self.month),
+            DatePrecision::Month | DatePrecision::Week => {
+                format!("{:04}-{:02}", self.year, self.month)
+            }
             DatePrecision::Day => format!("{:04}-{:02}-{:02}", self.year, self.month, self.day),
             DatePrecision::Time => {
-                let time = self.time.map(|t| t.format("%H:%M:%S").to_string()).unwrap_or_default();
+                let time = self
+                    .time
+                    .map(|t| t.format("%H:%M:%S").to_string())
+                    .unwrap_or_default();
                 let offset = self.offset.map(format_offset).unwrap_or_default();
-                format!("{:04}-{:02}-{:02}T{time}{offset}", self.year, self.month, self.day)
+                format!(
+                    "{:04}-{:02}-{:02}T{time}{offset}",
+                    self.year, self.month, self.day
+                )
             }
         };
-        Published { value, precision: self.precision, from: from.to_string() }
+        Published {
+            value,
+            precision: self.precision,
+            from: from.to_string(),
+        }
     }
 }
 
@@ -158,10 +178,16 @@ fn parse_all_digits(value: &str, from: &str) -> Option<Published> {
         }
         10 | 13 if from.starts_with("meta") || from.starts_with("json-ld") => {
             let number: i64 = value.parse().ok()?;
-            let seconds = if value.len() == 13 { number / 1000 } else { number };
+            let seconds = if value.len() == 13 {
+                number / 1000
+            } else {
+                number
+            };
             let utc = DateTime::from_timestamp(seconds, 0)?.naive_utc();
             let found = Found::day(utc.date()).with_time(Some((utc.time(), Some(0))));
-            (MIN_YEAR..=MAX_YEAR).contains(&found.year).then(|| found.into_published(from))
+            (MIN_YEAR..=MAX_YEAR)
+                .contains(&found.year)
+                .then(|| found.into_published(from))
         }
         _ => None,
     }
@@ -200,7 +226,10 @@ fn find_numeric(lower: &str) -> Option<(usize, Found)> {
         let time = read_time(&lower[end..], false);
         Some((caps.get(1)?.start(), Found::day(date).with_time(time)))
     });
-    [ymd, dmy].into_iter().flatten().min_by_key(|(start, _)| *start)
+    [ymd, dmy]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(start, _)| *start)
 }
 
 /// Dates with a month name: "February 10, 2025", "Feb. 10th 2025",
@@ -208,25 +237,37 @@ fn find_numeric(lower: &str) -> Option<(usize, Found)> {
 /// "10 de febrero de 2025".
 fn find_textual(lower: &str) -> Option<(usize, Found)> {
     static MDY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"([^\W\d_]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})").expect("valid regex")
+        Regex::new(r"([^\W\d_]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})")
+            .expect("valid regex")
     });
     static DMY: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(\d{1,2})(?:st|nd|rd|th|\.)?\s*(?:of\s+|de\s+)?([^\W\d_]{3,})\.?,?\s+(?:de\s+)?(\d{4})")
             .expect("valid regex")
     });
-    let read = |caps: &Captures<'_>, day: usize, month: usize, year: usize| -> Option<(usize, Found)> {
-        let whole = caps.get(0)?;
-        let end = caps.get(year)?.end();
-        if followed_by_digit(lower, end) || preceded_by_digit(lower, whole.start()) {
-            return None;
-        }
-        let month = month_number(&caps[month])?;
-        let date = make_date(num(&caps[year]), month as i32, num(&caps[day]))?;
-        Some((whole.start(), Found::day(date).with_time(read_time(&lower[end..], false))))
-    };
-    let mdy = MDY.captures_iter(lower).find_map(|caps| read(&caps, 2, 1, 3));
-    let dmy = DMY.captures_iter(lower).find_map(|caps| read(&caps, 1, 2, 3));
-    [mdy, dmy].into_iter().flatten().min_by_key(|(start, _)| *start)
+    let read =
+        |caps: &Captures<'_>, day: usize, month: usize, year: usize| -> Option<(usize, Found)> {
+            let whole = caps.get(0)?;
+            let end = caps.get(year)?.end();
+            if followed_by_digit(lower, end) || preceded_by_digit(lower, whole.start()) {
+                return None;
+            }
+            let month = month_number(&caps[month])?;
+            let date = make_date(num(&caps[year]), month as i32, num(&caps[day]))?;
+            Some((
+                whole.start(),
+                Found::day(date).with_time(read_time(&lower[end..], false)),
+            ))
+        };
+    let mdy = MDY
+        .captures_iter(lower)
+        .find_map(|caps| read(&caps, 2, 1, 3));
+    let dmy = DMY
+        .captures_iter(lower)
+        .find_map(|caps| read(&caps, 1, 2, 3));
+    [mdy, dmy]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(start, _)| *start)
 }
 
 /// `2025年2月10日` as Chinese and Japanese pages write it.
@@ -266,7 +307,10 @@ fn find_month_year(lower: &str) -> Option<Found> {
 /// inside prose "2025-26" is a season or a range.
 fn find_year_month(lower: &str) -> Option<Found> {
     let (year, month) = lower.split_once('-')?;
-    if year.len() != 4 || month.len() != 2 || !(year.bytes().chain(month.bytes())).all(|b| b.is_ascii_digit()) {
+    if year.len() != 4
+        || month.len() != 2
+        || !(year.bytes().chain(month.bytes())).all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let (year, month) = (num(year), num(month) as u32);
@@ -324,8 +368,14 @@ fn parse_offset(zone: &str) -> Option<i32> {
         let digits: String = text[1..].chars().filter(char::is_ascii_digit).collect();
         let (hours, minutes) = match digits.len() {
             1 | 2 => (digits.parse::<i32>().ok()?, 0),
-            4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
-            3 => (digits[..1].parse::<i32>().ok()?, digits[1..].parse::<i32>().ok()?),
+            4 => (
+                digits[..2].parse::<i32>().ok()?,
+                digits[2..].parse::<i32>().ok()?,
+            ),
+            3 => (
+                digits[..1].parse::<i32>().ok()?,
+                digits[1..].parse::<i32>().ok()?,
+            ),
             _ => return None,
         };
         (hours <= 14 && minutes < 60).then_some(sign * (hours * 3600 + minutes * 60))
@@ -333,8 +383,15 @@ fn parse_offset(zone: &str) -> Option<i32> {
     if zone.starts_with(['+', '-']) {
         return signed(zone);
     }
-    if let Some(rest) = zone.strip_prefix("utc").or_else(|| zone.strip_prefix("gmt")) {
-        return if rest.is_empty() { Some(0) } else { signed(rest) };
+    if let Some(rest) = zone
+        .strip_prefix("utc")
+        .or_else(|| zone.strip_prefix("gmt"))
+    {
+        return if rest.is_empty() {
+            Some(0)
+        } else {
+            signed(rest)
+        };
     }
     let hours = match zone {
         "z" => 0.0,
@@ -371,20 +428,72 @@ fn parse_offset(zone: &str) -> Option<i32> {
 /// Portuguese or Dutch, lower-cased.
 fn month_number(word: &str) -> Option<u32> {
     const MONTHS: [&[&str]; 12] = [
-        &["january", "jan", "januar", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro", "januari", "jänner"],
-        &["february", "feb", "februar", "février", "fevrier", "févr", "fevr", "febrero", "febbraio", "fevereiro", "fev", "februari"],
-        &["march", "mar", "märz", "maerz", "mär", "mars", "marzo", "março", "marco", "maart", "mrt"],
+        &[
+            "january", "jan", "januar", "janvier", "janv", "enero", "ene", "gennaio", "gen",
+            "janeiro", "januari", "jänner",
+        ],
+        &[
+            "february",
+            "feb",
+            "februar",
+            "février",
+            "fevrier",
+            "févr",
+            "fevr",
+            "febrero",
+            "febbraio",
+            "fevereiro",
+            "fev",
+            "februari",
+        ],
+        &[
+            "march", "mar", "märz", "maerz", "mär", "mars", "marzo", "março", "marco", "maart",
+            "mrt",
+        ],
         &["april", "apr", "avril", "avr", "abril", "abr", "aprile"],
         &["may", "mai", "mayo", "maggio", "mag", "maio", "mei"],
-        &["june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho"],
-        &["july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho"],
+        &[
+            "june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho",
+        ],
+        &[
+            "july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho",
+        ],
         &["august", "aug", "août", "aout", "agosto", "ago", "augustus"],
-        &["september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "set", "setembro"],
-        &["october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out"],
+        &[
+            "september",
+            "sep",
+            "sept",
+            "septembre",
+            "septiembre",
+            "setiembre",
+            "settembre",
+            "set",
+            "setembro",
+        ],
+        &[
+            "october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro",
+            "out",
+        ],
         &["november", "nov", "novembre", "noviembre", "novembro"],
-        &["december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "dezembro", "desember"],
+        &[
+            "december",
+            "dec",
+            "dezember",
+            "dez",
+            "décembre",
+            "decembre",
+            "déc",
+            "diciembre",
+            "dic",
+            "dicembre",
+            "dezembro",
+            "desember",
+        ],
     ];
-    MONTHS.iter().position(|names| names.contains(&word)).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|names| names.contains(&word))
+        .map(|i| i as u32 + 1)
 }
 
 fn make_date(year: i32, month: i32, day: i32) -> Option<NaiveDate> {
@@ -434,38 +543,78 @@ mod tests {
     }
 
     fn day(value: &str) -> Option<String> {
-        parse_date(value, "test").filter(|p| p.precision == DatePrecision::Day).map(|p| p.value)
+        parse_date(value, "test")
+            .filter(|p| p.precision == DatePrecision::Day)
+            .map(|p| p.value)
     }
 
     fn time(value: &str) -> Option<String> {
-        parse_date(value, "test").filter(|p| p.precision == DatePrecision::Time).map(|p| p.value)
+        parse_date(value, "test")
+            .filter(|p| p.precision == DatePrecision::Time)
+            .map(|p| p.value)
     }
 
     #[test]
     fn iso_dates_and_times() {
         assert_eq!(day("2025-02-10").as_deref(), Some("2025-02-10"));
-        assert_eq!(time("2025-02-10T08:30:00+03:30").as_deref(), Some("2025-02-10T08:30:00+03:30"));
-        assert_eq!(time("2025-02-10T08:30:00Z").as_deref(), Some("2025-02-10T08:30:00+00:00"));
-        assert_eq!(time("2025-02-10T08:30:00.123456-0500").as_deref(), Some("2025-02-10T08:30:00-05:00"));
-        assert_eq!(time("2025-02-10T08:30").as_deref(), Some("2025-02-10T08:30:00"));
-        assert_eq!(time("2025-02-10 08:30:00").as_deref(), Some("2025-02-10T08:30:00"));
-        assert_eq!(time("2025-02-10 08:30:00 +0000 UTC").as_deref(), Some("2025-02-10T08:30:00+00:00"));
-        assert_eq!(time("  2025-2-3T8:05:09+01 ").as_deref(), Some("2025-02-03T08:05:09+01:00"));
+        assert_eq!(
+            time("2025-02-10T08:30:00+03:30").as_deref(),
+            Some("2025-02-10T08:30:00+03:30")
+        );
+        assert_eq!(
+            time("2025-02-10T08:30:00Z").as_deref(),
+            Some("2025-02-10T08:30:00+00:00")
+        );
+        assert_eq!(
+            time("2025-02-10T08:30:00.123456-0500").as_deref(),
+            Some("2025-02-10T08:30:00-05:00")
+        );
+        assert_eq!(
+            time("2025-02-10T08:30").as_deref(),
+            Some("2025-02-10T08:30:00")
+        );
+        assert_eq!(
+            time("2025-02-10 08:30:00").as_deref(),
+            Some("2025-02-10T08:30:00")
+        );
+        assert_eq!(
+            time("2025-02-10 08:30:00 +0000 UTC").as_deref(),
+            Some("2025-02-10T08:30:00+00:00")
+        );
+        assert_eq!(
+            time("  2025-2-3T8:05:09+01 ").as_deref(),
+            Some("2025-02-03T08:05:09+01:00")
+        );
     }
 
     #[test]
     fn reduced_precision() {
-        assert_eq!(parsed("2025-02"), Some(("2025-02".into(), DatePrecision::Month)));
+        assert_eq!(
+            parsed("2025-02"),
+            Some(("2025-02".into(), DatePrecision::Month))
+        );
         assert_eq!(parsed("2025"), Some(("2025".into(), DatePrecision::Year)));
-        assert_eq!(parsed("February 2025"), Some(("2025-02".into(), DatePrecision::Month)));
+        assert_eq!(
+            parsed("February 2025"),
+            Some(("2025-02".into(), DatePrecision::Month))
+        );
         assert_eq!(day("20250210").as_deref(), Some("2025-02-10"));
     }
 
     #[test]
     fn rfc_2822() {
-        assert_eq!(time("Mon, 10 Feb 2025 08:30:00 GMT").as_deref(), Some("2025-02-10T08:30:00+00:00"));
-        assert_eq!(time("Mon, 10 Feb 2025 08:30:00 +0330").as_deref(), Some("2025-02-10T08:30:00+03:30"));
-        assert_eq!(time("Mon, 10 Feb 2025 08:30:00 EST").as_deref(), Some("2025-02-10T08:30:00-05:00"));
+        assert_eq!(
+            time("Mon, 10 Feb 2025 08:30:00 GMT").as_deref(),
+            Some("2025-02-10T08:30:00+00:00")
+        );
+        assert_eq!(
+            time("Mon, 10 Feb 2025 08:30:00 +0330").as_deref(),
+            Some("2025-02-10T08:30:00+03:30")
+        );
+        assert_eq!(
+            time("Mon, 10 Feb 2025 08:30:00 EST").as_deref(),
+            Some("2025-02-10T08:30:00-05:00")
+        );
     }
 
     #[test]
@@ -475,7 +624,10 @@ mod tests {
         assert_eq!(day("Feb 10th 2025").as_deref(), Some("2025-02-10"));
         assert_eq!(day("10 February 2025").as_deref(), Some("2025-02-10"));
         assert_eq!(day("10th of February, 2025").as_deref(), Some("2025-02-10"));
-        assert_eq!(day("Monday, February 10, 2025").as_deref(), Some("2025-02-10"));
+        assert_eq!(
+            day("Monday, February 10, 2025").as_deref(),
+            Some("2025-02-10")
+        );
         assert_eq!(day("10. Februar 2025").as_deref(), Some("2025-02-10"));
         assert_eq!(day("10 de febrero de 2025").as_deref(), Some("2025-02-10"));
         assert_eq!(day("10 février 2025").as_deref(), Some("2025-02-10"));
@@ -485,9 +637,18 @@ mod tests {
 
     #[test]
     fn month_names_with_time() {
-        assert_eq!(time("10 Feb 2025 08:30").as_deref(), Some("2025-02-10T08:30:00"));
-        assert_eq!(time("February 10, 2025 at 8:30 pm EST").as_deref(), Some("2025-02-10T20:30:00-05:00"));
-        assert_eq!(time("February 10, 2025, 12:05 a.m.").as_deref(), Some("2025-02-10T00:05:00"));
+        assert_eq!(
+            time("10 Feb 2025 08:30").as_deref(),
+            Some("2025-02-10T08:30:00")
+        );
+        assert_eq!(
+            time("February 10, 2025 at 8:30 pm EST").as_deref(),
+            Some("2025-02-10T20:30:00-05:00")
+        );
+        assert_eq!(
+            time("February 10, 2025, 12:05 a.m.").as_deref(),
+            Some("2025-02-10T00:05:00")
+        );
     }
 
     #[test]
@@ -497,14 +658,23 @@ mod tests {
         assert_eq!(day("10.02.2025").as_deref(), Some("2025-02-10"));
         assert_eq!(day("02/10/2025").as_deref(), Some("2025-02-10"));
         assert_eq!(day("25/02/2025").as_deref(), Some("2025-02-25"));
-        assert_eq!(time("10.02.2025 08:30").as_deref(), Some("2025-02-10T08:30:00"));
+        assert_eq!(
+            time("10.02.2025 08:30").as_deref(),
+            Some("2025-02-10T08:30:00")
+        );
     }
 
     #[test]
     fn labels_around_the_date() {
-        assert_eq!(day("Published: February 10, 2025").as_deref(), Some("2025-02-10"));
+        assert_eq!(
+            day("Published: February 10, 2025").as_deref(),
+            Some("2025-02-10")
+        );
         assert_eq!(day("Updated 10.02.2025").as_deref(), Some("2025-02-10"));
-        assert_eq!(day("Posted on 2025-02-10 by admin").as_deref(), Some("2025-02-10"));
+        assert_eq!(
+            day("Posted on 2025-02-10 by admin").as_deref(),
+            Some("2025-02-10")
+        );
         // The first date wins: pages put the publication date before the update.
         assert_eq!(
             day("Published Feb 10, 2025 · Updated Feb 11, 2025").as_deref(),
@@ -531,7 +701,10 @@ mod tests {
         assert_eq!(parsed("2150-05-01"), None);
         assert_eq!(parsed("31.02.2025"), None);
         assert_eq!(parsed("1985"), None);
-        assert_eq!(parsed("2025-02-10T25:00:00").map(|p| p.1), Some(DatePrecision::Day));
+        assert_eq!(
+            parsed("2025-02-10T25:00:00").map(|p| p.1),
+            Some(DatePrecision::Day)
+        );
     }
 
     #[test]
@@ -548,21 +721,47 @@ mod tests {
     fn dates_in_urls() {
         let url = |u: &str| date_from_url(u).map(|p| (p.value, p.precision));
         let day = |v: &str| Some((v.to_string(), DatePrecision::Day));
-        assert_eq!(url("https://example.com/2025/02/10/talks-in-vienna/"), day("2025-02-10"));
-        assert_eq!(url("https://example.com/news/2025-02-10/talks"), day("2025-02-10"));
-        assert_eq!(url("https://example.com/news/2025-02-10-talks-in-vienna"), day("2025-02-10"));
+        assert_eq!(
+            url("https://example.com/2025/02/10/talks-in-vienna/"),
+            day("2025-02-10")
+        );
+        assert_eq!(
+            url("https://example.com/news/2025-02-10/talks"),
+            day("2025-02-10")
+        );
+        assert_eq!(
+            url("https://example.com/news/2025-02-10-talks-in-vienna"),
+            day("2025-02-10")
+        );
         assert_eq!(url("https://example.com/20250210/talks"), day("2025-02-10"));
-        assert_eq!(url("https://example.com/2025/02/talks"), Some(("2025-02".into(), DatePrecision::Month)));
-        assert_eq!(date_from_url("https://example.com/2025/02/10/x").map(|p| p.from).as_deref(), Some("url"));
+        assert_eq!(
+            url("https://example.com/2025/02/talks"),
+            Some(("2025-02".into(), DatePrecision::Month))
+        );
+        assert_eq!(
+            date_from_url("https://example.com/2025/02/10/x")
+                .map(|p| p.from)
+                .as_deref(),
+            Some("url")
+        );
     }
 
     #[test]
     fn url_non_dates() {
-        assert_eq!(date_from_url("https://example.com/talks?date=2025-02-10"), None);
+        assert_eq!(
+            date_from_url("https://example.com/talks?date=2025-02-10"),
+            None
+        );
         assert_eq!(date_from_url("https://2025.example.com/02/10/"), None);
-        assert_eq!(date_from_url("https://example.com/img/1200/800/photo.jpg"), None);
+        assert_eq!(
+            date_from_url("https://example.com/img/1200/800/photo.jpg"),
+            None
+        );
         assert_eq!(date_from_url("https://example.com/2025/13/40/"), None);
-        assert_eq!(date_from_url("https://example.com/article/202502101234"), None);
+        assert_eq!(
+            date_from_url("https://example.com/article/202502101234"),
+            None
+        );
         assert_eq!(date_from_url("https://example.com/2025/0210/x"), None);
     }
 }

@@ -38,7 +38,10 @@ const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 /// UTF-8 validity, then a statistical guess) and judges HTML or text.
 pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<Decoded, ExtractError> {
     if bytes.len() > max_bytes {
-        return Err(ExtractError::TooLarge { size: bytes.len(), limit: max_bytes });
+        return Err(ExtractError::TooLarge {
+            size: bytes.len(),
+            limit: max_bytes,
+        });
     }
     let gunzipped;
     let bytes = if bytes.starts_with(GZIP_MAGIC) {
@@ -61,7 +64,11 @@ pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<Decoded, ExtractError> {
         return Err(ExtractError::Empty);
     }
     Ok(Decoded {
-        format: if looks_html { Format::Html } else { Format::Text },
+        format: if looks_html {
+            Format::Html
+        } else {
+            Format::Text
+        },
         text,
         encoding: encoding.name(),
         encoding_guessed: guessed,
@@ -75,9 +82,14 @@ fn gunzip(bytes: &[u8], max_bytes: usize) -> Result<Vec<u8>, ExtractError> {
     let mut decoder = flate2::read::MultiGzDecoder::new(bytes).take(max_bytes as u64 + 1);
     decoder
         .read_to_end(&mut out)
-        .map_err(|err| ExtractError::Gzip { reason: err.to_string() })?;
+        .map_err(|err| ExtractError::Gzip {
+            reason: err.to_string(),
+        })?;
     if out.len() > max_bytes {
-        return Err(ExtractError::TooLarge { size: out.len(), limit: max_bytes });
+        return Err(ExtractError::TooLarge {
+            size: out.len(),
+            limit: max_bytes,
+        });
     }
     Ok(out)
 }
@@ -137,15 +149,33 @@ fn looks_like_html(bytes: &[u8]) -> bool {
         .position(|b| !b.is_ascii_whitespace() && !matches!(b, 0xef | 0xbb | 0xbf))
         .unwrap_or(head.len());
     let opening = lowercase_prefix(&head[start..], 16);
-    const OPENERS: &[&[u8]] =
-        &[b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<!--", b"<meta", b"<title"];
+    const OPENERS: &[&[u8]] = &[
+        b"<!doctype",
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<?xml",
+        b"<!--",
+        b"<meta",
+        b"<title",
+    ];
     if OPENERS.iter().any(|o| opening.starts_with(o)) {
         return true;
     }
-    const TAGS: &[&[u8]] = &[b"<p>", b"<p ", b"<div", b"<br", b"<a href", b"<span", b"<article"];
+    const TAGS: &[&[u8]] = &[
+        b"<p>",
+        b"<p ",
+        b"<div",
+        b"<br",
+        b"<a href",
+        b"<span",
+        b"<article",
+    ];
     let lower = lowercase_prefix(head, head.len());
-    let tags: usize =
-        TAGS.iter().map(|tag| memchr::memmem::find_iter(&lower, tag).count()).sum();
+    let tags: usize = TAGS
+        .iter()
+        .map(|tag| memchr::memmem::find_iter(&lower, tag).count())
+        .sum();
     tags >= 2
 }
 
@@ -174,7 +204,10 @@ fn detect_encoding(bytes: &[u8], looks_html: bool) -> (&'static Encoding, usize,
         return (UTF_8, 0, false);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(&bytes[..bytes.len().min(64 * 1024)], bytes.len() <= 64 * 1024);
+    detector.feed(
+        &bytes[..bytes.len().min(64 * 1024)],
+        bytes.len() <= 64 * 1024,
+    );
     let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
     // Mostly-UTF-8 text with a few broken bytes is still UTF-8.
     if guess != UTF_8 && mostly_utf8(bytes) {
@@ -197,7 +230,8 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
                 let good = &rest[..err.valid_up_to()];
                 valid += good.iter().filter(|b| !b.is_ascii()).count();
                 invalid += 1;
-                let skip = err.valid_up_to() + err.error_len().unwrap_or(rest.len() - err.valid_up_to());
+                let skip =
+                    err.valid_up_to() + err.error_len().unwrap_or(rest.len() - err.valid_up_to());
                 rest = &rest[skip..];
             }
         }
@@ -220,13 +254,18 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         if let Some(pos) = memchr::memmem::find(tag, b"charset") {
             let value = tag[pos + 7..]
                 .iter()
-                .skip_while(|b| b.is_ascii_whitespace() || **b == b'=' || **b == b'"' || **b == b'\'')
+                .skip_while(|b| {
+                    b.is_ascii_whitespace() || **b == b'=' || **b == b'"' || **b == b'\''
+                })
                 .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.'))
                 .copied()
                 .collect::<Vec<u8>>();
             if let Some(encoding) = Encoding::for_label(&value) {
                 // UTF-16 cannot be declared from inside ASCII-compatible bytes.
-                if encoding.is_single_byte() || encoding == UTF_8 || encoding.output_encoding() == UTF_8 {
+                if encoding.is_single_byte()
+                    || encoding == UTF_8
+                    || encoding.output_encoding() == UTF_8
+                {
                     return Some(encoding.output_encoding());
                 }
                 return Some(encoding);
@@ -292,7 +331,8 @@ mod tests {
 
     #[test]
     fn meta_charset_decides_for_legacy_pages() {
-        let page = b"<html><head><meta charset=\"windows-1252\"></head><body><p>caf\xe9</p></body></html>";
+        let page =
+            b"<html><head><meta charset=\"windows-1252\"></head><body><p>caf\xe9</p></body></html>";
         let doc = decode(page, 1 << 20).unwrap();
         assert_eq!(doc.encoding, "windows-1252");
         assert!(doc.text.contains("café"));
@@ -331,7 +371,9 @@ mod tests {
 
     #[test]
     fn stray_invalid_bytes_in_utf8_are_replaced_and_flagged() {
-        let mut bytes = "Déclaration commune: « nous sommes prêts », a-t-il dit. ".repeat(5).into_bytes();
+        let mut bytes = "Déclaration commune: « nous sommes prêts », a-t-il dit. "
+            .repeat(5)
+            .into_bytes();
         bytes.push(0xff);
         bytes.extend_from_slice(b" fin");
         let doc = decode(&bytes, 1 << 20).unwrap();
@@ -342,8 +384,17 @@ mod tests {
 
     #[test]
     fn html_is_told_from_text_by_content() {
-        assert_eq!(decode(b"  <!DOCTYPE html><p>x</p>", 100).unwrap().format, Format::Html);
-        assert_eq!(decode(b"Intro <div>a</div> <p>b</p>", 100).unwrap().format, Format::Html);
-        assert_eq!(decode(b"Use x < y and a <b> tag", 100).unwrap().format, Format::Text);
+        assert_eq!(
+            decode(b"  <!DOCTYPE html><p>x</p>", 100).unwrap().format,
+            Format::Html
+        );
+        assert_eq!(
+            decode(b"Intro <div>a</div> <p>b</p>", 100).unwrap().format,
+            Format::Html
+        );
+        assert_eq!(
+            decode(b"Use x < y and a <b> tag", 100).unwrap().format,
+            Format::Text
+        );
     }
 }

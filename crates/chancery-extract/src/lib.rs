@@ -44,7 +44,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { max_bytes: DEFAULT_MAX_BYTES, body_only: false, format: None }
+        Options {
+            max_bytes: DEFAULT_MAX_BYTES,
+            body_only: false,
+            format: None,
+        }
     }
 }
 
@@ -69,7 +73,10 @@ pub struct Input<'a> {
 impl<'a> Input<'a> {
     /// An input with bytes only.
     pub fn bytes(bytes: &'a [u8]) -> Input<'a> {
-        Input { bytes, ..Input::default() }
+        Input {
+            bytes,
+            ..Input::default()
+        }
     }
 }
 
@@ -85,7 +92,12 @@ pub fn extract(input: &Input<'_>, options: &Options) -> Result<Article, ExtractE
         external_id: input.external_id.clone(),
         source: input.source.clone(),
         url: input.url.clone(),
-        title: input.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(String::from),
+        title: input
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from),
         encoding: decoded.encoding.to_string(),
         ..Article::default()
     };
@@ -126,7 +138,10 @@ pub fn article_id(article: &Article) -> String {
         None => {
             let mut key = String::from("text:");
             let title = article.title.as_deref().unwrap_or("");
-            for word in title.split_whitespace().chain(article.text.split_whitespace()) {
+            for word in title
+                .split_whitespace()
+                .chain(article.text.split_whitespace())
+            {
                 key.push_str(word);
                 key.push(' ');
             }
@@ -152,7 +167,11 @@ fn normalize_url(url: &str) -> String {
     let host = host.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let path = path.strip_suffix('/').unwrap_or(path);
-    let scheme = if scheme == "http" { "https".to_string() } else { scheme };
+    let scheme = if scheme == "http" {
+        "https".to_string()
+    } else {
+        scheme
+    };
     format!("{scheme}://{host}{path}")
 }
 

@@ -61,7 +61,11 @@ impl Article {
         }
         let start = self.text.len();
         self.text.push_str(block_text);
-        let block = Block { start, end: self.text.len(), kind };
+        let block = Block {
+            start,
+            end: self.text.len(),
+            kind,
+        };
         self.paragraphs.push(block);
         Some(block)
     }

@@ -28,7 +28,5 @@ pub use analysis::{
     Analysis, Cue, Entity, EntityKind, Event, EventActor, EventDate, Mention, Modality, Plover,
     Quote, QuoteKind, Role, SCHEMA_VERSION,
 };
-pub use article::{
-    Article, Block, BlockKind, DatePrecision, Flags, Published, RelatedItem,
-};
+pub use article::{Article, Block, BlockKind, DatePrecision, Flags, Published, RelatedItem};
 pub use span::{Span, TextField};

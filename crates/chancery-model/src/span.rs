@@ -34,12 +34,20 @@ impl Span {
     /// A span into the body text.
     pub fn new(start: usize, end: usize) -> Span {
         debug_assert!(start <= end, "span {start}..{end} is reversed");
-        Span { start, end, field: TextField::Text }
+        Span {
+            start,
+            end,
+            field: TextField::Text,
+        }
     }
 
     /// A span into the title.
     pub fn in_title(start: usize, end: usize) -> Span {
-        Span { start, end, field: TextField::Title }
+        Span {
+            start,
+            end,
+            field: TextField::Title,
+        }
     }
 
     /// Length in bytes.

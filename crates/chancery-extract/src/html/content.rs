@@ -1,7 +1,7 @@
 //! Finding the main text of a page.
 //!
 //! The method, in three passes over the parsed tree:
-//! 1. **Pruning**: elements that are never body text (scripts, navigation, forms
+//! 1. **Pruning**: elements that are never body text (scripts, navigation, form
 //!    controls, hidden elements) and elements whose class, id or role names
 //!    boilerplate (comments, sharing, related links, ads…) are set aside. A
 //!    guard keeps any element that holds most of the page's paragraph text, so a
@@ -16,16 +16,18 @@
 //!    "Read more" section becomes related items instead of body.
 //!
 //! When the chosen content is much poorer than the page's paragraphs taken
-//! together, the page's paragraphs are used instead.
+//! together, the page's paragraphs are used instead; when a page yields almost
+//! nothing, it is tried again with less pruning.
+//!
+//! Nodes of [`Dom`] are numbered in document order, parents before children, so
+//! the bottom-up statistics are one reverse sweep over an array.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chancery_model::{BlockKind, RelatedItem};
-use ego_tree::{NodeId, NodeRef};
 use regex::Regex;
-use scraper::{Html, Node};
 
+use super::dom::{Dom, Ix, Kind, Tag};
 use crate::boilerplate;
 
 /// A block of main text, before it is written into the article.
@@ -40,7 +42,7 @@ pub(crate) struct TextBlock {
     /// The first link's target, for related items.
     pub href: Option<String>,
     /// The element the block came from.
-    pub node: Option<NodeId>,
+    pub node: Option<Ix>,
 }
 
 impl TextBlock {
@@ -61,95 +63,49 @@ pub(crate) struct MainContent {
     pub boilerplate_share: f32,
 }
 
-/// Per-element text statistics, over the unpruned parts of the subtree.
+/// Per-node text statistics, over the unpruned parts of the subtree.
 #[derive(Debug, Clone, Copy, Default)]
 struct Stats {
     /// Visible characters (whitespace runs count once).
     chars: u32,
     /// Characters inside links.
     link_chars: u32,
-    /// Characters inside `<p>`-like paragraphs.
+    /// Characters inside paragraph-like elements, links excluded.
     para_chars: u32,
+    /// Commas (and CJK commas) in the text.
+    commas: u32,
+    /// Characters of text written straight into this element or its inline
+    /// children (not inside its blocks).
+    loose_chars: u32,
+    /// This element holds text of its own next to no block children: a paragraph.
+    paragraph_like: bool,
 }
 
 /// Tags whose content is never body text.
-fn never_content(tag: &str) -> bool {
+fn never_content(tag: Tag) -> bool {
+    use Tag::*;
     matches!(
         tag,
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "svg"
-            | "math"
-            | "iframe"
-            | "object"
-            | "embed"
-            | "canvas"
-            | "video"
-            | "audio"
-            | "picture"
-            | "button"
-            | "input"
-            | "select"
-            | "option"
-            | "textarea"
-            | "label"
-            | "nav"
-            | "aside"
-            | "footer"
-            | "figure"
-            | "figcaption"
-            | "dialog"
-            | "menu"
-            | "head"
-            | "title"
-            | "meta"
-            | "link"
-            | "map"
+        Script | Style | Noscript | Template | Svg | Math | Iframe | Object | Embed | Canvas | Video | Audio | Picture
+            | Button | Input | Select | Option | Optgroup | Textarea | Label | Nav | Aside | Footer | Figure
+            | Figcaption | Dialog | Menu | Head | Title | Meta | Link | Map | Base | Noembed | Noframes
     )
 }
 
-fn is_block_tag(tag: &str) -> bool {
+fn is_block_tag(tag: Tag) -> bool {
+    use Tag::*;
     matches!(
         tag,
-        "p" | "div"
-            | "section"
-            | "article"
-            | "main"
-            | "header"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "ul"
-            | "ol"
-            | "li"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "blockquote"
-            | "pre"
-            | "table"
-            | "thead"
-            | "tbody"
-            | "tfoot"
-            | "tr"
-            | "td"
-            | "th"
-            | "caption"
-            | "form"
-            | "fieldset"
-            | "address"
-            | "hr"
-            | "center"
-            | "details"
-            | "summary"
-            | "body"
-            | "html"
+        P | Div | Section | Article | Main | Header | H1 | H2 | H3 | H4 | H5 | H6 | Ul | Ol | Li | Dl | Dt | Dd
+            | Blockquote | Pre | Table | Tbody | Thead | Tfoot | Tr | Td | Th | Caption | Form | Fieldset | Address
+            | Hr | Center | Details | Summary | Body | Html | Hgroup | Dir | Listing | Xmp | Plaintext
     )
+}
+
+/// Inline elements whose text counts as loose text of their parent.
+fn is_inline_text_tag(tag: Tag) -> bool {
+    use Tag::*;
+    matches!(tag, B | I | Em | Strong | Span | Font | U | Small | Sup | Sub | Cite | Q | Abbr | Time | Mark | Code | S)
 }
 
 /// Words that, leading or ending a class or id token (`comment-list`,
@@ -277,632 +233,6 @@ fn negative_role(role: &str) -> bool {
     )
 }
 
-fn hidden(element: &scraper::node::Element) -> bool {
-    if element.attr("hidden").is_some() || element.attr("aria-hidden") == Some("true") {
-        return true;
-    }
-    element.attr("style").is_some_and(|style| {
-        let style: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        style.contains("display:none") || style.contains("visibility:hidden")
-    })
-}
-
-/// How much to set aside before scoring. Pages whose content hides behind
-/// unlucky class names or `hidden` wrappers (filled in by scripts) are retried
-/// with less.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pruning {
-    /// Tags, hidden elements and boilerplate class names.
-    Full,
-    /// Tags and hidden elements.
-    NoClassNames,
-    /// Tags only.
-    TagsOnly,
-}
-
-/// The pass over the tree: pruning decisions and statistics.
-struct Analysis<'a> {
-    pruning: Pruning,
-    stats: HashMap<NodeId, Stats>,
-    pruned: HashMap<NodeId, bool>,
-    body: NodeRef<'a, Node>,
-}
-
-fn element_tag<'a>(node: &NodeRef<'a, Node>) -> Option<&'a str> {
-    node.value().as_element().map(|e| e.name())
-}
-
-/// Text of a text node, whitespace runs counted once.
-fn visible_chars(text: &str) -> u32 {
-    let mut count = 0u32;
-    let mut in_space = true;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !in_space {
-                count += 1;
-                in_space = true;
-            }
-        } else {
-            count += 1;
-            in_space = false;
-        }
-    }
-    count
-}
-
-impl<'a> Analysis<'a> {
-    fn new(doc: &'a Html, pruning: Pruning) -> Option<Analysis<'a>> {
-        let root = doc.tree.root();
-        let html = root.children().find(|n| element_tag(n) == Some("html"))?;
-        let body = html.children().find(|n| element_tag(n) == Some("body"))?;
-        let mut analysis = Analysis {
-            pruning,
-            stats: HashMap::new(),
-            pruned: HashMap::new(),
-            body,
-        };
-        // First without class-based pruning, to know where the paragraph text is.
-        let unpruned = analysis.measure(body, false, 0);
-        let guard = unpruned.para_chars / 2;
-        analysis.prune(body, guard, 0);
-        analysis.stats.clear();
-        analysis.measure(body, true, 0);
-        Some(analysis)
-    }
-
-    /// Bottom-up statistics. With `pruned`, pruned elements count as empty.
-    fn measure(&mut self, node: NodeRef<'a, Node>, pruned: bool, depth: usize) -> Stats {
-        let mut stats = Stats::default();
-        match node.value() {
-            Node::Text(text) => {
-                stats.chars = visible_chars(text);
-                return stats;
-            }
-            Node::Element(element) => {
-                if never_content(element.name())
-                    || (pruned && self.is_pruned(node.id()))
-                    || depth > 400
-                {
-                    return stats;
-                }
-            }
-            _ => return stats,
-        }
-        for child in node.children() {
-            let child_stats = self.measure(child, pruned, depth + 1);
-            stats.chars += child_stats.chars;
-            stats.link_chars += child_stats.link_chars;
-            stats.para_chars += child_stats.para_chars;
-        }
-        if element_tag(&node) == Some("a") {
-            stats.link_chars = stats.chars;
-        } else if is_paragraph_like(node) {
-            stats.para_chars = stats.chars.saturating_sub(stats.link_chars);
-        } else {
-            // Text written straight into a container, between its blocks, is a
-            // paragraph too (blogs write `<div>text<br><br>text</div>`).
-            stats.para_chars += loose_text_chars(node);
-        }
-        self.stats.insert(node.id(), stats);
-        stats
-    }
-
-    /// Decides which elements are boilerplate by class, id, role or hiddenness.
-    /// Elements holding more than `guard` paragraph characters are kept whatever
-    /// their names say.
-    fn prune(&mut self, node: NodeRef<'a, Node>, guard: u32, depth: usize) {
-        let Some(element) = node.value().as_element() else {
-            return;
-        };
-        let tag = element.name();
-        if never_content(tag) || depth > 400 {
-            return;
-        }
-        let structural = matches!(tag, "body" | "html" | "article" | "main");
-        if !structural {
-            let para = self.stats.get(&node.id()).map_or(0, |s| s.para_chars);
-            let prune_hidden = self.pruning != Pruning::TagsOnly && hidden(element);
-            let prune_named = self.pruning == Pruning::Full
-                && (para <= guard || para == 0)
-                && is_named_boilerplate(element);
-            if prune_hidden || prune_named {
-                self.pruned.insert(node.id(), true);
-                return;
-            }
-        }
-        for child in node.children() {
-            self.prune(child, guard, depth + 1);
-        }
-    }
-
-    fn is_pruned(&self, id: NodeId) -> bool {
-        self.pruned.contains_key(&id)
-    }
-
-    fn stats(&self, id: NodeId) -> Stats {
-        self.stats.get(&id).copied().unwrap_or_default()
-    }
-}
-
-fn is_named_boilerplate(element: &scraper::node::Element) -> bool {
-    if element.attr("role").is_some_and(negative_role) {
-        return true;
-    }
-    if matches!(element.attr("itemprop"), Some("articleBody" | "text")) {
-        return false;
-    }
-    [element.attr("class"), element.attr("id")]
-        .into_iter()
-        .flatten()
-        .any(|value| boilerplate_name(value) && !POSITIVE.is_match(value))
-}
-
-/// Readability-style candidate scoring.
-fn score_candidates<'a>(analysis: &Analysis<'a>) -> HashMap<NodeId, (NodeRef<'a, Node>, f32)> {
-    let mut scores: HashMap<NodeId, (NodeRef<'a, Node>, f32)> = HashMap::new();
-    let mut stack = vec![(analysis.body, 0usize)];
-    while let Some((node, depth)) = stack.pop() {
-        let Some(element) = node.value().as_element() else {
-            continue;
-        };
-        if never_content(element.name()) || analysis.is_pruned(node.id()) || depth > 400 {
-            continue;
-        }
-        // A paragraph scores for its ancestors; text written loose into a
-        // container is a paragraph whose parent is the container itself.
-        let (own, first_ancestor) = if is_paragraph_like(node) {
-            let stats = analysis.stats(node.id());
-            (stats.chars.saturating_sub(stats.link_chars), node.parent())
-        } else {
-            (loose_text_chars(node), Some(node))
-        };
-        if own >= 25 {
-            let text_score = 1.0 + commas(node) as f32 + (own as f32 / 100.0).floor().min(3.0);
-            let chain = std::iter::successors(first_ancestor, |n| n.parent());
-            for (level, ancestor) in chain.take(5).enumerate() {
-                if ancestor.value().as_element().is_none() || ancestor.id() == analysis.body.id() {
-                    break;
-                }
-                let divider = match level {
-                    0 => 1.0,
-                    1 => 2.0,
-                    n => n as f32 * 3.0,
-                };
-                let entry = scores
-                    .entry(ancestor.id())
-                    .or_insert_with(|| (ancestor, initial_score(ancestor)));
-                entry.1 += text_score / divider;
-            }
-        }
-        for child in node.children() {
-            stack.push((child, depth + 1));
-        }
-    }
-    for (id, entry) in scores.iter_mut() {
-        let stats = analysis.stats(*id);
-        let density = stats.link_chars as f32 / stats.chars.max(1) as f32;
-        entry.1 *= 1.0 - density.min(1.0);
-    }
-    scores
-}
-
-fn initial_score(node: NodeRef<'_, Node>) -> f32 {
-    let Some(element) = node.value().as_element() else {
-        return 0.0;
-    };
-    let by_tag = match element.name() {
-        "div" | "article" | "main" | "section" => 5.0,
-        "pre" | "td" | "blockquote" => 3.0,
-        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
-        _ => 0.0,
-    };
-    by_tag + class_weight(element)
-}
-
-fn class_weight(element: &scraper::node::Element) -> f32 {
-    let mut weight = 0.0;
-    for value in [element.attr("class"), element.attr("id")]
-        .into_iter()
-        .flatten()
-    {
-        if POSITIVE.is_match(value) || value.contains("article") || value.contains("content") {
-            weight += 25.0;
-        }
-        if boilerplate_name(value) && !POSITIVE.is_match(value) {
-            weight -= 25.0;
-        }
-    }
-    if matches!(element.attr("itemprop"), Some("articleBody")) {
-        weight += 50.0;
-    }
-    weight
-}
-
-/// `<p>`, `<pre>`, `<td>`, and `<div>`s that hold text but no blocks.
-fn is_paragraph_like(node: NodeRef<'_, Node>) -> bool {
-    match element_tag(&node) {
-        Some("p" | "pre" | "td" | "blockquote") => true,
-        Some("div" | "section" | "span" | "font" | "article") => {
-            !node.children().any(|c| {
-                element_tag(&c).is_some_and(|t| is_block_tag(t) && t != "center")
-                    || c.children().any(|g| {
-                        element_tag(&g)
-                            .is_some_and(|t| matches!(t, "p" | "div" | "ul" | "ol" | "table"))
-                    })
-            }) && node
-                .children()
-                .any(|c| c.value().as_text().is_some_and(|t| !t.trim().is_empty()))
-        }
-        _ => false,
-    }
-}
-
-/// Characters of text written directly into `node` (not inside child elements
-/// other than inline ones).
-fn loose_text_chars(node: NodeRef<'_, Node>) -> u32 {
-    let mut chars = 0;
-    for child in node.children() {
-        match child.value() {
-            Node::Text(text) => chars += visible_chars(text),
-            Node::Element(e)
-                if matches!(
-                    e.name(),
-                    "b" | "i"
-                        | "em"
-                        | "strong"
-                        | "span"
-                        | "font"
-                        | "u"
-                        | "small"
-                        | "sup"
-                        | "sub"
-                        | "cite"
-                        | "q"
-                        | "abbr"
-                        | "time"
-                        | "mark"
-                ) =>
-            {
-                chars += child
-                    .descendants()
-                    .filter_map(|d| d.value().as_text())
-                    .map(|t| visible_chars(t))
-                    .sum::<u32>();
-            }
-            _ => {}
-        }
-    }
-    chars
-}
-
-fn commas(node: NodeRef<'_, Node>) -> usize {
-    node.descendants()
-        .filter_map(|n| n.value().as_text())
-        .map(|t| {
-            t.chars()
-                .filter(|&c| c == ',' || c == '，' || c == '、')
-                .count()
-        })
-        .sum()
-}
-
-/// Chooses the content elements: the top candidate, widened.
-fn choose_content<'a>(analysis: &Analysis<'a>) -> Vec<NodeRef<'a, Node>> {
-    let scores = score_candidates(analysis);
-    let Some((_, &(top_node, top_score))) = scores
-        .iter()
-        .max_by(|a, b| a.1 .1.total_cmp(&b.1 .1).then_with(|| b.0.cmp(a.0)))
-    else {
-        return Vec::new();
-    };
-    let mut top = top_node;
-    let mut top_score = top_score;
-    if std::env::var_os("CHANCERY_DEBUG").is_some() {
-        let e = top.value().as_element();
-        eprintln!(
-            "top: {:?} class={:?} score {top_score} body {:?} top {:?}",
-            e.map(|e| e.name()),
-            e.and_then(|e| e.attr("class")),
-            analysis.body.id(),
-            top.id()
-        );
-    }
-    let score_of = |node: NodeRef<'a, Node>| scores.get(&node.id()).map(|e| e.1);
-
-    // Several strong candidates under one ancestor: the ancestor is the content
-    // (articles split into several <div>s of paragraphs).
-    let mut ranked: Vec<_> = scores.values().copied().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let strong: Vec<_> = ranked
-        .iter()
-        .skip(1)
-        .take(5)
-        .filter(|(_, s)| *s >= top_score * 0.75)
-        .map(|(n, _)| *n)
-        .collect();
-    if strong.len() >= 3 {
-        let mut ancestor = top.parent();
-        while let Some(candidate) = ancestor {
-            if candidate.id() == analysis.body.id() {
-                break;
-            }
-            let holding = strong
-                .iter()
-                .filter(|n| n.ancestors().any(|a| a.id() == candidate.id()))
-                .count();
-            if holding >= 3 {
-                top = candidate;
-                break;
-            }
-            ancestor = candidate.parent();
-        }
-    }
-
-    // Climb while the parent scores as well (the text continues above).
-    let mut last = score_of(top).unwrap_or(top_score);
-    let threshold = last / 3.0;
-    let mut parent = top.parent();
-    while let Some(p) = parent {
-        if p.id() == analysis.body.id() || p.value().as_element().is_none() {
-            break;
-        }
-        match score_of(p) {
-            None => {}
-            Some(s) if s < threshold => break,
-            Some(s) if s > last => {
-                top = p;
-                break;
-            }
-            Some(s) => last = s,
-        }
-        parent = p.parent();
-    }
-    // An only child says nothing its parent doesn't.
-    while let Some(p) = top.parent() {
-        if p.id() == analysis.body.id() || p.value().as_element().is_none() {
-            break;
-        }
-        if p.children().filter(|c| c.value().is_element()).count() != 1 {
-            break;
-        }
-        top = p;
-    }
-    top_score = score_of(top).unwrap_or(top_score);
-
-    // Siblings that score well, or look like paragraphs of the same story.
-    let Some(parent) = top.parent() else {
-        return vec![top];
-    };
-    let threshold = (top_score * 0.2).max(10.0);
-    let top_class = top
-        .value()
-        .as_element()
-        .and_then(|e| e.attr("class"))
-        .unwrap_or("");
-    let mut content = Vec::new();
-    for sibling in parent.children() {
-        if sibling.id() == top.id() {
-            content.push(sibling);
-            continue;
-        }
-        let Some(element) = sibling.value().as_element() else {
-            continue;
-        };
-        if never_content(element.name()) || analysis.is_pruned(sibling.id()) {
-            continue;
-        }
-        let mut bonus = 0.0;
-        if !top_class.is_empty() && element.attr("class") == Some(top_class) {
-            bonus += top_score * 0.2;
-        }
-        if score_of(sibling).is_some_and(|s| s + bonus >= threshold) {
-            content.push(sibling);
-            continue;
-        }
-        if element.name() == "p" {
-            let stats = analysis.stats(sibling.id());
-            let density = stats.link_chars as f32 / stats.chars.max(1) as f32;
-            if (stats.chars > 80 && density < 0.25)
-                || (stats.chars > 0
-                    && stats.chars <= 80
-                    && density == 0.0
-                    && ends_sentence(sibling))
-            {
-                content.push(sibling);
-            }
-        }
-    }
-    content
-}
-
-fn ends_sentence(node: NodeRef<'_, Node>) -> bool {
-    let text: String = node
-        .descendants()
-        .filter_map(|n| n.value().as_text())
-        .map(|t| &**t)
-        .collect();
-    text.trim_end().ends_with(['.', '!', '?', '"', '”'])
-}
-
-/// Writes the content out as blocks.
-struct Emitter<'a, 'b> {
-    analysis: &'b Analysis<'a>,
-    blocks: Vec<TextBlock>,
-    current: String,
-    current_links: usize,
-    current_href: Option<String>,
-    kind_stack: Vec<(BlockKind, NodeId)>,
-    in_link: usize,
-    in_pre: usize,
-}
-
-impl<'a> Emitter<'a, '_> {
-    fn emit(&mut self, node: NodeRef<'a, Node>, depth: usize) {
-        match node.value() {
-            Node::Text(text) => self.push_text(text),
-            Node::Element(element) => {
-                let tag = element.name();
-                if never_content(tag) || self.analysis.is_pruned(node.id()) || depth > 400 {
-                    return;
-                }
-                if tag == "br" {
-                    // Two breaks in a row end a paragraph; one is a line break.
-                    if self.in_pre == 0 && self.current.trim_end_matches(' ').ends_with('\n') {
-                        self.finish_block();
-                    } else {
-                        self.current.push('\n');
-                    }
-                    return;
-                }
-                let block = is_block_tag(tag);
-                let kind = match tag {
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(BlockKind::Heading),
-                    "li" | "dd" | "dt" => Some(BlockKind::ListItem),
-                    _ if block => Some(BlockKind::Paragraph),
-                    _ => None,
-                };
-                if block {
-                    self.finish_block();
-                }
-                if let Some(kind) = kind {
-                    self.kind_stack.push((kind, node.id()));
-                }
-                let is_link = tag == "a";
-                if is_link {
-                    self.in_link += 1;
-                    if self.current_href.is_none() {
-                        self.current_href = element.attr("href").map(String::from);
-                    }
-                }
-                if tag == "pre" {
-                    self.in_pre += 1;
-                }
-                for child in node.children() {
-                    self.emit(child, depth + 1);
-                }
-                if is_link {
-                    self.in_link -= 1;
-                }
-                if block {
-                    self.finish_block();
-                }
-                if tag == "pre" {
-                    self.in_pre -= 1;
-                }
-                if kind.is_some() {
-                    self.kind_stack.pop();
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn push_space(&mut self) {
-        if !self.current.is_empty() && !self.current.ends_with(' ') {
-            self.current.push(' ');
-        }
-    }
-
-    fn push_text(&mut self, text: &str) {
-        let before = self.current.chars().count();
-        if self.in_pre > 0 {
-            self.current.push_str(text);
-        } else {
-            for (i, word) in text.split(|c: char| c.is_whitespace()).enumerate() {
-                if i > 0 {
-                    self.push_space();
-                }
-                if !word.is_empty() {
-                    if text.starts_with(char::is_whitespace) && i == 0 {
-                        self.push_space();
-                    }
-                    self.current.push_str(word);
-                }
-            }
-        }
-        if self.in_link > 0 {
-            self.current_links += self.current.chars().count() - before;
-        }
-    }
-
-    fn finish_block(&mut self) {
-        let text = normalize_block(&self.current, self.in_pre > 0);
-        if !text.is_empty() {
-            let (kind, node) = self
-                .kind_stack
-                .last()
-                .copied()
-                .map_or((BlockKind::Paragraph, None), |(k, n)| (k, Some(n)));
-            self.blocks.push(TextBlock {
-                link_chars: self.current_links.min(text.chars().count()),
-                text,
-                kind,
-                href: self.current_href.take(),
-                node,
-            });
-        }
-        self.current.clear();
-        self.current_links = 0;
-        self.current_href = None;
-    }
-}
-
-/// Collapses whitespace (line breaks too, except in preformatted text).
-fn normalize_block(text: &str, preformatted: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    if preformatted {
-        for line in text.split('\n') {
-            let line = line.trim_end();
-            if line.trim().is_empty() {
-                continue;
-            }
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(line);
-        }
-        return out;
-    }
-    for word in text.split(|c: char| c.is_whitespace()) {
-        if word.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
-fn emit_blocks<'a>(analysis: &Analysis<'a>, roots: &[NodeRef<'a, Node>]) -> Vec<TextBlock> {
-    let mut emitter = Emitter {
-        analysis,
-        blocks: Vec::new(),
-        current: String::new(),
-        current_links: 0,
-        current_href: None,
-        kind_stack: Vec::new(),
-        in_link: 0,
-        in_pre: 0,
-    };
-    for root in roots {
-        // A root inside a link (a teaser card wrapped in `<a>`) is link text.
-        emitter.in_link = root
-            .ancestors()
-            .filter(|a| element_tag(a) == Some("a"))
-            .count();
-        emitter.emit(*root, 0);
-        emitter.finish_block();
-    }
-    emitter.blocks
-}
-
 /// Short lines that are page furniture, not text.
 fn is_furniture(text: &str) -> bool {
     let lower = text.trim().trim_end_matches([':', '.']).to_lowercase();
@@ -941,27 +271,576 @@ fn is_furniture(text: &str) -> bool {
     )
 }
 
-/// Drops link lists and furniture from the blocks, and moves a trailing related
-/// section out of the body.
-fn clean_blocks(
-    doc: &Html,
+/// Collapses whitespace (line breaks too, except in preformatted text).
+fn normalize_block(text: &str, preformatted: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    if preformatted {
+        for line in text.split('\n') {
+            let line = line.trim_end();
+            if line.trim().is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+        return out;
+    }
+    for word in text.split(|c: char| c.is_whitespace()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn hidden(dom: &Dom<'_>, ix: Ix) -> bool {
+    if dom.attr(ix, "hidden").is_some() || dom.attr(ix, "aria-hidden").as_deref() == Some("true") {
+        return true;
+    }
+    dom.attr(ix, "style").is_some_and(|style| {
+        let style: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        style.contains("display:none") || style.contains("visibility:hidden")
+    })
+}
+
+fn is_named_boilerplate(dom: &Dom<'_>, ix: Ix) -> bool {
+    if dom.attr(ix, "role").is_some_and(|role| negative_role(&role)) {
+        return true;
+    }
+    if matches!(dom.attr(ix, "itemprop").as_deref(), Some("articleBody" | "text")) {
+        return false;
+    }
+    [dom.attr(ix, "class"), dom.attr(ix, "id")]
+        .into_iter()
+        .flatten()
+        .any(|value| boilerplate_name(&value) && !POSITIVE.is_match(&value))
+}
+
+/// How much to set aside before scoring. Pages whose content hides behind
+/// unlucky class names or `hidden` wrappers (filled in by scripts) are retried
+/// with less.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pruning {
+    /// Tags, hidden elements and boilerplate class names.
+    Full,
+    /// Tags and hidden elements.
+    NoClassNames,
+    /// Tags only.
+    TagsOnly,
+}
+
+/// Text of a text node, whitespace runs counted once.
+fn visible_chars(text: &str) -> u32 {
+    let mut count = 0u32;
+    let mut in_space = true;
+    for &b in text.as_bytes() {
+        // Count characters, not bytes: skip UTF-8 continuation bytes.
+        if b & 0xc0 == 0x80 {
+            continue;
+        }
+        if b.is_ascii_whitespace() {
+            if !in_space {
+                count += 1;
+                in_space = true;
+            }
+        } else {
+            count += 1;
+            in_space = false;
+        }
+    }
+    count
+}
+
+/// Pruning decisions and statistics for one pass over a page.
+struct Analysis<'d, 'a> {
+    dom: &'d Dom<'a>,
+    body: Ix,
+    /// Per node: never content, pruned, or inside such an element.
+    excluded: Vec<bool>,
+    stats: Vec<Stats>,
+}
+
+impl<'d, 'a> Analysis<'d, 'a> {
+    fn new(dom: &'d Dom<'a>, pruning: Pruning) -> Analysis<'d, 'a> {
+        let body = dom.body();
+        let mut excluded = vec![false; dom.len()];
+        // Tags that are never content, and everything outside the body.
+        for ix in 0..dom.len() as Ix {
+            let inherited = dom.parent(ix).is_some_and(|p| excluded[p as usize]);
+            excluded[ix as usize] = inherited || dom.tag(ix).is_some_and(never_content);
+        }
+        let mut analysis = Analysis { dom, body, excluded, stats: Vec::new() };
+        analysis.measure();
+        // The guard: an element holding half the page's paragraph text stays,
+        // whatever its class says.
+        let guard = analysis.stats[body as usize].para_chars / 2;
+        let mut changed = false;
+        for ix in 0..dom.len() as Ix {
+            if analysis.excluded[ix as usize] {
+                continue;
+            }
+            if dom.parent(ix).is_some_and(|p| analysis.excluded[p as usize]) {
+                analysis.excluded[ix as usize] = true;
+                continue;
+            }
+            let Some(tag) = dom.tag(ix) else { continue };
+            if matches!(tag, Tag::Body | Tag::Html | Tag::Article | Tag::Main) {
+                continue;
+            }
+            let para = analysis.stats[ix as usize].para_chars;
+            let prune_hidden = pruning != Pruning::TagsOnly && hidden(dom, ix);
+            let prune_named = pruning == Pruning::Full && para <= guard && is_named_boilerplate(dom, ix);
+            if prune_hidden || prune_named {
+                analysis.excluded[ix as usize] = true;
+                changed = true;
+            }
+        }
+        if changed {
+            analysis.measure();
+        }
+        analysis
+    }
+
+    /// Bottom-up statistics in one reverse sweep: children come after their
+    /// parents in the arena, so each node is complete when its turn comes.
+    fn measure(&mut self) {
+        let dom = self.dom;
+        let mut stats = vec![Stats::default(); dom.len()];
+        // Whether a node has a block child (or a grandchild that is a major block).
+        let mut block_child = vec![false; dom.len()];
+        let mut major_child = vec![false; dom.len()];
+        let mut direct_text = vec![false; dom.len()];
+        for ix in (0..dom.len() as Ix).rev() {
+            if self.excluded[ix as usize] {
+                continue;
+            }
+            let i = ix as usize;
+            let mut own = stats[i];
+            let tag = match dom.node(ix).kind {
+                Kind::Text { .. } => {
+                    let text = dom.raw_text(ix).unwrap_or("");
+                    own.chars = visible_chars(text);
+                    own.commas = text.bytes().filter(|&b| b == b',').count() as u32
+                        + text.matches(['，', '、']).count() as u32;
+                    own.loose_chars = own.chars;
+                    None
+                }
+                Kind::Element { tag, .. } => Some(tag),
+                Kind::Document => None,
+            };
+            if let Some(tag) = tag {
+                own.paragraph_like = match tag {
+                    Tag::P | Tag::Pre | Tag::Td | Tag::Blockquote => true,
+                    Tag::Div | Tag::Section | Tag::Span | Tag::Font | Tag::Article | Tag::Other => {
+                        !block_child[i] && direct_text[i]
+                    }
+                    _ => false,
+                };
+                if tag == Tag::A {
+                    own.link_chars = own.chars;
+                }
+                if own.paragraph_like {
+                    own.para_chars = own.chars.saturating_sub(own.link_chars);
+                } else {
+                    // Text written straight into a container, between its
+                    // blocks, is a paragraph too (`<div>text<br><br>text</div>`).
+                    own.para_chars += own.loose_chars.saturating_sub(own_link_loose(&own, tag));
+                }
+            }
+            stats[i] = own;
+            let Some(parent) = dom.parent(ix) else { continue };
+            let p = parent as usize;
+            let parent_stats = &mut stats[p];
+            parent_stats.chars += own.chars;
+            parent_stats.link_chars += own.link_chars;
+            parent_stats.commas += own.commas;
+            match tag {
+                None => {
+                    parent_stats.loose_chars += own.chars;
+                    if own.chars > 0 {
+                        direct_text[p] = true;
+                    }
+                }
+                Some(tag) => {
+                    if own.paragraph_like {
+                        parent_stats.para_chars += own.para_chars;
+                    } else {
+                        parent_stats.para_chars += own.para_chars;
+                    }
+                    if is_inline_text_tag(tag) {
+                        parent_stats.loose_chars += own.chars;
+                    }
+                    if (is_block_tag(tag) && tag != Tag::Center) || major_child[i] {
+                        block_child[p] = true;
+                    }
+                    if matches!(tag, Tag::P | Tag::Div | Tag::Ul | Tag::Ol | Tag::Table) {
+                        major_child[p] = true;
+                    }
+                }
+            }
+        }
+        self.stats = stats;
+    }
+
+    fn stats(&self, ix: Ix) -> Stats {
+        self.stats[ix as usize]
+    }
+
+    fn is_excluded(&self, ix: Ix) -> bool {
+        self.excluded[ix as usize]
+    }
+}
+
+/// Loose text inside links does not make a paragraph.
+fn own_link_loose(stats: &Stats, tag: Tag) -> u32 {
+    if tag == Tag::A {
+        stats.loose_chars
+    } else {
+        0
+    }
+}
+
+/// Readability-style candidate scoring: (node, score) for every scored node.
+fn score_candidates(analysis: &Analysis<'_, '_>) -> Vec<(Ix, f32)> {
+    let dom = analysis.dom;
+    let mut score = vec![f32::NAN; dom.len()];
+    let mut scored = Vec::new();
+    for ix in dom.descendants(analysis.body) {
+        if analysis.is_excluded(ix) || dom.tag(ix).is_none() {
+            continue;
+        }
+        let stats = analysis.stats(ix);
+        // A paragraph scores for its ancestors; text written loose into a
+        // container is a paragraph whose parent is the container itself.
+        let (own, first_ancestor) = if stats.paragraph_like {
+            (stats.chars.saturating_sub(stats.link_chars), dom.parent(ix))
+        } else {
+            (stats.loose_chars, Some(ix))
+        };
+        if own < 25 {
+            continue;
+        }
+        let text_score = 1.0 + stats.commas as f32 + (own as f32 / 100.0).floor().min(3.0);
+        let chain = std::iter::successors(first_ancestor, |&n| dom.parent(n));
+        for (level, ancestor) in chain.take(5).enumerate() {
+            if ancestor == analysis.body || dom.tag(ancestor).is_none() {
+                break;
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                n => n as f32 * 3.0,
+            };
+            let slot = &mut score[ancestor as usize];
+            if slot.is_nan() {
+                *slot = initial_score(dom, ancestor);
+                scored.push(ancestor);
+            }
+            *slot += text_score / divider;
+        }
+    }
+    scored
+        .into_iter()
+        .map(|ix| {
+            let stats = analysis.stats(ix);
+            let density = stats.link_chars as f32 / stats.chars.max(1) as f32;
+            (ix, score[ix as usize] * (1.0 - density.min(1.0)))
+        })
+        .collect()
+}
+
+fn initial_score(dom: &Dom<'_>, ix: Ix) -> f32 {
+    use Tag::*;
+    let by_tag = match dom.tag(ix) {
+        Some(Div | Article | Main | Section) => 5.0,
+        Some(Pre | Td | Blockquote) => 3.0,
+        Some(Address | Ol | Ul | Dl | Dd | Dt | Li | Form) => -3.0,
+        Some(H1 | H2 | H3 | H4 | H5 | H6 | Th) => -5.0,
+        _ => 0.0,
+    };
+    by_tag + class_weight(dom, ix)
+}
+
+fn class_weight(dom: &Dom<'_>, ix: Ix) -> f32 {
+    let mut weight = 0.0;
+    for value in [dom.attr(ix, "class"), dom.attr(ix, "id")].into_iter().flatten() {
+        if POSITIVE.is_match(&value) || value.contains("article") || value.contains("content") {
+            weight += 25.0;
+        }
+        if boilerplate_name(&value) && !POSITIVE.is_match(&value) {
+            weight -= 25.0;
+        }
+    }
+    if dom.attr(ix, "itemprop").as_deref() == Some("articleBody") {
+        weight += 50.0;
+    }
+    weight
+}
+
+/// Chooses the content elements: the top candidate, widened.
+fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
+    let dom = analysis.dom;
+    let body = analysis.body;
+    let mut ranked = score_candidates(analysis);
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let Some(&(first, first_score)) = ranked.first() else { return Vec::new() };
+    let score_of = |ix: Ix| ranked.iter().find(|(n, _)| *n == ix).map(|e| e.1);
+    let mut top = first;
+
+    // Several strong candidates under one ancestor: the ancestor is the content
+    // (articles split into several `<div>`s of paragraphs).
+    let strong: Vec<Ix> =
+        ranked.iter().skip(1).take(5).filter(|(_, s)| *s >= first_score * 0.75).map(|(n, _)| *n).collect();
+    if strong.len() >= 3 {
+        for candidate in dom.ancestors(top) {
+            if candidate == body {
+                break;
+            }
+            let holding = strong.iter().filter(|&&n| dom.ancestors(n).any(|a| a == candidate)).count();
+            if holding >= 3 {
+                top = candidate;
+                break;
+            }
+        }
+    }
+
+    // Climb while the parent scores as well (the text continues above).
+    let mut last = score_of(top).unwrap_or(first_score);
+    let threshold = last / 3.0;
+    for parent in dom.ancestors(top).collect::<Vec<_>>() {
+        if parent == body || dom.tag(parent).is_none() {
+            break;
+        }
+        match score_of(parent) {
+            None => {}
+            Some(s) if s < threshold => break,
+            Some(s) if s > last => {
+                top = parent;
+                break;
+            }
+            Some(s) => last = s,
+        }
+    }
+    // An only child says nothing its parent doesn't.
+    while let Some(parent) = dom.parent(top) {
+        if parent == body || dom.tag(parent).is_none() {
+            break;
+        }
+        if dom.children(parent).filter(|&c| dom.tag(c).is_some()).count() != 1 {
+            break;
+        }
+        top = parent;
+    }
+    let top_score = score_of(top).unwrap_or(first_score);
+
+    // Siblings that score well, or look like paragraphs of the same story.
+    let Some(parent) = dom.parent(top) else { return vec![top] };
+    if top == body {
+        return vec![top];
+    }
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = dom.attr(top, "class").unwrap_or_default();
+    let mut content = Vec::new();
+    for sibling in dom.children(parent) {
+        if sibling == top {
+            content.push(sibling);
+            continue;
+        }
+        let Some(tag) = dom.tag(sibling) else { continue };
+        if analysis.is_excluded(sibling) {
+            continue;
+        }
+        let mut bonus = 0.0;
+        if !top_class.is_empty() && dom.attr(sibling, "class").as_deref() == Some(&*top_class) {
+            bonus += top_score * 0.2;
+        }
+        if score_of(sibling).is_some_and(|s| s + bonus >= threshold) {
+            content.push(sibling);
+            continue;
+        }
+        if tag == Tag::P {
+            let stats = analysis.stats(sibling);
+            let density = stats.link_chars as f32 / stats.chars.max(1) as f32;
+            let long_prose = stats.chars > 80 && density < 0.25;
+            let short_sentence = stats.chars > 0 && stats.chars <= 80 && density == 0.0 && ends_sentence(dom, sibling);
+            if long_prose || short_sentence {
+                content.push(sibling);
+            }
+        }
+    }
+    content
+}
+
+fn ends_sentence(dom: &Dom<'_>, ix: Ix) -> bool {
+    dom.text_content(ix).trim_end().ends_with(['.', '!', '?', '"', '”'])
+}
+
+/// Writes the content out as blocks.
+struct Emitter<'d, 'a> {
+    analysis: &'d Analysis<'d, 'a>,
     blocks: Vec<TextBlock>,
-    title: Option<&str>,
-) -> (Vec<TextBlock>, Vec<RelatedItem>) {
+    current: String,
+    current_links: usize,
+    current_href: Option<String>,
+    block_stack: Vec<(BlockKind, Ix)>,
+    in_link: usize,
+    in_pre: usize,
+}
+
+impl Emitter<'_, '_> {
+    fn emit(&mut self, ix: Ix) {
+        let dom = self.analysis.dom;
+        if self.analysis.is_excluded(ix) {
+            return;
+        }
+        let tag = match dom.node(ix).kind {
+            Kind::Text { .. } => {
+                if let Some(text) = dom.text(ix) {
+                    self.push_text(&text);
+                }
+                return;
+            }
+            Kind::Element { tag, .. } => tag,
+            Kind::Document => return,
+        };
+        if tag == Tag::Br {
+            // Two breaks in a row end a paragraph; one is a line break.
+            if self.in_pre == 0 && self.current.trim_end_matches(' ').ends_with('\n') {
+                self.finish_block();
+            } else {
+                self.current.push('\n');
+            }
+            return;
+        }
+        let block = is_block_tag(tag);
+        let kind = match tag {
+            Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 => Some(BlockKind::Heading),
+            Tag::Li | Tag::Dd | Tag::Dt => Some(BlockKind::ListItem),
+            _ if block => Some(BlockKind::Paragraph),
+            _ => None,
+        };
+        if block {
+            self.finish_block();
+        }
+        if let Some(kind) = kind {
+            self.block_stack.push((kind, ix));
+        }
+        let is_link = tag == Tag::A;
+        if is_link {
+            self.in_link += 1;
+            if self.current_href.is_none() {
+                self.current_href = dom.attr(ix, "href").map(String::from);
+            }
+        }
+        if tag == Tag::Pre {
+            self.in_pre += 1;
+        }
+        for child in dom.children(ix) {
+            self.emit(child);
+        }
+        if is_link {
+            self.in_link -= 1;
+        }
+        if block {
+            self.finish_block();
+        }
+        if tag == Tag::Pre {
+            self.in_pre -= 1;
+        }
+        if kind.is_some() {
+            self.block_stack.pop();
+        }
+    }
+
+    fn push_space(&mut self) {
+        if !self.current.is_empty() && !self.current.ends_with([' ', '\n']) {
+            self.current.push(' ');
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        let before = self.current.len();
+        if self.in_pre > 0 {
+            self.current.push_str(text);
+        } else {
+            if text.starts_with(char::is_whitespace) {
+                self.push_space();
+            }
+            let mut words = text.split_whitespace().peekable();
+            while let Some(word) = words.next() {
+                self.current.push_str(word);
+                if words.peek().is_some() {
+                    self.current.push(' ');
+                }
+            }
+            if text.ends_with(char::is_whitespace) && text.trim().len() != 0 {
+                self.push_space();
+            }
+        }
+        if self.in_link > 0 {
+            self.current_links += self.current[before..].chars().count();
+        }
+    }
+
+    fn finish_block(&mut self) {
+        let text = normalize_block(&self.current, self.in_pre > 0);
+        if !text.is_empty() {
+            let (kind, node) = self.block_stack.last().map_or((BlockKind::Paragraph, None), |&(k, n)| (k, Some(n)));
+            self.blocks.push(TextBlock {
+                link_chars: self.current_links.min(text.chars().count()),
+                text,
+                kind,
+                href: self.current_href.take(),
+                node,
+            });
+        }
+        self.current.clear();
+        self.current_links = 0;
+        self.current_href = None;
+    }
+}
+
+fn emit_blocks(analysis: &Analysis<'_, '_>, roots: &[Ix]) -> Vec<TextBlock> {
+    let dom = analysis.dom;
+    let mut emitter = Emitter {
+        analysis,
+        blocks: Vec::new(),
+        current: String::new(),
+        current_links: 0,
+        current_href: None,
+        block_stack: Vec::new(),
+        in_link: 0,
+        in_pre: 0,
+    };
+    for &root in roots {
+        // A root inside a link (a teaser card wrapped in `<a>`) is link text.
+        emitter.in_link = dom.ancestors(root).filter(|&a| dom.tag(a) == Some(Tag::A)).count();
+        emitter.emit(root);
+        emitter.finish_block();
+    }
+    emitter.blocks
+}
+
+/// Drops link lists and furniture from the blocks, and moves related-links
+/// sections out of the body.
+fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> (Vec<TextBlock>, Vec<RelatedItem>) {
     let title_norm = title.map(normalize_title);
     let mut body = Vec::with_capacity(blocks.len());
-    let mut related = Vec::new();
+    let mut related: Vec<RelatedItem> = Vec::new();
     // The element that holds the current related-links section, if any.
-    let mut related_region: Option<NodeId> = None;
+    let mut related_region: Option<Ix> = None;
     for block in blocks {
-        if related_region.is_some_and(|region| !block_inside(doc, &block, region)) {
+        if related_region.is_some_and(|region| !block_inside(dom, &block, region)) {
             related_region = None;
         }
-        if block.text.len() < 60
-            && block.kind != BlockKind::ListItem
-            && boilerplate::is_related_heading(&block.text)
-        {
-            related_region = Some(section_of(doc, &block));
+        if block.text.len() < 60 && block.kind != BlockKind::ListItem && boilerplate::is_related_heading(&block.text) {
+            related_region = Some(section_of(dom, &block));
             continue;
         }
         if related_region.is_some() {
@@ -992,12 +871,8 @@ fn clean_blocks(
         if density > 0.5 && (words < 40 || block.kind == BlockKind::ListItem) {
             continue;
         }
-        if block.kind == BlockKind::Heading {
-            if let Some(title) = &title_norm {
-                if normalize_title(&block.text) == *title {
-                    continue;
-                }
-            }
+        if block.kind == BlockKind::Heading && title_norm.as_ref().is_some_and(|t| normalize_title(&block.text) == *t) {
+            continue;
         }
         body.push(block);
     }
@@ -1010,40 +885,28 @@ fn clean_blocks(
 
 /// The section a related-links heading names: its parent, widened while the
 /// parent holds nothing but the heading.
-fn section_of(doc: &Html, heading: &TextBlock) -> NodeId {
-    let Some(node) = heading.node.and_then(|id| doc.tree.get(id)) else {
-        return doc.tree.root().id();
-    };
-    let heading_text = text_len(node);
+fn section_of(dom: &Dom<'_>, heading: &TextBlock) -> Ix {
+    let Some(node) = heading.node else { return dom.body() };
+    let heading_text = text_len(dom, node);
     let mut region = node;
-    while let Some(parent) = region.parent() {
-        if parent
-            .value()
-            .as_element()
-            .is_none_or(|e| matches!(e.name(), "body" | "html"))
-        {
+    while let Some(parent) = dom.parent(region) {
+        if matches!(dom.tag(parent), None | Some(Tag::Body | Tag::Html)) {
             break;
         }
         region = parent;
-        if text_len(region) > heading_text {
+        if text_len(dom, region) > heading_text {
             break;
         }
     }
-    region.id()
+    region
 }
 
-fn text_len(node: NodeRef<'_, Node>) -> u32 {
-    node.descendants()
-        .filter_map(|n| n.value().as_text())
-        .map(|t| visible_chars(t))
-        .sum()
+fn text_len(dom: &Dom<'_>, ix: Ix) -> u32 {
+    dom.descendants(ix).filter_map(|n| dom.raw_text(n)).map(visible_chars).sum()
 }
 
-fn block_inside(doc: &Html, block: &TextBlock, region: NodeId) -> bool {
-    let Some(node) = block.node.and_then(|id| doc.tree.get(id)) else {
-        return false;
-    };
-    node.id() == region || node.ancestors().any(|a| a.id() == region)
+fn block_inside(dom: &Dom<'_>, block: &TextBlock, region: Ix) -> bool {
+    block.node.is_some_and(|node| node == region || dom.ancestors(node).any(|a| a == region))
 }
 
 /// Raw markup that leaked into text (the inside of a `<noscript>`, say).
@@ -1053,10 +916,7 @@ fn looks_like_markup(text: &str) -> bool {
 }
 
 fn normalize_title(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 fn block_chars(blocks: &[TextBlock]) -> usize {
@@ -1067,13 +927,11 @@ fn block_chars(blocks: &[TextBlock]) -> usize {
 const ENOUGH_TEXT: usize = 250;
 
 /// Extracts the main content of a parsed page.
-pub(crate) fn main_content(doc: &Html, title: Option<&str>) -> MainContent {
+pub(crate) fn main_content(dom: &Dom<'_>, title: Option<&str>) -> MainContent {
     let mut best: Option<MainContent> = None;
     for pruning in [Pruning::Full, Pruning::NoClassNames, Pruning::TagsOnly] {
-        let Some(analysis) = Analysis::new(doc, pruning) else {
-            return MainContent::default();
-        };
-        let content = content_of(doc, &analysis, title);
+        let analysis = Analysis::new(dom, pruning);
+        let content = content_of(&analysis, title);
         let chars = block_chars(&content.blocks);
         if chars >= ENOUGH_TEXT {
             return content;
@@ -1085,36 +943,16 @@ pub(crate) fn main_content(doc: &Html, title: Option<&str>) -> MainContent {
     best.unwrap_or_default()
 }
 
-fn content_of(doc: &Html, analysis: &Analysis<'_>, title: Option<&str>) -> MainContent {
-    let analysis = analysis;
+fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>) -> MainContent {
+    let dom = analysis.dom;
     let roots = choose_content(analysis);
-    if std::env::var_os("CHANCERY_DEBUG").is_some() {
-        for root in &roots {
-            let e = root.value().as_element();
-            eprintln!(
-                "root: {:?} class={:?} id={:?} stats={:?}",
-                e.map(|e| e.name()),
-                e.and_then(|e| e.attr("class")),
-                e.and_then(|e| e.attr("id")),
-                analysis.stats(root.id())
-            );
-        }
-    }
-    let (mut blocks, mut related) = clean_blocks(doc, emit_blocks(analysis, &roots), title);
+    let (mut blocks, mut related) = clean_blocks(dom, emit_blocks(analysis, &roots), title);
 
     // A poor choice: the page's paragraphs together say much more.
-    let body_stats = analysis.stats(analysis.body.id());
+    let body_stats = analysis.stats(analysis.body);
     let chosen = block_chars(&blocks);
     if (chosen as u32) < body_stats.para_chars / 3 || chosen < 100 {
-        let paragraphs = all_paragraphs(analysis);
-        let (fallback, fallback_related) = clean_blocks(doc, paragraphs, title);
-        if std::env::var_os("CHANCERY_DEBUG").is_some() {
-            eprintln!(
-                "fallback: chosen {chosen} chars, paragraphs {} chars, page paragraphs {}",
-                block_chars(&fallback),
-                body_stats.para_chars
-            );
-        }
+        let (fallback, fallback_related) = clean_blocks(dom, all_paragraphs(analysis), title);
         if block_chars(&fallback) > chosen * 2 {
             blocks = fallback;
             related = fallback_related;
@@ -1122,32 +960,17 @@ fn content_of(doc: &Html, analysis: &Analysis<'_>, title: Option<&str>) -> MainC
     }
     let total = body_stats.chars.max(1) as f32;
     let boilerplate_share = (1.0 - block_chars(&blocks) as f32 / total).clamp(0.0, 1.0);
-    MainContent {
-        blocks,
-        related,
-        boilerplate_share,
-    }
+    MainContent { blocks, related, boilerplate_share }
 }
 
-/// Every paragraph-like element of the page, in order.
-fn all_paragraphs<'a>(analysis: &Analysis<'a>) -> Vec<TextBlock> {
-    let nodes: Vec<NodeRef<'a, Node>> = analysis
-        .body
-        .descendants()
-        .filter(|n| {
-            matches!(
-                element_tag(n),
-                Some("p" | "pre" | "blockquote" | "li" | "h2" | "h3" | "h4")
-            )
-        })
-        .filter(|n| {
-            !n.ancestors().any(|a| {
-                a.value().as_element().is_some_and(|e| {
-                    never_content(e.name()) || matches!(e.name(), "p" | "li" | "blockquote" | "pre")
-                }) || analysis.is_pruned(a.id())
-            })
-        })
-        .filter(|n| !analysis.is_pruned(n.id()))
+/// Every paragraph-like element of the page, outermost ones only, in order.
+fn all_paragraphs(analysis: &Analysis<'_, '_>) -> Vec<TextBlock> {
+    let dom = analysis.dom;
+    let is_paragraph = |ix: Ix| matches!(dom.tag(ix), Some(Tag::P | Tag::Pre | Tag::Blockquote | Tag::Li | Tag::H2 | Tag::H3 | Tag::H4));
+    let nodes: Vec<Ix> = dom
+        .descendants(analysis.body)
+        .filter(|&ix| !analysis.is_excluded(ix) && is_paragraph(ix))
+        .filter(|&ix| !dom.ancestors(ix).any(|a| matches!(dom.tag(a), Some(Tag::P | Tag::Li | Tag::Blockquote | Tag::Pre))))
         .collect();
     emit_blocks(analysis, &nodes)
 }

@@ -116,6 +116,8 @@ struct Page<'a> {
     author_rels: Vec<ElementRef<'a>>,
     /// Elements whose class or id says author or byline.
     author_classes: Vec<ElementRef<'a>>,
+    /// Elements whose text starts with "By" (an unmarked byline).
+    by_texts: Vec<ElementRef<'a>>,
     /// Links to an author page (`/author/jane-doe`).
     author_links: Vec<ElementRef<'a>>,
     /// Non-meta elements with `itemprop=datePublished` / `dateModified`.
@@ -133,6 +135,15 @@ impl<'a> Page<'a> {
             .or_else(|| root.attr("xml:lang"))
             .map(str::to_string);
         for node in root.descendants() {
+            if let Node::Text(text) = node.value() {
+                if page.by_texts.len() < MAX_CANDIDATES && starts_with_by(text) {
+                    let parent = node.parent().and_then(ElementRef::wrap);
+                    if let Some(parent) = parent.filter(|p| is_visible_element(p.value().name())) {
+                        page.by_texts.push(parent);
+                    }
+                }
+                continue;
+            }
             let Some(el) = ElementRef::wrap(node) else {
                 continue;
             };
@@ -205,7 +216,7 @@ impl<'a> Page<'a> {
             let marks = class_and_id(e);
             if marks
                 .iter()
-                .any(|m| m.contains("author") || m.contains("byline"))
+                .any(|m| (m.contains("author") && !m.contains("authoriz")) || m.contains("byline"))
             {
                 push_capped(&mut page.author_classes, el);
             } else if marks.iter().any(|m| is_date_mark(m)) {
@@ -222,6 +233,29 @@ impl<'a> Page<'a> {
             .find(|(k, v)| k == key && !v.trim().is_empty())
             .map(|(_, v)| *v)
     }
+}
+
+/// "By Jane Doe", "by:", "Written by", "Article by": the start of an
+/// unmarked byline.
+fn starts_with_by(text: &str) -> bool {
+    static BY_START: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^\s*(?:(?:written|posted|published|authored|story|words|text|article|post|recipe|guide|review)\s+)?by(?:\s|:|$)",
+        )
+        .expect("valid regex")
+    });
+    text.len() <= 300 && BY_START.is_match(text)
+}
+
+/// A byline label with the names in the next element: `<p>Written by</p>
+/// <p>Jane Doe</p>`.
+fn is_bare_by_label(text: &str) -> bool {
+    starts_with_by(text) && text.trim().trim_end_matches(':').split_whitespace().count() <= 2
+        && text.trim().to_lowercase().trim_end_matches(':').trim_end().ends_with("by")
+}
+
+fn is_visible_element(name: &str) -> bool {
+    !matches!(name, "script" | "style" | "noscript" | "template" | "title" | "textarea" | "option")
 }
 
 fn push_capped<T>(list: &mut Vec<T>, item: T) {
@@ -278,29 +312,31 @@ fn has_ancestor(el: ElementRef<'_>, test: impl Fn(&scraper::node::Element) -> bo
 }
 
 /// True when the element sits in comments, a sidebar, related-article lists
-/// or page chrome: bylines and dates there belong to other texts.
+/// or page chrome: bylines and dates there belong to other texts. A footer
+/// inside an `<article>` or `<main>` is the article's own (WordPress puts the
+/// byline there), so it only counts when no article encloses it.
 fn in_other_content(el: ElementRef<'_>) -> bool {
-    const MARKS: [&str; 10] = [
-        "comment",
-        "related",
-        "sidebar",
-        "widget",
-        "footer",
-        "recommend",
-        "popular",
-        "trending",
-        "more-from",
-        "reply",
-    ];
-    std::iter::once(*el)
-        .chain(el.ancestors())
-        .filter_map(|n| n.value().as_element())
-        .any(|e| {
-            matches!(e.name(), "footer" | "aside" | "nav")
-                || class_and_id(e)
-                    .iter()
-                    .any(|m| MARKS.iter().any(|k| m.contains(k)))
-        })
+    const MARKS: [&str; 7] =
+        ["comment", "related", "sidebar", "recommend", "popular", "trending", "more-from"];
+    let mut in_footer = false;
+    for e in std::iter::once(*el).chain(el.ancestors()).filter_map(|n| n.value().as_element()) {
+        match e.name() {
+            // <body> classes describe the layout ("has-sidebar", "comments-open").
+            "body" | "html" => break,
+            "aside" | "nav" => return true,
+            "footer" => in_footer = true,
+            "article" | "main" => in_footer = false,
+            _ => {}
+        }
+        let marks = class_and_id(e);
+        if marks.iter().any(|m| MARKS.iter().any(|k| m.contains(k))) {
+            return true;
+        }
+        if marks.iter().any(|m| m.contains("footer")) {
+            in_footer = true;
+        }
+    }
+    in_footer
 }
 
 /// True when the element is inside the article proper (`<article>`,
@@ -318,25 +354,71 @@ fn in_article(el: ElementRef<'_>) -> bool {
 /// The element's visible text, whitespace-normalized, or `None` when it is
 /// longer than `max` bytes (read no further: a byline is never that long).
 fn short_text(el: ElementRef<'_>, max: usize) -> Option<String> {
-    let mut text = String::new();
-    for node in el.descendants() {
-        if let Node::Text(t) = node.value() {
-            let hidden = node
-                .parent()
-                .and_then(|p| p.value().as_element())
-                .is_some_and(|p| matches!(p.name(), "script" | "style" | "noscript" | "template"));
-            if hidden {
-                continue;
-            }
-            text.push_str(t);
-            text.push(' ');
-            if text.len() > max * 2 + 200 {
-                return None;
+    short_lines(el, max).map(|t| t.replace('\n', " "))
+}
+
+/// Like [`short_text`], with a line break wherever a block element (or
+/// `<br>`) starts or ends, so that a name and the role under it ("Jane Doe" /
+/// "Senior Writer") stay apart.
+fn short_lines(el: ElementRef<'_>, max: usize) -> Option<String> {
+    fn walk(el: ElementRef<'_>, out: &mut String, limit: usize, depth: usize) -> bool {
+        if depth > 64 {
+            return true;
+        }
+        for child in el.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    // Separate text nodes are spaced even without whitespace:
+                    // bylines are built of spans ("by" + "<a>Jane Doe</a>")
+                    // that CSS, not the markup, keeps apart.
+                    for word in t.split_whitespace() {
+                        out.push(' ');
+                        out.push_str(word);
+                    }
+                    if out.len() > limit {
+                        return false;
+                    }
+                }
+                Node::Element(e) => {
+                    let name = e.name();
+                    if !is_visible_element(name) {
+                        continue;
+                    }
+                    let block = is_block(name);
+                    if block || name == "br" {
+                        out.push('\n');
+                    }
+                    if let Some(inner) = ElementRef::wrap(child) {
+                        if !walk(inner, out, limit, depth + 1) {
+                            return false;
+                        }
+                    }
+                    if block {
+                        out.push('\n');
+                    }
+                }
+                _ => {}
             }
         }
+        true
     }
-    let text = clean_text(&text);
+    let mut raw = String::new();
+    if !walk(el, &mut raw, max * 2 + 200, 0) {
+        return None;
+    }
+    let lines: Vec<String> = raw.lines().map(clean_text).filter(|l| !l.is_empty()).collect();
+    let text = lines.join("\n");
     (text.len() <= max).then_some(text)
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "div" | "p" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "section"
+            | "header" | "footer" | "article" | "aside" | "nav" | "table" | "tr" | "td" | "th"
+            | "dd" | "dt" | "dl" | "figure" | "figcaption" | "blockquote" | "address" | "main"
+            | "form"
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -346,7 +428,11 @@ fn short_text(el: ElementRef<'_>, max: usize) -> Option<String> {
 #[derive(Default)]
 struct JsonLd {
     headline: Option<String>,
+    /// People (and untyped names) credited as authors.
     authors: Vec<String>,
+    /// Organizations credited as authors: used only when no person is named
+    /// anywhere on the page.
+    org_authors: Vec<String>,
     published: Option<String>,
     modified: Option<String>,
     /// `publisher.name`, else the `WebSite` name.
@@ -385,9 +471,9 @@ impl JsonLd {
         ld.headline = string_field(main, "headline").or_else(|| string_field(main, "name"));
         for key in ["author", "creator"] {
             if let Some(author) = main.get(key) {
-                collect_authors(author, &ids, &mut ld.authors, 0);
+                collect_authors(author, &ids, &mut ld, 0);
             }
-            if !ld.authors.is_empty() {
+            if !ld.authors.is_empty() || !ld.org_authors.is_empty() {
                 break;
             }
         }
@@ -510,6 +596,7 @@ fn item_rank(node: &Value) -> Option<u8> {
             } else if matches!(
                 *t,
                 "Recipe" | "HowTo" | "Review" | "CreativeWork" | "Guide" | "Course" | "Event"
+                    | "Question"
             ) {
                 Some(1)
             } else if t.ends_with("Page") {
@@ -533,24 +620,19 @@ fn resolve<'v>(value: &'v Value, ids: &HashMap<&str, &'v Value>) -> Option<&'v V
     }
 }
 
-fn collect_authors(
-    value: &Value,
-    ids: &HashMap<&str, &Value>,
-    out: &mut Vec<String>,
-    depth: usize,
-) {
+fn collect_authors(value: &Value, ids: &HashMap<&str, &Value>, ld: &mut JsonLd, depth: usize) {
     if depth > 3 {
         return;
     }
     match value {
-        Value::String(s) => {
-            for name in split_names(&decode_entities(s)) {
-                push_name(out, name);
+        Value::String(s) if !looks_like_url(s) => {
+            for name in byline_names(&clean_text(&decode_entities(s))) {
+                push_name(&mut ld.authors, name);
             }
         }
         Value::Array(items) => {
             for item in items {
-                collect_authors(item, ids, out, depth + 1);
+                collect_authors(item, ids, ld, depth + 1);
             }
         }
         Value::Object(_) => {
@@ -564,10 +646,12 @@ fn collect_authors(
                     None => given,
                 })
             });
-            if let Some(name) = name {
-                for name in split_names(&name) {
-                    push_name(out, name);
-                }
+            let is_org = types(item).iter().any(|t| {
+                t.ends_with("Organization") || matches!(*t, "Corporation" | "Brand" | "WebSite" | "LocalBusiness")
+            });
+            let list = if is_org { &mut ld.org_authors } else { &mut ld.authors };
+            for name in name.iter().filter(|n| !looks_like_url(n)).flat_map(|n| byline_names(n)) {
+                push_name(list, name);
             }
         }
         _ => {}
@@ -844,64 +928,212 @@ fn word_count(text: &str) -> usize {
 // Authors.
 
 fn choose_authors(page: &Page<'_>, ld: &JsonLd, sites: &[String]) -> Vec<String> {
-    let keep = |names: Vec<String>| -> Vec<String> {
-        names
-            .into_iter()
-            .filter(|n| !is_site_name(n, sites) || n.split_whitespace().count() >= 2)
-            .collect()
+    // Organizations, and bylines that only repeat the publication's name
+    // ("Jane Doe, USA TODAY" gives "USA TODAY"), are kept for last: any person
+    // named elsewhere on the page is the likelier author.
+    let mut fallback = ld.org_authors.clone();
+    let mut people = |names: Vec<String>| -> Option<Vec<String>> {
+        let (publisher, people): (Vec<String>, Vec<String>) =
+            names.into_iter().partition(|n| sites.contains(&squash(n)));
+        if fallback.is_empty() {
+            fallback = publisher;
+        }
+        (!people.is_empty()).then_some(people)
     };
-    let from_ld = keep(ld.authors.clone());
-    if !from_ld.is_empty() {
-        return from_ld;
+    if let Some(names) = people(ld.authors.clone()) {
+        return names;
     }
-    for key in [
-        "author",
-        "article:author",
-        "parsely-author",
-        "sailthru.author",
-        "dc.creator",
-        "dcterms.creator",
-        "byl",
-    ] {
+    for key in META_AUTHOR_KEYS {
         let mut names = Vec::new();
         for (k, v) in &page.metas {
-            if k == key {
-                for name in split_names(&strip_byline(&decode_entities(v))) {
+            if k != key || looks_like_url(v) {
+                continue;
+            }
+            let value = clean_text(&decode_entities(v));
+            if key == "citation_author" {
+                // One author per tag, written "Last, First".
+                let name = match value.split_once(',') {
+                    Some((last, first)) => format!("{} {}", first.trim(), last.trim()),
+                    None => value,
+                };
+                push_name(&mut names, name);
+            } else {
+                for name in byline_names(&value) {
                     push_name(&mut names, name);
                 }
             }
         }
-        let names = keep(names);
-        if !names.is_empty() {
+        if let Some(names) = people(names) {
             return names;
         }
     }
-    let sources: [&[ElementRef<'_>]; 4] = [
-        &page.author_props,
-        &page.author_rels,
-        &page.author_classes,
-        &page.author_links,
+    let sources: [(&[ElementRef<'_>], Byline); 5] = [
+        (&page.author_props, Byline::Microdata),
+        (&page.author_rels, Byline::Marked),
+        (&page.author_classes, Byline::Marked),
+        (&page.by_texts, Byline::Unmarked),
+        (&page.author_links, Byline::Marked),
     ];
-    for (i, source) in sources.into_iter().enumerate() {
-        let mut names = Vec::new();
-        for &el in source {
-            if in_other_content(el) {
-                continue;
-            }
-            let found = if i == 0 {
-                microdata_author(el)
-            } else {
-                element_author(el)
-            };
-            for name in found {
-                push_name(&mut names, name);
-            }
-            // The first byline is the article's; later ones are teasers'.
-            if !names.is_empty() && i >= 2 {
-                break;
+    for (elements, kind) in sources {
+        if let Some(names) = people(names_from_elements(elements, kind)) {
+            return names;
+        }
+    }
+    fallback
+}
+
+/// `<meta>` keys that name the author.
+const META_AUTHOR_KEYS: [&str; 8] = [
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "citation_author",
+];
+
+/// How much an element byline is to be trusted.
+#[derive(Clone, Copy, PartialEq)]
+enum Byline {
+    /// `itemprop=author`: its `itemprop=name` is the name.
+    Microdata,
+    /// An element marked as a byline by class, id, `rel` or link target.
+    Marked,
+    /// Text that starts with "By": only names that look like names count.
+    Unmarked,
+}
+
+/// Names from the first byline element, plus co-author elements of the same
+/// shape in the same byline container. Later bylines on the page belong to
+/// teasers, and an author box's other parts (role, bio) are not names.
+fn names_from_elements(elements: &[ElementRef<'_>], kind: Byline) -> Vec<String> {
+    let read = |el: ElementRef<'_>| -> Vec<String> {
+        if in_other_content(el) || (kind != Byline::Unmarked && is_byline_part(el)) {
+            return Vec::new();
+        }
+        match kind {
+            Byline::Microdata => microdata_author(el),
+            Byline::Marked => element_author(el),
+            Byline::Unmarked => {
+                // Only a short line made of names: "By clicking you agree to
+                // our Privacy Policy" starts with "by" too.
+                let label = short_text(el, 40).filter(|t| is_bare_by_label(t));
+                let source = match label {
+                    Some(_) => el.next_siblings().find_map(ElementRef::wrap).unwrap_or(el),
+                    None => el,
+                };
+                let names = element_author(source);
+                let short = short_text(source, 100).is_some();
+                if short && names.iter().all(|n| looks_like_name(n)) { names } else { Vec::new() }
             }
         }
-        let names = keep(names);
+    };
+    let is_inside = |inner: &ElementRef<'_>, outer: ElementRef<'_>| inner.ancestors().any(|a| a.id() == outer.id());
+    let mut names = Vec::new();
+    let mut first: Option<(ElementRef<'_>, Option<ElementRef<'_>>)> = None;
+    for (i, &el) in elements.iter().enumerate() {
+        if let Some((first, container)) = first {
+            let same_shape = el.value().name() == first.value().name()
+                && el.value().attr("class") == first.value().attr("class");
+            let same_byline = container.is_some_and(|c| is_inside(&el, c));
+            if !same_shape || !same_byline {
+                continue;
+            }
+        }
+        // A byline wrapper ("By <span class=author>Jane Doe</span> · Feb 10")
+        // is read through its inner author element when that has a name.
+        let inner = &elements[i + 1..];
+        if inner.iter().any(|o| is_inside(o, el) && !read(*o).is_empty()) {
+            continue;
+        }
+        let before = names.len();
+        if std::env::var("MDDEBUG").is_ok() {
+            eprintln!("DEBUG {:?} {:?} -> {:?} other={} anc={:?}", el.value().name(), el.value().attr("class"), read(el), in_other_content(el), el.ancestors().filter_map(|n| n.value().as_element()).map(|e| format!("{}.{}#{}", e.name(), e.attr("class").unwrap_or(""), e.id().unwrap_or(""))).collect::<Vec<_>>());
+        }
+        for name in read(el) {
+            push_name(&mut names, name);
+        }
+        if names.len() > before && first.is_none() {
+            let container = el.parent().and_then(|p| p.parent()).and_then(ElementRef::wrap);
+            first = Some((el, container));
+        }
+    }
+    names
+}
+
+/// Parts of an author box that are not the name: role, bio, avatar, social
+/// links. Class names are split into words ("author-job-title" → author, job,
+/// title) so that "jobber" is not a job; a part named "name" is the name even
+/// when a styling class says "title".
+fn is_byline_part(el: ElementRef<'_>) -> bool {
+    const PARTS: [&str; 22] = [
+        "title", "role", "rol", "job", "jobtitle", "position", "bio", "biography", "desc",
+        "description", "avatar", "image", "img", "photo", "pic", "picture", "social", "date",
+        "count", "label", "thumb", "thumbnail",
+    ];
+    let marks = class_and_id(el.value());
+    let words = || marks.iter().flat_map(|m| m.split(|c: char| !c.is_ascii_alphanumeric()));
+    if words().any(|w| w == "name" || w == "byline") {
+        return false;
+    }
+    words().any(|w| PARTS.contains(&w))
+}
+
+/// `itemprop=author`: its `itemprop=name` (content or text) when it is an
+/// item, else its own text.
+fn microdata_author(el: ElementRef<'_>) -> Vec<String> {
+    if let Some(content) = el.value().attr("content") {
+        return if looks_like_url(content) { Vec::new() } else { byline_names(content) };
+    }
+    for node in el.descendants() {
+        let Some(inner) = ElementRef::wrap(node) else {
+            continue;
+        };
+        if inner.value().attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("name")) {
+            let name = inner
+                .value()
+                .attr("content")
+                .map(clean_text)
+                .or_else(|| short_lines(inner, MAX_BYLINE_CHARS));
+            return name.map(|n| byline_names(&n)).unwrap_or_default();
+        }
+    }
+    element_author(el)
+}
+
+fn element_author(el: ElementRef<'_>) -> Vec<String> {
+    match short_lines(el, MAX_BYLINE_CHARS) {
+        Some(text) => byline_names(&text),
+        None => Vec::new(),
+    }
+}
+
+/// The names in a byline: "By Jane Doe | Feb 10, 2025", "Feb 10, 2025 ·
+/// Jane Doe", "Author: Jane Doe and John Roe". The byline is cut at its
+/// separators; a part introduced by "by" is tried first, then the others.
+fn byline_names(text: &str) -> Vec<String> {
+    static SEPARATORS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s*(?:[|•·—–\n]|\s-\s|\s/\s)\s*").expect("valid regex"));
+    static BY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?:by|von|par|por|door)\b[\s:]*|\b(?:written|posted|published|authored|story|words|text|reporting|report|articles?|post|recipe|guide|review|compiled)\s+by\b[\s:]*",
+        )
+        .expect("valid regex")
+    });
+    let segments: Vec<String> = SEPARATORS
+        .split(text)
+        .map(clean_text)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let introduced = segments.iter().filter_map(|s| BY.find(s).map(|m| &s[m.end()..]));
+    let others = segments.iter().filter(|s| !BY.is_match(s)).map(String::as_str);
+    for rest in introduced.chain(others) {
+        let names: Vec<String> = split_names(&cut_byline(&rest))
+            .into_iter()
+            .filter(|n| is_name(n))
+            .collect();
         if !names.is_empty() {
             return names;
         }
@@ -909,61 +1141,25 @@ fn choose_authors(page: &Page<'_>, ld: &JsonLd, sites: &[String]) -> Vec<String>
     Vec::new()
 }
 
-/// `itemprop=author`: its `itemprop=name` (content or text) when it is an
-/// item, else its own text.
-fn microdata_author(el: ElementRef<'_>) -> Vec<String> {
-    if let Some(content) = el.value().attr("content") {
-        return split_names(content);
-    }
-    for node in el.descendants() {
-        let Some(inner) = ElementRef::wrap(node) else {
-            continue;
-        };
-        if inner
-            .value()
-            .attr("itemprop")
-            .is_some_and(|p| p.eq_ignore_ascii_case("name"))
-        {
-            let name = inner
-                .value()
-                .attr("content")
-                .map(clean_text)
-                .or_else(|| short_text(inner, MAX_BYLINE_CHARS));
-            return name
-                .map(|n| split_names(&strip_byline(&n)))
-                .unwrap_or_default();
-        }
-    }
-    element_author(el)
-}
-
-fn element_author(el: ElementRef<'_>) -> Vec<String> {
-    match short_text(el, MAX_BYLINE_CHARS) {
-        Some(text) => split_names(&strip_byline(&text)),
-        None => Vec::new(),
-    }
-}
-
-/// Cuts a byline down to the names: drops "By"/"Written by", and whatever
-/// follows a separator, a date or a role ("By Jane Doe | Feb 10, 2025").
-fn strip_byline(text: &str) -> String {
-    static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+/// Drops a leading label ("Author:") and whatever follows the names: a date,
+/// "on Monday", "Updated…", "Reviewed by…", "5 min read", "on behalf of…".
+fn cut_byline(text: &str) -> String {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)^\s*(?:(?:written|posted|published|story|words|text|reporting|report|article|compiled)\s+)?(?:by|from|von|par|por|di|door|av|af)\b[\s:]*|^\s*(?:authors?|writer|reporter|posted by|byline)\s*[:\-–]\s*",
+            r"(?i)^\s*(?:about\s+the\s+)?(?:authors?|writer|reporter|byline|contributors?|posted|written)\b(?:\s*(?:by)?\s*[:\-–]\s*|\s+)",
         )
         .expect("valid regex")
     });
     static TAIL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)\s*(?:[|•·—–/\n]|\s-\s|\bon\s+(?:\w+day|\w+\s+\d|\d)|\b(?:published|updated|posted|last\s+updated|reviewed\s+by|fact\s+checked|edited\s+by|follow\b|view\s+all|read\s+more|see\s+all)|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}|\b\d+\s+(?:min|minute|hour|day)s?\b).*$",
+            r"(?i)\s*(?:\bon\s+(?:\w+day\b|\w+\.?\s+\d|\d)|\bon\s+behalf\s+of\b|\b(?:published|updated|posted|last\s+updated|reviewed\s+by|medically\s+reviewed|fact[\s-]checked|edited\s+by|follow\b|view\s+all|read\s+more|see\s+all|more\s+about|about\s+the\s+author)|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}|\b\d+\s+(?:min|minute|hour|day)s?\b|\bmins?\s+read\b|\bread(?:ing)?\s+time\b).*$",
         )
         .expect("valid regex")
     });
-    let text = clean_text(text);
-    let text = LEAD.replace(&text, "");
+    let text = LABEL.replace(text, "");
     let text = TAIL.replace(&text, "");
     text.trim()
-        .trim_matches(|c: char| matches!(c, ',' | ':' | ';' | '-' | '.'))
+        .trim_matches(|c: char| matches!(c, ',' | ':' | ';' | '-' | '|'))
         .trim()
         .to_string()
 }
@@ -972,7 +1168,7 @@ fn strip_byline(text: &str) -> String {
 /// credentials with their name ("Jane Doe, MD, PhD").
 fn split_names(text: &str) -> Vec<String> {
     static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\s*(?:,\s*(?:and|&)\s+|\s+(?:and|und|et|y|e|en|&)\s+|;|,)\s*")
+        Regex::new(r"(?i)\s*(?:,\s*(?:and|&)\s+|\s+(?:and|und|et|y|en|&)\s+|;|,)\s*")
             .expect("valid regex")
     });
     let mut names: Vec<String> = Vec::new();
@@ -1000,49 +1196,85 @@ fn is_credential(part: &str) -> bool {
         "phd", "ph.d.", "ph.d", "jr", "jr.", "sr", "sr.", "esq", "esq.", "msc", "mph", "mba", "mfa",
     ]
     .contains(&part.to_lowercase().as_str());
-    known
-        || (no_lower
-            && (words == 1 || part.chars().any(|c| c.is_ascii_digit()))
-            && part.len() <= 12)
+    known || (no_lower && (words == 1 || part.chars().any(|c| c.is_ascii_digit())) && part.len() <= 12)
 }
 
-/// Adds a cleaned author name unless it is not a name at all (a URL, an email,
-/// a handle, a sentence) or is already there.
-fn push_name(names: &mut Vec<String>, name: impl AsRef<str>) {
-    let name = clean_text(name.as_ref());
-    let name =
-        name.trim_matches(|c: char| matches!(c, ',' | ':' | ';' | '-' | '.' | '|' | '"' | '\''));
-    let name = name.trim();
+/// Values that are links, not names.
+fn looks_like_url(value: &str) -> bool {
+    let value = value.trim().to_ascii_lowercase();
+    value.contains("://") || value.starts_with("www.") || value.starts_with('/')
+}
+
+/// Whether a candidate is a name at all: not a URL, an email, a handle, a
+/// slug, a sentence or a label.
+fn is_name(name: &str) -> bool {
+    const NOT_NAMES: [&str; 22] = [
+        "author",
+        "authors",
+        "by",
+        "byline",
+        "about the author",
+        "the author",
+        "unknown",
+        "anonymous",
+        "null",
+        "none",
+        "undefined",
+        "written by",
+        "posted by",
+        "share",
+        "follow",
+        "contributor",
+        "contributors",
+        "profile",
+        "my account",
+        "join today",
+        "admin",
+        "editor",
+    ];
     let lower = name.to_lowercase();
-    let bad = name.is_empty()
+    // Avatar initials ("JD") sit next to the name in author boxes.
+    let initials = name.chars().count() <= 2 && !name.chars().any(char::is_lowercase);
+    let slug = !name.contains(' ')
+        && name.contains(['-', '_'])
+        && !name.chars().any(char::is_uppercase);
+    !(name.is_empty()
         || name.chars().count() > 60
         || word_count(name) > 8
-        || lower.contains("://")
-        || lower.starts_with("www.")
+        || looks_like_url(name)
         || lower.starts_with('@')
         || (name.contains('@') && name.contains('.'))
         || !name.chars().any(char::is_alphabetic)
         || name.chars().filter(|c| c.is_ascii_digit()).count() > 3
-        || name.contains(['?', '!', '{', '}', '<', '>', '='])
-        || matches!(
-            lower.as_str(),
-            "author"
-                | "authors"
-                | "by"
-                | "byline"
-                | "about the author"
-                | "unknown"
-                | "anonymous"
-                | "null"
-                | "none"
-                | "written by"
-                | "posted by"
-                | "share"
-                | "follow"
-                | "contributor"
-                | "contributors"
-        );
-    if bad {
+        || name.contains(['?', '!', '{', '}', '<', '>', '=', ':', '[', ']', '#', '»', '«'])
+        || slug
+        || initials
+        || NOT_NAMES.contains(&lower.as_str())
+        || ["more about", "about ", "view ", "see ", "posts by", "all posts", "articles by", "follow "]
+            .iter()
+            .any(|p| lower.starts_with(p)))
+}
+
+/// Two to five capitalized words, allowing particles ("Ludwig van
+/// Beethoven", "Ana de Souza"): what an unmarked "By …" line must contain to
+/// count, since "Shop by Category" starts with "by" too.
+fn looks_like_name(name: &str) -> bool {
+    const PARTICLES: [&str; 12] =
+        ["van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "al"];
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (2..=5).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) || PARTICLES.contains(w)
+        })
+}
+
+/// Adds a cleaned author name unless it is not a name or is already there.
+fn push_name(names: &mut Vec<String>, name: impl AsRef<str>) {
+    let name = clean_text(name.as_ref());
+    let name = name
+        .trim_matches(|c: char| matches!(c, ',' | ':' | ';' | '-' | '|' | '"' | '\'' | '“' | '”'))
+        .trim();
+    if !is_name(name) {
         return;
     }
     let key = squash(name);

@@ -1,15 +1,18 @@
 //! HTML pages to articles: metadata, then main content.
 
 mod content;
+mod dom;
+mod entities;
 mod metadata;
 
 use chancery_model::Article;
-use scraper::Html;
+
+use dom::Dom;
 
 /// Fills `article` from an HTML page.
 pub(crate) fn extract_html(html: &str, article: &mut Article) {
-    let doc = Html::parse_document(html);
-    let meta = metadata::read_metadata(&doc, article.url.as_deref());
+    let dom = Dom::parse(html);
+    let meta = metadata::read_metadata(&scraper::Html::parse_document(html), article.url.as_deref());
     if article.title.is_none() {
         article.title = meta.title;
     }
@@ -23,7 +26,7 @@ pub(crate) fn extract_html(html: &str, article: &mut Article) {
     article.language = meta.language;
     article.description = meta.description;
 
-    let content = content::main_content(&doc, article.title.as_deref());
+    let content = content::main_content(&dom, article.title.as_deref());
     for block in &content.blocks {
         article.push_block(&block.text, block.kind);
     }

@@ -1,0 +1,4 @@
+//! Integration tests of chancery-extract through its public API: golden
+//! snapshots over fixture pages written by the team.
+
+mod text;
