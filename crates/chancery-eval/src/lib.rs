@@ -8,6 +8,7 @@
 mod error;
 pub mod extraction;
 pub mod metrics;
+pub mod seed;
 #[cfg(feature = "peers")]
 pub mod peers;
 

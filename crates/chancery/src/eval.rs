@@ -1,5 +1,6 @@
 //! `chancery eval`: scores on the shared benchmark sets, with floors for CI.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,6 +13,21 @@ use crate::output::write_json;
 pub enum EvalCommand {
     /// Main-text extraction: precision, recall, F1, speed and the worst pages.
     Extraction(ExtractionArgs),
+    /// The acceptance checks for the motivating seed article.
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// The seed article (default: `<bench>/../examples/seed-article.txt`).
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// The shared bench folder.
+    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
+    bench: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +75,7 @@ fn parse_floor(text: &str) -> Result<(String, f64), String> {
 pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
     match command {
         EvalCommand::Extraction(args) => run_extraction(args),
+        EvalCommand::Seed(args) => run_seed(args),
     }
 }
 
@@ -107,6 +124,27 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
     for line in below {
         eprintln!("chancery: eval extraction --set {}: {line}", args.set);
     }
+    Ok(ExitCode::FAILURE)
+}
+
+fn run_seed(args: SeedArgs) -> anyhow::Result<ExitCode> {
+    let path = args.file.unwrap_or_else(|| chancery_eval::seed::default_seed_path(&args.bench));
+    let checks = chancery_eval::seed::check_seed(&path)?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Json => write_json(&mut out, &checks, false)?,
+        ReportFormat::Table => {
+            for check in &checks {
+                let mark = if check.passed { "ok  " } else { "FAIL" };
+                writeln!(out, "{mark} {:<42} {}", check.name, check.seen)?;
+            }
+        }
+    }
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    if failed == 0 {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("chancery: eval seed: {failed} of {} checks failed on {}", checks.len(), path.display());
     Ok(ExitCode::FAILURE)
 }
 
