@@ -81,14 +81,47 @@ struct Stats {
     paragraph_like: bool,
 }
 
+/// Page chrome by tag: navigation, asides, footers, figures. Set aside at every
+/// pruning level but the last, which is for pages that (by an unclosed
+/// `<aside>`, say) put their whole body inside one.
+fn chrome(tag: Tag) -> bool {
+    use Tag::*;
+    matches!(tag, Nav | Aside | Footer | Figure | Figcaption | Dialog | Menu)
+}
+
 /// Tags whose content is never body text.
 fn never_content(tag: Tag) -> bool {
     use Tag::*;
     matches!(
         tag,
-        Script | Style | Noscript | Template | Svg | Math | Iframe | Object | Embed | Canvas | Video | Audio | Picture
-            | Button | Input | Select | Option | Optgroup | Textarea | Label | Nav | Aside | Footer | Figure
-            | Figcaption | Dialog | Menu | Head | Title | Meta | Link | Map | Base | Noembed | Noframes
+        Script
+            | Style
+            | Noscript
+            | Template
+            | Svg
+            | Math
+            | Iframe
+            | Object
+            | Embed
+            | Canvas
+            | Video
+            | Audio
+            | Picture
+            | Button
+            | Input
+            | Select
+            | Option
+            | Optgroup
+            | Textarea
+            | Label
+            | Head
+            | Title
+            | Meta
+            | Link
+            | Map
+            | Base
+            | Noembed
+            | Noframes
     )
 }
 
@@ -96,16 +129,72 @@ fn is_block_tag(tag: Tag) -> bool {
     use Tag::*;
     matches!(
         tag,
-        P | Div | Section | Article | Main | Header | H1 | H2 | H3 | H4 | H5 | H6 | Ul | Ol | Li | Dl | Dt | Dd
-            | Blockquote | Pre | Table | Tbody | Thead | Tfoot | Tr | Td | Th | Caption | Form | Fieldset | Address
-            | Hr | Center | Details | Summary | Body | Html | Hgroup | Dir | Listing | Xmp | Plaintext
+        P | Div
+            | Section
+            | Article
+            | Main
+            | Header
+            | H1
+            | H2
+            | H3
+            | H4
+            | H5
+            | H6
+            | Ul
+            | Ol
+            | Li
+            | Dl
+            | Dt
+            | Dd
+            | Blockquote
+            | Pre
+            | Table
+            | Tbody
+            | Thead
+            | Tfoot
+            | Tr
+            | Td
+            | Th
+            | Caption
+            | Form
+            | Fieldset
+            | Address
+            | Hr
+            | Center
+            | Details
+            | Summary
+            | Body
+            | Html
+            | Hgroup
+            | Dir
+            | Listing
+            | Xmp
+            | Plaintext
     )
 }
 
 /// Inline elements whose text counts as loose text of their parent.
 fn is_inline_text_tag(tag: Tag) -> bool {
     use Tag::*;
-    matches!(tag, B | I | Em | Strong | Span | Font | U | Small | Sup | Sub | Cite | Q | Abbr | Time | Mark | Code | S)
+    matches!(
+        tag,
+        B | I
+            | Em
+            | Strong
+            | Span
+            | Font
+            | U
+            | Small
+            | Sup
+            | Sub
+            | Cite
+            | Q
+            | Abbr
+            | Time
+            | Mark
+            | Code
+            | S
+    )
 }
 
 /// Words that, leading or ending a class or id token (`comment-list`,
@@ -304,16 +393,26 @@ fn hidden(dom: &Dom<'_>, ix: Ix) -> bool {
         return true;
     }
     dom.attr(ix, "style").is_some_and(|style| {
-        let style: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         style.contains("display:none") || style.contains("visibility:hidden")
     })
 }
 
 fn is_named_boilerplate(dom: &Dom<'_>, ix: Ix) -> bool {
-    if dom.attr(ix, "role").is_some_and(|role| negative_role(&role)) {
+    if dom
+        .attr(ix, "role")
+        .is_some_and(|role| negative_role(&role))
+    {
         return true;
     }
-    if matches!(dom.attr(ix, "itemprop").as_deref(), Some("articleBody" | "text")) {
+    if matches!(
+        dom.attr(ix, "itemprop").as_deref(),
+        Some("articleBody" | "text")
+    ) {
         return false;
     }
     [dom.attr(ix, "class"), dom.attr(ix, "id")]
@@ -333,6 +432,8 @@ enum Pruning {
     NoClassNames,
     /// Tags only.
     TagsOnly,
+    /// Only what is never text (scripts, styles, form controls).
+    TextOnly,
 }
 
 /// Text of a text node, whitespace runs counted once.
@@ -373,9 +474,17 @@ impl<'d, 'a> Analysis<'d, 'a> {
         // Tags that are never content, and everything outside the body.
         for ix in 0..dom.len() as Ix {
             let inherited = dom.parent(ix).is_some_and(|p| excluded[p as usize]);
-            excluded[ix as usize] = inherited || dom.tag(ix).is_some_and(never_content);
+            let by_tag = dom
+                .tag(ix)
+                .is_some_and(|tag| never_content(tag) || (pruning != Pruning::TextOnly && chrome(tag)));
+            excluded[ix as usize] = inherited || by_tag;
         }
-        let mut analysis = Analysis { dom, body, excluded, stats: Vec::new() };
+        let mut analysis = Analysis {
+            dom,
+            body,
+            excluded,
+            stats: Vec::new(),
+        };
         analysis.measure();
         // The guard: an element holding half the page's paragraph text stays,
         // whatever its class says.
@@ -385,7 +494,10 @@ impl<'d, 'a> Analysis<'d, 'a> {
             if analysis.excluded[ix as usize] {
                 continue;
             }
-            if dom.parent(ix).is_some_and(|p| analysis.excluded[p as usize]) {
+            if dom
+                .parent(ix)
+                .is_some_and(|p| analysis.excluded[p as usize])
+            {
                 analysis.excluded[ix as usize] = true;
                 continue;
             }
@@ -394,8 +506,9 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 continue;
             }
             let para = analysis.stats[ix as usize].para_chars;
-            let prune_hidden = pruning != Pruning::TagsOnly && hidden(dom, ix);
-            let prune_named = pruning == Pruning::Full && para <= guard && is_named_boilerplate(dom, ix);
+            let prune_hidden = matches!(pruning, Pruning::Full | Pruning::NoClassNames) && hidden(dom, ix);
+            let prune_named =
+                pruning == Pruning::Full && para <= guard && is_named_boilerplate(dom, ix);
             if prune_hidden || prune_named {
                 analysis.excluded[ix as usize] = true;
                 changed = true;
@@ -454,7 +567,9 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 }
             }
             stats[i] = own;
-            let Some(parent) = dom.parent(ix) else { continue };
+            let Some(parent) = dom.parent(ix) else {
+                continue;
+            };
             let p = parent as usize;
             let parent_stats = &mut stats[p];
             parent_stats.chars += own.chars;
@@ -569,7 +684,10 @@ fn initial_score(dom: &Dom<'_>, ix: Ix) -> f32 {
 
 fn class_weight(dom: &Dom<'_>, ix: Ix) -> f32 {
     let mut weight = 0.0;
-    for value in [dom.attr(ix, "class"), dom.attr(ix, "id")].into_iter().flatten() {
+    for value in [dom.attr(ix, "class"), dom.attr(ix, "id")]
+        .into_iter()
+        .flatten()
+    {
         if POSITIVE.is_match(&value) || value.contains("article") || value.contains("content") {
             weight += 25.0;
         }
@@ -589,20 +707,30 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     let body = analysis.body;
     let mut ranked = score_candidates(analysis);
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let Some(&(first, first_score)) = ranked.first() else { return Vec::new() };
+    let Some(&(first, first_score)) = ranked.first() else {
+        return Vec::new();
+    };
     let score_of = |ix: Ix| ranked.iter().find(|(n, _)| *n == ix).map(|e| e.1);
     let mut top = first;
 
     // Several strong candidates under one ancestor: the ancestor is the content
     // (articles split into several `<div>`s of paragraphs).
-    let strong: Vec<Ix> =
-        ranked.iter().skip(1).take(5).filter(|(_, s)| *s >= first_score * 0.75).map(|(n, _)| *n).collect();
+    let strong: Vec<Ix> = ranked
+        .iter()
+        .skip(1)
+        .take(5)
+        .filter(|(_, s)| *s >= first_score * 0.75)
+        .map(|(n, _)| *n)
+        .collect();
     if strong.len() >= 3 {
         for candidate in dom.ancestors(top) {
             if candidate == body {
                 break;
             }
-            let holding = strong.iter().filter(|&&n| dom.ancestors(n).any(|a| a == candidate)).count();
+            let holding = strong
+                .iter()
+                .filter(|&&n| dom.ancestors(n).any(|a| a == candidate))
+                .count();
             if holding >= 3 {
                 top = candidate;
                 break;
@@ -632,7 +760,12 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
         if parent == body || dom.tag(parent).is_none() {
             break;
         }
-        if dom.children(parent).filter(|&c| dom.tag(c).is_some()).count() != 1 {
+        if dom
+            .children(parent)
+            .filter(|&c| dom.tag(c).is_some())
+            .count()
+            != 1
+        {
             break;
         }
         top = parent;
@@ -640,7 +773,9 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     let top_score = score_of(top).unwrap_or(first_score);
 
     // Siblings that score well, or look like paragraphs of the same story.
-    let Some(parent) = dom.parent(top) else { return vec![top] };
+    let Some(parent) = dom.parent(top) else {
+        return vec![top];
+    };
     if top == body {
         return vec![top];
     }
@@ -652,7 +787,9 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
             content.push(sibling);
             continue;
         }
-        let Some(tag) = dom.tag(sibling) else { continue };
+        let Some(tag) = dom.tag(sibling) else {
+            continue;
+        };
         if analysis.is_excluded(sibling) {
             continue;
         }
@@ -668,7 +805,10 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
             let stats = analysis.stats(sibling);
             let density = stats.link_chars as f32 / stats.chars.max(1) as f32;
             let long_prose = stats.chars > 80 && density < 0.25;
-            let short_sentence = stats.chars > 0 && stats.chars <= 80 && density == 0.0 && ends_sentence(dom, sibling);
+            let short_sentence = stats.chars > 0
+                && stats.chars <= 80
+                && density == 0.0
+                && ends_sentence(dom, sibling);
             if long_prose || short_sentence {
                 content.push(sibling);
             }
@@ -678,7 +818,9 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
 }
 
 fn ends_sentence(dom: &Dom<'_>, ix: Ix) -> bool {
-    dom.text_content(ix).trim_end().ends_with(['.', '!', '?', '"', '”'])
+    dom.text_content(ix)
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '”'])
 }
 
 /// Writes the content out as blocks.
@@ -791,7 +933,10 @@ impl Emitter<'_, '_> {
     fn finish_block(&mut self) {
         let text = normalize_block(&self.current, self.in_pre > 0);
         if !text.is_empty() {
-            let (kind, node) = self.block_stack.last().map_or((BlockKind::Paragraph, None), |&(k, n)| (k, Some(n)));
+            let (kind, node) = self
+                .block_stack
+                .last()
+                .map_or((BlockKind::Paragraph, None), |&(k, n)| (k, Some(n)));
             self.blocks.push(TextBlock {
                 link_chars: self.current_links.min(text.chars().count()),
                 text,
@@ -820,7 +965,10 @@ fn emit_blocks(analysis: &Analysis<'_, '_>, roots: &[Ix]) -> Vec<TextBlock> {
     };
     for &root in roots {
         // A root inside a link (a teaser card wrapped in `<a>`) is link text.
-        emitter.in_link = dom.ancestors(root).filter(|&a| dom.tag(a) == Some(Tag::A)).count();
+        emitter.in_link = dom
+            .ancestors(root)
+            .filter(|&a| dom.tag(a) == Some(Tag::A))
+            .count();
         emitter.emit(root);
         emitter.finish_block();
     }
@@ -829,7 +977,11 @@ fn emit_blocks(analysis: &Analysis<'_, '_>, roots: &[Ix]) -> Vec<TextBlock> {
 
 /// Drops link lists and furniture from the blocks, and moves related-links
 /// sections out of the body.
-fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> (Vec<TextBlock>, Vec<RelatedItem>) {
+fn clean_blocks(
+    dom: &Dom<'_>,
+    blocks: Vec<TextBlock>,
+    title: Option<&str>,
+) -> (Vec<TextBlock>, Vec<RelatedItem>) {
     let title_norm = title.map(normalize_title);
     let mut body = Vec::with_capacity(blocks.len());
     let mut related: Vec<RelatedItem> = Vec::new();
@@ -839,8 +991,16 @@ fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> (
         if related_region.is_some_and(|region| !block_inside(dom, &block, region)) {
             related_region = None;
         }
-        if block.text.len() < 60 && block.kind != BlockKind::ListItem && boilerplate::is_related_heading(&block.text) {
-            related_region = Some(section_of(dom, &block));
+        if block.text.len() < 60
+            && block.kind != BlockKind::ListItem
+            && boilerplate::is_related_heading(&block.text)
+        {
+            // A "Read more" that heads a list of links starts a related section;
+            // one standing alone in running text is a button, and is dropped.
+            let region = section_of(dom, &block);
+            if mostly_links(dom, region) {
+                related_region = Some(region);
+            }
             continue;
         }
         if related_region.is_some() {
@@ -871,7 +1031,11 @@ fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> (
         if density > 0.5 && (words < 40 || block.kind == BlockKind::ListItem) {
             continue;
         }
-        if block.kind == BlockKind::Heading && title_norm.as_ref().is_some_and(|t| normalize_title(&block.text) == *t) {
+        if block.kind == BlockKind::Heading
+            && title_norm
+                .as_ref()
+                .is_some_and(|t| normalize_title(&block.text) == *t)
+        {
             continue;
         }
         body.push(block);
@@ -886,7 +1050,9 @@ fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> (
 /// The section a related-links heading names: its parent, widened while the
 /// parent holds nothing but the heading.
 fn section_of(dom: &Dom<'_>, heading: &TextBlock) -> Ix {
-    let Some(node) = heading.node else { return dom.body() };
+    let Some(node) = heading.node else {
+        return dom.body();
+    };
     let heading_text = text_len(dom, node);
     let mut region = node;
     while let Some(parent) = dom.parent(region) {
@@ -901,12 +1067,48 @@ fn section_of(dom: &Dom<'_>, heading: &TextBlock) -> Ix {
     region
 }
 
+/// True when most of the text under `ix` is link text.
+fn mostly_links(dom: &Dom<'_>, ix: Ix) -> bool {
+    let (mut all, mut links) = (0u32, 0u32);
+    for n in dom.descendants(ix) {
+        if let Some(text) = dom.raw_text(n) {
+            let chars = visible_chars(text);
+            all += chars;
+            if dom
+                .ancestors(n)
+                .take_while(|&a| a != ix)
+                .any(|a| dom.tag(a) == Some(Tag::A))
+            {
+                links += chars;
+            }
+        }
+    }
+    links * 2 >= all.saturating_sub(text_len_of_headings(dom, ix))
+}
+
+/// Text inside headings under `ix` (a section's title is not its content).
+fn text_len_of_headings(dom: &Dom<'_>, ix: Ix) -> u32 {
+    dom.descendants(ix)
+        .filter(|&n| {
+            dom.tag(n).is_some_and(|t| {
+                matches!(t, Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
+            })
+        })
+        .map(|n| text_len(dom, n))
+        .sum()
+}
+
 fn text_len(dom: &Dom<'_>, ix: Ix) -> u32 {
-    dom.descendants(ix).filter_map(|n| dom.raw_text(n)).map(visible_chars).sum()
+    dom.descendants(ix)
+        .filter_map(|n| dom.raw_text(n))
+        .map(visible_chars)
+        .sum()
 }
 
 fn block_inside(dom: &Dom<'_>, block: &TextBlock, region: Ix) -> bool {
-    block.node.is_some_and(|node| node == region || dom.ancestors(node).any(|a| a == region))
+    block
+        .node
+        .is_some_and(|node| node == region || dom.ancestors(node).any(|a| a == region))
 }
 
 /// Raw markup that leaked into text (the inside of a `<noscript>`, say).
@@ -916,7 +1118,10 @@ fn looks_like_markup(text: &str) -> bool {
 }
 
 fn normalize_title(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn block_chars(blocks: &[TextBlock]) -> usize {
@@ -929,7 +1134,7 @@ const ENOUGH_TEXT: usize = 250;
 /// Extracts the main content of a parsed page.
 pub(crate) fn main_content(dom: &Dom<'_>, title: Option<&str>) -> MainContent {
     let mut best: Option<MainContent> = None;
-    for pruning in [Pruning::Full, Pruning::NoClassNames, Pruning::TagsOnly] {
+    for pruning in [Pruning::Full, Pruning::NoClassNames, Pruning::TagsOnly, Pruning::TextOnly] {
         let analysis = Analysis::new(dom, pruning);
         let content = content_of(&analysis, title);
         let chars = block_chars(&content.blocks);
@@ -946,6 +1151,18 @@ pub(crate) fn main_content(dom: &Dom<'_>, title: Option<&str>) -> MainContent {
 fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>) -> MainContent {
     let dom = analysis.dom;
     let roots = choose_content(analysis);
+    if std::env::var_os("CHANCERY_DEBUG").is_some() {
+        for &r in &roots {
+            eprintln!(
+                "root {:?} class={:?} stats={:?}",
+                dom.tag_name(r),
+                dom.attr(r, "class"),
+                analysis.stats(r)
+            );
+        }
+        let b = analysis.stats(analysis.body);
+        eprintln!("body {:?}", b);
+    }
     let (mut blocks, mut related) = clean_blocks(dom, emit_blocks(analysis, &roots), title);
 
     // A poor choice: the page's paragraphs together say much more.
@@ -960,17 +1177,33 @@ fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>) -> MainContent {
     }
     let total = body_stats.chars.max(1) as f32;
     let boilerplate_share = (1.0 - block_chars(&blocks) as f32 / total).clamp(0.0, 1.0);
-    MainContent { blocks, related, boilerplate_share }
+    MainContent {
+        blocks,
+        related,
+        boilerplate_share,
+    }
 }
 
 /// Every paragraph-like element of the page, outermost ones only, in order.
 fn all_paragraphs(analysis: &Analysis<'_, '_>) -> Vec<TextBlock> {
     let dom = analysis.dom;
-    let is_paragraph = |ix: Ix| matches!(dom.tag(ix), Some(Tag::P | Tag::Pre | Tag::Blockquote | Tag::Li | Tag::H2 | Tag::H3 | Tag::H4));
+    let is_paragraph = |ix: Ix| {
+        matches!(
+            dom.tag(ix),
+            Some(Tag::P | Tag::Pre | Tag::Blockquote | Tag::Li | Tag::H2 | Tag::H3 | Tag::H4)
+        )
+    };
     let nodes: Vec<Ix> = dom
         .descendants(analysis.body)
         .filter(|&ix| !analysis.is_excluded(ix) && is_paragraph(ix))
-        .filter(|&ix| !dom.ancestors(ix).any(|a| matches!(dom.tag(a), Some(Tag::P | Tag::Li | Tag::Blockquote | Tag::Pre))))
+        .filter(|&ix| {
+            !dom.ancestors(ix).any(|a| {
+                matches!(
+                    dom.tag(a),
+                    Some(Tag::P | Tag::Li | Tag::Blockquote | Tag::Pre)
+                )
+            })
+        })
         .collect();
     emit_blocks(analysis, &nodes)
 }

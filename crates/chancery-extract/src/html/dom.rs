@@ -54,7 +54,11 @@ pub(crate) enum Kind {
     Document,
     /// An element: its tag, its name in the source, its attributes as a range
     /// of [`Dom::attrs`].
-    Element { tag: Tag, name: (u32, u32), attrs: (u32, u32) },
+    Element {
+        tag: Tag,
+        name: (u32, u32),
+        attrs: (u32, u32),
+    },
     /// Text, as a byte range of the source; `raw` text (script, style) holds no
     /// character references.
     Text { start: u32, end: u32, raw: bool },
@@ -108,7 +112,23 @@ tags! {
 impl Tag {
     fn is_void(self) -> bool {
         use Tag::*;
-        matches!(self, Area | Base | Br | Col | Embed | Hr | Img | Input | Keygen | Link | Meta | Param | Source | Track | Wbr)
+        matches!(
+            self,
+            Area | Base
+                | Br
+                | Col
+                | Embed
+                | Hr
+                | Img
+                | Input
+                | Keygen
+                | Link
+                | Meta
+                | Param
+                | Source
+                | Track
+                | Wbr
+        )
     }
 
     /// Elements whose content is text up to their end tag. SVG and MathML are
@@ -117,7 +137,19 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Script | Style | Textarea | Title | Xmp | Iframe | Noembed | Noframes | Noscript | Plaintext | Svg | Math | Template
+            Script
+                | Style
+                | Textarea
+                | Title
+                | Xmp
+                | Iframe
+                | Noembed
+                | Noframes
+                | Noscript
+                | Plaintext
+                | Svg
+                | Math
+                | Template
         )
     }
 
@@ -131,14 +163,54 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Address | Article | Aside | Blockquote | Center | Details | Dialog | Dir | Div | Dl | Fieldset | Figcaption
-                | Figure | Footer | Form | H1 | H2 | H3 | H4 | H5 | H6 | Header | Hgroup | Hr | Main | Menu | Nav | Ol
-                | P | Pre | Section | Summary | Table | Ul | Li | Dd | Dt | Plaintext | Listing | Xmp
+            Address
+                | Article
+                | Aside
+                | Blockquote
+                | Center
+                | Details
+                | Dialog
+                | Dir
+                | Div
+                | Dl
+                | Fieldset
+                | Figcaption
+                | Figure
+                | Footer
+                | Form
+                | H1
+                | H2
+                | H3
+                | H4
+                | H5
+                | H6
+                | Header
+                | Hgroup
+                | Hr
+                | Main
+                | Menu
+                | Nav
+                | Ol
+                | P
+                | Pre
+                | Section
+                | Summary
+                | Table
+                | Ul
+                | Li
+                | Dd
+                | Dt
+                | Plaintext
+                | Listing
+                | Xmp
         )
     }
 
     fn is_heading(self) -> bool {
-        matches!(self, Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
+        matches!(
+            self,
+            Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6
+        )
     }
 
     /// HTML's "special" elements: an end tag for an inline element does not
@@ -147,25 +219,103 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Address | Applet | Area | Article | Aside | Base | Blockquote | Body | Br | Button | Caption | Center | Col
-                | Colgroup | Dd | Details | Dir | Div | Dl | Dt | Embed | Fieldset | Figcaption | Figure | Footer | Form
-                | H1 | H2 | H3 | H4 | H5 | H6 | Head | Header | Hgroup | Hr | Html | Iframe | Img | Input | Keygen | Li
-                | Link | Listing | Main | Marquee | Menu | Meta | Nav | Noembed | Noframes | Noscript | Object | Ol | P
-                | Param | Plaintext | Pre | Script | Section | Select | Source | Style | Summary | Table | Tbody | Td
-                | Template | Textarea | Tfoot | Th | Thead | Title | Tr | Track | Ul | Wbr | Xmp
+            Address
+                | Applet
+                | Area
+                | Article
+                | Aside
+                | Base
+                | Blockquote
+                | Body
+                | Br
+                | Button
+                | Caption
+                | Center
+                | Col
+                | Colgroup
+                | Dd
+                | Details
+                | Dir
+                | Div
+                | Dl
+                | Dt
+                | Embed
+                | Fieldset
+                | Figcaption
+                | Figure
+                | Footer
+                | Form
+                | H1
+                | H2
+                | H3
+                | H4
+                | H5
+                | H6
+                | Head
+                | Header
+                | Hgroup
+                | Hr
+                | Html
+                | Iframe
+                | Img
+                | Input
+                | Keygen
+                | Li
+                | Link
+                | Listing
+                | Main
+                | Marquee
+                | Menu
+                | Meta
+                | Nav
+                | Noembed
+                | Noframes
+                | Noscript
+                | Object
+                | Ol
+                | P
+                | Param
+                | Plaintext
+                | Pre
+                | Script
+                | Section
+                | Select
+                | Source
+                | Style
+                | Summary
+                | Table
+                | Tbody
+                | Td
+                | Template
+                | Textarea
+                | Tfoot
+                | Th
+                | Thead
+                | Title
+                | Tr
+                | Track
+                | Ul
+                | Wbr
+                | Xmp
         )
     }
 
     /// Boundaries of the default scope.
     fn bounds_scope(self) -> bool {
         use Tag::*;
-        matches!(self, Applet | Caption | Html | Table | Td | Th | Marquee | Object | Template)
+        matches!(
+            self,
+            Applet | Caption | Html | Table | Td | Th | Marquee | Object | Template
+        )
     }
 
     /// Elements that belong in `<head>` when they come before the body.
     fn is_head_content(self) -> bool {
         use Tag::*;
-        matches!(self, Meta | Link | Title | Script | Style | Base | Noscript | Template)
+        matches!(
+            self,
+            Meta | Link | Title | Script | Style | Base | Noscript | Template
+        )
     }
 }
 
@@ -183,20 +333,50 @@ impl<'a> Dom<'a> {
             },
             stack: Vec::with_capacity(64),
         };
-        builder.dom.nodes.push(Node { parent: NONE, first_child: NONE, last_child: NONE, next_sibling: NONE, kind: Kind::Document });
+        builder.dom.nodes.push(Node {
+            parent: NONE,
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+            kind: Kind::Document,
+        });
         builder.run();
         let mut dom = builder.dom;
         if dom.body == NONE {
-            let html = if dom.html == NONE { dom.append(0, Kind::Element { tag: Tag::Html, name: (0, 0), attrs: (0, 0) }) } else { dom.html };
+            let html = if dom.html == NONE {
+                dom.append(
+                    0,
+                    Kind::Element {
+                        tag: Tag::Html,
+                        name: (0, 0),
+                        attrs: (0, 0),
+                    },
+                )
+            } else {
+                dom.html
+            };
             dom.html = html;
-            dom.body = dom.append(html, Kind::Element { tag: Tag::Body, name: (0, 0), attrs: (0, 0) });
+            dom.body = dom.append(
+                html,
+                Kind::Element {
+                    tag: Tag::Body,
+                    name: (0, 0),
+                    attrs: (0, 0),
+                },
+            );
         }
         dom
     }
 
     fn append(&mut self, parent: Ix, kind: Kind) -> Ix {
         let ix = self.nodes.len() as Ix;
-        self.nodes.push(Node { parent, first_child: NONE, last_child: NONE, next_sibling: NONE, kind });
+        self.nodes.push(Node {
+            parent,
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+            kind,
+        });
         let p = &mut self.nodes[parent as usize];
         if p.first_child == NONE {
             p.first_child = ix;
@@ -244,7 +424,11 @@ impl<'a> Dom<'a> {
     /// The element's name as written, lower-cased only if needed.
     pub(crate) fn tag_name(&self, ix: Ix) -> Cow<'a, str> {
         match self.nodes[ix as usize].kind {
-            Kind::Element { tag: Tag::Other, name, .. } => {
+            Kind::Element {
+                tag: Tag::Other,
+                name,
+                ..
+            } => {
                 let name = &self.src[name.0 as usize..name.1 as usize];
                 if name.bytes().any(|b| b.is_ascii_uppercase()) {
                     Cow::Owned(name.to_ascii_lowercase())
@@ -265,7 +449,10 @@ impl<'a> Dom<'a> {
 
     /// The children, in order.
     pub(crate) fn children(&self, ix: Ix) -> Children<'_, 'a> {
-        Children { dom: self, next: self.nodes[ix as usize].first_child }
+        Children {
+            dom: self,
+            next: self.nodes[ix as usize].first_child,
+        }
     }
 
     /// The ancestors, nearest first (not including `ix`).
@@ -275,12 +462,18 @@ impl<'a> Dom<'a> {
 
     /// `ix` and every node below it, in document order.
     pub(crate) fn descendants(&self, ix: Ix) -> Descendants<'_, 'a> {
-        Descendants { dom: self, root: ix, next: ix }
+        Descendants {
+            dom: self,
+            root: ix,
+            next: ix,
+        }
     }
 
     /// An attribute's value, entities decoded; names compare case-insensitively.
     pub(crate) fn attr(&self, ix: Ix, name: &str) -> Option<Cow<'a, str>> {
-        let Kind::Element { attrs, .. } = self.nodes[ix as usize].kind else { return None };
+        let Kind::Element { attrs, .. } = self.nodes[ix as usize].kind else {
+            return None;
+        };
         self.attrs[attrs.0 as usize..attrs.1 as usize]
             .iter()
             .find(|a| self.src[a.name.0 as usize..a.name.1 as usize].eq_ignore_ascii_case(name))
@@ -292,7 +485,11 @@ impl<'a> Dom<'a> {
         match self.nodes[ix as usize].kind {
             Kind::Text { start, end, raw } => {
                 let text = &self.src[start as usize..end as usize];
-                Some(if raw { Cow::Borrowed(text) } else { entities::decode(text, false) })
+                Some(if raw {
+                    Cow::Borrowed(text)
+                } else {
+                    entities::decode(text, false)
+                })
             }
             _ => None,
         }
@@ -395,14 +592,18 @@ impl<'a> Builder<'a> {
         while let Some(offset) = memchr::memchr(b'<', &bytes[pos..]) {
             let lt = pos + offset;
             let next = bytes.get(lt + 1).copied().unwrap_or(0);
-            if next == b'!' || next == b'?' || (next == b'/' && !bytes.get(lt + 2).is_some_and(u8::is_ascii_alphabetic)) {
+            if next == b'!'
+                || next == b'?'
+                || (next == b'/' && !bytes.get(lt + 2).is_some_and(u8::is_ascii_alphabetic))
+            {
                 self.text(text_start, lt);
                 pos = skip_markup_declaration(bytes, lt);
                 text_start = pos;
             } else if next == b'/' {
                 self.text(text_start, lt);
                 let (name, end) = read_name(bytes, lt + 2);
-                let close = memchr::memchr(b'>', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
+                let close =
+                    memchr::memchr(b'>', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
                 self.end_tag(name);
                 pos = close;
                 text_start = pos;
@@ -427,7 +628,14 @@ impl<'a> Builder<'a> {
 
     fn ensure_html(&mut self) {
         if self.dom.html == NONE {
-            self.dom.html = self.dom.append(0, Kind::Element { tag: Tag::Html, name: (0, 0), attrs: (0, 0) });
+            self.dom.html = self.dom.append(
+                0,
+                Kind::Element {
+                    tag: Tag::Html,
+                    name: (0, 0),
+                    attrs: (0, 0),
+                },
+            );
             self.stack.clear();
             self.stack.push(self.dom.html);
         }
@@ -438,7 +646,14 @@ impl<'a> Builder<'a> {
         self.ensure_html();
         if self.dom.body == NONE {
             self.stack.truncate(1);
-            self.dom.body = self.dom.append(self.dom.html, Kind::Element { tag: Tag::Body, name: (0, 0), attrs: (0, 0) });
+            self.dom.body = self.dom.append(
+                self.dom.html,
+                Kind::Element {
+                    tag: Tag::Body,
+                    name: (0, 0),
+                    attrs: (0, 0),
+                },
+            );
             self.stack.push(self.dom.body);
         }
     }
@@ -459,7 +674,14 @@ impl<'a> Builder<'a> {
             return;
         }
         let parent = self.current();
-        self.dom.append(parent, Kind::Text { start: start as u32, end: end as u32, raw: false });
+        self.dom.append(
+            parent,
+            Kind::Text {
+                start: start as u32,
+                end: end as u32,
+                raw: false,
+            },
+        );
     }
 
     /// Reads a start tag whose name starts at `at`; returns where parsing goes on.
@@ -484,7 +706,10 @@ impl<'a> Builder<'a> {
             self_closing = false;
             let name_start = pos;
             pos += 1; // an attribute name may start with any byte, even '='
-            while pos < bytes.len() && !is_ascii_space(bytes[pos]) && !matches!(bytes[pos], b'=' | b'>' | b'/') {
+            while pos < bytes.len()
+                && !is_ascii_space(bytes[pos])
+                && !matches!(bytes[pos], b'=' | b'>' | b'/')
+            {
                 pos += 1;
             }
             let name_end = pos;
@@ -499,7 +724,8 @@ impl<'a> Builder<'a> {
                 }
                 if pos < bytes.len() && (bytes[pos] == b'"' || bytes[pos] == b'\'') {
                     let quote = bytes[pos];
-                    let end = memchr::memchr(quote, &bytes[pos + 1..]).map_or(bytes.len(), |i| pos + 1 + i);
+                    let end = memchr::memchr(quote, &bytes[pos + 1..])
+                        .map_or(bytes.len(), |i| pos + 1 + i);
                     value = ((pos + 1) as u32, end as u32);
                     pos = (end + 1).min(bytes.len());
                 } else {
@@ -510,11 +736,18 @@ impl<'a> Builder<'a> {
                     value = (start as u32, pos as u32);
                 }
             }
-            self.dom.attrs.push(Attr { name: (name_start as u32, name_end as u32), value });
+            self.dom.attrs.push(Attr {
+                name: (name_start as u32, name_end as u32),
+                value,
+            });
         }
         let attrs = (attrs_start, self.dom.attrs.len() as u32);
         let name_span = ((at) as u32, (at + name.len()) as u32);
-        let kind = Kind::Element { tag, name: name_span, attrs };
+        let kind = Kind::Element {
+            tag,
+            name: name_span,
+            attrs,
+        };
         self.insert_element(tag, kind, self_closing);
         if tag.is_raw_text() {
             return self.raw_text(tag, name, pos);
@@ -533,7 +766,14 @@ impl<'a> Builder<'a> {
         if end > from {
             let parent = self.current();
             if self.dom.tag(parent) == Some(tag) {
-                self.dom.append(parent, Kind::Text { start: from as u32, end: end as u32, raw: !tag.decodes_entities() });
+                self.dom.append(
+                    parent,
+                    Kind::Text {
+                        start: from as u32,
+                        end: end as u32,
+                        raw: !tag.decodes_entities(),
+                    },
+                );
             }
         }
         if self.dom.tag(self.current()) == Some(tag) {
@@ -575,7 +815,14 @@ impl<'a> Builder<'a> {
             if tag.is_head_content() {
                 self.ensure_html();
                 if self.dom.head == NONE {
-                    self.dom.head = self.dom.append(self.dom.html, Kind::Element { tag: Tag::Head, name: (0, 0), attrs: (0, 0) });
+                    self.dom.head = self.dom.append(
+                        self.dom.html,
+                        Kind::Element {
+                            tag: Tag::Head,
+                            name: (0, 0),
+                            attrs: (0, 0),
+                        },
+                    );
                     self.stack.truncate(1);
                     self.stack.push(self.dom.head);
                 }
@@ -635,7 +882,9 @@ impl<'a> Builder<'a> {
                 self.stack.truncate(i);
                 return;
             }
-            if lists.contains(&t) || (t.is_special() && !matches!(t, Tag::Address | Tag::Div | Tag::P)) {
+            if lists.contains(&t)
+                || (t.is_special() && !matches!(t, Tag::Address | Tag::Div | Tag::P))
+            {
                 return;
             }
         }
@@ -686,13 +935,20 @@ impl<'a> Builder<'a> {
         match tag {
             Tag::Html | Tag::Body => return,
             Tag::Head => {
-                if self.dom.body == NONE && self.stack.last() == Some(&self.dom.head) && self.dom.head != NONE {
+                if self.dom.body == NONE
+                    && self.stack.last() == Some(&self.dom.head)
+                    && self.dom.head != NONE
+                {
                     self.stack.pop();
                 }
                 return;
             }
             Tag::Br => {
-                let kind = Kind::Element { tag: Tag::Br, name: (0, 0), attrs: (0, 0) };
+                let kind = Kind::Element {
+                    tag: Tag::Br,
+                    name: (0, 0),
+                    attrs: (0, 0),
+                };
                 self.insert_element(Tag::Br, kind, false);
                 return;
             }
@@ -775,9 +1031,12 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)
         let after = open + 2 + name.len();
         if after <= bytes.len()
             && bytes[open + 2..after].eq_ignore_ascii_case(name)
-            && bytes.get(after).is_none_or(|&b| is_ascii_space(b) || b == b'>' || b == b'/')
+            && bytes
+                .get(after)
+                .is_none_or(|&b| is_ascii_space(b) || b == b'>' || b == b'/')
         {
-            let resume = memchr::memchr(b'>', &bytes[after..]).map_or(bytes.len(), |i| after + i + 1);
+            let resume =
+                memchr::memchr(b'>', &bytes[after..]).map_or(bytes.len(), |i| after + i + 1);
             return Some((open, resume));
         }
         at = open + 2;
@@ -814,18 +1073,27 @@ mod tests {
 
     #[test]
     fn paragraphs_close_each_other_and_blocks_close_paragraphs() {
-        assert_eq!(body("<p>one<p>two<div>three</div>"), r#"p("one") p("two") div("three")"#);
+        assert_eq!(
+            body("<p>one<p>two<div>three</div>"),
+            r#"p("one") p("two") div("three")"#
+        );
     }
 
     #[test]
     fn list_items_and_cells_close_implicitly() {
         assert_eq!(body("<ul><li>a<li>b</ul>"), r#"ul(li("a") li("b"))"#);
-        assert_eq!(body("<table><tr><td>a<td>b<tr><td>c</table>"), r#"table(tr(td("a") td("b")) tr(td("c")))"#);
+        assert_eq!(
+            body("<table><tr><td>a<td>b<tr><td>c</table>"),
+            r#"table(tr(td("a") td("b")) tr(td("c")))"#
+        );
     }
 
     #[test]
     fn inline_end_tags_do_not_close_blocks() {
-        assert_eq!(body("<div><span>a<p>b</span>c</p></div>"), r#"div(span("a" p("b" "c")))"#);
+        assert_eq!(
+            body("<div><span>a<p>b</span>c</p></div>"),
+            r#"div(span("a" p("b" "c")))"#
+        );
     }
 
     #[test]
@@ -842,7 +1110,11 @@ mod tests {
         assert_eq!(dom.text_content(script), "if (a < b) { x = '");
         // The script ended at its first `</`+name: here `</div>` is not it, so
         // everything up to `</script>` is script. (Browsers agree.)
-        assert!(render(&dom, body).contains(r#"p("after")"#), "{}", render(&dom, body));
+        assert!(
+            render(&dom, body).contains(r#"p("after")"#),
+            "{}",
+            render(&dom, body)
+        );
     }
 
     #[test]
@@ -869,21 +1141,38 @@ mod tests {
 
     #[test]
     fn comments_doctypes_and_lone_brackets() {
-        assert_eq!(body("<!DOCTYPE html><!-- c --><p>a < b <3</p>"), r#"p("a < b <3")"#);
+        assert_eq!(
+            body("<!DOCTYPE html><!-- c --><p>a < b <3</p>"),
+            r#"p("a < b <3")"#
+        );
     }
 
     #[test]
     fn deep_nesting_is_flattened_not_recursed() {
         let html = "<div>".repeat(10_000) + "deep" + &"</div>".repeat(10_000);
         let dom = Dom::parse(&html);
-        let depth = dom.descendants(dom.body()).map(|n| dom.ancestors(n).count()).max().unwrap();
+        let depth = dom
+            .descendants(dom.body())
+            .map(|n| dom.ancestors(n).count())
+            .max()
+            .unwrap();
         assert!(depth <= MAX_DEPTH + 2, "{depth}");
         assert!(dom.text_content(dom.body()).contains("deep"));
     }
 
     #[test]
     fn truncated_markup_never_panics() {
-        for html in ["<", "<p", "<p class=\"x", "<!--", "</", "<script>", "<a href='x'", "<p>a</p", "<ta"] {
+        for html in [
+            "<",
+            "<p",
+            "<p class=\"x",
+            "<!--",
+            "</",
+            "<script>",
+            "<a href='x'",
+            "<p>a</p",
+            "<ta",
+        ] {
             let dom = Dom::parse(html);
             let _ = render(&dom, dom.body());
         }
