@@ -746,6 +746,23 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics(value in "\\PC{0,60}", digits in "[0-9]{8,13}") {
+            let _ = parse_date(&value, "meta:date");
+            let _ = parse_date(&digits, "json-ld");
+            let _ = date_from_url(&value);
+            let _ = date_from_url(&format!("https://x.example/{digits}/{value}"));
+        }
+
+        #[test]
+        fn valid_days_round_trip(y in 1990i32..=2100, m in 1u32..=12, d in 1u32..=28) {
+            let iso = format!("{y:04}-{m:02}-{d:02}");
+            let got = parse_date(&iso, "test").map(|p| p.value);
+            proptest::prop_assert_eq!(got.as_deref(), Some(iso.as_str()));
+        }
+    }
+
     #[test]
     fn url_non_dates() {
         assert_eq!(

@@ -86,7 +86,10 @@ struct Stats {
 /// `<aside>`, say) put their whole body inside one.
 fn chrome(tag: Tag) -> bool {
     use Tag::*;
-    matches!(tag, Nav | Aside | Footer | Figure | Figcaption | Dialog | Menu)
+    matches!(
+        tag,
+        Nav | Aside | Footer | Figure | Figcaption | Dialog | Menu
+    )
 }
 
 /// Tags whose content is never body text.
@@ -286,6 +289,11 @@ fn boilerplate_word(word: &str) -> bool {
 fn boilerplate_name(value: &str) -> bool {
     value.split_ascii_whitespace().any(|token| {
         let token = token.to_ascii_lowercase();
+        // A token that also says content (`sidebar-content`, `comment-body`'s
+        // cousins `article-aside`) is not boilerplate by its name alone.
+        if ["content", "article", "body", "main", "story", "entry", "text"].iter().any(|w| token.contains(w)) {
+            return false;
+        }
         if boilerplate_word(&token) {
             return true;
         }
@@ -474,9 +482,9 @@ impl<'d, 'a> Analysis<'d, 'a> {
         // Tags that are never content, and everything outside the body.
         for ix in 0..dom.len() as Ix {
             let inherited = dom.parent(ix).is_some_and(|p| excluded[p as usize]);
-            let by_tag = dom
-                .tag(ix)
-                .is_some_and(|tag| never_content(tag) || (pruning != Pruning::TextOnly && chrome(tag)));
+            let by_tag = dom.tag(ix).is_some_and(|tag| {
+                never_content(tag) || (pruning != Pruning::TextOnly && chrome(tag))
+            });
             excluded[ix as usize] = inherited || by_tag;
         }
         let mut analysis = Analysis {
@@ -506,7 +514,8 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 continue;
             }
             let para = analysis.stats[ix as usize].para_chars;
-            let prune_hidden = matches!(pruning, Pruning::Full | Pruning::NoClassNames) && hidden(dom, ix);
+            let prune_hidden =
+                matches!(pruning, Pruning::Full | Pruning::NoClassNames) && hidden(dom, ix);
             let prune_named =
                 pruning == Pruning::Full && para <= guard && is_named_boilerplate(dom, ix);
             if prune_hidden || prune_named {
@@ -1134,7 +1143,12 @@ const ENOUGH_TEXT: usize = 250;
 /// Extracts the main content of a parsed page.
 pub(crate) fn main_content(dom: &Dom<'_>, title: Option<&str>) -> MainContent {
     let mut best: Option<MainContent> = None;
-    for pruning in [Pruning::Full, Pruning::NoClassNames, Pruning::TagsOnly, Pruning::TextOnly] {
+    for pruning in [
+        Pruning::Full,
+        Pruning::NoClassNames,
+        Pruning::TagsOnly,
+        Pruning::TextOnly,
+    ] {
         let analysis = Analysis::new(dom, pruning);
         let content = content_of(&analysis, title);
         let chars = block_chars(&content.blocks);

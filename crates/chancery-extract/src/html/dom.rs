@@ -32,6 +32,8 @@ pub(crate) struct Dom<'a> {
     src: &'a str,
     nodes: Vec<Node>,
     attrs: Vec<Attr>,
+    /// Decoded forms of texts and attribute values that had character references.
+    decoded: Vec<String>,
     html: Ix,
     head: Ix,
     body: Ix,
@@ -60,14 +62,17 @@ pub(crate) enum Kind {
         attrs: (u32, u32),
     },
     /// Text, as a byte range of the source; `raw` text (script, style) holds no
-    /// character references.
-    Text { start: u32, end: u32, raw: bool },
+    /// character references. When the text had references, `decoded` indexes
+    /// its decoded form in [`Dom::decoded`] (else it is [`NONE`]).
+    Text { start: u32, end: u32, raw: bool, decoded: u32 },
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Attr {
     name: (u32, u32),
     value: (u32, u32),
+    /// Index of the decoded value in [`Dom::decoded`], or [`NONE`].
+    decoded: u32,
 }
 
 macro_rules! tags {
@@ -327,6 +332,7 @@ impl<'a> Dom<'a> {
                 src,
                 nodes: Vec::with_capacity(src.len() / 64 + 16),
                 attrs: Vec::with_capacity(src.len() / 128 + 16),
+                decoded: Vec::new(),
                 html: NONE,
                 head: NONE,
                 body: NONE,
@@ -393,11 +399,6 @@ impl<'a> Dom<'a> {
         self.body
     }
 
-    /// The `<head>` element, if the page has one.
-    pub(crate) fn head(&self) -> Option<Ix> {
-        (self.head != NONE).then_some(self.head)
-    }
-
     /// The `<html>` element.
     pub(crate) fn html(&self) -> Ix {
         self.html
@@ -441,6 +442,16 @@ impl<'a> Dom<'a> {
         }
     }
 
+    /// The element's name as written (known tags in lower case), without
+    /// allocating.
+    pub(crate) fn tag_name_raw(&self, ix: Ix) -> &'a str {
+        match self.nodes[ix as usize].kind {
+            Kind::Element { tag: Tag::Other, name, .. } => &self.src[name.0 as usize..name.1 as usize],
+            Kind::Element { tag, .. } => tag.name(),
+            _ => "",
+        }
+    }
+
     /// The parent, `None` at the root.
     pub(crate) fn parent(&self, ix: Ix) -> Option<Ix> {
         let parent = self.nodes[ix as usize].parent;
@@ -470,27 +481,28 @@ impl<'a> Dom<'a> {
     }
 
     /// An attribute's value, entities decoded; names compare case-insensitively.
-    pub(crate) fn attr(&self, ix: Ix, name: &str) -> Option<Cow<'a, str>> {
+    pub(crate) fn attr(&self, ix: Ix, name: &str) -> Option<&str> {
         let Kind::Element { attrs, .. } = self.nodes[ix as usize].kind else {
             return None;
         };
         self.attrs[attrs.0 as usize..attrs.1 as usize]
             .iter()
             .find(|a| self.src[a.name.0 as usize..a.name.1 as usize].eq_ignore_ascii_case(name))
-            .map(|a| entities::decode(&self.src[a.value.0 as usize..a.value.1 as usize], true))
+            .map(|a| self.resolve(a.value, a.decoded))
+    }
+
+    fn resolve(&self, span: (u32, u32), decoded: u32) -> &str {
+        if decoded == NONE {
+            &self.src[span.0 as usize..span.1 as usize]
+        } else {
+            &self.decoded[decoded as usize]
+        }
     }
 
     /// A text node's text, entities decoded; `None` for other nodes.
-    pub(crate) fn text(&self, ix: Ix) -> Option<Cow<'a, str>> {
+    pub(crate) fn text(&self, ix: Ix) -> Option<&str> {
         match self.nodes[ix as usize].kind {
-            Kind::Text { start, end, raw } => {
-                let text = &self.src[start as usize..end as usize];
-                Some(if raw {
-                    Cow::Borrowed(text)
-                } else {
-                    entities::decode(text, false)
-                })
-            }
+            Kind::Text { start, end, decoded, .. } => Some(self.resolve((start, end), decoded)),
             _ => None,
         }
     }
@@ -508,7 +520,7 @@ impl<'a> Dom<'a> {
         let mut out = String::new();
         for n in self.descendants(ix) {
             if let Some(text) = self.text(n) {
-                out.push_str(&text);
+                out.push_str(text);
             }
         }
         out
@@ -674,14 +686,32 @@ impl<'a> Builder<'a> {
             return;
         }
         let parent = self.current();
+        let decoded = self.decode(start, end, false);
         self.dom.append(
             parent,
             Kind::Text {
                 start: start as u32,
                 end: end as u32,
                 raw: false,
+                decoded,
             },
         );
+    }
+
+    /// Decodes character references in `src[start..end]`, storing the result
+    /// when it differs; returns its index or [`NONE`].
+    fn decode(&mut self, start: usize, end: usize, in_attribute: bool) -> u32 {
+        let text = &self.dom.src[start..end];
+        if memchr::memchr(b'&', text.as_bytes()).is_none() {
+            return NONE;
+        }
+        match entities::decode(text, in_attribute) {
+            Cow::Borrowed(_) => NONE,
+            Cow::Owned(decoded) => {
+                self.dom.decoded.push(decoded);
+                (self.dom.decoded.len() - 1) as u32
+            }
+        }
     }
 
     /// Reads a start tag whose name starts at `at`; returns where parsing goes on.
@@ -736,9 +766,11 @@ impl<'a> Builder<'a> {
                     value = (start as u32, pos as u32);
                 }
             }
+            let decoded = self.decode(value.0 as usize, value.1 as usize, true);
             self.dom.attrs.push(Attr {
                 name: (name_start as u32, name_end as u32),
                 value,
+                decoded,
             });
         }
         let attrs = (attrs_start, self.dom.attrs.len() as u32);
@@ -766,12 +798,14 @@ impl<'a> Builder<'a> {
         if end > from {
             let parent = self.current();
             if self.dom.tag(parent) == Some(tag) {
+                let decoded = if tag.decodes_entities() { self.decode(from, end, false) } else { NONE };
                 self.dom.append(
                     parent,
                     Kind::Text {
                         start: from as u32,
                         end: end as u32,
                         raw: !tag.decodes_entities(),
+                        decoded,
                     },
                 );
             }
@@ -1053,7 +1087,7 @@ mod tests {
         let mut out = String::new();
         for child in dom.children(ix) {
             if let Some(text) = dom.text(child) {
-                out.push_str(&format!("{:?}", text.as_ref()));
+                out.push_str(&format!("{text:?}"));
             } else {
                 out.push_str(&dom.tag_name(child));
                 let inner = render(dom, child);
@@ -1107,20 +1141,15 @@ mod tests {
         let body = dom.body();
         let script = dom.children(body).next().unwrap();
         assert_eq!(dom.tag(script), Some(Tag::Script));
-        assert_eq!(dom.text_content(script), "if (a < b) { x = '");
-        // The script ended at its first `</`+name: here `</div>` is not it, so
-        // everything up to `</script>` is script. (Browsers agree.)
-        assert!(
-            render(&dom, body).contains(r#"p("after")"#),
-            "{}",
-            render(&dom, body)
-        );
+        // Only `</script` ends a script: the `</div>` inside is script text.
+        assert_eq!(dom.text_content(script), "if (a < b) { x = '</div>'; }");
+        assert!(render(&dom, body).contains(r#"p("after")"#), "{}", render(&dom, body));
     }
 
     #[test]
     fn head_content_goes_to_head_and_text_opens_body() {
         let dom = Dom::parse("<title>T &amp; U</title><meta name=a content=b>Hello");
-        let head = dom.head().unwrap();
+        let head = dom.children(dom.html()).next().unwrap();
         assert_eq!(render(&dom, head), r#"title("T & U") meta"#);
         assert_eq!(render(&dom, dom.body()), r#""Hello""#);
         let meta = dom.children(head).nth(1).unwrap();

@@ -14,7 +14,8 @@ use std::sync::LazyLock;
 
 use chancery_model::Published;
 use regex::Regex;
-use scraper::{ElementRef, Html, Node};
+use super::dom::Dom;
+use super::view::{Element, ElementRef, Node};
 use serde_json::Value;
 
 use crate::dates::{date_from_url, parse_date};
@@ -23,25 +24,36 @@ use crate::language::normalize_tag;
 /// What a page says about itself.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Metadata {
+    /// The headline: the visible `<h1>` when it matches a declared title, else
+    /// `og:title` / JSON-LD `headline` / `<title>` without the site name.
     pub title: Option<String>,
+    /// Person (or, failing that, organization) bylines, deduplicated.
     pub authors: Vec<String>,
+    /// First publication; `from` names the source (`json-ld`,
+    /// `meta:article:published_time`, `itemprop:datePublished`, `time`,
+    /// `url`, `text`, `byline`).
     pub published: Option<Published>,
+    /// Last modification, from JSON-LD, `<meta>` or microdata.
     pub modified: Option<Published>,
+    /// The publication's name; `None` when the page does not say (the caller
+    /// falls back to the host).
     pub site: Option<String>,
+    /// `<link rel=canonical>` resolved against the page URL, else `og:url`.
     pub canonical_url: Option<String>,
+    /// ISO 639 primary language subtag from `<html lang>` or `<meta>`.
     pub language: Option<String>,
+    /// The page's own summary, whitespace-normalized.
     pub description: Option<String>,
 }
 
 /// Reads the metadata of a parsed page; `url` is where it was fetched from,
 /// used to resolve a relative canonical link and as a last source of a date.
-pub(crate) fn read_metadata(doc: &Html, url: Option<&str>) -> Metadata {
-    let page = Page::walk(doc);
+pub(crate) fn read_metadata<'a>(dom: &'a Dom<'a>, url: Option<&str>) -> Metadata {
+    let page = Page::walk(dom);
     let ld = JsonLd::read(&page.json_ld);
 
     let canonical_url = page
         .canonical
-        .as_deref()
         .or_else(|| page.meta("og:url"))
         .and_then(|href| resolve_url(href, url));
     let site = page
@@ -108,6 +120,8 @@ struct Page<'a> {
     canonical: Option<&'a str>,
     title: Option<String>,
     h1s: Vec<String>,
+    /// The first `<h1>` element, where a scan for a shown date starts.
+    first_h1: Option<ElementRef<'a>>,
     json_ld: Vec<String>,
     times: Vec<ElementRef<'a>>,
     /// Elements with `itemprop=author` (microdata bylines).
@@ -127,9 +141,9 @@ struct Page<'a> {
 }
 
 impl<'a> Page<'a> {
-    fn walk(doc: &'a Html) -> Page<'a> {
+    fn walk(dom: &'a Dom<'a>) -> Page<'a> {
         let mut page = Page::default();
-        let root = doc.root_element();
+        let root = ElementRef::root(dom);
         page.lang = root
             .attr("lang")
             .or_else(|| root.attr("xml:lang"))
@@ -181,6 +195,9 @@ impl<'a> Page<'a> {
                     page.title = Some(clean_text(&el.text().collect::<String>()));
                 }
                 "h1" if page.h1s.len() < 5 => {
+                    if page.first_h1.is_none() {
+                        page.first_h1 = Some(el);
+                    }
                     if let Some(text) = short_text(el, 500) {
                         if !text.is_empty() {
                             page.h1s.push(text);
@@ -213,13 +230,15 @@ impl<'a> Page<'a> {
                     push_capped(&mut page.date_props, (el, false));
                 }
             }
-            let marks = class_and_id(e);
-            if marks
-                .iter()
-                .any(|m| (m.contains("author") && !m.contains("authoriz")) || m.contains("byline"))
-            {
+            // Class names and ids are matched without allocating: this runs
+            // for every element of the page.
+            let authorish = |m: &str| {
+                (contains_ci(m, "author") && !contains_ci(m, "authoriz"))
+                    || contains_ci(m, "byline")
+            };
+            if marks(e).any(authorish) {
                 push_capped(&mut page.author_classes, el);
-            } else if marks.iter().any(|m| is_date_mark(m)) {
+            } else if marks(e).any(is_date_mark) {
                 push_capped(&mut page.date_classes, el);
             }
         }
@@ -244,18 +263,39 @@ fn starts_with_by(text: &str) -> bool {
         )
         .expect("valid regex")
     });
-    text.len() <= 300 && BY_START.is_match(text)
+    // Most text nodes are whitespace or prose: look at the first letter
+    // before running the regex.
+    let first = text
+        .trim_start()
+        .bytes()
+        .next()
+        .map(|b| b.to_ascii_lowercase());
+    text.len() <= 300
+        && matches!(
+            first,
+            Some(b'a' | b'b' | b'g' | b'p' | b'r' | b's' | b't' | b'w')
+        )
+        && BY_START.is_match(text)
 }
 
 /// A byline label with the names in the next element: `<p>Written by</p>
 /// <p>Jane Doe</p>`.
 fn is_bare_by_label(text: &str) -> bool {
-    starts_with_by(text) && text.trim().trim_end_matches(':').split_whitespace().count() <= 2
-        && text.trim().to_lowercase().trim_end_matches(':').trim_end().ends_with("by")
+    starts_with_by(text)
+        && text.trim().trim_end_matches(':').split_whitespace().count() <= 2
+        && text
+            .trim()
+            .to_lowercase()
+            .trim_end_matches(':')
+            .trim_end()
+            .ends_with("by")
 }
 
 fn is_visible_element(name: &str) -> bool {
-    !matches!(name, "script" | "style" | "noscript" | "template" | "title" | "textarea" | "option")
+    !matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "title" | "textarea" | "option"
+    )
 }
 
 fn push_capped<T>(list: &mut Vec<T>, item: T) {
@@ -285,58 +325,79 @@ fn is_author_href(href: &str) -> bool {
         && !href.contains("/feed")
 }
 
-/// Class tokens and the id, lower-cased.
-fn class_and_id(e: &scraper::node::Element) -> Vec<String> {
-    let mut marks: Vec<String> = e.classes().map(str::to_ascii_lowercase).collect();
-    if let Some(id) = e.id() {
-        marks.push(id.to_ascii_lowercase());
+/// Class names and the id of an element.
+fn marks<'a>(e: Element<'a>) -> impl Iterator<Item = &'a str> {
+    e.classes().chain(e.id())
+}
+
+/// Class names and the id, lower-cased, for the few elements judged closely.
+fn class_and_id(e: Element<'_>) -> Vec<String> {
+    marks(e).map(str::to_ascii_lowercase).collect()
+}
+
+/// ASCII case-insensitive substring test. Class names are nearly always
+/// lower case already, so that case takes the fast substring search.
+fn contains_ci(haystack: &str, needle: &str) -> bool {
+    if !haystack.bytes().any(|b| b.is_ascii_uppercase()) {
+        return haystack.contains(needle);
     }
-    marks
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn is_date_mark(mark: &str) -> bool {
-    (mark.contains("date")
-        || mark.contains("publish")
-        || mark.contains("posted")
-        || mark.contains("time"))
-        && !mark.contains("update")
-        && !mark.contains("modif")
-        && !mark.contains("validate")
-        && !mark.contains("picker")
+    ["date", "publish", "posted", "time"]
+        .iter()
+        .any(|k| contains_ci(mark, k))
+        && !["update", "modif", "validate", "picker"]
+            .iter()
+            .any(|k| contains_ci(mark, k))
 }
 
-fn has_ancestor(el: ElementRef<'_>, test: impl Fn(&scraper::node::Element) -> bool) -> bool {
+fn has_ancestor(el: ElementRef<'_>, test: impl Fn(&Element<'_>) -> bool) -> bool {
     el.ancestors()
         .filter_map(|n| n.value().as_element())
-        .any(test)
+        .any(|e| test(&e))
 }
 
-/// True when the element sits in comments, a sidebar, related-article lists
-/// or page chrome: bylines and dates there belong to other texts. A footer
-/// inside an `<article>` or `<main>` is the article's own (WordPress puts the
-/// byline there), so it only counts when no article encloses it.
+/// True when the element sits in comments, related-article lists or page
+/// chrome: bylines and dates there belong to other texts. A footer or
+/// "sidebar" column inside an `<article>` or `<main>` is the article's own
+/// (themes put the byline and date there), so those only count when no
+/// article encloses them.
 fn in_other_content(el: ElementRef<'_>) -> bool {
-    const MARKS: [&str; 7] =
-        ["comment", "related", "sidebar", "recommend", "popular", "trending", "more-from"];
-    let mut in_footer = false;
-    for e in std::iter::once(*el).chain(el.ancestors()).filter_map(|n| n.value().as_element()) {
+    const OTHER: [&str; 6] = [
+        "comment",
+        "related",
+        "recommend",
+        "popular",
+        "trending",
+        "more-from",
+    ];
+    const CHROME: [&str; 2] = ["footer", "sidebar"];
+    let mut in_chrome = false;
+    for e in std::iter::once(*el)
+        .chain(el.ancestors())
+        .filter_map(|n| n.value().as_element())
+    {
         match e.name() {
             // <body> classes describe the layout ("has-sidebar", "comments-open").
             "body" | "html" => break,
-            "aside" | "nav" => return true,
-            "footer" => in_footer = true,
-            "article" | "main" => in_footer = false,
+            "aside" | "nav" | "footer" => in_chrome = true,
+            "article" | "main" => in_chrome = false,
             _ => {}
         }
         let marks = class_and_id(e);
-        if marks.iter().any(|m| MARKS.iter().any(|k| m.contains(k))) {
+        if marks.iter().any(|m| OTHER.iter().any(|k| m.contains(k))) {
             return true;
         }
-        if marks.iter().any(|m| m.contains("footer")) {
-            in_footer = true;
+        if marks.iter().any(|m| CHROME.iter().any(|k| m.contains(k))) {
+            in_chrome = true;
         }
     }
-    in_footer
+    in_chrome
 }
 
 /// True when the element is inside the article proper (`<article>`,
@@ -406,7 +467,11 @@ fn short_lines(el: ElementRef<'_>, max: usize) -> Option<String> {
     if !walk(el, &mut raw, max * 2 + 200, 0) {
         return None;
     }
-    let lines: Vec<String> = raw.lines().map(clean_text).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<String> = raw
+        .lines()
+        .map(clean_text)
+        .filter(|l| !l.is_empty())
+        .collect();
     let text = lines.join("\n");
     (text.len() <= max).then_some(text)
 }
@@ -414,9 +479,35 @@ fn short_lines(el: ElementRef<'_>, max: usize) -> Option<String> {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "div" | "p" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "section"
-            | "header" | "footer" | "article" | "aside" | "nav" | "table" | "tr" | "td" | "th"
-            | "dd" | "dt" | "dl" | "figure" | "figcaption" | "blockquote" | "address" | "main"
+        "div"
+            | "p"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "section"
+            | "header"
+            | "footer"
+            | "article"
+            | "aside"
+            | "nav"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "dd"
+            | "dt"
+            | "dl"
+            | "figure"
+            | "figcaption"
+            | "blockquote"
+            | "address"
+            | "main"
             | "form"
     )
 }
@@ -595,7 +686,13 @@ fn item_rank(node: &Value) -> Option<u8> {
                 Some(0)
             } else if matches!(
                 *t,
-                "Recipe" | "HowTo" | "Review" | "CreativeWork" | "Guide" | "Course" | "Event"
+                "Recipe"
+                    | "HowTo"
+                    | "Review"
+                    | "CreativeWork"
+                    | "Guide"
+                    | "Course"
+                    | "Event"
                     | "Question"
             ) {
                 Some(1)
@@ -647,10 +744,19 @@ fn collect_authors(value: &Value, ids: &HashMap<&str, &Value>, ld: &mut JsonLd, 
                 })
             });
             let is_org = types(item).iter().any(|t| {
-                t.ends_with("Organization") || matches!(*t, "Corporation" | "Brand" | "WebSite" | "LocalBusiness")
+                t.ends_with("Organization")
+                    || matches!(*t, "Corporation" | "Brand" | "WebSite" | "LocalBusiness")
             });
-            let list = if is_org { &mut ld.org_authors } else { &mut ld.authors };
-            for name in name.iter().filter(|n| !looks_like_url(n)).flat_map(|n| byline_names(n)) {
+            let list = if is_org {
+                &mut ld.org_authors
+            } else {
+                &mut ld.authors
+            };
+            for name in name
+                .iter()
+                .filter(|n| !looks_like_url(n))
+                .flat_map(|n| byline_names(n))
+            {
                 push_name(list, name);
             }
         }
@@ -676,54 +782,7 @@ fn string_field(node: &Value, key: &str) -> Option<String> {
 /// Decodes the HTML entities CMSs leave in JSON-LD and double-escaped meta
 /// content (`&amp;`, `&#8217;`, `&#x2019;`…).
 fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
-            let entity = &rest[1..end];
-            let c = match entity {
-                "amp" => '&',
-                "quot" => '"',
-                "apos" => '\'',
-                "lt" => '<',
-                "gt" => '>',
-                "nbsp" => ' ',
-                "ndash" => '–',
-                "mdash" => '—',
-                "rsquo" => '’',
-                "lsquo" => '‘',
-                "rdquo" => '”',
-                "ldquo" => '“',
-                "hellip" => '…',
-                _ => {
-                    let number = entity.strip_prefix('#')?;
-                    let code = match number.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => number.parse().ok()?,
-                    };
-                    char::from_u32(code)?
-                }
-            };
-            Some((c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    super::entities::decode(text, false).into_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -773,13 +832,17 @@ fn choose_title(page: &Page<'_>, ld: &JsonLd, sites: &[String]) -> Option<String
             .or_else(|| page.title.clone().filter(|t| !t.is_empty()));
     };
     let about_the_same = |h1: &&String| declared.iter().any(|t| overlaps(h1, t));
-    Some(
-        h1s.iter()
-            .take(3)
-            .find(about_the_same)
-            .unwrap_or(first_declared)
-            .clone(),
-    )
+    let Some(h1) = h1s.iter().take(3).find(about_the_same) else {
+        return Some(first_declared.clone());
+    };
+    // An all-capitals <h1> is styling; a declared title with the same words
+    // has the real capitalization.
+    if !h1.chars().any(char::is_lowercase) {
+        if let Some(same) = declared.iter().find(|t| squash(t) == squash(h1)) {
+            return Some(same.clone());
+        }
+    }
+    Some(h1.clone())
 }
 
 /// True when two titles share most of their content words (either way round),
@@ -1024,40 +1087,51 @@ fn names_from_elements(elements: &[ElementRef<'_>], kind: Byline) -> Vec<String>
                     Some(_) => el.next_siblings().find_map(ElementRef::wrap).unwrap_or(el),
                     None => el,
                 };
-                let names = element_author(source);
-                let short = short_text(source, 100).is_some();
-                if short && names.iter().all(|n| looks_like_name(n)) { names } else { Vec::new() }
+                short_lines(source, 70)
+                    .map(|text| unmarked_names(&text, label.is_some()))
+                    .unwrap_or_default()
             }
         }
     };
-    let is_inside = |inner: &ElementRef<'_>, outer: ElementRef<'_>| inner.ancestors().any(|a| a.id() == outer.id());
+    let is_inside = |inner: &ElementRef<'_>, outer: ElementRef<'_>| {
+        inner.ancestors().any(|a| a.id() == outer.id())
+    };
     let mut names = Vec::new();
-    let mut first: Option<(ElementRef<'_>, Option<ElementRef<'_>>)> = None;
+    let mut first: Option<ElementRef<'_>> = None;
     for (i, &el) in elements.iter().enumerate() {
-        if let Some((first, container)) = first {
+        if let Some(first) = first {
+            // Co-authors: the same kind of element, and the smallest block
+            // holding both is a byline, not a list of teasers.
             let same_shape = el.value().name() == first.value().name()
                 && el.value().attr("class") == first.value().attr("class");
-            let same_byline = container.is_some_and(|c| is_inside(&el, c));
-            if !same_shape || !same_byline {
+            let common = first
+                .ancestors()
+                .take(4)
+                .filter_map(ElementRef::wrap)
+                .find(|a| is_inside(&el, *a));
+            let one_byline = common.is_some_and(|c| {
+                !matches!(c.value().name(), "body" | "main" | "article" | "section")
+                    && short_text(c, 2 * MAX_BYLINE_CHARS).is_some()
+            });
+            if !same_shape || !one_byline {
                 continue;
             }
         }
         // A byline wrapper ("By <span class=author>Jane Doe</span> · Feb 10")
         // is read through its inner author element when that has a name.
         let inner = &elements[i + 1..];
-        if inner.iter().any(|o| is_inside(o, el) && !read(*o).is_empty()) {
+        if inner
+            .iter()
+            .any(|o| is_inside(o, el) && !read(*o).is_empty())
+        {
             continue;
         }
         let before = names.len();
-        if std::env::var("MDDEBUG").is_ok() {
-            eprintln!("DEBUG {:?} {:?} -> {:?} other={} anc={:?}", el.value().name(), el.value().attr("class"), read(el), in_other_content(el), el.ancestors().filter_map(|n| n.value().as_element()).map(|e| format!("{}.{}#{}", e.name(), e.attr("class").unwrap_or(""), e.id().unwrap_or(""))).collect::<Vec<_>>());
-        }
         for name in read(el) {
             push_name(&mut names, name);
         }
         if names.len() > before && first.is_none() {
-            let container = el.parent().and_then(|p| p.parent()).and_then(ElementRef::wrap);
-            first = Some((el, container));
+            first = Some(el);
         }
     }
     names
@@ -1069,12 +1143,35 @@ fn names_from_elements(elements: &[ElementRef<'_>], kind: Byline) -> Vec<String>
 /// when a styling class says "title".
 fn is_byline_part(el: ElementRef<'_>) -> bool {
     const PARTS: [&str; 22] = [
-        "title", "role", "rol", "job", "jobtitle", "position", "bio", "biography", "desc",
-        "description", "avatar", "image", "img", "photo", "pic", "picture", "social", "date",
-        "count", "label", "thumb", "thumbnail",
+        "title",
+        "role",
+        "rol",
+        "job",
+        "jobtitle",
+        "position",
+        "bio",
+        "biography",
+        "desc",
+        "description",
+        "avatar",
+        "image",
+        "img",
+        "photo",
+        "pic",
+        "picture",
+        "social",
+        "date",
+        "count",
+        "label",
+        "thumb",
+        "thumbnail",
     ];
     let marks = class_and_id(el.value());
-    let words = || marks.iter().flat_map(|m| m.split(|c: char| !c.is_ascii_alphanumeric()));
+    let words = || {
+        marks
+            .iter()
+            .flat_map(|m| m.split(|c: char| !c.is_ascii_alphanumeric()))
+    };
     if words().any(|w| w == "name" || w == "byline") {
         return false;
     }
@@ -1085,13 +1182,21 @@ fn is_byline_part(el: ElementRef<'_>) -> bool {
 /// item, else its own text.
 fn microdata_author(el: ElementRef<'_>) -> Vec<String> {
     if let Some(content) = el.value().attr("content") {
-        return if looks_like_url(content) { Vec::new() } else { byline_names(content) };
+        return if looks_like_url(content) {
+            Vec::new()
+        } else {
+            byline_names(content)
+        };
     }
     for node in el.descendants() {
         let Some(inner) = ElementRef::wrap(node) else {
             continue;
         };
-        if inner.value().attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("name")) {
+        if inner
+            .value()
+            .attr("itemprop")
+            .is_some_and(|p| p.eq_ignore_ascii_case("name"))
+        {
             let name = inner
                 .value()
                 .attr("content")
@@ -1110,27 +1215,59 @@ fn element_author(el: ElementRef<'_>) -> Vec<String> {
     }
 }
 
+/// Where a byline splits into parts: bars, bullets, dashes, line breaks.
+static BYLINE_SEPARATORS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*(?:[|•·—–\n]|\s-\s|\s/\s)\s*").expect("valid regex"));
+
+/// "By", "Written by", "Recipe by"… up to the names.
+static BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:by|von|par|por|door)\b[\s:]*|\b(?:written|posted|published|authored|story|words|text|reporting|report|articles?|post|recipe|guide|review|compiled)\s+by\b[\s:]*",
+    )
+    .expect("valid regex")
+});
+
+/// The names of an unmarked "By …" line, or none unless every part of it is
+/// a name: "By clicking you agree to our Terms and Privacy Policy" starts
+/// with "by" too. With `after_label`, the text follows a bare "Written by".
+fn unmarked_names(text: &str, after_label: bool) -> Vec<String> {
+    let segments = BYLINE_SEPARATORS.split(text).map(clean_text);
+    let names = if after_label {
+        segments.into_iter().find(|s| !s.is_empty())
+    } else {
+        segments
+            .into_iter()
+            .find_map(|s| BY.find(&s).map(|m| s[m.end()..].to_string()))
+    };
+    let parts = names
+        .map(|n| split_names(&cut_byline(&n)))
+        .unwrap_or_default();
+    let all_names = parts.iter().all(|p| is_name(p) && looks_like_name(p));
+    if all_names {
+        parts
+    } else {
+        Vec::new()
+    }
+}
+
 /// The names in a byline: "By Jane Doe | Feb 10, 2025", "Feb 10, 2025 ·
 /// Jane Doe", "Author: Jane Doe and John Roe". The byline is cut at its
 /// separators; a part introduced by "by" is tried first, then the others.
 fn byline_names(text: &str) -> Vec<String> {
-    static SEPARATORS: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\s*(?:[|•·—–\n]|\s-\s|\s/\s)\s*").expect("valid regex"));
-    static BY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)^(?:by|von|par|por|door)\b[\s:]*|\b(?:written|posted|published|authored|story|words|text|reporting|report|articles?|post|recipe|guide|review|compiled)\s+by\b[\s:]*",
-        )
-        .expect("valid regex")
-    });
-    let segments: Vec<String> = SEPARATORS
+    let segments: Vec<String> = BYLINE_SEPARATORS
         .split(text)
         .map(clean_text)
         .filter(|s| !s.is_empty())
         .collect();
-    let introduced = segments.iter().filter_map(|s| BY.find(s).map(|m| &s[m.end()..]));
-    let others = segments.iter().filter(|s| !BY.is_match(s)).map(String::as_str);
+    let introduced = segments
+        .iter()
+        .filter_map(|s| BY.find(s).map(|m| &s[m.end()..]));
+    let others = segments
+        .iter()
+        .filter(|s| !BY.is_match(s))
+        .map(String::as_str);
     for rest in introduced.chain(others) {
-        let names: Vec<String> = split_names(&cut_byline(&rest))
+        let names: Vec<String> = split_names(&cut_byline(rest))
             .into_iter()
             .filter(|n| is_name(n))
             .collect();
@@ -1173,9 +1310,15 @@ fn split_names(text: &str) -> Vec<String> {
     });
     let mut names: Vec<String> = Vec::new();
     for part in SPLIT.split(text) {
-        let part = part.trim();
+        let part = part.trim().trim_end_matches(',').trim_end();
+        let part = part.strip_suffix(" .").unwrap_or(part);
         if part.is_empty() {
             continue;
+        }
+        // "Jane Doe, Senior Writer, Business & Tech": what follows a role
+        // describes the person, it names no one else.
+        if !names.is_empty() && is_role(part) {
+            break;
         }
         match names.last_mut() {
             Some(last) if is_credential(part) => {
@@ -1188,6 +1331,44 @@ fn split_names(text: &str) -> Vec<String> {
     names
 }
 
+/// A job title after a name ("Senior Writer", "Head of Marketing").
+fn is_role(part: &str) -> bool {
+    const ROLES: [&str; 30] = [
+        "writer",
+        "editor",
+        "reporter",
+        "correspondent",
+        "columnist",
+        "contributor",
+        "director",
+        "manager",
+        "head",
+        "chief",
+        "founder",
+        "co-founder",
+        "ceo",
+        "cto",
+        "president",
+        "expert",
+        "specialist",
+        "analyst",
+        "officer",
+        "senior",
+        "lead",
+        "staff",
+        "producer",
+        "journalist",
+        "consultant",
+        "strategist",
+        "marketing",
+        "professor",
+        "researcher",
+        "engineer",
+    ];
+    part.split(|c: char| !c.is_alphanumeric() && c != '-')
+        .any(|w| ROLES.contains(&w.to_lowercase().as_str()))
+}
+
 /// "MD", "Ph.D.", "RN", "E-RYT 200", "Jr.": letters after a name, not a name.
 fn is_credential(part: &str) -> bool {
     let words = word_count(part);
@@ -1196,7 +1377,10 @@ fn is_credential(part: &str) -> bool {
         "phd", "ph.d.", "ph.d", "jr", "jr.", "sr", "sr.", "esq", "esq.", "msc", "mph", "mba", "mfa",
     ]
     .contains(&part.to_lowercase().as_str());
-    known || (no_lower && (words == 1 || part.chars().any(|c| c.is_ascii_digit())) && part.len() <= 12)
+    known
+        || (no_lower
+            && (words == 1 || part.chars().any(|c| c.is_ascii_digit()))
+            && part.len() <= 12)
 }
 
 /// Values that are links, not names.
@@ -1205,10 +1389,15 @@ fn looks_like_url(value: &str) -> bool {
     value.contains("://") || value.starts_with("www.") || value.starts_with('/')
 }
 
+/// Lower-case words inside names: "Ludwig van Beethoven", "Ana de Souza".
+const PARTICLES: [&str; 12] = [
+    "van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "al",
+];
+
 /// Whether a candidate is a name at all: not a URL, an email, a handle, a
 /// slug, a sentence or a label.
 fn is_name(name: &str) -> bool {
-    const NOT_NAMES: [&str; 22] = [
+    const NOT_NAMES: [&str; 42] = [
         "author",
         "authors",
         "by",
@@ -1231,13 +1420,53 @@ fn is_name(name: &str) -> bool {
         "join today",
         "admin",
         "editor",
+        "webmaster",
+        "member login",
+        "login",
+        "bluesky",
+        "twitter",
+        "facebook",
+        "linkedin",
+        "mastodon",
+        "instagram",
+        "github",
+        "rss",
+        "email",
+        "threads",
+        "youtube",
+        "tiktok",
+        "website",
+        "homepage",
+        "home",
+        "contact",
+        "bio",
     ];
     let lower = name.to_lowercase();
     // Avatar initials ("JD") sit next to the name in author boxes.
     let initials = name.chars().count() <= 2 && !name.chars().any(char::is_lowercase);
+    // Slugs and template keys: "jane-doe", "page.head.extra.author".
     let slug = !name.contains(' ')
-        && name.contains(['-', '_'])
+        && name.contains(['-', '_', '.'])
         && !name.chars().any(char::is_uppercase);
+    // Prose, not a name: "This review is", "for the Go team", "Insights from",
+    // "I review different modules". Lower-case user names ("jane doe") and
+    // "the Example Team" still pass.
+    const ENDS: [&str; 16] = [
+        "the", "a", "an", "of", "for", "from", "by", "with", "and", "or", "to", "in", "on", "at",
+        "is", "this",
+    ];
+    const VERBS: [&str; 6] = ["is", "are", "was", "were", "this", "that"];
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first_word = words.first().is_some_and(|w| ENDS[3..].contains(w));
+    let last_word = words.len() >= 2 && words.last().is_some_and(|w| ENDS.contains(w));
+    let verb = words.iter().any(|w| VERBS.contains(w));
+    let lower_words = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .filter(|w| !PARTICLES.contains(w))
+        .count();
+    let prose = words.len() >= 2
+        && (first_word || last_word || verb || (words.len() >= 3 && lower_words >= 2));
     !(name.is_empty()
         || name.chars().count() > 60
         || word_count(name) > 8
@@ -1246,26 +1475,36 @@ fn is_name(name: &str) -> bool {
         || (name.contains('@') && name.contains('.'))
         || !name.chars().any(char::is_alphabetic)
         || name.chars().filter(|c| c.is_ascii_digit()).count() > 3
-        || name.contains(['?', '!', '{', '}', '<', '>', '=', ':', '[', ']', '#', '»', '«'])
+        || name.contains([
+            '?', '!', '{', '}', '<', '>', '=', ':', '[', ']', '#', '»', '«',
+        ])
         || slug
+        || prose
         || initials
         || NOT_NAMES.contains(&lower.as_str())
-        || ["more about", "about ", "view ", "see ", "posts by", "all posts", "articles by", "follow "]
-            .iter()
-            .any(|p| lower.starts_with(p)))
+        || [
+            "more about",
+            "about ",
+            "view ",
+            "see ",
+            "posts by",
+            "all posts",
+            "articles by",
+            "follow ",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p)))
 }
 
 /// Two to five capitalized words, allowing particles ("Ludwig van
 /// Beethoven", "Ana de Souza"): what an unmarked "By …" line must contain to
 /// count, since "Shop by Category" starts with "by" too.
 fn looks_like_name(name: &str) -> bool {
-    const PARTICLES: [&str; 12] =
-        ["van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "al"];
     let words: Vec<&str> = name.split_whitespace().collect();
     (2..=5).contains(&words.len())
-        && words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase) || PARTICLES.contains(w)
-        })
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase) || PARTICLES.contains(w))
 }
 
 /// Adds a cleaned author name unless it is not a name or is already there.
@@ -1326,12 +1565,16 @@ const MODIFIED_KEYS: [&str; 7] = [
 ];
 
 fn choose_published(page: &Page<'_>, ld: &JsonLd, urls: [Option<&str>; 2]) -> Option<Published> {
-    let from_ld = ld
-        .published
-        .as_deref()
-        .and_then(|d| parse_date(d, "json-ld"));
+    // A `WebPage` item's date alone is not used: SEO plugins emit one for
+    // every page (product, service and landing pages included), and when the
+    // page is an article they also emit an `Article` item or
+    // `article:published_time`.
     if ld.dates_from_article {
-        if let Some(date) = from_ld {
+        if let Some(date) = ld
+            .published
+            .as_deref()
+            .and_then(|d| parse_date(d, "json-ld"))
+        {
             return Some(date);
         }
     }
@@ -1341,6 +1584,20 @@ fn choose_published(page: &Page<'_>, ld: &JsonLd, urls: [Option<&str>; 2]) -> Op
     });
     if from_meta.is_some() {
         return from_meta;
+    }
+    // Site-specific names ("published", "w-published-date", "pub_date").
+    let from_other_meta = page.metas.iter().find_map(|(key, value)| {
+        let publish = (key.contains("publish") && !key.contains("publisher"))
+            || key.contains("pubdate")
+            || key.contains("pub_date")
+            || key.contains("pub-date");
+        let other = key.contains("modif") || key.contains("updat") || key.contains("expir");
+        (publish && !other)
+            .then(|| parse_date(value, &format!("meta:{key}")))
+            .flatten()
+    });
+    if from_other_meta.is_some() {
+        return from_other_meta;
     }
     let from_props = page
         .date_props
@@ -1358,9 +1615,6 @@ fn choose_published(page: &Page<'_>, ld: &JsonLd, urls: [Option<&str>; 2]) -> Op
         });
     if from_props.is_some() {
         return from_props;
-    }
-    if from_ld.is_some() {
-        return from_ld;
     }
     let (marked, other): (Vec<ElementRef<'_>>, Vec<ElementRef<'_>>) = page
         .times
@@ -1392,12 +1646,84 @@ fn choose_published(page: &Page<'_>, ld: &JsonLd, urls: [Option<&str>; 2]) -> Op
     if from_time.is_some() {
         return from_time;
     }
+    if let Some(date) = date_near_headline(page) {
+        return Some(date);
+    }
     let from_class = page
         .date_classes
         .iter()
         .filter(|el| !in_other_content(**el))
         .find_map(|el| short_text(*el, 120).and_then(|t| parse_date(&t, "byline")));
     from_class.or(from_url)
+}
+
+/// How many text nodes from the headline's container to look at for a date.
+const HEADLINE_SCAN: usize = 80;
+
+/// The first date shown as its own short line near the headline: pages that
+/// mark nothing up still print "Dec 12, 2025" above or under the `<h1>`. A
+/// date labelled "Updated" is kept only if no other date is shown.
+fn date_near_headline(page: &Page<'_>) -> Option<Published> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\W*(?:published|posted|updated|last\s+updated|date|on|publié|veröffentlicht|publicado)\b")
+            .expect("valid regex")
+    });
+    let h1 = page.first_h1?;
+    // Start at the headline's block: the date line often comes before the h1.
+    let start = h1
+        .parent()
+        .and_then(|p| p.parent())
+        .and_then(ElementRef::wrap)
+        .unwrap_or(h1);
+    // The nodes from `start` on in document order: its subtree, then the
+    // subtrees of the siblings that follow it and its ancestors.
+    let following = std::iter::once(*start)
+        .chain(start.ancestors())
+        .flat_map(|n| n.next_siblings())
+        .flat_map(|n| n.descendants());
+    let mut seen = 0;
+    let mut updated = None;
+    let mut previous = String::new();
+    for node in start.descendants().chain(following) {
+        let Node::Text(text) = node.value() else {
+            continue;
+        };
+        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+            continue;
+        };
+        if !is_visible_element(parent.value().name()) {
+            continue;
+        }
+        let text = clean_text(text);
+        if text.is_empty() {
+            continue;
+        }
+        seen += 1;
+        if seen > HEADLINE_SCAN {
+            break;
+        }
+        // A date line, not a sentence that mentions a date.
+        let line = text.len() <= 40 || (text.len() <= 100 && LABEL.is_match(&text));
+        let date = line
+            .then(|| parse_date(&text, "text"))
+            .flatten()
+            .filter(|d| d.precision >= chancery_model::DatePrecision::Day);
+        let Some(date) = date else {
+            // A bare label ("Last updated:") qualifies the date that follows it.
+            previous = text;
+            continue;
+        };
+        if !in_other_content(parent) {
+            let label = format!("{previous} {text}").to_lowercase();
+            if label.contains("updat") || label.contains("modif") || label.contains("revised") {
+                updated.get_or_insert(date);
+            } else {
+                return Some(date);
+            }
+        }
+        previous.clear();
+    }
+    updated
 }
 
 fn is_modified_time(el: ElementRef<'_>) -> bool {
@@ -1515,11 +1841,21 @@ mod tests {
     use chancery_model::DatePrecision;
 
     fn read(html: &str) -> Metadata {
-        read_metadata(&Html::parse_document(html), None)
+        read_metadata(&Dom::parse(html), None)
     }
 
     fn read_at(html: &str, url: &str) -> Metadata {
-        read_metadata(&Html::parse_document(html), Some(url))
+        read_metadata(&Dom::parse(html), Some(url))
+    }
+
+    fn page(head: &str, body: &str) -> String {
+        format!("<!doctype html><html><head>{head}</head><body>{body}</body></html>")
+    }
+
+    fn published(meta: &Metadata) -> Option<(&str, &str)> {
+        meta.published
+            .as_ref()
+            .map(|p| (p.value.as_str(), p.from.as_str()))
     }
 
     #[test]
@@ -1528,5 +1864,592 @@ mod tests {
         assert_eq!(meta.title, None);
         assert!(meta.authors.is_empty());
         assert_eq!(meta.published, None);
+        assert_eq!(meta.site, None);
+    }
+
+    // --- Title -------------------------------------------------------------
+
+    #[test]
+    fn title_from_og_title_without_site_suffix() {
+        let html = page(
+            r#"<title>Talks in Vienna | Example News</title>
+               <meta property="og:title" content="Talks in Vienna | Example News">
+               <meta property="og:site_name" content="Example News">"#,
+            "<p>Body.</p>",
+        );
+        assert_eq!(read(&html).title.as_deref(), Some("Talks in Vienna"));
+    }
+
+    #[test]
+    fn title_site_prefix_and_host_name_stripped() {
+        let html = page("<title>Example News - Talks in Vienna resume</title>", "");
+        let meta = read_at(&html, "https://www.examplenews.com/world/talks");
+        assert_eq!(meta.title.as_deref(), Some("Talks in Vienna resume"));
+    }
+
+    #[test]
+    fn title_short_section_suffix_stripped() {
+        let html = page("<title>Ministers meet in Vienna again | World</title>", "");
+        assert_eq!(
+            read(&html).title.as_deref(),
+            Some("Ministers meet in Vienna again")
+        );
+    }
+
+    #[test]
+    fn title_separator_inside_headline_kept() {
+        let html = page(
+            "<title>Iran - Russia talks: what we know so far</title>",
+            "",
+        );
+        assert_eq!(
+            read(&html).title.as_deref(),
+            Some("Iran - Russia talks: what we know so far")
+        );
+    }
+
+    #[test]
+    fn title_prefers_visible_headline_over_seo_title() {
+        let html = page(
+            r#"<title>Iran FM Carries Letter To Putin, Meets Lavrov | Example</title>
+               <meta property="og:title" content="Iran FM carries letter to Putin">"#,
+            "<header><a class=logo>Example</a><h1>Iran's foreign minister carries a letter to Putin</h1></header>",
+        );
+        assert_eq!(
+            read(&html).title.as_deref(),
+            Some("Iran's foreign minister carries a letter to Putin")
+        );
+    }
+
+    #[test]
+    fn title_ignores_logo_and_slogan_headings() {
+        let html = page(
+            r#"<title>Talks in Vienna resume after a pause | Example News</title>
+               <meta property="og:site_name" content="Example News">"#,
+            "<h1>Example News</h1><h1>We bring you the world</h1><p>Body.</p>",
+        );
+        assert_eq!(
+            read(&html).title.as_deref(),
+            Some("Talks in Vienna resume after a pause")
+        );
+    }
+
+    #[test]
+    fn title_all_caps_heading_takes_declared_spelling() {
+        let html = page(
+            "<title>Talks in Vienna Resume</title>",
+            "<h1>TALKS IN VIENNA RESUME</h1>",
+        );
+        assert_eq!(read(&html).title.as_deref(), Some("Talks in Vienna Resume"));
+    }
+
+    #[test]
+    fn title_normalized_and_decoded() {
+        let html = page("<title>  Talks &amp; \n  treaties\t</title>", "");
+        assert_eq!(read(&html).title.as_deref(), Some("Talks & treaties"));
+        let html = page(
+            r#"<meta property="og:title" content="Q&amp;amp;A with the minister">"#,
+            "",
+        );
+        assert_eq!(read(&html).title.as_deref(), Some("Q&A with the minister"));
+    }
+
+    #[test]
+    fn title_from_json_ld_headline_or_h1_alone() {
+        let html = page(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"Talks in Vienna"}</script>"#,
+            "",
+        );
+        assert_eq!(read(&html).title.as_deref(), Some("Talks in Vienna"));
+        let html = page("", "<h1>Only a heading</h1>");
+        assert_eq!(read(&html).title.as_deref(), Some("Only a heading"));
+    }
+
+    #[test]
+    fn svg_title_is_not_the_page_title() {
+        let html = page(
+            "",
+            "<svg><title>icon</title></svg><h1>Real headline here</h1>",
+        );
+        assert_eq!(read(&html).title.as_deref(), Some("Real headline here"));
+    }
+
+    // --- Authors -----------------------------------------------------------
+
+    fn authors(head: &str, body: &str) -> Vec<String> {
+        read(&page(head, body)).authors
+    }
+
+    fn ld(json: &str) -> String {
+        format!(r#"<script type="application/ld+json">{json}</script>"#)
+    }
+
+    #[test]
+    fn json_ld_author_string_object_and_array() {
+        let got = authors(&ld(r#"{"@type":"NewsArticle","author":"Jane Doe"}"#), "");
+        assert_eq!(got, ["Jane Doe"]);
+        let got = authors(
+            &ld(r#"{"@type":"Article","author":{"@type":"Person","name":"Jane Doe"}}"#),
+            "",
+        );
+        assert_eq!(got, ["Jane Doe"]);
+        let got = authors(
+            &ld(
+                r#"[{"@type":"BlogPosting","author":[{"name":"Jane Doe"},{"name":"John Roe"},{"name":"Jane Doe"}]}]"#,
+            ),
+            "",
+        );
+        assert_eq!(got, ["Jane Doe", "John Roe"]);
+    }
+
+    #[test]
+    fn json_ld_author_by_reference_in_graph() {
+        let json = r#"{"@context":"https://schema.org","@graph":[
+            {"@type":"WebPage","@id":"https://x.example/a#page","name":"A page"},
+            {"@type":"NewsArticle","headline":"H","author":{"@id":"https://x.example/#/person/1"}},
+            {"@type":"Person","@id":"https://x.example/#/person/1","name":"Jane Doe"}]}"#;
+        assert_eq!(authors(&ld(json), ""), ["Jane Doe"]);
+    }
+
+    #[test]
+    fn json_ld_organization_author_yields_to_a_person_byline() {
+        let json =
+            r#"{"@type":"NewsArticle","author":{"@type":"Organization","name":"Example News"}}"#;
+        let body =
+            r#"<article><p class="byline">By <a href="/people/jane">Jane Doe</a></p></article>"#;
+        assert_eq!(authors(&ld(json), body), ["Jane Doe"]);
+        assert_eq!(authors(&ld(json), "<p>No byline.</p>"), ["Example News"]);
+    }
+
+    #[test]
+    fn publication_name_is_not_an_author() {
+        let head = format!(
+            r#"<meta property="og:site_name" content="USA TODAY">{}"#,
+            ld(r#"{"@type":"NewsArticle","author":{"@type":"Person","name":", USA TODAY"}}"#)
+        );
+        let body = r#"<div class="byline"><span class="author">Brian Roe</span> <span>USA TODAY</span></div>"#;
+        assert_eq!(authors(&head, body), ["Brian Roe"]);
+    }
+
+    #[test]
+    fn meta_author_split_into_names() {
+        let got = authors(
+            r#"<meta name="author" content="Jane Doe and John Roe">"#,
+            "",
+        );
+        assert_eq!(got, ["Jane Doe", "John Roe"]);
+        let got = authors(
+            r#"<meta name="author" content="Jane Doe, John Roe &amp; Ann Poe">"#,
+            "",
+        );
+        assert_eq!(got, ["Jane Doe", "John Roe", "Ann Poe"]);
+    }
+
+    #[test]
+    fn article_author_url_is_skipped() {
+        let head = r#"<meta property="article:author" content="https://www.facebook.com/janedoe">
+                      <meta name="author" content="Jane Doe">"#;
+        assert_eq!(authors(head, ""), ["Jane Doe"]);
+        let head = r#"<meta property="article:author" content="https://www.facebook.com/janedoe">"#;
+        assert!(authors(head, "").is_empty());
+    }
+
+    #[test]
+    fn rel_author_link() {
+        let body = r#"<article><p>Posted by <a rel="author" href="/u/jd">Jane Doe</a> on 10 Feb</p></article>"#;
+        assert_eq!(authors("", body), ["Jane Doe"]);
+    }
+
+    #[test]
+    fn byline_class_with_date_and_separator() {
+        let body = r#"<article><h1>Headline</h1>
+            <div class="byline">By Jane Doe and John Roe | February 10, 2025</div></article>"#;
+        assert_eq!(authors("", body), ["Jane Doe", "John Roe"]);
+        let body = r#"<div class="post-meta-author">Written by: Jane Doe · 5 min read</div>"#;
+        assert_eq!(authors("", body), ["Jane Doe"]);
+    }
+
+    #[test]
+    fn microdata_author_name() {
+        let body = r#"<article><span itemprop="author" itemscope itemtype="https://schema.org/Person">
+            <a href="/jd"><span itemprop="name">Jane Doe</span></a></span></article>"#;
+        assert_eq!(authors("", body), ["Jane Doe"]);
+    }
+
+    #[test]
+    fn author_box_name_without_role_or_bio() {
+        let body = r#"<div class="author-box"><img class="author-avatar" src="a.jpg">
+            <div class="author-name">Jane Doe</div>
+            <div class="author-title">Senior Writer</div>
+            <p class="author-bio">Jane writes about diplomacy and has covered the region for years.</p></div>"#;
+        assert_eq!(authors("", body), ["Jane Doe"]);
+        let body = r#"<div class="author"><b>Jane Doe</b><br>Senior Writer</div>"#;
+        assert_eq!(authors("", body), ["Jane Doe"]);
+    }
+
+    #[test]
+    fn unmarked_by_line() {
+        let body = "<h1>Headline</h1><p>By Jane Doe</p><p>Text of the story.</p>";
+        assert_eq!(authors("", body), ["Jane Doe"]);
+        let body = "<h1>Headline</h1><p>Written by</p><p>Jane Doe</p>";
+        assert_eq!(authors("", body), ["Jane Doe"]);
+    }
+
+    #[test]
+    fn unmarked_by_needs_a_name() {
+        let body = "<p>By clicking subscribe you agree to our Terms and Privacy Policy.</p>";
+        assert!(authors("", body).is_empty());
+        let body = "<a>Shop by Category</a><p>by the way, nothing here</p>";
+        assert!(authors("", body).is_empty());
+    }
+
+    #[test]
+    fn credentials_stay_with_the_name() {
+        let got = authors(r#"<meta name="author" content="Jane Doe, MD, PhD">"#, "");
+        assert_eq!(got, ["Jane Doe, MD, PhD"]);
+        let got = authors(
+            r#"<meta name="author" content="Jane Doe, Senior Writer, Business">"#,
+            "",
+        );
+        assert_eq!(got, ["Jane Doe"]);
+    }
+
+    #[test]
+    fn non_names_rejected() {
+        for bad in [
+            "https://example.com/jane",
+            "jane@example.com",
+            "@janedoe",
+            "jane-doe",
+            "A very long string that is certainly not the name of any person at all",
+            "Author",
+        ] {
+            let head = format!(r#"<meta name="author" content="{bad}">"#);
+            assert!(authors(&head, "").is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn comment_authors_ignored() {
+        let body = r#"<article><h1>Headline</h1><p>Story.</p></article>
+            <section id="comments"><div class="comment-author vcard">Troll McTroll</div></section>"#;
+        assert!(authors("", body).is_empty());
+    }
+
+    #[test]
+    fn teaser_bylines_are_not_coauthors() {
+        let body = r#"<article><div class="byline"><span class="author">Jane Doe</span></div></article>
+            <div class="more"><div class="card"><div><span class="author">John Roe</span></div></div></div>"#;
+        assert_eq!(authors("", body), ["Jane Doe"]);
+    }
+
+    #[test]
+    fn coauthor_links_in_one_byline() {
+        let body = r#"<div class="byline">By <a class="author-link" href="/author/jane">Jane Doe</a>
+            and <a class="author-link" href="/author/john">John Roe</a></div>"#;
+        assert_eq!(authors("", body), ["Jane Doe", "John Roe"]);
+    }
+
+    // --- Dates -------------------------------------------------------------
+
+    #[test]
+    fn json_ld_date_published_and_modified() {
+        let json = r#"{"@graph":[{"@type":"WebPage","datePublished":"2020-01-01"},
+            {"@type":"NewsArticle","datePublished":"2025-02-10T08:30:00+03:30","dateModified":"2025-02-11"}]}"#;
+        let meta = read(&page(&ld(json), ""));
+        assert_eq!(
+            published(&meta),
+            Some(("2025-02-10T08:30:00+03:30", "json-ld"))
+        );
+        assert_eq!(
+            meta.published.as_ref().map(|p| p.precision),
+            Some(DatePrecision::Time)
+        );
+        assert_eq!(
+            meta.modified.map(|m| m.value).as_deref(),
+            Some("2025-02-11")
+        );
+    }
+
+    #[test]
+    fn web_page_date_alone_is_not_a_publication_date() {
+        let json = r#"{"@type":"WebPage","name":"Our services","datePublished":"2019-05-05"}"#;
+        assert_eq!(published(&read(&page(&ld(json), ""))), None);
+    }
+
+    #[test]
+    fn meta_published_time() {
+        let head = r#"<meta property="article:published_time" content="2025-02-10T08:30:00Z">
+                      <meta property="article:modified_time" content="2025-02-12T10:00:00Z">"#;
+        let meta = read(&page(head, ""));
+        assert_eq!(
+            published(&meta),
+            Some(("2025-02-10T08:30:00+00:00", "meta:article:published_time"))
+        );
+        assert_eq!(
+            meta.modified.map(|m| m.value).as_deref(),
+            Some("2025-02-12T10:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn other_meta_date_names() {
+        for key in [
+            "pubdate",
+            "publish-date",
+            "dc.date",
+            "sailthru.date",
+            "parsely-pub-date",
+            "date",
+        ] {
+            let head = format!(r#"<meta name="{key}" content="2025-02-10">"#);
+            let got = read(&page(&head, "")).published.map(|p| p.value);
+            assert_eq!(got.as_deref(), Some("2025-02-10"), "{key}");
+        }
+        let head = r#"<meta name="published" content="February 10, 2025">"#;
+        assert_eq!(
+            published(&read(&page(head, ""))),
+            Some(("2025-02-10", "meta:published"))
+        );
+    }
+
+    #[test]
+    fn unix_timestamp_in_meta() {
+        let head = r#"<meta name="publish-date" content="1739176200">"#;
+        assert_eq!(
+            published(&read(&page(head, ""))),
+            Some(("2025-02-10T08:30:00+00:00", "meta:publish-date"))
+        );
+    }
+
+    #[test]
+    fn itemprop_date_published() {
+        let body = r#"<article><span itemprop="datePublished" content="2025-02-10">Feb 10</span></article>"#;
+        assert_eq!(
+            published(&read(&page("", body))),
+            Some(("2025-02-10", "itemprop:datePublished"))
+        );
+    }
+
+    #[test]
+    fn time_element_in_article_and_pubdate() {
+        let body = r#"<nav><time datetime="2025-01-01">today</time></nav>
+            <article><header><h1>H</h1><time datetime="2025-02-10T08:30">Feb 10</time></header></article>"#;
+        assert_eq!(
+            published(&read(&page("", body))),
+            Some(("2025-02-10T08:30:00", "time"))
+        );
+        let body = r#"<article><time class="updated" datetime="2025-03-01">x</time>
+            <time pubdate datetime="2025-02-10">y</time></article>"#;
+        assert_eq!(
+            published(&read(&page("", body))),
+            Some(("2025-02-10", "time"))
+        );
+    }
+
+    #[test]
+    fn date_from_url_and_canonical() {
+        let meta = read_at(
+            &page("", "<p>x</p>"),
+            "https://example.com/2025/02/10/talks/",
+        );
+        assert_eq!(published(&meta), Some(("2025-02-10", "url")));
+        let head = r#"<link rel="canonical" href="/news/2025/02/11/talks">"#;
+        let meta = read_at(&page(head, ""), "https://example.com/amp/talks");
+        assert_eq!(published(&meta), Some(("2025-02-11", "url")));
+    }
+
+    #[test]
+    fn date_shown_near_the_headline() {
+        let body = r#"<div class="hero"><div><h1>Headline</h1></div>
+            <div class="meta"><span>Jane Doe</span><span>Dec 12, 2025</span></div></div>
+            <p>On March 3, 2024 something else happened, which the story recalls at length.</p>"#;
+        assert_eq!(
+            published(&read(&page("", body))),
+            Some(("2025-12-12", "text"))
+        );
+    }
+
+    #[test]
+    fn updated_date_only_when_nothing_else() {
+        let body = r#"<div><div><h1>Headline</h1></div>
+            <p>Last updated: Dec 12, 2025</p><p>Published Dec 1, 2025</p></div>"#;
+        assert_eq!(
+            published(&read(&page("", body))),
+            Some(("2025-12-01", "text"))
+        );
+        let body = r#"<div><div><h1>Headline</h1></div><p>Last updated: Dec 12, 2025</p></div>"#;
+        assert_eq!(
+            published(&read(&page("", body))),
+            Some(("2025-12-12", "text"))
+        );
+    }
+
+    #[test]
+    fn dates_in_scripts_ignored() {
+        let body = r#"<h1>Headline</h1>
+            <script>var page = {"datePublished": "2025-02-10", "author": "Jane Doe"};</script>
+            <script type="application/json">{"datePublished":"2025-02-10"}</script>
+            <p>Story text without a date.</p>"#;
+        let meta = read(&page("", body));
+        assert_eq!(meta.published, None);
+        assert!(meta.authors.is_empty());
+    }
+
+    // --- JSON-LD robustness --------------------------------------------------
+
+    #[test]
+    fn broken_json_ld_is_tolerated() {
+        let head = format!(
+            "{}{}",
+            ld(r#"{"@type": "NewsArticle", "headline": "Broken", "#),
+            r#"<meta name="author" content="Jane Doe">"#
+        );
+        let meta = read(&page(&head, ""));
+        assert_eq!(meta.authors, ["Jane Doe"]);
+    }
+
+    #[test]
+    fn json_ld_cleanup_pass() {
+        let json = "<!--\n{\"@type\": \"NewsArticle\", \"author\": {\"name\": \"Jane Doe\",},\n \"headline\": \"Line\nbreak\",}\n-->";
+        assert_eq!(authors(&ld(json), ""), ["Jane Doe"]);
+        let json = "//<![CDATA[\n{\"@type\":\"NewsArticle\",\"author\":\"John Roe\"}\n//]]>";
+        assert_eq!(authors(&ld(json), ""), ["John Roe"]);
+        let json =
+            r#"{"@type":"WebSite","name":"Example"}{"@type":"NewsArticle","author":"Ann Poe"}"#;
+        assert_eq!(authors(&ld(json), ""), ["Ann Poe"]);
+    }
+
+    #[test]
+    fn json_ld_entities_decoded() {
+        let json = r#"{"@type":"NewsArticle","headline":"Talks &amp; treaties","author":"Ren&#233;e Doe"}"#;
+        let meta = read(&page(&ld(json), ""));
+        assert_eq!(meta.title.as_deref(), Some("Talks & treaties"));
+        assert_eq!(meta.authors, ["Renée Doe"]);
+    }
+
+    // --- Site, canonical URL, language, description --------------------------
+
+    #[test]
+    fn site_name_sources() {
+        let head = r#"<meta property="og:site_name" content="Example News">"#;
+        assert_eq!(read(&page(head, "")).site.as_deref(), Some("Example News"));
+        let json = r#"{"@type":"NewsArticle","publisher":{"@type":"Organization","name":"Example Times"}}"#;
+        assert_eq!(
+            read(&page(&ld(json), "")).site.as_deref(),
+            Some("Example Times")
+        );
+        let head = r#"<meta name="application-name" content="Example App">"#;
+        assert_eq!(read(&page(head, "")).site.as_deref(), Some("Example App"));
+        assert_eq!(read(&page("", "")).site, None);
+    }
+
+    #[test]
+    fn canonical_url_resolved() {
+        let head = r#"<link rel="canonical" href="/world/talks?ref=1">"#;
+        let meta = read_at(&page(head, ""), "https://example.com/amp/world/talks");
+        assert_eq!(
+            meta.canonical_url.as_deref(),
+            Some("https://example.com/world/talks?ref=1")
+        );
+        let head = r#"<meta property="og:url" content="https://example.com/talks">"#;
+        assert_eq!(
+            read(&page(head, "")).canonical_url.as_deref(),
+            Some("https://example.com/talks")
+        );
+        let head = r#"<link rel="canonical" href="talks-2">"#;
+        assert_eq!(read(&page(head, "")).canonical_url, None);
+    }
+
+    #[test]
+    fn resolve_relative_urls() {
+        let base = Some("https://example.com/a/b/c.html?x=1");
+        assert_eq!(
+            resolve_url("d.html", base).as_deref(),
+            Some("https://example.com/a/b/d.html")
+        );
+        assert_eq!(
+            resolve_url("../d", base).as_deref(),
+            Some("https://example.com/a/d")
+        );
+        assert_eq!(
+            resolve_url("//cdn.example.com/x", base).as_deref(),
+            Some("https://cdn.example.com/x")
+        );
+        assert_eq!(resolve_url("#top", base), None);
+    }
+
+    #[test]
+    fn language_sources() {
+        let html = r#"<html lang="en-US"><head></head><body></body></html>"#;
+        assert_eq!(read(html).language.as_deref(), Some("en"));
+        let head = r#"<meta http-equiv="content-language" content="de-DE, en">"#;
+        assert_eq!(read(&page(head, "")).language.as_deref(), Some("de"));
+        let head = r#"<meta property="og:locale" content="fr_FR">"#;
+        assert_eq!(read(&page(head, "")).language.as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn description_sources() {
+        let head = r#"<meta name="description" content="  A   summary.  ">
+                      <meta name="twitter:description" content="Other">"#;
+        assert_eq!(
+            read(&page(head, "")).description.as_deref(),
+            Some("A summary.")
+        );
+        let head = r#"<meta property="og:description" content="First"><meta name="description" content="Second">"#;
+        assert_eq!(read(&page(head, "")).description.as_deref(), Some("First"));
+    }
+
+    #[test]
+    fn duplicate_tags_first_non_empty_wins() {
+        let head = r#"<meta property="og:title" content=""><meta property="og:title" content="Second title here">
+                      <meta property="og:title" content="Third title here">"#;
+        assert_eq!(
+            read(&page(head, "")).title.as_deref(),
+            Some("Second title here")
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn bylines_never_panic(text in "\\PC{0,120}") {
+            let _ = byline_names(&text);
+            let _ = unmarked_names(&text, false);
+            let _ = strip_site(&text, &["example".to_string()]);
+        }
+
+        #[test]
+        fn pages_never_panic(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::Just("<h1>".to_string()),
+                    proptest::prelude::Just("</h1>".to_string()),
+                    proptest::prelude::Just("<div class=byline>By ".to_string()),
+                    proptest::prelude::Just("<time datetime=".to_string()),
+                    proptest::prelude::Just("<script type=application/ld+json>{\"@type\":\"Article\",".to_string()),
+                    proptest::prelude::Just("</script>".to_string()),
+                    proptest::prelude::Just("<meta name=author content=".to_string()),
+                    "\\PC{0,20}",
+                ],
+                0..30,
+            )
+        ) {
+            let _ = read_at(&parts.concat(), "https://example.com/2025/02/10/x");
+        }
+    }
+
+    #[test]
+    fn huge_page_stays_bounded() {
+        let mut body = String::from("<h1>Headline of the story</h1>");
+        for i in 0..5000 {
+            body.push_str(&format!(
+                r#"<div class="card"><span class="author">Jane Doe {i}</span><time datetime="2020-01-01">x</time></div>"#
+            ));
+        }
+        let meta = read(&page("", &body));
+        assert_eq!(meta.title.as_deref(), Some("Headline of the story"));
+        assert_eq!(meta.authors, ["Jane Doe 0"]);
     }
 }

@@ -4,6 +4,7 @@ mod content;
 mod dom;
 mod entities;
 mod metadata;
+mod view;
 
 use chancery_model::Article;
 
@@ -12,7 +13,8 @@ use dom::Dom;
 /// Fills `article` from an HTML page.
 pub(crate) fn extract_html(html: &str, article: &mut Article) {
     let dom = Dom::parse(html);
-    let meta = metadata::read_metadata(&scraper::Html::parse_document(html), article.url.as_deref());
+    let meta =
+        metadata::read_metadata(&dom, article.url.as_deref());
     if article.title.is_none() {
         article.title = meta.title;
     }
