@@ -232,11 +232,7 @@ impl<'a> Page<'a> {
             }
             // Class names and ids are matched without allocating: this runs
             // for every element of the page.
-            let authorish = |m: &str| {
-                (contains_ci(m, "author") && !contains_ci(m, "authoriz"))
-                    || contains_ci(m, "byline")
-            };
-            if marks(e).any(authorish) {
+            if marks(e).any(is_author_mark) {
                 push_capped(&mut page.author_classes, el);
             } else if marks(e).any(is_date_mark) {
                 push_capped(&mut page.date_classes, el);
@@ -335,25 +331,42 @@ fn class_and_id(e: Element<'_>) -> Vec<String> {
     marks(e).map(str::to_ascii_lowercase).collect()
 }
 
-/// ASCII case-insensitive substring test. Class names are nearly always
-/// lower case already, so that case takes the fast substring search.
-fn contains_ci(haystack: &str, needle: &str) -> bool {
-    if !haystack.bytes().any(|b| b.is_ascii_uppercase()) {
-        return haystack.contains(needle);
+/// The words class names and ids are judged by, found in one pass over each
+/// name (this runs for every element of the page).
+static MARK_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(MARK_WORD_LIST)
+        .expect("valid patterns")
+});
+
+const MARK_WORD_LIST: [&str; 11] = [
+    "author", "authoriz", "byline", "date", "publish", "posted", "time", "update", "modif", "validate", "picker",
+];
+
+/// Bit `i` set when `MARK_WORD_LIST[i]` occurs in `mark` (overlapping matches
+/// included, so "authoriz" does not hide "author").
+fn mark_words(mark: &str) -> u16 {
+    let mut found = 0u16;
+    for m in MARK_WORDS.find_overlapping_iter(mark) {
+        found |= 1 << m.pattern().as_usize();
     }
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    found
+}
+
+fn is_author_mark(mark: &str) -> bool {
+    const AUTHOR: u16 = 1;
+    const AUTHORIZ: u16 = 1 << 1;
+    const BYLINE: u16 = 1 << 2;
+    let found = mark_words(mark);
+    (found & AUTHOR != 0 && found & AUTHORIZ == 0) || found & BYLINE != 0
 }
 
 fn is_date_mark(mark: &str) -> bool {
-    ["date", "publish", "posted", "time"]
-        .iter()
-        .any(|k| contains_ci(mark, k))
-        && !["update", "modif", "validate", "picker"]
-            .iter()
-            .any(|k| contains_ci(mark, k))
+    const DATE_WORDS: u16 = 0b1111 << 3;
+    const NOT_DATE_WORDS: u16 = 0b1111 << 7;
+    let found = mark_words(mark);
+    found & DATE_WORDS != 0 && found & NOT_DATE_WORDS == 0
 }
 
 fn has_ancestor(el: ElementRef<'_>, test: impl Fn(&Element<'_>) -> bool) -> bool {

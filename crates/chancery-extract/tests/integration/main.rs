@@ -1,4 +1,6 @@
 //! Integration tests of chancery-extract through its public API: golden
 //! snapshots over fixture pages written by the team.
 
+mod html;
+mod props;
 mod text;

@@ -1,0 +1,496 @@
+//! Golden tests for HTML pages: invented pages in `tests/fixtures/html/` run
+//! through the public API, with explicit checks of what matters on each page and
+//! the extracted article kept as a snapshot. Each snapshot shows the article JSON
+//! and, for reading, every block as `[kind] text`.
+//!
+//! A page the extractor gets wrong keeps its fixture as written: the checks that
+//! fail are in a `known_bug_…` test, ignored with the reason, and its snapshot is
+//! only taken (and reviewed) once the bug is fixed. Run them with
+//! `cargo test -p chancery-extract --test integration -- --ignored`.
+
+use chancery_extract::{extract, Format, Input, Options};
+use chancery_model::{Article, BlockKind, DatePrecision};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/html/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|err| panic!("cannot read {path}: {err}"))
+}
+
+fn extract_fixture(name: &str) -> Article {
+    let bytes = fixture(name);
+    let article = extract(&Input::bytes(&bytes), &Options::default()).expect("fixture extracts");
+    assert_eq!(
+        article.input_format, "html",
+        "{name} should be read as HTML"
+    );
+    assert_spans_sound(&article);
+    article
+}
+
+/// Blocks are non-empty, in order, inside `text`, on character boundaries, and
+/// joined by exactly one blank line.
+fn assert_spans_sound(article: &Article) {
+    let mut last_end = 0;
+    for (i, block) in article.paragraphs.iter().enumerate() {
+        assert!(block.start < block.end, "block {i} is empty");
+        assert!(block.end <= article.text.len(), "block {i} is past the end");
+        assert!(block.start >= last_end, "block {i} overlaps the one before");
+        assert!(
+            article.text.is_char_boundary(block.start) && article.text.is_char_boundary(block.end),
+            "block {i} splits a character"
+        );
+        let gap = &article.text[last_end..block.start];
+        assert_eq!(
+            gap,
+            if i == 0 { "" } else { "\n\n" },
+            "separator before block {i}"
+        );
+        last_end = block.end;
+    }
+    assert_eq!(
+        last_end,
+        article.text.len(),
+        "text ends with the last block"
+    );
+}
+
+fn kind_name(kind: BlockKind) -> &'static str {
+    match kind {
+        BlockKind::Paragraph => "paragraph",
+        BlockKind::ListItem => "list_item",
+        BlockKind::Heading => "heading",
+    }
+}
+
+/// The article as the snapshot shows it. The id is a hash the snapshot already
+/// shows the inputs of, so it is left out to keep diffs about the content.
+fn snapshot_view(mut article: Article) -> serde_json::Value {
+    let blocks: Vec<String> = article
+        .paragraphs
+        .iter()
+        .map(|b| format!("[{}] {}", kind_name(b.kind), article.block_text(b)))
+        .collect();
+    article.id = "[id]".into();
+    serde_json::json!({ "blocks": blocks, "article": article })
+}
+
+fn blocks_of(article: &Article, kind: BlockKind) -> Vec<&str> {
+    article
+        .paragraphs
+        .iter()
+        .filter(|b| b.kind == kind)
+        .map(|b| article.block_text(b))
+        .collect()
+}
+
+fn assert_absent(article: &Article, phrases: &[&str]) {
+    for phrase in phrases {
+        assert!(
+            !article.text.contains(phrase),
+            "{phrase:?} is page furniture, not body text:\n{}",
+            article.text
+        );
+    }
+}
+
+const SEED_TITLE: &str =
+    "Minister Haldane Carries Premier’s Letter to Wellington: A New Chapter for Pacific Ties";
+
+#[test]
+fn seed_like_news_page() {
+    let article = extract_fixture("seed_like_news.html");
+    assert_eq!(article.title.as_deref(), Some(SEED_TITLE));
+    assert_eq!(article.authors, ["Tomasz Wierzbicki"]);
+    let published = article.published.as_ref().expect("datePublished is read");
+    assert_eq!(published.value, "2025-03-11T07:42:00+00:00");
+    assert_eq!(published.precision, DatePrecision::Time);
+    assert_eq!(published.from, "json-ld");
+    assert_eq!(article.site.as_deref(), Some("The Harbour Courier"));
+    assert_eq!(
+        article.canonical_url.as_deref(),
+        Some("https://harbourcourier.example/world/2025/03/11/haldane-letter-wellington/")
+    );
+    assert_eq!(article.language.as_deref(), Some("en"));
+
+    assert_eq!(
+        blocks_of(&article, BlockKind::ListItem),
+        [
+            "Fisheries and Shipping Agreement: The agreement has passed its first reading in the New Zealand Parliament and awaits a committee vote at home.",
+            "Climate Resilience Fund: Both governments have pledged to finance sea-wall and early-warning projects on small Pacific islands.",
+            "Student Exchange: A new scheme will fund two hundred university places in each country from next year.",
+        ]
+    );
+    assert!(article
+        .text
+        .contains("Key points of the relationship between the two countries include:"));
+    assert!(article
+        .text
+        .contains("“The purpose of my visit is to deliver the Premier’s letter"));
+    assert!(article.text.ends_with("for years to come."));
+
+    // The "Similar Posts" block and its teasers.
+    assert_absent(
+        &article,
+        &[
+            "Similar Posts",
+            "will be expanded",
+            "Tonga",
+            "Samoa",
+            "Fiji Tuna",
+            "Vanuatu",
+        ],
+    );
+    // Navigation, sharing, captions, ads, tags, comments, sidebar, footer, cookies.
+    assert_absent(
+        &article,
+        &[
+            "Skip to content",
+            "World News",
+            "Subscribe Today",
+            "Independent news from the coast",
+            "Share on X",
+            "Email this story",
+            "Photo: Courier archive",
+            "Advertisement",
+            "4 min read",
+            "Tags:",
+            "thoughts on",
+            "About time someone paid attention",
+            "expensive trip paid for by taxpayers",
+            "Great reporting",
+            "Leave a Reply",
+            "Post Comment",
+            "Most Read",
+            "morning briefing",
+            "All rights reserved",
+            "Privacy Policy",
+            "We use cookies",
+        ],
+    );
+    assert!(!article.flags.stub && !article.flags.truncated && !article.flags.non_article);
+}
+
+/// The headline is repeated as the first `<p>` of the body (as on the seed
+/// page) and the "Similar Posts" section (`<section class="similar-posts">`,
+/// after the `<article>`) holds six teasers, two of them placeholder stubs.
+#[test]
+#[ignore = "known bug, reported: a <p> repeating the headline stays in the body, and a \
+            classed Similar Posts section is dropped instead of becoming related items"]
+fn known_bug_seed_like_news_page_title_once_and_related_teasers() {
+    let article = extract_fixture("seed_like_news.html");
+    assert!(
+        !article.text.contains(SEED_TITLE),
+        "the title is not part of the body"
+    );
+    assert!(article.flags.duplicated_title);
+    assert!(article
+        .text
+        .starts_with("In a carefully prepared diplomatic move"));
+
+    let titles: Vec<Option<&str>> = article.related.iter().map(|r| r.title.as_deref()).collect();
+    assert_eq!(titles.len(), 6, "six teasers: {titles:?}");
+    let stubs: Vec<usize> = (0..6).filter(|&i| article.related[i].stub).collect();
+    assert_eq!(stubs, [0, 3]);
+    assert_eq!(
+        titles[1],
+        Some("Tonga Restores Inter-Island Ferry Service After Cyclone Repairs")
+    );
+    assert!(article.related[1]
+        .summary
+        .as_deref()
+        .is_some_and(|s| s.starts_with("The government of Tonga")));
+    assert!(article.related[1]
+        .url
+        .as_deref()
+        .is_some_and(|u| u.ends_with("/world/2025/03/09/tonga-ferry-service/")));
+    assert_eq!(
+        titles[5],
+        Some("Vanuatu Switches On New Undersea Internet Cable")
+    );
+    insta::assert_json_snapshot!("seed_like_news", snapshot_view(article));
+}
+
+#[test]
+fn blog_post_with_br_paragraphs() {
+    let article = extract_fixture("blog_br_paragraphs.html");
+    assert_eq!(article.authors, ["Ilse Varga"]);
+    let published = article.published.as_ref().expect("the post date is read");
+    assert!(published.value.starts_with("2014-09-14"), "{published:?}");
+    let paragraphs = blocks_of(&article, BlockKind::Paragraph);
+    assert_eq!(
+        paragraphs.len(),
+        6,
+        "one block per <br><br> run: {paragraphs:#?}"
+    );
+    assert_eq!(article.paragraphs.len(), 6);
+    assert!(paragraphs[0].starts_with("When the owner of Lindner's Books"));
+    assert!(paragraphs[2].contains("\"I never thought a list of names on a clipboard"));
+    assert!(paragraphs[5].ends_with("a clipboard and a few hundred promises."));
+    assert_absent(
+        &article,
+        &[
+            "Small stories from a small town",
+            "About me",
+            "Posted by",
+            "7 comments",
+            "Email This",
+            "Share to Facebook",
+            "Labels:",
+            "Lovely story",
+            "Still buying a book",
+            "Post a Comment",
+            "Newer Post",
+            "Older Post",
+            "Blog Archive",
+            "Former newspaper sub-editor",
+            "Powered by",
+        ],
+    );
+}
+
+/// Blogger's `<title>` is "Blog Name: Post Title | Blog Name" and its `<h1>` is
+/// the blog's name; the post's headline is the `<h3 class="post-title">`.
+#[test]
+#[ignore = "known bug, reported: the blog's name (the <h1>, repeated in <title>) is taken \
+            as the title instead of the post title"]
+fn known_bug_blog_post_title_is_the_post_not_the_blog() {
+    let article = extract_fixture("blog_br_paragraphs.html");
+    assert_eq!(
+        article.title.as_deref(),
+        Some("Why our town's last bookshop survived")
+    );
+    insta::assert_json_snapshot!("blog_br_paragraphs", snapshot_view(article));
+}
+
+/// A page whose only content is one `<div>` straight under `<body>` comes out
+/// empty (and flagged boilerplate-heavy); wrapped in one more `<div>` it works.
+#[test]
+#[ignore = "known bug, reported: text in a <div> that is a direct child of <body> is lost"]
+fn known_bug_text_div_directly_under_body_is_lost() {
+    let page = "<html><body><div>The ferry to the island was cancelled on Tuesday because of \
+                high winds along the coast.<br><br>Passengers were offered places on the morning \
+                boat, which left two hours late.<br><br>The operator said services would return \
+                to normal by the weekend.</div></body></html>";
+    let article = extract(&Input::bytes(page.as_bytes()), &Options::default()).expect("extracts");
+    assert_spans_sound(&article);
+    assert_eq!(
+        blocks_of(&article, BlockKind::Paragraph),
+        [
+            "The ferry to the island was cancelled on Tuesday because of high winds along the coast.",
+            "Passengers were offered places on the morning boat, which left two hours late.",
+            "The operator said services would return to normal by the weekend.",
+        ]
+    );
+}
+
+#[test]
+fn spanish_page_with_html_lang() {
+    let article = extract_fixture("spanish_lang.html");
+    assert_eq!(article.language.as_deref(), Some("es"));
+    assert_eq!(
+        article.title.as_deref(),
+        Some("El Gobierno aprueba un plan de 400 millones para modernizar los trenes de cercanías")
+    );
+    assert_eq!(article.authors, ["Lucía Ferrández"]);
+    assert_eq!(article.site.as_deref(), Some("Diario del Litoral"));
+    assert_eq!(
+        article.published.as_ref().map(|p| p.value.as_str()),
+        Some("2024-11-05T10:30:00+01:00")
+    );
+    assert_eq!(
+        blocks_of(&article, BlockKind::Heading),
+        ["Las líneas prioritarias"]
+    );
+    assert!(article
+        .text
+        .contains("«Los usuarios llevan demasiado tiempo sufriendo retrasos"));
+    assert!(article.text.ends_with("en la última década."));
+    assert!(
+        article.text.starts_with("La inversión se repartirá"),
+        "the kicker above the headline is not body text"
+    );
+    assert_absent(
+        &article,
+        &[
+            "Portada",
+            "Suscríbete",
+            "Compartir",
+            "WhatsApp",
+            "Noticias relacionadas",
+            "maquinistas convocan huelga",
+            "Todos los derechos reservados",
+            "Aviso legal",
+        ],
+    );
+    insta::assert_json_snapshot!("spanish_lang", snapshot_view(article));
+}
+
+/// A "Noticias relacionadas" section (`<section class="relacionadas">`) is
+/// related links, like the seed page's "Similar Posts".
+#[test]
+#[ignore = "known bug, reported: a related-links section whose class names it is dropped \
+            instead of becoming related items"]
+fn known_bug_spanish_page_related_links_become_related_items() {
+    let article = extract_fixture("spanish_lang.html");
+    let titles: Vec<Option<&str>> = article.related.iter().map(|r| r.title.as_deref()).collect();
+    assert_eq!(
+        titles,
+        [
+            Some("Los maquinistas convocan huelga para el puente de diciembre"),
+            Some("El abono de transporte mantendrá su precio en 2025"),
+        ]
+    );
+    assert!(article.related.iter().all(|r| r.url.is_some() && !r.stub));
+}
+
+#[test]
+fn legacy_windows_1252_page_declared_by_meta_charset() {
+    let bytes = fixture("legacy_windows1252.html");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture is windows-1252 bytes, not UTF-8"
+    );
+    let article = extract_fixture("legacy_windows1252.html");
+    assert_eq!(article.encoding, "windows-1252");
+    assert!(!article.flags.encoding_guessed);
+    assert!(!article.flags.replaced_invalid_bytes);
+    assert!(!article.text.contains('\u{fffd}'));
+    assert_eq!(article.language.as_deref(), Some("fr"));
+    assert!(article
+        .title
+        .as_deref()
+        .is_some_and(|t| t.starts_with("Fête des vendanges : record d’affluence à Beaune")));
+    // 0x80 is the euro sign, 0x92 a right single quote, 0xAB/0xBB guillemets.
+    assert!(article.text.contains("panier moyen d’environ 80 €"));
+    assert!(article
+        .text
+        .contains("« Nous n’avions jamais vu autant de monde"));
+    assert!(article.text.contains("Françoise Thévenot"));
+    assert_absent(&article, &["Accueil", "Économie", "Archives"]);
+}
+
+/// The page's headline is a `<font><b>` line inside the content cell, with a
+/// "Publié le … – par …" line under it and a copyright line at the bottom.
+#[test]
+#[ignore = "known bug, reported: on a table-layout page the headline and dateline stay in the \
+            body, the copyright line is kept, and the title keeps the site suffix"]
+fn known_bug_legacy_page_title_dateline_and_footer() {
+    let article = extract_fixture("legacy_windows1252.html");
+    assert_eq!(
+        article.title.as_deref(),
+        Some("Fête des vendanges : record d’affluence à Beaune")
+    );
+    assert!(
+        article.text.starts_with("Près de 45 000 visiteurs"),
+        "{}",
+        article.text
+    );
+    assert_absent(
+        &article,
+        &["Publié le", "Tous droits réservés", "Nous écrire"],
+    );
+    assert_eq!(
+        article.published.as_ref().map(|p| p.value.as_str()),
+        Some("2003-09-28")
+    );
+    assert_eq!(article.authors, ["Étienne Maréchal"]);
+    insta::assert_json_snapshot!("legacy_windows1252", snapshot_view(article));
+}
+
+#[test]
+fn wire_story_with_read_more_links_in_the_body() {
+    let article = extract_fixture("wire_inline_related.html");
+    assert_eq!(
+        article.title.as_deref(),
+        Some("Flood barrier trial delayed after contractor dispute")
+    );
+    assert_eq!(article.authors, ["Priya Ramaswamy"]);
+    let published = article.published.as_ref().expect("the date meta is read");
+    assert_eq!(
+        (published.value.as_str(), published.precision),
+        ("2023-06-19", DatePrecision::Day)
+    );
+    assert_eq!(article.language.as_deref(), Some("en"));
+    assert_eq!(
+        article.canonical_url.as_deref(),
+        Some("https://northernwire.example/news/uk/flood-barrier-trial-delayed-2023-06-19")
+    );
+    assert_eq!(
+        blocks_of(&article, BlockKind::Heading),
+        ["What happens next"]
+    );
+    assert!(article
+        .text
+        .starts_with("A trial of the new tidal flood barrier"));
+    assert!(article
+        .text
+        .ends_with("will stay in place along the quayside."));
+    assert_absent(
+        &article,
+        &[
+            "Sign in",
+            "Register",
+            "Home",
+            "Read more",
+            "Calder flood defences approved",
+            "Priya Ramaswamy · 19 June 2023",
+            "Corrections",
+            "Registered in England",
+        ],
+    );
+}
+
+/// A "Read more" `<h3>` over a `<ul>` of links at the end of the story body.
+/// This passed before the uncommitted change to `clean_blocks` (a related
+/// heading now needs `mostly_links(section_of(heading))`, and `section_of`
+/// widens to the whole story body, which is mostly not links).
+#[test]
+#[ignore = "known regression, reported: a Read more list inside the body is dropped instead \
+            of becoming related items"]
+fn known_bug_wire_story_read_more_links_become_related_items() {
+    let article = extract_fixture("wire_inline_related.html");
+    let related: Vec<(&str, &str)> = article
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.title.as_deref().unwrap_or(""),
+                r.url.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            (
+                "Calder flood defences approved after public inquiry",
+                "https://northernwire.example/news/uk/calder-flood-defences-approved-2022-11-02"
+            ),
+            (
+                "Quayside businesses struggle to find flood insurance",
+                "https://northernwire.example/news/uk/quayside-businesses-insurance-2023-02-14"
+            ),
+            (
+                "River levels explained: how the warnings work",
+                "https://northernwire.example/news/uk/river-levels-explained-2023-01-09"
+            ),
+        ]
+    );
+    assert!(article.related.iter().all(|r| !r.stub));
+    insta::assert_json_snapshot!("wire_inline_related", snapshot_view(article));
+}
+
+#[test]
+fn forcing_html_on_a_fixture_changes_nothing() {
+    let bytes = fixture("spanish_lang.html");
+    let detected = extract(&Input::bytes(&bytes), &Options::default()).expect("extracts");
+    let forced = extract(
+        &Input::bytes(&bytes),
+        &Options {
+            format: Some(Format::Html),
+            ..Options::default()
+        },
+    )
+    .expect("extracts");
+    assert_eq!(detected, forced);
+}
