@@ -396,37 +396,54 @@ fn normalize_block(text: &str, preformatted: bool) -> String {
     out
 }
 
-fn hidden(dom: &Dom<'_>, ix: Ix) -> bool {
-    if dom.attr(ix, "hidden").is_some() || dom.attr(ix, "aria-hidden").as_deref() == Some("true") {
-        return true;
-    }
-    dom.attr(ix, "style").is_some_and(|style| {
-        let style: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        style.contains("display:none") || style.contains("visibility:hidden")
-    })
+/// The attributes pruning looks at, gathered in one pass over an element's
+/// attributes (this runs for every element of the page).
+#[derive(Default)]
+struct PruningAttrs<'d> {
+    hidden: bool,
+    style: Option<&'d str>,
+    role: Option<&'d str>,
+    itemprop: Option<&'d str>,
+    class: Option<&'d str>,
+    id: Option<&'d str>,
 }
 
-fn is_named_boilerplate(dom: &Dom<'_>, ix: Ix) -> bool {
-    if dom
-        .attr(ix, "role")
-        .is_some_and(|role| negative_role(&role))
-    {
-        return true;
+impl<'d> PruningAttrs<'d> {
+    fn of(dom: &'d Dom<'_>, ix: Ix) -> PruningAttrs<'d> {
+        let mut attrs = PruningAttrs::default();
+        for (name, value) in dom.attrs(ix) {
+            match name.len() {
+                2 if name.eq_ignore_ascii_case("id") => attrs.id = Some(value),
+                4 if name.eq_ignore_ascii_case("role") => attrs.role = Some(value),
+                5 if name.eq_ignore_ascii_case("class") => attrs.class = Some(value),
+                5 if name.eq_ignore_ascii_case("style") => attrs.style = Some(value),
+                6 if name.eq_ignore_ascii_case("hidden") => attrs.hidden = true,
+                8 if name.eq_ignore_ascii_case("itemprop") => attrs.itemprop = Some(value),
+                11 if name.eq_ignore_ascii_case("aria-hidden") => attrs.hidden |= value == "true",
+                _ => {}
+            }
+        }
+        attrs
     }
-    if matches!(
-        dom.attr(ix, "itemprop").as_deref(),
-        Some("articleBody" | "text")
-    ) {
-        return false;
+
+    fn hidden(&self) -> bool {
+        self.hidden
+            || self.style.is_some_and(|style| {
+                let style: String =
+                    style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+                style.contains("display:none") || style.contains("visibility:hidden")
+            })
     }
-    [dom.attr(ix, "class"), dom.attr(ix, "id")]
-        .into_iter()
-        .flatten()
-        .any(|value| boilerplate_name(&value) && !POSITIVE.is_match(&value))
+
+    fn named_boilerplate(&self) -> bool {
+        if self.role.is_some_and(negative_role) {
+            return true;
+        }
+        if matches!(self.itemprop, Some("articleBody" | "text")) {
+            return false;
+        }
+        [self.class, self.id].into_iter().flatten().any(|value| boilerplate_name(value) && !POSITIVE.is_match(value))
+    }
 }
 
 /// How much to set aside before scoring. Pages whose content hides behind
@@ -464,6 +481,34 @@ fn visible_chars(text: &str) -> u32 {
         }
     }
     count
+}
+
+/// Visible characters and commas (ASCII and CJK) of a text, in one pass.
+fn chars_and_commas(text: &str) -> (u32, u32) {
+    let bytes = text.as_bytes();
+    let (mut chars, mut commas) = (0u32, 0u32);
+    let mut in_space = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b & 0xc0 == 0x80 {
+            continue;
+        }
+        if b.is_ascii_whitespace() {
+            if !in_space {
+                chars += 1;
+                in_space = true;
+            }
+            continue;
+        }
+        chars += 1;
+        in_space = false;
+        // `,`, fullwidth `，` (EF BC 8C) and ideographic `、` (E3 80 81).
+        commas += u32::from(
+            b == b','
+                || (b == 0xef && bytes.get(i + 1..i + 3) == Some(&[0xbc, 0x8c]))
+                || (b == 0xe3 && bytes.get(i + 1..i + 3) == Some(&[0x80, 0x81])),
+        );
+    }
+    (chars, commas)
 }
 
 /// Pruning decisions and statistics for one pass over a page.
@@ -514,10 +559,12 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 continue;
             }
             let para = analysis.stats[ix as usize].para_chars;
-            let prune_hidden =
-                matches!(pruning, Pruning::Full | Pruning::NoClassNames) && hidden(dom, ix);
-            let prune_named =
-                pruning == Pruning::Full && para <= guard && is_named_boilerplate(dom, ix);
+            if !dom.has_attrs(ix) {
+                continue;
+            }
+            let attrs = PruningAttrs::of(dom, ix);
+            let prune_hidden = matches!(pruning, Pruning::Full | Pruning::NoClassNames) && attrs.hidden();
+            let prune_named = pruning == Pruning::Full && para <= guard && attrs.named_boilerplate();
             if prune_hidden || prune_named {
                 analysis.excluded[ix as usize] = true;
                 changed = true;
@@ -547,9 +594,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             let tag = match dom.node(ix).kind {
                 Kind::Text { .. } => {
                     let text = dom.raw_text(ix).unwrap_or("");
-                    own.chars = visible_chars(text);
-                    own.commas = text.bytes().filter(|&b| b == b',').count() as u32
-                        + text.matches(['，', '、']).count() as u32;
+                    (own.chars, own.commas) = chars_and_commas(text);
                     own.loose_chars = own.chars;
                     None
                 }

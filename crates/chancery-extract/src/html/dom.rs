@@ -491,6 +491,22 @@ impl<'a> Dom<'a> {
             .map(|a| self.resolve(a.value, a.decoded))
     }
 
+    /// An element's attributes as (name as written, decoded value).
+    pub(crate) fn attrs(&self, ix: Ix) -> impl Iterator<Item = (&str, &str)> {
+        let range = match self.nodes[ix as usize].kind {
+            Kind::Element { attrs, .. } => attrs.0 as usize..attrs.1 as usize,
+            _ => 0..0,
+        };
+        self.attrs[range]
+            .iter()
+            .map(|a| (&self.src[a.name.0 as usize..a.name.1 as usize], self.resolve(a.value, a.decoded)))
+    }
+
+    /// True when the element has attributes.
+    pub(crate) fn has_attrs(&self, ix: Ix) -> bool {
+        matches!(self.nodes[ix as usize].kind, Kind::Element { attrs, .. } if attrs.1 > attrs.0)
+    }
+
     fn resolve(&self, span: (u32, u32), decoded: u32) -> &str {
         if decoded == NONE {
             &self.src[span.0 as usize..span.1 as usize]
