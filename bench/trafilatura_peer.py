@@ -80,14 +80,23 @@ def bag_scores(truth, prediction):
     return shared / p_total, shared / t_total
 
 
+def f1_of(p, r):
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
 def corpus(scores):
-    """Plain means of per-document precision and recall; F1 from the two means."""
+    """Plain means of per-document precision and recall; F1 from the two means
+    (the Scrapinghub corpus score)."""
     precisions = [p for p, _ in scores if p is not None]
     recalls = [r for _, r in scores if r is not None]
     p = sum(precisions) / len(precisions) if precisions else 0.0
     r = sum(recalls) / len(recalls) if recalls else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f1
+    return p, r, f1_of(p, r)
+
+
+def mean_page_f1(scores):
+    """The mean of per-page F1 (WCXB: "F1 ... averaged over pages")."""
+    return sum(f1_of(p, r) for p, r in scores) / len(scores) if scores else 0.0
 
 
 # --- Loading ---------------------------------------------------------------------------
@@ -168,10 +177,14 @@ def main():
         f"{len(pages) / seconds:.0f} pages/s (one process, {seconds:.2f} s)"
     )
     if args.set == "wcxb":
+        print(f"  mean of page F1 {mean_page_f1([s for _, s in per_page]):.4f}")
         for kind in sorted({k for k, _ in per_page}):
-            kp, kr, kf = corpus([s for k, s in per_page if k == kind])
-            n = sum(1 for k, _ in per_page if k == kind)
-            print(f"  {kind:<14} {n:>4} pages  P {kp:.4f}  R {kr:.4f}  F1 {kf:.4f}")
+            scores = [s for k, s in per_page if k == kind]
+            kp, kr, kf = corpus(scores)
+            print(
+                f"  {kind:<14} {len(scores):>4} pages  P {kp:.4f}  R {kr:.4f}  F1 {kf:.4f}"
+                f"  (mean of page F1 {mean_page_f1(scores):.4f})"
+            )
 
 
 if __name__ == "__main__":

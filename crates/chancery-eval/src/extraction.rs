@@ -366,7 +366,16 @@ pub fn evaluate(
         });
     }
 
-    let overall = Prf::mean_of(scores.iter().map(|s| (s.score.precision, s.score.recall)));
+    // Scrapinghub's F1 comes from the mean precision and recall; WCXB's is the
+    // mean of the pages' F1 (bench/README.md).
+    let corpus_score = |pages: &[&PageScore]| {
+        if set.name == "scrapinghub" {
+            Prf::mean_of(pages.iter().map(|s| (s.score.precision, s.score.recall)))
+        } else {
+            Prf::mean_of_pages(pages.iter().map(|s| s.score))
+        }
+    };
+    let overall = corpus_score(&scores.iter().collect::<Vec<_>>());
     let mut by_type: BTreeMap<String, Vec<&PageScore>> = BTreeMap::new();
     for score in &scores {
         by_type
@@ -377,7 +386,7 @@ pub fn evaluate(
     let by_page_type = by_type
         .into_iter()
         .map(|(kind, list)| {
-            let score = Prf::mean_of(list.iter().map(|s| (s.score.precision, s.score.recall)));
+            let score = corpus_score(&list);
             (
                 kind,
                 TypeScore {

@@ -8,8 +8,8 @@
 mod error;
 pub mod extraction;
 pub mod metrics;
-pub mod seed;
 #[cfg(feature = "peers")]
 pub mod peers;
+pub mod seed;
 
 pub use error::EvalError;

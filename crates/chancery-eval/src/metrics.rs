@@ -139,6 +139,25 @@ impl Prf {
     }
 }
 
+impl Prf {
+    /// The WCXB corpus score: plain means of per-page precision, recall and F1
+    /// (F1 averaged over pages, not computed from the means).
+    pub fn mean_of_pages(pages: impl IntoIterator<Item = Prf>) -> Prf {
+        let (mut sum, mut n) = (Prf::default(), 0usize);
+        for page in pages {
+            sum.precision += page.precision;
+            sum.recall += page.recall;
+            sum.f1 += page.f1;
+            n += 1;
+        }
+        if n == 0 {
+            return Prf::default();
+        }
+        let n = n as f64;
+        Prf { precision: sum.precision / n, recall: sum.recall / n, f1: sum.f1 / n }
+    }
+}
+
 /// WCXB's bag-of-words score of one page: multiset overlap of lowercased `\w+`
 /// tokens. Both empty counts as perfect; one empty as zero.
 pub fn bag_of_words(truth: &str, prediction: &str) -> Prf {
@@ -232,6 +251,13 @@ mod tests {
         let prf = Prf::mean_of([(1.0, 0.5), (0.5, 1.0)]);
         assert!((prf.precision - 0.75).abs() < 1e-9);
         assert!((prf.f1 - 0.75).abs() < 1e-9);
+    }
+
+    #[test]
+    fn page_mean_f1_is_not_the_f1_of_means() {
+        let pages = [Prf::new(1.0, 0.0), Prf::new(0.0, 1.0)];
+        let mean = Prf::mean_of_pages(pages);
+        assert_eq!((mean.precision, mean.recall, mean.f1), (0.5, 0.5, 0.0));
     }
 
     #[test]

@@ -278,6 +278,9 @@ fn boilerplate_word(word: &str) -> bool {
             | "byline"
             | "author"
             | "bio"
+            | "caption"
+            | "credit"
+            | "credits"
             | "sr-only"
             | "screen-reader-text"
             | "visually-hidden"
@@ -336,6 +339,9 @@ fn is_furniture(text: &str) -> bool {
     matches!(
         lower.as_str(),
         "advertisement"
+            | "advert"
+            | "caption"
+            | "this slideshow requires javascript"
             | "advertisment"
             | "ad"
             | "sponsored"
@@ -1077,7 +1083,7 @@ fn clean_blocks(
             }
             continue;
         }
-        if is_furniture(&block.text) || looks_like_markup(&block.text) {
+        if is_furniture(&block.text) || looks_like_markup(&block.text) || is_credit_or_timestamp(&block.text) {
             continue;
         }
         let words = block.text.split_whitespace().count();
@@ -1163,6 +1169,20 @@ fn block_inside(dom: &Dom<'_>, block: &TextBlock, region: Ix) -> bool {
     block
         .node
         .is_some_and(|node| node == region || dom.ancestors(node).any(|a| a == region))
+}
+
+/// Photo credits ("Photo: Jane Doe, AP") and update stamps ("Updated at
+/// 1:23 p.m.") that sit between paragraphs.
+fn is_credit_or_timestamp(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    if words > 12 {
+        return false;
+    }
+    let lower = text.trim_start().to_lowercase();
+    ["photo:", "photo by", "photograph:", "image:", "image by", "picture:", "credit:", "photo credit", "updated ", "last updated", "published "]
+        .iter()
+        .any(|prefix| lower.starts_with(prefix))
+        || (lower.starts_with('(') && lower.contains("photo") && lower.ends_with(')'))
 }
 
 /// Raw markup that leaked into text (the inside of a `<noscript>`, say).
