@@ -154,7 +154,11 @@ impl Prf {
             return Prf::default();
         }
         let n = n as f64;
-        Prf { precision: sum.precision / n, recall: sum.recall / n, f1: sum.f1 / n }
+        Prf {
+            precision: sum.precision / n,
+            recall: sum.recall / n,
+            f1: sum.f1 / n,
+        }
     }
 }
 

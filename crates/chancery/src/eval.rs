@@ -128,7 +128,9 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_seed(args: SeedArgs) -> anyhow::Result<ExitCode> {
-    let path = args.file.unwrap_or_else(|| chancery_eval::seed::default_seed_path(&args.bench));
+    let path = args
+        .file
+        .unwrap_or_else(|| chancery_eval::seed::default_seed_path(&args.bench));
     let checks = chancery_eval::seed::check_seed(&path)?;
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -144,7 +146,11 @@ fn run_seed(args: SeedArgs) -> anyhow::Result<ExitCode> {
     if failed == 0 {
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("chancery: eval seed: {failed} of {} checks failed on {}", checks.len(), path.display());
+    eprintln!(
+        "chancery: eval seed: {failed} of {} checks failed on {}",
+        checks.len(),
+        path.display()
+    );
     Ok(ExitCode::FAILURE)
 }
 

@@ -294,7 +294,12 @@ fn boilerplate_name(value: &str) -> bool {
         let token = token.to_ascii_lowercase();
         // A token that also says content (`sidebar-content`, `comment-body`'s
         // cousins `article-aside`) is not boilerplate by its name alone.
-        if ["content", "article", "body", "main", "story", "entry", "text"].iter().any(|w| token.contains(w)) {
+        if [
+            "content", "article", "body", "main", "story", "entry", "text",
+        ]
+        .iter()
+        .any(|w| token.contains(w))
+        {
             return false;
         }
         if boilerplate_word(&token) {
@@ -435,8 +440,11 @@ impl<'d> PruningAttrs<'d> {
     fn hidden(&self) -> bool {
         self.hidden
             || self.style.is_some_and(|style| {
-                let style: String =
-                    style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+                let style: String = style
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
                 style.contains("display:none") || style.contains("visibility:hidden")
             })
     }
@@ -448,7 +456,10 @@ impl<'d> PruningAttrs<'d> {
         if matches!(self.itemprop, Some("articleBody" | "text")) {
             return false;
         }
-        [self.class, self.id].into_iter().flatten().any(|value| boilerplate_name(value) && !POSITIVE.is_match(value))
+        [self.class, self.id]
+            .into_iter()
+            .flatten()
+            .any(|value| boilerplate_name(value) && !POSITIVE.is_match(value))
     }
 }
 
@@ -569,8 +580,10 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 continue;
             }
             let attrs = PruningAttrs::of(dom, ix);
-            let prune_hidden = matches!(pruning, Pruning::Full | Pruning::NoClassNames) && attrs.hidden();
-            let prune_named = pruning == Pruning::Full && para <= guard && attrs.named_boilerplate();
+            let prune_hidden =
+                matches!(pruning, Pruning::Full | Pruning::NoClassNames) && attrs.hidden();
+            let prune_named =
+                pruning == Pruning::Full && para <= guard && attrs.named_boilerplate();
             if prune_hidden || prune_named {
                 analysis.excluded[ix as usize] = true;
                 changed = true;
@@ -643,11 +656,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
                     }
                 }
                 Some(tag) => {
-                    if own.paragraph_like {
-                        parent_stats.para_chars += own.para_chars;
-                    } else {
-                        parent_stats.para_chars += own.para_chars;
-                    }
+                    parent_stats.para_chars += own.para_chars;
                     if is_inline_text_tag(tag) {
                         parent_stats.loose_chars += own.chars;
                     }
@@ -748,14 +757,14 @@ fn class_weight(dom: &Dom<'_>, ix: Ix) -> f32 {
         .into_iter()
         .flatten()
     {
-        if POSITIVE.is_match(&value) || value.contains("article") || value.contains("content") {
+        if POSITIVE.is_match(value) || value.contains("article") || value.contains("content") {
             weight += 25.0;
         }
-        if boilerplate_name(&value) && !POSITIVE.is_match(&value) {
+        if boilerplate_name(value) && !POSITIVE.is_match(value) {
             weight -= 25.0;
         }
     }
-    if dom.attr(ix, "itemprop").as_deref() == Some("articleBody") {
+    if dom.attr(ix, "itemprop") == Some("articleBody") {
         weight += 50.0;
     }
     weight
@@ -854,7 +863,7 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
             continue;
         }
         let mut bonus = 0.0;
-        if !top_class.is_empty() && dom.attr(sibling, "class").as_deref() == Some(&*top_class) {
+        if !top_class.is_empty() && dom.attr(sibling, "class") == Some(top_class) {
             bonus += top_score * 0.2;
         }
         if score_of(sibling).is_some_and(|s| s + bonus >= threshold) {
@@ -904,7 +913,7 @@ impl Emitter<'_, '_> {
         let tag = match dom.node(ix).kind {
             Kind::Text { .. } => {
                 if let Some(text) = dom.text(ix) {
-                    self.push_text(&text);
+                    self.push_text(text);
                 }
                 return;
             }
@@ -981,7 +990,7 @@ impl Emitter<'_, '_> {
                     self.current.push(' ');
                 }
             }
-            if text.ends_with(char::is_whitespace) && text.trim().len() != 0 {
+            if text.ends_with(char::is_whitespace) && !text.trim().is_empty() {
                 self.push_space();
             }
         }
@@ -1083,7 +1092,10 @@ fn clean_blocks(
             }
             continue;
         }
-        if is_furniture(&block.text) || looks_like_markup(&block.text) || is_credit_or_timestamp(&block.text) {
+        if is_furniture(&block.text)
+            || looks_like_markup(&block.text)
+            || is_credit_or_timestamp(&block.text)
+        {
             continue;
         }
         let words = block.text.split_whitespace().count();
@@ -1179,9 +1191,21 @@ fn is_credit_or_timestamp(text: &str) -> bool {
         return false;
     }
     let lower = text.trim_start().to_lowercase();
-    ["photo:", "photo by", "photograph:", "image:", "image by", "picture:", "credit:", "photo credit", "updated ", "last updated", "published "]
-        .iter()
-        .any(|prefix| lower.starts_with(prefix))
+    [
+        "photo:",
+        "photo by",
+        "photograph:",
+        "image:",
+        "image by",
+        "picture:",
+        "credit:",
+        "photo credit",
+        "updated ",
+        "last updated",
+        "published ",
+    ]
+    .iter()
+    .any(|prefix| lower.starts_with(prefix))
         || (lower.starts_with('(') && lower.contains("photo") && lower.ends_with(')'))
 }
 

@@ -64,7 +64,12 @@ pub(crate) enum Kind {
     /// Text, as a byte range of the source; `raw` text (script, style) holds no
     /// character references. When the text had references, `decoded` indexes
     /// its decoded form in [`Dom::decoded`] (else it is [`NONE`]).
-    Text { start: u32, end: u32, raw: bool, decoded: u32 },
+    Text {
+        start: u32,
+        end: u32,
+        raw: bool,
+        decoded: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -446,7 +451,11 @@ impl<'a> Dom<'a> {
     /// allocating.
     pub(crate) fn tag_name_raw(&self, ix: Ix) -> &'a str {
         match self.nodes[ix as usize].kind {
-            Kind::Element { tag: Tag::Other, name, .. } => &self.src[name.0 as usize..name.1 as usize],
+            Kind::Element {
+                tag: Tag::Other,
+                name,
+                ..
+            } => &self.src[name.0 as usize..name.1 as usize],
             Kind::Element { tag, .. } => tag.name(),
             _ => "",
         }
@@ -497,9 +506,12 @@ impl<'a> Dom<'a> {
             Kind::Element { attrs, .. } => attrs.0 as usize..attrs.1 as usize,
             _ => 0..0,
         };
-        self.attrs[range]
-            .iter()
-            .map(|a| (&self.src[a.name.0 as usize..a.name.1 as usize], self.resolve(a.value, a.decoded)))
+        self.attrs[range].iter().map(|a| {
+            (
+                &self.src[a.name.0 as usize..a.name.1 as usize],
+                self.resolve(a.value, a.decoded),
+            )
+        })
     }
 
     /// True when the element has attributes.
@@ -518,7 +530,12 @@ impl<'a> Dom<'a> {
     /// A text node's text, entities decoded; `None` for other nodes.
     pub(crate) fn text(&self, ix: Ix) -> Option<&str> {
         match self.nodes[ix as usize].kind {
-            Kind::Text { start, end, decoded, .. } => Some(self.resolve((start, end), decoded)),
+            Kind::Text {
+                start,
+                end,
+                decoded,
+                ..
+            } => Some(self.resolve((start, end), decoded)),
             _ => None,
         }
     }
@@ -814,7 +831,11 @@ impl<'a> Builder<'a> {
         if end > from {
             let parent = self.current();
             if self.dom.tag(parent) == Some(tag) {
-                let decoded = if tag.decodes_entities() { self.decode(from, end, false) } else { NONE };
+                let decoded = if tag.decodes_entities() {
+                    self.decode(from, end, false)
+                } else {
+                    NONE
+                };
                 self.dom.append(
                     parent,
                     Kind::Text {
@@ -890,7 +911,7 @@ impl<'a> Builder<'a> {
         self.close_implied(tag);
         let parent = self.current();
         let ix = self.dom.append(parent, kind);
-        let opens = !tag.is_void() && !(self_closing && tag == Tag::Other);
+        let opens = !(tag.is_void() || (self_closing && tag == Tag::Other));
         if opens && (self.stack.len() < MAX_DEPTH || tag.is_raw_text()) {
             self.stack.push(ix);
         }
@@ -1159,7 +1180,11 @@ mod tests {
         assert_eq!(dom.tag(script), Some(Tag::Script));
         // Only `</script` ends a script: the `</div>` inside is script text.
         assert_eq!(dom.text_content(script), "if (a < b) { x = '</div>'; }");
-        assert!(render(&dom, body).contains(r#"p("after")"#), "{}", render(&dom, body));
+        assert!(
+            render(&dom, body).contains(r#"p("after")"#),
+            "{}",
+            render(&dom, body)
+        );
     }
 
     #[test]
@@ -1169,18 +1194,18 @@ mod tests {
         assert_eq!(render(&dom, head), r#"title("T & U") meta"#);
         assert_eq!(render(&dom, dom.body()), r#""Hello""#);
         let meta = dom.children(head).nth(1).unwrap();
-        assert_eq!(dom.attr(meta, "NAME").as_deref(), Some("a"));
-        assert_eq!(dom.attr(meta, "content").as_deref(), Some("b"));
+        assert_eq!(dom.attr(meta, "NAME"), Some("a"));
+        assert_eq!(dom.attr(meta, "content"), Some("b"));
     }
 
     #[test]
     fn attributes_in_all_quotings() {
         let dom = Dom::parse(r#"<div a="1 > 2" b='x' c=y d>t</div>"#);
         let div = dom.children(dom.body()).next().unwrap();
-        assert_eq!(dom.attr(div, "a").as_deref(), Some("1 > 2"));
-        assert_eq!(dom.attr(div, "b").as_deref(), Some("x"));
-        assert_eq!(dom.attr(div, "c").as_deref(), Some("y"));
-        assert_eq!(dom.attr(div, "d").as_deref(), Some(""));
+        assert_eq!(dom.attr(div, "a"), Some("1 > 2"));
+        assert_eq!(dom.attr(div, "b"), Some("x"));
+        assert_eq!(dom.attr(div, "c"), Some("y"));
+        assert_eq!(dom.attr(div, "d"), Some(""));
         assert_eq!(dom.text_content(div), "t");
     }
 

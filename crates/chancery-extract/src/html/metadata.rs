@@ -12,10 +12,10 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use chancery_model::Published;
-use regex::Regex;
 use super::dom::Dom;
 use super::view::{Element, ElementRef, Node};
+use chancery_model::Published;
+use regex::Regex;
 use serde_json::Value;
 
 use crate::dates::{date_from_url, parse_date};
@@ -341,7 +341,8 @@ static MARK_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 });
 
 const MARK_WORD_LIST: [&str; 11] = [
-    "author", "authoriz", "byline", "date", "publish", "posted", "time", "update", "modif", "validate", "picker",
+    "author", "authoriz", "byline", "date", "publish", "posted", "time", "update", "modif",
+    "validate", "picker",
 ];
 
 /// Bit `i` set when `MARK_WORD_LIST[i]` occurs in `mark` (overlapping matches

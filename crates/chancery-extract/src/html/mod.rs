@@ -13,8 +13,7 @@ use dom::Dom;
 /// Fills `article` from an HTML page.
 pub(crate) fn extract_html(html: &str, article: &mut Article) {
     let dom = Dom::parse(html);
-    let meta =
-        metadata::read_metadata(&dom, article.url.as_deref());
+    let meta = metadata::read_metadata(&dom, article.url.as_deref());
     if article.title.is_none() {
         article.title = meta.title;
     }

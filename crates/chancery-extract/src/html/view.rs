@@ -69,7 +69,10 @@ impl<'d> NodeRef<'d> {
     /// What the node holds.
     pub(crate) fn value(&self) -> Node<'d> {
         match self.dom.node(self.ix).kind {
-            Kind::Element { .. } => Node::Element(Element { dom: self.dom, ix: self.ix }),
+            Kind::Element { .. } => Node::Element(Element {
+                dom: self.dom,
+                ix: self.ix,
+            }),
             Kind::Text { .. } => Node::Text(self.dom.text(self.ix).unwrap_or("")),
             Kind::Document => Node::Document,
         }
@@ -77,7 +80,9 @@ impl<'d> NodeRef<'d> {
 
     /// The parent.
     pub(crate) fn parent(&self) -> Option<NodeRef<'d>> {
-        self.dom.parent(self.ix).map(|ix| NodeRef { dom: self.dom, ix })
+        self.dom
+            .parent(self.ix)
+            .map(|ix| NodeRef { dom: self.dom, ix })
     }
 
     /// The children, in order.
@@ -122,12 +127,18 @@ impl<'d> ElementRef<'d> {
 
     /// The `<html>` element of a page.
     pub(crate) fn root(dom: &'d Dom<'d>) -> ElementRef<'d> {
-        ElementRef(NodeRef { dom, ix: dom.html() })
+        ElementRef(NodeRef {
+            dom,
+            ix: dom.html(),
+        })
     }
 
     /// The element's name and attributes.
     pub(crate) fn value(&self) -> Element<'d> {
-        Element { dom: self.0.dom, ix: self.0.ix }
+        Element {
+            dom: self.0.dom,
+            ix: self.0.ix,
+        }
     }
 
     /// An attribute's value, entities decoded.
@@ -138,7 +149,8 @@ impl<'d> ElementRef<'d> {
     /// The texts below the element, in order.
     pub(crate) fn text(&self) -> impl Iterator<Item = &'d str> + 'd {
         let dom = self.0.dom;
-        dom.descendants(self.0.ix).filter_map(move |ix| dom.text(ix))
+        dom.descendants(self.0.ix)
+            .filter_map(move |ix| dom.text(ix))
     }
 }
 
