@@ -31,41 +31,7 @@ echo "== scrapinghub-dev, $sh_passes passes"
 "$bin" eval extraction --bench "$bench" --set scrapinghub --peers --passes "$sh_passes" --worst 3
 echo
 echo "== wcxb-dev, $wcxb_passes passes"
-# WCXB's metric is the mean of per-page F1 ("averaged over pages"), while
-# chancery's table gives F1 of the mean precision and recall: take the JSON with
-# every page's score and show both.
-wcxb_json="$CARGO_TARGET_DIR/wcxb-peers.jsonl"
-"$bin" eval extraction --bench "$bench" --set wcxb --peers --passes "$wcxb_passes" \
-    --format json --worst 1000000 >"$wcxb_json"
-python3 - "$wcxb_json" <<'PY'
-import json, sys
-from collections import defaultdict
-
-def f1(p, r):
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-def line(scores):
-    p = sum(s["precision"] for s in scores) / len(scores)
-    r = sum(s["recall"] for s in scores) / len(scores)
-    mean_f1 = sum(s["f1"] for s in scores) / len(scores)
-    return f"P {p:.4f}  R {r:.4f}  F1(of means) {f1(p, r):.4f}  mean page F1 {mean_f1:.4f}"
-
-pct = lambda v: "-" if v is None else f"{100 * v:.1f}%"
-for raw in open(sys.argv[1], encoding="utf-8"):
-    rep = json.loads(raw)
-    pages = rep["worst"]  # every page, worst first
-    print(f"{rep['extractor']} on {rep['set']} ({rep['pages']} pages, {rep['failures']} refused)")
-    print(f"  {line([p['score'] for p in pages])}  |  {rep['pages_per_second']:.0f} pages/s"
-          f" (one thread, {rep['seconds']:.2f} s)")
-    by_type = defaultdict(list)
-    for p in pages:
-        by_type[p["page_type"]].append(p["score"])
-    for kind in sorted(by_type):
-        print(f"  {kind:<14} {len(by_type[kind]):>4} pages  {line(by_type[kind])}")
-    print(f"  snippets: with found {pct(rep['with_found'])}  without absent {pct(rep['without_absent'])}"
-          f"  |  title {pct(rep['title_match'])}  author {pct(rep['author_match'])}"
-          f"  date {pct(rep['date_match'])}")
-PY
+"$bin" eval extraction --bench "$bench" --set wcxb --peers --passes "$wcxb_passes" --worst 3
 
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import trafilatura' 2>/dev/null; then
     echo
