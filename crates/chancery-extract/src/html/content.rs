@@ -474,7 +474,8 @@ enum Pruning {
     NoClassNames,
     /// Tags only.
     TagsOnly,
-    /// Only what is never text (scripts, styles, form controls).
+    /// Only what is never text (scripts, styles, form controls); the
+    /// `<noscript>` fallbacks are read too.
     TextOnly,
 }
 
@@ -545,7 +546,11 @@ impl<'d, 'a> Analysis<'d, 'a> {
         for ix in 0..dom.len() as Ix {
             let inherited = dom.parent(ix).is_some_and(|p| excluded[p as usize]);
             let by_tag = dom.tag(ix).is_some_and(|tag| {
-                never_content(tag) || (pruning != Pruning::TextOnly && chrome(tag))
+                if pruning == Pruning::TextOnly {
+                    never_content(tag) && tag != Tag::Noscript
+                } else {
+                    never_content(tag) || chrome(tag)
+                }
             });
             excluded[ix as usize] = inherited || by_tag;
         }

@@ -142,7 +142,9 @@ impl Tag {
     }
 
     /// Elements whose content is text up to their end tag. SVG and MathML are
-    /// skipped the same way: their text is never article text.
+    /// skipped the same way: their text is never article text. `<noscript>` is
+    /// parsed as markup, as a browser without scripts does: forum software
+    /// (Discourse, for one) serves its posts there.
     fn is_raw_text(self) -> bool {
         use Tag::*;
         matches!(
@@ -155,7 +157,6 @@ impl Tag {
                 | Iframe
                 | Noembed
                 | Noframes
-                | Noscript
                 | Plaintext
                 | Svg
                 | Math
