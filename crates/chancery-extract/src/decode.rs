@@ -59,7 +59,7 @@ pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<Decoded, ExtractError> {
     let looks_html = looks_like_html(bytes);
     let (encoding, bom_len, guessed) = detect_encoding(bytes, looks_html);
     let (text, replaced) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-    let text = text.into_owned();
+    let text = repair_mojibake(text.into_owned());
     if text.trim().is_empty() {
         return Err(ExtractError::Empty);
     }
@@ -158,6 +158,18 @@ fn looks_like_html(bytes: &[u8]) -> bool {
         b"<!--",
         b"<meta",
         b"<title",
+        b"<script",
+        b"<style",
+        b"<link",
+        b"<noscript",
+        b"<base",
+        b"<div",
+        b"<main",
+        b"<article",
+        b"<section",
+        b"<header",
+        b"<nav",
+        b"<table",
     ];
     if OPENERS.iter().any(|o| opening.starts_with(o)) {
         return true;
@@ -276,6 +288,82 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     None
 }
 
+/// Undoes UTF-8 that was decoded as Latin-1 or Windows-1252 and encoded again
+/// before it reached us ("letâ\u{80}\u{99}s", "cafÃ©"): a run of such
+/// characters that spells a valid UTF-8 sequence becomes the character it
+/// spells. Genuine text almost never has a lead byte's character followed by
+/// continuation-byte characters, so correct text passes through unchanged.
+fn repair_mojibake(text: String) -> String {
+    // Fast exit: mojibake needs a lead character (Â–ô, U+00C2–U+00F4) right
+    // before a continuation character.
+    let mut after_lead = false;
+    let suspicious = text.chars().any(|c| {
+        let hit = after_lead && byte_of(c).is_some_and(|b| b & 0xc0 == 0x80);
+        after_lead = ('\u{c2}'..='\u{f4}').contains(&c);
+        hit
+    });
+    if !suspicious {
+        return text;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut repaired = false;
+    while i < chars.len() {
+        if let Some((c, used)) = mojibake_sequence(&chars[i..]) {
+            out.push(c);
+            i += used;
+            repaired = true;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    if repaired {
+        out
+    } else {
+        text
+    }
+}
+
+/// The character a mis-decoded UTF-8 sequence at the start of `chars` spells,
+/// and how many characters it took.
+fn mojibake_sequence(chars: &[char]) -> Option<(char, usize)> {
+    let lead = byte_of(*chars.first()?)?;
+    let len = match lead {
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => return None,
+    };
+    let mut bytes = [lead, 0, 0, 0];
+    for k in 1..len {
+        let b = byte_of(*chars.get(k)?)?;
+        if b & 0xc0 != 0x80 {
+            return None;
+        }
+        bytes[k] = b;
+    }
+    let decoded = std::str::from_utf8(&bytes[..len]).ok()?.chars().next()?;
+    // Only non-ASCII results: an ASCII result would be an overlong form.
+    (!decoded.is_ascii()).then_some((decoded, len))
+}
+
+/// The byte a character stands for in Latin-1 or Windows-1252, when it is in
+/// the upper half.
+fn byte_of(c: char) -> Option<u8> {
+    const CP1252: [(char, u8); 27] = [
+        ('€', 0x80), ('‚', 0x82), ('ƒ', 0x83), ('„', 0x84), ('…', 0x85), ('†', 0x86), ('‡', 0x87),
+        ('ˆ', 0x88), ('‰', 0x89), ('Š', 0x8a), ('‹', 0x8b), ('Œ', 0x8c), ('Ž', 0x8e), ('‘', 0x91),
+        ('’', 0x92), ('“', 0x93), ('”', 0x94), ('•', 0x95), ('–', 0x96), ('—', 0x97), ('˜', 0x98),
+        ('™', 0x99), ('š', 0x9a), ('›', 0x9b), ('œ', 0x9c), ('ž', 0x9e), ('Ÿ', 0x9f),
+    ];
+    match c as u32 {
+        0x80..=0xff => Some(c as u32 as u8),
+        _ => CP1252.iter().find(|(k, _)| *k == c).map(|(_, b)| *b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,6 +468,20 @@ mod tests {
         assert_eq!(doc.encoding, "UTF-8");
         assert!(doc.replaced_invalid_bytes);
         assert!(doc.text.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn double_encoded_utf8_is_repaired() {
+        assert_eq!(repair_mojibake("letâ\u{80}\u{99}s go".into()), "let’s go");
+        assert_eq!(repair_mojibake("letâ€™s go".into()), "let’s go");
+        assert_eq!(repair_mojibake("cafÃ© au lait".into()), "café au lait");
+    }
+
+    #[test]
+    fn genuine_latin_text_is_left_alone() {
+        for text in ["Ãgua é vida", "São Paulo, à bientôt", "Île-de-France", "naïve café"] {
+            assert_eq!(repair_mojibake(text.to_string()), text);
+        }
     }
 
     #[test]
