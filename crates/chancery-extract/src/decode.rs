@@ -231,16 +231,18 @@ fn detect_encoding(bytes: &[u8], looks_html: bool) -> (&'static Encoding, usize,
 /// True when nearly all non-ASCII sequences are valid UTF-8.
 fn mostly_utf8(bytes: &[u8]) -> bool {
     let mut rest = bytes;
+    // Valid multi-byte sequences (counted by their lead bytes) against
+    // invalid ones.
     let (mut valid, mut invalid) = (0usize, 0usize);
+    let leads = |s: &[u8]| s.iter().filter(|&&b| b >= 0xc0).count();
     loop {
         match std::str::from_utf8(rest) {
             Ok(s) => {
-                valid += s.bytes().filter(|b| !b.is_ascii()).count();
+                valid += leads(s.as_bytes());
                 break;
             }
             Err(err) => {
-                let good = &rest[..err.valid_up_to()];
-                valid += good.iter().filter(|b| !b.is_ascii()).count();
+                valid += leads(&rest[..err.valid_up_to()]);
                 invalid += 1;
                 let skip =
                     err.valid_up_to() + err.error_len().unwrap_or(rest.len() - err.valid_up_to());
@@ -248,7 +250,7 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
             }
         }
     }
-    valid > 0 && invalid * 20 <= valid
+    valid > 0 && invalid * 4 <= valid
 }
 
 /// Finds `<meta charset=…>` or `<meta http-equiv=content-type content="…charset=…">`
@@ -337,12 +339,12 @@ fn mojibake_sequence(chars: &[char]) -> Option<(char, usize)> {
         _ => return None,
     };
     let mut bytes = [lead, 0, 0, 0];
-    for k in 1..len {
-        let b = byte_of(*chars.get(k)?)?;
+    for (slot, &c) in bytes[1..len].iter_mut().zip(chars.get(1..len)?) {
+        let b = byte_of(c)?;
         if b & 0xc0 != 0x80 {
             return None;
         }
-        bytes[k] = b;
+        *slot = b;
     }
     let decoded = std::str::from_utf8(&bytes[..len]).ok()?.chars().next()?;
     // Only non-ASCII results: an ASCII result would be an overlong form.
@@ -353,10 +355,33 @@ fn mojibake_sequence(chars: &[char]) -> Option<(char, usize)> {
 /// the upper half.
 fn byte_of(c: char) -> Option<u8> {
     const CP1252: [(char, u8); 27] = [
-        ('€', 0x80), ('‚', 0x82), ('ƒ', 0x83), ('„', 0x84), ('…', 0x85), ('†', 0x86), ('‡', 0x87),
-        ('ˆ', 0x88), ('‰', 0x89), ('Š', 0x8a), ('‹', 0x8b), ('Œ', 0x8c), ('Ž', 0x8e), ('‘', 0x91),
-        ('’', 0x92), ('“', 0x93), ('”', 0x94), ('•', 0x95), ('–', 0x96), ('—', 0x97), ('˜', 0x98),
-        ('™', 0x99), ('š', 0x9a), ('›', 0x9b), ('œ', 0x9c), ('ž', 0x9e), ('Ÿ', 0x9f),
+        ('€', 0x80),
+        ('‚', 0x82),
+        ('ƒ', 0x83),
+        ('„', 0x84),
+        ('…', 0x85),
+        ('†', 0x86),
+        ('‡', 0x87),
+        ('ˆ', 0x88),
+        ('‰', 0x89),
+        ('Š', 0x8a),
+        ('‹', 0x8b),
+        ('Œ', 0x8c),
+        ('Ž', 0x8e),
+        ('‘', 0x91),
+        ('’', 0x92),
+        ('“', 0x93),
+        ('”', 0x94),
+        ('•', 0x95),
+        ('–', 0x96),
+        ('—', 0x97),
+        ('˜', 0x98),
+        ('™', 0x99),
+        ('š', 0x9a),
+        ('›', 0x9b),
+        ('œ', 0x9c),
+        ('ž', 0x9e),
+        ('Ÿ', 0x9f),
     ];
     match c as u32 {
         0x80..=0xff => Some(c as u32 as u8),
@@ -479,9 +504,27 @@ mod tests {
 
     #[test]
     fn genuine_latin_text_is_left_alone() {
-        for text in ["Ãgua é vida", "São Paulo, à bientôt", "Île-de-France", "naïve café"] {
+        for text in [
+            "Ãgua é vida",
+            "São Paulo, à bientôt",
+            "Île-de-France",
+            "naïve café",
+        ] {
             assert_eq!(repair_mojibake(text.to_string()), text);
         }
+    }
+
+    #[test]
+    fn short_utf8_text_with_a_stray_byte_stays_utf8() {
+        let mut bytes = "Déclaration commune à Zürich\n\nLes ministres ont signé à Zürich une déclaration commune sur l’énergie, ".as_bytes().to_vec();
+        bytes.extend_from_slice(b"\xff\xfe");
+        bytes.extend_from_slice(
+            " qui entrera en vigueur l’année prochaine après sa ratification.\n".as_bytes(),
+        );
+        let doc = decode(&bytes, 1 << 20).unwrap();
+        assert_eq!(doc.encoding, "UTF-8");
+        assert!(doc.replaced_invalid_bytes);
+        assert!(doc.text.starts_with("Déclaration"), "{}", doc.text);
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub(crate) struct MainContent {
     pub related: Vec<RelatedItem>,
     /// Share of the page's visible text that is not in the body.
     pub boilerplate_share: f32,
+    /// The title was repeated as the first paragraph and removed.
+    pub duplicated_title: bool,
 }
 
 /// Per-node text statistics, over the unpruned parts of the subtree.
@@ -449,6 +451,25 @@ impl<'d> PruningAttrs<'d> {
             })
     }
 
+    /// The class or id names a related-articles section ("related-posts",
+    /// "similar", "read-more"…), whose links become related items.
+    fn names_related(&self) -> bool {
+        const WORDS: [&str; 8] = [
+            "related",
+            "similar",
+            "recommend",
+            "read-more",
+            "readmore",
+            "more-stories",
+            "also-read",
+            "relacionad",
+        ];
+        [self.class, self.id].into_iter().flatten().any(|value| {
+            let value = value.to_ascii_lowercase();
+            WORDS.iter().any(|w| value.contains(w))
+        })
+    }
+
     fn named_boilerplate(&self) -> bool {
         if self.role.is_some_and(negative_role) {
             return true;
@@ -536,6 +557,8 @@ struct Analysis<'d, 'a> {
     /// Per node: never content, pruned, or inside such an element.
     excluded: Vec<bool>,
     stats: Vec<Stats>,
+    /// Elements pruned because their names say "related articles".
+    related_sections: Vec<Ix>,
 }
 
 impl<'d, 'a> Analysis<'d, 'a> {
@@ -559,6 +582,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             body,
             excluded,
             stats: Vec::new(),
+            related_sections: Vec::new(),
         };
         analysis.measure();
         // The guard: an element holding half the page's paragraph text stays,
@@ -592,6 +616,9 @@ impl<'d, 'a> Analysis<'d, 'a> {
             if prune_hidden || prune_named {
                 analysis.excluded[ix as usize] = true;
                 changed = true;
+                if prune_named && !prune_hidden && attrs.names_related() {
+                    analysis.related_sections.push(ix);
+                }
             }
         }
         if changed {
@@ -718,7 +745,7 @@ fn score_candidates(analysis: &Analysis<'_, '_>) -> Vec<(Ix, f32)> {
         let text_score = 1.0 + stats.commas as f32 + (own as f32 / 100.0).floor().min(3.0);
         let chain = std::iter::successors(first_ancestor, |&n| dom.parent(n));
         for (level, ancestor) in chain.take(5).enumerate() {
-            if ancestor == analysis.body || dom.tag(ancestor).is_none() {
+            if dom.tag(ancestor).is_none() || dom.tag(ancestor) == Some(Tag::Html) {
                 break;
             }
             let divider = match level {
@@ -732,6 +759,11 @@ fn score_candidates(analysis: &Analysis<'_, '_>) -> Vec<(Ix, f32)> {
                 scored.push(ancestor);
             }
             *slot += text_score / divider;
+            // The body may be the content (text written straight into it),
+            // but nothing above it is.
+            if ancestor == analysis.body {
+                break;
+            }
         }
     }
     scored
@@ -1049,79 +1081,159 @@ fn emit_blocks(analysis: &Analysis<'_, '_>, roots: &[Ix]) -> Vec<TextBlock> {
     emitter.blocks
 }
 
-/// Drops link lists and furniture from the blocks, and moves related-links
-/// sections out of the body.
-fn clean_blocks(
-    dom: &Dom<'_>,
-    blocks: Vec<TextBlock>,
-    title: Option<&str>,
-) -> (Vec<TextBlock>, Vec<RelatedItem>) {
-    let title_norm = title.map(normalize_title);
-    let mut body = Vec::with_capacity(blocks.len());
-    let mut related: Vec<RelatedItem> = Vec::new();
-    // The element that holds the current related-links section, if any.
-    let mut related_region: Option<Ix> = None;
+/// Where a related-links section is while its blocks are read.
+#[derive(Clone, Copy)]
+enum RelatedSection {
+    /// Inside this element.
+    Region(Ix),
+    /// In the link blocks that follow the heading in running text.
+    Following,
+}
+
+/// Body blocks, related items cut from them, and whether the title was
+/// repeated at the top.
+struct Cleaned {
+    body: Vec<TextBlock>,
+    related: Vec<RelatedItem>,
+    duplicated_title: bool,
+}
+
+/// Drops link lists and furniture from the blocks, removes a repeated title and
+/// datelines, and moves related-links sections out of the body.
+fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> Cleaned {
+    let title_norm = title.map(normalize_title).filter(|t| !t.is_empty());
+    let mut out = Cleaned {
+        body: Vec::with_capacity(blocks.len()),
+        related: Vec::new(),
+        duplicated_title: false,
+    };
+    let mut section: Option<RelatedSection> = None;
     for block in blocks {
-        if related_region.is_some_and(|region| !block_inside(dom, &block, region)) {
-            related_region = None;
-        }
+        section = match section {
+            Some(RelatedSection::Region(region)) if !block_inside(dom, &block, region) => None,
+            Some(RelatedSection::Following) if block.link_density() <= 0.5 => None,
+            other => other,
+        };
         if block.text.len() < 60
             && block.kind != BlockKind::ListItem
             && boilerplate::is_related_heading(&block.text)
         {
-            // A "Read more" that heads a list of links starts a related section;
-            // one standing alone in running text is a button, and is dropped.
             let region = section_of(dom, &block);
-            if mostly_links(dom, region) {
-                related_region = Some(region);
-            }
+            section = Some(if mostly_links(dom, region) {
+                RelatedSection::Region(region)
+            } else {
+                RelatedSection::Following
+            });
             continue;
         }
-        if related_region.is_some() {
-            if block.link_chars > 0 || block.kind == BlockKind::ListItem || related.is_empty() {
-                related.push(RelatedItem {
-                    stub: boilerplate::is_stub(&block.text),
-                    title: Some(block.text),
-                    summary: None,
-                    url: block.href,
-                });
-            } else if let Some(last) = related.last_mut() {
-                match &mut last.summary {
-                    Some(summary) => {
-                        summary.push(' ');
-                        summary.push_str(&block.text);
-                    }
-                    None => last.summary = Some(block.text),
-                }
-                last.stub = last.stub || last.summary.as_deref().is_some_and(boilerplate::is_stub);
-            }
+        if section.is_some() {
+            add_related(&mut out.related, block);
             continue;
         }
         if is_furniture(&block.text)
             || looks_like_markup(&block.text)
             || is_credit_or_timestamp(&block.text)
+            || is_dateline(&block.text)
         {
             continue;
         }
         let words = block.text.split_whitespace().count();
-        let density = block.link_density();
-        if density > 0.5 && (words < 40 || block.kind == BlockKind::ListItem) {
+        if block.link_density() > 0.5 && (words < 40 || block.kind == BlockKind::ListItem) {
             continue;
         }
-        if block.kind == BlockKind::Heading
-            && title_norm
-                .as_ref()
-                .is_some_and(|t| normalize_title(&block.text) == *t)
+        if title_norm
+            .as_ref()
+            .is_some_and(|t| normalize_title(&block.text) == *t)
         {
-            continue;
+            // The headline as a heading is the page's title; as the first
+            // paragraph it is a repeat.
+            if block.kind != BlockKind::Heading && out.body.is_empty() {
+                out.duplicated_title = true;
+            }
+            if block.kind == BlockKind::Heading || out.body.is_empty() {
+                continue;
+            }
         }
-        body.push(block);
+        out.body.push(block);
     }
     // A heading with nothing after it heads something that was cut.
-    while body.last().is_some_and(|b| b.kind == BlockKind::Heading) {
-        body.pop();
+    while out
+        .body
+        .last()
+        .is_some_and(|b| b.kind == BlockKind::Heading)
+    {
+        out.body.pop();
     }
-    (body, related)
+    out
+}
+
+/// Adds a block of a related section: a link starts an item, plain text is
+/// the summary of the item before it.
+fn add_related(related: &mut Vec<RelatedItem>, block: TextBlock) {
+    if block.link_chars > 0 || block.kind == BlockKind::ListItem || related.is_empty() {
+        related.push(RelatedItem {
+            stub: boilerplate::is_stub(&block.text),
+            title: Some(block.text),
+            summary: None,
+            url: block.href,
+        });
+    } else if let Some(last) = related.last_mut() {
+        match &mut last.summary {
+            Some(summary) => {
+                summary.push(' ');
+                summary.push_str(&block.text);
+            }
+            None => last.summary = Some(block.text),
+        }
+        last.stub = last.stub || last.summary.as_deref().is_some_and(boilerplate::is_stub);
+    }
+}
+
+/// A block that is only a date ("May 21, 2024", "Published 10.02.2025").
+fn is_dateline(text: &str) -> bool {
+    text.split_whitespace().count() <= 6 && crate::dates::parse_date(text, "text").is_some()
+}
+
+/// Teasers from the sections pruned for their "related" names: one item per
+/// link, with the rest of its list item or card as the summary.
+fn section_teasers(dom: &Dom<'_>, sections: &[Ix]) -> Vec<RelatedItem> {
+    const MAX_ITEMS: usize = 30;
+    let mut items: Vec<RelatedItem> = Vec::new();
+    for &section in sections {
+        for link in dom
+            .descendants(section)
+            .filter(|&n| dom.tag(n) == Some(Tag::A))
+        {
+            let title = normalize_block(&dom.text_content(link), false);
+            if title.chars().count() < 12 || items.len() >= MAX_ITEMS {
+                continue;
+            }
+            let url = dom.attr(link, "href").map(String::from);
+            if items
+                .iter()
+                .any(|i| i.title.as_deref() == Some(&title) || (url.is_some() && i.url == url))
+            {
+                continue;
+            }
+            let card = dom
+                .ancestors(link)
+                .take_while(|&a| a != section)
+                .find(|&a| matches!(dom.tag(a), Some(Tag::Li | Tag::Article)));
+            let summary = card
+                .map(|card| normalize_block(&dom.text_content(card), false))
+                .map(|all| all.replacen(&title, "", 1).trim().to_string())
+                .filter(|rest| rest.chars().count() >= 20);
+            let stub = boilerplate::is_stub(&title)
+                || summary.as_deref().is_some_and(boilerplate::is_stub);
+            items.push(RelatedItem {
+                title: Some(title),
+                summary,
+                url,
+                stub,
+            });
+        }
+    }
+    items
 }
 
 /// The section a related-links heading names: its parent, widened while the
@@ -1268,27 +1380,34 @@ fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>) -> MainContent {
                 analysis.stats(r)
             );
         }
-        let b = analysis.stats(analysis.body);
-        eprintln!("body {:?}", b);
     }
-    let (mut blocks, mut related) = clean_blocks(dom, emit_blocks(analysis, &roots), title);
+    let mut cleaned = clean_blocks(dom, emit_blocks(analysis, &roots), title);
 
     // A poor choice: the page's paragraphs together say much more.
     let body_stats = analysis.stats(analysis.body);
-    let chosen = block_chars(&blocks);
+    let chosen = block_chars(&cleaned.body);
     if (chosen as u32) < body_stats.para_chars / 3 || chosen < 100 {
-        let (fallback, fallback_related) = clean_blocks(dom, all_paragraphs(analysis), title);
-        if block_chars(&fallback) > chosen * 2 {
-            blocks = fallback;
-            related = fallback_related;
+        let fallback = clean_blocks(dom, all_paragraphs(analysis), title);
+        if block_chars(&fallback.body) > chosen * 2 {
+            cleaned = fallback;
+        }
+    }
+    for teaser in section_teasers(dom, &analysis.related_sections) {
+        let known = cleaned
+            .related
+            .iter()
+            .any(|r| r.title == teaser.title || (teaser.url.is_some() && r.url == teaser.url));
+        if !known {
+            cleaned.related.push(teaser);
         }
     }
     let total = body_stats.chars.max(1) as f32;
-    let boilerplate_share = (1.0 - block_chars(&blocks) as f32 / total).clamp(0.0, 1.0);
+    let boilerplate_share = (1.0 - block_chars(&cleaned.body) as f32 / total).clamp(0.0, 1.0);
     MainContent {
-        blocks,
-        related,
+        blocks: cleaned.body,
+        related: cleaned.related,
         boilerplate_share,
+        duplicated_title: cleaned.duplicated_title,
     }
 }
 

@@ -803,11 +803,30 @@ fn decode_entities(text: &str) -> String {
 // Title.
 
 /// Separators that join a headline and a site or section name in `<title>`.
-const TITLE_SEPARATORS: [&str; 9] = [
-    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " ~ ",
+const TITLE_SEPARATORS: [&str; 10] = [
+    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " ~ ", ": ",
 ];
 
 fn choose_title(page: &Page<'_>, ld: &JsonLd, sites: &[String]) -> Option<String> {
+    // A segment the <title> repeats ("Blog: Post | Blog") is the site's name,
+    // even when no tag says so.
+    let mut sites = sites.to_vec();
+    if let Some(title) = &page.title {
+        let segments: Vec<String> = title
+            .split([' ', '\u{a0}'])
+            .collect::<Vec<_>>()
+            .join(" ")
+            .split(['|', '–', '—', ':', '»', '·'])
+            .map(squash)
+            .filter(|segment| segment.len() >= 3)
+            .collect();
+        for (i, segment) in segments.iter().enumerate() {
+            if segments[i + 1..].contains(segment) && !sites.contains(segment) {
+                sites.push(segment.clone());
+            }
+        }
+    }
+    let sites = &sites[..];
     let metas = ["og:title", "twitter:title"]
         .map(|k| page.meta(k).map(|t| clean_text(&decode_entities(t))));
     let declared: Vec<String> = [

@@ -32,5 +32,6 @@ pub(crate) fn extract_html(html: &str, article: &mut Article) {
         article.push_block(&block.text, block.kind);
     }
     article.related = content.related;
+    article.flags.duplicated_title = content.duplicated_title;
     article.flags.boilerplate_heavy = content.boilerplate_share > 0.8;
 }

@@ -391,9 +391,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 /// heading that repeats the title is dropped from an HTML body, so a title
 /// repeated in a paragraph stays (the seed-like fixture's bug, too).
 #[test]
-#[ignore = "known bug, reported: a non-heading block repeating the title stays at the top of an \
-            HTML body"]
-fn known_bug_html_title_repeated_as_first_block() {
+fn html_title_repeated_as_first_block_is_removed() {
     let found = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body>\
                  <h1><div><blockquote>&bogus;\n\n\n</body></html>";
     let realistic = "<html><head><title>Port strike ends after pay deal</title></head><body>\

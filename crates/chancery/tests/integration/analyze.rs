@@ -142,9 +142,7 @@ fn html_page_gives_metadata_and_clean_body() {
 
 /// The `<time>` dateline under the byline is metadata, not a paragraph.
 #[test]
-#[ignore = "known bug, reported: a <time> dateline between byline and body is kept as a body \
-            paragraph (\"May 21, 2024\")"]
-fn known_bug_html_dateline_is_not_body_text() {
+fn html_dateline_is_not_body_text() {
     let out = run(["analyze".as_ref(), fixture("news_page.html").as_os_str()]);
     let object = out.one_object();
     let text = object["text"].as_str().unwrap();

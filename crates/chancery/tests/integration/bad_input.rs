@@ -267,9 +267,7 @@ fn invalid_utf8_bytes_in_utf8_text() {
 /// invalid sequence per 20 valid non-ASCII bytes), and the whole text is
 /// decoded as windows-1252: "DÃ©claration commune Ã ZÃ¼rich…".
 #[test]
-#[ignore = "known bug, reported: short UTF-8 text with a stray byte is decoded as windows-1252 \
-            (mojibake)"]
-fn known_bug_short_utf8_text_with_stray_bytes_is_not_mojibake() {
+fn short_utf8_text_with_stray_bytes_is_not_mojibake() {
     let dir = TempDir::new("bad-utf8-short");
     let mut bytes = "Déclaration commune à Zürich\n\n".as_bytes().to_vec();
     bytes.extend_from_slice(
