@@ -260,10 +260,14 @@ fn take_title(lines: &[Line<'_>], article: &mut Article) -> usize {
         }
     }
     if let Some(title) = &article.title {
-        while lines
-            .get(next)
-            .is_some_and(|line| same_title(title, &line.text))
-        {
+        // A repeat may come bulleted ("• Headline") when the page's markup
+        // was flattened.
+        let repeats = |line: &Line<'_>| {
+            same_title(title, &line.text)
+                || list_item_text(&line.text, None, false)
+                    .is_some_and(|item| same_title(title, item))
+        };
+        while lines.get(next).is_some_and(repeats) {
             article.flags.duplicated_title = true;
             next += 1;
         }
