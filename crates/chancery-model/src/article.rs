@@ -20,7 +20,8 @@ pub struct Article {
     pub url: Option<String>,
     /// The page's own canonical URL (`<link rel=canonical>`, `og:url`), when given.
     pub canonical_url: Option<String>,
-    /// The publication's name (`og:site_name`, JSON-LD publisher), else the host.
+    /// The publication's name (`og:site_name`, JSON-LD publisher), when the
+    /// page gives one; the host is in `url` / `canonical_url`.
     pub site: Option<String>,
     /// The headline, once.
     pub title: Option<String>,
