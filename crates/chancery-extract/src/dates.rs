@@ -24,7 +24,10 @@ const MAX_YEAR: i32 = 2100;
 /// came from a `meta` or `json-ld` field: elsewhere a long number is more
 /// likely an id.
 pub(crate) fn parse_date(value: &str, from: &str) -> Option<Published> {
-    let value = prefix_on_char_boundary(value.trim(), MAX_LEN);
+    let value = {
+        let value = value.trim();
+        &value[..value.floor_char_boundary(MAX_LEN)]
+    };
     if value.is_empty() {
         return None;
     }
@@ -521,17 +524,6 @@ fn followed_by_digit(text: &str, at: usize) -> bool {
 
 fn preceded_by_digit(text: &str, at: usize) -> bool {
     at > 0 && text.as_bytes().get(at - 1).is_some_and(u8::is_ascii_digit)
-}
-
-fn prefix_on_char_boundary(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 /// reliable guess.
 pub(crate) fn detect(text: &str) -> Option<String> {
     // whatlang looks at trigrams; a few kilobytes decide as well as the whole body.
-    let sample = prefix_on_char_boundary(text, 4096);
+    let sample = &text[..text.floor_char_boundary(4096)];
     if sample.split_whitespace().count() < 8 {
         return None;
     }
@@ -21,17 +21,6 @@ pub(crate) fn normalize_tag(tag: &str) -> Option<String> {
     let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
     let valid = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
     valid.then_some(primary)
-}
-
-fn prefix_on_char_boundary(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 fn iso_639_1(lang: whatlang::Lang) -> Option<&'static str> {

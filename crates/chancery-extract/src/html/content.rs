@@ -397,16 +397,7 @@ fn normalize_block(text: &str, preformatted: bool) -> String {
         }
         return out;
     }
-    for word in text.split(|c: char| c.is_whitespace()) {
-        if word.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    super::collapse_whitespace(text)
 }
 
 /// The attributes pruning looks at, gathered in one pass over an element's

@@ -1855,17 +1855,7 @@ fn resolve_url(href: &str, base: Option<&str>) -> Option<String> {
 
 /// Collapses whitespace runs (including non-breaking spaces) to one space.
 fn clean_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split(|c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}') {
-        if word.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    super::collapse_whitespace(text)
 }
 
 #[cfg(test)]

@@ -35,3 +35,19 @@ pub(crate) fn extract_html(html: &str, article: &mut Article) {
     article.flags.duplicated_title = content.duplicated_title;
     article.flags.boilerplate_heavy = content.boilerplate_share > 0.8;
 }
+
+/// Collapses runs of whitespace (non-breaking and zero-width spaces too) to one
+/// space and trims the ends.
+pub(crate) fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(|c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}') {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
