@@ -342,11 +342,16 @@ fn negative_role(role: &str) -> bool {
 
 /// Short lines that are page furniture, not text.
 fn is_furniture(text: &str) -> bool {
-    let lower = text.trim().trim_end_matches([':', '.']).to_lowercase();
+    let lower = text
+        .trim()
+        .trim_end_matches(|c: char| matches!(c, ':' | '.' | '…') || c.is_whitespace())
+        .to_lowercase();
     matches!(
         lower.as_str(),
         "advertisement"
             | "advert"
+            | "like this"
+            | "like loading"
             | "caption"
             | "this slideshow requires javascript"
             | "advertisment"

@@ -44,6 +44,8 @@ pub(crate) struct Metadata {
     pub language: Option<String>,
     /// The page's own summary, whitespace-normalized.
     pub description: Option<String>,
+    /// The page's own `og:type`, lower-cased (`article`, `product`, `website`…).
+    pub page_type: Option<String>,
 }
 
 /// Reads the metadata of a parsed page; `url` is where it was fetched from,
@@ -93,6 +95,7 @@ pub(crate) fn read_metadata<'a>(dom: &'a Dom<'a>, url: Option<&str>) -> Metadata
         canonical_url,
         language,
         description,
+        page_type: page.meta("og:type").map(|t| t.trim().to_ascii_lowercase()),
     }
 }
 

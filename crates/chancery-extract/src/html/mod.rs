@@ -26,14 +26,40 @@ pub(crate) fn extract_html(html: &str, article: &mut Article) {
     article.canonical_url = meta.canonical_url;
     article.language = meta.language;
     article.description = meta.description;
+    let meta_page_type = meta.page_type;
 
     let content = content::main_content(&dom, article.title.as_deref());
+    // Placeholder paragraphs ("This article will be expanded soon…", lorem
+    // ipsum) are never body; a page of nothing else is a stub.
+    let mut placeholders = 0;
     for block in &content.blocks {
-        article.push_block(&block.text, block.kind);
+        if crate::boilerplate::is_stub(&block.text) {
+            placeholders += 1;
+        } else {
+            article.push_block(&block.text, block.kind);
+        }
     }
+    article.flags.stub = placeholders > 0 && article.text.is_empty();
     article.related = content.related;
+    article.flags.non_article = declared_non_article(meta_page_type.as_deref());
+    if let Some(last) = article.paragraphs.last() {
+        article.flags.truncated = crate::boilerplate::looks_cut_off(article.block_text(last));
+    }
+
     article.flags.duplicated_title = content.duplicated_title;
     article.flags.boilerplate_heavy = content.boilerplate_share > 0.8;
+}
+
+/// True when the page declares itself something other than an article
+/// (`og:type` of a product, profile, video…). `website` says nothing: news
+/// sites use it for their stories too.
+fn declared_non_article(og_type: Option<&str>) -> bool {
+    let Some(kind) = og_type else { return false };
+    let kind = kind.split(':').next().unwrap_or(kind);
+    matches!(
+        kind,
+        "product" | "profile" | "video" | "music" | "book" | "place" | "restaurant" | "business"
+    ) || kind.starts_with("product")
 }
 
 /// Collapses runs of whitespace (non-breaking and zero-width spaces too) to one

@@ -479,3 +479,61 @@ fn forcing_html_on_a_fixture_changes_nothing() {
     .expect("extracts");
     assert_eq!(detected, forced);
 }
+
+fn extract_html(page: &str) -> Article {
+    extract(&Input::bytes(page.as_bytes()), &Options::default()).expect("extracts")
+}
+
+#[test]
+fn placeholder_page_is_a_stub_with_no_body() {
+    let article = extract_html(
+        "<html><head><title>Talks in Lima</title></head><body><article><h1>Talks in Lima</h1>\
+         <p>This article will be expanded soon. This article will be expanded soon. This article \
+         will be expanded with more detailed information shortly.</p></article></body></html>",
+    );
+    assert!(article.flags.stub);
+    assert_eq!(article.text, "");
+    assert!(article.paragraphs.is_empty());
+}
+
+#[test]
+fn lorem_ipsum_paragraph_is_dropped_from_a_real_body() {
+    let article = extract_html(
+        "<html><body><article><p>The harbour authority in Valparaíso said on Friday that the new \
+         container terminal would open in March, after two years of delays caused by storms.</p>\
+         <p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor \
+         incididunt ut labore et dolore magna aliqua.</p><p>Dock workers welcomed the news, \
+         which the port says will bring four hundred jobs to the city.</p></article></body></html>",
+    );
+    assert!(!article.flags.stub);
+    assert!(!article.text.contains("Lorem"), "{}", article.text);
+    assert!(article.text.contains("four hundred jobs"));
+}
+
+#[test]
+fn teaser_cut_off_with_an_ellipsis_is_flagged_truncated() {
+    let article = extract_html(
+        "<html><body><article><p>The regional assembly approved the water budget on Tuesday after \
+         a night of negotiations between the two largest parties.</p><p>Under the agreement, \
+         farmers in the southern valleys will receive an extra allocation of…</p></article>\
+         </body></html>",
+    );
+    assert!(article.flags.truncated);
+}
+
+#[test]
+fn product_page_is_flagged_non_article() {
+    let article = extract_html(
+        "<html><head><meta property=\"og:type\" content=\"product\"><title>Field jacket</title>\
+         </head><body><main><h1>Field jacket</h1><p>A waxed cotton jacket with four pockets, a \
+         corduroy collar and a zip-out liner for the colder months of the year.</p></main>\
+         </body></html>",
+    );
+    assert!(article.flags.non_article);
+    let story = extract_html(
+        "<html><head><meta property=\"og:type\" content=\"article\"></head><body><article><p>The \
+         ferry service to the outer islands resumed on Monday after repairs to the pier.</p>\
+         </article></body></html>",
+    );
+    assert!(!story.flags.non_article);
+}
