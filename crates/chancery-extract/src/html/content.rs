@@ -294,10 +294,11 @@ fn boilerplate_word(word: &str) -> bool {
 fn boilerplate_name(value: &str) -> bool {
     value.split_ascii_whitespace().any(|token| {
         let token = token.to_ascii_lowercase();
-        // A token that also says content (`sidebar-content`, `comment-body`'s
-        // cousins `article-aside`) is not boilerplate by its name alone.
+        // A token that also says content (`sidebar-content`, `article-aside`)
+        // or embedded media (`social-media-embed`: tweets quoted in a story)
+        // is not boilerplate by its name alone.
         if [
-            "content", "article", "body", "main", "story", "entry", "text",
+            "content", "article", "body", "main", "story", "entry", "text", "embed",
         ]
         .iter()
         .any(|w| token.contains(w))
