@@ -437,7 +437,10 @@ impl<'d> PruningAttrs<'d> {
     }
 
     fn hidden(&self) -> bool {
-        self.hidden
+        // React streams server-rendered parts in `<div hidden id="S:…">` and
+        // moves them into place with a script: hidden only until then.
+        let streamed = self.id.is_some_and(|id| id.starts_with("S:"));
+        (self.hidden && !streamed)
             || self.style.is_some_and(|style| {
                 let style: String = style
                     .chars()

@@ -537,3 +537,46 @@ fn product_page_is_flagged_non_article() {
     );
     assert!(!story.flags.non_article);
 }
+
+#[test]
+fn react_streamed_parts_hidden_until_hydration_are_read() {
+    let article = extract_html(
+        "<html><body><div id=\"root\"><nav><a href=\"/\">Home</a></nav><template id=\"B:0\">\
+         </template></div><div hidden id=\"S:0\"><article><p>The city council voted on \
+         Wednesday to extend the night bus network to the three new housing districts in the \
+         north, a plan first proposed in 2021.</p><p>Councillors said the first routes would \
+         run from January, with a review of passenger numbers after six months.</p></article>\
+         </div><div hidden id=\"cookie-banner\"><p>We use cookies to improve your experience \
+         of this website and to measure how it is used.</p></div></body></html>",
+    );
+    assert!(
+        article.text.contains("night bus network"),
+        "{}",
+        article.text
+    );
+    assert!(!article.text.contains("cookies"), "{}", article.text);
+}
+
+#[test]
+fn social_posts_embedded_in_a_story_are_kept() {
+    let article = extract_html(
+        "<html><body><article><p>Residents reacted quickly to the announcement that the old \
+         lighthouse would be sold to a private buyer after a council vote.</p>\
+         <div class=\"social-media-embed\"><blockquote class=\"twitter-tweet\"><p>The lighthouse \
+         belongs to the town, not to the highest bidder. We will fight this sale.</p>— Harbour \
+         Friends (@harbourfriends) <a href=\"https://example.org/status/1\">March 3, 2025</a>\
+         </blockquote></div><p>The council said the sale would fund repairs to the sea wall.</p>\
+         <div class=\"share-buttons\"><a href=\"/share\">Share on social media</a></div>\
+         </article></body></html>",
+    );
+    assert!(
+        article.text.contains("belongs to the town"),
+        "{}",
+        article.text
+    );
+    assert!(
+        !article.text.contains("Share on social media"),
+        "{}",
+        article.text
+    );
+}
