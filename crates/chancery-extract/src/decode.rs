@@ -296,13 +296,16 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 /// spells. Genuine text almost never has a lead byte's character followed by
 /// continuation-byte characters, so correct text passes through unchanged.
 fn repair_mojibake(text: String) -> String {
-    // Fast exit: mojibake needs a lead character (Â–ô, U+00C2–U+00F4) right
-    // before a continuation character.
-    let mut after_lead = false;
-    let suspicious = text.chars().any(|c| {
-        let hit = after_lead && byte_of(c).is_some_and(|b| b & 0xc0 == 0x80);
-        after_lead = ('\u{c2}'..='\u{f4}').contains(&c);
-        hit
+    // Fast exit: mojibake needs a lead character (Â–ô, U+00C2–U+00F4, which
+    // UTF-8 writes as C3 82–C3 B4) right before a continuation character.
+    let bytes = text.as_bytes();
+    let suspicious = memchr::memchr_iter(0xc3, bytes).any(|i| {
+        bytes.get(i + 1).is_some_and(|b| (0x82..=0xb4).contains(b))
+            && text
+                .get(i + 2..)
+                .and_then(|rest| rest.chars().next())
+                .and_then(byte_of)
+                .is_some_and(|b| b & 0xc0 == 0x80)
     });
     if !suspicious {
         return text;
