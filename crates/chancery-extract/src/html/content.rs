@@ -1371,16 +1371,6 @@ pub(crate) fn main_content(dom: &Dom<'_>, title: Option<&str>) -> MainContent {
 fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>) -> MainContent {
     let dom = analysis.dom;
     let roots = choose_content(analysis);
-    if std::env::var_os("CHANCERY_DEBUG").is_some() {
-        for &r in &roots {
-            eprintln!(
-                "root {:?} class={:?} stats={:?}",
-                dom.tag_name(r),
-                dom.attr(r, "class"),
-                analysis.stats(r)
-            );
-        }
-    }
     let mut cleaned = clean_blocks(dom, emit_blocks(analysis, &roots), title);
 
     // A poor choice: the page's paragraphs together say much more.
