@@ -11,67 +11,14 @@
 use chancery_extract::{extract, Format, Input, Options};
 use chancery_model::{Article, BlockKind, DatePrecision};
 
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/html/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|err| panic!("cannot read {path}: {err}"))
-}
+use crate::support::{assert_spans_sound, snapshot_view};
 
 fn extract_fixture(name: &str) -> Article {
-    let bytes = fixture(name);
-    let article = extract(&Input::bytes(&bytes), &Options::default()).expect("fixture extracts");
-    assert_eq!(
-        article.input_format, "html",
-        "{name} should be read as HTML"
-    );
-    assert_spans_sound(&article);
-    article
+    crate::support::extract_fixture("html", name)
 }
 
-/// Blocks are non-empty, in order, inside `text`, on character boundaries, and
-/// joined by exactly one blank line.
-fn assert_spans_sound(article: &Article) {
-    let mut last_end = 0;
-    for (i, block) in article.paragraphs.iter().enumerate() {
-        assert!(block.start < block.end, "block {i} is empty");
-        assert!(block.end <= article.text.len(), "block {i} is past the end");
-        assert!(block.start >= last_end, "block {i} overlaps the one before");
-        assert!(
-            article.text.is_char_boundary(block.start) && article.text.is_char_boundary(block.end),
-            "block {i} splits a character"
-        );
-        let gap = &article.text[last_end..block.start];
-        assert_eq!(
-            gap,
-            if i == 0 { "" } else { "\n\n" },
-            "separator before block {i}"
-        );
-        last_end = block.end;
-    }
-    assert_eq!(
-        last_end,
-        article.text.len(),
-        "text ends with the last block"
-    );
-}
-
-fn kind_name(kind: BlockKind) -> &'static str {
-    match kind {
-        BlockKind::Paragraph => "paragraph",
-        BlockKind::ListItem => "list_item",
-        BlockKind::Heading => "heading",
-    }
-}
-
-/// The article as the snapshot shows it. The id is a hash the snapshot already
-/// shows the inputs of, so it is left out to keep diffs about the content.
-fn snapshot_view(mut article: Article) -> serde_json::Value {
-    let blocks: Vec<String> = article
-        .paragraphs
-        .iter()
-        .map(|b| format!("[{}] {}", kind_name(b.kind), article.block_text(b)))
-        .collect();
-    article.id = "[id]".into();
-    serde_json::json!({ "blocks": blocks, "article": article })
+fn fixture(name: &str) -> Vec<u8> {
+    crate::support::fixture("html", name)
 }
 
 fn blocks_of(article: &Article, kind: BlockKind) -> Vec<&str> {

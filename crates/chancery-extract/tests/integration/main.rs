@@ -3,4 +3,5 @@
 
 mod html;
 mod props;
+mod support;
 mod text;
