@@ -1134,6 +1134,8 @@ fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> C
             || looks_like_markup(&block.text)
             || is_credit_or_timestamp(&block.text)
             || is_dateline(&block.text)
+            || boilerplate::is_page_chrome(&block.text)
+            || boilerplate::is_footer_start(&block.text)
         {
             continue;
         }
