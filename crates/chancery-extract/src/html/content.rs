@@ -968,7 +968,7 @@ impl Emitter<'_, '_> {
         }
         let block = is_block_tag(tag);
         let kind = match tag {
-            Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 => Some(BlockKind::Heading),
+            _ if tag.is_heading() => Some(BlockKind::Heading),
             Tag::Li | Tag::Dd | Tag::Dt => Some(BlockKind::ListItem),
             _ if block => Some(BlockKind::Paragraph),
             _ => None,
@@ -1280,11 +1280,7 @@ fn mostly_links(dom: &Dom<'_>, ix: Ix) -> bool {
 /// Text inside headings under `ix` (a section's title is not its content).
 fn text_len_of_headings(dom: &Dom<'_>, ix: Ix) -> u32 {
     dom.descendants(ix)
-        .filter(|&n| {
-            dom.tag(n).is_some_and(|t| {
-                matches!(t, Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
-            })
-        })
+        .filter(|&n| dom.tag(n).is_some_and(Tag::is_heading))
         .map(|n| text_len(dom, n))
         .sum()
 }

@@ -217,7 +217,8 @@ impl Tag {
         )
     }
 
-    fn is_heading(self) -> bool {
+    /// `<h1>` to `<h6>`.
+    pub(crate) fn is_heading(self) -> bool {
         matches!(
             self,
             Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6
