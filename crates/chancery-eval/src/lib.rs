@@ -8,6 +8,7 @@
 mod error;
 pub mod extraction;
 pub mod metrics;
+pub mod ner;
 #[cfg(feature = "peers")]
 pub mod peers;
 pub mod seed;

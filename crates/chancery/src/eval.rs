@@ -15,6 +15,28 @@ pub enum EvalCommand {
     Extraction(ExtractionArgs),
     /// The acceptance checks for the motivating seed article.
     Seed(SeedArgs),
+    /// Named entities: conlleval precision, recall and F1 on CoNLL-2003.
+    Ner(NerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NerArgs {
+    /// The benchmark set: conll-testa (or conll-train).
+    #[arg(long, default_value = "conll-testa")]
+    set: String,
+    /// The shared bench folder.
+    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
+    bench: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// Timed passes over the set; the median is reported.
+    #[arg(long, default_value_t = 1)]
+    passes: usize,
+    /// Fail (exit 1) when a score is below a floor: `f1=0.80`, `f1_without_misc=…`,
+    /// or a class `PER=…`, `ORG=…`, `LOC=…`, `MISC=…`.
+    #[arg(long = "floor", value_parser = parse_floor)]
+    floors: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Args)]
@@ -76,7 +98,78 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
     match command {
         EvalCommand::Extraction(args) => run_extraction(args),
         EvalCommand::Seed(args) => run_seed(args),
+        EvalCommand::Ner(args) => run_ner(args),
     }
+}
+
+/// Compares named scores with their floors; prints what fell short and
+/// returns the exit code.
+fn check_floors(
+    command: &str,
+    floors: &[(String, f64)],
+    score_of: impl Fn(&str) -> Option<f64>,
+) -> ExitCode {
+    let mut below = Vec::new();
+    for (name, floor) in floors {
+        match score_of(name) {
+            Some(score) if score + 1e-9 >= *floor => {}
+            Some(score) => below.push(format!("{name} {score:.4} is below the floor {floor}")),
+            None => below.push(format!("{name}: no such score in the report")),
+        }
+    }
+    if below.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    for line in below {
+        eprintln!("chancery: {command}: {line}");
+    }
+    ExitCode::FAILURE
+}
+
+fn run_ner(args: NerArgs) -> anyhow::Result<ExitCode> {
+    let path = chancery_eval::ner::set_path(&args.bench, &args.set)?;
+    let documents = chancery_eval::ner::load_conll(&path)?;
+    let report = chancery_eval::ner::evaluate(
+        &args.set,
+        &documents,
+        &chancery_nlp::find_names,
+        args.passes,
+    );
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Json => write_json(&mut out, &report, false)?,
+        ReportFormat::Table => {
+            writeln!(
+                out,
+                "chancery NER on {} ({} documents, {} tokens)",
+                report.set, report.documents, report.tokens
+            )?;
+            let line =
+                |out: &mut std::io::StdoutLock, name: &str, s: &chancery_eval::ner::EntityScore| {
+                    writeln!(
+                    out,
+                    "  {name:<14} P {:.4}  R {:.4}  F1 {:.4}  (gold {}, predicted {}, correct {})",
+                    s.precision, s.recall, s.f1, s.gold, s.predicted, s.correct
+                )
+                };
+            line(&mut out, "overall", &report.overall)?;
+            line(&mut out, "without MISC", &report.without_misc)?;
+            for (class, score) in &report.by_class {
+                line(&mut out, class, score)?;
+            }
+            writeln!(
+                out,
+                "  {:.0} tokens/s (one thread, {:.2} s)",
+                report.tokens_per_second, report.seconds
+            )?;
+        }
+    }
+    let command = format!("eval ner --set {}", args.set);
+    Ok(check_floors(&command, &args.floors, |name| match name {
+        "f1" => Some(report.overall.f1),
+        "f1_without_misc" => Some(report.without_misc.f1),
+        class => report.by_class.get(class).map(|s| s.f1),
+    }))
 }
 
 fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
@@ -104,27 +197,13 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
         ReportFormat::Table => print_table(&mut out, &reports)?,
     }
     let ours = &reports[0];
-    let mut below = Vec::new();
-    for (name, floor) in &args.floors {
-        let score = match name.as_str() {
-            "f1" => Some(ours.overall.f1),
-            "precision" => Some(ours.overall.precision),
-            "recall" => Some(ours.overall.recall),
-            page_type => ours.by_page_type.get(page_type).map(|t| t.score.f1),
-        };
-        match score {
-            Some(score) if score + 1e-9 >= *floor => {}
-            Some(score) => below.push(format!("{name} {score:.4} is below the floor {floor}")),
-            None => below.push(format!("{name}: no such score in the {} report", ours.set)),
-        }
-    }
-    if below.is_empty() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    for line in below {
-        eprintln!("chancery: eval extraction --set {}: {line}", args.set);
-    }
-    Ok(ExitCode::FAILURE)
+    let command = format!("eval extraction --set {}", args.set);
+    Ok(check_floors(&command, &args.floors, |name| match name {
+        "f1" => Some(ours.overall.f1),
+        "precision" => Some(ours.overall.precision),
+        "recall" => Some(ours.overall.recall),
+        page_type => ours.by_page_type.get(page_type).map(|t| t.score.f1),
+    }))
 }
 
 fn run_seed(args: SeedArgs) -> anyhow::Result<ExitCode> {

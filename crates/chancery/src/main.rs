@@ -3,6 +3,7 @@
 mod analyze;
 mod eval;
 mod output;
+mod train;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,9 @@ enum Command {
     /// Score chancery on the shared benchmark sets.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    /// Rebuild a model compiled into chancery from training data.
+    #[command(subcommand)]
+    Train(train::TrainCommand),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Eval(command) => eval::run(command),
+        Command::Train(command) => train::run(command),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,438 @@
+//! Named-entity tagging: a linear-chain model over hashed features, decoded
+//! with Viterbi under BIO constraints, trained as an averaged structured
+//! perceptron by [`train`].
+//!
+//! The built-in weights (`models/ner.bin`) were trained on CoNLL-2003
+//! `eng.train`; `chancery train ner` rebuilds them (see BENCHMARKS.md).
+
+mod features;
+pub mod train;
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::NlpError;
+pub(crate) use features::TokenInfo;
+use features::{mark_document, token_features};
+
+/// What a tagged name is, in CoNLL-2003's four classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NameClass {
+    /// A person.
+    Person,
+    /// An organization.
+    Organization,
+    /// A location: country, city, region, landmark.
+    Location,
+    /// Everything else with a name: nationalities, events, products.
+    Misc,
+}
+
+impl NameClass {
+    const ALL: [NameClass; 4] = [
+        NameClass::Person,
+        NameClass::Organization,
+        NameClass::Location,
+        NameClass::Misc,
+    ];
+
+    /// The CoNLL label (`PER`, `ORG`, `LOC`, `MISC`).
+    pub fn conll_label(self) -> &'static str {
+        match self {
+            NameClass::Person => "PER",
+            NameClass::Organization => "ORG",
+            NameClass::Location => "LOC",
+            NameClass::Misc => "MISC",
+        }
+    }
+
+    /// Parses a CoNLL label.
+    pub fn from_conll_label(label: &str) -> Option<NameClass> {
+        NameClass::ALL
+            .into_iter()
+            .find(|class| class.conll_label() == label)
+    }
+}
+
+/// Number of BIO tags: `O`, then `B-` and `I-` for each [`NameClass`].
+pub const TAG_COUNT: usize = 9;
+
+/// A BIO tag: 0 is `O`, `1 + 2k` is `B-` of class k, `2 + 2k` is `I-`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tag(pub u8);
+
+impl Tag {
+    /// Outside any name.
+    pub const OUTSIDE: Tag = Tag(0);
+
+    /// The first token of a name of `class`.
+    pub fn begin(class: NameClass) -> Tag {
+        Tag(1 + 2 * class as u8)
+    }
+
+    /// A later token of a name of `class`.
+    pub fn inside(class: NameClass) -> Tag {
+        Tag(2 + 2 * class as u8)
+    }
+
+    /// The class of the name this tag is part of.
+    pub fn class(self) -> Option<NameClass> {
+        match self.0 {
+            0 => None,
+            n => NameClass::ALL.get(((n - 1) / 2) as usize).copied(),
+        }
+    }
+
+    /// True for a `B-` tag.
+    pub fn is_begin(self) -> bool {
+        self.0 % 2 == 1
+    }
+
+    fn may_follow(self, previous: Option<Tag>) -> bool {
+        if self.0 == 0 || self.is_begin() {
+            return true;
+        }
+        previous.is_some_and(|p| p.class() == self.class())
+    }
+}
+
+/// Names in a tag sequence: `(token range, class)` pairs.
+pub fn names(tags: &[Tag]) -> Vec<(Range<usize>, NameClass)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, NameClass)> = None;
+    for (i, tag) in tags.iter().enumerate() {
+        let continues =
+            !tag.is_begin() && tag.class().is_some() && open.map(|o| o.1) == tag.class();
+        if !continues {
+            if let Some((start, class)) = open.take() {
+                out.push((start..i, class));
+            }
+            if let Some(class) = tag.class() {
+                open = Some((i, class));
+            }
+        }
+    }
+    if let Some((start, class)) = open {
+        out.push((start..tags.len(), class));
+    }
+    out
+}
+
+const MAGIC: &[u8; 8] = b"CHNER\x00\x01\x00";
+
+/// A trained tagger: hashed feature weights per tag and tag transitions.
+#[derive(Debug, Clone)]
+pub struct NerModel {
+    keys: Vec<u64>,
+    weights: Vec<i16>,
+    /// `transitions[previous][tag]`; row [`TAG_COUNT`] is the sentence start.
+    transitions: [[i64; TAG_COUNT]; TAG_COUNT + 1],
+    features: usize,
+}
+
+/// Words, sentences and knowledge-base classes of one document, as the tagger reads them.
+#[derive(Debug, Clone, Copy)]
+pub struct TaggerInput<'a> {
+    /// Every token of the document, in order.
+    pub words: &'a [&'a str],
+    /// Sentences as ranges into `words`; they must cover tokens in order.
+    pub sentences: &'a [Range<usize>],
+    /// Per token, a bit set of gazetteer classes (or empty for none).
+    pub gazetteer: &'a [u16],
+}
+
+pub(crate) fn token_infos(input: &TaggerInput<'_>) -> Vec<TokenInfo> {
+    let mut infos: Vec<TokenInfo> = input.words.iter().map(|w| TokenInfo::new(w)).collect();
+    for (info, bits) in infos.iter_mut().zip(input.gazetteer) {
+        info.gazetteer = *bits;
+    }
+    mark_document(&mut infos, input.sentences);
+    infos
+}
+
+impl NerModel {
+    /// The model built into this binary, trained on CoNLL-2003 `eng.train`.
+    pub fn builtin() -> &'static NerModel {
+        static MODEL: OnceLock<NerModel> = OnceLock::new();
+        MODEL.get_or_init(|| {
+            NerModel::from_bytes(include_bytes!("../../models/ner.bin"))
+                .expect("the built-in NER model is checked by a unit test")
+        })
+    }
+
+    /// Number of weighted features.
+    pub fn feature_count(&self) -> usize {
+        self.features
+    }
+
+    /// Tags every token of `input`.
+    pub fn tag(&self, input: &TaggerInput<'_>) -> Vec<Tag> {
+        let infos = token_infos(input);
+        let mut tags = vec![Tag::OUTSIDE; infos.len()];
+        let mut scratch = Scratch::default();
+        for range in input.sentences {
+            self.decode(
+                &infos[range.clone()],
+                &mut scratch,
+                &mut tags[range.clone()],
+            );
+        }
+        tags
+    }
+
+    fn row(&self, key: u64) -> Option<&[i16]> {
+        let mask = self.keys.len() - 1;
+        let mut slot = (key as usize) & mask;
+        loop {
+            let k = self.keys[slot];
+            if k == key {
+                return Some(&self.weights[slot * TAG_COUNT..(slot + 1) * TAG_COUNT]);
+            }
+            if k == 0 {
+                return None;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn decode(&self, sentence: &[TokenInfo], scratch: &mut Scratch, out: &mut [Tag]) {
+        let n = sentence.len();
+        scratch.emissions.clear();
+        scratch.emissions.resize(n * TAG_COUNT, 0i64);
+        for i in 0..n {
+            token_features(sentence, i, &mut scratch.features);
+            let row = &mut scratch.emissions[i * TAG_COUNT..(i + 1) * TAG_COUNT];
+            for &key in &scratch.features {
+                if let Some(weights) = self.row(key) {
+                    for (score, &w) in row.iter_mut().zip(weights) {
+                        *score += w as i64;
+                    }
+                }
+            }
+        }
+        viterbi(
+            &scratch.emissions,
+            &self.transitions,
+            &mut scratch.back,
+            out,
+        );
+    }
+
+    /// Serializes the model.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + self.features * (8 + 2 * TAG_COUNT));
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(TAG_COUNT as u32).to_le_bytes());
+        out.extend_from_slice(&(self.features as u64).to_le_bytes());
+        for row in &self.transitions {
+            for &value in row {
+                out.extend_from_slice(&(value as i32).to_le_bytes());
+            }
+        }
+        // Keys in ascending order, so the file does not depend on table layout.
+        let mut slots: Vec<usize> = (0..self.keys.len())
+            .filter(|&s| self.keys[s] != 0)
+            .collect();
+        slots.sort_unstable_by_key(|&s| self.keys[s]);
+        for slot in slots {
+            out.extend_from_slice(&self.keys[slot].to_le_bytes());
+            for w in &self.weights[slot * TAG_COUNT..(slot + 1) * TAG_COUNT] {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Reads a model written by [`NerModel::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<NerModel, NlpError> {
+        let bad = |problem: &str| NlpError::Model(problem.to_string());
+        let mut reader = Reader { bytes, at: 0 };
+        if reader.take(8).ok_or_else(|| bad("file too short"))? != MAGIC {
+            return Err(bad("not a chancery NER model (wrong magic bytes)"));
+        }
+        let tags = reader.u32().ok_or_else(|| bad("truncated header"))?;
+        if tags as usize != TAG_COUNT {
+            return Err(bad("model has a different tag set"));
+        }
+        let features = reader.u64().ok_or_else(|| bad("truncated header"))? as usize;
+        let mut transitions = [[0i64; TAG_COUNT]; TAG_COUNT + 1];
+        for row in &mut transitions {
+            for value in row.iter_mut() {
+                *value = reader.u32().ok_or_else(|| bad("truncated transitions"))? as i32 as i64;
+            }
+        }
+        let record = 8 + 2 * TAG_COUNT;
+        if reader.remaining() != features.saturating_mul(record) {
+            return Err(bad("feature table size does not match the header"));
+        }
+        let mut model = NerModel::with_capacity(features, transitions);
+        for _ in 0..features {
+            let key = reader.u64().ok_or_else(|| bad("truncated features"))?;
+            let mut row = [0i16; TAG_COUNT];
+            for w in &mut row {
+                *w = reader.u16().ok_or_else(|| bad("truncated features"))? as i16;
+            }
+            if key == 0 {
+                return Err(bad("zero feature key"));
+            }
+            model.insert(key, &row);
+        }
+        Ok(model)
+    }
+
+    pub(crate) fn with_capacity(
+        features: usize,
+        transitions: [[i64; TAG_COUNT]; TAG_COUNT + 1],
+    ) -> NerModel {
+        let size = (features * 2).max(16).next_power_of_two();
+        NerModel {
+            keys: vec![0; size],
+            weights: vec![0; size * TAG_COUNT],
+            transitions,
+            features: 0,
+        }
+    }
+
+    pub(crate) fn insert(&mut self, key: u64, row: &[i16; TAG_COUNT]) {
+        let mask = self.keys.len() - 1;
+        let mut slot = (key as usize) & mask;
+        while self.keys[slot] != 0 && self.keys[slot] != key {
+            slot = (slot + 1) & mask;
+        }
+        if self.keys[slot] == 0 {
+            self.features += 1;
+        }
+        self.keys[slot] = key;
+        self.weights[slot * TAG_COUNT..(slot + 1) * TAG_COUNT].copy_from_slice(row);
+    }
+}
+
+#[derive(Default)]
+struct Scratch {
+    features: Vec<u64>,
+    emissions: Vec<i64>,
+    back: Vec<u8>,
+}
+
+/// A score type Viterbi can add and compare: `i64` when tagging, `f32` in training.
+pub(crate) trait Score: Copy + PartialOrd + std::ops::Add<Output = Self> {
+    /// Lower than any reachable score, and safe to add to another score.
+    const IMPOSSIBLE: Self;
+}
+
+impl Score for i64 {
+    const IMPOSSIBLE: i64 = i64::MIN / 4;
+}
+
+impl Score for f32 {
+    const IMPOSSIBLE: f32 = -1e30;
+}
+
+/// Best tag sequence under BIO constraints; `emissions` is `n × TAG_COUNT`.
+pub(crate) fn viterbi<S: Score>(
+    emissions: &[S],
+    transitions: &[[S; TAG_COUNT]; TAG_COUNT + 1],
+    back: &mut Vec<u8>,
+    out: &mut [Tag],
+) {
+    let n = out.len();
+    if n == 0 {
+        return;
+    }
+    back.clear();
+    back.resize(n * TAG_COUNT, 0);
+    let mut score = [S::IMPOSSIBLE; TAG_COUNT];
+    for (t, s) in score.iter_mut().enumerate() {
+        if Tag(t as u8).may_follow(None) {
+            *s = transitions[TAG_COUNT][t] + emissions[t];
+        }
+    }
+    for i in 1..n {
+        let mut next = [S::IMPOSSIBLE; TAG_COUNT];
+        for (t, slot) in next.iter_mut().enumerate() {
+            let tag = Tag(t as u8);
+            let mut best: Option<(S, u8)> = None;
+            for (p, &prev_score) in score.iter().enumerate() {
+                if !tag.may_follow(Some(Tag(p as u8))) {
+                    continue;
+                }
+                let s = prev_score + transitions[p][t];
+                if best.is_none_or(|(b, _)| s > b) {
+                    best = Some((s, p as u8));
+                }
+            }
+            if let Some((s, p)) = best {
+                *slot = s + emissions[i * TAG_COUNT + t];
+                back[i * TAG_COUNT + t] = p;
+            }
+        }
+        score = next;
+    }
+    let mut best = 0;
+    for t in 1..TAG_COUNT {
+        if score[t] > score[best] {
+            best = t;
+        }
+    }
+    for i in (0..n).rev() {
+        out[i] = Tag(best as u8);
+        best = back[i * TAG_COUNT + best] as usize;
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let slice = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(slice)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_model_loads() {
+        assert!(NerModel::builtin().feature_count() > 10_000);
+    }
+
+    #[test]
+    fn names_follow_bio() {
+        let per = NameClass::Person;
+        let loc = NameClass::Location;
+        let tags = [
+            Tag::begin(per),
+            Tag::inside(per),
+            Tag::OUTSIDE,
+            Tag::begin(loc),
+            Tag::begin(loc),
+        ];
+        assert_eq!(names(&tags), vec![(0..2, per), (3..4, loc), (4..5, loc)]);
+    }
+
+    #[test]
+    fn corrupt_models_are_errors() {
+        assert!(NerModel::from_bytes(b"nope").is_err());
+        let mut bytes = NerModel::builtin().to_bytes();
+        bytes.truncate(bytes.len() - 3);
+        assert!(NerModel::from_bytes(&bytes).is_err());
+    }
+}
