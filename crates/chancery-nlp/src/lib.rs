@@ -4,6 +4,9 @@
 //! Invariant: this crate does no I/O. Models and knowledge-base tables are
 //! compiled in; user tables and dictionaries arrive as strings.
 
+mod doc;
+mod entities;
+pub mod kb;
 pub mod ner;
 pub mod sentence;
 pub mod token;
@@ -14,22 +17,105 @@ pub enum NlpError {
     /// A model file is damaged or from another version.
     #[error("NER model: {0}; rebuild it with `chancery train ner`")]
     Model(String),
+    /// A knowledge-base table or dictionary is malformed.
+    #[error("{table}, line {line}: {problem}")]
+    Table {
+        /// The file or table name.
+        table: String,
+        /// 1-based line (0 for the whole table).
+        line: usize,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 use std::ops::Range;
+use std::sync::Arc;
 
+use chancery_model::{Analysis, Article, BlockKind, Span, TextField};
+use kb::KnowledgeBase;
 use ner::{NameClass, NerModel, TaggerInput};
+
+/// Runs the analysis stages over articles. Cheap to clone and share between
+/// threads; everything it holds is read-only.
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    kb: Arc<KnowledgeBase>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}
+
+impl Analyzer {
+    /// An analyzer with the built-in knowledge base.
+    pub fn new() -> Analyzer {
+        Analyzer {
+            kb: Arc::new(KnowledgeBase::builtin().clone()),
+        }
+    }
+
+    /// An analyzer with a knowledge base extended by user tables.
+    pub fn with_knowledge_base(kb: KnowledgeBase) -> Analyzer {
+        Analyzer { kb: Arc::new(kb) }
+    }
+
+    /// The knowledge base in use.
+    pub fn knowledge_base(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    /// Sentences, entities and key points of `article`.
+    pub fn analyze(&self, article: Article) -> Analysis {
+        let mut analysis = Analysis::from_article(article);
+        let article = &analysis.article;
+        let title = article.title.as_deref().unwrap_or("");
+        let doc = doc::Doc::new(title, &article.text);
+        let gazetteer = self.kb.gazetteer_bits(&doc.words);
+        let tags = NerModel::builtin().tag(&TaggerInput {
+            words: &doc.words,
+            sentences: &doc.sentences,
+            gazetteer: &gazetteer,
+        });
+        let names = ner::names(&tags);
+        let date = article.published.as_ref().map(|p| p.value.as_str());
+        let entities = entities::EntityFinder::new(&doc, &self.kb, &gazetteer, date).find(&names);
+        let sentences = doc.sentences[doc.body_sentence_start..]
+            .iter()
+            .map(|range| Span {
+                start: doc.tokens[range.start].start,
+                end: doc.tokens[range.end - 1].end,
+                field: TextField::Text,
+            })
+            .collect();
+        let key_points = article
+            .paragraphs
+            .iter()
+            .filter(|block| block.kind == BlockKind::ListItem)
+            .map(|block| Span {
+                start: block.start,
+                end: block.end,
+                field: TextField::Text,
+            })
+            .collect();
+        analysis.sentences = sentences;
+        analysis.entities = entities;
+        analysis.key_points = key_points;
+        analysis
+    }
+}
 
 /// Per-token knowledge-base class bits the tagger uses as features. Training
 /// and tagging must compute them the same way, so both call this.
-pub fn gazetteer_bits(words: &[&str], sentences: &[Range<usize>]) -> Vec<u16> {
-    let _ = (words, sentences);
-    Vec::new()
+pub fn gazetteer_bits(words: &[&str]) -> Vec<u16> {
+    kb::KnowledgeBase::builtin().gazetteer_bits(words)
 }
 
 /// Names in pre-tokenized sentences, with the built-in model and knowledge base.
 pub fn find_names(words: &[&str], sentences: &[Range<usize>]) -> Vec<(Range<usize>, NameClass)> {
-    let gazetteer = gazetteer_bits(words, sentences);
+    let gazetteer = gazetteer_bits(words);
     let tags = NerModel::builtin().tag(&TaggerInput {
         words,
         sentences,

@@ -40,6 +40,39 @@ pub struct AnalyzeArgs {
     /// Refuse documents larger than this many bytes (also after gunzip).
     #[arg(long, default_value_t = DEFAULT_MAX_BYTES)]
     max_bytes: usize,
+    /// Extra knowledge-base tables: a folder (or file) of `.tsv` tables in the
+    /// formats of docs/KNOWLEDGE_BASE.md and PETRARCH actor dictionaries.
+    #[arg(long, value_name = "PATH")]
+    kb: Vec<PathBuf>,
+}
+
+/// The analyzer with the built-in knowledge base plus the user's tables.
+pub fn analyzer_with_tables(paths: &[PathBuf]) -> anyhow::Result<chancery_nlp::Analyzer> {
+    if paths.is_empty() {
+        return Ok(chancery_nlp::Analyzer::new());
+    }
+    let mut tables = Vec::new();
+    for path in paths {
+        let files = if path.is_dir() {
+            let mut failures = Vec::new();
+            let files = walk(path, &mut failures);
+            if let Some((file, problem)) = failures.first() {
+                anyhow::bail!("{file}: {problem}");
+            }
+            files
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            let text = std::fs::read_to_string(&file).with_context(|| {
+                format!("cannot read knowledge-base table {} (is it UTF-8 text?)", file.display())
+            })?;
+            tables.push((file.display().to_string(), text));
+        }
+    }
+    let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(&tables)
+        .context("a knowledge-base table could not be loaded; see docs/KNOWLEDGE_BASE.md")?;
+    Ok(chancery_nlp::Analyzer::with_knowledge_base(kb))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -82,8 +115,10 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.paths.clone()
     };
+    let analyzer = analyzer_with_tables(&args.kb)?;
     let mut runner = Runner {
         options,
+        analyzer,
         pretty: args.pretty,
         out: io::BufWriter::new(io::stdout().lock()),
         batch: Vec::with_capacity(BATCH),
@@ -127,6 +162,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
 /// Batches jobs, analyses each batch in parallel and prints results in order.
 struct Runner<'a> {
     options: Options,
+    analyzer: chancery_nlp::Analyzer,
     pretty: bool,
     out: io::BufWriter<io::StdoutLock<'a>>,
     batch: Vec<Job>,
@@ -150,10 +186,11 @@ impl Runner<'_> {
 
     fn flush(&mut self) -> anyhow::Result<()> {
         let options = &self.options;
+        let analyzer = &self.analyzer;
         let results: Vec<(String, Result<Analysis, String>)> = self
             .batch
             .par_iter()
-            .map(|job| (job.label(), analyze_job(job, options)))
+            .map(|job| (job.label(), analyze_job(job, options, analyzer)))
             .collect();
         self.batch.clear();
         for (label, result) in results {
@@ -248,7 +285,11 @@ fn open_lines(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
     })
 }
 
-fn analyze_job(job: &Job, options: &Options) -> Result<Analysis, String> {
+fn analyze_job(
+    job: &Job,
+    options: &Options,
+    analyzer: &chancery_nlp::Analyzer,
+) -> Result<Analysis, String> {
     let article = match job {
         Job::File(path) => {
             let bytes = read_capped(path, options.max_bytes)?;
@@ -275,7 +316,7 @@ fn analyze_job(job: &Job, options: &Options) -> Result<Analysis, String> {
         }
         Job::Record { line, .. } => analyze_record(line, options)?,
     };
-    Ok(Analysis::from_article(article))
+    Ok(analyzer.analyze(article))
 }
 
 fn read_capped(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {

@@ -41,7 +41,7 @@ fn train_ner(args: NerArgs) -> anyhow::Result<ExitCode> {
         .into_iter()
         .map(|doc| {
             let words: Vec<&str> = doc.words.iter().map(String::as_str).collect();
-            let gazetteer = chancery_nlp::gazetteer_bits(&words, &doc.sentences);
+            let gazetteer = chancery_nlp::gazetteer_bits(&words);
             TrainingDocument {
                 gazetteer,
                 words: doc.words,

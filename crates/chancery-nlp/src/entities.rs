@@ -1,0 +1,1074 @@
+//! From tagged names to document entities: knowledge-base linking, mention
+//! merging (surnames, acronyms, metonymy, role nouns), roles with evidence and
+//! CAMEO-style actor codes.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chancery_model::{Entity, EntityKind, Mention, Role};
+
+use crate::doc::Doc;
+use crate::kb::{class, name_key, KbRef, KnowledgeBase};
+use crate::ner::NameClass;
+use crate::token::is_title_abbreviation;
+
+/// A mention before merging.
+#[derive(Debug, Clone)]
+struct Draft {
+    tokens: Range<usize>,
+    kind: EntityKind,
+    /// Index into the knowledge base's countries.
+    country: Option<usize>,
+    kb: Option<KbRef>,
+    /// CAMEO sector, for organizations.
+    sector: Option<&'static str>,
+}
+
+/// Prepositions after which a capital is a place, not its government.
+const LOCATIVE: &[&str] = &[
+    "in", "at", "to", "from", "near", "outside", "into", "across", "around", "via", "toward",
+    "towards", "through", "inside", "visit", "visited", "visiting", "reached", "left", "arrived",
+];
+
+/// Organization words that, alone ("the Ministry"), mean the latest
+/// organization of that kind the article named.
+const GENERIC_ORGANIZATIONS: &[&str] = &[
+    "ministry", "government", "parliament", "army", "party", "agency", "embassy", "court",
+    "council", "committee", "commission", "company", "bank", "military", "police", "cabinet",
+];
+
+/// Groups that are neither countries nor organizations.
+const GROUPS: &[&str] = &[
+    "kurds", "kurdish", "shiites", "shia", "shiite", "sunnis", "sunni", "alawites", "alawite",
+    "druze", "christians", "christian", "muslims", "muslim", "jews", "jewish", "rohingya",
+    "uyghurs", "uighurs", "tamils", "yazidis", "pashtuns", "hazaras", "arabs", "arab", "berbers",
+    "copts", "catholics", "catholic", "protestants", "hindus", "hindu", "sikhs", "buddhists",
+    "baloch", "tuareg", "houthi", "palestinians", "westerners", "europeans", "africans", "asians",
+    "latinos",
+];
+
+/// Organization sectors told by a word of the name.
+const SECTOR_WORDS: &[(&str, &str)] = &[
+    ("ministry", "GOV"),
+    ("department", "GOV"),
+    ("government", "GOV"),
+    ("cabinet", "GOV"),
+    ("presidency", "GOV"),
+    ("embassy", "GOV"),
+    ("consulate", "GOV"),
+    ("commission", "GOV"),
+    ("agency", "GOV"),
+    ("parliament", "LEG"),
+    ("duma", "LEG"),
+    ("senate", "LEG"),
+    ("congress", "LEG"),
+    ("assembly", "LEG"),
+    ("knesset", "LEG"),
+    ("majlis", "LEG"),
+    ("army", "MIL"),
+    ("navy", "MIL"),
+    ("military", "MIL"),
+    ("forces", "MIL"),
+    ("guard", "MIL"),
+    ("guards", "MIL"),
+    ("court", "JUD"),
+    ("tribunal", "JUD"),
+    ("police", "COP"),
+    ("party", "PTY"),
+    ("bank", "BUS"),
+    ("company", "BUS"),
+    ("corp", "BUS"),
+    ("inc", "BUS"),
+    ("ltd", "BUS"),
+    ("university", "EDU"),
+    ("news", "MED"),
+    ("television", "MED"),
+    ("radio", "MED"),
+    ("crescent", "NGO"),
+    ("cross", "NGO"),
+    ("foundation", "NGO"),
+];
+
+fn sector_of_name(key: &str) -> Option<&'static str> {
+    key.split(' ')
+        .rev()
+        .find_map(|word| SECTOR_WORDS.iter().find(|(w, _)| *w == word).map(|(_, s)| *s))
+}
+
+/// Leaks a sector string from the knowledge base into a `&'static str` by
+/// matching it against the known codes (unknown codes become `None`).
+fn known_sector(code: &str) -> Option<&'static str> {
+    const CODES: &[&str] = &[
+        "GOV", "LEG", "JUD", "MIL", "SPY", "COP", "BUS", "MED", "NGO", "IGO", "REB", "PTY", "EDU",
+        "REL", "CVL", "HLH", "OPP", "LAB", "AGR", "ELI", "REF", "CRM", "UAF", "IMG", "ENV", "HRI",
+        "INS", "SEP", "MOD", "RAD", "SPY",
+    ];
+    CODES.iter().find(|c| **c == code).copied()
+}
+
+/// The working state of entity finding for one document.
+pub(crate) struct EntityFinder<'d, 'a> {
+    doc: &'d Doc<'a>,
+    kb: &'d KnowledgeBase,
+    gazetteer: &'d [u16],
+    /// Publication date as `YYYY-MM-DD` (or a prefix), for who held which office.
+    date: Option<&'d str>,
+}
+
+/// A merged entity under construction.
+#[derive(Debug, Default)]
+struct Cluster {
+    kind: Option<EntityKind>,
+    drafts: Vec<usize>,
+    /// Lower-case name tokens of persons, for surname matching.
+    name_tokens: Vec<String>,
+    country: Option<usize>,
+    sector: Option<&'static str>,
+    roles: Vec<RoleDraft>,
+    kb_person: Option<usize>,
+    /// Extra mentions (role nouns such as "the foreign minister").
+    extra: Vec<Range<usize>>,
+}
+
+#[derive(Debug, Clone)]
+struct RoleDraft {
+    title: String,
+    of: Option<String>,
+    country: Option<usize>,
+    sector: Option<&'static str>,
+    rank: u8,
+    evidence: Range<usize>,
+}
+
+impl<'d, 'a> EntityFinder<'d, 'a> {
+    pub fn new(
+        doc: &'d Doc<'a>,
+        kb: &'d KnowledgeBase,
+        gazetteer: &'d [u16],
+        date: Option<&'d str>,
+    ) -> Self {
+        EntityFinder {
+            doc,
+            kb,
+            gazetteer,
+            date,
+        }
+    }
+
+    /// Entities from the tagger's names.
+    pub fn find(&self, names: &[(Range<usize>, NameClass)]) -> Vec<Entity> {
+        let mut drafts = Vec::new();
+        for (range, class) in names {
+            self.classify(range.clone(), *class, &mut drafts);
+        }
+        self.add_gazetteer_matches(&mut drafts);
+        self.propagate_person_names(&mut drafts);
+        drafts.sort_by_key(|d| (d.tokens.start, d.tokens.end));
+        let clusters = self.merge(&drafts);
+        self.render(&drafts, clusters)
+    }
+
+    fn word(&self, i: usize) -> &'a str {
+        self.doc.words[i]
+    }
+
+    fn is_title_case_context(&self, range: &Range<usize>) -> bool {
+        range.start < self.doc.body_start
+    }
+
+    fn classify(&self, range: Range<usize>, class: NameClass, out: &mut Vec<Draft>) {
+        let text = self.doc.slice(range.clone());
+        // "Iran-Russia": one token naming two countries.
+        if range.len() == 1 && text.contains('-') {
+            let mut offset = self.doc.tokens[range.start].start;
+            let mut parts = Vec::new();
+            for part in text.split('-') {
+                match self.kb.lookup(part).iter().find_map(|r| match r {
+                    KbRef::Country(c) => Some(*c),
+                    _ => None,
+                }) {
+                    Some(country) => parts.push((offset, offset + part.len(), country)),
+                    None => {
+                        parts.clear();
+                        break;
+                    }
+                }
+                offset += part.len() + 1;
+            }
+            if parts.len() >= 2 {
+                for (_, _, country) in parts {
+                    out.push(Draft {
+                        tokens: range.clone(),
+                        kind: EntityKind::Country,
+                        country: Some(country),
+                        kb: Some(KbRef::Country(country)),
+                        sector: None,
+                    });
+                }
+                return;
+            }
+        }
+        let refs = self.kb.lookup(text);
+        if let Some(draft) = self.from_kb(range.clone(), refs, class) {
+            out.push(draft);
+            return;
+        }
+        // "Leader", "President": a title alone names no one here.
+        let generic = range.len() == 1 && GENERIC_ORGANIZATIONS.contains(&name_key(text).as_str());
+        if self.kb.title(text).is_some() && !generic {
+            return;
+        }
+        // Names the knowledge base does not know must look like names: not
+        // only words the article also writes in lower case, and, in a
+        // headline, confirmed by the body.
+        if (range.clone()).all(|i| self.doc.seen_lower(self.word(i))) {
+            return;
+        }
+        if self.is_title_case_context(&range) && !self.confirmed_by_body(&range) {
+            return;
+        }
+        let kind = match class {
+            NameClass::Person => EntityKind::Person,
+            NameClass::Organization => EntityKind::Organization,
+            NameClass::Location => EntityKind::Place,
+            NameClass::Misc => {
+                if GROUPS.contains(&name_key(text).as_str()) {
+                    EntityKind::Group
+                } else {
+                    return;
+                }
+            }
+        };
+        let mut draft = Draft {
+            tokens: range.clone(),
+            kind,
+            country: None,
+            kb: None,
+            sector: None,
+        };
+        if kind == EntityKind::Organization {
+            // "Iranian" + "Foreign Ministry": the demonym belongs to the name.
+            let before = range.start.checked_sub(1).filter(|&b| b >= self.doc.sentence_of(range.start).start);
+            if let Some(b) = before.filter(|&b| self.leading_country(b..b + 1).is_some()) {
+                draft.tokens = b..range.end;
+            }
+            draft.country = self.leading_country(draft.tokens.clone());
+            draft.sector = sector_of_name(&name_key(text));
+        }
+        out.push(draft);
+    }
+
+    /// Document-level consistency: a word of a full personal name is that
+    /// person wherever it appears capitalized, whatever the tagger said.
+    fn propagate_person_names(&self, drafts: &mut Vec<Draft>) {
+        let mut name_words: Vec<String> = Vec::new();
+        for d in drafts.iter().filter(|d| d.kind == EntityKind::Person) {
+            let words = self.person_words(d);
+            if words.len() >= 2 {
+                for w in words {
+                    if w.chars().count() >= 3 && !name_words.contains(&w) && self.kb.title(&w).is_none() {
+                        name_words.push(w);
+                    }
+                }
+            }
+        }
+        if name_words.is_empty() {
+            return;
+        }
+        let is_name_word = |i: usize| -> bool {
+            let w = self.word(i);
+            w.starts_with(char::is_uppercase)
+                && !self.doc.seen_lower(w)
+                && name_words.iter().any(|n| n.eq_ignore_ascii_case(w))
+        };
+        // Places and organizations made only of a person's name words are that person.
+        for d in drafts.iter_mut() {
+            if d.kb.is_none() && d.kind != EntityKind::Person && d.tokens.clone().all(is_name_word) {
+                d.kind = EntityKind::Person;
+                d.sector = None;
+                d.country = None;
+            }
+        }
+        let mut covered = vec![false; self.doc.words.len()];
+        for d in drafts.iter() {
+            for c in &mut covered[d.tokens.clone()] {
+                *c = true;
+            }
+        }
+        let mut i = 0;
+        while i < covered.len() {
+            if covered[i] || !is_name_word(i) {
+                i += 1;
+                continue;
+            }
+            let mut end = i + 1;
+            while end < covered.len() && !covered[end] && is_name_word(end) {
+                end += 1;
+            }
+            drafts.push(Draft {
+                tokens: i..end,
+                kind: EntityKind::Person,
+                country: None,
+                kb: None,
+                sector: None,
+            });
+            i = end;
+        }
+    }
+
+    /// A headline name the body also uses (by its last word).
+    fn confirmed_by_body(&self, range: &Range<usize>) -> bool {
+        let last = self.word(range.end - 1);
+        self.doc.words[self.doc.body_start..]
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(last))
+    }
+
+    /// The country of a demonym or country name opening `range`.
+    fn leading_country(&self, range: Range<usize>) -> Option<usize> {
+        let first = self.word(range.start);
+        self.kb.lookup(first).iter().find_map(|r| match r {
+            KbRef::Demonym(c) | KbRef::Country(c) => Some(*c),
+            _ => None,
+        })
+    }
+
+    fn from_kb(&self, range: Range<usize>, refs: &[KbRef], class: NameClass) -> Option<Draft> {
+        let draft = |kind, country, kb, sector| Draft {
+            tokens: range.clone(),
+            kind,
+            country,
+            kb,
+            sector,
+        };
+        let pick = |want: fn(&KbRef) -> bool| refs.iter().copied().find(want);
+        if let Some(r @ KbRef::Country(c)) = pick(|r| matches!(r, KbRef::Country(_))) {
+            return Some(draft(EntityKind::Country, Some(c), Some(r), None));
+        }
+        if let Some(r @ KbRef::Demonym(c)) = pick(|r| matches!(r, KbRef::Demonym(_))) {
+            let text = self.doc.slice(range.clone());
+            let people = text.ends_with('s')
+                && self.kb.countries[c]
+                    .demonyms
+                    .iter()
+                    .any(|d| d.len() + 1 == text.len() && text.starts_with(d.as_str()));
+            let kind = if people { EntityKind::Group } else { EntityKind::Country };
+            return Some(draft(kind, Some(c), Some(r), None));
+        }
+        if let Some(r @ KbRef::Seat(c)) = pick(|r| matches!(r, KbRef::Seat(_))) {
+            return Some(draft(EntityKind::Country, Some(c), Some(r), Some("GOV")));
+        }
+        if let Some(r @ KbRef::Capital(c)) = pick(|r| matches!(r, KbRef::Capital(_))) {
+            let locative = range.start > 0
+                && LOCATIVE.contains(&self.word(range.start - 1).to_lowercase().as_str());
+            if locative || class == NameClass::Person {
+                return Some(draft(EntityKind::Place, Some(c), Some(r), None));
+            }
+            // Metonymy: "Tehran said", "ties between Tehran and Moscow".
+            return Some(draft(EntityKind::Country, Some(c), Some(r), Some("GOV")));
+        }
+        if let Some(r @ KbRef::Organization(o)) = pick(|r| matches!(r, KbRef::Organization(_))) {
+            let org = &self.kb.organizations[o];
+            let country = org.country.as_deref().and_then(|c| self.country_index(c));
+            let sector = org.sector.as_deref().and_then(known_sector);
+            return Some(draft(EntityKind::Organization, country, Some(r), sector));
+        }
+        if let Some(r @ KbRef::Person(p)) = pick(|r| matches!(r, KbRef::Person(_))) {
+            let country = self.kb.officeholders[p]
+                .country
+                .as_deref()
+                .and_then(|c| self.country_index(c));
+            return Some(draft(EntityKind::Person, country, Some(r), Some("GOV")));
+        }
+        if let Some(r @ KbRef::Actor(a)) = pick(|r| matches!(r, KbRef::Actor(_))) {
+            let kind = match class {
+                NameClass::Person => EntityKind::Person,
+                NameClass::Location => EntityKind::Place,
+                _ => EntityKind::Organization,
+            };
+            let code = self.kb.actors[a].code_on(self.date_number());
+            let country = code.and_then(|c| c.get(..3)).and_then(|c| self.country_index(c));
+            let sector = code.and_then(|c| c.get(3..6)).and_then(known_sector);
+            return Some(draft(kind, country, Some(r), sector));
+        }
+        None
+    }
+
+    fn country_index(&self, code: &str) -> Option<usize> {
+        let country = self.kb.country(code)?;
+        self.kb.countries.iter().position(|c| std::ptr::eq(c, country))
+    }
+
+    fn date_number(&self) -> Option<u32> {
+        let date = self.date?;
+        let digits: String = date.chars().filter(char::is_ascii_digit).take(8).collect();
+        match digits.len() {
+            8 => digits.parse().ok(),
+            6 => digits.parse::<u32>().ok().map(|d| d * 100 + 1),
+            4 => digits.parse::<u32>().ok().map(|d| d * 10_000 + 101),
+            _ => None,
+        }
+    }
+
+    /// Countries, seats and known organizations the tagger missed.
+    fn add_gazetteer_matches(&self, drafts: &mut Vec<Draft>) {
+        let mut covered = vec![false; self.doc.words.len()];
+        for d in drafts.iter() {
+            for c in &mut covered[d.tokens.clone()] {
+                *c = true;
+            }
+        }
+        let bits = self.gazetteer;
+        let mut i = 0;
+        while i < bits.len() {
+            if bits[i] & class::FIRST == 0 || covered[i] {
+                i += 1;
+                continue;
+            }
+            let mut end = i + 1;
+            while end < bits.len() && bits[end] != 0 && bits[end] & class::FIRST == 0 {
+                end += 1;
+            }
+            let range = i..end;
+            i = end;
+            if range.clone().any(|t| covered[t]) {
+                continue;
+            }
+            let text = self.doc.slice(range.clone());
+            let refs = self.kb.lookup(text);
+            let strong = refs.iter().any(|r| {
+                matches!(r, KbRef::Country(_) | KbRef::Demonym(_) | KbRef::Seat(_) | KbRef::Capital(_))
+            }) || (range.len() > 1 || text.chars().filter(|c| c.is_uppercase()).count() >= 2)
+                && refs
+                    .iter()
+                    .any(|r| matches!(r, KbRef::Organization(_) | KbRef::Person(_)));
+            if !strong {
+                continue;
+            }
+            let class = if refs.iter().any(|r| matches!(r, KbRef::Person(_))) {
+                NameClass::Person
+            } else {
+                NameClass::Location
+            };
+            if let Some(draft) = self.from_kb(range, refs, class) {
+                drafts.push(draft);
+            }
+        }
+    }
+
+    fn merge(&self, drafts: &[Draft]) -> Vec<Cluster> {
+        let mut clusters: Vec<Cluster> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        let mut acronyms: HashMap<String, usize> = HashMap::new();
+        let mut assigned = vec![None; drafts.len()];
+        let core_key = |d: &Draft| -> String {
+            let text = self.doc.slice(d.tokens.clone());
+            let mut key = name_key(text);
+            if d.country.is_some() && self.leading_country(d.tokens.clone()).is_some() {
+                key = key.split_once(' ').map_or(key.clone(), |(_, rest)| rest.to_string());
+            }
+            normalize_ministry(&key)
+        };
+        // Pass 1: everything except single-word people.
+        for (index, d) in drafts.iter().enumerate() {
+            if d.kind == EntityKind::Person && self.person_words(d).len() < 2 {
+                continue;
+            }
+            let key = match (d.kind, d.kb) {
+                (EntityKind::Country, _) => format!("country:{}", d.country.unwrap_or(usize::MAX)),
+                (_, Some(KbRef::Organization(o))) => format!("org:{o}"),
+                (EntityKind::Organization, _) => {
+                    let core = core_key(d);
+                    if let Some(&c) = acronyms.get(&core) {
+                        assigned[index] = Some(c);
+                        clusters[c].drafts.push(index);
+                        continue;
+                    }
+                    if GENERIC_ORGANIZATIONS.contains(&core.as_str()) {
+                        // "the Ministry" is the latest ministry named before it.
+                        let latest = (0..index).rev().find_map(|j| {
+                            let c = assigned[j]?;
+                            (drafts[j].kind == EntityKind::Organization
+                                && core_key(&drafts[j]).split(' ').any(|w| w == core))
+                            .then_some(c)
+                        });
+                        if let Some(c) = latest {
+                            assigned[index] = Some(c);
+                            clusters[c].drafts.push(index);
+                            continue;
+                        }
+                    }
+                    match d.country {
+                        Some(country) => format!("org:{country}:{core}"),
+                        None => {
+                            // "the Foreign Ministry" after "the Russian Foreign Ministry".
+                            let suffix = format!(":{core}");
+                            let earlier = (0..index).rev().find_map(|j| {
+                                let c = assigned[j]?;
+                                let k = by_key.iter().find(|(_, v)| **v == c)?.0;
+                                (k.ends_with(&suffix) && k.starts_with("org:")).then_some(k.clone())
+                            });
+                            earlier.unwrap_or(format!("org::{core}"))
+                        }
+                    }
+                }
+                (EntityKind::Person, _) => {
+                    let words = self.person_words(d);
+                    let found = clusters.iter().position(|c| {
+                        c.kind == Some(EntityKind::Person)
+                            && (contains_all(&c.name_tokens, &words) || contains_all(&words, &c.name_tokens))
+                    });
+                    if let Some(c) = found {
+                        if words.len() > clusters[c].name_tokens.len() {
+                            clusters[c].name_tokens = words;
+                        }
+                        assigned[index] = Some(c);
+                        clusters[c].drafts.push(index);
+                        continue;
+                    }
+                    format!("person:{}", words.join(" "))
+                }
+                (kind, _) => format!("{kind:?}:{}", name_key(self.doc.slice(d.tokens.clone()))),
+            };
+            let c = *by_key.entry(key).or_insert_with(|| {
+                clusters.push(Cluster {
+                    kind: Some(d.kind),
+                    country: d.country,
+                    sector: d.sector,
+                    ..Cluster::default()
+                });
+                clusters.len() - 1
+            });
+            if d.kind == EntityKind::Person && clusters[c].name_tokens.is_empty() {
+                clusters[c].name_tokens = self.person_words(d);
+            }
+            if clusters[c].country.is_none() {
+                clusters[c].country = d.country;
+            }
+            if clusters[c].sector.is_none() {
+                clusters[c].sector = d.sector;
+            }
+            if let Some(KbRef::Person(p)) = d.kb {
+                clusters[c].kb_person = Some(p);
+            }
+            assigned[index] = Some(c);
+            clusters[c].drafts.push(index);
+            // "Iranian Red Crescent Society (IRCS)": the acronym joins the name.
+            if d.kind == EntityKind::Organization {
+                if let Some(acronym) = self.parenthesized_acronym(d.tokens.end) {
+                    acronyms.insert(name_key(acronym), c);
+                }
+            }
+        }
+        // Pass 2: single-word people join the nearest person whose name has the word.
+        for (index, d) in drafts.iter().enumerate() {
+            if assigned[index].is_some() {
+                continue;
+            }
+            let words = self.person_words(d);
+            let Some(word) = words.first() else { continue };
+            let position = d.tokens.start;
+            let mut best: Option<(usize, usize)> = None;
+            for (c, cluster) in clusters.iter().enumerate() {
+                if cluster.kind != Some(EntityKind::Person) || !cluster.name_tokens.contains(word) {
+                    continue;
+                }
+                let distance = cluster
+                    .drafts
+                    .iter()
+                    .map(|&j| {
+                        let s = drafts[j].tokens.start;
+                        // Prefer an earlier full mention over a later one.
+                        if s <= position {
+                            position - s
+                        } else {
+                            (s - position) + 1_000_000
+                        }
+                    })
+                    .min()
+                    .unwrap_or(usize::MAX);
+                if best.is_none_or(|(_, b)| distance < b) {
+                    best = Some((c, distance));
+                }
+            }
+            let c = match best {
+                Some((c, _)) => c,
+                None => {
+                    let key = format!("person:{word}");
+                    *by_key.entry(key).or_insert_with(|| {
+                        clusters.push(Cluster {
+                            kind: Some(EntityKind::Person),
+                            name_tokens: words.clone(),
+                            country: d.country,
+                            ..Cluster::default()
+                        });
+                        clusters.len() - 1
+                    })
+                }
+            };
+            assigned[index] = Some(c);
+            clusters[c].drafts.push(index);
+        }
+        for cluster in &mut clusters {
+            cluster.drafts.sort_by_key(|&j| (drafts[j].tokens.start, drafts[j].tokens.end));
+        }
+        self.link_officeholders(&mut clusters, drafts);
+        self.assign_roles(&mut clusters, drafts, &assigned);
+        self.add_role_noun_mentions(&mut clusters, drafts);
+        clusters
+    }
+
+    /// Lower-case words of a person's name, without titles such as "Mr.".
+    fn person_words(&self, d: &Draft) -> Vec<String> {
+        d.tokens
+            .clone()
+            .map(|i| self.word(i))
+            .filter(|w| !is_title_abbreviation(w))
+            .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
+            .collect()
+    }
+
+    /// The acronym in "(IRCS)" right after token `end`.
+    fn parenthesized_acronym(&self, end: usize) -> Option<&'a str> {
+        let words = &self.doc.words;
+        if words.get(end) == Some(&"(") && words.get(end + 2) == Some(&")") {
+            let acronym = words[end + 1];
+            let upper = acronym.chars().filter(|c| c.is_uppercase()).count();
+            if upper >= 2 && acronym.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-') {
+                return Some(acronym);
+            }
+        }
+        None
+    }
+
+    /// Office holders of the knowledge base matching a person's name: their
+    /// country when the text gives none.
+    fn link_officeholders(&self, clusters: &mut [Cluster], drafts: &[Draft]) {
+        for cluster in clusters.iter_mut() {
+            if cluster.kind != Some(EntityKind::Person) || cluster.kb_person.is_some() {
+                continue;
+            }
+            let full = cluster.name_tokens.join(" ");
+            let linked = cluster.drafts.iter().find_map(|&j| {
+                let text = self.doc.slice(drafts[j].tokens.clone());
+                self.kb.lookup(text).iter().find_map(|r| match r {
+                    KbRef::Person(p) => Some(*p),
+                    _ => None,
+                })
+            });
+            cluster.kb_person = linked.or_else(|| {
+                (cluster.name_tokens.len() >= 2)
+                    .then(|| {
+                        self.kb.lookup_key(&full).iter().find_map(|r| match r {
+                            KbRef::Person(p) => Some(*p),
+                            _ => None,
+                        })
+                    })
+                    .flatten()
+            });
+            if let Some(p) = cluster.kb_person {
+                if cluster.country.is_none() {
+                    cluster.country = self.kb.officeholders[p]
+                        .country
+                        .as_deref()
+                        .and_then(|c| self.country_index(c));
+                }
+            }
+        }
+    }
+
+    /// The office holders' rows for a person (all their terms).
+    fn terms_of(&self, person: usize) -> impl Iterator<Item = &crate::kb::OfficeHolder> {
+        let name = &self.kb.officeholders[person].name;
+        self.kb.officeholders.iter().filter(move |h| &h.name == name)
+    }
+
+    fn assign_roles(&self, clusters: &mut [Cluster], drafts: &[Draft], assigned: &[Option<usize>]) {
+        let owner_of = |token_end: usize| -> Option<usize> {
+            drafts
+                .iter()
+                .position(|d| d.tokens.end == token_end)
+                .filter(|&j| matches!(drafts[j].kind, EntityKind::Country | EntityKind::Organization))
+        };
+        for c in 0..clusters.len() {
+            if clusters[c].kind != Some(EntityKind::Person) {
+                continue;
+            }
+            let mut roles = Vec::new();
+            for &j in &clusters[c].drafts {
+                let mention = drafts[j].tokens.clone();
+                if let Some(role) = self.title_before(mention.clone(), &owner_of, drafts, assigned, clusters) {
+                    roles.push(role);
+                }
+                if let Some(role) = self.appositive_title(mention, &owner_of, drafts, assigned, clusters) {
+                    roles.push(role);
+                }
+            }
+            // A role's country from the knowledge base when the text names none.
+            let known: Vec<(String, Option<String>)> = clusters[c]
+                .kb_person
+                .map(|p| {
+                    self.terms_of(p)
+                        .map(|h| (h.title.clone(), h.country.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for role in &mut roles {
+                if role.country.is_none() {
+                    let from_kb = known
+                        .iter()
+                        .find(|(title, _)| *title == role.title)
+                        .or(known.first())
+                        .and_then(|(_, country)| country.as_deref())
+                        .and_then(|code| self.country_index(code));
+                    role.country = from_kb.or(clusters[c].country);
+                    if role.of.is_none() {
+                        role.of = role.country.map(|i| self.kb.countries[i].code.clone());
+                    }
+                }
+            }
+            let cluster = &mut clusters[c];
+            if cluster.country.is_none() {
+                cluster.country = roles.iter().find_map(|r| r.country);
+            }
+            let senior = roles.iter().filter(|r| r.sector.is_some()).min_by_key(|r| r.rank);
+            if let Some(role) = senior {
+                cluster.sector = role.sector;
+            } else if cluster.kb_person.is_some() {
+                cluster.sector = Some("GOV");
+            }
+            cluster.roles = roles;
+        }
+    }
+
+    /// "Iranian Deputy Foreign Minister Abbas Araghchi", "FM Araghchi".
+    fn title_before(
+        &self,
+        mention: Range<usize>,
+        owner_of: &impl Fn(usize) -> Option<usize>,
+        drafts: &[Draft],
+        assigned: &[Option<usize>],
+        clusters: &[Cluster],
+    ) -> Option<RoleDraft> {
+        let sentence = self.doc.sentence_of(mention.start);
+        let mut start = mention.start;
+        while start > sentence.start && is_title_abbreviation(self.word(start - 1)) {
+            start -= 1;
+        }
+        let (title_range, title) = (1..=5).rev().find_map(|k| {
+            let from = start.checked_sub(k).filter(|&f| f >= sentence.start)?;
+            if self.doc.tokens[from..start].iter().any(|t| t.start < self.doc.tokens[from].start) {
+                return None;
+            }
+            let phrase = self.doc.slice(from..start);
+            let title = self.kb.title(phrase)?;
+            // A lower-case title before a name is part of a sentence, not a
+            // title ("said spokesman X" is fine, "the president X" too).
+            Some((from..start, title))
+        })?;
+        let mut role = self.role_from_title(title, title_range.clone(), mention.end);
+        self.attach_owner(&mut role, title_range.start, sentence.start, owner_of, drafts, assigned, clusters);
+        Some(role)
+    }
+
+    /// "Maria Zakharova, the ministry's spokeswoman", "Babak Mahmoud, head of IRCS".
+    fn appositive_title(
+        &self,
+        mention: Range<usize>,
+        owner_of: &impl Fn(usize) -> Option<usize>,
+        drafts: &[Draft],
+        assigned: &[Option<usize>],
+        clusters: &[Cluster],
+    ) -> Option<RoleDraft> {
+        let sentence = self.doc.sentence_of(mention.start);
+        if mention.end >= sentence.end || self.word(mention.end) != "," {
+            return None;
+        }
+        let from = mention.end + 1;
+        let mut stop = from;
+        while stop < sentence.end && stop - from < 12 && !matches!(self.word(stop), "," | "." | ";" | ":" | "(" | ")") {
+            stop += 1;
+        }
+        if stop == from {
+            return None;
+        }
+        let first = self.word(from).to_lowercase();
+        let opens_well = matches!(first.as_str(), "the" | "a" | "an" | "its" | "his" | "her" | "former" | "acting")
+            || self.kb.title(self.word(from)).is_some()
+            || drafts.iter().any(|d| d.tokens.start == from);
+        if !opens_well {
+            return None;
+        }
+        for at in from..stop {
+            for k in (1..=5).rev() {
+                if at + k > stop {
+                    continue;
+                }
+                let Some(title) = self.kb.title(self.doc.slice(at..at + k)) else {
+                    continue;
+                };
+                let mut role = self.role_from_title(title, mention.start..at + k, at + k);
+                role.evidence = mention.start..at + k;
+                self.attach_owner(&mut role, at, from, owner_of, drafts, assigned, clusters);
+                if role.of.is_none() {
+                    // "head of IRCS", "spokesman for the Foreign Ministry".
+                    let mut next = at + k;
+                    if next < stop && matches!(self.word(next), "of" | "for" | "at") {
+                        next += 1;
+                        if next < stop && self.word(next).eq_ignore_ascii_case("the") {
+                            next += 1;
+                        }
+                        if let Some(j) = drafts.iter().position(|d| d.tokens.start == next) {
+                            let end = drafts[j].tokens.end;
+                            if let Some(owner) = owner_of(end) {
+                                self.set_owner(&mut role, owner, drafts, assigned, clusters);
+                                role.evidence = mention.start..end;
+                            }
+                        }
+                    }
+                }
+                return Some(role);
+            }
+        }
+        None
+    }
+
+    fn role_from_title(&self, title: &crate::kb::Title, evidence: Range<usize>, _name_end: usize) -> RoleDraft {
+        let mut name = title.title.clone();
+        let before = evidence.start;
+        if before > 0 && matches!(self.word(before - 1).to_lowercase().as_str(), "former" | "ex") {
+            name = format!("Former {name}");
+        }
+        RoleDraft {
+            title: name,
+            of: None,
+            country: None,
+            sector: title.sector.as_deref().and_then(known_sector),
+            rank: title.rank,
+            evidence,
+        }
+    }
+
+    /// Who the title is held for, from the words just before it: a demonym,
+    /// a country or organization (possessive or not), or "the ministry's".
+    #[allow(clippy::too_many_arguments)]
+    fn attach_owner(
+        &self,
+        role: &mut RoleDraft,
+        title_start: usize,
+        floor: usize,
+        owner_of: &impl Fn(usize) -> Option<usize>,
+        drafts: &[Draft],
+        assigned: &[Option<usize>],
+        clusters: &[Cluster],
+    ) {
+        let mut end = title_start;
+        while end > floor && matches!(self.word(end - 1).to_lowercase().as_str(), "former" | "acting" | "then") {
+            end -= 1;
+        }
+        if end > floor && matches!(self.word(end - 1), "'s" | "\u{2019}s" | "'") {
+            end -= 1;
+        }
+        if end <= floor {
+            return;
+        }
+        if let Some(owner) = owner_of(end) {
+            self.set_owner(role, owner, drafts, assigned, clusters);
+            role.evidence.start = role.evidence.start.min(drafts[owner].tokens.start);
+            return;
+        }
+        // "the ministry's spokeswoman": the latest organization named so.
+        let noun = self.word(end - 1).to_lowercase();
+        if end - 1 > floor && self.word(end - 2).eq_ignore_ascii_case("the") {
+            let latest = drafts
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.kind == EntityKind::Organization && d.tokens.end <= end)
+                .rev()
+                .find(|(_, d)| name_key(self.doc.slice(d.tokens.clone())).split(' ').any(|w| w == noun));
+            if let Some((owner, _)) = latest {
+                self.set_owner(role, owner, drafts, assigned, clusters);
+                role.evidence.start = role.evidence.start.min(end - 2);
+            }
+        }
+    }
+
+    fn set_owner(&self, role: &mut RoleDraft, owner: usize, drafts: &[Draft], assigned: &[Option<usize>], clusters: &[Cluster]) {
+        let d = &drafts[owner];
+        let cluster = assigned[owner].map(|c| &clusters[c]);
+        let country = cluster.and_then(|c| c.country).or(d.country);
+        match d.kind {
+            EntityKind::Country => {
+                role.country = country;
+                role.of = country.map(|c| self.kb.countries[c].code.clone());
+            }
+            _ => {
+                role.country = country;
+                let best = cluster
+                    .and_then(|c| c.drafts.iter().max_by_key(|&&j| drafts[j].tokens.len()).copied())
+                    .unwrap_or(owner);
+                role.of = Some(self.doc.slice(drafts[best].tokens.clone()).to_string());
+                if role.sector.is_none() {
+                    role.sector = cluster.and_then(|c| c.sector).or(d.sector);
+                }
+            }
+        }
+    }
+
+    /// "the foreign minister", "the spokeswoman" → the person holding that role.
+    fn add_role_noun_mentions(&self, clusters: &mut [Cluster], drafts: &[Draft]) {
+        let words = &self.doc.words;
+        for i in self.doc.body_start..words.len().saturating_sub(1) {
+            if !words[i].eq_ignore_ascii_case("the") {
+                continue;
+            }
+            let sentence = self.doc.sentence_of(i);
+            for k in (1..=4).rev() {
+                let end = i + 1 + k;
+                if end > sentence.end {
+                    continue;
+                }
+                let Some(title) = self.kb.title(self.doc.slice(i + 1..end)) else {
+                    continue;
+                };
+                if title.rank > 4 {
+                    break;
+                }
+                // "the spokeswoman Maria Zakharova" is a title, not a reference.
+                if drafts.iter().any(|d| d.tokens.start == end) {
+                    break;
+                }
+                let holder = clusters
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.roles.iter().any(|r| r.title.ends_with(&title.title)))
+                    .filter_map(|(index, c)| {
+                        let last = c.drafts.iter().map(|&j| drafts[j].tokens.start).filter(|&s| s < i).max()?;
+                        Some((index, last))
+                    })
+                    .max_by_key(|&(_, last)| last);
+                if let Some((c, _)) = holder {
+                    clusters[c].extra.push(i..end);
+                }
+                break;
+            }
+        }
+    }
+
+    fn render(&self, drafts: &[Draft], clusters: Vec<Cluster>) -> Vec<Entity> {
+        let mut order: Vec<(usize, Cluster)> = clusters
+            .into_iter()
+            .filter(|c| !c.drafts.is_empty())
+            .map(|c| (drafts[c.drafts[0]].tokens.start, c))
+            .collect();
+        order.sort_by_key(|(first, _)| *first);
+        let mut entities = Vec::with_capacity(order.len());
+        for (n, (_, cluster)) in order.into_iter().enumerate() {
+            let kind = cluster.kind.unwrap_or(EntityKind::Organization);
+            let country = cluster.country.map(|c| &self.kb.countries[c]);
+            let mention_texts: Vec<&str> = cluster
+                .drafts
+                .iter()
+                .map(|&j| self.doc.slice(drafts[j].tokens.clone()))
+                .collect();
+            let name = match (kind, country) {
+                (EntityKind::Country, Some(country)) => country.name.clone(),
+                _ => {
+                    let fullest = cluster
+                        .drafts
+                        .iter()
+                        .enumerate()
+                        .max_by_key(|(k, &j)| (self.person_words(&drafts[j]).len(), usize::MAX - k))
+                        .map(|(k, _)| k)
+                        .unwrap_or(0);
+                    mention_texts[fullest].to_string()
+                }
+            };
+            let mut aliases: Vec<String> = Vec::new();
+            for text in &mention_texts {
+                if *text != name && !aliases.iter().any(|a| a == text) {
+                    aliases.push(text.to_string());
+                }
+            }
+            let mut mentions: Vec<Mention> = Vec::new();
+            for &j in &cluster.drafts {
+                let span = self.mention_span(&drafts[j]);
+                if !mentions.iter().any(|m| m.span == span) {
+                    mentions.push(Mention { span });
+                }
+            }
+            for range in &cluster.extra {
+                mentions.push(Mention {
+                    span: self.doc.span(range.clone()),
+                });
+            }
+            mentions.sort_by_key(|m| (m.span.field != chancery_model::TextField::Title, m.span.start));
+            let mut roles: Vec<Role> = Vec::new();
+            for role in &cluster.roles {
+                if roles.iter().any(|r| r.title == role.title && r.of == role.of) {
+                    continue;
+                }
+                roles.push(Role {
+                    title: role.title.clone(),
+                    of: role.of.clone(),
+                    span: self.doc.span(role.evidence.clone()),
+                });
+            }
+            let actor_code = match (kind, country) {
+                (_, None) => (kind == EntityKind::Organization && cluster.sector == Some("IGO")).then(|| "IGO".to_string()),
+                (EntityKind::Country | EntityKind::Place | EntityKind::Group, Some(c)) => Some(c.code.clone()),
+                (_, Some(c)) => Some(format!("{}{}", c.code, cluster.sector.unwrap_or(""))),
+            };
+            entities.push(Entity {
+                id: format!("e{}", n + 1),
+                name,
+                kind,
+                country: country.map(|c| c.code.clone()),
+                actor_code,
+                aliases,
+                roles,
+                mentions,
+            });
+        }
+        entities
+    }
+
+    /// A draft's span; a country inside "Iran-Russia" gets its own part.
+    fn mention_span(&self, d: &Draft) -> chancery_model::Span {
+        let mut span = self.doc.span(d.tokens.clone());
+        if d.kind == EntityKind::Country && d.tokens.len() == 1 {
+            let text = self.doc.slice(d.tokens.clone());
+            if text.contains('-') {
+                if let Some(country) = d.country.map(|c| &self.kb.countries[c]) {
+                    let mut offset = 0;
+                    for part in text.split('-') {
+                        if self.kb.lookup(part).contains(&KbRef::Country(self.country_index(&country.code).unwrap_or(usize::MAX))) {
+                            span.start += offset;
+                            span.end = span.start + part.len();
+                            break;
+                        }
+                        offset += part.len() + 1;
+                    }
+                }
+            }
+        }
+        span
+    }
+}
+
+/// "ministry of foreign affairs" and "foreign affairs ministry" are the
+/// "foreign ministry".
+fn normalize_ministry(key: &str) -> String {
+    if let Some(rest) = key.strip_prefix("ministry of ") {
+        let subject = rest.strip_suffix(" affairs").unwrap_or(rest);
+        return format!("{subject} ministry");
+    }
+    if let Some(subject) = key.strip_suffix(" affairs ministry") {
+        return format!("{subject} ministry");
+    }
+    key.to_string()
+}
+
+fn contains_all(haystack: &[String], needles: &[String]) -> bool {
+    !needles.is_empty() && needles.iter().all(|n| haystack.contains(n))
+}

@@ -1,0 +1,520 @@
+//! The knowledge base: countries, organizations, titles and office holders,
+//! written in the project as tab-separated tables (`kb/*.tsv`, each with a
+//! source note), plus whatever users add in the same format or as
+//! PETRARCH-style actor dictionaries. `docs/KNOWLEDGE_BASE.md` documents the formats.
+
+pub mod petrarch;
+mod table;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::token::tokenize;
+use crate::NlpError;
+pub use petrarch::ActorRecord;
+use table::Table;
+
+/// A country or territory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Country {
+    /// ISO 3166-1 alpha-3.
+    pub code: String,
+    /// ISO 3166-1 alpha-2.
+    pub alpha2: String,
+    /// The name news uses.
+    pub name: String,
+    /// Formal and other names.
+    pub alt_names: Vec<String>,
+    /// Adjectives and people ("Iranian", "Iranians").
+    pub demonyms: Vec<String>,
+    /// Capital city.
+    pub capital: Option<String>,
+    /// Other spellings of the capital and seats of government.
+    pub capital_alt: Vec<String>,
+    /// Names standing for the government ("Kremlin").
+    pub seats: Vec<String>,
+}
+
+/// An organization with its country and CAMEO sector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    /// Canonical name.
+    pub name: String,
+    /// Acronyms and other names.
+    pub aliases: Vec<String>,
+    /// ISO alpha-3, or `None` for international bodies.
+    pub country: Option<String>,
+    /// CAMEO-style sector (`GOV`, `LEG`, `IGO`…).
+    pub sector: Option<String>,
+}
+
+/// An office or title and the sector its holder belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    /// Canonical form ("Foreign Minister").
+    pub title: String,
+    /// Other forms and abbreviations ("FM", "Minister of Foreign Affairs").
+    pub variants: Vec<String>,
+    /// CAMEO sector of a holder, when the title alone tells it.
+    pub sector: Option<String>,
+    /// Seniority: 1 heads of state and government … 5 generic.
+    pub rank: u8,
+}
+
+/// Someone who held an office from a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeHolder {
+    /// Full name.
+    pub name: String,
+    /// Other spellings.
+    pub aliases: Vec<String>,
+    /// ISO alpha-3 (empty for heads of international bodies).
+    pub country: Option<String>,
+    /// Canonical title.
+    pub title: String,
+    /// Start of the term: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub start: Option<String>,
+    /// End of the term, `None` while in office.
+    pub end: Option<String>,
+}
+
+/// What a name in the knowledge base refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KbRef {
+    /// A country by its name.
+    Country(usize),
+    /// A country's demonym.
+    Demonym(usize),
+    /// A country's capital (or other seat city).
+    Capital(usize),
+    /// A seat-of-government metonym ("the Kremlin").
+    Seat(usize),
+    /// An organization.
+    Organization(usize),
+    /// An office holder.
+    Person(usize),
+    /// A record of a user's PETRARCH actor dictionary.
+    Actor(usize),
+}
+
+/// Gazetteer class bits, used as tagger features.
+pub mod class {
+    /// Country name.
+    pub const COUNTRY: u16 = 1;
+    /// Demonym.
+    pub const DEMONYM: u16 = 1 << 1;
+    /// Capital city.
+    pub const CAPITAL: u16 = 1 << 2;
+    /// Organization.
+    pub const ORGANIZATION: u16 = 1 << 3;
+    /// Person.
+    pub const PERSON: u16 = 1 << 4;
+    /// Seat of government.
+    pub const SEAT: u16 = 1 << 5;
+    /// First token of a match (the others are inside).
+    pub const FIRST: u16 = 1 << 8;
+}
+
+impl KbRef {
+    fn class(self) -> u16 {
+        match self {
+            KbRef::Country(_) => class::COUNTRY,
+            KbRef::Demonym(_) => class::DEMONYM,
+            KbRef::Capital(_) => class::CAPITAL,
+            KbRef::Seat(_) => class::SEAT,
+            KbRef::Organization(_) => class::ORGANIZATION,
+            KbRef::Person(_) | KbRef::Actor(_) => class::PERSON,
+        }
+    }
+}
+
+/// The knowledge base with its lookup indexes.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeBase {
+    /// Countries and territories.
+    pub countries: Vec<Country>,
+    /// Organizations.
+    pub organizations: Vec<Organization>,
+    /// Titles.
+    pub titles: Vec<Title>,
+    /// Office holders.
+    pub officeholders: Vec<OfficeHolder>,
+    /// Records of loaded PETRARCH actor dictionaries.
+    pub actors: Vec<ActorRecord>,
+    names: HashMap<String, Vec<KbRef>>,
+    country_by_code: HashMap<String, usize>,
+    title_by_key: HashMap<String, usize>,
+    /// Case-sensitive title abbreviations ("FM", "PM").
+    title_abbreviations: HashMap<String, usize>,
+    gazetteer: Option<Gazetteer>,
+}
+
+#[derive(Debug, Clone)]
+struct Gazetteer {
+    matcher: AhoCorasick,
+    classes: Vec<u16>,
+}
+
+/// The key names are looked up by: tokens as the tokenizer cuts them,
+/// lower-cased, joined by single spaces, curly apostrophes straightened,
+/// a leading "the" dropped.
+pub fn name_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len());
+    for token in tokenize(name) {
+        let word = token.text(name);
+        if key.is_empty() && word.eq_ignore_ascii_case("the") {
+            continue;
+        }
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        for c in word.chars() {
+            if c == '\u{2019}' {
+                key.push('\'');
+            } else {
+                key.extend(c.to_lowercase());
+            }
+        }
+    }
+    key
+}
+
+const BUILTIN: [(&str, &str); 4] = [
+    ("kb/countries.tsv", include_str!("../../kb/countries.tsv")),
+    ("kb/organizations.tsv", include_str!("../../kb/organizations.tsv")),
+    ("kb/titles.tsv", include_str!("../../kb/titles.tsv")),
+    ("kb/officeholders.tsv", include_str!("../../kb/officeholders.tsv")),
+];
+
+/// Which table a file holds, told by its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// `alpha3 alpha2 name …`
+    Countries,
+    /// `name aliases country sector …`
+    Organizations,
+    /// `title variants sector rank`
+    Titles,
+    /// `name aliases country title start end`
+    OfficeHolders,
+    /// A PETRARCH/TABARI actor dictionary.
+    PetrarchActors,
+}
+
+impl KnowledgeBase {
+    /// The tables compiled into chancery.
+    pub fn builtin() -> &'static KnowledgeBase {
+        static KB: OnceLock<KnowledgeBase> = OnceLock::new();
+        KB.get_or_init(|| {
+            let mut kb = KnowledgeBase::default();
+            for (name, text) in BUILTIN {
+                kb.add_table(name, text)
+                    .expect("built-in tables are checked by a unit test");
+            }
+            kb.build_index();
+            kb
+        })
+    }
+
+    /// The built-in tables plus user tables `(name, text)`; each table's kind
+    /// is told by its header (or, for PETRARCH dictionaries, by their content).
+    pub fn with_user_tables(tables: &[(String, String)]) -> Result<KnowledgeBase, NlpError> {
+        let mut kb = KnowledgeBase::builtin().clone();
+        for (name, text) in tables {
+            kb.add_table(name, text)?;
+        }
+        kb.build_index();
+        Ok(kb)
+    }
+
+    /// Tells a table's kind from its first non-comment line.
+    pub fn table_kind(text: &str) -> TableKind {
+        let header = text
+            .lines()
+            .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .unwrap_or("");
+        let columns: Vec<&str> = header.split('\t').map(str::trim).collect();
+        if columns.contains(&"alpha3") {
+            TableKind::Countries
+        } else if columns.contains(&"variants") {
+            TableKind::Titles
+        } else if columns.contains(&"title") && columns.contains(&"name") {
+            TableKind::OfficeHolders
+        } else if columns.contains(&"name") && columns.contains(&"sector") {
+            TableKind::Organizations
+        } else {
+            TableKind::PetrarchActors
+        }
+    }
+
+    fn add_table(&mut self, name: &str, text: &str) -> Result<(), NlpError> {
+        match KnowledgeBase::table_kind(text) {
+            TableKind::Countries => {
+                let table = Table::parse(name, text, &["alpha3", "alpha2", "name"])?;
+                for (line, row) in table.rows() {
+                    let code = row.get("alpha3").to_ascii_uppercase();
+                    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+                        return Err(table.error(line, format!("alpha3 {code:?} is not three letters")));
+                    }
+                    self.countries.push(Country {
+                        code,
+                        alpha2: row.get("alpha2").to_string(),
+                        name: row.get("name").to_string(),
+                        alt_names: row.list("alt_names"),
+                        demonyms: row.list("demonyms"),
+                        capital: row.optional("capital"),
+                        capital_alt: row.list("capital_alt"),
+                        seats: row.list("seats"),
+                    });
+                }
+            }
+            TableKind::Organizations => {
+                let table = Table::parse(name, text, &["name", "aliases", "country", "sector"])?;
+                for (_, row) in table.rows() {
+                    self.organizations.push(Organization {
+                        name: row.get("name").to_string(),
+                        aliases: row.list("aliases"),
+                        country: row.optional("country"),
+                        sector: row.optional("sector"),
+                    });
+                }
+            }
+            TableKind::Titles => {
+                let table = Table::parse(name, text, &["title", "variants", "sector", "rank"])?;
+                for (line, row) in table.rows() {
+                    let rank = row.get("rank").parse().map_err(|_| {
+                        table.error(line, format!("rank {:?} is not a number 1–5", row.get("rank")))
+                    })?;
+                    self.titles.push(Title {
+                        title: row.get("title").to_string(),
+                        variants: row.list("variants"),
+                        sector: row.optional("sector"),
+                        rank,
+                    });
+                }
+            }
+            TableKind::OfficeHolders => {
+                let table = Table::parse(name, text, &["name", "country", "title", "start", "end"])?;
+                for (line, row) in table.rows() {
+                    for column in ["start", "end"] {
+                        if let Some(date) = row.optional(column) {
+                            if !valid_partial_date(&date) {
+                                return Err(table.error(
+                                    line,
+                                    format!("{column} {date:?} is not YYYY, YYYY-MM or YYYY-MM-DD"),
+                                ));
+                            }
+                        }
+                    }
+                    self.officeholders.push(OfficeHolder {
+                        name: row.get("name").to_string(),
+                        aliases: row.list("aliases"),
+                        country: row.optional("country"),
+                        title: row.get("title").to_string(),
+                        start: row.optional("start"),
+                        end: row.optional("end"),
+                    });
+                }
+            }
+            TableKind::PetrarchActors => {
+                self.actors.extend(petrarch::parse_actors(name, text)?);
+            }
+        }
+        Ok(())
+    }
+
+    fn build_index(&mut self) {
+        let mut names: HashMap<String, Vec<KbRef>> = HashMap::new();
+        let mut add = |name: &str, reference: KbRef| {
+            let key = name_key(name);
+            if !key.is_empty() {
+                let refs = names.entry(key).or_default();
+                if !refs.contains(&reference) {
+                    refs.push(reference);
+                }
+            }
+        };
+        for (i, country) in self.countries.iter().enumerate() {
+            add(&country.name, KbRef::Country(i));
+            for alt in &country.alt_names {
+                add(alt, KbRef::Country(i));
+            }
+            for demonym in &country.demonyms {
+                add(demonym, KbRef::Demonym(i));
+            }
+            for capital in country.capital.iter().chain(&country.capital_alt) {
+                add(capital, KbRef::Capital(i));
+            }
+            for seat in &country.seats {
+                add(seat, KbRef::Seat(i));
+            }
+        }
+        for (i, org) in self.organizations.iter().enumerate() {
+            add(&org.name, KbRef::Organization(i));
+            for alias in &org.aliases {
+                add(alias, KbRef::Organization(i));
+            }
+        }
+        for (i, holder) in self.officeholders.iter().enumerate() {
+            add(&holder.name, KbRef::Person(i));
+            for alias in &holder.aliases {
+                add(alias, KbRef::Person(i));
+            }
+        }
+        for (i, actor) in self.actors.iter().enumerate() {
+            for phrase in &actor.phrases {
+                add(phrase, KbRef::Actor(i));
+            }
+        }
+        self.country_by_code = self
+            .countries
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), i))
+            .collect();
+        self.title_by_key.clear();
+        self.title_abbreviations.clear();
+        for (i, title) in self.titles.iter().enumerate() {
+            for form in std::iter::once(&title.title).chain(&title.variants) {
+                let is_abbreviation = form.len() <= 4
+                    && form.chars().filter(|c| c.is_uppercase()).count() >= 2
+                    || form.ends_with('.');
+                if is_abbreviation {
+                    self.title_abbreviations.entry(form.clone()).or_insert(i);
+                } else {
+                    self.title_by_key.entry(name_key(form)).or_insert(i);
+                }
+            }
+        }
+        let mut patterns = Vec::with_capacity(names.len());
+        let mut classes = Vec::with_capacity(names.len());
+        for (key, refs) in &names {
+            patterns.push(key.clone());
+            classes.push(refs.iter().fold(0, |bits, r| bits | r.class()));
+        }
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("knowledge-base names build an automaton");
+        self.gazetteer = Some(Gazetteer { matcher, classes });
+        self.names = names;
+    }
+
+    /// What a name (as written in text) refers to.
+    pub fn lookup(&self, name: &str) -> &[KbRef] {
+        self.names.get(&name_key(name)).map_or(&[], Vec::as_slice)
+    }
+
+    /// What a name key (see [`name_key`]) refers to.
+    pub fn lookup_key(&self, key: &str) -> &[KbRef] {
+        self.names.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// A country by its alpha-3 code.
+    pub fn country(&self, code: &str) -> Option<&Country> {
+        self.country_by_code.get(code).map(|&i| &self.countries[i])
+    }
+
+    /// A title by any of its forms: abbreviations case-sensitively ("FM"),
+    /// other forms in any case ("foreign minister").
+    pub fn title(&self, form: &str) -> Option<&Title> {
+        self.title_abbreviations
+            .get(form)
+            .or_else(|| self.title_by_key.get(&name_key(form)))
+            .map(|&i| &self.titles[i])
+    }
+
+    /// Per-token gazetteer class bits for a tokenized document: a phrase
+    /// counts when it starts with a capital (or digit) and covers whole tokens.
+    pub fn gazetteer_bits(&self, words: &[&str]) -> Vec<u16> {
+        let mut bits = vec![0u16; words.len()];
+        let Some(gazetteer) = &self.gazetteer else {
+            return bits;
+        };
+        let mut joined = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
+        let mut starts = Vec::with_capacity(words.len());
+        for word in words {
+            starts.push(joined.len());
+            for c in word.chars() {
+                if c == '\u{2019}' {
+                    joined.push('\'');
+                } else {
+                    joined.extend(c.to_lowercase());
+                }
+            }
+            joined.push(' ');
+        }
+        for found in gazetteer.matcher.find_iter(&joined) {
+            let Ok(first) = starts.binary_search(&found.start()) else {
+                continue;
+            };
+            let end = found.end();
+            if joined.as_bytes().get(end) != Some(&b' ') {
+                continue;
+            }
+            if !words[first].starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+                continue;
+            }
+            let class = gazetteer.classes[found.pattern().as_usize()];
+            let mut i = first;
+            while i < words.len() && starts[i] < end {
+                bits[i] |= class | if i == first { class::FIRST } else { 0 };
+                i += 1;
+            }
+        }
+        bits
+    }
+}
+
+fn valid_partial_date(date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    match parts[..] {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2),
+        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_tables_load_and_link() {
+        let kb = KnowledgeBase::builtin();
+        assert!(kb.countries.len() >= 195);
+        assert_eq!(kb.lookup("Iran"), [KbRef::Country(kb.country_by_code["IRN"])]);
+        assert!(kb.lookup("Iranian").contains(&KbRef::Demonym(kb.country_by_code["IRN"])));
+        assert!(kb.lookup("the Kremlin").contains(&KbRef::Seat(kb.country_by_code["RUS"])));
+        assert!(kb.lookup("Moscow").contains(&KbRef::Capital(kb.country_by_code["RUS"])));
+        assert_eq!(kb.title("FM").map(|t| t.title.as_str()), Some("Foreign Minister"));
+        assert_eq!(kb.title("foreign minister").map(|t| t.title.as_str()), Some("Foreign Minister"));
+        assert!(kb.title("fm").is_none());
+    }
+
+    #[test]
+    fn gazetteer_marks_capitalized_phrases() {
+        let kb = KnowledgeBase::builtin();
+        let words = ["us", "and", "the", "United", "States", "met", "Iranian", "envoys"];
+        let bits = kb.gazetteer_bits(&words);
+        assert_eq!(bits[0], 0);
+        assert_ne!(bits[3] & class::COUNTRY, 0);
+        assert_ne!(bits[3] & class::FIRST, 0);
+        assert_eq!(bits[4] & class::FIRST, 0);
+        assert_ne!(bits[6] & class::DEMONYM, 0);
+    }
+
+    #[test]
+    fn user_tables_extend_the_builtin_ones() {
+        let user = "name\taliases\tcountry\tsector\tkind\nFreedonia Liberation Front\tFLF\tFRD\tREB\tarmed_group\n";
+        let kb = KnowledgeBase::with_user_tables(&[("mine.tsv".into(), user.into())]).unwrap();
+        assert!(matches!(kb.lookup("FLF"), [KbRef::Organization(_)]));
+        let bad = "alpha3\talpha2\tname\nIRAN\tIR\tIran\n";
+        let err = KnowledgeBase::with_user_tables(&[("bad.tsv".into(), bad.into())]).unwrap_err();
+        assert!(err.to_string().contains("bad.tsv"));
+    }
+}
