@@ -33,17 +33,68 @@ const LOCATIVE: &[&str] = &[
 /// Organization words that, alone ("the Ministry"), mean the latest
 /// organization of that kind the article named.
 const GENERIC_ORGANIZATIONS: &[&str] = &[
-    "ministry", "government", "parliament", "army", "party", "agency", "embassy", "court",
-    "council", "committee", "commission", "company", "bank", "military", "police", "cabinet",
+    "ministry",
+    "government",
+    "parliament",
+    "army",
+    "party",
+    "agency",
+    "embassy",
+    "court",
+    "council",
+    "committee",
+    "commission",
+    "company",
+    "bank",
+    "military",
+    "police",
+    "cabinet",
 ];
 
 /// Groups that are neither countries nor organizations.
 const GROUPS: &[&str] = &[
-    "kurds", "kurdish", "shiites", "shia", "shiite", "sunnis", "sunni", "alawites", "alawite",
-    "druze", "christians", "christian", "muslims", "muslim", "jews", "jewish", "rohingya",
-    "uyghurs", "uighurs", "tamils", "yazidis", "pashtuns", "hazaras", "arabs", "arab", "berbers",
-    "copts", "catholics", "catholic", "protestants", "hindus", "hindu", "sikhs", "buddhists",
-    "baloch", "tuareg", "houthi", "palestinians", "westerners", "europeans", "africans", "asians",
+    "kurds",
+    "kurdish",
+    "shiites",
+    "shia",
+    "shiite",
+    "sunnis",
+    "sunni",
+    "alawites",
+    "alawite",
+    "druze",
+    "christians",
+    "christian",
+    "muslims",
+    "muslim",
+    "jews",
+    "jewish",
+    "rohingya",
+    "uyghurs",
+    "uighurs",
+    "tamils",
+    "yazidis",
+    "pashtuns",
+    "hazaras",
+    "arabs",
+    "arab",
+    "berbers",
+    "copts",
+    "catholics",
+    "catholic",
+    "protestants",
+    "hindus",
+    "hindu",
+    "sikhs",
+    "buddhists",
+    "baloch",
+    "tuareg",
+    "houthi",
+    "palestinians",
+    "westerners",
+    "europeans",
+    "africans",
+    "asians",
     "latinos",
 ];
 
@@ -90,9 +141,12 @@ const SECTOR_WORDS: &[(&str, &str)] = &[
 ];
 
 fn sector_of_name(key: &str) -> Option<&'static str> {
-    key.split(' ')
-        .rev()
-        .find_map(|word| SECTOR_WORDS.iter().find(|(w, _)| *w == word).map(|(_, s)| *s))
+    key.split(' ').rev().find_map(|word| {
+        SECTOR_WORDS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|(_, s)| *s)
+    })
 }
 
 /// Leaks a sector string from the knowledge base into a `&'static str` by
@@ -162,6 +216,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             self.classify(range.clone(), *class, &mut drafts);
         }
         self.add_gazetteer_matches(&mut drafts);
+        self.drop_unconfirmed_headline_names(&mut drafts);
         self.propagate_person_names(&mut drafts);
         drafts.sort_by_key(|d| (d.tokens.start, d.tokens.end));
         let clusters = self.merge(&drafts);
@@ -176,7 +231,16 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         range.start < self.doc.body_start
     }
 
-    fn classify(&self, range: Range<usize>, class: NameClass, out: &mut Vec<Draft>) {
+    fn classify(&self, mut range: Range<usize>, class: NameClass, out: &mut Vec<Draft>) {
+        // "Minister Vieira": the title is evidence of a role, not part of the name.
+        if class == NameClass::Person {
+            while range.len() > 1
+                && (self.kb.title(self.word(range.start)).is_some()
+                    || is_title_abbreviation(self.word(range.start)))
+            {
+                range.start += 1;
+            }
+        }
         let text = self.doc.slice(range.clone());
         // "Iran-Russia": one token naming two countries.
         if range.len() == 1 && text.contains('-') {
@@ -209,7 +273,10 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             }
         }
         let refs = self.kb.lookup(text);
-        if let Some(draft) = self.from_kb(range.clone(), refs, class) {
+        if let Some(mut draft) = self.from_kb(range.clone(), refs, class) {
+            if draft.kind == EntityKind::Organization {
+                self.take_leading_demonym(&mut draft);
+            }
             out.push(draft);
             return;
         }
@@ -222,9 +289,6 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         // only words the article also writes in lower case, and, in a
         // headline, confirmed by the body.
         if (range.clone()).all(|i| self.doc.seen_lower(self.word(i))) {
-            return;
-        }
-        if self.is_title_case_context(&range) && !self.confirmed_by_body(&range) {
             return;
         }
         let kind = match class {
@@ -247,11 +311,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             sector: None,
         };
         if kind == EntityKind::Organization {
-            // "Iranian" + "Foreign Ministry": the demonym belongs to the name.
-            let before = range.start.checked_sub(1).filter(|&b| b >= self.doc.sentence_of(range.start).start);
-            if let Some(b) = before.filter(|&b| self.leading_country(b..b + 1).is_some()) {
-                draft.tokens = b..range.end;
-            }
+            self.take_leading_demonym(&mut draft);
             draft.country = self.leading_country(draft.tokens.clone());
             draft.sector = sector_of_name(&name_key(text));
         }
@@ -266,7 +326,10 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             let words = self.person_words(d);
             if words.len() >= 2 {
                 for w in words {
-                    if w.chars().count() >= 3 && !name_words.contains(&w) && self.kb.title(&w).is_none() {
+                    if w.chars().count() >= 3
+                        && !name_words.contains(&w)
+                        && self.kb.title(&w).is_none()
+                    {
                         name_words.push(w);
                     }
                 }
@@ -283,7 +346,8 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         };
         // Places and organizations made only of a person's name words are that person.
         for d in drafts.iter_mut() {
-            if d.kb.is_none() && d.kind != EntityKind::Person && d.tokens.clone().all(is_name_word) {
+            if d.kb.is_none() && d.kind != EntityKind::Person && d.tokens.clone().all(is_name_word)
+            {
                 d.kind = EntityKind::Person;
                 d.sector = None;
                 d.country = None;
@@ -316,12 +380,53 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         }
     }
 
-    /// A headline name the body also uses (by its last word).
-    fn confirmed_by_body(&self, range: &Range<usize>) -> bool {
-        let last = self.word(range.end - 1);
-        self.doc.words[self.doc.body_start..]
+    /// "Iranian" + "Foreign Ministry", "Russian" + "Duma": a demonym right
+    /// before an organization's name belongs to it.
+    fn take_leading_demonym(&self, draft: &mut Draft) {
+        let start = draft.tokens.start;
+        let Some(before) = start.checked_sub(1) else {
+            return;
+        };
+        if before < self.doc.sentence_of(start).start {
+            return;
+        }
+        let demonym = self
+            .kb
+            .lookup(self.word(before))
             .iter()
-            .any(|w| w.eq_ignore_ascii_case(last))
+            .find_map(|r| match r {
+                KbRef::Demonym(c) => Some(*c),
+                _ => None,
+            });
+        if let Some(country) = demonym {
+            if draft.country.is_none_or(|c| c == country) {
+                draft.tokens = before..draft.tokens.end;
+                draft.country = Some(country);
+            }
+        }
+    }
+
+    /// Headlines capitalize every word, so a headline name the knowledge
+    /// base does not know stays only if the body names it the same way (a
+    /// person also by one word of the full name).
+    fn drop_unconfirmed_headline_names(&self, drafts: &mut Vec<Draft>) {
+        let body: Vec<(EntityKind, String)> = drafts
+            .iter()
+            .filter(|d| !self.is_title_case_context(&d.tokens))
+            .map(|d| (d.kind, name_key(self.doc.slice(d.tokens.clone()))))
+            .collect();
+        drafts.retain(|d| {
+            if !self.is_title_case_context(&d.tokens) || d.kb.is_some() {
+                return true;
+            }
+            let key = name_key(self.doc.slice(d.tokens.clone()));
+            body.iter().any(|(kind, body_key)| {
+                *body_key == key
+                    || (*kind == EntityKind::Person
+                        && d.kind == EntityKind::Person
+                        && key.split(' ').all(|w| body_key.split(' ').any(|b| b == w)))
+            })
+        });
     }
 
     /// The country of a demonym or country name opening `range`.
@@ -352,7 +457,11 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     .demonyms
                     .iter()
                     .any(|d| d.len() + 1 == text.len() && text.starts_with(d.as_str()));
-            let kind = if people { EntityKind::Group } else { EntityKind::Country };
+            let kind = if people {
+                EntityKind::Group
+            } else {
+                EntityKind::Country
+            };
             return Some(draft(kind, Some(c), Some(r), None));
         }
         if let Some(r @ KbRef::Seat(c)) = pick(|r| matches!(r, KbRef::Seat(_))) {
@@ -387,7 +496,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 _ => EntityKind::Organization,
             };
             let code = self.kb.actors[a].code_on(self.date_number());
-            let country = code.and_then(|c| c.get(..3)).and_then(|c| self.country_index(c));
+            let country = code
+                .and_then(|c| c.get(..3))
+                .and_then(|c| self.country_index(c));
             let sector = code.and_then(|c| c.get(3..6)).and_then(known_sector);
             return Some(draft(kind, country, Some(r), sector));
         }
@@ -396,7 +507,10 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
 
     fn country_index(&self, code: &str) -> Option<usize> {
         let country = self.kb.country(code)?;
-        self.kb.countries.iter().position(|c| std::ptr::eq(c, country))
+        self.kb
+            .countries
+            .iter()
+            .position(|c| std::ptr::eq(c, country))
     }
 
     fn date_number(&self) -> Option<u32> {
@@ -437,8 +551,12 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             let text = self.doc.slice(range.clone());
             let refs = self.kb.lookup(text);
             let strong = refs.iter().any(|r| {
-                matches!(r, KbRef::Country(_) | KbRef::Demonym(_) | KbRef::Seat(_) | KbRef::Capital(_))
-            }) || (range.len() > 1 || text.chars().filter(|c| c.is_uppercase()).count() >= 2)
+                matches!(
+                    r,
+                    KbRef::Country(_) | KbRef::Demonym(_) | KbRef::Seat(_) | KbRef::Capital(_)
+                )
+            }) || (range.len() > 1
+                || text.chars().filter(|c| c.is_uppercase()).count() >= 2)
                 && refs
                     .iter()
                     .any(|r| matches!(r, KbRef::Organization(_) | KbRef::Person(_)));
@@ -465,7 +583,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             let text = self.doc.slice(d.tokens.clone());
             let mut key = name_key(text);
             if d.country.is_some() && self.leading_country(d.tokens.clone()).is_some() {
-                key = key.split_once(' ').map_or(key.clone(), |(_, rest)| rest.to_string());
+                key = key
+                    .split_once(' ')
+                    .map_or(key.clone(), |(_, rest)| rest.to_string());
             }
             normalize_ministry(&key)
         };
@@ -516,7 +636,8 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     let words = self.person_words(d);
                     let found = clusters.iter().position(|c| {
                         c.kind == Some(EntityKind::Person)
-                            && (contains_all(&c.name_tokens, &words) || contains_all(&words, &c.name_tokens))
+                            && (contains_all(&c.name_tokens, &words)
+                                || contains_all(&words, &c.name_tokens))
                     });
                     if let Some(c) = found {
                         if words.len() > clusters[c].name_tokens.len() {
@@ -610,7 +731,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             clusters[c].drafts.push(index);
         }
         for cluster in &mut clusters {
-            cluster.drafts.sort_by_key(|&j| (drafts[j].tokens.start, drafts[j].tokens.end));
+            cluster
+                .drafts
+                .sort_by_key(|&j| (drafts[j].tokens.start, drafts[j].tokens.end));
         }
         self.link_officeholders(&mut clusters, drafts);
         self.assign_roles(&mut clusters, drafts, &assigned);
@@ -634,7 +757,11 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if words.get(end) == Some(&"(") && words.get(end + 2) == Some(&")") {
             let acronym = words[end + 1];
             let upper = acronym.chars().filter(|c| c.is_uppercase()).count();
-            if upper >= 2 && acronym.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-') {
+            if upper >= 2
+                && acronym
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+            {
                 return Some(acronym);
             }
         }
@@ -680,7 +807,10 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     /// The office holders' rows for a person (all their terms).
     fn terms_of(&self, person: usize) -> impl Iterator<Item = &crate::kb::OfficeHolder> {
         let name = &self.kb.officeholders[person].name;
-        self.kb.officeholders.iter().filter(move |h| &h.name == name)
+        self.kb
+            .officeholders
+            .iter()
+            .filter(move |h| &h.name == name)
     }
 
     fn assign_roles(&self, clusters: &mut [Cluster], drafts: &[Draft], assigned: &[Option<usize>]) {
@@ -688,7 +818,12 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             drafts
                 .iter()
                 .position(|d| d.tokens.end == token_end)
-                .filter(|&j| matches!(drafts[j].kind, EntityKind::Country | EntityKind::Organization))
+                .filter(|&j| {
+                    matches!(
+                        drafts[j].kind,
+                        EntityKind::Country | EntityKind::Organization
+                    )
+                })
         };
         for c in 0..clusters.len() {
             if clusters[c].kind != Some(EntityKind::Person) {
@@ -697,10 +832,14 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             let mut roles = Vec::new();
             for &j in &clusters[c].drafts {
                 let mention = drafts[j].tokens.clone();
-                if let Some(role) = self.title_before(mention.clone(), &owner_of, drafts, assigned, clusters) {
+                if let Some(role) =
+                    self.title_before(mention.clone(), &owner_of, drafts, assigned, clusters)
+                {
                     roles.push(role);
                 }
-                if let Some(role) = self.appositive_title(mention, &owner_of, drafts, assigned, clusters) {
+                if let Some(role) =
+                    self.appositive_title(mention, &owner_of, drafts, assigned, clusters)
+                {
                     roles.push(role);
                 }
             }
@@ -731,7 +870,10 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             if cluster.country.is_none() {
                 cluster.country = roles.iter().find_map(|r| r.country);
             }
-            let senior = roles.iter().filter(|r| r.sector.is_some()).min_by_key(|r| r.rank);
+            let senior = roles
+                .iter()
+                .filter(|r| r.sector.is_some())
+                .min_by_key(|r| r.rank);
             if let Some(role) = senior {
                 cluster.sector = role.sector;
             } else if cluster.kb_person.is_some() {
@@ -757,7 +899,10 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         }
         let (title_range, title) = (1..=5).rev().find_map(|k| {
             let from = start.checked_sub(k).filter(|&f| f >= sentence.start)?;
-            if self.doc.tokens[from..start].iter().any(|t| t.start < self.doc.tokens[from].start) {
+            if self.doc.tokens[from..start]
+                .iter()
+                .any(|t| t.start < self.doc.tokens[from].start)
+            {
                 return None;
             }
             let phrase = self.doc.slice(from..start);
@@ -767,7 +912,15 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             Some((from..start, title))
         })?;
         let mut role = self.role_from_title(title, title_range.clone(), mention.end);
-        self.attach_owner(&mut role, title_range.start, sentence.start, owner_of, drafts, assigned, clusters);
+        self.attach_owner(
+            &mut role,
+            title_range.start,
+            sentence.start,
+            owner_of,
+            drafts,
+            assigned,
+            clusters,
+        );
         Some(role)
     }
 
@@ -786,15 +939,20 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         }
         let from = mention.end + 1;
         let mut stop = from;
-        while stop < sentence.end && stop - from < 12 && !matches!(self.word(stop), "," | "." | ";" | ":" | "(" | ")") {
+        while stop < sentence.end
+            && stop - from < 12
+            && !matches!(self.word(stop), "," | "." | ";" | ":" | "(" | ")")
+        {
             stop += 1;
         }
         if stop == from {
             return None;
         }
         let first = self.word(from).to_lowercase();
-        let opens_well = matches!(first.as_str(), "the" | "a" | "an" | "its" | "his" | "her" | "former" | "acting")
-            || self.kb.title(self.word(from)).is_some()
+        let opens_well = matches!(
+            first.as_str(),
+            "the" | "a" | "an" | "its" | "his" | "her" | "former" | "acting"
+        ) || self.kb.title(self.word(from)).is_some()
             || drafts.iter().any(|d| d.tokens.start == from);
         if !opens_well {
             return None;
@@ -833,10 +991,20 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         None
     }
 
-    fn role_from_title(&self, title: &crate::kb::Title, evidence: Range<usize>, _name_end: usize) -> RoleDraft {
+    fn role_from_title(
+        &self,
+        title: &crate::kb::Title,
+        evidence: Range<usize>,
+        _name_end: usize,
+    ) -> RoleDraft {
         let mut name = title.title.clone();
         let before = evidence.start;
-        if before > 0 && matches!(self.word(before - 1).to_lowercase().as_str(), "former" | "ex") {
+        if before > 0
+            && matches!(
+                self.word(before - 1).to_lowercase().as_str(),
+                "former" | "ex"
+            )
+        {
             name = format!("Former {name}");
         }
         RoleDraft {
@@ -863,7 +1031,12 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         clusters: &[Cluster],
     ) {
         let mut end = title_start;
-        while end > floor && matches!(self.word(end - 1).to_lowercase().as_str(), "former" | "acting" | "then") {
+        while end > floor
+            && matches!(
+                self.word(end - 1).to_lowercase().as_str(),
+                "former" | "acting" | "then"
+            )
+        {
             end -= 1;
         }
         if end > floor && matches!(self.word(end - 1), "'s" | "\u{2019}s" | "'") {
@@ -885,7 +1058,11 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 .enumerate()
                 .filter(|(_, d)| d.kind == EntityKind::Organization && d.tokens.end <= end)
                 .rev()
-                .find(|(_, d)| name_key(self.doc.slice(d.tokens.clone())).split(' ').any(|w| w == noun));
+                .find(|(_, d)| {
+                    name_key(self.doc.slice(d.tokens.clone()))
+                        .split(' ')
+                        .any(|w| w == noun)
+                });
             if let Some((owner, _)) = latest {
                 self.set_owner(role, owner, drafts, assigned, clusters);
                 role.evidence.start = role.evidence.start.min(end - 2);
@@ -893,7 +1070,14 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         }
     }
 
-    fn set_owner(&self, role: &mut RoleDraft, owner: usize, drafts: &[Draft], assigned: &[Option<usize>], clusters: &[Cluster]) {
+    fn set_owner(
+        &self,
+        role: &mut RoleDraft,
+        owner: usize,
+        drafts: &[Draft],
+        assigned: &[Option<usize>],
+        clusters: &[Cluster],
+    ) {
         let d = &drafts[owner];
         let cluster = assigned[owner].map(|c| &clusters[c]);
         let country = cluster.and_then(|c| c.country).or(d.country);
@@ -905,7 +1089,12 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             _ => {
                 role.country = country;
                 let best = cluster
-                    .and_then(|c| c.drafts.iter().max_by_key(|&&j| drafts[j].tokens.len()).copied())
+                    .and_then(|c| {
+                        c.drafts
+                            .iter()
+                            .max_by_key(|&&j| drafts[j].tokens.len())
+                            .copied()
+                    })
                     .unwrap_or(owner);
                 role.of = Some(self.doc.slice(drafts[best].tokens.clone()).to_string());
                 if role.sector.is_none() {
@@ -928,7 +1117,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 if end > sentence.end {
                     continue;
                 }
-                let Some(title) = self.kb.title(self.doc.slice(i + 1..end)) else {
+                let phrase = self.doc.slice(i + 1..end);
+                // Only lower-case role nouns: "the President" in a headline
+                // style often means someone not named in the article.
+                if phrase.starts_with(char::is_uppercase) {
+                    continue;
+                }
+                let Some(title) = self.kb.title(phrase) else {
                     continue;
                 };
                 if title.rank > 4 {
@@ -943,7 +1138,12 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     .enumerate()
                     .filter(|(_, c)| c.roles.iter().any(|r| r.title.ends_with(&title.title)))
                     .filter_map(|(index, c)| {
-                        let last = c.drafts.iter().map(|&j| drafts[j].tokens.start).filter(|&s| s < i).max()?;
+                        let last = c
+                            .drafts
+                            .iter()
+                            .map(|&j| drafts[j].tokens.start)
+                            .filter(|&s| s < i)
+                            .max()?;
                         Some((index, last))
                     })
                     .max_by_key(|&(_, last)| last);
@@ -1002,10 +1202,18 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     span: self.doc.span(range.clone()),
                 });
             }
-            mentions.sort_by_key(|m| (m.span.field != chancery_model::TextField::Title, m.span.start));
+            mentions.sort_by_key(|m| {
+                (
+                    m.span.field != chancery_model::TextField::Title,
+                    m.span.start,
+                )
+            });
             let mut roles: Vec<Role> = Vec::new();
             for role in &cluster.roles {
-                if roles.iter().any(|r| r.title == role.title && r.of == role.of) {
+                if roles
+                    .iter()
+                    .any(|r| r.title == role.title && r.of == role.of)
+                {
                     continue;
                 }
                 roles.push(Role {
@@ -1015,8 +1223,11 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 });
             }
             let actor_code = match (kind, country) {
-                (_, None) => (kind == EntityKind::Organization && cluster.sector == Some("IGO")).then(|| "IGO".to_string()),
-                (EntityKind::Country | EntityKind::Place | EntityKind::Group, Some(c)) => Some(c.code.clone()),
+                (_, None) => (kind == EntityKind::Organization && cluster.sector == Some("IGO"))
+                    .then(|| "IGO".to_string()),
+                (EntityKind::Country | EntityKind::Place | EntityKind::Group, Some(c)) => {
+                    Some(c.code.clone())
+                }
                 (_, Some(c)) => Some(format!("{}{}", c.code, cluster.sector.unwrap_or(""))),
             };
             entities.push(Entity {
@@ -1042,7 +1253,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 if let Some(country) = d.country.map(|c| &self.kb.countries[c]) {
                     let mut offset = 0;
                     for part in text.split('-') {
-                        if self.kb.lookup(part).contains(&KbRef::Country(self.country_index(&country.code).unwrap_or(usize::MAX))) {
+                        if self.kb.lookup(part).contains(&KbRef::Country(
+                            self.country_index(&country.code).unwrap_or(usize::MAX),
+                        )) {
                             span.start += offset;
                             span.end = span.start + part.len();
                             break;

@@ -74,8 +74,17 @@ impl Analyzer {
         let title = article.title.as_deref().unwrap_or("");
         let doc = doc::Doc::new(title, &article.text);
         let gazetteer = self.kb.gazetteer_bits(&doc.words);
+        let headline = headline_for_tagger(&doc.words[..doc.body_start]);
+        let tagger_words: Vec<&str> = match &headline {
+            Some(upper) => upper
+                .iter()
+                .map(String::as_str)
+                .chain(doc.words[doc.body_start..].iter().copied())
+                .collect(),
+            None => doc.words.clone(),
+        };
         let tags = NerModel::builtin().tag(&TaggerInput {
-            words: &doc.words,
+            words: &tagger_words,
             sentences: &doc.sentences,
             gazetteer: &gazetteer,
         });
@@ -105,6 +114,22 @@ impl Analyzer {
         analysis.key_points = key_points;
         analysis
     }
+}
+
+/// A headline in Title Case Like This, upper-cased: the tagger learned
+/// headlines from news wires that write them in capitals, and title case
+/// would otherwise read as a string of names.
+fn headline_for_tagger(words: &[&str]) -> Option<Vec<String>> {
+    let alphabetic: Vec<&&str> = words
+        .iter()
+        .filter(|w| w.starts_with(char::is_alphabetic) && w.chars().count() > 3)
+        .collect();
+    let capitalized = alphabetic
+        .iter()
+        .filter(|w| w.starts_with(char::is_uppercase))
+        .count();
+    (alphabetic.len() >= 3 && capitalized * 10 >= alphabetic.len() * 7)
+        .then(|| words.iter().map(|w| w.to_uppercase()).collect())
 }
 
 /// Per-token knowledge-base class bits the tagger uses as features. Training

@@ -65,7 +65,10 @@ pub fn analyzer_with_tables(paths: &[PathBuf]) -> anyhow::Result<chancery_nlp::A
         };
         for file in files {
             let text = std::fs::read_to_string(&file).with_context(|| {
-                format!("cannot read knowledge-base table {} (is it UTF-8 text?)", file.display())
+                format!(
+                    "cannot read knowledge-base table {} (is it UTF-8 text?)",
+                    file.display()
+                )
             })?;
             tables.push((file.display().to_string(), text));
         }

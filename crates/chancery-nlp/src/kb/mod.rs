@@ -183,9 +183,15 @@ pub fn name_key(name: &str) -> String {
 
 const BUILTIN: [(&str, &str); 4] = [
     ("kb/countries.tsv", include_str!("../../kb/countries.tsv")),
-    ("kb/organizations.tsv", include_str!("../../kb/organizations.tsv")),
+    (
+        "kb/organizations.tsv",
+        include_str!("../../kb/organizations.tsv"),
+    ),
     ("kb/titles.tsv", include_str!("../../kb/titles.tsv")),
-    ("kb/officeholders.tsv", include_str!("../../kb/officeholders.tsv")),
+    (
+        "kb/officeholders.tsv",
+        include_str!("../../kb/officeholders.tsv"),
+    ),
 ];
 
 /// Which table a file holds, told by its header.
@@ -256,7 +262,9 @@ impl KnowledgeBase {
                 for (line, row) in table.rows() {
                     let code = row.get("alpha3").to_ascii_uppercase();
                     if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
-                        return Err(table.error(line, format!("alpha3 {code:?} is not three letters")));
+                        return Err(
+                            table.error(line, format!("alpha3 {code:?} is not three letters"))
+                        );
                     }
                     self.countries.push(Country {
                         code,
@@ -285,7 +293,10 @@ impl KnowledgeBase {
                 let table = Table::parse(name, text, &["title", "variants", "sector", "rank"])?;
                 for (line, row) in table.rows() {
                     let rank = row.get("rank").parse().map_err(|_| {
-                        table.error(line, format!("rank {:?} is not a number 1–5", row.get("rank")))
+                        table.error(
+                            line,
+                            format!("rank {:?} is not a number 1–5", row.get("rank")),
+                        )
                     })?;
                     self.titles.push(Title {
                         title: row.get("title").to_string(),
@@ -296,7 +307,8 @@ impl KnowledgeBase {
                 }
             }
             TableKind::OfficeHolders => {
-                let table = Table::parse(name, text, &["name", "country", "title", "start", "end"])?;
+                let table =
+                    Table::parse(name, text, &["name", "country", "title", "start", "end"])?;
                 for (line, row) in table.rows() {
                     for column in ["start", "end"] {
                         if let Some(date) = row.optional(column) {
@@ -487,19 +499,36 @@ mod tests {
     fn builtin_tables_load_and_link() {
         let kb = KnowledgeBase::builtin();
         assert!(kb.countries.len() >= 195);
-        assert_eq!(kb.lookup("Iran"), [KbRef::Country(kb.country_by_code["IRN"])]);
-        assert!(kb.lookup("Iranian").contains(&KbRef::Demonym(kb.country_by_code["IRN"])));
-        assert!(kb.lookup("the Kremlin").contains(&KbRef::Seat(kb.country_by_code["RUS"])));
-        assert!(kb.lookup("Moscow").contains(&KbRef::Capital(kb.country_by_code["RUS"])));
-        assert_eq!(kb.title("FM").map(|t| t.title.as_str()), Some("Foreign Minister"));
-        assert_eq!(kb.title("foreign minister").map(|t| t.title.as_str()), Some("Foreign Minister"));
+        assert_eq!(
+            kb.lookup("Iran"),
+            [KbRef::Country(kb.country_by_code["IRN"])]
+        );
+        assert!(kb
+            .lookup("Iranian")
+            .contains(&KbRef::Demonym(kb.country_by_code["IRN"])));
+        assert!(kb
+            .lookup("the Kremlin")
+            .contains(&KbRef::Seat(kb.country_by_code["RUS"])));
+        assert!(kb
+            .lookup("Moscow")
+            .contains(&KbRef::Capital(kb.country_by_code["RUS"])));
+        assert_eq!(
+            kb.title("FM").map(|t| t.title.as_str()),
+            Some("Foreign Minister")
+        );
+        assert_eq!(
+            kb.title("foreign minister").map(|t| t.title.as_str()),
+            Some("Foreign Minister")
+        );
         assert!(kb.title("fm").is_none());
     }
 
     #[test]
     fn gazetteer_marks_capitalized_phrases() {
         let kb = KnowledgeBase::builtin();
-        let words = ["us", "and", "the", "United", "States", "met", "Iranian", "envoys"];
+        let words = [
+            "us", "and", "the", "United", "States", "met", "Iranian", "envoys",
+        ];
         let bits = kb.gazetteer_bits(&words);
         assert_eq!(bits[0], 0);
         assert_ne!(bits[3] & class::COUNTRY, 0);

@@ -44,9 +44,12 @@ impl ActorRecord {
                 }
             }
         }
-        self.default_code
-            .as_deref()
-            .or_else(|| self.dated.iter().find(|d| d.from.is_none() && d.until.is_none()).map(|d| d.code.as_str()))
+        self.default_code.as_deref().or_else(|| {
+            self.dated
+                .iter()
+                .find(|d| d.from.is_none() && d.until.is_none())
+                .map(|d| d.code.as_str())
+        })
     }
 }
 
@@ -134,8 +137,12 @@ pub fn parse_actors(name: &str, text: &str) -> Result<Vec<ActorRecord>, NlpError
                 .strip_prefix('[')
                 .and_then(|b| b.split(']').next())
                 .ok_or_else(|| error(number, "unclosed `[`".into()))?;
-            let dated = restriction(inner)
-                .ok_or_else(|| error(number, format!("cannot read the date restriction [{inner}]")))?;
+            let dated = restriction(inner).ok_or_else(|| {
+                error(
+                    number,
+                    format!("cannot read the date restriction [{inner}]"),
+                )
+            })?;
             let record = records
                 .last_mut()
                 .ok_or_else(|| error(number, "a date restriction before any actor".into()))?;
@@ -147,7 +154,10 @@ pub fn parse_actors(name: &str, text: &str) -> Result<Vec<ActorRecord>, NlpError
                 let close = body[open..]
                     .find(']')
                     .ok_or_else(|| error(number, "unclosed `[`".into()))?;
-                let code = body[open + 1..open + close].split_whitespace().next().map(str::to_string);
+                let code = body[open + 1..open + close]
+                    .split_whitespace()
+                    .next()
+                    .map(str::to_string);
                 (&body[..open], code)
             }
             None => (body, None),
@@ -191,7 +201,10 @@ mod tests {
     fn reads_records_synonyms_and_dates() {
         let records = parse_actors("test.actors", SAMPLE).unwrap();
         assert_eq!(records.len(), 3);
-        assert_eq!(records[0].phrases, ["VLADIMIR PUTIN", "PUTIN", "PRESIDENT PUTIN"]);
+        assert_eq!(
+            records[0].phrases,
+            ["VLADIMIR PUTIN", "PUTIN", "PRESIDENT PUTIN"]
+        );
         assert_eq!(records[0].code_on(Some(20_100_101)), Some("RUSGOV"));
         assert_eq!(records[0].code_on(Some(19_800_101)), Some("RUSELI"));
         assert_eq!(records[0].code_on(None), Some("RUSELI"));

@@ -67,9 +67,15 @@ impl<'a> Table<'a> {
 
     /// The rows with their 1-based line numbers.
     pub fn rows(&self) -> impl Iterator<Item = (usize, Row<'_, 'a>)> {
-        self.rows
-            .iter()
-            .map(move |(line, fields)| (*line, Row { table: self, fields }))
+        self.rows.iter().map(move |(line, fields)| {
+            (
+                *line,
+                Row {
+                    table: self,
+                    fields,
+                },
+            )
+        })
     }
 
     /// An error about `line` of this table.
@@ -94,7 +100,9 @@ impl<'a> Row<'_, 'a> {
 
     /// The field of `column`, or `None` when empty.
     pub fn optional(&self, column: &str) -> Option<String> {
-        Some(self.get(column)).filter(|v| !v.is_empty()).map(str::to_string)
+        Some(self.get(column))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
     }
 
     /// The values of a `|`-separated column.
@@ -124,7 +132,10 @@ mod tests {
 
     #[test]
     fn reports_bad_rows_with_line_numbers() {
-        let err = Table::parse("t.tsv", "a\tb\n1\n", &[]).err().unwrap().to_string();
+        let err = Table::parse("t.tsv", "a\tb\n1\n", &[])
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.contains("t.tsv") && err.contains("line 2"), "{err}");
         assert!(Table::parse("t", "a\n", &["b"]).is_err());
     }
