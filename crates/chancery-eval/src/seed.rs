@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use chancery_extract::{extract, Input, Options};
-use chancery_model::{Article, BlockKind};
+use chancery_model::{Analysis, Article, BlockKind, Entity, EntityKind};
 use serde::Serialize;
 
 use crate::EvalError;
@@ -41,7 +41,155 @@ pub fn check_seed(path: &Path) -> Result<Vec<Check>, EvalError> {
         path: path.to_path_buf(),
         problem: e.to_string(),
     })?;
-    Ok(checks(&article))
+    let mut all = checks(&article);
+    let analysis = chancery_nlp::Analyzer::new().analyze(article);
+    all.extend(entity_checks(&analysis));
+    Ok(all)
+}
+
+/// The people, roles, countries and organizations DESIGN.md lists for the seed.
+pub fn entity_checks(analysis: &Analysis) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let entities = &analysis.entities;
+    let person = |name: &str| {
+        entities
+            .iter()
+            .find(|e| e.kind == EntityKind::Person && e.name == name)
+    };
+    let describe = |e: Option<&Entity>| match e {
+        None => "missing".to_string(),
+        Some(e) => format!(
+            "{} {:?} {} roles [{}] aliases [{}]",
+            e.name,
+            e.country,
+            e.actor_code.as_deref().unwrap_or("-"),
+            e.roles
+                .iter()
+                .map(|r| format!("{} of {}", r.title, r.of.as_deref().unwrap_or("?")))
+                .collect::<Vec<_>>()
+                .join("; "),
+            e.aliases.join(", ")
+        ),
+    };
+    let expected: [(&str, &str, &[&str]); 5] = [
+        (
+            "Abbas Araghchi",
+            "IRN",
+            &["Foreign Minister", "Deputy Foreign Minister"],
+        ),
+        ("Vladimir Putin", "RUS", &["President"]),
+        ("Esmaeil Baghaei Kani", "IRN", &["Spokesperson"]),
+        ("Sergey Lavrov", "RUS", &["Foreign Minister"]),
+        ("Maria Zakharova", "RUS", &["Spokesperson"]),
+    ];
+    for (name, country, titles) in expected {
+        let found = person(name);
+        let ok = found.is_some_and(|e| {
+            e.country.as_deref() == Some(country)
+                && e.actor_code.as_deref() == Some(&format!("{country}GOV"))
+                && titles.iter().all(|t| e.roles.iter().any(|r| r.title == *t))
+        });
+        checks.push(Check {
+            name: format!("person {name} ({country}GOV; {})", titles.join(", ")),
+            passed: ok,
+            seen: describe(found),
+        });
+    }
+    let baghaei_alias =
+        person("Esmaeil Baghaei Kani").is_some_and(|e| e.aliases.iter().any(|a| a == "Baghaei"));
+    checks.push(Check {
+        name: "\"Baghaei\" is Esmaeil Baghaei Kani".into(),
+        passed: baghaei_alias,
+        seen: describe(person("Esmaeil Baghaei Kani")),
+    });
+    let people: Vec<&str> = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person)
+        .map(|e| e.name.as_str())
+        .collect();
+    checks.push(Check {
+        name: "exactly the five people".into(),
+        passed: people.len() == 5,
+        seen: people.join(", "),
+    });
+    for (country, surface) in [
+        ("IRN", ["Iranian", "Tehran"]),
+        ("RUS", ["Russian", "Moscow"]),
+    ] {
+        let entity = entities
+            .iter()
+            .find(|e| e.kind == EntityKind::Country && e.country.as_deref() == Some(country));
+        let text = &analysis.article.text;
+        let forms: Vec<&str> = entity
+            .map(|e| {
+                e.mentions
+                    .iter()
+                    .filter(|m| m.span.field == chancery_model::TextField::Text)
+                    .filter_map(|m| text.get(m.span.start..m.span.end))
+                    .collect()
+            })
+            .unwrap_or_default();
+        checks.push(Check {
+            name: format!(
+                "country {country} also via {} and {}",
+                surface[0], surface[1]
+            ),
+            passed: surface.iter().all(|s| forms.contains(s)),
+            seen: format!("{} mentions", forms.len()),
+        });
+    }
+    let organizations: Vec<String> = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Organization)
+        .map(|e| format!("{} ({})", e.name, e.actor_code.as_deref().unwrap_or("-")))
+        .collect();
+    let has_org = |code: &str, word: &str| {
+        entities.iter().any(|e| {
+            e.kind == EntityKind::Organization
+                && e.actor_code.as_deref() == Some(code)
+                && e.name.contains(word)
+        })
+    };
+    checks.push(Check {
+        name: "organizations: the Duma (RUSLEG) and both foreign ministries".into(),
+        passed: has_org("RUSLEG", "Duma")
+            && has_org("IRNGOV", "Ministry")
+            && has_org("RUSGOV", "Ministry"),
+        seen: organizations.join(", "),
+    });
+    let invented: Vec<&str> = entities
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EntityKind::Person | EntityKind::Organization | EntityKind::Place
+            )
+        })
+        .map(|e| e.name.as_str())
+        .filter(|name| {
+            ![
+                "Abbas Araghchi",
+                "Vladimir Putin",
+                "Esmaeil Baghaei Kani",
+                "Sergey Lavrov",
+                "Maria Zakharova",
+            ]
+            .contains(name)
+                && !name.contains("Ministry")
+                && !name.contains("Duma")
+                && *name != "Middle East"
+        })
+        .collect();
+    checks.push(Check {
+        name: "nothing invented from title-case words".into(),
+        passed: invented.is_empty(),
+        seen: if invented.is_empty() {
+            "none".into()
+        } else {
+            invented.join(", ")
+        },
+    });
+    checks
 }
 
 /// The extraction expectations of DESIGN.md for the seed.

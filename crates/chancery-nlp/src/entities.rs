@@ -273,11 +273,20 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             }
         }
         let refs = self.kb.lookup(text);
-        if let Some(mut draft) = self.from_kb(range.clone(), refs, class) {
+        if let Some(mut draft) = self.draft_from_kb(range.clone(), refs, class) {
             if draft.kind == EntityKind::Organization {
                 self.take_leading_demonym(&mut draft);
             }
             out.push(draft);
+            return;
+        }
+        // "THE MINISTRY": only generic words name no one in particular.
+        if class == NameClass::Organization
+            && name_key(text)
+                .split(' ')
+                .all(|w| w == "the" || GENERIC_ORGANIZATIONS.contains(&w))
+            && range.len() > 1
+        {
             return;
         }
         // "Leader", "President": a title alone names no one here.
@@ -438,7 +447,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         })
     }
 
-    fn from_kb(&self, range: Range<usize>, refs: &[KbRef], class: NameClass) -> Option<Draft> {
+    fn draft_from_kb(&self, range: Range<usize>, refs: &[KbRef], class: NameClass) -> Option<Draft> {
         let draft = |kind, country, kb, sector| Draft {
             tokens: range.clone(),
             kind,
@@ -470,6 +479,14 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if let Some(r @ KbRef::Capital(c)) = pick(|r| matches!(r, KbRef::Capital(_))) {
             let locative = range.start > 0
                 && LOCATIVE.contains(&self.word(range.start - 1).to_lowercase().as_str());
+            // "VIENNA — …": a dateline names where the story was filed.
+            let dateline = self
+                .doc
+                .words
+                .get(range.end)
+                .is_some_and(|w| matches!(*w, "\u{2014}" | "\u{2013}" | "-" | "--"))
+                && range.start == self.doc.sentence_of(range.start).start;
+            let locative = locative || dateline;
             if locative || class == NameClass::Person {
                 return Some(draft(EntityKind::Place, Some(c), Some(r), None));
             }
@@ -568,7 +585,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             } else {
                 NameClass::Location
             };
-            if let Some(draft) = self.from_kb(range, refs, class) {
+            if let Some(draft) = self.draft_from_kb(range, refs, class) {
                 drafts.push(draft);
             }
         }
@@ -897,6 +914,19 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         while start > sentence.start && is_title_abbreviation(self.word(start - 1)) {
             start -= 1;
         }
+        // "Washington's special envoy, Helen Marsh": a comma may stand between.
+        if start > sentence.start + 1 && self.word(start - 1) == "," {
+            let before = start - 1;
+            let titled = (1..=5).any(|k| {
+                before
+                    .checked_sub(k)
+                    .filter(|&f| f >= sentence.start)
+                    .is_some_and(|f| self.kb.title(self.doc.slice(f..before)).is_some())
+            });
+            if titled {
+                start = before;
+            }
+        }
         let (title_range, title) = (1..=5).rev().find_map(|k| {
             let from = start.checked_sub(k).filter(|&f| f >= sentence.start)?;
             if self.doc.tokens[from..start]
@@ -912,6 +942,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             Some((from..start, title))
         })?;
         let mut role = self.role_from_title(title, title_range.clone(), mention.end);
+        role.evidence = title_range.start..mention.end;
         self.attach_owner(
             &mut role,
             title_range.start,
@@ -965,13 +996,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 let Some(title) = self.kb.title(self.doc.slice(at..at + k)) else {
                     continue;
                 };
-                let mut role = self.role_from_title(title, mention.start..at + k, at + k);
+                let mut role = self.role_from_title(title, at..at + k, at + k);
                 role.evidence = mention.start..at + k;
                 self.attach_owner(&mut role, at, from, owner_of, drafts, assigned, clusters);
                 if role.of.is_none() {
                     // "head of IRCS", "spokesman for the Foreign Ministry".
                     let mut next = at + k;
-                    if next < stop && matches!(self.word(next), "of" | "for" | "at") {
+                    if next < stop && matches!(self.word(next), "of" | "for" | "at" | "to") {
                         next += 1;
                         if next < stop && self.word(next).eq_ignore_ascii_case("the") {
                             next += 1;
@@ -1050,6 +1081,21 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             role.evidence.start = role.evidence.start.min(drafts[owner].tokens.start);
             return;
         }
+        // "the Russian foreign ministry's chief negotiator": the country named
+        // among the words before the title.
+        let named_country = drafts
+            .iter()
+            .enumerate()
+            .rfind(|(_, d)| {
+                d.kind == EntityKind::Country && d.tokens.start >= floor && d.tokens.end <= end
+            });
+        if let Some((owner, d)) = named_country {
+            if d.tokens.end + 3 >= end {
+                self.set_owner(role, owner, drafts, assigned, clusters);
+                role.evidence.start = role.evidence.start.min(d.tokens.start);
+                return;
+            }
+        }
         // "the ministry's spokeswoman": the latest organization named so.
         let noun = self.word(end - 1).to_lowercase();
         if end - 1 > floor && self.word(end - 2).eq_ignore_ascii_case("the") {
@@ -1107,8 +1153,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     /// "the foreign minister", "the spokeswoman" → the person holding that role.
     fn add_role_noun_mentions(&self, clusters: &mut [Cluster], drafts: &[Draft]) {
         let words = &self.doc.words;
-        for i in self.doc.body_start..words.len().saturating_sub(1) {
-            if !words[i].eq_ignore_ascii_case("the") {
+        for (i, word) in words
+            .iter()
+            .enumerate()
+            .take(words.len().saturating_sub(1))
+            .skip(self.doc.body_start)
+        {
+            if !word.eq_ignore_ascii_case("the") {
                 continue;
             }
             let sentence = self.doc.sentence_of(i);

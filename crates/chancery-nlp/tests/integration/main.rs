@@ -1,0 +1,65 @@
+//! Integration tests of chancery-nlp: golden entity lists for team-written
+//! articles, and robustness on hostile input.
+
+mod entities;
+mod robustness;
+
+use chancery_extract::{extract, Input, Options};
+use chancery_model::{Analysis, Span, TextField};
+
+/// Extracts and analyzes a fixture file.
+pub fn analyze_fixture(path: &str) -> Analysis {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    analyze_bytes(&bytes).expect("fixture extracts")
+}
+
+/// Extracts and analyzes raw bytes as scraped text (`None` when extraction
+/// refuses them, e.g. empty input).
+pub fn analyze_bytes(bytes: &[u8]) -> Option<Analysis> {
+    let input = Input {
+        bytes,
+        ..Input::default()
+    };
+    let article = extract(&input, &Options::default()).ok()?;
+    Some(chancery_nlp::Analyzer::new().analyze(article))
+}
+
+/// The text a span points at.
+pub fn span_text<'a>(analysis: &'a Analysis, span: &Span) -> &'a str {
+    let source = match span.field {
+        TextField::Title => analysis.article.title.as_deref().unwrap_or(""),
+        TextField::Text => &analysis.article.text,
+    };
+    &source[span.start..span.end]
+}
+
+/// One line per entity: kind, name, country, actor code, roles with their
+/// evidence, and every mention's text — readable in a snapshot diff.
+pub fn render_entities(analysis: &Analysis) -> String {
+    let mut out = String::new();
+    for e in &analysis.entities {
+        out.push_str(&format!(
+            "{} {:?} {:?} country={} code={}\n",
+            e.id,
+            e.kind,
+            e.name,
+            e.country.as_deref().unwrap_or("-"),
+            e.actor_code.as_deref().unwrap_or("-")
+        ));
+        for role in &e.roles {
+            out.push_str(&format!(
+                "    role {:?} of {} <- {:?}\n",
+                role.title,
+                role.of.as_deref().unwrap_or("?"),
+                span_text(analysis, &role.span)
+            ));
+        }
+        let mentions: Vec<&str> = e
+            .mentions
+            .iter()
+            .map(|m| span_text(analysis, &m.span))
+            .collect();
+        out.push_str(&format!("    mentions {mentions:?}\n"));
+    }
+    out
+}
