@@ -17,6 +17,27 @@ pub enum EvalCommand {
     Seed(SeedArgs),
     /// Named entities: conlleval precision, recall and F1 on CoNLL-2003.
     Ner(NerArgs),
+    /// Analysis speed (sentences, entities) in MB/s per thread on a news folder.
+    Throughput(ThroughputArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ThroughputArgs {
+    /// A folder of `.txt` articles (default: the BBC corpus in the bench folder).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// The shared bench folder.
+    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
+    bench: PathBuf,
+    /// At most this many articles.
+    #[arg(long, default_value_t = 100_000)]
+    limit: usize,
+    /// Timed passes; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    passes: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +120,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Extraction(args) => run_extraction(args),
         EvalCommand::Seed(args) => run_seed(args),
         EvalCommand::Ner(args) => run_ner(args),
+        EvalCommand::Throughput(args) => run_throughput(args),
     }
 }
 
@@ -124,6 +146,42 @@ fn check_floors(
         eprintln!("chancery: {command}: {line}");
     }
     ExitCode::FAILURE
+}
+
+fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
+    let corpus = args
+        .corpus
+        .unwrap_or_else(|| args.bench.join("news").join("bbc"));
+    let articles = chancery_eval::throughput::load_articles(&corpus, args.limit)?;
+    anyhow::ensure!(
+        !articles.is_empty(),
+        "no .txt articles under {}: pass a folder with --corpus",
+        corpus.display()
+    );
+    let analyzer = chancery_nlp::Analyzer::new();
+    let report = chancery_eval::throughput::measure(
+        &corpus.display().to_string(),
+        &articles,
+        &analyzer,
+        args.passes,
+    );
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Json => write_json(&mut out, &report, false)?,
+        ReportFormat::Table => writeln!(
+            out,
+            "analysis of {} articles ({:.1} MB) from {}: {:.2} MB/s, {:.0} articles/s per thread ({:.2} s, median of {}), {} entities",
+            report.articles,
+            report.bytes as f64 / 1e6,
+            report.corpus,
+            report.megabytes_per_second,
+            report.articles_per_second,
+            report.seconds,
+            args.passes,
+            report.entities
+        )?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_ner(args: NerArgs) -> anyhow::Result<ExitCode> {

@@ -146,6 +146,8 @@ pub struct KnowledgeBase {
     names: HashMap<String, Vec<KbRef>>,
     country_by_code: HashMap<String, usize>,
     title_by_key: HashMap<String, usize>,
+    /// First words of the keys of `title_by_key`.
+    title_first_words: std::collections::HashSet<String>,
     /// Case-sensitive title abbreviations ("FM", "PM").
     title_abbreviations: HashMap<String, usize>,
     gazetteer: Option<Gazetteer>,
@@ -387,6 +389,7 @@ impl KnowledgeBase {
             .map(|(i, c)| (c.code.clone(), i))
             .collect();
         self.title_by_key.clear();
+        self.title_first_words.clear();
         self.title_abbreviations.clear();
         for (i, title) in self.titles.iter().enumerate() {
             for form in std::iter::once(&title.title).chain(&title.variants) {
@@ -396,7 +399,11 @@ impl KnowledgeBase {
                 if is_abbreviation {
                     self.title_abbreviations.entry(form.clone()).or_insert(i);
                 } else {
-                    self.title_by_key.entry(name_key(form)).or_insert(i);
+                    let key = name_key(form);
+                    if let Some(first) = key.split(' ').next() {
+                        self.title_first_words.insert(first.to_string());
+                    }
+                    self.title_by_key.entry(key).or_insert(i);
                 }
             }
         }
@@ -408,6 +415,8 @@ impl KnowledgeBase {
         }
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("knowledge-base names build an automaton");
         self.gazetteer = Some(Gazetteer { matcher, classes });
@@ -432,10 +441,16 @@ impl KnowledgeBase {
     /// A title by any of its forms: abbreviations case-sensitively ("FM"),
     /// other forms in any case ("foreign minister").
     pub fn title(&self, form: &str) -> Option<&Title> {
-        self.title_abbreviations
-            .get(form)
-            .or_else(|| self.title_by_key.get(&name_key(form)))
-            .map(|&i| &self.titles[i])
+        if let Some(&i) = self.title_abbreviations.get(form) {
+            return Some(&self.titles[i]);
+        }
+        // Most phrases asked about are not titles: a look at the first word
+        // avoids building the key.
+        let first = form.split([' ', '\'', '\u{2019}']).next().unwrap_or(form);
+        if first.len() > 40 || !self.title_first_words.contains(&first.to_lowercase()) {
+            return None;
+        }
+        self.title_by_key.get(&name_key(form)).map(|&i| &self.titles[i])
     }
 
     /// Per-token gazetteer class bits for a tokenized document: a phrase
@@ -449,11 +464,16 @@ impl KnowledgeBase {
         let mut starts = Vec::with_capacity(words.len());
         for word in words {
             starts.push(joined.len());
-            for c in word.chars() {
-                if c == '\u{2019}' {
-                    joined.push('\'');
-                } else {
-                    joined.extend(c.to_lowercase());
+            if word.is_ascii() {
+                // The automaton ignores ASCII case: no need to lower-case.
+                joined.push_str(word);
+            } else {
+                for c in word.chars() {
+                    if c == '\u{2019}' {
+                        joined.push('\'');
+                    } else {
+                        joined.extend(c.to_lowercase());
+                    }
                 }
             }
             joined.push(' ');

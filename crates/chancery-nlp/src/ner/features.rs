@@ -35,6 +35,26 @@ pub(crate) const CAPS_SENTENCE: u16 = 1 << 5;
 /// The token starts with a letter.
 pub(crate) const ALPHA_START: u16 = 1 << 6;
 
+/// Keys here are already hashes; hashing them again is wasted time.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = fx(self.0, b as u64);
+        }
+    }
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+type KeySet = std::collections::HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>;
+
 const FX: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 #[inline]
@@ -119,11 +139,16 @@ impl TokenInfo {
         if letters > 0 && upper == letters {
             flags |= ALL_CAPS;
         }
-        let lower_chars = || {
-            word.chars()
-                .flat_map(char::to_lowercase)
-                .map(normalize_digit)
-        };
+        // One pass collects the lower-cased, digit-normalized characters of
+        // words up to 32 characters; longer ones (rare) hash by streaming.
+        let mut buffer = ['\0'; 32];
+        let mut count = 0usize;
+        for c in word.chars().flat_map(char::to_lowercase).map(normalize_digit) {
+            if count < buffer.len() {
+                buffer[count] = c;
+            }
+            count += 1;
+        }
         let mut shape = 0xcbf2_9ce4_8422_2325u64;
         let mut last = '\0';
         for class in word.chars().map(shape_class) {
@@ -132,28 +157,40 @@ impl TokenInfo {
                 last = class;
             }
         }
-        let count = lower_chars().count();
-        let suffix = |n: usize| -> u64 {
-            if count < n {
-                return 0;
-            }
-            hash_chars(lower_chars().skip(count - n))
-        };
-        let prefix = |n: usize| -> u64 {
-            if count < n {
-                return 0;
-            }
-            hash_chars(lower_chars().take(n))
+        let (lower, prefix, suffix): (u64, [u64; 2], [u64; 3]) = if count <= buffer.len() {
+            let chars = &buffer[..count];
+            let slice_hash = |s: &[char]| hash_chars(s.iter().copied());
+            let prefix = |n: usize| if count < n { 0 } else { slice_hash(&chars[..n]) };
+            let suffix = |n: usize| if count < n { 0 } else { slice_hash(&chars[count - n..]) };
+            (
+                slice_hash(chars),
+                [prefix(2), prefix(3)],
+                [suffix(2), suffix(3), suffix(4)],
+            )
+        } else {
+            let lower_chars = || word.chars().flat_map(char::to_lowercase).map(normalize_digit);
+            (
+                hash_chars(lower_chars()),
+                [
+                    hash_chars(lower_chars().take(2)),
+                    hash_chars(lower_chars().take(3)),
+                ],
+                [
+                    hash_chars(lower_chars().skip(count - 2)),
+                    hash_chars(lower_chars().skip(count - 3)),
+                    hash_chars(lower_chars().skip(count - 4)),
+                ],
+            )
         };
         TokenInfo {
             word: hash_chars(word.chars().map(normalize_digit)),
-            lower: hash_chars(lower_chars()),
+            lower,
             shape: finish(shape ^ (count.min(6) as u64) << 56),
-            prefix2: prefix(2),
-            prefix3: prefix(3),
-            suffix2: suffix(2),
-            suffix3: suffix(3),
-            suffix4: suffix(4),
+            prefix2: prefix[0],
+            prefix3: prefix[1],
+            suffix2: suffix[0],
+            suffix3: suffix[1],
+            suffix4: suffix[2],
             flags,
             gazetteer: 0,
         }
@@ -233,8 +270,8 @@ pub(crate) fn token_features(sentence: &[TokenInfo], i: usize, out: &mut Vec<u64
 /// Marks document-level and sentence-level flags on `infos`, given the
 /// sentence ranges.
 pub(crate) fn mark_document(infos: &mut [TokenInfo], sentences: &[std::ops::Range<usize>]) {
-    let mut seen_lower = std::collections::HashSet::new();
-    let mut seen_inside = std::collections::HashSet::new();
+    let mut seen_lower = KeySet::default();
+    let mut seen_inside = KeySet::default();
     for range in sentences {
         let sentence = &infos[range.clone()];
         let alpha = sentence

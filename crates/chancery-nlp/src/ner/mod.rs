@@ -87,13 +87,6 @@ impl Tag {
     pub fn is_begin(self) -> bool {
         self.0 % 2 == 1
     }
-
-    fn may_follow(self, previous: Option<Tag>) -> bool {
-        if self.0 == 0 || self.is_begin() {
-            return true;
-        }
-        previous.is_some_and(|p| p.class() == self.class())
-    }
 }
 
 /// Names in a tag sequence: `(token range, class)` pairs.
@@ -123,8 +116,9 @@ const MAGIC: &[u8; 8] = b"CHNER\x00\x01\x00";
 /// A trained tagger: hashed feature weights per tag and tag transitions.
 #[derive(Debug, Clone)]
 pub struct NerModel {
-    keys: Vec<u64>,
-    weights: Vec<i16>,
+    /// Open-addressing table; a key of zero marks an empty slot. Key and
+    /// weights sit together so a hit costs one cache line.
+    slots: Vec<Slot>,
     /// `transitions[previous][tag]`; row [`TAG_COUNT`] is the sentence start.
     transitions: [[i64; TAG_COUNT]; TAG_COUNT + 1],
     features: usize,
@@ -180,18 +174,19 @@ impl NerModel {
         tags
     }
 
-    fn row(&self, key: u64) -> Option<&[i16]> {
-        let mask = self.keys.len() - 1;
-        let mut slot = (key as usize) & mask;
+    #[inline]
+    fn row(&self, key: u64) -> Option<&[i16; TAG_COUNT]> {
+        let mask = self.slots.len() - 1;
+        let mut index = (key as usize) & mask;
         loop {
-            let k = self.keys[slot];
-            if k == key {
-                return Some(&self.weights[slot * TAG_COUNT..(slot + 1) * TAG_COUNT]);
+            let slot = &self.slots[index];
+            if slot.key == key {
+                return Some(&slot.weights);
             }
-            if k == 0 {
+            if slot.key == 0 {
                 return None;
             }
-            slot = (slot + 1) & mask;
+            index = (index + 1) & mask;
         }
     }
 
@@ -199,11 +194,29 @@ impl NerModel {
         let n = sentence.len();
         scratch.emissions.clear();
         scratch.emissions.resize(n * TAG_COUNT, 0i64);
+        let mask = self.slots.len() - 1;
         for i in 0..n {
             token_features(sentence, i, &mut scratch.features);
+            // Two passes: first the table loads, independent of each other so
+            // the processor overlaps their cache misses, then the sums.
+            scratch.first_probe.clear();
+            scratch.first_probe.extend(
+                scratch
+                    .features
+                    .iter()
+                    .map(|&key| self.slots[key as usize & mask].key),
+            );
             let row = &mut scratch.emissions[i * TAG_COUNT..(i + 1) * TAG_COUNT];
-            for &key in &scratch.features {
-                if let Some(weights) = self.row(key) {
+            for (&key, &probed) in scratch.features.iter().zip(&scratch.first_probe) {
+                if probed == 0 {
+                    continue;
+                }
+                let weights = if probed == key {
+                    Some(&self.slots[key as usize & mask].weights)
+                } else {
+                    self.row(key)
+                };
+                if let Some(weights) = weights {
                     for (score, &w) in row.iter_mut().zip(weights) {
                         *score += w as i64;
                     }
@@ -230,13 +243,11 @@ impl NerModel {
             }
         }
         // Keys in ascending order, so the file does not depend on table layout.
-        let mut slots: Vec<usize> = (0..self.keys.len())
-            .filter(|&s| self.keys[s] != 0)
-            .collect();
-        slots.sort_unstable_by_key(|&s| self.keys[s]);
+        let mut slots: Vec<&Slot> = self.slots.iter().filter(|s| s.key != 0).collect();
+        slots.sort_unstable_by_key(|s| s.key);
         for slot in slots {
-            out.extend_from_slice(&self.keys[slot].to_le_bytes());
-            for w in &self.weights[slot * TAG_COUNT..(slot + 1) * TAG_COUNT] {
+            out.extend_from_slice(&slot.key.to_le_bytes());
+            for w in &slot.weights {
                 out.extend_from_slice(&w.to_le_bytes());
             }
         }
@@ -284,35 +295,58 @@ impl NerModel {
         features: usize,
         transitions: [[i64; TAG_COUNT]; TAG_COUNT + 1],
     ) -> NerModel {
-        let size = (features * 2).max(16).next_power_of_two();
+        let size = (features + features / 2).max(16).next_power_of_two();
         NerModel {
-            keys: vec![0; size],
-            weights: vec![0; size * TAG_COUNT],
+            slots: vec![Slot::default(); size],
             transitions,
             features: 0,
         }
     }
 
     pub(crate) fn insert(&mut self, key: u64, row: &[i16; TAG_COUNT]) {
-        let mask = self.keys.len() - 1;
-        let mut slot = (key as usize) & mask;
-        while self.keys[slot] != 0 && self.keys[slot] != key {
-            slot = (slot + 1) & mask;
+        let mask = self.slots.len() - 1;
+        let mut index = (key as usize) & mask;
+        while self.slots[index].key != 0 && self.slots[index].key != key {
+            index = (index + 1) & mask;
         }
-        if self.keys[slot] == 0 {
+        if self.slots[index].key == 0 {
             self.features += 1;
         }
-        self.keys[slot] = key;
-        self.weights[slot * TAG_COUNT..(slot + 1) * TAG_COUNT].copy_from_slice(row);
+        self.slots[index] = Slot { key, weights: *row };
     }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C, align(32))]
+struct Slot {
+    key: u64,
+    weights: [i16; TAG_COUNT],
 }
 
 #[derive(Default)]
 struct Scratch {
     features: Vec<u64>,
+    first_probe: Vec<u64>,
     emissions: Vec<i64>,
     back: Vec<u8>,
 }
+
+/// `ALLOWED[previous][tag]`: BIO's rule that `I-X` continues `B-X` or `I-X`;
+/// row [`TAG_COUNT`] is the sentence start.
+const ALLOWED: [[bool; TAG_COUNT]; TAG_COUNT + 1] = {
+    let mut table = [[true; TAG_COUNT]; TAG_COUNT + 1];
+    let mut p = 0;
+    while p <= TAG_COUNT {
+        let mut t = 2;
+        while t < TAG_COUNT {
+            // t is an I- tag; it may follow only B- (t - 1) or I- (t) of its class.
+            table[p][t] = p == t - 1 || p == t;
+            t += 2;
+        }
+        p += 1;
+    }
+    table
+};
 
 /// A score type Viterbi can add and compare: `i64` when tagging, `f32` in training.
 pub(crate) trait Score: Copy + PartialOrd + std::ops::Add<Output = Self> {
@@ -343,17 +377,16 @@ pub(crate) fn viterbi<S: Score>(
     back.resize(n * TAG_COUNT, 0);
     let mut score = [S::IMPOSSIBLE; TAG_COUNT];
     for (t, s) in score.iter_mut().enumerate() {
-        if Tag(t as u8).may_follow(None) {
+        if ALLOWED[TAG_COUNT][t] {
             *s = transitions[TAG_COUNT][t] + emissions[t];
         }
     }
     for i in 1..n {
         let mut next = [S::IMPOSSIBLE; TAG_COUNT];
         for (t, slot) in next.iter_mut().enumerate() {
-            let tag = Tag(t as u8);
             let mut best: Option<(S, u8)> = None;
             for (p, &prev_score) in score.iter().enumerate() {
-                if !tag.may_follow(Some(Tag(p as u8))) {
+                if !ALLOWED[p][t] {
                     continue;
                 }
                 let s = prev_score + transitions[p][t];
@@ -426,6 +459,20 @@ mod tests {
             Tag::begin(loc),
         ];
         assert_eq!(names(&tags), vec![(0..2, per), (3..4, loc), (4..5, loc)]);
+    }
+
+    #[test]
+    fn inside_tags_only_continue_their_class() {
+        let per = NameClass::Person;
+        let org = NameClass::Organization;
+        let allowed = |p: Option<Tag>, t: Tag| ALLOWED[p.map_or(TAG_COUNT, |p| p.0 as usize)][t.0 as usize];
+        assert!(allowed(Some(Tag::begin(per)), Tag::inside(per)));
+        assert!(allowed(Some(Tag::inside(per)), Tag::inside(per)));
+        assert!(!allowed(Some(Tag::OUTSIDE), Tag::inside(per)));
+        assert!(!allowed(Some(Tag::begin(org)), Tag::inside(per)));
+        assert!(!allowed(None, Tag::inside(org)));
+        assert!(allowed(None, Tag::begin(org)));
+        assert!(allowed(Some(Tag::inside(org)), Tag::OUTSIDE));
     }
 
     #[test]

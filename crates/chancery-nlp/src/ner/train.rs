@@ -3,10 +3,10 @@
 //! can never disagree about a feature.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
-use super::features::token_features;
+use super::features::{token_features, KeyHasher};
 use super::{token_infos, viterbi, NerModel, Tag, TaggerInput, TAG_COUNT};
 
 /// One training document: tokens, sentence ranges, gold tags and gazetteer bits.
@@ -53,22 +53,6 @@ pub struct EpochReport {
     pub token_accuracy: f64,
     /// Features with weights so far.
     pub features: usize,
-}
-
-/// Keys are already hashes; hashing them again is wasted time.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys are hashed")
-    }
-    fn write_u64(&mut self, key: u64) {
-        self.0 = key;
-    }
 }
 
 type KeyMap = HashMap<u64, usize, BuildHasherDefault<KeyHasher>>;
