@@ -9,9 +9,9 @@ mod error;
 pub mod extraction;
 pub mod metrics;
 pub mod ner;
-pub mod throughput;
 #[cfg(feature = "peers")]
 pub mod peers;
 pub mod seed;
+pub mod throughput;
 
 pub use error::EvalError;

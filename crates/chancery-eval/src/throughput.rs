@@ -44,7 +44,7 @@ fn text_files(dir: &Path, limit: usize) -> Result<Vec<PathBuf>, EvalError> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "txt")
-                && !path.file_name().is_some_and(|n| n == "README.TXT")
+                && path.file_name().is_none_or(|n| n != "README.TXT")
             {
                 files.push(path);
             }

@@ -2,6 +2,9 @@
 //! in one sequence, sentences over them, and the spans they map back to.
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
+use crate::ner::KeyHasher;
 use std::ops::Range;
 
 use chancery_model::{Span, TextField};
@@ -23,7 +26,7 @@ pub(crate) struct Doc<'a> {
     /// Sentences before this index are the title's.
     pub body_sentence_start: usize,
     /// Words written in lower case somewhere in the document.
-    lower_vocabulary: HashSet<&'a str>,
+    lower_vocabulary: HashSet<&'a str, BuildHasherDefault<KeyHasher>>,
 }
 
 impl<'a> Doc<'a> {

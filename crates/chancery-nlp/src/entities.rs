@@ -320,6 +320,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             sector: None,
         };
         if kind == EntityKind::Organization {
+            self.take_leading_head(&mut draft);
             self.take_leading_demonym(&mut draft);
             draft.country = self.leading_country(draft.tokens.clone());
             draft.sector = sector_of_name(&name_key(text));
@@ -389,6 +390,41 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         }
     }
 
+    /// "Ministry of" + "Foreign Affairs": a capitalized institution word and
+    /// "of"/"for" right before an organization's name belong to it.
+    fn take_leading_head(&self, draft: &mut Draft) {
+        const HEADS: &[&str] = &[
+            "Ministry",
+            "Department",
+            "Council",
+            "Bank",
+            "University",
+            "Court",
+            "Commission",
+            "Committee",
+            "Office",
+            "Institute",
+            "Agency",
+            "Secretariat",
+            "Directorate",
+            "Bureau",
+            "Board",
+            "Academy",
+            "Federation",
+            "Union",
+            "League",
+            "Party",
+        ];
+        let start = draft.tokens.start;
+        let sentence = self.doc.sentence_of(start);
+        if start >= sentence.start + 2
+            && matches!(self.word(start - 1), "of" | "for")
+            && HEADS.contains(&self.word(start - 2))
+        {
+            draft.tokens = start - 2..draft.tokens.end;
+        }
+    }
+
     /// "Iranian" + "Foreign Ministry", "Russian" + "Duma": a demonym right
     /// before an organization's name belongs to it.
     fn take_leading_demonym(&self, draft: &mut Draft) {
@@ -447,7 +483,12 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         })
     }
 
-    fn draft_from_kb(&self, range: Range<usize>, refs: &[KbRef], class: NameClass) -> Option<Draft> {
+    fn draft_from_kb(
+        &self,
+        range: Range<usize>,
+        refs: &[KbRef],
+        class: NameClass,
+    ) -> Option<Draft> {
         let draft = |kind, country, kb, sector| Draft {
             tokens: range.clone(),
             kind,
@@ -1083,12 +1124,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         }
         // "the Russian foreign ministry's chief negotiator": the country named
         // among the words before the title.
-        let named_country = drafts
-            .iter()
-            .enumerate()
-            .rfind(|(_, d)| {
-                d.kind == EntityKind::Country && d.tokens.start >= floor && d.tokens.end <= end
-            });
+        let named_country = drafts.iter().enumerate().rfind(|(_, d)| {
+            d.kind == EntityKind::Country && d.tokens.start >= floor && d.tokens.end <= end
+        });
         if let Some((owner, d)) = named_country {
             if d.tokens.end + 3 >= end {
                 self.set_owner(role, owner, drafts, assigned, clusters);

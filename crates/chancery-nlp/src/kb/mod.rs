@@ -9,7 +9,9 @@ mod table;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::ner::KeyHasher;
 
 use crate::token::tokenize;
 use crate::NlpError;
@@ -143,7 +145,7 @@ pub struct KnowledgeBase {
     pub officeholders: Vec<OfficeHolder>,
     /// Records of loaded PETRARCH actor dictionaries.
     pub actors: Vec<ActorRecord>,
-    names: HashMap<String, Vec<KbRef>>,
+    names: HashMap<String, Vec<KbRef>, BuildHasherDefault<KeyHasher>>,
     country_by_code: HashMap<String, usize>,
     title_by_key: HashMap<String, usize>,
     /// First words of the keys of `title_by_key`.
@@ -153,10 +155,33 @@ pub struct KnowledgeBase {
     gazetteer: Option<Gazetteer>,
 }
 
-#[derive(Debug, Clone)]
+/// Every known name as a chain of word hashes: a phrase's hash maps to its
+/// class bits, and each proper prefix is present with 0, so matching stops as
+/// soon as no name continues.
+#[derive(Debug, Clone, Default)]
 struct Gazetteer {
-    matcher: AhoCorasick,
-    classes: Vec<u16>,
+    phrases: HashMap<u64, u16, BuildHasherDefault<KeyHasher>>,
+    longest: usize,
+}
+
+/// Hash of a word as name keys spell it (lower case, straight apostrophe).
+fn word_hash(word: &str) -> u64 {
+    let mut hasher = KeyHasher::default();
+    if word.is_ascii() {
+        for b in word.bytes() {
+            hasher.write_u8(b.to_ascii_lowercase());
+        }
+    } else {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let c = if c == '\u{2019}' { '\'' } else { c };
+            hasher.write_u32(c as u32);
+        }
+    }
+    hasher.finish()
+}
+
+fn extend_phrase(phrase: u64, word: u64) -> u64 {
+    crate::ner::mix_hashes(phrase, word)
 }
 
 /// The key names are looked up by: tokens as the tokenizer cuts them,
@@ -340,7 +365,8 @@ impl KnowledgeBase {
     }
 
     fn build_index(&mut self) {
-        let mut names: HashMap<String, Vec<KbRef>> = HashMap::new();
+        let mut names: HashMap<String, Vec<KbRef>, BuildHasherDefault<KeyHasher>> =
+            HashMap::default();
         let mut add = |name: &str, reference: KbRef| {
             let key = name_key(name);
             if !key.is_empty() {
@@ -407,19 +433,21 @@ impl KnowledgeBase {
                 }
             }
         }
-        let mut patterns = Vec::with_capacity(names.len());
-        let mut classes = Vec::with_capacity(names.len());
+        let mut gazetteer = Gazetteer::default();
         for (key, refs) in &names {
-            patterns.push(key.clone());
-            classes.push(refs.iter().fold(0, |bits, r| bits | r.class()));
+            let classes = refs.iter().fold(0, |bits, r| bits | r.class());
+            let mut phrase = 0;
+            let words: Vec<&str> = key.split(' ').collect();
+            gazetteer.longest = gazetteer.longest.max(words.len());
+            for (n, word) in words.iter().enumerate() {
+                phrase = extend_phrase(phrase, word_hash(word));
+                let entry = gazetteer.phrases.entry(phrase).or_insert(0);
+                if n + 1 == words.len() {
+                    *entry |= classes;
+                }
+            }
         }
-        let matcher = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&patterns)
-            .expect("knowledge-base names build an automaton");
-        self.gazetteer = Some(Gazetteer { matcher, classes });
+        self.gazetteer = Some(gazetteer);
         self.names = names;
     }
 
@@ -450,7 +478,9 @@ impl KnowledgeBase {
         if first.len() > 40 || !self.title_first_words.contains(&first.to_lowercase()) {
             return None;
         }
-        self.title_by_key.get(&name_key(form)).map(|&i| &self.titles[i])
+        self.title_by_key
+            .get(&name_key(form))
+            .map(|&i| &self.titles[i])
     }
 
     /// Per-token gazetteer class bits for a tokenized document: a phrase
@@ -460,40 +490,33 @@ impl KnowledgeBase {
         let Some(gazetteer) = &self.gazetteer else {
             return bits;
         };
-        let mut joined = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
-        let mut starts = Vec::with_capacity(words.len());
-        for word in words {
-            starts.push(joined.len());
-            if word.is_ascii() {
-                // The automaton ignores ASCII case: no need to lower-case.
-                joined.push_str(word);
-            } else {
-                for c in word.chars() {
-                    if c == '\u{2019}' {
-                        joined.push('\'');
-                    } else {
-                        joined.extend(c.to_lowercase());
-                    }
+        let mut hashes: Vec<Option<u64>> = vec![None; words.len()];
+        let mut i = 0;
+        while i < words.len() {
+            if !words[i].starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+                i += 1;
+                continue;
+            }
+            let mut phrase = 0;
+            let mut best: Option<(usize, u16)> = None;
+            for j in i..words.len().min(i + gazetteer.longest) {
+                let word = *hashes[j].get_or_insert_with(|| word_hash(words[j]));
+                phrase = extend_phrase(phrase, word);
+                match gazetteer.phrases.get(&phrase) {
+                    None => break,
+                    Some(0) => {}
+                    Some(&classes) => best = Some((j + 1, classes)),
                 }
             }
-            joined.push(' ');
-        }
-        for found in gazetteer.matcher.find_iter(&joined) {
-            let Ok(first) = starts.binary_search(&found.start()) else {
-                continue;
-            };
-            let end = found.end();
-            if joined.as_bytes().get(end) != Some(&b' ') {
-                continue;
-            }
-            if !words[first].starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
-                continue;
-            }
-            let class = gazetteer.classes[found.pattern().as_usize()];
-            let mut i = first;
-            while i < words.len() && starts[i] < end {
-                bits[i] |= class | if i == first { class::FIRST } else { 0 };
-                i += 1;
+            match best {
+                Some((end, classes)) => {
+                    bits[i] |= class::FIRST;
+                    for b in &mut bits[i..end] {
+                        *b |= classes;
+                    }
+                    i = end;
+                }
+                None => i += 1,
             }
         }
         bits

@@ -10,8 +10,6 @@ pub(crate) struct TokenInfo {
     pub word: u64,
     pub lower: u64,
     pub shape: u64,
-    pub prefix2: u64,
-    pub prefix3: u64,
     pub suffix2: u64,
     pub suffix3: u64,
     pub suffix4: u64,
@@ -44,9 +42,17 @@ impl std::hash::Hasher for KeyHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = fx(self.0, b as u64);
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = fx(self.0, u64::from_le_bytes(word));
         }
+    }
+    fn write_u8(&mut self, byte: u8) {
+        self.0 = fx(self.0, byte as u64);
+    }
+    fn write_u32(&mut self, value: u32) {
+        self.0 = fx(self.0, value as u64);
     }
     fn write_u64(&mut self, key: u64) {
         self.0 = key;
@@ -71,6 +77,11 @@ pub(crate) fn finish(mut h: u64) -> u64 {
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^= h >> 33;
     h
+}
+
+/// Combines two hashes into one (for chains of words).
+pub(crate) fn mix_hashes(a: u64, b: u64) -> u64 {
+    finish(fx(fx(0x2545_f491_4f6c_dd1d, a), b))
 }
 
 /// Hashes a feature: a template id and up to three word hashes.
@@ -143,11 +154,24 @@ impl TokenInfo {
         // words up to 32 characters; longer ones (rare) hash by streaming.
         let mut buffer = ['\0'; 32];
         let mut count = 0usize;
-        for c in word.chars().flat_map(char::to_lowercase).map(normalize_digit) {
-            if count < buffer.len() {
-                buffer[count] = c;
+        if word.is_ascii() {
+            for b in word.bytes() {
+                if count < buffer.len() {
+                    buffer[count] = normalize_digit(b.to_ascii_lowercase() as char);
+                }
+                count += 1;
             }
-            count += 1;
+        } else {
+            for c in word
+                .chars()
+                .flat_map(char::to_lowercase)
+                .map(normalize_digit)
+            {
+                if count < buffer.len() {
+                    buffer[count] = c;
+                }
+                count += 1;
+            }
         }
         let mut shape = 0xcbf2_9ce4_8422_2325u64;
         let mut last = '\0';
@@ -157,24 +181,25 @@ impl TokenInfo {
                 last = class;
             }
         }
-        let (lower, prefix, suffix): (u64, [u64; 2], [u64; 3]) = if count <= buffer.len() {
+        let (lower, suffix): (u64, [u64; 3]) = if count <= buffer.len() {
             let chars = &buffer[..count];
             let slice_hash = |s: &[char]| hash_chars(s.iter().copied());
-            let prefix = |n: usize| if count < n { 0 } else { slice_hash(&chars[..n]) };
-            let suffix = |n: usize| if count < n { 0 } else { slice_hash(&chars[count - n..]) };
-            (
-                slice_hash(chars),
-                [prefix(2), prefix(3)],
-                [suffix(2), suffix(3), suffix(4)],
-            )
+            let suffix = |n: usize| {
+                if count < n {
+                    0
+                } else {
+                    slice_hash(&chars[count - n..])
+                }
+            };
+            (slice_hash(chars), [suffix(2), suffix(3), suffix(4)])
         } else {
-            let lower_chars = || word.chars().flat_map(char::to_lowercase).map(normalize_digit);
+            let lower_chars = || {
+                word.chars()
+                    .flat_map(char::to_lowercase)
+                    .map(normalize_digit)
+            };
             (
                 hash_chars(lower_chars()),
-                [
-                    hash_chars(lower_chars().take(2)),
-                    hash_chars(lower_chars().take(3)),
-                ],
                 [
                     hash_chars(lower_chars().skip(count - 2)),
                     hash_chars(lower_chars().skip(count - 3)),
@@ -186,8 +211,6 @@ impl TokenInfo {
             word: hash_chars(word.chars().map(normalize_digit)),
             lower,
             shape: finish(shape ^ (count.min(6) as u64) << 56),
-            prefix2: prefix[0],
-            prefix3: prefix[1],
             suffix2: suffix[0],
             suffix3: suffix[1],
             suffix4: suffix[2],
@@ -201,8 +224,6 @@ const BOUNDARY: TokenInfo = TokenInfo {
     word: 0x1111,
     lower: 0x1111,
     shape: 0x1111,
-    prefix2: 0,
-    prefix3: 0,
     suffix2: 0,
     suffix3: 0,
     suffix4: 0,
@@ -238,15 +259,9 @@ pub(crate) fn token_features(sentence: &[TokenInfo], i: usize, out: &mut Vec<u64
     out.push(feature(7, n2.lower, 0));
     out.push(feature(8, p1.shape, w.shape));
     out.push(feature(9, w.shape, n1.shape));
-    out.push(feature(10, p1.lower, w.lower));
-    out.push(feature(11, w.lower, n1.lower));
     out.push(feature(12, w.suffix2, 0));
     out.push(feature(13, w.suffix3, 0));
     out.push(feature(14, w.suffix4, 0));
-    out.push(feature(15, w.prefix2, 0));
-    out.push(feature(16, w.prefix3, 0));
-    out.push(feature(17, p1.shape, 0));
-    out.push(feature(18, n1.shape, 0));
     out.push(feature(19, p1.lower, w.shape));
     out.push(feature(20, w.shape, n1.lower));
     out.push(feature(
@@ -259,8 +274,6 @@ pub(crate) fn token_features(sentence: &[TokenInfo], i: usize, out: &mut Vec<u64
         w.lower,
         doc | (caps_sentence as u64) << 16 | position << 20,
     ));
-    out.push(feature(23, p2.shape, p1.shape ^ w.shape.rotate_left(7)));
-    out.push(feature(24, w.shape, n1.shape ^ n2.shape.rotate_left(7)));
     if w.gazetteer != 0 || p1.gazetteer != 0 || n1.gazetteer != 0 {
         out.push(feature(25, w.gazetteer as u64, surface));
         out.push(feature(26, p1.gazetteer as u64, n1.gazetteer as u64));

@@ -12,8 +12,8 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::NlpError;
-pub(crate) use features::TokenInfo;
 use features::{mark_document, token_features};
+pub(crate) use features::{mix_hashes, KeyHasher, TokenInfo};
 
 /// What a tagged name is, in CoNLL-2003's four classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -465,7 +465,8 @@ mod tests {
     fn inside_tags_only_continue_their_class() {
         let per = NameClass::Person;
         let org = NameClass::Organization;
-        let allowed = |p: Option<Tag>, t: Tag| ALLOWED[p.map_or(TAG_COUNT, |p| p.0 as usize)][t.0 as usize];
+        let allowed =
+            |p: Option<Tag>, t: Tag| ALLOWED[p.map_or(TAG_COUNT, |p| p.0 as usize)][t.0 as usize];
         assert!(allowed(Some(Tag::begin(per)), Tag::inside(per)));
         assert!(allowed(Some(Tag::inside(per)), Tag::inside(per)));
         assert!(!allowed(Some(Tag::OUTSIDE), Tag::inside(per)));
