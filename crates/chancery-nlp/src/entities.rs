@@ -190,6 +190,9 @@ struct RoleDraft {
     of: Option<String>,
     country: Option<usize>,
     sector: Option<&'static str>,
+    /// The sector of the organization the role is held for: a rebel group's
+    /// commander is `REB`, whatever "Commander" alone would say.
+    organization_sector: Option<&'static str>,
     rank: u8,
     evidence: Range<usize>,
 }
@@ -356,7 +359,10 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         };
         // Places and organizations made only of a person's name words are that person.
         for d in drafts.iter_mut() {
-            if d.kb.is_none() && d.kind != EntityKind::Person && d.tokens.clone().all(is_name_word)
+            let linked_elsewhere = d.kb.is_some_and(|r| !matches!(r, KbRef::Actor(_)));
+            if !linked_elsewhere
+                && d.kind != EntityKind::Person
+                && d.tokens.clone().all(is_name_word)
             {
                 d.kind = EntityKind::Person;
                 d.sector = None;
@@ -666,7 +672,11 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                         // "the Ministry" is the latest ministry named before it.
                         let latest = (0..index).rev().find_map(|j| {
                             let c = assigned[j]?;
+                            let same_country = d.country.is_none_or(|country| {
+                                clusters[c].country.is_none_or(|other| other == country)
+                            });
                             (drafts[j].kind == EntityKind::Organization
+                                && same_country
                                 && core_key(&drafts[j]).split(' ').any(|w| w == core))
                             .then_some(c)
                         });
@@ -928,11 +938,17 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             if cluster.country.is_none() {
                 cluster.country = roles.iter().find_map(|r| r.country);
             }
+            let for_organization = roles
+                .iter()
+                .filter(|r| r.organization_sector.is_some())
+                .min_by_key(|r| r.rank);
             let senior = roles
                 .iter()
                 .filter(|r| r.sector.is_some())
                 .min_by_key(|r| r.rank);
-            if let Some(role) = senior {
+            if let Some(role) = for_organization {
+                cluster.sector = role.organization_sector;
+            } else if let Some(role) = senior {
                 cluster.sector = role.sector;
             } else if cluster.kb_person.is_some() {
                 cluster.sector = Some("GOV");
@@ -1084,6 +1100,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             of: None,
             country: None,
             sector: title.sector.as_deref().and_then(known_sector),
+            organization_sector: None,
             rank: title.rank,
             evidence,
         }
@@ -1181,8 +1198,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     })
                     .unwrap_or(owner);
                 role.of = Some(self.doc.slice(drafts[best].tokens.clone()).to_string());
+                role.organization_sector = cluster.and_then(|c| c.sector).or(d.sector);
                 if role.sector.is_none() {
-                    role.sector = cluster.and_then(|c| c.sector).or(d.sector);
+                    role.sector = role.organization_sector;
                 }
             }
         }
@@ -1311,9 +1329,14 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     span: self.doc.span(role.evidence.clone()),
                 });
             }
+            // A user's PETRARCH dictionary names the code outright.
+            let dictionary_code = cluster.drafts.iter().find_map(|&j| match drafts[j].kb {
+                Some(KbRef::Actor(a)) => self.kb.actors[a].code_on(self.date_number()),
+                _ => None,
+            });
             let actor_code = match (kind, country) {
-                (_, None) => (kind == EntityKind::Organization && cluster.sector == Some("IGO"))
-                    .then(|| "IGO".to_string()),
+                _ if dictionary_code.is_some() => dictionary_code.map(str::to_string),
+                (_, None) => (cluster.sector == Some("IGO")).then(|| "IGO".to_string()),
                 (EntityKind::Country | EntityKind::Place | EntityKind::Group, Some(c)) => {
                     Some(c.code.clone())
                 }

@@ -41,6 +41,8 @@ use ner::{NameClass, NerModel, TaggerInput};
 #[derive(Debug, Clone)]
 pub struct Analyzer {
     kb: Arc<KnowledgeBase>,
+    /// The knowledge base has tables beyond the built-in ones.
+    user_tables: bool,
 }
 
 impl Default for Analyzer {
@@ -54,12 +56,16 @@ impl Analyzer {
     pub fn new() -> Analyzer {
         Analyzer {
             kb: Arc::new(KnowledgeBase::builtin().clone()),
+            user_tables: false,
         }
     }
 
     /// An analyzer with a knowledge base extended by user tables.
     pub fn with_knowledge_base(kb: KnowledgeBase) -> Analyzer {
-        Analyzer { kb: Arc::new(kb) }
+        Analyzer {
+            kb: Arc::new(kb),
+            user_tables: true,
+        }
     }
 
     /// The knowledge base in use.
@@ -73,7 +79,15 @@ impl Analyzer {
         let article = &analysis.article;
         let title = article.title.as_deref().unwrap_or("");
         let doc = doc::Doc::new(title, &article.text);
-        let gazetteer = self.kb.gazetteer_bits(&doc.words);
+        // The tagger sees the built-in gazetteer it was trained with; user
+        // tables take part in linking only, so a large dictionary cannot shift
+        // the tagger's features.
+        let gazetteer = KnowledgeBase::builtin().gazetteer_bits(&doc.words);
+        let linking_gazetteer = if self.user_tables {
+            self.kb.gazetteer_bits(&doc.words)
+        } else {
+            gazetteer.clone()
+        };
         let headline = headline_for_tagger(&doc.words[..doc.body_start]);
         let tagger_words: Vec<&str> = match &headline {
             Some(upper) => upper
@@ -90,7 +104,8 @@ impl Analyzer {
         });
         let names = ner::names(&tags);
         let date = article.published.as_ref().map(|p| p.value.as_str());
-        let entities = entities::EntityFinder::new(&doc, &self.kb, &gazetteer, date).find(&names);
+        let entities =
+            entities::EntityFinder::new(&doc, &self.kb, &linking_gazetteer, date).find(&names);
         let sentences = doc.sentences[doc.body_sentence_start..]
             .iter()
             .map(|range| Span {

@@ -59,7 +59,16 @@ pub fn analyzer_with_tables(paths: &[PathBuf]) -> anyhow::Result<chancery_nlp::A
             if let Some((file, problem)) = failures.first() {
                 anyhow::bail!("{file}: {problem}");
             }
+            // In a folder, tables are `.tsv` files and PETRARCH actor
+            // dictionaries are named `*actors*` (verb and agent files sit
+            // beside them in the same folders).
             files
+                .into_iter()
+                .filter(|f| {
+                    let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    name.ends_with(".tsv") || name.to_ascii_lowercase().contains("actors")
+                })
+                .collect()
         } else {
             vec![path.clone()]
         };
@@ -75,6 +84,15 @@ pub fn analyzer_with_tables(paths: &[PathBuf]) -> anyhow::Result<chancery_nlp::A
     }
     let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(&tables)
         .context("a knowledge-base table could not be loaded; see docs/KNOWLEDGE_BASE.md")?;
+    for warning in kb.warnings.iter().take(5) {
+        eprintln!("chancery: warning: {warning}");
+    }
+    if kb.warnings.len() > 5 {
+        eprintln!(
+            "chancery: warning: … and {} more skipped dictionary lines",
+            kb.warnings.len() - 5
+        );
+    }
     Ok(chancery_nlp::Analyzer::with_knowledge_base(kb))
 }
 

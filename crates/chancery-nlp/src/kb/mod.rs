@@ -145,6 +145,8 @@ pub struct KnowledgeBase {
     pub officeholders: Vec<OfficeHolder>,
     /// Records of loaded PETRARCH actor dictionaries.
     pub actors: Vec<ActorRecord>,
+    /// Lines of user dictionaries that were skipped, with why.
+    pub warnings: Vec<String>,
     names: HashMap<String, Vec<KbRef>, BuildHasherDefault<KeyHasher>>,
     country_by_code: HashMap<String, usize>,
     title_by_key: HashMap<String, usize>,
@@ -358,7 +360,9 @@ impl KnowledgeBase {
                 }
             }
             TableKind::PetrarchActors => {
-                self.actors.extend(petrarch::parse_actors(name, text)?);
+                let dictionary = petrarch::parse_actors(name, text)?;
+                self.actors.extend(dictionary.records);
+                self.warnings.extend(dictionary.warnings);
             }
         }
         Ok(())

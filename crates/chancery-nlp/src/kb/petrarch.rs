@@ -35,7 +35,9 @@ pub struct ActorRecord {
 }
 
 impl ActorRecord {
-    /// The code that applies on `date` (`YYYYMMDD`), or the default without a date.
+    /// The code that applies on `date` (`YYYYMMDD`); without a date, or when
+    /// no restriction covers it, the default code, else the most recent
+    /// restriction's code.
     pub fn code_on(&self, date: Option<u32>) -> Option<&str> {
         if let Some(date) = date {
             for dated in &self.dated {
@@ -47,7 +49,7 @@ impl ActorRecord {
         self.default_code.as_deref().or_else(|| {
             self.dated
                 .iter()
-                .find(|d| d.from.is_none() && d.until.is_none())
+                .max_by_key(|d| (d.until.unwrap_or(u32::MAX), d.from.unwrap_or(0)))
                 .map(|d| d.code.as_str())
         })
     }
@@ -83,7 +85,10 @@ fn restriction(inner: &str) -> Option<DatedCode> {
         from: None,
         until: None,
     };
-    if let Some(range) = parts.next() {
+    // "[HOB < 950601]": a space may follow the comparison sign.
+    let rest: String = parts.collect::<Vec<_>>().join("");
+    if !rest.is_empty() {
+        let range = rest.as_str();
         if let Some(d) = range.strip_prefix('<') {
             dated.until = Some(date(d)?);
         } else if let Some(d) = range.strip_prefix('>') {
@@ -97,9 +102,20 @@ fn restriction(inner: &str) -> Option<DatedCode> {
     Some(dated)
 }
 
+/// A parsed actor dictionary and the lines it had to skip.
+#[derive(Debug, Clone, Default)]
+pub struct ActorDictionary {
+    /// The records.
+    pub records: Vec<ActorRecord>,
+    /// Skipped date restrictions, as `file, line N: problem` (real dictionaries
+    /// have typos such as seven-digit dates; one bad line should not lose the file).
+    pub warnings: Vec<String>,
+}
+
 /// Parses an actor dictionary; `name` names the file in errors.
-pub fn parse_actors(name: &str, text: &str) -> Result<Vec<ActorRecord>, NlpError> {
+pub fn parse_actors(name: &str, text: &str) -> Result<ActorDictionary, NlpError> {
     let mut records: Vec<ActorRecord> = Vec::new();
+    let mut warnings = Vec::new();
     let mut in_html_comment = false;
     let error = |line: usize, problem: String| NlpError::Table {
         table: name.to_string(),
@@ -137,16 +153,19 @@ pub fn parse_actors(name: &str, text: &str) -> Result<Vec<ActorRecord>, NlpError
                 .strip_prefix('[')
                 .and_then(|b| b.split(']').next())
                 .ok_or_else(|| error(number, "unclosed `[`".into()))?;
-            let dated = restriction(inner).ok_or_else(|| {
-                error(
-                    number,
-                    format!("cannot read the date restriction [{inner}]"),
-                )
-            })?;
             let record = records
                 .last_mut()
                 .ok_or_else(|| error(number, "a date restriction before any actor".into()))?;
-            record.dated.push(dated);
+            match restriction(inner) {
+                // "\t[CODE]" alone is the default code (dictionaries.rst).
+                Some(dated) if dated.from.is_none() && dated.until.is_none() => {
+                    record.default_code.get_or_insert(dated.code);
+                }
+                Some(dated) => record.dated.push(dated),
+                None => warnings.push(format!(
+                    "{name}, line {number}: skipped the unreadable date restriction [{inner}]"
+                )),
+            }
             continue;
         }
         let (text_part, code) = match body.find('[') {
@@ -188,7 +207,7 @@ pub fn parse_actors(name: &str, text: &str) -> Result<Vec<ActorRecord>, NlpError
             dated: Vec::new(),
         });
     }
-    Ok(records)
+    Ok(ActorDictionary { records, warnings })
 }
 
 #[cfg(test)]
@@ -199,7 +218,7 @@ mod tests {
 
     #[test]
     fn reads_records_synonyms_and_dates() {
-        let records = parse_actors("test.actors", SAMPLE).unwrap();
+        let records = parse_actors("test.actors", SAMPLE).unwrap().records;
         assert_eq!(records.len(), 3);
         assert_eq!(
             records[0].phrases,
@@ -215,6 +234,14 @@ mod tests {
     fn orphan_lines_are_errors() {
         let err = parse_actors("x.txt", "+PUTIN_\n").unwrap_err().to_string();
         assert!(err.contains("x.txt") && err.contains("line 1"), "{err}");
-        assert!(parse_actors("x.txt", "A_\n\t[XYZ 1-2]\n").is_err());
+        let skipped = parse_actors("x.txt", "A_ [ABC]\n\t[XYZ 1-2]\n\t[DEF < 950601]\n").unwrap();
+        assert_eq!(skipped.records[0].dated.len(), 1);
+        assert_eq!(skipped.records[0].code_on(Some(19_900_101)), Some("DEF"));
+        assert_eq!(skipped.warnings.len(), 1);
+        assert!(
+            skipped.warnings[0].contains("line 2"),
+            "{:?}",
+            skipped.warnings
+        );
     }
 }

@@ -6,6 +6,7 @@ mod analyze;
 mod bad_input;
 mod eval;
 mod jsonl;
+mod knowledge;
 
 use std::ffi::OsStr;
 use std::io::Write;
