@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod ner;
 #[cfg(feature = "peers")]
 pub mod peers;
+pub mod quotes;
 pub mod seed;
 pub mod throughput;
 

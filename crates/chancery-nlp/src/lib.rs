@@ -8,6 +8,7 @@ mod doc;
 mod entities;
 pub mod kb;
 pub mod ner;
+mod quotes;
 pub mod sentence;
 pub mod token;
 
@@ -124,8 +125,10 @@ impl Analyzer {
                 field: TextField::Text,
             })
             .collect();
+        let quotes = quotes::QuoteFinder::new(&doc, &entities, &self.kb).find();
         analysis.sentences = sentences;
         analysis.entities = entities;
+        analysis.quotes = quotes;
         analysis.key_points = key_points;
         analysis
     }

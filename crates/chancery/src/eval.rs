@@ -19,6 +19,28 @@ pub enum EvalCommand {
     Ner(NerArgs),
     /// Analysis speed (sentences, entities) in MB/s per thread on a news folder.
     Throughput(ThroughputArgs),
+    /// Quote attribution on PolNeAR: content P/R/F1 and speaker accuracy.
+    Quotes(QuotesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QuotesArgs {
+    /// The benchmark set: polnear (the dev split) or polnear-train.
+    #[arg(long, default_value = "polnear")]
+    set: String,
+    /// The shared bench folder.
+    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
+    bench: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// Timed passes over the set; the median is reported.
+    #[arg(long, default_value_t = 1)]
+    passes: usize,
+    /// Fail (exit 1) below a floor: `f1=…`, `speaker=…`, `direct_f1=…`,
+    /// `direct_speaker=…`, `indirect_f1=…`.
+    #[arg(long = "floor", value_parser = parse_floor)]
+    floors: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +143,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Seed(args) => run_seed(args),
         EvalCommand::Ner(args) => run_ner(args),
         EvalCommand::Throughput(args) => run_throughput(args),
+        EvalCommand::Quotes(args) => run_quotes(args),
     }
 }
 
@@ -146,6 +169,54 @@ fn check_floors(
         eprintln!("chancery: {command}: {line}");
     }
     ExitCode::FAILURE
+}
+
+fn run_quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
+    let dir = chancery_eval::quotes::split_dir(&args.bench, &args.set)?;
+    let documents = chancery_eval::quotes::load_polnear(&dir)?;
+    anyhow::ensure!(
+        !documents.is_empty(),
+        "no annotated articles under {}",
+        dir.display()
+    );
+    let analyzer = chancery_nlp::Analyzer::new();
+    let report = chancery_eval::quotes::evaluate(&args.set, &documents, &analyzer, args.passes);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Json => write_json(&mut out, &report, false)?,
+        ReportFormat::Table => {
+            writeln!(
+                out,
+                "chancery quotes on {} ({} articles)",
+                report.set, report.documents
+            )?;
+            for (name, s) in [
+                ("all", &report.all),
+                ("direct", &report.direct),
+                ("indirect", &report.indirect),
+            ] {
+                writeln!(
+                    out,
+                    "  {name:<9} content P {:.4}  R {:.4}  F1 {:.4}  speaker accuracy {:.4}  (gold {}, predicted {}, speaker pairs {})",
+                    s.precision, s.recall, s.f1, s.speaker_accuracy, s.gold, s.predicted, s.speaker_pairs
+                )?;
+            }
+            writeln!(
+                out,
+                "  {:.0} articles/s (full analysis, one thread, {:.2} s)",
+                report.articles_per_second, report.seconds
+            )?;
+        }
+    }
+    let command = format!("eval quotes --set {}", args.set);
+    Ok(check_floors(&command, &args.floors, |name| match name {
+        "f1" => Some(report.all.f1),
+        "speaker" => Some(report.all.speaker_accuracy),
+        "direct_f1" => Some(report.direct.f1),
+        "direct_speaker" => Some(report.direct.speaker_accuracy),
+        "indirect_f1" => Some(report.indirect.f1),
+        _ => None,
+    }))
 }
 
 fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {

@@ -1,0 +1,777 @@
+//! Who said what: direct, partial and indirect quotes with their cues and
+//! speakers, resolved to the document's entities.
+//!
+//! Quoted spans come from pairing quotation marks (`marks.rs`); a reporting
+//! verb or phrase (`cues.rs`) next to a quote, or heading a clause of reported
+//! speech, makes an attribution; its speaker is the noun phrase the cue hangs
+//! on ("Baghaei", "he", "the spokeswoman", "a source"), resolved to an entity
+//! by mention overlap, pronoun recency, role or organization noun.
+
+mod cues;
+mod marks;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chancery_model::{Cue, Entity, EntityKind, Quote, QuoteKind, Span, TextField};
+
+use crate::doc::Doc;
+use crate::kb::KnowledgeBase;
+use cues::{is_cue, is_participle, BETWEEN, DETERMINERS, PRONOUNS, TAKES_LISTENER};
+use marks::{find_quoted, Quoted};
+
+/// Words that end a speaker phrase after the cue ("said Friday", "said in a
+/// statement"): prepositions and times.
+const NOT_SPEAKERS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "with",
+    "by",
+    "from",
+    "during",
+    "after",
+    "before",
+    "of",
+    "that",
+    "and",
+    "but",
+    "as",
+    "about",
+    "while",
+    "when",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tonight",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "last",
+    "this",
+    "earlier",
+    "later",
+    "recently",
+    "then",
+    "again",
+    "also",
+    "told",
+    "is",
+    "was",
+    "will",
+    "would",
+    "had",
+    "has",
+    "have",
+];
+
+/// Finds the quotes of a document's body.
+pub(crate) struct QuoteFinder<'d, 'a> {
+    doc: &'d Doc<'a>,
+    entities: &'d [Entity],
+    kb: &'d KnowledgeBase,
+    /// Entity mentions in the body as (start, end, entity index), by start.
+    mentions: Vec<(usize, usize, usize)>,
+    /// Mention end byte → the earliest start of a mention ending there.
+    start_by_end: HashMap<usize, usize>,
+    /// Mention start byte → the latest end and entity of a mention starting there.
+    end_by_start: HashMap<usize, (usize, usize)>,
+}
+
+/// The last attributed quote: its speaker entity, speaker span and end byte,
+/// for a paragraph that continues it.
+type PreviousQuote = (Option<usize>, Option<Range<usize>>, usize);
+
+/// An attribution under construction, in body token indices.
+struct Frame {
+    content: Range<usize>,
+    kind: QuoteKind,
+    cue: Option<Range<usize>>,
+    speaker: Option<Range<usize>>,
+    /// The entity of a continuation, inherited from the previous quote.
+    inherited: Option<(Option<usize>, Option<Range<usize>>)>,
+}
+
+impl<'d, 'a> QuoteFinder<'d, 'a> {
+    pub fn new(doc: &'d Doc<'a>, entities: &'d [Entity], kb: &'d KnowledgeBase) -> Self {
+        let mut mentions: Vec<(usize, usize, usize)> = entities
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| {
+                e.mentions
+                    .iter()
+                    .filter(|m| m.span.field == TextField::Text)
+                    .map(move |m| (m.span.start, m.span.end, i))
+            })
+            .collect();
+        mentions.sort_unstable();
+        let mut start_by_end: HashMap<usize, usize> = HashMap::new();
+        let mut end_by_start: HashMap<usize, (usize, usize)> = HashMap::new();
+        for &(start, end, entity) in &mentions {
+            let earliest = start_by_end.entry(end).or_insert(start);
+            *earliest = (*earliest).min(start);
+            let latest = end_by_start.entry(start).or_insert((end, entity));
+            if end > latest.0 {
+                *latest = (end, entity);
+            }
+        }
+        QuoteFinder {
+            doc,
+            entities,
+            kb,
+            mentions,
+            start_by_end,
+            end_by_start,
+        }
+    }
+
+    fn word(&self, i: usize) -> &'a str {
+        self.doc.words[i]
+    }
+
+    /// The word in lower case, borrowed when it already is.
+    fn lower(&self, i: usize) -> Cow<'a, str> {
+        let word = self.word(i);
+        if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Borrowed(word)
+        } else {
+            Cow::Owned(word.to_lowercase())
+        }
+    }
+
+    /// The first body token at or after byte `offset`.
+    fn token_at(&self, offset: usize) -> usize {
+        let body = &self.doc.tokens[self.doc.body_start..];
+        self.doc.body_start + body.partition_point(|t| t.start < offset)
+    }
+
+    pub fn find(&self) -> Vec<Quote> {
+        let text = self.doc.text;
+        let body = self.doc.body_start..self.doc.words.len();
+        if body.is_empty() {
+            return Vec::new();
+        }
+        let quoted: Vec<Quoted> = find_quoted(text);
+        // Token ranges of quotes (marks included), and which tokens they cover.
+        let mut inside = vec![false; self.doc.words.len()];
+        let quote_tokens: Vec<Range<usize>> = quoted
+            .iter()
+            .map(|q| {
+                let range = self.token_at(q.open)..self.token_at(q.close);
+                for flag in &mut inside[range.clone()] {
+                    *flag = true;
+                }
+                range
+            })
+            .collect();
+        let mut used_cues = vec![false; self.doc.words.len()];
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut previous: Option<PreviousQuote> = None;
+        for (q, tokens) in quoted.iter().zip(&quote_tokens) {
+            if tokens.is_empty() {
+                continue;
+            }
+            let frame = self.frame_for_quote(q, tokens.clone(), &inside, &previous);
+            if let Some(frame) = frame {
+                if let Some(cue) = &frame.cue {
+                    for flag in &mut used_cues[cue.clone()] {
+                        *flag = true;
+                    }
+                }
+                let speaker_entity = match (&frame.inherited, &frame.speaker) {
+                    (Some((entity, _)), _) => *entity,
+                    (None, Some(span)) => self.resolve(span.clone(), &frame.cue, &quoted),
+                    (None, None) => None,
+                };
+                let speaker_span = frame
+                    .speaker
+                    .clone()
+                    .or_else(|| frame.inherited.as_ref().and_then(|i| i.1.clone()));
+                previous = Some((speaker_entity, speaker_span, q.close));
+                frames.push(frame);
+            }
+        }
+        // Sentences that hold a quote's attribution already.
+        let sentences = &self.doc.sentences[self.doc.body_sentence_start..];
+        let mut framed = vec![false; sentences.len()];
+        for frame in &frames {
+            let k = sentences.partition_point(|s| s.end <= frame.content.start);
+            if sentences.get(k).is_some_and(|s| frame.content.end <= s.end) {
+                framed[k] = true;
+            }
+        }
+        for (sentence, framed) in sentences.iter().zip(framed) {
+            self.indirect_frames(
+                sentence.clone(),
+                framed,
+                &inside,
+                &mut used_cues,
+                &mut frames,
+            );
+        }
+        frames.sort_by_key(|f| f.content.start);
+        frames
+            .into_iter()
+            .filter_map(|frame| self.render(frame, &quoted))
+            .collect()
+    }
+
+    /// The attribution of one quoted span, if a cue or a previous speaker
+    /// claims it.
+    fn frame_for_quote(
+        &self,
+        q: &Quoted,
+        tokens: Range<usize>,
+        inside: &[bool],
+        previous: &Option<PreviousQuote>,
+    ) -> Option<Frame> {
+        let content = tokens.clone();
+        let words_inside = content.len().saturating_sub(2);
+        let first_sentence = self.doc.sentence_of(tokens.start);
+        let last_sentence = self.doc.sentence_of(tokens.end - 1);
+        // After the quote: “…,” he said / “…,” said Baghaei / “…,” Baghaei said.
+        let mut after = tokens.end;
+        let after_limit = self.doc.words.len().min(tokens.end + 16);
+        let _ = last_sentence;
+        if after < after_limit && matches!(self.word(after), "," | "\u{2014}" | "-") {
+            after += 1;
+        }
+        let mut depth = 0usize;
+        for (c, &quoted) in inside.iter().enumerate().take(after_limit).skip(after) {
+            match self.word(c) {
+                "(" => depth += 1,
+                ")" => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            let new_line =
+                self.doc.text[self.doc.tokens[c - 1].end..self.doc.tokens[c].start].contains('\n');
+            if quoted || new_line || (depth == 0 && self.ends_sentence(c)) {
+                break;
+            }
+            if is_cue(&self.lower(c)) {
+                let speaker = self
+                    .noun_phrase_before(c, after)
+                    .or_else(|| self.noun_phrase_after(c + 1, after_limit.max(c + 1) + 6));
+                if speaker.is_some() {
+                    return Some(Frame {
+                        content,
+                        kind: self.kind_of(q, &tokens),
+                        cue: Some(c..c + 1),
+                        speaker,
+                        inherited: None,
+                    });
+                }
+            }
+        }
+        // Before the quote: X said, “…” / X said: “…” / …, stating, “…”.
+        let mut c = tokens.start;
+        let floor = first_sentence.start;
+        while c > floor {
+            c -= 1;
+            if inside[c] {
+                break;
+            }
+            let lower = self.lower(c);
+            if is_cue(&lower) {
+                let speaker = if is_participle(&lower) && c > floor && self.word(c - 1) == "," {
+                    self.sentence_subject(floor, c)
+                } else {
+                    self.noun_phrase_before(c, floor)
+                        .or_else(|| self.noun_phrase_after(c + 1, tokens.start))
+                };
+                if speaker.is_some() {
+                    return Some(Frame {
+                        content,
+                        kind: self.kind_of(q, &tokens),
+                        cue: Some(c..c + 1),
+                        speaker,
+                        inherited: None,
+                    });
+                }
+            }
+            if tokens.start - c > 25 {
+                break;
+            }
+        }
+        // A quote that opens a paragraph right after another attributed one
+        // continues its speaker.
+        if let Some((entity, span, end)) = previous {
+            let between = &self.doc.text[*end..q.open];
+            let paragraphs = between.matches("\n\n").count();
+            let opens_paragraph = self.doc.text[..q.open].ends_with('\n');
+            let paragraph_end = self.doc.text[q.close..]
+                .find('\n')
+                .map_or(self.doc.text.len(), |k| q.close + k);
+            let rest = self.doc.text[q.close..paragraph_end].trim();
+            // The quote is (nearly) the whole paragraph.
+            let fills_paragraph = rest.len() <= 3;
+            if opens_paragraph
+                && fills_paragraph
+                && paragraphs <= 1
+                && words_inside >= 4
+                && between.len() < 600
+            {
+                return Some(Frame {
+                    content,
+                    kind: QuoteKind::Direct,
+                    cue: None,
+                    speaker: None,
+                    inherited: Some((*entity, span.clone())),
+                });
+            }
+        }
+        None
+    }
+
+    /// A stop that ends the sentence: not the period of "(D-Wis.)" or "R-Ky.,".
+    fn ends_sentence(&self, i: usize) -> bool {
+        match self.word(i) {
+            "!" | "?" | ";" => true,
+            "." => self.doc.words.get(i + 1).is_none_or(|next| {
+                !matches!(*next, "," | ")") && !next.starts_with(char::is_lowercase)
+            }),
+            _ => false,
+        }
+    }
+
+    /// Direct when the quote is a clause of its own; partial when it sits
+    /// inside a sentence's words ("called the deal ‘historic’").
+    fn kind_of(&self, q: &Quoted, tokens: &Range<usize>) -> QuoteKind {
+        let sentence = self.doc.sentence_of(tokens.start);
+        let before = tokens.start.checked_sub(1).filter(|&b| b >= sentence.start);
+        let opens_clause = before.is_none_or(|b| {
+            matches!(self.word(b), "," | ":" | ";" | "\u{2014}" | "-" | "(")
+                || is_cue(&self.lower(b))
+        });
+        let words = tokens.len().saturating_sub(2);
+        if q.single || words < 4 || !opens_clause {
+            QuoteKind::Partial
+        } else {
+            QuoteKind::Direct
+        }
+    }
+
+    /// The noun phrase ending right before `cue` (after skipping "has also"),
+    /// not reaching below `floor`.
+    fn noun_phrase_before(&self, cue: usize, floor: usize) -> Option<Range<usize>> {
+        let mut end = cue;
+        while end > floor && BETWEEN.contains(&self.lower(end - 1).as_ref()) {
+            end -= 1;
+        }
+        // "Gwen Moore (D-Wis.) said": step over a parenthesis.
+        if end > floor && self.word(end - 1) == ")" {
+            if let Some(open) = (end.saturating_sub(12).max(floor)..end - 1)
+                .rev()
+                .find(|&k| self.word(k) == "(")
+            {
+                end = open;
+            }
+        }
+        // "McConnell, R-Ky., said" / "Flynn, a top surrogate, said": step over an appositive.
+        if end > floor && self.word(end - 1) == "," {
+            let comma = (end.saturating_sub(10).max(floor)..end - 1)
+                .rev()
+                .find(|&k| self.word(k) == ",");
+            match comma {
+                Some(k) if k > floor => end = k,
+                _ => return None,
+            }
+        }
+        if end <= floor {
+            return None;
+        }
+        let end_byte = self.doc.tokens[end - 1].end;
+        // An entity mention ending there is the speaker.
+        if let Some(&start) = self
+            .start_by_end
+            .get(&end_byte)
+            .filter(|&&start| start >= self.doc.tokens[floor].start)
+        {
+            let first = self.token_at(start);
+            return Some(first..end);
+        }
+        let last = self.lower(end - 1);
+        if PRONOUNS.contains(&last.as_ref()) {
+            return Some(end - 1..end);
+        }
+        // Walk back over a noun phrase: words, up to and including a determiner.
+        let mut start = end;
+        while start > floor && end - start < 6 {
+            let word = self.word(start - 1);
+            let lower = word.to_lowercase();
+            if !word.chars().next().is_some_and(char::is_alphabetic)
+                && word != "'s"
+                && word != "\u{2019}s"
+            {
+                break;
+            }
+            if matches!(
+                lower.as_str(),
+                "and"
+                    | "but"
+                    | "or"
+                    | "that"
+                    | "which"
+                    | "who"
+                    | "as"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "for"
+                    | "with"
+                    | "by"
+                    | "from"
+                    | "to"
+                    | "of"
+                    | "is"
+                    | "was"
+                    | "were"
+                    | "are"
+                    | "be"
+                    | "been"
+                    | "if"
+                    | "when"
+                    | "while"
+                    | "because"
+                    | "so"
+                    | "than"
+            ) || is_cue(&lower)
+            {
+                break;
+            }
+            start -= 1;
+            if DETERMINERS.contains(&lower.as_ref()) {
+                break;
+            }
+        }
+        (start < end).then_some(start..end)
+    }
+
+    /// The noun phrase starting at `from` ("said Baghaei", "said the spokeswoman").
+    fn noun_phrase_after(&self, from: usize, limit: usize) -> Option<Range<usize>> {
+        let limit = limit.min(self.doc.words.len());
+        if from >= limit {
+            return None;
+        }
+        let start_byte = self.doc.tokens[from].start;
+        if let Some(&(end, _)) = self.end_by_start.get(&start_byte) {
+            let last = self.token_at(end);
+            return Some(from..last);
+        }
+        let first = self.lower(from);
+        if PRONOUNS.contains(&first.as_ref()) {
+            return Some(from..from + 1);
+        }
+        if NOT_SPEAKERS.contains(&first.as_ref()) {
+            return None;
+        }
+        let mut end = from;
+        if DETERMINERS.contains(&first.as_ref()) {
+            end += 1;
+        }
+        while end < limit && end - from < 6 {
+            let word = self.word(end);
+            let lower = word.to_lowercase();
+            if !word.chars().next().is_some_and(char::is_alphabetic)
+                || is_cue(&lower)
+                || NOT_SPEAKERS.contains(&lower.as_ref())
+            {
+                break;
+            }
+            end += 1;
+        }
+        (end > from && !DETERMINERS.contains(&self.lower(end - 1).as_ref())).then_some(from..end)
+    }
+
+    /// The subject a participle cue hangs on: the first mention or pronoun of the sentence.
+    fn sentence_subject(&self, floor: usize, cue: usize) -> Option<Range<usize>> {
+        for i in floor..cue {
+            let lower = self.lower(i);
+            if PRONOUNS.contains(&lower.as_ref()) {
+                return Some(i..i + 1);
+            }
+            let byte = self.doc.tokens[i].start;
+            if let Some(&(end, e)) = self.end_by_start.get(&byte) {
+                if matches!(
+                    self.entities[e].kind,
+                    EntityKind::Person | EntityKind::Organization
+                ) {
+                    return Some(i..self.token_at(end));
+                }
+            }
+        }
+        None
+    }
+
+    /// Reported speech without quotation marks, one attribution per free cue.
+    fn indirect_frames(
+        &self,
+        sentence: Range<usize>,
+        framed: bool,
+        inside: &[bool],
+        used: &mut [bool],
+        frames: &mut Vec<Frame>,
+    ) {
+        let words: Vec<Cow<str>> = sentence.clone().map(|i| self.lower(i)).collect();
+        let at = |i: usize| words[i - sentence.start].as_ref();
+        let mut end = sentence.end;
+        while end > sentence.start && matches!(at(end - 1), "." | "!" | "?" | "\"" | "\u{201d}") {
+            end -= 1;
+        }
+        // "According to X, …" and "…, according to X."
+        for i in sentence.start..end.saturating_sub(1) {
+            if at(i) != "according" || at(i + 1) != "to" || inside[i] || used[i] {
+                continue;
+            }
+            let Some(speaker) = self.noun_phrase_after(i + 2, end) else {
+                continue;
+            };
+            let content = if i == sentence.start {
+                let mut from = speaker.end;
+                if from < end && at(from) == "," {
+                    from += 1;
+                }
+                from..end
+            } else {
+                let mut to = i;
+                if to > sentence.start && at(to - 1) == "," {
+                    to -= 1;
+                }
+                sentence.start..to
+            };
+            if content.len() >= 3 {
+                used[i] = true;
+                used[i + 1] = true;
+                frames.push(Frame {
+                    content,
+                    kind: QuoteKind::Indirect,
+                    cue: Some(i..i + 2),
+                    speaker: Some(speaker),
+                    inherited: None,
+                });
+            }
+        }
+        for c in sentence.start..end {
+            if inside[c] || used[c] || !is_cue(at(c)) {
+                continue;
+            }
+            // A cue word in quotes' sentences was already weighed with the quote.
+            if framed {
+                continue;
+            }
+            // Trailing: "…, a source said." / "…, said the source."
+            let near_end = end - c <= 8;
+            if near_end {
+                if let Some(speaker) = self.noun_phrase_before(c, sentence.start) {
+                    let comma = speaker
+                        .start
+                        .checked_sub(1)
+                        .filter(|&k| k >= sentence.start && at(k) == ",");
+                    let tail_ok = (c + 1..end).all(|k| !inside[k]);
+                    if let (Some(comma), true) = (comma, tail_ok) {
+                        if comma - sentence.start >= 3 {
+                            used[c] = true;
+                            frames.push(Frame {
+                                content: sentence.start..comma,
+                                kind: QuoteKind::Indirect,
+                                cue: Some(c..c + 1),
+                                speaker: Some(speaker),
+                                inherited: None,
+                            });
+                            continue;
+                        }
+                    }
+                }
+                if c > sentence.start && at(c - 1) == "," {
+                    if let Some(speaker) = self.noun_phrase_after(c + 1, end) {
+                        if c - 1 - sentence.start >= 3 {
+                            used[c] = true;
+                            frames.push(Frame {
+                                content: sentence.start..c - 1,
+                                kind: QuoteKind::Indirect,
+                                cue: Some(c..c + 1),
+                                speaker: Some(speaker),
+                                inherited: None,
+                            });
+                            continue;
+                        }
+                    }
+                }
+            }
+            // Leading: "X said (that) …", "X told reporters (that) …".
+            let Some(speaker) = self.noun_phrase_before(c, sentence.start) else {
+                continue;
+            };
+            let mut from = c + 1;
+            if TAKES_LISTENER.contains(&at(c)) {
+                if let Some(listener) = self.noun_phrase_after(from, end) {
+                    from = listener.end;
+                }
+            }
+            while from < end && matches!(at(from), "on" | "that" | "," | ":") {
+                if at(from) == "on" {
+                    // "said on Monday that …": skip the day.
+                    from += 2;
+                } else {
+                    from += 1;
+                }
+            }
+            if from + 3 <= end && (from..end).all(|k| !inside[k]) {
+                used[c] = true;
+                frames.push(Frame {
+                    content: from..end,
+                    kind: QuoteKind::Indirect,
+                    cue: Some(c..c + 1),
+                    speaker: Some(speaker),
+                    inherited: None,
+                });
+            }
+        }
+    }
+
+    /// The entity a speaker phrase refers to.
+    fn resolve(
+        &self,
+        speaker: Range<usize>,
+        cue: &Option<Range<usize>>,
+        quoted: &[Quoted],
+    ) -> Option<usize> {
+        let start = self.doc.tokens[speaker.start].start;
+        let end = self.doc.tokens[speaker.end - 1].end;
+        // A mention inside the phrase.
+        let first = self.mentions.partition_point(|m| m.0 < start);
+        let last = self.mentions.partition_point(|m| m.0 < end);
+        let within = &self.mentions[first..last.max(first)];
+        if let Some(&(_, _, e)) = within
+            .iter()
+            .rev()
+            .find(|m| m.1 <= end && self.entities[m.2].kind == EntityKind::Person)
+            .or_else(|| within.iter().rev().find(|m| m.1 <= end))
+        {
+            return Some(e);
+        }
+        let head = self.lower(speaker.end - 1);
+        let before = cue
+            .as_ref()
+            .map_or(start, |c| self.doc.tokens[c.start].start.min(start));
+        let in_quote = |offset: usize| {
+            let k = quoted.partition_point(|q| q.close <= offset);
+            quoted.get(k).is_some_and(|q| q.open <= offset)
+        };
+        // Mentions that start before the cue, latest last.
+        let earlier = &self.mentions[..self.mentions.partition_point(|m| m.0 < before)];
+        // A pronoun: the latest person named outside quotes before it.
+        if matches!(head.as_ref(), "he" | "she" | "i" | "him" | "her") {
+            return earlier
+                .iter()
+                .rev()
+                .find(|m| {
+                    m.1 <= before && !in_quote(m.0) && self.entities[m.2].kind == EntityKind::Person
+                })
+                .map(|m| m.2);
+        }
+        if matches!(head.as_ref(), "they" | "it" | "we") {
+            return None;
+        }
+        // A role noun ("the spokeswoman"): the latest holder of that title.
+        if let Some(title) = self.kb.title(&head) {
+            let holder = earlier
+                .iter()
+                .rev()
+                .filter(|m| m.1 <= before)
+                .find(|m| {
+                    self.entities[m.2]
+                        .roles
+                        .iter()
+                        .any(|r| r.title.ends_with(&title.title))
+                })
+                .map(|m| m.2);
+            if holder.is_some() {
+                return holder;
+            }
+        }
+        // An organization noun ("the ministry"): the latest organization named so.
+        earlier
+            .iter()
+            .rev()
+            .filter(|m| m.1 <= before && self.entities[m.2].kind == EntityKind::Organization)
+            .find(|m| {
+                self.entities[m.2]
+                    .name
+                    .to_lowercase()
+                    .split(' ')
+                    .any(|w| w == head)
+            })
+            .map(|m| m.2)
+    }
+
+    fn render(&self, frame: Frame, quoted: &[Quoted]) -> Option<Quote> {
+        let tokens = &self.doc.tokens;
+        if frame.content.is_empty() {
+            return None;
+        }
+        let (start, end) = match frame.kind {
+            QuoteKind::Indirect => (
+                tokens[frame.content.start].start,
+                tokens[frame.content.end - 1].end,
+            ),
+            _ => {
+                // The content inside the marks.
+                let open = tokens[frame.content.start].start;
+                let q = quoted.iter().find(|q| q.open == open)?;
+                (q.start, q.end)
+            }
+        };
+        let trimmed = self.doc.text[start..end].trim_end_matches([',', ' ']);
+        let end = start + trimmed.len();
+        if end <= start {
+            return None;
+        }
+        let (speaker, speaker_span) = match (&frame.inherited, &frame.speaker) {
+            (Some((entity, span)), _) => (*entity, span.clone()),
+            (None, Some(span)) => (
+                self.resolve(span.clone(), &frame.cue, quoted),
+                Some(span.clone()),
+            ),
+            (None, None) => (None, None),
+        };
+        let cue = frame.cue.as_ref().map(|c| Cue {
+            start: tokens[c.start].start,
+            end: tokens[c.end - 1].end,
+            text: self.doc.text[tokens[c.start].start..tokens[c.end - 1].end].to_string(),
+        });
+        let base: f32 = match frame.kind {
+            QuoteKind::Direct => 0.9,
+            QuoteKind::Partial => 0.7,
+            QuoteKind::Indirect => 0.75,
+        };
+        let confidence = if speaker.is_some() { base } else { base - 0.2 }
+            - if frame.inherited.is_some() { 0.1 } else { 0.0 };
+        Some(Quote {
+            span: Span {
+                start,
+                end,
+                field: TextField::Text,
+            },
+            kind: frame.kind,
+            speaker: speaker.map(|e| self.entities[e].id.clone()),
+            speaker_text: speaker_span
+                .as_ref()
+                .map(|s| self.doc.text[tokens[s.start].start..tokens[s.end - 1].end].to_string()),
+            speaker_start: speaker_span.as_ref().map(|s| tokens[s.start].start),
+            speaker_end: speaker_span.as_ref().map(|s| tokens[s.end - 1].end),
+            cue,
+            confidence,
+        })
+    }
+}
