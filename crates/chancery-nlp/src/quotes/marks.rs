@@ -62,6 +62,7 @@ const CANDIDATE: [bool; 256] = {
     table[b'"' as usize] = true;
     table[b'\'' as usize] = true;
     table[b'\n' as usize] = true;
+    table[b'`' as usize] = true;
     table[0xE2] = true;
     table[0xC2] = true;
     table
@@ -82,17 +83,22 @@ pub(crate) fn find_quoted(text: &str) -> Vec<Quoted> {
         let Some(c) = text[i..].chars().next() else {
             break;
         };
-        let len = c.len_utf8();
+        let mut len = c.len_utf8();
         if c == '\n' {
             if let Some((start, _)) = open {
                 // Open at a paragraph's end: continues only if the next
                 // paragraph starts with an opening mark.
                 let rest = text[i..].trim_start();
-                let continues = rest.starts_with(['\u{201c}', '"', '\u{ab}', '\u{201e}']);
+                let continues = rest.starts_with(['\u{201c}', '"', '\u{ab}', '\u{201e}'])
+                    || rest.starts_with("''");
                 if continues && i - start <= LONGEST {
                     // Past the next paragraph's opening mark, so it neither
                     // closes nor reopens the quote.
-                    let mark = rest.chars().next().map_or(1, char::len_utf8);
+                    let mark = if rest.starts_with("''") {
+                        2
+                    } else {
+                        rest.chars().next().map_or(1, char::len_utf8)
+                    };
                     i = text.len() - rest.len() + mark;
                     continue;
                 }
@@ -101,9 +107,20 @@ pub(crate) fn find_quoted(text: &str) -> Vec<Quoted> {
             i += 1;
             continue;
         }
+        // Two apostrophes (or backquotes) make a double mark in some wires'
+        // house style: ''Like this,'' he said.
+        let doubled = (c == '\'' && bytes.get(i + 1) == Some(&b'\''))
+            || (c == '`' && bytes.get(i + 1) == Some(&b'`'));
+        if doubled {
+            len = 2;
+        }
         let before = text[..i].chars().next_back();
         let after = text[i + len..].chars().next();
-        let mark = classify(c, before, after);
+        let mark = if doubled {
+            classify('"', before, after)
+        } else {
+            classify(c, before, after)
+        };
         match (open, mark) {
             (None, Mark::Open { single }) | (None, Mark::Either { single }) => {
                 open = Some((i, single));
@@ -114,7 +131,11 @@ pub(crate) fn find_quoted(text: &str) -> Vec<Quoted> {
             {
                 let end = i;
                 let close = i + len;
-                let first = text[start..].chars().next().map_or(0, char::len_utf8);
+                let first = if text[start..].starts_with("''") || text[start..].starts_with("``") {
+                    2
+                } else {
+                    text[start..].chars().next().map_or(0, char::len_utf8)
+                };
                 if close - start <= LONGEST && end > start + first {
                     found.push(Quoted {
                         open: start,
@@ -189,6 +210,14 @@ mod tests {
         assert_eq!(
             &text[quotes[0].start..quotes[0].end],
             "First part of it.\n\n“Second part."
+        );
+    }
+
+    #[test]
+    fn doubled_apostrophes() {
+        assert_eq!(
+            contents("''This isn't tax reform,'' said Mr. Holtz-Eakin. ``Yes,'' he said."),
+            ["This isn't tax reform,", "Yes,"]
         );
     }
 

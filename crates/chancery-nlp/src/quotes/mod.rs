@@ -18,7 +18,10 @@ use chancery_model::{Cue, Entity, EntityKind, Quote, QuoteKind, Span, TextField}
 
 use crate::doc::Doc;
 use crate::kb::KnowledgeBase;
-use cues::{is_cue, is_participle, BETWEEN, DETERMINERS, PRONOUNS, TAKES_LISTENER};
+use cues::{
+    is_cue, is_participle, is_strong, ALSO_NOUNS, BETWEEN, DETERMINERS, PEOPLE, PRONOUNS,
+    TAKES_LISTENER,
+};
 use marks::{find_quoted, Quoted};
 
 /// Words that end a speaker phrase after the cue ("said Friday", "said in a
@@ -258,10 +261,27 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             if quoted || new_line || (depth == 0 && self.ends_sentence(c)) {
                 break;
             }
-            if is_cue(&self.lower(c)) {
+            // "“…” — Adriana Rodarte": a dash and a name.
+            if c == tokens.end
+                && matches!(self.word(c), "\u{2014}" | "\u{2015}" | "\u{2013}" | "--")
+            {
+                if let Some(speaker) = self.noun_phrase_after(c + 1, after_limit + 6) {
+                    if self.animate(&speaker) {
+                        return Some(Frame {
+                            content,
+                            kind: QuoteKind::Direct,
+                            cue: Some(c..c + 1),
+                            speaker: Some(speaker),
+                            inherited: None,
+                        });
+                    }
+                }
+            }
+            if self.is_cue_at(c) {
                 let speaker = self
                     .noun_phrase_before(c, after)
-                    .or_else(|| self.noun_phrase_after(c + 1, after_limit.max(c + 1) + 6));
+                    .or_else(|| self.noun_phrase_after(c + 1, after_limit.max(c + 1) + 6))
+                    .filter(|s| self.attributes(c, s));
                 if speaker.is_some() {
                     return Some(Frame {
                         content,
@@ -282,13 +302,28 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                 break;
             }
             let lower = self.lower(c);
-            if is_cue(&lower) {
+            // "Loretta Lynch: “…”": a name and a colon.
+            if c + 1 == tokens.start && lower == ":" {
+                if let Some(speaker) = self.noun_phrase_before(c, floor) {
+                    if self.animate(&speaker) && speaker.start == floor {
+                        return Some(Frame {
+                            content,
+                            kind: QuoteKind::Direct,
+                            cue: Some(c..c + 1),
+                            speaker: Some(speaker),
+                            inherited: None,
+                        });
+                    }
+                }
+            }
+            if self.is_cue_at(c) {
                 let speaker = if is_participle(&lower) && c > floor && self.word(c - 1) == "," {
                     self.sentence_subject(floor, c)
                 } else {
                     self.noun_phrase_before(c, floor)
                         .or_else(|| self.noun_phrase_after(c + 1, tokens.start))
-                };
+                }
+                .filter(|s| self.attributes(c, s));
                 if speaker.is_some() {
                     return Some(Frame {
                         content,
@@ -333,6 +368,55 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
         None
     }
 
+    /// True when token `i` is a reporting cue here: a lower-case verb form,
+    /// not a noun after a determiner ("the report"), not a passive ("is
+    /// expected to").
+    fn is_cue_at(&self, i: usize) -> bool {
+        let word = self.word(i);
+        if !word.starts_with(|c: char| c.is_ascii_lowercase()) || !is_cue(word) {
+            return false;
+        }
+        let previous = i.checked_sub(1).map(|p| self.lower(p));
+        let previous = previous.as_deref().unwrap_or("");
+        if ALSO_NOUNS.contains(&word)
+            && (DETERMINERS.contains(&previous) || matches!(previous, "'s" | "\u{2019}s"))
+        {
+            return false;
+        }
+        !matches!(
+            previous,
+            "is" | "are" | "was" | "were" | "be" | "been" | "being"
+        )
+    }
+
+    /// True when the speaker phrase can speak: a person or organization, a
+    /// pronoun, a title or a word for people.
+    fn animate(&self, speaker: &Range<usize>) -> bool {
+        let start = self.doc.tokens[speaker.start].start;
+        let end = self.doc.tokens[speaker.end - 1].end;
+        let first = self.mentions.partition_point(|m| m.0 < start);
+        let mentioned = self.mentions[first..]
+            .iter()
+            .take_while(|m| m.0 < end)
+            .any(|m| {
+                matches!(
+                    self.entities[m.2].kind,
+                    EntityKind::Person | EntityKind::Organization
+                )
+            });
+        let head = self.lower(speaker.end - 1);
+        mentioned
+            || matches!(head.as_ref(), "he" | "she" | "they" | "we" | "i")
+            || PEOPLE.contains(&head.as_ref())
+            || self.kb.title(&head).is_some()
+    }
+
+    /// A cue and speaker make an attribution when the cue is strong or the
+    /// speaker animate.
+    fn attributes(&self, cue: usize, speaker: &Range<usize>) -> bool {
+        is_strong(&self.lower(cue)) || self.animate(speaker)
+    }
+
     /// A stop that ends the sentence: not the period of "(D-Wis.)" or "R-Ky.,".
     fn ends_sentence(&self, i: usize) -> bool {
         match self.word(i) {
@@ -350,8 +434,7 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
         let sentence = self.doc.sentence_of(tokens.start);
         let before = tokens.start.checked_sub(1).filter(|&b| b >= sentence.start);
         let opens_clause = before.is_none_or(|b| {
-            matches!(self.word(b), "," | ":" | ";" | "\u{2014}" | "-" | "(")
-                || is_cue(&self.lower(b))
+            matches!(self.word(b), "," | ":" | ";" | "\u{2014}" | "-" | "(") || self.is_cue_at(b)
         });
         let words = tokens.len().saturating_sub(2);
         if q.single || words < 4 || !opens_clause {
@@ -482,7 +565,7 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
         while end < limit && end - from < 6 {
             let word = self.word(end);
             let lower = word.to_lowercase();
-            if !word.chars().next().is_some_and(char::is_alphabetic)
+            if !word.chars().next().is_some_and(char::is_alphanumeric)
                 || is_cue(&lower)
                 || NOT_SPEAKERS.contains(&lower.as_ref())
             {
@@ -562,7 +645,7 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             }
         }
         for c in sentence.start..end {
-            if inside[c] || used[c] || !is_cue(at(c)) {
+            if inside[c] || used[c] || !self.is_cue_at(c) {
                 continue;
             }
             // A cue word in quotes' sentences was already weighed with the quote.
@@ -572,7 +655,10 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             // Trailing: "…, a source said." / "…, said the source."
             let near_end = end - c <= 8;
             if near_end {
-                if let Some(speaker) = self.noun_phrase_before(c, sentence.start) {
+                if let Some(speaker) = self
+                    .noun_phrase_before(c, sentence.start)
+                    .filter(|s| self.attributes(c, s))
+                {
                     let comma = speaker
                         .start
                         .checked_sub(1)
@@ -593,7 +679,10 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     }
                 }
                 if c > sentence.start && at(c - 1) == "," {
-                    if let Some(speaker) = self.noun_phrase_after(c + 1, end) {
+                    if let Some(speaker) = self
+                        .noun_phrase_after(c + 1, end)
+                        .filter(|s| self.attributes(c, s))
+                    {
                         if c - 1 - sentence.start >= 3 {
                             used[c] = true;
                             frames.push(Frame {
@@ -609,7 +698,10 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                 }
             }
             // Leading: "X said (that) …", "X told reporters (that) …".
-            let Some(speaker) = self.noun_phrase_before(c, sentence.start) else {
+            let Some(speaker) = self
+                .noun_phrase_before(c, sentence.start)
+                .filter(|s| self.attributes(c, s))
+            else {
                 continue;
             };
             let mut from = c + 1;
