@@ -44,7 +44,59 @@ pub fn check_seed(path: &Path) -> Result<Vec<Check>, EvalError> {
     let mut all = checks(&article);
     let analysis = chancery_nlp::Analyzer::new().analyze(article);
     all.extend(entity_checks(&analysis));
+    all.extend(quote_checks(&analysis));
     Ok(all)
+}
+
+/// The four direct quotes DESIGN.md lists for the seed, each with its speaker.
+pub fn quote_checks(analysis: &Analysis) -> Vec<Check> {
+    let expected = [
+        ("The purpose of my trip", "Abbas Araghchi"),
+        ("Mr. Araghchi will head to Russia", "Esmaeil Baghaei Kani"),
+        ("We are expecting Iranian colleagues", "Maria Zakharova"),
+        (
+            "This has been a Foreign Ministry priority",
+            "Esmaeil Baghaei Kani",
+        ),
+    ];
+    let text = &analysis.article.text;
+    let speaker_name = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|id| analysis.entities.iter().find(|e| &e.id == id))
+            .map_or("-".to_string(), |e| e.name.clone())
+    };
+    let mut checks = Vec::new();
+    for (opening, speaker) in expected {
+        let quote = analysis.quotes.iter().find(|q| {
+            q.kind == chancery_model::QuoteKind::Direct
+                && text
+                    .get(q.span.start..q.span.end)
+                    .is_some_and(|t| t.starts_with(opening))
+        });
+        checks.push(Check {
+            name: format!("quote \"{opening}…\" by {speaker}"),
+            passed: quote.is_some_and(|q| speaker_name(&q.speaker) == speaker),
+            seen: quote.map_or("missing".to_string(), |q| {
+                format!(
+                    "{} via {:?} ({})",
+                    speaker_name(&q.speaker),
+                    q.speaker_text.as_deref().unwrap_or("-"),
+                    q.cue.as_ref().map_or("-", |c| c.text.as_str())
+                )
+            }),
+        });
+    }
+    let direct = analysis
+        .quotes
+        .iter()
+        .filter(|q| q.kind == chancery_model::QuoteKind::Direct)
+        .count();
+    checks.push(Check {
+        name: "exactly four direct quotes".into(),
+        passed: direct == 4,
+        seen: direct.to_string(),
+    });
+    checks
 }
 
 /// The people, roles, countries and organizations DESIGN.md lists for the seed.

@@ -240,12 +240,62 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
     ) -> Option<Frame> {
         let content = tokens.clone();
         let words_inside = content.len().saturating_sub(2);
-        let first_sentence = self.doc.sentence_of(tokens.start);
-        let last_sentence = self.doc.sentence_of(tokens.end - 1);
+        // A cue right before the quote ("Eze said, “…”") wins; otherwise one
+        // after it ("“…,” he said"), which may also be a short sentence of
+        // its own ("“….” Baghaei said."), but not a long one that only
+        // mentions a speaker-like subject.
+        let before = self.frame_before(q, tokens.clone(), inside);
+        let adjacent = before.as_ref().is_some_and(|f| {
+            f.cue
+                .as_ref()
+                .is_some_and(|cue| tokens.start - cue.end <= 2)
+        });
+        if adjacent {
+            return before;
+        }
+        if let Some(frame) = self.frame_after(q, tokens.clone(), inside) {
+            return Some(frame);
+        }
+        if before.is_some() {
+            return before;
+        }
+        // A quote that opens a paragraph right after another attributed one
+        // continues its speaker.
+        if let Some((entity, span, end)) = previous {
+            let between = &self.doc.text[*end..q.open];
+            let paragraphs = between.matches("\n\n").count();
+            let opens_paragraph = self.doc.text[..q.open].ends_with('\n');
+            let paragraph_end = self.doc.text[q.close..]
+                .find('\n')
+                .map_or(self.doc.text.len(), |k| q.close + k);
+            let rest = self.doc.text[q.close..paragraph_end].trim();
+            // The quote is (nearly) the whole paragraph.
+            let fills_paragraph = rest.len() <= 3;
+            // “…,” she said. “…”: the next quote of the same paragraph.
+            let same_paragraph = !between.contains('\n') && between.len() < 80;
+            if (opens_paragraph && fills_paragraph && paragraphs <= 1 || same_paragraph)
+                && words_inside >= 4
+                && between.len() < 600
+            {
+                return Some(Frame {
+                    content,
+                    kind: QuoteKind::Direct,
+                    cue: None,
+                    speaker: None,
+                    inherited: Some((*entity, span.clone())),
+                });
+            }
+        }
+        None
+    }
+
+    /// An attribution after the quote: “…,” he said / “…,” said Baghaei.
+    fn frame_after(&self, q: &Quoted, tokens: Range<usize>, inside: &[bool]) -> Option<Frame> {
+        let content = tokens.clone();
+        let closes_sentence = self.doc.text[..q.end].ends_with(['.', '?', '!']);
         // After the quote: “…,” he said / “…,” said Baghaei / “…,” Baghaei said.
         let mut after = tokens.end;
         let after_limit = self.doc.words.len().min(tokens.end + 16);
-        let _ = last_sentence;
         if after < after_limit && matches!(self.word(after), "," | "\u{2014}" | "-") {
             after += 1;
         }
@@ -277,7 +327,11 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     }
                 }
             }
-            if self.is_cue_at(c) {
+            // After a quote that ended its sentence, the attribution must be a
+            // short sentence of its own ("Baghaei said.").
+            let short_enough = !closes_sentence
+                || (c..self.doc.words.len().min(c + 10)).any(|k| self.ends_sentence(k));
+            if short_enough && self.is_cue_at(c) {
                 let speaker = self
                     .noun_phrase_before(c, after)
                     .or_else(|| self.noun_phrase_after(c + 1, after_limit.max(c + 1) + 6))
@@ -293,6 +347,13 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                 }
             }
         }
+        None
+    }
+
+    /// An attribution before the quote: X said, “…” / X said: “…” / …, stating, “…”.
+    fn frame_before(&self, q: &Quoted, tokens: Range<usize>, inside: &[bool]) -> Option<Frame> {
+        let content = tokens.clone();
+        let first_sentence = self.doc.sentence_of(tokens.start);
         // Before the quote: X said, “…” / X said: “…” / …, stating, “…”.
         let mut c = tokens.start;
         let floor = first_sentence.start;
@@ -304,8 +365,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             let lower = self.lower(c);
             // "Loretta Lynch: “…”": a name and a colon.
             if c + 1 == tokens.start && lower == ":" {
-                if let Some(speaker) = self.noun_phrase_before(c, floor) {
-                    if self.animate(&speaker) && speaker.start == floor {
+                let speaker = self
+                    .noun_phrase_before(c, floor)
+                    .filter(|s| s.start == floor)
+                    .or_else(|| self.sentence_subject(floor, c));
+                if let Some(speaker) = speaker {
+                    if self.animate(&speaker) {
                         return Some(Frame {
                             content,
                             kind: QuoteKind::Direct,
@@ -336,33 +401,6 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             }
             if tokens.start - c > 25 {
                 break;
-            }
-        }
-        // A quote that opens a paragraph right after another attributed one
-        // continues its speaker.
-        if let Some((entity, span, end)) = previous {
-            let between = &self.doc.text[*end..q.open];
-            let paragraphs = between.matches("\n\n").count();
-            let opens_paragraph = self.doc.text[..q.open].ends_with('\n');
-            let paragraph_end = self.doc.text[q.close..]
-                .find('\n')
-                .map_or(self.doc.text.len(), |k| q.close + k);
-            let rest = self.doc.text[q.close..paragraph_end].trim();
-            // The quote is (nearly) the whole paragraph.
-            let fills_paragraph = rest.len() <= 3;
-            if opens_paragraph
-                && fills_paragraph
-                && paragraphs <= 1
-                && words_inside >= 4
-                && between.len() < 600
-            {
-                return Some(Frame {
-                    content,
-                    kind: QuoteKind::Direct,
-                    cue: None,
-                    speaker: None,
-                    inherited: Some((*entity, span.clone())),
-                });
             }
         }
         None
@@ -461,13 +499,31 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             }
         }
         // "McConnell, R-Ky., said" / "Flynn, a top surrogate, said": step over an appositive.
-        if end > floor && self.word(end - 1) == "," {
-            let comma = (end.saturating_sub(10).max(floor)..end - 1)
-                .rev()
-                .find(|&k| self.word(k) == ",");
-            match comma {
-                Some(k) if k > floor => end = k,
-                _ => return None,
+        // Up to two in a row: "Scott Pruitt, the attorney general of Oklahoma,
+        // one of the states suing, said".
+        for _ in 0..2 {
+            if end > floor && self.word(end - 1) == "," {
+                let comma = (end.saturating_sub(18).max(floor)..end - 1)
+                    .rev()
+                    .find(|&k| self.word(k) == ",");
+                match comma {
+                    // "Her spokesman, Tomas Reyes, told": the name between the commas.
+                    Some(k)
+                        if self.start_by_end.get(&self.doc.tokens[end - 2].end)
+                            == Some(&self.doc.tokens[k + 1].start) =>
+                    {
+                        return Some(k + 1..end - 1);
+                    }
+                    Some(k) if k > floor => end = k,
+                    _ => return None,
+                }
+                // The appositive belongs to a name: stop once one ends here.
+                if self
+                    .start_by_end
+                    .contains_key(&self.doc.tokens[end - 1].end)
+                {
+                    break;
+                }
             }
         }
         if end <= floor {
@@ -697,11 +753,15 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     }
                 }
             }
-            // Leading: "X said (that) …", "X told reporters (that) …".
-            let Some(speaker) = self
-                .noun_phrase_before(c, sentence.start)
-                .filter(|s| self.attributes(c, s))
-            else {
+            // Leading: "X said (that) …", "X told reporters (that) …", and
+            // "…, saying (that) …" on the sentence's subject.
+            let participle = is_participle(at(c)) && c > sentence.start && at(c - 1) == ",";
+            let speaker = if participle {
+                self.sentence_subject(sentence.start, c)
+            } else {
+                self.noun_phrase_before(c, sentence.start)
+            };
+            let Some(speaker) = speaker.filter(|s| self.attributes(c, s)) else {
                 continue;
             };
             let mut from = c + 1;

@@ -2,6 +2,7 @@
 //! articles, and robustness on hostile input.
 
 mod entities;
+mod quotes;
 mod robustness;
 
 use chancery_extract::{extract, Input, Options};
@@ -60,6 +61,28 @@ pub fn render_entities(analysis: &Analysis) -> String {
             .map(|m| span_text(analysis, &m.span))
             .collect();
         out.push_str(&format!("    mentions {mentions:?}\n"));
+    }
+    out
+}
+
+/// One line per quote: kind, speaker entity (or text), cue and content.
+pub fn render_quotes(analysis: &Analysis) -> String {
+    let mut out = String::new();
+    for q in &analysis.quotes {
+        let speaker = q
+            .speaker
+            .as_ref()
+            .and_then(|id| analysis.entities.iter().find(|e| &e.id == id))
+            .map(|e| e.name.clone());
+        out.push_str(&format!(
+            "{:?} speaker={:?} ({:?}) cue={:?} conf={:.2}\n    {:?}\n",
+            q.kind,
+            speaker,
+            q.speaker_text,
+            q.cue.as_ref().map(|c| c.text.as_str()),
+            q.confidence,
+            span_text(analysis, &q.span)
+        ));
     }
     out
 }
