@@ -28,6 +28,12 @@ pub struct ThroughputReport {
     pub articles_per_second: f64,
     /// Entities found over the corpus (a sanity figure).
     pub entities: usize,
+    /// Quotes found over the corpus.
+    pub quotes: usize,
+    /// Median seconds of one pass without quote attribution.
+    pub seconds_without_quotes: f64,
+    /// Extra time quotes take, as a share of the time without them.
+    pub quotes_overhead: f64,
 }
 
 /// `.txt` files under `dir`, sorted, at most `limit`.
@@ -85,19 +91,39 @@ pub fn measure(
         .iter()
         .map(|a| a.text.len() + a.title.as_deref().map_or(0, str::len))
         .sum();
+    // Passes with and without quotes alternate, so drifting machine load
+    // touches both alike.
+    let without = analyzer.clone().with_quotes(false);
     let mut times = Vec::new();
+    let mut times_without = Vec::new();
     let mut entities = 0;
+    let mut quotes = 0;
     for _ in 0..passes.max(1) {
         let copies = articles.to_vec();
         let started = Instant::now();
-        entities = copies
+        let counts: Vec<(usize, usize)> = copies
             .into_iter()
-            .map(|article| analyzer.analyze(article).entities.len())
-            .sum();
+            .map(|article| {
+                let analysis = analyzer.analyze(article);
+                (analysis.entities.len(), analysis.quotes.len())
+            })
+            .collect();
         times.push(started.elapsed().as_secs_f64());
+        entities = counts.iter().map(|c| c.0).sum();
+        quotes = counts.iter().map(|c| c.1).sum();
+        let copies = articles.to_vec();
+        let started = Instant::now();
+        for article in copies {
+            std::hint::black_box(without.analyze(article));
+        }
+        times_without.push(started.elapsed().as_secs_f64());
     }
-    times.sort_by(f64::total_cmp);
-    let seconds = times[times.len() / 2].max(1e-9);
+    let median = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2].max(1e-9)
+    };
+    let seconds = median(times);
+    let seconds_without_quotes = median(times_without);
     ThroughputReport {
         corpus: corpus.to_string(),
         articles: articles.len(),
@@ -106,5 +132,8 @@ pub fn measure(
         megabytes_per_second: bytes as f64 / 1e6 / seconds,
         articles_per_second: articles.len() as f64 / seconds,
         entities,
+        quotes,
+        seconds_without_quotes,
+        quotes_overhead: seconds / seconds_without_quotes - 1.0,
     }
 }

@@ -44,6 +44,8 @@ pub struct Analyzer {
     kb: Arc<KnowledgeBase>,
     /// The knowledge base has tables beyond the built-in ones.
     user_tables: bool,
+    /// Whether quotes are attributed (on by default).
+    quotes: bool,
 }
 
 impl Default for Analyzer {
@@ -58,6 +60,7 @@ impl Analyzer {
         Analyzer {
             kb: Arc::new(KnowledgeBase::builtin().clone()),
             user_tables: false,
+            quotes: true,
         }
     }
 
@@ -66,7 +69,15 @@ impl Analyzer {
         Analyzer {
             kb: Arc::new(kb),
             user_tables: true,
+            quotes: true,
         }
+    }
+
+    /// The same analyzer with quote attribution switched on or off (off
+    /// measures what quotes cost).
+    pub fn with_quotes(mut self, quotes: bool) -> Analyzer {
+        self.quotes = quotes;
+        self
     }
 
     /// The knowledge base in use.
@@ -125,7 +136,11 @@ impl Analyzer {
                 field: TextField::Text,
             })
             .collect();
-        let quotes = quotes::QuoteFinder::new(&doc, &entities, &self.kb).find();
+        let quotes = if self.quotes {
+            quotes::QuoteFinder::new(&doc, &entities, &self.kb).find()
+        } else {
+            Vec::new()
+        };
         analysis.sentences = sentences;
         analysis.entities = entities;
         analysis.quotes = quotes;

@@ -241,7 +241,7 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
         ReportFormat::Json => write_json(&mut out, &report, false)?,
         ReportFormat::Table => writeln!(
             out,
-            "analysis of {} articles ({:.1} MB) from {}: {:.2} MB/s, {:.0} articles/s per thread ({:.2} s, median of {}), {} entities",
+            "analysis of {} articles ({:.1} MB) from {}: {:.2} MB/s, {:.0} articles/s per thread ({:.2} s, median of {}), {} entities, {} quotes; quotes cost {:+.1}% ({:.2} s without)",
             report.articles,
             report.bytes as f64 / 1e6,
             report.corpus,
@@ -249,7 +249,10 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
             report.articles_per_second,
             report.seconds,
             args.passes,
-            report.entities
+            report.entities,
+            report.quotes,
+            report.quotes_overhead * 100.0,
+            report.seconds_without_quotes
         )?,
     }
     Ok(ExitCode::SUCCESS)

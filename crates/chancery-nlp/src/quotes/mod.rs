@@ -661,15 +661,17 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
         used: &mut [bool],
         frames: &mut Vec<Frame>,
     ) {
-        let words: Vec<Cow<str>> = sentence.clone().map(|i| self.lower(i)).collect();
-        let at = |i: usize| words[i - sentence.start].as_ref();
+        // Cues are lower-case words, so raw words serve; only "According"
+        // needs a case-blind look.
+        let at = |i: usize| self.word(i);
         let mut end = sentence.end;
         while end > sentence.start && matches!(at(end - 1), "." | "!" | "?" | "\"" | "\u{201d}") {
             end -= 1;
         }
         // "According to X, …" and "…, according to X."
         for i in sentence.start..end.saturating_sub(1) {
-            if at(i) != "according" || at(i + 1) != "to" || inside[i] || used[i] {
+            if !at(i).eq_ignore_ascii_case("according") || at(i + 1) != "to" || inside[i] || used[i]
+            {
                 continue;
             }
             let Some(speaker) = self.noun_phrase_after(i + 2, end) else {
