@@ -668,6 +668,31 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
         while end > sentence.start && matches!(at(end - 1), "." | "!" | "?" | "\"" | "\u{201d}") {
             end -= 1;
         }
+        // "PENCE: Well, look, …" and "Pat Caddell: Democrat voters worried":
+        // a name that opens the sentence, a colon, then what they say.
+        let mut opening = sentence.start;
+        if opening < end && matches!(at(opening), "\"" | "\u{201c}") {
+            opening += 1;
+        }
+        if let Some(colon) = (opening + 1..end.min(opening + 5)).find(|&k| at(k) == ":") {
+            let speaker = opening..colon;
+            let named = self.start_by_end.get(&self.doc.tokens[colon - 1].end)
+                == Some(&self.doc.tokens[opening].start)
+                && self.animate(&speaker);
+            let shouted = colon == opening + 1
+                && at(opening).chars().count() >= 3
+                && at(opening).chars().all(|c| c.is_uppercase());
+            if (named || shouted) && colon + 3 < end && !used[colon] && !inside[colon] {
+                used[colon] = true;
+                frames.push(Frame {
+                    content: colon + 1..end,
+                    kind: QuoteKind::Indirect,
+                    cue: Some(colon..colon + 1),
+                    speaker: Some(speaker),
+                    inherited: None,
+                });
+            }
+        }
         // "According to X, …" and "…, according to X."
         for i in sentence.start..end.saturating_sub(1) {
             if !at(i).eq_ignore_ascii_case("according") || at(i + 1) != "to" || inside[i] || used[i]
