@@ -175,8 +175,10 @@ pub struct Event {
     pub location: Option<String>,
     /// The predicate.
     pub trigger: Span,
-    /// The sentence that is the evidence.
+    /// The sentence that is the evidence (the first telling).
     pub evidence: Span,
+    /// Every sentence that tells this event, the first included.
+    pub mentions: Vec<Span>,
     /// 0 to 1.
     pub confidence: f32,
 }

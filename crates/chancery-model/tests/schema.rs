@@ -137,6 +137,7 @@ fn full_analysis() -> Analysis {
         location: Some("Vienna".into()),
         trigger: Span::in_title(10, 14),
         evidence: Span::in_title(0, 24),
+        mentions: vec![Span::in_title(0, 24)],
         confidence: 0.8,
     }];
     analysis
@@ -215,6 +216,7 @@ fn sparse_analysis() -> Analysis {
         location: None,
         trigger: span,
         evidence: span,
+        mentions: Vec::new(),
         confidence: 0.1,
     };
     analysis.quotes.push(Quote {

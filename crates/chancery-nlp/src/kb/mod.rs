@@ -4,7 +4,7 @@
 //! PETRARCH-style actor dictionaries. `docs/KNOWLEDGE_BASE.md` documents the formats.
 
 pub mod petrarch;
-mod table;
+pub(crate) mod table;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

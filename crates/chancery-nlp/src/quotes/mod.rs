@@ -103,6 +103,11 @@ struct Frame {
     speaker: Option<Range<usize>>,
     /// The entity of a continuation, inherited from the previous quote.
     inherited: Option<(Option<usize>, Option<Range<usize>>)>,
+    /// This quote resumes the previous one after its attribution
+    /// (“…,” she said. “…”): the two are one quote.
+    resumes: bool,
+    /// The content end of the last part of a quote that resumed.
+    resumed_end: Option<usize>,
 }
 
 impl<'d, 'a> QuoteFinder<'d, 'a> {
@@ -185,6 +190,16 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                 continue;
             }
             let frame = self.frame_for_quote(q, tokens.clone(), &inside, &previous);
+            if let Some(frame) = frame.as_ref().filter(|f| f.resumes) {
+                if let Some(last) = frames.last_mut().filter(|l| l.kind == QuoteKind::Direct) {
+                    last.resumed_end = Some(q.end);
+                    if let Some(p) = previous.as_mut() {
+                        p.2 = q.close;
+                    }
+                    let _ = frame;
+                    continue;
+                }
+            }
             if let Some(frame) = frame {
                 if let Some(cue) = &frame.cue {
                     for flag in &mut used_cues[cue.clone()] {
@@ -283,6 +298,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     cue: None,
                     speaker: None,
                     inherited: Some((*entity, span.clone())),
+                    resumes: same_paragraph && !(opens_paragraph && fills_paragraph),
+                    resumed_end: None,
                 });
             }
         }
@@ -323,6 +340,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                             cue: Some(c..c + 1),
                             speaker: Some(speaker),
                             inherited: None,
+                            resumes: false,
+                            resumed_end: None,
                         });
                     }
                 }
@@ -343,6 +362,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                         cue: Some(c..c + 1),
                         speaker,
                         inherited: None,
+                        resumes: false,
+                        resumed_end: None,
                     });
                 }
             }
@@ -377,6 +398,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                             cue: Some(c..c + 1),
                             speaker: Some(speaker),
                             inherited: None,
+                            resumes: false,
+                            resumed_end: None,
                         });
                     }
                 }
@@ -396,6 +419,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                         cue: Some(c..c + 1),
                         speaker,
                         inherited: None,
+                        resumes: false,
+                        resumed_end: None,
                     });
                 }
             }
@@ -690,6 +715,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     cue: Some(colon..colon + 1),
                     speaker: Some(speaker),
                     inherited: None,
+                    resumes: false,
+                    resumed_end: None,
                 });
             }
         }
@@ -724,6 +751,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     cue: Some(i..i + 2),
                     speaker: Some(speaker),
                     inherited: None,
+                    resumes: false,
+                    resumed_end: None,
                 });
             }
         }
@@ -756,6 +785,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                                 cue: Some(c..c + 1),
                                 speaker: Some(speaker),
                                 inherited: None,
+                                resumes: false,
+                                resumed_end: None,
                             });
                             continue;
                         }
@@ -774,6 +805,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                                 cue: Some(c..c + 1),
                                 speaker: Some(speaker),
                                 inherited: None,
+                                resumes: false,
+                                resumed_end: None,
                             });
                             continue;
                         }
@@ -813,6 +846,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     cue: Some(c..c + 1),
                     speaker: Some(speaker),
                     inherited: None,
+                    resumes: false,
+                    resumed_end: None,
                 });
             }
         }
@@ -908,7 +943,7 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                 // The content inside the marks.
                 let open = tokens[frame.content.start].start;
                 let q = quoted.iter().find(|q| q.open == open)?;
-                (q.start, q.end)
+                (q.start, frame.resumed_end.unwrap_or(q.end))
             }
         };
         let trimmed = self.doc.text[start..end].trim_end_matches([',', ' ']);
