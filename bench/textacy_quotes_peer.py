@@ -22,12 +22,13 @@ What it measures
     (none when empty). textacy raises on paragraphs with an odd number of
     quote tokens (apostrophes count); such paragraphs are caught, counted in
     "refused_paragraphs", and yield nothing.
-  * Scores, three slices — all (all gold vs all predictions), direct (gold
-    direct vs all predictions, which are all direct) and indirect (gold
-    non-direct vs no predictions): recall = gold of the slice overlapped by a
-    prediction of the slice / gold of the slice; precision = predictions of
-    the slice overlapping any gold content (of any kind) / predictions of the
-    slice; F1. Speaker accuracy over the matched gold attributions that have
+  * Scores, exactly as chancery-eval's quotes.rs, three slices — all, direct
+    (gold direct vs predictions of kind direct) and indirect (gold non-direct
+    vs the other predictions); a slice leaves out predictions overlapping
+    gold of the other slice. Recall = gold of the slice overlapped by a
+    prediction of the slice / gold of the slice; precision = gold matched per
+    prediction (min of predictions overlapping slice gold and gold matched,
+    per article) / predictions of the slice; F1. Speaker accuracy over the matched gold attributions that have
     a Source: the prediction with the largest total overlap (the last one on a
     tie, like Rust's max_by_key) is right when its speaker span overlaps a
     Source fragment (chancery may also use an entity mention of its resolved
@@ -226,13 +227,14 @@ def new_score():
 def score(gold_all, predicted_all, gold_filter, kind_filter, out):
     """chancery-eval's quotes::score; predictions are (content, speaker, kind)
     in byte offsets."""
-    predicted = [p for p in predicted_all if kind_filter(p[2])]
     gold = [g for g in gold_all if gold_filter(g)]
+    other = [g for g in gold_all if not gold_filter(g)]
+    touches = lambda p, gs: any(overlaps(c, p[0]) for g in gs for c in g["content"])
+    predicted = [p for p in predicted_all if kind_filter(p[2]) and not touches(p, other)]
     out["gold"] += len(gold)
     out["predicted"] += len(predicted)
-    out["predicted_matched"] += sum(
-        1 for p in predicted
-        if any(overlaps(c, p[0]) for g in gold_all for c in g["content"]))
+    overlapping = sum(1 for p in predicted if touches(p, gold))
+    matched_before = out["gold_matched"]
     for g in gold:
         best, best_overlap = None, 0
         for p in predicted:
@@ -249,6 +251,7 @@ def score(gold_all, predicted_all, gold_filter, kind_filter, out):
         speaker = best[1]
         if speaker is not None and any(overlaps(src, speaker) for src in g["source"]):
             out["speaker_correct"] += 1
+    out["predicted_matched"] += min(overlapping, out["gold_matched"] - matched_before)
 
 
 def finish(s):
