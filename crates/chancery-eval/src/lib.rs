@@ -6,6 +6,7 @@
 //! pure functions, tested on small hand-made cases.
 
 mod error;
+pub mod events;
 pub mod extraction;
 pub mod metrics;
 pub mod ner;

@@ -45,7 +45,56 @@ pub fn check_seed(path: &Path) -> Result<Vec<Check>, EvalError> {
     let analysis = chancery_nlp::Analyzer::new().analyze(article);
     all.extend(entity_checks(&analysis));
     all.extend(quote_checks(&analysis));
+    all.extend(event_checks(&analysis));
     Ok(all)
+}
+
+/// The events DESIGN.md lists for the seed.
+pub fn event_checks(analysis: &Analysis) -> Vec<Check> {
+    use chancery_model::Modality;
+    let code_of = |actor: &Option<chancery_model::EventActor>| {
+        actor
+            .as_ref()
+            .and_then(|a| a.code.clone())
+            .unwrap_or_default()
+    };
+    let describe = |e: &chancery_model::Event| {
+        format!(
+            "{} {:?} {}→{}",
+            e.code,
+            e.modality,
+            code_of(&e.source),
+            code_of(&e.target)
+        )
+    };
+    let between = |e: &chancery_model::Event, a: &str, b: &str| {
+        let (s, t) = (code_of(&e.source), code_of(&e.target));
+        (s.starts_with(a) && t.starts_with(b)) || (s.starts_with(b) && t.starts_with(a))
+    };
+    let visit = analysis.events.iter().find(|e| {
+        e.code == "042"
+            && code_of(&e.source).starts_with("IRN")
+            && code_of(&e.target).starts_with("RUS")
+            && e.modality == Modality::Planned
+    });
+    let meeting = analysis.events.iter().find(|e| {
+        (e.code == "036" || e.code.starts_with("04"))
+            && between(e, "IRN", "RUS")
+            && e.modality == Modality::Planned
+    });
+    let all: Vec<String> = analysis.events.iter().map(describe).collect();
+    vec![
+        Check {
+            name: "event IRN→RUS make a visit (042), planned".into(),
+            passed: visit.is_some(),
+            seen: visit.map_or_else(|| all.join("; "), describe),
+        },
+        Check {
+            name: "event RUS–IRN meeting (036/04x), planned".into(),
+            passed: meeting.is_some(),
+            seen: meeting.map_or_else(|| all.join("; "), describe),
+        },
+    ]
 }
 
 /// The four direct quotes DESIGN.md lists for the seed, each with its speaker.

@@ -30,10 +30,21 @@ pub struct ThroughputReport {
     pub entities: usize,
     /// Quotes found over the corpus.
     pub quotes: usize,
-    /// Median seconds of one pass without quote attribution.
-    pub seconds_without_quotes: f64,
-    /// Extra time quotes take, as a share of the time without them.
+    /// Events coded over the corpus.
+    pub events: usize,
+    /// Sentences in the corpus.
+    pub sentences: usize,
+    /// Median seconds of one pass of sentences and entities only.
+    pub seconds_entities: f64,
+    /// MB/s per thread of sentences and entities only.
+    pub entities_megabytes_per_second: f64,
+    /// Median seconds of one pass with quotes but no events.
+    pub seconds_without_events: f64,
+    /// Extra time quotes take, as a share of sentences and entities alone.
     pub quotes_overhead: f64,
+    /// Sentences per second of the event coder alone (on top of entities
+    /// and quotes).
+    pub coder_sentences_per_second: f64,
 }
 
 /// `.txt` files under `dir`, sorted, at most `limit`.
@@ -91,39 +102,38 @@ pub fn measure(
         .iter()
         .map(|a| a.text.len() + a.title.as_deref().map_or(0, str::len))
         .sum();
-    // Passes with and without quotes alternate, so drifting machine load
-    // touches both alike.
-    let without = analyzer.clone().with_quotes(false);
+    // The three configurations alternate pass by pass, so drifting machine
+    // load touches them alike.
+    let entities_only = analyzer.clone().with_quotes(false).with_events(false);
+    let without_events = analyzer.clone().with_events(false);
     let mut times = Vec::new();
-    let mut times_without = Vec::new();
-    let mut entities = 0;
-    let mut quotes = 0;
-    for _ in 0..passes.max(1) {
+    let mut times_entities = Vec::new();
+    let mut times_without_events = Vec::new();
+    let (mut entities, mut quotes, mut events, mut sentences) = (0, 0, 0, 0);
+    let time = |analyzer: &chancery_nlp::Analyzer, times: &mut Vec<f64>| {
         let copies = articles.to_vec();
         let started = Instant::now();
-        let counts: Vec<(usize, usize)> = copies
-            .into_iter()
-            .map(|article| {
-                let analysis = analyzer.analyze(article);
-                (analysis.entities.len(), analysis.quotes.len())
-            })
-            .collect();
+        let analyses: Vec<_> = copies.into_iter().map(|a| analyzer.analyze(a)).collect();
         times.push(started.elapsed().as_secs_f64());
-        entities = counts.iter().map(|c| c.0).sum();
-        quotes = counts.iter().map(|c| c.1).sum();
-        let copies = articles.to_vec();
-        let started = Instant::now();
-        for article in copies {
-            std::hint::black_box(without.analyze(article));
-        }
-        times_without.push(started.elapsed().as_secs_f64());
+        analyses
+    };
+    for _ in 0..passes.max(1) {
+        let analyses = time(analyzer, &mut times);
+        entities = analyses.iter().map(|a| a.entities.len()).sum();
+        quotes = analyses.iter().map(|a| a.quotes.len()).sum();
+        events = analyses.iter().map(|a| a.events.len()).sum();
+        sentences = analyses.iter().map(|a| a.sentences.len()).sum();
+        drop(analyses);
+        drop(time(&entities_only, &mut times_entities));
+        drop(time(&without_events, &mut times_without_events));
     }
     let median = |mut times: Vec<f64>| {
         times.sort_by(f64::total_cmp);
         times[times.len() / 2].max(1e-9)
     };
     let seconds = median(times);
-    let seconds_without_quotes = median(times_without);
+    let seconds_entities = median(times_entities);
+    let seconds_without_events = median(times_without_events);
     ThroughputReport {
         corpus: corpus.to_string(),
         articles: articles.len(),
@@ -133,7 +143,12 @@ pub fn measure(
         articles_per_second: articles.len() as f64 / seconds,
         entities,
         quotes,
-        seconds_without_quotes,
-        quotes_overhead: seconds / seconds_without_quotes - 1.0,
+        events,
+        sentences,
+        seconds_entities,
+        entities_megabytes_per_second: bytes as f64 / 1e6 / seconds_entities,
+        seconds_without_events,
+        quotes_overhead: seconds_without_events / seconds_entities - 1.0,
+        coder_sentences_per_second: sentences as f64 / (seconds - seconds_without_events).max(1e-9),
     }
 }

@@ -4,8 +4,10 @@
 //! Invariant: this crate does no I/O. Models and knowledge-base tables are
 //! compiled in; user tables and dictionaries arrive as strings.
 
+mod dates;
 mod doc;
 mod entities;
+pub mod events;
 pub mod kb;
 pub mod ner;
 mod quotes;
@@ -46,6 +48,8 @@ pub struct Analyzer {
     user_tables: bool,
     /// Whether quotes are attributed (on by default).
     quotes: bool,
+    /// Whether events are coded (on by default).
+    events: bool,
 }
 
 impl Default for Analyzer {
@@ -61,6 +65,7 @@ impl Analyzer {
             kb: Arc::new(KnowledgeBase::builtin().clone()),
             user_tables: false,
             quotes: true,
+            events: true,
         }
     }
 
@@ -70,6 +75,7 @@ impl Analyzer {
             kb: Arc::new(kb),
             user_tables: true,
             quotes: true,
+            events: true,
         }
     }
 
@@ -77,6 +83,12 @@ impl Analyzer {
     /// measures what quotes cost).
     pub fn with_quotes(mut self, quotes: bool) -> Analyzer {
         self.quotes = quotes;
+        self
+    }
+
+    /// The same analyzer with event coding switched on or off.
+    pub fn with_events(mut self, events: bool) -> Analyzer {
+        self.events = events;
         self
     }
 
@@ -141,9 +153,23 @@ impl Analyzer {
         } else {
             Vec::new()
         };
+        let events = if self.events {
+            events::EventCoder::new(
+                &doc,
+                &entities,
+                &quotes,
+                &self.kb,
+                events::Lexicon::builtin(),
+                date,
+            )
+            .code()
+        } else {
+            Vec::new()
+        };
         analysis.sentences = sentences;
         analysis.entities = entities;
         analysis.quotes = quotes;
+        analysis.events = events;
         analysis.key_points = key_points;
         analysis
     }

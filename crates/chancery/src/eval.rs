@@ -21,6 +21,27 @@ pub enum EvalCommand {
     Throughput(ThroughputArgs),
     /// Quote attribution on PolNeAR: content P/R/F1 and speaker accuracy.
     Quotes(QuotesArgs),
+    /// Event coding on the CAMEO codebook's examples: root and code accuracy.
+    Events(EventsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// The benchmark set: cameo (the codebook's example sentences).
+    #[arg(long, default_value = "cameo")]
+    set: String,
+    /// The shared bench folder.
+    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
+    bench: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// How many wrongly coded examples to list.
+    #[arg(long, default_value_t = 10)]
+    worst: usize,
+    /// Fail (exit 1) below a floor: `root=…` or `code=…`.
+    #[arg(long = "floor", value_parser = parse_floor)]
+    floors: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +165,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Ner(args) => run_ner(args),
         EvalCommand::Throughput(args) => run_throughput(args),
         EvalCommand::Quotes(args) => run_quotes(args),
+        EvalCommand::Events(args) => run_events(args),
     }
 }
 
@@ -169,6 +191,49 @@ fn check_floors(
         eprintln!("chancery: {command}: {line}");
     }
     ExitCode::FAILURE
+}
+
+fn run_events(args: EventsArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        args.set == "cameo",
+        "unknown evaluation set {:?}: choose cameo",
+        args.set
+    );
+    let examples = chancery_eval::events::load_examples(&args.bench)?;
+    let report = chancery_eval::events::evaluate(&examples);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Json => write_json(&mut out, &report, false)?,
+        ReportFormat::Table => {
+            writeln!(
+                out,
+                "chancery events on the CAMEO codebook examples ({} sentences): root accuracy {:.4}, code accuracy {:.4}, {} uncoded, {:.0} sentences/s",
+                report.examples,
+                report.root_accuracy,
+                report.code_accuracy,
+                report.uncoded,
+                report.sentences_per_second
+            )?;
+            for miss in report.misses.iter().take(args.worst) {
+                writeln!(
+                    out,
+                    "  gold {:<5} coded {:<5} {}",
+                    miss.gold,
+                    miss.coded.as_deref().unwrap_or("-"),
+                    miss.text
+                )?;
+            }
+        }
+    }
+    Ok(check_floors(
+        "eval events --set cameo",
+        &args.floors,
+        |name| match name {
+            "root" => Some(report.root_accuracy),
+            "code" => Some(report.code_accuracy),
+            _ => None,
+        },
+    ))
 }
 
 fn run_quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
@@ -241,18 +306,23 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
         ReportFormat::Json => write_json(&mut out, &report, false)?,
         ReportFormat::Table => writeln!(
             out,
-            "analysis of {} articles ({:.1} MB) from {}: {:.2} MB/s, {:.0} articles/s per thread ({:.2} s, median of {}), {} entities, {} quotes; quotes cost {:+.1}% ({:.2} s without)",
+            "analysis of {} articles ({:.1} MB, {} sentences) from {}, one thread, median of {}:\n  \
+             sentences + entities {:.2} MB/s ({} entities)\n  \
+             + quotes {:+.1}% ({} quotes)\n  \
+             + events: all stages {:.2} MB/s, {:.0} articles/s; the coder {:.0} sentences/s ({} events)",
             report.articles,
             report.bytes as f64 / 1e6,
+            report.sentences,
             report.corpus,
+            args.passes,
+            report.entities_megabytes_per_second,
+            report.entities,
+            report.quotes_overhead * 100.0,
+            report.quotes,
             report.megabytes_per_second,
             report.articles_per_second,
-            report.seconds,
-            args.passes,
-            report.entities,
-            report.quotes,
-            report.quotes_overhead * 100.0,
-            report.seconds_without_quotes
+            report.coder_sentences_per_second,
+            report.events
         )?,
     }
     Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 //! articles, and robustness on hostile input.
 
 mod entities;
+mod events;
 mod quotes;
 mod robustness;
 
@@ -82,6 +83,41 @@ pub fn render_quotes(analysis: &Analysis) -> String {
             q.cue.as_ref().map(|c| c.text.as_str()),
             q.confidence,
             span_text(analysis, &q.span)
+        ));
+    }
+    out
+}
+
+/// One line per event: code, modality, actors, trigger, date and evidence count.
+pub fn render_events(analysis: &Analysis) -> String {
+    let mut out = String::new();
+    let actor = |a: &Option<chancery_model::EventActor>| {
+        a.as_ref()
+            .map(|a| {
+                let name = a
+                    .entity
+                    .as_ref()
+                    .and_then(|id| analysis.entities.iter().find(|e| &e.id == id))
+                    .map_or("-", |e| e.name.as_str());
+                format!("{}:{name}", a.code.as_deref().unwrap_or("-"))
+            })
+            .unwrap_or_else(|| "-".into())
+    };
+    for e in &analysis.events {
+        out.push_str(&format!(
+            "{} q{} g{} {:?} {} -> {} trigger={:?} date={:?} location={:?} mentions={}\n",
+            e.code,
+            e.quad_class,
+            e.goldstein,
+            e.modality,
+            actor(&e.source),
+            actor(&e.target),
+            span_text(analysis, &e.trigger),
+            e.date
+                .as_ref()
+                .map(|d| (d.value.as_str(), d.text.as_deref())),
+            e.location,
+            e.mentions.len()
         ));
     }
     out

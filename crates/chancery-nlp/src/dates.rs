@@ -1,0 +1,205 @@
+//! Relative and absolute date expressions in a sentence, resolved against the
+//! publication date: "on Saturday", "earlier this week", "later this week",
+//! "last month", "next year", "March 3", "3 March 2025", "yesterday".
+
+use chancery_model::{DatePrecision, EventDate};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+];
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month_of(word: &str) -> Option<u32> {
+    let word = word.trim_end_matches('.');
+    MONTHS
+        .iter()
+        .position(|m| {
+            *m == word
+                || (word.len() >= 3 && m.starts_with(word) && word != "may" && word.len() <= 4)
+        })
+        .map(|i| i as u32 + 1)
+}
+
+/// The publication date of an article, from its ISO value.
+pub(crate) fn publication_date(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value.get(..10)?, "%Y-%m-%d").ok()
+}
+
+fn day(date: NaiveDate, text: String) -> EventDate {
+    EventDate {
+        value: date.format("%Y-%m-%d").to_string(),
+        precision: DatePrecision::Day,
+        text: Some(text),
+    }
+}
+
+fn week(date: NaiveDate, text: String) -> EventDate {
+    let monday = date - Duration::days(date.weekday().num_days_from_monday() as i64);
+    EventDate {
+        value: monday.format("%Y-%m-%d").to_string(),
+        precision: DatePrecision::Week,
+        text: Some(text),
+    }
+}
+
+fn month(year: i32, month: u32, text: String) -> EventDate {
+    EventDate {
+        value: format!("{year:04}-{month:02}"),
+        precision: DatePrecision::Month,
+        text: Some(text),
+    }
+}
+
+/// The first date expression among `words` (lower-cased tokens of one
+/// sentence), resolved against `published`; `future` says the event is
+/// planned, which turns a bare weekday or month forward.
+pub(crate) fn find_date(words: &[String], published: NaiveDate, future: bool) -> Option<EventDate> {
+    let at = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    for i in 0..words.len() {
+        let w = at(i);
+        match w {
+            "today" | "tonight" => return Some(day(published, w.to_string())),
+            "yesterday" => return Some(day(published - Duration::days(1), w.to_string())),
+            "tomorrow" => return Some(day(published + Duration::days(1), w.to_string())),
+            "week" | "month" | "year" if i > 0 => {
+                let before = at(i - 1);
+                let lead = if i > 1 { at(i - 2) } else { "" };
+                let shift: i64 = match before {
+                    "last" | "past" | "previous" => -1,
+                    "next" | "coming" => 1,
+                    "this" => 0,
+                    _ => continue,
+                };
+                let mut text = format!("{before} {w}");
+                if matches!(lead, "earlier" | "later") && before == "this" {
+                    text = format!("{lead} {text}");
+                }
+                return Some(match w {
+                    "week" => week(published + Duration::days(7 * shift), text),
+                    "month" => {
+                        let index =
+                            published.year() * 12 + published.month0() as i32 + shift as i32;
+                        month(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, text)
+                    }
+                    _ => EventDate {
+                        value: format!("{:04}", published.year() + shift as i32),
+                        precision: DatePrecision::Year,
+                        text: Some(text),
+                    },
+                });
+            }
+            _ => {}
+        }
+        if let Some(&(name, weekday)) = WEEKDAYS.iter().find(|(n, _)| *n == w) {
+            let from = published.weekday().num_days_from_monday() as i64;
+            let to = weekday.num_days_from_monday() as i64;
+            let offset = if future {
+                (to - from).rem_euclid(7)
+            } else {
+                -((from - to).rem_euclid(7))
+            };
+            return Some(day(published + Duration::days(offset), name.to_string()));
+        }
+        if let Some(m) = month_of(w) {
+            // "March 3", "3 March", "March 3, 2025", "March 2025", "in March".
+            let number = |s: &str| s.trim_end_matches(',').parse::<u32>().ok();
+            let (day_number, year_at) = match (
+                i.checked_sub(1).and_then(|p| number(at(p))),
+                number(at(i + 1)),
+            ) {
+                (Some(d), _) if d <= 31 => (Some(d), i + 1),
+                (_, Some(d)) if d <= 31 => (Some(d), i + 2),
+                _ => (None, i + 1),
+            };
+            let explicit_year = number(at(year_at))
+                .filter(|y| (1900..=2100).contains(y))
+                .map(|y| y as i32)
+                .or_else(|| {
+                    if at(year_at) == "," {
+                        number(at(year_at + 1))
+                            .filter(|y| (1900..=2100).contains(y))
+                            .map(|y| y as i32)
+                    } else {
+                        None
+                    }
+                });
+            let year = explicit_year.unwrap_or_else(|| {
+                let y = published.year();
+                if future && m < published.month() {
+                    y + 1
+                } else if !future && m > published.month() {
+                    y - 1
+                } else {
+                    y
+                }
+            });
+            let text =
+                words[i.saturating_sub(usize::from(day_number.is_some() && year_at == i + 1))
+                    ..(year_at + usize::from(explicit_year.is_some())).min(words.len())]
+                    .join(" ");
+            if w == "may" && day_number.is_none() && explicit_year.is_none() {
+                continue;
+            }
+            return Some(
+                match day_number.and_then(|d| NaiveDate::from_ymd_opt(year, m, d)) {
+                    Some(date) => day(date, text),
+                    None => month(year, m, text),
+                },
+            );
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(sentence: &str, future: bool) -> Option<(String, DatePrecision)> {
+        let words: Vec<String> = sentence.split_whitespace().map(str::to_lowercase).collect();
+        let published = NaiveDate::from_ymd_opt(2025, 2, 12).unwrap(); // a Wednesday
+        find_date(&words, published, future).map(|d| (d.value, d.precision))
+    }
+
+    #[test]
+    fn expressions_resolve_against_a_wednesday() {
+        use DatePrecision::{Day, Month, Week};
+        let cases: [(&str, bool, Option<(&str, DatePrecision)>); 10] = [
+            ("he arrived on saturday", false, Some(("2025-02-08", Day))),
+            ("he will arrive on saturday", true, Some(("2025-02-15", Day))),
+            ("later this week", true, Some(("2025-02-10", Week))),
+            ("last week", false, Some(("2025-02-03", Week))),
+            ("yesterday", false, Some(("2025-02-11", Day))),
+            ("last month", false, Some(("2025-01", Month))),
+            ("on march 3", true, Some(("2025-03-03", Day))),
+            ("on 3 march 2024", false, Some(("2024-03-03", Day))),
+            ("in november", false, Some(("2024-11", Month))),
+            ("they may meet", true, None),
+        ];
+        for (sentence, future, expected) in cases {
+            let expected = expected.map(|(value, precision)| (value.to_string(), precision));
+            assert_eq!(find(sentence, future), expected, "{sentence}");
+        }
+    }
+}

@@ -1,0 +1,586 @@
+//! Who did what to whom: CAMEO events coded from sentences, with actors from
+//! the document's entities, modality, a date resolved against the
+//! publication date, location, trigger and evidence spans.
+//!
+//! A trigger from the lexicon (`lexicon.rs`) opens an event; its source is
+//! the nearest actor before it in the sentence, its target the first actor
+//! after it; auxiliaries and frames around the trigger ("is set to", "will",
+//! "did not", "if") give the modality. The same event told twice is one event
+//! with two mentions.
+
+pub mod lexicon;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chancery_model::{
+    Entity, EntityKind, Event, EventActor, Modality, Plover, Quote, Span, TextField,
+};
+use chrono::NaiveDate;
+
+use crate::dates::find_date;
+use crate::doc::Doc;
+use crate::kb::{KbRef, KnowledgeBase};
+pub use lexicon::Lexicon;
+use lexicon::{Trigger, TriggerKind};
+
+/// QuadClass of a CAMEO root, by the table DESIGN.md sets: 01–05 verbal
+/// cooperation, 06–09 material cooperation, 10–14 verbal conflict, 15–20
+/// material conflict.
+pub fn quad_class(root: u8) -> u8 {
+    match root {
+        1..=5 => 1,
+        6..=9 => 2,
+        10..=14 => 3,
+        _ => 4,
+    }
+}
+
+/// PLOVER event type and mode of a CAMEO code.
+pub fn plover(code: &str) -> Option<Plover> {
+    let root: u8 = code.get(..2)?.parse().ok()?;
+    let event_type = match root {
+        2 | 10 => "REQUEST",
+        3 => "AGREE",
+        4 => "CONSULT",
+        5 => "SUPPORT",
+        6 => "COOPERATE",
+        7 => "AID",
+        8 => "CONCEDE",
+        9 | 11 => "ACCUSE",
+        12 => "REJECT",
+        13 => "THREATEN",
+        14 => "PROTEST",
+        15 => "MOBILIZE",
+        16 => "SANCTION",
+        17 => "COERCE",
+        18..=20 => "ASSAULT",
+        _ => return None,
+    };
+    let mode = match code {
+        "042" | "043" => Some("visit"),
+        "040" | "044" | "036" => Some("meet"),
+        "041" => Some("phone"),
+        "045" | "046" => Some("mediate"),
+        "057" => Some("formal"),
+        "173" => Some("arrest"),
+        "190" | "193" | "194" | "195" => Some("armed"),
+        _ => None,
+    };
+    Some(Plover {
+        event_type: event_type.to_string(),
+        mode: mode.map(str::to_string),
+    })
+}
+
+/// The code of an appeal (`02`), intent (`03`) or demand (`10`) whose
+/// content is the event `content` ("called on X to release", "pledged to
+/// send aid"): CAMEO gives each its own sub-code by what is asked or offered.
+pub fn compose(frame_root: &str, content: &str) -> Option<String> {
+    let root = content.get(..2)?;
+    let third = content.get(2..3).unwrap_or("0");
+    match frame_root {
+        // Threats: of reduced relations (131), repression (137), force (138x).
+        "13" => {
+            return Some(
+                match (root, content) {
+                    ("16", _) => "131",
+                    ("17", _) => "137",
+                    ("19", "191") => "1381",
+                    ("19", "192") => "1382",
+                    ("18", _) => "1383",
+                    ("19", _) => "1384",
+                    ("20", _) => "1385",
+                    _ => return None,
+                }
+                .to_string(),
+            );
+        }
+        // Rejections mirror appeals with their own digits.
+        "12" => {
+            let digit = match (root, content) {
+                (_, "057") => "7",
+                ("04", "045" | "046") => "6",
+                ("04", _) => "5",
+                ("06", _) => "1",
+                ("07", _) => "2",
+                ("08", "083") => "3",
+                ("08", _) => "4",
+                _ => return None,
+            };
+            return Some(format!("12{digit}"));
+        }
+        _ => {}
+    }
+    let (digit, sub) = match (root, content) {
+        (_, "057") => ("7", None),
+        ("04", "045" | "046") => ("8", None),
+        ("04", _) => ("6", None),
+        ("05", _) => ("2", None),
+        ("06", _) => ("1", Some(third)),
+        ("07", _) => ("3", Some(third)),
+        ("08", "083") => ("4", None),
+        ("08", _) => {
+            let sub = match third {
+                "1" => "1",
+                "2" => "2",
+                "4" => "3",
+                "5" => "4",
+                "6" => "5",
+                "7" => "6",
+                _ => "0",
+            };
+            ("5", Some(sub))
+        }
+        _ => return None,
+    };
+    let mut code = format!("{frame_root}{digit}");
+    if let Some(sub) = sub.filter(|s| *s != "0") {
+        code.push_str(sub);
+    }
+    Some(code)
+}
+
+/// Words before a trigger that make it planned ("is set to travel").
+const PLANNING: &[&str] = &[
+    "set",
+    "plans",
+    "plan",
+    "planned",
+    "planning",
+    "expected",
+    "scheduled",
+    "due",
+    "intends",
+    "intend",
+    "intended",
+    "going",
+    "aims",
+    "aim",
+    "hopes",
+    "hope",
+    "wants",
+    "want",
+    "agreed",
+    "agree",
+    "decided",
+    "ready",
+    "prepared",
+    "preparing",
+    "poised",
+    "vowed",
+    "pledged",
+    "promised",
+    "offered",
+    "proposed",
+    "seeks",
+    "sought",
+];
+
+/// One coded event before merging.
+struct Coded {
+    code: String,
+    trigger: Range<usize>,
+    sentence: Range<usize>,
+    source: Option<(usize, Range<usize>)>,
+    target: Option<(usize, Range<usize>)>,
+    modality: Modality,
+    reporting: bool,
+}
+
+/// Codes the events of a document.
+pub(crate) struct EventCoder<'d, 'a> {
+    doc: &'d Doc<'a>,
+    entities: &'d [Entity],
+    kb: &'d KnowledgeBase,
+    lexicon: &'d Lexicon,
+    published: Option<NaiveDate>,
+    /// The entity each token belongs to (actors only), with the mention's token range.
+    actor_at: Vec<Option<(usize, Range<usize>)>>,
+    /// Tokens inside quoted content.
+    quoted: Vec<bool>,
+}
+
+impl<'d, 'a> EventCoder<'d, 'a> {
+    pub fn new(
+        doc: &'d Doc<'a>,
+        entities: &'d [Entity],
+        quotes: &'d [Quote],
+        kb: &'d KnowledgeBase,
+        lexicon: &'d Lexicon,
+        published: Option<&str>,
+    ) -> Self {
+        let mut actor_at = vec![None; doc.words.len()];
+        for (e, entity) in entities.iter().enumerate() {
+            if !matches!(
+                entity.kind,
+                EntityKind::Person
+                    | EntityKind::Organization
+                    | EntityKind::Country
+                    | EntityKind::Group
+            ) {
+                continue;
+            }
+            for mention in &entity.mentions {
+                let range = token_range(doc, &mention.span);
+                for slot in &mut actor_at[range.clone()] {
+                    slot.get_or_insert((e, range.clone()));
+                }
+            }
+        }
+        let mut quoted = vec![false; doc.words.len()];
+        for quote in quotes {
+            for flag in &mut quoted[token_range(doc, &quote.span)] {
+                *flag = true;
+            }
+        }
+        EventCoder {
+            doc,
+            entities,
+            kb,
+            lexicon,
+            published: published.and_then(crate::dates::publication_date),
+            actor_at,
+            quoted,
+        }
+    }
+
+    /// Every event of the document, merged.
+    pub fn code(&self) -> Vec<Event> {
+        let mut coded = Vec::new();
+        for sentence in &self.doc.sentences {
+            coded.extend(self.code_sentence(sentence.clone()));
+        }
+        self.merge(coded)
+    }
+
+    /// The word in lower case with a straight apostrophe, borrowed when it
+    /// already is.
+    fn lower(&self, i: usize) -> Cow<'a, str> {
+        let word = self.doc.words[i];
+        if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Borrowed(word)
+        } else {
+            Cow::Owned(word.to_lowercase().replace('\u{2019}', "'"))
+        }
+    }
+
+    /// The trigger matching at token `i`, if any, and its length.
+    fn trigger_at(
+        &self,
+        i: usize,
+        end: usize,
+        lower: &[Cow<'a, str>],
+        start: usize,
+    ) -> Option<(&'d Trigger, usize)> {
+        let at = |k: usize| lower.get(k - start).map(|w| w.as_ref()).unwrap_or("");
+        let lexicon: &'d Lexicon = self.lexicon;
+        for trigger in lexicon.triggers(at(i)) {
+            let n = trigger.words.len();
+            if i + n > end || (1..n).any(|k| at(i + k) != trigger.words[k]) {
+                continue;
+            }
+            if !trigger.after.is_empty() {
+                let fits = trigger.after.iter().any(|after| {
+                    i + n + after.len() <= end
+                        && after.iter().enumerate().all(|(k, w)| at(i + n + k) == w)
+                });
+                if !fits {
+                    continue;
+                }
+            }
+            // A noun trigger needs a determiner or adjective before it, not a subject.
+            if trigger.kind == TriggerKind::Noun && i > start && at(i - 1) == "to" {
+                continue;
+            }
+            return Some((trigger, n));
+        }
+        None
+    }
+
+    fn code_sentence(&self, sentence: Range<usize>) -> Vec<Coded> {
+        let lower: Vec<Cow<'a, str>> = sentence.clone().map(|i| self.lower(i)).collect();
+        let mut found = Vec::new();
+        let mut i = sentence.start;
+        while i < sentence.end {
+            let Some((trigger, n)) = self.trigger_at(i, sentence.end, &lower, sentence.start)
+            else {
+                i += 1;
+                continue;
+            };
+            let trigger_range = i..i + n;
+            let source = (sentence.start..i)
+                .rev()
+                .find_map(|k| self.actor_at[k].clone())
+                .filter(|(_, r)| r.end <= i);
+            let target = (i + n..sentence.end)
+                .find_map(|k| self.actor_at[k].clone())
+                .filter(|(e, _)| source.as_ref().is_none_or(|(s, _)| s != e));
+            let modality = self.modality(&sentence, i, &lower);
+            let mut code = trigger.code.clone();
+            // CAMEO codes a planned meeting as an intent to meet.
+            if modality == Modality::Planned
+                && code.starts_with("04")
+                && !matches!(code.as_str(), "042" | "043")
+            {
+                code = "036".to_string();
+            }
+            // CAMEO codes promised cooperation as an intent ("will release" is 035).
+            if modality == Modality::Planned && !code.starts_with("04") {
+                if let Some(intent) = compose("03", &code) {
+                    code = intent;
+                }
+            }
+            found.push(Coded {
+                code,
+                trigger: trigger_range,
+                sentence: sentence.clone(),
+                source,
+                target,
+                modality,
+                reporting: trigger.code == "010",
+            });
+            i += n;
+        }
+        // An appeal, intent or demand takes its sub-code from the event it
+        // asks for or offers, which is not itself an event.
+        let mut k = 0;
+        while k < found.len() {
+            let frame_root = match found[k].code.as_str() {
+                "020" => Some("02"),
+                "030" => Some("03"),
+                "100" => Some("10"),
+                "120" => Some("12"),
+                "130" => Some("13"),
+                _ => None,
+            };
+            if let Some(frame_root) = frame_root {
+                let content = (k + 1..found.len()).find(|&j| {
+                    !matches!(
+                        found[j].code.get(..2),
+                        Some("01" | "02" | "03" | "10" | "12" | "13")
+                    )
+                });
+                if let Some(j) = content {
+                    if let Some(code) = compose(frame_root, &found[j].code) {
+                        found[k].code = code;
+                        if found[k].target.is_none() {
+                            found[k].target = found[j].target.clone();
+                        }
+                        found.remove(j);
+                    }
+                }
+            }
+            k += 1;
+        }
+        found
+    }
+
+    fn modality(
+        &self,
+        sentence: &Range<usize>,
+        trigger: usize,
+        lower: &[Cow<'a, str>],
+    ) -> Modality {
+        let at = |k: usize| lower[k - sentence.start].as_ref();
+        let window = trigger.saturating_sub(5).max(sentence.start)..trigger;
+        let words: Vec<&str> = window.clone().map(at).collect();
+        if words
+            .iter()
+            .any(|w| matches!(*w, "not" | "n't" | "never" | "no"))
+        {
+            return Modality::Negated;
+        }
+        let conditional = (sentence.start..trigger).any(|k| matches!(at(k), "if" | "unless"));
+        if conditional
+            || words
+                .iter()
+                .any(|w| matches!(*w, "could" | "might" | "may" | "would"))
+        {
+            return Modality::Hypothetical;
+        }
+        let planned = words.iter().any(|w| matches!(*w, "will" | "'ll" | "shall"))
+            || words
+                .windows(2)
+                .any(|p| p[1] == "to" && PLANNING.contains(&p[0]))
+            || (trigger > sentence.start
+                && at(trigger - 1) == "to"
+                && words.iter().any(|w| PLANNING.contains(w)));
+        if planned {
+            return Modality::Planned;
+        }
+        if self.quoted[trigger] {
+            return Modality::Reported;
+        }
+        Modality::Asserted
+    }
+
+    /// The actor code of a mention: a capital or seat standing for its
+    /// country is the government (`IRNGOV`).
+    fn actor(&self, entity: usize, mention: &Range<usize>) -> EventActor {
+        let e = &self.entities[entity];
+        let mut code = e.actor_code.clone();
+        if e.kind == EntityKind::Country {
+            let text = self.doc.slice(mention.clone());
+            let metonymy = self
+                .kb
+                .lookup(text)
+                .iter()
+                .any(|r| matches!(r, KbRef::Capital(_) | KbRef::Seat(_)));
+            if metonymy {
+                code = e.country.as_ref().map(|c| format!("{c}GOV"));
+            }
+        }
+        EventActor {
+            code,
+            entity: Some(e.id.clone()),
+        }
+    }
+
+    fn location(&self, coded: &Coded) -> Option<String> {
+        (coded.trigger.end..coded.sentence.end.saturating_sub(1)).find_map(|k| {
+            if self.doc.words[k] != "in" {
+                return None;
+            }
+            let start = self.doc.tokens[k + 1].start;
+            let field = self.doc.field(k + 1);
+            self.entities
+                .iter()
+                .filter(|e| matches!(e.kind, EntityKind::Place | EntityKind::Country))
+                .find(|e| {
+                    e.mentions
+                        .iter()
+                        .any(|m| m.span.start == start && m.span.field == field)
+                })
+                .map(|e| e.name.clone())
+        })
+    }
+
+    /// One event per (code, source, target); later tellings become mentions.
+    fn merge(&self, coded: Vec<Coded>) -> Vec<Event> {
+        let mut events: Vec<Event> = Vec::new();
+        type Key = (String, Option<usize>, Option<usize>, Modality);
+        let mut index: HashMap<Key, usize> = HashMap::new();
+        for c in coded {
+            // Without actors, an event is a word, not a fact about someone.
+            if c.source.is_none() && c.target.is_none() {
+                continue;
+            }
+            // "said" frames the events it reports; alone it is a statement.
+            if c.reporting && c.target.is_none() {
+                continue;
+            }
+            let key = (
+                c.code.clone(),
+                c.source.as_ref().map(|s| s.0),
+                c.target.as_ref().map(|t| t.0),
+                c.modality,
+            );
+            let evidence = self.doc.span(c.sentence.clone());
+            if let Some(&existing) = index.get(&key) {
+                if !events[existing].mentions.contains(&evidence) {
+                    events[existing].mentions.push(evidence);
+                }
+                continue;
+            }
+            let info = self.lexicon.code(&c.code);
+            let root: u8 = c.code[..2].parse().unwrap_or(1);
+            let date = self.published.and_then(|published| {
+                let words: Vec<String> = c
+                    .sentence
+                    .clone()
+                    .map(|k| self.lower(k).into_owned())
+                    .collect();
+                find_date(&words, published, c.modality == Modality::Planned)
+            });
+            let confidence = 0.5
+                + if c.source.is_some() { 0.2 } else { 0.0 }
+                + if c.target.is_some() { 0.2 } else { 0.0 };
+            index.insert(key, events.len());
+            events.push(Event {
+                root: c.code[..2].to_string(),
+                quad_class: quad_class(root),
+                goldstein: info.map_or(0.0, |i| i.goldstein),
+                plover: plover(&c.code),
+                source: c.source.as_ref().map(|(e, r)| self.actor(*e, r)),
+                target: c.target.as_ref().map(|(e, r)| self.actor(*e, r)),
+                modality: c.modality,
+                date,
+                location: self.location(&c),
+                trigger: self.doc.span(c.trigger.clone()),
+                evidence,
+                mentions: vec![evidence],
+                confidence,
+                code: c.code,
+            });
+        }
+        events
+    }
+}
+
+/// The tokens a span covers.
+fn token_range(doc: &Doc<'_>, span: &Span) -> Range<usize> {
+    let (first, last) = match span.field {
+        TextField::Title => (0, doc.body_start),
+        TextField::Text => (doc.body_start, doc.tokens.len()),
+    };
+    let tokens = &doc.tokens[first..last];
+    let start = first + tokens.partition_point(|t| t.end <= span.start);
+    let end = first + tokens.partition_point(|t| t.start < span.end);
+    start..end.max(start)
+}
+
+/// The best event code for a lone sentence and the codes considered, for the
+/// codebook evaluation: the first trigger that is not a reporting verb, else
+/// the first one.
+pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
+    let doc = Doc::new("", analysis_doc);
+    let coder = EventCoder {
+        doc: &doc,
+        entities: &[],
+        kb: KnowledgeBase::builtin(),
+        lexicon,
+        published: None,
+        actor_at: vec![None; doc.words.len()],
+        quoted: vec![false; doc.words.len()],
+    };
+    let mut coded = Vec::new();
+    for sentence in &doc.sentences {
+        coded.extend(coder.code_sentence(sentence.clone()));
+    }
+    coded
+        .iter()
+        .find(|c| !c.reporting)
+        .or(coded.first())
+        .map(|c| c.code.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quad_classes_follow_the_table() {
+        assert_eq!(quad_class(4), 1);
+        assert_eq!(quad_class(6), 2);
+        assert_eq!(quad_class(11), 3);
+        assert_eq!(quad_class(19), 4);
+    }
+
+    #[test]
+    fn frames_take_their_content_codes() {
+        assert_eq!(compose("02", "0841").as_deref(), Some("0253"));
+        assert_eq!(compose("03", "073").as_deref(), Some("0333"));
+        assert_eq!(compose("10", "040").as_deref(), Some("106"));
+        assert_eq!(compose("02", "045").as_deref(), Some("028"));
+        assert_eq!(compose("03", "190"), None);
+    }
+
+    #[test]
+    fn plover_types() {
+        assert_eq!(plover("042").unwrap().event_type, "CONSULT");
+        assert_eq!(plover("042").unwrap().mode.as_deref(), Some("visit"));
+        assert_eq!(plover("190").unwrap().event_type, "ASSAULT");
+    }
+}
