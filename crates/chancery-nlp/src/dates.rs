@@ -185,9 +185,14 @@ mod tests {
     #[test]
     fn expressions_resolve_against_a_wednesday() {
         use DatePrecision::{Day, Month, Week};
-        let cases: [(&str, bool, Option<(&str, DatePrecision)>); 10] = [
+        type Case = (&'static str, bool, Option<(&'static str, DatePrecision)>);
+        let cases: [Case; 10] = [
             ("he arrived on saturday", false, Some(("2025-02-08", Day))),
-            ("he will arrive on saturday", true, Some(("2025-02-15", Day))),
+            (
+                "he will arrive on saturday",
+                true,
+                Some(("2025-02-15", Day)),
+            ),
             ("later this week", true, Some(("2025-02-10", Week))),
             ("last week", false, Some(("2025-02-03", Week))),
             ("yesterday", false, Some(("2025-02-11", Day))),
