@@ -78,7 +78,7 @@ pub fn event_checks(analysis: &Analysis) -> Vec<Check> {
             && e.modality == Modality::Planned
     });
     let meeting = analysis.events.iter().find(|e| {
-        (e.code == "036" || e.code.starts_with("04"))
+        (e.code == "036" || e.code.starts_with("04") && !matches!(e.code.as_str(), "042" | "043"))
             && between(e, "IRN", "RUS")
             && e.modality == Modality::Planned
     });
