@@ -142,6 +142,25 @@ pub fn compose(frame_root: &str, content: &str) -> Option<String> {
     Some(code)
 }
 
+/// Words that cannot start a context reached over modifiers.
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "to", "of", "in", "on", "at", "for", "with", "by", "from", "that", "his",
+    "her", "their", "its", "our", "and", "or", "as", "into", "against", "about", "it", "them",
+];
+
+/// A word that may stand between a verb and its object's head: numbers,
+/// determiners, adjectives.
+fn is_modifier(word: &str) -> bool {
+    !word.is_empty()
+        && !matches!(
+            word,
+            "." | "," | ";" | ":" | "and" | "or" | "but" | "to" | "that" | "which" | "who"
+        )
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == ',')
+}
+
 /// Words before a trigger that make it planned ("is set to travel").
 const PLANNING: &[&str] = &[
     "set",
@@ -282,9 +301,25 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 continue;
             }
             if !trigger.after.is_empty() {
+                // The context follows at once, or, when it starts with a
+                // content word, after up to three modifiers ("expelled two
+                // Croatian diplomats", "released 50 prisoners").
+                let fits_at = |gap: usize, after: &Vec<String>| {
+                    i + n + gap + after.len() <= end
+                        && after
+                            .iter()
+                            .enumerate()
+                            .all(|(k, w)| at(i + n + gap + k) == w)
+                };
                 let fits = trigger.after.iter().any(|after| {
-                    i + n + after.len() <= end
-                        && after.iter().enumerate().all(|(k, w)| at(i + n + k) == w)
+                    fits_at(0, after)
+                        || after
+                            .first()
+                            .is_some_and(|w| !FUNCTION_WORDS.contains(&w.as_str()))
+                            && (1..=3).any(|gap| {
+                                (i + n..i + n + gap).all(|k| k < end && is_modifier(at(k)))
+                                    && fits_at(gap, after)
+                            })
                 });
                 if !fits {
                     continue;
