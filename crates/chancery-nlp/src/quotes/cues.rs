@@ -458,6 +458,7 @@ pub(crate) const ALSO_NOUNS: &[&str] = &[
     "stress",
     "order",
     "statement",
+    "say",
 ];
 
 /// Words for people, which make a speaker animate ("a source", "officials").

@@ -441,9 +441,16 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
         }
         let previous = i.checked_sub(1).map(|p| self.lower(p));
         let previous = previous.as_deref().unwrap_or("");
-        if ALSO_NOUNS.contains(&word)
-            && (DETERMINERS.contains(&previous) || matches!(previous, "'s" | "\u{2019}s"))
-        {
+        // "the report", "her comments", "the final say": a noun after a
+        // determiner, with at most one word between.
+        let before_previous = i.checked_sub(2).map(|p| self.lower(p));
+        let before_previous = before_previous.as_deref().unwrap_or("");
+        let after_determiner = DETERMINERS.contains(&previous)
+            || matches!(previous, "'s" | "\u{2019}s")
+            || (DETERMINERS.contains(&before_previous)
+                && self.word(i - 1).chars().all(|c| c.is_ascii_lowercase())
+                && !is_cue(previous));
+        if ALSO_NOUNS.contains(&word) && after_determiner {
             return false;
         }
         !matches!(
