@@ -64,3 +64,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Broken user tables and dictionaries are errors with a line number, never panics.
+    #[test]
+    fn knowledge_tables_never_panic(
+        lines in proptest::collection::vec("[A-Z_a-z0-9 \\t\\[\\]+<>#;{}|.-]{0,40}", 0..12),
+        header in prop_oneof![
+            Just("alpha3\talpha2\tname"),
+            Just("name\taliases\tcountry\tsector\tkind"),
+            Just("title\tvariants\tsector\trank"),
+            Just("name\taliases\tcountry\ttitle\tstart\tend"),
+            Just("VLADIMIR_PUTIN_"),
+        ],
+    ) {
+        let text = format!("{header}\n{}", lines.join("\n"));
+        match chancery_nlp::kb::KnowledgeBase::with_user_tables(&[("user.tsv".into(), text)]) {
+            Ok(_) => {}
+            Err(err) => {
+                let message = err.to_string();
+                prop_assert!(message.contains("user.tsv"), "{}", message);
+            }
+        }
+    }
+}
