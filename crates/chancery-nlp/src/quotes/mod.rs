@@ -91,6 +91,26 @@ pub(crate) struct QuoteFinder<'d, 'a> {
     end_by_start: HashMap<usize, (usize, usize)>,
 }
 
+impl Frame {
+    /// An attribution with its own cue and speaker.
+    fn new(
+        content: Range<usize>,
+        kind: QuoteKind,
+        cue: Option<Range<usize>>,
+        speaker: Option<Range<usize>>,
+    ) -> Frame {
+        Frame {
+            content,
+            kind,
+            cue,
+            speaker,
+            inherited: None,
+            resumes: false,
+            resumed_end: None,
+        }
+    }
+}
+
 /// The last attributed quote: its speaker entity, speaker span and end byte,
 /// for a paragraph that continues it.
 type PreviousQuote = (Option<usize>, Option<Range<usize>>, usize);
@@ -334,15 +354,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             {
                 if let Some(speaker) = self.noun_phrase_after(c + 1, after_limit + 6) {
                     if self.animate(&speaker) {
-                        return Some(Frame {
+                        return Some(Frame::new(
                             content,
-                            kind: QuoteKind::Direct,
-                            cue: Some(c..c + 1),
-                            speaker: Some(speaker),
-                            inherited: None,
-                            resumes: false,
-                            resumed_end: None,
-                        });
+                            QuoteKind::Direct,
+                            Some(c..c + 1),
+                            Some(speaker),
+                        ));
                     }
                 }
             }
@@ -356,15 +373,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     .or_else(|| self.noun_phrase_after(c + 1, after_limit.max(c + 1) + 6))
                     .filter(|s| self.attributes(c, s));
                 if speaker.is_some() {
-                    return Some(Frame {
+                    return Some(Frame::new(
                         content,
-                        kind: self.kind_of(q, &tokens),
-                        cue: Some(c..c + 1),
+                        self.kind_of(q, &tokens),
+                        Some(c..c + 1),
                         speaker,
-                        inherited: None,
-                        resumes: false,
-                        resumed_end: None,
-                    });
+                    ));
                 }
             }
         }
@@ -392,15 +406,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     .or_else(|| self.sentence_subject(floor, c));
                 if let Some(speaker) = speaker {
                     if self.animate(&speaker) {
-                        return Some(Frame {
+                        return Some(Frame::new(
                             content,
-                            kind: QuoteKind::Direct,
-                            cue: Some(c..c + 1),
-                            speaker: Some(speaker),
-                            inherited: None,
-                            resumes: false,
-                            resumed_end: None,
-                        });
+                            QuoteKind::Direct,
+                            Some(c..c + 1),
+                            Some(speaker),
+                        ));
                     }
                 }
             }
@@ -413,15 +424,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                 }
                 .filter(|s| self.attributes(c, s));
                 if speaker.is_some() {
-                    return Some(Frame {
+                    return Some(Frame::new(
                         content,
-                        kind: self.kind_of(q, &tokens),
-                        cue: Some(c..c + 1),
+                        self.kind_of(q, &tokens),
+                        Some(c..c + 1),
                         speaker,
-                        inherited: None,
-                        resumes: false,
-                        resumed_end: None,
-                    });
+                    ));
                 }
             }
             if tokens.start - c > 25 {
@@ -716,15 +724,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                 && at(opening).chars().all(|c| c.is_uppercase());
             if (named || shouted) && colon + 3 < end && !used[colon] && !inside[colon] {
                 used[colon] = true;
-                frames.push(Frame {
-                    content: colon + 1..end,
-                    kind: QuoteKind::Indirect,
-                    cue: Some(colon..colon + 1),
-                    speaker: Some(speaker),
-                    inherited: None,
-                    resumes: false,
-                    resumed_end: None,
-                });
+                frames.push(Frame::new(
+                    colon + 1..end,
+                    QuoteKind::Indirect,
+                    Some(colon..colon + 1),
+                    Some(speaker),
+                ));
             }
         }
         // "According to X, …" and "…, according to X."
@@ -752,15 +757,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             if content.len() >= 3 {
                 used[i] = true;
                 used[i + 1] = true;
-                frames.push(Frame {
+                frames.push(Frame::new(
                     content,
-                    kind: QuoteKind::Indirect,
-                    cue: Some(i..i + 2),
-                    speaker: Some(speaker),
-                    inherited: None,
-                    resumes: false,
-                    resumed_end: None,
-                });
+                    QuoteKind::Indirect,
+                    Some(i..i + 2),
+                    Some(speaker),
+                ));
             }
         }
         for c in sentence.start..end {
@@ -786,15 +788,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     if let (Some(comma), true) = (comma, tail_ok) {
                         if comma - sentence.start >= 3 {
                             used[c] = true;
-                            frames.push(Frame {
-                                content: sentence.start..comma,
-                                kind: QuoteKind::Indirect,
-                                cue: Some(c..c + 1),
-                                speaker: Some(speaker),
-                                inherited: None,
-                                resumes: false,
-                                resumed_end: None,
-                            });
+                            frames.push(Frame::new(
+                                sentence.start..comma,
+                                QuoteKind::Indirect,
+                                Some(c..c + 1),
+                                Some(speaker),
+                            ));
                             continue;
                         }
                     }
@@ -806,15 +805,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                     {
                         if c - 1 - sentence.start >= 3 {
                             used[c] = true;
-                            frames.push(Frame {
-                                content: sentence.start..c - 1,
-                                kind: QuoteKind::Indirect,
-                                cue: Some(c..c + 1),
-                                speaker: Some(speaker),
-                                inherited: None,
-                                resumes: false,
-                                resumed_end: None,
-                            });
+                            frames.push(Frame::new(
+                                sentence.start..c - 1,
+                                QuoteKind::Indirect,
+                                Some(c..c + 1),
+                                Some(speaker),
+                            ));
                             continue;
                         }
                     }
@@ -847,15 +843,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             }
             if from + 3 <= end && (from..end).all(|k| !inside[k]) {
                 used[c] = true;
-                frames.push(Frame {
-                    content: from..end,
-                    kind: QuoteKind::Indirect,
-                    cue: Some(c..c + 1),
-                    speaker: Some(speaker),
-                    inherited: None,
-                    resumes: false,
-                    resumed_end: None,
-                });
+                frames.push(Frame::new(
+                    from..end,
+                    QuoteKind::Indirect,
+                    Some(c..c + 1),
+                    Some(speaker),
+                ));
             }
         }
     }
