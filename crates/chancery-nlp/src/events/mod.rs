@@ -502,8 +502,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             if c.source.is_none() && c.target.is_none() {
                 continue;
             }
-            // "said" frames the events it reports; alone it is a statement.
-            if c.reporting && c.target.is_none() {
+            // "said" frames what it reports; the statement itself is a quote,
+            // with its speaker, in `quotes` (the actor after "said" is most
+            // often the speaker, not a target).
+            if c.reporting {
                 continue;
             }
             let key = (
