@@ -78,6 +78,33 @@ const NOT_SPEAKERS: &[&str] = &[
     "have",
 ];
 
+/// Words that open a circumstance after a trailing cue ("said Friday", "said
+/// in a statement", "said after the vote").
+const CIRCUMSTANCES: &[&str] = &[
+    "in",
+    "at",
+    "on",
+    "during",
+    "after",
+    "before",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tonight",
+    "last",
+    "earlier",
+    "later",
+    "recently",
+    "late",
+    "early",
+];
+
 /// Finds the quotes of a document's body.
 pub(crate) struct QuoteFinder<'d, 'a> {
     doc: &'d Doc<'a>,
@@ -332,7 +359,7 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
         let closes_sentence = self.doc.text[..q.end].ends_with(['.', '?', '!']);
         // After the quote: “…,” he said / “…,” said Baghaei / “…,” Baghaei said.
         let mut after = tokens.end;
-        let after_limit = self.doc.words.len().min(tokens.end + 16);
+        let after_limit = self.doc.words.len().min(tokens.end + 24);
         if after < after_limit && matches!(self.word(after), "," | "\u{2014}" | "-") {
             after += 1;
         }
@@ -774,7 +801,14 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                 continue;
             }
             // Trailing: "…, a source said." / "…, said the source."
-            let near_end = end - c <= 8;
+            // "…, lawmakers said Friday after the vote.": only circumstances
+            // (times, places) may follow a trailing cue.
+            let near_end = end - c <= 8
+                || self
+                    .doc
+                    .words
+                    .get(c + 1)
+                    .is_some_and(|w| CIRCUMSTANCES.contains(&w.to_lowercase().as_str()));
             if near_end {
                 if let Some(speaker) = self
                     .noun_phrase_before(c, sentence.start)
