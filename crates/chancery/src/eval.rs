@@ -30,12 +30,8 @@ pub struct EventsArgs {
     /// The benchmark set: cameo (the codebook's example sentences).
     #[arg(long, default_value = "cameo")]
     set: String,
-    /// The shared bench folder.
-    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
-    bench: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    format: ReportFormat,
+    #[command(flatten)]
+    common: CommonArgs,
     /// How many wrongly coded examples to list.
     #[arg(long, default_value_t = 10)]
     worst: usize,
@@ -49,12 +45,8 @@ pub struct QuotesArgs {
     /// The benchmark set: polnear (the dev split) or polnear-train.
     #[arg(long, default_value = "polnear")]
     set: String,
-    /// The shared bench folder.
-    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
-    bench: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    format: ReportFormat,
+    #[command(flatten)]
+    common: CommonArgs,
     /// Timed passes over the set; the median is reported.
     #[arg(long, default_value_t = 1)]
     passes: usize,
@@ -69,18 +61,14 @@ pub struct ThroughputArgs {
     /// A folder of `.txt` articles (default: the BBC corpus in the bench folder).
     #[arg(long)]
     corpus: Option<PathBuf>,
-    /// The shared bench folder.
-    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
-    bench: PathBuf,
+    #[command(flatten)]
+    common: CommonArgs,
     /// At most this many articles.
     #[arg(long, default_value_t = 100_000)]
     limit: usize,
     /// Timed passes; the median is reported.
     #[arg(long, default_value_t = 3)]
     passes: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -88,12 +76,8 @@ pub struct NerArgs {
     /// The benchmark set: conll-testa (or conll-train).
     #[arg(long, default_value = "conll-testa")]
     set: String,
-    /// The shared bench folder.
-    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
-    bench: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    format: ReportFormat,
+    #[command(flatten)]
+    common: CommonArgs,
     /// Timed passes over the set; the median is reported.
     #[arg(long, default_value_t = 1)]
     passes: usize,
@@ -108,12 +92,8 @@ pub struct SeedArgs {
     /// The seed article (default: `<bench>/../examples/seed-article.txt`).
     #[arg(long)]
     file: Option<PathBuf>,
-    /// The shared bench folder.
-    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
-    bench: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    format: ReportFormat,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -121,12 +101,8 @@ pub struct ExtractionArgs {
     /// The benchmark set: scrapinghub or wcxb.
     #[arg(long)]
     set: String,
-    /// The shared bench folder.
-    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
-    bench: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    format: ReportFormat,
+    #[command(flatten)]
+    common: CommonArgs,
     /// Timed passes over the set; the median is reported.
     #[arg(long, default_value_t = 1)]
     passes: usize,
@@ -140,6 +116,17 @@ pub struct ExtractionArgs {
     /// `article=0.90` (the main F1 of one page type).
     #[arg(long = "floor", value_parser = parse_floor)]
     floors: Vec<(String, f64)>,
+}
+
+/// What every evaluation takes: where the data is and how to print.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// The shared bench folder.
+    #[arg(long, default_value_os_t = extraction::default_bench_dir())]
+    bench: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -199,10 +186,10 @@ fn run_events(args: EventsArgs) -> anyhow::Result<ExitCode> {
         "unknown evaluation set {:?}: choose cameo",
         args.set
     );
-    let examples = chancery_eval::events::load_examples(&args.bench)?;
+    let examples = chancery_eval::events::load_examples(&args.common.bench)?;
     let report = chancery_eval::events::evaluate(&examples);
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.common.format {
         ReportFormat::Json => write_json(&mut out, &report, false)?,
         ReportFormat::Table => {
             writeln!(
@@ -237,7 +224,7 @@ fn run_events(args: EventsArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
-    let dir = chancery_eval::quotes::split_dir(&args.bench, &args.set)?;
+    let dir = chancery_eval::quotes::split_dir(&args.common.bench, &args.set)?;
     let documents = chancery_eval::quotes::load_polnear(&dir)?;
     anyhow::ensure!(
         !documents.is_empty(),
@@ -247,7 +234,7 @@ fn run_quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
     let analyzer = chancery_nlp::Analyzer::new();
     let report = chancery_eval::quotes::evaluate(&args.set, &documents, &analyzer, args.passes);
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.common.format {
         ReportFormat::Json => write_json(&mut out, &report, false)?,
         ReportFormat::Table => {
             writeln!(
@@ -287,7 +274,7 @@ fn run_quotes(args: QuotesArgs) -> anyhow::Result<ExitCode> {
 fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
     let corpus = args
         .corpus
-        .unwrap_or_else(|| args.bench.join("news").join("bbc"));
+        .unwrap_or_else(|| args.common.bench.join("news").join("bbc"));
     let articles = chancery_eval::throughput::load_articles(&corpus, args.limit)?;
     anyhow::ensure!(
         !articles.is_empty(),
@@ -302,7 +289,7 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
         args.passes,
     );
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.common.format {
         ReportFormat::Json => write_json(&mut out, &report, false)?,
         ReportFormat::Table => writeln!(
             out,
@@ -329,7 +316,7 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_ner(args: NerArgs) -> anyhow::Result<ExitCode> {
-    let path = chancery_eval::ner::set_path(&args.bench, &args.set)?;
+    let path = chancery_eval::ner::set_path(&args.common.bench, &args.set)?;
     let documents = chancery_eval::ner::load_conll(&path)?;
     let report = chancery_eval::ner::evaluate(
         &args.set,
@@ -338,7 +325,7 @@ fn run_ner(args: NerArgs) -> anyhow::Result<ExitCode> {
         args.passes,
     );
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.common.format {
         ReportFormat::Json => write_json(&mut out, &report, false)?,
         ReportFormat::Table => {
             writeln!(
@@ -375,7 +362,7 @@ fn run_ner(args: NerArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
-    let set = extraction::load_set(&args.bench, &args.set)?;
+    let set = extraction::load_set(&args.common.bench, &args.set)?;
     let mut extractors: Vec<Box<dyn BodyExtractor>> = vec![Box::new(extraction::Chancery)];
     if args.peers {
         extractors.extend(peer_extractors()?);
@@ -390,7 +377,7 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.common.format {
         ReportFormat::Json => {
             for report in &reports {
                 write_json(&mut out, report, false)?;
@@ -411,10 +398,10 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
 fn run_seed(args: SeedArgs) -> anyhow::Result<ExitCode> {
     let path = args
         .file
-        .unwrap_or_else(|| chancery_eval::seed::default_seed_path(&args.bench));
+        .unwrap_or_else(|| chancery_eval::seed::default_seed_path(&args.common.bench));
     let checks = chancery_eval::seed::check_seed(&path)?;
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.common.format {
         ReportFormat::Json => write_json(&mut out, &checks, false)?,
         ReportFormat::Table => {
             for check in &checks {
