@@ -998,7 +998,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             // title ("said spokesman X" is fine, "the president X" too).
             Some((from..start, title))
         })?;
-        let mut role = self.role_from_title(title, title_range.clone(), mention.end);
+        let mut role = self.role_from_title(title, title_range.clone());
         role.evidence = title_range.start..mention.end;
         self.attach_owner(
             &mut role,
@@ -1053,7 +1053,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 let Some(title) = self.kb.title(self.doc.slice(at..at + k)) else {
                     continue;
                 };
-                let mut role = self.role_from_title(title, at..at + k, at + k);
+                let mut role = self.role_from_title(title, at..at + k);
                 role.evidence = mention.start..at + k;
                 self.attach_owner(&mut role, at, from, owner_of, drafts, assigned, clusters);
                 if role.of.is_none() {
@@ -1079,12 +1079,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         None
     }
 
-    fn role_from_title(
-        &self,
-        title: &crate::kb::Title,
-        evidence: Range<usize>,
-        _name_end: usize,
-    ) -> RoleDraft {
+    fn role_from_title(&self, title: &crate::kb::Title, evidence: Range<usize>) -> RoleDraft {
         let mut name = title.title.clone();
         let before = evidence.start;
         if before > 0
