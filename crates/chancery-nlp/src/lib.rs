@@ -62,7 +62,7 @@ impl Analyzer {
     /// An analyzer with the built-in knowledge base.
     pub fn new() -> Analyzer {
         Analyzer {
-            kb: Arc::new(KnowledgeBase::builtin().clone()),
+            kb: builtin_knowledge_base(),
             user_tables: false,
             quotes: true,
             events: true,
@@ -173,6 +173,14 @@ impl Analyzer {
         analysis.key_points = key_points;
         analysis
     }
+}
+
+/// The built-in knowledge base, shared by every default analyzer.
+fn builtin_knowledge_base() -> Arc<KnowledgeBase> {
+    static SHARED: std::sync::OnceLock<Arc<KnowledgeBase>> = std::sync::OnceLock::new();
+    SHARED
+        .get_or_init(|| Arc::new(KnowledgeBase::builtin().clone()))
+        .clone()
 }
 
 /// A headline in Title Case Like This, upper-cased: the tagger learned
