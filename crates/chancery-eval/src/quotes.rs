@@ -123,6 +123,14 @@ pub fn parse_brat(text: &str, ann: &str) -> Result<Vec<GoldAttribution>, (usize,
     for (number, line) in ann.lines().enumerate() {
         let fields: Vec<&str> = line.split('\t').collect();
         let Some(id) = fields.first() else { continue };
+        // A span's text may run over several lines; those continuation lines
+        // carry no annotation.
+        let is_id = id.len() > 1
+            && id.starts_with(['T', 'E', 'A', 'R', 'N', '#'])
+            && id[1..].bytes().all(|b| b.is_ascii_digit());
+        if !is_id || fields.len() < 2 {
+            continue;
+        }
         if id.starts_with('T') {
             let spec = fields
                 .get(1)
@@ -394,6 +402,15 @@ mod tests {
         assert!(gold[0].direct);
         assert_eq!(&text[gold[0].source[0].clone()], "Zoë Ann");
         assert_eq!(&text[gold[0].content[0].clone()], "“Yes,”");
+    }
+
+    #[test]
+    fn span_text_over_several_lines_is_skipped() {
+        let text = "ab\ncd said X";
+        let ann = "T1\tContent 0 5\tab\ncd\nT2\tSource 11 12\tX\nE1\tAttribution:T1 Content:T1 Source:T2\n";
+        let gold = parse_brat(text, ann).unwrap();
+        assert_eq!(gold.len(), 1);
+        assert_eq!(gold[0].source, vec![11..12]);
     }
 
     #[test]
