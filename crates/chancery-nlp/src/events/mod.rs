@@ -345,7 +345,17 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 continue;
             };
             let trigger_range = i..i + n;
-            let source = (sentence.start..i)
+            // "X said Y attacked Z": the source of the attack is after the
+            // reporting verb, so the walk back stops there.
+            let clause_start = (sentence.start..i)
+                .rev()
+                .find(|&k| {
+                    let word = self.doc.words[k];
+                    word.starts_with(|c: char| c.is_ascii_lowercase())
+                        && crate::quotes::cues::is_strong(word)
+                })
+                .map_or(sentence.start, |k| k + 1);
+            let source = (clause_start..i)
                 .rev()
                 .find_map(|k| self.actor_at[k].clone())
                 .filter(|(_, r)| r.end <= i);

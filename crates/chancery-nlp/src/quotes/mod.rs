@@ -7,7 +7,7 @@
 //! on ("Baghaei", "he", "the spokeswoman", "a source"), resolved to an entity
 //! by mention overlap, pronoun recency, role or organization noun.
 
-mod cues;
+pub(crate) mod cues;
 mod marks;
 
 use std::borrow::Cow;
