@@ -1,6 +1,7 @@
 //! The tokenized document every analysis stage reads: title and body tokens
 //! in one sequence, sentences over them, and the spans they map back to.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
@@ -99,6 +100,17 @@ impl<'a> Doc<'a> {
     pub fn sentence_of(&self, i: usize) -> Range<usize> {
         let at = self.sentences.partition_point(|s| s.end <= i);
         self.sentences.get(at).cloned().unwrap_or(i..i + 1)
+    }
+
+    /// Token `i` in lower case, borrowed when it already is (most words of
+    /// running text).
+    pub fn lower(&self, i: usize) -> Cow<'a, str> {
+        let word = self.words[i];
+        if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Borrowed(word)
+        } else {
+            Cow::Owned(word.to_lowercase())
+        }
     }
 
     /// True when the word occurs in lower case somewhere in the document.

@@ -274,14 +274,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         self.merge(coded)
     }
 
-    /// The word in lower case with a straight apostrophe, borrowed when it
-    /// already is.
+    /// Token `i` in lower case with a straight apostrophe, as the lexicon spells it.
     fn lower(&self, i: usize) -> Cow<'a, str> {
-        let word = self.doc.words[i];
-        if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Borrowed(word)
+        let word = self.doc.lower(i);
+        if word.contains('\u{2019}') {
+            Cow::Owned(word.replace('\u{2019}', "'"))
         } else {
-            Cow::Owned(word.to_lowercase().replace('\u{2019}', "'"))
+            word
         }
     }
 

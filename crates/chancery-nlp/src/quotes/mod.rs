@@ -194,14 +194,8 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
         self.doc.words[i]
     }
 
-    /// The word in lower case, borrowed when it already is.
     fn lower(&self, i: usize) -> Cow<'a, str> {
-        let word = self.word(i);
-        if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Borrowed(word)
-        } else {
-            Cow::Owned(word.to_lowercase())
-        }
+        self.doc.lower(i)
     }
 
     /// The first body token at or after byte `offset`.
