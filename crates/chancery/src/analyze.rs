@@ -248,13 +248,13 @@ impl Runner<'_> {
     }
 }
 
-fn is_jsonl_path(path: &Path) -> bool {
+pub(crate) fn is_jsonl_path(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".ndjson")
 }
 
 /// Files under `dir`, recursively, in a stable order; hidden entries skipped.
-fn walk(dir: &Path, failures: &mut Vec<(String, String)>) -> Vec<PathBuf> {
+pub(crate) fn walk(dir: &Path, failures: &mut Vec<(String, String)>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -291,7 +291,7 @@ fn walk(dir: &Path, failures: &mut Vec<(String, String)>) -> Vec<PathBuf> {
 }
 
 /// A line reader over a (possibly gzipped) JSON Lines file or stdin.
-fn open_lines(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
+pub(crate) fn open_lines(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
     let raw: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(io::stdin())
     } else {
@@ -340,7 +340,7 @@ fn analyze_job(
     Ok(analyzer.analyze(article))
 }
 
-fn read_capped(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
+pub(crate) fn read_capped(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
     let file = File::open(path).map_err(|e| format!("cannot open file: {e}"))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > max_bytes as u64 {
@@ -356,7 +356,7 @@ fn read_capped(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
 }
 
 /// One JSON Lines record: `{id, url, title, text | html, published, source}`.
-fn analyze_record(line: &str, options: &Options) -> Result<chancery_model::Article, String> {
+pub(crate) fn analyze_record(line: &str, options: &Options) -> Result<chancery_model::Article, String> {
     let record: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let Some(fields) = record.as_object() else {
         return Err("expected a JSON object with text or html".into());
