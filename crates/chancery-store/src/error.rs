@@ -1,0 +1,112 @@
+use std::io;
+use std::path::PathBuf;
+
+/// What can go wrong with a store. Each message says what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process holds the data directory's write lock.
+    #[error(
+        "another chancery process is writing to {dir} (it holds {dir}/lock); wait for it to \
+         finish, or give this one another data directory"
+    )]
+    Locked {
+        /// The data directory.
+        dir: PathBuf,
+    },
+    /// The data directory or a file in it cannot be created or written.
+    #[error(
+        "cannot write to {path}: {source}; choose a data directory you can write to \
+         (--data or CHANCERY_DATA)"
+    )]
+    NotWritable {
+        /// What could not be written.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// No store exists where one was to be read.
+    #[error("no chancery store at {dir}; run `chancery ingest` to create one")]
+    Missing {
+        /// The data directory.
+        dir: PathBuf,
+    },
+    /// The database was written by another version of the store.
+    #[error(
+        "{path} has store schema version {found}, but this chancery reads version {expected}; \
+         {advice}"
+    )]
+    SchemaVersion {
+        /// The database file.
+        path: PathBuf,
+        /// The version on disk.
+        found: i64,
+        /// The version this build reads and writes.
+        expected: i64,
+        /// What to do.
+        advice: &'static str,
+    },
+    /// The file is an SQLite database, but not a chancery store.
+    #[error(
+        "{path} is not a chancery store (it holds other tables); use an empty or new data \
+         directory"
+    )]
+    NotAStore {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// An article could not be serialized for storage.
+    #[error("cannot serialize article {id} for storage: {source}")]
+    Serialize {
+        /// The article's id.
+        id: String,
+        /// Why.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The database refused an operation.
+    #[error("database error while {context} ({path}): {source}{advice}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// What the store was doing.
+        context: &'static str,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+        /// What to do, when the error code suggests something.
+        advice: &'static str,
+    },
+}
+
+impl StoreError {
+    /// Wraps an SQLite error with what the store was doing and, for the error
+    /// codes a user can act on, what to do.
+    pub(crate) fn sqlite<'a>(
+        path: &'a std::path::Path,
+        context: &'static str,
+    ) -> impl FnOnce(rusqlite::Error) -> StoreError + 'a {
+        move |source| {
+            use rusqlite::ErrorCode;
+            let advice = match source.sqlite_error_code() {
+                Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+                    "; choose a data directory you can write to (--data or CHANCERY_DATA)"
+                }
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                    "; another process is using the store: wait for it to finish"
+                }
+                Some(ErrorCode::DiskFull) => "; free some disk space and run again",
+                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                    "; the file is damaged or not a database: move it away and ingest again"
+                }
+                _ => "",
+            };
+            StoreError::Sqlite {
+                path: path.to_path_buf(),
+                context,
+                source,
+                advice,
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The corpus on disk: analysed articles with their entities, quotes and
+//! events in one SQLite database per data directory, with exact and
+//! near-duplicate detection.
+//!
+//! **Only the store knows SQL.** Other crates write through [`Store::write`]
+//! and read through [`Reader`]; tools outside the project may query the
+//! tables below with plain SQL.
+//!
+//! A data directory holds `chancery.db` (SQLite in WAL mode, with its `-wal`
+//! and `-shm` files) and `lock`, which the one writer holds while it writes.
+//! Each [`Store::write`] is one transaction, so a process killed at any point
+//! leaves every batch it committed and none of the one it was writing.
+//!
+//! ```
+//! use chancery_model::{Analysis, Article};
+//! use chancery_store::{Document, Outcome, Reader, Store};
+//!
+//! # fn main() -> Result<(), chancery_store::StoreError> {
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut store = Store::open(dir.path())?;
+//! let article = Article {
+//!     id: "a1".into(),
+//!     text: "The council approved the plan on Thursday.".into(),
+//!     ..Article::default()
+//! };
+//! let document = Document::new(Analysis::from_article(article))?;
+//! let outcomes = store.write(&[document.clone(), document])?;
+//! assert!(matches!(outcomes[0], Outcome::Stored { duplicate_of: None, .. }));
+//! assert!(matches!(outcomes[1], Outcome::Duplicate { .. }));
+//! assert_eq!(Reader::open(dir.path())?.stats()?.articles, 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Tables (schema version [`SCHEMA_VERSION`], in `PRAGMA user_version`)
+//!
+//! - `articles`: `id` (internal, referenced by the other tables), `doc_id`
+//!   (the article's stable id: a hash of its canonical URL, else of its
+//!   normalized text; unique), `external_id` (the caller's id; unique),
+//!   `url`, `canonical_url`, `content_hash` (of the lower-cased words),
+//!   `simhash` (64-bit, over word 3-shingles), `minhash` (signature blob),
+//!   `title`, `published` (ISO 8601) and `published_precision`, `source`,
+//!   `site`, `language`, `text`, `analysis` (the whole JSON contract of
+//!   `chancery analyze`), `duplicate_of` (the first-seen article this one is
+//!   a near-duplicate of) and `similarity` (estimated Jaccard with it),
+//!   `is_stub`, `flags` (JSON), `ingested_at` (UTC).
+//! - `entities`: `article`, `local_id` (`e1`…, as in the JSON), `name`,
+//!   `kind`, `country`, `actor_code`, `aliases` and `roles` (JSON),
+//!   `mentions` (count).
+//! - `quotes`: `article`, `kind`, `start`, `end`, `text`, `speaker`
+//!   (`entities.id`), `speaker_text`, `cue`, `confidence`.
+//! - `events`: one row per event: `article`, `code`, `root`, `quad_class`,
+//!   `goldstein`, `plover_type`, `plover_mode`, `source_code`,
+//!   `source_entity`, `target_code`, `target_entity` (`entities.id`),
+//!   `modality`, `date`, `date_precision`, `location`, `field` (`text` or
+//!   `title`: what the spans point into), `trigger_start`, `trigger_end`,
+//!   `evidence_start`, `evidence_end`, `evidence` (the sentence), `mentions`,
+//!   `confidence`.
+//! - `lsh_buckets`: `key`, `article`: the near-duplicate index (MinHash LSH
+//!   bands of first-seen articles).
+//! - Views `canonical_articles`, `canonical_entities`, `canonical_quotes`,
+//!   `canonical_events`: the same rows without near-duplicates, so that a
+//!   syndicated story counts once in statistics.
+
+#![deny(missing_docs)]
+
+mod error;
+mod fingerprint;
+mod schema;
+mod store;
+
+pub use error::StoreError;
+pub use fingerprint::Fingerprint;
+pub use schema::SCHEMA_VERSION;
+pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FILE};

@@ -1,0 +1,186 @@
+//! The tables of a store and the check that a database file is one this build
+//! can read.
+//!
+//! Documented column by column in the crate docs; readers (search, export, the
+//! server) query these tables with plain SQL.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// The version of the tables below, kept in `PRAGMA user_version`. Bump it
+/// whenever a table or a column's meaning changes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Marks the file as a chancery store (`PRAGMA application_id`, "chnc").
+const APPLICATION_ID: i64 = 0x6368_6e63;
+
+const TABLES: &str = r#"
+CREATE TABLE articles (
+    id            INTEGER PRIMARY KEY,
+    doc_id        TEXT NOT NULL UNIQUE,
+    external_id   TEXT UNIQUE,
+    url           TEXT,
+    canonical_url TEXT,
+    content_hash  INTEGER NOT NULL,
+    simhash       INTEGER NOT NULL,
+    minhash       BLOB,
+    title         TEXT,
+    published     TEXT,
+    published_precision TEXT,
+    source        TEXT,
+    site          TEXT,
+    language      TEXT,
+    text          TEXT NOT NULL,
+    analysis      TEXT NOT NULL,
+    duplicate_of  INTEGER REFERENCES articles(id),
+    similarity    REAL,
+    is_stub       INTEGER NOT NULL,
+    flags         TEXT NOT NULL,
+    ingested_at   TEXT NOT NULL
+);
+CREATE INDEX articles_content_hash ON articles(content_hash);
+CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
+
+CREATE TABLE lsh_buckets (
+    key     INTEGER NOT NULL,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (key, article)
+) WITHOUT ROWID;
+
+CREATE TABLE entities (
+    id         INTEGER PRIMARY KEY,
+    article    INTEGER NOT NULL REFERENCES articles(id),
+    local_id   TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    country    TEXT,
+    actor_code TEXT,
+    aliases    TEXT NOT NULL,
+    roles      TEXT NOT NULL,
+    mentions   INTEGER NOT NULL
+);
+CREATE INDEX entities_article ON entities(article);
+CREATE INDEX entities_name ON entities(name);
+CREATE INDEX entities_actor_code ON entities(actor_code);
+
+CREATE TABLE quotes (
+    id             INTEGER PRIMARY KEY,
+    article        INTEGER NOT NULL REFERENCES articles(id),
+    kind           TEXT NOT NULL,
+    start          INTEGER NOT NULL,
+    end            INTEGER NOT NULL,
+    text           TEXT,
+    speaker        INTEGER REFERENCES entities(id),
+    speaker_text   TEXT,
+    cue            TEXT,
+    confidence     REAL NOT NULL
+);
+CREATE INDEX quotes_article ON quotes(article);
+CREATE INDEX quotes_speaker ON quotes(speaker);
+
+CREATE TABLE events (
+    id             INTEGER PRIMARY KEY,
+    article        INTEGER NOT NULL REFERENCES articles(id),
+    code           TEXT NOT NULL,
+    root           TEXT NOT NULL,
+    quad_class     INTEGER NOT NULL,
+    goldstein      REAL NOT NULL,
+    plover_type    TEXT,
+    plover_mode    TEXT,
+    source_code    TEXT,
+    source_entity  INTEGER REFERENCES entities(id),
+    target_code    TEXT,
+    target_entity  INTEGER REFERENCES entities(id),
+    modality       TEXT NOT NULL,
+    date           TEXT,
+    date_precision TEXT,
+    location       TEXT,
+    field          TEXT NOT NULL,
+    trigger_start  INTEGER NOT NULL,
+    trigger_end    INTEGER NOT NULL,
+    evidence_start INTEGER NOT NULL,
+    evidence_end   INTEGER NOT NULL,
+    evidence       TEXT,
+    mentions       INTEGER NOT NULL,
+    confidence     REAL NOT NULL
+);
+CREATE INDEX events_article ON events(article);
+CREATE INDEX events_code ON events(code);
+CREATE INDEX events_root ON events(root);
+CREATE INDEX events_date ON events(date);
+
+CREATE VIEW canonical_articles AS
+    SELECT * FROM articles WHERE duplicate_of IS NULL;
+CREATE VIEW canonical_entities AS
+    SELECT entities.* FROM entities JOIN articles ON articles.id = entities.article
+    WHERE articles.duplicate_of IS NULL;
+CREATE VIEW canonical_quotes AS
+    SELECT quotes.* FROM quotes JOIN articles ON articles.id = quotes.article
+    WHERE articles.duplicate_of IS NULL;
+CREATE VIEW canonical_events AS
+    SELECT events.* FROM events JOIN articles ON articles.id = events.article
+    WHERE articles.duplicate_of IS NULL;
+"#;
+
+/// Creates the tables in an empty database, or checks that an existing one is
+/// a store of this version.
+pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let (version, application, objects) = read_identity(conn, path)?;
+    if version == 0 && objects == 0 {
+        let tx = conn
+            .transaction()
+            .map_err(StoreError::sqlite(path, "creating the tables"))?;
+        tx.execute_batch(TABLES)
+            .and_then(|()| tx.pragma_update(None, "application_id", APPLICATION_ID))
+            .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION))
+            .map_err(StoreError::sqlite(path, "creating the tables"))?;
+        return tx
+            .commit()
+            .map_err(StoreError::sqlite(path, "creating the tables"));
+    }
+    check(path, version, application)
+}
+
+/// Checks a database opened for reading.
+pub(crate) fn check_readable(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let (version, application, _) = read_identity(conn, path)?;
+    check(path, version, application)
+}
+
+fn read_identity(conn: &Connection, path: &Path) -> Result<(i64, i64, i64), StoreError> {
+    let read = |sql: &str| conn.query_row(sql, [], |row| row.get::<_, i64>(0));
+    let version = read("PRAGMA user_version")
+        .map_err(StoreError::sqlite(path, "reading the schema version"))?;
+    let application = read("PRAGMA application_id")
+        .map_err(StoreError::sqlite(path, "reading the schema version"))?;
+    let objects = read("SELECT count(*) FROM sqlite_schema")
+        .map_err(StoreError::sqlite(path, "reading the schema version"))?;
+    Ok((version, application, objects))
+}
+
+fn check(path: &Path, version: i64, application: i64) -> Result<(), StoreError> {
+    if application != APPLICATION_ID {
+        return Err(StoreError::NotAStore {
+            path: path.to_path_buf(),
+        });
+    }
+    if version != SCHEMA_VERSION {
+        let advice = if version > SCHEMA_VERSION {
+            "it was written by a newer chancery: upgrade chancery to read it"
+        } else {
+            "it was written by an older chancery: ingest the corpus again into a new data \
+             directory (this version has no migration from it)"
+        };
+        return Err(StoreError::SchemaVersion {
+            path: path.to_path_buf(),
+            found: version,
+            expected: SCHEMA_VERSION,
+            advice,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,879 @@
+//! Opening a data directory, writing batches of analysed articles, reading
+//! what is there.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+
+use chancery_model::{Analysis, Span, TextField};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use crate::fingerprint::{
+    jaccard, signature_from_bytes, signature_to_bytes, Fingerprint, NEAR_DUPLICATE_JACCARD,
+};
+use crate::schema;
+use crate::StoreError;
+
+/// The database file inside a data directory.
+pub const DATABASE_FILE: &str = "chancery.db";
+/// The lock file that one writer holds while a store is open for writing.
+pub const LOCK_FILE: &str = "lock";
+
+/// An analysed article, serialized and fingerprinted, ready to be written.
+///
+/// Building one is the CPU-heavy part of storing an article (JSON and
+/// fingerprints), so it is done on the analysis threads, not by the writer.
+#[derive(Debug, Clone)]
+pub struct Document {
+    analysis: Analysis,
+    json: String,
+    fingerprint: Fingerprint,
+}
+
+impl Document {
+    /// Serializes and fingerprints an analysis.
+    pub fn new(analysis: Analysis) -> Result<Document, StoreError> {
+        let json = serde_json::to_string(&analysis).map_err(|source| StoreError::Serialize {
+            id: analysis.article.id.clone(),
+            source,
+        })?;
+        let fingerprint = Fingerprint::of(&analysis.article.text);
+        Ok(Document {
+            analysis,
+            json,
+            fingerprint,
+        })
+    }
+
+    /// The article's stable id (from its canonical URL, else its text).
+    pub fn id(&self) -> &str {
+        &self.analysis.article.id
+    }
+
+    /// The caller's id (JSON Lines `id`), when one was given.
+    pub fn external_id(&self) -> Option<&str> {
+        self.analysis.article.external_id.as_deref()
+    }
+
+    /// The analysis.
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+}
+
+/// What became of one document given to [`Store::write`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Stored as a new article.
+    Stored {
+        /// The article's internal id (`articles.id`).
+        article: i64,
+        /// The first-seen article this one is a near-duplicate of, if any.
+        duplicate_of: Option<i64>,
+    },
+    /// An article with the same id (same canonical URL, or same text) is
+    /// already stored; nothing was written.
+    Duplicate {
+        /// The stored article.
+        article: i64,
+        /// Whether that article was stored before this store was opened (a
+        /// rerun over the same input) rather than earlier in this run.
+        stored_before: bool,
+    },
+    /// The external id is already used by a different article; nothing was
+    /// written.
+    ExternalIdTaken {
+        /// The external id.
+        external_id: String,
+        /// The article that has it.
+        article: i64,
+    },
+}
+
+/// Counts of what a store holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// All articles, near-duplicates included.
+    pub articles: u64,
+    /// Articles that are near-duplicates of an earlier one.
+    pub near_duplicates: u64,
+    /// Articles flagged as placeholder stubs.
+    pub stubs: u64,
+    /// Entity rows (one per entity per article).
+    pub entities: u64,
+    /// Quote rows.
+    pub quotes: u64,
+    /// Event rows.
+    pub events: u64,
+}
+
+/// A store opened for writing: holds the data directory's lock until dropped,
+/// so there is one writer per data directory at a time.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// The largest article id when the store was opened: articles at or below
+    /// it were stored by an earlier run.
+    opened_at: i64,
+    _lock: File,
+}
+
+impl Store {
+    /// Opens the store in `dir` for writing, creating the directory and the
+    /// database on first use.
+    ///
+    /// Fails with [`StoreError::Locked`] when another process has it open for
+    /// writing, [`StoreError::NotWritable`] when the directory cannot be
+    /// written, and [`StoreError::SchemaVersion`] when it holds a store of
+    /// another version.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::NotWritable {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let lock = take_lock(dir)?;
+        let path = dir.join(DATABASE_FILE);
+        let mut conn = Connection::open(&path).map_err(StoreError::sqlite(&path, "opening"))?;
+        configure(&conn, &path)?;
+        // A write transaction up front, so a store that cannot be written is
+        // reported now rather than after the first batch was analysed.
+        conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+            .map_err(StoreError::sqlite(
+                &path,
+                "checking that the store is writable",
+            ))?;
+        schema::prepare(&mut conn, &path)?;
+        let opened_at = max_article_id(&conn, &path)?;
+        Ok(Store {
+            conn,
+            path,
+            opened_at,
+            _lock: lock,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes a batch of documents in one transaction: either all of the
+    /// batch is stored or, on error, none of it.
+    ///
+    /// Exact duplicates (same [`Document::id`]) are not stored again;
+    /// near-duplicates are stored with `duplicate_of` pointing at the
+    /// first-seen copy.
+    pub fn write(&mut self, documents: &[Document]) -> Result<Vec<Outcome>, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(StoreError::sqlite(&path, "starting a batch"))?;
+        let mut outcomes = Vec::with_capacity(documents.len());
+        for document in documents {
+            outcomes.push(write_one(&tx, document, self.opened_at, &path)?);
+        }
+        tx.commit()
+            .map_err(StoreError::sqlite(&path, "committing a batch"))?;
+        Ok(outcomes)
+    }
+
+    /// Counts of what the store holds.
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        stats(&self.conn, &self.path)
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: empty when the database is sound,
+    /// else its complaints.
+    pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        integrity_check(&self.conn, &self.path)
+    }
+}
+
+/// A store opened for reading. Any number of readers may share a data
+/// directory with its one writer (SQLite's WAL mode): a reader sees the
+/// batches committed before each of its queries.
+#[derive(Debug)]
+pub struct Reader {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Reader {
+    /// Opens the store in `dir` for reading.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Reader, StoreError> {
+        let dir = dir.as_ref();
+        let path = dir.join(DATABASE_FILE);
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(StoreError::sqlite(&path, "opening for reading"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(StoreError::sqlite(&path, "opening for reading"))?;
+        schema::check_readable(&conn, &path)?;
+        Ok(Reader { conn, path })
+    }
+
+    /// Which of `ids` (article ids, [`Document::id`]) are stored.
+    pub fn stored(&self, ids: &[&str]) -> Result<HashSet<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT 1 FROM articles WHERE doc_id = ?1")
+            .map_err(StoreError::sqlite(&self.path, "looking up article ids"))?;
+        let mut found = HashSet::new();
+        for id in ids {
+            if statement
+                .exists([id])
+                .map_err(StoreError::sqlite(&self.path, "looking up article ids"))?
+            {
+                found.insert(id.to_string());
+            }
+        }
+        Ok(found)
+    }
+
+    /// Counts of what the store holds.
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        stats(&self.conn, &self.path)
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: empty when the database is sound.
+    pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        integrity_check(&self.conn, &self.path)
+    }
+}
+
+fn take_lock(dir: &Path) -> Result<File, StoreError> {
+    let path = dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| StoreError::NotWritable {
+            path: path.clone(),
+            source,
+        })?;
+    // An advisory lock, released by the kernel when the process ends however
+    // it ends, so a killed ingest never leaves a stale lock behind.
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(StoreError::Locked {
+            dir: dir.to_path_buf(),
+        }),
+        Err(TryLockError::Error(source)) => Err(StoreError::NotWritable { path, source }),
+    }
+}
+
+fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    // WAL: readers never block the writer, and a commit is one append, so a
+    // process killed mid-batch leaves the last committed batch intact.
+    // synchronous=NORMAL keeps that guarantee for a killed process (not for a
+    // power cut, which may lose the last batches but never corrupts).
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(StoreError::sqlite(path, "configuring"))?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .map_err(StoreError::sqlite(path, "switching to WAL mode"))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::sqlite(path, "switching to WAL mode")(
+            rusqlite::Error::ExecuteReturnedResults,
+        ));
+    }
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        .map_err(StoreError::sqlite(path, "configuring"))
+}
+
+fn max_article_id(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    conn.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |row| {
+        row.get(0)
+    })
+    .map_err(StoreError::sqlite(path, "reading the article count"))
+}
+
+fn stats(conn: &Connection, path: &Path) -> Result<Stats, StoreError> {
+    let count = |sql: &str| -> Result<u64, StoreError> {
+        conn.query_row(sql, [], |row| row.get::<_, i64>(0))
+            .map(|n| n.max(0) as u64)
+            .map_err(StoreError::sqlite(path, "counting"))
+    };
+    Ok(Stats {
+        articles: count("SELECT count(*) FROM articles")?,
+        near_duplicates: count("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")?,
+        stubs: count("SELECT count(*) FROM articles WHERE is_stub")?,
+        entities: count("SELECT count(*) FROM entities")?,
+        quotes: count("SELECT count(*) FROM quotes")?,
+        events: count("SELECT count(*) FROM events")?,
+    })
+}
+
+fn integrity_check(conn: &Connection, path: &Path) -> Result<Vec<String>, StoreError> {
+    let mut statement = conn
+        .prepare("PRAGMA integrity_check")
+        .map_err(StoreError::sqlite(path, "checking integrity"))?;
+    let rows = statement
+        .query_map([], |row| row.get::<_, String>(0))
+        .and_then(|rows| rows.collect::<Result<Vec<String>, _>>())
+        .map_err(StoreError::sqlite(path, "checking integrity"))?;
+    Ok(rows.into_iter().filter(|r| r != "ok").collect())
+}
+
+fn write_one(
+    tx: &Transaction<'_>,
+    document: &Document,
+    opened_at: i64,
+    path: &Path,
+) -> Result<Outcome, StoreError> {
+    let err = |context| StoreError::sqlite(path, context);
+    let article = &document.analysis.article;
+    if let Some(existing) = tx
+        .prepare_cached("SELECT id FROM articles WHERE doc_id = ?1")
+        .and_then(|mut s| {
+            s.query_row([&article.id], |row| row.get::<_, i64>(0))
+                .optional()
+        })
+        .map_err(err("looking up an article"))?
+    {
+        return Ok(Outcome::Duplicate {
+            article: existing,
+            stored_before: existing <= opened_at,
+        });
+    }
+    if let Some(external_id) = &article.external_id {
+        if let Some(existing) = tx
+            .prepare_cached("SELECT id FROM articles WHERE external_id = ?1")
+            .and_then(|mut s| {
+                s.query_row([external_id], |row| row.get::<_, i64>(0))
+                    .optional()
+            })
+            .map_err(err("looking up an external id"))?
+        {
+            return Ok(Outcome::ExternalIdTaken {
+                external_id: external_id.clone(),
+                article: existing,
+            });
+        }
+    }
+
+    let fingerprint = &document.fingerprint;
+    let keys = fingerprint.band_keys();
+    let original = find_original(tx, fingerprint, &keys).map_err(err("finding near-duplicates"))?;
+    let published = article.published.as_ref();
+    tx.prepare_cached(
+        "INSERT INTO articles (doc_id, external_id, url, canonical_url, content_hash, simhash, \
+         minhash, title, published, published_precision, source, site, language, text, \
+         analysis, duplicate_of, similarity, is_stub, flags, ingested_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18, ?19, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            article.id,
+            article.external_id,
+            article.url,
+            article.canonical_url,
+            fingerprint.content_hash as i64,
+            fingerprint.simhash as i64,
+            fingerprint.minhash.as_ref().map(signature_to_bytes),
+            article.title,
+            published.map(|p| p.value.as_str()),
+            published.map(|p| name_of(&p.precision)),
+            article.source,
+            article.site,
+            article.language,
+            article.text,
+            document.json,
+            original.map(|(id, _)| id),
+            original.map(|(_, similarity)| similarity),
+            article.flags.stub,
+            serde_json::to_string(&article.flags).unwrap_or_default(),
+        ])
+    })
+    .map_err(err("storing an article"))?;
+    let id = tx.last_insert_rowid();
+    // Only first-seen copies go into the buckets: a later copy then finds the
+    // original, never a copy of it, and buckets stay small.
+    if original.is_none() {
+        let mut insert = tx
+            .prepare_cached("INSERT OR IGNORE INTO lsh_buckets (key, article) VALUES (?1, ?2)")
+            .map_err(err("indexing near-duplicates"))?;
+        for key in keys {
+            insert
+                .execute(params![key, id])
+                .map_err(err("indexing near-duplicates"))?;
+        }
+    }
+    write_annotations(tx, id, &document.analysis).map_err(err("storing annotations"))?;
+    Ok(Outcome::Stored {
+        article: id,
+        duplicate_of: original.map(|(id, _)| id),
+    })
+}
+
+/// The first-seen article that this one is a near-duplicate of, with the
+/// estimated similarity: the same normalized text, else the most similar
+/// candidate from the LSH buckets above the threshold.
+fn find_original(
+    tx: &Transaction<'_>,
+    fingerprint: &Fingerprint,
+    keys: &[i64],
+) -> rusqlite::Result<Option<(i64, f64)>> {
+    if let Some(signature) = &fingerprint.minhash {
+        let mut candidates = HashSet::new();
+        let mut bucket = tx.prepare_cached("SELECT article FROM lsh_buckets WHERE key = ?1")?;
+        for key in keys {
+            for article in bucket.query_map([key], |row| row.get::<_, i64>(0))? {
+                candidates.insert(article?);
+            }
+        }
+        let mut best: Option<(i64, f64)> = None;
+        let mut read = tx.prepare_cached("SELECT minhash FROM articles WHERE id = ?1")?;
+        for candidate in candidates {
+            let bytes: Option<Vec<u8>> = read.query_row([candidate], |row| row.get(0))?;
+            let Some(other) = bytes.as_deref().and_then(signature_from_bytes) else {
+                continue;
+            };
+            let similarity = jaccard(signature, &other);
+            let better = match best {
+                None => true,
+                // Ties go to the earlier article: the first-seen copy.
+                Some((id, s)) => similarity > s || (similarity == s && candidate < id),
+            };
+            if similarity >= NEAR_DUPLICATE_JACCARD && better {
+                best = Some((candidate, similarity));
+            }
+        }
+        if best.is_some() {
+            return Ok(best);
+        }
+    }
+    // Texts too short for a signature are near-duplicates only when equal.
+    if fingerprint.content_hash != Fingerprint::of("").content_hash {
+        let equal = tx
+            .prepare_cached(
+                "SELECT coalesce(duplicate_of, id) FROM articles WHERE content_hash = ?1 \
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row([fingerprint.content_hash as i64], |row| {
+                row.get::<_, i64>(0)
+            })
+            .optional()?;
+        return Ok(equal.map(|id| (id, 1.0)));
+    }
+    Ok(None)
+}
+
+fn write_annotations(
+    tx: &Transaction<'_>,
+    article_id: i64,
+    analysis: &Analysis,
+) -> rusqlite::Result<()> {
+    let mut entity_ids: HashMap<&str, i64> = HashMap::new();
+    let mut insert_entity = tx.prepare_cached(
+        "INSERT INTO entities (article, local_id, name, kind, country, actor_code, aliases, \
+         roles, mentions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for entity in &analysis.entities {
+        insert_entity.execute(params![
+            article_id,
+            entity.id,
+            entity.name,
+            name_of(&entity.kind),
+            entity.country,
+            entity.actor_code,
+            serde_json::to_string(&entity.aliases).unwrap_or_default(),
+            serde_json::to_string(&entity.roles).unwrap_or_default(),
+            entity.mentions.len() as i64,
+        ])?;
+        entity_ids.insert(entity.id.as_str(), tx.last_insert_rowid());
+    }
+    let entity = |local: Option<&String>| local.and_then(|l| entity_ids.get(l.as_str()).copied());
+
+    let mut insert_quote = tx.prepare_cached(
+        "INSERT INTO quotes (article, kind, start, end, text, speaker, speaker_text, cue, \
+         confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for quote in &analysis.quotes {
+        insert_quote.execute(params![
+            article_id,
+            name_of(&quote.kind),
+            quote.span.start as i64,
+            quote.span.end as i64,
+            span_text(analysis, &quote.span),
+            entity(quote.speaker.as_ref()),
+            quote.speaker_text,
+            quote.cue.as_ref().map(|c| c.text.as_str()),
+            f64::from(quote.confidence),
+        ])?;
+    }
+
+    let mut insert_event = tx.prepare_cached(
+        "INSERT INTO events (article, code, root, quad_class, goldstein, plover_type, \
+         plover_mode, source_code, source_entity, target_code, target_entity, modality, date, \
+         date_precision, location, field, trigger_start, trigger_end, evidence_start, \
+         evidence_end, evidence, mentions, confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+         ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+    )?;
+    for event in &analysis.events {
+        let source = event.source.as_ref();
+        let target = event.target.as_ref();
+        insert_event.execute(params![
+            article_id,
+            event.code,
+            event.root,
+            i64::from(event.quad_class),
+            f64::from(event.goldstein),
+            event.plover.as_ref().map(|p| p.event_type.as_str()),
+            event.plover.as_ref().and_then(|p| p.mode.as_deref()),
+            source.and_then(|a| a.code.as_deref()),
+            entity(source.and_then(|a| a.entity.as_ref())),
+            target.and_then(|a| a.code.as_deref()),
+            entity(target.and_then(|a| a.entity.as_ref())),
+            name_of(&event.modality),
+            event.date.as_ref().map(|d| d.value.as_str()),
+            event.date.as_ref().map(|d| name_of(&d.precision)),
+            event.location,
+            name_of(&event.evidence.field),
+            event.trigger.start as i64,
+            event.trigger.end as i64,
+            event.evidence.start as i64,
+            event.evidence.end as i64,
+            span_text(analysis, &event.evidence),
+            event.mentions.len().max(1) as i64,
+            f64::from(event.confidence),
+        ])?;
+    }
+    Ok(())
+}
+
+/// The text a span points into, when the span is in range.
+fn span_text<'a>(analysis: &'a Analysis, span: &Span) -> Option<&'a str> {
+    let text = match span.field {
+        TextField::Text => analysis.article.text.as_str(),
+        TextField::Title => analysis.article.title.as_deref()?,
+    };
+    text.get(span.start..span.end)
+}
+
+/// The JSON name of a unit enum variant (`"person"`, `"asserted"`).
+fn name_of<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chancery_model::{
+        Article, Entity, EntityKind, Event, EventActor, Modality, Quote, QuoteKind,
+    };
+
+    use super::*;
+
+    const STORY: &str = "The city council approved a new transport plan on Thursday after a \
+        long debate, with eleven votes in favour and four against. The plan takes effect \
+        next spring and will be reviewed after two years, the council's chair told \
+        reporters outside the chamber. Bus fares will be frozen for the first year while \
+        two new tram lines are built along the river and through the northern suburbs.";
+
+    fn document(id: &str, external_id: Option<&str>, text: &str) -> Document {
+        let article = Article {
+            id: id.into(),
+            external_id: external_id.map(String::from),
+            title: Some("Council approves transport plan".into()),
+            text: text.into(),
+            ..Article::default()
+        };
+        Document::new(Analysis::from_article(article)).unwrap()
+    }
+
+    fn annotated() -> Document {
+        let mut analysis = Analysis::from_article(Article {
+            id: "annotated".into(),
+            text: "Iran said Russia will host talks.".into(),
+            ..Article::default()
+        });
+        let entity = |id: &str, name: &str, code: &str, start| Entity {
+            id: id.into(),
+            name: name.into(),
+            kind: EntityKind::Country,
+            country: Some(code.into()),
+            actor_code: Some(code.into()),
+            aliases: Vec::new(),
+            roles: Vec::new(),
+            mentions: vec![chancery_model::Mention {
+                span: Span::new(start, start + name.len()),
+            }],
+        };
+        analysis.entities = vec![
+            entity("e1", "Iran", "IRN", 0),
+            entity("e2", "Russia", "RUS", 10),
+        ];
+        analysis.quotes = vec![Quote {
+            span: Span::new(10, 32),
+            kind: QuoteKind::Indirect,
+            speaker: Some("e1".into()),
+            speaker_text: Some("Iran".into()),
+            speaker_start: Some(0),
+            speaker_end: Some(4),
+            cue: None,
+            confidence: 0.7,
+        }];
+        analysis.events = vec![Event {
+            code: "036".into(),
+            root: "03".into(),
+            quad_class: 1,
+            goldstein: 4.0,
+            plover: None,
+            source: Some(EventActor {
+                code: Some("RUS".into()),
+                entity: Some("e2".into()),
+            }),
+            target: None,
+            modality: Modality::Planned,
+            date: None,
+            location: None,
+            trigger: Span::new(22, 26),
+            evidence: Span::new(0, 33),
+            mentions: vec![Span::new(0, 33)],
+            confidence: 0.8,
+        }];
+        Document::new(analysis).unwrap()
+    }
+
+    #[test]
+    fn the_same_document_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let first = store.write(&[document("a", None, STORY)]).unwrap();
+        assert!(matches!(
+            first[0],
+            Outcome::Stored {
+                duplicate_of: None,
+                ..
+            }
+        ));
+        let again = store.write(&[document("a", None, STORY)]).unwrap();
+        assert!(matches!(
+            again[0],
+            Outcome::Duplicate {
+                stored_before: false,
+                ..
+            }
+        ));
+        drop(store);
+
+        let mut reopened = Store::open(dir.path()).unwrap();
+        let rerun = reopened.write(&[document("a", None, STORY)]).unwrap();
+        assert!(matches!(
+            rerun[0],
+            Outcome::Duplicate {
+                stored_before: true,
+                ..
+            }
+        ));
+        assert_eq!(reopened.stats().unwrap().articles, 1);
+    }
+
+    #[test]
+    fn a_syndicated_copy_points_at_the_first_seen_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let copy = format!("{STORY} Copyright 2025 The Wire. All rights reserved.");
+        let copy_of_copy = format!("{copy} Share this story.");
+        let other = "Heavy rain flooded several streets in the harbour district overnight, \
+            and firefighters pumped water out of dozens of basements until the morning.";
+        let outcomes = store
+            .write(&[
+                document("original", None, STORY),
+                document("copy", None, &copy),
+                document("other", None, other),
+                document("copy-of-copy", None, &copy_of_copy),
+            ])
+            .unwrap();
+        let Outcome::Stored {
+            article: original, ..
+        } = outcomes[0]
+        else {
+            panic!("{outcomes:?}")
+        };
+        assert!(
+            matches!(outcomes[1], Outcome::Stored { duplicate_of: Some(o), .. } if o == original)
+        );
+        assert!(matches!(
+            outcomes[2],
+            Outcome::Stored {
+                duplicate_of: None,
+                ..
+            }
+        ));
+        assert!(
+            matches!(outcomes[3], Outcome::Stored { duplicate_of: Some(o), .. } if o == original)
+        );
+        let stats = store.stats().unwrap();
+        assert_eq!((stats.articles, stats.near_duplicates), (4, 2));
+        let canonical: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM canonical_articles", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(canonical, 2);
+    }
+
+    #[test]
+    fn short_equal_texts_are_near_duplicates_by_content_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let outcomes = store
+            .write(&[
+                document("x", None, "Markets closed higher."),
+                document("y", None, "Markets  closed HIGHER"),
+            ])
+            .unwrap();
+        assert!(matches!(
+            outcomes[1],
+            Outcome::Stored {
+                duplicate_of: Some(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn an_external_id_used_by_another_article_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let outcomes = store
+            .write(&[
+                document("a", Some("wire-1"), STORY),
+                document("b", Some("wire-1"), "A different text altogether."),
+            ])
+            .unwrap();
+        assert!(matches!(
+            &outcomes[1],
+            Outcome::ExternalIdTaken { external_id, .. } if external_id == "wire-1"
+        ));
+        assert_eq!(store.stats().unwrap().articles, 1);
+    }
+
+    #[test]
+    fn annotations_become_rows_with_entity_references() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.write(&[annotated()]).unwrap();
+        let stats = store.stats().unwrap();
+        assert_eq!((stats.entities, stats.quotes, stats.events), (2, 1, 1));
+        let (code, source, evidence): (String, String, String) = store
+            .conn
+            .query_row(
+                "SELECT events.code, entities.name, events.evidence FROM events \
+                 JOIN entities ON entities.id = events.source_entity",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (code.as_str(), source.as_str(), evidence.as_str()),
+            ("036", "Russia", "Iran said Russia will host talks.")
+        );
+        let speaker: String = store
+            .conn
+            .query_row(
+                "SELECT entities.name FROM quotes JOIN entities ON entities.id = quotes.speaker",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(speaker, "Iran");
+        assert!(store.integrity_check().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_while_the_first_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+        assert!(
+            err.to_string().contains("another chancery process"),
+            "{err}"
+        );
+        // Readers are welcome meanwhile.
+        assert_eq!(
+            Reader::open(dir.path()).unwrap().stats().unwrap().articles,
+            0
+        );
+        drop(store);
+        Store::open(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn a_store_of_another_version_is_refused_with_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.pragma_update(None, "user_version", schema::SCHEMA_VERSION + 1)
+            .unwrap();
+        drop(conn);
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::SchemaVersion { .. }), "{err}");
+        assert!(err.to_string().contains("newer chancery"), "{err}");
+        let err = Reader::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::SchemaVersion { .. }), "{err}");
+    }
+
+    #[test]
+    fn another_database_is_not_taken_for_a_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT)")
+            .unwrap();
+        drop(conn);
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::NotAStore { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(DATABASE_FILE), vec![b'x'; 4096]).unwrap();
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("not a database"), "{err}");
+    }
+
+    #[test]
+    fn a_data_directory_that_cannot_be_created_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plain-file");
+        std::fs::write(&file, "").unwrap();
+        let err = Store::open(file.join("data")).unwrap_err();
+        assert!(matches!(err, StoreError::NotWritable { .. }), "{err}");
+        assert!(err.to_string().contains("choose a data directory"), "{err}");
+    }
+
+    #[test]
+    fn reading_a_missing_store_says_how_to_make_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Reader::open(dir.path().join("nothing")).unwrap_err();
+        assert!(err.to_string().contains("chancery ingest"), "{err}");
+    }
+
+    #[test]
+    fn the_reader_finds_stored_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.write(&[document("a", None, STORY)]).unwrap();
+        let reader = Reader::open(dir.path()).unwrap();
+        let found = reader.stored(&["a", "b"]).unwrap();
+        assert_eq!(found, HashSet::from(["a".to_string()]));
+    }
+}
