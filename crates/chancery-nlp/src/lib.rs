@@ -10,6 +10,7 @@ mod entities;
 pub mod events;
 pub mod kb;
 pub mod ner;
+pub mod petrarch;
 mod quotes;
 pub mod sentence;
 pub mod token;
@@ -50,6 +51,9 @@ pub struct Analyzer {
     quotes: bool,
     /// Whether events are coded (on by default).
     events: bool,
+    /// PETRARCH dictionaries for event coding, and whether the built-in
+    /// lexicon codes as well.
+    dictionaries: Option<(Arc<petrarch::Dictionaries>, bool)>,
 }
 
 impl Default for Analyzer {
@@ -66,6 +70,7 @@ impl Analyzer {
             user_tables: false,
             quotes: true,
             events: true,
+            dictionaries: None,
         }
     }
 
@@ -76,6 +81,7 @@ impl Analyzer {
             user_tables: true,
             quotes: true,
             events: true,
+            dictionaries: None,
         }
     }
 
@@ -89,6 +95,17 @@ impl Analyzer {
     /// The same analyzer with event coding switched on or off.
     pub fn with_events(mut self, events: bool) -> Analyzer {
         self.events = events;
+        self
+    }
+
+    /// The same analyzer coding events with PETRARCH dictionaries: instead
+    /// of the built-in lexicon, or as well as it when `with_lexicon`.
+    pub fn with_dictionaries(
+        mut self,
+        dictionaries: Arc<petrarch::Dictionaries>,
+        with_lexicon: bool,
+    ) -> Analyzer {
+        self.dictionaries = Some((dictionaries, with_lexicon));
         self
     }
 
@@ -154,15 +171,20 @@ impl Analyzer {
             Vec::new()
         };
         let events = if self.events {
-            events::EventCoder::new(
+            let coder = events::EventCoder::new(
                 &doc,
                 &entities,
                 &quotes,
                 &self.kb,
                 events::Lexicon::builtin(),
                 date,
-            )
-            .code()
+            );
+            match &self.dictionaries {
+                Some((dictionaries, with_lexicon)) => {
+                    coder.with_dictionaries(dictionaries, *with_lexicon).code()
+                }
+                None => coder.code(),
+            }
         } else {
             Vec::new()
         };

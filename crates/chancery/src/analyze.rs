@@ -44,6 +44,67 @@ pub struct AnalyzeArgs {
     /// formats of docs/KNOWLEDGE_BASE.md and PETRARCH actor dictionaries.
     #[arg(long, value_name = "PATH")]
     kb: Vec<PathBuf>,
+    /// Code events with PETRARCH/TABARI dictionaries from this folder
+    /// (`*verbs*`/`CAMEO*`, `*actors*`, `*agents*`, `*discards*` files)
+    /// instead of the built-in lexicon.
+    #[arg(long, value_name = "DIR")]
+    dictionaries: Option<PathBuf>,
+    /// With --dictionaries: code with the built-in lexicon as well.
+    #[arg(long, requires = "dictionaries")]
+    with_lexicon: bool,
+}
+
+/// Reads the PETRARCH dictionaries in `dir` (files named by kind; others are
+/// ignored).
+pub fn load_dictionaries(dir: &Path) -> anyhow::Result<chancery_nlp::petrarch::Dictionaries> {
+    use chancery_nlp::petrarch::{Dictionaries, DictionaryKind};
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the dictionary folder {}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| DictionaryKind::of(n).is_some())
+        })
+        .collect();
+    // File order decides which entry wins when two define one phrase.
+    paths.sort();
+    anyhow::ensure!(
+        !paths.is_empty(),
+        "{} holds no PETRARCH dictionary: name verb files *verbs* or CAMEO*, actors *actors*, agents *agents*, discards *discards*",
+        dir.display()
+    );
+    let mut files = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "cannot read dictionary {} (is it UTF-8 text?)",
+                path.display()
+            )
+        })?;
+        files.push((path.display().to_string(), text));
+    }
+    let dictionaries = Dictionaries::parse(&files).context(
+        "a PETRARCH dictionary could not be loaded (formats: PETRARCH-2's dictionaries.rst)",
+    )?;
+    print_warnings(dictionaries.warnings(), "skipped dictionary lines");
+    Ok(dictionaries)
+}
+
+/// Prints the first few warnings and how many more there were.
+fn print_warnings<'a>(warnings: impl Iterator<Item = &'a str>, what: &str) {
+    let warnings: Vec<&str> = warnings.collect();
+    for warning in warnings.iter().take(5) {
+        eprintln!("chancery: warning: {warning}");
+    }
+    if warnings.len() > 5 {
+        eprintln!(
+            "chancery: warning: … and {} more {what}",
+            warnings.len() - 5
+        );
+    }
 }
 
 /// The analyzer with the built-in knowledge base plus the user's tables.
@@ -84,15 +145,10 @@ pub fn analyzer_with_tables(paths: &[PathBuf]) -> anyhow::Result<chancery_nlp::A
     }
     let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(&tables)
         .context("a knowledge-base table could not be loaded; see docs/KNOWLEDGE_BASE.md")?;
-    for warning in kb.warnings.iter().take(5) {
-        eprintln!("chancery: warning: {warning}");
-    }
-    if kb.warnings.len() > 5 {
-        eprintln!(
-            "chancery: warning: … and {} more skipped dictionary lines",
-            kb.warnings.len() - 5
-        );
-    }
+    print_warnings(
+        kb.warnings.iter().map(String::as_str),
+        "skipped dictionary lines",
+    );
     Ok(chancery_nlp::Analyzer::with_knowledge_base(kb))
 }
 
@@ -136,7 +192,11 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.paths.clone()
     };
-    let analyzer = analyzer_with_tables(&args.kb)?;
+    let mut analyzer = analyzer_with_tables(&args.kb)?;
+    if let Some(dir) = &args.dictionaries {
+        let dictionaries = std::sync::Arc::new(load_dictionaries(dir)?);
+        analyzer = analyzer.with_dictionaries(dictionaries, args.with_lexicon);
+    }
     let mut runner = Runner {
         options,
         analyzer,
@@ -356,7 +416,10 @@ pub(crate) fn read_capped(path: &Path, max_bytes: usize) -> Result<Vec<u8>, Stri
 }
 
 /// One JSON Lines record: `{id, url, title, text | html, published, source}`.
-pub(crate) fn analyze_record(line: &str, options: &Options) -> Result<chancery_model::Article, String> {
+pub(crate) fn analyze_record(
+    line: &str,
+    options: &Options,
+) -> Result<chancery_model::Article, String> {
     let record: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let Some(fields) = record.as_object() else {
         return Err("expected a JSON object with text or html".into());

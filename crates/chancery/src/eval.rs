@@ -27,7 +27,8 @@ pub enum EvalCommand {
 
 #[derive(Debug, Args)]
 pub struct EventsArgs {
-    /// The benchmark set: cameo (the codebook's example sentences).
+    /// The benchmark set: cameo (the codebook's example sentences) or
+    /// petrarch (PETRARCH-2's unit tests, coded with its validation dictionaries).
     #[arg(long, default_value = "cameo")]
     set: String,
     #[command(flatten)]
@@ -35,7 +36,8 @@ pub struct EventsArgs {
     /// How many wrongly coded examples to list.
     #[arg(long, default_value_t = 10)]
     worst: usize,
-    /// Fail (exit 1) below a floor: `root=…` or `code=…`.
+    /// Fail (exit 1) below a floor: `root=…` or `code=…` (cameo); `triples=…`
+    /// (petrarch: the share of expected triples produced).
     #[arg(long = "floor", value_parser = parse_floor)]
     floors: Vec<(String, f64)>,
 }
@@ -156,6 +158,59 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
+fn run_events_petrarch(args: EventsArgs) -> anyhow::Result<ExitCode> {
+    use chancery_eval::petrarch;
+    let tests = petrarch::load_tests(&args.common.bench)?;
+    let dicts = petrarch::load_validation_dictionaries(&args.common.bench)?;
+    let report = petrarch::evaluate(&tests, &dicts);
+    let mut out = std::io::stdout().lock();
+    match args.common.format {
+        ReportFormat::Json => write_json(&mut out, &report, false)?,
+        ReportFormat::Table => {
+            writeln!(
+                out,
+                "chancery on PETRARCH-2's unit tests ({} sentences, validation dictionaries): {} of {} expected triples ({:.4}), {} extra events, {:.0} sentences/s",
+                report.all.tests,
+                report.all.produced,
+                report.all.expected,
+                report.all.share,
+                report.all.extra,
+                report.sentences_per_second
+            )?;
+            writeln!(
+                out,
+                "  {:<10} {:>5} {:>8} {:>8} {:>6} {:>6}",
+                "category", "tests", "expected", "produced", "share", "extra"
+            )?;
+            for (name, t) in &report.categories {
+                writeln!(
+                    out,
+                    "  {:<10} {:>5} {:>8} {:>8} {:>6.3} {:>6}",
+                    name, t.tests, t.expected, t.produced, t.share, t.extra
+                )?;
+            }
+            for miss in report.misses.iter().take(args.worst) {
+                writeln!(
+                    out,
+                    "  {:<16} expected [{}] coded [{}] {}",
+                    miss.id,
+                    miss.expected.join(" "),
+                    miss.produced.join(" "),
+                    miss.text
+                )?;
+            }
+        }
+    }
+    Ok(check_floors(
+        "eval events --set petrarch",
+        &args.floors,
+        |name| match name {
+            "triples" => Some(report.all.share),
+            _ => None,
+        },
+    ))
+}
+
 /// Compares named scores with their floors; prints what fell short and
 /// returns the exit code.
 fn check_floors(
@@ -181,9 +236,12 @@ fn check_floors(
 }
 
 fn run_events(args: EventsArgs) -> anyhow::Result<ExitCode> {
+    if args.set == "petrarch" {
+        return run_events_petrarch(args);
+    }
     anyhow::ensure!(
         args.set == "cameo",
-        "unknown evaluation set {:?}: choose cameo",
+        "unknown evaluation set {:?}: choose cameo or petrarch",
         args.set
     );
     let examples = chancery_eval::events::load_examples(&args.common.bench)?;

@@ -22,6 +22,7 @@ use chrono::NaiveDate;
 use crate::dates::find_date;
 use crate::doc::Doc;
 use crate::kb::{KbRef, KnowledgeBase};
+use crate::petrarch::Dictionaries;
 pub use lexicon::Lexicon;
 use lexicon::{Trigger, TriggerKind};
 
@@ -206,6 +207,9 @@ struct Coded {
     target: Option<(usize, Range<usize>)>,
     modality: Modality,
     reporting: bool,
+    /// Source and target codes from a PETRARCH dictionary, which take the
+    /// place of the entities' codes.
+    dictionary: Option<(String, String)>,
 }
 
 /// Codes the events of a document.
@@ -219,6 +223,9 @@ pub(crate) struct EventCoder<'d, 'a> {
     actor_at: Vec<Option<(usize, Range<usize>)>>,
     /// Tokens inside quoted content.
     quoted: Vec<bool>,
+    /// PETRARCH dictionaries to code with, and whether the built-in lexicon
+    /// codes too.
+    dictionaries: Option<(&'d Dictionaries, bool)>,
 }
 
 impl<'d, 'a> EventCoder<'d, 'a> {
@@ -262,16 +269,76 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             published: published.and_then(crate::dates::publication_date),
             actor_at,
             quoted,
+            dictionaries: None,
         }
+    }
+
+    /// Codes with PETRARCH dictionaries instead of the built-in lexicon, or
+    /// as well as it when `with_lexicon`.
+    pub fn with_dictionaries(mut self, dictionaries: &'d Dictionaries, with_lexicon: bool) -> Self {
+        self.dictionaries = Some((dictionaries, with_lexicon));
+        self
     }
 
     /// Every event of the document, merged.
     pub fn code(&self) -> Vec<Event> {
         let mut coded = Vec::new();
         for sentence in &self.doc.sentences {
-            coded.extend(self.code_sentence(sentence.clone()));
+            match self.dictionaries {
+                Some((dictionaries, with_lexicon)) => {
+                    coded.extend(self.code_with_dictionaries(dictionaries, sentence.clone()));
+                    if with_lexicon {
+                        coded.extend(self.code_sentence(sentence.clone()));
+                    }
+                }
+                None => coded.extend(self.code_sentence(sentence.clone())),
+            }
         }
         self.merge(coded)
+    }
+
+    /// The events PETRARCH dictionaries find in a sentence; the document's
+    /// linked actors stand in where the dictionaries name no actor.
+    fn code_with_dictionaries(&self, dicts: &Dictionaries, sentence: Range<usize>) -> Vec<Coded> {
+        let words = &self.doc.words[sentence.clone()];
+        let mut known: Vec<(Range<usize>, String)> = Vec::new();
+        let mut k = sentence.start;
+        while k < sentence.end {
+            match &self.actor_at[k] {
+                Some((entity, range)) => {
+                    let end = range.end.min(sentence.end);
+                    if let Some(code) = self.actor(*entity, range).code {
+                        known.push((k - sentence.start..end - sentence.start, code));
+                    }
+                    k = end.max(k + 1);
+                }
+                None => k += 1,
+            }
+        }
+        let date = self.published.map(|d| {
+            use chrono::Datelike;
+            d.year() as u32 * 10_000 + d.month() * 100 + d.day()
+        });
+        let lower: Vec<Cow<'a, str>> = sentence.clone().map(|i| self.lower(i)).collect();
+        let at = |r: &Range<usize>| r.start + sentence.start..r.end + sentence.start;
+        let entity_in = |r: &Range<usize>| at(r).find_map(|k| self.actor_at[k].clone());
+        dicts
+            .code_sentence_with(words, date, &known)
+            .into_iter()
+            .map(|event| {
+                let trigger = at(&event.verb);
+                Coded {
+                    modality: self.modality(&sentence, trigger.start, &lower),
+                    code: event.code,
+                    trigger,
+                    sentence: sentence.clone(),
+                    source: entity_in(&event.source_words),
+                    target: entity_in(&event.target_words),
+                    reporting: false,
+                    dictionary: Some((event.source, event.target)),
+                }
+            })
+            .collect()
     }
 
     /// Token `i` in lower case with a straight apostrophe, as the lexicon spells it.
@@ -384,6 +451,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 target,
                 modality,
                 reporting: trigger.code == "010",
+                dictionary: None,
             });
             i += n;
         }
@@ -504,11 +572,17 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     /// One event per (code, source, target); later tellings become mentions.
     fn merge(&self, coded: Vec<Coded>) -> Vec<Event> {
         let mut events: Vec<Event> = Vec::new();
-        type Key = (String, Option<usize>, Option<usize>, Modality);
+        type Key = (
+            String,
+            Option<usize>,
+            Option<usize>,
+            Modality,
+            Option<(String, String)>,
+        );
         let mut index: HashMap<Key, usize> = HashMap::new();
         for c in coded {
             // Without actors, an event is a word, not a fact about someone.
-            if c.source.is_none() && c.target.is_none() {
+            if c.source.is_none() && c.target.is_none() && c.dictionary.is_none() {
                 continue;
             }
             // "said" frames what it reports; the statement itself is a quote,
@@ -522,6 +596,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 c.source.as_ref().map(|s| s.0),
                 c.target.as_ref().map(|t| t.0),
                 c.modality,
+                c.dictionary.clone(),
             );
             let evidence = self.doc.span(c.sentence.clone());
             if let Some(&existing) = index.get(&key) {
@@ -531,7 +606,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 continue;
             }
             let info = self.lexicon.code(&c.code);
-            let root: u8 = c.code[..2].parse().unwrap_or(1);
+            // Dictionary codes may be short or carry letters ("174K").
+            let root_text = c.code.get(..2).unwrap_or(&c.code).to_string();
+            let root: u8 = root_text.parse().unwrap_or(1);
             let date = self.published.and_then(|published| {
                 let words: Vec<String> = c
                     .sentence
@@ -540,17 +617,36 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     .collect();
                 find_date(&words, published, c.modality == Modality::Planned)
             });
-            let confidence = 0.5
-                + if c.source.is_some() { 0.2 } else { 0.0 }
-                + if c.target.is_some() { 0.2 } else { 0.0 };
+            let confidence = if c.dictionary.is_some() {
+                0.9
+            } else {
+                0.5 + if c.source.is_some() { 0.2 } else { 0.0 }
+                    + if c.target.is_some() { 0.2 } else { 0.0 }
+            };
+            let (source, target) = match &c.dictionary {
+                Some((source, target)) => {
+                    let actor = |code: &str, entity: &Option<(usize, Range<usize>)>| EventActor {
+                        code: Some(code.to_string()),
+                        entity: entity.as_ref().map(|(e, _)| self.entities[*e].id.clone()),
+                    };
+                    (
+                        Some(actor(source, &c.source)),
+                        Some(actor(target, &c.target)),
+                    )
+                }
+                None => (
+                    c.source.as_ref().map(|(e, r)| self.actor(*e, r)),
+                    c.target.as_ref().map(|(e, r)| self.actor(*e, r)),
+                ),
+            };
             index.insert(key, events.len());
             events.push(Event {
-                root: c.code[..2].to_string(),
+                root: root_text,
                 quad_class: quad_class(root),
                 goldstein: info.map_or(0.0, |i| i.goldstein),
                 plover: plover(&c.code),
-                source: c.source.as_ref().map(|(e, r)| self.actor(*e, r)),
-                target: c.target.as_ref().map(|(e, r)| self.actor(*e, r)),
+                source,
+                target,
                 modality: c.modality,
                 date,
                 location: self.location(&c),
@@ -590,6 +686,7 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
         published: None,
         actor_at: vec![None; doc.words.len()],
         quoted: vec![false; doc.words.len()],
+        dictionaries: None,
     };
     let mut coded = Vec::new();
     for sentence in &doc.sentences {
