@@ -10,6 +10,7 @@ pub mod events;
 pub mod extraction;
 pub mod metrics;
 pub mod ner;
+pub mod petrarch;
 #[cfg(feature = "peers")]
 pub mod peers;
 pub mod quotes;
