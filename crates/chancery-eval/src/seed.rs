@@ -82,6 +82,10 @@ pub fn event_checks(analysis: &Analysis) -> Vec<Check> {
             && between(e, "IRN", "RUS")
             && e.modality == Modality::Planned
     });
+    let approval = analysis
+        .events
+        .iter()
+        .find(|e| e.code == "057" && code_of(&e.source) == "RUSLEG");
     let all: Vec<String> = analysis.events.iter().map(describe).collect();
     vec![
         Check {
@@ -93,6 +97,11 @@ pub fn event_checks(analysis: &Analysis) -> Vec<Check> {
             name: "event RUS–IRN meeting (036/04x), planned".into(),
             passed: meeting.is_some(),
             seen: meeting.map_or_else(|| all.join("; "), describe),
+        },
+        Check {
+            name: "event RUSLEG ratifies the agreement (057): the Duma's approval".into(),
+            passed: approval.is_some(),
+            seen: approval.map_or_else(|| all.join("; "), describe),
         },
     ]
 }

@@ -71,6 +71,10 @@ pub struct ThroughputArgs {
     /// Timed passes; the median is reported.
     #[arg(long, default_value_t = 3)]
     passes: usize,
+    /// Code events with the PETRARCH dictionaries in this folder (as
+    /// `analyze --dictionaries`) to time that coder instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    dictionaries: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -339,7 +343,11 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
         "no .txt articles under {}: pass a folder with --corpus",
         corpus.display()
     );
-    let analyzer = chancery_nlp::Analyzer::new();
+    let mut analyzer = chancery_nlp::Analyzer::new();
+    if let Some(dir) = &args.dictionaries {
+        let dictionaries = crate::analyze::load_dictionaries(dir)?;
+        analyzer = analyzer.with_dictionaries(std::sync::Arc::new(dictionaries), false);
+    }
     let report = chancery_eval::throughput::measure(
         &corpus.display().to_string(),
         &articles,

@@ -455,6 +455,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             });
             i += n;
         }
+        if let Some(approval) = self.legislative_approval(&sentence, &lower) {
+            found.push(approval);
+        }
         // An appeal, intent or demand takes its sub-code from the event it
         // asks for or offers, which is not itself an event.
         let mut k = 0;
@@ -487,6 +490,49 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             k += 1;
         }
         found
+    }
+
+    /// "The agreement has passed through the Russian Duma", "the treaty was
+    /// approved by parliament": a legislature ratifying an agreement (057),
+    /// the legislature as source. A passive with the actor after the verb,
+    /// which the positional rule would read backwards.
+    fn legislative_approval(
+        &self,
+        sentence: &Range<usize>,
+        lower: &[Cow<'a, str>],
+    ) -> Option<Coded> {
+        const AGREEMENTS: &[&str] = &[
+            "agreement",
+            "treaty",
+            "accord",
+            "pact",
+            "deal",
+            "convention",
+        ];
+        const APPROVALS: &[&str] = &["passed", "approved", "ratified", "adopted", "endorsed"];
+        let at = |k: usize| lower[k - sentence.start].as_ref();
+        let agreement = (sentence.start..sentence.end).find(|&k| AGREEMENTS.contains(&at(k)))?;
+        let verb = (agreement + 1..sentence.end.saturating_sub(1)).find(|&k| {
+            APPROVALS.contains(&at(k)) && matches!(at(k + 1), "through" | "by" | "in")
+        })?;
+        // "the Russian Duma": "Russian" may belong to Russia, "Duma" to the Duma.
+        let (entity, range) = (verb + 2..sentence.end.min(verb + 6))
+            .filter_map(|k| self.actor_at[k].clone())
+            .find(|(entity, range)| {
+                self.actor(*entity, range)
+                    .code
+                    .is_some_and(|code| code.ends_with("LEG"))
+            })?;
+        Some(Coded {
+            code: "057".to_string(),
+            trigger: verb..verb + 2,
+            sentence: sentence.clone(),
+            source: Some((entity, range)),
+            target: None,
+            modality: self.modality(sentence, verb, lower),
+            reporting: false,
+            dictionary: None,
+        })
     }
 
     fn modality(

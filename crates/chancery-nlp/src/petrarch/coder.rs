@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use super::agents::{discard_matches, Agent};
+use super::agents::Agent;
 use super::verbs::{Element, Pattern, Step, VerbForm};
 use super::{Code, Dictionaries};
 
@@ -28,15 +28,69 @@ pub struct CodedEvent {
     pub line: usize,
 }
 
-type Candidates = Vec<(Vec<String>, usize)>;
+/// A word trie: the longest dictionary phrase starting at a word, in as many
+/// lookups as it has words (the Phoenix actor files have hundreds of phrases
+/// starting with "INTERNATIONAL" or "JOHN").
+#[derive(Debug, Clone, Default)]
+struct Trie {
+    /// Node 0 is the root.
+    nodes: Vec<(HashMap<String, u32>, Option<usize>)>,
+}
+
+impl Trie {
+    /// Adds a phrase; the first value given for a phrase is kept.
+    fn insert(&mut self, words: &[String], value: usize) {
+        if self.nodes.is_empty() {
+            self.nodes.push(Default::default());
+        }
+        let mut node = 0usize;
+        for word in words {
+            node = match self.nodes[node].0.get(word) {
+                Some(&next) => next as usize,
+                None => {
+                    let next = self.nodes.len();
+                    self.nodes[node].0.insert(word.clone(), next as u32);
+                    self.nodes.push(Default::default());
+                    next
+                }
+            };
+        }
+        self.nodes[node].1.get_or_insert(value);
+    }
+
+    /// The longest phrase at the start of `words`: (its length, its value).
+    fn longest(&self, words: &[String]) -> Option<(usize, usize)> {
+        let mut node = 0usize;
+        let mut best = None;
+        for (i, word) in words.iter().enumerate() {
+            match self.nodes.get(node).and_then(|n| n.0.get(word.as_str())) {
+                Some(&next) => node = next as usize,
+                None => break,
+            }
+            if let Some(value) = self.nodes[node].1 {
+                best = Some((i + 1, value));
+            }
+        }
+        best
+    }
+}
 
 /// Phrase lookup tables built once from the dictionaries.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Index {
-    /// First word → (phrase words, actor record), longest phrases first.
-    actors: HashMap<String, Candidates>,
-    /// First word → (phrase words, agent phrase index), longest first.
-    agents: HashMap<String, Candidates>,
+    /// Actor phrases → actor record.
+    actors: Trie,
+    /// Agent phrases → agent phrase index.
+    agents: Trie,
+    /// Per synonym set: first word → its phrases starting with it, and last
+    /// word → its phrases ending with it (patterns test sets at every word).
+    synset_first: Vec<HashMap<String, Vec<usize>>>,
+    synset_last: Vec<HashMap<String, Vec<usize>>>,
+    /// First word of each discard phrase → the discards that start with it.
+    discards: HashMap<String, Vec<usize>>,
+    /// Per block, its patterns most specific first (file order among equals),
+    /// each with the words it cannot match without.
+    patterns: Vec<Vec<(usize, Vec<String>)>>,
 }
 
 impl Index {
@@ -49,27 +103,53 @@ impl Index {
                     .filter(|w| !w.is_empty())
                     .map(str::to_ascii_uppercase)
                     .collect();
-                if let Some(first) = words.first() {
-                    index
-                        .actors
-                        .entry(first.clone())
-                        .or_default()
-                        .push((words, i));
+                if !words.is_empty() {
+                    index.actors.insert(&words, i);
                 }
             }
         }
         for (i, (words, _)) in dicts.agents.phrases.iter().enumerate() {
-            if let Some(first) = words.first() {
-                index
-                    .agents
-                    .entry(first.clone())
-                    .or_default()
-                    .push((words.clone(), i));
+            if !words.is_empty() {
+                index.agents.insert(words, i);
             }
         }
-        for list in index.actors.values_mut().chain(index.agents.values_mut()) {
-            // Longest first; among equals the earlier entry wins (stable sort).
-            list.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        for synset in &dicts.verbs.synsets {
+            let mut first: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut last: HashMap<String, Vec<usize>> = HashMap::new();
+            for (p, phrase) in synset.iter().enumerate() {
+                if let (Some(a), Some(b)) = (phrase.first(), phrase.last()) {
+                    first.entry(a.clone()).or_default().push(p);
+                    last.entry(b.clone()).or_default().push(p);
+                }
+            }
+            index.synset_first.push(first);
+            index.synset_last.push(last);
+        }
+        for (i, discard) in dicts.discards.iter().enumerate() {
+            if let Some(first) = discard.phrase.split(' ').next() {
+                index.discards.entry(first.to_string()).or_default().push(i);
+            }
+        }
+        for block in &dicts.verbs.blocks {
+            let mut order: Vec<(usize, Vec<String>)> = block
+                .patterns
+                .iter()
+                .enumerate()
+                .map(|(i, pattern)| {
+                    let required = pattern
+                        .before
+                        .iter()
+                        .chain(&pattern.after)
+                        .filter_map(|step| match &step.element {
+                            Element::Word(word) => Some(word.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    (i, required)
+                })
+                .collect();
+            order.sort_by_key(|(i, _)| std::cmp::Reverse(block.patterns[*i].weight()));
+            index.patterns.push(order);
         }
         index
     }
@@ -154,10 +234,6 @@ struct Sentence<'d> {
     units: Vec<Unit>,
 }
 
-fn matches_at(upper: &[String], at: usize, phrase: &[String]) -> bool {
-    at + phrase.len() <= upper.len() && upper[at..at + phrase.len()].iter().eq(phrase.iter())
-}
-
 fn find_mentions(
     dicts: &Dictionaries,
     upper: &[String],
@@ -167,16 +243,8 @@ fn find_mentions(
     let mut mentions = Vec::new();
     let mut i = 0;
     while i < upper.len() {
-        let actor = dicts.index.actors.get(&upper[i]).and_then(|list| {
-            list.iter()
-                .find(|(phrase, _)| matches_at(upper, i, phrase))
-                .map(|(phrase, record)| (phrase.len(), *record))
-        });
-        let agent = dicts.index.agents.get(&upper[i]).and_then(|list| {
-            list.iter()
-                .find(|(phrase, _)| matches_at(upper, i, phrase))
-                .map(|(phrase, agent)| (phrase.len(), *agent))
-        });
+        let actor = dicts.index.actors.longest(&upper[i..]);
+        let agent = dicts.index.agents.longest(&upper[i..]);
         let chosen = match (actor, agent) {
             (Some((len, record)), Some((agent_len, _))) if len >= agent_len => {
                 Some((len, MentionKind::Actor(actor_codes(dicts, record, date))))
@@ -214,6 +282,32 @@ fn actor_codes(dicts: &Dictionaries, record: usize, date: Option<u32>) -> Vec<St
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Whether a discard phrase occurs in the sentence: its words in a row, the
+/// last one a stem unless the phrase ends with `_` (a one-word stem matches
+/// the start of a word).
+fn discarded(dicts: &Dictionaries, upper: &[String]) -> bool {
+    if dicts.index.discards.is_empty() {
+        return false;
+    }
+    upper.iter().enumerate().any(|(i, word)| {
+        word.char_indices()
+            .map(|(at, c)| at + c.len_utf8())
+            .filter_map(|end| dicts.index.discards.get(&word[..end]))
+            .flatten()
+            .any(|&d| {
+                let discard = &dicts.discards[d];
+                let phrase: Vec<&str> = discard.phrase.split(' ').collect();
+                let last = phrase.len() - 1;
+                i + phrase.len() <= upper.len()
+                    && phrase.iter().enumerate().all(|(k, part)| {
+                        let word = upper[i + k].as_str();
+                        word == *part
+                            || (k == last && !discard.whole_word && word.starts_with(part))
+                    })
+            })
+    })
 }
 
 /// Adds an agent's code to an actor code, three letters at a time, skipping
@@ -637,29 +731,31 @@ impl<'d> Sentence<'d> {
     /// The nearest unit ending at or before `at` that is not the object of
     /// a preposition (else the nearest at all).
     fn subject_before(&self, at: usize) -> Option<usize> {
-        let before: Vec<usize> = (0..self.units.len())
-            .filter(|&u| self.units[u].end <= at)
-            .collect();
-        before
-            .iter()
+        // Units do not overlap, so they are sorted by end as well as start.
+        let before = self.units.partition_point(|u| u.end <= at);
+        (0..before)
             .rev()
-            .copied()
             .find(|&u| {
                 let start = self.units[u].start;
                 start == 0 || !self.is(start - 1, PREPOSITIONS) || self.is(start - 1, SUBORDINATORS)
             })
-            .or_else(|| before.last().copied())
+            .or_else(|| before.checked_sub(1))
     }
 
     /// The first unit after `at` that is not `not` and not the subject of
     /// a later verb ("…, a senior official said").
-    fn first_unit_after(&self, at: usize, not: Option<usize>, verbs: &[Verb]) -> Option<usize> {
-        (0..self.units.len()).find(|&u| {
-            self.units[u].start >= at && Some(u) != not && !self.is_subject_of_later_verb(u, verbs)
-        })
+    fn first_unit_after(
+        &self,
+        at: usize,
+        not: Option<usize>,
+        verb_starts: &HashSet<usize>,
+    ) -> Option<usize> {
+        let first = self.units.partition_point(|u| u.start < at);
+        (first..self.units.len())
+            .find(|&u| Some(u) != not && !self.is_subject_of_later_verb(u, verb_starts))
     }
 
-    fn is_subject_of_later_verb(&self, unit: usize, verbs: &[Verb]) -> bool {
+    fn is_subject_of_later_verb(&self, unit: usize, verb_starts: &HashSet<usize>) -> bool {
         let mut k = self.units[unit].end;
         while k < self.upper.len()
             && (self.is(k, MODALS)
@@ -669,7 +765,7 @@ impl<'d> Sentence<'d> {
         {
             k += 1;
         }
-        verbs.iter().any(|v| v.start == k)
+        verb_starts.contains(&k)
     }
 
     fn passive_agent(&self, verb: &Verb) -> Option<usize> {
@@ -746,8 +842,23 @@ impl Matcher<'_, '_> {
                 }
             }
             Element::Synset(index) => {
-                let mut lens: Vec<usize> = s.dicts.verbs.synsets[*index]
-                    .iter()
+                let key = if leftward {
+                    at.checked_sub(1)
+                } else {
+                    Some(at)
+                };
+                let table = if leftward {
+                    &s.dicts.index.synset_last[*index]
+                } else {
+                    &s.dicts.index.synset_first[*index]
+                };
+                let phrases = &s.dicts.verbs.synsets[*index];
+                let mut lens: Vec<usize> = key
+                    .and_then(|k| s.upper.get(k))
+                    .and_then(|word| table.get(word.as_str()))
+                    .into_iter()
+                    .flatten()
+                    .map(|&p| &phrases[p])
                     .filter(|p| fits(p))
                     .map(Vec::len)
                     .collect();
@@ -936,15 +1047,13 @@ pub(crate) fn code(
     if words.is_empty() {
         return Vec::new();
     }
-    let text = normalized_upper(&words.join(" "));
-    if dicts.discards.iter().any(|d| discard_matches(d, &text)) {
-        return Vec::new();
-    }
     let sentence = Sentence::new(dicts, words, date, known);
-    if sentence.upper.is_empty() {
+    if sentence.upper.is_empty() || discarded(dicts, &sentence.upper) {
         return Vec::new();
     }
     let verbs = sentence.verbs();
+    let verb_starts: HashSet<usize> = verbs.iter().map(|v| v.start).collect();
+    let present: HashSet<&str> = sentence.upper.iter().map(String::as_str).collect();
     let mut events: Vec<CodedEvent> = Vec::new();
     let mut previous_source: Option<usize> = None;
     let mut matcher = Matcher {
@@ -956,16 +1065,23 @@ pub(crate) fn code(
         // elements, then the earliest line.
         let mut best: Option<(&Pattern, Binding)> = None;
         for form in &verb.forms {
-            for pattern in &dicts.verbs.blocks[form.block].patterns {
+            let block = &dicts.verbs.blocks[form.block];
+            for (i, required) in &dicts.index.patterns[form.block] {
+                let pattern = &block.patterns[*i];
                 let better = best.as_ref().is_none_or(|(b, _)| {
                     pattern.weight() > b.weight()
                         || (pattern.weight() == b.weight() && pattern.line < b.line)
                 });
                 if !better {
+                    // Patterns come most specific first: none later in this block wins.
+                    break;
+                }
+                if !required.iter().all(|w| present.contains(w.as_str())) {
                     continue;
                 }
                 if let Some(binding) = matcher.pattern(pattern, verb) {
                     best = Some((pattern, binding));
+                    break;
                 }
             }
         }
@@ -1038,7 +1154,7 @@ pub(crate) fn code(
             }
         }
         let source = source.or(subject);
-        let target = target.or_else(|| sentence.first_unit_after(verb.end, source, &verbs));
+        let target = target.or_else(|| sentence.first_unit_after(verb.end, source, &verb_starts));
         let (Some(source), Some(target)) = (source, target) else {
             continue;
         };

@@ -261,9 +261,11 @@ impl VerbDictionary {
                     dict.add_synset_phrase(index, no_plurals, &phrase, &labels);
                 }
                 Context::Block(block) => dict.add_verb_line(name, number, block, body)?,
-                Context::Synset(..) | Context::None => return Err(error(format!(
+                Context::Synset(..) | Context::None => {
+                    return Err(error(format!(
                     "`{body}` is neither a synonym (`+…`) nor inside a `--- VERB [code] ---` block"
-                ))),
+                )))
+                }
             }
         }
         Ok(dict)

@@ -90,3 +90,99 @@ proptest! {
         }
     }
 }
+
+/// A small valid set of PETRARCH dictionaries (invented words) to code with.
+fn small_dictionaries() -> chancery_nlp::petrarch::Dictionaries {
+    chancery_nlp::petrarch::Dictionaries::parse(&[
+        (
+            "t.verbs.txt".into(),
+            "&AID\n+DUCATS\n--- PLEDGE [050] ---\nPLEDGE\n- * &AID [071]\n- + WAS_ * BY $ [052]\n\
+             --- MEET [036:036] ---\nMEET {MET MEETS}\n- % * [036]\n- * ^ IN + [037]\n"
+                .into(),
+        ),
+        (
+            "t.actors.txt".into(),
+            "VALDORIA [VAL]\nKESTRIA [KES/KEZ]\nANNA_VOSS\n\t[VALGOV 20200101-20241231]\n".into(),
+        ),
+        (
+            "t.agents.txt".into(),
+            "MINISTER [~GOV]\nRELIEF_AGENCY [NGO~]\n".into(),
+        ),
+    ])
+    .expect("valid dictionaries")
+}
+
+#[test]
+fn dictionary_coder_survives_a_five_thousand_word_sentence() {
+    let dicts = small_dictionaries();
+    let vocabulary = [
+        "Valdoria", "pledged", "met", "Kestria", "the", "ducats", "and", ",", "by", "in",
+        "minister", "was", "^",
+    ];
+    let words: Vec<&str> = (0..5_000)
+        .map(|i| vocabulary[(i * 7 + i / 3) % vocabulary.len()])
+        .collect();
+    let events = dicts.code_sentence(&words, Some(20_220_101));
+    for event in &events {
+        assert!(event.verb.end <= words.len() && event.source_words.end <= words.len());
+    }
+    assert!(!events.is_empty());
+    assert!(
+        dicts
+            .code_sentence(&["Valdoria", "Kestria", "Anna", "Voss"], None)
+            .is_empty(),
+        "only names"
+    );
+    assert!(
+        dicts.code_sentence(&[",", ".", "_", "__"], None).is_empty(),
+        "no words"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Any text given as any kind of PETRARCH dictionary is parsed or refused
+    /// with the file's name; it never panics.
+    #[test]
+    fn petrarch_dictionaries_never_panic(
+        lines in proptest::collection::vec("[A-Z_a-z0-9 \\t\\[\\]+<>#;{}()&$%^*~!=:,|.-]{0,40}", 0..14),
+        name in prop_oneof![
+            Just("x.verbs.txt"),
+            Just("x.actors.txt"),
+            Just("x.agents.txt"),
+            Just("x.discards.txt"),
+        ],
+    ) {
+        let text = lines.join("\n");
+        match chancery_nlp::petrarch::Dictionaries::parse(&[(name.to_string(), text)]) {
+            Ok(dicts) => {
+                // Whatever was read codes without panicking.
+                let _ = dicts.code_sentence(&["A", "B", "*", "C", "pledged", "D"], None);
+            }
+            Err(err) => {
+                let message = err.to_string();
+                prop_assert!(message.contains(name), "{}", message);
+            }
+        }
+    }
+
+    /// Random sentences over the dictionaries' own words code without panicking,
+    /// and every event's word ranges lie inside the sentence.
+    #[test]
+    fn dictionary_coder_never_panics(
+        words in proptest::collection::vec(
+            "Valdoria|Kestria|Anna|Voss|minister|relief|agency|pledged|met|meets|was|by|in|ducats|the|and|,|'s|_|[a-z]{1,6}",
+            0..60,
+        ),
+        date in proptest::option::of(19_000_101u32..21_001_231),
+    ) {
+        let dicts = small_dictionaries();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        for event in dicts.code_sentence(&words, date) {
+            prop_assert!(event.verb.start < event.verb.end && event.verb.end <= words.len());
+            prop_assert!(event.source_words.end <= words.len() && event.target_words.end <= words.len());
+            prop_assert!(event.source != event.target);
+        }
+    }
+}

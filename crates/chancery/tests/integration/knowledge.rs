@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::{run, TempDir};
+use crate::{good_text, run, span_text, TempDir};
 
 const ARTICLE: &str = "Freedonia Talks Resume\n\n\
 The Freedonia Liberation Front said on Monday that talks would resume. \
@@ -105,6 +105,86 @@ fn malformed_tables_name_the_file_and_line() {
     assert!(output.stdout.is_empty());
     assert!(
         output.stderr.contains("orgs.tsv") && output.stderr.contains("line 2"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Invented PETRARCH dictionaries: a verb block with a synonym-set pattern,
+/// dated actors, an agent, a discard.
+fn write_dictionaries(dir: &TempDir) {
+    dir.write(
+        "dicts/test.verbs.txt",
+        "&MONEY\n+DUCATS\n\n--- PLEDGE [050] ---\nPLEDGE\n- * &MONEY [071]\n",
+    );
+    dir.write(
+        "dicts/test.actors.txt",
+        "VALDORIA [VAL]\n+VALDORIAN_\nKESTRIA [KES]\n",
+    );
+    dir.write("dicts/test.agents.txt", "MINISTER [~GOV]\n");
+    dir.write("dicts/test.discards.txt", "FOOTBALL\n");
+    dir.write("dicts/README.md", "not a dictionary: ignored\n");
+}
+
+#[test]
+fn dictionaries_code_events_with_their_patterns() {
+    let dir = TempDir::new("dicts");
+    write_dictionaries(&dir);
+    let article = dir.write(
+        "story.txt",
+        "Aid pledged\n\nThe Valdorian minister pledged 5 million ducats to Kestria on Monday. \
+         Valdoria pledged ducats to Kestria at a football match.\n",
+    );
+    let output = run([
+        "analyze".as_ref(),
+        "--dictionaries".as_ref(),
+        dir.path().join("dicts").as_os_str(),
+        article.as_os_str(),
+    ]);
+    assert_eq!(output.code(), 0, "{}", output.stderr);
+    let object = output.one_object();
+    let events = object["events"].as_array().expect("events");
+    assert_eq!(
+        events.len(),
+        1,
+        "the football sentence is discarded: {events:#?}"
+    );
+    let event = &events[0];
+    assert_eq!(event["code"], "071");
+    assert_eq!(event["source"]["code"], "VALGOV");
+    assert_eq!(event["target"]["code"], "KES");
+    let text = object["text"].as_str().unwrap();
+    assert!(span_text(text, &event["evidence"]).contains("5 million ducats"));
+}
+
+#[test]
+fn broken_dictionaries_stop_with_file_and_line() {
+    let dir = TempDir::new("dicts-broken");
+    dir.write("dicts/bad.verbs.txt", "# a comment\n- * AID [070]\n");
+    let article = dir.write("story.txt", &good_text("water"));
+    let output = run([
+        "analyze".as_ref(),
+        "--dictionaries".as_ref(),
+        dir.path().join("dicts").as_os_str(),
+        article.as_os_str(),
+    ]);
+    assert_eq!(output.code(), 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("bad.verbs.txt, line 2") && output.stderr.contains("outside"),
+        "{}",
+        output.stderr
+    );
+    let empty = TempDir::new("dicts-none");
+    empty.write("notes.txt", "nothing here\n");
+    let output = run([
+        "analyze".as_ref(),
+        "--dictionaries".as_ref(),
+        empty.path().as_os_str(),
+        article.as_os_str(),
+    ]);
+    assert_eq!(output.code(), 2);
+    assert!(
+        output.stderr.contains("holds no PETRARCH dictionary"),
         "{}",
         output.stderr
     );
