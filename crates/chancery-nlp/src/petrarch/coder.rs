@@ -633,10 +633,15 @@ impl<'d> Sentence<'d> {
         // themselves look like verbs: "brief") after a determiner.
         let mut k = i;
         let mut modifiers = 0;
-        while k > 0 && modifiers < 3 {
+        let mut passed_actor = false;
+        while k > 0 && modifiers < 4 {
             k -= 1;
             if self.is(k, DETERMINERS) {
-                return modifiers > 0 && !self.is(k, &["'S", "'"]);
+                // "The Philippines and the Central African Republic agree":
+                // a determiner after a conjunction opens the next member of
+                // a compound subject, not a noun phrase around the verb.
+                let compound = k > 0 && (self.is(k - 1, CONJUNCTIONS) || self.is(k - 1, &[","]));
+                return modifiers > 0 && !self.is(k, &["'S", "'"]) && !(passed_actor && compound);
             }
             // "a Valdorian attack": an actor used as an adjective, unless the
             // word agrees with it as a verb ("the United States agrees").
@@ -644,6 +649,7 @@ impl<'d> Sentence<'d> {
                 if self.word(i).ends_with('S') {
                     return false;
                 }
+                passed_actor = true;
                 while k > 0 && self.in_actor[k - 1] {
                     k -= 1;
                 }
@@ -651,6 +657,7 @@ impl<'d> Sentence<'d> {
                 continue;
             }
             let adjective_like = self.is_modifier(k)
+                || self.is(k, &["-", "--"])
                 || (self.lower_case[k]
                     && !self.in_mention[k]
                     && self
