@@ -160,6 +160,12 @@ impl Store {
         &self.path
     }
 
+    /// The largest internal article id when the store was opened: articles
+    /// up to it were stored before (by an earlier run).
+    pub fn stored_before_open(&self) -> i64 {
+        self.opened_at
+    }
+
     /// Writes a batch of documents in one transaction: either all of the
     /// batch is stored or, on error, none of it.
     ///
@@ -223,19 +229,21 @@ impl Reader {
         Ok(Reader { conn, path })
     }
 
-    /// Which of `ids` (article ids, [`Document::id`]) are stored.
-    pub fn stored(&self, ids: &[&str]) -> Result<HashSet<String>, StoreError> {
+    /// Which of `ids` (article ids, [`Document::id`]) are stored, with their
+    /// internal ids.
+    pub fn stored(&self, ids: &[&str]) -> Result<HashMap<String, i64>, StoreError> {
         let mut statement = self
             .conn
-            .prepare_cached("SELECT 1 FROM articles WHERE doc_id = ?1")
+            .prepare_cached("SELECT id FROM articles WHERE doc_id = ?1")
             .map_err(StoreError::sqlite(&self.path, "looking up article ids"))?;
-        let mut found = HashSet::new();
+        let mut found = HashMap::new();
         for id in ids {
-            if statement
-                .exists([id])
+            if let Some(article) = statement
+                .query_row([id], |row| row.get::<_, i64>(0))
+                .optional()
                 .map_err(StoreError::sqlite(&self.path, "looking up article ids"))?
             {
-                found.insert(id.to_string());
+                found.insert(id.to_string(), article);
             }
         }
         Ok(found)
@@ -874,6 +882,6 @@ mod tests {
         store.write(&[document("a", None, STORY)]).unwrap();
         let reader = Reader::open(dir.path()).unwrap();
         let found = reader.stored(&["a", "b"]).unwrap();
-        assert_eq!(found, HashSet::from(["a".to_string()]));
+        assert_eq!(found.keys().collect::<Vec<_>>(), ["a"]);
     }
 }

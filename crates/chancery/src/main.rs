@@ -2,6 +2,7 @@
 
 mod analyze;
 mod eval;
+mod ingest;
 mod output;
 mod train;
 
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Extract and analyze news pages (HTML or scraped text) and print the JSON contract.
     Analyze(analyze::AnalyzeArgs),
+    /// Extract, analyze and store news into a corpus on disk (a data directory).
+    Ingest(ingest::IngestArgs),
     /// Score chancery on the shared benchmark sets.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Ingest(args) => ingest::run(args),
         Command::Eval(command) => eval::run(command),
         Command::Train(command) => train::run(command),
     };

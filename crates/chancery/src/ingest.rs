@@ -1,0 +1,1018 @@
+//! `chancery ingest`: files, directories, JSON Lines, WARC and stdin into a
+//! corpus on disk.
+//!
+//! The pipeline: this thread reads inputs into batches; each batch is
+//! extracted on the rayon pool, checked against the store (documents already
+//! stored are not analysed again, which makes a rerun after a crash cheap),
+//! analysed and serialized on the pool, and sent through a bounded channel to
+//! one writer thread that commits it as one transaction. At most a few
+//! batches are in memory at once, whatever the size of the input.
+
+use std::io::{self, BufRead, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chancery_extract::{extract, parse_published, Input, Options, DEFAULT_MAX_BYTES};
+use chancery_model::Article;
+use chancery_store::{Document, Outcome, Reader, Store, StoreError};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::analyze::{
+    analyze_record, analyzer_with_tables, is_jsonl_path, open_lines, read_capped, walk,
+};
+
+/// Documents per batch, and so per transaction.
+const BATCH_DOCS: usize = 200;
+/// A batch is also cut when the bytes read for it reach this, so a few huge
+/// documents cannot pile up in memory.
+const BATCH_BYTES: usize = 64 << 20;
+/// Batches between the reader and the writer: enough to keep both busy.
+const CHANNEL_BATCHES: usize = 2;
+/// Failures kept with their reasons for the summary; the rest are counted.
+const FAILURES_LISTED: usize = 1_000;
+/// How often a progress line is printed when stderr is not a terminal.
+const PLAIN_PROGRESS_EVERY: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files, directories (read recursively), JSON Lines (.jsonl, .jsonl.gz),
+    /// WARC (.warc, .warc.gz) or `-` for stdin. Default: stdin.
+    paths: Vec<PathBuf>,
+    /// The data directory of the corpus (created on first use).
+    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
+    data: PathBuf,
+    /// Read every input as JSON Lines: one {id, url, title, text | html, published,
+    /// source} object per line (automatic for .jsonl and .jsonl.gz files).
+    #[arg(long)]
+    jsonl: bool,
+    /// Refuse documents larger than this many bytes (also after gunzip).
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: usize,
+    /// Extra knowledge-base tables (see `chancery analyze --kb`).
+    #[arg(long, value_name = "PATH")]
+    kb: Vec<PathBuf>,
+    /// No progress bar or progress lines; the summary is still printed.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// One input, after directories were expanded.
+enum Source {
+    /// A file holding one document.
+    Document(PathBuf),
+    /// A JSON Lines file (or stdin), one document per line.
+    Jsonl(PathBuf),
+    /// A WARC file (or stdin), one document per HTTP response record.
+    Warc(PathBuf),
+    /// Standard input, one document, or WARC or JSON Lines by its content.
+    Stdin,
+}
+
+/// One document to extract and analyse.
+enum Job {
+    /// A file read on the worker.
+    File(PathBuf),
+    /// A JSON Lines record.
+    Record { label: String, line: String },
+    /// Bytes already read (a WARC record, stdin).
+    Bytes {
+        label: String,
+        source: String,
+        bytes: Vec<u8>,
+        url: Option<String>,
+        /// A date to fall back on when the page gives none (WARC-Date).
+        fallback_date: Option<String>,
+    },
+}
+
+impl Job {
+    fn label(&self) -> String {
+        match self {
+            Job::File(path) => path.display().to_string(),
+            Job::Record { label, .. } | Job::Bytes { label, .. } => label.clone(),
+        }
+    }
+
+    fn size(&self) -> usize {
+        match self {
+            Job::File(_) => 0,
+            Job::Record { line, .. } => line.len(),
+            Job::Bytes { bytes, .. } => bytes.len(),
+        }
+    }
+}
+
+/// A batch on its way to the writer.
+#[derive(Default)]
+struct Batch {
+    documents: Vec<(String, Document)>,
+    /// Documents found stored by an earlier run, before analysis.
+    already_stored: u64,
+    /// Documents found stored earlier in this run, or repeated in the batch.
+    repeated: u64,
+    failures: Vec<(String, String)>,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+struct Tally {
+    stored: u64,
+    near_duplicates: u64,
+    duplicates: u64,
+    already_stored: u64,
+    failed: u64,
+    failures: Vec<(String, String)>,
+}
+
+impl Tally {
+    fn processed(&self) -> u64 {
+        self.stored + self.duplicates + self.failed
+    }
+
+    fn fail(&mut self, label: String, problem: String) {
+        self.failed += 1;
+        if self.failures.len() < FAILURES_LISTED {
+            self.failures.push((label, problem));
+        }
+    }
+}
+
+pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let options = Options {
+        max_bytes: args.max_bytes,
+        ..Options::default()
+    };
+    let analyzer = analyzer_with_tables(&args.kb)?;
+    let store = Store::open(&args.data).map_err(store_error)?;
+    let reader = Reader::open(&args.data).map_err(store_error)?;
+    eprintln!("chancery: ingesting into {}", args.data.display());
+
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.paths.clone()
+    };
+    let mut listing_failures = Vec::new();
+    let sources = sources(&paths, args.jsonl, &mut listing_failures);
+    // The total is known when every input is one document.
+    let total = sources
+        .iter()
+        .all(|s| matches!(s, Source::Document(_)))
+        .then_some(sources.len() as u64);
+    let progress = Progress::new(total, args.quiet);
+    let stored_before_open = store.stored_before_open();
+
+    let (sender, receiver) = sync_channel::<Batch>(CHANNEL_BATCHES);
+    let writer = thread::Builder::new()
+        .name("chancery-writer".into())
+        .spawn(move || write_batches(store, receiver, progress))
+        .context("cannot start the writer thread")?;
+
+    let mut feeder = Feeder {
+        options,
+        analyzer,
+        reader,
+        stored_before_open,
+        jobs: Vec::with_capacity(BATCH_DOCS),
+        bytes: 0,
+        pending: Batch {
+            failures: listing_failures
+                .into_iter()
+                .map(|(label, problem)| (label, problem.to_string()))
+                .collect(),
+            ..Batch::default()
+        },
+        sender: Some(sender),
+    };
+    for source in sources {
+        if feeder.sender.is_none() {
+            break; // the writer stopped: its error is reported below
+        }
+        feeder.read(source, args.max_bytes);
+    }
+    feeder.flush();
+    drop(feeder);
+
+    let (tally, error) = match writer.join() {
+        Ok(result) => result,
+        Err(_) => {
+            anyhow::bail!("the writer thread panicked; the store keeps every batch it committed")
+        }
+    };
+    report(&tally, &args.data, started.elapsed());
+    if let Some(error) = error {
+        return Err(store_error(error)).context(
+            "ingest stopped; every batch committed before the error is stored, rerun to add the rest",
+        );
+    }
+    Ok(if tally.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn store_error(error: StoreError) -> anyhow::Error {
+    anyhow::Error::new(error)
+}
+
+/// Inputs in order, directories expanded (hidden files skipped), each file
+/// classified by its name.
+fn sources(paths: &[PathBuf], jsonl: bool, failures: &mut Vec<(String, String)>) -> Vec<Source> {
+    let classify = |path: PathBuf| {
+        if jsonl || is_jsonl_path(&path) {
+            Source::Jsonl(path)
+        } else if is_warc_path(&path) {
+            Source::Warc(path)
+        } else {
+            Source::Document(path)
+        }
+    };
+    let mut sources = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            sources.push(if jsonl {
+                Source::Jsonl(path.clone())
+            } else {
+                Source::Stdin
+            });
+        } else if path.is_dir() {
+            sources.extend(walk(path, failures).into_iter().map(classify));
+        } else {
+            sources.push(classify(path.clone()));
+        }
+    }
+    sources
+}
+
+fn is_warc_path(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = name.to_ascii_lowercase();
+    name.ends_with(".warc") || name.ends_with(".warc.gz")
+}
+
+/// Reads inputs into batches and sends them, analysed, to the writer.
+struct Feeder {
+    options: Options,
+    analyzer: chancery_nlp::Analyzer,
+    reader: Reader,
+    /// Articles up to this internal id were stored by an earlier run.
+    stored_before_open: i64,
+    jobs: Vec<Job>,
+    bytes: usize,
+    pending: Batch,
+    /// `None` once the writer has stopped.
+    sender: Option<std::sync::mpsc::SyncSender<Batch>>,
+}
+
+impl Feeder {
+    fn read(&mut self, source: Source, max_bytes: usize) {
+        match source {
+            Source::Document(path) => self.push(Job::File(path)),
+            Source::Jsonl(path) => self.read_jsonl(&path, max_bytes),
+            Source::Warc(path) => match open_lines(&path) {
+                Ok(reader) => self.read_warc(reader, &path.display().to_string(), max_bytes),
+                Err(err) => self.fail(path.display().to_string(), format!("{err:#}")),
+            },
+            Source::Stdin => self.read_stdin(max_bytes),
+        }
+    }
+
+    fn read_jsonl(&mut self, path: &Path, max_bytes: usize) {
+        let mut reader = match open_lines(path) {
+            Ok(reader) => reader,
+            Err(err) => return self.fail(path.display().to_string(), format!("{err:#}")),
+        };
+        let mut line = Vec::new();
+        for number in 1.. {
+            let label = format!("{}:{number}", path.display());
+            match read_line_capped(&mut reader, &mut line, max_bytes) {
+                Ok(Line::End) => break,
+                Ok(Line::TooLong) => self.fail(
+                    label,
+                    format!("line is over the {max_bytes}-byte cap: raise it with --max-bytes"),
+                ),
+                Ok(Line::Read) => match String::from_utf8(std::mem::take(&mut line)) {
+                    Ok(text) if text.trim().is_empty() => {}
+                    Ok(line) => self.push(Job::Record { label, line }),
+                    Err(_) => self.fail(label, "line is not UTF-8 text".into()),
+                },
+                Err(err) => {
+                    self.fail(
+                        label,
+                        format!("cannot read line ({err}); the rest of the file is skipped (truncated or corrupt gzip?)"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
+    fn read_warc(&mut self, reader: Box<dyn BufRead>, name: &str, max_bytes: usize) {
+        for item in warc::Records::new(reader, max_bytes) {
+            match item {
+                warc::Item::Document(record) => self.push(Job::Bytes {
+                    label: format!("{name} record {}", record.number),
+                    source: name.to_string(),
+                    bytes: record.body,
+                    url: record.uri,
+                    fallback_date: record.date,
+                }),
+                warc::Item::Failed { number, problem } => {
+                    self.fail(format!("{name} record {number}"), problem)
+                }
+                warc::Item::Broken { number, problem } => {
+                    self.fail(
+                        format!("{name} record {number}"),
+                        format!("{problem}; the rest of the file is skipped"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn read_stdin(&mut self, max_bytes: usize) {
+        let mut reader = match open_lines(Path::new("-")) {
+            Ok(reader) => reader,
+            Err(err) => return self.fail("<stdin>".into(), format!("{err:#}")),
+        };
+        match reader.fill_buf() {
+            Ok(head) if head.starts_with(b"WARC/") => {
+                return self.read_warc(reader, "<stdin>", max_bytes)
+            }
+            Ok(_) => {}
+            Err(err) => return self.fail("<stdin>".into(), format!("cannot read: {err}")),
+        }
+        let mut bytes = Vec::new();
+        match reader.take(max_bytes as u64 + 1).read_to_end(&mut bytes) {
+            Ok(_) => self.push(Job::Bytes {
+                label: "<stdin>".into(),
+                source: "-".into(),
+                bytes,
+                url: None,
+                fallback_date: None,
+            }),
+            Err(err) => self.fail(
+                "<stdin>".into(),
+                format!("cannot read standard input: {err}"),
+            ),
+        }
+    }
+
+    fn push(&mut self, job: Job) {
+        self.bytes += job.size();
+        self.jobs.push(job);
+        if self.jobs.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES {
+            self.flush();
+        }
+    }
+
+    fn fail(&mut self, label: String, problem: String) {
+        self.pending.failures.push((label, problem));
+    }
+
+    /// Extracts, skips what is stored, analyses and sends the batch.
+    fn flush(&mut self) {
+        let Some(sender) = &self.sender else {
+            return;
+        };
+        let jobs = std::mem::take(&mut self.jobs);
+        self.bytes = 0;
+        let mut batch = std::mem::take(&mut self.pending);
+        let options = &self.options;
+        let extracted: Vec<(String, Result<Article, String>)> = jobs
+            .into_par_iter()
+            .map(|job| (job.label(), extract_job(job, options)))
+            .collect();
+
+        // Documents already in the store are not analysed again. A lookup
+        // error only costs the skip: the writer still refuses duplicates.
+        let ids: Vec<&str> = extracted
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok().map(|a| a.id.as_str()))
+            .collect();
+        let stored = self.reader.stored(&ids).unwrap_or_default();
+        let mut seen = std::collections::HashSet::new();
+        let mut articles = Vec::with_capacity(extracted.len());
+        for (label, result) in extracted {
+            match result {
+                Ok(article) if stored.contains_key(&article.id) => {
+                    if stored[&article.id] <= self.stored_before_open {
+                        batch.already_stored += 1;
+                    } else {
+                        batch.repeated += 1;
+                    }
+                }
+                Ok(article) if !seen.insert(article.id.clone()) => batch.repeated += 1,
+                Ok(article) => articles.push((label, article)),
+                Err(problem) => batch.failures.push((label, problem)),
+            }
+        }
+
+        let analyzer = &self.analyzer;
+        let documents: Vec<(String, Result<Document, String>)> = articles
+            .into_par_iter()
+            .map(|(label, article)| {
+                let document = Document::new(analyzer.analyze(article)).map_err(|e| e.to_string());
+                (label, document)
+            })
+            .collect();
+        for (label, document) in documents {
+            match document {
+                Ok(document) => batch.documents.push((label, document)),
+                Err(problem) => batch.failures.push((label, problem)),
+            }
+        }
+        if sender.send(batch).is_err() {
+            self.sender = None;
+        }
+    }
+}
+
+fn extract_job(job: Job, options: &Options) -> Result<Article, String> {
+    match job {
+        Job::File(path) => {
+            let bytes = read_capped(&path, options.max_bytes)?;
+            let input = Input {
+                bytes: &bytes,
+                source: Some(path.display().to_string()),
+                ..Input::default()
+            };
+            extract(&input, options).map_err(|e| e.to_string())
+        }
+        Job::Record { line, .. } => analyze_record(&line, options),
+        Job::Bytes {
+            source,
+            bytes,
+            url,
+            fallback_date,
+            ..
+        } => {
+            let input = Input {
+                bytes: &bytes,
+                source: Some(source),
+                url,
+                ..Input::default()
+            };
+            let mut article = extract(&input, options).map_err(|e| e.to_string())?;
+            if article.published.is_none() {
+                article.published = fallback_date.as_deref().and_then(parse_published);
+            }
+            Ok(article)
+        }
+    }
+}
+
+enum Line {
+    Read,
+    TooLong,
+    End,
+}
+
+/// Reads one line (without its newline) into `line`, reading at most `cap`
+/// bytes of it: a file that is one endless line cannot exhaust memory.
+fn read_line_capped(reader: &mut dyn BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<Line> {
+    line.clear();
+    let read = reader.take(cap as u64 + 1).read_until(b'\n', line)?;
+    if read == 0 {
+        return Ok(Line::End);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        return Ok(Line::Read);
+    }
+    if line.len() <= cap {
+        return Ok(Line::Read); // the last line, without a newline
+    }
+    // Skip the rest of the long line.
+    line.clear();
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            break;
+        }
+        match buffer.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                break;
+            }
+            None => {
+                let n = buffer.len();
+                reader.consume(n);
+            }
+        }
+    }
+    Ok(Line::TooLong)
+}
+
+/// The writer thread: commits each batch as one transaction and keeps the
+/// tally. Returns the tally and the error that stopped it, if any.
+fn write_batches(
+    mut store: Store,
+    batches: Receiver<Batch>,
+    mut progress: Progress,
+) -> (Tally, Option<StoreError>) {
+    let mut tally = Tally::default();
+    for batch in batches {
+        tally.duplicates += batch.already_stored + batch.repeated;
+        tally.already_stored += batch.already_stored;
+        for (label, problem) in batch.failures {
+            tally.fail(label, problem);
+        }
+        let (labels, documents): (Vec<String>, Vec<Document>) = batch.documents.into_iter().unzip();
+        let outcomes = match store.write(&documents) {
+            Ok(outcomes) => outcomes,
+            Err(error) => {
+                progress.finish();
+                return (tally, Some(error));
+            }
+        };
+        for (label, outcome) in labels.into_iter().zip(outcomes) {
+            match outcome {
+                Outcome::Stored { duplicate_of, .. } => {
+                    tally.stored += 1;
+                    if duplicate_of.is_some() {
+                        tally.near_duplicates += 1;
+                    }
+                }
+                Outcome::Duplicate { stored_before, .. } => {
+                    tally.duplicates += 1;
+                    if stored_before {
+                        tally.already_stored += 1;
+                    }
+                }
+                Outcome::ExternalIdTaken { external_id, .. } => tally.fail(
+                    label,
+                    format!(
+                        "id {external_id:?} is already used by a different article in the store; \
+                         give each record its own id"
+                    ),
+                ),
+            }
+        }
+        progress.update(&tally);
+    }
+    progress.finish();
+    (tally, None)
+}
+
+/// A bar on a terminal, periodic plain lines otherwise.
+struct Progress {
+    bar: Option<ProgressBar>,
+    plain: bool,
+    started: Instant,
+    last_line: Instant,
+}
+
+impl Progress {
+    fn new(total: Option<u64>, quiet: bool) -> Progress {
+        let terminal = io::stderr().is_terminal();
+        let bar = (!quiet && terminal).then(|| {
+            let (bar, template) = match total {
+                Some(total) => (
+                    ProgressBar::new(total),
+                    "{elapsed_precise} [{bar:30}] {pos}/{len} docs · {msg} · ETA {eta}",
+                ),
+                None => (
+                    ProgressBar::new_spinner(),
+                    "{spinner} {elapsed_precise} {pos} docs · {msg}",
+                ),
+            };
+            if let Ok(style) = ProgressStyle::with_template(template) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            bar,
+            plain: !quiet && !terminal,
+            started: Instant::now(),
+            last_line: Instant::now(),
+        }
+    }
+
+    fn update(&mut self, tally: &Tally) {
+        let processed = tally.processed();
+        let rate = processed as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+        let message = format!(
+            "{rate:.0} docs/s · {} duplicates · {} failed",
+            tally.duplicates, tally.failed
+        );
+        if let Some(bar) = &self.bar {
+            bar.set_position(processed);
+            bar.set_message(message);
+        } else if self.plain && self.last_line.elapsed() >= PLAIN_PROGRESS_EVERY {
+            self.last_line = Instant::now();
+            eprintln!("chancery: ingest: {processed} documents · {message}");
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The summary on stderr.
+fn report(tally: &Tally, data: &Path, elapsed: Duration) {
+    let seconds = elapsed.as_secs_f64();
+    let processed = tally.processed();
+    eprintln!(
+        "chancery: {processed} documents in {seconds:.1} s ({:.0} docs/s) into {}",
+        processed as f64 / seconds.max(1e-3),
+        data.display()
+    );
+    eprintln!(
+        "  ingested:        {} new articles ({} near-duplicates of earlier ones, stored and marked)",
+        tally.stored, tally.near_duplicates
+    );
+    eprintln!(
+        "  duplicates:      {} ({} already in the store), not stored again",
+        tally.duplicates, tally.already_stored
+    );
+    eprintln!("  failed:          {}", tally.failed);
+    for (label, problem) in &tally.failures {
+        eprintln!("chancery: {label}: {problem}");
+    }
+    if tally.failed as usize > tally.failures.len() {
+        eprintln!(
+            "chancery: … and {} more failures",
+            tally.failed as usize - tally.failures.len()
+        );
+    }
+}
+
+/// Reading WARC files (ISO 28500), as Common Crawl writes them: records of
+/// WARC headers and a block; for `response` records the block is an HTTP
+/// response whose body is the page.
+mod warc {
+    use std::io::{self, BufRead, Read};
+
+    /// A header line longer than this is not a WARC header.
+    const MAX_HEADER_LINE: u64 = 64 * 1024;
+
+    /// A page from a response record.
+    pub struct Record {
+        /// 1-based record number in the file.
+        pub number: usize,
+        /// WARC-Target-URI.
+        pub uri: Option<String>,
+        /// WARC-Date: when it was crawled.
+        pub date: Option<String>,
+        /// The HTTP body.
+        pub body: Vec<u8>,
+    }
+
+    /// What reading the next record gave.
+    pub enum Item {
+        /// A page.
+        Document(Record),
+        /// A record that could not be taken; reading goes on.
+        Failed { number: usize, problem: String },
+        /// The file cannot be read on; this is the last item.
+        Broken { number: usize, problem: String },
+    }
+
+    /// The page records of a WARC stream, in order. Requests, metadata and
+    /// responses that are not pages (redirects, errors, images) are passed
+    /// over.
+    pub struct Records {
+        reader: Box<dyn BufRead>,
+        max_bytes: usize,
+        number: usize,
+        done: bool,
+    }
+
+    impl Records {
+        pub fn new(reader: Box<dyn BufRead>, max_bytes: usize) -> Records {
+            Records {
+                reader,
+                max_bytes,
+                number: 0,
+                done: false,
+            }
+        }
+
+        fn next_item(&mut self) -> Result<Option<Item>, String> {
+            loop {
+                let Some(headers) = self.read_headers()? else {
+                    return Ok(None);
+                };
+                self.number += 1;
+                let length: u64 = header(&headers, "content-length")
+                    .and_then(|v| v.trim().parse().ok())
+                    .ok_or("WARC record has no valid Content-Length")?;
+                let kind = header(&headers, "warc-type")
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let wanted = kind == "response" || kind == "resource";
+                if !wanted || length > self.max_bytes as u64 {
+                    let skipped = io::copy(&mut (&mut self.reader).take(length), &mut io::sink())
+                        .map_err(read_error)?;
+                    if skipped < length {
+                        return Err(truncated(length, skipped));
+                    }
+                    if wanted {
+                        return Ok(Some(Item::Failed {
+                            number: self.number,
+                            problem: format!(
+                                "record is {length} bytes, over the {}-byte cap: raise it with --max-bytes",
+                                self.max_bytes
+                            ),
+                        }));
+                    }
+                    continue;
+                }
+                let mut block = Vec::with_capacity(length as usize);
+                (&mut self.reader)
+                    .take(length)
+                    .read_to_end(&mut block)
+                    .map_err(read_error)?;
+                if (block.len() as u64) < length {
+                    return Err(truncated(length, block.len() as u64));
+                }
+                let body = if kind == "response" {
+                    match http_body(block) {
+                        Some(body) => body,
+                        None => continue, // not a page
+                    }
+                } else {
+                    block
+                };
+                return Ok(Some(Item::Document(Record {
+                    number: self.number,
+                    uri: header(&headers, "warc-target-uri")
+                        .map(|u| u.trim_matches(|c| c == '<' || c == '>').to_string()),
+                    date: header(&headers, "warc-date").map(String::from),
+                    body,
+                })));
+            }
+        }
+
+        /// The header lines of the next record; `None` at the end of the
+        /// stream.
+        fn read_headers(&mut self) -> Result<Option<Vec<(String, String)>>, String> {
+            let mut line = Vec::new();
+            // Blank lines separate records.
+            loop {
+                line.clear();
+                let read = (&mut self.reader)
+                    .take(MAX_HEADER_LINE)
+                    .read_until(b'\n', &mut line)
+                    .map_err(read_error)?;
+                if read == 0 {
+                    return Ok(None);
+                }
+                if !line.trim_ascii().is_empty() {
+                    break;
+                }
+            }
+            if !line.starts_with(b"WARC/") {
+                return Err(format!(
+                    "expected a WARC record header, found {:?}",
+                    String::from_utf8_lossy(&line[..line.len().min(40)]).trim_end()
+                ));
+            }
+            let mut headers = Vec::new();
+            loop {
+                line.clear();
+                let read = (&mut self.reader)
+                    .take(MAX_HEADER_LINE)
+                    .read_until(b'\n', &mut line)
+                    .map_err(read_error)?;
+                if read == 0 {
+                    return Err("the file ends inside a WARC header (truncated?)".into());
+                }
+                let text = String::from_utf8_lossy(&line);
+                let text = text.trim_end_matches(['\r', '\n']);
+                if text.is_empty() {
+                    return Ok(Some(headers));
+                }
+                if let Some((name, value)) = text.split_once(':') {
+                    headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+                }
+            }
+        }
+    }
+
+    impl Iterator for Records {
+        type Item = Item;
+
+        fn next(&mut self) -> Option<Item> {
+            if self.done {
+                return None;
+            }
+            match self.next_item() {
+                Ok(Some(item)) => Some(item),
+                Ok(None) => {
+                    self.done = true;
+                    None
+                }
+                Err(problem) => {
+                    self.done = true;
+                    Some(Item::Broken {
+                        number: self.number.max(1),
+                        problem,
+                    })
+                }
+            }
+        }
+    }
+
+    fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn read_error(err: io::Error) -> String {
+        format!("cannot read ({err}): truncated or corrupt gzip?")
+    }
+
+    fn truncated(expected: u64, got: u64) -> String {
+        format!("truncated WARC record: its block should be {expected} bytes, the file ends after {got}")
+    }
+
+    /// The body of an HTTP response that is a page (status 2xx, an HTML or
+    /// text type or none), de-chunked; `None` for anything else.
+    fn http_body(block: Vec<u8>) -> Option<Vec<u8>> {
+        let end = find(&block, b"\r\n\r\n")
+            .map(|i| i + 4)
+            .or_else(|| find(&block, b"\n\n").map(|i| i + 2))?;
+        let head = String::from_utf8_lossy(&block[..end]);
+        let mut lines = head.lines();
+        let status: u16 = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
+        if !(200..300).contains(&status) {
+            return None;
+        }
+        let mut chunked = false;
+        for line in lines {
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
+            let (name, value) = (name.trim().to_ascii_lowercase(), value.to_ascii_lowercase());
+            if name == "content-type"
+                && !(value.contains("html")
+                    || value.contains("text/plain")
+                    || value.contains("xml"))
+            {
+                return None;
+            }
+            if name == "transfer-encoding" && value.contains("chunked") {
+                chunked = true;
+            }
+        }
+        let body = block[end..].to_vec();
+        Some(if chunked {
+            dechunk(&body).unwrap_or(body)
+        } else {
+            body
+        })
+    }
+
+    /// Decodes HTTP chunked transfer coding; `None` when it is not well formed.
+    fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(data.len());
+        loop {
+            let line_end = find(data, b"\r\n")?;
+            let size_text = std::str::from_utf8(&data[..line_end]).ok()?;
+            let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+            data = &data[line_end + 2..];
+            if size == 0 {
+                return Some(out);
+            }
+            out.extend_from_slice(data.get(..size)?);
+            data = data.get(size + 2..)?;
+        }
+    }
+
+    fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+        haystack.windows(needle.len()).position(|w| w == needle)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
+            let mut out = format!(
+                "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\n\
+                 WARC-Date: 2024-05-01T10:00:00Z\r\nContent-Length: {}\r\n\r\n",
+                block.len()
+            )
+            .into_bytes();
+            out.extend_from_slice(block);
+            out.extend_from_slice(b"\r\n\r\n");
+            out
+        }
+
+        fn items(bytes: Vec<u8>) -> Vec<Item> {
+            Records::new(Box::new(io::Cursor::new(bytes)), 1 << 20).collect()
+        }
+
+        #[test]
+        fn response_bodies_are_taken_and_other_records_passed_over() {
+            let mut file = record("warcinfo", "", b"software: test\r\n");
+            file.extend(record(
+                "request",
+                "https://a.example/x",
+                b"GET /x HTTP/1.1\r\n\r\n",
+            ));
+            file.extend(record(
+                "response",
+                "https://a.example/x",
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hi</p>",
+            ));
+            file.extend(record(
+                "response",
+                "https://a.example/y",
+                b"HTTP/1.1 301 Moved\r\nLocation: /z\r\n\r\n",
+            ));
+            file.extend(record(
+                "response",
+                "https://a.example/img",
+                b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG",
+            ));
+            let items = items(file);
+            assert_eq!(items.len(), 1);
+            let Item::Document(record) = &items[0] else {
+                panic!("a document")
+            };
+            assert_eq!(record.body, b"<p>Hi</p>");
+            assert_eq!(record.uri.as_deref(), Some("https://a.example/x"));
+            assert_eq!(record.date.as_deref(), Some("2024-05-01T10:00:00Z"));
+            assert_eq!(record.number, 3);
+        }
+
+        #[test]
+        fn chunked_bodies_are_decoded() {
+            let file = record(
+                "response",
+                "https://a.example/c",
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n<p>a\r\n5\r\nb</p>\r\n0\r\n\r\n",
+            );
+            let items = items(file);
+            let Item::Document(record) = &items[0] else {
+                panic!("a document")
+            };
+            assert_eq!(record.body, b"<p>ab</p>");
+        }
+
+        #[test]
+        fn a_truncated_record_ends_the_file_with_a_reason() {
+            let mut file = record(
+                "response",
+                "https://a.example/x",
+                b"HTTP/1.1 200 OK\r\n\r\n<p>first</p>",
+            );
+            let second = record(
+                "response",
+                "https://a.example/y",
+                b"HTTP/1.1 200 OK\r\n\r\n<p>second page with more text</p>",
+            );
+            file.extend_from_slice(&second[..second.len() - 20]);
+            let items = items(file);
+            assert_eq!(items.len(), 2);
+            assert!(matches!(items[0], Item::Document(_)));
+            let Item::Broken { number, problem } = &items[1] else {
+                panic!("broken")
+            };
+            assert_eq!(*number, 2);
+            assert!(problem.contains("truncated WARC record"), "{problem}");
+        }
+
+        #[test]
+        fn garbage_is_not_a_warc_record() {
+            let items = items(b"<html>not a warc</html>".to_vec());
+            assert!(matches!(&items[..], [Item::Broken { .. }]));
+        }
+
+        #[test]
+        fn an_oversized_record_fails_alone() {
+            let big = format!("HTTP/1.1 200 OK\r\n\r\n{}", "x".repeat(2000));
+            let mut file = record("response", "https://a.example/big", big.as_bytes());
+            file.extend(record(
+                "response",
+                "https://a.example/small",
+                b"HTTP/1.1 200 OK\r\n\r\nsmall",
+            ));
+            let items: Vec<Item> = Records::new(Box::new(io::Cursor::new(file)), 1000).collect();
+            assert!(matches!(items[0], Item::Failed { number: 1, .. }));
+            assert!(matches!(items[1], Item::Document(_)));
+        }
+    }
+}
