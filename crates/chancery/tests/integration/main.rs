@@ -5,6 +5,7 @@
 mod analyze;
 mod bad_input;
 mod eval;
+mod ingest;
 mod jsonl;
 mod knowledge;
 
