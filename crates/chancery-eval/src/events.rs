@@ -83,11 +83,34 @@ pub struct CameoReport {
 /// Codes every example with the built-in lexicon and scores it.
 pub fn evaluate(examples: &[Example]) -> CameoReport {
     let lexicon = chancery_nlp::events::Lexicon::builtin();
+    evaluate_with(examples, |text| {
+        chancery_nlp::events::best_code(text, lexicon)
+    })
+}
+
+/// Codes every example with PETRARCH dictionaries and scores it; the best
+/// event is the first verb's code other than a plain statement (010), as for
+/// the built-in coder.
+pub fn evaluate_dictionaries(
+    examples: &[Example],
+    dictionaries: &chancery_nlp::petrarch::Dictionaries,
+) -> CameoReport {
+    evaluate_with(examples, |text| {
+        let tokens = chancery_nlp::token::tokenize(text);
+        let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+        let codes = dictionaries.verb_codes(&words);
+        codes
+            .iter()
+            .find(|(code, _)| code != "010")
+            .or(codes.first())
+            .map(|(code, _)| code.clone())
+    })
+}
+
+/// Scores the codes `coder` gives the examples.
+fn evaluate_with(examples: &[Example], coder: impl Fn(&str) -> Option<String>) -> CameoReport {
     let started = Instant::now();
-    let coded: Vec<Option<String>> = examples
-        .iter()
-        .map(|e| chancery_nlp::events::best_code(&e.text, lexicon))
-        .collect();
+    let coded: Vec<Option<String>> = examples.iter().map(|e| coder(&e.text)).collect();
     let seconds = started.elapsed().as_secs_f64();
     let three = |code: &str| code.get(..3).unwrap_or(code).to_string();
     let (mut root, mut code) = (0, 0);

@@ -36,6 +36,10 @@ pub struct EventsArgs {
     /// How many wrongly coded examples to list.
     #[arg(long, default_value_t = 10)]
     worst: usize,
+    /// With cameo: code with the PETRARCH dictionaries in this folder instead
+    /// of the built-in lexicon (to compare them on the same sentences).
+    #[arg(long, value_name = "DIR")]
+    dictionaries: Option<PathBuf>,
     /// Fail (exit 1) below a floor: `root=…` or `code=…` (cameo); `triples=…`
     /// (petrarch: the share of expected triples produced).
     #[arg(long = "floor", value_parser = parse_floor)]
@@ -249,7 +253,13 @@ fn run_events(args: EventsArgs) -> anyhow::Result<ExitCode> {
         args.set
     );
     let examples = chancery_eval::events::load_examples(&args.common.bench)?;
-    let report = chancery_eval::events::evaluate(&examples);
+    let report = match &args.dictionaries {
+        Some(dir) => {
+            let dictionaries = crate::analyze::load_dictionaries(dir)?;
+            chancery_eval::events::evaluate_dictionaries(&examples, &dictionaries)
+        }
+        None => chancery_eval::events::evaluate(&examples),
+    };
     let mut out = std::io::stdout().lock();
     match args.common.format {
         ReportFormat::Json => write_json(&mut out, &report, false)?,

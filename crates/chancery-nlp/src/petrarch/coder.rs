@@ -284,6 +284,54 @@ fn actor_codes(dicts: &Dictionaries, record: usize, date: Option<u32>) -> Vec<St
     }
 }
 
+/// The code a verb gets: from the most specific of its blocks' patterns that
+/// matches (most elements, then the earliest line), else its own or its
+/// block's code; with the dictionary line and what the pattern bound.
+fn verb_code(
+    dicts: &Dictionaries,
+    verb: &Verb,
+    present: &HashSet<&str>,
+    matcher: &mut Matcher,
+) -> (Code, usize, Binding) {
+    // The best pattern of any block the verb belongs to: the most
+    // elements, then the earliest line.
+    let mut best: Option<(&Pattern, Binding)> = None;
+    for form in &verb.forms {
+        let block = &dicts.verbs.blocks[form.block];
+        for (i, required) in &dicts.index.patterns[form.block] {
+            let pattern = &block.patterns[*i];
+            let better = best.as_ref().is_none_or(|(b, _)| {
+                pattern.weight() > b.weight()
+                    || (pattern.weight() == b.weight() && pattern.line < b.line)
+            });
+            if !better {
+                // Patterns come most specific first: none later in this block wins.
+                break;
+            }
+            if !required.iter().all(|w| present.contains(w.as_str())) {
+                continue;
+            }
+            if let Some(binding) = matcher.pattern(pattern, verb) {
+                best = Some((pattern, binding));
+                break;
+            }
+        }
+    }
+    match best {
+        Some((pattern, binding)) => (pattern.code.clone(), pattern.line, binding),
+        None => {
+            let form = verb.forms.last().expect("a verb has a form");
+            let code = verb
+                .forms
+                .iter()
+                .rev()
+                .find_map(|f| f.code.clone())
+                .unwrap_or_else(|| dicts.verbs.blocks[form.block].code.clone());
+            (code, form.line, Binding::default())
+        }
+    }
+}
+
 /// Whether a discard phrase occurs in the sentence: its words in a row, the
 /// last one a stem unless the phrase ends with `_` (a one-word stem matches
 /// the start of a word).
@@ -1045,6 +1093,34 @@ impl Matcher<'_, '_> {
     }
 }
 
+/// The event code of every verb of a sentence, in order, whether or not it
+/// has actors: (code, the verb's words). For scoring codes alone (the CAMEO
+/// codebook's examples name no actors the dictionaries know).
+pub(crate) fn verb_codes(dicts: &Dictionaries, words: &[&str]) -> Vec<(String, Range<usize>)> {
+    let sentence = Sentence::new(dicts, words, None, &[]);
+    if sentence.upper.is_empty() || discarded(dicts, &sentence.upper) {
+        return Vec::new();
+    }
+    let present: HashSet<&str> = sentence.upper.iter().map(String::as_str).collect();
+    let mut matcher = Matcher {
+        sentence: &sentence,
+        failed: HashSet::new(),
+    };
+    let mut codes = Vec::new();
+    for verb in sentence.verbs() {
+        if let (Code::Event { primary, secondary }, _, _) =
+            verb_code(dicts, &verb, &present, &mut matcher)
+        {
+            if let Some(code) = primary.or(secondary) {
+                let start = sentence.origin[verb.start];
+                let end = sentence.origin[verb.end - 1] + 1;
+                codes.push((code, start..end));
+            }
+        }
+    }
+    codes
+}
+
 pub(crate) fn code(
     dicts: &Dictionaries,
     words: &[&str],
@@ -1068,43 +1144,7 @@ pub(crate) fn code(
         failed: HashSet::new(),
     };
     for verb in &verbs {
-        // The best pattern of any block the verb belongs to: the most
-        // elements, then the earliest line.
-        let mut best: Option<(&Pattern, Binding)> = None;
-        for form in &verb.forms {
-            let block = &dicts.verbs.blocks[form.block];
-            for (i, required) in &dicts.index.patterns[form.block] {
-                let pattern = &block.patterns[*i];
-                let better = best.as_ref().is_none_or(|(b, _)| {
-                    pattern.weight() > b.weight()
-                        || (pattern.weight() == b.weight() && pattern.line < b.line)
-                });
-                if !better {
-                    // Patterns come most specific first: none later in this block wins.
-                    break;
-                }
-                if !required.iter().all(|w| present.contains(w.as_str())) {
-                    continue;
-                }
-                if let Some(binding) = matcher.pattern(pattern, verb) {
-                    best = Some((pattern, binding));
-                    break;
-                }
-            }
-        }
-        let (code, line, binding) = match best {
-            Some((pattern, binding)) => (pattern.code.clone(), pattern.line, binding),
-            None => {
-                let form = verb.forms.last().expect("a verb has a form");
-                let code = verb
-                    .forms
-                    .iter()
-                    .rev()
-                    .find_map(|f| f.code.clone())
-                    .unwrap_or_else(|| dicts.verbs.blocks[form.block].code.clone());
-                (code, form.line, Binding::default())
-            }
-        };
+        let (code, line, binding) = verb_code(dicts, verb, &present, &mut matcher);
         let coordinated = {
             let mut k = verb.start;
             while k > 0

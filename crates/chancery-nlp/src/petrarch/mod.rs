@@ -240,6 +240,12 @@ impl Dictionaries {
         coder::code(self, words, date, known)
     }
 
+    /// The code of every verb of a sentence, in order, with or without
+    /// actors: (code, the verb's word range).
+    pub fn verb_codes(&self, words: &[&str]) -> Vec<(String, std::ops::Range<usize>)> {
+        coder::verb_codes(self, words)
+    }
+
     /// Whether a discard phrase in `text` stops the whole story from being coded.
     pub fn discards_story(&self, text: &str) -> bool {
         let upper = coder::normalized_upper(text);
