@@ -15,6 +15,7 @@ pub mod petrarch;
 pub mod peers;
 pub mod quotes;
 pub mod seed;
+pub mod stories;
 pub mod throughput;
 
 pub use error::EvalError;

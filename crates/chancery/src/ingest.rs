@@ -27,6 +27,12 @@ use crate::analyze::{
     analyze_record, analyzer_with_tables, is_jsonl_path, open_lines, read_capped, walk,
 };
 
+// The one analyzer is shared by reference across the rayon pool.
+const _: fn() = || {
+    fn shared_across_threads<T: Sync + Send>() {}
+    shared_across_threads::<chancery_nlp::Analyzer>();
+};
+
 /// Documents per batch, and so per transaction.
 const BATCH_DOCS: usize = 200;
 /// A batch is also cut when the bytes read for it reach this, so a few huge

@@ -1,0 +1,403 @@
+//! Story clustering on ECB+ (`../shared/bench/clustering/ecbplus-dev.jsonl`):
+//! B-cubed precision, recall and F1 and the adjusted Rand index of the
+//! predicted stories against the gold subtopics (a story is a subtopic, the
+//! main metric) and against the topics, with clustering speed.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chancery_model::{Analysis, Article};
+use chancery_stories::{Clusterer, Config, Document};
+use serde::Serialize;
+
+use crate::EvalError;
+
+/// One ECB+ document.
+#[derive(Debug, Clone)]
+pub struct EcbDocument {
+    /// The file name in the corpus (`1_10ecb.xml`); never shown to the
+    /// clusterer, since it names the subtopic.
+    pub doc: String,
+    /// The gold topic.
+    pub topic: String,
+    /// The gold subtopic: one story.
+    pub subtopic: String,
+    /// The text, rebuilt from tokens.
+    pub text: String,
+}
+
+/// The path of a clustering set under the bench folder.
+pub fn set_path(bench: &Path, set: &str) -> Result<PathBuf, EvalError> {
+    match set {
+        "ecbplus" => Ok(bench.join("clustering").join("ecbplus-dev.jsonl")),
+        other => Err(EvalError::UnknownSet(other.to_string(), "ecbplus")),
+    }
+}
+
+/// Reads an ECB+ JSON Lines file (fields doc, topic, subtopic, text).
+pub fn load_ecbplus(path: &Path) -> Result<Vec<EcbDocument>, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut documents = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let format = |problem: String| EvalError::Format {
+            path: path.to_path_buf(),
+            problem: format!("line {}: {problem}", number + 1),
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format(e.to_string()))?;
+        let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        match (
+            field("doc"),
+            field("topic"),
+            field("subtopic"),
+            field("text"),
+        ) {
+            (Some(doc), Some(topic), Some(subtopic), Some(text)) => documents.push(EcbDocument {
+                doc,
+                topic,
+                subtopic,
+                text,
+            }),
+            _ => return Err(format("expected doc, topic, subtopic and text".to_string())),
+        }
+    }
+    Ok(documents)
+}
+
+/// B-cubed precision, recall and F1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BCubed {
+    /// Mean over items of the share of its predicted cluster that is in its
+    /// gold cluster.
+    pub precision: f64,
+    /// Mean over items of the share of its gold cluster that is in its
+    /// predicted cluster.
+    pub recall: f64,
+    /// Harmonic mean of the two.
+    pub f1: f64,
+}
+
+/// How many items each (predicted, gold) label pair has, and each label alone.
+struct Contingency {
+    /// `(predicted, gold, count)` for the pairs that occur, in a fixed order.
+    cells: Vec<(usize, usize, u64)>,
+    predicted: Vec<u64>,
+    gold: Vec<u64>,
+}
+
+fn contingency<P: Hash + Eq, G: Hash + Eq>(predicted: &[P], gold: &[G]) -> Contingency {
+    assert_eq!(
+        predicted.len(),
+        gold.len(),
+        "one label per item on each side"
+    );
+    // Labels are numbered in order of first appearance and the cells sorted,
+    // so sums over them run in one order and the scores are reproducible.
+    let mut counts: HashMap<(usize, usize), u64> = HashMap::new();
+    let (mut p_ids, mut g_ids) = (HashMap::new(), HashMap::new());
+    for (p, g) in predicted.iter().zip(gold) {
+        let next = p_ids.len();
+        let p = *p_ids.entry(p).or_insert(next);
+        let next = g_ids.len();
+        let g = *g_ids.entry(g).or_insert(next);
+        *counts.entry((p, g)).or_default() += 1;
+    }
+    let mut cells: Vec<(usize, usize, u64)> =
+        counts.into_iter().map(|((p, g), n)| (p, g, n)).collect();
+    cells.sort_unstable();
+    let mut c = Contingency {
+        cells,
+        predicted: vec![0; p_ids.len()],
+        gold: vec![0; g_ids.len()],
+    };
+    for &(p, g, n) in &c.cells {
+        c.predicted[p] += n;
+        c.gold[g] += n;
+    }
+    c
+}
+
+/// B-cubed scores of a predicted clustering against the gold one, each given
+/// as one label per item (the labels' values do not matter, only which items
+/// share one). All 1 for no items.
+pub fn b_cubed<P: Hash + Eq, G: Hash + Eq>(predicted: &[P], gold: &[G]) -> BCubed {
+    if predicted.is_empty() {
+        return BCubed {
+            precision: 1.0,
+            recall: 1.0,
+            f1: 1.0,
+        };
+    }
+    let c = contingency(predicted, gold);
+    // Each of the n items of a cell finds n of its predicted cluster's |p|
+    // items in its gold cluster: n² / |p| per cell (and n² / |g| for recall).
+    let (mut precision, mut recall) = (0.0, 0.0);
+    for &(p, g, n) in &c.cells {
+        let n = n as f64;
+        precision += n * n / c.predicted[p] as f64;
+        recall += n * n / c.gold[g] as f64;
+    }
+    let total = predicted.len() as f64;
+    let (precision, recall) = (precision / total, recall / total);
+    BCubed {
+        precision,
+        recall,
+        f1: 2.0 * precision * recall / (precision + recall),
+    }
+}
+
+/// The adjusted Rand index (Hubert and Arabie): agreement on pairs of items,
+/// 1 for identical clusterings and about 0 for random ones. When the
+/// expected and the best agreement coincide (e.g. both sides put every item
+/// alone, or all in one cluster) it is 1, as in scikit-learn.
+pub fn adjusted_rand_index<P: Hash + Eq, G: Hash + Eq>(predicted: &[P], gold: &[G]) -> f64 {
+    let c = contingency(predicted, gold);
+    let pairs = |n: u64| (n * n.saturating_sub(1) / 2) as f64;
+    let index: f64 = c.cells.iter().map(|&(_, _, n)| pairs(n)).sum();
+    let a: f64 = c.predicted.iter().map(|&n| pairs(n)).sum();
+    let b: f64 = c.gold.iter().map(|&n| pairs(n)).sum();
+    let all = pairs(predicted.len() as u64);
+    let expected = if all > 0.0 { a * b / all } else { 0.0 };
+    let best = (a + b) / 2.0;
+    if (best - expected).abs() < 1e-12 {
+        return 1.0;
+    }
+    (index - expected) / (best - expected)
+}
+
+/// B-cubed scores and the adjusted Rand index against one gold clustering.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClusterScores {
+    /// B-cubed precision.
+    pub precision: f64,
+    /// B-cubed recall.
+    pub recall: f64,
+    /// B-cubed F1.
+    pub f1: f64,
+    /// Adjusted Rand index.
+    pub ari: f64,
+}
+
+impl ClusterScores {
+    /// Scores `predicted` against `gold`.
+    pub fn of<P: Hash + Eq, G: Hash + Eq>(predicted: &[P], gold: &[G]) -> ClusterScores {
+        let b = b_cubed(predicted, gold);
+        ClusterScores {
+            precision: b.precision,
+            recall: b.recall,
+            f1: b.f1,
+            ari: adjusted_rand_index(predicted, gold),
+        }
+    }
+}
+
+/// Online (the product) or batch re-clustering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// One article at a time, in file order.
+    Online,
+    /// The whole set at once, average linkage.
+    Batch,
+}
+
+/// How to run the clusterer on the set.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Online or batch.
+    pub mode: Mode,
+    /// Pass the names of the entities `chancery_nlp` finds as entity keys.
+    pub entities: bool,
+    /// The clusterer's settings.
+    pub config: Config,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            mode: Mode::Online,
+            entities: true,
+            config: Config::default(),
+        }
+    }
+}
+
+/// The settings a run used, for the record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// Online or batch.
+    pub mode: Mode,
+    /// Whether entity keys from `chancery_nlp` were passed.
+    pub entities: bool,
+    /// The online threshold.
+    pub threshold: f32,
+    /// The batch threshold.
+    pub batch_threshold: f32,
+    /// The share of the names cosine.
+    pub name_weight: f32,
+    /// The weight of a title word.
+    pub title_weight: f32,
+    /// Whether word pairs count.
+    pub bigrams: bool,
+    /// Terms kept per story.
+    pub max_story_terms: usize,
+}
+
+/// The report of `chancery eval stories`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoriesReport {
+    /// The set's name.
+    pub set: String,
+    /// Documents clustered.
+    pub documents: usize,
+    /// Stories predicted.
+    pub stories: usize,
+    /// Gold subtopics (stories) and topics.
+    pub gold_subtopics: usize,
+    /// Gold topics.
+    pub gold_topics: usize,
+    /// Against the subtopics: the main metric.
+    pub subtopic: ClusterScores,
+    /// Against the topics.
+    pub topic: ClusterScores,
+    /// Baseline: every document alone, against the subtopics.
+    pub singletons: ClusterScores,
+    /// Baseline: the gold topics as stories, against the subtopics.
+    pub topics_as_stories: ClusterScores,
+    /// Documents per second through the clusterer (features and assignment,
+    /// one thread), without entity analysis.
+    pub documents_per_second: f64,
+    /// Documents per second through `chancery_nlp` for the entity keys, when
+    /// they were used.
+    pub analysis_documents_per_second: Option<f64>,
+    /// The settings of the run.
+    pub settings: Settings,
+}
+
+/// Splits an ECB+ text into its URL line (the newer half of the corpus
+/// starts with the source URL, spaced out like the rest), the headline (the
+/// first line when it reads like one: short, no final stop) and the body.
+/// The URL is page metadata, not story text, and it would tell the clusterer
+/// which half of the corpus a document comes from, so it is left out.
+pub fn split_text(text: &str) -> (Option<&str>, &str, &str) {
+    let (url, rest) = match text.split_once('\n') {
+        Some((first, rest)) if first.starts_with("http") => (Some(first), rest),
+        _ => (None, text),
+    };
+    match rest.split_once('\n') {
+        Some((first, body))
+            if first.len() <= 150 && !first.trim_end().ends_with(['.', '"', '\'']) =>
+        {
+            (url, first, body)
+        }
+        _ => (url, "", rest),
+    }
+}
+
+/// Entity keys of one text: the names of the entities `chancery_nlp` finds.
+pub fn entity_keys(analyzer: &chancery_nlp::Analyzer, title: &str, body: &str) -> Vec<String> {
+    let article = Article {
+        title: (!title.is_empty()).then(|| title.to_string()),
+        text: body.to_string(),
+        ..Article::default()
+    };
+    let analysis: Analysis = analyzer.analyze(article);
+    let mut keys: Vec<String> = analysis.entities.into_iter().map(|e| e.name).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Clusters the set and scores the stories against subtopics and topics.
+pub fn evaluate(set: &str, documents: &[EcbDocument], options: &Options) -> StoriesReport {
+    let parts: Vec<(&str, &str)> = documents
+        .iter()
+        .map(|d| {
+            let (_, title, body) = split_text(&d.text);
+            (title, body)
+        })
+        .collect();
+    let mut analysis_documents_per_second = None;
+    let entities: Vec<Vec<String>> = if options.entities {
+        let analyzer = chancery_nlp::Analyzer::new()
+            .with_quotes(false)
+            .with_events(false);
+        let started = Instant::now();
+        let keys = parts
+            .iter()
+            .map(|(title, body)| entity_keys(&analyzer, title, body))
+            .collect();
+        analysis_documents_per_second =
+            Some(documents.len() as f64 / started.elapsed().as_secs_f64().max(1e-9));
+        keys
+    } else {
+        vec![Vec::new(); documents.len()]
+    };
+    let inputs: Vec<Document<'_>> = documents
+        .iter()
+        .zip(&parts)
+        .zip(&entities)
+        .map(|((d, (title, body)), entities)| Document {
+            id: &d.doc,
+            title,
+            text: body,
+            published: None,
+            entities,
+        })
+        .collect();
+    let started = Instant::now();
+    let predicted: Vec<usize> = match options.mode {
+        Mode::Online => {
+            let mut clusterer = Clusterer::new(options.config.clone());
+            inputs
+                .iter()
+                .map(|d| clusterer.add(d).story.0 as usize)
+                .collect()
+        }
+        Mode::Batch => chancery_stories::cluster_batch(&inputs, &options.config),
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let subtopics: Vec<&str> = documents.iter().map(|d| d.subtopic.as_str()).collect();
+    let topics: Vec<&str> = documents.iter().map(|d| d.topic.as_str()).collect();
+    let count = |labels: &[&str]| {
+        let mut l = labels.to_vec();
+        l.sort_unstable();
+        l.dedup();
+        l.len()
+    };
+    let mut stories = predicted.clone();
+    stories.sort_unstable();
+    stories.dedup();
+    let c = &options.config;
+    StoriesReport {
+        set: set.to_string(),
+        documents: documents.len(),
+        stories: stories.len(),
+        gold_subtopics: count(&subtopics),
+        gold_topics: count(&topics),
+        subtopic: ClusterScores::of(&predicted, &subtopics),
+        topic: ClusterScores::of(&predicted, &topics),
+        singletons: ClusterScores::of(&(0..documents.len()).collect::<Vec<_>>(), &subtopics),
+        topics_as_stories: ClusterScores::of(&topics, &subtopics),
+        documents_per_second: documents.len() as f64 / seconds.max(1e-9),
+        analysis_documents_per_second,
+        settings: Settings {
+            mode: options.mode,
+            entities: options.entities,
+            threshold: c.threshold,
+            batch_threshold: c.batch_threshold,
+            name_weight: c.name_weight,
+            title_weight: c.title_weight,
+            bigrams: c.bigrams,
+            max_story_terms: c.max_story_terms,
+        },
+    }
+}

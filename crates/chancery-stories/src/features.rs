@@ -1,0 +1,227 @@
+//! From an article's strings to its two term vectors: content words (unigrams
+//! and bigrams) and names (capitalized words inside sentences, years, and the
+//! caller's entity keys). Weights here are sublinear term frequencies; the
+//! inverse document frequency is applied later, at comparison time, because it
+//! keeps changing as articles arrive.
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::sparse::{SparseVec, Term};
+use crate::{Config, Document};
+
+const WORD_SEED: u64 = 0x5730_5244; // "W0RD"
+const PAIR_SEED: u64 = 0x5041_4952; // "PAIR"
+const NAME_SEED: u64 = 0x4e41_4d45; // "NAME"
+const ENTITY_SEED: u64 = 0x454e_5459; // "ENTY"
+
+/// The features of one article.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Features {
+    /// Content words and adjacent word pairs, weight `1 + ln(count)`.
+    pub(crate) words: SparseVec,
+    /// Names, years and entity keys, weight `1 + ln(count)`.
+    pub(crate) names: SparseVec,
+}
+
+/// Function words and reporting verbs: frequent in every story, so they only
+/// add noise to similarity. Kept short on purpose; the inverse document
+/// frequency discounts whatever else is common.
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
+    "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+    "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "me", "might", "more", "most", "mr", "mrs", "ms", "must", "my", "no", "nor",
+    "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out",
+    "over", "own", "per", "said", "same", "say", "says", "shall", "she", "should", "so", "some",
+    "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they",
+    "this", "those", "through", "to", "told", "too", "two", "under", "until", "up", "upon", "us",
+    "very", "via", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom",
+    "whose", "why", "will", "with", "would", "you", "your", "yours",
+];
+
+fn is_stopword(word: &str) -> bool {
+    STOPWORDS.binary_search(&word).is_ok()
+}
+
+/// One word of the text with what the name heuristic needs to know about it.
+struct Token<'a> {
+    text: &'a str,
+    /// Starts a sentence or a line (so its capital says nothing).
+    sentence_start: bool,
+}
+
+/// Alphanumeric runs; a run right after `.`, `!`, `?`, a line break or the
+/// start (quotes and brackets between do not count) begins a sentence.
+fn tokens(text: &str) -> impl Iterator<Item = Token<'_>> {
+    let mut at_start = true;
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (start, c) = rest.next()?;
+        if c.is_alphanumeric() {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, c)) = rest.peek() {
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                end = i + c.len_utf8();
+                rest.next();
+            }
+            let token = Token {
+                text: &text[start..end],
+                sentence_start: at_start,
+            };
+            at_start = false;
+            return Some(token);
+        }
+        if matches!(c, '.' | '!' | '?' | '\n') {
+            at_start = true;
+        }
+    })
+}
+
+/// A four-digit year between 1900 and 2099: dates tell look-alike events apart.
+fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && (word.starts_with("19") || word.starts_with("20"))
+        && word.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Builds the features of one article.
+pub(crate) fn extract(document: &Document<'_>, config: &Config) -> Features {
+    let mut words: Vec<(Term, f32)> = Vec::new();
+    let mut names: Vec<(Term, f32)> = Vec::new();
+    let mut lower = String::new();
+    for (text, weight) in [(document.title, config.title_weight), (document.text, 1.0)] {
+        // Pairs never span a dropped word, so "the" between two words does not
+        // make them a pair.
+        let mut previous: Option<Term> = None;
+        for token in tokens(text) {
+            lower.clear();
+            lower.extend(token.text.chars().flat_map(char::to_lowercase));
+            let keep = lower.chars().count() >= 2 && !is_stopword(&lower);
+            if !keep {
+                previous = None;
+                continue;
+            }
+            let hash = xxh3_64_with_seed(lower.as_bytes(), WORD_SEED);
+            words.push((hash, weight));
+            if config.bigrams {
+                if let Some(previous) = previous {
+                    let mut pair = [0u8; 16];
+                    pair[..8].copy_from_slice(&previous.to_le_bytes());
+                    pair[8..].copy_from_slice(&hash.to_le_bytes());
+                    words.push((xxh3_64_with_seed(&pair, PAIR_SEED), weight));
+                }
+            }
+            previous = Some(hash);
+            let capitalized = token.text.chars().next().is_some_and(char::is_uppercase);
+            if (capitalized && !token.sentence_start) || is_year(&lower) {
+                names.push((xxh3_64_with_seed(lower.as_bytes(), NAME_SEED), weight));
+            }
+        }
+    }
+    for key in document.entities {
+        let key = normalize_key(key);
+        if !key.is_empty() {
+            names.push((xxh3_64_with_seed(key.as_bytes(), ENTITY_SEED), 1.0));
+        }
+    }
+    Features {
+        words: sublinear(words),
+        names: sublinear(names),
+    }
+}
+
+/// Lowercase with runs of whitespace as one space, so "Lindsay  Lohan" and
+/// "lindsay lohan" are one key.
+fn normalize_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for word in key.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// Sums counts per term, then dampens them (`1 + ln(count)`): a word said ten
+/// times is not ten times the evidence.
+fn sublinear(entries: Vec<(Term, f32)>) -> SparseVec {
+    let mut vec = SparseVec::from_unsorted(entries);
+    for entry in &mut vec.entries {
+        entry.1 = 1.0 + entry.1.max(1.0).ln();
+    }
+    vec
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc<'a>(title: &'a str, text: &'a str, entities: &'a [String]) -> Document<'a> {
+        Document {
+            id: "x",
+            title,
+            text,
+            published: None,
+            entities,
+        }
+    }
+
+    #[test]
+    fn stopwords_are_sorted_for_binary_search() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn sentence_starts() {
+        let starts: Vec<(&str, bool)> = tokens("The Quake hit. \"Rescuers came\"\nLater Today")
+            .map(|t| (t.text, t.sentence_start))
+            .collect();
+        assert_eq!(
+            starts,
+            vec![
+                ("The", true),
+                ("Quake", false),
+                ("hit", false),
+                ("Rescuers", true),
+                ("came", false),
+                ("Later", true),
+                ("Today", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn words_pairs_and_names() {
+        let config = Config::default();
+        let f = extract(&doc("", "The Quake hit Chile in 2010.", &[]), &config);
+        // quake, hit, chile, 2010 and the pairs quake-hit, hit-chile ("in" breaks the pair).
+        assert_eq!(f.words.len(), 6);
+        // Quake and Chile (capitalized inside the sentence) and the year.
+        assert_eq!(f.names.len(), 3);
+    }
+
+    #[test]
+    fn entity_keys_are_normalized() {
+        let config = Config::default();
+        let a = extract(&doc("", "", &["Lindsay  Lohan".to_string()]), &config);
+        let b = extract(&doc("", "", &["lindsay lohan".to_string()]), &config);
+        assert_eq!(a.names, b.names);
+        assert_eq!(a.names.len(), 1);
+    }
+
+    #[test]
+    fn repeated_words_are_dampened() {
+        let config = Config {
+            bigrams: false,
+            ..Config::default()
+        };
+        let f = extract(&doc("", "quake quake quake", &[]), &config);
+        assert_eq!(f.words.entries.len(), 1);
+        assert!((f.words.entries[0].1 - (1.0 + 3f32.ln())).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,119 @@
+//! Which articles tell the same story.
+//!
+//! An online clusterer: articles arrive one at a time and each joins the most
+//! similar live story, or opens a new one when no story is similar enough.
+//! Similarity mixes two cosines over TF-IDF vectors whose document
+//! frequencies are kept up to date as articles arrive: one over content words
+//! and word pairs of the title and text, one over names (capitalized words
+//! inside sentences, years, and the entity keys the caller passes, such as
+//! linked entity names or actor codes from `chancery_nlp`). When articles carry
+//! a publication day, a story only takes articles within a window of its own
+//! days, and stories quiet for longer than the window are retired.
+//!
+//! The crate is pure: no I/O, and the same articles in the same order give the
+//! same stories on any machine. Memory is bounded: document frequencies live in
+//! a fixed table of counters, each story keeps at most a fixed number of terms,
+//! and the number of live stories is capped.
+//!
+//! ```
+//! use chancery_stories::{Clusterer, Config, Day, Document};
+//!
+//! let mut stories = Clusterer::new(Config::default());
+//! let entities = ["Chile".to_string()];
+//! let a = stories.add(&Document {
+//!     id: "a",
+//!     title: "Magnitude 8.8 earthquake strikes Chile",
+//!     text: "A magnitude 8.8 earthquake struck off the coast of Chile on Saturday.",
+//!     published: Day::from_ymd(2010, 2, 27),
+//!     entities: &entities,
+//! });
+//! let b = stories.add(&Document {
+//!     id: "b",
+//!     title: "Chile earthquake: magnitude 8.8 quake strikes",
+//!     text: "The magnitude 8.8 earthquake that struck Chile on Saturday killed hundreds.",
+//!     published: Day::from_ymd(2010, 2, 28),
+//!     entities: &entities,
+//! });
+//! assert!(a.opened);
+//! assert_eq!(a.story, b.story);
+//! ```
+//!
+//! [`cluster_batch`] clusters a whole set at once (average linkage), for
+//! re-clustering a finished set.
+
+mod batch;
+mod day;
+mod df;
+mod features;
+mod online;
+mod sparse;
+
+pub use batch::cluster_batch;
+pub use day::Day;
+pub use online::{Assignment, Clusterer, StoryId, StoryInfo};
+
+/// One article as the clusterer sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    /// The caller's identifier (kept for the story it opens).
+    pub id: &'a str,
+    /// The headline (may be empty).
+    pub title: &'a str,
+    /// The body text.
+    pub text: &'a str,
+    /// The publication day, when known.
+    pub published: Option<Day>,
+    /// Entity keys: linked names, actor codes or any strings that identify who
+    /// and what the article is about. Compared case-insensitively.
+    pub entities: &'a [String],
+}
+
+/// Settings of the clusterer. The defaults are the ones measured in
+/// BENCHMARKS.md.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// An article joins the most similar story when the similarity is at
+    /// least this; otherwise it opens a new story.
+    pub threshold: f32,
+    /// A story with members takes an article only when its similarity is at
+    /// least this share of the mean similarity at which its members joined.
+    pub cohesion_share: f32,
+    /// Term weights are `(1 + ln tf) * idf^idf_power`.
+    pub idf_power: f32,
+    /// The share of the names cosine in the similarity (the rest is the words
+    /// cosine); used only when both sides have names.
+    pub name_weight: f32,
+    /// How many times a title word counts against a body word.
+    pub title_weight: f32,
+    /// Whether adjacent content words also count as a pair.
+    pub bigrams: bool,
+    /// A story takes only articles published within this many days of its
+    /// own; `None` for no window.
+    pub window_days: Option<u32>,
+    /// Terms kept per story and feature kind (the most weighty).
+    pub max_story_terms: usize,
+    /// Live stories at most; past it the least recently fed one is retired.
+    pub max_live_stories: usize,
+    /// The document-frequency table has `2^df_bits` counters.
+    pub df_bits: u32,
+    /// The average-linkage threshold of [`cluster_batch`].
+    pub batch_threshold: f32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            threshold: 0.25,
+            cohesion_share: 0.0,
+            idf_power: 1.0,
+            name_weight: 0.7,
+            title_weight: 1.0,
+            bigrams: true,
+            window_days: Some(30),
+            max_story_terms: 400,
+            max_live_stories: 5_000,
+            df_bits: 20,
+            batch_threshold: 0.2,
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Sparse vectors as sorted `(term, weight)` lists. Sorted order makes every
+//! sum run in the same order on every run, so scores are bit-for-bit
+//! reproducible (a hash map's iteration order is not).
+
+/// A term: the 64-bit hash of a word, a word pair or a name, with the feature
+/// kind mixed into the seed so the kinds never collide by construction.
+pub(crate) type Term = u64;
+
+/// Terms with weights, sorted by term, each term once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SparseVec {
+    pub(crate) entries: Vec<(Term, f32)>,
+}
+
+impl SparseVec {
+    /// Builds a vector from unsorted terms with repeats, summing the weights of
+    /// a repeated term.
+    pub(crate) fn from_unsorted(mut entries: Vec<(Term, f32)>) -> SparseVec {
+        entries.sort_unstable_by_key(|&(term, _)| term);
+        let mut merged: Vec<(Term, f32)> = Vec::with_capacity(entries.len());
+        for (term, weight) in entries {
+            match merged.last_mut() {
+                Some(last) if last.0 == term => last.1 += weight,
+                _ => merged.push((term, weight)),
+            }
+        }
+        SparseVec { entries: merged }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Euclidean norm with each weight scaled by `scale(term)`.
+    pub(crate) fn norm_scaled(&self, scale: impl Fn(Term) -> f32) -> f32 {
+        self.entries
+            .iter()
+            .map(|&(t, w)| {
+                let v = w * scale(t);
+                v * v
+            })
+            .sum::<f32>()
+            .sqrt()
+    }
+
+    /// Adds `factor * other` into this vector (a sorted merge).
+    pub(crate) fn add_scaled(&mut self, other: &SparseVec, factor: f32) {
+        let mut merged = Vec::with_capacity(self.entries.len() + other.entries.len());
+        let (mut i, mut j) = (0, 0);
+        let (a, b) = (&self.entries, &other.entries);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => {
+                    merged.push(a[i]);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    merged.push((b[j].0, b[j].1 * factor));
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    merged.push((a[i].0, a[i].1 + b[j].1 * factor));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        merged.extend_from_slice(&a[i..]);
+        merged.extend(b[j..].iter().map(|&(t, w)| (t, w * factor)));
+        self.entries = merged;
+    }
+
+    /// Keeps the `cap` terms with the largest `weight * scale(term)` (ties to
+    /// the smaller term), so a story's centroid stays bounded however many
+    /// articles join it.
+    pub(crate) fn truncate_to(&mut self, cap: usize, scale: impl Fn(Term) -> f32) {
+        if self.entries.len() <= cap {
+            return;
+        }
+        let mut ranked: Vec<(f32, Term)> = self
+            .entries
+            .iter()
+            .map(|&(t, w)| (w * scale(t), t))
+            .collect();
+        ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut keep: Vec<Term> = ranked[..cap].iter().map(|&(_, t)| t).collect();
+        keep.sort_unstable();
+        self.entries.retain(|(t, _)| keep.binary_search(t).is_ok());
+    }
+}
+
+/// Dot product of two sparse vectors with each product scaled by
+/// `scale(term)` (a sorted merge).
+pub(crate) fn dot_scaled(a: &SparseVec, b: &SparseVec, scale: impl Fn(Term) -> f32) -> f32 {
+    let (a, b) = (&a.entries, &b.entries);
+    let (mut i, mut j) = (0, 0);
+    let mut sum = 0.0;
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1 * scale(a[i].0);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(entries: &[(Term, f32)]) -> SparseVec {
+        SparseVec::from_unsorted(entries.to_vec())
+    }
+
+    #[test]
+    fn repeats_are_summed_and_sorted() {
+        assert_eq!(
+            v(&[(3, 1.0), (1, 2.0), (3, 0.5)]).entries,
+            vec![(1, 2.0), (3, 1.5)]
+        );
+    }
+
+    #[test]
+    fn dot_and_norm() {
+        let a = v(&[(1, 1.0), (2, 2.0), (5, 1.0)]);
+        let b = v(&[(2, 3.0), (5, 2.0), (9, 7.0)]);
+        assert_eq!(dot_scaled(&a, &b, |_| 1.0), 8.0);
+        assert_eq!(dot_scaled(&a, &b, |t| if t == 5 { 2.0 } else { 1.0 }), 10.0);
+        assert_eq!(v(&[(1, 3.0), (2, 4.0)]).norm_scaled(|_| 1.0), 5.0);
+    }
+
+    #[test]
+    fn add_scaled_merges() {
+        let mut a = v(&[(1, 1.0), (4, 1.0)]);
+        a.add_scaled(&v(&[(2, 1.0), (4, 2.0), (8, 1.0)]), 0.5);
+        assert_eq!(a.entries, vec![(1, 1.0), (2, 0.5), (4, 2.0), (8, 0.5)]);
+    }
+
+    #[test]
+    fn truncation_keeps_the_heaviest() {
+        let mut a = v(&[(1, 1.0), (2, 5.0), (3, 3.0), (4, 3.0)]);
+        a.truncate_to(2, |_| 1.0);
+        assert_eq!(a.entries, vec![(2, 5.0), (3, 3.0)]);
+    }
+}
