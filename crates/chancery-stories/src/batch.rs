@@ -150,36 +150,29 @@ fn number_by_first(representatives: &[usize]) -> Vec<usize> {
 mod tests {
     use super::*;
 
+    /// A symmetric similarity matrix with the given pairs set, the rest 0.
+    fn matrix(n: usize, pairs: &[(usize, usize, f32)]) -> Vec<f32> {
+        let mut sim = vec![0.0f32; n * n];
+        for &(i, j, s) in pairs {
+            sim[i * n + j] = s;
+            sim[j * n + i] = s;
+        }
+        sim
+    }
+
     #[test]
     fn linkage_merges_above_the_threshold_only() {
         // Items 0-1 and 2-3 are close pairs; the pairs are far apart.
-        let n = 4;
-        let mut sim = vec![0.0f32; n * n];
-        let mut set = |i: usize, j: usize, s: f32| {
-            sim[i * n + j] = s;
-            sim[j * n + i] = s;
-        };
-        set(0, 1, 0.9);
-        set(2, 3, 0.8);
-        set(0, 2, 0.2);
-        set(1, 3, 0.3);
-        let clusters = number_by_first(&average_linkage(&mut sim, n, 0.5));
+        let mut sim = matrix(4, &[(0, 1, 0.9), (2, 3, 0.8), (0, 2, 0.2), (1, 3, 0.3)]);
+        let clusters = number_by_first(&average_linkage(&mut sim, 4, 0.5));
         assert_eq!(clusters, vec![0, 0, 1, 1]);
     }
 
     #[test]
     fn average_not_single_linkage() {
         // 2 is close to 1 but far from 0: the average (0.45) stays below 0.5.
-        let n = 3;
-        let mut sim = vec![0.0f32; n * n];
-        let mut set = |i: usize, j: usize, s: f32| {
-            sim[i * n + j] = s;
-            sim[j * n + i] = s;
-        };
-        set(0, 1, 0.9);
-        set(1, 2, 0.8);
-        set(0, 2, 0.1);
-        let clusters = number_by_first(&average_linkage(&mut sim, n, 0.5));
+        let mut sim = matrix(3, &[(0, 1, 0.9), (1, 2, 0.8), (0, 2, 0.1)]);
+        let clusters = number_by_first(&average_linkage(&mut sim, 3, 0.5));
         assert_eq!(clusters, vec![0, 0, 1]);
     }
 }
