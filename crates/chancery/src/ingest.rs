@@ -382,6 +382,10 @@ impl Feeder {
 
     fn fail(&mut self, label: String, problem: String) {
         self.pending.failures.push((label, problem));
+        // A file of nothing but bad lines must not pile up failures either.
+        if self.pending.failures.len() >= BATCH_DOCS {
+            self.flush();
+        }
     }
 
     /// Extracts, skips what is stored, analyses and sends the batch.
@@ -661,6 +665,33 @@ fn report(tally: &Tally, data: &Path, elapsed: Duration) {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_skipped_whole_and_reading_goes_on() {
+        let mut reader: &[u8] = b"short\r\nfar too long a line\nnext\nlast";
+        let mut line = Vec::new();
+        let mut seen = Vec::new();
+        loop {
+            match read_line_capped(&mut reader, &mut line, 8).unwrap() {
+                Line::End => break,
+                Line::TooLong => seen.push("<too long>".to_string()),
+                Line::Read => seen.push(String::from_utf8(line.clone()).unwrap()),
+            }
+        }
+        assert_eq!(seen, ["short", "<too long>", "next", "last"]);
+    }
+
+    #[test]
+    fn warc_files_are_known_by_name() {
+        assert!(is_warc_path(Path::new("CC-NEWS-20240501-00000.warc.gz")));
+        assert!(is_warc_path(Path::new("crawl.WARC")));
+        assert!(!is_warc_path(Path::new("story.html.gz")));
+    }
+}
+
 /// Reading WARC files (ISO 28500), as Common Crawl writes them: records of
 /// WARC headers and a block; for `response` records the block is an HTTP
 /// response whose body is the page.
@@ -902,7 +933,7 @@ mod warc {
                 return Some(out);
             }
             out.extend_from_slice(data.get(..size)?);
-            data = data.get(size + 2..)?;
+            data = data.get(size.checked_add(2)?..)?;
         }
     }
 
@@ -1019,6 +1050,28 @@ mod warc {
             let items: Vec<Item> = Records::new(Box::new(io::Cursor::new(file)), 1000).collect();
             assert!(matches!(items[0], Item::Failed { number: 1, .. }));
             assert!(matches!(items[1], Item::Document(_)));
+        }
+
+        #[test]
+        fn damaged_files_never_panic() {
+            let mut file = record(
+                "response",
+                "https://a.example/x",
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n<p>a\r\n0\r\n\r\n",
+            );
+            file.extend(record("resource", "https://a.example/y", b"plain text"));
+            // Every truncation, and every byte set to a few troublesome values.
+            for end in 0..file.len() {
+                let _ = items(file[..end].to_vec());
+            }
+            for i in 0..file.len() {
+                for byte in [0u8, b'\n', b':', b'f', 0xff] {
+                    let mut damaged = file.clone();
+                    damaged[i] = byte;
+                    let _ = items(damaged);
+                }
+            }
+            assert_eq!(dechunk(b"ffffffffffffffff\r\nx"), None);
         }
     }
 }
