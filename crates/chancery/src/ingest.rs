@@ -799,18 +799,23 @@ mod warc {
             }
         }
 
+        /// Reads one line, at most [`MAX_HEADER_LINE`] bytes, into `line`
+        /// (cleared first); 0 at the end of the stream.
+        fn read_line(&mut self, line: &mut Vec<u8>) -> Result<usize, String> {
+            line.clear();
+            (&mut self.reader)
+                .take(MAX_HEADER_LINE)
+                .read_until(b'\n', line)
+                .map_err(read_error)
+        }
+
         /// The header lines of the next record; `None` at the end of the
         /// stream.
         fn read_headers(&mut self) -> Result<Option<Vec<(String, String)>>, String> {
             let mut line = Vec::new();
             // Blank lines separate records.
             loop {
-                line.clear();
-                let read = (&mut self.reader)
-                    .take(MAX_HEADER_LINE)
-                    .read_until(b'\n', &mut line)
-                    .map_err(read_error)?;
-                if read == 0 {
+                if self.read_line(&mut line)? == 0 {
                     return Ok(None);
                 }
                 if !line.trim_ascii().is_empty() {
@@ -825,12 +830,7 @@ mod warc {
             }
             let mut headers = Vec::new();
             loop {
-                line.clear();
-                let read = (&mut self.reader)
-                    .take(MAX_HEADER_LINE)
-                    .read_until(b'\n', &mut line)
-                    .map_err(read_error)?;
-                if read == 0 {
+                if self.read_line(&mut line)? == 0 {
                     return Err("the file ends inside a WARC header (truncated?)".into());
                 }
                 let text = String::from_utf8_lossy(&line);
