@@ -161,7 +161,7 @@ fn dictionaries_code_events_with_their_patterns() {
 fn broken_dictionaries_stop_with_file_and_line() {
     let dir = TempDir::new("dicts-broken");
     dir.write("dicts/bad.verbs.txt", "# a comment\n- * AID [070]\n");
-    let article = dir.write("story.txt", &good_text("water"));
+    let article = dir.write("story.txt", good_text("water"));
     let output = run([
         "analyze".as_ref(),
         "--dictionaries".as_ref(),
