@@ -229,6 +229,12 @@ impl Reader {
         Ok(Reader { conn, path })
     }
 
+    /// The read-only connection and the database path, for the read-side
+    /// modules of this crate (search feed, export, queries, registry).
+    pub(crate) fn connection(&self) -> (&Connection, &Path) {
+        (&self.conn, &self.path)
+    }
+
     /// Which of `ids` (article ids, [`Document::id`]) are stored, with their
     /// internal ids.
     pub fn stored(&self, ids: &[&str]) -> Result<HashMap<String, i64>, StoreError> {
