@@ -6,7 +6,7 @@
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features};
 use crate::sparse::{dot_scaled, SparseVec};
-use crate::{Config, Document};
+use crate::{mix, Config, Document};
 
 /// Clusters a whole set; returns each article's story as a number from 0,
 /// numbered in the order of each story's first article. Articles whose
@@ -16,7 +16,7 @@ pub fn cluster_batch(documents: &[Document<'_>], config: &Config) -> Vec<usize> 
         .iter()
         .map(|d| features::extract(d, config))
         .collect();
-    let mut df = DocumentFrequency::new(config.df_bits, config.idf_power);
+    let mut df = DocumentFrequency::new(config.df_bits);
     for f in &features {
         df.observe(
             f.words
@@ -26,53 +26,56 @@ pub fn cluster_batch(documents: &[Document<'_>], config: &Config) -> Vec<usize> 
                 .map(|(t, _)| t),
         );
     }
-    let weigh = |v: &SparseVec| {
+    let n = documents.len();
+    let features: Vec<&Features> = features.iter().collect();
+    let mut sim = similarity_matrix(&features, &df, config.name_weight);
+    let clusters = average_linkage(&mut sim, n, config.batch_threshold);
+    number_by_first(&clusters)
+}
+
+/// The pairwise similarities of articles as a full symmetric matrix (row
+/// major): cosines of their idf-weighted vectors, mixed as on the online path.
+pub(crate) fn similarity_matrix(
+    features: &[&Features],
+    df: &DocumentFrequency,
+    name_weight: f32,
+) -> Vec<f32> {
+    let unit = |v: &SparseVec| {
         let norm = v.norm_scaled(|t| df.idf(t));
-        let entries = v
-            .entries
-            .iter()
-            .map(|&(t, w)| {
-                (
-                    t,
-                    if norm > 0.0 {
-                        w * df.idf(t) / norm
-                    } else {
-                        0.0
-                    },
-                )
-            })
-            .collect();
-        SparseVec { entries }
+        let scale = if norm > 0.0 { 1.0 / norm } else { 0.0 };
+        SparseVec {
+            entries: v
+                .entries
+                .iter()
+                .map(|&(t, w)| (t, w * df.idf(t) * scale))
+                .collect(),
+        }
     };
     let vectors: Vec<(SparseVec, SparseVec)> = features
         .iter()
-        .map(|f| (weigh(&f.words), weigh(&f.names)))
+        .map(|f| (unit(&f.words), unit(&f.names)))
         .collect();
-    let n = documents.len();
+    let n = vectors.len();
     let mut sim = vec![0.0f32; n * n];
     for i in 0..n {
         for j in (i + 1)..n {
             let (a, b) = (&vectors[i], &vectors[j]);
             let words = dot_scaled(&a.0, &b.0, |_| 1.0);
-            let s = if a.1.is_empty() || b.1.is_empty() {
-                words
-            } else {
-                let names = dot_scaled(&a.1, &b.1, |_| 1.0);
-                (1.0 - config.name_weight) * words + config.name_weight * names
-            };
+            let names =
+                (!a.1.is_empty() && !b.1.is_empty()).then(|| dot_scaled(&a.1, &b.1, |_| 1.0));
+            let s = mix(name_weight, words, names);
             sim[i * n + j] = s;
             sim[j * n + i] = s;
         }
     }
-    let clusters = average_linkage(&mut sim, n, config.batch_threshold);
-    number_by_first(&clusters)
+    sim
 }
 
 /// Merges clusters while the best average similarity is at least
 /// `threshold`; returns each item's cluster representative. `sim` is the
 /// full symmetric matrix and is overwritten. The nearest-neighbour cache
 /// keeps each step linear in the number of clusters for most merges.
-fn average_linkage(sim: &mut [f32], n: usize, threshold: f32) -> Vec<usize> {
+pub(crate) fn average_linkage(sim: &mut [f32], n: usize, threshold: f32) -> Vec<usize> {
     let mut size = vec![1u32; n];
     let mut live = vec![true; n];
     let mut parent: Vec<usize> = (0..n).collect();
@@ -135,7 +138,7 @@ fn average_linkage(sim: &mut [f32], n: usize, threshold: f32) -> Vec<usize> {
 }
 
 /// Renumbers cluster representatives 0, 1, 2… in order of first appearance.
-fn number_by_first(representatives: &[usize]) -> Vec<usize> {
+pub(crate) fn number_by_first(representatives: &[usize]) -> Vec<usize> {
     let mut numbers = std::collections::HashMap::new();
     representatives
         .iter()

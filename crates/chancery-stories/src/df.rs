@@ -10,18 +10,16 @@ pub(crate) struct DocumentFrequency {
     counts: Vec<u32>,
     mask: u64,
     documents: u32,
-    power: f32,
 }
 
 impl DocumentFrequency {
-    /// A table of `2^bits` counters; weights are the idf raised to `power`.
-    pub(crate) fn new(bits: u32, power: f32) -> DocumentFrequency {
+    /// A table of `2^bits` counters.
+    pub(crate) fn new(bits: u32) -> DocumentFrequency {
         let bits = bits.clamp(8, 28);
         DocumentFrequency {
             counts: vec![0; 1 << bits],
             mask: (1u64 << bits) - 1,
             documents: 0,
-            power,
         }
     }
 
@@ -34,18 +32,11 @@ impl DocumentFrequency {
         }
     }
 
-    /// Smoothed inverse document frequency, `ln((n + 1) / (df + 1)) + 1`,
-    /// raised to the table's power: a term in every article still weighs 1,
-    /// never 0, and a power above 1 lets rare terms (names, numbers) count
-    /// for more against the words every story of a kind shares.
+    /// Smoothed inverse document frequency, `ln((n + 1) / (df + 1)) + 1`: a
+    /// term in every article still weighs 1, never 0.
     pub(crate) fn idf(&self, term: Term) -> f32 {
         let df = self.counts[(term & self.mask) as usize] as f32;
-        let idf = ((self.documents as f32 + 1.0) / (df + 1.0)).ln() + 1.0;
-        if self.power == 1.0 {
-            idf
-        } else {
-            idf.powf(self.power)
-        }
+        ((self.documents as f32 + 1.0) / (df + 1.0)).ln() + 1.0
     }
 }
 
@@ -55,7 +46,7 @@ mod tests {
 
     #[test]
     fn rare_terms_weigh_more() {
-        let mut df = DocumentFrequency::new(10, 1.0);
+        let mut df = DocumentFrequency::new(10);
         df.observe(&[1, 2]);
         df.observe(&[1, 3]);
         df.observe(&[1]);

@@ -50,7 +50,16 @@ mod sparse;
 
 pub use batch::cluster_batch;
 pub use day::Day;
-pub use online::{Assignment, Clusterer, StoryId, StoryInfo};
+pub use online::{Assignment, Clusterer, Move, StoryId, StoryInfo};
+
+/// The similarity from the words and the names cosines; with no names on
+/// one side, the words alone decide.
+pub(crate) fn mix(name_weight: f32, words: f32, names: Option<f32>) -> f32 {
+    match names {
+        Some(names) => (1.0 - name_weight) * words + name_weight * names,
+        None => words,
+    }
+}
 
 /// One article as the clusterer sees it.
 #[derive(Debug, Clone, Copy)]
@@ -75,11 +84,6 @@ pub struct Config {
     /// An article joins the most similar story when the similarity is at
     /// least this; otherwise it opens a new story.
     pub threshold: f32,
-    /// A story with members takes an article only when its similarity is at
-    /// least this share of the mean similarity at which its members joined.
-    pub cohesion_share: f32,
-    /// Term weights are `(1 + ln tf) * idf^idf_power`.
-    pub idf_power: f32,
     /// The share of the names cosine in the similarity (the rest is the words
     /// cosine); used only when both sides have names.
     pub name_weight: f32,
@@ -96,6 +100,15 @@ pub struct Config {
     pub max_live_stories: usize,
     /// The document-frequency table has `2^df_bits` counters.
     pub df_bits: u32,
+    /// A young story (up to `split_members` articles) is re-clustered inside
+    /// by average linkage at this threshold as it grows; a group of three or
+    /// more of its articles that falls apart from the opening article's group
+    /// becomes a story of its own (earlier articles move: see
+    /// [`Assignment::moved`]). `None` turns the check off.
+    pub split_threshold: Option<f32>,
+    /// Stories keep their articles' vectors up to this size, for the split
+    /// check; a larger story is settled and keeps only its centroid.
+    pub split_members: usize,
     /// The average-linkage threshold of [`cluster_batch`].
     pub batch_threshold: f32,
 }
@@ -103,17 +116,17 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            threshold: 0.25,
-            cohesion_share: 0.0,
-            idf_power: 1.0,
-            name_weight: 0.7,
+            threshold: 0.15,
+            name_weight: 0.6,
             title_weight: 1.0,
             bigrams: true,
             window_days: Some(30),
             max_story_terms: 400,
             max_live_stories: 5_000,
             df_bits: 20,
-            batch_threshold: 0.2,
+            split_threshold: Some(0.21),
+            split_members: 32,
+            batch_threshold: 0.22,
         }
     }
 }
