@@ -66,10 +66,17 @@
 
 mod error;
 mod fingerprint;
+mod query;
 mod schema;
 mod store;
 
 pub use error::StoreError;
 pub use fingerprint::Fingerprint;
+pub use query::{
+    ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, Count, CountryPair, Edge,
+    EntityFilter, EntityProfile, EntitySummary, EventFilter, EventPoint, EventRow, Evidence,
+    Facets, Overview, Page, Queries, QuoteFilter, QuoteRow, RoleOverTime, RootCount,
+    SearchQuery, SearchResults, SimilarArticle, StoredArticle, MAX_LIMIT,
+};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FILE};

@@ -1,0 +1,1711 @@
+//! Read-side queries: what the HTTP API and the web pages ask of a corpus.
+//!
+//! [`Queries`] is a read-only connection with one method per question
+//! (articles, an article with its copies, similar articles, entities and an
+//! entity's profile, events with filters, quotes, the actor network, plain
+//! text search with facets). Every value reaches SQLite as a bound parameter;
+//! the SQL text is built only from fixed fragments. Near-duplicates are left
+//! out of counts and lists unless a filter asks for them, as in the
+//! `canonical_*` views.
+//!
+//! Results are plain serializable structs: the server prints them as JSON.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chancery_model::Analysis;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::{schema, StoreError, DATABASE_FILE};
+
+/// The most rows one list query returns, whatever its `limit` says.
+pub const MAX_LIMIT: u32 = 500;
+const DEFAULT_LIMIT: u32 = 50;
+
+/// A page of results and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    /// All matching rows, not only this page's.
+    pub total: u64,
+    /// This page.
+    pub items: Vec<T>,
+}
+
+/// Counts for the front page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overview {
+    /// Articles, near-duplicates included.
+    pub articles: u64,
+    /// Articles that are near-duplicates of an earlier one.
+    pub near_duplicates: u64,
+    /// Placeholder stubs.
+    pub stubs: u64,
+    /// Distinct entity names.
+    pub entities: u64,
+    /// Quotes in canonical articles.
+    pub quotes: u64,
+    /// Events in canonical articles.
+    pub events: u64,
+    /// Earliest publication date.
+    pub first_published: Option<String>,
+    /// Latest publication date.
+    pub last_published: Option<String>,
+}
+
+/// Which articles to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ArticleFilter {
+    /// Articles that mention an entity of this name.
+    pub entity: Option<String>,
+    /// Articles that mention an entity of this country (ISO alpha-3).
+    pub country: Option<String>,
+    /// Articles from this source or site.
+    pub source: Option<String>,
+    /// Articles with this external id (the caller's JSON Lines `id`).
+    pub external_id: Option<String>,
+    /// Published on or after this date (ISO 8601 prefix).
+    pub from: Option<String>,
+    /// Published on or before this date (ISO 8601 prefix).
+    pub to: Option<String>,
+    /// Also list near-duplicates.
+    pub include_duplicates: bool,
+    /// Also list placeholder stubs.
+    pub include_stubs: bool,
+    /// Page size (at most [`MAX_LIMIT`]).
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: Option<u32>,
+}
+
+/// An article in a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleSummary {
+    /// Internal id (`articles.id`), used in URLs.
+    pub id: i64,
+    /// The stable article id (from canonical URL or text).
+    pub doc_id: String,
+    /// The caller's id.
+    pub external_id: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// Site name.
+    pub site: Option<String>,
+    /// Where it came from (a file, a feed).
+    pub source: Option<String>,
+    /// Publication date (ISO 8601).
+    pub published: Option<String>,
+    /// Language code.
+    pub language: Option<String>,
+    /// A placeholder stub.
+    pub stub: bool,
+    /// The first-seen article this one is a near-duplicate of.
+    pub duplicate_of: Option<i64>,
+    /// The first characters of the text.
+    pub snippet: String,
+    /// Entities found in it.
+    pub entities: u64,
+    /// Quotes found in it.
+    pub quotes: u64,
+    /// Events found in it.
+    pub events: u64,
+}
+
+/// A stored article with its whole analysis and its copies.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredArticle {
+    /// The list fields.
+    #[serde(flatten)]
+    pub summary: ArticleSummary,
+    /// Estimated Jaccard similarity with the article it duplicates.
+    pub similarity: Option<f64>,
+    /// When it was stored (UTC).
+    pub ingested_at: String,
+    /// The JSON contract of `chancery analyze` for it.
+    pub analysis: Analysis,
+    /// Near-duplicates of this article stored after it.
+    pub copies: Vec<ArticleRef>,
+}
+
+/// A short reference to an article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleRef {
+    /// Internal id.
+    pub id: i64,
+    /// Title.
+    pub title: Option<String>,
+    /// Publication date.
+    pub published: Option<String>,
+    /// Site or source.
+    pub site: Option<String>,
+}
+
+/// An article that shares rare entities with another.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimilarArticle {
+    /// The article.
+    pub article: ArticleRef,
+    /// Sum of the shared entities' inverse document frequencies.
+    pub score: f64,
+    /// The shared entity names, rarest first.
+    pub shared: Vec<String>,
+}
+
+/// Which entities to list.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntityFilter {
+    /// Names containing this text (case-insensitive for ASCII).
+    pub q: Option<String>,
+    /// `person`, `organization`, `country`, `place` or `group`.
+    pub kind: Option<String>,
+    /// ISO alpha-3 country.
+    pub country: Option<String>,
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: Option<u32>,
+}
+
+/// An entity name across the corpus.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntitySummary {
+    /// The name (the key of an entity across articles).
+    pub name: String,
+    /// Its kind in the article that mentions it most.
+    pub kind: String,
+    /// Its country there.
+    pub country: Option<String>,
+    /// Its actor code there.
+    pub actor_code: Option<String>,
+    /// Canonical articles that mention it.
+    pub articles: u64,
+    /// Mentions in those articles.
+    pub mentions: u64,
+}
+
+/// An entity with its roles over time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityProfile {
+    /// The list fields.
+    #[serde(flatten)]
+    pub summary: EntitySummary,
+    /// Other names articles give it, most frequent first.
+    pub aliases: Vec<Count>,
+    /// Actor codes given to it, most frequent first.
+    pub actor_codes: Vec<Count>,
+    /// Its titles, earliest first, each with when it was seen and evidence.
+    pub roles: Vec<RoleOverTime>,
+    /// Events it is the source or target of.
+    pub events: u64,
+    /// Quotes it is the speaker of.
+    pub quotes: u64,
+}
+
+/// A value and how often it occurs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Count {
+    /// The value.
+    pub value: String,
+    /// How often.
+    pub count: u64,
+}
+
+/// One title of an entity across articles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleOverTime {
+    /// The title ("Foreign Minister").
+    pub title: String,
+    /// The country or organization it is held for.
+    pub of: Option<String>,
+    /// Publication date of the earliest article that gives it.
+    pub first_seen: Option<String>,
+    /// Publication date of the latest.
+    pub last_seen: Option<String>,
+    /// Articles that give it.
+    pub articles: u64,
+    /// The words that say so, from the latest articles.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A piece of text that backs a claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The article.
+    pub article: i64,
+    /// Its publication date.
+    pub published: Option<String>,
+    /// The text.
+    pub text: String,
+}
+
+/// Which events to list. Actor codes match by prefix (`IRN` matches
+/// `IRNGOV`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventFilter {
+    /// Source or target actor code prefix.
+    pub actor: Option<String>,
+    /// Source actor code prefix.
+    pub source: Option<String>,
+    /// Target actor code prefix.
+    pub target: Option<String>,
+    /// Source or target entity name.
+    pub entity: Option<String>,
+    /// Two countries (alpha-3, written `IRN,RUS`): events between them,
+    /// either way.
+    pub countries: Option<CountryPair>,
+    /// CAMEO code prefix (`04`, `042`).
+    pub code: Option<String>,
+    /// CAMEO root code (`04`).
+    pub root: Option<String>,
+    /// QuadClass 1 to 4.
+    pub quad_class: Option<u8>,
+    /// `asserted`, `planned`, `reported`, `negated` or `hypothetical`.
+    pub modality: Option<String>,
+    /// Event date (else publication date) on or after this.
+    pub from: Option<String>,
+    /// Event date (else publication date) on or before this.
+    pub to: Option<String>,
+    /// Events of one article.
+    pub article: Option<i64>,
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: Option<u32>,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRow {
+    /// Event id.
+    pub id: i64,
+    /// The article it was found in.
+    pub article: i64,
+    /// The article's title.
+    pub article_title: Option<String>,
+    /// The event date, else the article's publication date.
+    pub date: Option<String>,
+    /// Whether `date` is the event's own (true) or the article's.
+    pub date_resolved: bool,
+    /// CAMEO code.
+    pub code: String,
+    /// CAMEO root.
+    pub root: String,
+    /// QuadClass.
+    pub quad_class: u8,
+    /// Goldstein value.
+    pub goldstein: f64,
+    /// Source actor code.
+    pub source_code: Option<String>,
+    /// Source entity name.
+    pub source_name: Option<String>,
+    /// Target actor code.
+    pub target_code: Option<String>,
+    /// Target entity name.
+    pub target_name: Option<String>,
+    /// Modality.
+    pub modality: String,
+    /// The evidence sentence.
+    pub evidence: Option<String>,
+    /// Trigger span within the evidence sentence (byte offsets).
+    pub trigger: Option<(usize, usize)>,
+    /// 0 to 1.
+    pub confidence: f64,
+}
+
+/// Two country codes, written `IRN,RUS` in a query string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountryPair(pub String, pub String);
+
+impl std::str::FromStr for CountryPair {
+    type Err = String;
+
+    fn from_str(pair: &str) -> Result<CountryPair, String> {
+        let mut parts = pair.split(',').map(str::trim);
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(a), Some(b), None) if !a.is_empty() && !b.is_empty() => {
+                Ok(CountryPair(a.to_string(), b.to_string()))
+            }
+            _ => Err(format!(
+                "expected two country codes such as IRN,RUS, got {pair:?}"
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryPair {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<CountryPair, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// An event reduced to what a chart needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventPoint {
+    /// Event date, else publication date.
+    pub date: String,
+    /// QuadClass.
+    pub quad_class: u8,
+    /// Goldstein value.
+    pub goldstein: f64,
+    /// Source actor code.
+    pub source_code: Option<String>,
+}
+
+/// Which quotes to list.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuoteFilter {
+    /// Quotes whose speaker resolved to an entity of this name.
+    pub speaker: Option<String>,
+    /// Quotes of one article.
+    pub article: Option<i64>,
+    /// Quotes containing this text.
+    pub q: Option<String>,
+    /// `direct`, `partial` or `indirect`.
+    pub kind: Option<String>,
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: Option<u32>,
+}
+
+/// A stored quote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuoteRow {
+    /// Quote id.
+    pub id: i64,
+    /// The article.
+    pub article: i64,
+    /// Its title.
+    pub article_title: Option<String>,
+    /// Its publication date.
+    pub published: Option<String>,
+    /// Direct, partial or indirect.
+    pub kind: String,
+    /// The quoted text.
+    pub text: Option<String>,
+    /// The speaker's entity name, when resolved.
+    pub speaker: Option<String>,
+    /// The words naming the speaker next to the cue.
+    pub speaker_text: Option<String>,
+    /// The reporting verb.
+    pub cue: Option<String>,
+    /// 0 to 1.
+    pub confidence: f64,
+}
+
+/// Events from one actor code to another.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Edge {
+    /// Source actor code.
+    pub source: String,
+    /// Target actor code.
+    pub target: String,
+    /// Events.
+    pub events: u64,
+    /// Mean Goldstein value.
+    pub goldstein: f64,
+}
+
+/// Counts of events by CAMEO root.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RootCount {
+    /// CAMEO root code.
+    pub root: String,
+    /// Its QuadClass.
+    pub quad_class: u8,
+    /// Events.
+    pub events: u64,
+}
+
+/// An actor code and how many events it is in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorActivity {
+    /// Actor code.
+    pub code: String,
+    /// Events as source.
+    pub as_source: u64,
+    /// Events as target.
+    pub as_target: u64,
+}
+
+/// A plain text search.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Words that must all occur in the title or text.
+    pub q: String,
+    /// Only articles mentioning an entity of this country.
+    pub country: Option<String>,
+    /// Only articles mentioning an entity of this name.
+    pub entity: Option<String>,
+    /// Only articles with an event of this CAMEO root.
+    pub root: Option<String>,
+    /// Only articles from this source or site.
+    pub source: Option<String>,
+    /// Published on or after.
+    pub from: Option<String>,
+    /// Published on or before.
+    pub to: Option<String>,
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: Option<u32>,
+}
+
+/// Counts over a set of articles, for narrowing a search.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Facets {
+    /// Countries of the entities mentioned.
+    pub countries: Vec<Count>,
+    /// People mentioned.
+    pub people: Vec<Count>,
+    /// Organizations mentioned.
+    pub organizations: Vec<Count>,
+    /// CAMEO roots of the events.
+    pub roots: Vec<Count>,
+    /// Sources or sites.
+    pub sources: Vec<Count>,
+    /// Publication months.
+    pub months: Vec<Count>,
+}
+
+/// Search results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// Matching articles in all.
+    pub total: u64,
+    /// This page, best first.
+    pub hits: Vec<ArticleSummary>,
+    /// Counts over all matching articles.
+    pub facets: Facets,
+}
+
+/// A read-only connection to a store with the queries of the API and pages.
+///
+/// Not `Sync`: a server keeps one per worker thread or a small pool.
+#[derive(Debug)]
+pub struct Queries {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const ARTICLE_COLUMNS: &str = "a.id, a.doc_id, a.external_id, a.title, a.url, a.site, a.source, \
+     a.published, a.language, a.is_stub, a.duplicate_of, substr(a.text, 1, 320), \
+     (SELECT count(*) FROM entities WHERE article = a.id), \
+     (SELECT count(*) FROM quotes WHERE article = a.id), \
+     (SELECT count(*) FROM events WHERE article = a.id)";
+
+const EVENT_COLUMNS: &str = "ev.id, ev.article, a.title, ev.date, a.published, ev.code, ev.root, \
+     ev.quad_class, ev.goldstein, ev.source_code, se.name, ev.target_code, te.name, ev.modality, \
+     ev.evidence, ev.trigger_start, ev.trigger_end, ev.evidence_start, ev.confidence";
+
+const EVENT_FROM: &str = "events ev JOIN articles a ON a.id = ev.article \
+     LEFT JOIN entities se ON se.id = ev.source_entity \
+     LEFT JOIN entities te ON te.id = ev.target_entity";
+
+/// The date of an event for filters and charts: its own, else the article's.
+const EVENT_DATE: &str = "coalesce(ev.date, a.published)";
+
+impl Queries {
+    /// Opens the store in `dir` for reading.
+    ///
+    /// Fails with [`StoreError::Missing`] when there is no store there yet.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Queries, StoreError> {
+        let dir = dir.as_ref();
+        let path = dir.join(DATABASE_FILE);
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(StoreError::sqlite(&path, "opening for reading"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(StoreError::sqlite(&path, "opening for reading"))?;
+        // A bigger page cache and memory-mapped reads: pages are read many
+        // times by a server, and the OS cache is shared by the pool.
+        conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;")
+            .map_err(StoreError::sqlite(&path, "configuring a reader"))?;
+        schema::check_readable(&conn, &path)?;
+        Ok(Queries { conn, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, context: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
+        StoreError::sqlite(&self.path, context)
+    }
+
+    /// Counts for the front page.
+    pub fn overview(&self) -> Result<Overview, StoreError> {
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            self.conn
+                .query_row(sql, [], |row| row.get::<_, i64>(0))
+                .map(|n| n.max(0) as u64)
+                .map_err(self.err("counting"))
+        };
+        let (first, last) = self
+            .conn
+            .query_row(
+                "SELECT min(published), max(published) FROM canonical_articles",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(self.err("reading publication dates"))?;
+        Ok(Overview {
+            articles: count("SELECT count(*) FROM articles")?,
+            near_duplicates: count("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")?,
+            stubs: count("SELECT count(*) FROM articles WHERE is_stub")?,
+            entities: count("SELECT count(DISTINCT name) FROM entities")?,
+            quotes: count("SELECT count(*) FROM canonical_quotes")?,
+            events: count("SELECT count(*) FROM canonical_events")?,
+            first_published: first,
+            last_published: last,
+        })
+    }
+
+    /// Articles, newest first.
+    pub fn articles(&self, filter: &ArticleFilter) -> Result<Page<ArticleSummary>, StoreError> {
+        let mut sql = Where::default();
+        if !filter.include_duplicates {
+            sql.push("a.duplicate_of IS NULL", []);
+        }
+        if !filter.include_stubs {
+            sql.push("NOT a.is_stub", []);
+        }
+        if let Some(name) = nonempty(&filter.entity) {
+            sql.push(
+                "a.id IN (SELECT article FROM entities WHERE name = ?)",
+                [text(name)],
+            );
+        }
+        if let Some(country) = nonempty(&filter.country) {
+            sql.push(
+                "a.id IN (SELECT article FROM entities WHERE country = ?)",
+                [text(country)],
+            );
+        }
+        if let Some(source) = nonempty(&filter.source) {
+            sql.push("(a.source = ? OR a.site = ?)", [text(source), text(source)]);
+        }
+        if let Some(id) = nonempty(&filter.external_id) {
+            sql.push("a.external_id = ?", [text(id)]);
+        }
+        date_range(&mut sql, "a.published", &filter.from, &filter.to);
+        let total = self.count(
+            &format!("SELECT count(*) FROM articles a {}", sql.clause()),
+            &sql,
+        )?;
+        let (limit, offset) = page(filter.limit, filter.offset);
+        let query = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a {} \
+             ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT {limit} OFFSET {offset}",
+            sql.clause()
+        );
+        let items = self.rows(&query, &sql.values, article_summary)?;
+        Ok(Page { total, items })
+    }
+
+    /// Summaries of the given articles, in the given order; unknown ids are
+    /// left out.
+    pub fn article_summaries(&self, ids: &[i64]) -> Result<Vec<ArticleSummary>, StoreError> {
+        let query = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN (SELECT value FROM json_each(?))"
+        );
+        let found = self.rows(&query, &[ids_json(ids)], article_summary)?;
+        let mut by_id: HashMap<i64, ArticleSummary> =
+            found.into_iter().map(|a| (a.id, a)).collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// One article with its analysis and copies.
+    pub fn article(&self, id: i64) -> Result<Option<StoredArticle>, StoreError> {
+        let query = format!(
+            "SELECT {ARTICLE_COLUMNS}, a.similarity, a.ingested_at, a.analysis FROM articles a \
+             WHERE a.id = ?1"
+        );
+        let row = self
+            .conn
+            .prepare_cached(&query)
+            .and_then(|mut s| {
+                s.query_row([id], |row| {
+                    Ok((
+                        article_summary(row)?,
+                        row.get::<_, Option<f64>>(15)?,
+                        row.get::<_, String>(16)?,
+                        row.get::<_, String>(17)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(self.err("reading an article"))?;
+        let Some((summary, similarity, ingested_at, json)) = row else {
+            return Ok(None);
+        };
+        let analysis: Analysis =
+            serde_json::from_str(&json).map_err(|source| StoreError::Serialize {
+                id: summary.doc_id.clone(),
+                source,
+            })?;
+        let copies = self.rows(
+            "SELECT id, title, published, coalesce(site, source) FROM articles \
+             WHERE duplicate_of = ?1 ORDER BY id",
+            &[SqlValue::Integer(id)],
+            article_ref,
+        )?;
+        Ok(Some(StoredArticle {
+            summary,
+            similarity,
+            ingested_at,
+            analysis,
+            copies,
+        }))
+    }
+
+    /// A short reference to an article.
+    pub fn article_ref(&self, id: i64) -> Result<Option<ArticleRef>, StoreError> {
+        Ok(self
+            .rows(
+                "SELECT id, title, published, coalesce(site, source) FROM articles WHERE id = ?1",
+                &[SqlValue::Integer(id)],
+                article_ref,
+            )?
+            .pop())
+    }
+
+    /// Articles that share the rarest entities with article `id`, best first;
+    /// near-duplicates, stubs and the article's own copies are left out.
+    ///
+    /// Each shared name scores its inverse document frequency, so sharing
+    /// "Abbas Araghchi" counts for more than sharing "United States".
+    pub fn similar(&self, id: i64, limit: u32) -> Result<Vec<SimilarArticle>, StoreError> {
+        let total: f64 = self
+            .conn
+            .query_row("SELECT count(*) FROM canonical_articles", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(self.err("counting articles"))? as f64;
+        let pairs: Vec<(i64, String)> = self.rows(
+            "SELECT DISTINCT e.article, e.name FROM entities e JOIN articles a ON a.id = e.article \
+             WHERE e.name IN (SELECT name FROM entities WHERE article = ?1) \
+             AND e.article != ?1 AND a.duplicate_of IS NULL AND NOT a.is_stub \
+             AND e.article NOT IN (SELECT id FROM articles WHERE duplicate_of = ?1)",
+            &[SqlValue::Integer(id)],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let mut df: HashMap<&str, f64> = HashMap::new();
+        for (_, name) in &pairs {
+            *df.entry(name.as_str()).or_default() += 1.0;
+        }
+        let idf = |name: &str| (total.max(1.0) / (df.get(name).copied().unwrap_or(0.0) + 1.0)).ln();
+        let mut scores: HashMap<i64, (f64, Vec<&str>)> = HashMap::new();
+        for (article, name) in &pairs {
+            let weight = idf(name);
+            if weight <= 0.0 {
+                continue; // a name in nearly every article says nothing
+            }
+            let entry = scores.entry(*article).or_default();
+            entry.0 += weight;
+            entry.1.push(name);
+        }
+        let mut ranked: Vec<(i64, f64, Vec<&str>)> = scores
+            .into_iter()
+            .map(|(article, (score, names))| (article, score, names))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit.min(MAX_LIMIT) as usize);
+        let mut similar = Vec::with_capacity(ranked.len());
+        for (article, score, mut names) in ranked {
+            names.sort_by(|a, b| idf(b).total_cmp(&idf(a)).then(a.cmp(b)));
+            if let Some(article) = self.article_ref(article)? {
+                similar.push(SimilarArticle {
+                    article,
+                    score: (score * 1000.0).round() / 1000.0,
+                    shared: names.into_iter().map(String::from).collect(),
+                });
+            }
+        }
+        Ok(similar)
+    }
+
+    /// Entity names across the corpus, most mentioned first.
+    pub fn entities(&self, filter: &EntityFilter) -> Result<Page<EntitySummary>, StoreError> {
+        let mut sql = Where::default();
+        sql.push("a.duplicate_of IS NULL", []);
+        if let Some(q) = nonempty(&filter.q) {
+            sql.push("e.name LIKE ? ESCAPE '\\'", [text(&contains_pattern(q))]);
+        }
+        if let Some(kind) = nonempty(&filter.kind) {
+            sql.push("e.kind = ?", [text(kind)]);
+        }
+        if let Some(country) = nonempty(&filter.country) {
+            sql.push("e.country = ?", [text(country)]);
+        }
+        let from = format!(
+            "entities e JOIN articles a ON a.id = e.article {}",
+            sql.clause()
+        );
+        let total = self.count(&format!("SELECT count(DISTINCT e.name) FROM {from}"), &sql)?;
+        let (limit, offset) = page(filter.limit, filter.offset);
+        let items = self.rows(
+            &format!(
+                "SELECT name, kind, country, actor_code, articles, mentions FROM ( \
+                 SELECT e.name, e.kind, e.country, e.actor_code, max(e.mentions) AS most, \
+                 count(DISTINCT e.article) AS articles, sum(e.mentions) AS mentions \
+                 FROM {from} GROUP BY e.name) \
+                 ORDER BY mentions DESC, name LIMIT {limit} OFFSET {offset}"
+            ),
+            &sql.values,
+            entity_summary,
+        )?;
+        Ok(Page { total, items })
+    }
+
+    /// An entity by name: kind, codes, aliases and roles over time; `None`
+    /// when no canonical article mentions it.
+    pub fn entity(&self, name: &str) -> Result<Option<EntityProfile>, StoreError> {
+        let name_value = [text(name)];
+        let summary = self
+            .rows(
+                "SELECT name, kind, country, actor_code, articles, mentions FROM ( \
+                 SELECT e.name, e.kind, e.country, e.actor_code, max(e.mentions) AS most, \
+                 count(DISTINCT e.article) AS articles, sum(e.mentions) AS mentions \
+                 FROM entities e JOIN articles a ON a.id = e.article \
+                 WHERE e.name = ?1 AND a.duplicate_of IS NULL GROUP BY e.name)",
+                &name_value,
+                entity_summary,
+            )?
+            .pop();
+        let Some(summary) = summary else {
+            return Ok(None);
+        };
+        let aliases = self.rows(
+            "SELECT alias.value, count(*) AS n FROM canonical_entities e, json_each(e.aliases) alias \
+             WHERE e.name = ?1 AND alias.value != e.name GROUP BY alias.value \
+             ORDER BY n DESC, alias.value LIMIT 20",
+            &name_value,
+            count_row,
+        )?;
+        let actor_codes = self.rows(
+            "SELECT actor_code, count(*) AS n FROM canonical_entities \
+             WHERE name = ?1 AND actor_code IS NOT NULL GROUP BY actor_code \
+             ORDER BY n DESC, actor_code LIMIT 20",
+            &name_value,
+            count_row,
+        )?;
+        let roles = self.roles(name)?;
+        let events = self.count(
+            "SELECT count(*) FROM canonical_events WHERE source_entity IN \
+             (SELECT id FROM entities WHERE name = ?) OR target_entity IN \
+             (SELECT id FROM entities WHERE name = ?)",
+            &Where {
+                values: vec![text(name), text(name)],
+                ..Where::default()
+            },
+        )?;
+        let quotes = self.count(
+            "SELECT count(*) FROM canonical_quotes WHERE speaker IN \
+             (SELECT id FROM entities WHERE name = ?)",
+            &Where {
+                values: vec![text(name)],
+                ..Where::default()
+            },
+        )?;
+        Ok(Some(EntityProfile {
+            summary,
+            aliases,
+            actor_codes,
+            roles,
+            events,
+            quotes,
+        }))
+    }
+
+    /// An entity's titles across articles with first and last sighting and
+    /// the latest three pieces of evidence each.
+    fn roles(&self, name: &str) -> Result<Vec<RoleOverTime>, StoreError> {
+        // Role spans are byte offsets: substr over the text cast to a BLOB
+        // counts bytes, not characters.
+        let sightings: Vec<(String, Option<String>, i64, Option<String>, Option<String>)> = self
+            .rows(
+                "SELECT json_extract(r.value, '$.title'), json_extract(r.value, '$.of'), \
+                 a.id, a.published, CAST(substr(CAST(CASE json_extract(r.value, '$.field') \
+                 WHEN 'title' THEN a.title ELSE a.text END AS BLOB), \
+                 json_extract(r.value, '$.start') + 1, \
+                 json_extract(r.value, '$.end') - json_extract(r.value, '$.start')) AS TEXT) \
+                 FROM entities e JOIN articles a ON a.id = e.article, json_each(e.roles) r \
+                 WHERE e.name = ?1 AND a.duplicate_of IS NULL \
+                 ORDER BY a.published IS NULL, a.published, a.id LIMIT 2000",
+                &[text(name)],
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                },
+            )?;
+        let mut roles: Vec<RoleOverTime> = Vec::new();
+        let mut seen_articles: HashMap<usize, Vec<i64>> = HashMap::new();
+        for (title, of, article, published, evidence) in sightings {
+            let index = match roles.iter().position(|r| r.title == title && r.of == of) {
+                Some(index) => index,
+                None => {
+                    roles.push(RoleOverTime {
+                        title,
+                        of,
+                        first_seen: published.clone(),
+                        last_seen: None,
+                        articles: 0,
+                        evidence: Vec::new(),
+                    });
+                    roles.len() - 1
+                }
+            };
+            let role = &mut roles[index];
+            let articles = seen_articles.entry(index).or_default();
+            if !articles.contains(&article) {
+                articles.push(article);
+                role.articles += 1;
+            }
+            if published.is_some() {
+                role.last_seen.clone_from(&published);
+                if role.first_seen.is_none() {
+                    role.first_seen.clone_from(&published);
+                }
+            }
+            if let Some(text) = evidence.filter(|t| !t.is_empty()) {
+                if !role.evidence.iter().any(|e| e.article == article) {
+                    role.evidence.push(Evidence {
+                        article,
+                        published,
+                        text,
+                    });
+                    if role.evidence.len() > 3 {
+                        role.evidence.remove(0);
+                    }
+                }
+            }
+        }
+        Ok(roles)
+    }
+
+    /// Entities that appear in the same canonical articles as `name`, most
+    /// shared articles first.
+    pub fn cooccurring(&self, name: &str, limit: u32) -> Result<Vec<EntitySummary>, StoreError> {
+        let limit = limit.min(MAX_LIMIT);
+        self.rows(
+            &format!(
+                "SELECT name, kind, country, actor_code, articles, mentions FROM ( \
+                 SELECT e.name, e.kind, e.country, e.actor_code, max(e.mentions) AS most, \
+                 count(DISTINCT e.article) AS articles, sum(e.mentions) AS mentions \
+                 FROM entities e JOIN articles a ON a.id = e.article \
+                 WHERE e.article IN (SELECT article FROM entities WHERE name = ?1) \
+                 AND a.duplicate_of IS NULL AND e.name != ?1 GROUP BY e.name) \
+                 ORDER BY articles DESC, mentions DESC, name LIMIT {limit}"
+            ),
+            &[text(name)],
+            entity_summary,
+        )
+    }
+
+    /// Events, latest first.
+    pub fn events(&self, filter: &EventFilter) -> Result<Page<EventRow>, StoreError> {
+        let sql = event_where(filter);
+        let total = self.count(
+            &format!("SELECT count(*) FROM {EVENT_FROM} {}", sql.clause()),
+            &sql,
+        )?;
+        let (limit, offset) = page(filter.limit, filter.offset);
+        let items = self.rows(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} {} \
+                 ORDER BY {EVENT_DATE} IS NULL, {EVENT_DATE} DESC, ev.id DESC \
+                 LIMIT {limit} OFFSET {offset}",
+                sql.clause()
+            ),
+            &sql.values,
+            event_row,
+        )?;
+        Ok(Page { total, items })
+    }
+
+    /// Dated events for a chart (at most 50,000, earliest first).
+    pub fn event_points(&self, filter: &EventFilter) -> Result<Vec<EventPoint>, StoreError> {
+        let mut sql = event_where(filter);
+        sql.push(&format!("{EVENT_DATE} IS NOT NULL"), []);
+        self.rows(
+            &format!(
+                "SELECT {EVENT_DATE}, ev.quad_class, ev.goldstein, ev.source_code \
+                 FROM {EVENT_FROM} {} ORDER BY 1 LIMIT 50000",
+                sql.clause()
+            ),
+            &sql.values,
+            |row| {
+                Ok(EventPoint {
+                    date: row.get(0)?,
+                    quad_class: row.get::<_, i64>(1)?.clamp(0, 4) as u8,
+                    goldstein: row.get(2)?,
+                    source_code: row.get(3)?,
+                })
+            },
+        )
+    }
+
+    /// Events by CAMEO root.
+    pub fn event_mix(&self, filter: &EventFilter) -> Result<Vec<RootCount>, StoreError> {
+        let sql = event_where(filter);
+        self.rows(
+            &format!(
+                "SELECT ev.root, max(ev.quad_class), count(*) FROM {EVENT_FROM} {} \
+                 GROUP BY ev.root ORDER BY ev.root",
+                sql.clause()
+            ),
+            &sql.values,
+            |row| {
+                Ok(RootCount {
+                    root: row.get(0)?,
+                    quad_class: row.get::<_, i64>(1)?.clamp(0, 4) as u8,
+                    events: row.get::<_, i64>(2)?.max(0) as u64,
+                })
+            },
+        )
+    }
+
+    /// Actor codes by the events they are in, most first.
+    pub fn active_actors(&self, limit: u32) -> Result<Vec<ActorActivity>, StoreError> {
+        let limit = limit.min(MAX_LIMIT);
+        self.rows(
+            &format!(
+                "SELECT code, sum(s), sum(t) FROM ( \
+                 SELECT source_code AS code, 1 AS s, 0 AS t FROM canonical_events \
+                 WHERE source_code IS NOT NULL UNION ALL \
+                 SELECT target_code, 0, 1 FROM canonical_events WHERE target_code IS NOT NULL) \
+                 GROUP BY code ORDER BY sum(s) + sum(t) DESC, code LIMIT {limit}"
+            ),
+            &[],
+            |row| {
+                Ok(ActorActivity {
+                    code: row.get(0)?,
+                    as_source: row.get::<_, i64>(1)?.max(0) as u64,
+                    as_target: row.get::<_, i64>(2)?.max(0) as u64,
+                })
+            },
+        )
+    }
+
+    /// Events between actor codes (both known and different), grouped by
+    /// the pair.
+    pub fn edges(&self, filter: &EventFilter) -> Result<Vec<Edge>, StoreError> {
+        let mut sql = event_where(filter);
+        sql.push(
+            "ev.source_code IS NOT NULL AND ev.target_code IS NOT NULL \
+             AND ev.source_code != ev.target_code",
+            [],
+        );
+        self.rows(
+            &format!(
+                "SELECT ev.source_code, ev.target_code, count(*), avg(ev.goldstein) \
+                 FROM {EVENT_FROM} {} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 5000",
+                sql.clause()
+            ),
+            &sql.values,
+            |row| {
+                Ok(Edge {
+                    source: row.get(0)?,
+                    target: row.get(1)?,
+                    events: row.get::<_, i64>(2)?.max(0) as u64,
+                    goldstein: row.get(3)?,
+                })
+            },
+        )
+    }
+
+    /// Quotes, latest first.
+    pub fn quotes(&self, filter: &QuoteFilter) -> Result<Page<QuoteRow>, StoreError> {
+        let mut sql = Where::default();
+        sql.push("a.duplicate_of IS NULL", []);
+        if let Some(speaker) = nonempty(&filter.speaker) {
+            sql.push("sp.name = ?", [text(speaker)]);
+        }
+        if let Some(article) = filter.article {
+            sql.push("q.article = ?", [SqlValue::Integer(article)]);
+        }
+        if let Some(q) = nonempty(&filter.q) {
+            sql.push("q.text LIKE ? ESCAPE '\\'", [text(&contains_pattern(q))]);
+        }
+        if let Some(kind) = nonempty(&filter.kind) {
+            sql.push("q.kind = ?", [text(kind)]);
+        }
+        let from = format!(
+            "quotes q JOIN articles a ON a.id = q.article \
+             LEFT JOIN entities sp ON sp.id = q.speaker {}",
+            sql.clause()
+        );
+        let total = self.count(&format!("SELECT count(*) FROM {from}"), &sql)?;
+        let (limit, offset) = page(filter.limit, filter.offset);
+        let items = self.rows(
+            &format!(
+                "SELECT q.id, q.article, a.title, a.published, q.kind, q.text, sp.name, \
+                 q.speaker_text, q.cue, q.confidence FROM {from} \
+                 ORDER BY a.published IS NULL, a.published DESC, q.article DESC, q.start \
+                 LIMIT {limit} OFFSET {offset}"
+            ),
+            &sql.values,
+            |row| {
+                Ok(QuoteRow {
+                    id: row.get(0)?,
+                    article: row.get(1)?,
+                    article_title: row.get(2)?,
+                    published: row.get(3)?,
+                    kind: row.get(4)?,
+                    text: row.get(5)?,
+                    speaker: row.get(6)?,
+                    speaker_text: row.get(7)?,
+                    cue: row.get(8)?,
+                    confidence: row.get(9)?,
+                })
+            },
+        )?;
+        Ok(Page { total, items })
+    }
+
+    /// Plain text search: canonical articles whose title or text holds
+    /// every word of the query (ASCII case-insensitive), title matches
+    /// first, then newest; with facets over all matches.
+    ///
+    /// A stand-in for a full-text index: it scans the texts, which is fast
+    /// enough for corpora of some thousands of articles.
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, StoreError> {
+        let words: Vec<&str> = query.q.split_whitespace().take(16).collect();
+        let mut sql = Where::default();
+        sql.push("a.duplicate_of IS NULL AND NOT a.is_stub", []);
+        let mut title_score = Vec::new();
+        let mut title_values = Vec::new();
+        for word in &words {
+            let pattern = contains_pattern(word);
+            sql.push(
+                "(a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')",
+                [text(&pattern), text(&pattern)],
+            );
+            title_score.push("(coalesce(a.title, '') LIKE ? ESCAPE '\\')");
+            title_values.push(text(&pattern));
+        }
+        self.narrow(
+            &mut sql,
+            &query.country,
+            &query.entity,
+            &query.root,
+            &query.source,
+        );
+        date_range(&mut sql, "a.published", &query.from, &query.to);
+        let score = if title_score.is_empty() {
+            "0".to_string()
+        } else {
+            title_score.join(" + ")
+        };
+        let mut values = title_values;
+        values.extend(sql.values.iter().cloned());
+        let ids: Vec<i64> = self.rows(
+            &format!(
+                "SELECT a.id FROM articles a {} \
+                 ORDER BY {score} DESC, a.published IS NULL, a.published DESC, a.id DESC",
+                sql.clause()
+            ),
+            &values,
+            |row| row.get(0),
+        )?;
+        let (limit, offset) = page(query.limit, query.offset);
+        let page_ids: Vec<i64> = ids
+            .iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .copied()
+            .collect();
+        Ok(SearchResults {
+            total: ids.len() as u64,
+            hits: self.article_summaries(&page_ids)?,
+            facets: self.facets(&ids)?,
+        })
+    }
+
+    fn narrow(
+        &self,
+        sql: &mut Where,
+        country: &Option<String>,
+        entity: &Option<String>,
+        root: &Option<String>,
+        source: &Option<String>,
+    ) {
+        if let Some(country) = nonempty(country) {
+            sql.push(
+                "a.id IN (SELECT article FROM entities WHERE country = ?)",
+                [text(country)],
+            );
+        }
+        if let Some(entity) = nonempty(entity) {
+            sql.push(
+                "a.id IN (SELECT article FROM entities WHERE name = ?)",
+                [text(entity)],
+            );
+        }
+        if let Some(root) = nonempty(root) {
+            sql.push(
+                "a.id IN (SELECT article FROM events WHERE root = ?)",
+                [text(root)],
+            );
+        }
+        if let Some(source) = nonempty(source) {
+            sql.push("(a.source = ? OR a.site = ?)", [text(source), text(source)]);
+        }
+    }
+
+    /// Facet counts over a set of articles (for any search engine's hits).
+    pub fn facets(&self, ids: &[i64]) -> Result<Facets, StoreError> {
+        if ids.is_empty() {
+            return Ok(Facets::default());
+        }
+        let set = [ids_json(ids)];
+        let top = |sql: &str| self.rows(sql, &set, count_row);
+        Ok(Facets {
+            countries: top(
+                "SELECT country, count(DISTINCT article) AS n FROM entities \
+                 WHERE article IN (SELECT value FROM json_each(?1)) AND country IS NOT NULL \
+                 GROUP BY country ORDER BY n DESC, country LIMIT 12",
+            )?,
+            people: top(
+                "SELECT name, count(DISTINCT article) AS n FROM entities \
+                 WHERE article IN (SELECT value FROM json_each(?1)) AND kind = 'person' \
+                 GROUP BY name ORDER BY n DESC, name LIMIT 12",
+            )?,
+            organizations: top(
+                "SELECT name, count(DISTINCT article) AS n FROM entities \
+                 WHERE article IN (SELECT value FROM json_each(?1)) AND kind = 'organization' \
+                 GROUP BY name ORDER BY n DESC, name LIMIT 12",
+            )?,
+            roots: top(
+                "SELECT root, count(DISTINCT article) AS n FROM events \
+                 WHERE article IN (SELECT value FROM json_each(?1)) \
+                 GROUP BY root ORDER BY n DESC, root LIMIT 20",
+            )?,
+            sources: top(
+                "SELECT coalesce(site, source), count(*) AS n FROM articles \
+                 WHERE id IN (SELECT value FROM json_each(?1)) AND coalesce(site, source) IS NOT NULL \
+                 GROUP BY 1 ORDER BY n DESC, 1 LIMIT 12",
+            )?,
+            months: top(
+                "SELECT substr(published, 1, 7) AS month, count(*) AS n FROM articles \
+                 WHERE id IN (SELECT value FROM json_each(?1)) AND length(published) >= 7 \
+                 GROUP BY month ORDER BY month DESC LIMIT 24",
+            )?,
+        })
+    }
+
+    fn count(&self, sql: &str, filter: &Where) -> Result<u64, StoreError> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut s| {
+                s.query_row(params_from_iter(filter.values.iter()), |row| {
+                    row.get::<_, i64>(0)
+                })
+            })
+            .map(|n| n.max(0) as u64)
+            .map_err(self.err("counting"))
+    }
+
+    fn rows<T>(
+        &self,
+        sql: &str,
+        values: &[SqlValue],
+        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut s| {
+                s.query_map(params_from_iter(values.iter()), map)?
+                    .collect::<rusqlite::Result<Vec<T>>>()
+            })
+            .map_err(self.err("querying"))
+    }
+}
+
+/// A `WHERE` clause from fixed fragments with `?` placeholders, and the
+/// values bound to them in order.
+#[derive(Debug, Default)]
+struct Where {
+    conditions: Vec<String>,
+    values: Vec<SqlValue>,
+}
+
+impl Where {
+    fn push<const N: usize>(&mut self, condition: &str, values: [SqlValue; N]) {
+        self.conditions.push(condition.to_string());
+        self.values.extend(values);
+    }
+
+    fn clause(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+}
+
+fn event_where(filter: &EventFilter) -> Where {
+    let mut sql = Where::default();
+    sql.push("a.duplicate_of IS NULL", []);
+    if let Some(actor) = nonempty(&filter.actor) {
+        let pattern = prefix_pattern(actor);
+        sql.push(
+            "(ev.source_code LIKE ? ESCAPE '\\' OR ev.target_code LIKE ? ESCAPE '\\')",
+            [text(&pattern), text(&pattern)],
+        );
+    }
+    if let Some(source) = nonempty(&filter.source) {
+        sql.push(
+            "ev.source_code LIKE ? ESCAPE '\\'",
+            [text(&prefix_pattern(source))],
+        );
+    }
+    if let Some(target) = nonempty(&filter.target) {
+        sql.push(
+            "ev.target_code LIKE ? ESCAPE '\\'",
+            [text(&prefix_pattern(target))],
+        );
+    }
+    if let Some(name) = nonempty(&filter.entity) {
+        sql.push("(se.name = ? OR te.name = ?)", [text(name), text(name)]);
+    }
+    if let Some(CountryPair(first, second)) = &filter.countries {
+        sql.push(
+            "((substr(ev.source_code, 1, 3) = ? AND substr(ev.target_code, 1, 3) = ?) OR \
+             (substr(ev.source_code, 1, 3) = ? AND substr(ev.target_code, 1, 3) = ?))",
+            [text(first), text(second), text(second), text(first)],
+        );
+    }
+    if let Some(code) = nonempty(&filter.code) {
+        sql.push("ev.code LIKE ? ESCAPE '\\'", [text(&prefix_pattern(code))]);
+    }
+    if let Some(root) = nonempty(&filter.root) {
+        sql.push("ev.root = ?", [text(root)]);
+    }
+    if let Some(quad) = filter.quad_class {
+        sql.push("ev.quad_class = ?", [SqlValue::Integer(i64::from(quad))]);
+    }
+    if let Some(modality) = nonempty(&filter.modality) {
+        sql.push("ev.modality = ?", [text(modality)]);
+    }
+    if let Some(article) = filter.article {
+        sql.push("ev.article = ?", [SqlValue::Integer(article)]);
+    }
+    date_range(&mut sql, EVENT_DATE, &filter.from, &filter.to);
+    sql
+}
+
+/// Dates are ISO 8601 strings, so a range is a string comparison; `to` is
+/// inclusive of every date it is a prefix of (`2025-02` takes all February).
+fn date_range(sql: &mut Where, column: &str, from: &Option<String>, to: &Option<String>) {
+    if let Some(from) = nonempty(from) {
+        sql.push(&format!("{column} >= ?"), [text(from)]);
+    }
+    if let Some(to) = nonempty(to) {
+        sql.push(&format!("{column} < ?"), [text(&format!("{to}\u{10FFFF}"))]);
+    }
+}
+
+fn nonempty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn text(value: &str) -> SqlValue {
+    SqlValue::Text(value.to_string())
+}
+
+fn ids_json(ids: &[i64]) -> SqlValue {
+    SqlValue::Text(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
+}
+
+/// A LIKE pattern matching values that contain `value` literally.
+fn contains_pattern(value: &str) -> String {
+    format!("%{}%", escape_like(value))
+}
+
+/// A LIKE pattern matching values that start with `value` literally.
+fn prefix_pattern(value: &str) -> String {
+    format!("{}%", escape_like(value))
+}
+
+fn escape_like(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+fn page(limit: Option<u32>, offset: Option<u32>) -> (u32, u32) {
+    (
+        limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+        offset.unwrap_or(0).min(1_000_000),
+    )
+}
+
+fn article_summary(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
+    let mut snippet: String = row.get::<_, Option<String>>(11)?.unwrap_or_default();
+    if let Some(end) = snippet.char_indices().nth(280).map(|(i, _)| i) {
+        snippet.truncate(end);
+        snippet.push('…');
+    }
+    Ok(ArticleSummary {
+        id: row.get(0)?,
+        doc_id: row.get(1)?,
+        external_id: row.get(2)?,
+        title: row.get(3)?,
+        url: row.get(4)?,
+        site: row.get(5)?,
+        source: row.get(6)?,
+        published: row.get(7)?,
+        language: row.get(8)?,
+        stub: row.get(9)?,
+        duplicate_of: row.get(10)?,
+        snippet,
+        entities: row.get::<_, i64>(12)?.max(0) as u64,
+        quotes: row.get::<_, i64>(13)?.max(0) as u64,
+        events: row.get::<_, i64>(14)?.max(0) as u64,
+    })
+}
+
+fn article_ref(row: &Row<'_>) -> rusqlite::Result<ArticleRef> {
+    Ok(ArticleRef {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        published: row.get(2)?,
+        site: row.get(3)?,
+    })
+}
+
+fn entity_summary(row: &Row<'_>) -> rusqlite::Result<EntitySummary> {
+    Ok(EntitySummary {
+        name: row.get(0)?,
+        kind: row.get(1)?,
+        country: row.get(2)?,
+        actor_code: row.get(3)?,
+        articles: row.get::<_, i64>(4)?.max(0) as u64,
+        mentions: row.get::<_, i64>(5)?.max(0) as u64,
+    })
+}
+
+fn count_row(row: &Row<'_>) -> rusqlite::Result<Count> {
+    Ok(Count {
+        value: row.get(0)?,
+        count: row.get::<_, i64>(1)?.max(0) as u64,
+    })
+}
+
+fn event_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
+    let own_date: Option<String> = row.get(3)?;
+    let published: Option<String> = row.get(4)?;
+    let evidence: Option<String> = row.get(14)?;
+    let (trigger_start, trigger_end, evidence_start) = (
+        row.get::<_, i64>(15)?,
+        row.get::<_, i64>(16)?,
+        row.get::<_, i64>(17)?,
+    );
+    // The trigger relative to the evidence sentence, when it lies inside it
+    // on character boundaries (trigger and evidence share one field).
+    let trigger = evidence.as_deref().and_then(|sentence| {
+        let start = usize::try_from(trigger_start - evidence_start).ok()?;
+        let end = usize::try_from(trigger_end - evidence_start).ok()?;
+        sentence.get(start..end).map(|_| (start, end))
+    });
+    Ok(EventRow {
+        id: row.get(0)?,
+        article: row.get(1)?,
+        article_title: row.get(2)?,
+        date_resolved: own_date.is_some(),
+        date: own_date.or(published),
+        code: row.get(5)?,
+        root: row.get(6)?,
+        quad_class: row.get::<_, i64>(7)?.clamp(0, 4) as u8,
+        goldstein: row.get(8)?,
+        source_code: row.get(9)?,
+        source_name: row.get(10)?,
+        target_code: row.get(11)?,
+        target_name: row.get(12)?,
+        modality: row.get(13)?,
+        evidence,
+        trigger,
+        confidence: row.get(18)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chancery_model::{
+        Article, Entity, EntityKind, Event, EventActor, Mention, Modality, Published, Quote,
+        QuoteKind, Role, Span,
+    };
+
+    use super::*;
+    use crate::{Document, Store};
+
+    fn entity(id: &str, name: &str, kind: EntityKind, code: &str, text: &str) -> Entity {
+        let start = text.find(name).unwrap_or(0);
+        Entity {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            country: Some(code[..3].into()),
+            actor_code: Some(code.into()),
+            aliases: Vec::new(),
+            roles: Vec::new(),
+            mentions: vec![Mention {
+                span: Span::new(start, start + name.len()),
+            }],
+        }
+    }
+
+    fn meeting(id: &str, date: &str, text: &str) -> Document {
+        let mut analysis = Analysis::from_article(Article {
+            id: id.into(),
+            title: Some(format!("Report {id}")),
+            text: text.into(),
+            published: Some(Published {
+                value: date.into(),
+                precision: chancery_model::DatePrecision::Day,
+                from: "test".into(),
+            }),
+            ..Article::default()
+        });
+        let mut minister = entity("e1", "Abbas Araghchi", EntityKind::Person, "IRNGOV", text);
+        let role_start = text.find("Foreign Minister").unwrap();
+        minister.roles.push(Role {
+            title: "Foreign Minister".into(),
+            of: Some("IRN".into()),
+            span: Span::new(
+                role_start,
+                role_start + "Foreign Minister Abbas Araghchi".len(),
+            ),
+        });
+        minister.aliases.push("Araghchi".into());
+        analysis.entities = vec![
+            minister,
+            entity("e2", "Russia", EntityKind::Country, "RUS", text),
+        ];
+        let quote_start = text.find('“').unwrap() + '“'.len_utf8();
+        let quote_end = text.find('”').unwrap();
+        analysis.quotes = vec![Quote {
+            span: Span::new(quote_start, quote_end),
+            kind: QuoteKind::Direct,
+            speaker: Some("e1".into()),
+            speaker_text: Some("Araghchi".into()),
+            speaker_start: None,
+            speaker_end: None,
+            cue: None,
+            confidence: 0.9,
+        }];
+        let trigger = text.find("visit").unwrap();
+        analysis.events = vec![Event {
+            code: "042".into(),
+            root: "04".into(),
+            quad_class: 1,
+            goldstein: 1.9,
+            plover: None,
+            source: Some(EventActor {
+                code: Some("IRNGOV".into()),
+                entity: Some("e1".into()),
+            }),
+            target: Some(EventActor {
+                code: Some("RUS".into()),
+                entity: Some("e2".into()),
+            }),
+            modality: Modality::Planned,
+            date: None,
+            location: None,
+            trigger: Span::new(trigger, trigger + 5),
+            evidence: Span::new(0, text.find('.').unwrap() + 1),
+            mentions: Vec::new(),
+            confidence: 0.8,
+        }];
+        Document::new(analysis).unwrap()
+    }
+
+    fn corpus() -> (tempfile::TempDir, Queries) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store
+            .write(&[
+                meeting(
+                    "a",
+                    "2025-02-10",
+                    "Foreign Minister Abbas Araghchi will visit Russia this week. \
+                     “We are ready,” Araghchi said in Tehran on Monday morning.",
+                ),
+                meeting(
+                    "b",
+                    "2025-03-02",
+                    "Foreign Minister Abbas Araghchi will visit Russia again in spring. \
+                     “The talks go on,” he said, standing beside officials in Moscow.",
+                ),
+            ])
+            .unwrap();
+        let queries = Queries::open(dir.path()).unwrap();
+        (dir, queries)
+    }
+
+    #[test]
+    fn articles_are_listed_newest_first_with_counts() {
+        let (_dir, q) = corpus();
+        let page = q.articles(&ArticleFilter::default()).unwrap();
+        assert_eq!(page.total, 2);
+        assert_eq!(page.items[0].published.as_deref(), Some("2025-03-02"));
+        assert_eq!((page.items[0].entities, page.items[0].events), (2, 1));
+        let february = q
+            .articles(&ArticleFilter {
+                to: Some("2025-02".into()),
+                ..ArticleFilter::default()
+            })
+            .unwrap();
+        assert_eq!(february.total, 1);
+    }
+
+    #[test]
+    fn an_entity_has_its_role_over_time_with_evidence() {
+        let (_dir, q) = corpus();
+        let profile = q.entity("Abbas Araghchi").unwrap().unwrap();
+        assert_eq!(profile.summary.articles, 2);
+        assert_eq!(profile.roles.len(), 1);
+        let role = &profile.roles[0];
+        assert_eq!(role.first_seen.as_deref(), Some("2025-02-10"));
+        assert_eq!(role.last_seen.as_deref(), Some("2025-03-02"));
+        assert_eq!(role.evidence[0].text, "Foreign Minister Abbas Araghchi");
+        assert_eq!(profile.aliases[0].value, "Araghchi");
+        assert_eq!((profile.events, profile.quotes), (2, 2));
+        assert!(q.entity("Nobody").unwrap().is_none());
+    }
+
+    #[test]
+    fn events_filter_by_country_pair_either_way_and_reject_a_bad_pair() {
+        let (_dir, q) = corpus();
+        for pair in ["IRN,RUS", "RUS,IRN"] {
+            let filter = EventFilter {
+                countries: Some(pair.parse().unwrap()),
+                ..EventFilter::default()
+            };
+            let events = q.events(&filter).unwrap();
+            assert_eq!(events.total, 2, "{pair}");
+            assert_eq!(
+                events.items[0].source_name.as_deref(),
+                Some("Abbas Araghchi")
+            );
+            assert_eq!(events.items[0].trigger, Some((37, 42)));
+        }
+        let none = q
+            .events(&EventFilter {
+                countries: Some("IRN,USA".parse().unwrap()),
+                ..EventFilter::default()
+            })
+            .unwrap();
+        assert_eq!(none.total, 0);
+        let err = "IRN".parse::<CountryPair>().unwrap_err();
+        assert!(err.contains("IRN,RUS"), "{err}");
+    }
+
+    #[test]
+    fn like_wildcards_in_input_are_literal() {
+        let (_dir, q) = corpus();
+        let all = q
+            .events(&EventFilter {
+                actor: Some("%".into()),
+                ..EventFilter::default()
+            })
+            .unwrap();
+        assert_eq!(all.total, 0);
+        let search = q
+            .search(&SearchQuery {
+                q: "_".into(),
+                ..SearchQuery::default()
+            })
+            .unwrap();
+        assert_eq!(search.total, 0);
+    }
+
+    #[test]
+    fn search_needs_every_word_and_counts_facets() {
+        let (_dir, q) = corpus();
+        let results = q
+            .search(&SearchQuery {
+                q: "araghchi SPRING".into(),
+                ..SearchQuery::default()
+            })
+            .unwrap();
+        assert_eq!(results.total, 1);
+        assert_eq!(results.hits[0].doc_id, "b");
+        assert_eq!(results.facets.countries[0].value, "IRN");
+        assert_eq!(results.facets.months[0].value, "2025-03");
+    }
+
+    #[test]
+    fn quotes_by_speaker_and_similar_articles() {
+        let (_dir, q) = corpus();
+        let quotes = q
+            .quotes(&QuoteFilter {
+                speaker: Some("Abbas Araghchi".into()),
+                ..QuoteFilter::default()
+            })
+            .unwrap();
+        assert_eq!(quotes.total, 2);
+        assert_eq!(quotes.items[0].text.as_deref(), Some("The talks go on,"));
+        let first = q.articles(&ArticleFilter::default()).unwrap().items[1].id;
+        let similar = q.similar(first, 5).unwrap();
+        // Two articles share every name, so no name is rare: nothing to say.
+        assert!(similar.is_empty(), "{similar:?}");
+        let article = q.article(first).unwrap().unwrap();
+        assert_eq!(article.analysis.entities.len(), 2);
+        assert!(q.article(999).unwrap().is_none());
+    }
+
+    #[test]
+    fn the_network_and_the_event_mix_count_events() {
+        let (_dir, q) = corpus();
+        let edges = q.edges(&EventFilter::default()).unwrap();
+        assert_eq!(edges.len(), 1);
+        assert_eq!((edges[0].source.as_str(), edges[0].events), ("IRNGOV", 2));
+        let mix = q.event_mix(&EventFilter::default()).unwrap();
+        assert_eq!((mix[0].root.as_str(), mix[0].events), ("04", 2));
+        let actors = q.active_actors(10).unwrap();
+        assert_eq!(actors[0].as_source + actors[0].as_target, 2);
+        let points = q.event_points(&EventFilter::default()).unwrap();
+        assert_eq!(points.len(), 2);
+        assert_eq!(points[0].date, "2025-02-10");
+        let overview = q.overview().unwrap();
+        assert_eq!((overview.articles, overview.events), (2, 2));
+    }
+
+    #[test]
+    fn opening_a_missing_store_says_how_to_make_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Queries::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::Missing { .. }), "{err}");
+    }
+}
