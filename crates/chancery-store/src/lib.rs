@@ -65,12 +65,14 @@
 #![deny(missing_docs)]
 
 mod error;
+mod export;
 mod fingerprint;
 mod query;
 mod schema;
 mod store;
 
 pub use error::StoreError;
+pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
 pub use fingerprint::Fingerprint;
 pub use query::{
     ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, Count, CountryPair, Edge,
