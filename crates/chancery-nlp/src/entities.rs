@@ -623,7 +623,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 || text.chars().filter(|c| c.is_uppercase()).count() >= 2)
                 && refs
                     .iter()
-                    .any(|r| matches!(r, KbRef::Organization(_) | KbRef::Person(_)));
+                    .any(|r| matches!(r, KbRef::Organization(_) | KbRef::Person(_)))
+                // A capitalized name the knowledge base lists as a person's
+                // alias: a surname the corpus registry learned ("Korvalainen
+                // met…"), which the tagger may miss at the start of a sentence.
+                || text.starts_with(char::is_uppercase)
+                    && text.chars().count() > 3
+                    && refs.iter().any(|r| matches!(r, KbRef::Person(_)));
             if !strong {
                 continue;
             }

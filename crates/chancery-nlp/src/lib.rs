@@ -12,6 +12,7 @@ pub mod kb;
 pub mod ner;
 pub mod petrarch;
 mod quotes;
+pub mod registry;
 pub mod sentence;
 pub mod token;
 

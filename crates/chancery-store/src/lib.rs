@@ -68,6 +68,7 @@ mod error;
 mod export;
 mod fingerprint;
 mod query;
+mod registry;
 mod schema;
 mod store;
 
@@ -80,5 +81,6 @@ pub use query::{
     Facets, Overview, Page, Queries, QuoteFilter, QuoteRow, RoleOverTime, RootCount,
     SearchQuery, SearchResults, SimilarArticle, StoredArticle, MAX_LIMIT,
 };
+pub use registry::PersonSighting;
 pub use schema::SCHEMA_VERSION;
 pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FILE};

@@ -109,10 +109,18 @@ fn print_warnings<'a>(warnings: impl Iterator<Item = &'a str>, what: &str) {
 
 /// The analyzer with the built-in knowledge base plus the user's tables.
 pub fn analyzer_with_tables(paths: &[PathBuf]) -> anyhow::Result<chancery_nlp::Analyzer> {
-    if paths.is_empty() {
+    analyzer_with_tables_and(paths, Vec::new())
+}
+
+/// The analyzer with the built-in knowledge base, the user's tables and
+/// tables made by chancery itself (`(name, text)`: the corpus's registry).
+pub fn analyzer_with_tables_and(
+    paths: &[PathBuf],
+    mut tables: Vec<(String, String)>,
+) -> anyhow::Result<chancery_nlp::Analyzer> {
+    if paths.is_empty() && tables.is_empty() {
         return Ok(chancery_nlp::Analyzer::new());
     }
-    let mut tables = Vec::new();
     for path in paths {
         let files = if path.is_dir() {
             let mut failures = Vec::new();

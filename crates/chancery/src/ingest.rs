@@ -24,7 +24,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::{
-    analyze_record, analyzer_with_tables, is_jsonl_path, open_lines, read_capped, walk,
+    analyze_record, analyzer_with_tables, analyzer_with_tables_and, is_jsonl_path, open_lines,
+    read_capped, walk,
 };
 
 // The one analyzer is shared by reference across the rayon pool.
@@ -155,9 +156,20 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         max_bytes: args.max_bytes,
         ..Options::default()
     };
-    let analyzer = analyzer_with_tables(&args.kb)?;
     let store = Store::open(&args.data).map_err(store_error)?;
     let reader = Reader::open(&args.data).map_err(store_error)?;
+    // The people earlier ingests met feed back into analysis: a bare surname
+    // of a registered official resolves to them.
+    let registry = crate::entities::registry(&reader)?;
+    let registry_table = registry.officeholder_table();
+    let analyzer = if registry.people().is_empty() {
+        analyzer_with_tables(&args.kb)?
+    } else {
+        analyzer_with_tables_and(
+            &args.kb,
+            vec![("the corpus's actor registry".to_string(), registry_table)],
+        )?
+    };
     eprintln!("chancery: ingesting into {}", args.data.display());
 
     let paths = if args.paths.is_empty() {

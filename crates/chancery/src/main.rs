@@ -1,6 +1,7 @@
 //! The `chancery` command: analyze news pages and evaluate the pipeline.
 
 mod analyze;
+mod entities;
 mod eval;
 mod ingest;
 mod output;
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// Extract and analyze news pages (HTML or scraped text) and print the JSON contract.
     Analyze(analyze::AnalyzeArgs),
+    /// The people of a corpus: merged across articles, with roles over time.
+    Entities(entities::EntitiesArgs),
     /// Extract, analyze and store news into a corpus on disk (a data directory).
     Ingest(ingest::IngestArgs),
     /// Score chancery on the shared benchmark sets.
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Entities(args) => entities::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Eval(command) => eval::run(command),
         Command::Train(command) => train::run(command),

@@ -8,6 +8,7 @@ mod eval;
 mod ingest;
 mod jsonl;
 mod knowledge;
+mod registry;
 
 use std::ffi::OsStr;
 use std::io::Write;
