@@ -10,9 +10,9 @@ pub mod events;
 pub mod extraction;
 pub mod metrics;
 pub mod ner;
-pub mod petrarch;
 #[cfg(feature = "peers")]
 pub mod peers;
+pub mod petrarch;
 pub mod quotes;
 pub mod seed;
 pub mod stories;

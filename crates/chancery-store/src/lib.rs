@@ -78,8 +78,8 @@ pub use fingerprint::Fingerprint;
 pub use query::{
     ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, Count, CountryPair, Edge,
     EntityFilter, EntityProfile, EntitySummary, EventFilter, EventPoint, EventRow, Evidence,
-    Facets, Overview, Page, Queries, QuoteFilter, QuoteRow, RoleOverTime, RootCount,
-    SearchQuery, SearchResults, SimilarArticle, StoredArticle, MAX_LIMIT,
+    Facets, Overview, Page, Queries, QuoteFilter, QuoteRow, RoleOverTime, RootCount, SearchQuery,
+    SearchResults, SimilarArticle, StoredArticle, MAX_LIMIT,
 };
 pub use registry::PersonSighting;
 pub use schema::SCHEMA_VERSION;
