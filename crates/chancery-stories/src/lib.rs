@@ -10,10 +10,18 @@
 //! a publication day, a story only takes articles within a window of its own
 //! days, and stories quiet for longer than the window are retired.
 //!
+//! Two events that look alike (two earthquakes, two arrests of players of one
+//! team) can share one story when the first article of the second event
+//! arrives: a young story is therefore re-clustered inside as it grows, and a
+//! group of its articles that stands apart splits off as a story of its own.
+//! The [`Assignment`] of the article that caused it lists the earlier
+//! articles that moved.
+//!
 //! The crate is pure: no I/O, and the same articles in the same order give the
 //! same stories on any machine. Memory is bounded: document frequencies live in
-//! a fixed table of counters, each story keeps at most a fixed number of terms,
-//! and the number of live stories is capped.
+//! a fixed table of counters, each story keeps at most a fixed number of terms
+//! (and its members' vectors only while young), and the number of live stories
+//! is capped.
 //!
 //! ```
 //! use chancery_stories::{Clusterer, Config, Day, Document};
