@@ -362,8 +362,9 @@ impl Clusterer {
         }
     }
 
-    /// Drops the postings of retired stories once the postings have doubled
-    /// since the last compaction, so memory follows the live stories.
+    /// Drops the postings of retired stories and repeated entries once the
+    /// postings have doubled since the last compaction, so memory follows the
+    /// live stories and their distinct key terms.
     fn compact(&mut self) {
         if self.posted < 2 * self.posted_after_compaction + 64 * KEY_TERMS {
             return;
@@ -372,6 +373,9 @@ impl Clusterer {
         live.sort_unstable();
         self.posted = 0;
         self.postings.retain(|_, list| {
+            // Order within a list does not matter: candidates are sorted.
+            list.sort_unstable();
+            list.dedup();
             list.retain(|id| live.binary_search(id).is_ok());
             self.posted += list.len();
             !list.is_empty()
@@ -484,5 +488,32 @@ impl Clusterer {
             Some((_, last)) => last.0.saturating_add(window) >= clock.0,
             None => true,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stream of unrelated dated articles: every story retires, and the
+    /// postings stay bounded instead of growing with the stream.
+    #[test]
+    fn postings_follow_the_live_stories() {
+        let mut clusterer = Clusterer::new(Config::default());
+        let mut most = 0;
+        for i in 0..3_000u32 {
+            let text = format!("Alpha{i} met Beta{i} in Gamma{i} about delta{i} and epsilon{i}.");
+            let day = Day(i as i32 * 100);
+            clusterer.add(&Document {
+                id: "x",
+                title: "",
+                text: &text,
+                published: Some(day),
+                entities: &[],
+            });
+            assert!(clusterer.stories.len() <= 1);
+            most = most.max(clusterer.posted);
+        }
+        assert!(most <= 3 * 64 * KEY_TERMS, "{most} postings");
     }
 }
