@@ -70,6 +70,7 @@ mod fingerprint;
 mod query;
 mod registry;
 mod schema;
+mod search_feed;
 mod store;
 
 pub use error::StoreError;
@@ -83,4 +84,5 @@ pub use query::{
 };
 pub use registry::PersonSighting;
 pub use schema::SCHEMA_VERSION;
+pub use search_feed::{CanonicalArticles, FeedArticle, FeedEntity, FeedEvent, SearchFeed};
 pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FILE};

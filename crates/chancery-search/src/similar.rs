@@ -1,0 +1,126 @@
+//! Similar articles: a more-like-this query built from one article's title,
+//! body and entity names, run against the index.
+//!
+//! Computed on demand rather than stored: the query takes a few milliseconds
+//! on a corpus of thousands (BENCHMARKS.md), and a stored table would go
+//! stale with every ingest.
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, OwnedValue};
+use tantivy::{TantivyDocument, Term};
+
+use crate::index::open_feed;
+use crate::query::{hit_of, snippet_of, Hit};
+use crate::{SearchError, SearchIndex};
+
+/// The most distinctive terms of an article that make up its query.
+const QUERY_TERMS: usize = 30;
+
+/// The article asked about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArticleRef {
+    /// The store's internal id.
+    pub id: i64,
+    /// The stable article id.
+    pub doc_id: String,
+    /// The id it was ingested with, if any.
+    pub external_id: Option<String>,
+    /// The headline.
+    pub title: Option<String>,
+    /// The article it is a near-duplicate of, if it is one.
+    pub duplicate_of: Option<i64>,
+}
+
+/// The answer to [`SearchIndex::similar`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimilarResults {
+    /// The article the others are similar to.
+    pub article: ArticleRef,
+    /// The most similar articles, best first, with the opening of each body.
+    pub hits: Vec<Hit>,
+}
+
+impl SearchIndex {
+    /// The `k` articles most similar to the one `key` names (its internal
+    /// id, its `doc_id` or its external id), by BM25 over the distinctive
+    /// terms of its title, body and entity names.
+    ///
+    /// Never among them: the article itself, the article it is a
+    /// near-duplicate of, its own near-duplicates and stubs (which are not
+    /// indexed).
+    pub fn similar(&self, key: &str, k: usize) -> Result<SimilarResults, SearchError> {
+        let feed = open_feed(&self.data_dir)?;
+        let unknown = || SearchError::UnknownArticle {
+            key: key.to_string(),
+            dir: self.data_dir.clone(),
+        };
+        let id = feed.resolve(key.trim())?.ok_or_else(unknown)?;
+        let article = feed.article(id)?.ok_or_else(unknown)?;
+
+        let fields = &self.fields;
+        let searcher = self.reader.searcher();
+        let failed = |source| SearchError::Search {
+            dir: self.dir.clone(),
+            source,
+        };
+        let indexed = crate::query::address_of(&searcher, fields, id)
+            .map_err(failed)?
+            .is_some();
+        let mut names: Vec<OwnedValue> = Vec::new();
+        for entity in &article.entities {
+            names.push(OwnedValue::Str(entity.name.clone()));
+        }
+        let mut document_fields = vec![
+            (fields.body, vec![OwnedValue::Str(article.text.clone())]),
+            (fields.entity, names),
+        ];
+        if let Some(title) = &article.title {
+            document_fields.push((fields.title, vec![OwnedValue::Str(title.clone())]));
+        }
+        let more_like_this = MoreLikeThisQuery::builder()
+            // A word only this article has finds nothing else; when the
+            // article is indexed, that is every word of document frequency 1.
+            .with_min_doc_frequency(if indexed { 2 } else { 1 })
+            .with_min_term_frequency(1)
+            .with_min_word_length(2)
+            .with_max_query_terms(QUERY_TERMS)
+            .with_boost_factor(1.0)
+            .with_document_fields(document_fields);
+
+        let mut excluded = vec![id];
+        excluded.extend(article.duplicate_of);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(more_like_this))];
+        for other in excluded {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(fields.id, other.max(0) as u64),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let query = BooleanQuery::new(clauses);
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(k.max(1)).order_by_score())
+            .map_err(failed)?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address).map_err(failed)?;
+            let snippet = snippet_of(&doc, fields.body, None);
+            hits.push(hit_of(fields, &doc, score, snippet));
+        }
+        Ok(SimilarResults {
+            article: ArticleRef {
+                id,
+                doc_id: article.doc_id,
+                external_id: article.external_id,
+                title: article.title,
+                duplicate_of: article.duplicate_of,
+            },
+            hits,
+        })
+    }
+}
