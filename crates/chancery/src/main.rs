@@ -5,6 +5,7 @@ mod entities;
 mod eval;
 mod ingest;
 mod output;
+mod serve;
 mod train;
 
 use std::process::ExitCode;
@@ -30,6 +31,10 @@ enum Command {
     /// Score chancery on the shared benchmark sets.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    /// Serve a corpus: a JSON API and a web UI (read-only unless given a token).
+    Serve(serve::ServeArgs),
+    /// Ingest the bundled sample corpus and serve it: the whole product at once.
+    Demo(serve::DemoArgs),
     /// Rebuild a model compiled into chancery from training data.
     #[command(subcommand)]
     Train(train::TrainCommand),
@@ -42,6 +47,8 @@ fn main() -> ExitCode {
         Command::Entities(args) => entities::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Eval(command) => eval::run(command),
+        Command::Serve(args) => serve::serve(args),
+        Command::Demo(args) => serve::demo(args),
         Command::Train(command) => train::run(command),
     };
     match result {

@@ -1,0 +1,531 @@
+//! The JSON API. Handlers turn requests into store queries and results into
+//! JSON; every failure is a [`ServerError`] with a stable code.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chancery_model::Analysis;
+use chancery_store::{
+    ActorActivity, ArticleFilter, ArticleSummary, CountryPair, Edge, EntityFilter, EntityProfile,
+    EntitySummary, EventFilter, EventRow, Overview, Page, QuoteFilter, QuoteRow, RootCount,
+    SearchQuery, SearchResults, SimilarArticle, StoredArticle,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::{self, IngestReport, Record};
+use crate::svg::{bucket_events, SeriesBucket};
+use crate::{compute, read, ServerError, Shared};
+
+/// The OpenAPI 3 document of this API, written by hand beside the routes.
+pub(crate) const OPENAPI: &str = include_str!("openapi.json");
+
+/// Query-string parameters; a malformed or unknown parameter is a
+/// `bad_request` naming it.
+pub(crate) struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ServerError> {
+        Query::<T>::try_from_uri(&parts.uri)
+            .map(|Query(value)| Params(value))
+            .map_err(|rejection| ServerError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// Path parameters; a malformed one is a `bad_request`.
+pub(crate) struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ServerError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| PathParams(value))
+            .map_err(|rejection| ServerError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// A page size alone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct Limit {
+    pub limit: Option<u32>,
+}
+
+pub(crate) async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+pub(crate) async fn stats(State(state): State<Shared>) -> Result<Json<Overview>, ServerError> {
+    Ok(Json(read(&state, |q| q.overview()).await?))
+}
+
+pub(crate) async fn articles(
+    State(state): State<Shared>,
+    Params(filter): Params<ArticleFilter>,
+) -> Result<Json<Page<ArticleSummary>>, ServerError> {
+    Ok(Json(read(&state, move |q| q.articles(&filter)).await?))
+}
+
+pub(crate) async fn article(
+    State(state): State<Shared>,
+    PathParams(id): PathParams<i64>,
+) -> Result<Json<StoredArticle>, ServerError> {
+    read(&state, move |q| q.article(id))
+        .await?
+        .map(Json)
+        .ok_or_else(|| ServerError::NotFound(format!("article {id}")))
+}
+
+pub(crate) async fn similar(
+    State(state): State<Shared>,
+    PathParams(id): PathParams<i64>,
+    Params(limit): Params<Limit>,
+) -> Result<Json<Vec<SimilarArticle>>, ServerError> {
+    let found = read(&state, move |q| {
+        Ok(match q.article_ref(id)? {
+            Some(_) => Some(q.similar(id, limit.limit.unwrap_or(10))?),
+            None => None,
+        })
+    })
+    .await?;
+    found
+        .map(Json)
+        .ok_or_else(|| ServerError::NotFound(format!("article {id}")))
+}
+
+pub(crate) async fn entities(
+    State(state): State<Shared>,
+    Params(filter): Params<EntityFilter>,
+) -> Result<Json<Page<EntitySummary>>, ServerError> {
+    Ok(Json(read(&state, move |q| q.entities(&filter)).await?))
+}
+
+/// An entity with its latest quotes and events.
+#[derive(Debug, Serialize)]
+pub(crate) struct EntityDetail {
+    #[serde(flatten)]
+    pub profile: EntityProfile,
+    /// The latest quotes it is the speaker of.
+    pub quotes: Page<QuoteRow>,
+    /// The latest events it is the source or target of.
+    pub events: Page<EventRow>,
+}
+
+pub(crate) async fn entity_detail(
+    state: &Shared,
+    name: String,
+    limit: u32,
+) -> Result<EntityDetail, ServerError> {
+    let found = read(state, move |q| {
+        let Some(profile) = q.entity(&name)? else {
+            return Ok(Err(name));
+        };
+        let quotes = q.quotes(&QuoteFilter {
+            speaker: Some(name.clone()),
+            limit: Some(limit),
+            ..QuoteFilter::default()
+        })?;
+        let events = q.events(&EventFilter {
+            entity: Some(name.clone()),
+            limit: Some(limit),
+            ..EventFilter::default()
+        })?;
+        Ok(Ok(EntityDetail {
+            profile,
+            quotes,
+            events,
+        }))
+    })
+    .await?;
+    found.map_err(|name| ServerError::NotFound(format!("entity {name:?}")))
+}
+
+pub(crate) async fn entity(
+    State(state): State<Shared>,
+    PathParams(name): PathParams<String>,
+    Params(limit): Params<Limit>,
+) -> Result<Json<EntityDetail>, ServerError> {
+    Ok(Json(
+        entity_detail(&state, name, limit.limit.unwrap_or(20)).await?,
+    ))
+}
+
+pub(crate) async fn cooccurring(
+    State(state): State<Shared>,
+    PathParams(name): PathParams<String>,
+    Params(limit): Params<Limit>,
+) -> Result<Json<Vec<EntitySummary>>, ServerError> {
+    Ok(Json(
+        read(&state, move |q| {
+            q.cooccurring(&name, limit.limit.unwrap_or(20))
+        })
+        .await?,
+    ))
+}
+
+pub(crate) async fn events(
+    State(state): State<Shared>,
+    Params(filter): Params<EventFilter>,
+) -> Result<Json<Page<EventRow>>, ServerError> {
+    Ok(Json(read(&state, move |q| q.events(&filter)).await?))
+}
+
+pub(crate) async fn event_mix(
+    State(state): State<Shared>,
+    Params(filter): Params<EventFilter>,
+) -> Result<Json<Vec<RootCount>>, ServerError> {
+    Ok(Json(read(&state, move |q| q.event_mix(&filter)).await?))
+}
+
+/// Events between two countries.
+#[derive(Debug, Serialize)]
+pub(crate) struct Dyad {
+    /// The first country.
+    pub a: String,
+    /// The second.
+    pub b: String,
+    /// Events from `a` to `b`.
+    pub a_to_b: u64,
+    /// Events from `b` to `a`.
+    pub b_to_a: u64,
+    /// Counts by QuadClass and mean Goldstein per period.
+    pub series: Vec<SeriesBucket>,
+    /// Events by CAMEO root.
+    pub mix: Vec<RootCount>,
+    /// The latest events.
+    pub events: Page<EventRow>,
+}
+
+pub(crate) async fn dyad_detail(
+    state: &Shared,
+    a: String,
+    b: String,
+    mut filter: EventFilter,
+) -> Result<Dyad, ServerError> {
+    for code in [&a, &b] {
+        if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(ServerError::BadRequest(format!(
+                "{code:?} is not a country code; use ISO alpha-3 such as IRN"
+            )));
+        }
+    }
+    filter.countries = Some(CountryPair(a.clone(), b.clone()));
+    read(state, move |q| {
+        let direction = |from: &str, to: &str| -> Result<u64, chancery_store::StoreError> {
+            Ok(q.events(&EventFilter {
+                source: Some(from.to_string()),
+                target: Some(to.to_string()),
+                limit: Some(1),
+                ..filter.clone()
+            })?
+            .total)
+        };
+        Ok(Dyad {
+            a_to_b: direction(&a, &b)?,
+            b_to_a: direction(&b, &a)?,
+            series: bucket_events(&q.event_points(&filter)?),
+            mix: q.event_mix(&filter)?,
+            events: q.events(&filter)?,
+            a,
+            b,
+        })
+    })
+    .await
+}
+
+pub(crate) async fn dyad(
+    State(state): State<Shared>,
+    PathParams((a, b)): PathParams<(String, String)>,
+    Params(filter): Params<EventFilter>,
+) -> Result<Json<Dyad>, ServerError> {
+    Ok(Json(dyad_detail(&state, a, b, filter).await?))
+}
+
+pub(crate) async fn actors(
+    State(state): State<Shared>,
+    Params(limit): Params<Limit>,
+) -> Result<Json<Vec<ActorActivity>>, ServerError> {
+    Ok(Json(
+        read(&state, move |q| q.active_actors(limit.limit.unwrap_or(20))).await?,
+    ))
+}
+
+/// Parameters of the actor network.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct NetworkParams {
+    /// `country` (default: actor codes cut to their first three letters) or
+    /// `actor` (whole codes).
+    pub level: Option<String>,
+    /// Most nodes shown.
+    pub limit: Option<u32>,
+    /// Event date on or after.
+    pub from: Option<String>,
+    /// Event date on or before.
+    pub to: Option<String>,
+}
+
+/// An actor in the network.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Node {
+    /// Actor or country code.
+    pub code: String,
+    /// Events it is in.
+    pub events: u64,
+}
+
+/// Actors and the events between them.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Network {
+    /// The most active actors.
+    pub nodes: Vec<Node>,
+    /// Events between them, one edge per direction.
+    pub edges: Vec<Edge>,
+}
+
+/// Aggregates code-level edges to the requested level and keeps the
+/// `limit` busiest nodes.
+pub(crate) fn network_graph(edges: Vec<Edge>, country_level: bool, limit: usize) -> Network {
+    let level = |code: &str| -> String {
+        if country_level {
+            code.chars().take(3).collect()
+        } else {
+            code.to_string()
+        }
+    };
+    let mut merged: HashMap<(String, String), (u64, f64)> = HashMap::new();
+    for edge in edges {
+        let (source, target) = (level(&edge.source), level(&edge.target));
+        if source == target {
+            continue;
+        }
+        let entry = merged.entry((source, target)).or_default();
+        entry.0 += edge.events;
+        entry.1 += edge.goldstein * edge.events as f64;
+    }
+    let mut degree: HashMap<&str, u64> = HashMap::new();
+    for ((source, target), (events, _)) in &merged {
+        *degree.entry(source).or_default() += events;
+        *degree.entry(target).or_default() += events;
+    }
+    let mut nodes: Vec<Node> = degree
+        .into_iter()
+        .map(|(code, events)| Node {
+            code: code.to_string(),
+            events,
+        })
+        .collect();
+    nodes.sort_by(|a, b| b.events.cmp(&a.events).then(a.code.cmp(&b.code)));
+    nodes.truncate(limit);
+    let kept = |code: &str| nodes.iter().any(|n| n.code == code);
+    let mut edges: Vec<Edge> = merged
+        .iter()
+        .filter(|((s, t), _)| kept(s) && kept(t))
+        .map(|((source, target), (events, sum))| Edge {
+            source: source.clone(),
+            target: target.clone(),
+            events: *events,
+            goldstein: (sum / *events as f64 * 100.0).round() / 100.0,
+        })
+        .collect();
+    edges.sort_by(|a, b| {
+        b.events
+            .cmp(&a.events)
+            .then_with(|| a.source.cmp(&b.source))
+            .then_with(|| a.target.cmp(&b.target))
+    });
+    Network { nodes, edges }
+}
+
+pub(crate) async fn network_for(
+    state: &Shared,
+    params: NetworkParams,
+) -> Result<Network, ServerError> {
+    let country_level = match params.level.as_deref() {
+        None | Some("country") => true,
+        Some("actor") => false,
+        Some(other) => {
+            return Err(ServerError::BadRequest(format!(
+                "level must be \"country\" or \"actor\", not {other:?}"
+            )))
+        }
+    };
+    let filter = EventFilter {
+        from: params.from,
+        to: params.to,
+        ..EventFilter::default()
+    };
+    let edges = read(state, move |q| q.edges(&filter)).await?;
+    Ok(network_graph(
+        edges,
+        country_level,
+        params.limit.unwrap_or(24).clamp(2, 200) as usize,
+    ))
+}
+
+pub(crate) async fn network(
+    State(state): State<Shared>,
+    Params(params): Params<NetworkParams>,
+) -> Result<Json<Network>, ServerError> {
+    Ok(Json(network_for(&state, params).await?))
+}
+
+pub(crate) async fn quotes(
+    State(state): State<Shared>,
+    Params(filter): Params<QuoteFilter>,
+) -> Result<Json<Page<QuoteRow>>, ServerError> {
+    Ok(Json(read(&state, move |q| q.quotes(&filter)).await?))
+}
+
+pub(crate) async fn search(
+    State(state): State<Shared>,
+    Params(query): Params<SearchQuery>,
+) -> Result<Json<SearchResults>, ServerError> {
+    if query.q.len() > 500 {
+        return Err(ServerError::BadRequest(
+            "the query is over 500 bytes; search for fewer words".into(),
+        ));
+    }
+    Ok(Json(read(&state, move |q| q.search(&query)).await?))
+}
+
+fn body(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ServerError> {
+    match body {
+        Ok(bytes) if bytes.len() > limit => Err(ServerError::TooLarge { limit }),
+        Ok(bytes) => Ok(bytes),
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(ServerError::TooLarge { limit })
+        }
+        Err(rejection) => Err(ServerError::BadRequest(rejection.body_text())),
+    }
+}
+
+pub(crate) async fn analyze(
+    State(state): State<Shared>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<Analysis>, ServerError> {
+    let limit = state.config().max_analyze_bytes;
+    let bytes = body(bytes, limit)?;
+    let record: Record = serde_json::from_slice(&bytes).map_err(|e| {
+        ServerError::BadRequest(format!(
+            "expected a JSON object {{\"text\" or \"html\", \"title\", \"url\", \"published\"}}: {e}"
+        ))
+    })?;
+    let analysis = compute(&state, move |state| {
+        ingest::analyze(state.analyzer(), &record, limit)
+    })
+    .await?;
+    Ok(Json(analysis))
+}
+
+pub(crate) async fn ingest(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<IngestReport>, ServerError> {
+    let Some(token) = state.config().token.as_deref() else {
+        return Err(ServerError::IngestDisabled);
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !same_secret(given.as_bytes(), token.as_bytes()) {
+        return Err(ServerError::Unauthorized);
+    }
+    let limit = state.config().max_ingest_bytes;
+    let bytes = body(bytes, limit)?;
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| ServerError::BadRequest("the body is not UTF-8 JSON Lines".into()))?;
+    let report = compute(&state, move |state| {
+        ingest::ingest_jsonl(
+            state.data(),
+            state.analyzer(),
+            &text,
+            state.config().max_analyze_bytes,
+        )
+    })
+    .await?;
+    Ok(Json(report))
+}
+
+/// Compares in time that depends on the length only, so the token cannot
+/// be guessed byte by byte from response times.
+fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    if given.len() != expected.len() {
+        return false;
+    }
+    given
+        .iter()
+        .zip(expected)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0
+}
+
+pub(crate) async fn not_found(uri: axum::http::Uri) -> ServerError {
+    ServerError::NotFound(format!("API route {} (see /api/openapi.json)", uri.path()))
+}
+
+pub(crate) async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> Response {
+    let body = serde_json::json!({"error": {
+        "code": "method_not_allowed",
+        "message": format!("{method} is not allowed on {}; see /api/openapi.json", uri.path()),
+    }});
+    (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(source: &str, target: &str, events: u64, goldstein: f64) -> Edge {
+        Edge {
+            source: source.into(),
+            target: target.into(),
+            events,
+            goldstein,
+        }
+    }
+
+    #[test]
+    fn the_network_merges_codes_by_country() {
+        let network = network_graph(
+            vec![
+                edge("IRNGOV", "RUSGOV", 3, 4.0),
+                edge("IRN", "RUS", 1, -2.0),
+                edge("IRNGOV", "IRNMIL", 5, 1.0),
+                edge("USA", "IRN", 1, -4.0),
+            ],
+            true,
+            2,
+        );
+        let codes: Vec<_> = network.nodes.iter().map(|n| n.code.as_str()).collect();
+        assert_eq!(codes, ["IRN", "RUS"]);
+        assert_eq!(network.edges.len(), 1);
+        assert_eq!(
+            (network.edges[0].events, network.edges[0].goldstein),
+            (4, 2.5)
+        );
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abd", b"abc"));
+        assert!(!same_secret(b"ab", b"abc"));
+    }
+}
