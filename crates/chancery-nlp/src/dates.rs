@@ -74,9 +74,30 @@ fn month(year: i32, month: u32, text: String) -> EventDate {
 /// The first date expression among `words` (lower-cased tokens of one
 /// sentence), resolved against `published`; `future` says the event is
 /// planned, which turns a bare weekday or month forward.
+#[cfg(test)]
 pub(crate) fn find_date(words: &[String], published: NaiveDate, future: bool) -> Option<EventDate> {
+    (0..words.len()).find_map(|i| date_at(words, i, published, future))
+}
+
+/// The date expression nearest to word `anchor` (an event's trigger), so a
+/// dateline's filing date ("WARSAW, Sept 4 —") does not stand for "on Monday"
+/// next to the event; the earlier one wins a tie.
+pub(crate) fn find_date_near(
+    words: &[String],
+    anchor: usize,
+    published: NaiveDate,
+    future: bool,
+) -> Option<EventDate> {
+    (0..words.len())
+        .filter_map(|i| date_at(words, i, published, future).map(|d| (i.abs_diff(anchor), i, d)))
+        .min_by_key(|(distance, i, _)| (*distance, *i))
+        .map(|(_, _, date)| date)
+}
+
+/// The date expression that starts at word `i`, if any.
+fn date_at(words: &[String], i: usize, published: NaiveDate, future: bool) -> Option<EventDate> {
     let at = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
-    for i in 0..words.len() {
+    {
         let w = at(i);
         match w {
             "today" | "tonight" => return Some(day(published, w.to_string())),
@@ -89,7 +110,7 @@ pub(crate) fn find_date(words: &[String], published: NaiveDate, future: bool) ->
                     "last" | "past" | "previous" => -1,
                     "next" | "coming" => 1,
                     "this" => 0,
-                    _ => continue,
+                    _ => return None,
                 };
                 let mut text = format!("{before} {w}");
                 if matches!(lead, "earlier" | "later") && before == "this" {
@@ -159,7 +180,7 @@ pub(crate) fn find_date(words: &[String], published: NaiveDate, future: bool) ->
                     ..(year_at + usize::from(explicit_year.is_some())).min(words.len())]
                     .join(" ");
             if w == "may" && day_number.is_none() && explicit_year.is_none() {
-                continue;
+                return None;
             }
             return Some(
                 match day_number.and_then(|d| NaiveDate::from_ymd_opt(year, m, d)) {

@@ -887,7 +887,50 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             .filter(move |h| &h.name == name)
     }
 
+    /// The country a story is about, for officials the text gives a national
+    /// title but no country ("Interior Minister Jan Nowak said"): the
+    /// dateline's ("WARSAW, Sept 4 —"), else a country named at least twice
+    /// and twice as often as any other.
+    fn home_country(&self, clusters: &[Cluster]) -> Option<usize> {
+        let start = self.doc.body_start;
+        let words = &self.doc.words;
+        // A dateline is one to three capitalized words opening the body,
+        // then a comma, dash or parenthesis.
+        let dateline = (1..=3).find_map(|n| {
+            let end = start + n;
+            let after = *words.get(end)?;
+            if !matches!(after, "," | "\u{2014}" | "\u{2013}" | "-" | "--" | "(") {
+                return None;
+            }
+            if !(start..end).all(|k| words[k].starts_with(char::is_uppercase)) {
+                return None;
+            }
+            self.kb
+                .lookup(self.doc.slice(start..end))
+                .iter()
+                .find_map(|r| match r {
+                    KbRef::Capital(c) | KbRef::Country(c) | KbRef::Seat(c) => Some(*c),
+                    _ => None,
+                })
+        });
+        if dateline.is_some() {
+            return dateline;
+        }
+        let mut counts: Vec<(usize, usize)> = clusters
+            .iter()
+            .filter(|c| c.kind == Some(EntityKind::Country))
+            .filter_map(|c| c.country.map(|country| (c.drafts.len(), country)))
+            .collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        match counts.as_slice() {
+            [(n, country)] if *n >= 2 => Some(*country),
+            [(n, country), (m, _), ..] if *n >= 2 && *n >= 2 * m => Some(*country),
+            _ => None,
+        }
+    }
+
     fn assign_roles(&self, clusters: &mut [Cluster], drafts: &[Draft], assigned: &[Option<usize>]) {
+        let home = self.home_country(clusters);
         let owner_of = |token_end: usize| -> Option<usize> {
             drafts
                 .iter()
@@ -934,7 +977,14 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                         .or(known.first())
                         .and_then(|(_, country)| country.as_deref())
                         .and_then(|code| self.country_index(code));
-                    role.country = from_kb.or(clusters[c].country);
+                    // A national title held for no named country is the
+                    // story's country's ("Interior Minister Jan Nowak").
+                    let national = role.sector.is_some()
+                        && role.organization_sector.is_none()
+                        && role.of.is_none();
+                    role.country = from_kb
+                        .or(clusters[c].country)
+                        .or(home.filter(|_| national && clusters[c].kb_person.is_none()));
                     if role.of.is_none() {
                         role.of = role.country.map(|i| self.kb.countries[i].code.clone());
                     }

@@ -19,7 +19,7 @@ use chancery_model::{
 };
 use chrono::NaiveDate;
 
-use crate::dates::find_date;
+use crate::dates::find_date_near;
 use crate::doc::Doc;
 use crate::kb::{KbRef, KnowledgeBase};
 use crate::petrarch::Dictionaries;
@@ -425,8 +425,17 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 .rev()
                 .find_map(|k| self.actor_at[k].clone())
                 .filter(|(_, r)| r.end <= i);
+            // The first actor after the trigger, but not the speaker of a
+            // reporting clause that follows ("…, Interior Minister Jan Nowak said").
+            let speaks = |end: usize| {
+                self.doc.words.get(end).is_some_and(|w| {
+                    w.starts_with(|c: char| c.is_ascii_lowercase())
+                        && crate::quotes::cues::is_strong(w)
+                })
+            };
             let target = (i + n..sentence.end)
-                .find_map(|k| self.actor_at[k].clone())
+                .filter_map(|k| self.actor_at[k].clone())
+                .find(|(_, range)| !speaks(range.end))
                 .filter(|(e, _)| source.as_ref().is_none_or(|(s, _)| s != e));
             let modality = self.modality(&sentence, i, &lower);
             let mut code = trigger.code.clone();
@@ -661,7 +670,12 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     .clone()
                     .map(|k| self.lower(k).into_owned())
                     .collect();
-                find_date(&words, published, c.modality == Modality::Planned)
+                find_date_near(
+                    &words,
+                    c.trigger.start - c.sentence.start,
+                    published,
+                    c.modality == Modality::Planned,
+                )
             });
             let confidence = if c.dictionary.is_some() {
                 0.9
