@@ -80,9 +80,14 @@ impl SearchIndex {
             document_fields.push((fields.title, vec![OwnedValue::Str(title.clone())]));
         }
         let more_like_this = MoreLikeThisQuery::builder()
-            // A word only this article has finds nothing else; when the
-            // article is indexed, that is every word of document frequency 1.
-            .with_min_doc_frequency(if indexed { 2 } else { 1 })
+            // A word only this article has finds nothing else: when the
+            // article or its original is indexed, that is every word of
+            // document frequency 1.
+            .with_min_doc_frequency(if indexed || article.duplicate_of.is_some() {
+                2
+            } else {
+                1
+            })
             .with_min_term_frequency(1)
             .with_min_word_length(2)
             .with_max_query_terms(QUERY_TERMS)

@@ -5,6 +5,7 @@ mod entities;
 mod eval;
 mod ingest;
 mod output;
+mod search;
 mod serve;
 mod train;
 
@@ -28,6 +29,10 @@ enum Command {
     Entities(entities::EntitiesArgs),
     /// Extract, analyze and store news into a corpus on disk (a data directory).
     Ingest(ingest::IngestArgs),
+    /// Search a corpus: words, "phrases", AND/OR, filters by date, person, country, event, source.
+    Search(search::SearchArgs),
+    /// The articles most like one article of a corpus (near-duplicates and stubs left out).
+    Similar(search::SimilarArgs),
     /// Score chancery on the shared benchmark sets.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
@@ -46,6 +51,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Entities(args) => entities::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Search(args) => search::run_search(args),
+        Command::Similar(args) => search::run_similar(args),
         Command::Eval(command) => eval::run(command),
         Command::Serve(args) => serve::serve(args),
         Command::Demo(args) => serve::demo(args),

@@ -9,6 +9,7 @@ mod ingest;
 mod jsonl;
 mod knowledge;
 mod registry;
+mod search;
 
 use std::ffi::OsStr;
 use std::io::Write;
