@@ -212,16 +212,11 @@ pub(crate) fn timeline(buckets: &[SeriesBucket]) -> Markup {
             line class="zero" x1=(LEFT) x2=(W - RIGHT) y1=(fmt(gy(0.0))) y2=(fmt(gy(0.0))) {}
             @for (i, bucket) in buckets.iter().enumerate() {
                 @let x = LEFT + band * i as f64 + (band - bar_w) / 2.0;
-                @let mut base = 0.0;
-                @for quad in 0..4 {
-                    @let count = bucket.counts[quad] as f64;
-                    @if count > 0.0 {
-                        rect class=(format!("bar q{}", quad + 1)) fill=(QUAD_COLORS[quad])
-                            x=(fmt(x)) width=(fmt(bar_w))
-                            y=(fmt(y_of(base + count))) height=(fmt(y_of(base) - y_of(base + count))) {
-                            title { (bucket.period) " of " (bucket.start) ": " (count) " " (QUAD_NAMES[quad]) }
-                        }
-                        @let _ = { base += count; };
+                @for (quad, base, count) in stack(&bucket.counts) {
+                    rect class=(format!("bar q{}", quad + 1)) fill=(QUAD_COLORS[quad])
+                        x=(fmt(x)) width=(fmt(bar_w))
+                        y=(fmt(y_of(base + count))) height=(fmt(y_of(base) - y_of(base + count))) {
+                        title { (bucket.period) " of " (bucket.start) ": " (count) " " (QUAD_NAMES[quad]) }
                     }
                 }
                 @if i % label_every == 0 {
@@ -246,6 +241,20 @@ pub(crate) fn timeline(buckets: &[SeriesBucket]) -> Markup {
             }
         }
     }
+}
+
+/// The non-empty QuadClass segments of a stacked bar: class index, where
+/// the segment starts and its height, in events.
+fn stack(counts: &[u64; 4]) -> Vec<(usize, f64, f64)> {
+    let mut base = 0.0;
+    let mut segments = Vec::new();
+    for (quad, &count) in counts.iter().enumerate() {
+        if count > 0 {
+            segments.push((quad, base, count as f64));
+            base += count as f64;
+        }
+    }
+    segments
 }
 
 fn short_date(start: &str, period: &str) -> String {

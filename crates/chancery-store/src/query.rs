@@ -358,6 +358,10 @@ pub struct EventPoint {
     pub source_code: Option<String>,
 }
 
+/// One role of one entity in one article: title, of, article, published,
+/// evidence text.
+type RoleSighting = (String, Option<String>, i64, Option<String>, Option<String>);
+
 /// Which quotes to list.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -840,9 +844,8 @@ impl Queries {
     fn roles(&self, name: &str) -> Result<Vec<RoleOverTime>, StoreError> {
         // Role spans are byte offsets: substr over the text cast to a BLOB
         // counts bytes, not characters.
-        let sightings: Vec<(String, Option<String>, i64, Option<String>, Option<String>)> = self
-            .rows(
-                "SELECT json_extract(r.value, '$.title'), json_extract(r.value, '$.of'), \
+        let sightings: Vec<RoleSighting> = self.rows(
+            "SELECT json_extract(r.value, '$.title'), json_extract(r.value, '$.of'), \
                  a.id, a.published, CAST(substr(CAST(CASE json_extract(r.value, '$.field') \
                  WHEN 'title' THEN a.title ELSE a.text END AS BLOB), \
                  json_extract(r.value, '$.start') + 1, \
@@ -850,17 +853,17 @@ impl Queries {
                  FROM entities e JOIN articles a ON a.id = e.article, json_each(e.roles) r \
                  WHERE e.name = ?1 AND a.duplicate_of IS NULL \
                  ORDER BY a.published IS NULL, a.published, a.id LIMIT 2000",
-                &[text(name)],
-                |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                    ))
-                },
-            )?;
+            &[text(name)],
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            },
+        )?;
         let mut roles: Vec<RoleOverTime> = Vec::new();
         let mut seen_articles: HashMap<usize, Vec<i64>> = HashMap::new();
         for (title, of, article, published, evidence) in sightings {
@@ -1115,17 +1118,18 @@ impl Queries {
             &query.source,
         );
         date_range(&mut sql, "a.published", &query.from, &query.to);
+        // Title matches first; without words, newest first.
         let score = if title_score.is_empty() {
-            "0".to_string()
+            String::new()
         } else {
-            title_score.join(" + ")
+            format!("{} DESC, ", title_score.join(" + "))
         };
         let mut values = title_values;
         values.extend(sql.values.iter().cloned());
         let ids: Vec<i64> = self.rows(
             &format!(
                 "SELECT a.id FROM articles a {} \
-                 ORDER BY {score} DESC, a.published IS NULL, a.published DESC, a.id DESC",
+                 ORDER BY {score}a.published IS NULL, a.published DESC, a.id DESC",
                 sql.clause()
             ),
             &values,

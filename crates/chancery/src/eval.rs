@@ -23,6 +23,8 @@ pub enum EvalCommand {
     Quotes(QuotesArgs),
     /// Event coding on the CAMEO codebook's examples: root and code accuracy.
     Events(EventsArgs),
+    /// Story clustering on ECB+: B-cubed P/R/F1 and ARI against subtopics and topics.
+    Stories(crate::eval_stories::StoriesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -145,7 +147,7 @@ enum ReportFormat {
     Json,
 }
 
-fn parse_floor(text: &str) -> Result<(String, f64), String> {
+pub(crate) fn parse_floor(text: &str) -> Result<(String, f64), String> {
     let (name, value) = text
         .split_once('=')
         .ok_or("expected NAME=VALUE, e.g. f1=0.95")?;
@@ -163,6 +165,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Throughput(args) => run_throughput(args),
         EvalCommand::Quotes(args) => run_quotes(args),
         EvalCommand::Events(args) => run_events(args),
+        EvalCommand::Stories(args) => crate::eval_stories::run(args),
     }
 }
 

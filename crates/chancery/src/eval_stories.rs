@@ -35,18 +35,8 @@ pub struct StoriesArgs {
     /// Fail (exit 1) below a floor: `f1=…` (B-cubed F1 against subtopics, the
     /// main metric), `precision=…`, `recall=…`, `ari=…`, `topic_f1=…`,
     /// `topic_ari=…`.
-    #[arg(long = "floor", value_parser = parse_floor)]
+    #[arg(long = "floor", value_parser = crate::eval::parse_floor)]
     floors: Vec<(String, f64)>,
-}
-
-fn parse_floor(text: &str) -> Result<(String, f64), String> {
-    let (name, value) = text
-        .split_once('=')
-        .ok_or("expected NAME=VALUE, e.g. f1=0.87")?;
-    let value: f64 = value
-        .parse()
-        .map_err(|_| format!("{value:?} is not a number"))?;
-    Ok((name.to_string(), value))
 }
 
 pub fn run(args: StoriesArgs) -> anyhow::Result<ExitCode> {

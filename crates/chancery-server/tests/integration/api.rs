@@ -1,0 +1,309 @@
+//! The JSON API over the demo corpus.
+
+use crate::{get, get_json, post, server};
+
+#[test]
+fn every_route_in_the_openapi_document_answers() {
+    let server = server();
+    let (status, spec) = get_json(&server, "/api/openapi.json");
+    assert_eq!(status, 200);
+    assert_eq!(spec["openapi"], "3.0.3");
+    let (_, articles) = get_json(&server, "/api/articles?limit=1");
+    let article_id = articles["items"][0]["id"].as_i64().unwrap().to_string();
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            // Fill path parameters with their examples (ids with a real one).
+            let mut url = path.clone();
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] == "path" {
+                    let name = parameter["name"].as_str().unwrap();
+                    let value = if name == "id" {
+                        article_id.clone()
+                    } else {
+                        parameter["example"].as_str().unwrap().to_string()
+                    };
+                    url = url.replace(&format!("{{{name}}}"), &value);
+                }
+            }
+            let status = match method.as_str() {
+                "get" => get(&server, &url).0,
+                "post" if url == "/api/analyze" => {
+                    post(
+                        &server,
+                        &url,
+                        &[],
+                        r#"{"text": "Iran and Russia held talks."}"#,
+                    )
+                    .0
+                }
+                // Ingest answers, but only with a token (tested below).
+                "post" => post(&server, &url, &[], "").0,
+                other => panic!("unexpected method {other}"),
+            };
+            let expected = if url == "/api/ingest" { 403 } else { 200 };
+            assert_eq!(status, expected, "{method} {url}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 17, "{checked}");
+}
+
+#[test]
+fn articles_filter_and_show_their_analysis_and_copies() {
+    let server = server();
+    let (_, all) = get_json(&server, "/api/articles?limit=500");
+    let (_, with_copies) = get_json(&server, "/api/articles?limit=500&include_duplicates=true");
+    let canonical = all["total"].as_u64().unwrap();
+    assert_eq!(
+        with_copies["total"].as_u64().unwrap(),
+        canonical + 4,
+        "four near-copies"
+    );
+    let (_, polish) = get_json(&server, "/api/articles?country=POL&to=2026-09-10");
+    assert!(polish["total"].as_u64().unwrap() >= 1);
+    for item in polish["items"].as_array().unwrap() {
+        assert!(item["published"].as_str().unwrap() < "2026-09-11");
+    }
+    // A syndicated copy: its original lists it.
+    let copy = with_copies["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["duplicate_of"].is_i64())
+        .unwrap();
+    let original = copy["duplicate_of"].as_i64().unwrap();
+    let (status, article) = get_json(&server, &format!("/api/articles/{original}"));
+    assert_eq!(status, 200);
+    assert!(article["copies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == copy["id"]));
+    assert_eq!(article["analysis"]["schema_version"], 1);
+    assert!(!article["analysis"]["entities"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let (status, similar) = get_json(&server, &format!("/api/articles/{original}/similar"));
+    assert_eq!(status, 200);
+    let similar = similar.as_array().unwrap();
+    assert!(!similar.is_empty());
+    assert!(similar.iter().all(|s| s["article"]["id"] != copy["id"]));
+}
+
+#[test]
+fn entities_have_roles_over_time_quotes_and_events() {
+    let server = server();
+    let (_, people) = get_json(&server, "/api/entities?kind=person&limit=100");
+    let items = people["items"].as_array().unwrap();
+    let titled = items
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .find_map(|name| {
+            let (_, entity) = get_json(&server, &format!("/api/entities/{}", encode(name)));
+            (!entity["roles"].as_array().unwrap().is_empty()
+                && entity["quotes"]["total"].as_u64().unwrap() > 0)
+                .then_some(entity)
+        })
+        .expect("some titled person is quoted");
+    let role = &titled["roles"][0];
+    assert!(role["first_seen"].as_str().unwrap().starts_with("2026-"));
+    assert!(!role["evidence"][0]["text"].as_str().unwrap().is_empty());
+    let name = titled["name"].as_str().unwrap();
+    let (_, quotes) = get_json(&server, &format!("/api/quotes?speaker={}", encode(name)));
+    assert_eq!(quotes["total"], titled["quotes"]["total"]);
+    let (status, missing) = get_json(&server, "/api/entities/Nobody%20At%20All");
+    assert_eq!(status, 404);
+    assert_eq!(missing["error"]["code"], "not_found");
+}
+
+#[test]
+fn events_filter_by_pair_class_modality_and_date() {
+    let server = server();
+    let (_, pair) = get_json(&server, "/api/events?countries=POL,BLR&limit=500");
+    let items = pair["items"].as_array().unwrap();
+    assert!(items.len() >= 5, "{pair}");
+    for event in items {
+        let codes: Vec<&str> = ["source_code", "target_code"]
+            .iter()
+            .map(|k| event[k].as_str().unwrap_or(""))
+            .collect();
+        assert!(
+            codes.iter().any(|c| c.starts_with("POL"))
+                && codes.iter().any(|c| c.starts_with("BLR")),
+            "{event}"
+        );
+    }
+    let (_, conflict) = get_json(
+        &server,
+        "/api/events?quad_class=4&modality=asserted&from=2026-09-01&to=2026-09-30",
+    );
+    for event in conflict["items"].as_array().unwrap() {
+        assert_eq!(event["quad_class"], 4);
+        assert_eq!(event["modality"], "asserted");
+        assert!(event["date"].as_str().unwrap().starts_with("2026-09"));
+    }
+    let (status, dyad) = get_json(&server, "/api/dyads/POL/BLR");
+    assert_eq!(status, 200);
+    let series = dyad["series"].as_array().unwrap();
+    assert!(!series.is_empty());
+    let charted: u64 = series
+        .iter()
+        .flat_map(|b| {
+            b["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_u64().unwrap())
+        })
+        .sum();
+    assert!(charted > 0 && charted <= dyad["events"]["total"].as_u64().unwrap());
+    let (status, bad) = get_json(&server, "/api/events?countries=POL");
+    assert_eq!(status, 400);
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("IRN,RUS"),
+        "{bad}"
+    );
+    let (status, bad) = get_json(&server, "/api/dyads/pol/x");
+    assert_eq!(
+        (status, bad["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+}
+
+#[test]
+fn search_finds_every_word_with_facets() {
+    let server = server();
+    let (_, results) = get_json(&server, "/api/search?q=ceasefire%20border");
+    assert!(results["total"].as_u64().unwrap() >= 1, "{results}");
+    let facets = &results["facets"];
+    assert!(facets["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["value"] == "KGZ" || c["value"] == "TJK"));
+    let (_, narrowed) = get_json(&server, "/api/search?q=ceasefire%20border&country=POL");
+    assert!(narrowed["total"].as_u64() < results["total"].as_u64());
+}
+
+#[test]
+fn analyze_is_stateless_and_capped() {
+    let server = server();
+    let (_, before) = get_json(&server, "/api/stats");
+    let (status, analysis) = post(
+        &server,
+        "/api/analyze",
+        &[("content-type", "application/json")],
+        r#"{"title": "Talks", "text": "Iran's Foreign Minister Abbas Araghchi met Russian Foreign Minister Sergey Lavrov in Moscow on Monday.", "body_only": true}"#,
+    );
+    assert_eq!(status, 200, "{analysis}");
+    let names: Vec<&str> = analysis["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Sergey Lavrov"), "{names:?}");
+    let (_, after) = get_json(&server, "/api/stats");
+    assert_eq!(before, after, "analyze stores nothing");
+
+    let big = format!(r#"{{"text": "{}"}}"#, "word ".repeat(300_000));
+    let (status, error) = post(&server, "/api/analyze", &[], &big);
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
+    let (status, error) = post(&server, "/api/analyze", &[], "{not json");
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+    let (status, error) = post(&server, "/api/analyze", &[], r#"{"title": "no body"}"#);
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (422, Some("unreadable"))
+    );
+}
+
+#[test]
+fn unknown_routes_and_methods_are_json_errors() {
+    let server = server();
+    let (status, error) = get_json(&server, "/api/nothing");
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (status, error) = post(&server, "/api/stats", &[], "");
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (405, Some("method_not_allowed"))
+    );
+    let (status, error) = get_json(&server, "/api/articles?limit=x");
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+    let (status, error) = get_json(&server, "/api/articles?colour=red");
+    assert_eq!(status, 400, "unknown parameters are refused: {error}");
+    let (status, page) = get(&server, "/no/such/page");
+    assert_eq!(status, 404);
+    assert!(page.contains("<html"), "pages answer with HTML");
+}
+
+#[test]
+fn pages_render_for_the_demo() {
+    let server = server();
+    let (_, articles) = get_json(&server, "/api/articles?limit=1");
+    let id = articles["items"][0]["id"].as_i64().unwrap();
+    for path in [
+        "/".to_string(),
+        "/articles?country=POL".into(),
+        format!("/article/{id}"),
+        "/entities?kind=person".into(),
+        "/events?quad_class=4".into(),
+        "/dyad/POL/BLR".into(),
+        "/network".into(),
+        "/network?level=actor".into(),
+        "/search?q=ceasefire&country=KGZ".into(),
+    ] {
+        let (status, page) = get(&server, &path);
+        assert_eq!(status, 200, "{path}: {page}");
+        assert!(page.starts_with("<!DOCTYPE html>"), "{path}");
+    }
+    let (_, dyad) = get(&server, "/dyad/POL/BLR");
+    assert!(dyad.contains("<svg class=\"chart timeline\""), "{dyad}");
+    assert!(dyad.contains("class=\"bar q"), "{dyad}");
+}
+
+#[test]
+fn an_empty_data_directory_says_how_to_add_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = chancery_server::Config::new(dir.path().join("not-yet"));
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    let server = chancery_server::spawn(config).unwrap();
+    let (status, page) = get(&server, "/");
+    assert_eq!(status, 200);
+    assert!(page.contains("chancery ingest"), "{page}");
+    let (status, error) = get_json(&server, "/api/stats");
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (503, Some("no_corpus"))
+    );
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

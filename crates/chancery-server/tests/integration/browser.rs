@@ -1,0 +1,221 @@
+//! The demo in a real browser: headless Chromium driven over WebDriver
+//! (Debian's `chromium` and `chromium-driver`). `.ci/run` installs them
+//! and sets `CHANCERY_BROWSER_TESTS=1`, which makes this test run and fail
+//! when the browser is missing; elsewhere it is skipped unless asked for.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+use crate::{get_json, server};
+
+struct Driver {
+    process: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {binary}: {e}; install Debian's chromium and chromium-driver")
+            });
+        let base = format!("http://127.0.0.1:{port}");
+        let agent = ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(60)))
+                .build(),
+        );
+        let started = Instant::now();
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,1600"]
+            }
+        }}});
+        let mut driver = Driver {
+            process,
+            base,
+            session: String::new(),
+            agent,
+        };
+        let response = driver.call("POST", "/session", Some(capabilities));
+        driver.session = response["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {response}"))
+            .to_string();
+        driver
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let mut response = match method {
+            "POST" => self
+                .agent
+                .post(&url)
+                .send_json(body.unwrap_or(json!({})))
+                .unwrap(),
+            "DELETE" => self.agent.delete(&url).call().unwrap(),
+            _ => self.agent.get(&url).call().unwrap(),
+        };
+        let value: Value = response.body_mut().read_json().unwrap();
+        assert!(
+            value["value"]["error"].is_null(),
+            "{method} {path}: {value}"
+        );
+        value["value"].clone()
+    }
+
+    fn open(&self, url: &str) {
+        self.call(
+            "POST",
+            &format!("/session/{}/url", self.session),
+            Some(json!({"url": url})),
+        );
+    }
+
+    fn run(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            &format!("/session/{}/execute/sync", self.session),
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
+    fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.call(
+            "GET",
+            &format!("/session/{}/screenshot", self.session),
+            None,
+        );
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "a PNG");
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self
+                .agent
+                .delete(&format!("{}/session/{}", self.base, self.session))
+                .call();
+        }
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+#[test]
+fn the_demo_renders_in_chromium() {
+    if std::env::var("CHANCERY_BROWSER_TESTS").as_deref() != Ok("1") {
+        eprintln!("browser test skipped: set CHANCERY_BROWSER_TESTS=1 (as .ci/run does)");
+        return;
+    }
+    let server = server();
+    let base = format!("http://{}", server.addr());
+    let driver = Driver::start();
+
+    driver.open(&format!("{base}/"));
+    let home = driver.run(
+        "return {title: document.title, js: document.body.dataset.js || '', \
+         bars: document.querySelectorAll('svg.mix rect.bar').length, \
+         articles: document.querySelectorAll('ol.articles li').length};",
+    );
+    assert!(
+        home["title"].as_str().unwrap().contains("Overview"),
+        "{home}"
+    );
+    assert_eq!(home["js"], "on", "the script ran under the CSP: {home}");
+    assert!(home["bars"].as_u64().unwrap() > 0, "{home}");
+    assert!(home["articles"].as_u64().unwrap() > 0, "{home}");
+    driver.screenshot("home");
+
+    // The article with the most quotes.
+    let (_, articles) = get_json(&server, "/api/articles?limit=500");
+    let article = articles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|a| a["quotes"].as_u64())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    driver.open(&format!("{base}/article/{article}"));
+    let highlights = driver.run(
+        "const ents = document.querySelectorAll('.body a.ent'); \
+         const quotes = document.querySelectorAll('.body .quote'); \
+         const first = ents[0]; \
+         const background = first ? getComputedStyle(first).backgroundColor : ''; \
+         const key = first ? first.dataset.e : ''; \
+         if (first) first.dispatchEvent(new MouseEvent('mouseenter')); \
+         const hot = document.querySelectorAll('.body .ent.hot').length; \
+         const same = document.querySelectorAll('.body a.ent[data-e=\"' + CSS.escape(key) + '\"]').length; \
+         return {entities: ents.length, quotes: quotes.length, background: background, hot: hot, same: same, \
+                 height: first ? first.getBoundingClientRect().height : 0};",
+    );
+    assert!(highlights["entities"].as_u64().unwrap() > 3, "{highlights}");
+    assert!(highlights["quotes"].as_u64().unwrap() > 0, "{highlights}");
+    assert_ne!(
+        highlights["background"], "rgba(0, 0, 0, 0)",
+        "styled: {highlights}"
+    );
+    assert!(highlights["height"].as_f64().unwrap() > 0.0, "{highlights}");
+    assert_eq!(
+        highlights["hot"], highlights["same"],
+        "hover lights every mention: {highlights}"
+    );
+    driver.screenshot("article");
+
+    driver.open(&format!("{base}/dyad/POL/BLR"));
+    let chart = driver.run(
+        "const svg = document.querySelector('svg.timeline'); \
+         const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0}; \
+         const bars = document.querySelectorAll('svg.timeline rect.bar'); \
+         const tallest = Math.max(0, ...Array.from(bars).map(b => b.getBoundingClientRect().height)); \
+         return {width: box.width, height: box.height, bars: bars.length, tallest: tallest, \
+                 trend: document.querySelectorAll('svg.timeline polyline.goldstein').length, \
+                 rows: document.querySelectorAll('table.events tbody tr').length};",
+    );
+    assert!(chart["width"].as_f64().unwrap() > 400.0, "{chart}");
+    assert!(chart["bars"].as_u64().unwrap() > 0, "{chart}");
+    assert!(chart["tallest"].as_f64().unwrap() > 10.0, "{chart}");
+    assert_eq!(chart["trend"], 1, "{chart}");
+    assert!(chart["rows"].as_u64().unwrap() > 0, "{chart}");
+    let shot = driver.screenshot("dyad");
+    eprintln!("screenshots in {}", shot.parent().unwrap().display());
+}

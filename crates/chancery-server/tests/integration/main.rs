@@ -1,0 +1,88 @@
+//! Integration tests: a server on a random loopback port over a data
+//! directory ingested from the demo corpus and a hostile article.
+
+mod api;
+mod browser;
+mod security;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use chancery_server::{Config, Running};
+
+/// The bundled demo corpus (`chancery demo` serves the same file).
+pub const DEMO: &str = include_str!("../../../chancery/demo/articles.jsonl");
+
+/// An article written to break out of every context it is shown in.
+pub const HOSTILE: &str = r#"{"id": "hostile-1", "url": "javascript:alert('url')", "published": "2026-09-15", "source": "<script>alert('source')</script>", "title": "<script>alert('title')</script> Iran \"><img src=x onerror=alert('t')>", "text": "Foreign Minister Abbas Araghchi of Iran met Sergey Lavrov in Moscow on Monday <script>alert('body')</script>.\n\n\"We reject <img src=x onerror=alert('quote')> ' onmouseover='alert(1)' everything,\" Araghchi said in Moscow.\n\nRussia and Iran will hold talks in Tehran next week, officials said \"><svg onload=alert('svg')>."}"#;
+
+/// A data directory holding the demo corpus and the hostile article,
+/// ingested once per test run.
+pub fn corpus() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("chancery-server-test")
+            .tempdir()
+            .unwrap()
+            .keep();
+        let analyzer = chancery_nlp::Analyzer::new();
+        let input = format!("{DEMO}\n{HOSTILE}\n");
+        let report = chancery_server::ingest_jsonl(&dir, &analyzer, &input, 1 << 20).unwrap();
+        assert_eq!(report.failed, 0, "{report:?}");
+        dir
+    })
+}
+
+/// A server over the shared corpus, with no rate limit.
+pub fn server() -> Running {
+    let mut config = Config::new(corpus());
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    config.rate_limit = None;
+    chancery_server::spawn(config).unwrap()
+}
+
+/// GET, returning status and body (errors included).
+pub fn get(server: &Running, path: &str) -> (u16, String) {
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build(),
+    );
+    let mut response = agent
+        .get(&format!("http://{}{path}", server.addr()))
+        .call()
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.body_mut().read_to_string().unwrap())
+}
+
+/// GET a JSON document.
+pub fn get_json(server: &Running, path: &str) -> (u16, serde_json::Value) {
+    let (status, body) = get(server, path);
+    let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
+    (status, json)
+}
+
+/// POST a body with headers.
+pub fn post(
+    server: &Running,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, serde_json::Value) {
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build(),
+    );
+    let mut request = agent.post(&format!("http://{}{path}", server.addr()));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = request.send(body).unwrap();
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap();
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"));
+    (status, json)
+}
