@@ -3,6 +3,7 @@
 mod analyze;
 mod entities;
 mod eval;
+mod eval_stories;
 mod ingest;
 mod output;
 mod search;
