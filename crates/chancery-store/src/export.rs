@@ -137,7 +137,10 @@ impl ExportReader {
         self.conn
             .query_row(&sql, params_from_iter(values), |row| row.get::<_, i64>(0))
             .map(|n| n.max(0) as u64)
-            .map_err(StoreError::sqlite(&self.path, "counting articles to export"))
+            .map_err(StoreError::sqlite(
+                &self.path,
+                "counting articles to export",
+            ))
     }
 
     /// How many events of canonical articles match `filter`.

@@ -4,6 +4,7 @@ mod analyze;
 mod entities;
 mod eval;
 mod eval_stories;
+mod export;
 mod ingest;
 mod output;
 mod search;
@@ -30,6 +31,8 @@ enum Command {
     Entities(entities::EntitiesArgs),
     /// Extract, analyze and store news into a corpus on disk (a data directory).
     Ingest(ingest::IngestArgs),
+    /// Write a corpus out as GDELT 2.0 tables, PLOVER records, JSON Lines, CSV or Parquet.
+    Export(export::ExportArgs),
     /// Search a corpus: words, "phrases", AND/OR, filters by date, person, country, event, source.
     Search(search::SearchArgs),
     /// The articles most like one article of a corpus (near-duplicates and stubs left out).
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Entities(args) => entities::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Export(args) => export::run(args),
         Command::Search(args) => search::run_search(args),
         Command::Similar(args) => search::run_similar(args),
         Command::Eval(command) => eval::run(command),
