@@ -5,6 +5,7 @@
 mod analyze;
 mod bad_input;
 mod eval;
+mod export;
 mod ingest;
 mod jsonl;
 mod knowledge;
