@@ -72,6 +72,7 @@ mod registry;
 mod schema;
 mod search_feed;
 mod store;
+mod stories;
 
 pub use error::StoreError;
 pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
@@ -86,3 +87,4 @@ pub use registry::PersonSighting;
 pub use schema::SCHEMA_VERSION;
 pub use search_feed::{CanonicalArticles, FeedArticle, FeedEntity, FeedEvent, SearchFeed};
 pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FILE};
+pub use stories::{ArticleStory, StoryInput, StorySummary};

@@ -12,7 +12,7 @@ use crate::StoreError;
 
 /// The version of the tables below, kept in `PRAGMA user_version`. Bump it
 /// whenever a table or a column's meaning changes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Marks the file as a chancery store (`PRAGMA application_id`, "chnc").
 const APPLICATION_ID: i64 = 0x6368_6e63;
@@ -37,6 +37,7 @@ CREATE TABLE articles (
     analysis      TEXT NOT NULL,
     duplicate_of  INTEGER REFERENCES articles(id),
     similarity    REAL,
+    story         INTEGER,
     is_stub       INTEGER NOT NULL,
     flags         TEXT NOT NULL,
     ingested_at   TEXT NOT NULL
@@ -44,6 +45,7 @@ CREATE TABLE articles (
 CREATE INDEX articles_content_hash ON articles(content_hash);
 CREATE INDEX articles_published ON articles(published);
 CREATE INDEX articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
+CREATE INDEX articles_story ON articles(story) WHERE story IS NOT NULL;
 
 CREATE TABLE lsh_buckets (
     key     INTEGER NOT NULL,
@@ -142,8 +144,25 @@ pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
             .commit()
             .map_err(StoreError::sqlite(path, "creating the tables"));
     }
+    if application == APPLICATION_ID && version == 1 {
+        // Version 2 added `articles.story`; a version-1 store gains the
+        // column (empty until the next ingest fills it) in one transaction.
+        let tx = conn
+            .transaction()
+            .map_err(StoreError::sqlite(path, "upgrading the store to version 2"))?;
+        tx.execute_batch(MIGRATE_1_TO_2)
+            .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION))
+            .map_err(StoreError::sqlite(path, "upgrading the store to version 2"))?;
+        return tx
+            .commit()
+            .map_err(StoreError::sqlite(path, "upgrading the store to version 2"));
+    }
     check(path, version, application)
 }
+
+/// From version 1: the story column.
+const MIGRATE_1_TO_2: &str = "ALTER TABLE articles ADD COLUMN story INTEGER;
+CREATE INDEX articles_story ON articles(story) WHERE story IS NOT NULL;";
 
 /// Checks a database opened for reading.
 pub(crate) fn check_readable(conn: &Connection, path: &Path) -> Result<(), StoreError> {
@@ -171,6 +190,8 @@ fn check(path: &Path, version: i64, application: i64) -> Result<(), StoreError> 
     if version != SCHEMA_VERSION {
         let advice = if version > SCHEMA_VERSION {
             "it was written by a newer chancery: upgrade chancery to read it"
+        } else if version == 1 {
+            "run `chancery ingest` on it once (with no input, or new input) to upgrade it"
         } else {
             "it was written by an older chancery: ingest the corpus again into a new data \
              directory (this version has no migration from it)"

@@ -121,6 +121,12 @@ pub struct Store {
 }
 
 impl Store {
+    /// The connection and the database path, for the write-side modules of
+    /// this crate (story ids).
+    pub(crate) fn connection_mut(&mut self) -> (&mut Connection, &Path) {
+        (&mut self.conn, &self.path)
+    }
+
     /// Opens the store in `dir` for writing, creating the directory and the
     /// database on first use.
     ///

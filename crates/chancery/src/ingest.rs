@@ -156,8 +156,12 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         max_bytes: args.max_bytes,
         ..Options::default()
     };
-    let store = Store::open(&args.data).map_err(store_error)?;
+    let mut store = Store::open(&args.data).map_err(store_error)?;
     let reader = Reader::open(&args.data).map_err(store_error)?;
+    // Stories continue across ingests: the clusterer replays what is stored
+    // (and fills in stories a killed run left unwritten).
+    let (stories, unwritten) = crate::stories::StoryTracker::replay(&reader)?;
+    store.set_stories(&unwritten).map_err(store_error)?;
     // The people earlier ingests met feed back into analysis: a bare surname
     // of a registered official resolves to them.
     let registry = crate::entities::registry(&reader)?;
@@ -190,7 +194,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let (sender, receiver) = sync_channel::<Batch>(CHANNEL_BATCHES);
     let writer = thread::Builder::new()
         .name("chancery-writer".into())
-        .spawn(move || write_batches(store, receiver, progress))
+        .spawn(move || write_batches(store, receiver, progress, stories))
         .context("cannot start the writer thread")?;
 
     let mut feeder = Feeder {
@@ -543,6 +547,7 @@ fn write_batches(
     mut store: Store,
     batches: Receiver<Batch>,
     mut progress: Progress,
+    mut stories: crate::stories::StoryTracker,
 ) -> (Tally, Option<StoreError>) {
     let mut tally = Tally::default();
     for batch in batches {
@@ -559,6 +564,30 @@ fn write_batches(
                 return (tally, Some(error));
             }
         };
+        // Stories in a second transaction: a run killed between the two
+        // leaves articles without a story, which the next ingest fills in.
+        let mut story_ids = Vec::new();
+        for (document, outcome) in documents.iter().zip(&outcomes) {
+            if let Outcome::Stored {
+                article,
+                duplicate_of,
+            } = outcome
+            {
+                let analysis = document.analysis();
+                story_ids.extend(stories.add(&chancery_store::StoryInput {
+                    article: *article,
+                    title: analysis.article.title.clone(),
+                    text: analysis.article.text.clone(),
+                    published: analysis.article.published.as_ref().map(|p| p.value.clone()),
+                    duplicate_of: *duplicate_of,
+                    story: None,
+                }));
+            }
+        }
+        if let Err(error) = store.set_stories(&story_ids) {
+            progress.finish();
+            return (tally, Some(error));
+        }
         for (label, outcome) in labels.into_iter().zip(outcomes) {
             match outcome {
                 Outcome::Stored { duplicate_of, .. } => {

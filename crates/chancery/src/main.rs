@@ -9,6 +9,7 @@ mod ingest;
 mod output;
 mod search;
 mod serve;
+mod stories;
 mod train;
 
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ enum Command {
     Entities(entities::EntitiesArgs),
     /// Extract, analyze and store news into a corpus on disk (a data directory).
     Ingest(ingest::IngestArgs),
+    /// The stories of a corpus: which articles tell the same story.
+    Stories(stories::StoriesArgs),
     /// Write a corpus out as GDELT 2.0 tables, PLOVER records, JSON Lines, CSV or Parquet.
     Export(export::ExportArgs),
     /// Search a corpus: words, "phrases", AND/OR, filters by date, person, country, event, source.
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Entities(args) => entities::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Stories(args) => stories::run(args),
         Command::Export(args) => export::run(args),
         Command::Search(args) => search::run_search(args),
         Command::Similar(args) => search::run_similar(args),

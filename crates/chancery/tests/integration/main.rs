@@ -11,6 +11,7 @@ mod jsonl;
 mod knowledge;
 mod registry;
 mod search;
+mod stories;
 
 use std::ffi::OsStr;
 use std::io::Write;

@@ -1,0 +1,221 @@
+//! Story ids: which articles tell the same story. The clustering itself is
+//! `chancery-stories`; the store keeps its result in `articles.story` and
+//! hands the articles back, in the order they were stored, to replay it.
+
+use crate::{Reader, Store, StoreError};
+
+/// What story clustering reads of a stored article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryInput {
+    /// The article's internal id.
+    pub article: i64,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its clean text.
+    pub text: String,
+    /// Its publication date (`YYYY-MM-DD…`), when known.
+    pub published: Option<String>,
+    /// The article it is a near-duplicate of (which gives it its story).
+    pub duplicate_of: Option<i64>,
+    /// Its story, when one was assigned.
+    pub story: Option<i64>,
+}
+
+/// One story of the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorySummary {
+    /// The story id.
+    pub story: i64,
+    /// Canonical articles in it.
+    pub articles: i64,
+    /// Near-duplicates of them (counted apart: a syndicated copy is not news).
+    pub copies: i64,
+    /// The earliest and latest publication dates.
+    pub first: Option<String>,
+    /// The latest publication date.
+    pub last: Option<String>,
+    /// The title of its first article.
+    pub title: Option<String>,
+}
+
+/// An article with its story, for `{id, story}` listings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleStory {
+    /// The article's internal id.
+    pub article: i64,
+    /// Its stable id.
+    pub doc_id: String,
+    /// The caller's id, when ingest was given one.
+    pub external_id: Option<String>,
+    /// Its story.
+    pub story: Option<i64>,
+}
+
+impl Store {
+    /// Sets articles' stories, `(article, story)`, in one transaction.
+    pub fn set_stories(&mut self, stories: &[(i64, i64)]) -> Result<(), StoreError> {
+        if stories.is_empty() {
+            return Ok(());
+        }
+        let (conn, path) = self.connection_mut();
+        let failed = |e: rusqlite::Error| StoreError::sqlite(path, "storing story ids")(e);
+        let tx = conn.transaction().map_err(failed)?;
+        {
+            let mut update = tx
+                .prepare_cached("UPDATE articles SET story = ?1 WHERE id = ?2")
+                .map_err(failed)?;
+            for (article, story) in stories {
+                update.execute((story, article)).map_err(failed)?;
+            }
+        }
+        tx.commit().map_err(failed)
+    }
+}
+
+impl Reader {
+    /// Calls `each` with every stored article (near-duplicates included), in
+    /// the order they were stored, one at a time.
+    pub fn for_each_story_input(&self, mut each: impl FnMut(StoryInput)) -> Result<(), StoreError> {
+        let (conn, path) = self.connection();
+        let failed =
+            |e: rusqlite::Error| StoreError::sqlite(path, "reading articles for stories")(e);
+        let mut statement = conn
+            .prepare(
+                "SELECT id, title, text, published, duplicate_of, story FROM articles ORDER BY id",
+            )
+            .map_err(failed)?;
+        let mut rows = statement.query([]).map_err(failed)?;
+        while let Some(row) = rows.next().map_err(failed)? {
+            each(StoryInput {
+                article: row.get(0).map_err(failed)?,
+                title: row.get(1).map_err(failed)?,
+                text: row.get(2).map_err(failed)?,
+                published: row.get(3).map_err(failed)?,
+                duplicate_of: row.get(4).map_err(failed)?,
+                story: row.get(5).map_err(failed)?,
+            });
+        }
+        Ok(())
+    }
+
+    /// The stories of the corpus, largest first (then the most recent).
+    pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+        let (conn, path) = self.connection();
+        let failed = |e: rusqlite::Error| StoreError::sqlite(path, "reading the stories")(e);
+        let mut statement = conn
+            .prepare(
+                "SELECT story, \
+                        sum(duplicate_of IS NULL), sum(duplicate_of IS NOT NULL), \
+                        min(published), max(published), \
+                        (SELECT title FROM articles f WHERE f.story = a.story ORDER BY f.id LIMIT 1) \
+                 FROM articles a WHERE story IS NOT NULL \
+                 GROUP BY story \
+                 ORDER BY sum(duplicate_of IS NULL) DESC, max(published) DESC, story \
+                 LIMIT ?1",
+            )
+            .map_err(failed)?;
+        let rows = statement
+            .query_map([limit as i64], |row| {
+                Ok(StorySummary {
+                    story: row.get(0)?,
+                    articles: row.get(1)?,
+                    copies: row.get(2)?,
+                    first: row.get(3)?,
+                    last: row.get(4)?,
+                    title: row.get(5)?,
+                })
+            })
+            .map_err(failed)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(failed)
+    }
+
+    /// Every article with its story, in the order they were stored.
+    pub fn article_stories(&self, mut each: impl FnMut(ArticleStory)) -> Result<(), StoreError> {
+        let (conn, path) = self.connection();
+        let failed = |e: rusqlite::Error| StoreError::sqlite(path, "reading the stories")(e);
+        let mut statement = conn
+            .prepare("SELECT id, doc_id, external_id, story FROM articles ORDER BY id")
+            .map_err(failed)?;
+        let mut rows = statement.query([]).map_err(failed)?;
+        while let Some(row) = rows.next().map_err(failed)? {
+            each(ArticleStory {
+                article: row.get(0).map_err(failed)?,
+                doc_id: row.get(1).map_err(failed)?,
+                external_id: row.get(2).map_err(failed)?,
+                story: row.get(3).map_err(failed)?,
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chancery_model::{Analysis, Article};
+
+    use crate::{Document, Outcome, Reader, Store};
+
+    fn document(id: &str, text: &str) -> Document {
+        Document::new(Analysis::from_article(Article {
+            id: id.into(),
+            title: Some(format!("Title {id}")),
+            text: text.into(),
+            ..Article::default()
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn stories_are_stored_and_summarized() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let outcomes = store
+            .write(&[
+                document(
+                    "a",
+                    "The harbour council approved the ferry budget after a long debate on Monday.",
+                ),
+                document(
+                    "b",
+                    "Ministers signed the fisheries accord after talks that ran into the night.",
+                ),
+                document(
+                    "c",
+                    "The harbour council approved the ferry budget after a long debate on Monday!",
+                ),
+            ])
+            .unwrap();
+        let ids: Vec<i64> = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Stored { article, .. } => *article,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        store
+            .set_stories(&[(ids[0], 7), (ids[1], 8), (ids[2], 7)])
+            .unwrap();
+        let reader = Reader::open(dir.path()).unwrap();
+        let mut inputs = Vec::new();
+        reader.for_each_story_input(|i| inputs.push(i)).unwrap();
+        assert_eq!(inputs.len(), 3);
+        assert_eq!(
+            inputs[2].duplicate_of,
+            Some(ids[0]),
+            "c is a near-copy of a"
+        );
+        assert_eq!(inputs[2].story, Some(7));
+        let stories = reader.stories(10).unwrap();
+        assert_eq!(stories.len(), 2);
+        assert_eq!(
+            (stories[0].story, stories[0].articles, stories[0].copies),
+            (7, 1, 1)
+        );
+        assert_eq!(stories[0].title.as_deref(), Some("Title a"));
+        let mut listed = Vec::new();
+        reader
+            .article_stories(|a| listed.push((a.doc_id, a.story)))
+            .unwrap();
+        assert_eq!(listed[1], ("b".to_string(), Some(8)));
+    }
+}
