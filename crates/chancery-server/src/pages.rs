@@ -695,6 +695,7 @@ pub(crate) async fn entity(
                 }
                 section.card {
                     h2 { "Appears with" }
+                    p.small.muted { "In its latest " (chancery_store::COOCCURRENCE_ARTICLES) " articles." }
                     ul.cooccurring {
                         @for e in &cooccurring {
                             li { a class=(format!("ent {}", e.kind)) href=(entity_href(&e.name)) { (e.name) } " " span.muted { (e.articles) " articles" } }

@@ -10,7 +10,7 @@
 //!
 //! Results are plain serializable structs: the server prints them as JSON.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chancery_model::Analysis;
@@ -19,6 +19,10 @@ use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::{schema, StoreError, DATABASE_FILE};
+
+/// Co-occurrence is counted over at most this many of an entity's latest
+/// articles.
+pub const COOCCURRENCE_ARTICLES: u32 = 200;
 
 /// The most rows one list query returns, whatever its `limit` says.
 pub const MAX_LIMIT: u32 = 500;
@@ -813,11 +817,12 @@ impl Queries {
         )?;
         let roles = self.roles(name)?;
         let events = self.count(
-            "SELECT count(*) FROM canonical_events WHERE source_entity IN \
+            "SELECT count(*) FROM canonical_events WHERE article IN \
+             (SELECT article FROM entities WHERE name = ?) AND (source_entity IN \
              (SELECT id FROM entities WHERE name = ?) OR target_entity IN \
-             (SELECT id FROM entities WHERE name = ?)",
+             (SELECT id FROM entities WHERE name = ?))",
             &Where {
-                values: vec![text(name), text(name)],
+                values: vec![text(name), text(name), text(name)],
                 ..Where::default()
             },
         )?;
@@ -913,14 +918,20 @@ impl Queries {
     /// shared articles first.
     pub fn cooccurring(&self, name: &str, limit: u32) -> Result<Vec<EntitySummary>, StoreError> {
         let limit = limit.min(MAX_LIMIT);
+        // Counted over the entity's latest articles, so a name in a
+        // thousand articles costs what one in a few hundred does.
         self.rows(
             &format!(
-                "SELECT name, kind, country, actor_code, articles, mentions FROM ( \
+                "WITH recent AS (SELECT DISTINCT e.article AS id, a.published \
+                 FROM entities e JOIN articles a ON a.id = e.article \
+                 WHERE e.name = ?1 AND a.duplicate_of IS NULL \
+                 ORDER BY a.published IS NULL, a.published DESC, e.article DESC \
+                 LIMIT {COOCCURRENCE_ARTICLES}) \
+                 SELECT name, kind, country, actor_code, articles, mentions FROM ( \
                  SELECT e.name, e.kind, e.country, e.actor_code, max(e.mentions) AS most, \
                  count(DISTINCT e.article) AS articles, sum(e.mentions) AS mentions \
-                 FROM entities e JOIN articles a ON a.id = e.article \
-                 WHERE e.article IN (SELECT article FROM entities WHERE name = ?1) \
-                 AND a.duplicate_of IS NULL AND e.name != ?1 GROUP BY e.name) \
+                 FROM recent JOIN entities e ON e.article = recent.id \
+                 WHERE e.name != ?1 GROUP BY e.name) \
                  ORDER BY articles DESC, mentions DESC, name LIMIT {limit}"
             ),
             &[text(name)],
@@ -1045,7 +1056,10 @@ impl Queries {
         let mut sql = Where::default();
         sql.push("a.duplicate_of IS NULL", []);
         if let Some(speaker) = nonempty(&filter.speaker) {
-            sql.push("sp.name = ?", [text(speaker)]);
+            sql.push(
+                "q.speaker IN (SELECT id FROM entities WHERE name = ?)",
+                [text(speaker)],
+            );
         }
         if let Some(article) = filter.article {
             sql.push("q.article = ?", [SqlValue::Integer(article)]);
@@ -1187,22 +1201,35 @@ impl Queries {
         }
         let set = [ids_json(ids)];
         let top = |sql: &str| self.rows(sql, &set, count_row);
+        // One pass over the entities of the matches for three facets.
+        let rows: Vec<(i64, String, String, Option<String>)> = self.rows(
+            "SELECT DISTINCT article, name, kind, country FROM entities \
+             WHERE article IN (SELECT value FROM json_each(?1)) \
+             AND (kind IN ('person', 'organization') OR country IS NOT NULL)",
+            &set,
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )?;
+        let mut countries: HashSet<(&str, i64)> = HashSet::new();
+        let mut people: HashSet<(&str, i64)> = HashSet::new();
+        let mut organizations: HashSet<(&str, i64)> = HashSet::new();
+        for (article, name, kind, country) in &rows {
+            if let Some(country) = country {
+                countries.insert((country, *article));
+            }
+            match kind.as_str() {
+                "person" => {
+                    people.insert((name, *article));
+                }
+                "organization" => {
+                    organizations.insert((name, *article));
+                }
+                _ => {}
+            }
+        }
         Ok(Facets {
-            countries: top(
-                "SELECT country, count(DISTINCT article) AS n FROM entities \
-                 WHERE article IN (SELECT value FROM json_each(?1)) AND country IS NOT NULL \
-                 GROUP BY country ORDER BY n DESC, country LIMIT 12",
-            )?,
-            people: top(
-                "SELECT name, count(DISTINCT article) AS n FROM entities \
-                 WHERE article IN (SELECT value FROM json_each(?1)) AND kind = 'person' \
-                 GROUP BY name ORDER BY n DESC, name LIMIT 12",
-            )?,
-            organizations: top(
-                "SELECT name, count(DISTINCT article) AS n FROM entities \
-                 WHERE article IN (SELECT value FROM json_each(?1)) AND kind = 'organization' \
-                 GROUP BY name ORDER BY n DESC, name LIMIT 12",
-            )?,
+            countries: top_counts(countries.into_iter(), 12),
+            people: top_counts(people.into_iter(), 12),
+            organizations: top_counts(organizations.into_iter(), 12),
             roots: top(
                 "SELECT root, count(DISTINCT article) AS n FROM events \
                  WHERE article IN (SELECT value FROM json_each(?1)) \
@@ -1295,7 +1322,13 @@ fn event_where(filter: &EventFilter) -> Where {
         );
     }
     if let Some(name) = nonempty(&filter.entity) {
-        sql.push("(se.name = ? OR te.name = ?)", [text(name), text(name)]);
+        // Events has no index on its entity columns: the articles that
+        // mention the name narrow the rows first (events_article).
+        sql.push(
+            "ev.article IN (SELECT article FROM entities WHERE name = ?) \
+             AND (se.name = ? OR te.name = ?)",
+            [text(name), text(name), text(name)],
+        );
     }
     if let Some(CountryPair(first, second)) = &filter.countries {
         sql.push(
@@ -1332,6 +1365,24 @@ fn date_range(sql: &mut Where, column: &str, from: &Option<String>, to: &Option<
     if let Some(to) = nonempty(to) {
         sql.push(&format!("{column} < ?"), [text(&format!("{to}\u{10FFFF}"))]);
     }
+}
+
+/// Distinct (value, article) pairs counted per value, most first.
+fn top_counts<'a>(pairs: impl Iterator<Item = (&'a str, i64)>, limit: usize) -> Vec<Count> {
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for (value, _) in pairs {
+        *counts.entry(value).or_default() += 1;
+    }
+    let mut counts: Vec<Count> = counts
+        .into_iter()
+        .map(|(value, count)| Count {
+            value: value.to_string(),
+            count,
+        })
+        .collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    counts.truncate(limit);
+    counts
 }
 
 fn nonempty(value: &Option<String>) -> Option<&str> {
