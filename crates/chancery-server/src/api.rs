@@ -221,20 +221,39 @@ pub(crate) async fn dyad_detail(
     }
     filter.countries = Some(CountryPair(a.clone(), b.clone()));
     read(state, move |q| {
-        let direction = |from: &str, to: &str| -> Result<u64, chancery_store::StoreError> {
-            Ok(q.events(&EventFilter {
-                source: Some(from.to_string()),
-                target: Some(to.to_string()),
-                limit: Some(1),
-                ..filter.clone()
-            })?
-            .total)
+        // One pass for the counts, the chart and the mix; one for the list.
+        let points = q.event_points(&filter)?;
+        let from_to = |from: &str, to: &str| {
+            points
+                .iter()
+                .filter(|p| {
+                    p.source_code
+                        .as_deref()
+                        .is_some_and(|c| c.starts_with(from))
+                        && p.target_code.as_deref().is_some_and(|c| c.starts_with(to))
+                })
+                .count() as u64
         };
+        let mut mix: Vec<RootCount> = Vec::new();
+        for point in &points {
+            match mix.iter_mut().find(|m| m.root == point.root) {
+                Some(root) => {
+                    root.events += 1;
+                    root.quad_class = root.quad_class.max(point.quad_class);
+                }
+                None => mix.push(RootCount {
+                    root: point.root.clone(),
+                    quad_class: point.quad_class,
+                    events: 1,
+                }),
+            }
+        }
+        mix.sort_by(|x, y| x.root.cmp(&y.root));
         Ok(Dyad {
-            a_to_b: direction(&a, &b)?,
-            b_to_a: direction(&b, &a)?,
-            series: bucket_events(&q.event_points(&filter)?),
-            mix: q.event_mix(&filter)?,
+            a_to_b: from_to(&a, &b),
+            b_to_a: from_to(&b, &a),
+            series: bucket_events(&points),
+            mix,
             events: q.events(&filter)?,
             a,
             b,

@@ -78,7 +78,7 @@ pub(crate) fn civil(days: i64) -> (i64, i64, i64) {
 pub(crate) fn bucket_events(points: &[EventPoint]) -> Vec<SeriesBucket> {
     let dated: Vec<(i64, &EventPoint)> = points
         .iter()
-        .filter_map(|p| Some((day_number(&p.date)?, p)))
+        .filter_map(|p| Some((day_number(p.date.as_deref()?)?, p)))
         .collect();
     let (Some(first), Some(last)) = (
         dated.iter().map(|(d, _)| *d).min(),
@@ -387,10 +387,12 @@ mod tests {
 
     fn point(date: &str, quad_class: u8, goldstein: f64) -> EventPoint {
         EventPoint {
-            date: date.into(),
+            date: Some(date.into()),
+            root: "01".into(),
             quad_class,
             goldstein,
             source_code: None,
+            target_code: None,
         }
     }
 

@@ -352,14 +352,18 @@ impl<'de> Deserialize<'de> for CountryPair {
 /// An event reduced to what a chart needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventPoint {
-    /// Event date, else publication date.
-    pub date: String,
+    /// Event date, else publication date; `None` when neither is known.
+    pub date: Option<String>,
+    /// CAMEO root code.
+    pub root: String,
     /// QuadClass.
     pub quad_class: u8,
     /// Goldstein value.
     pub goldstein: f64,
     /// Source actor code.
     pub source_code: Option<String>,
+    /// Target actor code.
+    pub target_code: Option<String>,
 }
 
 /// One role of one entity in one article: title, of, article, published,
@@ -960,23 +964,26 @@ impl Queries {
         Ok(Page { total, items })
     }
 
-    /// Dated events for a chart (at most 50,000, earliest first).
+    /// Events reduced to what charts and counts need (at most 50,000;
+    /// dated ones first, earliest first).
     pub fn event_points(&self, filter: &EventFilter) -> Result<Vec<EventPoint>, StoreError> {
-        let mut sql = event_where(filter);
-        sql.push(&format!("{EVENT_DATE} IS NOT NULL"), []);
+        let sql = event_where(filter);
         self.rows(
             &format!(
-                "SELECT {EVENT_DATE}, ev.quad_class, ev.goldstein, ev.source_code \
-                 FROM {EVENT_FROM} {} ORDER BY 1 LIMIT 50000",
+                "SELECT {EVENT_DATE}, ev.root, ev.quad_class, ev.goldstein, ev.source_code, \
+                 ev.target_code FROM {EVENT_FROM} {} \
+                 ORDER BY {EVENT_DATE} IS NULL, {EVENT_DATE} LIMIT 50000",
                 sql.clause()
             ),
             &sql.values,
             |row| {
                 Ok(EventPoint {
                     date: row.get(0)?,
-                    quad_class: row.get::<_, i64>(1)?.clamp(0, 4) as u8,
-                    goldstein: row.get(2)?,
-                    source_code: row.get(3)?,
+                    root: row.get(1)?,
+                    quad_class: row.get::<_, i64>(2)?.clamp(0, 4) as u8,
+                    goldstein: row.get(3)?,
+                    source_code: row.get(4)?,
+                    target_code: row.get(5)?,
                 })
             },
         )
@@ -1752,7 +1759,8 @@ mod tests {
         assert_eq!(actors[0].as_source + actors[0].as_target, 2);
         let points = q.event_points(&EventFilter::default()).unwrap();
         assert_eq!(points.len(), 2);
-        assert_eq!(points[0].date, "2025-02-10");
+        assert_eq!(points[0].date.as_deref(), Some("2025-02-10"));
+        assert_eq!(points[0].target_code.as_deref(), Some("RUS"));
         let overview = q.overview().unwrap();
         assert_eq!((overview.articles, overview.events), (2, 2));
     }
