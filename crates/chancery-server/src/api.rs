@@ -14,7 +14,7 @@ use chancery_model::Analysis;
 use chancery_store::{
     ActorActivity, ArticleFilter, ArticleSummary, CountryPair, Edge, EntityFilter, EntityProfile,
     EntitySummary, EventFilter, EventRow, Overview, Page, QuoteFilter, QuoteRow, RootCount,
-    SearchQuery, SearchResults, SimilarArticle, StoredArticle,
+    SearchQuery, SearchResults, SimilarArticle, StoredArticle, StoryRow,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -101,6 +101,75 @@ pub(crate) async fn similar(
     found
         .map(Json)
         .ok_or_else(|| ServerError::NotFound(format!("article {id}")))
+}
+
+/// Page parameters alone.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct Paging {
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+pub(crate) async fn stories(
+    State(state): State<Shared>,
+    Params(paging): Params<Paging>,
+) -> Result<Json<Page<StoryRow>>, ServerError> {
+    Ok(Json(
+        read(&state, move |q| q.stories(paging.limit, paging.offset)).await?,
+    ))
+}
+
+/// A story with its articles and events.
+#[derive(Debug, Serialize)]
+pub(crate) struct StoryDetail {
+    #[serde(flatten)]
+    pub story: StoryRow,
+    /// Its canonical articles, latest first.
+    pub articles: Page<ArticleSummary>,
+    /// Events told in them, latest first.
+    pub events: Page<EventRow>,
+    /// Counts by QuadClass and mean Goldstein per period.
+    pub series: Vec<SeriesBucket>,
+}
+
+pub(crate) async fn story_detail(
+    state: &Shared,
+    id: i64,
+    limit: u32,
+) -> Result<StoryDetail, ServerError> {
+    let found = read(state, move |q| {
+        let Some(story) = q.story(id)? else {
+            return Ok(None);
+        };
+        let filter = EventFilter {
+            story: Some(id),
+            limit: Some(limit),
+            ..EventFilter::default()
+        };
+        Ok(Some(StoryDetail {
+            story,
+            articles: q.articles(&ArticleFilter {
+                story: Some(id),
+                limit: Some(limit),
+                ..ArticleFilter::default()
+            })?,
+            events: q.events(&filter)?,
+            series: bucket_events(&q.event_points(&filter)?),
+        }))
+    })
+    .await?;
+    found.ok_or_else(|| ServerError::NotFound(format!("story {id}")))
+}
+
+pub(crate) async fn story(
+    State(state): State<Shared>,
+    PathParams(id): PathParams<i64>,
+    Params(limit): Params<Limit>,
+) -> Result<Json<StoryDetail>, ServerError> {
+    Ok(Json(
+        story_detail(&state, id, limit.limit.unwrap_or(50)).await?,
+    ))
 }
 
 pub(crate) async fn entities(

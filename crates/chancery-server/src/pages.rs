@@ -212,6 +212,23 @@ fn article_list(items: &[ArticleSummary], words: &[String]) -> Markup {
     }
 }
 
+fn story_list(stories: &[chancery_store::StoryRow]) -> Markup {
+    html! {
+        ol.articles.stories {
+            @for s in stories {
+                li {
+                    a.title href=(format!("/story/{}", s.id)) { (s.title.as_deref().unwrap_or("(untitled)")) }
+                    div.meta {
+                        (date(&s.first)) " – " (date(&s.last)) " · " (s.articles) " articles"
+                        @if s.copies > 0 { " (+" (s.copies) " copies)" }
+                        " · " (s.events) " events"
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn actor(code: &Option<String>, name: &Option<String>) -> Markup {
     html! {
         @match (name, code) {
@@ -277,6 +294,7 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
             limit: Some(8),
             ..ArticleFilter::default()
         })?;
+        let stories = q.stories(Some(8), None)?;
         let actors = q.active_actors(12)?;
         let mix = q.event_mix(&EventFilter::default())?;
         let edges = q.edges(&EventFilter::default())?;
@@ -284,10 +302,10 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
             limit: Some(8),
             ..EventFilter::default()
         })?;
-        Ok((overview, recent, actors, mix, edges, events))
+        Ok((overview, recent, stories, actors, mix, edges, events))
     })
     .await;
-    let (overview, recent, actors, mix, edges, events) = match result {
+    let (overview, recent, stories, actors, mix, edges, events) = match result {
         Err(PageError(ServerError::Store(StoreError::Missing { dir }))) => {
             return Ok(empty_corpus(&format!(
                 "There is no corpus in {} yet.",
@@ -335,9 +353,14 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
             }
             div.grid {
                 section.card {
-                    h2 { "Latest articles" }
-                    p.muted.small { "Stories (articles grouped by event) appear here once the store keeps them." }
-                    (article_list(&recent.items, &[]))
+                    @if stories.items.is_empty() {
+                        h2 { "Latest articles" }
+                        p.muted.small { "No stories yet: `chancery ingest` groups articles into stories as it stores them." }
+                        (article_list(&recent.items, &[]))
+                    } @else {
+                        h2 { "Recent stories" }
+                        (story_list(&stories.items))
+                    }
                     a href="/articles" { "All articles →" }
                 }
                 section.card {
@@ -500,6 +523,9 @@ pub(crate) async fn article(
                     @if let Some(url) = article.url.as_deref().and_then(safe_url) {
                         " · " a href=(url) rel="noopener noreferrer nofollow" { "source" }
                     }
+                    @if let Some(story) = stored.summary.story {
+                        " · " a href=(format!("/story/{story}")) { "the story" }
+                    }
                     " · " a href=(format!("/api/articles/{id}")) { "JSON" }
                 }
                 @if let Some(original) = &original {
@@ -588,6 +614,34 @@ pub(crate) async fn article(
                     }
                 }
             }
+        },
+    ))
+}
+
+pub(crate) async fn story(
+    State(state): State<Shared>,
+    id: Result<PathParams<i64>, ServerError>,
+) -> PageResult {
+    let PathParams(id) = id?;
+    let detail = api::story_detail(&state, id, 100).await?;
+    let s = &detail.story;
+    Ok(layout(
+        s.title.as_deref().unwrap_or("Story"),
+        "articles",
+        html! {
+            h1 { (s.title.as_deref().unwrap_or("(untitled story)")) }
+            div.meta {
+                "Story " (s.id) " · " (date(&s.first)) " – " (date(&s.last)) " · " (s.articles) " articles"
+                @if s.copies > 0 { " (+" (s.copies) " near-duplicates)" }
+                " · " (s.events) " events · " a href=(format!("/api/stories/{id}")) { "JSON" }
+            }
+            @if !detail.series.is_empty() {
+                section.card { h2 { "Its events over time" } (svg::timeline(&detail.series)) }
+            }
+            div.grid {
+                section.card { h2 { "Articles" } (article_list(&detail.articles.items, &[])) }
+            }
+            section.card { h2 { "Events told in its articles" } (event_table(&detail.events.items)) }
         },
     ))
 }

@@ -81,7 +81,7 @@ pub use query::{
     ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, Count, CountryPair, Edge,
     EntityFilter, EntityProfile, EntitySummary, EventFilter, EventPoint, EventRow, Evidence,
     Facets, Overview, Page, Queries, QuoteFilter, QuoteRow, RoleOverTime, RootCount, SearchQuery,
-    SearchResults, SimilarArticle, StoredArticle, COOCCURRENCE_ARTICLES, MAX_LIMIT,
+    SearchResults, SimilarArticle, StoredArticle, StoryRow, COOCCURRENCE_ARTICLES, MAX_LIMIT,
 };
 pub use registry::PersonSighting;
 pub use schema::SCHEMA_VERSION;

@@ -70,6 +70,8 @@ pub struct ArticleFilter {
     pub source: Option<String>,
     /// Articles with this external id (the caller's JSON Lines `id`).
     pub external_id: Option<String>,
+    /// Articles of one story.
+    pub story: Option<i64>,
     /// Published on or after this date (ISO 8601 prefix).
     pub from: Option<String>,
     /// Published on or before this date (ISO 8601 prefix).
@@ -117,6 +119,8 @@ pub struct ArticleSummary {
     pub quotes: u64,
     /// Events found in it.
     pub events: u64,
+    /// The story it belongs to, when stories were assigned.
+    pub story: Option<i64>,
 }
 
 /// A stored article with its whole analysis and its copies.
@@ -277,6 +281,8 @@ pub struct EventFilter {
     pub to: Option<String>,
     /// Events of one article.
     pub article: Option<i64>,
+    /// Events of the articles of one story.
+    pub story: Option<i64>,
     /// Page size.
     pub limit: Option<u32>,
     /// Rows to skip.
@@ -369,6 +375,25 @@ pub struct EventPoint {
 /// One role of one entity in one article: title, of, article, published,
 /// evidence text.
 type RoleSighting = (String, Option<String>, i64, Option<String>, Option<String>);
+
+/// A story: articles that tell the same event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoryRow {
+    /// The story id.
+    pub id: i64,
+    /// Its canonical articles.
+    pub articles: u64,
+    /// Near-duplicates of them.
+    pub copies: u64,
+    /// The earliest publication date.
+    pub first: Option<String>,
+    /// The latest publication date.
+    pub last: Option<String>,
+    /// The title of its latest canonical article.
+    pub title: Option<String>,
+    /// Events in its canonical articles.
+    pub events: u64,
+}
 
 /// Which quotes to list.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -513,7 +538,7 @@ const ARTICLE_COLUMNS: &str = "a.id, a.doc_id, a.external_id, a.title, a.url, a.
      a.published, a.language, a.is_stub, a.duplicate_of, substr(a.text, 1, 320), \
      (SELECT count(*) FROM entities WHERE article = a.id), \
      (SELECT count(*) FROM quotes WHERE article = a.id), \
-     (SELECT count(*) FROM events WHERE article = a.id)";
+     (SELECT count(*) FROM events WHERE article = a.id), a.story";
 
 const EVENT_COLUMNS: &str = "ev.id, ev.article, a.title, ev.date, a.published, ev.code, ev.root, \
      ev.quad_class, ev.goldstein, ev.source_code, se.name, ev.target_code, te.name, ev.modality, \
@@ -522,6 +547,14 @@ const EVENT_COLUMNS: &str = "ev.id, ev.article, a.title, ev.date, a.published, e
 const EVENT_FROM: &str = "events ev JOIN articles a ON a.id = ev.article \
      LEFT JOIN entities se ON se.id = ev.source_entity \
      LEFT JOIN entities te ON te.id = ev.target_entity";
+
+const STORY_SELECT: &str = "SELECT a.story, sum(a.duplicate_of IS NULL), \
+     sum(a.duplicate_of IS NOT NULL), min(a.published), max(a.published), \
+     (SELECT title FROM articles f WHERE f.story = a.story AND f.duplicate_of IS NULL \
+      ORDER BY f.published DESC, f.id DESC LIMIT 1), \
+     (SELECT count(*) FROM events ev JOIN articles b ON b.id = ev.article \
+      WHERE b.story = a.story AND b.duplicate_of IS NULL) \
+     FROM articles a WHERE a.story IS NOT NULL";
 
 /// The date of an event for filters and charts: its own, else the article's.
 const EVENT_DATE: &str = "coalesce(ev.date, a.published)";
@@ -617,6 +650,9 @@ impl Queries {
         if let Some(id) = nonempty(&filter.external_id) {
             sql.push("a.external_id = ?", [text(id)]);
         }
+        if let Some(story) = filter.story {
+            sql.push("a.story = ?", [SqlValue::Integer(story)]);
+        }
         date_range(&mut sql, "a.published", &filter.from, &filter.to);
         let total = self.count(
             &format!("SELECT count(*) FROM articles a {}", sql.clause()),
@@ -657,9 +693,9 @@ impl Queries {
                 s.query_row([id], |row| {
                     Ok((
                         article_summary(row)?,
-                        row.get::<_, Option<f64>>(15)?,
-                        row.get::<_, String>(16)?,
+                        row.get::<_, Option<f64>>(16)?,
                         row.get::<_, String>(17)?,
+                        row.get::<_, String>(18)?,
                     ))
                 })
                 .optional()
@@ -752,6 +788,37 @@ impl Queries {
             }
         }
         Ok(similar)
+    }
+
+    /// Stories, the latest news first (by their latest article); an empty
+    /// page when no stories were assigned.
+    pub fn stories(
+        &self,
+        limit: Option<u32>,
+        offset: Option<u32>,
+    ) -> Result<Page<StoryRow>, StoreError> {
+        let (limit, offset) = page(limit, offset);
+        let total = self.count(
+            "SELECT count(DISTINCT story) FROM articles WHERE story IS NOT NULL",
+            &Where::default(),
+        )?;
+        let items = self.rows(
+            &format!("{STORY_SELECT} GROUP BY a.story ORDER BY max(a.published) IS NULL, max(a.published) DESC, a.story DESC LIMIT {limit} OFFSET {offset}"),
+            &[],
+            story_row,
+        )?;
+        Ok(Page { total, items })
+    }
+
+    /// One story.
+    pub fn story(&self, id: i64) -> Result<Option<StoryRow>, StoreError> {
+        Ok(self
+            .rows(
+                &format!("{STORY_SELECT} AND a.story = ?1 GROUP BY a.story"),
+                &[SqlValue::Integer(id)],
+                story_row,
+            )?
+            .pop())
     }
 
     /// Entity names across the corpus, most mentioned first.
@@ -1359,6 +1426,9 @@ fn event_where(filter: &EventFilter) -> Where {
     if let Some(article) = filter.article {
         sql.push("ev.article = ?", [SqlValue::Integer(article)]);
     }
+    if let Some(story) = filter.story {
+        sql.push("a.story = ?", [SqlValue::Integer(story)]);
+    }
     date_range(&mut sql, EVENT_DATE, &filter.from, &filter.to);
     sql
 }
@@ -1454,6 +1524,7 @@ fn article_summary(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
         entities: row.get::<_, i64>(12)?.max(0) as u64,
         quotes: row.get::<_, i64>(13)?.max(0) as u64,
         events: row.get::<_, i64>(14)?.max(0) as u64,
+        story: row.get(15)?,
     })
 }
 
@@ -1474,6 +1545,18 @@ fn entity_summary(row: &Row<'_>) -> rusqlite::Result<EntitySummary> {
         actor_code: row.get(3)?,
         articles: row.get::<_, i64>(4)?.max(0) as u64,
         mentions: row.get::<_, i64>(5)?.max(0) as u64,
+    })
+}
+
+fn story_row(row: &Row<'_>) -> rusqlite::Result<StoryRow> {
+    Ok(StoryRow {
+        id: row.get(0)?,
+        articles: row.get::<_, i64>(1)?.max(0) as u64,
+        copies: row.get::<_, i64>(2)?.max(0) as u64,
+        first: row.get(3)?,
+        last: row.get(4)?,
+        title: row.get(5)?,
+        events: row.get::<_, i64>(6)?.max(0) as u64,
     })
 }
 
@@ -1763,6 +1846,36 @@ mod tests {
         assert_eq!(points[0].target_code.as_deref(), Some("RUS"));
         let overview = q.overview().unwrap();
         assert_eq!((overview.articles, overview.events), (2, 2));
+    }
+
+    #[test]
+    fn stories_list_their_articles_and_events() {
+        let (dir, q) = corpus();
+        assert_eq!(q.stories(None, None).unwrap().total, 0);
+        let ids: Vec<i64> = q
+            .articles(&ArticleFilter::default())
+            .unwrap()
+            .items
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.set_stories(&[(ids[0], 7), (ids[1], 7)]).unwrap();
+        let stories = q.stories(None, None).unwrap();
+        assert_eq!(stories.total, 1);
+        let story = &stories.items[0];
+        assert_eq!((story.id, story.articles, story.events), (7, 2, 2));
+        assert_eq!(story.first.as_deref(), Some("2025-02-10"));
+        assert_eq!(q.story(7).unwrap().unwrap(), story.clone());
+        assert!(q.story(8).unwrap().is_none());
+        let articles = q
+            .articles(&ArticleFilter {
+                story: Some(7),
+                ..ArticleFilter::default()
+            })
+            .unwrap();
+        assert_eq!(articles.total, 2);
+        assert_eq!(articles.items[0].story, Some(7));
     }
 
     #[test]

@@ -30,8 +30,34 @@ pub fn corpus() -> &'static Path {
         let input = format!("{DEMO}\n{HOSTILE}\n");
         let report = chancery_server::ingest_jsonl(&dir, &analyzer, &input, 1 << 20).unwrap();
         assert_eq!(report.failed, 0, "{report:?}");
+        // `chancery ingest` clusters stories as it stores; this path does
+        // not, so the demo's storylines (crates/chancery/demo/README.md) are
+        // assigned here: line n is article demo-n.
+        let stories: Vec<(i64, i64)> = report
+            .lines
+            .iter()
+            .filter_map(|line| Some((line.article?, storyline(line.line)?)))
+            .collect();
+        let mut store = chancery_store::Store::open(&dir).unwrap();
+        store.set_stories(&stories).unwrap();
         dir
     })
+}
+
+/// The story of demo article `n`, from the demo README's table.
+fn storyline(n: usize) -> Option<i64> {
+    const STORIES: [&[usize]; 6] = [
+        &[1, 2, 3, 8, 9, 11, 12, 14, 15, 18, 24, 30, 47],
+        &[4, 5, 10, 13, 20, 29, 35, 37, 40, 44, 46],
+        &[6, 7, 17, 26, 33, 34, 41, 48],
+        &[16, 19, 21, 22, 23, 25, 27, 43],
+        &[28, 31, 32, 36, 38, 42, 45, 49, 50],
+        &[39],
+    ];
+    STORIES
+        .iter()
+        .position(|members| members.contains(&n))
+        .map(|i| i as i64 + 1)
 }
 
 /// A server over the shared corpus, with no rate limit.
