@@ -10,6 +10,41 @@
 //! takes one article or one event at a time, so memory stays flat however
 //! large the corpus.
 //!
+//! # What the GDELT columns hold
+//!
+//! - **Events** ([`GdeltEvents`], [`EventTable::Events`]): one row per event
+//!   merged across canonical articles by [`MergeKey`] (day, source and target
+//!   actor codes, CAMEO code; an event without a day or an actor code stands
+//!   alone). `SQLDATE`…`FractionDate` from the event's own day, else the
+//!   publication day (empty when neither is known); actor codes broken into
+//!   country, known group and types, names in capitals (ethnic and religious
+//!   codes are not coded); `IsRootEvent` when the event is in the headline or
+//!   the lead paragraph; `EventCode` zero-padded, `EventBaseCode` its first
+//!   three digits, `EventRootCode` its first two; `NumMentions`,
+//!   `NumSources` (site, else URL host), `NumArticles` over all articles of
+//!   the event; `AvgTone` empty (no tone is computed yet);
+//!   `ActionGeo_FullName` the event's location as written, `ActionGeo_Type` 1
+//!   for a country, 3 or 4 for another place the article names, 0 otherwise;
+//!   actor geography, FIPS codes, coordinates and feature ids empty;
+//!   `DATEADDED` when the first article was stored; `SOURCEURL` its URL (or
+//!   its id when it has none). Negated and hypothetical events are left out.
+//! - **Mentions** ([`EventTable::Mentions`]): one row per article event;
+//!   `SentenceID` counts body sentences from 1 (0 is the headline);
+//!   character offsets (not bytes) of the actors' mentions nearest the
+//!   trigger (-1 when an actor has no mention) and of the trigger;
+//!   `InRawText` 1 when every actor is named in the sentence itself;
+//!   `Confidence` the event's confidence in percent; `MentionDocTone` empty;
+//!   `Extras` the modality and the article id as XML.
+//! - **GKG** ([`Gkg`]): one row per article; `GKGRECORDID` the time stored
+//!   and the store's id; persons, organizations, locations and all names
+//!   with character offsets into the body; `V1.5TONE` has only its last two
+//!   values (pronoun density for English, word count), the five tone values
+//!   before them empty; `V2GCAM` is `wc:` and the word count; dates from
+//!   the events; direct and partial quotations with their verbs; amounts
+//!   from the text; `V2EXTRASXML` the title, authors and each quotation's
+//!   speaker and actor code. Counts, themes, images and translation info
+//!   are empty.
+//!
 //! ```
 //! use chancery_export::{Gkg, Record, GKG_COLUMNS};
 //! use chancery_model::{Analysis, Article};

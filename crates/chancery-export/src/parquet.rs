@@ -22,8 +22,9 @@ use crate::ExportError;
 
 /// Rows per row group.
 pub const ROW_GROUP_ROWS: usize = 50_000;
-/// Bytes of buffered text that close a row group early (article bodies).
-pub const ROW_GROUP_BYTES: usize = 32 << 20;
+/// Buffered bytes (values and their bookkeeping) that close a row group
+/// early, so that long article bodies or many small values cannot pile up.
+pub const ROW_GROUP_BYTES: usize = 8 << 20;
 
 /// The buffered values of one column, with their definition levels
 /// (1 = a value, 0 = null).
@@ -199,7 +200,8 @@ fn buffer(kind: Kind) -> Buffer {
     }
 }
 
-/// Appends a cell to its column's buffer; returns the bytes of text added.
+/// Appends a cell to its column's buffer; returns the bytes it holds (a
+/// text's bytes and its allocation, a number's eight, a level's two).
 fn push(buffer: &mut Buffer, cell: &Cell<'_>, table: Table) -> Result<usize, ExportError> {
     let mismatch = || ExportError::Inconsistent {
         problem: format!("a cell of the wrong type in the {} table", table.name()),
@@ -208,11 +210,14 @@ fn push(buffer: &mut Buffer, cell: &Cell<'_>, table: Table) -> Result<usize, Exp
         (Buffer::Text(_, levels), Cell::Null)
         | (Buffer::Int(_, levels), Cell::Null)
         | (Buffer::Float(_, levels), Cell::Null)
-        | (Buffer::Bool(_, levels), Cell::Null) => levels.push(0),
+        | (Buffer::Bool(_, levels), Cell::Null) => {
+            levels.push(0);
+            return Ok(2);
+        }
         (Buffer::Text(values, levels), Cell::Text(text)) => {
             values.push(ByteArray::from(text.as_bytes().to_vec()));
             levels.push(1);
-            return Ok(text.len());
+            return Ok(text.len() + 40);
         }
         (Buffer::Int(values, levels), Cell::Int(n)) => {
             values.push(*n);
@@ -228,7 +233,7 @@ fn push(buffer: &mut Buffer, cell: &Cell<'_>, table: Table) -> Result<usize, Exp
         }
         _ => return Err(mismatch()),
     }
-    Ok(0)
+    Ok(10)
 }
 
 /// The Parquet schema of a table.
