@@ -484,7 +484,7 @@ pub(crate) async fn search(
             "the query is over 500 bytes; search for fewer words".into(),
         ));
     }
-    Ok(Json(read(&state, move |q| q.search(&query)).await?))
+    Ok(Json(crate::search(&state, query).await?))
 }
 
 fn body(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ServerError> {

@@ -31,6 +31,7 @@ mod ingest;
 mod limit;
 mod pages;
 mod render;
+mod search;
 mod svg;
 
 use std::net::{IpAddr, SocketAddr};
@@ -111,6 +112,7 @@ pub(crate) struct AppState {
     analysis_slots: Semaphore,
     analyzer: OnceLock<Analyzer>,
     limiter: Option<limit::Limiter>,
+    search: search::Search,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -124,6 +126,7 @@ impl AppState {
             query_slots: Semaphore::new(QUERY_SLOTS),
             analysis_slots: Semaphore::new(ANALYSIS_SLOTS),
             analyzer: OnceLock::new(),
+            search: search::Search::default(),
         }
     }
 
@@ -176,6 +179,27 @@ where
     })
     .await
     .map_err(|err| ServerError::Internal(format!("a query thread failed: {err}")))?
+}
+
+/// Searches on the blocking pool: the full-text index, else the store.
+pub(crate) async fn search(
+    state: &Shared,
+    query: chancery_store::SearchQuery,
+) -> Result<chancery_store::SearchResults, ServerError> {
+    let _slot = state
+        .query_slots
+        .acquire()
+        .await
+        .map_err(|_| ServerError::Internal("the query slots were closed".into()))?;
+    let state = Arc::clone(state);
+    tokio::task::spawn_blocking(move || {
+        let queries = state.checkout()?;
+        let result = state.search.run(&state.config.data, &queries, &query);
+        state.checkin(queries);
+        result
+    })
+    .await
+    .map_err(|err| ServerError::Internal(format!("a search thread failed: {err}")))?
 }
 
 /// Runs CPU-bound work (analysis, ingest) on the blocking pool, at most

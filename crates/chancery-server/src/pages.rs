@@ -970,7 +970,7 @@ pub(crate) async fn search(
         ("to", query.to.clone()),
     ];
     let q = query.clone();
-    let results = page_read(&state, move |store| store.search(&q)).await?;
+    let results = crate::search(&state, q).await?;
     let with = |key: &str, value: &str| {
         let mut all: Vec<(&str, Option<String>)> =
             pairs.iter().filter(|(k, _)| *k != key).cloned().collect();

@@ -212,6 +212,11 @@ fn search_finds_every_word_with_facets() {
         .unwrap()
         .iter()
         .any(|c| c["value"] == "KGZ" || c["value"] == "TJK"));
+    // Phrases and stems: the full-text index answers, not a word scan.
+    let (_, phrase) = get_json(&server, "/api/search?q=%22border%20guards%22%20clashes");
+    assert!(phrase["total"].as_u64().unwrap() >= 1, "{phrase}");
+    let (status, bad) = get_json(&server, "/api/search?q=%22unclosed");
+    assert!(status == 200 || status == 400, "{bad}");
     let (_, narrowed) = get_json(&server, "/api/search?q=ceasefire%20border&country=POL");
     assert!(narrowed["total"].as_u64() < results["total"].as_u64());
 }

@@ -1,0 +1,162 @@
+//! Search: the full-text index of `chancery-search` (stemming, phrases,
+//! BM25) when it can be opened, else the store's plain word search, so a
+//! read-only data directory still answers. Facets come from the store in
+//! both cases.
+
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use chancery_search::{SearchError, SearchIndex, SearchRequest};
+use chancery_store::{Queries, SearchQuery, SearchResults};
+
+use crate::ServerError;
+
+/// How often the index is brought up to date with the store.
+const REFRESH_EVERY: Duration = Duration::from_secs(30);
+/// Facets are counted over at most this many of the best matches.
+pub(crate) const FACET_HITS: usize = 1000;
+
+/// The index of the data directory, opened on first use.
+#[derive(Default)]
+pub(crate) struct Search {
+    index: RwLock<Option<SearchIndex>>,
+    refreshed: Mutex<Option<Instant>>,
+    /// Why the index could not be opened, once it failed: the store's word
+    /// search answers from then on.
+    unavailable: Mutex<Option<String>>,
+}
+
+impl std::fmt::Debug for Search {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Search").finish_non_exhaustive()
+    }
+}
+
+impl Search {
+    /// Runs a search (on a blocking thread): the index when it is there,
+    /// else the store.
+    pub(crate) fn run(
+        &self,
+        data: &std::path::Path,
+        queries: &Queries,
+        query: &SearchQuery,
+    ) -> Result<SearchResults, ServerError> {
+        if !self.ready(data) {
+            return Ok(queries.search(query)?);
+        }
+        let guard = self.index.read().map_err(|_| poisoned())?;
+        let Some(index) = guard.as_ref() else {
+            return Ok(queries.search(query)?);
+        };
+        let text = query.q.trim();
+        let filtered = [
+            &query.country,
+            &query.entity,
+            &query.root,
+            &query.source,
+            &query.from,
+            &query.to,
+        ]
+        .iter()
+        .any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()));
+        if text.is_empty() && !filtered {
+            // Nothing asked: the newest articles, as the store lists them.
+            return Ok(queries.search(query)?);
+        }
+        let limit = query
+            .limit
+            .unwrap_or(50)
+            .clamp(1, chancery_store::MAX_LIMIT) as usize;
+        let offset = query.offset.unwrap_or(0) as usize;
+        // Any entity, not only people: a phrase in the entity field.
+        let text = match query.entity.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => {
+                format!("{text} entity:\"{}\"", name.replace('"', " "))
+            }
+            _ => text.to_string(),
+        };
+        let request = SearchRequest {
+            query: text.trim().to_string(),
+            from: query.from.clone(),
+            to: query.to.clone(),
+            person: None,
+            country: query.country.clone(),
+            event: query.root.clone(),
+            source: query.source.clone(),
+            limit: (offset + limit).max(FACET_HITS),
+        };
+        let found = index.search(&request).map_err(search_error)?;
+        let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
+        let page: Vec<i64> = ids.iter().skip(offset).take(limit).copied().collect();
+        let mut hits = queries.article_summaries(&page)?;
+        for hit in &mut hits {
+            if let Some(found) = found.hits.iter().find(|h| h.id == hit.id) {
+                if !found.snippet.text.is_empty() {
+                    hit.snippet.clone_from(&found.snippet.text);
+                }
+            }
+        }
+        Ok(SearchResults {
+            total: found.total as u64,
+            hits,
+            facets: queries.facets(&ids)?,
+        })
+    }
+
+    /// Opens the index on first use and refreshes it now and then; false
+    /// when it cannot be had.
+    fn ready(&self, data: &std::path::Path) -> bool {
+        if self.unavailable.lock().map(|u| u.is_some()).unwrap_or(true) {
+            return false;
+        }
+        let due = self
+            .refreshed
+            .lock()
+            .map(|last| last.is_none_or(|t| t.elapsed() >= REFRESH_EVERY))
+            .unwrap_or(false);
+        if !due {
+            return true;
+        }
+        let Ok(mut guard) = self.index.write() else {
+            return false;
+        };
+        let outcome = match guard.as_mut() {
+            Some(index) => index.refresh().map(|_| ()),
+            None => SearchIndex::open(data).map(|index| {
+                *guard = Some(index);
+            }),
+        };
+        match outcome {
+            Ok(()) => {
+                if let Ok(mut last) = self.refreshed.lock() {
+                    *last = Some(Instant::now());
+                }
+                true
+            }
+            // Another process is writing the index: search what is there.
+            Err(SearchError::Busy { .. }) if guard.is_some() => true,
+            Err(error) if guard.is_none() => {
+                eprintln!("chancery: the search index is unavailable ({error}); searching the store's text instead");
+                if let Ok(mut unavailable) = self.unavailable.lock() {
+                    *unavailable = Some(error.to_string());
+                }
+                false
+            }
+            Err(_) => true,
+        }
+    }
+}
+
+fn poisoned() -> ServerError {
+    ServerError::Internal("the search index lock was poisoned".into())
+}
+
+fn search_error(error: SearchError) -> ServerError {
+    match error {
+        SearchError::Query { .. } | SearchError::Filter { .. } => {
+            ServerError::BadRequest(error.to_string())
+        }
+        SearchError::Store(store) => ServerError::Store(store),
+        other => ServerError::Internal(other.to_string()),
+    }
+}
