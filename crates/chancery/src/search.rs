@@ -338,7 +338,7 @@ fn bench_search(index: &SearchIndex, file: &Path, runs: usize) -> anyhow::Result
             "{:>9.3} {:>9.3} {total:>7}  {}",
             millis(percentile(&times, 50)),
             millis(percentile(&times, 95)),
-            serde_json::to_string(request)?
+            describe(request)
         )?;
         all.extend(times);
     }
@@ -353,6 +353,27 @@ fn bench_search(index: &SearchIndex, file: &Path, runs: usize) -> anyhow::Result
         all.len()
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A request as flags: `"prime minister" --person Putin`.
+fn describe(request: &SearchRequest) -> String {
+    let mut parts = vec![serde_json::to_string(&request.query).unwrap_or_default()];
+    for (flag, value) in [
+        ("--from", &request.from),
+        ("--to", &request.to),
+        ("--person", &request.person),
+        ("--country", &request.country),
+        ("--event", &request.event),
+        ("--source", &request.source),
+    ] {
+        if let Some(value) = value {
+            parts.push(format!("{flag} {value:?}"));
+        }
+    }
+    if request.limit != 0 {
+        parts.push(format!("--limit {}", request.limit));
+    }
+    parts.join(" ")
 }
 
 /// Times `similar` for `count` articles spread evenly over the store's ids.
@@ -426,6 +447,20 @@ mod tests {
             highlights: vec![(1, 2)],
         };
         assert_eq!(style.snippet(&odd), "é");
+    }
+
+    #[test]
+    fn bench_lines_name_requests_as_flags() {
+        let request = SearchRequest {
+            query: "\"prime minister\"".into(),
+            person: Some("Tony Blair".into()),
+            limit: 20,
+            ..SearchRequest::default()
+        };
+        assert_eq!(
+            describe(&request),
+            r#""\"prime minister\"" --person "Tony Blair" --limit 20"#
+        );
     }
 
     #[test]
