@@ -212,6 +212,15 @@ fn article_list(items: &[ArticleSummary], words: &[String]) -> Markup {
     }
 }
 
+/// "1 article", "2 articles", "3 copies".
+fn plural(n: u64, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
+}
+
 fn story_list(stories: &[chancery_store::StoryRow]) -> Markup {
     html! {
         ol.articles.stories {
@@ -219,9 +228,9 @@ fn story_list(stories: &[chancery_store::StoryRow]) -> Markup {
                 li {
                     a.title href=(format!("/story/{}", s.id)) { (s.title.as_deref().unwrap_or("(untitled)")) }
                     div.meta {
-                        (date(&s.first)) " – " (date(&s.last)) " · " (s.articles) " articles"
-                        @if s.copies > 0 { " (+" (s.copies) " copies)" }
-                        " · " (s.events) " events"
+                        (date(&s.first)) " – " (date(&s.last)) " · " (plural(s.articles, "article"))
+                        @if s.copies > 0 { " (+" (plural(s.copies, "copy")) ")" }
+                        " · " (plural(s.events, "event"))
                     }
                 }
             }
@@ -349,7 +358,7 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
                 div { strong { (overview.entities) } span { "entities" } }
                 div { strong { (overview.quotes) } span { "quotes" } }
                 div { strong { (overview.events) } span { "events" } }
-                div { strong { (date(&overview.first_published)) " – " (date(&overview.last_published)) } span { "published" } }
+                div.dates { strong { (date(&overview.first_published)) " – " (date(&overview.last_published)) } span { "published" } }
             }
             div.grid {
                 section.card {
@@ -1062,6 +1071,13 @@ mod tests {
         let page = empty_corpus("There is no corpus in /tmp/x yet.").0;
         assert!(page.contains("chancery ingest --data DIR"), "{page}");
         assert!(page.contains("chancery demo"), "{page}");
+    }
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(plural(1, "article"), "1 article");
+        assert_eq!(plural(3, "article"), "3 articles");
+        assert_eq!(plural(2, "copy"), "2 copies");
     }
 
     #[test]
