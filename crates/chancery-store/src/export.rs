@@ -161,30 +161,19 @@ impl ExportReader {
     pub fn for_each_article<E: From<StoreError>>(
         &self,
         filter: &ExportFilter,
-        mut each: impl FnMut(ExportArticle) -> Result<(), E>,
+        each: impl FnMut(ExportArticle) -> Result<(), E>,
     ) -> Result<u64, E> {
         let (clause, values) = where_clause(filter);
         let sql = format!(
             "SELECT a.id, a.ingested_at, a.analysis FROM articles a WHERE {clause} ORDER BY a.id"
         );
-        let context = "reading articles to export";
-        let mut statement = self
-            .conn
-            .prepare(&sql)
-            .map_err(StoreError::sqlite(&self.path, context))?;
-        let mut rows = statement
-            .query(params_from_iter(values))
-            .map_err(StoreError::sqlite(&self.path, context))?;
-        let mut count = 0;
-        while let Some(row) = rows
-            .next()
-            .map_err(StoreError::sqlite(&self.path, context))?
-        {
-            let article = article_from(row).map_err(StoreError::sqlite(&self.path, context))?;
-            each(article)?;
-            count += 1;
-        }
-        Ok(count)
+        self.walk(
+            &sql,
+            values,
+            "reading articles to export",
+            article_from,
+            each,
+        )
     }
 
     /// One canonical or duplicate article by internal id.
@@ -204,7 +193,7 @@ impl ExportReader {
     pub fn for_each_event<E: From<StoreError>>(
         &self,
         filter: &ExportFilter,
-        mut each: impl FnMut(ExportEvent) -> Result<(), E>,
+        each: impl FnMut(ExportEvent) -> Result<(), E>,
     ) -> Result<u64, E> {
         let (clause, values) = where_clause(filter);
         // The position in the article is the rank of the row id among the
@@ -217,21 +206,24 @@ impl ExportReader {
              WHERE {clause} \
              ORDER BY day, ev.source_code, ev.target_code, ev.code, ev.article, ev.id"
         );
-        let context = "reading events to export";
-        let mut statement = self
-            .conn
-            .prepare(&sql)
-            .map_err(StoreError::sqlite(&self.path, context))?;
-        let mut rows = statement
-            .query(params_from_iter(values))
-            .map_err(StoreError::sqlite(&self.path, context))?;
+        self.walk(&sql, values, "reading events to export", event_from, each)
+    }
+
+    /// Runs one query and hands its rows to `each` one at a time.
+    fn walk<T, E: From<StoreError>>(
+        &self,
+        sql: &str,
+        values: Vec<SqlValue>,
+        context: &'static str,
+        read: fn(&Row<'_>) -> rusqlite::Result<T>,
+        mut each: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let fail = |e| StoreError::sqlite(&self.path, context)(e);
+        let mut statement = self.conn.prepare(sql).map_err(fail)?;
+        let mut rows = statement.query(params_from_iter(values)).map_err(fail)?;
         let mut count = 0;
-        while let Some(row) = rows
-            .next()
-            .map_err(StoreError::sqlite(&self.path, context))?
-        {
-            let event = event_from(row).map_err(StoreError::sqlite(&self.path, context))?;
-            each(event)?;
+        while let Some(row) = rows.next().map_err(fail)? {
+            each(read(row).map_err(fail)?)?;
             count += 1;
         }
         Ok(count)
