@@ -94,7 +94,19 @@ impl SearchIndex {
         data_dir: impl AsRef<Path>,
         options: OpenOptions,
     ) -> Result<SearchIndex, SearchError> {
-        let data_dir = data_dir.as_ref().to_path_buf();
+        let data_dir = data_dir.as_ref();
+        match SearchIndex::open_once(data_dir, options) {
+            // A damaged index (a lost or truncated segment file) is derived
+            // data like any other: build it again before giving up.
+            Err(SearchError::Index { .. } | SearchError::Search { .. }) if !options.rebuild => {
+                SearchIndex::open_once(data_dir, OpenOptions { rebuild: true })
+            }
+            result => result,
+        }
+    }
+
+    fn open_once(data_dir: &Path, options: OpenOptions) -> Result<SearchIndex, SearchError> {
+        let data_dir = data_dir.to_path_buf();
         let feed = open_feed(&data_dir)?;
         let dir = data_dir.join(INDEX_DIR);
         let index = open_index(&dir, options.rebuild)?;
