@@ -966,7 +966,10 @@ pub(crate) async fn search(
     if query.q.len() > 500 {
         return Err(ServerError::BadRequest("the query is over 500 bytes".into()).into());
     }
-    let limit = query.limit.unwrap_or(50).clamp(1, 500);
+    let limit = query
+        .limit
+        .unwrap_or(crate::search::PAGE_HITS)
+        .clamp(1, 500);
     let offset = query.offset.unwrap_or(0);
     let words: Vec<String> = query.q.split_whitespace().map(String::from).collect();
     let pairs = vec![
@@ -978,7 +981,8 @@ pub(crate) async fn search(
         ("from", query.from.clone()),
         ("to", query.to.clone()),
     ];
-    let q = query.clone();
+    let mut q = query.clone();
+    q.limit = Some(limit);
     let results = crate::search(&state, q).await?;
     let with = |key: &str, value: &str| {
         let mut all: Vec<(&str, Option<String>)> =
@@ -1037,7 +1041,12 @@ pub(crate) async fn search(
                     }
                 }
                 section {
-                    p.meta { (results.total) " articles" }
+                    p.meta {
+                        (plural(results.total, "article"))
+                        @if results.total > crate::search::FACET_HITS as u64 {
+                            " · the counts beside are over the best " (crate::search::FACET_HITS)
+                        }
+                    }
                     (article_list(&results.hits, &words))
                     (pager("/search", &pairs, results.total, limit, offset))
                 }

@@ -21,11 +21,9 @@ pub const HOSTILE: &str = r#"{"id": "hostile-1", "url": "javascript:alert('url')
 pub fn corpus() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("chancery-server-test")
-            .tempdir()
-            .unwrap()
-            .keep();
+        // One directory per test build, emptied at the start of each run.
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chancery-server-corpus");
+        let _ = std::fs::remove_dir_all(&dir);
         let analyzer = chancery_nlp::Analyzer::new();
         let input = format!("{DEMO}\n{HOSTILE}\n");
         let report = chancery_server::ingest_jsonl(&dir, &analyzer, &input, 1 << 20).unwrap();
@@ -40,6 +38,9 @@ pub fn corpus() -> &'static Path {
             .collect();
         let mut store = chancery_store::Store::open(&dir).unwrap();
         store.set_stories(&stories).unwrap();
+        drop(store);
+        // The search index, built before any server opens it.
+        chancery_search::SearchIndex::open(&dir).unwrap();
         dir
     })
 }
