@@ -11,10 +11,8 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension, Row};
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 
-use crate::schema;
-use crate::store::DATABASE_FILE;
 use crate::StoreError;
 
 /// Which articles an export covers. Empty fields do not filter; near-
@@ -107,21 +105,7 @@ impl ExportReader {
     /// [`StoreError::Missing`] when there is none and
     /// [`StoreError::SchemaVersion`] when it was written by another version.
     pub fn open(dir: impl AsRef<Path>) -> Result<ExportReader, StoreError> {
-        let dir = dir.as_ref();
-        let path = dir.join(DATABASE_FILE);
-        if !path.is_file() {
-            return Err(StoreError::Missing {
-                dir: dir.to_path_buf(),
-            });
-        }
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(StoreError::sqlite(&path, "opening for export"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(StoreError::sqlite(&path, "opening for export"))?;
-        schema::check_readable(&conn, &path)?;
+        let (conn, path) = crate::store::open_read_only(dir.as_ref(), 10, "opening for export")?;
         Ok(ExportReader { conn, path })
     }
 

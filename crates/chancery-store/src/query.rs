@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 
 use chancery_model::Analysis;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension, Row};
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::{schema, StoreError, DATABASE_FILE};
+use crate::StoreError;
 
 /// Co-occurrence is counted over at most this many of an entity's latest
 /// articles.
@@ -564,25 +564,11 @@ impl Queries {
     ///
     /// Fails with [`StoreError::Missing`] when there is no store there yet.
     pub fn open(dir: impl AsRef<Path>) -> Result<Queries, StoreError> {
-        let dir = dir.as_ref();
-        let path = dir.join(DATABASE_FILE);
-        if !path.is_file() {
-            return Err(StoreError::Missing {
-                dir: dir.to_path_buf(),
-            });
-        }
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(StoreError::sqlite(&path, "opening for reading"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(StoreError::sqlite(&path, "opening for reading"))?;
+        let (conn, path) = crate::store::open_read_only(dir.as_ref(), 5, "opening for reading")?;
         // A bigger page cache and memory-mapped reads: pages are read many
         // times by a server, and the OS cache is shared by the pool.
         conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;")
             .map_err(StoreError::sqlite(&path, "configuring a reader"))?;
-        schema::check_readable(&conn, &path)?;
         Ok(Queries { conn, path })
     }
 

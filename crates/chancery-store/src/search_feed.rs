@@ -8,10 +8,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::schema;
-use crate::store::DATABASE_FILE;
 use crate::StoreError;
 
 /// An entity of a [`FeedArticle`]: what a search filters on.
@@ -115,21 +113,7 @@ impl SearchFeed {
     ///
     /// Fails with [`StoreError::Missing`] when `dir` holds no store.
     pub fn open(dir: impl AsRef<Path>) -> Result<SearchFeed, StoreError> {
-        let dir = dir.as_ref();
-        let path = dir.join(DATABASE_FILE);
-        if !path.is_file() {
-            return Err(StoreError::Missing {
-                dir: dir.to_path_buf(),
-            });
-        }
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(StoreError::sqlite(&path, "opening for reading"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(StoreError::sqlite(&path, "opening for reading"))?;
-        schema::check_readable(&conn, &path)?;
+        let (conn, path) = crate::store::open_read_only(dir.as_ref(), 10, "opening for reading")?;
         Ok(SearchFeed { conn, path })
     }
 

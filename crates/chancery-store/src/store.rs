@@ -205,6 +205,31 @@ impl Store {
     }
 }
 
+/// Opens the store in `dir` read-only, waiting up to `busy_seconds` for the
+/// writer, and checks its schema version: what every reader of this crate
+/// (`Reader`, `Queries`, `ExportReader`, `SearchFeed`) opens with.
+pub(crate) fn open_read_only(
+    dir: &Path,
+    busy_seconds: u64,
+    context: &'static str,
+) -> Result<(Connection, PathBuf), StoreError> {
+    let path = dir.join(DATABASE_FILE);
+    if !path.is_file() {
+        return Err(StoreError::Missing {
+            dir: dir.to_path_buf(),
+        });
+    }
+    let conn = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(StoreError::sqlite(&path, context))?;
+    conn.busy_timeout(std::time::Duration::from_secs(busy_seconds))
+        .map_err(StoreError::sqlite(&path, context))?;
+    schema::check_readable(&conn, &path)?;
+    Ok((conn, path))
+}
+
 /// A store opened for reading. Any number of readers may share a data
 /// directory with its one writer (SQLite's WAL mode): a reader sees the
 /// batches committed before each of its queries.
@@ -217,21 +242,7 @@ pub struct Reader {
 impl Reader {
     /// Opens the store in `dir` for reading.
     pub fn open(dir: impl AsRef<Path>) -> Result<Reader, StoreError> {
-        let dir = dir.as_ref();
-        let path = dir.join(DATABASE_FILE);
-        if !path.is_file() {
-            return Err(StoreError::Missing {
-                dir: dir.to_path_buf(),
-            });
-        }
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(StoreError::sqlite(&path, "opening for reading"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(StoreError::sqlite(&path, "opening for reading"))?;
-        schema::check_readable(&conn, &path)?;
+        let (conn, path) = open_read_only(dir.as_ref(), 10, "opening for reading")?;
         Ok(Reader { conn, path })
     }
 

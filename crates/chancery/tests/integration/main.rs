@@ -229,3 +229,16 @@ pub fn good_text(topic: &str) -> String {
          council's chair told reporters outside the chamber.\n"
     )
 }
+
+/// One JSON Lines record as `chancery ingest` reads it, with an invented URL.
+pub fn news_line(id: &str, published: &str, title: &str, text: &str) -> String {
+    serde_json::json!({
+        "id": id,
+        "url": format!("https://news.example/{id}"),
+        "published": published,
+        "title": title,
+        "text": text,
+    })
+    .to_string()
+        + "\n"
+}

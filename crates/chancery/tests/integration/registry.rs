@@ -3,19 +3,7 @@
 
 use serde_json::Value;
 
-use crate::{run, TempDir};
-
-fn line(id: &str, published: &str, title: &str, text: &str) -> String {
-    serde_json::json!({
-        "id": id,
-        "url": format!("https://news.example/{id}"),
-        "published": published,
-        "title": title,
-        "text": text,
-    })
-    .to_string()
-        + "\n"
-}
+use crate::{news_line as line, run, TempDir};
 
 #[test]
 fn people_merge_across_ingests_and_bare_surnames_resolve() {

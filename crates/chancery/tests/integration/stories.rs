@@ -3,18 +3,10 @@
 
 use std::collections::HashMap;
 
-use crate::{run, TempDir};
+use crate::{news_line, run, TempDir};
 
 fn line(id: &str, day: &str, title: &str, text: &str) -> String {
-    serde_json::json!({
-        "id": id,
-        "url": format!("https://news.example/{id}"),
-        "published": format!("{day}T08:00:00Z"),
-        "title": title,
-        "text": text,
-    })
-    .to_string()
-        + "\n"
+    news_line(id, &format!("{day}T08:00:00Z"), title, text)
 }
 
 const QUAKE: &str =
