@@ -14,6 +14,7 @@ pub mod ner;
 pub mod peers;
 pub mod petrarch;
 pub mod quotes;
+pub mod reuters;
 pub mod seed;
 pub mod stories;
 pub mod throughput;

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Article, DatePrecision, Span};
 
 /// The version of the JSON contract documented in `docs/SCHEMA.md`.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// chancery's output for one article: the article itself (flattened into the
 /// same JSON object) and everything analysis found in it.
@@ -22,8 +22,14 @@ pub struct Analysis {
     pub entities: Vec<Entity>,
     /// Quotes attributed to their speakers.
     pub quotes: Vec<Quote>,
-    /// Coded events.
+    /// Coded events: what the article reports as news, each real-world
+    /// occurrence once with all its mentions.
     pub events: Vec<Event>,
+    /// Events the article tells only as background (in a relative clause
+    /// about an actor, or long-past history): kept with their evidence but
+    /// left out of counts, stores and exports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub background_events: Vec<Event>,
     /// Extractive summary: spans of the most representative sentences.
     pub summary: Vec<Span>,
     /// Key points the article lists (its bulleted items), as spans.
@@ -42,6 +48,7 @@ impl Analysis {
             entities: Vec::new(),
             quotes: Vec::new(),
             events: Vec::new(),
+            background_events: Vec::new(),
             summary: Vec::new(),
             key_points: Vec::new(),
         }
@@ -181,6 +188,13 @@ pub struct Event {
     pub mentions: Vec<Span>,
     /// 0 to 1.
     pub confidence: f32,
+    /// Told as background (see [`Analysis::background_events`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub background: bool,
+    /// Who reports the event when the text attributes it ("X said Y will
+    /// visit Z": X), as distinct from its source and target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_by: Option<EventActor>,
 }
 
 /// PLOVER type and mode of an event.
@@ -200,6 +214,10 @@ pub struct EventActor {
     pub code: Option<String>,
     /// Entity id in this analysis.
     pub entity: Option<String>,
+    /// The words that name the actor where the event is told ("the
+    /// rebels", "Bonn"), for actors that are no entity and as evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// The modality of an event.

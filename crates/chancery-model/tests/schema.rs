@@ -123,10 +123,12 @@ fn full_analysis() -> Analysis {
         source: Some(EventActor {
             code: Some("AUTGOV".into()),
             entity: Some("e1".into()),
+            name: None,
         }),
         target: Some(EventActor {
             code: Some("DEUGOV".into()),
             entity: Some("e1".into()),
+            name: None,
         }),
         modality: Modality::Asserted,
         date: Some(EventDate {
@@ -139,6 +141,8 @@ fn full_analysis() -> Analysis {
         evidence: Span::in_title(0, 24),
         mentions: vec![Span::in_title(0, 24)],
         confidence: 0.8,
+        background: false,
+        reported_by: None,
     }];
     analysis
 }
@@ -205,6 +209,7 @@ fn sparse_analysis() -> Analysis {
         source: Some(EventActor {
             code: None,
             entity: None,
+            name: None,
         }),
         target: None,
         modality: Modality::Reported,
@@ -218,6 +223,8 @@ fn sparse_analysis() -> Analysis {
         evidence: span,
         mentions: Vec::new(),
         confidence: 0.1,
+        background: false,
+        reported_by: None,
     };
     analysis.quotes.push(Quote {
         cue: Some(Cue {

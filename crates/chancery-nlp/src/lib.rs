@@ -171,7 +171,7 @@ impl Analyzer {
         } else {
             Vec::new()
         };
-        let events = if self.events {
+        let (events, background_events) = if self.events {
             let coder = events::EventCoder::new(
                 &doc,
                 &entities,
@@ -187,12 +187,13 @@ impl Analyzer {
                 None => coder.code(),
             }
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         analysis.sentences = sentences;
         analysis.entities = entities;
         analysis.quotes = quotes;
         analysis.events = events;
+        analysis.background_events = background_events;
         analysis.key_points = key_points;
         analysis
     }

@@ -329,6 +329,7 @@ mod tests {
             source: Some(EventActor {
                 code: Some(source.into()),
                 entity: Some("e1".into()),
+                name: None,
             }),
             target: None,
             modality: Modality::Asserted,
@@ -342,6 +343,8 @@ mod tests {
             evidence: Span::new(0, 10),
             mentions: vec![Span::new(0, 10)],
             confidence: 0.8,
+            background: false,
+            reported_by: None,
         }
     }
 

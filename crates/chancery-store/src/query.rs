@@ -1665,10 +1665,12 @@ mod tests {
             source: Some(EventActor {
                 code: Some("IRNGOV".into()),
                 entity: Some("e1".into()),
+                name: None,
             }),
             target: Some(EventActor {
                 code: Some("RUS".into()),
                 entity: Some("e2".into()),
+                name: None,
             }),
             modality: Modality::Planned,
             date: None,
@@ -1677,6 +1679,8 @@ mod tests {
             evidence: Span::new(0, text.find('.').unwrap() + 1),
             mentions: Vec::new(),
             confidence: 0.8,
+            background: false,
+            reported_by: None,
         }];
         Document::new(analysis).unwrap()
     }

@@ -480,6 +480,8 @@ mod tests {
             evidence: Span::new(0, 10),
             mentions: Vec::new(),
             confidence: 0.8,
+            background: false,
+            reported_by: None,
         });
         let second = Analysis::from_article(article("b", "Other", "A short different text."));
         store_all(dir.path(), vec![analysis, second]);

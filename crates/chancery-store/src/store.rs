@@ -669,6 +669,7 @@ mod tests {
             source: Some(EventActor {
                 code: Some("RUS".into()),
                 entity: Some("e2".into()),
+                name: None,
             }),
             target: None,
             modality: Modality::Planned,
@@ -678,6 +679,8 @@ mod tests {
             evidence: Span::new(0, 33),
             mentions: vec![Span::new(0, 33)],
             confidence: 0.8,
+            background: false,
+            reported_by: None,
         }];
         Document::new(analysis).unwrap()
     }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use chancery_eval::extraction::{self, BodyExtractor, Report};
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -29,8 +30,10 @@ pub enum EvalCommand {
 
 #[derive(Debug, Args)]
 pub struct EventsArgs {
-    /// The benchmark set: cameo (the codebook's example sentences) or
-    /// petrarch (PETRARCH-2's unit tests, coded with its validation dictionaries).
+    /// The benchmark set: cameo (the codebook's example sentences),
+    /// petrarch (PETRARCH-2's unit tests, coded with its validation
+    /// dictionaries) or reuters (document-level events on Reuters newswire,
+    /// scored as its `score.py` scores them).
     #[arg(long, default_value = "cameo")]
     set: String,
     #[command(flatten)]
@@ -43,9 +46,22 @@ pub struct EventsArgs {
     #[arg(long, value_name = "DIR")]
     dictionaries: Option<PathBuf>,
     /// Fail (exit 1) below a floor: `root=…` or `code=…` (cameo); `triples=…`
-    /// (petrarch: the share of expected triples produced).
+    /// (petrarch: the share of expected triples produced); `VIEW_MEASURE=…`
+    /// (reuters: `dyad_root_f1`, `dyadic_p`, `actor_code_r`…).
     #[arg(long = "floor", value_parser = parse_floor)]
     floors: Vec<(String, f64)>,
+    /// Fail (exit 1) above a ceiling (reuters: `missing_side=0.30`, the share
+    /// of events with no actor on a side).
+    #[arg(long = "ceiling", value_parser = parse_floor)]
+    ceilings: Vec<(String, f64)>,
+    /// With reuters: per document, the gold tuples, the predicted ones, and
+    /// the evidence of each miss and false alarm.
+    #[arg(long)]
+    explain: bool,
+    /// With reuters: write the predictions as JSON Lines (`{id, events}` per
+    /// document), the input `score.py --pred` reads.
+    #[arg(long, value_name = "FILE")]
+    write_pred: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -246,13 +262,95 @@ fn check_floors(
     ExitCode::FAILURE
 }
 
+fn run_events_reuters(args: EventsArgs) -> anyhow::Result<ExitCode> {
+    use chancery_eval::reuters;
+    let set = reuters::load(&args.common.bench)?;
+    let analyzer = chancery_nlp::Analyzer::new();
+    let (report, analyses) = reuters::evaluate(&set, |article| analyzer.analyze(article))?;
+    if let Some(path) = &args.write_pred {
+        let file = std::fs::File::create(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        let mut file = std::io::BufWriter::new(file);
+        for (id, analysis) in &analyses {
+            let line = serde_json::json!({"id": id, "events": analysis.events});
+            writeln!(file, "{line}").with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        file.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    match args.common.format {
+        ReportFormat::Json => write_json(&mut out, &report, false)?,
+        ReportFormat::Table => {
+            if args.explain {
+                for doc in &report.documents {
+                    writeln!(out, "== {}", doc.id)?;
+                    for t in &doc.matched {
+                        writeln!(out, "  ok    {} {} {}", t.0, t.1, t.2)?;
+                    }
+                    for (t, evidence) in &doc.missed {
+                        writeln!(out, "  miss  {} {} {}  | {}", t.0, t.1, t.2, evidence)?;
+                    }
+                    for (t, evidence) in &doc.false_alarms {
+                        writeln!(out, "  false {} {} {}  | {}", t.0, t.1, t.2, evidence)?;
+                    }
+                }
+            }
+            writeln!(
+                out,
+                "chancery events on reuters-dev ({} documents, {} events counted, {:.0} documents/s on one thread)",
+                report.docs, report.predicted_events, report.documents_per_second
+            )?;
+            for (name, s) in &report.views {
+                writeln!(
+                    out,
+                    "  {name:<10} P {:.4}  R {:.4}  F1 {:.4}  (gold {}, predicted {}, matched {})",
+                    s.p, s.r, s.f1, s.gold, s.pred, s.tp
+                )?;
+            }
+            writeln!(
+                out,
+                "  events missing an actor side: {:.1}% (gold {:.1}%)",
+                report.missing_side * 100.0,
+                report.gold_missing_side * 100.0
+            )?;
+        }
+    }
+    let measure = |name: &str| {
+        if name == "missing_side" {
+            return Some(report.missing_side);
+        }
+        let (view, measure) = name.rsplit_once('_')?;
+        report.score(&view.replace('_', "-"), measure)
+    };
+    let floors = check_floors("eval events --set reuters", &args.floors, measure);
+    let mut exceeded = false;
+    for (name, ceiling) in &args.ceilings {
+        match measure(name) {
+            Some(score) if score <= *ceiling + 1e-9 => {}
+            Some(score) => {
+                exceeded = true;
+                eprintln!("chancery: eval events --set reuters: {name} {score:.4} is above the ceiling {ceiling}");
+            }
+            None => {
+                exceeded = true;
+                eprintln!("chancery: eval events --set reuters: {name}: no such score in the report");
+            }
+        }
+    }
+    Ok(if exceeded { ExitCode::FAILURE } else { floors })
+}
+
 fn run_events(args: EventsArgs) -> anyhow::Result<ExitCode> {
     if args.set == "petrarch" {
         return run_events_petrarch(args);
     }
+    if args.set == "reuters" {
+        return run_events_reuters(args);
+    }
     anyhow::ensure!(
         args.set == "cameo",
-        "unknown evaluation set {:?}: choose cameo or petrarch",
+        "unknown evaluation set {:?}: choose cameo, petrarch or reuters",
         args.set
     );
     let examples = chancery_eval::events::load_examples(&args.common.bench)?;

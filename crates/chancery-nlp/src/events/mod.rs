@@ -8,6 +8,7 @@
 //! "did not", "if") give the modality. The same event told twice is one event
 //! with two mentions.
 
+mod actors;
 pub mod lexicon;
 
 use std::borrow::Cow;
@@ -21,7 +22,8 @@ use chrono::NaiveDate;
 
 use crate::dates::find_date_near;
 use crate::doc::Doc;
-use crate::kb::{KbRef, KnowledgeBase};
+use crate::kb::KnowledgeBase;
+use actors::{ActorFinder, Actors};
 use crate::petrarch::Dictionaries;
 pub use lexicon::Lexicon;
 use lexicon::{Trigger, TriggerKind};
@@ -203,10 +205,16 @@ struct Coded {
     code: String,
     trigger: Range<usize>,
     sentence: Range<usize>,
-    source: Option<(usize, Range<usize>)>,
-    target: Option<(usize, Range<usize>)>,
+    /// Indexes into the document's actor mentions.
+    source: Option<usize>,
+    target: Option<usize>,
     modality: Modality,
     reporting: bool,
+    /// The actor mention reporting the event ("X said Y will visit Z": X).
+    reported_by: Option<usize>,
+    /// Told as background: inside a non-restrictive relative clause, or
+    /// long-past history.
+    background: bool,
     /// Source and target codes from a PETRARCH dictionary, which take the
     /// place of the entities' codes.
     dictionary: Option<(String, String)>,
@@ -216,16 +224,17 @@ struct Coded {
 pub(crate) struct EventCoder<'d, 'a> {
     doc: &'d Doc<'a>,
     entities: &'d [Entity],
-    kb: &'d KnowledgeBase,
     lexicon: &'d Lexicon,
     published: Option<NaiveDate>,
-    /// The entity each token belongs to (actors only), with the mention's token range.
-    actor_at: Vec<Option<(usize, Range<usize>)>>,
+    /// Every mention that can act, and the mention each token belongs to.
+    actors: Actors,
     /// Tokens inside quoted content.
     quoted: Vec<bool>,
     /// PETRARCH dictionaries to code with, and whether the built-in lexicon
     /// codes too.
     dictionaries: Option<(&'d Dictionaries, bool)>,
+    /// The article reports sport: no fights or attacks are coded from it.
+    sport: bool,
 }
 
 impl<'d, 'a> EventCoder<'d, 'a> {
@@ -237,24 +246,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         lexicon: &'d Lexicon,
         published: Option<&str>,
     ) -> Self {
-        let mut actor_at = vec![None; doc.words.len()];
-        for (e, entity) in entities.iter().enumerate() {
-            if !matches!(
-                entity.kind,
-                EntityKind::Person
-                    | EntityKind::Organization
-                    | EntityKind::Country
-                    | EntityKind::Group
-            ) {
-                continue;
-            }
-            for mention in &entity.mentions {
-                let range = token_range(doc, &mention.span);
-                for slot in &mut actor_at[range.clone()] {
-                    slot.get_or_insert((e, range.clone()));
-                }
-            }
-        }
+        let actors = ActorFinder::new(doc, entities, kb).find();
         let mut quoted = vec![false; doc.words.len()];
         for quote in quotes {
             for flag in &mut quoted[token_range(doc, &quote.span)] {
@@ -264,10 +256,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         EventCoder {
             doc,
             entities,
-            kb,
             lexicon,
             published: published.and_then(crate::dates::publication_date),
-            actor_at,
+            sport: is_sport(doc),
+            actors,
             quoted,
             dictionaries: None,
         }
@@ -280,8 +272,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         self
     }
 
-    /// Every event of the document, merged.
-    pub fn code(&self) -> Vec<Event> {
+    /// Every event of the document, merged: the news, then the background.
+    pub fn code(&self) -> (Vec<Event>, Vec<Event>) {
         let mut coded = Vec::new();
         for sentence in &self.doc.sentences {
             match self.dictionaries {
@@ -301,27 +293,26 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     /// linked actors stand in where the dictionaries name no actor.
     fn code_with_dictionaries(&self, dicts: &Dictionaries, sentence: Range<usize>) -> Vec<Coded> {
         let words = &self.doc.words[sentence.clone()];
-        let mut known: Vec<(Range<usize>, String)> = Vec::new();
-        let mut k = sentence.start;
-        while k < sentence.end {
-            match &self.actor_at[k] {
-                Some((entity, range)) => {
-                    let end = range.end.min(sentence.end);
-                    if let Some(code) = self.actor(*entity, range).code {
-                        known.push((k - sentence.start..end - sentence.start, code));
-                    }
-                    k = end.max(k + 1);
-                }
-                None => k += 1,
-            }
-        }
+        let known: Vec<(Range<usize>, String)> = self
+            .actors
+            .mentions
+            .iter()
+            .filter(|m| m.tokens.start >= sentence.start && m.tokens.end <= sentence.end)
+            .filter_map(|m| {
+                let code = m.code.clone()?;
+                Some((
+                    m.tokens.start - sentence.start..m.tokens.end - sentence.start,
+                    code,
+                ))
+            })
+            .collect();
         let date = self.published.map(|d| {
             use chrono::Datelike;
             d.year() as u32 * 10_000 + d.month() * 100 + d.day()
         });
         let lower: Vec<Cow<'a, str>> = sentence.clone().map(|i| self.lower(i)).collect();
         let at = |r: &Range<usize>| r.start + sentence.start..r.end + sentence.start;
-        let entity_in = |r: &Range<usize>| at(r).find_map(|k| self.actor_at[k].clone());
+        let entity_in = |r: &Range<usize>| at(r).find_map(|k| self.actors.at[k]);
         dicts
             .code_sentence_with(words, date, &known)
             .into_iter()
@@ -335,6 +326,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     source: entity_in(&event.source_words),
                     target: entity_in(&event.target_words),
                     reporting: false,
+                    reported_by: None,
+                    background: false,
                     dictionary: Some((event.source, event.target)),
                 }
             })
@@ -413,18 +406,20 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let trigger_range = i..i + n;
             // "X said Y attacked Z": the source of the attack is after the
             // reporting verb, so the walk back stops there.
-            let clause_start = (sentence.start..i)
-                .rev()
-                .find(|&k| {
-                    let word = self.doc.words[k];
-                    word.starts_with(|c: char| c.is_ascii_lowercase())
-                        && crate::quotes::cues::is_strong(word)
-                })
-                .map_or(sentence.start, |k| k + 1);
+            let reporting_verb = (sentence.start..i).rev().find(|&k| {
+                let word = self.doc.words[k];
+                word.starts_with(|c: char| c.is_ascii_lowercase())
+                    && crate::quotes::cues::is_strong(word)
+            });
+            let clause_start = reporting_verb.map_or(sentence.start, |k| k + 1);
+            let reported_by = match reporting_verb {
+                Some(k) => (sentence.start..k).rev().find_map(|j| self.actors.at[j]),
+                None => self.trailing_speaker(i + n, &sentence),
+            };
             let source = (clause_start..i)
                 .rev()
-                .find_map(|k| self.actor_at[k].clone())
-                .filter(|(_, r)| r.end <= i);
+                .find_map(|k| self.actors.at[k])
+                .filter(|&m| self.actors.mentions[m].tokens.end <= i);
             // The first actor after the trigger, but not the speaker of a
             // reporting clause that follows ("…, Interior Minister Jan Nowak said").
             let speaks = |end: usize| {
@@ -433,10 +428,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                         && crate::quotes::cues::is_strong(w)
                 })
             };
-            let target = (i + n..sentence.end)
-                .filter_map(|k| self.actor_at[k].clone())
-                .find(|(_, range)| !speaks(range.end))
-                .filter(|(e, _)| source.as_ref().is_none_or(|(s, _)| s != e));
+            let mut after = (i + n..sentence.end).filter_map(|k| {
+                let m = self.actors.at[k]?;
+                (self.actors.mentions[m].tokens.start == k).then_some(m)
+            });
+            let target = after
+                .find(|&m| !speaks(self.actors.mentions[m].tokens.end))
+                .filter(|&t| source.is_none_or(|s| !self.same_actor(s, t)));
             let modality = self.modality(&sentence, i, &lower);
             let mut code = trigger.code.clone();
             // CAMEO codes a planned meeting as an intent to meet.
@@ -454,12 +452,15 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
             found.push(Coded {
                 code,
+                background: self.in_relative_clause(i, &sentence)
+                    || self.long_past(&sentence, &lower),
                 trigger: trigger_range,
                 sentence: sentence.clone(),
                 source,
                 target,
                 modality,
                 reporting: trigger.code == "010",
+                reported_by: reported_by.filter(|&r| Some(r) != source),
                 dictionary: None,
             });
             i += n;
@@ -525,22 +526,73 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             APPROVALS.contains(&at(k)) && matches!(at(k + 1), "through" | "by" | "in")
         })?;
         // "the Russian Duma": "Russian" may belong to Russia, "Duma" to the Duma.
-        let (entity, range) = (verb + 2..sentence.end.min(verb + 6))
-            .filter_map(|k| self.actor_at[k].clone())
-            .find(|(entity, range)| {
-                self.actor(*entity, range)
+        let legislature = (verb + 2..sentence.end.min(verb + 6))
+            .filter_map(|k| self.actors.at[k])
+            .find(|&m| {
+                self.actors.mentions[m]
                     .code
+                    .as_deref()
                     .is_some_and(|code| code.ends_with("LEG"))
             })?;
         Some(Coded {
             code: "057".to_string(),
             trigger: verb..verb + 2,
             sentence: sentence.clone(),
-            source: Some((entity, range)),
+            source: Some(legislature),
             target: None,
             modality: self.modality(sentence, verb, lower),
             reporting: false,
+            reported_by: None,
+            background: false,
             dictionary: None,
+        })
+    }
+
+    /// The speaker of a reporting clause after the trigger ("Iraq shelled
+    /// the camp, the PUK said"): the actor right before a reporting verb
+    /// that follows a comma.
+    fn trailing_speaker(&self, from: usize, sentence: &Range<usize>) -> Option<usize> {
+        let cue = (from..sentence.end).find(|&k| {
+            let word = self.doc.words[k];
+            word.starts_with(|c: char| c.is_ascii_lowercase())
+                && crate::quotes::cues::is_strong(word)
+                && k > 0
+                && self.actors.at[k - 1].is_some()
+        })?;
+        let speaker = self.actors.at[cue - 1]?;
+        let start = self.actors.mentions[speaker].tokens.start;
+        (start > from && self.doc.words[start - 1] == ",").then_some(speaker)
+    }
+
+    /// Whether token `i` sits inside a non-restrictive relative clause
+    /// ("Jordan, which has blamed Iraq for the riots, ..."): background
+    /// about an actor, not the news.
+    fn in_relative_clause(&self, i: usize, sentence: &Range<usize>) -> bool {
+        let words = &self.doc.words;
+        for k in (sentence.start + 1..i).rev() {
+            match words[k] {
+                "," | ";" | ":" | "--" | "\u{2014}" | "(" | ")" => return false,
+                "which" | "who" | "whom" | "whose" => return words[k - 1] == ",",
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Whether the sentence dates what it tells to long ago ("in 1990"),
+    /// five years or more before publication.
+    fn long_past(&self, sentence: &Range<usize>, lower: &[Cow<'a, str>]) -> bool {
+        use chrono::Datelike;
+        let Some(published) = self.published else {
+            return false;
+        };
+        let at = |k: usize| lower[k - sentence.start].as_ref();
+        (sentence.start + 1..sentence.end).any(|k| {
+            matches!(at(k - 1), "in" | "since")
+                && at(k).len() == 4
+                && at(k)
+                    .parse::<i32>()
+                    .is_ok_and(|year| (1900..=published.year() - 5).contains(&year))
         })
     }
 
@@ -583,25 +635,32 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         Modality::Asserted
     }
 
-    /// The actor code of a mention: a capital or seat standing for its
-    /// country is the government (`IRNGOV`).
-    fn actor(&self, entity: usize, mention: &Range<usize>) -> EventActor {
-        let e = &self.entities[entity];
-        let mut code = e.actor_code.clone();
-        if e.kind == EntityKind::Country {
-            let text = self.doc.slice(mention.clone());
-            let metonymy = self
-                .kb
-                .lookup(text)
-                .iter()
-                .any(|r| matches!(r, KbRef::Capital(_) | KbRef::Seat(_)));
-            if metonymy {
-                code = e.country.as_ref().map(|c| format!("{c}GOV"));
-            }
-        }
+    /// The event actor of a mention.
+    fn actor(&self, mention: usize) -> EventActor {
+        let m = &self.actors.mentions[mention];
         EventActor {
-            code,
-            entity: Some(e.id.clone()),
+            code: m.code.clone(),
+            entity: m.entity.map(|e| self.entities[e].id.clone()),
+            name: Some(self.doc.slice(m.name_tokens.clone()).to_string()),
+        }
+    }
+
+    /// Whether two mentions name the same actor (one entity, or one code
+    /// for unnamed actors).
+    fn same_actor(&self, a: usize, b: usize) -> bool {
+        let (a, b) = (&self.actors.mentions[a], &self.actors.mentions[b]);
+        match (a.entity, b.entity) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        }
+    }
+
+    /// What identifies an actor when events are merged: its entity, else its code.
+    fn actor_key(&self, mention: Option<usize>) -> Option<String> {
+        let m = &self.actors.mentions[mention?];
+        match m.entity {
+            Some(e) => Some(format!("e{e}")),
+            None => m.code.clone(),
         }
     }
 
@@ -624,16 +683,20 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         })
     }
 
-    /// One event per (code, source, target); later tellings become mentions.
-    fn merge(&self, coded: Vec<Coded>) -> Vec<Event> {
-        let mut events: Vec<Event> = Vec::new();
+    /// One event per (code, source, target); later tellings become mentions,
+    /// and so does a telling that leaves a side out when a fuller telling
+    /// of the same act names it. Returns the news events and the
+    /// background ones.
+    fn merge(&self, coded: Vec<Coded>) -> (Vec<Event>, Vec<Event>) {
         type Key = (
             String,
-            Option<usize>,
-            Option<usize>,
+            Option<String>,
+            Option<String>,
             Modality,
             Option<(String, String)>,
+            bool,
         );
+        let mut kept: Vec<(Key, Coded, Vec<Span>)> = Vec::new();
         let mut index: HashMap<Key, usize> = HashMap::new();
         for c in coded {
             // Without actors, an event is a word, not a fact about someone.
@@ -646,79 +709,170 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             if c.reporting {
                 continue;
             }
+            // Match reports: a "clash" or "attack" between teams is no fight.
+            if self.sport && matches!(c.code.get(..2), Some("18" | "19" | "20")) {
+                continue;
+            }
             let key = (
                 c.code.clone(),
-                c.source.as_ref().map(|s| s.0),
-                c.target.as_ref().map(|t| t.0),
+                self.actor_key(c.source),
+                self.actor_key(c.target),
                 c.modality,
                 c.dictionary.clone(),
+                c.background,
             );
             let evidence = self.doc.span(c.sentence.clone());
             if let Some(&existing) = index.get(&key) {
-                if !events[existing].mentions.contains(&evidence) {
-                    events[existing].mentions.push(evidence);
+                let mentions = &mut kept[existing].2;
+                if !mentions.contains(&evidence) {
+                    mentions.push(evidence);
                 }
                 continue;
             }
-            let info = self.lexicon.code(&c.code);
-            // Dictionary codes may be short or carry letters ("174K").
-            let root_text = c.code.get(..2).unwrap_or(&c.code).to_string();
-            let root: u8 = root_text.parse().unwrap_or(1);
-            let date = self.published.and_then(|published| {
-                let words: Vec<String> = c
-                    .sentence
-                    .clone()
-                    .map(|k| self.lower(k).into_owned())
-                    .collect();
-                find_date_near(
-                    &words,
-                    c.trigger.start - c.sentence.start,
-                    published,
-                    c.modality == Modality::Planned,
-                )
-            });
-            let confidence = if c.dictionary.is_some() {
-                0.9
-            } else {
-                0.5 + if c.source.is_some() { 0.2 } else { 0.0 }
-                    + if c.target.is_some() { 0.2 } else { 0.0 }
-            };
-            let (source, target) = match &c.dictionary {
-                Some((source, target)) => {
-                    let actor = |code: &str, entity: &Option<(usize, Range<usize>)>| EventActor {
-                        code: Some(code.to_string()),
-                        entity: entity.as_ref().map(|(e, _)| self.entities[*e].id.clone()),
-                    };
-                    (
-                        Some(actor(source, &c.source)),
-                        Some(actor(target, &c.target)),
-                    )
-                }
-                None => (
-                    c.source.as_ref().map(|(e, r)| self.actor(*e, r)),
-                    c.target.as_ref().map(|(e, r)| self.actor(*e, r)),
-                ),
-            };
-            index.insert(key, events.len());
-            events.push(Event {
-                root: root_text,
-                quad_class: quad_class(root),
-                goldstein: info.map_or(0.0, |i| i.goldstein),
-                plover: plover(&c.code),
-                source,
-                target,
-                modality: c.modality,
-                date,
-                location: self.location(&c),
-                trigger: self.doc.span(c.trigger.clone()),
-                evidence,
-                mentions: vec![evidence],
-                confidence,
-                code: c.code,
-            });
+            index.insert(key.clone(), kept.len());
+            kept.push((key, c, vec![evidence]));
         }
-        events
+        // Fold a telling with a side missing into a fuller one of the same
+        // act: same root, modality and known side.
+        let mut folded_into: Vec<Option<usize>> = vec![None; kept.len()];
+        for i in 0..kept.len() {
+            let (key, _, _) = &kept[i];
+            if key.1.is_some() && key.2.is_some() {
+                continue;
+            }
+            let fuller = (0..kept.len()).find(|&j| {
+                let other = &kept[j].0;
+                j != i
+                    && folded_into[j].is_none()
+                    && other.1.is_some()
+                    && other.2.is_some()
+                    && other.0.get(..2) == key.0.get(..2)
+                    && other.3 == key.3
+                    && other.5 == key.5
+                    && key.1.as_ref().is_none_or(|s| other.1.as_ref() == Some(s))
+                    && key.2.as_ref().is_none_or(|t| other.2.as_ref() == Some(t))
+            });
+            if let Some(j) = fuller {
+                folded_into[i] = Some(j);
+                let mentions = kept[i].2.clone();
+                for m in mentions {
+                    if !kept[j].2.contains(&m) {
+                        kept[j].2.push(m);
+                    }
+                }
+            }
+        }
+        let mut events = Vec::new();
+        let mut background = Vec::new();
+        for (i, (_, c, mentions)) in kept.into_iter().enumerate() {
+            if folded_into[i].is_some() {
+                continue;
+            }
+            let event = self.event(c, mentions);
+            if event.background {
+                background.push(event);
+            } else {
+                events.push(event);
+            }
+        }
+        (events, background)
     }
+
+    fn event(&self, c: Coded, mut mentions: Vec<Span>) -> Event {
+        mentions.sort_by_key(|m| (m.field != TextField::Title, m.start));
+        let evidence = self.doc.span(c.sentence.clone());
+        let info = self.lexicon.code(&c.code);
+        // Dictionary codes may be short or carry letters ("174K").
+        let root_text = c.code.get(..2).unwrap_or(&c.code).to_string();
+        let root: u8 = root_text.parse().unwrap_or(1);
+        let date = self.published.and_then(|published| {
+            let words: Vec<String> = c
+                .sentence
+                .clone()
+                .map(|k| self.lower(k).into_owned())
+                .collect();
+            find_date_near(
+                &words,
+                c.trigger.start - c.sentence.start,
+                published,
+                c.modality == Modality::Planned,
+            )
+        });
+        let confidence = if c.dictionary.is_some() {
+            0.9
+        } else {
+            0.5 + if c.source.is_some() { 0.2 } else { 0.0 }
+                + if c.target.is_some() { 0.2 } else { 0.0 }
+        };
+        let (source, target) = match &c.dictionary {
+            Some((source, target)) => {
+                let actor = |code: &str, mention: Option<usize>| EventActor {
+                    code: Some(code.to_string()),
+                    entity: mention
+                        .and_then(|m| self.actors.mentions[m].entity)
+                        .map(|e| self.entities[e].id.clone()),
+                    name: mention.map(|m| {
+                        let tokens = self.actors.mentions[m].name_tokens.clone();
+                        self.doc.slice(tokens).to_string()
+                    }),
+                };
+                (Some(actor(source, c.source)), Some(actor(target, c.target)))
+            }
+            None => (c.source.map(|m| self.actor(m)), c.target.map(|m| self.actor(m))),
+        };
+        Event {
+            root: root_text,
+            quad_class: quad_class(root),
+            goldstein: info.map_or(0.0, |i| i.goldstein),
+            plover: plover(&c.code),
+            source,
+            target,
+            modality: c.modality,
+            date,
+            location: self.location(&c),
+            trigger: self.doc.span(c.trigger.clone()),
+            evidence,
+            mentions,
+            confidence,
+            background: c.background,
+            reported_by: c.reported_by.map(|m| self.actor(m)),
+            code: c.code,
+        }
+    }
+}
+
+/// Words of sport reporting. An article that uses several of them, or
+/// gives match scores, is a match report or a sports story.
+const SPORT_WORDS: &[&str] = &[
+    "match", "matches", "goal", "goals", "scored", "striker", "midfielder", "goalkeeper",
+    "coach", "league", "championship", "championships", "tournament", "cup", "semifinal",
+    "semi-final", "quarter-final", "final", "innings", "wicket", "wickets", "rugby", "soccer",
+    "football", "tennis", "cricket", "olympic", "olympics", "medal", "referee", "season",
+    "squad", "player", "players", "team", "teams", "captain", "seeded", "unseeded", "halftime",
+    "half-time", "stadium", "fixture", "fixtures", "champions", "champion", "athlete", "athletes",
+];
+
+/// Whether the document reads as sport: sport words make up a noticeable
+/// share of its words, or it gives several match scores ("3-1").
+fn is_sport(doc: &Doc<'_>) -> bool {
+    let mut sport = 0usize;
+    let mut scores = 0usize;
+    for word in &doc.words {
+        let lower = word.to_lowercase();
+        if SPORT_WORDS.contains(&lower.as_str()) {
+            sport += 1;
+        }
+        if let Some((a, b)) = word.split_once('-') {
+            let small = |s: &str| {
+                !s.is_empty() && s.len() <= 2 && s.bytes().all(|c| c.is_ascii_digit())
+            };
+            if small(a) && small(b) {
+                scores += 1;
+            }
+        }
+    }
+    let words = doc.words.len().max(1);
+    sport >= 4 && sport * 100 >= words * 2 || scores >= 3
 }
 
 /// The tokens a span covers.
@@ -741,12 +895,15 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
     let coder = EventCoder {
         doc: &doc,
         entities: &[],
-        kb: KnowledgeBase::builtin(),
         lexicon,
         published: None,
-        actor_at: vec![None; doc.words.len()],
+        actors: Actors {
+            mentions: Vec::new(),
+            at: vec![None; doc.words.len()],
+        },
         quoted: vec![false; doc.words.len()],
         dictionaries: None,
+        sport: false,
     };
     let mut coded = Vec::new();
     for sentence in &doc.sentences {

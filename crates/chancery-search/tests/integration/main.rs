@@ -74,6 +74,8 @@ pub fn with_event(mut analysis: Analysis, code: &str) -> Analysis {
         evidence: Span::new(0, 1),
         mentions: Vec::new(),
         confidence: 0.5,
+        background: false,
+        reported_by: None,
     });
     analysis
 }

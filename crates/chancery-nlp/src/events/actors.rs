@@ -1,0 +1,644 @@
+//! Who can act in a sentence: every actor mention the event coder may pick as
+//! a source or target, each with the CAMEO actor code it resolves to.
+//!
+//! Three kinds of mention resolve to actors:
+//! - named entities (people, organizations, countries, groups) with the code
+//!   entity linking gave them; a capital or seat standing for its country is
+//!   its government ("Bonn said" → DEUGOV);
+//! - common nouns that name an actor by its sector ("police", "the rebels",
+//!   "Israeli security forces", "gunmen in Natal"), whose country is the
+//!   country or nationality that modifies them, a place they are said to be
+//!   in, or else the country the story is about;
+//! - pronouns and definite descriptions ("he", "they", "the ministry"),
+//!   resolved to the latest compatible actor before them.
+//!
+//! A country or place after "in", "at", "near"… is where something happened,
+//! not who did it, and is no actor.
+
+use std::ops::Range;
+
+use chancery_model::{Entity, EntityKind};
+
+use crate::doc::Doc;
+use crate::kb::{KbRef, KnowledgeBase};
+
+/// One mention that can fill an event's source or target.
+#[derive(Debug, Clone)]
+pub(crate) struct ActorMention {
+    /// Token range of the mention (the whole noun phrase for common nouns).
+    pub tokens: Range<usize>,
+    /// The entity it refers to, if any.
+    pub entity: Option<usize>,
+    /// CAMEO actor code, when one can be given.
+    pub code: Option<String>,
+    /// How the actor is named.
+    pub kind: MentionKind,
+    /// Plural ("the rebels", "they").
+    pub plural: bool,
+    /// The words that name the actor: the mention itself, or for a pronoun
+    /// the mention it stands for.
+    pub name_tokens: Range<usize>,
+}
+
+/// How an actor mention names its actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MentionKind {
+    /// A person, organization, country or group by name.
+    Named(EntityKind),
+    /// A common noun naming an actor by its sector.
+    Nominal,
+    /// A pronoun, resolved to an earlier mention.
+    Pronoun,
+}
+
+/// Common nouns that name actors, with the CAMEO sector of what they name
+/// and whether they are plural. Lower case.
+const ACTOR_NOUNS: &[(&str, &str, bool)] = &[
+    ("government", "GOV", false),
+    ("governments", "GOV", true),
+    ("authorities", "GOV", true),
+    ("authority", "GOV", false),
+    ("officials", "GOV", true),
+    ("official", "GOV", false),
+    ("ministry", "GOV", false),
+    ("ministries", "GOV", true),
+    ("minister", "GOV", false),
+    ("ministers", "GOV", true),
+    ("cabinet", "GOV", false),
+    ("administration", "GOV", false),
+    ("regime", "GOV", false),
+    ("diplomat", "GOV", false),
+    ("diplomats", "GOV", true),
+    ("embassy", "GOV", false),
+    ("envoy", "GOV", false),
+    ("envoys", "GOV", true),
+    ("ambassador", "GOV", false),
+    ("spokesman", "GOV", false),
+    ("spokeswoman", "GOV", false),
+    ("president", "GOV", false),
+    ("premier", "GOV", false),
+    ("delegation", "GOV", false),
+    ("negotiators", "GOV", true),
+    ("leaders", "GOV", true),
+    ("leader", "GOV", false),
+    ("state", "GOV", false),
+    ("army", "MIL", false),
+    ("armies", "MIL", true),
+    ("troops", "MIL", true),
+    ("soldiers", "MIL", true),
+    ("soldier", "MIL", false),
+    ("forces", "MIL", true),
+    ("military", "MIL", false),
+    ("servicemen", "MIL", true),
+    ("navy", "MIL", false),
+    ("warplanes", "MIL", true),
+    ("jets", "MIL", true),
+    ("artillery", "MIL", false),
+    ("tanks", "MIL", true),
+    ("commander", "MIL", false),
+    ("commanders", "MIL", true),
+    ("officers", "MIL", true),
+    ("police", "COP", true),
+    ("policemen", "COP", true),
+    ("policeman", "COP", false),
+    ("rebels", "REB", true),
+    ("rebel", "REB", false),
+    ("guerrillas", "REB", true),
+    ("guerrilla", "REB", false),
+    ("separatists", "REB", true),
+    ("insurgents", "REB", true),
+    ("militants", "REB", true),
+    ("militant", "REB", false),
+    ("fighters", "REB", true),
+    ("factions", "REB", true),
+    ("faction", "REB", false),
+    ("militia", "REB", false),
+    ("militias", "REB", true),
+    ("militiamen", "REB", true),
+    ("gunmen", "UAF", true),
+    ("gunman", "UAF", false),
+    ("attackers", "UAF", true),
+    ("assailants", "UAF", true),
+    ("parliament", "LEG", false),
+    ("lawmakers", "LEG", true),
+    ("legislators", "LEG", true),
+    ("senate", "LEG", false),
+    ("congress", "LEG", false),
+    ("court", "JUD", false),
+    ("courts", "JUD", true),
+    ("judge", "JUD", false),
+    ("judges", "JUD", true),
+    ("prosecutor", "JUD", false),
+    ("prosecutors", "JUD", true),
+    ("tribunal", "JUD", false),
+    ("opposition", "OPP", false),
+    ("party", "PTY", false),
+    ("protesters", "CVL", true),
+    ("protestors", "CVL", true),
+    ("demonstrators", "CVL", true),
+    ("students", "CVL", true),
+    ("villagers", "CVL", true),
+    ("residents", "CVL", true),
+    ("civilians", "CVL", true),
+    ("crowd", "CVL", false),
+    ("mob", "CVL", false),
+    ("activists", "CVL", true),
+    ("activist", "CVL", false),
+    ("citizens", "CVL", true),
+    ("farmers", "CVL", true),
+    ("workers", "LAB", true),
+    ("union", "LAB", false),
+    ("unions", "LAB", true),
+    ("refugees", "REF", true),
+    ("company", "BUS", false),
+    ("companies", "BUS", true),
+    ("firm", "BUS", false),
+    ("airline", "BUS", false),
+    ("newspaper", "MED", false),
+    ("daily", "MED", false),
+    ("radio", "MED", false),
+    ("television", "MED", false),
+    ("smugglers", "CRM", true),
+    ("kidnappers", "CRM", true),
+    ("criminals", "CRM", true),
+];
+
+/// Words before a head noun that change its sector ("rebel leaders",
+/// "opposition party", "interior ministry troops").
+const SECTOR_MODIFIERS: &[(&str, &str)] = &[
+    ("rebel", "REB"),
+    ("guerrilla", "REB"),
+    ("separatist", "REB"),
+    ("militant", "REB"),
+    ("faction", "REB"),
+    ("opposition", "OPP"),
+    ("police", "COP"),
+    ("security", "MIL"),
+    ("army", "MIL"),
+    ("military", "MIL"),
+    ("government", "GOV"),
+    ("party", "PTY"),
+    ("union", "LAB"),
+    ("student", "CVL"),
+];
+
+/// Prepositions after which a country or place is where something
+/// happened, not who acted.
+const LOCATIVE: &[&str] = &[
+    "in", "at", "near", "inside", "across", "throughout", "outside", "around", "into", "onto",
+];
+
+/// Words a noun phrase may hold before its head: determiners, numbers,
+/// sector words ("rebel", "interior") and common adjectives of actors.
+fn is_modifier(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        || SECTOR_MODIFIERS.iter().any(|(m, _)| *m == word)
+        || actor_noun(word).is_some()
+        || matches!(
+            word,
+            "the"
+                | "a"
+                | "an"
+                | "some"
+                | "several"
+                | "many"
+                | "all"
+                | "its"
+                | "their"
+                | "his"
+                | "her"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "dozens"
+                | "hundreds"
+                | "thousands"
+                | "armed"
+                | "local"
+                | "senior"
+                | "interior"
+                | "foreign"
+                | "defence"
+                | "defense"
+                | "riot"
+                | "special"
+                | "top"
+                | "rival"
+                | "main"
+                | "leading"
+                | "unidentified"
+                | "masked"
+                | "angry"
+                | "federal"
+                | "state"
+                | "provincial"
+                | "regional"
+                | "central"
+                | "national"
+                | "municipal"
+                | "communist"
+                | "ruling"
+                | "islamic"
+                | "islamist"
+                | "muslim"
+                | "moslem"
+                | "peacekeeping"
+                | "u.n."
+                | "nato"
+                | "young"
+                | "customs"
+                | "immigration"
+                | "intelligence"
+                | "ethnic"
+                | "other"
+                | "new"
+                | "former"
+                | "government-backed"
+                | "pro-government"
+        )
+}
+
+/// The actor mentions of a document, in text order, and the mention each
+/// token belongs to.
+#[derive(Debug, Default)]
+pub(crate) struct Actors {
+    /// Mentions in text order.
+    pub mentions: Vec<ActorMention>,
+    /// For each token, the index of the mention holding it.
+    pub at: Vec<Option<usize>>,
+}
+
+/// Finds the actor mentions of `doc`.
+pub(crate) struct ActorFinder<'d, 'a> {
+    doc: &'d Doc<'a>,
+    entities: &'d [Entity],
+    kb: &'d KnowledgeBase,
+    /// The country the story is about (ISO alpha-3).
+    home: Option<String>,
+}
+
+impl<'d, 'a> ActorFinder<'d, 'a> {
+    pub fn new(doc: &'d Doc<'a>, entities: &'d [Entity], kb: &'d KnowledgeBase) -> Self {
+        let home = home_country(doc, entities);
+        ActorFinder {
+            doc,
+            entities,
+            kb,
+            home,
+        }
+    }
+
+    pub fn find(&self) -> Actors {
+        let n = self.doc.words.len();
+        let mut named: Vec<Option<(usize, Range<usize>)>> = vec![None; n];
+        for (e, entity) in self.entities.iter().enumerate() {
+            for mention in &entity.mentions {
+                let range = super::token_range(self.doc, &mention.span);
+                for slot in &mut named[range.clone()] {
+                    slot.get_or_insert((e, range.clone()));
+                }
+            }
+        }
+        let mut mentions: Vec<ActorMention> = Vec::new();
+        for sentence in &self.doc.sentences {
+            let mut i = sentence.start;
+            while i < sentence.end {
+                if let Some(mention) = self.nominal(i, sentence, &named) {
+                    i = mention.tokens.end.max(i + 1);
+                    mentions.push(mention);
+                    continue;
+                }
+                if let Some((e, range)) = named[i].clone() {
+                    let end = range.end.min(sentence.end).max(i + 1);
+                    if let Some(mention) = self.named(e, i..end, sentence.start) {
+                        mentions.push(mention);
+                    }
+                    i = end;
+                    continue;
+                }
+                if let Some(mention) = self.pronoun(i, &mentions) {
+                    mentions.push(mention);
+                }
+                i += 1;
+            }
+        }
+        let mut at = vec![None; n];
+        for (m, mention) in mentions.iter().enumerate() {
+            for slot in &mut at[mention.tokens.clone()] {
+                *slot = Some(m);
+            }
+        }
+        Actors { mentions, at }
+    }
+
+    fn lower(&self, i: usize) -> String {
+        self.doc.words[i].to_lowercase()
+    }
+
+    fn after_locative(&self, start: usize, sentence_start: usize) -> bool {
+        // "in Iraq", "in the Chechen capital Grozny": the preposition before
+        // the phrase, over a determiner and modifiers.
+        let mut k = start;
+        while k > sentence_start {
+            let word = self.lower(k - 1);
+            if LOCATIVE.contains(&word.as_str()) {
+                return true;
+            }
+            if matches!(word.as_str(), "the" | "a" | "an") {
+                k -= 1;
+                continue;
+            }
+            return false;
+        }
+        false
+    }
+
+    fn named(
+        &self,
+        e: usize,
+        tokens: Range<usize>,
+        sentence_start: usize,
+    ) -> Option<ActorMention> {
+        let entity = &self.entities[e];
+        let kind = entity.kind;
+        if kind == EntityKind::Place {
+            return None;
+        }
+        if kind == EntityKind::Country && self.after_locative(tokens.start, sentence_start) {
+            return None;
+        }
+        let mut code = entity.actor_code.clone();
+        if kind == EntityKind::Country {
+            let text = self.doc.slice(tokens.clone());
+            let metonymy = self
+                .kb
+                .lookup(text)
+                .iter()
+                .any(|r| matches!(r, KbRef::Capital(_) | KbRef::Seat(_)));
+            if metonymy {
+                code = entity.country.as_ref().map(|c| format!("{c}GOV"));
+            }
+        }
+        if code.is_none() {
+            code = entity.country.clone();
+        }
+        let plural = kind == EntityKind::Group;
+        Some(ActorMention {
+            name_tokens: tokens.clone(),
+            tokens,
+            entity: Some(e),
+            code,
+            kind: MentionKind::Named(kind),
+            plural,
+        })
+    }
+
+    /// A common-noun actor phrase whose head is at or after `i`.
+    fn nominal(
+        &self,
+        i: usize,
+        sentence: &Range<usize>,
+        named: &[Option<(usize, Range<usize>)>],
+    ) -> Option<ActorMention> {
+        // A phrase of modifiers then the head: a determiner, a number, a
+        // demonym or country ("Israeli", "Iraq's"), a sector word or a
+        // known adjective, each optional.
+        let (head, sector, plural) = {
+            let mut k = i;
+            let limit = sentence.end.min(i + 5);
+            loop {
+                if k >= limit {
+                    return None;
+                }
+                let w = self.lower(k);
+                // A name inside the phrase must be a country or nationality.
+                let name = named[k].as_ref().map(|(e, _)| self.entities[*e].kind);
+                if name.is_none() {
+                    if let Some((sector, plural)) = actor_noun(&w) {
+                        if !continues_noun(self.doc, k + 1) {
+                            break (k, sector, plural);
+                        }
+                    }
+                }
+                let modifier = match name {
+                    Some(EntityKind::Country | EntityKind::Group) => true,
+                    Some(_) => false,
+                    None => is_modifier(&w) || w == "'s" && k > i,
+                };
+                if !modifier {
+                    return None;
+                }
+                k += 1;
+            }
+        };
+        let mut sector = sector.to_string();
+        let mut country: Option<String> = None;
+        for k in i..head {
+            if let Some((e, _)) = &named[k] {
+                let entity = &self.entities[*e];
+                if matches!(entity.kind, EntityKind::Country | EntityKind::Group) {
+                    country = country.or_else(|| entity.country.clone());
+                }
+            }
+            let w = self.lower(k);
+            if let Some((_, s)) = SECTOR_MODIFIERS.iter().find(|(m, _)| *m == w) {
+                sector = s.to_string();
+            }
+        }
+        // "police in Natal", "the authorities of Kassala": a place after it.
+        if country.is_none() && head + 2 < sentence.end {
+            let preposition = self.lower(head + 1);
+            if matches!(preposition.as_str(), "in" | "of" | "from") {
+                let k = if self.lower(head + 2) == "the" {
+                    head + 3
+                } else {
+                    head + 2
+                };
+                if let Some(Some((e, _))) = named.get(k) {
+                    country = self.entities[*e].country.clone();
+                }
+            }
+        }
+        // "Iraq's army", "Russia's Alexander Lebed": a possessive before.
+        if country.is_none() && i >= 2 && self.doc.words[i - 1] == "'s" {
+            if let Some((e, _)) = &named[i - 2] {
+                country = self.entities[*e].country.clone();
+            }
+        }
+        let explicit = country.is_some();
+        let country = country.or_else(|| self.home.clone());
+        let code = match (country, sector.as_str()) {
+            (Some(c), _) => Some(format!("{c}{sector}")),
+            (None, _) if !explicit => Some(sector.clone()),
+            _ => None,
+        };
+        Some(ActorMention {
+            name_tokens: i..head + 1,
+            tokens: i..head + 1,
+            entity: None,
+            code,
+            kind: MentionKind::Nominal,
+            plural,
+        })
+    }
+
+    /// A personal pronoun resolved to the latest compatible mention before it.
+    fn pronoun(&self, i: usize, before: &[ActorMention]) -> Option<ActorMention> {
+        let word = self.lower(i);
+        let (person, plural) = match word.as_str() {
+            "he" | "she" => (true, false),
+            "they" => (false, true),
+            "it" => (false, false),
+            _ => return None,
+        };
+        // "it" is mostly expletive or a thing; only when the sentence
+        // before names an organization or country as its first actor.
+        let window_start = {
+            let sentence = self.doc.sentence_of(i);
+            let previous = self.doc.sentence_of(sentence.start.saturating_sub(1));
+            previous.start.min(sentence.start)
+        };
+        let antecedent = before
+            .iter()
+            .rev()
+            .take_while(|m| m.tokens.start >= window_start)
+            .filter(|m| m.tokens.end <= i && m.kind != MentionKind::Pronoun)
+            .find(|m| match (person, plural, m.kind) {
+                (true, _, MentionKind::Named(EntityKind::Person)) => true,
+                (true, _, MentionKind::Nominal) => !m.plural,
+                (false, true, MentionKind::Named(kind)) => {
+                    matches!(kind, EntityKind::Group) || m.plural
+                }
+                (false, true, MentionKind::Nominal) => m.plural,
+                (false, false, MentionKind::Named(kind)) => {
+                    matches!(kind, EntityKind::Organization | EntityKind::Country)
+                }
+                _ => false,
+            })
+            .or_else(|| {
+                // "they" for a government or organization ("Baghdad says they…").
+                if plural {
+                    before
+                        .iter()
+                        .rev()
+                        .take_while(|m| m.tokens.start >= window_start)
+                        .filter(|m| m.tokens.end <= i && m.kind != MentionKind::Pronoun)
+                        .find(|m| {
+                            matches!(
+                                m.kind,
+                                MentionKind::Named(EntityKind::Organization | EntityKind::Country)
+                            )
+                        })
+                } else {
+                    None
+                }
+            })?;
+        Some(ActorMention {
+            name_tokens: antecedent.name_tokens.clone(),
+            tokens: i..i + 1,
+            entity: antecedent.entity,
+            code: antecedent.code.clone(),
+            kind: MentionKind::Pronoun,
+            plural,
+        })
+    }
+}
+
+/// The sector and number of an actor noun.
+fn actor_noun(word: &str) -> Option<(&'static str, bool)> {
+    ACTOR_NOUNS
+        .iter()
+        .find(|(noun, _, _)| *noun == word)
+        .map(|(_, sector, plural)| (*sector, *plural))
+}
+
+/// True when the word at `k` continues a compound noun ("police station",
+/// "government offices"): the actor word is then a modifier, not the head.
+fn continues_noun(doc: &Doc<'_>, k: usize) -> bool {
+    let Some(word) = doc.words.get(k) else {
+        return false;
+    };
+    let lower = word.to_lowercase();
+    if actor_noun(&lower).is_some() {
+        return true;
+    }
+    matches!(
+        lower.as_str(),
+        "station"
+            | "stations"
+            | "offices"
+            | "office"
+            | "building"
+            | "buildings"
+            | "headquarters"
+            | "spokesman"
+            | "spokeswoman"
+            | "source"
+            | "sources"
+            | "chief"
+            | "statement"
+            | "report"
+            | "policy"
+            | "policies"
+            | "positions"
+            | "control"
+            | "minister"
+            | "ministers"
+            | "officials"
+            | "official"
+            | "leader"
+            | "leaders"
+            | "troops"
+            | "forces"
+            | "commander"
+            | "commanders"
+            | "deputy"
+            | "member"
+            | "members"
+            | "house"
+            | "decision"
+            | "order"
+            | "car"
+            | "cars"
+            | "vehicle"
+            | "vehicles"
+    )
+}
+
+/// The country a story is about: the dateline's, else the country its
+/// entities name most (countries, demonyms and people's countries).
+fn home_country(doc: &Doc<'_>, entities: &[Entity]) -> Option<String> {
+    let body = doc.body_start;
+    let dateline = entities
+        .iter()
+        .filter(|e| matches!(e.kind, EntityKind::Country | EntityKind::Place))
+        .find(|e| {
+            e.mentions.iter().any(|m| {
+                m.span.field == chancery_model::TextField::Text
+                    && doc.tokens.get(body).is_some_and(|t| t.start == m.span.start)
+            })
+        })
+        .and_then(|e| e.country.clone());
+    if dateline.is_some() {
+        return dateline;
+    }
+    let mut counts: Vec<(usize, &str)> = Vec::new();
+    for entity in entities {
+        let Some(country) = entity.country.as_deref() else {
+            continue;
+        };
+        let weight = entity.mentions.len();
+        match counts.iter_mut().find(|(_, c)| *c == country) {
+            Some((n, _)) => *n += weight,
+            None => counts.push((weight, country)),
+        }
+    }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    match counts.as_slice() {
+        [(n, country)] if *n >= 2 => Some(country.to_string()),
+        [(n, country), (m, _), ..] if *n >= 2 && *n > *m => Some(country.to_string()),
+        _ => None,
+    }
+}

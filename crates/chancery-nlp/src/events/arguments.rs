@@ -1,0 +1,204 @@
+//! Source and target of an event from the dependency parse of its sentence.
+//!
+//! The source is the agent of the trigger's predicate and the target its
+//! patient or recipient: the subject, the object, the "by" phrase of a
+//! passive, a "with", "to" or "against" phrase. Controlled verbs take their
+//! subject from the verb that controls them ("agreed to meet"), conjoined
+//! verbs from their first conjunct, and a noun trigger ("talks with Iraq")
+//! from the verb it is the object of or its possessor ("Putin's visit").
+//! Everything is looked up within the trigger's own clause, so a relative or
+//! subordinate clause is its own clause.
+
+use crate::syntax::{DepRel, Parse, Upos};
+
+/// Prepositions that mark who an act is aimed at.
+const TARGET_CASES: &[&str] = &[
+    "with", "to", "against", "on", "at", "toward", "towards", "into", "upon", "from", "between",
+    "for", "of",
+];
+
+/// Source and target heads of an event (indexes within the sentence), with
+/// coordinated heads ("Israel and Syria") listed after the first.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Arguments {
+    /// Who acts.
+    pub sources: Vec<usize>,
+    /// Who is acted upon.
+    pub targets: Vec<usize>,
+    /// The speaker of a verb of saying that governs the trigger.
+    pub reporter: Option<usize>,
+    /// The trigger sits in a relative clause (background about an actor).
+    pub relative: bool,
+}
+
+/// The children of every word, in order.
+pub(crate) fn children(parse: &Parse) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); parse.heads.len()];
+    for (i, head) in parse.heads.iter().enumerate() {
+        if let Some(h) = head {
+            if *h < out.len() {
+                out[*h].push(i);
+            }
+        }
+    }
+    out
+}
+
+/// Finds the arguments of the trigger at `trigger` (its first word).
+pub(crate) fn arguments(
+    parse: &Parse,
+    kids: &[Vec<usize>],
+    words: &[&str],
+    trigger: usize,
+    trigger_len: usize,
+    noun: bool,
+) -> Arguments {
+    let n = parse.heads.len();
+    let mut args = Arguments::default();
+    if trigger >= n {
+        return args;
+    }
+    // The head of a multiword trigger is the word whose head lies outside it.
+    let inside = |k: usize| (trigger..trigger + trigger_len).contains(&k);
+    let head = (trigger..(trigger + trigger_len).min(n))
+        .find(|&k| parse.heads[k].is_none_or(|h| !inside(h)))
+        .unwrap_or(trigger);
+    let rel = |k: usize| parse.deprels[k];
+    let case_of = |k: usize| {
+        kids[k]
+            .iter()
+            .find(|&&c| rel(c) == DepRel::Case)
+            .map(|&c| words[c].to_lowercase())
+    };
+    let child = |k: usize, wanted: &[DepRel]| kids[k].iter().copied().find(|&c| wanted.contains(&rel(c)));
+
+    let mut predicate = head;
+    if noun || parse.upos[head] == Upos::Noun {
+        // "Putin's visit to Iran": the possessor acts.
+        if let Some(owner) = child(head, &[DepRel::NmodPoss]) {
+            args.sources.push(owner);
+        }
+        for &c in &kids[head] {
+            if matches!(rel(c), DepRel::Nmod) {
+                let case = case_of(c);
+                if case
+                    .as_deref()
+                    .is_some_and(|p| TARGET_CASES.contains(&p) && p != "of")
+                {
+                    args.targets.push(c);
+                    break;
+                }
+                if case.as_deref() == Some("by") && args.sources.is_empty() {
+                    args.sources.push(c);
+                }
+            }
+        }
+        // The verb the noun is the object of ("held talks with", "made a
+        // visit to") supplies the subject.
+        if let Some(h) = parse.heads[head] {
+            if matches!(rel(head), DepRel::Obj | DepRel::Nsubj | DepRel::NsubjPass | DepRel::Obl) {
+                predicate = h;
+            }
+        }
+        if args.sources.is_empty() {
+            if rel(head) == DepRel::Nsubj {
+                // "Talks between A and B were going well".
+            } else if let Some(s) = child(predicate, &[DepRel::Nsubj]) {
+                if s != head {
+                    args.sources.push(s);
+                }
+            }
+        }
+    } else {
+        let passive = child(head, &[DepRel::NsubjPass]).is_some()
+            || kids[head].iter().any(|&c| rel(c) == DepRel::AuxPass);
+        for &c in &kids[head] {
+            match rel(c) {
+                DepRel::Nsubj => args.sources.push(c),
+                DepRel::NsubjPass => args.targets.push(c),
+                DepRel::Obl | DepRel::OblAgent if passive && case_of(c).as_deref() == Some("by") => {
+                    args.sources.push(c)
+                }
+                _ => {}
+            }
+        }
+        if !passive {
+            if let Some(o) = child(head, &[DepRel::Obj, DepRel::Iobj]) {
+                args.targets.push(o);
+            }
+        }
+        if args.targets.is_empty() {
+            let obl = kids[head].iter().copied().find(|&c| {
+                matches!(rel(c), DepRel::Obl)
+                    && case_of(c)
+                        .as_deref()
+                        .is_some_and(|p| TARGET_CASES.contains(&p) && p != "of" && p != "for")
+            });
+            if let Some(o) = obl {
+                args.targets.push(o);
+            }
+        }
+        // A verb with no subject of its own takes one from the verb that
+        // controls it ("agreed to meet"), its first conjunct ("met and
+        // signed"), or the noun a participle modifies ("forces sent by").
+        let mut k = head;
+        let mut hops = 0;
+        while args.sources.is_empty() && hops < 4 {
+            hops += 1;
+            let Some(h) = parse.heads[k] else { break };
+            match rel(k) {
+                DepRel::Xcomp | DepRel::Conj => {
+                    if let Some(s) = child(h, &[DepRel::Nsubj]) {
+                        args.sources.push(s);
+                    } else if rel(k) == DepRel::Xcomp {
+                        // "asked Iraq to stop": the object of the controller.
+                        if let Some(o) = child(h, &[DepRel::Obj]) {
+                            args.sources.push(o);
+                        }
+                    }
+                    k = h;
+                }
+                DepRel::Acl if passive => {
+                    args.targets.push(h);
+                    break;
+                }
+                DepRel::AclRelcl => {
+                    args.relative = true;
+                    // The relativized noun is the subject unless the
+                    // clause has its own.
+                    args.sources.push(h);
+                    break;
+                }
+                _ => break,
+            }
+        }
+    }
+    if matches!(rel(head), DepRel::AclRelcl) {
+        args.relative = true;
+    }
+    // The speaker of a verb of saying above the trigger.
+    let mut k = head;
+    for _ in 0..4 {
+        let Some(h) = parse.heads[k] else { break };
+        if matches!(rel(k), DepRel::Ccomp | DepRel::Parataxis) {
+            args.reporter = child(h, &[DepRel::Nsubj]);
+            break;
+        }
+        k = h;
+    }
+    let expand = |list: &mut Vec<usize>| {
+        let mut extra = Vec::new();
+        for &a in list.iter() {
+            for &c in &kids[a] {
+                if rel(c) == DepRel::Conj && matches!(parse.upos[c], Upos::Propn | Upos::Noun | Upos::Pron) {
+                    extra.push(c);
+                }
+            }
+        }
+        list.extend(extra);
+    };
+    expand(&mut args.sources);
+    expand(&mut args.targets);
+    args.targets.retain(|t| !args.sources.contains(t));
+    args
+}
