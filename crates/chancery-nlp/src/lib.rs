@@ -14,6 +14,7 @@ pub mod petrarch;
 mod quotes;
 pub mod registry;
 pub mod sentence;
+pub mod syntax;
 pub mod token;
 
 /// Everything that can go wrong in analysis set-up (analysis itself cannot fail).
@@ -22,6 +23,9 @@ pub enum NlpError {
     /// A model file is damaged or from another version.
     #[error("NER model: {0}; rebuild it with `chancery train ner`")]
     Model(String),
+    /// The syntax model is damaged or from another version.
+    #[error("syntax model: {0}")]
+    SyntaxModel(String),
     /// A knowledge-base table or dictionary is malformed.
     #[error("{table}, line {line}: {problem}")]
     Table {

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use crate::NlpError;
 use features::{mark_document, token_features};
-pub(crate) use features::{mix_hashes, KeyHasher, TokenInfo};
+pub(crate) use features::{mix_hashes, KeyHasher, TokenInfo, ALL_CAPS, HAS_DIGIT, INIT_CAP};
 
 /// What a tagged name is, in CoNLL-2003's four classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -245,7 +245,7 @@ fn average(weights: &Weights, step: f32, prune_below: f32) -> NerModel {
 }
 
 /// Fisher–Yates with a xorshift generator: reproducible across platforms.
-fn shuffle(order: &mut [usize], state: &mut u64) {
+pub(crate) fn shuffle(order: &mut [usize], state: &mut u64) {
     for i in (1..order.len()).rev() {
         *state ^= *state << 13;
         *state ^= *state >> 7;
