@@ -126,8 +126,8 @@ pub fn load(bench: &Path) -> Result<ReutersSet, EvalError> {
     paths.sort();
     let mut gold = BTreeMap::new();
     for path in paths {
-        let value: serde_json::Value = serde_json::from_str(&read(&path)?)
-            .map_err(|e| format_error(&path, e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&read(&path)?).map_err(|e| format_error(&path, e.to_string()))?;
         let id = value
             .get("id")
             .and_then(|v| v.as_str())
@@ -262,8 +262,16 @@ pub struct ViewScore {
 
 impl ViewScore {
     fn from_counts(tp: usize, pred: usize, gold: usize) -> ViewScore {
-        let p = if pred > 0 { tp as f64 / pred as f64 } else { 0.0 };
-        let r = if gold > 0 { tp as f64 / gold as f64 } else { 0.0 };
+        let p = if pred > 0 {
+            tp as f64 / pred as f64
+        } else {
+            0.0
+        };
+        let r = if gold > 0 {
+            tp as f64 / gold as f64
+        } else {
+            0.0
+        };
         let f1 = if p + r > 0.0 {
             2.0 * p * r / (p + r)
         } else {
@@ -399,7 +407,10 @@ pub fn score(
     let counted_gold: Vec<&ScoredEvent> = gold.values().flatten().filter(|e| counts(e)).collect();
     ReutersReport {
         docs: gold.len(),
-        missing_docs: gold.keys().filter(|id| !predicted.contains_key(*id)).count(),
+        missing_docs: gold
+            .keys()
+            .filter(|id| !predicted.contains_key(*id))
+            .count(),
         views: VIEWS
             .iter()
             .enumerate()

@@ -87,7 +87,31 @@ pub fn event_checks(analysis: &Analysis) -> Vec<Check> {
         .iter()
         .find(|e| e.code == "057" && code_of(&e.source) == "RUSLEG");
     let all: Vec<String> = analysis.events.iter().map(describe).collect();
+    // A side is missing where the coder found no actor code for it; the
+    // Duma's ratification has one side by nature.
+    let one_sided: Vec<String> = analysis
+        .events
+        .iter()
+        .filter(|e| {
+            e.code != "057" && (code_of(&e.source).is_empty() || code_of(&e.target).is_empty())
+        })
+        .map(describe)
+        .collect();
     vec![
+        Check {
+            name: "at most 6 events (one planned visit told five times is one event)".into(),
+            passed: analysis.events.len() <= 6,
+            seen: format!("{}: {}", analysis.events.len(), all.join("; ")),
+        },
+        Check {
+            name: "no event with a missing side".into(),
+            passed: one_sided.is_empty(),
+            seen: if one_sided.is_empty() {
+                "none".into()
+            } else {
+                one_sided.join("; ")
+            },
+        },
         Check {
             name: "event IRN→RUS make a visit (042), planned".into(),
             passed: visit.is_some(),

@@ -59,6 +59,9 @@ pub(crate) fn clean_scraped_text(input: &str, article: &mut Article) {
     }
     if let Some((index, published)) = find_top_line(&lines, start, dateline) {
         article.published.get_or_insert(published);
+        if article.dateline.is_none() {
+            article.dateline = dateline_place(&lines[index].text);
+        }
         remove_line(&mut lines, index);
     }
 
@@ -358,6 +361,60 @@ fn dateline(line: &str) -> Option<Published> {
     }
     crate::dates::parse_date(line, "text")
         .filter(|date| matches!(date.precision, DatePrecision::Day | DatePrecision::Time))
+}
+
+/// The place a date line opens with ("MONROVIA 1996-08-22", "WARSAW, Sept
+/// 4"): one to three capitalized words before the date, without the comma.
+fn dateline_place(line: &str) -> Option<String> {
+    let mut words = Vec::new();
+    for word in line.split_whitespace() {
+        let word = word.trim_end_matches(',');
+        let capitalized = word.starts_with(char::is_uppercase)
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '.');
+        if !capitalized || words.len() == 3 {
+            break;
+        }
+        words.push(word);
+    }
+    // A month name is the date itself ("August 22, 1996").
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Published",
+        "Updated",
+        "Posted",
+    ];
+    while words
+        .last()
+        .is_some_and(|w| months.contains(&w.trim_end_matches('.')))
+    {
+        words.pop();
+    }
+    (!words.is_empty() && !months.contains(&words[0])).then(|| words.join(" "))
 }
 
 /// The names of a byline ("By Jane Doe, Harbour Times"), or `None` when the

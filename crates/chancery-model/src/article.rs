@@ -31,6 +31,11 @@ pub struct Article {
     pub published: Option<Published>,
     /// When the article was last modified, if the page says so.
     pub modified: Option<Published>,
+    /// The place a wire dateline names ("MONROVIA 1996-08-22", "WARSAW,
+    /// Sept 4 —"), as written: where the story was filed, which is most
+    /// often the country it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<String>,
     /// ISO 639-1 language code (`en`), from the page or detected from the text.
     pub language: Option<String>,
     /// The page's own summary (`<meta name=description>`, `og:description`).

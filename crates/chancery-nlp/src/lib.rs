@@ -183,6 +183,7 @@ impl Analyzer {
                 &self.kb,
                 events::Lexicon::builtin(),
                 date,
+                article.dateline.as_deref(),
             );
             match &self.dictionaries {
                 Some((dictionaries, with_lexicon)) => {

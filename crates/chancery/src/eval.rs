@@ -334,7 +334,9 @@ fn run_events_reuters(args: EventsArgs) -> anyhow::Result<ExitCode> {
             }
             None => {
                 exceeded = true;
-                eprintln!("chancery: eval events --set reuters: {name}: no such score in the report");
+                eprintln!(
+                    "chancery: eval events --set reuters: {name}: no such score in the report"
+                );
             }
         }
     }

@@ -158,6 +158,32 @@ const ACTOR_NOUNS: &[(&str, &str, bool)] = &[
     ("daily", "MED", false),
     ("radio", "MED", false),
     ("television", "MED", false),
+    ("man", "CVL", false),
+    ("men", "CVL", true),
+    ("woman", "CVL", false),
+    ("women", "CVL", true),
+    ("people", "CVL", true),
+    ("person", "CVL", false),
+    ("persons", "CVL", true),
+    ("child", "CVL", false),
+    ("children", "CVL", true),
+    ("boy", "CVL", false),
+    ("girl", "CVL", false),
+    ("passengers", "CVL", true),
+    ("hostages", "CVL", true),
+    ("pilgrims", "CVL", true),
+    ("worshippers", "CVL", true),
+    ("prisoners", "CVL", true),
+    ("detainees", "CVL", true),
+    ("journalists", "MED", true),
+    ("journalist", "MED", false),
+    ("reporters", "MED", true),
+    ("bookseller", "BUS", false),
+    ("businessmen", "BUS", true),
+    ("observers", "IGO", true),
+    ("peacekeepers", "IGO", true),
+    ("suspects", "CRM", true),
+    ("suspect", "CRM", false),
     ("smugglers", "CRM", true),
     ("kidnappers", "CRM", true),
     ("criminals", "CRM", true),
@@ -185,7 +211,16 @@ const SECTOR_MODIFIERS: &[(&str, &str)] = &[
 /// Prepositions after which a country or place is where something
 /// happened, not who acted.
 const LOCATIVE: &[&str] = &[
-    "in", "at", "near", "inside", "across", "throughout", "outside", "around", "into", "onto",
+    "in",
+    "at",
+    "near",
+    "inside",
+    "across",
+    "throughout",
+    "outside",
+    "around",
+    "into",
+    "onto",
 ];
 
 /// Words a noun phrase may hold before its head: determiners, numbers,
@@ -280,8 +315,21 @@ pub(crate) struct ActorFinder<'d, 'a> {
 }
 
 impl<'d, 'a> ActorFinder<'d, 'a> {
-    pub fn new(doc: &'d Doc<'a>, entities: &'d [Entity], kb: &'d KnowledgeBase) -> Self {
-        let home = home_country(doc, entities);
+    pub fn new(
+        doc: &'d Doc<'a>,
+        entities: &'d [Entity],
+        kb: &'d KnowledgeBase,
+        dateline: Option<&str>,
+    ) -> Self {
+        let filed_in = dateline.and_then(|place| {
+            kb.lookup(place).iter().find_map(|r| match r {
+                KbRef::Capital(c) | KbRef::Country(c) | KbRef::Seat(c) => {
+                    Some(kb.countries[*c].code.clone())
+                }
+                _ => None,
+            })
+        });
+        let home = filed_in.or_else(|| home_country(doc, entities));
         ActorFinder {
             doc,
             entities,
@@ -355,12 +403,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         false
     }
 
-    fn named(
-        &self,
-        e: usize,
-        tokens: Range<usize>,
-        sentence_start: usize,
-    ) -> Option<ActorMention> {
+    fn named(&self, e: usize, tokens: Range<usize>, sentence_start: usize) -> Option<ActorMention> {
         let entity = &self.entities[e];
         let kind = entity.kind;
         if kind == EntityKind::Place {
@@ -380,6 +423,11 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             if metonymy {
                 code = entity.country.as_ref().map(|c| format!("{c}GOV"));
             }
+        }
+        // Someone the knowledge base does not know belongs to their
+        // country, or to the country the story is about.
+        if code.is_none() && matches!(kind, EntityKind::Person | EntityKind::Organization) {
+            code = entity.country.clone().or_else(|| self.home.clone());
         }
         if code.is_none() {
             code = entity.country.clone();
@@ -607,8 +655,8 @@ fn continues_noun(doc: &Doc<'_>, k: usize) -> bool {
     )
 }
 
-/// The country a story is about: the dateline's, else the country its
-/// entities name most (countries, demonyms and people's countries).
+/// The country a story is about when no dateline says: a dateline opening
+/// the body, else the country its entities name most (countries, demonyms and people's countries).
 fn home_country(doc: &Doc<'_>, entities: &[Entity]) -> Option<String> {
     let body = doc.body_start;
     let dateline = entities
@@ -617,7 +665,10 @@ fn home_country(doc: &Doc<'_>, entities: &[Entity]) -> Option<String> {
         .find(|e| {
             e.mentions.iter().any(|m| {
                 m.span.field == chancery_model::TextField::Text
-                    && doc.tokens.get(body).is_some_and(|t| t.start == m.span.start)
+                    && doc
+                        .tokens
+                        .get(body)
+                        .is_some_and(|t| t.start == m.span.start)
             })
         })
         .and_then(|e| e.country.clone());

@@ -70,7 +70,8 @@ pub(crate) fn arguments(
             .find(|&&c| rel(c) == DepRel::Case)
             .map(|&c| words[c].to_lowercase())
     };
-    let child = |k: usize, wanted: &[DepRel]| kids[k].iter().copied().find(|&c| wanted.contains(&rel(c)));
+    let child =
+        |k: usize, wanted: &[DepRel]| kids[k].iter().copied().find(|&c| wanted.contains(&rel(c)));
 
     let mut predicate = head;
     if noun || parse.upos[head] == Upos::Noun {
@@ -96,7 +97,10 @@ pub(crate) fn arguments(
         // The verb the noun is the object of ("held talks with", "made a
         // visit to") supplies the subject.
         if let Some(h) = parse.heads[head] {
-            if matches!(rel(head), DepRel::Obj | DepRel::Nsubj | DepRel::NsubjPass | DepRel::Obl) {
+            if matches!(
+                rel(head),
+                DepRel::Obj | DepRel::Nsubj | DepRel::NsubjPass | DepRel::Obl
+            ) {
                 predicate = h;
             }
         }
@@ -116,7 +120,9 @@ pub(crate) fn arguments(
             match rel(c) {
                 DepRel::Nsubj => args.sources.push(c),
                 DepRel::NsubjPass => args.targets.push(c),
-                DepRel::Obl | DepRel::OblAgent if passive && case_of(c).as_deref() == Some("by") => {
+                DepRel::Obl | DepRel::OblAgent
+                    if passive && case_of(c).as_deref() == Some("by") =>
+                {
                     args.sources.push(c)
                 }
                 _ => {}
@@ -190,7 +196,9 @@ pub(crate) fn arguments(
         let mut extra = Vec::new();
         for &a in list.iter() {
             for &c in &kids[a] {
-                if rel(c) == DepRel::Conj && matches!(parse.upos[c], Upos::Propn | Upos::Noun | Upos::Pron) {
+                if rel(c) == DepRel::Conj
+                    && matches!(parse.upos[c], Upos::Propn | Upos::Noun | Upos::Pron)
+                {
                     extra.push(c);
                 }
             }

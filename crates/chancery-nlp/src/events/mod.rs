@@ -9,6 +9,7 @@
 //! with two mentions.
 
 mod actors;
+mod arguments;
 pub mod lexicon;
 
 use std::borrow::Cow;
@@ -23,8 +24,9 @@ use chrono::NaiveDate;
 use crate::dates::find_date_near;
 use crate::doc::Doc;
 use crate::kb::KnowledgeBase;
-use actors::{ActorFinder, Actors};
 use crate::petrarch::Dictionaries;
+use crate::syntax::{DepRel, Parse, SyntaxModel, Upos};
+use actors::{ActorFinder, Actors};
 pub use lexicon::Lexicon;
 use lexicon::{Trigger, TriggerKind};
 
@@ -215,6 +217,9 @@ struct Coded {
     /// Told as background: inside a non-restrictive relative clause, or
     /// long-past history.
     background: bool,
+    /// An act with one side by nature (a legislature ratifying a treaty),
+    /// kept without a target.
+    one_sided: bool,
     /// Source and target codes from a PETRARCH dictionary, which take the
     /// place of the entities' codes.
     dictionary: Option<(String, String)>,
@@ -235,6 +240,8 @@ pub(crate) struct EventCoder<'d, 'a> {
     dictionaries: Option<(&'d Dictionaries, bool)>,
     /// The article reports sport: no fights or attacks are coded from it.
     sport: bool,
+    /// Sources and targets from the dependency parse (else by position).
+    syntax: bool,
 }
 
 impl<'d, 'a> EventCoder<'d, 'a> {
@@ -245,8 +252,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         kb: &'d KnowledgeBase,
         lexicon: &'d Lexicon,
         published: Option<&str>,
+        dateline: Option<&str>,
     ) -> Self {
-        let actors = ActorFinder::new(doc, entities, kb).find();
+        let actors = ActorFinder::new(doc, entities, kb, dateline).find();
         let mut quoted = vec![false; doc.words.len()];
         for quote in quotes {
             for flag in &mut quoted[token_range(doc, &quote.span)] {
@@ -259,6 +267,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             lexicon,
             published: published.and_then(crate::dates::publication_date),
             sport: is_sport(doc),
+            syntax: true,
             actors,
             quoted,
             dictionaries: None,
@@ -328,6 +337,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     reporting: false,
                     reported_by: None,
                     background: false,
+                    one_sided: false,
                     dictionary: Some((event.source, event.target)),
                 }
             })
@@ -396,6 +406,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     fn code_sentence(&self, sentence: Range<usize>) -> Vec<Coded> {
         let lower: Vec<Cow<'a, str>> = sentence.clone().map(|i| self.lower(i)).collect();
         let mut found = Vec::new();
+        // Parsed on the first trigger: most sentences have none.
+        let mut parsed: Option<(Parse, Vec<Vec<usize>>)> = None;
         let mut i = sentence.start;
         while i < sentence.end {
             let Some((trigger, n)) = self.trigger_at(i, sentence.end, &lower, sentence.start)
@@ -435,6 +447,59 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let target = after
                 .find(|&m| !speaks(self.actors.mentions[m].tokens.end))
                 .filter(|&t| source.is_none_or(|s| !self.same_actor(s, t)));
+            let (parse, kids) = parsed.get_or_insert_with(|| {
+                let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
+                let kids = arguments::children(&parse);
+                (parse, kids)
+            });
+            let local = i - sentence.start;
+            let noun = trigger.kind == TriggerKind::Noun;
+            // A verb of the lexicon that the sentence uses as a noun or
+            // adjective ("peacekeeping force", "the ceasefire") is no act.
+            if self.syntax && !noun && !matches!(parse.upos[local], Upos::Verb | Upos::Aux) {
+                i += n;
+                continue;
+            }
+            let args = arguments::arguments(
+                parse,
+                kids,
+                &self.doc.words[sentence.clone()],
+                local,
+                n,
+                noun,
+            );
+            let mention_of = |heads: &[usize]| -> Vec<usize> {
+                let mut out: Vec<usize> = Vec::new();
+                for &h in heads {
+                    if let Some(m) = self.mention_under(h, parse, kids, sentence.start) {
+                        if !out.contains(&m) {
+                            out.push(m);
+                        }
+                    }
+                }
+                out
+            };
+            let (source, target, reported_by) = if self.syntax {
+                let sources = mention_of(&args.sources);
+                let targets: Vec<usize> = mention_of(&args.targets)
+                    .into_iter()
+                    .filter(|t| !sources.contains(t))
+                    .collect();
+                let reporter = args
+                    .reporter
+                    .and_then(|r| self.mention_under(r, parse, kids, sentence.start));
+                // Where the parse finds no argument (a nominal trigger, a
+                // parse error), the nearest actor on each side stands in.
+                let s = sources.first().copied().or(source);
+                let t = targets
+                    .first()
+                    .copied()
+                    .or(target)
+                    .filter(|&t| s.is_none_or(|s| s != t && !self.same_actor(s, t)));
+                (s, t, reporter.or(reported_by))
+            } else {
+                (source, target, reported_by)
+            };
             let modality = self.modality(&sentence, i, &lower);
             let mut code = trigger.code.clone();
             // CAMEO codes a planned meeting as an intent to meet.
@@ -452,8 +517,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
             found.push(Coded {
                 code,
-                background: self.in_relative_clause(i, &sentence)
-                    || self.long_past(&sentence, &lower),
+                background: (if self.syntax {
+                    args.relative
+                } else {
+                    self.in_relative_clause(i, &sentence)
+                }) || self.long_past(&sentence, &lower),
                 trigger: trigger_range,
                 sentence: sentence.clone(),
                 source,
@@ -461,6 +529,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 modality,
                 reporting: trigger.code == "010",
                 reported_by: reported_by.filter(|&r| Some(r) != source),
+                one_sided: false,
                 dictionary: None,
             });
             i += n;
@@ -544,8 +613,49 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             reporting: false,
             reported_by: None,
             background: false,
+            one_sided: true,
             dictionary: None,
         })
+    }
+
+    /// The actor mention a syntactic argument names: the mention holding
+    /// its head word, else one in the words that modify it ("the leader of
+    /// the Kurdish faction", "Iraq's army"), nearest first.
+    fn mention_under(
+        &self,
+        head: usize,
+        parse: &Parse,
+        kids: &[Vec<usize>],
+        offset: usize,
+    ) -> Option<usize> {
+        if let Some(m) = self.actors.at[head + offset] {
+            return Some(m);
+        }
+        let mut frontier = vec![head];
+        for _ in 0..2 {
+            let mut next = Vec::new();
+            for &k in &frontier {
+                for &c in &kids[k] {
+                    if !matches!(
+                        parse.deprels[c],
+                        DepRel::Compound
+                            | DepRel::Amod
+                            | DepRel::Nmod
+                            | DepRel::NmodPoss
+                            | DepRel::Flat
+                            | DepRel::Appos
+                    ) {
+                        continue;
+                    }
+                    if let Some(m) = self.actors.at[c + offset] {
+                        return Some(m);
+                    }
+                    next.push(c);
+                }
+            }
+            frontier = next;
+        }
+        None
     }
 
     /// The speaker of a reporting clause after the trigger ("Iraq shelled
@@ -655,6 +765,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         }
     }
 
+    /// The actor code of a mention, if it has one.
+    fn actor_code(&self, mention: Option<usize>) -> Option<&str> {
+        self.actors.mentions[mention?].code.as_deref()
+    }
+
     /// What identifies an actor when events are merged: its entity, else its code.
     fn actor_key(&self, mention: Option<usize>) -> Option<String> {
         let m = &self.actors.mentions[mention?];
@@ -696,10 +811,14 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             Option<(String, String)>,
             bool,
         );
-        let mut kept: Vec<(Key, Coded, Vec<Span>)> = Vec::new();
+        let mut kept: Vec<(Key, Coded, Vec<Span>, bool)> = Vec::new();
         let mut index: HashMap<Key, usize> = HashMap::new();
         for c in coded {
-            // Without actors, an event is a word, not a fact about someone.
+            // An event is who did what to whom: a telling that names no
+            // actor on one side is kept only as a mention of a fuller one.
+            let one_sided = c.dictionary.is_none()
+                && !c.one_sided
+                && (self.actor_code(c.source).is_none() || self.actor_code(c.target).is_none());
             if c.source.is_none() && c.target.is_none() && c.dictionary.is_none() {
                 continue;
             }
@@ -730,13 +849,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 continue;
             }
             index.insert(key.clone(), kept.len());
-            kept.push((key, c, vec![evidence]));
+            kept.push((key, c, vec![evidence], one_sided));
         }
         // Fold a telling with a side missing into a fuller one of the same
         // act: same root, modality and known side.
         let mut folded_into: Vec<Option<usize>> = vec![None; kept.len()];
         for i in 0..kept.len() {
-            let (key, _, _) = &kept[i];
+            let (key, _, _, _) = &kept[i];
             if key.1.is_some() && key.2.is_some() {
                 continue;
             }
@@ -764,8 +883,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         }
         let mut events = Vec::new();
         let mut background = Vec::new();
-        for (i, (_, c, mentions)) in kept.into_iter().enumerate() {
-            if folded_into[i].is_some() {
+        for (i, (_, c, mentions, one_sided)) in kept.into_iter().enumerate() {
+            if folded_into[i].is_some() || one_sided {
                 continue;
             }
             let event = self.event(c, mentions);
@@ -818,7 +937,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 };
                 (Some(actor(source, c.source)), Some(actor(target, c.target)))
             }
-            None => (c.source.map(|m| self.actor(m)), c.target.map(|m| self.actor(m))),
+            None => (
+                c.source.map(|m| self.actor(m)),
+                c.target.map(|m| self.actor(m)),
+            ),
         };
         Event {
             root: root_text,
@@ -844,12 +966,54 @@ impl<'d, 'a> EventCoder<'d, 'a> {
 /// Words of sport reporting. An article that uses several of them, or
 /// gives match scores, is a match report or a sports story.
 const SPORT_WORDS: &[&str] = &[
-    "match", "matches", "goal", "goals", "scored", "striker", "midfielder", "goalkeeper",
-    "coach", "league", "championship", "championships", "tournament", "cup", "semifinal",
-    "semi-final", "quarter-final", "final", "innings", "wicket", "wickets", "rugby", "soccer",
-    "football", "tennis", "cricket", "olympic", "olympics", "medal", "referee", "season",
-    "squad", "player", "players", "team", "teams", "captain", "seeded", "unseeded", "halftime",
-    "half-time", "stadium", "fixture", "fixtures", "champions", "champion", "athlete", "athletes",
+    "match",
+    "matches",
+    "goal",
+    "goals",
+    "scored",
+    "striker",
+    "midfielder",
+    "goalkeeper",
+    "coach",
+    "league",
+    "championship",
+    "championships",
+    "tournament",
+    "cup",
+    "semifinal",
+    "semi-final",
+    "quarter-final",
+    "final",
+    "innings",
+    "wicket",
+    "wickets",
+    "rugby",
+    "soccer",
+    "football",
+    "tennis",
+    "cricket",
+    "olympic",
+    "olympics",
+    "medal",
+    "referee",
+    "season",
+    "squad",
+    "player",
+    "players",
+    "team",
+    "teams",
+    "captain",
+    "seeded",
+    "unseeded",
+    "halftime",
+    "half-time",
+    "stadium",
+    "fixture",
+    "fixtures",
+    "champions",
+    "champion",
+    "athlete",
+    "athletes",
 ];
 
 /// Whether the document reads as sport: sport words make up a noticeable
@@ -863,9 +1027,8 @@ fn is_sport(doc: &Doc<'_>) -> bool {
             sport += 1;
         }
         if let Some((a, b)) = word.split_once('-') {
-            let small = |s: &str| {
-                !s.is_empty() && s.len() <= 2 && s.bytes().all(|c| c.is_ascii_digit())
-            };
+            let small =
+                |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|c| c.is_ascii_digit());
             if small(a) && small(b) {
                 scores += 1;
             }
@@ -904,6 +1067,7 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
         quoted: vec![false; doc.words.len()],
         dictionaries: None,
         sport: false,
+        syntax: false,
     };
     let mut coded = Vec::new();
     for sentence in &doc.sentences {
