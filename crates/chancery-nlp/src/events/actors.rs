@@ -329,7 +329,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 _ => None,
             })
         });
-        let home = filed_in.or_else(|| home_country(doc, entities));
+        let home = home_country(doc, entities, filed_in.as_deref());
         ActorFinder {
             doc,
             entities,
@@ -655,41 +655,33 @@ fn continues_noun(doc: &Doc<'_>, k: usize) -> bool {
     )
 }
 
-/// The country a story is about when no dateline says: a dateline opening
-/// the body, else the country its entities name most (countries, demonyms and people's countries).
-fn home_country(doc: &Doc<'_>, entities: &[Entity]) -> Option<String> {
-    let body = doc.body_start;
-    let dateline = entities
-        .iter()
-        .filter(|e| matches!(e.kind, EntityKind::Country | EntityKind::Place))
-        .find(|e| {
-            e.mentions.iter().any(|m| {
-                m.span.field == chancery_model::TextField::Text
-                    && doc
-                        .tokens
-                        .get(body)
-                        .is_some_and(|t| t.start == m.span.start)
-            })
-        })
-        .and_then(|e| e.country.clone());
-    if dateline.is_some() {
-        return dateline;
-    }
-    let mut counts: Vec<(usize, &str)> = Vec::new();
+/// The country a story is about: the country its entities name most
+/// (countries, demonyms, people's countries), the dateline's country
+/// breaking ties and counting once. A wire story is often filed from a
+/// neighbouring capital (Iraq from Nicosia, Britain from Brussels), so the
+/// dateline alone does not decide.
+fn home_country(doc: &Doc<'_>, entities: &[Entity], filed_in: Option<&str>) -> Option<String> {
+    let _ = doc;
+    let mut counts: Vec<(usize, bool, &str)> = Vec::new();
     for entity in entities {
         let Some(country) = entity.country.as_deref() else {
             continue;
         };
         let weight = entity.mentions.len();
-        match counts.iter_mut().find(|(_, c)| *c == country) {
-            Some((n, _)) => *n += weight,
-            None => counts.push((weight, country)),
+        match counts.iter_mut().find(|(_, _, c)| *c == country) {
+            Some((n, _, _)) => *n += weight,
+            None => counts.push((weight, false, country)),
         }
     }
-    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-    match counts.as_slice() {
-        [(n, country)] if *n >= 2 => Some(country.to_string()),
-        [(n, country), (m, _), ..] if *n >= 2 && *n > *m => Some(country.to_string()),
-        _ => None,
+    if let Some(filed) = filed_in {
+        match counts.iter_mut().find(|(_, _, c)| *c == filed) {
+            Some((n, dateline, _)) => {
+                *n += 1;
+                *dateline = true;
+            }
+            None => counts.push((1, true, filed)),
+        }
     }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+    counts.first().map(|(_, _, c)| c.to_string())
 }
