@@ -39,6 +39,7 @@ fn full_analysis() -> Analysis {
     let mut article = Article {
         id: "0123456789abcdef0123456789abcdef".into(),
         external_id: Some("wire-1".into()),
+        dateline: Some("VIENNA".into()),
         source: Some("pages/talks.html".into()),
         url: Some("https://news.example/talks".into()),
         canonical_url: Some("https://news.example/world/talks".into()),
@@ -128,7 +129,7 @@ fn full_analysis() -> Analysis {
         target: Some(EventActor {
             code: Some("DEUGOV".into()),
             entity: Some("e1".into()),
-            name: None,
+            name: Some("ministers".into()),
         }),
         modality: Modality::Asserted,
         date: Some(EventDate {
@@ -142,7 +143,15 @@ fn full_analysis() -> Analysis {
         mentions: vec![Span::in_title(0, 24)],
         confidence: 0.8,
         background: false,
-        reported_by: None,
+        reported_by: Some(EventActor {
+            code: Some("AUTGOV".into()),
+            entity: Some("e1".into()),
+            name: Some("ministers".into()),
+        }),
+    }];
+    analysis.background_events = vec![Event {
+        background: true,
+        ..analysis.events[0].clone()
     }];
     analysis
 }
@@ -308,13 +317,17 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
             record(seen, "cue", cue);
         }
     }
-    for event in objects(&value, "events") {
+    let all_events = objects(&value, "events")
+        .into_iter()
+        .chain(objects(&value, "background_events"));
+    for event in all_events {
         record(seen, "event", event);
         let event = Value::Object(event.clone());
         for (key, kind) in [
             ("plover", "plover"),
             ("source", "event actor"),
             ("target", "event actor"),
+            ("reported_by", "event actor"),
             ("date", "event date"),
             ("trigger", "span"),
             ("evidence", "span"),
