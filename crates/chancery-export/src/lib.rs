@@ -76,6 +76,7 @@
 #![deny(missing_docs)]
 
 mod amounts;
+mod cameo;
 mod csv;
 mod error;
 mod format;
@@ -101,6 +102,13 @@ pub use jsonl::JsonLines;
 pub use plover::PloverLines;
 pub use record::Record;
 pub use tables::{write_rows, Cell, Column, Kind, PerTable, RowSink, Table};
+
+/// GDELT's Goldstein scale value of a CAMEO event code (its
+/// `CAMEO.goldsteinscale.txt`), which the event table writes whatever value
+/// the analysis carried; `None` for a code GDELT does not have.
+pub fn gdelt_goldstein(code: &str) -> Option<f32> {
+    gdelt::goldstein(code)
+}
 
 /// The day an event is filed under in GDELT's tables (`SQLDATE`) and merged
 /// by: the event's own date when it names a day, else the publication day.

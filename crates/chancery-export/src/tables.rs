@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use chancery_model::{DatePrecision, EntityKind, Modality, QuoteKind, TextField};
 
 use crate::gdelt::{event_day_of, event_id, MergeKey};
-use crate::text::word_count_and_pronouns;
+use crate::text::words;
 use crate::{ExportError, Record};
 
 /// One of the tables.
@@ -308,7 +308,7 @@ pub fn write_rows(record: &Record, sink: &mut impl RowSink) -> Result<(), Export
     let analysis = &record.analysis;
     let article = record.article();
     let doc = article.id.as_str();
-    let (words, _) = word_count_and_pronouns(&article.text);
+    let words = words(&article.text).count();
     let authors = serde_json::to_string(&article.authors).map_err(std::io::Error::from)?;
     sink.row(
         Table::Articles,

@@ -28,6 +28,10 @@ pub struct Analysis {
     pub summary: Vec<Span>,
     /// Key points the article lists (its bulleted items), as spans.
     pub key_points: Vec<Span>,
+    /// The tone of the body as GDELT measures it; absent for analyses made
+    /// before tone was computed.
+    #[serde(default)]
+    pub tone: Option<Tone>,
 }
 
 impl Analysis {
@@ -44,6 +48,7 @@ impl Analysis {
             events: Vec::new(),
             summary: Vec::new(),
             key_points: Vec::new(),
+            tone: None,
         }
     }
 }
@@ -227,4 +232,28 @@ pub struct EventDate {
     pub precision: DatePrecision,
     /// The expression it was resolved from ("later this week").
     pub text: Option<String>,
+}
+
+/// The tone of a text as the GDELT Global Knowledge Graph defines it
+/// (`V1.5TONE`): shares of the words, in percent, that a sentiment lexicon
+/// scores positive or negative, that name activity, and that are personal
+/// pronouns. Each percentage is rounded to six decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Tone {
+    /// `positive` minus `negative`: from -100 (every word negative) to
+    /// +100 (every word positive).
+    pub tone: f64,
+    /// The percentage of words with a positive connotation.
+    pub positive: f64,
+    /// The percentage of words with a negative connotation (a positive number).
+    pub negative: f64,
+    /// The percentage of words with either connotation.
+    pub polarity: f64,
+    /// Activity reference density: the percentage of words that name an action.
+    pub activity: f64,
+    /// Self/group reference density: the percentage of words that are
+    /// personal pronouns.
+    pub self_group: f64,
+    /// The number of words.
+    pub words: u32,
 }

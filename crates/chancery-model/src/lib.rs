@@ -26,7 +26,7 @@ mod span;
 
 pub use analysis::{
     Analysis, Cue, Entity, EntityKind, Event, EventActor, EventDate, Mention, Modality, Plover,
-    Quote, QuoteKind, Role, SCHEMA_VERSION,
+    Quote, QuoteKind, Role, Tone, SCHEMA_VERSION,
 };
 pub use article::{Article, Block, BlockKind, DatePrecision, Flags, Published, RelatedItem};
 pub use span::{Span, TextField};

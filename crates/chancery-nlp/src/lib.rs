@@ -15,6 +15,7 @@ mod quotes;
 pub mod registry;
 pub mod sentence;
 pub mod token;
+pub mod tone;
 
 /// Everything that can go wrong in analysis set-up (analysis itself cannot fail).
 #[derive(Debug, thiserror::Error)]
@@ -194,6 +195,7 @@ impl Analyzer {
         analysis.quotes = quotes;
         analysis.events = events;
         analysis.key_points = key_points;
+        analysis.tone = tone::tone(&analysis.article.text);
         analysis
     }
 }

@@ -50,9 +50,10 @@ pub struct ExportArgs {
     /// folder given at ingest.
     #[arg(long, value_name = "SOURCE")]
     source: Option<String>,
-    /// GDELT tables without a first line of column names, as GDELT's own files.
+    /// GDELT tables with a first line of column names (GDELT's own files, and so
+    /// the tools that read them, have none).
     #[arg(long)]
-    no_header: bool,
+    header: bool,
     /// No progress bar; the summary is still printed.
     #[arg(long)]
     quiet: bool,
@@ -70,7 +71,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let output = Output::plan(format, args.output.as_deref())?;
     let reader = ExportReader::open(&args.data)
         .with_context(|| format!("cannot export from {}", args.data.display()))?;
-    let header = !args.no_header;
+    let header = args.header;
 
     let total = if format.is_merged_events() {
         reader.count_events(&filter)?

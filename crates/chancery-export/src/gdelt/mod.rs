@@ -4,6 +4,7 @@
 mod columns;
 mod events;
 mod gkg;
+mod goldstein;
 
 use std::io::Write;
 
@@ -11,6 +12,7 @@ pub use columns::{EVENT_COLUMNS, GKG_COLUMNS, MENTION_COLUMNS};
 pub(crate) use events::{code_sector, event_day, event_day_of};
 pub use events::{event_id, EventTable, GdeltEvents, MergeKey};
 pub use gkg::Gkg;
+pub(crate) use goldstein::goldstein;
 
 use crate::ExportError;
 
