@@ -99,6 +99,15 @@ pub(crate) fn country(iso: &str) -> &str {
     tables().countries.get(iso).copied().unwrap_or(iso)
 }
 
+/// The ISO alpha-3 code of a CAMEO country code (ROM → ROU).
+pub(crate) fn iso(cameo: &str) -> &str {
+    tables()
+        .countries
+        .iter()
+        .find(|(_, c)| **c == cameo)
+        .map_or(cameo, |(iso, _)| iso)
+}
+
 /// An actor code with its country part in CAMEO's spelling (`ROUGOV` →
 /// `ROMGOV`).
 pub(crate) fn cameo_code(code: &str) -> String {
@@ -216,6 +225,8 @@ mod tests {
         assert_eq!(country("TLS"), "TMP");
         assert_eq!(country("IRN"), "IRN");
         assert_eq!(cameo_code("ROUGOV"), "ROMGOV");
+        assert_eq!(iso("ROM"), "ROU");
+        assert_eq!(iso("FRA"), "FRA");
         assert_eq!(cameo_code("IGOUNO"), "IGOUNO");
     }
 }

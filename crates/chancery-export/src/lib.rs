@@ -99,7 +99,7 @@ pub use gdelt::{
     event_id, EventTable, GdeltEvents, Gkg, MergeKey, EVENT_COLUMNS, GKG_COLUMNS, MENTION_COLUMNS,
 };
 pub use jsonl::JsonLines;
-pub use plover::PloverLines;
+pub use plover::{plover_of_cameo, validate as validate_plover, PloverLines, PLOVER_EXTENSION};
 pub use record::Record;
 pub use tables::{write_rows, Cell, Column, Kind, PerTable, RowSink, Table};
 

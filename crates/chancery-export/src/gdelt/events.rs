@@ -441,12 +441,6 @@ fn actor_fields(actor: &GdeltActor) -> [String; 10] {
     fields
 }
 
-/// The country and first type of an actor code (`IRNGOV` → `IRN`, `GOV`).
-pub(crate) fn code_sector(code: &str) -> (Option<String>, Option<String>) {
-    let parts = cameo::parts(code);
-    (parts.country, parts.types.into_iter().next())
-}
-
 fn no_geo() -> [String; 8] {
     let mut geo: [String; 8] = Default::default();
     geo[0] = "0".into();

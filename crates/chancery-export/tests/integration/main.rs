@@ -3,8 +3,9 @@
 //! every format, checked field by field and pinned as golden snapshots.
 
 use chancery_export::{
-    event_id, write_rows, CsvTables, EventTable, GdeltEvents, Gkg, MergeKey, PerTable, PloverLines,
-    Record, Table, EVENT_COLUMNS, GKG_COLUMNS, MENTION_COLUMNS,
+    event_id, validate_plover, write_rows, CsvTables, EventTable, GdeltEvents, Gkg, MergeKey,
+    PerTable, PloverLines, Record, Table, EVENT_COLUMNS, GKG_COLUMNS, MENTION_COLUMNS,
+    PLOVER_EXTENSION,
 };
 
 const ANALYSES: &str = include_str!("fixtures/analyses.jsonl");
@@ -206,23 +207,64 @@ fn the_knowledge_graph_has_names_quotes_amounts_and_speakers() {
 }
 
 #[test]
-fn plover_records_carry_actors_types_and_sources() {
+fn plover_records_follow_the_manual_and_pass_its_validator() {
     let mut plover = PloverLines::new(Vec::new());
     for record in records() {
         plover.push(&record).unwrap();
     }
     let (bytes, count) = plover.finish().unwrap();
     let text = String::from_utf8(bytes).unwrap();
-    assert_eq!(count, 4);
-    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
-    assert_eq!(first["event_type"], "SUPPORT");
+    // The pact twice and the criticism; the negated attack is left out.
+    assert_eq!(count, 3);
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for record in &records {
+        assert_eq!(validate_plover(record), Ok(()), "{record}");
+    }
+    let first = &records[0];
+    assert_eq!(first["event"], serde_json::json!(["SUPPORT"]));
     assert_eq!(first["quad_code"], 1);
-    assert_eq!(first["actor"]["name"], "France");
-    assert_eq!(first["recipient"]["code"], "DEU");
-    assert_eq!(first["event_text"], "signed");
     assert_eq!(first["date"], "2025-03-12");
-    assert_eq!(first["source"]["site"], "example-news.org");
+    assert_eq!(
+        first["actor"],
+        serde_json::json!([{"code": "FRA", "entity_text": "France", "identifier_text": "France"}])
+    );
+    assert_eq!(first["recipient"][0]["code"], "DEU");
+    assert_eq!(first["event_text"], serde_json::json!(["signed"]));
+    assert_eq!(first["event_loc"]["extracted_place"], "Berlin");
+    assert_eq!(first["text_info"]["sequence"], 1);
+    assert_eq!(first["cite_info"]["corpus"], "example-news.org");
+    assert_eq!(first[PLOVER_EXTENSION]["modality"], "reported");
+    assert_eq!(first[PLOVER_EXTENSION]["date_basis"], "event");
+    assert_eq!(first[PLOVER_EXTENSION]["cameo"]["code"], "057");
+    let criticism = &records[2];
+    assert_eq!(criticism["event"], serde_json::json!(["ACCUSE"]));
+    assert_eq!(criticism["mode"], serde_json::json!(["disapprove"]));
+    assert_eq!(criticism["recipient"], serde_json::json!([]));
+    assert_eq!(criticism[PLOVER_EXTENSION]["date_basis"], "published");
     insta::assert_snapshot!("plover", text);
+}
+
+#[test]
+fn plover_dates_fall_back_to_the_ingest_day_and_say_so() {
+    let mut records = records();
+    for record in records.iter_mut() {
+        record.analysis.article.published = None;
+        for event in &mut record.analysis.events {
+            event.date = None;
+        }
+    }
+    let mut plover = PloverLines::new(Vec::new());
+    plover.push(&records[1]).unwrap();
+    let (bytes, _) = plover.finish().unwrap();
+    for line in String::from_utf8(bytes).unwrap().lines() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["date"], "2025-03-13");
+        assert_eq!(record[PLOVER_EXTENSION]["date_basis"], "ingested");
+        assert_eq!(validate_plover(&record), Ok(()));
+    }
 }
 
 #[test]
