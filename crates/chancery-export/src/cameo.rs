@@ -1,15 +1,14 @@
 //! CAMEO actor codes as GDELT writes them: the knowledge base's CAMEO actor
 //! table (`crates/chancery-nlp/kb/cameo_actors.tsv`: the IGOs, NGOs and
-//! militant groups of the CAMEO actor codebook with their codes) and CAMEO
-//! country codes (`kb/cameo_countries.tsv`: where they differ from ISO
-//! alpha-3, as Romania's ROM from ROU), and an actor code read into GDELT's
-//! columns: country, known group, ethnic, two religions and three types.
+//! militant groups of the CAMEO actor codebook with their codes), CAMEO
+//! country codes (`chancery_model::cameo_country`: Romania's ROM, not ROU),
+//! and an actor code read into GDELT's columns: country, known group,
+//! ethnic, two religions and three types.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const ACTORS: &str = include_str!("../../chancery-nlp/kb/cameo_actors.tsv");
-const COUNTRIES: &str = include_str!("../../chancery-nlp/kb/cameo_countries.tsv");
 
 /// CAMEO's role and sector codes (GDELT's `Type` columns): a three-letter
 /// part of an actor code that is one of these is a type. `REL` (religious)
@@ -44,8 +43,6 @@ struct Tables {
     actors: HashMap<String, &'static str>,
     /// The known-group codes: the last part of each table code.
     groups: Vec<&'static str>,
-    /// ISO alpha-3 → CAMEO country code, where they differ.
-    countries: HashMap<&'static str, &'static str>,
 }
 
 fn rows(table: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
@@ -76,14 +73,7 @@ fn tables() -> &'static Tables {
                 }
             }
         }
-        let countries = rows(COUNTRIES)
-            .filter_map(|row| Some((*row.first()?, *row.get(1)?)))
-            .collect();
-        Tables {
-            actors,
-            groups,
-            countries,
-        }
+        Tables { actors, groups }
     })
 }
 
@@ -93,20 +83,7 @@ pub(crate) fn named_actor(name: &str) -> Option<&'static str> {
     tables().actors.get(&name.trim().to_lowercase()).copied()
 }
 
-/// The CAMEO country code of an ISO alpha-3 code (the same code but for
-/// the few CAMEO kept from older UN lists: ROU → ROM).
-pub(crate) fn country(iso: &str) -> &str {
-    tables().countries.get(iso).copied().unwrap_or(iso)
-}
-
-/// The ISO alpha-3 code of a CAMEO country code (ROM → ROU).
-pub(crate) fn iso(cameo: &str) -> &str {
-    tables()
-        .countries
-        .iter()
-        .find(|(_, c)| **c == cameo)
-        .map_or(cameo, |(iso, _)| iso)
-}
+pub(crate) use chancery_model::{cameo_country as country, iso_country as iso};
 
 /// An actor code with its country part in CAMEO's spelling (`ROUGOV` →
 /// `ROMGOV`).
