@@ -232,7 +232,7 @@ fn amount_at(text: &str, start: usize, end: usize, number: &str) -> Option<Amoun
     }
     number.parse::<f64>().ok()?;
     Some(Amount {
-        value: scaled(&number, scale),
+        value: scaled(number, scale),
         object,
         start: begin,
     })

@@ -389,7 +389,6 @@ pub(crate) fn plover_record(record: &Record, index: usize) -> Option<Value> {
             "codebook": CODEBOOK,
         },
         "coder": format!("chancery {}", record.analysis.pipeline_version),
-        "coded_date": record.added.get(..10),
         PLOVER_EXTENSION: {
             "modality": crate::tables::modality_name(event.modality),
             "confidence": decimal_f64(event.confidence),
@@ -404,6 +403,9 @@ pub(crate) fn plover_record(record: &Record, index: usize) -> Option<Value> {
         },
     });
     let object = value.as_object_mut().expect("a record is an object");
+    if let Some(day) = record.added_day() {
+        object.insert("coded_date".into(), json!(day));
+    }
     if let Some(evidence) = evidence {
         object.insert(
             "text_info".into(),
