@@ -378,11 +378,15 @@ pub(crate) fn gdelt_actor(record: &Record, actor: Option<&EventActor>) -> GdeltA
         return GdeltActor::default();
     };
     let entity = record.entity(actor.entity.as_ref());
-    let named = entity.and_then(|e| {
-        std::iter::once(&e.name)
-            .chain(&e.aliases)
-            .find_map(|n| cameo::named_actor(n))
-    });
+    // Only an organization or a group can be one of the table's actors (a
+    // person or a place that shares a name with one is not).
+    let named = entity
+        .filter(|e| matches!(e.kind, EntityKind::Organization | EntityKind::Group))
+        .and_then(|e| {
+            std::iter::once(&e.name)
+                .chain(&e.aliases)
+                .find_map(|n| cameo::named_actor(n))
+        });
     let code = named
         .map(String::from)
         .or_else(|| actor.code.clone().filter(|c| !c.is_empty()))

@@ -300,6 +300,7 @@ fn events_carry_gdelts_actor_codes_and_need_one() {
         .find(|e| e.id == "e5")
         .unwrap();
     un.name = "United Nations".into();
+    un.kind = chancery_model::EntityKind::Organization;
     un.aliases = vec!["UN".into()];
     un.country = None;
     un.actor_code = Some("IGO".into());
