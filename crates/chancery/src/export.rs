@@ -27,8 +27,9 @@ const OUTPUT_BUFFER: usize = 1 << 20;
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The format: gdelt-events, gdelt-mentions, gdelt-gkg (GDELT 2.0 tab-separated
-    /// tables), plover (PLOVER-style JSON Lines), jsonl (the analysis contract), csv or
-    /// parquet (a folder of tables: articles, entities, mentions, quotes, events).
+    /// tables), plover (PLOVER JSON Lines as the PLOVER manual defines them), jsonl
+    /// (the analysis contract), csv or parquet (a folder of tables: articles,
+    /// entities, mentions, quotes, events).
     #[arg(long, short = 'f', value_name = "FORMAT")]
     format: String,
     /// The data directory of the corpus.
