@@ -120,16 +120,28 @@ struct EntityJson<'a> {
 
 impl Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Destructured without `..`: a field added to `Entity` fails to
+        // compile here until it is serialized too.
+        let Entity {
+            id,
+            name,
+            kind,
+            country,
+            actor_code,
+            aliases,
+            roles,
+            mentions,
+        } = self;
         EntityJson {
-            id: &self.id,
-            name: &self.name,
-            kind: self.kind,
-            country: self.country.as_deref(),
-            cameo_country: self.country.as_deref().map(cameo_country),
-            actor_code: self.actor_code.as_deref(),
-            aliases: &self.aliases,
-            roles: &self.roles,
-            mentions: &self.mentions,
+            id,
+            name,
+            kind: *kind,
+            country: country.as_deref(),
+            cameo_country: country.as_deref().map(cameo_country),
+            actor_code: actor_code.as_deref(),
+            aliases,
+            roles,
+            mentions,
         }
         .serialize(serializer)
     }
