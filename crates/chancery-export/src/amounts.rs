@@ -230,9 +230,9 @@ fn amount_at(text: &str, start: usize, end: usize, number: &str) -> Option<Amoun
     if object.is_empty() && scale == 1.0 {
         return None;
     }
-    let value: f64 = number.parse().ok()?;
+    number.parse::<f64>().ok()?;
     Some(Amount {
-        value: format_value(value * scale),
+        value: scaled(number, scale),
         object,
         start: begin,
     })
@@ -255,12 +255,25 @@ fn word_of(word: &str) -> String {
         .to_string()
 }
 
-fn format_value(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e18 {
-        format!("{value:.0}")
+/// A decimal number (`8.2`) times a power of ten (`1e9`) as the exact
+/// decimal it is (`8200000000`, never `8199999999.999999`): the point is
+/// moved in the digits, not multiplied in floating point.
+fn scaled(number: &str, scale: f64) -> String {
+    let shift = scale.log10().round().max(0.0) as usize;
+    let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+    let mut digits = format!("{int}{frac}");
+    let point = int.len() + shift;
+    while digits.len() < point {
+        digits.push('0');
+    }
+    let (whole, fraction) = digits.split_at(point);
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        whole.to_string()
     } else {
-        let text = format!("{value:.6}");
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
+        format!("{whole}.{fraction}")
     }
 }
 
@@ -277,6 +290,16 @@ mod tests {
 
     fn pair(value: &str, object: &str) -> (String, String) {
         (value.to_string(), object.to_string())
+    }
+
+    #[test]
+    fn scaling_is_exact() {
+        assert_eq!(scaled("8.2", 1e9), "8200000000");
+        assert_eq!(scaled("4000", 1.0), "4000");
+        assert_eq!(scaled("1.25", 1e3), "1250");
+        assert_eq!(scaled("0.5", 1.0), "0.5");
+        assert_eq!(scaled("2.123456789", 1e3), "2123.456789");
+        assert_eq!(scaled("007", 1.0), "7");
     }
 
     #[test]

@@ -41,6 +41,26 @@ impl Record {
         timestamp(&self.added).unwrap_or_default()
     }
 
+    /// `added` on GDELT's 15-minute grid (`YYYYMMDDHHMM00` with the minutes
+    /// floored to 00, 15, 30 or 45): the update slot the article was stored
+    /// in, as GDELT's `DATEADDED` and Mentions times are.
+    pub(crate) fn added_slot(&self) -> String {
+        let stamp = self.added_stamp();
+        match stamp.get(10..12).and_then(|m| m.parse::<u32>().ok()) {
+            Some(minutes) if stamp.len() == 14 => {
+                format!("{}{:02}00", &stamp[..10], minutes - minutes % 15)
+            }
+            _ => stamp,
+        }
+    }
+
+    /// The day the article was stored (`YYYY-MM-DD`), the date of last
+    /// resort for an article that gives none.
+    pub(crate) fn added_day(&self) -> Option<String> {
+        let day = self.added.get(..10)?;
+        crate::gdelt::event_day(day, chancery_model::DatePrecision::Day).map(String::from)
+    }
+
     /// The entity with a document-local id (`e1`).
     pub(crate) fn entity(&self, id: Option<&String>) -> Option<&Entity> {
         let id = id?;
@@ -105,6 +125,33 @@ impl Record {
         article.source.clone().unwrap_or_default()
     }
 
+    /// The short source name GDELT writes (`MentionSourceName`,
+    /// `V2SOURCECOMMONNAME`): the domain of the URL (without `www.`), else
+    /// the file name the article was read from, else the source given at
+    /// ingest.
+    pub(crate) fn short_source(&self) -> String {
+        if let Some(host) = self.url().and_then(host_of) {
+            return host.to_lowercase();
+        }
+        let article = self.article();
+        match article.source.as_deref().map(str::trim) {
+            Some(source) if !source.is_empty() => file_name(source).to_string(),
+            _ => format!("article {}", self.id),
+        }
+    }
+
+    /// The document identifier GDELT writes (`SOURCEURL`,
+    /// `MentionIdentifier`, `V2DOCUMENTIDENTIFIER`): the URL, else the
+    /// caller's id, else the file name, else the article id; never a local
+    /// path.
+    pub(crate) fn gdelt_identifier(&self) -> (u8, String) {
+        let (kind, identifier) = self.identifier();
+        if kind == 1 || self.article().external_id.is_some() {
+            return (kind, identifier);
+        }
+        (kind, file_name(&identifier).to_string())
+    }
+
     /// The first sentence (1-based) that holds a body offset; 0 for the title.
     pub(crate) fn sentence_number(&self, span: &Span) -> usize {
         if span.field == TextField::Title {
@@ -139,6 +186,15 @@ pub(crate) fn host_of(url: &str) -> Option<&str> {
     let host = host.split(':').next()?;
     let host = host.strip_prefix("www.").unwrap_or(host);
     (!host.is_empty()).then_some(host)
+}
+
+/// The last part of a path (`corpus/bbc/001.txt` → `001.txt`).
+pub(crate) fn file_name(path: &str) -> &str {
+    path.trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(path)
 }
 
 /// `2025-03-12T08:30:05.123Z` (or any ISO 8601 date-time or date) as
@@ -224,6 +280,13 @@ mod tests {
         );
         assert_eq!(timestamp("2025-03-12").as_deref(), Some("20250312000000"));
         assert_eq!(timestamp("2025-03"), None);
+    }
+
+    #[test]
+    fn file_names_lose_their_folders() {
+        assert_eq!(file_name("corpus/bbc/001.txt"), "001.txt");
+        assert_eq!(file_name("C:\\news\\a.html"), "a.html");
+        assert_eq!(file_name("plain"), "plain");
     }
 
     #[test]

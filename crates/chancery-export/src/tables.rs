@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use chancery_model::{DatePrecision, EntityKind, Modality, QuoteKind, TextField};
 
 use crate::gdelt::{event_day_of, event_id, MergeKey};
-use crate::text::word_count_and_pronouns;
+use crate::text::words;
 use crate::{ExportError, Record};
 
 /// One of the tables.
@@ -284,6 +284,19 @@ impl From<usize> for Cell<'_> {
     }
 }
 
+/// An `f32` as the decimal it was written as: `-9.2`, not the
+/// `-9.199999809265137` a widening cast gives, so Parquet's doubles compare
+/// equal to the values in the text formats.
+pub(crate) fn decimal_f64(x: f32) -> f64 {
+    x.to_string().parse().unwrap_or(f64::from(x))
+}
+
+impl From<f32> for Cell<'_> {
+    fn from(value: f32) -> Self {
+        Cell::Float(decimal_f64(value))
+    }
+}
+
 impl From<f64> for Cell<'_> {
     fn from(value: f64) -> Self {
         Cell::Float(value)
@@ -308,7 +321,7 @@ pub fn write_rows(record: &Record, sink: &mut impl RowSink) -> Result<(), Export
     let analysis = &record.analysis;
     let article = record.article();
     let doc = article.id.as_str();
-    let (words, _) = word_count_and_pronouns(&article.text);
+    let words = words(&article.text).count();
     let authors = serde_json::to_string(&article.authors).map_err(std::io::Error::from)?;
     sink.row(
         Table::Articles,
@@ -396,7 +409,7 @@ pub fn write_rows(record: &Record, sink: &mut impl RowSink) -> Result<(), Export
                 quote.cue.as_ref().map(|c| c.text.as_str()).into(),
                 quote.cue.as_ref().map(|c| c.start).into(),
                 quote.cue.as_ref().map(|c| c.end).into(),
-                f64::from(quote.confidence).into(),
+                quote.confidence.into(),
             ],
         )?;
     }
@@ -421,7 +434,7 @@ pub fn write_rows(record: &Record, sink: &mut impl RowSink) -> Result<(), Export
                 code.get(..3).unwrap_or(code).into(),
                 event.root.as_str().into(),
                 i64::from(event.quad_class).into(),
-                f64::from(event.goldstein).into(),
+                event.goldstein.into(),
                 event.plover.as_ref().map(|p| p.event_type.as_str()).into(),
                 event.plover.as_ref().and_then(|p| p.mode.as_deref()).into(),
                 source.and_then(|a| a.code.as_ref()).into(),
@@ -449,7 +462,7 @@ pub fn write_rows(record: &Record, sink: &mut impl RowSink) -> Result<(), Export
                 record.span_text(&event.evidence).into(),
                 record.sentence_number(&event.evidence).into(),
                 event.mentions.len().max(1).into(),
-                f64::from(event.confidence).into(),
+                event.confidence.into(),
             ],
         )?;
     }
@@ -490,5 +503,17 @@ pub(crate) fn modality_name(modality: Modality) -> &'static str {
         Modality::Reported => "reported",
         Modality::Negated => "negated",
         Modality::Hypothetical => "hypothetical",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_are_the_decimals_written_not_widened_f32() {
+        assert_eq!(Cell::from(-9.2_f32), Cell::Float(-9.2));
+        assert_eq!(Cell::from(0.9_f32), Cell::Float(0.9));
+        assert_eq!(decimal_f64(3.4), 3.4);
     }
 }

@@ -34,6 +34,10 @@ pub struct Analysis {
     pub summary: Vec<Span>,
     /// Key points the article lists (its bulleted items), as spans.
     pub key_points: Vec<Span>,
+    /// The tone of the body as GDELT measures it; absent for analyses made
+    /// before tone was computed.
+    #[serde(default)]
+    pub tone: Option<Tone>,
 }
 
 impl Analysis {
@@ -51,12 +55,17 @@ impl Analysis {
             background_events: Vec::new(),
             summary: Vec::new(),
             key_points: Vec::new(),
+            tone: None,
         }
     }
 }
 
 /// A person, organization, country, place or group, as it appears in one article.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Serialized, it also carries `cameo_country`: the CAMEO spelling of
+/// `country` (see [`cameo_country`]), derived, so both codes are in the
+/// JSON and no stage has to keep them in step.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Entity {
     /// Document-local id (`e1`, `e2`…), referenced by quotes and events.
     pub id: String,
@@ -74,6 +83,75 @@ pub struct Entity {
     pub roles: Vec<Role>,
     /// Every mention.
     pub mentions: Vec<Mention>,
+}
+
+/// Where CAMEO-coded event data (GDELT's included) spells a country
+/// differently from ISO 3166-1 alpha-3: CAMEO kept the UN's three-letter
+/// codes as they stood when it was fixed (Romania ROM, ISO ROU since 2002;
+/// East Timor TMP, ISO TLS since 2002), and codes Kosovo, which has no ISO
+/// code (user-assigned XKX), as KSV. Every other country's CAMEO code is its
+/// ISO code. Facts, from the CAMEO codebook's country list.
+pub const CAMEO_COUNTRIES: &[(&str, &str)] = &[("ROU", "ROM"), ("TLS", "TMP"), ("XKX", "KSV")];
+
+/// The CAMEO country code of an ISO alpha-3 code (`ROU` → `ROM`; the same
+/// code for every country where the two agree).
+pub fn cameo_country(iso: &str) -> &str {
+    CAMEO_COUNTRIES
+        .iter()
+        .find(|(i, _)| *i == iso)
+        .map_or(iso, |(_, cameo)| cameo)
+}
+
+/// The ISO alpha-3 code of a CAMEO country code (`ROM` → `ROU`).
+pub fn iso_country(cameo: &str) -> &str {
+    CAMEO_COUNTRIES
+        .iter()
+        .find(|(_, c)| *c == cameo)
+        .map_or(cameo, |(iso, _)| iso)
+}
+
+/// An [`Entity`] as the JSON contract writes it: its fields and the CAMEO
+/// spelling of its country.
+#[derive(Serialize)]
+struct EntityJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: EntityKind,
+    country: Option<&'a str>,
+    cameo_country: Option<&'a str>,
+    actor_code: Option<&'a str>,
+    aliases: &'a [String],
+    roles: &'a [Role],
+    mentions: &'a [Mention],
+}
+
+impl Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Destructured without `..`: a field added to `Entity` fails to
+        // compile here until it is serialized too.
+        let Entity {
+            id,
+            name,
+            kind,
+            country,
+            actor_code,
+            aliases,
+            roles,
+            mentions,
+        } = self;
+        EntityJson {
+            id,
+            name,
+            kind: *kind,
+            country: country.as_deref(),
+            cameo_country: country.as_deref().map(cameo_country),
+            actor_code: actor_code.as_deref(),
+            aliases,
+            roles,
+            mentions,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// The kind of an entity.
@@ -245,4 +323,56 @@ pub struct EventDate {
     pub precision: DatePrecision,
     /// The expression it was resolved from ("later this week").
     pub text: Option<String>,
+}
+
+/// The tone of a text as the GDELT Global Knowledge Graph defines it
+/// (`V1.5TONE`): shares of the words, in percent, that a sentiment lexicon
+/// scores positive or negative, that name activity, and that are personal
+/// pronouns. Each percentage is rounded to six decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Tone {
+    /// `positive` minus `negative`: from -100 (every word negative) to
+    /// +100 (every word positive).
+    pub tone: f64,
+    /// The percentage of words with a positive connotation.
+    pub positive: f64,
+    /// The percentage of words with a negative connotation (a positive number).
+    pub negative: f64,
+    /// The percentage of words with either connotation.
+    pub polarity: f64,
+    /// Activity reference density: the percentage of words that name an action.
+    pub activity: f64,
+    /// Self/group reference density: the percentage of words that are
+    /// personal pronouns.
+    pub self_group: f64,
+    /// The number of words.
+    pub words: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_carry_both_country_codes() {
+        let entity = Entity {
+            id: "e1".into(),
+            name: "Romania".into(),
+            kind: EntityKind::Country,
+            country: Some("ROU".into()),
+            actor_code: Some("ROU".into()),
+            aliases: vec![],
+            roles: vec![],
+            mentions: vec![],
+        };
+        let json = serde_json::to_value(&entity).unwrap();
+        assert_eq!(
+            (&json["country"], &json["cameo_country"]),
+            (&"ROU".into(), &"ROM".into())
+        );
+        let back: Entity = serde_json::from_value(json).unwrap();
+        assert_eq!(back, entity);
+        assert_eq!(cameo_country("FRA"), "FRA");
+        assert_eq!(iso_country("ROM"), "ROU");
+    }
 }

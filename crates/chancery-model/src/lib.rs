@@ -25,8 +25,8 @@ mod article;
 mod span;
 
 pub use analysis::{
-    Analysis, Cue, Entity, EntityKind, Event, EventActor, EventDate, Mention, Modality, Plover,
-    Quote, QuoteKind, Role, SCHEMA_VERSION,
+    cameo_country, iso_country, Analysis, Cue, Entity, EntityKind, Event, EventActor, EventDate,
+    Mention, Modality, Plover, Quote, QuoteKind, Role, Tone, CAMEO_COUNTRIES, SCHEMA_VERSION,
 };
 pub use article::{Article, Block, BlockKind, DatePrecision, Flags, Published, RelatedItem};
 pub use span::{Span, TextField};

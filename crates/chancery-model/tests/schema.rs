@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chancery_model::{
     Analysis, Article, BlockKind, Cue, DatePrecision, Entity, EntityKind, Event, EventActor,
     EventDate, Flags, Mention, Modality, Plover, Published, Quote, QuoteKind, RelatedItem, Role,
-    Span,
+    Span, Tone,
 };
 use serde_json::{Map, Value};
 
@@ -31,6 +31,7 @@ const KINDS: &[&str] = &[
     "event actor",
     "event date",
     "span",
+    "tone",
 ];
 
 /// Every optional value set, every list non-empty, every span into the title so
@@ -82,6 +83,15 @@ fn full_analysis() -> Analysis {
     analysis.sentences = vec![Span::new(0, 42), Span::in_title(0, 9)];
     analysis.summary = vec![Span::new(0, 42)];
     analysis.key_points = vec![Span::new(44, 67)];
+    analysis.tone = Some(Tone {
+        tone: -1.25,
+        positive: 2.5,
+        negative: 3.75,
+        polarity: 6.25,
+        activity: 12.5,
+        self_group: 0.0,
+        words: 80,
+    });
     analysis.entities = vec![Entity {
         id: "e1".into(),
         name: "Foreign ministers".into(),
@@ -163,6 +173,7 @@ fn sparse_analyses() -> [Analysis; 2] {
     let first = sparse_analysis();
     let mut second = first.clone();
     second.article.modified = second.article.published.take();
+    second.tone = None;
     [first, second]
 }
 
@@ -180,6 +191,15 @@ fn sparse_analysis() -> Analysis {
     analysis.sentences = vec![span];
     analysis.summary = vec![span];
     analysis.key_points = vec![span];
+    analysis.tone = Some(Tone {
+        tone: 0.0,
+        positive: 0.0,
+        negative: 0.0,
+        polarity: 0.0,
+        activity: 0.0,
+        self_group: 0.0,
+        words: 1,
+    });
     analysis.entities = vec![Entity {
         id: "e1".into(),
         name: "Talks".into(),
@@ -286,7 +306,7 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
     let value = serde_json::to_value(analysis).expect("an analysis serializes");
     let top = value.as_object().expect("the top level is an object");
     record(seen, "top level", top);
-    let simple: [(&str, &'static str); 8] = [
+    let simple: [(&str, &'static str); 9] = [
         ("paragraphs", "block"),
         ("related", "related item"),
         ("flags", "flags"),
@@ -295,6 +315,7 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
         ("sentences", "span"),
         ("summary", "span"),
         ("key_points", "span"),
+        ("tone", "tone"),
     ];
     for (key, kind) in simple {
         for object in objects(&value, key) {

@@ -16,6 +16,7 @@ pub mod registry;
 pub mod sentence;
 pub mod syntax;
 pub mod token;
+pub mod tone;
 
 /// Everything that can go wrong in analysis set-up (analysis itself cannot fail).
 #[derive(Debug, thiserror::Error)]
@@ -200,6 +201,7 @@ impl Analyzer {
         analysis.events = events;
         analysis.background_events = background_events;
         analysis.key_points = key_points;
+        analysis.tone = tone::tone(&analysis.article.text);
         analysis
     }
 }

@@ -454,6 +454,15 @@ pub(crate) async fn articles(
     ))
 }
 
+/// The tone values behind an article's tone, as the tooltip says them.
+fn tone_title(tone: &chancery_model::Tone) -> String {
+    format!(
+        "GDELT tone: {:.1}% of {} words positive, {:.1}% negative; \
+         activity {:.1}%, pronouns {:.1}%",
+        tone.positive, tone.words, tone.negative, tone.activity, tone.self_group
+    )
+}
+
 pub(crate) async fn article(
     State(state): State<Shared>,
     id: Result<PathParams<i64>, ServerError>,
@@ -534,6 +543,11 @@ pub(crate) async fn article(
                     }
                     @if let Some(story) = stored.summary.story {
                         " · " a href=(format!("/story/{story}")) { "the story" }
+                    }
+                    @if let Some(tone) = &analysis.tone {
+                        " · " span.tone title=(tone_title(tone)) {
+                            "tone " (format!("{:+.1}", tone.tone))
+                        }
                     }
                     " · " a href=(format!("/api/articles/{id}")) { "JSON" }
                 }

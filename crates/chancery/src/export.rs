@@ -27,8 +27,9 @@ const OUTPUT_BUFFER: usize = 1 << 20;
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The format: gdelt-events, gdelt-mentions, gdelt-gkg (GDELT 2.0 tab-separated
-    /// tables), plover (PLOVER-style JSON Lines), jsonl (the analysis contract), csv or
-    /// parquet (a folder of tables: articles, entities, mentions, quotes, events).
+    /// tables), plover (PLOVER JSON Lines as the PLOVER manual defines them), jsonl
+    /// (the analysis contract), csv or parquet (a folder of tables: articles,
+    /// entities, mentions, quotes, events).
     #[arg(long, short = 'f', value_name = "FORMAT")]
     format: String,
     /// The data directory of the corpus.
@@ -50,9 +51,10 @@ pub struct ExportArgs {
     /// folder given at ingest.
     #[arg(long, value_name = "SOURCE")]
     source: Option<String>,
-    /// GDELT tables without a first line of column names, as GDELT's own files.
+    /// GDELT tables with a first line of column names (GDELT's own files, and so
+    /// the tools that read them, have none).
     #[arg(long)]
-    no_header: bool,
+    header: bool,
     /// No progress bar; the summary is still printed.
     #[arg(long)]
     quiet: bool,
@@ -70,7 +72,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let output = Output::plan(format, args.output.as_deref())?;
     let reader = ExportReader::open(&args.data)
         .with_context(|| format!("cannot export from {}", args.data.display()))?;
-    let header = !args.no_header;
+    let header = args.header;
 
     let total = if format.is_merged_events() {
         reader.count_events(&filter)?

@@ -14,20 +14,15 @@
 
 use std::io::Write;
 
-use chancery_model::{DatePrecision, Entity, EntityKind, Event, EventActor, Modality};
+use chancery_model::{
+    DatePrecision, Entity, EntityKind, Event, EventActor, Modality, Span, TextField,
+};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::{Tsv, EVENT_COLUMNS, MENTION_COLUMNS};
+use crate::cameo;
 use crate::record::{char_offset, clean};
 use crate::{ExportError, Record};
-
-/// CAMEO's role and sector codes: in an actor code, a three-letter part that
-/// is one of these is a type, not a country or a known group.
-const TYPE_CODES: &[&str] = &[
-    "AGR", "BUS", "COP", "CRM", "CVL", "DEV", "EDU", "ELI", "ENV", "GOV", "HLH", "HRI", "IGO",
-    "IMG", "INS", "JUD", "LAB", "LEG", "MED", "MIL", "MNC", "MOD", "NGM", "NGO", "OPP", "PTY",
-    "RAD", "REB", "REF", "SEP", "SET", "SPY", "UAF", "UNK",
-];
 
 /// What one merged event is: events of different articles with equal keys
 /// are one event. An event is merged only when its day is known and it has
@@ -73,7 +68,8 @@ impl MergeKey {
 }
 
 /// The GLOBALEVENTID of a merged event: a hash of its key, so the same event
-/// keeps its id across exports and corpora (63 bits, positive).
+/// keeps its id across exports and corpora. 53 bits, positive: below 2^53,
+/// so R, Excel and JavaScript hold every id exactly.
 pub fn event_id(key: &MergeKey) -> i64 {
     let text = match &key.alone {
         Some((article, index)) => format!("article\u{1f}{article}\u{1f}{index}"),
@@ -85,7 +81,7 @@ pub fn event_id(key: &MergeKey) -> i64 {
             key.code
         ),
     };
-    (xxh3_64(text.as_bytes()) >> 1) as i64
+    (xxh3_64(text.as_bytes()) >> 11) as i64
 }
 
 /// The day rule of the store's event walk (`chancery_store::event_day`),
@@ -133,7 +129,8 @@ pub enum EventTable {
 /// Writes the GDELT Event or Mentions table from events fed in merge-key
 /// order. Negated and hypothetical events are left out: GDELT's tables hold
 /// events said to have happened (or to be planned), with no column to say
-/// otherwise.
+/// otherwise. So are events where neither actor has a CAMEO code: GDELT
+/// never files one.
 #[derive(Debug)]
 pub struct GdeltEvents<W: Write> {
     table: EventTable,
@@ -149,6 +146,8 @@ struct Group {
     /// The Event row of the first article, counts still to fill.
     row: Vec<String>,
     added: String,
+    /// The sum and count of the tones of the articles that report it.
+    tone: (f64, u32),
     mentions: u64,
     articles: Vec<i64>,
     sources: Vec<String>,
@@ -159,6 +158,19 @@ struct Group {
 const NUM_MENTIONS: usize = 31;
 const NUM_SOURCES: usize = 32;
 const NUM_ARTICLES: usize = 33;
+const AVG_TONE: usize = 34;
+
+/// A tone value as GDELT writes it: a plain decimal (six places at most,
+/// trailing zeros cut).
+pub(crate) fn decimal(x: f64) -> String {
+    let text = format!("{:.6}", (x * 1e6).round() / 1e6);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
 
 impl<W: Write> GdeltEvents<W> {
     /// A writer of `table` to `out`, with GDELT's column names as a first
@@ -191,6 +203,13 @@ impl<W: Write> GdeltEvents<W> {
         if matches!(event.modality, Modality::Negated | Modality::Hypothetical) {
             return Ok(());
         }
+        let codes = [
+            gdelt_actor(record, event.source.as_ref()),
+            gdelt_actor(record, event.target.as_ref()),
+        ];
+        if codes.iter().all(|c| c.code.is_empty()) {
+            return Ok(());
+        }
         let key = MergeKey::of(record, index).expect("the event exists");
         if let Some(group) = &self.group {
             if key.order() < group.key.order() {
@@ -206,24 +225,20 @@ impl<W: Write> GdeltEvents<W> {
         if self.group.as_ref().is_some_and(|g| g.key != key) {
             self.flush()?;
         }
-        let source = record.source_name();
-        let source = if source.is_empty() {
-            format!("article {}", record.id)
-        } else {
-            source
-        };
+        let source = record.short_source();
         let group = match &mut self.group {
             Some(group) => group,
             None => {
                 let id = event_id(&key);
                 let row = match self.table {
-                    EventTable::Events => event_row(id, &key, record, event),
+                    EventTable::Events => event_row(id, &key, record, event, &codes),
                     EventTable::Mentions => Vec::new(),
                 };
                 self.group.insert(Group {
                     key,
                     row,
-                    added: record.added_stamp(),
+                    added: record.added_slot(),
+                    tone: (0.0, 0),
                     mentions: 0,
                     articles: Vec::new(),
                     sources: Vec::new(),
@@ -234,6 +249,10 @@ impl<W: Write> GdeltEvents<W> {
         group.mentions += event.mentions.len().max(1) as u64;
         if group.articles.last() != Some(&record.id) && !group.articles.contains(&record.id) {
             group.articles.push(record.id);
+            if let Some(tone) = &record.analysis.tone {
+                group.tone.0 += tone.tone;
+                group.tone.1 += 1;
+            }
         }
         if !group.sources.contains(&source) {
             group.sources.push(source);
@@ -262,6 +281,9 @@ impl<W: Write> GdeltEvents<W> {
                 group.row[NUM_MENTIONS] = group.mentions.to_string();
                 group.row[NUM_SOURCES] = group.sources.len().to_string();
                 group.row[NUM_ARTICLES] = group.articles.len().to_string();
+                if group.tone.1 > 0 {
+                    group.row[AVG_TONE] = decimal(group.tone.0 / f64::from(group.tone.1));
+                }
                 self.tsv.row(group.row.iter().map(String::as_str))?;
                 self.rows += 1;
             }
@@ -278,29 +300,40 @@ impl<W: Write> GdeltEvents<W> {
 }
 
 /// The Event row of a merged event as its first article tells it; the
-/// counts are filled when the last article has been seen.
-fn event_row(id: i64, key: &MergeKey, record: &Record, event: &Event) -> Vec<String> {
+/// counts and the average tone are filled when the last article has been
+/// seen.
+fn event_row(
+    id: i64,
+    key: &MergeKey,
+    record: &Record,
+    event: &Event,
+    codes: &[GdeltActor; 2],
+) -> Vec<String> {
     let mut row = Vec::with_capacity(EVENT_COLUMNS.len());
     row.push(id.to_string());
-    row.extend(date_fields(key.day.as_deref()));
-    row.extend(actor_fields(record, event.source.as_ref()));
-    row.extend(actor_fields(record, event.target.as_ref()));
+    // The event's day, else the publication day (both in the key), else the
+    // day it was stored: GDELT leaves no date empty.
+    let day = key.day.clone().or_else(|| record.added_day());
+    row.extend(date_fields(day.as_deref()));
+    row.extend(actor_fields(&codes[0]));
+    row.extend(actor_fields(&codes[1]));
     row.push(u8::from(record.in_lead(&event.evidence)).to_string());
     let code = event.code.as_str();
     row.push(code.to_string());
     row.push(code.get(..3).unwrap_or(code).to_string());
     row.push(code.get(..2).unwrap_or(code).to_string());
     row.push(event.quad_class.to_string());
-    row.push(format!("{:.1}", event.goldstein));
-    // NumMentions, NumSources, NumArticles: filled at the end.
-    row.extend([String::new(), String::new(), String::new()]);
-    // AvgTone: chancery computes no tone yet; empty rather than a made-up 0.
-    row.push(String::new());
+    // GDELT's own Goldstein value of the code, whatever scale the analysis
+    // carried.
+    let goldstein = super::goldstein::goldstein(code).unwrap_or(event.goldstein);
+    row.push(format!("{goldstein:.1}"));
+    // NumMentions, NumSources, NumArticles, AvgTone: filled at the end.
+    row.extend([String::new(), String::new(), String::new(), String::new()]);
     row.extend(no_geo());
     row.extend(no_geo());
     row.extend(action_geo(record, event));
-    row.push(record.added_stamp());
-    row.push(record.identifier().1);
+    row.push(record.added_slot());
+    row.push(record.gdelt_identifier().1);
     debug_assert_eq!(row.len(), EVENT_COLUMNS.len());
     row
 }
@@ -324,65 +357,92 @@ fn date_fields(day: Option<&str>) -> [String; 4] {
     ]
 }
 
-/// Actor*Code … Actor*Type3Code: the code, the entity's name in capitals
-/// (as GDELT writes names), and the code broken into country, known group
-/// and up to three types. Ethnic and religious codes are not coded.
-fn actor_fields(record: &Record, actor: Option<&EventActor>) -> [String; 10] {
-    let mut fields: [String; 10] = Default::default();
+/// An event actor as GDELT codes it: the full CAMEO code and the name.
+#[derive(Debug, Default)]
+pub(crate) struct GdeltActor {
+    /// The CAMEO actor code (empty when there is none).
+    pub code: String,
+    /// The name in capitals, as GDELT writes names.
+    pub name: String,
+    /// The entity's CAMEO country code, when it has a country.
+    pub country: Option<String>,
+}
+
+/// The CAMEO code of an event actor as GDELT builds it: the code of the
+/// knowledge base's CAMEO actor table when the entity is one of its
+/// international actors (the UN is `IGOUNO`, not `IGO`), else the coder's
+/// code, else the entity's own actor code, else its country; country parts
+/// in CAMEO's spelling (`ROM`, not `ROU`).
+pub(crate) fn gdelt_actor(record: &Record, actor: Option<&EventActor>) -> GdeltActor {
     let Some(actor) = actor else {
-        return fields;
+        return GdeltActor::default();
     };
     let entity = record.entity(actor.entity.as_ref());
-    let code = actor.code.clone().unwrap_or_default();
-    fields[0] = clean(&code, &[]);
-    fields[1] = entity
-        .map(|e| clean(&e.name, &[]).to_uppercase())
+    // Only an organization or a group can be one of the table's actors (a
+    // person or a place that shares a name with one is not).
+    let named = entity
+        .filter(|e| matches!(e.kind, EntityKind::Organization | EntityKind::Group))
+        .and_then(|e| {
+            std::iter::once(&e.name)
+                .chain(&e.aliases)
+                .find_map(|n| cameo::named_actor(n))
+        });
+    let code = named
+        .map(String::from)
+        .or_else(|| actor.code.clone().filter(|c| !c.is_empty()))
+        .or_else(|| {
+            entity
+                .and_then(|e| e.actor_code.clone())
+                .filter(|c| !c.is_empty())
+        })
+        .or_else(|| entity.and_then(|e| e.country.clone()))
+        .map(|c| cameo::cameo_code(&clean(&c, &[])))
         .unwrap_or_default();
-    let parts = code_parts(&code);
-    fields[2] = entity
-        .and_then(|e| e.country.clone())
-        .or(parts.country)
+    GdeltActor {
+        code,
+        name: entity
+            .map(|e| clean(&e.name, &[]).to_uppercase())
+            .unwrap_or_default(),
+        country: entity
+            .and_then(|e| e.country.as_deref())
+            .map(|iso| cameo::country(iso).to_string()),
+    }
+}
+
+/// Actor*Code … Actor*Type3Code: the code, the name, and the code read into
+/// country, known group, ethnic, religion and type codes.
+fn actor_fields(actor: &GdeltActor) -> [String; 10] {
+    let mut fields: [String; 10] = Default::default();
+    if actor.code.is_empty() {
+        return fields;
+    }
+    let parts = cameo::parts(&actor.code);
+    fields[0] = actor.code.clone();
+    fields[1] = actor.name.clone();
+    // An international actor has no country even when its entity has a
+    // seat: GDELT files the UN under no country.
+    fields[2] = parts
+        .country
+        .clone()
+        .or_else(|| {
+            let international = parts
+                .types
+                .first()
+                .is_some_and(|t| matches!(t.as_str(), "IGO" | "NGO" | "NGM" | "IMG" | "MNC"));
+            (!international && actor.code.len() <= 3)
+                .then(|| actor.country.clone())
+                .flatten()
+        })
         .unwrap_or_default();
     fields[3] = parts.group.unwrap_or_default();
+    fields[4] = parts.ethnic.unwrap_or_default();
+    for (slot, religion) in fields[5..7].iter_mut().zip(parts.religions) {
+        *slot = religion;
+    }
     for (slot, kind) in fields[7..10].iter_mut().zip(parts.types) {
         *slot = kind;
     }
     fields
-}
-
-#[derive(Debug, Default, PartialEq)]
-struct CodeParts {
-    country: Option<String>,
-    group: Option<String>,
-    types: Vec<String>,
-}
-
-/// A CAMEO actor code read in three-letter parts: a leading part that is not
-/// a type is the country, later ones that are not types a known group.
-fn code_parts(code: &str) -> CodeParts {
-    let mut parts = CodeParts::default();
-    if code.is_empty() || !code.is_ascii() || !code.len().is_multiple_of(3) {
-        return parts;
-    }
-    for (i, part) in code.as_bytes().chunks(3).enumerate() {
-        let part = String::from_utf8_lossy(part).into_owned();
-        if TYPE_CODES.contains(&part.as_str()) {
-            if parts.types.len() < 3 {
-                parts.types.push(part);
-            }
-        } else if i == 0 {
-            parts.country = Some(part);
-        } else if parts.group.is_none() {
-            parts.group = Some(part);
-        }
-    }
-    parts
-}
-
-/// The country and first type of an actor code (`IRNGOV` → `IRN`, `GOV`).
-pub(crate) fn code_sector(code: &str) -> (Option<String>, Option<String>) {
-    let parts = code_parts(code);
-    (parts.country, parts.types.into_iter().next())
 }
 
 fn no_geo() -> [String; 8] {
@@ -427,11 +487,29 @@ pub(crate) fn geo_type(entity: Option<&Entity>) -> u8 {
 }
 
 /// One Mentions row; EventTimeDate (the merged event's DATEADDED) is filled
-/// when the merged event is complete.
+/// when the merged event is complete. Positions are in the body, as GDELT's
+/// are: an event read from the headline is placed at the first body
+/// sentence that tells it again, else at sentence 1 with no actor offsets.
 fn mention_row(id: i64, record: &Record, event: &Event) -> Vec<String> {
-    let (kind, identifier) = record.identifier();
-    let source = actor_offset(record, event, event.source.as_ref());
-    let target = actor_offset(record, event, event.target.as_ref());
+    let (kind, identifier) = record.gdelt_identifier();
+    let (evidence, trigger) = if event.evidence.field == TextField::Text {
+        (Some(event.evidence), event.trigger.start)
+    } else {
+        let again = event
+            .mentions
+            .iter()
+            .find(|m| m.field == TextField::Text)
+            .copied();
+        (again, again.map_or(0, |m| m.start))
+    };
+    let (sentence, source, target) = match evidence {
+        Some(evidence) => (
+            record.sentence_number(&evidence).max(1),
+            actor_offset(record, evidence, trigger, event.source.as_ref()),
+            actor_offset(record, evidence, trigger, event.target.as_ref()),
+        ),
+        None => (1, None, None),
+    };
     // In the raw text: every actor with a place in the text is named in the
     // evidence sentence itself (not only resolved from elsewhere).
     let in_raw = [source, target]
@@ -443,22 +521,23 @@ fn mention_row(id: i64, record: &Record, event: &Event) -> Vec<String> {
     let row = vec![
         id.to_string(),
         String::new(),
-        record.added_stamp(),
+        record.added_slot(),
         kind.to_string(),
-        clean(&record.source_name(), &[]),
+        clean(&record.short_source(), &[]),
         clean(&identifier, &[]),
-        record.sentence_number(&event.evidence).to_string(),
+        sentence.to_string(),
         offset(source),
         offset(target),
-        record
-            .chars_at(event.trigger.field, event.trigger.start)
-            .to_string(),
+        record.chars_at(TextField::Text, trigger).to_string(),
         u8::from(in_raw).to_string(),
         ((event.confidence * 100.0).round().clamp(0.0, 100.0) as u32).to_string(),
         char_offset(text, text.len()).to_string(),
-        // MentionDocTone: no tone is computed; MentionDocTranslationInfo:
-        // nothing is machine-translated.
-        String::new(),
+        record
+            .analysis
+            .tone
+            .map(|t| decimal(t.tone))
+            .unwrap_or_default(),
+        // MentionDocTranslationInfo: nothing is machine-translated.
         String::new(),
         format!(
             "<MODALITY>{modality}</MODALITY><ARTICLE>{}</ARTICLE>",
@@ -469,52 +548,32 @@ fn mention_row(id: i64, record: &Record, event: &Event) -> Vec<String> {
     row
 }
 
-/// The character offset of the actor's mention nearest the trigger, in the
-/// field the event was found in, and whether it lies in the evidence
-/// sentence. `None` when the actor has no entity with a mention there.
+/// The character offset in the body of the actor's mention nearest the
+/// trigger, and whether it lies in the evidence sentence. `None` when the
+/// actor has no entity with a mention in the body.
 fn actor_offset(
     record: &Record,
-    event: &Event,
+    evidence: Span,
+    trigger: usize,
     actor: Option<&EventActor>,
 ) -> Option<(usize, bool)> {
     let entity = record.entity(actor?.entity.as_ref())?;
-    let field = event.evidence.field;
-    let trigger = event.trigger.start;
-    let inside = |start: usize| start >= event.evidence.start && start < event.evidence.end;
+    let inside = |start: usize| start >= evidence.start && start < evidence.end;
     let best = entity
         .mentions
         .iter()
         .map(|m| m.span)
-        .filter(|span| span.field == field)
+        .filter(|span| span.field == TextField::Text)
         .min_by_key(|span| (!inside(span.start), span.start.abs_diff(trigger)))?;
-    Some((record.chars_at(field, best.start), inside(best.start)))
+    Some((
+        record.chars_at(TextField::Text, best.start),
+        inside(best.start),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn actor_codes_break_into_country_group_and_types() {
-        assert_eq!(
-            code_parts("IRNGOV"),
-            CodeParts {
-                country: Some("IRN".into()),
-                group: None,
-                types: vec!["GOV".into()],
-            }
-        );
-        assert_eq!(
-            code_parts("IGOUNO"),
-            CodeParts {
-                country: None,
-                group: Some("UNO".into()),
-                types: vec!["IGO".into()],
-            }
-        );
-        assert_eq!(code_parts("USAMILREB").types, ["MIL", "REB"]);
-        assert_eq!(code_parts("ODD1"), CodeParts::default());
-    }
 
     #[test]
     fn dates_follow_the_codebook() {
@@ -531,7 +590,7 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_stable_and_positive() {
+    fn ids_are_stable_positive_and_below_two_to_the_53() {
         let key = MergeKey {
             day: Some("2025-03-12".into()),
             source: Some("FRA".into()),
@@ -540,11 +599,26 @@ mod tests {
             alone: None,
         };
         assert_eq!(event_id(&key), event_id(&key.clone()));
-        assert!(event_id(&key) > 0);
+        assert!(event_id(&key) > 0 && event_id(&key) < 1 << 53);
         let other = MergeKey {
             code: "056".into(),
             ..key.clone()
         };
         assert_ne!(event_id(&key), event_id(&other));
+        for i in 0..1000 {
+            let key = MergeKey {
+                alone: Some((format!("a{i}"), i)),
+                ..key.clone()
+            };
+            assert!(event_id(&key) < 1 << 53);
+        }
+    }
+
+    #[test]
+    fn tones_are_plain_decimals() {
+        assert_eq!(decimal(-1.25), "-1.25");
+        assert_eq!(decimal(2.0), "2");
+        assert_eq!(decimal(1.0 / 3.0), "0.333333");
+        assert_eq!(decimal(-0.0000001), "0");
     }
 }

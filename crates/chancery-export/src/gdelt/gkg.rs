@@ -1,26 +1,28 @@
 //! The GDELT Global Knowledge Graph 2.1: one row per article.
 //!
-//! What chancery fills: the record id, date and source fields; locations
-//! (countries and places the article names), persons and organizations
-//! with character offsets; V1.5TONE's word count and Self/Group Reference
-//! Density (the share of personal pronouns, English only); event dates;
-//! GCAM's `wc` (word count) entry; quotations (direct and partial) with
-//! their verbs; all names; amounts; and, beyond GDELT, the title, authors
+//! What chancery fills: the record id; the date (publication, else the
+//! 15-minute slot the article was stored in); the source (the domain, or
+//! the file name for a local file) and identifier; locations (countries and
+//! places the article names), persons and organizations (lower-cased in the
+//! V1 fields, as the codebook's are) with character offsets; V1.5TONE, all
+//! seven values, from the analysis's tone; event dates; GCAM's `wc` (word
+//! count) entry; quotations (direct and partial) with their verbs; all
+//! names; amounts as exact decimals; and, beyond GDELT, the title, authors
 //! and each quotation's speaker in V2EXTRASXML. What it leaves empty:
-//! counts, themes, tone, polarity and activity density (no lexicons yet),
-//! images and embeds, translation info, and the FIPS codes and coordinates
-//! of locations. Offsets count characters in the body; title mentions are
+//! counts, themes, images and embeds, translation info, and the FIPS codes
+//! and coordinates of locations. Offsets count characters in the body; title mentions are
 //! listed in the name-only fields but not in the offset fields.
 
 use std::io::Write;
 
 use chancery_model::{DatePrecision, Entity, EntityKind, QuoteKind, TextField};
 
+use super::events::decimal;
 use super::events::geo_type;
 use super::{Tsv, GKG_COLUMNS};
 use crate::amounts::amounts;
 use crate::record::{clean, timestamp};
-use crate::text::word_count_and_pronouns;
+use crate::text::words;
 use crate::{xml, ExportError, Record};
 
 /// Characters that delimit GKG's sub-fields; they never appear in values.
@@ -59,24 +61,24 @@ impl<W: Write> Gkg<W> {
 
 fn gkg_row(record: &Record) -> Vec<String> {
     let article = record.article();
-    let (collection, identifier) = record.identifier();
+    let (collection, identifier) = record.gdelt_identifier();
     let entities = &record.analysis.entities;
     let is_location = |e: &&Entity| matches!(e.kind, EntityKind::Country | EntityKind::Place);
     let of_kind = |kind: EntityKind| move |e: &&Entity| e.kind == kind;
-    let (words, pronouns) = word_count_and_pronouns(&article.text);
-    let english = article.language.as_deref().is_none_or(|l| l == "en");
+    // The publication time, else the 15-minute slot the article was stored
+    // in: GDELT leaves no date empty.
     let published = article
         .published
         .as_ref()
         .filter(|p| matches!(p.precision, DatePrecision::Day | DatePrecision::Time))
         .and_then(|p| timestamp(&p.value))
-        .unwrap_or_else(|| "0".to_string());
+        .unwrap_or_else(|| record.added_slot());
 
     let mut row = Vec::with_capacity(GKG_COLUMNS.len());
     row.push(format!("{}-{}", record.added_stamp(), record.id));
     row.push(published);
     row.push(collection.to_string());
-    row.push(clean(&record.source_name(), &[]));
+    row.push(clean(&record.short_source(), &[]));
     row.push(clean(&identifier, &[]));
     // V1COUNTS, V2.1COUNTS, V1THEMES, V2ENHANCEDTHEMES: not coded.
     row.extend([String::new(), String::new(), String::new(), String::new()]);
@@ -86,9 +88,10 @@ fn gkg_row(record: &Record) -> Vec<String> {
     row.push(mentions(record, entities.iter().filter(is_location), |e| {
         format!("{}#{}#######", geo_type(Some(e)), name(e))
     }));
+    // The V1 lists are lower-cased, as the codebook's are.
     row.push(names(
         entities.iter().filter(of_kind(EntityKind::Person)),
-        name,
+        lower_name,
     ));
     row.push(mentions(
         record,
@@ -97,22 +100,34 @@ fn gkg_row(record: &Record) -> Vec<String> {
     ));
     row.push(names(
         entities.iter().filter(of_kind(EntityKind::Organization)),
-        name,
+        lower_name,
     ));
     row.push(mentions(
         record,
         entities.iter().filter(of_kind(EntityKind::Organization)),
         |e| format!("{},", name(e)),
     ));
-    // Tone, positive, negative, polarity and activity density need lexicons
-    // chancery does not have yet: left empty, never a made-up 0.
-    let density = if english {
-        format!("{pronouns:.6}")
-    } else {
-        String::new()
-    };
-    row.push(format!(",,,,,{density},{words}"));
+    // V1.5TONE: all seven values from the analysis's tone, or nothing at
+    // all for an analysis made before tone was computed (never a row of
+    // empty values between commas).
+    let tone = record.analysis.tone;
+    row.push(tone.map_or_else(String::new, |t| {
+        [
+            t.tone,
+            t.positive,
+            t.negative,
+            t.polarity,
+            t.activity,
+            t.self_group,
+        ]
+        .iter()
+        .map(|x| decimal(*x))
+        .chain(std::iter::once(t.words.to_string()))
+        .collect::<Vec<_>>()
+        .join(",")
+    }));
     row.push(dates(record));
+    let words = tone.map_or_else(|| words(&article.text).count(), |t| t.words as usize);
     row.push(format!("wc:{words}"));
     // Sharing image, related images, social image and video embeds.
     row.extend([String::new(), String::new(), String::new(), String::new()]);
@@ -146,6 +161,11 @@ fn gkg_row(record: &Record) -> Vec<String> {
     row.push(extras(record, &quotes));
     debug_assert_eq!(row.len(), GKG_COLUMNS.len());
     row
+}
+
+/// An entity's name lower-cased, as the V1 fields hold names.
+fn lower_name(entity: &Entity) -> String {
+    name(entity).to_lowercase()
 }
 
 /// An entity's name, safe inside GKG's sub-fields.

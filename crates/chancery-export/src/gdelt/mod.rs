@@ -4,13 +4,15 @@
 mod columns;
 mod events;
 mod gkg;
+pub(crate) mod goldstein;
 
 use std::io::Write;
 
 pub use columns::{EVENT_COLUMNS, GKG_COLUMNS, MENTION_COLUMNS};
-pub(crate) use events::{code_sector, event_day, event_day_of};
+pub(crate) use events::{event_day, event_day_of, gdelt_actor};
 pub use events::{event_id, EventTable, GdeltEvents, MergeKey};
 pub use gkg::Gkg;
+pub(crate) use goldstein::goldstein;
 
 use crate::ExportError;
 

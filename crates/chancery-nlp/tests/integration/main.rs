@@ -5,6 +5,7 @@ mod entities;
 mod events;
 mod quotes;
 mod robustness;
+mod tone;
 
 use chancery_extract::{extract, Input, Options};
 use chancery_model::{Analysis, Span, TextField};

@@ -84,6 +84,9 @@ fn articles_filter_and_show_their_analysis_and_copies() {
         .iter()
         .any(|c| c["id"] == copy["id"]));
     assert_eq!(article["analysis"]["schema_version"], 1);
+    let tone = &article["analysis"]["tone"];
+    assert!(tone["words"].as_u64().unwrap() > 0, "{tone}");
+    assert!(tone["tone"].is_f64() && tone["polarity"].is_f64(), "{tone}");
     assert!(!article["analysis"]["entities"]
         .as_array()
         .unwrap()
@@ -306,6 +309,11 @@ fn pages_render_for_the_demo() {
         assert_eq!(status, 200, "{path}: {page}");
         assert!(page.starts_with("<!DOCTYPE html>"), "{path}");
     }
+    let (_, article) = get(&server, &format!("/article/{id}"));
+    assert!(
+        article.contains("class=\"tone\""),
+        "the article page shows its tone"
+    );
     let (_, dyad) = get(&server, "/dyad/POL/BLR");
     assert!(dyad.contains("<svg class=\"chart timeline\""), "{dyad}");
     assert!(dyad.contains("class=\"bar q"), "{dyad}");

@@ -135,16 +135,25 @@ fn stdout_is_the_default_and_filters_narrow_the_articles() {
     assert_eq!(april.json_lines().len(), 1);
     let host = export(&data, &["-f", "jsonl", "--source", "example-news.org"]);
     assert_eq!(host.json_lines()[0]["external_id"], "wire-1");
-    let gdelt = export(&data, &["-f", "gdelt-events", "--no-header"]);
-    assert_eq!(gdelt.stdout.lines().count(), 2);
-    assert!(!gdelt.stdout.starts_with("GLOBALEVENTID"));
+    let gdelt = export(&data, &["-f", "gdelt-events"]);
+    assert!(
+        !gdelt.stdout.starts_with("GLOBALEVENTID"),
+        "no header by default"
+    );
+    let rows = gdelt.stdout.lines().count();
+    let with_header = export(&data, &["-f", "gdelt-events", "--header"]);
+    assert!(with_header.stdout.starts_with("GLOBALEVENTID\tSQLDATE\t"));
+    assert_eq!(with_header.stdout.lines().count(), rows + 1);
 }
 
 #[test]
 fn a_filter_that_matches_nothing_writes_the_header_and_succeeds() {
     let dir = TempDir::new("export-empty");
     let data = ingested(&dir);
-    let out = export(&data, &["--format", "gdelt-gkg", "--country", "ZZZ"]);
+    let out = export(
+        &data,
+        &["--format", "gdelt-gkg", "--country", "ZZZ", "--header"],
+    );
     assert_eq!(out.code(), 0, "{}", out.stderr);
     assert_eq!(out.stdout.lines().count(), 1);
     assert!(out.stdout.starts_with("GKGRECORDID\tV2.1DATE\t"));

@@ -1,0 +1,88 @@
+"""The floors of issue 14 on an exported corpus: prints, for the GDELT and PLOVER
+files in DIR (events.tsv, mentions.tsv, gkg.tsv, plover.jsonl, as
+`chancery export` writes them without a header), the rows without an actor
+code, empty date columns, DATEADDED off the 15-minute grid, ids at or above
+2^53, Goldstein values that differ from GDELT's table, articles with words but
+no tone, the known groups and CAMEO country codes written, and the PLOVER
+records outside the manual's fields and vocabulary.
+
+Usage: python3 bench/export_floors.py DIR [CAMEO.goldsteinscale.txt]
+"""
+
+import collections
+import json
+import sys
+from pathlib import Path
+
+EVENTS = ("GLOBALEVENTID SQLDATE MonthYear Year FractionDate " + " ".join(
+    f"Actor{i}{c}" for i in (1, 2) for c in ("Code", "Name", "CountryCode", "KnownGroupCode",
+                                              "EthnicCode", "Religion1Code", "Religion2Code",
+                                              "Type1Code", "Type2Code", "Type3Code")) +
+          " IsRootEvent EventCode EventBaseCode EventRootCode QuadClass GoldsteinScale "
+          "NumMentions NumSources NumArticles AvgTone " + " ".join(
+              f"{p}Geo_{c}" for p in ("Actor1", "Actor2", "Action")
+              for c in ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long",
+                        "FeatureID")) + " DATEADDED SOURCEURL").split()
+PLOVER_FIELDS = set("""id has_event date time enddate endtime actor recipient event event_loc
+    event_text quad_code event_scale mode context link text text_info cite_info coder coded_date
+    coded_time comment chancery""".split())
+PLOVER_EVENTS = set("""AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT
+    THREATEN PROTEST SANCTION MOBILIZE COERCE ASSAULT""".split())
+
+
+def rows(path):
+    return [line.rstrip("\n").split("\t") for line in open(path, encoding="utf-8")]
+
+
+def main():
+    folder = Path(sys.argv[1])
+    events = [dict(zip(EVENTS, r)) for r in rows(folder / "events.tsv")]
+    print(f"event rows: {len(events)}")
+    print(f"  without an actor code: {sum(1 for e in events if not e['Actor1Code'] and not e['Actor2Code'])}")
+    dates = ("SQLDATE", "MonthYear", "Year", "FractionDate", "DATEADDED")
+    print(f"  with an empty date column: {sum(1 for e in events if any(not e[d] for d in dates))}")
+    print(f"  DATEADDED off the 15-minute grid: {sum(1 for e in events if int(e['DATEADDED']) % 10000 % 1500)}")
+    print(f"  GLOBALEVENTID >= 2^53: {sum(1 for e in events if int(e['GLOBALEVENTID']) >= 2**53)}")
+    print(f"  AvgTone empty: {sum(1 for e in events if not e['AvgTone'])}")
+    if len(sys.argv) > 2:
+        table = {}
+        for line in open(sys.argv[2], encoding="utf-8").read().splitlines()[1:]:
+            code, value = line.split("\t")
+            table[code] = float(value)
+        off = [e["EventCode"] for e in events if float(e["GoldsteinScale"]) != table.get(e["EventCode"], float(e["GoldsteinScale"]))]
+        unknown = sum(1 for e in events if e["EventCode"] not in table)
+        print(f"  GoldsteinScale unequal to GDELT's table: {len(off)} (codes GDELT lacks: {unknown})")
+    actors = [(e[f"Actor{i}Code"], e[f"Actor{i}CountryCode"], e[f"Actor{i}KnownGroupCode"],
+               e[f"Actor{i}Type1Code"], e[f"Actor{i}Religion1Code"]) for e in events for i in (1, 2)
+              if e[f"Actor{i}Code"]]
+    print(f"  actors: {len(actors)}; bare IGO codes: {sum(1 for a in actors if a[0] == 'IGO')}")
+    groups = collections.Counter(a[2] for a in actors if a[2])
+    print(f"  known groups: {dict(groups.most_common(12))}")
+    print(f"  with a religion code: {sum(1 for a in actors if a[4])}; "
+          f"CAMEO-only country codes: {dict(collections.Counter(a[1] for a in actors if a[1] in ('ROM', 'TMP', 'KSV')))}; "
+          f"ISO-only codes left: {dict(collections.Counter(a[1] for a in actors if a[1] in ('ROU', 'TLS', 'XKX')))}")
+    mentions = rows(folder / "mentions.tsv")
+    print(f"mention rows: {len(mentions)}; SentenceID 0: {sum(1 for m in mentions if m[6] == '0')}; "
+          f"source names with a '/': {sum(1 for m in mentions if '/' in m[4])}; "
+          f"MentionDocTone empty: {sum(1 for m in mentions if not m[13])}")
+    gkg = rows(folder / "gkg.tsv")
+    worded = [g for g in gkg if g[17] != "wc:0"]
+    print(f"GKG rows: {len(gkg)}; with words but no tone: {sum(1 for g in worded if not g[15])}; "
+          f"DATE 0 or empty: {sum(1 for g in gkg if g[1] in ('', '0'))}; "
+          f"V1PERSONS not lower-case: {sum(1 for g in gkg if g[11] != g[11].lower())}")
+    tones = [float(g[15].split(",")[0]) for g in worded if g[15]]
+    if tones:
+        tones.sort()
+        print(f"  document tone: median {tones[len(tones) // 2]:.2f}, "
+              f"negative {100 * sum(t < 0 for t in tones) / len(tones):.1f}%, "
+              f"positive {100 * sum(t > 0 for t in tones) / len(tones):.1f}%")
+    plover = [json.loads(line) for line in open(folder / "plover.jsonl", encoding="utf-8")]
+    bad = [p for p in plover if set(p) - PLOVER_FIELDS or not set(p["event"]) <= PLOVER_EVENTS
+           or not isinstance(p["actor"], list) or not p.get("date")]
+    print(f"PLOVER records: {len(plover)}; outside the manual's fields or events: {len(bad)}; "
+          f"events: {dict(collections.Counter(e for p in plover for e in p['event']).most_common(6))}")
+    print(f"  date from: {dict(collections.Counter(p['chancery']['date_basis'] for p in plover))}")
+
+
+if __name__ == "__main__":
+    main()
