@@ -535,10 +535,19 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
     /// A personal pronoun resolved to the latest compatible mention before it.
     fn pronoun(&self, i: usize, before: &[ActorMention]) -> Option<ActorMention> {
         let word = self.lower(i);
+        // "accused each other": the reciprocal stands for the plural actor
+        // before it, so the act runs between members of one side.
+        let reciprocal = matches!(word.as_str(), "each" | "one")
+            && self
+                .doc
+                .words
+                .get(i + 1)
+                .is_some_and(|w| matches!(*w, "other" | "another"));
         let (person, plural) = match word.as_str() {
             "he" | "she" => (true, false),
             "they" => (false, true),
             "it" => (false, false),
+            _ if reciprocal => (false, true),
             _ => return None,
         };
         // "it" is mostly expletive or a thing; only when the sentence
@@ -585,7 +594,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             })?;
         Some(ActorMention {
             name_tokens: antecedent.name_tokens.clone(),
-            tokens: i..i + 1,
+            tokens: i..i + 1 + usize::from(reciprocal),
             entity: antecedent.entity,
             code: antecedent.code.clone(),
             kind: MentionKind::Pronoun,

@@ -390,7 +390,17 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                                     && fits_at(gap, after)
                             })
                 });
-                if !fits {
+                // A row whose contexts name personal objects ("thank him",
+                // "release them") takes any actor as its object ("thanked
+                // Gabon").
+                let personal = trigger
+                    .after
+                    .iter()
+                    .any(|after| matches!(after.as_slice(), [w] if w == "him" || w == "them"));
+                let actor_object = i + n < end
+                    && self.actors.at[i + n]
+                        .is_some_and(|m| self.actors.mentions[m].tokens.start == i + n);
+                if !fits && !(personal && actor_object) {
                     continue;
                 }
             }
