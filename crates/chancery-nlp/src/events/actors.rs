@@ -38,6 +38,9 @@ pub(crate) struct ActorMention {
     /// The words that name the actor: the mention itself, or for a pronoun
     /// the mention it stands for.
     pub name_tokens: Range<usize>,
+    /// For an unnamed actor whose country the text does not give ("two
+    /// men", "the police"), its sector: its country is then a guess.
+    pub guessed_sector: Option<String>,
 }
 
 /// How an actor mention names its actor.
@@ -133,6 +136,7 @@ const ACTOR_NOUNS: &[(&str, &str, bool)] = &[
     ("tribunal", "JUD", false),
     ("opposition", "OPP", false),
     ("party", "PTY", false),
+    ("parties", "PTY", true),
     ("protesters", "CVL", true),
     ("protestors", "CVL", true),
     ("demonstrators", "CVL", true),
@@ -435,6 +439,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         let plural = kind == EntityKind::Group;
         Some(ActorMention {
             name_tokens: tokens.clone(),
+            guessed_sector: None,
             tokens,
             entity: Some(e),
             code,
@@ -523,6 +528,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             _ => None,
         };
         Some(ActorMention {
+            guessed_sector: (!explicit).then(|| sector.clone()),
             name_tokens: i..head + 1,
             tokens: i..head + 1,
             entity: None,
@@ -593,6 +599,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 }
             })?;
         Some(ActorMention {
+            guessed_sector: antecedent.guessed_sector.clone(),
             name_tokens: antecedent.name_tokens.clone(),
             tokens: i..i + 1 + usize::from(reciprocal),
             entity: antecedent.entity,

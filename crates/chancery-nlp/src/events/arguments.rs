@@ -116,8 +116,16 @@ pub(crate) fn arguments(
     } else {
         let passive = child(head, &[DepRel::NsubjPass]).is_some()
             || kids[head].iter().any(|&c| rel(c) == DepRel::AuxPass);
+        let relative_pronoun =
+            |k: usize| matches!(words[k].to_lowercase().as_str(), "which" | "who" | "that");
         for &c in &kids[head] {
             match rel(c) {
+                // "Hungary, which criticised Slovenia": the relativized noun acts.
+                DepRel::Nsubj if relative_pronoun(c) && rel(head) == DepRel::AclRelcl => {
+                    if let Some(h) = parse.heads[head] {
+                        args.sources.push(h);
+                    }
+                }
                 DepRel::Nsubj => args.sources.push(c),
                 DepRel::NsubjPass => args.targets.push(c),
                 DepRel::Obl | DepRel::OblAgent

@@ -217,6 +217,10 @@ struct Coded {
     /// Told as background: inside a non-restrictive relative clause, or
     /// long-past history.
     background: bool,
+    /// The target's code where the event gives it: an unnamed target whose
+    /// country the text does not say ("police arrested two men") is of the
+    /// source's country.
+    target_code: Option<String>,
     /// An act with one side by nature (a legislature ratifying a treaty),
     /// kept without a target.
     one_sided: bool,
@@ -338,6 +342,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     reported_by: None,
                     background: false,
                     one_sided: false,
+                    target_code: None,
                     dictionary: Some((event.source, event.target)),
                 }
             })
@@ -527,11 +532,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
             found.push(Coded {
                 code,
-                background: (if self.syntax {
-                    args.relative
-                } else {
-                    self.in_relative_clause(i, &sentence)
-                }) || self.long_past(&sentence, &lower),
+                background: self.syntax && args.relative
+                    || self.in_relative_clause(i, &sentence)
+                    || self.long_past(&sentence, &lower),
                 trigger: trigger_range,
                 sentence: sentence.clone(),
                 source,
@@ -540,6 +543,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 reporting: trigger.code == "010",
                 reported_by: reported_by.filter(|&r| Some(r) != source),
                 one_sided: false,
+                target_code: self.local_target_code(source, target),
                 dictionary: None,
             });
             i += n;
@@ -624,6 +628,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             reported_by: None,
             background: false,
             one_sided: true,
+            target_code: None,
             dictionary: None,
         })
     }
@@ -775,6 +780,20 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         }
     }
 
+    /// The code of an unnamed target of unstated country, given the
+    /// source's country: acts on "two men" or "the crowd" are mostly by
+    /// actors of the same country.
+    fn local_target_code(&self, source: Option<usize>, target: Option<usize>) -> Option<String> {
+        let target = &self.actors.mentions[target?];
+        let sector = target.guessed_sector.as_ref()?;
+        let source = self.actors.mentions[source?].code.as_deref()?;
+        let country = source.get(..3)?;
+        KnowledgeBase::builtin()
+            .country(country)
+            .is_some()
+            .then(|| format!("{country}{sector}"))
+    }
+
     /// The actor code of a mention, if it has one.
     fn actor_code(&self, mention: Option<usize>) -> Option<&str> {
         self.actors.mentions[mention?].code.as_deref()
@@ -845,7 +864,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let key = (
                 c.code.clone(),
                 self.actor_key(c.source),
-                self.actor_key(c.target),
+                c.target_code.clone().or_else(|| self.actor_key(c.target)),
                 c.modality,
                 c.dictionary.clone(),
                 c.background,
@@ -951,6 +970,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 c.source.map(|m| self.actor(m)),
                 c.target.map(|m| self.actor(m)),
             ),
+        };
+        let target = match (target, &c.target_code) {
+            (Some(actor), Some(code)) => Some(EventActor {
+                code: Some(code.clone()),
+                ..actor
+            }),
+            (target, _) => target,
         };
         Event {
             root: root_text,

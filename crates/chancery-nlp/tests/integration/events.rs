@@ -44,3 +44,59 @@ fn long_sentences_without_verbs_or_only_names() {
         }
     }
 }
+
+/// The events of the fixture by (code, source, target) codes.
+fn triples(events: &[chancery_model::Event]) -> Vec<(String, String, String)> {
+    let code = |a: &Option<chancery_model::EventActor>| {
+        a.as_ref().and_then(|a| a.code.clone()).unwrap_or_default()
+    };
+    events
+        .iter()
+        .map(|e| (e.code.clone(), code(&e.source), code(&e.target)))
+        .collect()
+}
+
+#[test]
+fn actors_come_from_syntax_nouns_and_pronouns() {
+    let analysis = analyze_fixture("tests/fixtures/events.txt");
+    let events = triples(&analysis.events);
+    let has = |code: &str, source: &str, target: &str| {
+        events
+            .iter()
+            .any(|(c, s, t)| c.starts_with(code) && s.starts_with(source) && t.starts_with(target))
+    };
+    // "Weber will visit Slovenia": the planned visit, the minister's country acting.
+    assert!(has("042", "AUT", "SVN"), "{events:?}");
+    // "Police in Ljubljana arrested two men": unnamed police and civilians
+    // take the country of the place the police are in.
+    assert!(has("17", "SVNCOP", "SVNCVL"), "{events:?}");
+    // Every event has an actor on both sides.
+    assert!(events
+        .iter()
+        .all(|(_, s, t)| !s.is_empty() && !t.is_empty()));
+    // "Hungary, which criticised Slovenia last month, …": background.
+    assert!(analysis
+        .background_events
+        .iter()
+        .all(|e| e.background && e.code.starts_with("11")));
+    assert!(!triples(&analysis.background_events).is_empty());
+    assert!(!events
+        .iter()
+        .any(|(c, s, _)| c.starts_with("11") && s == "HUN"));
+}
+
+#[test]
+fn a_reported_act_keeps_its_reporter() {
+    let analysis = analyze_bytes(
+        b"Talks\n\nThe Austrian foreign ministry said Slovenian troops shelled Austrian border posts on Monday.",
+    )
+    .expect("extracts");
+    let shelling = analysis
+        .events
+        .iter()
+        .find(|e| e.root == "19")
+        .expect("the shelling is coded");
+    let code = |a: &Option<chancery_model::EventActor>| a.as_ref().and_then(|a| a.code.clone());
+    assert_eq!(code(&shelling.source).as_deref(), Some("SVNMIL"));
+    assert_eq!(code(&shelling.reported_by).as_deref(), Some("AUTGOV"));
+}

@@ -99,14 +99,20 @@ pub fn render_events(analysis: &Analysis) -> String {
                     .entity
                     .as_ref()
                     .and_then(|id| analysis.entities.iter().find(|e| &e.id == id))
-                    .map_or("-", |e| e.name.as_str());
+                    .map(|e| e.name.as_str())
+                    .or(a.name.as_deref())
+                    .unwrap_or("-");
                 format!("{}:{name}", a.code.as_deref().unwrap_or("-"))
             })
             .unwrap_or_else(|| "-".into())
     };
-    for e in &analysis.events {
+    let background = analysis
+        .background_events
+        .iter()
+        .map(|e| ("background ", e));
+    for (label, e) in analysis.events.iter().map(|e| ("", e)).chain(background) {
         out.push_str(&format!(
-            "{} q{} g{} {:?} {} -> {} trigger={:?} date={:?} location={:?} mentions={}\n",
+            "{label}{} q{} g{} {:?} {} -> {} trigger={:?} date={:?} location={:?} mentions={}",
             e.code,
             e.quad_class,
             e.goldstein,
@@ -120,6 +126,10 @@ pub fn render_events(analysis: &Analysis) -> String {
             e.location,
             e.mentions.len()
         ));
+        if e.reported_by.is_some() {
+            out.push_str(&format!(" reported_by={}", actor(&e.reported_by)));
+        }
+        out.push('\n');
     }
     out
 }
