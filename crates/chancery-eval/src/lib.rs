@@ -17,6 +17,22 @@ pub mod quotes;
 pub mod reuters;
 pub mod seed;
 pub mod stories;
+pub mod syntax;
 pub mod throughput;
 
 pub use error::EvalError;
+
+/// Runs `pass` `passes` times (at least once) and returns the last result
+/// with the median time in seconds (never zero, so rates stay finite).
+pub fn timed_passes<T>(passes: usize, mut pass: impl FnMut() -> T) -> (T, f64) {
+    let mut times = Vec::new();
+    let mut result = None;
+    for _ in 0..passes.max(1) {
+        let started = std::time::Instant::now();
+        result = Some(pass());
+        times.push(started.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    let result = result.expect("at least one pass ran");
+    (result, times[times.len() / 2].max(1e-9))
+}

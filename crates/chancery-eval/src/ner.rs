@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use chancery_nlp::ner::{NameClass, Tag};
 use serde::Serialize;
@@ -193,19 +192,13 @@ pub fn evaluate(
         .iter()
         .map(|d| d.words.iter().map(String::as_str).collect())
         .collect();
-    let mut times = Vec::new();
-    let mut predictions = Vec::new();
-    for _ in 0..passes.max(1) {
-        let started = Instant::now();
-        predictions = documents
+    let (predictions, seconds): (Vec<_>, f64) = crate::timed_passes(passes, || {
+        documents
             .iter()
             .zip(&words)
             .map(|(doc, words)| tagger(words, &doc.sentences))
-            .collect();
-        times.push(started.elapsed().as_secs_f64());
-    }
-    times.sort_by(f64::total_cmp);
-    let seconds = times[times.len() / 2];
+            .collect()
+    });
     let mut by_class: BTreeMap<String, EntityScore> = BTreeMap::new();
     for (doc, predicted) in documents.iter().zip(&predictions) {
         let gold = chancery_nlp::ner::names(&doc.tags);

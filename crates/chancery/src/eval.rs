@@ -24,6 +24,8 @@ pub enum EvalCommand {
     Quotes(QuotesArgs),
     /// Event coding on the CAMEO codebook's examples: root and code accuracy.
     Events(EventsArgs),
+    /// Tagging and dependency parsing on UD English EWT: UPOS, UAS, LAS, speed.
+    Syntax(SyntaxArgs),
     /// Story clustering on ECB+: B-cubed P/R/F1 and ARI against subtopics and topics.
     Stories(crate::eval_stories::StoriesArgs),
 }
@@ -116,6 +118,23 @@ pub struct NerArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SyntaxArgs {
+    /// The splits to score: ewt-test, ewt-dev (or ewt-train); repeatable.
+    /// Floors apply to the first.
+    #[arg(long = "set", default_values = ["ewt-test", "ewt-dev"])]
+    sets: Vec<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Timed passes over each split; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    passes: usize,
+    /// Fail (exit 1) when a score of the first split is below a floor:
+    /// `uas=…`, `las=…`, `upos=…`.
+    #[arg(long = "floor", value_parser = parse_floor)]
+    floors: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Args)]
 pub struct SeedArgs {
     /// The seed article (default: `<bench>/../examples/seed-article.txt`).
     #[arg(long)]
@@ -182,7 +201,47 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Quotes(args) => run_quotes(args),
         EvalCommand::Events(args) => run_events(args),
         EvalCommand::Stories(args) => crate::eval_stories::run(args),
+        EvalCommand::Syntax(args) => run_syntax(args),
     }
+}
+
+fn run_syntax(args: SyntaxArgs) -> anyhow::Result<ExitCode> {
+    use chancery_eval::syntax;
+    let model = chancery_nlp::syntax::SyntaxModel::builtin();
+    let parser = |words: &[&str]| model.parse(words);
+    let mut reports = Vec::new();
+    for set in &args.sets {
+        let sentences = syntax::load(&syntax::set_path(&args.common.bench, set)?)?;
+        reports.push(syntax::evaluate(set, &sentences, &parser, args.passes));
+    }
+    let mut out = std::io::stdout().lock();
+    match args.common.format {
+        ReportFormat::Json => write_json(&mut out, &reports, false)?,
+        ReportFormat::Table => {
+            for r in &reports {
+                writeln!(
+                    out,
+                    "chancery syntax on {} ({} sentences, {} words): UPOS {:.4}  UAS {:.4}  LAS {:.4}  (LAS with subtypes {:.4})",
+                    r.set, r.sentences, r.words, r.upos, r.uas, r.las, r.las_subtyped
+                )?;
+                writeln!(
+                    out,
+                    "  {:.0} sentences/s, {:.0} tokens/s (one thread, {:.2} s)",
+                    r.sentences_per_second, r.tokens_per_second, r.seconds
+                )?;
+            }
+        }
+    }
+    let Some(first) = reports.first() else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let command = format!("eval syntax --set {}", first.set);
+    Ok(check_floors(&command, &args.floors, |name| match name {
+        "upos" => Some(first.upos),
+        "uas" => Some(first.uas),
+        "las" => Some(first.las),
+        _ => None,
+    }))
 }
 
 fn run_events_petrarch(args: EventsArgs) -> anyhow::Result<ExitCode> {

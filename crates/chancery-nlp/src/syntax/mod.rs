@@ -377,13 +377,15 @@ impl Parse {
     }
 }
 
-const MAGIC: &[u8; 8] = b"CHSYN\x00\x01\x00";
+const MAGIC: &[u8; 8] = b"CHSYN\x00\x02\x00";
 
 /// The tagger and parser weights.
 #[derive(Debug, Clone)]
 pub struct SyntaxModel {
     vocabulary: Vocabulary,
     tagger: Linear,
+    /// The tagger's second pass.
+    retagger: Linear,
     parser: Linear,
 }
 
@@ -403,7 +405,7 @@ impl SyntaxModel {
     /// Any input gives a tree; an empty one gives an empty parse.
     pub fn parse(&self, words: &[&str]) -> Parse {
         let infos: Vec<tagger::WordInfo> = tagger::word_infos(words, &self.vocabulary);
-        let tags = tagger::tag(&self.tagger, &infos);
+        let tags = self.tags(&infos);
         let (heads, labels) = parser::parse(&self.parser, &infos, &tags);
         Parse {
             upos: tags.iter().map(|&t| Upos::ALL[t as usize]).collect(),
@@ -418,15 +420,23 @@ impl SyntaxModel {
     /// Part-of-speech tags alone (cheaper than a parse).
     pub fn tag(&self, words: &[&str]) -> Vec<Upos> {
         let infos = tagger::word_infos(words, &self.vocabulary);
-        tagger::tag(&self.tagger, &infos)
+        self.tags(&infos)
             .into_iter()
             .map(|t| Upos::ALL[t as usize])
             .collect()
     }
 
-    /// Number of weighted features (tagger, parser).
+    fn tags(&self, infos: &[tagger::WordInfo]) -> Vec<u8> {
+        let first = tagger::tag(&self.tagger, infos, None);
+        tagger::tag(&self.retagger, infos, Some(&first))
+    }
+
+    /// Number of weighted features (tagger's two passes, parser).
     pub fn feature_counts(&self) -> (usize, usize) {
-        (self.tagger.feature_count(), self.parser.feature_count())
+        (
+            self.tagger.feature_count() + self.retagger.feature_count(),
+            self.parser.feature_count(),
+        )
     }
 
     /// Serializes the model.
@@ -435,6 +445,7 @@ impl SyntaxModel {
         out.extend_from_slice(MAGIC);
         self.vocabulary.write(&mut out);
         self.tagger.write(&mut out);
+        self.retagger.write(&mut out);
         self.parser.write(&mut out);
         out
     }
@@ -452,6 +463,7 @@ impl SyntaxModel {
         }
         let vocabulary = Vocabulary::read(&mut reader).map_err(|p| bad(&p))?;
         let tagger = Linear::read(&mut reader, tagger::CLASSES).map_err(|p| bad(&p))?;
+        let retagger = Linear::read(&mut reader, tagger::CLASSES).map_err(|p| bad(&p))?;
         let parser = Linear::read(&mut reader, parser::CLASSES).map_err(|p| bad(&p))?;
         if reader.remaining() != 0 {
             return Err(bad("trailing bytes after the parser"));
@@ -459,6 +471,7 @@ impl SyntaxModel {
         Ok(SyntaxModel {
             vocabulary,
             tagger,
+            retagger,
             parser,
         })
     }

@@ -2,6 +2,10 @@
 //! score per tag over the word, its affixes and shape, its neighbours and
 //! the two tags already chosen.
 //!
+//! Two passes: the second reads the same features plus the first pass's
+//! tags to the right, which a left-to-right pass cannot see ("that" before
+//! a verb or a noun).
+//!
 //! Words are read lower-cased; capitalization reaches the model only as
 //! flags combined with whether the whole sentence is in capitals or in
 //! Title Case, so wire headlines do not turn every word into a name.
@@ -137,8 +141,15 @@ const OUTSIDE: WordInfo = WordInfo {
     caps: 0x5eed_0007,
 };
 
-/// The features of word `i` given the two tags before it.
-pub(crate) fn features(infos: &[WordInfo], i: usize, p1: u64, p2: u64, out: &mut Vec<u64>) {
+/// The features of word `i` given the two tags before it and, in the
+/// second pass, the first pass's tags of the whole sentence (`ahead`).
+pub(crate) fn features(
+    infos: &[WordInfo],
+    i: usize,
+    (p1, p2): (u64, u64),
+    ahead: Option<&[u8]>,
+    out: &mut Vec<u64>,
+) {
     let at = |offset: isize| -> &WordInfo {
         i.checked_add_signed(offset)
             .and_then(|j| infos.get(j))
@@ -177,16 +188,31 @@ pub(crate) fn features(infos: &[WordInfo], i: usize, p1: u64, p2: u64, out: &mut
         key(26, w.prefix3, 0),
         key(27, w.lower, after.suffix3),
     ]);
+    if let Some(first) = ahead {
+        // The right context's tags, which a left-to-right pass cannot see.
+        let tag_at = |j: usize| first.get(j).map_or(START + 1, |&t| t as u64);
+        let (own, r1, r2) = (tag_at(i), tag_at(i + 1), tag_at(i + 2));
+        out.extend([
+            key(40, own, 0),
+            key(41, r1, 0),
+            key(42, r1, r2),
+            key(43, p1, r1),
+            key(44, r1, w.lower),
+            key(45, own, w.lower),
+            key(46, r1, w.suffix3),
+        ]);
+    }
 }
 
-/// Tags one sentence: class numbers of [`super::Upos`].
-pub(crate) fn tag(model: &Linear, infos: &[WordInfo]) -> Vec<u8> {
+/// Tags one sentence: class numbers of [`super::Upos`]. `ahead` is the
+/// first pass's tags when this is the second.
+pub(crate) fn tag(model: &Linear, infos: &[WordInfo], ahead: Option<&[u8]>) -> Vec<u8> {
     let mut tags = Vec::with_capacity(infos.len());
     let mut features_buf = Vec::new();
     let mut scores = [0i32; CLASSES];
     let (mut p1, mut p2) = (START, START);
     for i in 0..infos.len() {
-        features(infos, i, p1, p2, &mut features_buf);
+        features(infos, i, (p1, p2), ahead, &mut features_buf);
         model.score(&features_buf, &mut scores);
         let best = argmax(&scores);
         tags.push(best as u8);
@@ -213,13 +239,14 @@ pub(crate) fn train_sentence(
     model: &mut super::linear::Perceptron,
     infos: &[WordInfo],
     gold: &[u8],
+    ahead: Option<&[u8]>,
     features_buf: &mut Vec<u64>,
 ) -> usize {
     let mut scores = [0f32; CLASSES];
     let (mut p1, mut p2) = (START, START);
     let mut correct = 0;
     for (i, &truth) in gold.iter().enumerate().take(infos.len()) {
-        features(infos, i, p1, p2, features_buf);
+        features(infos, i, (p1, p2), ahead, features_buf);
         model.score(features_buf, &mut scores);
         let guess = argmax(&scores);
         let truth = truth as usize;
