@@ -320,6 +320,23 @@ pub struct ReutersReport {
     pub documents_per_second: f64,
     /// Per document, the tuples matched, missed and falsely predicted.
     pub documents: Vec<DocumentReport>,
+    /// Dyad-root F1 of each of [`FOLDS`] folds (documents in id order,
+    /// document `i` in fold `i % FOLDS`), for the spread across documents.
+    pub fold_f1: Vec<f64>,
+}
+
+/// How many folds `fold_f1` splits the documents into.
+pub const FOLDS: usize = 5;
+
+/// Mean and (population) standard deviation.
+pub fn mean_and_spread(values: &[f64]) -> (f64, f64) {
+    if values.is_empty() {
+        return (0.0, 0.0);
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+    (mean, variance.sqrt())
 }
 
 impl ReutersReport {
@@ -432,6 +449,22 @@ pub fn score(
         predicted_events: counted_pred.len(),
         documents_per_second: 0.0,
         documents,
+        fold_f1: (0..FOLDS)
+            .map(|fold| {
+                let (mut tp, mut np, mut ng) = (0, 0, 0);
+                for (i, (id, gold_events)) in gold.iter().enumerate() {
+                    if i % FOLDS != fold {
+                        continue;
+                    }
+                    let g = &tuples(gold_events)[0];
+                    let p = &tuples(predicted.get(id).unwrap_or(&empty))[0];
+                    tp += g.intersection(p).count();
+                    np += p.len();
+                    ng += g.len();
+                }
+                ViewScore::from_counts(tp, np, ng).f1
+            })
+            .collect(),
     }
 }
 

@@ -373,6 +373,14 @@ fn run_events_reuters(args: EventsArgs) -> anyhow::Result<ExitCode> {
                 report.missing_side * 100.0,
                 report.gold_missing_side * 100.0
             )?;
+            let (mean, spread) = reuters::mean_and_spread(&report.fold_f1);
+            let folds: Vec<String> = report.fold_f1.iter().map(|f| format!("{f:.3}")).collect();
+            writeln!(
+                out,
+                "  dyad-root F1 over {} folds of documents: mean {mean:.4} ± {spread:.4} ({})",
+                report.fold_f1.len(),
+                folds.join(" ")
+            )?;
         }
     }
     let measure = |name: &str| {
