@@ -462,39 +462,44 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let target = after
                 .find(|&m| !speaks(self.actors.mentions[m].tokens.end))
                 .filter(|&t| source.is_none_or(|s| !self.same_actor(s, t)));
-            let (parse, kids) = parsed.get_or_insert_with(|| {
-                let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
-                let kids = arguments::children(&parse);
-                (parse, kids)
-            });
-            let local = i - sentence.start;
-            let noun = trigger.kind == TriggerKind::Noun;
-            // A verb of the lexicon that the sentence uses as a noun or
-            // adjective ("peacekeeping force", "the ceasefire") is no act.
-            if self.syntax && !noun && !matches!(parse.upos[local], Upos::Verb | Upos::Aux) {
-                i += n;
-                continue;
-            }
-            let args = arguments::arguments(
-                parse,
-                kids,
-                &self.doc.words[sentence.clone()],
-                local,
-                n,
-                noun,
-            );
-            let mention_of = |heads: &[usize]| -> Vec<usize> {
-                let mut out: Vec<usize> = Vec::new();
-                for &h in heads {
-                    if let Some(m) = self.mention_under(h, parse, kids, sentence.start) {
-                        if !out.contains(&m) {
-                            out.push(m);
+            // A reporting verb frames what it reports and is no event of
+            // its own: it needs no parse (most sentences have one).
+            let syntax = self.syntax && trigger.code != "010";
+            let mut relative = false;
+            let (source, target, reported_by) = if syntax {
+                let (parse, kids) = parsed.get_or_insert_with(|| {
+                    let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
+                    let kids = arguments::children(&parse);
+                    (parse, kids)
+                });
+                let local = i - sentence.start;
+                let noun = trigger.kind == TriggerKind::Noun;
+                // A verb of the lexicon that the sentence uses as a noun or
+                // adjective ("peacekeeping force", "the ceasefire") is no act.
+                if !noun && !matches!(parse.upos[local], Upos::Verb | Upos::Aux) {
+                    i += n;
+                    continue;
+                }
+                let args = arguments::arguments(
+                    parse,
+                    kids,
+                    &self.doc.words[sentence.clone()],
+                    local,
+                    n,
+                    noun,
+                );
+                relative = args.relative;
+                let mention_of = |heads: &[usize]| -> Vec<usize> {
+                    let mut out: Vec<usize> = Vec::new();
+                    for &h in heads {
+                        if let Some(m) = self.mention_under(h, parse, kids, sentence.start) {
+                            if !out.contains(&m) {
+                                out.push(m);
+                            }
                         }
                     }
-                }
-                out
-            };
-            let (source, target, reported_by) = if self.syntax {
+                    out
+                };
                 let sources = mention_of(&args.sources);
                 let targets: Vec<usize> = mention_of(&args.targets)
                     .into_iter()
@@ -532,7 +537,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
             found.push(Coded {
                 code,
-                background: self.syntax && args.relative
+                background: relative
                     || self.in_relative_clause(i, &sentence)
                     || self.long_past(&sentence, &lower),
                 trigger: trigger_range,
