@@ -29,6 +29,7 @@ use regex::Regex;
 
 use super::dom::{Dom, Ix, Kind, Tag};
 use crate::boilerplate;
+use crate::page_type::{PageType, Shape};
 
 /// A block of main text, before it is written into the article.
 #[derive(Debug, Clone)]
@@ -63,6 +64,8 @@ pub(crate) struct MainContent {
     pub boilerplate_share: f32,
     /// The title was repeated as the first paragraph and removed.
     pub duplicated_title: bool,
+    /// The shape of the page's body, for recognizing its type.
+    pub shape: Shape,
 }
 
 /// Per-node text statistics, over the unpruned parts of the subtree.
@@ -305,14 +308,21 @@ fn boilerplate_name(value: &str) -> bool {
         {
             return false;
         }
-        if boilerplate_word(&token) {
-            return true;
-        }
-        let mut parts = token.split(['-', '_']).filter(|p| !p.is_empty());
-        let first = parts.next();
-        let last = parts.next_back();
-        first.is_some_and(boilerplate_word) || last.is_some_and(boilerplate_word)
+        token_names(&token, boilerplate_word)
     })
+}
+
+/// True when a lower-cased class or id token is a `word`, or starts or ends
+/// with one (`comment-list`, `inline-ad`); words in the middle of a token
+/// (`elementor-hidden-tablet`) say too little to act on.
+fn token_names(token: &str, word: fn(&str) -> bool) -> bool {
+    if word(token) {
+        return true;
+    }
+    let mut parts = token.split(['-', '_']).filter(|p| !p.is_empty());
+    let first = parts.next();
+    let last = parts.next_back();
+    first.is_some_and(word) || last.is_some_and(word)
 }
 
 /// Class and id values that name article text; they win over [`NEGATIVE`].
@@ -1101,6 +1111,17 @@ struct Cleaned {
 /// Drops link lists and furniture from the blocks, removes a repeated title and
 /// datelines, and moves related-links sections out of the body.
 fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> Cleaned {
+    clean_blocks_keeping(dom, blocks, title, None)
+}
+
+/// [`clean_blocks`], keeping the link blocks inside `items` (the item titles
+/// of a listing are links, and they are what its reader wants).
+fn clean_blocks_keeping(
+    dom: &Dom<'_>,
+    blocks: Vec<TextBlock>,
+    title: Option<&str>,
+    items: Option<Ix>,
+) -> Cleaned {
     let title_norm = title.map(normalize_title).filter(|t| !t.is_empty());
     let mut out = Cleaned {
         body: Vec::with_capacity(blocks.len()),
@@ -1140,7 +1161,12 @@ fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> C
             continue;
         }
         let words = block.text.split_whitespace().count();
-        if block.link_density() > 0.5 && (words < 40 || block.kind == BlockKind::ListItem) {
+        let item_title =
+            items.is_some_and(|region| block_inside(dom, &block, region)) && words >= 2;
+        if block.link_density() > 0.5
+            && (words < 40 || block.kind == BlockKind::ListItem)
+            && !item_title
+        {
             continue;
         }
         if title_norm
@@ -1344,9 +1370,17 @@ fn block_chars(blocks: &[TextBlock]) -> usize {
 /// Below this many characters of body, extraction is retried with less pruning.
 const ENOUGH_TEXT: usize = 250;
 
-/// Extracts the main content of a parsed page.
-pub(crate) fn main_content(dom: &Dom<'_>, title: Option<&str>) -> MainContent {
+/// Extracts the main content of a parsed page. `recognize` tells the page's
+/// type from the shape of its body (measured on the first pass); listings
+/// and collections keep their items.
+pub(crate) fn main_content(
+    dom: &Dom<'_>,
+    title: Option<&str>,
+    recognize: impl FnOnce(&Shape) -> PageType,
+) -> (MainContent, PageType) {
     let mut best: Option<MainContent> = None;
+    let mut recognize = Some(recognize);
+    let mut found: Option<(Shape, PageType, Option<Ix>)> = None;
     for pruning in [
         Pruning::Full,
         Pruning::NoClassNames,
@@ -1354,22 +1388,174 @@ pub(crate) fn main_content(dom: &Dom<'_>, title: Option<&str>) -> MainContent {
         Pruning::TextOnly,
     ] {
         let analysis = Analysis::new(dom, pruning);
-        let content = content_of(&analysis, title);
+        let (shape, page_type, cards) = *found.get_or_insert_with(|| {
+            let (shape, cards) = measure_shape(&analysis);
+            let page_type = recognize.take().map_or(PageType::Article, |f| f(&shape));
+            (shape, page_type, cards)
+        });
+        let items = cards.filter(|_| {
+            shape.cards >= 5 && matches!(page_type, PageType::Listing | PageType::Collection)
+        });
+        let mut content = content_of(&analysis, title, items);
+        content.shape = shape;
         let chars = block_chars(&content.blocks);
         if chars >= ENOUGH_TEXT {
-            return content;
+            return (content, page_type);
         }
         if best.as_ref().is_none_or(|b| chars > block_chars(&b.blocks)) {
             best = Some(content);
         }
     }
-    best.unwrap_or_default()
+    let page_type = found.map_or(PageType::Article, |f| f.1);
+    (best.unwrap_or_default(), page_type)
 }
 
-fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>) -> MainContent {
+/// Words that, as a whole class token or its first or last part, name one
+/// post of a thread.
+fn post_word(word: &str) -> bool {
+    matches!(
+        word,
+        "post"
+            | "message"
+            | "reply"
+            | "answer"
+            | "comment"
+            | "postbody"
+            | "post__body"
+            | "messagecontent"
+    )
+}
+
+fn names_post(value: &str) -> bool {
+    value
+        .split_ascii_whitespace()
+        .any(|token| token_names(&token.to_ascii_lowercase(), post_word))
+}
+
+/// The shape of a page's body (repeated teaser cards, posts, prices), and
+/// the element holding the largest group of cards.
+fn measure_shape(analysis: &Analysis<'_, '_>) -> (Shape, Option<Ix>) {
     let dom = analysis.dom;
-    let roots = choose_content(analysis);
-    let mut cleaned = clean_blocks(dom, emit_blocks(analysis, &roots), title);
+    let body_stats = analysis.stats(analysis.body);
+    let mut shape = Shape {
+        chars: body_stats.chars as usize,
+        link_share: body_stats.link_chars as f32 / body_stats.chars.max(1) as f32,
+        ..Shape::default()
+    };
+    // Posts: outermost elements named as posts, with text of their own. They
+    // are looked for in the whole page, since comment-like names are pruned.
+    let mut inside_post: Vec<bool> = vec![false; dom.len()];
+    for ix in dom.descendants(analysis.body) {
+        let parent_in = dom.parent(ix).is_some_and(|p| inside_post[p as usize]);
+        if parent_in {
+            inside_post[ix as usize] = true;
+            continue;
+        }
+        if dom.tag(ix).is_none() || !dom.has_attrs(ix) {
+            continue;
+        }
+        let named = [dom.attr(ix, "class"), dom.attr(ix, "id")]
+            .into_iter()
+            .flatten()
+            .any(names_post);
+        if named && visible_text_at_least(dom, ix, 40) {
+            inside_post[ix as usize] = true;
+            shape.posts += 1;
+        }
+    }
+    // Cards: the largest group of siblings of one tag and class, each with a
+    // link and some text.
+    let mut groups: Vec<(Tag, &str, usize)> = Vec::new();
+    let mut cards_parent = None;
+    for ix in dom.descendants(analysis.body) {
+        if analysis.is_excluded(ix) || dom.tag(ix).is_none() {
+            continue;
+        }
+        groups.clear();
+        for child in dom.children(ix) {
+            let Some(tag) = dom.tag(child) else { continue };
+            if analysis.is_excluded(child) {
+                continue;
+            }
+            let stats = analysis.stats(child);
+            if stats.link_chars == 0 || stats.chars < 15 || stats.chars > 2000 {
+                continue;
+            }
+            let class = dom.attr(child, "class").unwrap_or("");
+            match groups.iter_mut().find(|(t, c, _)| *t == tag && *c == class) {
+                Some(group) => group.2 += 1,
+                None => groups.push((tag, class, 1)),
+            }
+        }
+        if let Some(max) = groups.iter().map(|g| g.2).max() {
+            if max > shape.cards {
+                shape.cards = max;
+                cards_parent = Some(ix);
+            }
+        }
+    }
+    // Prices: a currency sign next to digits.
+    for ix in dom.descendants(analysis.body) {
+        if analysis.is_excluded(ix) {
+            continue;
+        }
+        if let Some(text) = dom.raw_text(ix) {
+            shape.prices += count_prices(text);
+        }
+    }
+    (shape, cards_parent)
+}
+
+/// True when the text under `ix` has at least `min` visible characters.
+fn visible_text_at_least(dom: &Dom<'_>, ix: Ix, min: u32) -> bool {
+    let mut seen = 0;
+    for n in dom.descendants(ix) {
+        if let Some(text) = dom.raw_text(n) {
+            seen += visible_chars(text);
+            if seen >= min {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Prices in a text: `$`, `€`, `£` or `¥` right before or after a digit.
+fn count_prices(text: &str) -> usize {
+    if !text.contains(['$', '€', '£', '¥']) {
+        return 0;
+    }
+    let mut count = 0;
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, '$' | '€' | '£' | '¥') {
+            let before = prev.is_some_and(|p| p.is_ascii_digit());
+            let after = chars
+                .clone()
+                .find(|n| *n != ' ' && *n != '\u{a0}')
+                .is_some_and(|n| n.is_ascii_digit());
+            count += usize::from(before || after);
+        }
+        prev = Some(c);
+    }
+    count
+}
+
+fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>, items: Option<Ix>) -> MainContent {
+    let dom = analysis.dom;
+    let mut roots = choose_content(analysis);
+    if let Some(items) = items.filter(|&i| !analysis.is_excluded(i)) {
+        // The items join the chosen content: a root inside them gives way,
+        // and they are not added when a root already holds them.
+        let inside = |ix: Ix, region: Ix| ix == region || dom.ancestors(ix).any(|a| a == region);
+        if !roots.iter().any(|&r| inside(items, r)) {
+            roots.retain(|&r| !inside(r, items));
+            roots.push(items);
+            roots.sort_unstable();
+        }
+    }
+    let mut cleaned = clean_blocks_keeping(dom, emit_blocks(analysis, &roots), title, items);
 
     // A poor choice: the page's paragraphs together say much more.
     let body_stats = analysis.stats(analysis.body);
@@ -1396,6 +1582,7 @@ fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>) -> MainContent {
         related: cleaned.related,
         boilerplate_share,
         duplicated_title: cleaned.duplicated_title,
+        shape: Shape::default(),
     }
 }
 
