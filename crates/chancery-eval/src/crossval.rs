@@ -488,6 +488,49 @@ pub fn render(report: &CvReport, changes: Option<&[GroupChange]>) -> String {
     out
 }
 
+/// The groups an ablation table shows.
+const ABLATION_GROUPS: [&str; 6] = [
+    "scrapinghub",
+    "wcxb",
+    "wcxb:article",
+    "wcxb:listing",
+    "wcxb:collection",
+    "wcxb:forum",
+];
+
+/// The ablation table: for each heuristic switched off, the change of the
+/// fold mean of the main groups and in how many folds it went up and down.
+/// A heuristic earns its place when switching it off costs in most folds.
+pub fn render_ablation(rows: &[(String, Vec<GroupChange>)]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "without heuristic: change of the fold mean (folds up/down); negative = the heuristic helps"
+    );
+    let _ = write!(out, "{:<20}", "heuristic off");
+    for group in ABLATION_GROUPS {
+        let _ = write!(out, " {:>17}", group.trim_start_matches("wcxb:"));
+    }
+    let _ = writeln!(out);
+    for (name, changes) in rows {
+        let _ = write!(out, "{name:<20}");
+        for group in ABLATION_GROUPS {
+            match changes.iter().find(|c| c.group == group) {
+                Some(c) => {
+                    let _ = write!(out, " {:>+8.4} ({}/{})", c.mean_delta, c.better, c.worse);
+                    let _ = write!(out, "{}", " ".repeat(3));
+                }
+                None => {
+                    let _ = write!(out, " {:>17}", "-");
+                }
+            }
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
+
 /// A page type cut to fit a column.
 fn short(kind: &str) -> &str {
     kind.get(..8).unwrap_or(kind)

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chancery_extract::{extract_page, Input, Options};
+use chancery_extract::{extract_with, Heuristics, Input, Options};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -89,12 +89,25 @@ impl BodyExtractor for Chancery {
     }
 
     fn extract(&self, html: &[u8], url: Option<&str>) -> Result<Extracted, String> {
+        ChanceryWith(Heuristics::all()).extract(html, url)
+    }
+}
+
+/// chancery's extractor with some heuristics switched off, to measure them.
+pub struct ChanceryWith(pub Heuristics);
+
+impl BodyExtractor for ChanceryWith {
+    fn name(&self) -> String {
+        format!("chancery {} ({:?})", env!("CARGO_PKG_VERSION"), self.0)
+    }
+
+    fn extract(&self, html: &[u8], url: Option<&str>) -> Result<Extracted, String> {
         let input = Input {
             bytes: html,
             url: url.map(String::from),
             ..Input::default()
         };
-        let page = extract_page(&input, &Options::default()).map_err(|e| e.to_string())?;
+        let page = extract_with(&input, &Options::default(), self.0).map_err(|e| e.to_string())?;
         let article = &page.article;
         Ok(Extracted {
             body: article.text.clone(),

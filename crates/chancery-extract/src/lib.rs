@@ -18,6 +18,7 @@ mod boilerplate;
 mod dates;
 mod decode;
 mod error;
+mod heuristics;
 mod html;
 mod language;
 mod page_type;
@@ -27,6 +28,7 @@ use chancery_model::{Article, Published};
 
 pub use decode::{decode, Decoded, Format};
 pub use error::ExtractError;
+pub use heuristics::{Heuristic, Heuristics};
 pub use page_type::{PageType, Shape};
 
 /// Default cap on a document's size, before and after decompression.
@@ -119,6 +121,16 @@ pub fn extract(input: &Input<'_>, options: &Options) -> Result<Article, ExtractE
 /// assert_eq!(got.page_type, PageType::Article);
 /// ```
 pub fn extract_page(input: &Input<'_>, options: &Options) -> Result<Extraction, ExtractError> {
+    extract_with(input, options, Heuristics::all())
+}
+
+/// Like [`extract_page`] with some main-content heuristics switched off: for
+/// measuring what each one is worth (`chancery eval extraction --ablate`).
+pub fn extract_with(
+    input: &Input<'_>,
+    options: &Options,
+    rules: Heuristics,
+) -> Result<Extraction, ExtractError> {
     let decoded = decode(input.bytes, options.max_bytes)?;
     let format = options.format.unwrap_or(decoded.format);
     let mut article = Article {
@@ -140,7 +152,7 @@ pub fn extract_page(input: &Input<'_>, options: &Options) -> Result<Extraction, 
     match format {
         Format::Html => {
             article.input_format = "html".into();
-            found = html::extract_html(&decoded.text, &mut article);
+            found = html::extract_html(&decoded.text, &mut article, rules);
         }
         Format::Text => {
             article.input_format = "text".into();

@@ -267,6 +267,11 @@ pub(crate) fn recognize(signals: &Signals<'_>) -> PageType {
     if shape.posts >= 3 && !(signals.dated && signals.authored) {
         v.forum += 0.5 + (shape.posts as f32 / 10.0).min(1.0);
     }
+    if shape.link_share >= 0.5 {
+        // Half the page's text in links: an index of other pages (3 of 578
+        // dev articles are this link-heavy, 9 of 47 listings and collections).
+        v.listing += 1.5;
+    }
     if shape.cards >= 10 {
         let strength = (shape.cards as f32 / 12.0).min(1.5) * 0.7;
         v.listing += strength;

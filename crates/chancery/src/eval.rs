@@ -144,6 +144,13 @@ pub struct ExtractionArgs {
     /// With `--cv`: show each fold's change against pages saved by `--save`.
     #[arg(long, value_name = "FILE", requires = "cv")]
     compare: Option<PathBuf>,
+    /// Switch a main-content heuristic off (repeatable; names as `--ablate` lists them).
+    #[arg(long, value_name = "HEURISTIC")]
+    without: Vec<String>,
+    /// With `--cv`: switch each heuristic off in turn and report what it is
+    /// worth, fold by fold.
+    #[arg(long, requires = "cv")]
+    ablate: bool,
 }
 
 /// What every evaluation takes: where the data is and how to print.
@@ -464,7 +471,9 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("eval extraction needs --set scrapinghub or --set wcxb");
     };
     let set = extraction::load_set(&args.common.bench, set_name)?;
-    let mut extractors: Vec<Box<dyn BodyExtractor>> = vec![Box::new(extraction::Chancery)];
+    let rules = heuristics(&args.without)?;
+    let mut extractors: Vec<Box<dyn BodyExtractor>> =
+        vec![Box::new(extraction::ChanceryWith(rules))];
     if args.peers {
         extractors.extend(peer_extractors()?);
     }
@@ -496,20 +505,52 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
     }))
 }
 
+/// The heuristics left on when `names` are switched off.
+fn heuristics(names: &[String]) -> anyhow::Result<chancery_extract::Heuristics> {
+    let mut rules = chancery_extract::Heuristics::all();
+    for name in names {
+        let heuristic = chancery_extract::Heuristic::from_name(name).map_err(anyhow::Error::msg)?;
+        rules = rules.without(heuristic);
+    }
+    Ok(rules)
+}
+
 fn run_extraction_cv(args: &ExtractionArgs, folds: usize) -> anyhow::Result<ExitCode> {
     use chancery_eval::crossval::{self, PageRecord};
     let names: Vec<&str> = match args.set.as_deref() {
         Some(name) => vec![name],
         None => vec!["scrapinghub", "wcxb"],
     };
-    let mut records = Vec::new();
+    let mut sets = Vec::new();
     for name in names {
-        let set = extraction::load_set(&args.common.bench, name)?;
-        let (_, pages) = extraction::evaluate_pages(&set, &extraction::Chancery, 1);
-        records.extend(pages.iter().map(|p| PageRecord::new(name, p)));
+        sets.push(extraction::load_set(&args.common.bench, name)?);
     }
-    records.sort_by(|a, b| (&a.set, &a.id).cmp(&(&b.set, &b.id)));
+    let score = |rules: chancery_extract::Heuristics| {
+        let mut records = Vec::new();
+        for set in &sets {
+            let extractor = extraction::ChanceryWith(rules);
+            let (_, pages) = extraction::evaluate_pages(set, &extractor, 1);
+            records.extend(pages.iter().map(|p| PageRecord::new(&set.name, p)));
+        }
+        records.sort_by(|a, b| (&a.set, &a.id).cmp(&(&b.set, &b.id)));
+        records
+    };
+    let rules = heuristics(&args.without)?;
+    let records = score(rules);
     let report = crossval::cross_validate(&records, folds, args.holdout);
+    if args.ablate {
+        let mut rows = Vec::new();
+        for heuristic in chancery_extract::Heuristic::ALL {
+            let without = crossval::cross_validate(&score(rules.without(heuristic)), folds, false);
+            rows.push((
+                heuristic.name().to_string(),
+                crossval::compare(&without, &report),
+            ));
+        }
+        let mut out = std::io::stdout().lock();
+        out.write_all(crossval::render_ablation(&rows).as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let changes = match &args.compare {
         Some(path) => {
             let text = std::fs::read_to_string(path)

@@ -29,6 +29,7 @@ use regex::Regex;
 
 use super::dom::{Dom, Ix, Kind, Tag};
 use crate::boilerplate;
+use crate::heuristics::{Heuristic, Heuristics};
 use crate::page_type::{PageType, Shape};
 
 /// A block of main text, before it is written into the article.
@@ -569,10 +570,17 @@ struct Analysis<'d, 'a> {
     stats: Vec<Stats>,
     /// Elements pruned because their names say "related articles".
     related_sections: Vec<Ix>,
+    /// The heuristics that are on.
+    rules: Heuristics,
 }
 
 impl<'d, 'a> Analysis<'d, 'a> {
-    fn new(dom: &'d Dom<'a>, pruning: Pruning) -> Analysis<'d, 'a> {
+    fn new(dom: &'d Dom<'a>, pruning: Pruning, rules: Heuristics) -> Analysis<'d, 'a> {
+        let pruning = if pruning == Pruning::Full && !rules.on(Heuristic::ClassNames) {
+            Pruning::NoClassNames
+        } else {
+            pruning
+        };
         let body = dom.body();
         let mut excluded = vec![false; dom.len()];
         // Tags that are never content, and everything outside the body.
@@ -593,6 +601,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             excluded,
             stats: Vec::new(),
             related_sections: Vec::new(),
+            rules,
         };
         analysis.measure();
         // The guard: an element holding half the page's paragraph text stays,
@@ -821,6 +830,7 @@ fn class_weight(dom: &Dom<'_>, ix: Ix) -> f32 {
 fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     let dom = analysis.dom;
     let body = analysis.body;
+    let on = |h: Heuristic| analysis.rules.on(h);
     let mut ranked = score_candidates(analysis);
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let Some(&(first, first_score)) = ranked.first() else {
@@ -838,7 +848,7 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
         .filter(|(_, s)| *s >= first_score * 0.75)
         .map(|(n, _)| *n)
         .collect();
-    if strong.len() >= 3 {
+    if strong.len() >= 3 && on(Heuristic::StrongAncestor) {
         for candidate in dom.ancestors(top) {
             if candidate == body {
                 break;
@@ -858,7 +868,7 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     let mut last = score_of(top).unwrap_or(first_score);
     let threshold = last / 3.0;
     for parent in dom.ancestors(top).collect::<Vec<_>>() {
-        if parent == body || dom.tag(parent).is_none() {
+        if !on(Heuristic::Climb) || parent == body || dom.tag(parent).is_none() {
             break;
         }
         match score_of(parent) {
@@ -873,7 +883,7 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     }
     // An only child says nothing its parent doesn't.
     while let Some(parent) = dom.parent(top) {
-        if parent == body || dom.tag(parent).is_none() {
+        if !on(Heuristic::OnlyChild) || parent == body || dom.tag(parent).is_none() {
             break;
         }
         if dom
@@ -888,11 +898,12 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     }
     let top_score = score_of(top).unwrap_or(first_score);
 
-    // Siblings that score well, or look like paragraphs of the same story.
+    // Siblings that score well. (Sibling `<p>`s that merely read as prose
+    // used to join too; cross-validation found that they changed no fold.)
     let Some(parent) = dom.parent(top) else {
         return vec![top];
     };
-    if top == body {
+    if top == body || !on(Heuristic::Siblings) {
         return vec![top];
     }
     let threshold = (top_score * 0.2).max(10.0);
@@ -903,10 +914,7 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
             content.push(sibling);
             continue;
         }
-        let Some(tag) = dom.tag(sibling) else {
-            continue;
-        };
-        if analysis.is_excluded(sibling) {
+        if dom.tag(sibling).is_none() || analysis.is_excluded(sibling) {
             continue;
         }
         let mut bonus = 0.0;
@@ -915,28 +923,9 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
         }
         if score_of(sibling).is_some_and(|s| s + bonus >= threshold) {
             content.push(sibling);
-            continue;
-        }
-        if tag == Tag::P {
-            let stats = analysis.stats(sibling);
-            let density = stats.link_chars as f32 / stats.chars.max(1) as f32;
-            let long_prose = stats.chars > 80 && density < 0.25;
-            let short_sentence = stats.chars > 0
-                && stats.chars <= 80
-                && density == 0.0
-                && ends_sentence(dom, sibling);
-            if long_prose || short_sentence {
-                content.push(sibling);
-            }
         }
     }
     content
-}
-
-fn ends_sentence(dom: &Dom<'_>, ix: Ix) -> bool {
-    dom.text_content(ix)
-        .trim_end()
-        .ends_with(['.', '!', '?', '"', '”'])
 }
 
 /// Writes the content out as blocks.
@@ -1110,18 +1099,34 @@ struct Cleaned {
 
 /// Drops link lists and furniture from the blocks, removes a repeated title and
 /// datelines, and moves related-links sections out of the body.
-fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> Cleaned {
-    clean_blocks_keeping(dom, blocks, title, None)
+fn clean_blocks(
+    dom: &Dom<'_>,
+    blocks: Vec<TextBlock>,
+    title: Option<&str>,
+    rules: Heuristics,
+) -> Cleaned {
+    clean_blocks_keeping(dom, blocks, title, Keep::default(), rules)
 }
 
-/// [`clean_blocks`], keeping the link blocks inside `items` (the item titles
-/// of a listing are links, and they are what its reader wants).
+/// Which link blocks a listing keeps: the item titles of a listing are
+/// links, and they are what its reader wants.
+#[derive(Debug, Clone, Copy, Default)]
+struct Keep {
+    /// Link blocks inside this element (the group of item cards).
+    items: Option<Ix>,
+    /// Link blocks anywhere in the content.
+    all_links: bool,
+}
+
+/// [`clean_blocks`], keeping the link blocks `keep` names.
 fn clean_blocks_keeping(
     dom: &Dom<'_>,
     blocks: Vec<TextBlock>,
     title: Option<&str>,
-    items: Option<Ix>,
+    keep: Keep,
+    rules: Heuristics,
 ) -> Cleaned {
+    let on = |h: Heuristic| rules.on(h);
     let title_norm = title.map(normalize_title).filter(|t| !t.is_empty());
     let mut out = Cleaned {
         body: Vec::with_capacity(blocks.len()),
@@ -1137,6 +1142,7 @@ fn clean_blocks_keeping(
         };
         if block.text.len() < 60
             && block.kind != BlockKind::ListItem
+            && on(Heuristic::RelatedHeadings)
             && boilerplate::is_related_heading(&block.text)
         {
             let region = section_of(dom, &block);
@@ -1151,19 +1157,24 @@ fn clean_blocks_keeping(
             add_related(&mut out.related, block);
             continue;
         }
-        if is_furniture(&block.text)
+        if on(Heuristic::Furniture) && is_furniture(&block.text)
             || looks_like_markup(&block.text)
-            || is_credit_or_timestamp(&block.text)
-            || is_dateline(&block.text)
-            || boilerplate::is_page_chrome(&block.text)
-            || boilerplate::is_footer_start(&block.text)
+            || on(Heuristic::CreditsTimestamps) && is_credit_or_timestamp(&block.text)
+            || on(Heuristic::Datelines) && is_dateline(&block.text)
+            || on(Heuristic::PageChrome)
+                && (boilerplate::is_page_chrome(&block.text)
+                    || boilerplate::is_footer_start(&block.text))
         {
             continue;
         }
         let words = block.text.split_whitespace().count();
-        let item_title =
-            items.is_some_and(|region| block_inside(dom, &block, region)) && words >= 2;
-        if block.link_density() > 0.5
+        let item_title = words >= 2
+            && (keep.all_links
+                || keep
+                    .items
+                    .is_some_and(|region| block_inside(dom, &block, region)));
+        if on(Heuristic::LinkBlocks)
+            && block.link_density() > 0.5
             && (words < 40 || block.kind == BlockKind::ListItem)
             && !item_title
         {
@@ -1185,10 +1196,11 @@ fn clean_blocks_keeping(
         out.body.push(block);
     }
     // A heading with nothing after it heads something that was cut.
-    while out
-        .body
-        .last()
-        .is_some_and(|b| b.kind == BlockKind::Heading)
+    while on(Heuristic::TrailingHeadings)
+        && out
+            .body
+            .last()
+            .is_some_and(|b| b.kind == BlockKind::Heading)
     {
         out.body.pop();
     }
@@ -1376,6 +1388,7 @@ const ENOUGH_TEXT: usize = 250;
 pub(crate) fn main_content(
     dom: &Dom<'_>,
     title: Option<&str>,
+    rules: Heuristics,
     recognize: impl FnOnce(&Shape) -> PageType,
 ) -> (MainContent, PageType) {
     let mut best: Option<MainContent> = None;
@@ -1387,16 +1400,19 @@ pub(crate) fn main_content(
         Pruning::TagsOnly,
         Pruning::TextOnly,
     ] {
-        let analysis = Analysis::new(dom, pruning);
+        let analysis = Analysis::new(dom, pruning, rules);
         let (shape, page_type, cards) = *found.get_or_insert_with(|| {
             let (shape, cards) = measure_shape(&analysis);
             let page_type = recognize.take().map_or(PageType::Article, |f| f(&shape));
             (shape, page_type, cards)
         });
-        let items = cards.filter(|_| {
-            shape.cards >= 5 && matches!(page_type, PageType::Listing | PageType::Collection)
-        });
-        let mut content = content_of(&analysis, title, items);
+        let listing = matches!(page_type, PageType::Listing | PageType::Collection);
+        let keep = Keep {
+            items: cards
+                .filter(|_| listing && shape.cards >= 5 && rules.on(Heuristic::ListingItems)),
+            all_links: listing && rules.on(Heuristic::ListingLinks),
+        };
+        let mut content = content_of(&analysis, title, keep);
         content.shape = shape;
         let chars = block_chars(&content.blocks);
         if chars >= ENOUGH_TEXT {
@@ -1542,10 +1558,10 @@ fn count_prices(text: &str) -> usize {
     count
 }
 
-fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>, items: Option<Ix>) -> MainContent {
+fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>, keep: Keep) -> MainContent {
     let dom = analysis.dom;
     let mut roots = choose_content(analysis);
-    if let Some(items) = items.filter(|&i| !analysis.is_excluded(i)) {
+    if let Some(items) = keep.items.filter(|&i| !analysis.is_excluded(i)) {
         // The items join the chosen content: a root inside them gives way,
         // and they are not added when a root already holds them.
         let inside = |ix: Ix, region: Ix| ix == region || dom.ancestors(ix).any(|a| a == region);
@@ -1555,13 +1571,16 @@ fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>, items: Option<Ix
             roots.sort_unstable();
         }
     }
-    let mut cleaned = clean_blocks_keeping(dom, emit_blocks(analysis, &roots), title, items);
+    let rules = analysis.rules;
+    let blocks = emit_blocks(analysis, &roots);
+    let mut cleaned = clean_blocks_keeping(dom, blocks, title, keep, rules);
 
     // A poor choice: the page's paragraphs together say much more.
     let body_stats = analysis.stats(analysis.body);
     let chosen = block_chars(&cleaned.body);
-    if (chosen as u32) < body_stats.para_chars / 3 || chosen < 100 {
-        let fallback = clean_blocks(dom, all_paragraphs(analysis), title);
+    let poor = (chosen as u32) < body_stats.para_chars / 3 || chosen < 100;
+    if poor && rules.on(Heuristic::ParagraphFallback) {
+        let fallback = clean_blocks(dom, all_paragraphs(analysis), title, rules);
         if block_chars(&fallback.body) > chosen * 2 {
             cleaned = fallback;
         }

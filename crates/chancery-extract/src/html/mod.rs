@@ -8,6 +8,7 @@ mod view;
 
 use chancery_model::Article;
 
+use crate::heuristics::Heuristics;
 use crate::page_type::{self, PageType, Shape, Signals};
 use dom::Dom;
 
@@ -21,7 +22,7 @@ pub(crate) struct Found {
 }
 
 /// Fills `article` from an HTML page and says what kind of page it is.
-pub(crate) fn extract_html(html: &str, article: &mut Article) -> Found {
+pub(crate) fn extract_html(html: &str, article: &mut Article, rules: Heuristics) -> Found {
     let dom = Dom::parse(html);
     let meta = metadata::read_metadata(&dom, article.url.as_deref());
     if article.title.is_none() {
@@ -39,7 +40,8 @@ pub(crate) fn extract_html(html: &str, article: &mut Article) -> Found {
     let meta_page_type = meta.page_type;
     let ld_types = meta.ld_types;
 
-    let (content, page_type) = content::main_content(&dom, article.title.as_deref(), |shape| {
+    let title = article.title.as_deref();
+    let (content, page_type) = content::main_content(&dom, title, rules, |shape| {
         page_type::recognize(&Signals {
             url: article.url.as_deref().or(article.canonical_url.as_deref()),
             og_type: meta_page_type.as_deref(),
