@@ -1458,33 +1458,36 @@ fn measure_shape(analysis: &Analysis<'_, '_>) -> (Shape, Option<Ix>) {
         link_share: body_stats.link_chars as f32 / body_stats.chars.max(1) as f32,
         ..Shape::default()
     };
-    // Posts: outermost elements named as posts, with text of their own. They
-    // are looked for in the whole page, since comment-like names are pruned.
+    // One walk over the body. Posts: outermost elements named as posts, with
+    // text of their own, looked for in the whole page (comment-like names are
+    // pruned). Cards: the largest group of siblings of one tag and class,
+    // each with a link and some text. Prices: a currency sign by a digit.
     let mut inside_post: Vec<bool> = vec![false; dom.len()];
-    for ix in dom.descendants(analysis.body) {
-        let parent_in = dom.parent(ix).is_some_and(|p| inside_post[p as usize]);
-        if parent_in {
-            inside_post[ix as usize] = true;
-            continue;
-        }
-        if dom.tag(ix).is_none() || !dom.has_attrs(ix) {
-            continue;
-        }
-        let named = [dom.attr(ix, "class"), dom.attr(ix, "id")]
-            .into_iter()
-            .flatten()
-            .any(names_post);
-        if named && visible_text_at_least(dom, ix, 40) {
-            inside_post[ix as usize] = true;
-            shape.posts += 1;
-        }
-    }
-    // Cards: the largest group of siblings of one tag and class, each with a
-    // link and some text.
     let mut groups: Vec<(Tag, &str, usize)> = Vec::new();
     let mut cards_parent = None;
     for ix in dom.descendants(analysis.body) {
-        if analysis.is_excluded(ix) || dom.tag(ix).is_none() {
+        let excluded = analysis.is_excluded(ix);
+        if let Some(text) = dom.raw_text(ix) {
+            if !excluded {
+                shape.prices += count_prices(text);
+            }
+            continue;
+        }
+        if dom.parent(ix).is_some_and(|p| inside_post[p as usize]) {
+            inside_post[ix as usize] = true;
+        } else if dom.has_attrs(ix) && dom.tag(ix).is_some() {
+            let named = dom
+                .attrs(ix)
+                .filter(|(name, _)| {
+                    name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("id")
+                })
+                .any(|(_, value)| names_post(value));
+            if named && visible_text_at_least(dom, ix, 40) {
+                inside_post[ix as usize] = true;
+                shape.posts += 1;
+            }
+        }
+        if excluded || dom.tag(ix).is_none() {
             continue;
         }
         groups.clear();
@@ -1510,15 +1513,6 @@ fn measure_shape(analysis: &Analysis<'_, '_>) -> (Shape, Option<Ix>) {
             }
         }
     }
-    // Prices: a currency sign next to digits.
-    for ix in dom.descendants(analysis.body) {
-        if analysis.is_excluded(ix) {
-            continue;
-        }
-        if let Some(text) = dom.raw_text(ix) {
-            shape.prices += count_prices(text);
-        }
-    }
     (shape, cards_parent)
 }
 
@@ -1538,7 +1532,11 @@ fn visible_text_at_least(dom: &Dom<'_>, ix: Ix, min: u32) -> bool {
 
 /// Prices in a text: `$`, `€`, `£` or `¥` right before or after a digit.
 fn count_prices(text: &str) -> usize {
-    if !text.contains(['$', '€', '£', '¥']) {
+    let bytes = text.as_bytes();
+    // `$`, or the lead byte of `£` and `¥` (C2 A3, C2 A5), or `€` (E2 82 AC).
+    if memchr::memchr2(b'$', 0xc2, bytes).is_none()
+        && memchr::memmem::find(bytes, "€".as_bytes()).is_none()
+    {
         return 0;
     }
     let mut count = 0;
