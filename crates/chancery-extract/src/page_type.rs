@@ -278,7 +278,10 @@ pub(crate) fn recognize(signals: &Signals<'_>) -> PageType {
         v.collection += strength * 0.6;
     }
     let shop = shop_url || product_ld || og.is_some_and(|t| t.starts_with("product"));
-    if shape.prices >= 4 && (shop || shape.cards >= 8) {
+    // Prices alone make no shop: reviews and buying guides quote them too,
+    // under a byline and a date.
+    let byline_and_date = signals.dated && signals.authored;
+    if shape.prices >= 4 && (shop || shape.cards >= 8 && !byline_and_date) {
         v.collection += 1.0 + (shape.prices as f32 / 12.0).min(1.0);
         v.product += 0.5;
     } else if shape.prices >= 1 {
