@@ -14,6 +14,8 @@ pub enum Heuristic {
     OnlyChild,
     /// Siblings of the chosen element that score well join it.
     Siblings,
+    /// Sibling `<p>`s that read as prose (a lede beside the body) join it.
+    SiblingParagraphs,
     /// On listings and collections, link blocks (item titles) are kept
     /// anywhere in the content.
     ListingLinks,
@@ -41,13 +43,13 @@ pub enum Heuristic {
 
 impl Heuristic {
     /// Every heuristic, in the order of the pipeline.
-    pub const ALL: [Heuristic; 15] = [
+    pub const ALL: [Heuristic; 16] = [
         Heuristic::ClassNames,
         Heuristic::StrongAncestor,
         Heuristic::Climb,
         Heuristic::OnlyChild,
         Heuristic::Siblings,
-        Heuristic::ListingLinks,
+        Heuristic::SiblingParagraphs,
         Heuristic::ParagraphFallback,
         Heuristic::Furniture,
         Heuristic::CreditsTimestamps,
@@ -57,6 +59,7 @@ impl Heuristic {
         Heuristic::RelatedHeadings,
         Heuristic::TrailingHeadings,
         Heuristic::ListingItems,
+        Heuristic::ListingLinks,
     ];
 
     /// The name used on the command line (`strong-ancestor`, `climb`…).
@@ -66,6 +69,7 @@ impl Heuristic {
             Heuristic::Climb => "climb",
             Heuristic::OnlyChild => "only-child",
             Heuristic::Siblings => "siblings",
+            Heuristic::SiblingParagraphs => "sibling-paragraphs",
             Heuristic::ListingLinks => "listing-links",
             Heuristic::ParagraphFallback => "paragraph-fallback",
             Heuristic::Furniture => "furniture",

@@ -898,8 +898,8 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     }
     let top_score = score_of(top).unwrap_or(first_score);
 
-    // Siblings that score well. (Sibling `<p>`s that merely read as prose
-    // used to join too; cross-validation found that they changed no fold.)
+    // Siblings that score well, or look like paragraphs of the same story
+    // (a lede in its own `<p>` beside the body).
     let Some(parent) = dom.parent(top) else {
         return vec![top];
     };
@@ -914,7 +914,10 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
             content.push(sibling);
             continue;
         }
-        if dom.tag(sibling).is_none() || analysis.is_excluded(sibling) {
+        let Some(tag) = dom.tag(sibling) else {
+            continue;
+        };
+        if analysis.is_excluded(sibling) {
             continue;
         }
         let mut bonus = 0.0;
@@ -923,9 +926,28 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
         }
         if score_of(sibling).is_some_and(|s| s + bonus >= threshold) {
             content.push(sibling);
+            continue;
+        }
+        if tag == Tag::P && on(Heuristic::SiblingParagraphs) {
+            let stats = analysis.stats(sibling);
+            let density = stats.link_chars as f32 / stats.chars.max(1) as f32;
+            let long_prose = stats.chars > 80 && density < 0.25;
+            let short_sentence = stats.chars > 0
+                && stats.chars <= 80
+                && density == 0.0
+                && ends_sentence(dom, sibling);
+            if long_prose || short_sentence {
+                content.push(sibling);
+            }
         }
     }
     content
+}
+
+fn ends_sentence(dom: &Dom<'_>, ix: Ix) -> bool {
+    dom.text_content(ix)
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '”'])
 }
 
 /// Writes the content out as blocks.
