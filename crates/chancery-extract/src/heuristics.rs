@@ -39,11 +39,13 @@ pub enum Heuristic {
     ListingItems,
     /// Elements whose class or id names boilerplate are pruned.
     ClassNames,
+    /// On forums, the element holding the posts joins the content.
+    ThreadPosts,
 }
 
 impl Heuristic {
     /// Every heuristic, in the order of the pipeline.
-    pub const ALL: [Heuristic; 16] = [
+    pub const ALL: [Heuristic; 17] = [
         Heuristic::ClassNames,
         Heuristic::StrongAncestor,
         Heuristic::Climb,
@@ -60,6 +62,7 @@ impl Heuristic {
         Heuristic::TrailingHeadings,
         Heuristic::ListingItems,
         Heuristic::ListingLinks,
+        Heuristic::ThreadPosts,
     ];
 
     /// The name used on the command line (`strong-ancestor`, `climb`…).
@@ -81,6 +84,7 @@ impl Heuristic {
             Heuristic::TrailingHeadings => "trailing-headings",
             Heuristic::ListingItems => "listing-items",
             Heuristic::ClassNames => "class-names",
+            Heuristic::ThreadPosts => "thread-posts",
         }
     }
 

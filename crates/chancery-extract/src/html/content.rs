@@ -1138,6 +1138,8 @@ struct Keep {
     items: Option<Ix>,
     /// Link blocks anywhere in the content.
     all_links: bool,
+    /// The element holding the posts of a thread, which joins the content.
+    thread: Option<Ix>,
 }
 
 /// [`clean_blocks`], keeping the link blocks `keep` names.
@@ -1415,7 +1417,7 @@ pub(crate) fn main_content(
 ) -> (MainContent, PageType) {
     let mut best: Option<MainContent> = None;
     let mut recognize = Some(recognize);
-    let mut found: Option<(Shape, PageType, Option<Ix>)> = None;
+    let mut found: Option<(Shape, PageType, Regions)> = None;
     for pruning in [
         Pruning::Full,
         Pruning::NoClassNames,
@@ -1423,16 +1425,20 @@ pub(crate) fn main_content(
         Pruning::TextOnly,
     ] {
         let analysis = Analysis::new(dom, pruning, rules);
-        let (shape, page_type, cards) = *found.get_or_insert_with(|| {
-            let (shape, cards) = measure_shape(&analysis);
+        let (shape, page_type, regions) = *found.get_or_insert_with(|| {
+            let (shape, regions) = measure_shape(&analysis);
             let page_type = recognize.take().map_or(PageType::Article, |f| f(&shape));
-            (shape, page_type, cards)
+            (shape, page_type, regions)
         });
         let listing = matches!(page_type, PageType::Listing | PageType::Collection);
         let keep = Keep {
-            items: cards
+            items: regions
+                .cards
                 .filter(|_| listing && shape.cards >= 5 && rules.on(Heuristic::ListingItems)),
             all_links: listing && rules.on(Heuristic::ListingLinks),
+            thread: regions
+                .thread
+                .filter(|_| page_type == PageType::Forum && rules.on(Heuristic::ThreadPosts)),
         };
         let mut content = content_of(&analysis, title, keep);
         content.shape = shape;
@@ -1470,9 +1476,18 @@ fn names_post(value: &str) -> bool {
         .any(|token| token_names(&token.to_ascii_lowercase(), post_word))
 }
 
+/// Where the repeated parts of a page sit.
+#[derive(Debug, Clone, Copy, Default)]
+struct Regions {
+    /// The element holding the largest group of cards.
+    cards: Option<Ix>,
+    /// The element holding the most posts (at least two).
+    thread: Option<Ix>,
+}
+
 /// The shape of a page's body (repeated teaser cards, posts, prices), and
-/// the element holding the largest group of cards.
-fn measure_shape(analysis: &Analysis<'_, '_>) -> (Shape, Option<Ix>) {
+/// where its cards and posts are.
+fn measure_shape(analysis: &Analysis<'_, '_>) -> (Shape, Regions) {
     let dom = analysis.dom;
     let body_stats = analysis.stats(analysis.body);
     let mut shape = Shape {
@@ -1487,6 +1502,7 @@ fn measure_shape(analysis: &Analysis<'_, '_>) -> (Shape, Option<Ix>) {
     let mut inside_post: Vec<bool> = vec![false; dom.len()];
     let mut groups: Vec<(Tag, &str, usize)> = Vec::new();
     let mut cards_parent = None;
+    let mut post_parents: Vec<(Ix, usize)> = Vec::new();
     for ix in dom.descendants(analysis.body) {
         let excluded = analysis.is_excluded(ix);
         if let Some(text) = dom.raw_text(ix) {
@@ -1507,6 +1523,12 @@ fn measure_shape(analysis: &Analysis<'_, '_>) -> (Shape, Option<Ix>) {
             if named && visible_text_at_least(dom, ix, 40) {
                 inside_post[ix as usize] = true;
                 shape.posts += 1;
+                if let Some(parent) = dom.parent(ix) {
+                    match post_parents.iter_mut().find(|(p, _)| *p == parent) {
+                        Some(entry) => entry.1 += 1,
+                        None => post_parents.push((parent, 1)),
+                    }
+                }
             }
         }
         if excluded || dom.tag(ix).is_none() {
@@ -1535,7 +1557,18 @@ fn measure_shape(analysis: &Analysis<'_, '_>) -> (Shape, Option<Ix>) {
             }
         }
     }
-    (shape, cards_parent)
+    let thread = post_parents
+        .iter()
+        .filter(|(_, n)| *n >= 2)
+        .max_by_key(|(p, n)| (*n, std::cmp::Reverse(*p)))
+        .map(|(p, _)| *p);
+    (
+        shape,
+        Regions {
+            cards: cards_parent,
+            thread,
+        },
+    )
 }
 
 /// True when the text under `ix` has at least `min` visible characters.
@@ -1581,13 +1614,16 @@ fn count_prices(text: &str) -> usize {
 fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>, keep: Keep) -> MainContent {
     let dom = analysis.dom;
     let mut roots = choose_content(analysis);
-    if let Some(items) = keep.items.filter(|&i| !analysis.is_excluded(i)) {
-        // The items join the chosen content: a root inside them gives way,
-        // and they are not added when a root already holds them.
+    for region in [keep.items, keep.thread].into_iter().flatten() {
+        if analysis.is_excluded(region) {
+            continue;
+        }
+        // The region joins the chosen content: a root inside it gives way,
+        // and it is not added when a root already holds it.
         let inside = |ix: Ix, region: Ix| ix == region || dom.ancestors(ix).any(|a| a == region);
-        if !roots.iter().any(|&r| inside(items, r)) {
-            roots.retain(|&r| !inside(r, items));
-            roots.push(items);
+        if !roots.iter().any(|&r| inside(region, r)) {
+            roots.retain(|&r| !inside(r, region));
+            roots.push(region);
             roots.sort_unstable();
         }
     }
