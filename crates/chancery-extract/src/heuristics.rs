@@ -16,9 +16,6 @@ pub enum Heuristic {
     Siblings,
     /// Sibling `<p>`s that read as prose (a lede beside the body) join it.
     SiblingParagraphs,
-    /// On listings and collections, link blocks (item titles) are kept
-    /// anywhere in the content.
-    ListingLinks,
     /// A poor choice is replaced by all the page's paragraphs.
     ParagraphFallback,
     /// Short furniture lines ("Share", "Advertisement") are dropped.
@@ -45,7 +42,7 @@ pub enum Heuristic {
 
 impl Heuristic {
     /// Every heuristic, in the order of the pipeline.
-    pub const ALL: [Heuristic; 17] = [
+    pub const ALL: [Heuristic; 16] = [
         Heuristic::ClassNames,
         Heuristic::StrongAncestor,
         Heuristic::Climb,
@@ -61,7 +58,6 @@ impl Heuristic {
         Heuristic::RelatedHeadings,
         Heuristic::TrailingHeadings,
         Heuristic::ListingItems,
-        Heuristic::ListingLinks,
         Heuristic::ThreadPosts,
     ];
 
@@ -73,7 +69,6 @@ impl Heuristic {
             Heuristic::OnlyChild => "only-child",
             Heuristic::Siblings => "siblings",
             Heuristic::SiblingParagraphs => "sibling-paragraphs",
-            Heuristic::ListingLinks => "listing-links",
             Heuristic::ParagraphFallback => "paragraph-fallback",
             Heuristic::Furniture => "furniture",
             Heuristic::CreditsTimestamps => "credits-timestamps",

@@ -1134,10 +1134,10 @@ fn clean_blocks(
 /// links, and they are what its reader wants.
 #[derive(Debug, Clone, Copy, Default)]
 struct Keep {
-    /// Link blocks inside this element (the group of item cards).
+    /// Link blocks inside this element (the group of item cards). (Keeping
+    /// link blocks anywhere in a listing's content was tried: it moved the
+    /// WCXB fold means up in one fold and down in another, so it went.)
     items: Option<Ix>,
-    /// Link blocks anywhere in the content.
-    all_links: bool,
     /// The element holding the posts of a thread, which joins the content.
     thread: Option<Ix>,
 }
@@ -1193,10 +1193,9 @@ fn clean_blocks_keeping(
         }
         let words = block.text.split_whitespace().count();
         let item_title = words >= 2
-            && (keep.all_links
-                || keep
-                    .items
-                    .is_some_and(|region| block_inside(dom, &block, region)));
+            && keep
+                .items
+                .is_some_and(|region| block_inside(dom, &block, region));
         if on(Heuristic::LinkBlocks)
             && block.link_density() > 0.5
             && (words < 40 || block.kind == BlockKind::ListItem)
@@ -1435,7 +1434,6 @@ pub(crate) fn main_content(
             items: regions
                 .cards
                 .filter(|_| listing && shape.cards >= 5 && rules.on(Heuristic::ListingItems)),
-            all_links: listing && rules.on(Heuristic::ListingLinks),
             thread: regions
                 .thread
                 .filter(|_| page_type == PageType::Forum && rules.on(Heuristic::ThreadPosts)),
