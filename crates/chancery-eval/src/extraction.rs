@@ -548,3 +548,21 @@ pub fn site_of(url_or_domain: &str) -> String {
 pub fn default_bench_dir() -> PathBuf {
     PathBuf::from("../shared/bench")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::site_of;
+
+    #[test]
+    fn site_is_the_registrable_domain() {
+        assert_eq!(site_of("https://www.Example.com/news/a?b=1"), "example.com");
+        assert_eq!(site_of("news.bbc.co.uk"), "bbc.co.uk");
+        assert_eq!(
+            site_of("http://user@blog.example.org:8080/x"),
+            "example.org"
+        );
+        assert_eq!(site_of("https://shop.example.com.au/"), "example.com.au");
+        assert_eq!(site_of("localhost"), "localhost");
+        assert_eq!(site_of(""), "");
+    }
+}
