@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chancery_extract::{extract_with, Heuristics, Input, Options};
+use chancery_extract::{extract_with, Heuristic, Heuristics, Input, Options};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -98,7 +98,16 @@ pub struct ChanceryWith(pub Heuristics);
 
 impl BodyExtractor for ChanceryWith {
     fn name(&self) -> String {
-        format!("chancery {} ({:?})", env!("CARGO_PKG_VERSION"), self.0)
+        let off: Vec<&str> = Heuristic::ALL
+            .into_iter()
+            .filter(|&h| !self.0.on(h))
+            .map(Heuristic::name)
+            .collect();
+        if off.is_empty() {
+            Chancery.name()
+        } else {
+            format!("{} without {}", Chancery.name(), off.join(", "))
+        }
     }
 
     fn extract(&self, html: &[u8], url: Option<&str>) -> Result<Extracted, String> {
