@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chancery_extract::{extract, Input, Options};
+use chancery_extract::{extract_with, Heuristic, Heuristics, Input, Options};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -23,6 +23,9 @@ pub struct Page {
     pub id: String,
     /// The page's URL.
     pub url: Option<String>,
+    /// The site the page comes from (its registrable domain, see
+    /// [`site_of`]): the unit cross-validation keeps whole.
+    pub site: String,
     /// The HTML, gunzipped.
     pub html: Vec<u8>,
     /// WCXB page type (`article`, `forum`…); `article` for Scrapinghub.
@@ -61,6 +64,12 @@ pub struct Extracted {
     pub authors: Vec<String>,
     /// The publication date, ISO 8601.
     pub date: Option<String>,
+    /// The kind of page the extractor took it for (`article`, `forum`,
+    /// `listing`…), when it says.
+    pub page_type: Option<String>,
+    /// What the extractor based `page_type` on, as `name=value` pairs, for
+    /// studying the recognizer.
+    pub evidence: Vec<(String, String)>,
 }
 
 /// Anything that turns HTML into main text: chancery itself, or a peer crate.
@@ -80,17 +89,53 @@ impl BodyExtractor for Chancery {
     }
 
     fn extract(&self, html: &[u8], url: Option<&str>) -> Result<Extracted, String> {
+        ChanceryWith(Heuristics::all()).extract(html, url)
+    }
+}
+
+/// chancery's extractor with some heuristics switched off, to measure them.
+pub struct ChanceryWith(pub Heuristics);
+
+impl BodyExtractor for ChanceryWith {
+    fn name(&self) -> String {
+        let off: Vec<&str> = Heuristic::ALL
+            .into_iter()
+            .filter(|&h| !self.0.on(h))
+            .map(Heuristic::name)
+            .collect();
+        if off.is_empty() {
+            Chancery.name()
+        } else {
+            format!("{} without {}", Chancery.name(), off.join(", "))
+        }
+    }
+
+    fn extract(&self, html: &[u8], url: Option<&str>) -> Result<Extracted, String> {
         let input = Input {
             bytes: html,
             url: url.map(String::from),
             ..Input::default()
         };
-        let article = extract(&input, &Options::default()).map_err(|e| e.to_string())?;
+        let page = extract_with(&input, &Options::default(), self.0).map_err(|e| e.to_string())?;
+        let article = &page.article;
         Ok(Extracted {
-            body: article.text,
-            title: article.title,
-            authors: article.authors,
-            date: article.published.map(|p| p.value),
+            body: article.text.clone(),
+            title: article.title.clone(),
+            authors: article.authors.clone(),
+            date: article.published.as_ref().map(|p| p.value.clone()),
+            page_type: Some(page.page_type.as_str().to_string()),
+            evidence: vec![
+                ("cards".into(), page.shape.cards.to_string()),
+                ("posts".into(), page.shape.posts.to_string()),
+                ("prices".into(), page.shape.prices.to_string()),
+                ("chars".into(), page.shape.chars.to_string()),
+                ("link_share".into(), format!("{:.3}", page.shape.link_share)),
+                ("dated".into(), article.published.is_some().to_string()),
+                ("authored".into(), (!article.authors.is_empty()).to_string()),
+                ("ld_types".into(), page.ld_types.join(" ")),
+                ("og_type".into(), page.og_type.clone().unwrap_or_default()),
+                ("url".into(), url.unwrap_or_default().to_string()),
+            ],
         })
     }
 }
@@ -150,9 +195,11 @@ fn load_scrapinghub(dir: &Path) -> Result<PageSet, EvalError> {
     };
     let mut pages = Vec::with_capacity(entries.len());
     for (id, gold) in entries {
+        let url = str_field(gold, "url");
         pages.push(Page {
             id: id.clone(),
-            url: str_field(gold, "url"),
+            site: url.as_deref().map(site_of).unwrap_or_default(),
+            url,
             html: read_gz(&dir.join("html").join(format!("{id}.html.gz")))?,
             page_type: "article".into(),
             body: gold
@@ -204,9 +251,16 @@ fn load_wcxb(dir: &Path) -> Result<PageSet, EvalError> {
                 })
                 .unwrap_or_default()
         };
+        let url = str_field(&gold_file, "url");
+        // The metadata names the page's domain; the URL is the fallback.
+        let site = str_field(info, "domain")
+            .or_else(|| url.clone())
+            .map(|d| site_of(&d))
+            .unwrap_or_default();
         pages.push(Page {
             id: id.clone(),
-            url: str_field(&gold_file, "url"),
+            site,
+            url,
             html: read_gz(&dir.join("html").join(format!("{id}.html.gz")))?,
             page_type: str_field(info, "page_type").unwrap_or_else(|| "unknown".into()),
             body: gold
@@ -278,6 +332,12 @@ pub struct PageScore {
     pub id: String,
     /// Page type.
     pub page_type: String,
+    /// The site it comes from.
+    pub site: String,
+    /// The page type the extractor took it for, when it says.
+    pub predicted_type: Option<String>,
+    /// What the extractor based it on.
+    pub evidence: Vec<(String, String)>,
     /// Its score.
     pub score: Prf,
     /// Words extracted and expected.
@@ -293,6 +353,19 @@ pub fn evaluate(
     passes: usize,
     worst: usize,
 ) -> Report {
+    let (mut report, mut scores) = evaluate_pages(set, extractor, passes);
+    scores.truncate(worst);
+    report.worst = scores;
+    report
+}
+
+/// Like [`evaluate`], with the score of every page (worst first) beside the
+/// report, whose `worst` list is left empty.
+pub fn evaluate_pages(
+    set: &PageSet,
+    extractor: &dyn BodyExtractor,
+    passes: usize,
+) -> (Report, Vec<PageScore>) {
     let mut times = Vec::with_capacity(passes.max(1));
     let mut outputs = Vec::new();
     for _ in 0..passes.max(1) {
@@ -357,6 +430,9 @@ pub fn evaluate(
         scores.push(PageScore {
             id: page.id.clone(),
             page_type: page.page_type.clone(),
+            site: page.site.clone(),
+            predicted_type: extracted.page_type.clone(),
+            evidence: extracted.evidence.clone(),
             score,
             words: (
                 crate::metrics::tokens(&extracted.body).len(),
@@ -404,9 +480,8 @@ pub fn evaluate(
             .total_cmp(&b.score.f1)
             .then_with(|| a.id.cmp(&b.id))
     });
-    scores.truncate(worst);
     let share = |hit: usize, total: usize| (total > 0).then(|| hit as f64 / total as f64);
-    Report {
+    let report = Report {
         set: set.name.clone(),
         extractor: extractor.name(),
         pages,
@@ -424,8 +499,9 @@ pub fn evaluate(
             0.0
         },
         seconds,
-        worst: scores,
-    }
+        worst: Vec::new(),
+    };
+    (report, scores)
 }
 
 #[derive(Default)]
@@ -445,7 +521,57 @@ impl Rate {
     }
 }
 
+/// The site of a page from its URL or domain: the host without `www.`,
+/// cut to its registrable part (`news.bbc.co.uk` → `bbc.co.uk`,
+/// `blog.example.com` → `example.com`), lower-cased. Pages of one site share
+/// templates, so cross-validation keeps a site in one fold.
+pub fn site_of(url_or_domain: &str) -> String {
+    let rest = url_or_domain
+        .trim()
+        .split_once("://")
+        .map_or(url_or_domain.trim(), |(_, rest)| rest);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or(host);
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+    if labels.len() <= 2 {
+        return labels.join(".");
+    }
+    // A two-letter country domain under a generic second level (`co.uk`,
+    // `com.au`, `ac.jp`) keeps three labels.
+    let n = labels.len();
+    let generic_second = matches!(
+        labels[n - 2],
+        "co" | "com" | "org" | "net" | "ac" | "gov" | "edu" | "ne" | "or" | "go"
+    );
+    let keep = if labels[n - 1].len() == 2 && generic_second {
+        3
+    } else {
+        2
+    };
+    labels[n - keep..].join(".")
+}
+
 /// The default bench folder: `../shared/bench` relative to the working directory.
 pub fn default_bench_dir() -> PathBuf {
     PathBuf::from("../shared/bench")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_of;
+
+    #[test]
+    fn site_is_the_registrable_domain() {
+        assert_eq!(site_of("https://www.Example.com/news/a?b=1"), "example.com");
+        assert_eq!(site_of("news.bbc.co.uk"), "bbc.co.uk");
+        assert_eq!(
+            site_of("http://user@blog.example.org:8080/x"),
+            "example.org"
+        );
+        assert_eq!(site_of("https://shop.example.com.au/"), "example.com.au");
+        assert_eq!(site_of("localhost"), "localhost");
+        assert_eq!(site_of(""), "");
+    }
 }

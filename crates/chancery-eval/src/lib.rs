@@ -5,6 +5,7 @@
 //! runs an extractor over them and scores the result. The metrics themselves are
 //! pure functions, tested on small hand-made cases.
 
+pub mod crossval;
 mod error;
 pub mod events;
 pub mod extraction;

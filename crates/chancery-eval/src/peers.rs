@@ -72,6 +72,8 @@ impl BodyExtractor for DomSmoothie {
                     .into_iter()
                     .collect(),
                 date: article.published_time.as_deref().and_then(non_empty),
+                page_type: None,
+                evidence: Vec::new(),
             })
         })
     }
@@ -105,6 +107,8 @@ impl BodyExtractor for RsTrafilatura {
                     .map(split_authors)
                     .unwrap_or_default(),
                 date: meta.date.map(|d| d.to_rfc3339()),
+                page_type: None,
+                evidence: Vec::new(),
             })
         })
     }
@@ -132,6 +136,8 @@ impl BodyExtractor for Trafilatura {
                 title: non_empty(&meta.title),
                 authors: split_authors(&meta.author),
                 date: meta.date.map(|d| d.to_string()),
+                page_type: None,
+                evidence: Vec::new(),
             })
         })
     }

@@ -18,14 +18,18 @@ mod boilerplate;
 mod dates;
 mod decode;
 mod error;
+mod heuristics;
 mod html;
 mod language;
+mod page_type;
 mod text;
 
 use chancery_model::{Article, Published};
 
 pub use decode::{decode, Decoded, Format};
 pub use error::ExtractError;
+pub use heuristics::{Heuristic, Heuristics};
+pub use page_type::{PageType, Shape};
 
 /// Default cap on a document's size, before and after decompression.
 pub const DEFAULT_MAX_BYTES: usize = 50 * 1024 * 1024;
@@ -80,12 +84,53 @@ impl<'a> Input<'a> {
     }
 }
 
+/// An extracted document with the kind of page it was recognized as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extraction {
+    /// The article; `flags.non_article` is set when `page_type` is not
+    /// [`PageType::Article`] (or the page declares itself something else).
+    pub article: Article,
+    /// What kind of page it is; plain text is always an article.
+    pub page_type: PageType,
+    /// The evidence for `page_type`: the shape of the body (HTML only).
+    pub shape: Shape,
+    /// The page's JSON-LD types (HTML only), also evidence.
+    pub ld_types: Vec<String>,
+    /// The page's `og:type`, lower-cased (HTML only).
+    pub og_type: Option<String>,
+}
+
 /// Extracts a clean article from one document.
 ///
 /// Errors name the problem (empty, binary, too large, truncated gzip…); the
 /// caller adds the file name. Pages that are readable but poor (no body, a stub)
 /// come back as articles with flags set rather than as errors.
 pub fn extract(input: &Input<'_>, options: &Options) -> Result<Article, ExtractError> {
+    extract_page(input, options).map(|page| page.article)
+}
+
+/// Like [`extract`], and says what kind of page the document is: for forums,
+/// listings and collections the text holds what a reader of such a page wants
+/// (the posts of the thread, the items with their teasers).
+///
+/// ```
+/// use chancery_extract::{extract_page, Input, Options, PageType};
+///
+/// let page = b"Talks in Vienna\n\nMinisters met on Monday.\n";
+/// let got = extract_page(&Input::bytes(page), &Options::default()).unwrap();
+/// assert_eq!(got.page_type, PageType::Article);
+/// ```
+pub fn extract_page(input: &Input<'_>, options: &Options) -> Result<Extraction, ExtractError> {
+    extract_with(input, options, Heuristics::all())
+}
+
+/// Like [`extract_page`] with some main-content heuristics switched off: for
+/// measuring what each one is worth (`chancery eval extraction --ablate`).
+pub fn extract_with(
+    input: &Input<'_>,
+    options: &Options,
+    rules: Heuristics,
+) -> Result<Extraction, ExtractError> {
     let decoded = decode(input.bytes, options.max_bytes)?;
     let format = options.format.unwrap_or(decoded.format);
     let mut article = Article {
@@ -103,10 +148,11 @@ pub fn extract(input: &Input<'_>, options: &Options) -> Result<Article, ExtractE
     };
     article.flags.replaced_invalid_bytes = decoded.replaced_invalid_bytes;
     article.flags.encoding_guessed = decoded.encoding_guessed;
+    let mut found = html::Found::default();
     match format {
         Format::Html => {
             article.input_format = "html".into();
-            html::extract_html(&decoded.text, &mut article);
+            found = html::extract_html(&decoded.text, &mut article, rules);
         }
         Format::Text => {
             article.input_format = "text".into();
@@ -126,7 +172,13 @@ pub fn extract(input: &Input<'_>, options: &Options) -> Result<Article, ExtractE
         article.language = language::detect(&article.text);
     }
     article.id = article_id(&article);
-    Ok(article)
+    Ok(Extraction {
+        article,
+        page_type: found.page_type,
+        shape: found.shape,
+        ld_types: found.ld_types,
+        og_type: found.og_type,
+    })
 }
 
 /// The stable id of an article: from its canonical URL (or URL) when it has one,

@@ -145,9 +145,9 @@ pub struct SeedArgs {
 
 #[derive(Debug, Args)]
 pub struct ExtractionArgs {
-    /// The benchmark set: scrapinghub or wcxb.
-    #[arg(long)]
-    set: String,
+    /// The benchmark set: scrapinghub or wcxb (with `--cv`, both when omitted).
+    #[arg(long, required_unless_present = "cv")]
+    set: Option<String>,
     #[command(flatten)]
     common: CommonArgs,
     /// Timed passes over the set; the median is reported.
@@ -160,9 +160,31 @@ pub struct ExtractionArgs {
     #[arg(long)]
     peers: bool,
     /// Fail (exit 1) when a score is below a floor: `f1=0.95` (the main metric) or
-    /// `article=0.90` (the main F1 of one page type).
+    /// `article=0.90` (the main F1 of one page type). With `--cv`, the fold mean
+    /// of a group: `scrapinghub=…`, `wcxb=…`, `wcxb:article=…`, `page_type=…`.
     #[arg(long = "floor", value_parser = parse_floor)]
     floors: Vec<(String, f64)>,
+    /// Cross-validate: deal the sites of the dev pages into K folds and report
+    /// each fold, the mean and the spread (a fifth of the sites is held out).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..=50))]
+    cv: Option<u16>,
+    /// With `--cv`: also score the held-out slice of sites (keep it for the end).
+    #[arg(long, requires = "cv")]
+    holdout: bool,
+    /// With `--cv`: write the score of every page of the folds (and of the
+    /// held-out slice, with `--holdout`) as JSON Lines to FILE.
+    #[arg(long, value_name = "FILE", requires = "cv")]
+    save: Option<PathBuf>,
+    /// With `--cv`: show each fold's change against pages saved by `--save`.
+    #[arg(long, value_name = "FILE", requires = "cv")]
+    compare: Option<PathBuf>,
+    /// Switch a main-content heuristic off (repeatable; names as `--ablate` lists them).
+    #[arg(long, value_name = "HEURISTIC")]
+    without: Vec<String>,
+    /// With `--cv`: switch each heuristic off in turn and report what it is
+    /// worth, fold by fold.
+    #[arg(long, requires = "cv")]
+    ablate: bool,
 }
 
 /// What every evaluation takes: where the data is and how to print.
@@ -608,8 +630,16 @@ fn run_ner(args: NerArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
-    let set = extraction::load_set(&args.common.bench, &args.set)?;
-    let mut extractors: Vec<Box<dyn BodyExtractor>> = vec![Box::new(extraction::Chancery)];
+    if let Some(folds) = args.cv {
+        return run_extraction_cv(&args, usize::from(folds));
+    }
+    let Some(set_name) = args.set.as_deref() else {
+        anyhow::bail!("eval extraction needs --set scrapinghub or --set wcxb");
+    };
+    let set = extraction::load_set(&args.common.bench, set_name)?;
+    let rules = heuristics(&args.without)?;
+    let mut extractors: Vec<Box<dyn BodyExtractor>> =
+        vec![Box::new(extraction::ChanceryWith(rules))];
     if args.peers {
         extractors.extend(peer_extractors()?);
     }
@@ -632,13 +662,105 @@ fn run_extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
         ReportFormat::Table => print_table(&mut out, &reports)?,
     }
     let ours = &reports[0];
-    let command = format!("eval extraction --set {}", args.set);
+    let command = format!("eval extraction --set {set_name}");
     Ok(check_floors(&command, &args.floors, |name| match name {
         "f1" => Some(ours.overall.f1),
         "precision" => Some(ours.overall.precision),
         "recall" => Some(ours.overall.recall),
         page_type => ours.by_page_type.get(page_type).map(|t| t.score.f1),
     }))
+}
+
+/// The heuristics left on when `names` are switched off.
+fn heuristics(names: &[String]) -> anyhow::Result<chancery_extract::Heuristics> {
+    let mut rules = chancery_extract::Heuristics::all();
+    for name in names {
+        let heuristic = chancery_extract::Heuristic::from_name(name).map_err(anyhow::Error::msg)?;
+        rules = rules.without(heuristic);
+    }
+    Ok(rules)
+}
+
+fn run_extraction_cv(args: &ExtractionArgs, folds: usize) -> anyhow::Result<ExitCode> {
+    use chancery_eval::crossval::{self, PageRecord};
+    let names: Vec<&str> = match args.set.as_deref() {
+        Some(name) => vec![name],
+        None => vec!["scrapinghub", "wcxb"],
+    };
+    let mut sets = Vec::new();
+    for name in names {
+        sets.push(extraction::load_set(&args.common.bench, name)?);
+    }
+    let score = |rules: chancery_extract::Heuristics| {
+        let mut records = Vec::new();
+        for set in &sets {
+            let extractor = extraction::ChanceryWith(rules);
+            let (_, pages) = extraction::evaluate_pages(set, &extractor, 1);
+            records.extend(pages.iter().map(|p| PageRecord::new(&set.name, p)));
+        }
+        records.sort_by(|a, b| (&a.set, &a.id).cmp(&(&b.set, &b.id)));
+        records
+    };
+    let rules = heuristics(&args.without)?;
+    let records = score(rules);
+    let report = crossval::cross_validate(&records, folds, args.holdout);
+    if args.ablate {
+        let mut rows = Vec::new();
+        for heuristic in chancery_extract::Heuristic::ALL {
+            let without = crossval::cross_validate(&score(rules.without(heuristic)), folds, false);
+            rows.push((
+                heuristic.name().to_string(),
+                crossval::compare(&without, &report),
+            ));
+        }
+        let mut out = std::io::stdout().lock();
+        out.write_all(crossval::render_ablation(&rows).as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let changes = match &args.compare {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let mut baseline = Vec::new();
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let record: PageRecord = serde_json::from_str(line).with_context(|| {
+                    format!("{}:{}: not a page record of --save", path.display(), n + 1)
+                })?;
+                baseline.push(record);
+            }
+            let before = crossval::cross_validate(&baseline, folds, false);
+            Some(crossval::compare(&report, &before))
+        }
+        None => None,
+    };
+    if let Some(path) = &args.save {
+        // The untouched slice stays unseen unless it is being scored.
+        let mut text = String::new();
+        let shown = records.iter().filter(|r| {
+            args.holdout || crossval::slice_of(&r.site, folds) != crossval::Slice::Holdout
+        });
+        for record in shown {
+            text.push_str(&serde_json::to_string(record)?);
+            text.push('\n');
+        }
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    match args.common.format {
+        ReportFormat::Json => write_json(&mut out, &report, false)?,
+        ReportFormat::Table => {
+            out.write_all(crossval::render(&report, changes.as_deref()).as_bytes())?;
+        }
+    }
+    Ok(check_floors(
+        &format!("eval extraction --cv {folds}"),
+        &args.floors,
+        |name| report.mean_of(name),
+    ))
 }
 
 fn run_seed(args: SeedArgs) -> anyhow::Result<ExitCode> {

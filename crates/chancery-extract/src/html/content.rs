@@ -29,6 +29,8 @@ use regex::Regex;
 
 use super::dom::{Dom, Ix, Kind, Tag};
 use crate::boilerplate;
+use crate::heuristics::{Heuristic, Heuristics};
+use crate::page_type::{PageType, Shape};
 
 /// A block of main text, before it is written into the article.
 #[derive(Debug, Clone)]
@@ -63,6 +65,8 @@ pub(crate) struct MainContent {
     pub boilerplate_share: f32,
     /// The title was repeated as the first paragraph and removed.
     pub duplicated_title: bool,
+    /// The shape of the page's body, for recognizing its type.
+    pub shape: Shape,
 }
 
 /// Per-node text statistics, over the unpruned parts of the subtree.
@@ -305,14 +309,21 @@ fn boilerplate_name(value: &str) -> bool {
         {
             return false;
         }
-        if boilerplate_word(&token) {
-            return true;
-        }
-        let mut parts = token.split(['-', '_']).filter(|p| !p.is_empty());
-        let first = parts.next();
-        let last = parts.next_back();
-        first.is_some_and(boilerplate_word) || last.is_some_and(boilerplate_word)
+        token_names(&token, boilerplate_word)
     })
+}
+
+/// True when a lower-cased class or id token is a `word`, or starts or ends
+/// with one (`comment-list`, `inline-ad`); words in the middle of a token
+/// (`elementor-hidden-tablet`) say too little to act on.
+fn token_names(token: &str, word: fn(&str) -> bool) -> bool {
+    if word(token) {
+        return true;
+    }
+    let mut parts = token.split(['-', '_']).filter(|p| !p.is_empty());
+    let first = parts.next();
+    let last = parts.next_back();
+    first.is_some_and(word) || last.is_some_and(word)
 }
 
 /// Class and id values that name article text; they win over [`NEGATIVE`].
@@ -559,10 +570,17 @@ struct Analysis<'d, 'a> {
     stats: Vec<Stats>,
     /// Elements pruned because their names say "related articles".
     related_sections: Vec<Ix>,
+    /// The heuristics that are on.
+    rules: Heuristics,
 }
 
 impl<'d, 'a> Analysis<'d, 'a> {
-    fn new(dom: &'d Dom<'a>, pruning: Pruning) -> Analysis<'d, 'a> {
+    fn new(dom: &'d Dom<'a>, pruning: Pruning, rules: Heuristics) -> Analysis<'d, 'a> {
+        let pruning = if pruning == Pruning::Full && !rules.on(Heuristic::ClassNames) {
+            Pruning::NoClassNames
+        } else {
+            pruning
+        };
         let body = dom.body();
         let mut excluded = vec![false; dom.len()];
         // Tags that are never content, and everything outside the body.
@@ -583,6 +601,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             excluded,
             stats: Vec::new(),
             related_sections: Vec::new(),
+            rules,
         };
         analysis.measure();
         // The guard: an element holding half the page's paragraph text stays,
@@ -811,6 +830,7 @@ fn class_weight(dom: &Dom<'_>, ix: Ix) -> f32 {
 fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     let dom = analysis.dom;
     let body = analysis.body;
+    let on = |h: Heuristic| analysis.rules.on(h);
     let mut ranked = score_candidates(analysis);
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let Some(&(first, first_score)) = ranked.first() else {
@@ -828,7 +848,7 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
         .filter(|(_, s)| *s >= first_score * 0.75)
         .map(|(n, _)| *n)
         .collect();
-    if strong.len() >= 3 {
+    if strong.len() >= 3 && on(Heuristic::StrongAncestor) {
         for candidate in dom.ancestors(top) {
             if candidate == body {
                 break;
@@ -848,7 +868,7 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     let mut last = score_of(top).unwrap_or(first_score);
     let threshold = last / 3.0;
     for parent in dom.ancestors(top).collect::<Vec<_>>() {
-        if parent == body || dom.tag(parent).is_none() {
+        if !on(Heuristic::Climb) || parent == body || dom.tag(parent).is_none() {
             break;
         }
         match score_of(parent) {
@@ -863,7 +883,7 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     }
     // An only child says nothing its parent doesn't.
     while let Some(parent) = dom.parent(top) {
-        if parent == body || dom.tag(parent).is_none() {
+        if !on(Heuristic::OnlyChild) || parent == body || dom.tag(parent).is_none() {
             break;
         }
         if dom
@@ -878,11 +898,12 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
     }
     let top_score = score_of(top).unwrap_or(first_score);
 
-    // Siblings that score well, or look like paragraphs of the same story.
+    // Siblings that score well, or look like paragraphs of the same story
+    // (a lede in its own `<p>` beside the body).
     let Some(parent) = dom.parent(top) else {
         return vec![top];
     };
-    if top == body {
+    if top == body || !on(Heuristic::Siblings) {
         return vec![top];
     }
     let threshold = (top_score * 0.2).max(10.0);
@@ -907,7 +928,7 @@ fn choose_content(analysis: &Analysis<'_, '_>) -> Vec<Ix> {
             content.push(sibling);
             continue;
         }
-        if tag == Tag::P {
+        if tag == Tag::P && on(Heuristic::SiblingParagraphs) {
             let stats = analysis.stats(sibling);
             let density = stats.link_chars as f32 / stats.chars.max(1) as f32;
             let long_prose = stats.chars > 80 && density < 0.25;
@@ -1100,7 +1121,36 @@ struct Cleaned {
 
 /// Drops link lists and furniture from the blocks, removes a repeated title and
 /// datelines, and moves related-links sections out of the body.
-fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> Cleaned {
+fn clean_blocks(
+    dom: &Dom<'_>,
+    blocks: Vec<TextBlock>,
+    title: Option<&str>,
+    rules: Heuristics,
+) -> Cleaned {
+    clean_blocks_keeping(dom, blocks, title, Keep::default(), rules)
+}
+
+/// Which link blocks a listing keeps: the item titles of a listing are
+/// links, and they are what its reader wants.
+#[derive(Debug, Clone, Copy, Default)]
+struct Keep {
+    /// Link blocks inside this element (the group of item cards). (Keeping
+    /// link blocks anywhere in a listing's content was tried: it moved the
+    /// WCXB fold means up in one fold and down in another, so it went.)
+    items: Option<Ix>,
+    /// The element holding the posts of a thread, which joins the content.
+    thread: Option<Ix>,
+}
+
+/// [`clean_blocks`], keeping the link blocks `keep` names.
+fn clean_blocks_keeping(
+    dom: &Dom<'_>,
+    blocks: Vec<TextBlock>,
+    title: Option<&str>,
+    keep: Keep,
+    rules: Heuristics,
+) -> Cleaned {
+    let on = |h: Heuristic| rules.on(h);
     let title_norm = title.map(normalize_title).filter(|t| !t.is_empty());
     let mut out = Cleaned {
         body: Vec::with_capacity(blocks.len()),
@@ -1116,6 +1166,7 @@ fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> C
         };
         if block.text.len() < 60
             && block.kind != BlockKind::ListItem
+            && on(Heuristic::RelatedHeadings)
             && boilerplate::is_related_heading(&block.text)
         {
             let region = section_of(dom, &block);
@@ -1130,17 +1181,26 @@ fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> C
             add_related(&mut out.related, block);
             continue;
         }
-        if is_furniture(&block.text)
+        if on(Heuristic::Furniture) && is_furniture(&block.text)
             || looks_like_markup(&block.text)
-            || is_credit_or_timestamp(&block.text)
-            || is_dateline(&block.text)
-            || boilerplate::is_page_chrome(&block.text)
-            || boilerplate::is_footer_start(&block.text)
+            || on(Heuristic::CreditsTimestamps) && is_credit_or_timestamp(&block.text)
+            || on(Heuristic::Datelines) && is_dateline(&block.text)
+            || on(Heuristic::PageChrome)
+                && (boilerplate::is_page_chrome(&block.text)
+                    || boilerplate::is_footer_start(&block.text))
         {
             continue;
         }
         let words = block.text.split_whitespace().count();
-        if block.link_density() > 0.5 && (words < 40 || block.kind == BlockKind::ListItem) {
+        let item_title = words >= 2
+            && keep
+                .items
+                .is_some_and(|region| block_inside(dom, &block, region));
+        if on(Heuristic::LinkBlocks)
+            && block.link_density() > 0.5
+            && (words < 40 || block.kind == BlockKind::ListItem)
+            && !item_title
+        {
             continue;
         }
         if title_norm
@@ -1159,10 +1219,11 @@ fn clean_blocks(dom: &Dom<'_>, blocks: Vec<TextBlock>, title: Option<&str>) -> C
         out.body.push(block);
     }
     // A heading with nothing after it heads something that was cut.
-    while out
-        .body
-        .last()
-        .is_some_and(|b| b.kind == BlockKind::Heading)
+    while on(Heuristic::TrailingHeadings)
+        && out
+            .body
+            .last()
+            .is_some_and(|b| b.kind == BlockKind::Heading)
     {
         out.body.pop();
     }
@@ -1344,38 +1405,236 @@ fn block_chars(blocks: &[TextBlock]) -> usize {
 /// Below this many characters of body, extraction is retried with less pruning.
 const ENOUGH_TEXT: usize = 250;
 
-/// Extracts the main content of a parsed page.
-pub(crate) fn main_content(dom: &Dom<'_>, title: Option<&str>) -> MainContent {
+/// Extracts the main content of a parsed page. `recognize` tells the page's
+/// type from the shape of its body (measured on the first pass); listings
+/// and collections keep their items.
+pub(crate) fn main_content(
+    dom: &Dom<'_>,
+    title: Option<&str>,
+    rules: Heuristics,
+    recognize: impl FnOnce(&Shape) -> PageType,
+) -> (MainContent, PageType) {
     let mut best: Option<MainContent> = None;
+    let mut recognize = Some(recognize);
+    let mut found: Option<(Shape, PageType, Regions)> = None;
     for pruning in [
         Pruning::Full,
         Pruning::NoClassNames,
         Pruning::TagsOnly,
         Pruning::TextOnly,
     ] {
-        let analysis = Analysis::new(dom, pruning);
-        let content = content_of(&analysis, title);
+        let analysis = Analysis::new(dom, pruning, rules);
+        let (shape, page_type, regions) = *found.get_or_insert_with(|| {
+            let (shape, regions) = measure_shape(&analysis);
+            let page_type = recognize.take().map_or(PageType::Article, |f| f(&shape));
+            (shape, page_type, regions)
+        });
+        let listing = matches!(page_type, PageType::Listing | PageType::Collection);
+        let keep = Keep {
+            items: regions
+                .cards
+                .filter(|_| listing && shape.cards >= 5 && rules.on(Heuristic::ListingItems)),
+            thread: regions
+                .thread
+                .filter(|_| page_type == PageType::Forum && rules.on(Heuristic::ThreadPosts)),
+        };
+        let mut content = content_of(&analysis, title, keep);
+        content.shape = shape;
         let chars = block_chars(&content.blocks);
         if chars >= ENOUGH_TEXT {
-            return content;
+            return (content, page_type);
         }
         if best.as_ref().is_none_or(|b| chars > block_chars(&b.blocks)) {
             best = Some(content);
         }
     }
-    best.unwrap_or_default()
+    let page_type = found.map_or(PageType::Article, |f| f.1);
+    (best.unwrap_or_default(), page_type)
 }
 
-fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>) -> MainContent {
+/// Words that, as a whole class token or its first or last part, name one
+/// post of a thread.
+fn post_word(word: &str) -> bool {
+    matches!(
+        word,
+        "post"
+            | "message"
+            | "reply"
+            | "answer"
+            | "comment"
+            | "postbody"
+            | "post__body"
+            | "messagecontent"
+    )
+}
+
+fn names_post(value: &str) -> bool {
+    value
+        .split_ascii_whitespace()
+        .any(|token| token_names(&token.to_ascii_lowercase(), post_word))
+}
+
+/// Where the repeated parts of a page sit.
+#[derive(Debug, Clone, Copy, Default)]
+struct Regions {
+    /// The element holding the largest group of cards.
+    cards: Option<Ix>,
+    /// The element holding the most posts (at least two).
+    thread: Option<Ix>,
+}
+
+/// The shape of a page's body (repeated teaser cards, posts, prices), and
+/// where its cards and posts are.
+fn measure_shape(analysis: &Analysis<'_, '_>) -> (Shape, Regions) {
     let dom = analysis.dom;
-    let roots = choose_content(analysis);
-    let mut cleaned = clean_blocks(dom, emit_blocks(analysis, &roots), title);
+    let body_stats = analysis.stats(analysis.body);
+    let mut shape = Shape {
+        chars: body_stats.chars as usize,
+        link_share: body_stats.link_chars as f32 / body_stats.chars.max(1) as f32,
+        ..Shape::default()
+    };
+    // One walk over the body. Posts: outermost elements named as posts, with
+    // text of their own, looked for in the whole page (comment-like names are
+    // pruned). Cards: the largest group of siblings of one tag and class,
+    // each with a link and some text. Prices: a currency sign by a digit.
+    let mut inside_post: Vec<bool> = vec![false; dom.len()];
+    let mut groups: Vec<(Tag, &str, usize)> = Vec::new();
+    let mut cards_parent = None;
+    let mut post_parents: Vec<(Ix, usize)> = Vec::new();
+    for ix in dom.descendants(analysis.body) {
+        let excluded = analysis.is_excluded(ix);
+        if let Some(text) = dom.raw_text(ix) {
+            if !excluded {
+                shape.prices += count_prices(text);
+            }
+            continue;
+        }
+        if dom.parent(ix).is_some_and(|p| inside_post[p as usize]) {
+            inside_post[ix as usize] = true;
+        } else if dom.has_attrs(ix) && dom.tag(ix).is_some() {
+            let named = dom
+                .attrs(ix)
+                .filter(|(name, _)| {
+                    name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("id")
+                })
+                .any(|(_, value)| names_post(value));
+            if named && visible_text_at_least(dom, ix, 40) {
+                inside_post[ix as usize] = true;
+                shape.posts += 1;
+                if let Some(parent) = dom.parent(ix) {
+                    match post_parents.iter_mut().find(|(p, _)| *p == parent) {
+                        Some(entry) => entry.1 += 1,
+                        None => post_parents.push((parent, 1)),
+                    }
+                }
+            }
+        }
+        if excluded || dom.tag(ix).is_none() {
+            continue;
+        }
+        groups.clear();
+        for child in dom.children(ix) {
+            let Some(tag) = dom.tag(child) else { continue };
+            if analysis.is_excluded(child) {
+                continue;
+            }
+            let stats = analysis.stats(child);
+            if stats.link_chars == 0 || stats.chars < 15 || stats.chars > 2000 {
+                continue;
+            }
+            let class = dom.attr(child, "class").unwrap_or("");
+            match groups.iter_mut().find(|(t, c, _)| *t == tag && *c == class) {
+                Some(group) => group.2 += 1,
+                None => groups.push((tag, class, 1)),
+            }
+        }
+        if let Some(max) = groups.iter().map(|g| g.2).max() {
+            if max > shape.cards {
+                shape.cards = max;
+                cards_parent = Some(ix);
+            }
+        }
+    }
+    let thread = post_parents
+        .iter()
+        .filter(|(_, n)| *n >= 2)
+        .max_by_key(|(p, n)| (*n, std::cmp::Reverse(*p)))
+        .map(|(p, _)| *p);
+    (
+        shape,
+        Regions {
+            cards: cards_parent,
+            thread,
+        },
+    )
+}
+
+/// True when the text under `ix` has at least `min` visible characters.
+fn visible_text_at_least(dom: &Dom<'_>, ix: Ix, min: u32) -> bool {
+    let mut seen = 0;
+    for n in dom.descendants(ix) {
+        if let Some(text) = dom.raw_text(n) {
+            seen += visible_chars(text);
+            if seen >= min {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Prices in a text: `$`, `€`, `£` or `¥` right before or after a digit.
+fn count_prices(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    // `$`, or the lead byte of `£` and `¥` (C2 A3, C2 A5), or `€` (E2 82 AC).
+    if memchr::memchr2(b'$', 0xc2, bytes).is_none()
+        && memchr::memmem::find(bytes, "€".as_bytes()).is_none()
+    {
+        return 0;
+    }
+    let mut count = 0;
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, '$' | '€' | '£' | '¥') {
+            let before = prev.is_some_and(|p| p.is_ascii_digit());
+            let after = chars
+                .clone()
+                .find(|n| *n != ' ' && *n != '\u{a0}')
+                .is_some_and(|n| n.is_ascii_digit());
+            count += usize::from(before || after);
+        }
+        prev = Some(c);
+    }
+    count
+}
+
+fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>, keep: Keep) -> MainContent {
+    let dom = analysis.dom;
+    let mut roots = choose_content(analysis);
+    for region in [keep.items, keep.thread].into_iter().flatten() {
+        if analysis.is_excluded(region) {
+            continue;
+        }
+        // The region joins the chosen content: a root inside it gives way,
+        // and it is not added when a root already holds it.
+        let inside = |ix: Ix, region: Ix| ix == region || dom.ancestors(ix).any(|a| a == region);
+        if !roots.iter().any(|&r| inside(region, r)) {
+            roots.retain(|&r| !inside(r, region));
+            roots.push(region);
+            roots.sort_unstable();
+        }
+    }
+    let rules = analysis.rules;
+    let blocks = emit_blocks(analysis, &roots);
+    let mut cleaned = clean_blocks_keeping(dom, blocks, title, keep, rules);
 
     // A poor choice: the page's paragraphs together say much more.
     let body_stats = analysis.stats(analysis.body);
     let chosen = block_chars(&cleaned.body);
-    if (chosen as u32) < body_stats.para_chars / 3 || chosen < 100 {
-        let fallback = clean_blocks(dom, all_paragraphs(analysis), title);
+    let poor = (chosen as u32) < body_stats.para_chars / 3 || chosen < 100;
+    if poor && rules.on(Heuristic::ParagraphFallback) {
+        let fallback = clean_blocks(dom, all_paragraphs(analysis), title, rules);
         if block_chars(&fallback.body) > chosen * 2 {
             cleaned = fallback;
         }
@@ -1396,6 +1655,7 @@ fn content_of(analysis: &Analysis<'_, '_>, title: Option<&str>) -> MainContent {
         related: cleaned.related,
         boilerplate_share,
         duplicated_title: cleaned.duplicated_title,
+        shape: Shape::default(),
     }
 }
 

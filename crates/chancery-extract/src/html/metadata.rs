@@ -46,6 +46,9 @@ pub(crate) struct Metadata {
     pub description: Option<String>,
     /// The page's own `og:type`, lower-cased (`article`, `product`, `website`…).
     pub page_type: Option<String>,
+    /// The schema.org types of the page's JSON-LD items (top level, `@graph`
+    /// and `mainEntity`), without a vocabulary prefix, sorted and deduplicated.
+    pub ld_types: Vec<String>,
 }
 
 /// Reads the metadata of a parsed page; `url` is where it was fetched from,
@@ -96,6 +99,7 @@ pub(crate) fn read_metadata<'a>(dom: &'a Dom<'a>, url: Option<&str>) -> Metadata
         language,
         description,
         page_type: page.meta("og:type").map(|t| t.trim().to_ascii_lowercase()),
+        ld_types: ld.types,
     }
 }
 
@@ -550,6 +554,8 @@ struct JsonLd {
     /// Whether the dates came from an article-like item rather than a
     /// `WebPage`, whose dates are less often the article's.
     dates_from_article: bool,
+    /// The types of all collected items, sorted, deduplicated.
+    types: Vec<String>,
 }
 
 impl JsonLd {
@@ -569,6 +575,14 @@ impl JsonLd {
             .filter_map(|n| Some((item_rank(n)?, *n)))
             .min_by_key(|(rank, _)| *rank);
         let mut ld = JsonLd::default();
+        let mut all_types: Vec<String> = nodes
+            .iter()
+            .flat_map(|n| types(n))
+            .map(String::from)
+            .collect();
+        all_types.sort_unstable();
+        all_types.dedup();
+        ld.types = all_types;
         let Some((rank, main)) = main else {
             ld.site = nodes
                 .iter()

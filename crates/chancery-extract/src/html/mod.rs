@@ -8,10 +8,21 @@ mod view;
 
 use chancery_model::Article;
 
+use crate::heuristics::Heuristics;
+use crate::page_type::{self, PageType, Shape, Signals};
 use dom::Dom;
 
-/// Fills `article` from an HTML page.
-pub(crate) fn extract_html(html: &str, article: &mut Article) {
+/// What an HTML page is, besides its article.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    pub page_type: PageType,
+    pub shape: Shape,
+    pub ld_types: Vec<String>,
+    pub og_type: Option<String>,
+}
+
+/// Fills `article` from an HTML page and says what kind of page it is.
+pub(crate) fn extract_html(html: &str, article: &mut Article, rules: Heuristics) -> Found {
     let dom = Dom::parse(html);
     let meta = metadata::read_metadata(&dom, article.url.as_deref());
     if article.title.is_none() {
@@ -27,8 +38,19 @@ pub(crate) fn extract_html(html: &str, article: &mut Article) {
     article.language = meta.language;
     article.description = meta.description;
     let meta_page_type = meta.page_type;
+    let ld_types = meta.ld_types;
 
-    let content = content::main_content(&dom, article.title.as_deref());
+    let title = article.title.as_deref();
+    let (content, page_type) = content::main_content(&dom, title, rules, |shape| {
+        page_type::recognize(&Signals {
+            url: article.url.as_deref().or(article.canonical_url.as_deref()),
+            og_type: meta_page_type.as_deref(),
+            ld_types: &ld_types,
+            dated: article.published.is_some(),
+            authored: !article.authors.is_empty(),
+            shape: *shape,
+        })
+    });
     // Placeholder paragraphs ("This article will be expanded soon…", lorem
     // ipsum) are never body; a page of nothing else is a stub.
     let mut placeholders = 0;
@@ -41,13 +63,20 @@ pub(crate) fn extract_html(html: &str, article: &mut Article) {
     }
     article.flags.stub = placeholders > 0 && article.text.is_empty();
     article.related = content.related;
-    article.flags.non_article = declared_non_article(meta_page_type.as_deref());
+    article.flags.non_article =
+        declared_non_article(meta_page_type.as_deref()) || page_type.is_non_article();
     if let Some(last) = article.paragraphs.last() {
         article.flags.truncated = crate::boilerplate::looks_cut_off(article.block_text(last));
     }
 
     article.flags.duplicated_title = content.duplicated_title;
     article.flags.boilerplate_heavy = content.boilerplate_share > 0.8;
+    Found {
+        page_type,
+        shape: content.shape,
+        ld_types,
+        og_type: meta_page_type,
+    }
 }
 
 /// True when the page declares itself something other than an article

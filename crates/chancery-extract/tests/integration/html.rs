@@ -527,3 +527,81 @@ fn social_posts_embedded_in_a_story_are_kept() {
         article.text
     );
 }
+
+fn assert_present(article: &Article, phrases: &[&str]) {
+    for phrase in phrases {
+        assert!(
+            article.text.contains(phrase),
+            "{phrase:?} missing:\n{}",
+            article.text
+        );
+    }
+}
+
+fn extract_page_fixture(name: &str, url: &str) -> chancery_extract::Extraction {
+    let bytes = fixture(name);
+    let input = Input {
+        bytes: &bytes,
+        url: Some(url.to_string()),
+        ..Input::default()
+    };
+    let page = chancery_extract::extract_page(&input, &Options::default()).expect("extracts");
+    crate::support::assert_spans_sound(&page.article);
+    page
+}
+
+#[test]
+fn news_index_is_a_listing_with_its_items() {
+    let page = extract_page_fixture(
+        "news_index_listing.html",
+        "https://harbourcourier.example/news/",
+    );
+    assert_eq!(page.page_type, chancery_extract::PageType::Listing);
+    assert!(page.article.flags.non_article);
+    assert!(page.shape.cards >= 8, "{:?}", page.shape);
+    let text = &page.article.text;
+    // The item titles are links, and they are what a reader of a listing wants.
+    for title in [
+        "Harbour council approves the new ferry timetable",
+        "Rowing club wins the coastal regatta",
+    ] {
+        assert!(text.contains(title), "{title:?} missing:\n{text}");
+    }
+    assert!(
+        text.contains("adds evening sailings to the islands"),
+        "{text}"
+    );
+    assert_absent(
+        &page.article,
+        &["Next page", "All rights reserved", "About us"],
+    );
+}
+
+#[test]
+fn forum_thread_is_a_forum_with_every_post() {
+    let page = extract_page_fixture(
+        "forum_thread.html",
+        "https://forum.harboursailors.example/threads/wintering-north-basin.4411/",
+    );
+    assert_eq!(page.page_type, chancery_extract::PageType::Forum);
+    assert!(page.article.flags.non_article);
+    assert_present(
+        &page.article,
+        &[
+            "Has anyone moored a small sailing boat",
+            "I kept mine there for three winters",
+            "The south end is quieter",
+            "I will report back in spring",
+        ],
+    );
+    assert_absent(&page.article, &["Best antifouling", "Terms and rules"]);
+}
+
+#[test]
+fn a_news_story_stays_an_article() {
+    let bytes = fixture("seed_like_news.html");
+    let page = chancery_extract::extract_page(&Input::bytes(&bytes), &Options::default())
+        .expect("extracts");
+    assert_eq!(page.page_type, chancery_extract::PageType::Article);
+    assert!(!page.article.flags.non_article);
+}
