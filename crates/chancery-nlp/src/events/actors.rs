@@ -488,8 +488,8 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         };
         let mut sector = sector.to_string();
         let mut country: Option<String> = None;
-        for k in i..head {
-            if let Some((e, _)) = &named[k] {
+        for (k, name) in named.iter().enumerate().take(head).skip(i) {
+            if let Some((e, _)) = name {
                 let entity = &self.entities[*e];
                 if matches!(entity.kind, EntityKind::Country | EntityKind::Group) {
                     country = country.or_else(|| entity.country.clone());

@@ -405,7 +405,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 let actor_object = i + n < end
                     && self.actors.at[i + n]
                         .is_some_and(|m| self.actors.mentions[m].tokens.start == i + n);
-                if !fits && !(personal && actor_object) {
+                if !(fits || personal && actor_object) {
                     continue;
                 }
             }
@@ -579,7 +579,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     if let Some(code) = compose(frame_root, &found[j].code) {
                         found[k].code = code;
                         if found[k].target.is_none() {
-                            found[k].target = found[j].target.clone();
+                            found[k].target = found[j].target;
                         }
                         found.remove(j);
                     }
