@@ -877,7 +877,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let evidence = self.doc.span(c.sentence.clone());
             if let Some(&existing) = index.get(&key) {
                 let mentions = &mut kept[existing].2;
-                if !mentions.contains(&evidence) {
+                // Sentences come in order: a repeat is the last one.
+                if mentions.last() != Some(&evidence) {
                     mentions.push(evidence);
                 }
                 continue;
@@ -887,32 +888,33 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         }
         // Fold a telling with a side missing into a fuller one of the same
         // act: same root, modality and known side.
+        // The first full telling per (root, modality, background, one side),
+        // so folding stays linear in the number of events.
+        type Side = (String, Modality, bool, String);
+        let mut by_source: HashMap<Side, usize> = HashMap::new();
+        let mut by_target: HashMap<Side, usize> = HashMap::new();
+        for (j, (key, _, _, _)) in kept.iter().enumerate() {
+            if let (Some(s), Some(t)) = (&key.1, &key.2) {
+                let root = key.0.get(..2).unwrap_or(&key.0).to_string();
+                by_source
+                    .entry((root.clone(), key.3, key.5, s.clone()))
+                    .or_insert(j);
+                by_target.entry((root, key.3, key.5, t.clone())).or_insert(j);
+            }
+        }
         let mut folded_into: Vec<Option<usize>> = vec![None; kept.len()];
         for i in 0..kept.len() {
-            let (key, _, _, _) = &kept[i];
-            if key.1.is_some() && key.2.is_some() {
-                continue;
-            }
-            let fuller = (0..kept.len()).find(|&j| {
-                let other = &kept[j].0;
-                j != i
-                    && folded_into[j].is_none()
-                    && other.1.is_some()
-                    && other.2.is_some()
-                    && other.0.get(..2) == key.0.get(..2)
-                    && other.3 == key.3
-                    && other.5 == key.5
-                    && key.1.as_ref().is_none_or(|s| other.1.as_ref() == Some(s))
-                    && key.2.as_ref().is_none_or(|t| other.2.as_ref() == Some(t))
-            });
-            if let Some(j) = fuller {
+            let key = &kept[i].0;
+            let root = key.0.get(..2).unwrap_or(&key.0).to_string();
+            let fuller = match (&key.1, &key.2) {
+                (Some(s), None) => by_source.get(&(root, key.3, key.5, s.clone())),
+                (None, Some(t)) => by_target.get(&(root, key.3, key.5, t.clone())),
+                _ => None,
+            };
+            if let Some(&j) = fuller {
                 folded_into[i] = Some(j);
-                let mentions = kept[i].2.clone();
-                for m in mentions {
-                    if !kept[j].2.contains(&m) {
-                        kept[j].2.push(m);
-                    }
-                }
+                let mentions = std::mem::take(&mut kept[i].2);
+                kept[j].2.extend(mentions);
             }
         }
         let mut events = Vec::new();
@@ -933,6 +935,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
 
     fn event(&self, c: Coded, mut mentions: Vec<Span>) -> Event {
         mentions.sort_by_key(|m| (m.field != TextField::Title, m.start));
+        mentions.dedup();
         let evidence = self.doc.span(c.sentence.clone());
         let info = self.lexicon.code(&c.code);
         // Dictionary codes may be short or carry letters ("174K").
