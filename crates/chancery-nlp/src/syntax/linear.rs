@@ -144,8 +144,8 @@ impl Linear {
 
     /// Appends the model: class count, feature count, then per feature in
     /// ascending key order the gap from the previous key (LEB128), its entry
-    /// count and the entries as (class, 8-bit μ-law code). Keys are 48-bit,
-    /// so gaps take about four bytes; the μ-law keeps small weights, which
+    /// count and the entries as (class, 8-bit μ-law code). Keys are 40-bit,
+    /// so gaps take about three bytes; the μ-law keeps small weights, which
     /// matter in bulk, at a few percent of relative error.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&(self.classes as u32).to_le_bytes());
