@@ -4,6 +4,7 @@
 //! Invariant: this crate does no I/O. Models and knowledge-base tables are
 //! compiled in; user tables and dictionaries arrive as strings.
 
+mod budget;
 mod dates;
 mod doc;
 mod entities;
@@ -194,6 +195,7 @@ impl Analyzer {
         analysis.quotes = quotes;
         analysis.events = events;
         analysis.key_points = key_points;
+        budget::cap_output(&mut analysis);
         analysis
     }
 }
