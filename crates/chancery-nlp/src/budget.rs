@@ -20,7 +20,7 @@ pub const QUOTED_TEXT_FACTOR: usize = 4;
 pub const EVIDENCE_FACTOR: usize = 4;
 /// At most one quote, and one event, for this many bytes of text (plus
 /// [`SLACK_ITEMS`]).
-pub const BYTES_PER_ITEM: usize = 64;
+pub const BYTES_PER_ITEM: usize = 24;
 /// Budget every article has, however short.
 pub const SLACK_BYTES: usize = 16 * 1024;
 /// Items every article may have, however short.
