@@ -91,9 +91,11 @@ pub fn check_index(data_dir: impl AsRef<Path>) -> Result<IndexCheck, SearchError
     Ok(check)
 }
 
-/// Every indexed article: id → (hash of title and text, times indexed),
-/// and the marker's last article.
-fn read_index(dir: &Path) -> Result<(HashMap<i64, (u64, usize)>, i64), SearchError> {
+/// Indexed articles: id → (hash of title and text, times indexed).
+type Indexed = HashMap<i64, (u64, usize)>;
+
+/// Every indexed article, and the marker's last article.
+fn read_index(dir: &Path) -> Result<(Indexed, i64), SearchError> {
     let index = Index::open_in_dir(dir).map_err(index_error(dir, "open"))?;
     let fields = Fields::of(&index.schema()).map_err(|field| SearchError::Damaged {
         dir: dir.to_path_buf(),
@@ -107,7 +109,7 @@ fn read_index(dir: &Path) -> Result<(HashMap<i64, (u64, usize)>, i64), SearchErr
         .map_or(0, |m| m.last_article);
     let reader = index.reader().map_err(index_error(dir, "open"))?;
     let searcher = reader.searcher();
-    let mut found: HashMap<i64, (u64, usize)> = HashMap::new();
+    let mut found: Indexed = HashMap::new();
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         for doc in segment.doc_ids_alive() {
             let doc: TantivyDocument = searcher
