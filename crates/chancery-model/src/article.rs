@@ -166,4 +166,9 @@ pub struct Flags {
     pub replaced_invalid_bytes: bool,
     /// The encoding was guessed from the bytes (no BOM, header or `<meta charset>`).
     pub encoding_guessed: bool,
+    /// Analysis found more quotes or events than the article's size allows
+    /// (text shaped so that quotes overlap without end); those past the
+    /// budget were left out.
+    #[serde(default)]
+    pub output_capped: bool,
 }

@@ -77,17 +77,55 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// The span of tokens `range` (which must not cross from title to body).
+    /// `range` cut to the field (title or body) where it starts and to the
+    /// tokens there are: a range that runs from the title into the body
+    /// keeps its title part.
+    fn within_field(&self, range: Range<usize>) -> Range<usize> {
+        let limit = if range.start < self.body_start {
+            self.body_start
+        } else {
+            self.tokens.len()
+        };
+        let end = range.end.min(limit);
+        range.start..end.max(range.start)
+    }
+
+    /// The span of tokens `range`, cut to the field it starts in.
     pub fn span(&self, range: Range<usize>) -> Span {
-        Span {
-            start: self.tokens[range.start].start,
-            end: self.tokens[range.end - 1].end,
-            field: self.field(range.start),
+        let field = self.field(range.start);
+        let range = self.within_field(range);
+        match (self.tokens.get(range.start), range.end.checked_sub(1)) {
+            (Some(first), Some(last)) if !range.is_empty() => Span {
+                start: first.start,
+                end: self.tokens[last].end,
+                field,
+            },
+            (Some(first), _) => Span {
+                start: first.start,
+                end: first.start,
+                field,
+            },
+            (None, _) => {
+                let end = match field {
+                    TextField::Title => self.title.len(),
+                    _ => self.text.len(),
+                };
+                Span {
+                    start: end,
+                    end,
+                    field,
+                }
+            }
         }
     }
 
-    /// The source text of tokens `range`.
+    /// The source text of tokens `range`, cut to the field it starts in
+    /// (empty for an empty range).
     pub fn slice(&self, range: Range<usize>) -> &'a str {
+        let range = self.within_field(range);
+        if range.is_empty() {
+            return "";
+        }
         let source = if range.start < self.body_start {
             self.title
         } else {

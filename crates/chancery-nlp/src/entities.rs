@@ -334,7 +334,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     /// Document-level consistency: a word of a full personal name is that
     /// person wherever it appears capitalized, whatever the tagger said.
     fn propagate_person_names(&self, drafts: &mut Vec<Draft>) {
-        let mut name_words: Vec<String> = Vec::new();
+        // Lower-case words (a set: a list made this quadratic in the number
+        // of people on long documents).
+        let mut name_words: std::collections::HashSet<String> = Default::default();
         for d in drafts.iter().filter(|d| d.kind == EntityKind::Person) {
             let words = self.person_words(d);
             if words.len() >= 2 {
@@ -343,7 +345,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                         && !name_words.contains(&w)
                         && self.kb.title(&w).is_none()
                     {
-                        name_words.push(w);
+                        name_words.insert(w);
                     }
                 }
             }
@@ -351,11 +353,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if name_words.is_empty() {
             return;
         }
+        // The words are lower case, so an ASCII-case-blind match is a match
+        // of the word's ASCII lower case.
         let is_name_word = |i: usize| -> bool {
             let w = self.word(i);
             w.starts_with(char::is_uppercase)
                 && !self.doc.seen_lower(w)
-                && name_words.iter().any(|n| n.eq_ignore_ascii_case(w))
+                && name_words.contains(&w.to_ascii_lowercase())
         };
         // Places and organizations made only of a person's name words are that person.
         for d in drafts.iter_mut() {
@@ -604,7 +608,12 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 continue;
             }
             let mut end = i + 1;
-            while end < bits.len() && bits[end] != 0 && bits[end] & class::FIRST == 0 {
+            // A name never runs from the title into the body.
+            while end < bits.len()
+                && end != self.doc.body_start
+                && bits[end] != 0
+                && bits[end] & class::FIRST == 0
+            {
                 end += 1;
             }
             let range = i..end;
@@ -644,11 +653,24 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         }
     }
 
+    /// Mentions into entities. Every lookup goes through an index (names by
+    /// key, people by name word, organizations by core word, mention starts
+    /// per cluster), so the time grows with the number of mentions, not
+    /// with its square.
     fn merge(&self, drafts: &[Draft]) -> Vec<Cluster> {
         let mut clusters: Vec<Cluster> = Vec::new();
         let mut by_key: HashMap<String, usize> = HashMap::new();
+        // The key each cluster was made under (one each).
+        let mut key_of: Vec<String> = Vec::new();
         let mut acronyms: HashMap<String, usize> = HashMap::new();
         let mut assigned = vec![None; drafts.len()];
+        // Person clusters by each word their names ever had.
+        let mut people_by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        // Organization mentions placed so far, by each word of their core
+        // name, in mention order: (mention, cluster).
+        let mut organizations_by_word: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        // The latest cluster whose `org:` key ends in ":{suffix}", by suffix.
+        let mut latest_org_by_suffix: HashMap<String, usize> = HashMap::new();
         let core_key = |d: &Draft| -> String {
             let text = self.doc.slice(d.tokens.clone());
             let mut key = name_key(text);
@@ -659,6 +681,36 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             }
             normalize_ministry(&key)
         };
+        fn index_person(index: &mut HashMap<String, Vec<usize>>, words: &[String], c: usize) {
+            for w in words {
+                let list = index.entry(w.clone()).or_default();
+                if list.last() != Some(&c) {
+                    list.push(c);
+                }
+            }
+        }
+        // Records that mention `$index` went to cluster `$c`.
+        macro_rules! place {
+            ($index:expr, $c:expr) => {{
+                let (index, c): (usize, usize) = ($index, $c);
+                assigned[index] = Some(c);
+                clusters[c].drafts.push(index);
+                if drafts[index].kind == EntityKind::Organization {
+                    for w in core_key(&drafts[index]).split(' ') {
+                        organizations_by_word
+                            .entry(w.to_string())
+                            .or_default()
+                            .push((index, c));
+                    }
+                }
+                let key = &key_of[c];
+                if key.starts_with("org:") {
+                    for (at, _) in key.match_indices(':') {
+                        latest_org_by_suffix.insert(key[at + 1..].to_string(), c);
+                    }
+                }
+            }};
+        }
         // Pass 1: everything except single-word people.
         for (index, d) in drafts.iter().enumerate() {
             if d.kind == EntityKind::Person && self.person_words(d).len() < 2 {
@@ -670,25 +722,21 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 (EntityKind::Organization, _) => {
                     let core = core_key(d);
                     if let Some(&c) = acronyms.get(&core) {
-                        assigned[index] = Some(c);
-                        clusters[c].drafts.push(index);
+                        place!(index, c);
                         continue;
                     }
                     if GENERIC_ORGANIZATIONS.contains(&core.as_str()) {
                         // "the Ministry" is the latest ministry named before it.
-                        let latest = (0..index).rev().find_map(|j| {
-                            let c = assigned[j]?;
-                            let same_country = d.country.is_none_or(|country| {
-                                clusters[c].country.is_none_or(|other| other == country)
-                            });
-                            (drafts[j].kind == EntityKind::Organization
-                                && same_country
-                                && core_key(&drafts[j]).split(' ').any(|w| w == core))
-                            .then_some(c)
+                        let latest = organizations_by_word.get(&core).and_then(|placed| {
+                            placed.iter().rev().find_map(|&(_, c)| {
+                                let same_country = d.country.is_none_or(|country| {
+                                    clusters[c].country.is_none_or(|other| other == country)
+                                });
+                                same_country.then_some(c)
+                            })
                         });
                         if let Some(c) = latest {
-                            assigned[index] = Some(c);
-                            clusters[c].drafts.push(index);
+                            place!(index, c);
                             continue;
                         }
                     }
@@ -696,46 +744,59 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                         Some(country) => format!("org:{country}:{core}"),
                         None => {
                             // "the Foreign Ministry" after "the Russian Foreign Ministry".
-                            let suffix = format!(":{core}");
-                            let earlier = (0..index).rev().find_map(|j| {
-                                let c = assigned[j]?;
-                                let k = by_key.iter().find(|(_, v)| **v == c)?.0;
-                                (k.ends_with(&suffix) && k.starts_with("org:")).then_some(k.clone())
-                            });
+                            let earlier =
+                                latest_org_by_suffix.get(&core).map(|&c| key_of[c].clone());
                             earlier.unwrap_or(format!("org::{core}"))
                         }
                     }
                 }
                 (EntityKind::Person, _) => {
                     let words = self.person_words(d);
-                    let found = clusters.iter().position(|c| {
+                    let mut candidates: Vec<usize> = words
+                        .iter()
+                        .filter_map(|w| people_by_word.get(w))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    candidates.sort_unstable();
+                    candidates.dedup();
+                    let found = candidates.into_iter().find(|&c| {
+                        let c = &clusters[c];
                         c.kind == Some(EntityKind::Person)
                             && (contains_all(&c.name_tokens, &words)
                                 || contains_all(&words, &c.name_tokens))
                     });
                     if let Some(c) = found {
                         if words.len() > clusters[c].name_tokens.len() {
+                            index_person(&mut people_by_word, &words, c);
                             clusters[c].name_tokens = words;
                         }
-                        assigned[index] = Some(c);
-                        clusters[c].drafts.push(index);
+                        place!(index, c);
                         continue;
                     }
                     format!("person:{}", words.join(" "))
                 }
                 (kind, _) => format!("{kind:?}:{}", name_key(self.doc.slice(d.tokens.clone()))),
             };
-            let c = *by_key.entry(key).or_insert_with(|| {
-                clusters.push(Cluster {
-                    kind: Some(d.kind),
-                    country: d.country,
-                    sector: d.sector,
-                    ..Cluster::default()
-                });
-                clusters.len() - 1
-            });
+            let c = match by_key.get(&key) {
+                Some(&c) => c,
+                None => {
+                    clusters.push(Cluster {
+                        kind: Some(d.kind),
+                        country: d.country,
+                        sector: d.sector,
+                        ..Cluster::default()
+                    });
+                    key_of.push(key.clone());
+                    by_key.insert(key, clusters.len() - 1);
+                    clusters.len() - 1
+                }
+            };
             if d.kind == EntityKind::Person && clusters[c].name_tokens.is_empty() {
                 clusters[c].name_tokens = self.person_words(d);
+            }
+            if clusters[c].kind == Some(EntityKind::Person) {
+                index_person(&mut people_by_word, &clusters[c].name_tokens, c);
             }
             if clusters[c].country.is_none() {
                 clusters[c].country = d.country;
@@ -746,8 +807,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             if let Some(KbRef::Person(p)) = d.kb {
                 clusters[c].kb_person = Some(p);
             }
-            assigned[index] = Some(c);
-            clusters[c].drafts.push(index);
+            place!(index, c);
             // "Iranian Red Crescent Society (IRCS)": the acronym joins the name.
             if d.kind == EntityKind::Organization {
                 if let Some(acronym) = self.parenthesized_acronym(d.tokens.end) {
@@ -755,7 +815,12 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 }
             }
         }
-        // Pass 2: single-word people join the nearest person whose name has the word.
+        // Pass 2: single-word people join the nearest person whose name has
+        // the word: the nearest mention before, else the nearest after.
+        let mut starts: Vec<std::collections::BTreeSet<usize>> = clusters
+            .iter()
+            .map(|c| c.drafts.iter().map(|&j| drafts[j].tokens.start).collect())
+            .collect();
         for (index, d) in drafts.iter().enumerate() {
             if assigned[index].is_some() {
                 continue;
@@ -763,25 +828,27 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             let words = self.person_words(d);
             let Some(word) = words.first() else { continue };
             let position = d.tokens.start;
+            let mut candidates: Vec<usize> = people_by_word.get(word).cloned().unwrap_or_default();
+            candidates.sort_unstable();
+            candidates.dedup();
             let mut best: Option<(usize, usize)> = None;
-            for (c, cluster) in clusters.iter().enumerate() {
+            for c in candidates {
+                let cluster = &clusters[c];
                 if cluster.kind != Some(EntityKind::Person) || !cluster.name_tokens.contains(word) {
                     continue;
                 }
-                let distance = cluster
-                    .drafts
-                    .iter()
-                    .map(|&j| {
-                        let s = drafts[j].tokens.start;
-                        // Prefer an earlier full mention over a later one.
-                        if s <= position {
-                            position - s
-                        } else {
-                            (s - position) + 1_000_000
-                        }
-                    })
-                    .min()
-                    .unwrap_or(usize::MAX);
+                // Prefer an earlier full mention over a later one.
+                let before = starts[c]
+                    .range(..=position)
+                    .next_back()
+                    .map(|s| position - s);
+                let after = || {
+                    starts[c]
+                        .range(position + 1..)
+                        .next()
+                        .map(|s| (s - position) + 1_000_000)
+                };
+                let distance = before.or_else(after).unwrap_or(usize::MAX);
                 if best.is_none_or(|(_, b)| distance < b) {
                     best = Some((c, distance));
                 }
@@ -790,19 +857,27 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 Some((c, _)) => c,
                 None => {
                     let key = format!("person:{word}");
-                    *by_key.entry(key).or_insert_with(|| {
-                        clusters.push(Cluster {
-                            kind: Some(EntityKind::Person),
-                            name_tokens: words.clone(),
-                            country: d.country,
-                            ..Cluster::default()
-                        });
-                        clusters.len() - 1
-                    })
+                    match by_key.get(&key) {
+                        Some(&c) => c,
+                        None => {
+                            clusters.push(Cluster {
+                                kind: Some(EntityKind::Person),
+                                name_tokens: words.clone(),
+                                country: d.country,
+                                ..Cluster::default()
+                            });
+                            starts.push(Default::default());
+                            key_of.push(key.clone());
+                            by_key.insert(key, clusters.len() - 1);
+                            index_person(&mut people_by_word, &words, clusters.len() - 1);
+                            clusters.len() - 1
+                        }
+                    }
                 }
             };
             assigned[index] = Some(c);
             clusters[c].drafts.push(index);
+            starts[c].insert(position);
         }
         for cluster in &mut clusters {
             cluster
@@ -931,16 +1006,18 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
 
     fn assign_roles(&self, clusters: &mut [Cluster], drafts: &[Draft], assigned: &[Option<usize>]) {
         let home = self.home_country(clusters);
+        // The first draft ending at each token.
+        let mut first_ending_at: HashMap<usize, usize> = HashMap::new();
+        for (j, d) in drafts.iter().enumerate() {
+            first_ending_at.entry(d.tokens.end).or_insert(j);
+        }
         let owner_of = |token_end: usize| -> Option<usize> {
-            drafts
-                .iter()
-                .position(|d| d.tokens.end == token_end)
-                .filter(|&j| {
-                    matches!(
-                        drafts[j].kind,
-                        EntityKind::Country | EntityKind::Organization
-                    )
-                })
+            first_ending_at.get(&token_end).copied().filter(|&j| {
+                matches!(
+                    drafts[j].kind,
+                    EntityKind::Country | EntityKind::Organization
+                )
+            })
         };
         for c in 0..clusters.len() {
             if clusters[c].kind != Some(EntityKind::Person) {
@@ -1097,7 +1174,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             first.as_str(),
             "the" | "a" | "an" | "its" | "his" | "her" | "former" | "acting"
         ) || self.kb.title(self.word(from)).is_some()
-            || drafts.iter().any(|d| d.tokens.start == from);
+            || draft_starting_at(drafts, from).is_some();
         if !opens_well {
             return None;
         }
@@ -1120,7 +1197,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                         if next < stop && self.word(next).eq_ignore_ascii_case("the") {
                             next += 1;
                         }
-                        if let Some(j) = drafts.iter().position(|d| d.tokens.start == next) {
+                        if let Some(j) = draft_starting_at(drafts, next) {
                             let end = drafts[j].tokens.end;
                             if let Some(owner) = owner_of(end) {
                                 self.set_owner(&mut role, owner, drafts, assigned, clusters);
@@ -1192,9 +1269,14 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         }
         // "the Russian foreign ministry's chief negotiator": the country named
         // among the words before the title.
-        let named_country = drafts.iter().enumerate().rfind(|(_, d)| {
-            d.kind == EntityKind::Country && d.tokens.start >= floor && d.tokens.end <= end
-        });
+        // Drafts are sorted by start: only those starting in floor..end qualify.
+        let low = drafts.partition_point(|d| d.tokens.start < floor);
+        let high = drafts.partition_point(|d| d.tokens.start < end).max(low);
+        let named_country = drafts[low..high]
+            .iter()
+            .enumerate()
+            .rfind(|(_, d)| d.kind == EntityKind::Country && d.tokens.end <= end)
+            .map(|(k, d)| (low + k, d));
         if let Some((owner, d)) = named_country {
             if d.tokens.end + 3 >= end {
                 self.set_owner(role, owner, drafts, assigned, clusters);
@@ -1260,6 +1342,11 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     /// "the foreign minister", "the spokeswoman" → the person holding that role.
     fn add_role_noun_mentions(&self, clusters: &mut [Cluster], drafts: &[Draft]) {
         let words = &self.doc.words;
+        // Clusters with a role, and those whose roles end in each title asked.
+        let titled: Vec<usize> = (0..clusters.len())
+            .filter(|&c| !clusters[c].roles.is_empty())
+            .collect();
+        let mut holders_of: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, word) in words
             .iter()
             .enumerate()
@@ -1288,20 +1375,29 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     break;
                 }
                 // "the spokeswoman Maria Zakharova" is a title, not a reference.
-                if drafts.iter().any(|d| d.tokens.start == end) {
+                if draft_starting_at(drafts, end).is_some() {
                     break;
                 }
-                let holder = clusters
+                let holders = holders_of.entry(title.title.as_str()).or_insert_with(|| {
+                    titled
+                        .iter()
+                        .copied()
+                        .filter(|&c| {
+                            clusters[c]
+                                .roles
+                                .iter()
+                                .any(|r| r.title.ends_with(&title.title))
+                        })
+                        .collect()
+                });
+                // A cluster's mentions are sorted by start: the last before
+                // `i` is found by bisection.
+                let holder = holders
                     .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.roles.iter().any(|r| r.title.ends_with(&title.title)))
-                    .filter_map(|(index, c)| {
-                        let last = c
-                            .drafts
-                            .iter()
-                            .map(|&j| drafts[j].tokens.start)
-                            .filter(|&s| s < i)
-                            .max()?;
+                    .filter_map(|&index| {
+                        let mentions = &clusters[index].drafts;
+                        let before = mentions.partition_point(|&j| drafts[j].tokens.start < i);
+                        let last = drafts[mentions[before.checked_sub(1)?]].tokens.start;
                         Some((index, last))
                     })
                     .max_by_key(|&(_, last)| last);
@@ -1443,6 +1539,15 @@ fn normalize_ministry(key: &str) -> String {
         return format!("{subject} ministry");
     }
     key.to_string()
+}
+
+/// The first of `drafts` (sorted by start) starting at token `start`.
+fn draft_starting_at(drafts: &[Draft], start: usize) -> Option<usize> {
+    let at = drafts.partition_point(|d| d.tokens.start < start);
+    drafts
+        .get(at)
+        .is_some_and(|d| d.tokens.start == start)
+        .then_some(at)
 }
 
 fn contains_all(haystack: &[String], needles: &[String]) -> bool {

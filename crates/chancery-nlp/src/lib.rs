@@ -4,6 +4,7 @@
 //! Invariant: this crate does no I/O. Models and knowledge-base tables are
 //! compiled in; user tables and dictionaries arrive as strings.
 
+mod budget;
 mod dates;
 mod doc;
 mod entities;
@@ -202,6 +203,7 @@ impl Analyzer {
         analysis.background_events = background_events;
         analysis.key_points = key_points;
         analysis.tone = tone::tone(&analysis.article.text);
+        budget::cap_output(&mut analysis);
         analysis
     }
 }

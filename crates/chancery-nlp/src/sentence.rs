@@ -122,7 +122,43 @@ pub fn split(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
         }
         i = end;
     }
-    sentences
+    cap_length(text, tokens, sentences)
+}
+
+/// The most tokens a sentence may have. Longer runs (text whose line
+/// breaks were lost, tables flattened into one line, "said … said …"
+/// chains) are split, so that every stage reading a sentence, and every
+/// span ending at one, stays bounded by this length rather than by the
+/// document's.
+pub const MAX_SENTENCE_TOKENS: usize = 200;
+
+/// Splits sentences over [`MAX_SENTENCE_TOKENS`]: after the last stop,
+/// semicolon or comma in the second half of the window, else at the cap.
+fn cap_length(text: &str, tokens: &[Token], sentences: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    if sentences.iter().all(|s| s.len() <= MAX_SENTENCE_TOKENS) {
+        return sentences;
+    }
+    let mut capped = Vec::with_capacity(sentences.len());
+    for sentence in sentences {
+        let mut start = sentence.start;
+        while sentence.end - start > MAX_SENTENCE_TOKENS {
+            let limit = start + MAX_SENTENCE_TOKENS;
+            let half = start + MAX_SENTENCE_TOKENS / 2;
+            let after = |good: fn(&str) -> bool| {
+                (half..limit)
+                    .rev()
+                    .find(|&k| good(tokens[k - 1].text(text)))
+            };
+            let end = after(is_terminal)
+                .or_else(|| after(|t| t == ";"))
+                .or_else(|| after(|t| t == ","))
+                .unwrap_or(limit);
+            capped.push(start..end);
+            start = end;
+        }
+        capped.push(start..sentence.end);
+    }
+    capped
 }
 
 fn line_break_between(text: &str, left: Token, right: Token) -> bool {
@@ -140,6 +176,27 @@ mod tests {
             .into_iter()
             .map(|r| text[tokens[r.start].start..tokens[r.end - 1].end].to_string())
             .collect()
+    }
+
+    #[test]
+    fn overlong_sentences_are_split_at_a_stop_or_the_cap() {
+        let text = "the market said rates rose and the bank said sales fell. ".repeat(400);
+        let tokens = tokenize(&text);
+        let ranges = split(&text, &tokens);
+        assert!(ranges.len() > 1);
+        assert!(ranges.iter().all(|r| r.len() <= MAX_SENTENCE_TOKENS));
+        // Every token in exactly one sentence, in order.
+        assert_eq!(ranges.first().unwrap().start, 0);
+        assert_eq!(ranges.last().unwrap().end, tokens.len());
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        // Split after a full stop, not inside a clause.
+        assert!(ranges[..ranges.len() - 1]
+            .iter()
+            .all(|r| tokens[r.end - 1].text(&text) == "."));
+        let words = "word ".repeat(1000);
+        let tokens = tokenize(&words);
+        let ranges = split(&words, &tokens);
+        assert_eq!(ranges.len(), 5);
     }
 
     #[test]

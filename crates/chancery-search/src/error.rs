@@ -71,6 +71,18 @@ pub enum SearchError {
         /// The data directory.
         dir: PathBuf,
     },
+    /// The index could not be read: its files are damaged in a way tantivy
+    /// did not report as an error. It is derived data, rebuilt from the
+    /// store ([`crate::SearchIndex::rebuild`]; opening rebuilds it too).
+    #[error(
+        "the search index in {dir} is damaged ({detail}); it is rebuilt from the store when          opened again"
+    )]
+    Damaged {
+        /// The index directory.
+        dir: PathBuf,
+        /// What failed, for the log.
+        detail: String,
+    },
     /// tantivy failed while searching.
     #[error("search failed in {dir}: {source}; if this persists, delete {dir} to rebuild it")]
     Search {

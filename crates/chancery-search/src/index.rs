@@ -19,7 +19,7 @@ pub const INDEX_DIR: &str = "search";
 const INDEX_FORMAT: u32 = 1;
 
 /// Articles read from the store per page while catching up.
-const FEED_PAGE: usize = 256;
+pub(crate) const FEED_PAGE: usize = 256;
 
 /// The indexing heap: one segment holds a few thousand articles, and a
 /// catch-up of a large store flushes as it goes.
@@ -29,9 +29,9 @@ const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 /// has read, and the `doc_id` of that article, to notice a store that was
 /// deleted and ingested again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Marker {
+pub(crate) struct Marker {
     format: u32,
-    last_article: i64,
+    pub(crate) last_article: i64,
     last_doc_id: Option<String>,
 }
 
@@ -95,14 +95,27 @@ impl SearchIndex {
         options: OpenOptions,
     ) -> Result<SearchIndex, SearchError> {
         let data_dir = data_dir.as_ref();
-        match SearchIndex::open_once(data_dir, options) {
-            // A damaged index (a lost or truncated segment file) is derived
-            // data like any other: build it again before giving up.
-            Err(SearchError::Index { .. } | SearchError::Search { .. }) if !options.rebuild => {
-                SearchIndex::open_once(data_dir, OpenOptions { rebuild: true })
-            }
+        let dir = data_dir.join(INDEX_DIR);
+        let open = |options| contain(&dir, || SearchIndex::open_once(data_dir, options));
+        match open(options) {
+            // A damaged index (a lost, truncated or scribbled segment file,
+            // whether tantivy reports it or panics on it) is derived data
+            // like any other: build it again before giving up.
+            Err(
+                SearchError::Index { .. }
+                | SearchError::Search { .. }
+                | SearchError::Damaged { .. },
+            ) if !options.rebuild => open(OpenOptions { rebuild: true }),
             result => result,
         }
+    }
+
+    /// Deletes the index and builds it again from the store: what to do
+    /// after [`SearchError::Damaged`].
+    pub fn rebuild(&mut self) -> Result<(), SearchError> {
+        let data_dir = self.data_dir.clone();
+        *self = SearchIndex::open_with(data_dir, OpenOptions { rebuild: true })?;
+        Ok(())
     }
 
     fn open_once(data_dir: &Path, options: OpenOptions) -> Result<SearchIndex, SearchError> {
@@ -284,6 +297,28 @@ fn open_index(dir: &Path, rebuild: bool) -> Result<Index, SearchError> {
     let index = Index::create_in_dir(dir, Fields::schema()).map_err(index_error(dir, "create"))?;
     register_analyzers(index.tokenizers());
     Ok(index)
+}
+
+/// Runs `work` on the index in `dir`, turning a panic inside tantivy (its
+/// answer to some kinds of damage on disk) into [`SearchError::Damaged`].
+pub(crate) fn contain<T>(
+    dir: &Path,
+    work: impl FnOnce() -> Result<T, SearchError>,
+) -> Result<T, SearchError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown failure".into());
+            Err(SearchError::Damaged {
+                dir: dir.to_path_buf(),
+                detail,
+            })
+        }
+    }
 }
 
 pub(crate) fn index_error<'a>(

@@ -46,8 +46,10 @@ mod fields;
 mod index;
 mod query;
 mod similar;
+mod verify;
 
 pub use error::SearchError;
 pub use index::{CatchUp, OpenOptions, SearchIndex, INDEX_DIR};
 pub use query::{Hit, SearchRequest, SearchResults, Snippet};
 pub use similar::{ArticleRef, SimilarResults};
+pub use verify::{check_index, IndexCheck};

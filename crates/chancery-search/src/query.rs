@@ -86,8 +86,14 @@ pub struct Snippet {
 }
 
 impl SearchIndex {
-    /// Runs a search.
+    /// Runs a search. A damaged index (tantivy panics on some damage) is
+    /// [`SearchError::Damaged`], never a panic: [`SearchIndex::rebuild`]
+    /// mends it.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        crate::index::contain(&self.dir, || self.search_unguarded(request))
+    }
+
+    fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let text_query = self.parse(&request.query)?;
         let filters = self.filters(request)?;

@@ -51,6 +51,10 @@ impl SearchIndex {
     /// near-duplicate of, its own near-duplicates and stubs (which are not
     /// indexed).
     pub fn similar(&self, key: &str, k: usize) -> Result<SimilarResults, SearchError> {
+        crate::index::contain(&self.dir, || self.similar_unguarded(key, k))
+    }
+
+    fn similar_unguarded(&self, key: &str, k: usize) -> Result<SimilarResults, SearchError> {
         let feed = open_feed(&self.data_dir)?;
         let unknown = || SearchError::UnknownArticle {
             key: key.to_string(),

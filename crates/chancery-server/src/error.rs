@@ -43,6 +43,22 @@ pub enum ServerError {
         /// The limit.
         per_second: u32,
     },
+    /// The client already runs as many requests at once as it may.
+    #[error(
+        "this client already has {running} requests running; wait for them to finish (analyses \
+         and ingests run one at a time per client)"
+    )]
+    TooManyAtOnce {
+        /// Requests of the client running.
+        running: usize,
+    },
+    /// The request's `Host` header names a host this server does not
+    /// answer for.
+    #[error(
+        "this server does not answer for the host this request names; open it by its own \
+         address, or start it with --allow-host NAME"
+    )]
+    HostNotAllowed,
     /// Ingest over HTTP was not enabled.
     #[error(
         "ingest over HTTP is off; start the server with --token (or CHANCERY_TOKEN) to allow it"
@@ -77,14 +93,20 @@ impl ServerError {
                 (StatusCode::SERVICE_UNAVAILABLE, "no_corpus")
             }
             ServerError::Store(StoreError::Locked { .. }) => (StatusCode::CONFLICT, "store_busy"),
-            ServerError::Store(StoreError::SchemaVersion { .. } | StoreError::NotAStore { .. }) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "store_unreadable")
-            }
+            ServerError::Store(
+                StoreError::SchemaVersion { .. }
+                | StoreError::NotAStore { .. }
+                | StoreError::EmptyDatabase { .. },
+            ) => (StatusCode::SERVICE_UNAVAILABLE, "store_unreadable"),
             ServerError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "store_error"),
             ServerError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ServerError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ServerError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ServerError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ServerError::TooManyAtOnce { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_at_once")
+            }
+            ServerError::HostNotAllowed => (StatusCode::MISDIRECTED_REQUEST, "host_not_allowed"),
             ServerError::IngestDisabled => (StatusCode::FORBIDDEN, "ingest_disabled"),
             ServerError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ServerError::Unreadable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unreadable"),
@@ -96,13 +118,52 @@ impl ServerError {
     pub fn code(&self) -> &'static str {
         self.status_and_code().1
     }
+
+    /// The message a client sees: the caller's mistakes in full; for
+    /// faults of the server or its corpus a message without paths, panic
+    /// text or internals (those go to the server's log).
+    pub fn public_message(&self) -> String {
+        match self {
+            ServerError::Bind { .. } | ServerError::Start(_) | ServerError::Internal(_) => {
+                "internal error while answering this request; the server log has the details"
+                    .into()
+            }
+            ServerError::Store(StoreError::Missing { .. }) => {
+                "there is no corpus in the served data directory yet; fill it with `chancery ingest`"
+                    .into()
+            }
+            ServerError::Store(StoreError::Locked { .. }) => {
+                "the corpus is busy with a write; retry in a moment".into()
+            }
+            ServerError::Store(
+                StoreError::SchemaVersion { .. }
+                | StoreError::NotAStore { .. }
+                | StoreError::EmptyDatabase { .. },
+            ) => {
+                "the served database cannot be read by this chancery; the server log says why"
+                    .into()
+            }
+            ServerError::Store(_) => {
+                "the corpus could not answer this request; the server log has the details".into()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// True when the full message belongs in the server's log only.
+    fn is_fault(&self) -> bool {
+        self.status_and_code().0.is_server_error() && !matches!(self, ServerError::Timeout { .. })
+    }
 }
 
 /// Errors from API routes are JSON: `{"error": {"code": "...", "message": "..."}}`.
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let body = serde_json::json!({"error": {"code": code, "message": self.to_string()}});
+        if self.is_fault() {
+            eprintln!("chancery: {code}: {self}");
+        }
+        let body = serde_json::json!({"error": {"code": code, "message": self.public_message()}});
         (status, axum::Json(body)).into_response()
     }
 }
@@ -121,5 +182,26 @@ mod tests {
             (StatusCode::SERVICE_UNAVAILABLE, "no_corpus")
         );
         assert!(err.to_string().contains("chancery ingest"), "{err}");
+        assert!(
+            !err.public_message().contains("/tmp"),
+            "{}",
+            err.public_message()
+        );
+    }
+
+    #[test]
+    fn faults_keep_panic_text_and_paths_out_of_the_body() {
+        let err = ServerError::Internal(
+            "an analysis thread failed: task 7 panicked with message \"begin > end\" at /home/x/src/doc.rs"
+                .into(),
+        );
+        let message = err.public_message();
+        assert!(
+            !message.contains("panicked") && !message.contains("/home"),
+            "{message}"
+        );
+        assert_eq!(err.status_and_code().0, StatusCode::INTERNAL_SERVER_ERROR);
+        let bad = ServerError::BadRequest("limit must be a number".into());
+        assert!(bad.public_message().contains("limit must be a number"));
     }
 }

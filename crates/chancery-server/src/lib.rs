@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod conn;
 mod error;
 mod ingest;
 mod limit;
@@ -34,8 +35,10 @@ mod render;
 mod search;
 mod svg;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -75,6 +78,21 @@ pub struct Config {
     pub max_ingest_bytes: usize,
     /// Requests running longer are answered with a timeout error.
     pub timeout: Duration,
+    /// Host names (without port) the server answers for; requests naming
+    /// another host in their `Host` header are refused, so a web page on
+    /// another site cannot reach the API through DNS rebinding. Empty:
+    /// loopback names only (`localhost`, `127.0.0.1`, `[::1]`); `*`: any.
+    pub allowed_hosts: Vec<String>,
+    /// Connections one client address may hold open at once; more are
+    /// closed as they arrive.
+    pub max_connections_per_address: usize,
+    /// How long a connection may take to send a request's headers, and may
+    /// stay idle between requests, before it is closed.
+    pub header_timeout: Duration,
+    /// Analyses and ingests one client address may run at once.
+    pub max_analyses_per_address: usize,
+    /// Other requests one client address may have running at once.
+    pub max_requests_per_address: usize,
 }
 
 impl Config {
@@ -93,7 +111,38 @@ impl Config {
             max_analyze_bytes: 1 << 20,
             max_ingest_bytes: 32 << 20,
             timeout: Duration::from_secs(30),
+            allowed_hosts: Vec::new(),
+            max_connections_per_address: 32,
+            header_timeout: Duration::from_secs(10),
+            max_analyses_per_address: 1,
+            max_requests_per_address: 4,
         }
+    }
+
+    /// True when a request's `Host` header (`name` or `name:port`) is one
+    /// this server answers for.
+    pub fn allows_host(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        // "[::1]:8080", "[::1]", "name:8080", "name".
+        let name = if let Some(rest) = host.strip_prefix('[') {
+            rest.split(']')
+                .next()
+                .map(|n| format!("[{n}]"))
+                .unwrap_or_default()
+        } else {
+            host.rsplit_once(':')
+                .map_or(host.as_str(), |(name, _)| name)
+                .to_string()
+        };
+        let name = name.trim_end_matches('.');
+        if self.allowed_hosts.is_empty() {
+            return matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+                || name.ends_with(".localhost");
+        }
+        self.allowed_hosts.iter().any(|allowed| {
+            let allowed = allowed.trim().to_ascii_lowercase();
+            allowed == "*" || allowed.trim_end_matches('.') == name
+        })
     }
 }
 
@@ -108,8 +157,10 @@ const ANALYSIS_SLOTS: usize = 2;
 pub(crate) struct AppState {
     config: Config,
     pool: Mutex<Vec<Queries>>,
-    query_slots: Semaphore,
-    analysis_slots: Semaphore,
+    query_slots: Arc<Semaphore>,
+    analysis_slots: Arc<Semaphore>,
+    /// Requests running per client address: (analyses, others).
+    running: Mutex<HashMap<IpAddr, (usize, usize)>>,
     analyzer: OnceLock<Analyzer>,
     limiter: Option<limit::Limiter>,
     search: search::Search,
@@ -123,8 +174,9 @@ impl AppState {
             limiter: config.rate_limit.map(limit::Limiter::new),
             config,
             pool: Mutex::new(Vec::new()),
-            query_slots: Semaphore::new(QUERY_SLOTS),
-            analysis_slots: Semaphore::new(ANALYSIS_SLOTS),
+            query_slots: Arc::new(Semaphore::new(QUERY_SLOTS)),
+            analysis_slots: Arc::new(Semaphore::new(ANALYSIS_SLOTS)),
+            running: Mutex::new(HashMap::new()),
             analyzer: OnceLock::new(),
             search: search::Search::default(),
         }
@@ -165,20 +217,74 @@ where
     T: Send + 'static,
     F: FnOnce(&Queries) -> Result<T, StoreError> + Send + 'static,
 {
-    let _slot = state
-        .query_slots
-        .acquire()
-        .await
-        .map_err(|_| ServerError::Internal("the query slots were closed".into()))?;
-    let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || {
+    let slots = Arc::clone(&state.query_slots);
+    on_pool(state, slots, "a query thread", move |state| {
         let queries = state.checkout()?;
         let result = f(&queries);
         state.checkin(queries);
         Ok(result?)
     })
     .await
-    .map_err(|err| ServerError::Internal(format!("a query thread failed: {err}")))?
+}
+
+/// Runs `work` on the blocking pool once one of `slots` is free. The slot
+/// is held until the work ends, not until the request is answered, so a
+/// timed-out request does not free a slot its work still uses; work whose
+/// request was given up (timed out, client gone) before it started is not
+/// started at all.
+async fn on_pool<T, F>(
+    state: &Shared,
+    slots: Arc<Semaphore>,
+    what: &'static str,
+    work: F,
+) -> Result<T, ServerError>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> Result<T, ServerError> + Send + 'static,
+{
+    let slot = slots
+        .acquire_owned()
+        .await
+        .map_err(|_| ServerError::Internal("the worker slots were closed".into()))?;
+    let state = Arc::clone(state);
+    let abandoned = Abandoned::new();
+    let flag = abandoned.flag();
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        if flag.load(Ordering::Relaxed) {
+            return Err(ServerError::Internal("the request was abandoned".into()));
+        }
+        work(&state)
+    })
+    .await
+    .map_err(|err| worker_failed(what, err))?
+}
+
+/// Set when the request's future is dropped (it timed out or the client
+/// left), so work queued for it is not started.
+struct Abandoned(Arc<AtomicBool>);
+
+impl Abandoned {
+    fn new() -> Abandoned {
+        Abandoned(Arc::new(AtomicBool::new(false)))
+    }
+
+    fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.0)
+    }
+}
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A worker that panicked or was cancelled: the detail (panic text) goes
+/// to the log, the client gets a plain internal error.
+fn worker_failed(what: &str, err: tokio::task::JoinError) -> ServerError {
+    eprintln!("chancery: {what} failed: {err}");
+    ServerError::Internal(format!("{what} failed"))
 }
 
 /// Searches on the blocking pool: the full-text index, else the store.
@@ -186,20 +292,14 @@ pub(crate) async fn search(
     state: &Shared,
     query: chancery_store::SearchQuery,
 ) -> Result<chancery_store::SearchResults, ServerError> {
-    let _slot = state
-        .query_slots
-        .acquire()
-        .await
-        .map_err(|_| ServerError::Internal("the query slots were closed".into()))?;
-    let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || {
+    let slots = Arc::clone(&state.query_slots);
+    on_pool(state, slots, "a search thread", move |state| {
         let queries = state.checkout()?;
         let result = state.search.run(&state.config.data, &queries, &query);
         state.checkin(queries);
         result
     })
     .await
-    .map_err(|err| ServerError::Internal(format!("a search thread failed: {err}")))?
 }
 
 /// Runs CPU-bound work (analysis, ingest) on the blocking pool, at most
@@ -209,15 +309,8 @@ where
     T: Send + 'static,
     F: FnOnce(&AppState) -> Result<T, ServerError> + Send + 'static,
 {
-    let _slot = state
-        .analysis_slots
-        .acquire()
-        .await
-        .map_err(|_| ServerError::Internal("the analysis slots were closed".into()))?;
-    let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || f(&state))
-        .await
-        .map_err(|err| ServerError::Internal(format!("an analysis thread failed: {err}")))?
+    let slots = Arc::clone(&state.analysis_slots);
+    on_pool(state, slots, "an analysis thread", f).await
 }
 
 /// The API routes: a test checks that the OpenAPI document lists exactly
@@ -299,12 +392,33 @@ async fn guard(
     request: Request<axum::body::Body>,
     next: Next,
 ) -> Response {
+    // A browser always names the host it thinks it talks to: a page of
+    // another site that rebound its name to this address names that site.
+    if let Some(host) = request.headers().get(header::HOST) {
+        let allowed = host
+            .to_str()
+            .is_ok_and(|host| state.config.allows_host(host));
+        if !allowed {
+            return ServerError::HostNotAllowed.into_response();
+        }
+    }
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let expensive = request.method() == axum::http::Method::POST;
+    let _in_flight = match InFlight::enter(&state, client, expensive) {
+        Ok(running) => running,
+        Err(error) => {
+            let mut response = error.into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
+        }
+    };
     if let Some(limiter) = &state.limiter {
-        let client = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip())
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         if !limiter.allow(client, Instant::now()) {
             let mut response = ServerError::RateLimited {
                 per_second: limiter.limit().per_second,
@@ -344,6 +458,60 @@ async fn guard(
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
+}
+
+/// One request counted against its client address's caps while it runs.
+struct InFlight {
+    state: Shared,
+    client: IpAddr,
+    expensive: bool,
+}
+
+impl InFlight {
+    /// Counts a request of `client`, or refuses it when the address already
+    /// runs as many as it may (analyses and ingests, which are POSTs, have
+    /// their own smaller cap).
+    fn enter(state: &Shared, client: IpAddr, expensive: bool) -> Result<InFlight, ServerError> {
+        let mut running = state
+            .running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let counts = running.entry(client).or_insert((0, 0));
+        let (count, cap) = if expensive {
+            (&mut counts.0, state.config.max_analyses_per_address)
+        } else {
+            (&mut counts.1, state.config.max_requests_per_address)
+        };
+        if *count >= cap.max(1) {
+            return Err(ServerError::TooManyAtOnce { running: *count });
+        }
+        *count += 1;
+        Ok(InFlight {
+            state: Arc::clone(state),
+            client,
+            expensive,
+        })
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut running = self
+            .state
+            .running
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(counts) = running.get_mut(&self.client) {
+            if self.expensive {
+                counts.0 = counts.0.saturating_sub(1);
+            } else {
+                counts.1 = counts.1.saturating_sub(1);
+            }
+            if *counts == (0, 0) {
+                running.remove(&self.client);
+            }
+        }
+    }
 }
 
 /// A server running on its own threads, stopped when dropped.
@@ -444,12 +612,17 @@ async fn serve(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    let (per_address, header_timeout) = (config.max_connections_per_address, config.header_timeout);
     let state = Arc::new(AppState::new(config));
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(ServerError::Start)
+    conn::serve(
+        listener,
+        router(state),
+        per_address,
+        header_timeout,
+        shutdown,
+    )
+    .await;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -57,8 +57,12 @@ impl From<ServerError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, code) = self.0.status_and_code();
+        if status.is_server_error() {
+            eprintln!("chancery: {code}: {}", self.0);
+        }
+        let message = self.0.public_message();
         let body = if code == "no_corpus" {
-            empty_corpus(&self.0.to_string())
+            empty_corpus(&message)
         } else {
             layout(
                 "Error",
@@ -66,7 +70,7 @@ impl IntoResponse for PageError {
                 html! {
                     section.card.error {
                         h1 { (status.as_u16()) " — " (status.canonical_reason().unwrap_or("error")) }
-                        p { (self.0.to_string()) }
+                        p { (message) }
                         p { a href="/" { "Back to the front page" } }
                     }
                 },
@@ -315,11 +319,10 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
     })
     .await;
     let (overview, recent, stories, actors, mix, edges, events) = match result {
-        Err(PageError(ServerError::Store(StoreError::Missing { dir }))) => {
-            return Ok(empty_corpus(&format!(
-                "There is no corpus in {} yet.",
-                dir.display()
-            )))
+        Err(PageError(ServerError::Store(StoreError::Missing { .. }))) => {
+            return Ok(empty_corpus(
+                "There is no corpus in the served data directory yet.",
+            ))
         }
         other => other?,
     };

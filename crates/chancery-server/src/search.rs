@@ -90,7 +90,32 @@ impl Search {
             source: query.source.clone(),
             limit: (offset + limit).max(FACET_HITS),
         };
-        let found = index.search(&request).map_err(search_error)?;
+        let found = match index.search(&request) {
+            Err(SearchError::Damaged { detail, .. }) => {
+                // Derived data: rebuild it from the store, then answer.
+                eprintln!("chancery: the search index was damaged ({detail}); rebuilding it");
+                drop(guard);
+                let mut write = self.index.write().map_err(|_| poisoned())?;
+                let Some(index) = write.as_mut() else {
+                    return Ok(queries.search(query)?);
+                };
+                index.rebuild().map_err(search_error)?;
+                let found = index.search(&request).map_err(search_error)?;
+                return self.finish(queries, found, offset, limit);
+            }
+            other => other.map_err(search_error)?,
+        };
+        self.finish(queries, found, offset, limit)
+    }
+
+    /// The page of hits and the facets of a search's results.
+    fn finish(
+        &self,
+        queries: &Queries,
+        found: chancery_search::SearchResults,
+        offset: usize,
+        limit: usize,
+    ) -> Result<SearchResults, ServerError> {
         let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
         let page: Vec<i64> = ids.iter().skip(offset).take(limit).copied().collect();
         let mut hits = queries.article_summaries(&page)?;

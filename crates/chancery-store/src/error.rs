@@ -55,6 +55,17 @@ pub enum StoreError {
         /// The database file.
         path: PathBuf,
     },
+    /// The database file exists but holds nothing: not a store chancery
+    /// made (it creates the file and its tables at once), so it is not
+    /// taken for a new one.
+    #[error(
+        "{path} is empty (0 bytes) where a chancery store was expected; if the corpus was \
+         lost, restore it from a backup, or delete the file to start a new corpus"
+    )]
+    EmptyDatabase {
+        /// The database file.
+        path: PathBuf,
+    },
     /// An article could not be serialized for storage.
     #[error("cannot serialize article {id} for storage: {source}")]
     Serialize {

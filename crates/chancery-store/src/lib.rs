@@ -58,6 +58,8 @@
 //!   `confidence`.
 //! - `lsh_buckets`: `key`, `article`: the near-duplicate index (MinHash LSH
 //!   bands of first-seen articles).
+//! - `content_checksums`: `article`, `checksum` (xxh3 of the article's
+//!   title, text and analysis when written), read by `chancery verify`.
 //! - Views `canonical_articles`, `canonical_entities`, `canonical_quotes`,
 //!   `canonical_events`: the same rows without near-duplicates, so that a
 //!   syndicated story counts once in statistics.
@@ -73,6 +75,7 @@ mod schema;
 mod search_feed;
 mod store;
 mod stories;
+mod verify;
 
 pub use error::StoreError;
 pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
@@ -88,3 +91,4 @@ pub use schema::SCHEMA_VERSION;
 pub use search_feed::{CanonicalArticles, FeedArticle, FeedEntity, FeedEvent, SearchFeed};
 pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FILE};
 pub use stories::{ArticleStory, StoryInput, StorySummary};
+pub use verify::{content_checksum, Verification};

@@ -131,6 +131,15 @@ CREATE VIEW canonical_events AS
 /// Creates the tables in an empty database, or checks that an existing one is
 /// a store of this version.
 pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    prepare_tables(conn, path)?;
+    // Content checksums (`chancery verify`): a table beside the articles,
+    // so stores of this version written before it gain it on their next
+    // write, and readers of either kind read both.
+    conn.execute_batch(crate::verify::CHECKSUMS_TABLE)
+        .map_err(StoreError::sqlite(path, "creating the checksum table"))
+}
+
+fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let (version, application, objects) = read_identity(conn, path)?;
     if version == 0 && objects == 0 {
         let tx = conn

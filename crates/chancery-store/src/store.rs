@@ -142,6 +142,11 @@ impl Store {
         })?;
         let lock = take_lock(dir)?;
         let path = dir.join(DATABASE_FILE);
+        // A store is made only where there was no database: an empty file
+        // (a lost corpus, a botched copy) is refused, not started afresh.
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
+            return Err(StoreError::EmptyDatabase { path });
+        }
         let mut conn = Connection::open(&path).map_err(StoreError::sqlite(&path, "opening"))?;
         configure(&conn, &path)?;
         // A write transaction up front, so a store that cannot be written is
@@ -219,6 +224,9 @@ pub(crate) fn open_read_only(
             dir: dir.to_path_buf(),
         });
     }
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
+        return Err(StoreError::EmptyDatabase { path });
+    }
     let conn = Connection::open_with_flags(
         &path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -280,6 +288,12 @@ impl Reader {
     /// SQLite's `PRAGMA integrity_check`: empty when the database is sound.
     pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         integrity_check(&self.conn, &self.path)
+    }
+
+    /// The integrity check, then every article's title, text and analysis
+    /// against the checksum taken when it was written.
+    pub fn verify(&self) -> Result<crate::Verification, StoreError> {
+        crate::verify::verify(&self.conn, &self.path)
     }
 }
 
@@ -347,7 +361,7 @@ fn stats(conn: &Connection, path: &Path) -> Result<Stats, StoreError> {
     })
 }
 
-fn integrity_check(conn: &Connection, path: &Path) -> Result<Vec<String>, StoreError> {
+pub(crate) fn integrity_check(conn: &Connection, path: &Path) -> Result<Vec<String>, StoreError> {
     let mut statement = conn
         .prepare("PRAGMA integrity_check")
         .map_err(StoreError::sqlite(path, "checking integrity"))?;
@@ -431,6 +445,14 @@ fn write_one(
     })
     .map_err(err("storing an article"))?;
     let id = tx.last_insert_rowid();
+    crate::verify::record(
+        tx,
+        id,
+        article.title.as_deref(),
+        &article.text,
+        &document.json,
+    )
+    .map_err(err("recording the content checksum"))?;
     // Only first-seen copies go into the buckets: a later copy then finds the
     // original, never a copy of it, and buckets stay small.
     if original.is_none() {

@@ -170,8 +170,8 @@ enum InputFormat {
 enum Job {
     /// A file on disk.
     File(PathBuf),
-    /// Standard input.
-    Stdin,
+    /// Standard input, read whole (gunzipped when it was gzip).
+    Stdin(Vec<u8>),
     /// One line of a JSON Lines file.
     Record { label: String, line: String },
 }
@@ -180,7 +180,7 @@ impl Job {
     fn label(&self) -> String {
         match self {
             Job::File(path) => path.display().to_string(),
-            Job::Stdin => "<stdin>".into(),
+            Job::Stdin(_) => "<stdin>".into(),
             Job::Record { label, .. } => label.clone(),
         }
     }
@@ -212,30 +212,37 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         out: io::BufWriter::new(io::stdout().lock()),
         batch: Vec::with_capacity(BATCH),
         failures: Vec::new(),
-        done: 0,
+        succeeded: 0,
     };
     for path in &paths {
-        if args.jsonl || is_jsonl_path(path) {
-            let reader = match open_lines(path) {
+        let stdin = path.as_os_str() == "-";
+        let declared = args.jsonl || is_jsonl_path(path);
+        if declared || stdin {
+            let name = if stdin {
+                "<stdin>".to_string()
+            } else {
+                path.display().to_string()
+            };
+            let mut reader = match open_lines(path) {
                 Ok(reader) => reader,
                 Err(err) => {
-                    runner.fail(path.display().to_string(), format!("{err:#}"));
+                    runner.fail(name, format!("{err:#}"));
                     continue;
                 }
             };
-            for (number, line) in reader.lines().enumerate() {
-                let label = format!("{}:{}", path.display(), number + 1);
-                match line {
-                    Ok(line) if line.trim().is_empty() => {}
-                    Ok(line) => runner.push(Job::Record { label, line })?,
-                    Err(err) => {
-                        runner.fail(label, format!("cannot read line: {err}"));
-                        break;
-                    }
-                }
+            // Standard input is JSON Lines when it reads as such.
+            if declared || reader.fill_buf().is_ok_and(looks_like_jsonl) {
+                runner.push_lines(reader, &name)?;
+                continue;
             }
-        } else if path.as_os_str() == "-" {
-            runner.push(Job::Stdin)?;
+            let mut bytes = Vec::new();
+            match reader
+                .take(args.max_bytes as u64 + 1)
+                .read_to_end(&mut bytes)
+            {
+                Ok(_) => runner.push(Job::Stdin(bytes))?,
+                Err(err) => runner.fail(name, format!("cannot read standard input: {err}")),
+            }
         } else if path.is_dir() {
             for file in walk(path, &mut runner.failures) {
                 runner.push(Job::File(file))?;
@@ -256,7 +263,8 @@ struct Runner<'a> {
     out: io::BufWriter<io::StdoutLock<'a>>,
     batch: Vec<Job>,
     failures: Vec<(String, String)>,
-    done: usize,
+    /// Documents analysed and printed.
+    succeeded: usize,
 }
 
 impl Runner<'_> {
@@ -268,8 +276,23 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Every non-blank line of `reader` as a record labelled `name:LINE`.
+    fn push_lines(&mut self, reader: Box<dyn BufRead>, name: &str) -> anyhow::Result<()> {
+        for (number, line) in reader.lines().enumerate() {
+            let label = format!("{name}:{}", number + 1);
+            match line {
+                Ok(line) if line.trim().is_empty() => {}
+                Ok(line) => self.push(Job::Record { label, line })?,
+                Err(err) => {
+                    self.fail(label, format!("cannot read line: {err}"));
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn fail(&mut self, label: String, problem: String) {
-        self.done += 1;
         self.failures.push((label, problem));
     }
 
@@ -279,13 +302,16 @@ impl Runner<'_> {
         let results: Vec<(String, Result<Analysis, String>)> = self
             .batch
             .par_iter()
-            .map(|job| (job.label(), analyze_job(job, options, analyzer)))
+            .map(|job| {
+                let result = crate::guard::contained(|| analyze_job(job, options, analyzer));
+                (job.label(), result)
+            })
             .collect();
         self.batch.clear();
         for (label, result) in results {
             match result {
                 Ok(analysis) => {
-                    self.done += 1;
+                    self.succeeded += 1;
                     write_json(&mut self.out, &analysis, self.pretty)?;
                 }
                 Err(problem) => self.fail(label, problem),
@@ -301,12 +327,14 @@ impl Runner<'_> {
             return Ok(ExitCode::SUCCESS);
         }
         let mut err = io::stderr().lock();
-        if self.done > 1 {
+        // Every input counted once: printed, or failed (whether it failed
+        // while reading, walking or analysing).
+        let total = self.succeeded + self.failures.len();
+        if total > 1 {
             writeln!(
                 err,
-                "chancery: {} of {} documents failed:",
+                "chancery: {} of {total} documents failed:",
                 self.failures.len(),
-                self.done
             )?;
         }
         for (label, problem) in &self.failures {
@@ -316,14 +344,50 @@ impl Runner<'_> {
     }
 }
 
+/// True when the start of a stream reads as JSON Lines: its first line is
+/// a JSON object (a news page or scraped text does not open with `{`).
+pub(crate) fn looks_like_jsonl(head: &[u8]) -> bool {
+    let head = head.trim_ascii_start();
+    if !head.starts_with(b"{") {
+        return false;
+    }
+    let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let complete = first.len() < head.len();
+    match serde_json::from_slice::<Value>(first) {
+        Ok(value) => value.is_object(),
+        // A first line longer than what was peeked: an object still
+        // opening looks like JSON Lines too.
+        Err(err) => !complete && err.is_eof(),
+    }
+}
+
 pub(crate) fn is_jsonl_path(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".ndjson")
 }
 
-/// Files under `dir`, recursively, in a stable order; hidden entries skipped.
+/// Files under `dir`, recursively, in a stable order; hidden entries
+/// skipped. Only regular files are listed: FIFOs, sockets and devices are
+/// skipped with a note (reading a FIFO would wait forever). Symbolic links
+/// are followed, but each directory is entered once, known by its (device,
+/// inode), so a link to `.` or `..` cannot loop.
 pub(crate) fn walk(dir: &Path, failures: &mut Vec<(String, String)>) -> Vec<PathBuf> {
+    walk_with_notes(dir, failures, &mut |path, note| {
+        eprintln!("chancery: note: {}: {note}", path.display());
+    })
+}
+
+/// [`walk`], with the notes on skipped entries sent to `note`.
+pub(crate) fn walk_with_notes(
+    dir: &Path,
+    failures: &mut Vec<(String, String)>,
+    note: &mut dyn FnMut(&Path, &str),
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
+    let mut entered = std::collections::HashSet::new();
+    if let Ok(meta) = std::fs::metadata(dir) {
+        entered.insert(file_identity(dir, &meta));
+    }
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
@@ -347,15 +411,68 @@ pub(crate) fn walk(dir: &Path, failures: &mut Vec<(String, String)>) -> Vec<Path
             .collect();
         children.sort();
         for child in children.into_iter().rev() {
-            if child.is_dir() {
-                stack.push(child);
-            } else {
+            // Follows a link to what it names.
+            let meta = match std::fs::metadata(&child) {
+                Ok(meta) => meta,
+                Err(err) => {
+                    note(&child, &format!("skipped, cannot read it ({err})"));
+                    continue;
+                }
+            };
+            if meta.is_dir() {
+                if entered.insert(file_identity(&child, &meta)) {
+                    stack.push(child);
+                } else {
+                    note(&child, "skipped, a folder already walked (a link loop?)");
+                }
+            } else if meta.is_file() {
                 files.push(child);
+            } else {
+                note(
+                    &child,
+                    &format!("skipped, not a regular file ({})", special_kind(&meta)),
+                );
             }
         }
     }
     files.sort();
     files
+}
+
+/// What identifies a file whatever the path to it: (device, inode).
+#[cfg(unix)]
+fn file_identity(_path: &Path, meta: &std::fs::Metadata) -> (u64, u64, PathBuf) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino(), PathBuf::new())
+}
+
+#[cfg(not(unix))]
+fn file_identity(path: &Path, _meta: &std::fs::Metadata) -> (u64, u64, PathBuf) {
+    (
+        0,
+        0,
+        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+    )
+}
+
+#[cfg(unix)]
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_meta: &std::fs::Metadata) -> &'static str {
+    "a special file"
 }
 
 /// A line reader over a (possibly gzipped) JSON Lines file or stdin.
@@ -389,15 +506,9 @@ fn analyze_job(
             };
             extract(&input, options).map_err(|e| e.to_string())?
         }
-        Job::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .take(options.max_bytes as u64 + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Job::Stdin(bytes) => {
             let input = Input {
-                bytes: &bytes,
+                bytes,
                 source: Some("-".into()),
                 ..Input::default()
             };
@@ -405,7 +516,7 @@ fn analyze_job(
         }
         Job::Record { line, .. } => analyze_record(line, options)?,
     };
-    Ok(analyzer.analyze(article))
+    crate::guard::analyze(analyzer, article)
 }
 
 pub(crate) fn read_capped(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
@@ -432,6 +543,24 @@ pub(crate) fn analyze_record(
     let Some(fields) = record.as_object() else {
         return Err("expected a JSON object with text or html".into());
     };
+    // Every known field is a string (ids may be numbers); a field of
+    // another type is the caller's mistake, said rather than dropped.
+    for key in ["id", "url", "title", "text", "html", "published", "source"] {
+        let kind = match fields.get(key) {
+            None | Some(Value::Null | Value::String(_)) => continue,
+            Some(Value::Number(_)) if key == "id" => continue,
+            Some(Value::Number(_)) => "a number",
+            Some(Value::Bool(_)) => "true or false",
+            Some(Value::Array(_)) => "an array",
+            Some(Value::Object(_)) => "an object",
+        };
+        let expected = if key == "published" {
+            "a string (an ISO 8601 date such as \"2024-05-01\")"
+        } else {
+            "a string"
+        };
+        return Err(format!("field \"{key}\" is {kind}; it must be {expected}"));
+    }
     let string = |key: &str| -> Option<String> {
         match fields.get(key)? {
             Value::String(s) => Some(s.clone()),

@@ -308,13 +308,16 @@ impl Feeder {
     }
 
     fn read_jsonl(&mut self, path: &Path, max_bytes: usize) {
-        let mut reader = match open_lines(path) {
-            Ok(reader) => reader,
-            Err(err) => return self.fail(path.display().to_string(), format!("{err:#}")),
-        };
+        match open_lines(path) {
+            Ok(reader) => self.read_jsonl_from(reader, &path.display().to_string(), max_bytes),
+            Err(err) => self.fail(path.display().to_string(), format!("{err:#}")),
+        }
+    }
+
+    fn read_jsonl_from(&mut self, mut reader: Box<dyn BufRead>, name: &str, max_bytes: usize) {
         let mut line = Vec::new();
         for number in 1.. {
-            let label = format!("{}:{number}", path.display());
+            let label = format!("{name}:{number}");
             match read_line_capped(&mut reader, &mut line, max_bytes) {
                 Ok(Line::End) => break,
                 Ok(Line::TooLong) => self.fail(
@@ -369,6 +372,9 @@ impl Feeder {
             Ok(head) if head.starts_with(b"WARC/") => {
                 return self.read_warc(reader, "<stdin>", max_bytes)
             }
+            Ok(head) if crate::analyze::looks_like_jsonl(head) => {
+                return self.read_jsonl_from(reader, "<stdin>", max_bytes)
+            }
             Ok(_) => {}
             Err(err) => return self.fail("<stdin>".into(), format!("cannot read: {err}")),
         }
@@ -415,7 +421,10 @@ impl Feeder {
         let options = &self.options;
         let extracted: Vec<(String, Result<Article, String>)> = jobs
             .into_par_iter()
-            .map(|job| (job.label(), extract_job(job, options)))
+            .map(|job| {
+                let label = job.label();
+                (label, crate::guard::contained(|| extract_job(job, options)))
+            })
             .collect();
 
         // Documents already in the store are not analysed again. A lookup
@@ -446,7 +455,9 @@ impl Feeder {
         let documents: Vec<(String, Result<Document, String>)> = articles
             .into_par_iter()
             .map(|(label, article)| {
-                let document = Document::new(analyzer.analyze(article)).map_err(|e| e.to_string());
+                let document = crate::guard::analyze(analyzer, article).and_then(|analysis| {
+                    crate::guard::contained(|| Document::new(analysis).map_err(|e| e.to_string()))
+                });
                 (label, document)
             })
             .collect();
@@ -557,7 +568,7 @@ fn write_batches(
             tally.fail(label, problem);
         }
         let (labels, documents): (Vec<String>, Vec<Document>) = batch.documents.into_iter().unzip();
-        let outcomes = match store.write(&documents) {
+        let outcomes = match write_contained(&mut store, &documents) {
             Ok(outcomes) => outcomes,
             Err(error) => {
                 progress.finish();
@@ -568,10 +579,10 @@ fn write_batches(
         // leaves articles without a story, which the next ingest fills in.
         let mut story_ids = Vec::new();
         for (document, outcome) in documents.iter().zip(&outcomes) {
-            if let Outcome::Stored {
+            if let Ok(Outcome::Stored {
                 article,
                 duplicate_of,
-            } = outcome
+            }) = outcome
             {
                 let analysis = document.analysis();
                 story_ids.extend(stories.add(&chancery_store::StoryInput {
@@ -589,6 +600,13 @@ fn write_batches(
             return (tally, Some(error));
         }
         for (label, outcome) in labels.into_iter().zip(outcomes) {
+            let outcome = match outcome {
+                Ok(outcome) => outcome,
+                Err(problem) => {
+                    tally.fail(label, problem);
+                    continue;
+                }
+            };
             match outcome {
                 Outcome::Stored { duplicate_of, .. } => {
                     tally.stored += 1;
@@ -615,6 +633,36 @@ fn write_batches(
     }
     progress.finish();
     (tally, None)
+}
+
+/// Writes a batch in one transaction; when that panics (a bug a document
+/// triggers), the transaction is rolled back and the documents are written
+/// one at a time, so the panicking one fails alone with its message.
+fn write_contained(
+    store: &mut Store,
+    documents: &[Document],
+) -> Result<Vec<Result<Outcome, String>>, StoreError> {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    match catch_unwind(AssertUnwindSafe(|| store.write(documents))) {
+        Ok(outcomes) => Ok(outcomes?.into_iter().map(Ok).collect()),
+        Err(_) => {
+            let mut outcomes = Vec::with_capacity(documents.len());
+            for document in documents {
+                match catch_unwind(AssertUnwindSafe(|| {
+                    store.write(std::slice::from_ref(document))
+                })) {
+                    Ok(written) => match written?.pop() {
+                        Some(outcome) => outcomes.push(Ok(outcome)),
+                        None => outcomes.push(Err("the store wrote nothing for it".into())),
+                    },
+                    Err(payload) => {
+                        outcomes.push(Err(crate::guard::panic_problem(payload.as_ref())))
+                    }
+                }
+            }
+            Ok(outcomes)
+        }
+    }
 }
 
 /// A bar on a terminal, periodic plain lines otherwise.
@@ -772,6 +820,35 @@ mod warc {
         max_bytes: usize,
         number: usize,
         done: bool,
+        /// After a damaged record: skip to the next `WARC/1.` line.
+        resync: bool,
+        /// A record's first line, found while resyncing.
+        pending: Option<Vec<u8>>,
+    }
+
+    /// A record header that cannot be read: the reader resyncs at the next
+    /// `WARC/1.` line rather than give up the rest of the file.
+    struct Damaged(String);
+
+    /// Why reading stopped or skipped.
+    enum Stop {
+        /// Reading can go on at the next record; true when the damaged
+        /// record was counted already.
+        Resync(String, bool),
+        /// The stream cannot be read on.
+        Fatal(String),
+    }
+
+    impl From<String> for Stop {
+        fn from(problem: String) -> Stop {
+            Stop::Fatal(problem)
+        }
+    }
+
+    impl From<Damaged> for Stop {
+        fn from(damaged: Damaged) -> Stop {
+            Stop::Resync(damaged.0, false)
+        }
     }
 
     impl Records {
@@ -781,10 +858,30 @@ mod warc {
                 max_bytes,
                 number: 0,
                 done: false,
+                resync: false,
+                pending: None,
             }
         }
 
-        fn next_item(&mut self) -> Result<Option<Item>, String> {
+        /// Skips to the next line that opens a WARC 1.x record; false at the
+        /// end of the stream.
+        fn skip_to_next_record(&mut self) -> Result<bool, String> {
+            let mut line = Vec::new();
+            loop {
+                if self.read_line(&mut line)? == 0 {
+                    return Ok(false);
+                }
+                if line.starts_with(b"WARC/1.") {
+                    self.pending = Some(line);
+                    return Ok(true);
+                }
+            }
+        }
+
+        fn next_item(&mut self) -> Result<Option<Item>, Stop> {
+            if std::mem::take(&mut self.resync) && !self.skip_to_next_record()? {
+                return Ok(None);
+            }
             loop {
                 let Some(headers) = self.read_headers()? else {
                     return Ok(None);
@@ -792,7 +889,9 @@ mod warc {
                 self.number += 1;
                 let length: u64 = header(&headers, "content-length")
                     .and_then(|v| v.trim().parse().ok())
-                    .ok_or("WARC record has no valid Content-Length")?;
+                    .ok_or_else(|| {
+                        Stop::Resync("WARC record has no valid Content-Length".into(), true)
+                    })?;
                 let kind = header(&headers, "warc-type")
                     .unwrap_or("")
                     .to_ascii_lowercase();
@@ -801,7 +900,7 @@ mod warc {
                     let skipped = io::copy(&mut (&mut self.reader).take(length), &mut io::sink())
                         .map_err(read_error)?;
                     if skipped < length {
-                        return Err(truncated(length, skipped));
+                        return Err(truncated(length, skipped).into());
                     }
                     if wanted {
                         return Ok(Some(Item::Failed {
@@ -820,7 +919,7 @@ mod warc {
                     .read_to_end(&mut block)
                     .map_err(read_error)?;
                 if (block.len() as u64) < length {
-                    return Err(truncated(length, block.len() as u64));
+                    return Err(truncated(length, block.len() as u64).into());
                 }
                 let body = if kind == "response" {
                     match http_body(block) {
@@ -852,27 +951,34 @@ mod warc {
 
         /// The header lines of the next record; `None` at the end of the
         /// stream.
-        fn read_headers(&mut self) -> Result<Option<Vec<(String, String)>>, String> {
+        fn read_headers(&mut self) -> Result<Option<Vec<(String, String)>>, Stop> {
             let mut line = Vec::new();
-            // Blank lines separate records.
-            loop {
-                if self.read_line(&mut line)? == 0 {
-                    return Ok(None);
-                }
-                if !line.trim_ascii().is_empty() {
-                    break;
+            if let Some(first) = self.pending.take() {
+                line = first;
+            } else {
+                // Blank lines separate records.
+                loop {
+                    if self.read_line(&mut line)? == 0 {
+                        return Ok(None);
+                    }
+                    if !line.trim_ascii().is_empty() {
+                        break;
+                    }
                 }
             }
             if !line.starts_with(b"WARC/") {
-                return Err(format!(
+                return Err(Damaged(format!(
                     "expected a WARC record header, found {:?}",
                     String::from_utf8_lossy(&line[..line.len().min(40)]).trim_end()
-                ));
+                ))
+                .into());
             }
             let mut headers = Vec::new();
             loop {
                 if self.read_line(&mut line)? == 0 {
-                    return Err("the file ends inside a WARC header (truncated?)".into());
+                    return Err(Stop::Fatal(
+                        "the file ends inside a WARC header (truncated?)".into(),
+                    ));
                 }
                 let text = String::from_utf8_lossy(&line);
                 let text = text.trim_end_matches(['\r', '\n']);
@@ -899,7 +1005,19 @@ mod warc {
                     self.done = true;
                     None
                 }
-                Err(problem) => {
+                Err(Stop::Resync(problem, counted)) => {
+                    // The damaged record is counted; reading goes on at the
+                    // next record header.
+                    if !counted {
+                        self.number += 1;
+                    }
+                    self.resync = true;
+                    Some(Item::Failed {
+                        number: self.number,
+                        problem: format!("{problem}; reading resumes at the next WARC record"),
+                    })
+                }
+                Err(Stop::Fatal(problem)) => {
                     self.done = true;
                     Some(Item::Broken {
                         number: self.number.max(1),
@@ -1076,7 +1194,31 @@ mod warc {
         #[test]
         fn garbage_is_not_a_warc_record() {
             let items = items(b"<html>not a warc</html>".to_vec());
-            assert!(matches!(&items[..], [Item::Broken { .. }]));
+            assert!(matches!(&items[..], [Item::Failed { .. }]));
+        }
+
+        #[test]
+        fn reading_resumes_at_the_next_record_after_a_damaged_one() {
+            let mut file = record("resource", "https://a.example/1", b"first page");
+            file.extend(
+                b"WARC/1.1\r\nWARC-Type: resource\r\nContent-Length: many\r\n\r\njunk\r\n\r\n",
+            );
+            file.extend(b"garbage between records\r\n");
+            file.extend(record("resource", "https://a.example/3", b"third page"));
+            let items = items(file);
+            let uris: Vec<String> = items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Document(r) => r.uri.clone(),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(uris, ["https://a.example/1", "https://a.example/3"]);
+            assert!(items.iter().any(|i| matches!(
+                i,
+                Item::Failed { number: 2, problem } if problem.contains("resumes")
+            )));
+            assert!(!items.iter().any(|i| matches!(i, Item::Broken { .. })));
         }
 
         #[test]

@@ -5,12 +5,14 @@ mod entities;
 mod eval;
 mod eval_stories;
 mod export;
+mod guard;
 mod ingest;
 mod output;
 mod search;
 mod serve;
 mod stories;
 mod train;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -47,12 +49,27 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Ingest the bundled sample corpus and serve it: the whole product at once.
     Demo(serve::DemoArgs),
+    /// Check a corpus: SQLite integrity, every article against its checksum, the search index against the store.
+    Verify(verify::VerifyArgs),
     /// Rebuild a model compiled into chancery from training data.
     #[command(subcommand)]
     Train(train::TrainCommand),
 }
 
 fn main() -> ExitCode {
+    // Panics are bugs; one inside a document's step is caught at the
+    // document's boundary (`guard`) and reported with it. This line keeps
+    // where it happened, for the bug report.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "chancery: internal error{at}: {}",
+            guard::payload_message(info.payload())
+        );
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
@@ -66,6 +83,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(args),
         Command::Demo(args) => serve::demo(args),
         Command::Train(command) => train::run(command),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use chancery_search::{Hit, OpenOptions, SearchIndex, SearchRequest, Snippet};
+use chancery_search::{Hit, OpenOptions, SearchError, SearchIndex, SearchRequest, Snippet};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
@@ -90,7 +90,7 @@ enum Format {
 }
 
 pub fn run_search(args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let index = open(&args.data, args.rebuild)?;
+    let mut index = open(&args.data, args.rebuild)?;
     if let Some(file) = &args.bench {
         return bench_search(&index, file, args.runs);
     }
@@ -104,7 +104,16 @@ pub fn run_search(args: SearchArgs) -> anyhow::Result<ExitCode> {
         source: args.source,
         limit: args.limit as usize,
     };
-    let results = index.search(&request)?;
+    let results = match index.search(&request) {
+        Err(SearchError::Damaged { detail, .. }) => {
+            eprintln!(
+                "chancery: the search index was damaged ({detail}); rebuilding it from the store"
+            );
+            index.rebuild()?;
+            index.search(&request)?
+        }
+        other => other?,
+    };
     let mut out = io::stdout().lock();
     match args.format {
         Format::Json => {
@@ -145,12 +154,21 @@ pub fn run_search(args: SearchArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run_similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
-    let index = open(&args.data, false)?;
+    let mut index = open(&args.data, false)?;
     if let Some(count) = args.bench {
         return bench_similar(&index, count, args.k as usize);
     }
     let key = args.id.unwrap_or_default();
-    let results = index.similar(&key, args.k as usize)?;
+    let results = match index.similar(&key, args.k as usize) {
+        Err(SearchError::Damaged { detail, .. }) => {
+            eprintln!(
+                "chancery: the search index was damaged ({detail}); rebuilding it from the store"
+            );
+            index.rebuild()?;
+            index.similar(&key, args.k as usize)?
+        }
+        other => other?,
+    };
     let mut out = io::stdout().lock();
     match args.format {
         Format::Json => write_json(&mut out, &results, false)?,

@@ -46,6 +46,12 @@ struct ServerOptions {
     /// Requests a client may send at once after a pause.
     #[arg(long, default_value_t = 100)]
     burst: u32,
+    /// A host name the server answers for (repeat for more; `*` for any).
+    /// Default: loopback names only, so a web page elsewhere cannot reach
+    /// the server by rebinding its own name to this address. Name the
+    /// host clients use when serving on another address.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
 }
 
 impl ServerOptions {
@@ -53,6 +59,7 @@ impl ServerOptions {
         let mut config = chancery_server::Config::new(data);
         config.addr = self.addr;
         config.token = self.token.filter(|t| !t.is_empty());
+        config.allowed_hosts = self.allow_hosts;
         config.rate_limit = (self.rate_limit > 0).then_some(chancery_server::RateLimit {
             per_second: self.rate_limit,
             burst: self.burst.max(1),
@@ -70,11 +77,14 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
-    let data = args
-        .data
-        .unwrap_or_else(|| std::env::temp_dir().join("chancery-demo"));
-    std::fs::create_dir_all(&data)
-        .with_context(|| format!("cannot create the demo directory {}", data.display()))?;
+    let data = match args.data {
+        Some(data) => {
+            std::fs::create_dir_all(&data)
+                .with_context(|| format!("cannot create the demo directory {}", data.display()))?;
+            data
+        }
+        None => demo_directory(&std::env::temp_dir().join("chancery-demo"))?,
+    };
     // Ingest reads files: the compiled-in corpus is written beside the
     // store, and a rerun finds every article stored and adds nothing.
     let source = data.join("demo-articles.jsonl");
@@ -101,4 +111,86 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
     chancery_server::run(args.server.config(data))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The marker `demo` leaves in a directory it created.
+const DEMO_MARKER: &str = ".chancery-demo";
+
+/// The default demo directory in a shared temp folder, made safely: created
+/// afresh (private to the user) with a marker, or reused only when it is a
+/// real directory (not a symbolic link), owned by this user and marked as
+/// made by `demo`. Anything else someone may have planted there is refused.
+fn demo_directory(path: &std::path::Path) -> anyhow::Result<PathBuf> {
+    match std::fs::symlink_metadata(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let mut builder = std::fs::DirBuilder::new();
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder
+                .create(path)
+                .with_context(|| format!("cannot create the demo directory {}", path.display()))?;
+            std::fs::write(path.join(DEMO_MARKER), "made by chancery demo\n")
+                .with_context(|| format!("cannot write in {}", path.display()))?;
+            Ok(path.to_path_buf())
+        }
+        Err(err) => Err(err).with_context(|| format!("cannot inspect {}", path.display())),
+        Ok(meta) => {
+            let refuse = |why: &str| {
+                anyhow::anyhow!(
+                    "{} {why}; chancery demo will not use it: remove it or pass --data DIR",
+                    path.display()
+                )
+            };
+            if meta.file_type().is_symlink() {
+                return Err(refuse("is a symbolic link"));
+            }
+            if !meta.is_dir() {
+                return Err(refuse("is not a directory"));
+            }
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                // Our own user, as the owner of our /proc entry (Linux).
+                let me = std::fs::metadata("/proc/self").map(|m| m.uid());
+                if me.is_ok_and(|me| meta.uid() != me) {
+                    return Err(refuse("belongs to another user"));
+                }
+            }
+            if !path.join(DEMO_MARKER).is_file() {
+                return Err(refuse("was not created by chancery demo"));
+            }
+            Ok(path.to_path_buf())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_directory_is_made_fresh_or_reused_only_when_ours() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fresh = tmp.path().join("chancery-demo");
+        assert_eq!(demo_directory(&fresh).unwrap(), fresh);
+        assert!(fresh.join(DEMO_MARKER).is_file());
+        // A rerun reuses it.
+        assert_eq!(demo_directory(&fresh).unwrap(), fresh);
+        // A directory someone else made is refused.
+        let planted = tmp.path().join("planted");
+        std::fs::create_dir(&planted).unwrap();
+        let err = demo_directory(&planted).unwrap_err().to_string();
+        assert!(err.contains("not created by chancery demo"), "{err}");
+        #[cfg(unix)]
+        {
+            // A symbolic link, even to a directory of ours, is refused.
+            let link = tmp.path().join("link");
+            std::os::unix::fs::symlink(&fresh, &link).unwrap();
+            let err = demo_directory(&link).unwrap_err().to_string();
+            assert!(err.contains("symbolic link"), "{err}");
+        }
+        let file = tmp.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        assert!(demo_directory(&file).is_err());
+    }
 }

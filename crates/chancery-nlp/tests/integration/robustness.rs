@@ -186,3 +186,96 @@ proptest! {
         }
     }
 }
+
+/// What the store keeps for an analysis: its JSON plus the text of every
+/// quote and every event's evidence (stored beside it).
+fn stored_size(analysis: &chancery_model::Analysis) -> usize {
+    let json = serde_json::to_string(analysis).unwrap().len();
+    let quoted: usize = analysis
+        .quotes
+        .iter()
+        .map(|q| q.span.end - q.span.start)
+        .sum();
+    let evidence: usize = analysis
+        .events
+        .iter()
+        .map(|e| e.evidence.end - e.evidence.start)
+        .sum();
+    json + quoted + evidence
+}
+
+/// Text shaped to make output explode: clauses that each open reported
+/// speech, names, quote marks that never close, all on few lines.
+fn explosive_text(units: &[usize], repeat: usize, line_breaks: bool) -> String {
+    const PIECES: &[&str] = &[
+        "the market said rates rose and the bank said sales fell. ",
+        "Anna Berg said that ",
+        "\u{201c}We will not wait, ",
+        "according to officials, ",
+        "Iran accused Russia and France criticised Germany, ",
+        "Minister Pavel Orlov told reporters ",
+        "\" ",
+        "the council warned ",
+    ];
+    let mut text = String::from("Headline about talks\n\n");
+    for _ in 0..repeat {
+        for &u in units {
+            text.push_str(PIECES[u % PIECES.len()]);
+        }
+        if line_breaks {
+            text.push('\n');
+        }
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Output stays within a constant multiple of the input, whatever its
+    /// shape (the budgets of `budget.rs`: quoted text and evidence 4x the
+    /// input each, one item per 64 bytes, plus per-article slack).
+    #[test]
+    fn output_size_is_bounded_by_input_size(
+        units in proptest::collection::vec(0usize..8, 1..12),
+        repeat in 200usize..1500,
+        line_breaks in any::<bool>(),
+    ) {
+        let text = explosive_text(&units, repeat, line_breaks);
+        if let Some(analysis) = analyze_bytes(text.as_bytes()) {
+            let input = text.len();
+            let stored = stored_size(&analysis);
+            prop_assert!(
+                stored <= 30 * input + 200_000,
+                "{} bytes in, {} bytes out",
+                input,
+                stored
+            );
+            for s in &analysis.sentences {
+                let words = analysis.article.text[s.start..s.end].split_whitespace().count();
+                prop_assert!(words <= chancery_nlp::sentence::MAX_SENTENCE_TOKENS);
+            }
+        }
+    }
+}
+
+/// The issue's shape: 14,000 lines of "the market said … said …" made
+/// one sentence and a quote per "said" running to the end of the document.
+#[test]
+fn said_chains_do_not_explode() {
+    let text = "the market said rates rose and the bank said sales fell.\n".repeat(14_000);
+    let analysis = analyze_bytes(text.as_bytes()).unwrap();
+    let stored = stored_size(&analysis);
+    assert!(
+        stored <= 30 * text.len(),
+        "{} bytes in, {stored} bytes out",
+        text.len()
+    );
+    let longest = analysis
+        .quotes
+        .iter()
+        .map(|q| q.span.end - q.span.start)
+        .max()
+        .unwrap_or(0);
+    assert!(longest < 4_000, "a quote of {longest} bytes");
+}

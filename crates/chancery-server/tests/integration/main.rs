@@ -3,6 +3,7 @@
 
 mod api;
 mod browser;
+mod connections;
 mod security;
 
 use std::path::{Path, PathBuf};

@@ -10,6 +10,7 @@ mod ingest;
 mod jsonl;
 mod knowledge;
 mod registry;
+mod robust;
 mod search;
 mod stories;
 
