@@ -899,7 +899,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 by_source
                     .entry((root.clone(), key.3, key.5, s.clone()))
                     .or_insert(j);
-                by_target.entry((root, key.3, key.5, t.clone())).or_insert(j);
+                by_target
+                    .entry((root, key.3, key.5, t.clone()))
+                    .or_insert(j);
             }
         }
         let mut folded_into: Vec<Option<usize>> = vec![None; kept.len()];
