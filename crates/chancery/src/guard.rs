@@ -46,6 +46,7 @@ pub(crate) fn analyze(
 /// The variable naming a marker: debug builds panic while analysing any
 /// document whose text holds it. Tests use it to check that a panicking
 /// document costs only itself; release builds ignore it.
+#[cfg_attr(not(debug_assertions), allow(dead_code))]
 pub(crate) const FAULT_MARKER_VAR: &str = "CHANCERY_TEST_PANIC_MARKER";
 
 #[cfg(debug_assertions)]
