@@ -100,3 +100,29 @@ fn a_reported_act_keeps_its_reporter() {
     assert_eq!(code(&shelling.source).as_deref(), Some("SVNMIL"));
     assert_eq!(code(&shelling.reported_by).as_deref(), Some("AUTGOV"));
 }
+
+#[test]
+fn hostile_shapes_are_coded_without_panic() {
+    let nested = format!(
+        "Nested\n\n{}Iraq attacked Iran.",
+        "Officials said that ".repeat(100)
+    );
+    let caps = "WIRE\n\nBAGHDAD, AUG 22 - IRAQI TROOPS SHELLED KURDISH POSITIONS ON THURSDAY, \
+                THE PATRIOTIC UNION OF KURDISTAN SAID. IRAN ACCUSED IRAQ OF AGGRESSION."
+        .to_string();
+    let german = "Nachrichten\n\nDie Regierung in Berlin hat am Montag die Sanktionen gegen \
+                  Russland verschärft, teilte das Auswärtige Amt mit."
+        .to_string();
+    let no_verbs = format!("Lists\n\n{}", "Iraq, Iran, Syria; ".repeat(2_000));
+    for text in [nested, caps, german, no_verbs] {
+        let analysis = analyze_bytes(text.as_bytes()).expect("extracts");
+        for e in &analysis.events {
+            let code =
+                |a: &Option<chancery_model::EventActor>| a.as_ref().and_then(|a| a.code.clone());
+            assert!(
+                e.code == "057" || code(&e.source).is_some() && code(&e.target).is_some(),
+                "an event without a side: {e:?}"
+            );
+        }
+    }
+}
