@@ -522,15 +522,14 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             };
             let modality = self.modality(&sentence, i, &lower);
             let mut code = trigger.code.clone();
-            // CAMEO codes a planned meeting as an intent to meet.
-            if modality == Modality::Planned
-                && code.starts_with("04")
-                && !matches!(code.as_str(), "042" | "043")
-            {
+            // A willingness ("agreed to meet", "pledged to release") is an
+            // intent (03x); a scheduled or announced act ("will meet", "is
+            // due to visit") keeps its own code with the planned modality.
+            let willing = modality == Modality::Planned && self.intent_words_before(i, &sentence);
+            if willing && code.starts_with("04") && !matches!(code.as_str(), "042" | "043") {
                 code = "036".to_string();
             }
-            // CAMEO codes promised cooperation as an intent ("will release" is 035).
-            if modality == Modality::Planned && !code.starts_with("04") {
+            if willing && !code.starts_with("04") {
                 if let Some(intent) = compose("03", &code) {
                     code = intent;
                 }
@@ -676,6 +675,37 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             frontier = next;
         }
         None
+    }
+
+    /// Whether a word of willingness ("agreed", "ready", "pledged to")
+    /// stands in the few words before the trigger.
+    fn intent_words_before(&self, i: usize, sentence: &Range<usize>) -> bool {
+        (i.saturating_sub(5).max(sentence.start)..i).any(|k| {
+            matches!(
+                self.doc.words[k].to_lowercase().as_str(),
+                "agreed"
+                    | "agree"
+                    | "agrees"
+                    | "ready"
+                    | "willing"
+                    | "prepared"
+                    | "vowed"
+                    | "vows"
+                    | "pledged"
+                    | "pledges"
+                    | "promised"
+                    | "promises"
+                    | "offered"
+                    | "offers"
+                    | "proposed"
+                    | "hopes"
+                    | "hope"
+                    | "wants"
+                    | "want"
+                    | "seeks"
+                    | "sought"
+            )
+        })
     }
 
     /// The speaker of a reporting clause after the trigger ("Iraq shelled
