@@ -243,17 +243,7 @@ fn summarize(
     pages: usize,
 ) -> GroupScore {
     let scores: Vec<f64> = per_fold.iter().flatten().map(|f| f.score).collect();
-    let n = scores.len();
-    let mean = if n == 0 {
-        0.0
-    } else {
-        scores.iter().sum::<f64>() / n as f64
-    };
-    let spread = if n < 2 {
-        0.0
-    } else {
-        (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
-    };
+    let (mean, spread) = crate::metrics::mean_and_spread(&scores);
     let min = scores.iter().copied().fold(f64::INFINITY, f64::min);
     GroupScore {
         group,

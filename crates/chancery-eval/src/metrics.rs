@@ -205,6 +205,22 @@ pub fn normalize_for_match(text: &str) -> String {
     out
 }
 
+/// Mean and sample standard deviation (n − 1) of per-fold scores: what a
+/// cross-validated figure is reported as. Zero spread for fewer than two.
+pub fn mean_and_spread(values: &[f64]) -> (f64, f64) {
+    let n = values.len();
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let spread = if n < 2 {
+        0.0
+    } else {
+        (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+    };
+    (mean, spread)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@ use chancery_extract::{extract, Format, Input, Options};
 use chancery_model::{Analysis, Article, Event, Modality, Span, TextField};
 use serde::Serialize;
 
+use crate::metrics::Prf;
 use crate::EvalError;
 
 /// Role codes that, at the head of an actor code, mean the country is unknown.
@@ -262,25 +263,18 @@ pub struct ViewScore {
 
 impl ViewScore {
     fn from_counts(tp: usize, pred: usize, gold: usize) -> ViewScore {
-        let p = if pred > 0 {
-            tp as f64 / pred as f64
-        } else {
-            0.0
+        let share = |part: usize, whole: usize| {
+            if whole > 0 {
+                part as f64 / whole as f64
+            } else {
+                0.0
+            }
         };
-        let r = if gold > 0 {
-            tp as f64 / gold as f64
-        } else {
-            0.0
-        };
-        let f1 = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        let prf = Prf::new(share(tp, pred), share(tp, gold));
         ViewScore {
-            p,
-            r,
-            f1,
+            p: prf.precision,
+            r: prf.recall,
+            f1: prf.f1,
             gold,
             pred,
             tp,
@@ -327,17 +321,6 @@ pub struct ReutersReport {
 
 /// How many folds `fold_f1` splits the documents into.
 pub const FOLDS: usize = 5;
-
-/// Mean and (population) standard deviation.
-pub fn mean_and_spread(values: &[f64]) -> (f64, f64) {
-    if values.is_empty() {
-        return (0.0, 0.0);
-    }
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-    (mean, variance.sqrt())
-}
 
 impl ReutersReport {
     /// The score of a view by name (`dyad-root`…) and measure (`p`, `r`, `f1`).

@@ -429,7 +429,7 @@ fn parse_offset(zone: &str) -> Option<i32> {
 
 /// A month name or abbreviation in English, German, French, Spanish, Italian,
 /// Portuguese or Dutch, lower-cased.
-fn month_number(word: &str) -> Option<u32> {
+pub(crate) fn month_number(word: &str) -> Option<u32> {
     const MONTHS: [&[&str]; 12] = [
         &[
             "january", "jan", "januar", "janvier", "janv", "enero", "ene", "gennaio", "gen",

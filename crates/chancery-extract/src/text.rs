@@ -378,43 +378,17 @@ fn dateline_place(line: &str) -> Option<String> {
         }
         words.push(word);
     }
-    // A month name is the date itself ("August 22, 1996").
-    let months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-        "Published",
-        "Updated",
-        "Posted",
-    ];
-    while words
-        .last()
-        .is_some_and(|w| months.contains(&w.trim_end_matches('.')))
-    {
+    // A month name is the date itself ("August 22, 1996"), and a label
+    // is no place ("Published 10.02.2025").
+    let not_place = |word: &str| {
+        let word = word.trim_end_matches('.');
+        crate::dates::month_number(&word.to_lowercase()).is_some()
+            || matches!(word, "Published" | "Updated" | "Posted")
+    };
+    while words.last().is_some_and(|w| not_place(w)) {
         words.pop();
     }
-    (!words.is_empty() && !months.contains(&words[0])).then(|| words.join(" "))
+    (!words.is_empty() && !not_place(words[0])).then(|| words.join(" "))
 }
 
 /// The names of a byline ("By Jane Doe, Harbour Times"), or `None` when the

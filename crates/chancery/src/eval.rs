@@ -326,11 +326,29 @@ fn check_floors(
     floors: &[(String, f64)],
     score_of: impl Fn(&str) -> Option<f64>,
 ) -> ExitCode {
+    check_limits(command, floors, &[], score_of)
+}
+
+/// Compares named scores with their floors (minimums) and ceilings
+/// (maximums); prints what fell outside and returns the exit code.
+fn check_limits(
+    command: &str,
+    floors: &[(String, f64)],
+    ceilings: &[(String, f64)],
+    score_of: impl Fn(&str) -> Option<f64>,
+) -> ExitCode {
     let mut below = Vec::new();
     for (name, floor) in floors {
         match score_of(name) {
             Some(score) if score + 1e-9 >= *floor => {}
             Some(score) => below.push(format!("{name} {score:.4} is below the floor {floor}")),
+            None => below.push(format!("{name}: no such score in the report")),
+        }
+    }
+    for (name, ceiling) in ceilings {
+        match score_of(name) {
+            Some(score) if score <= *ceiling + 1e-9 => {}
+            Some(score) => below.push(format!("{name} {score:.4} is above the ceiling {ceiling}")),
             None => below.push(format!("{name}: no such score in the report")),
         }
     }
@@ -395,7 +413,7 @@ fn run_events_reuters(args: EventsArgs) -> anyhow::Result<ExitCode> {
                 report.missing_side * 100.0,
                 report.gold_missing_side * 100.0
             )?;
-            let (mean, spread) = reuters::mean_and_spread(&report.fold_f1);
+            let (mean, spread) = chancery_eval::metrics::mean_and_spread(&report.fold_f1);
             let folds: Vec<String> = report.fold_f1.iter().map(|f| format!("{f:.3}")).collect();
             writeln!(
                 out,
@@ -412,24 +430,12 @@ fn run_events_reuters(args: EventsArgs) -> anyhow::Result<ExitCode> {
         let (view, measure) = name.rsplit_once('_')?;
         report.score(&view.replace('_', "-"), measure)
     };
-    let floors = check_floors("eval events --set reuters", &args.floors, measure);
-    let mut exceeded = false;
-    for (name, ceiling) in &args.ceilings {
-        match measure(name) {
-            Some(score) if score <= *ceiling + 1e-9 => {}
-            Some(score) => {
-                exceeded = true;
-                eprintln!("chancery: eval events --set reuters: {name} {score:.4} is above the ceiling {ceiling}");
-            }
-            None => {
-                exceeded = true;
-                eprintln!(
-                    "chancery: eval events --set reuters: {name}: no such score in the report"
-                );
-            }
-        }
-    }
-    Ok(if exceeded { ExitCode::FAILURE } else { floors })
+    Ok(check_limits(
+        "eval events --set reuters",
+        &args.floors,
+        &args.ceilings,
+        measure,
+    ))
 }
 
 fn run_events(args: EventsArgs) -> anyhow::Result<ExitCode> {

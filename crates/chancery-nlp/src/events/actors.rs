@@ -15,6 +15,7 @@
 //! A country or place after "in", "at", "near"… is where something happened,
 //! not who did it, and is no actor.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use chancery_model::{Entity, EntityKind};
@@ -333,7 +334,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 _ => None,
             })
         });
-        let home = home_country(doc, entities, filed_in.as_deref());
+        let home = home_country(entities, filed_in.as_deref());
         ActorFinder {
             doc,
             entities,
@@ -385,8 +386,8 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         Actors { mentions, at }
     }
 
-    fn lower(&self, i: usize) -> String {
-        self.doc.words[i].to_lowercase()
+    fn lower(&self, i: usize) -> std::borrow::Cow<'a, str> {
+        self.doc.lower(i)
     }
 
     fn after_locative(&self, start: usize, sentence_start: usize) -> bool {
@@ -395,10 +396,10 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         let mut k = start;
         while k > sentence_start {
             let word = self.lower(k - 1);
-            if LOCATIVE.contains(&word.as_str()) {
+            if LOCATIVE.contains(&word.as_ref()) {
                 return true;
             }
-            if matches!(word.as_str(), "the" | "a" | "an") {
+            if matches!(word.as_ref(), "the" | "a" | "an") {
                 k -= 1;
                 continue;
             }
@@ -503,8 +504,8 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         // "police in Natal", "the authorities of Kassala": a place after it.
         if country.is_none() && head + 2 < sentence.end {
             let preposition = self.lower(head + 1);
-            if matches!(preposition.as_str(), "in" | "of" | "from") {
-                let k = if self.lower(head + 2) == "the" {
+            if matches!(preposition.as_ref(), "in" | "of" | "from") {
+                let k = if self.lower(head + 2).as_ref() == "the" {
                     head + 3
                 } else {
                     head + 2
@@ -543,13 +544,13 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         let word = self.lower(i);
         // "accused each other": the reciprocal stands for the plural actor
         // before it, so the act runs between members of one side.
-        let reciprocal = matches!(word.as_str(), "each" | "one")
+        let reciprocal = matches!(word.as_ref(), "each" | "one")
             && self
                 .doc
                 .words
                 .get(i + 1)
                 .is_some_and(|w| matches!(*w, "other" | "another"));
-        let (person, plural) = match word.as_str() {
+        let (person, plural) = match word.as_ref() {
             "he" | "she" => (true, false),
             "they" => (false, true),
             "it" => (false, false),
@@ -612,24 +613,31 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
 
 /// The sector and number of an actor noun.
 fn actor_noun(word: &str) -> Option<(&'static str, bool)> {
-    ACTOR_NOUNS
-        .iter()
-        .find(|(noun, _, _)| *noun == word)
-        .map(|(_, sector, plural)| (*sector, *plural))
+    // Looked up for every word of every sentence: a map, not a scan.
+    static NOUNS: std::sync::OnceLock<HashMap<&str, (&str, bool)>> = std::sync::OnceLock::new();
+    NOUNS
+        .get_or_init(|| {
+            ACTOR_NOUNS
+                .iter()
+                .map(|&(noun, sector, plural)| (noun, (sector, plural)))
+                .collect()
+        })
+        .get(word)
+        .copied()
 }
 
 /// True when the word at `k` continues a compound noun ("police station",
 /// "government offices"): the actor word is then a modifier, not the head.
 fn continues_noun(doc: &Doc<'_>, k: usize) -> bool {
-    let Some(word) = doc.words.get(k) else {
+    if k >= doc.words.len() {
         return false;
-    };
-    let lower = word.to_lowercase();
+    }
+    let lower = doc.lower(k);
     if actor_noun(&lower).is_some() {
         return true;
     }
     matches!(
-        lower.as_str(),
+        lower.as_ref(),
         "station"
             | "stations"
             | "offices"
@@ -676,8 +684,7 @@ fn continues_noun(doc: &Doc<'_>, k: usize) -> bool {
 /// breaking ties and counting once. A wire story is often filed from a
 /// neighbouring capital (Iraq from Nicosia, Britain from Brussels), so the
 /// dateline alone does not decide.
-fn home_country(doc: &Doc<'_>, entities: &[Entity], filed_in: Option<&str>) -> Option<String> {
-    let _ = doc;
+fn home_country(entities: &[Entity], filed_in: Option<&str>) -> Option<String> {
     let mut counts: Vec<(usize, bool, &str)> = Vec::new();
     for entity in entities {
         let Some(country) = entity.country.as_deref() else {

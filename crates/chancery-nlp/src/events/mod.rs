@@ -433,11 +433,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let trigger_range = i..i + n;
             // "X said Y attacked Z": the source of the attack is after the
             // reporting verb, so the walk back stops there.
-            let reporting_verb = (sentence.start..i).rev().find(|&k| {
-                let word = self.doc.words[k];
-                word.starts_with(|c: char| c.is_ascii_lowercase())
-                    && crate::quotes::cues::is_strong(word)
-            });
+            let reporting_verb = (sentence.start..i)
+                .rev()
+                .find(|&k| is_reporting_word(self.doc.words[k]));
             let clause_start = reporting_verb.map_or(sentence.start, |k| k + 1);
             let reported_by = match reporting_verb {
                 Some(k) => (sentence.start..k).rev().find_map(|j| self.actors.at[j]),
@@ -450,10 +448,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // The first actor after the trigger, but not the speaker of a
             // reporting clause that follows ("…, Interior Minister Jan Nowak said").
             let speaks = |end: usize| {
-                self.doc.words.get(end).is_some_and(|w| {
-                    w.starts_with(|c: char| c.is_ascii_lowercase())
-                        && crate::quotes::cues::is_strong(w)
-                })
+                self.doc
+                    .words
+                    .get(end)
+                    .is_some_and(|w| is_reporting_word(w))
             };
             let mut after = (i + n..sentence.end).filter_map(|k| {
                 let m = self.actors.at[k]?;
@@ -682,7 +680,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     fn intent_words_before(&self, i: usize, sentence: &Range<usize>) -> bool {
         (i.saturating_sub(5).max(sentence.start)..i).any(|k| {
             matches!(
-                self.doc.words[k].to_lowercase().as_str(),
+                self.doc.lower(k).as_ref(),
                 "agreed"
                     | "agree"
                     | "agrees"
@@ -713,11 +711,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     /// that follows a comma.
     fn trailing_speaker(&self, from: usize, sentence: &Range<usize>) -> Option<usize> {
         let cue = (from..sentence.end).find(|&k| {
-            let word = self.doc.words[k];
-            word.starts_with(|c: char| c.is_ascii_lowercase())
-                && crate::quotes::cues::is_strong(word)
-                && k > 0
-                && self.actors.at[k - 1].is_some()
+            is_reporting_word(self.doc.words[k]) && k > 0 && self.actors.at[k - 1].is_some()
         })?;
         let speaker = self.actors.at[cue - 1]?;
         let start = self.actors.mentions[speaker].tokens.start;
@@ -1039,6 +1033,12 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     }
 }
 
+/// A reporting verb in lower case ("said", "told"): it frames what it
+/// reports and bounds the clause of an act it governs.
+fn is_reporting_word(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_lowercase()) && crate::quotes::cues::is_strong(word)
+}
+
 /// Words of sport reporting. An article that uses several of them, or
 /// gives match scores, is a match report or a sports story.
 const SPORT_WORDS: &[&str] = &[
@@ -1097,9 +1097,8 @@ const SPORT_WORDS: &[&str] = &[
 fn is_sport(doc: &Doc<'_>) -> bool {
     let mut sport = 0usize;
     let mut scores = 0usize;
-    for word in &doc.words {
-        let lower = word.to_lowercase();
-        if SPORT_WORDS.contains(&lower.as_str()) {
+    for (i, word) in doc.words.iter().enumerate() {
+        if SPORT_WORDS.contains(&doc.lower(i).as_ref()) {
             sport += 1;
         }
         if let Some((a, b)) = word.split_once('-') {
