@@ -365,7 +365,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 }
                 if let Some((e, range)) = named[i].clone() {
                     let end = range.end.min(sentence.end).max(i + 1);
-                    if let Some(mention) = self.named(e, i..end, sentence.start) {
+                    if let Some(mention) = self.named(e, i..end, sentence.start, &named) {
                         mentions.push(mention);
                     }
                     i = end;
@@ -408,7 +408,13 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         false
     }
 
-    fn named(&self, e: usize, tokens: Range<usize>, sentence_start: usize) -> Option<ActorMention> {
+    fn named(
+        &self,
+        e: usize,
+        tokens: Range<usize>,
+        sentence_start: usize,
+        named: &[Option<(usize, Range<usize>)>],
+    ) -> Option<ActorMention> {
         let entity = &self.entities[e];
         let kind = entity.kind;
         if kind == EntityKind::Place {
@@ -428,6 +434,27 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             if metonymy {
                 code = entity.country.as_ref().map(|c| format!("{c}GOV"));
             }
+        }
+        // "Senior United Nations arms official Rolf Ekeus": the title
+        // before an unknown person names the international body they serve.
+        if code.is_none() && kind == EntityKind::Person {
+            let window = tokens.start.saturating_sub(5).max(sentence_start)..tokens.start;
+            code = window
+                .rev()
+                .map_while(|k| {
+                    let word = self.doc.words[k];
+                    (word.chars().any(char::is_alphanumeric) && !word.eq_ignore_ascii_case("the"))
+                        .then_some(k)
+                })
+                .find_map(|k| {
+                    self.international(named[k].as_ref())
+                        .then(|| {
+                            named[k]
+                                .as_ref()
+                                .and_then(|(o, _)| self.entities[*o].actor_code.clone())
+                        })
+                        .flatten()
+                });
         }
         // Someone the knowledge base does not know belongs to their
         // country, or to the country the story is about.
@@ -478,6 +505,8 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 }
                 let modifier = match name {
                     Some(EntityKind::Country | EntityKind::Group) => true,
+                    // "NATO troops", "U.N. monitors": an international body's own.
+                    Some(EntityKind::Organization) => self.international(named[k].as_ref()),
                     Some(_) => false,
                     None => is_modifier(&w) || w == "'s" && k > i,
                 };
@@ -521,6 +550,23 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 country = self.entities[*e].country.clone();
             }
         }
+        // Members and forces of an international body are that body.
+        let body = (i..head).find_map(|k| {
+            let (e, _) = named[k].as_ref()?;
+            let code = self.entities[*e].actor_code.as_deref()?;
+            (self.international(named[k].as_ref())).then(|| code.to_string())
+        });
+        if let Some(code) = body {
+            return Some(ActorMention {
+                guessed_sector: None,
+                name_tokens: i..head + 1,
+                tokens: i..head + 1,
+                entity: None,
+                code: Some(code),
+                kind: MentionKind::Nominal,
+                plural,
+            });
+        }
         let explicit = country.is_some();
         let country = country.or_else(|| self.home.clone());
         let code = match (country, sector.as_str()) {
@@ -537,6 +583,12 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             kind: MentionKind::Nominal,
             plural,
         })
+    }
+
+    /// Whether a name is an international organization (an IGO code).
+    fn international(&self, name: Option<&(usize, Range<usize>)>) -> bool {
+        name.and_then(|(e, _)| self.entities[*e].actor_code.as_deref())
+            .is_some_and(|code| code.starts_with("IGO"))
     }
 
     /// A personal pronoun resolved to the latest compatible mention before it.

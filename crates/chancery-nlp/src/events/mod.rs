@@ -203,6 +203,7 @@ const PLANNING: &[&str] = &[
 ];
 
 /// One coded event before merging.
+#[derive(Clone)]
 struct Coded {
     code: String,
     trigger: Range<usize>,
@@ -227,6 +228,12 @@ struct Coded {
     /// Source and target codes from a PETRARCH dictionary, which take the
     /// place of the entities' codes.
     dictionary: Option<(String, String)>,
+    /// Which sides the parse found as arguments of the trigger (the others,
+    /// if any, are the nearest actors by position).
+    parsed: (bool, bool),
+    /// A place that stands for the target: where a visit goes ("arrived in
+    /// Dhaka"); an index into the entities, its country in `target_code`.
+    target_place: Option<usize>,
 }
 
 /// Codes the events of a document.
@@ -246,6 +253,8 @@ pub(crate) struct EventCoder<'d, 'a> {
     sport: bool,
     /// Sources and targets from the dependency parse (else by position).
     syntax: bool,
+    /// For each token, the place or country entity it names, if any.
+    places: Vec<Option<usize>>,
 }
 
 impl<'d, 'a> EventCoder<'d, 'a> {
@@ -265,7 +274,21 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 *flag = true;
             }
         }
+        let mut places = vec![None; doc.words.len()];
+        for (e, entity) in entities.iter().enumerate() {
+            if !matches!(entity.kind, EntityKind::Place | EntityKind::Country)
+                || entity.country.is_none()
+            {
+                continue;
+            }
+            for mention in &entity.mentions {
+                for slot in &mut places[token_range(doc, &mention.span)] {
+                    *slot = Some(e);
+                }
+            }
+        }
         EventCoder {
+            places,
             doc,
             entities,
             lexicon,
@@ -344,6 +367,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     one_sided: false,
                     target_code: None,
                     dictionary: Some((event.source, event.target)),
+                    parsed: (true, true),
+                    target_place: None,
                 }
             })
             .collect()
@@ -366,6 +391,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         end: usize,
         lower: &[Cow<'a, str>],
         start: usize,
+        syntax: Option<(&Parse, &[Vec<usize>])>,
     ) -> Option<(&'d Trigger, usize)> {
         let at = |k: usize| lower.get(k - start).map(|w| w.as_ref()).unwrap_or("");
         let lexicon: &'d Lexicon = self.lexicon;
@@ -405,7 +431,45 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 let actor_object = i + n < end
                     && self.actors.at[i + n]
                         .is_some_and(|m| self.actors.mentions[m].tokens.start == i + n);
-                if !(fits || personal && actor_object) {
+                // With the parse, the context may open any complement of the
+                // verb, not only the next words: "asked an Iraqi diplomat
+                // to leave", "released a group of policemen".
+                let through_parse = || {
+                    let Some((parse, kids)) = syntax else {
+                        return false;
+                    };
+                    let local = i - start;
+                    if local >= parse.len()
+                        || trigger.kind != TriggerKind::Verb
+                        || !matches!(parse.upos[local], Upos::Verb)
+                    {
+                        return false;
+                    }
+                    kids[local + n - 1].iter().any(|&c| {
+                        let complement = matches!(
+                            parse.deprels[c],
+                            DepRel::Obj
+                                | DepRel::Iobj
+                                | DepRel::Xcomp
+                                | DepRel::Obl
+                                | DepRel::Ccomp
+                        );
+                        if !complement || c < local + n {
+                            return false;
+                        }
+                        let first = arguments::leftmost(kids, c) + start;
+                        // The context opens the complement ("to leave") or
+                        // is its head word ("involvement" in "any such
+                        // involvement").
+                        trigger.after.iter().any(|after| {
+                            (first >= i + n && fits_at(first - i - n, after))
+                                || fits_at(c + start - i - n, after)
+                        }) || personal
+                            && matches!(parse.deprels[c], DepRel::Obj)
+                            && self.mention_under(c, parse, kids, start).is_some()
+                    })
+                };
+                if !(fits || personal && actor_object || through_parse()) {
                     continue;
                 }
             }
@@ -425,8 +489,31 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let mut parsed: Option<(Parse, Vec<Vec<usize>>)> = None;
         let mut i = sentence.start;
         while i < sentence.end {
-            let Some((trigger, n)) = self.trigger_at(i, sentence.end, &lower, sentence.start)
-            else {
+            let mut matched = self.trigger_at(i, sentence.end, &lower, sentence.start, None);
+            // A verb whose rows all want a context that does not follow at
+            // once: look for it among the verb's complements in the parse.
+            if matched.is_none()
+                && self.syntax
+                && self
+                    .lexicon
+                    .triggers(&lower[i - sentence.start])
+                    .iter()
+                    .any(|t| t.kind == TriggerKind::Verb && !t.after.is_empty())
+            {
+                let (parse, kids) = parsed.get_or_insert_with(|| {
+                    let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
+                    let kids = arguments::children(&parse);
+                    (parse, kids)
+                });
+                matched = self.trigger_at(
+                    i,
+                    sentence.end,
+                    &lower,
+                    sentence.start,
+                    Some((parse, kids.as_slice())),
+                );
+            }
+            let Some((trigger, n)) = matched else {
                 i += 1;
                 continue;
             };
@@ -464,6 +551,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // its own: it needs no parse (most sentences have one).
             let syntax = self.syntax && trigger.code != "010";
             let mut relative = false;
+            let mut from_parse = (false, false);
+            let mut extra_pairs: Vec<(usize, usize)> = Vec::new();
+            let mut destination: Option<(usize, String)> = None;
             let (source, target, reported_by) = if syntax {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
                     let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
@@ -508,12 +598,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     .and_then(|r| self.mention_under(r, parse, kids, sentence.start));
                 // Where the parse finds no argument (a nominal trigger, a
                 // parse error), the nearest actor on each side stands in.
+                from_parse = (!sources.is_empty(), !targets.is_empty());
+                let (sources, targets) = self.pair_up(sources, targets, &trigger.code);
                 let s = sources.first().copied().or(source);
                 let t = targets
                     .first()
                     .copied()
                     .or(target)
                     .filter(|&t| s.is_none_or(|s| s != t && !self.same_actor(s, t)));
+                extra_pairs = self.other_pairs(s, t, &sources, &targets);
+                if trigger.code.starts_with("042") && targets.is_empty() {
+                    destination = self.destination(local + n - 1, parse, kids, sentence.start);
+                }
                 (s, t, reporter.or(reported_by))
             } else {
                 (source, target, reported_by)
@@ -547,7 +643,37 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 one_sided: false,
                 target_code: self.local_target_code(source, target),
                 dictionary: None,
+                parsed: from_parse,
+                target_place: None,
             });
+            let last = found.len() - 1;
+            let coded = &mut found[last];
+            if coded.target.is_none() {
+                if let Some((place, country)) = destination {
+                    coded.target_place = Some(place);
+                    coded.target_code = Some(country);
+                }
+            }
+            // Protesters protest to their own government unless the text
+            // names another target.
+            if coded.target.is_none() && coded.code.starts_with("14") {
+                let country = self.actor_code(coded.source).and_then(|c| c.get(..3));
+                if let Some(country) =
+                    country.filter(|c| KnowledgeBase::builtin().country(c).is_some())
+                {
+                    coded.target_code = Some(format!("{country}GOV"));
+                }
+            }
+            // Coordinated actors of other countries each make an event
+            // ("the Pope and Israel's foreign minister sent messages").
+            for (s, t) in extra_pairs {
+                let mut other = found[last].clone();
+                other.source = Some(s);
+                other.target = Some(t);
+                other.target_place = None;
+                other.target_code = self.local_target_code(Some(s), Some(t));
+                found.push(other);
+            }
             i += n;
         }
         if let Some(approval) = self.legislative_approval(&sentence, &lower) {
@@ -585,6 +711,104 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             k += 1;
         }
         found
+    }
+
+    /// Sources and targets for a symmetric act told with its parties
+    /// coordinated: "A and B signed an agreement", "talks between A and B"
+    /// are A with B.
+    fn pair_up(
+        &self,
+        mut sources: Vec<usize>,
+        mut targets: Vec<usize>,
+        code: &str,
+    ) -> (Vec<usize>, Vec<usize>) {
+        let symmetric = (code.starts_with("04") && !matches!(code, "042" | "043"))
+            || code.starts_with("057")
+            || code.starts_with("06")
+            || code.starts_with("19");
+        if !symmetric {
+            return (sources, targets);
+        }
+        let distinct = |list: &[usize]| {
+            list.iter()
+                .skip(1)
+                .position(|&m| !self.same_actor(list[0], m))
+                .map(|k| k + 1)
+        };
+        if targets.is_empty() {
+            if let Some(k) = distinct(&sources) {
+                targets.push(sources.remove(k));
+            }
+        } else if sources.is_empty() {
+            if let Some(k) = distinct(&targets) {
+                let first = targets.remove(0);
+                sources.push(first);
+                let _ = k;
+            }
+        }
+        (sources, targets)
+    }
+
+    /// Events for coordinated actors beyond the first pair, one per
+    /// actor of another country than the first on its side.
+    fn other_pairs(
+        &self,
+        source: Option<usize>,
+        target: Option<usize>,
+        sources: &[usize],
+        targets: &[usize],
+    ) -> Vec<(usize, usize)> {
+        let (Some(s0), Some(t0)) = (source, target) else {
+            return Vec::new();
+        };
+        let country = |m: usize| self.actor_code(Some(m)).and_then(|c| c.get(..3));
+        let mut pairs = Vec::new();
+        for &s in sources.iter().skip(1) {
+            if country(s).is_some() && country(s) != country(s0) && country(s) != country(t0) {
+                pairs.push((s, t0));
+            }
+        }
+        for &t in targets.iter().skip(1) {
+            if country(t).is_some() && country(t) != country(t0) && country(t) != country(s0) {
+                pairs.push((s0, t));
+            }
+        }
+        pairs
+    }
+
+    /// Where a visit goes: the place or country a complement of the verb
+    /// names ("arrived in Dhaka", "left Bahrain for Baghdad", "a visit to
+    /// Nepal"), with its country.
+    fn destination(
+        &self,
+        head: usize,
+        parse: &Parse,
+        kids: &[Vec<usize>],
+        offset: usize,
+    ) -> Option<(usize, String)> {
+        let words = &self.doc.words;
+        let case = |c: usize| {
+            kids[c]
+                .iter()
+                .find(|&&k| parse.deprels[k] == DepRel::Case)
+                .map(|&k| words[k + offset].to_ascii_lowercase())
+        };
+        kids.get(head)?.iter().find_map(|&c| {
+            let goes_to = match parse.deprels[c] {
+                DepRel::Obj => true,
+                DepRel::Obl | DepRel::Nmod => matches!(
+                    case(c).as_deref(),
+                    Some("in" | "to" | "for" | "at" | "into")
+                ),
+                _ => false,
+            };
+            if !goes_to {
+                return None;
+            }
+            let e = self.places[c + offset]?;
+            let country = self.entities[e].country.clone()?;
+            Some((e, country))
+        })
     }
 
     /// "The agreement has passed through the Russian Duma", "the treaty was
@@ -632,6 +856,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             one_sided: true,
             target_code: None,
             dictionary: None,
+            parsed: (true, false),
+            target_place: None,
         })
     }
 
@@ -766,12 +992,19 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             return Modality::Negated;
         }
         let conditional = (sentence.start..trigger).any(|k| matches!(at(k), "if" | "unless"));
+        // "Officials said Ekeus would hold talks": a reported "will".
+        let reported_would = words.contains(&"would")
+            && (sentence.start..trigger).any(|k| is_reporting_word(self.doc.words[k]));
         if conditional
             || words
                 .iter()
-                .any(|w| matches!(*w, "could" | "might" | "may" | "would"))
+                .any(|w| matches!(*w, "could" | "might" | "may"))
+            || (words.contains(&"would") && !reported_would)
         {
             return Modality::Hypothetical;
+        }
+        if reported_would {
+            return Modality::Planned;
         }
         let planned = words.iter().any(|w| matches!(*w, "will" | "'ll" | "shall"))
             || words
@@ -832,6 +1065,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     fn actor_key(&self, mention: Option<usize>) -> Option<String> {
         let m = &self.actors.mentions[mention?];
         match m.entity {
+            // A country is the same actor as a place of it a visit goes to.
+            Some(e) if self.entities[e].kind == EntityKind::Country && m.code.is_some() => {
+                m.code.clone()
+            }
             Some(e) => Some(format!("e{e}")),
             None => m.code.clone(),
         }
@@ -876,8 +1113,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // actor on one side is kept only as a mention of a fuller one.
             let one_sided = c.dictionary.is_none()
                 && !c.one_sided
-                && (self.actor_code(c.source).is_none() || self.actor_code(c.target).is_none());
-            if c.source.is_none() && c.target.is_none() && c.dictionary.is_none() {
+                && (self.actor_code(c.source).is_none()
+                    || (self.actor_code(c.target).is_none() && c.target_code.is_none()));
+            if c.source.is_none()
+                && c.target.is_none()
+                && c.target_code.is_none()
+                && c.dictionary.is_none()
+            {
                 continue;
             }
             // "said" frames what it reports; the statement itself is a quote,
@@ -983,8 +1225,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let confidence = if c.dictionary.is_some() {
             0.9
         } else {
-            0.5 + if c.source.is_some() { 0.2 } else { 0.0 }
-                + if c.target.is_some() { 0.2 } else { 0.0 }
+            0.5 + if c.parsed.0 { 0.2 } else { 0.0 } + if c.parsed.1 { 0.2 } else { 0.0 }
         };
         let (source, target) = match &c.dictionary {
             Some((source, target)) => {
@@ -1009,6 +1250,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             (Some(actor), Some(code)) => Some(EventActor {
                 code: Some(code.clone()),
                 ..actor
+            }),
+            (None, Some(code)) => Some(EventActor {
+                code: Some(code.clone()),
+                entity: c.target_place.map(|e| self.entities[e].id.clone()),
+                name: c.target_place.map(|e| self.entities[e].name.clone()),
             }),
             (target, _) => target,
         };
@@ -1143,6 +1389,7 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
         dictionaries: None,
         sport: false,
         syntax: false,
+        places: vec![None; doc.words.len()],
     };
     let mut coded = Vec::new();
     for sentence in &doc.sentences {

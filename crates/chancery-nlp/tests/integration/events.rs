@@ -126,3 +126,35 @@ fn hostile_shapes_are_coded_without_panic() {
         }
     }
 }
+
+#[test]
+fn coordination_destinations_and_international_bodies() {
+    let analysis = analyze_bytes(
+        b"Talks\n\nDenmark and Sweden signed an agreement on fishing quotas on Monday. \
+NATO troops detained ten Bosnian Serb policemen near Zvornik on Tuesday. \
+Norway has asked a Russian diplomat to leave the country, the ministry said. \
+Danish Foreign Minister Niels Helveg Petersen left Copenhagen for Oslo on Wednesday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    let has = |code: &str, source: &str, target: &str| {
+        events
+            .iter()
+            .any(|(c, s, t)| c.starts_with(code) && s.starts_with(source) && t.starts_with(target))
+    };
+    // Coordinated parties of a symmetric act are its two sides.
+    assert!(
+        has("057", "DNK", "SWE") || has("057", "SWE", "DNK"),
+        "{events:?}"
+    );
+    // Forces of an international body are that body.
+    assert!(
+        has("173", "IGO", "BIH") || has("173", "IGO", "SRB"),
+        "{events:?}"
+    );
+    // Asking a diplomat to leave is an expulsion; the object is found
+    // through the parse, past the words between the verb and "to leave".
+    assert!(has("174", "NOR", "RUS"), "{events:?}");
+    // A visit goes to the country of its destination.
+    assert!(has("042", "DNK", "NOR"), "{events:?}");
+}
