@@ -496,6 +496,11 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 let w = self.lower(k);
                 // A name inside the phrase must be a country or nationality.
                 let name = named[k].as_ref().map(|(e, _)| self.entities[*e].kind);
+                // "a pro-Baghdad party" is not Iraq's: a stance, no country.
+                if stance(&w) {
+                    k += 1;
+                    continue;
+                }
                 if name.is_none() {
                     if let Some((sector, plural)) = actor_noun(&w) {
                         if !continues_noun(self.doc, k + 1) {
@@ -519,6 +524,9 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         let mut sector = sector.to_string();
         let mut country: Option<String> = None;
         for (k, name) in named.iter().enumerate().take(head).skip(i) {
+            if stance(&self.lower(k)) {
+                continue;
+            }
             if let Some((e, _)) = name {
                 let entity = &self.entities[*e];
                 if matches!(entity.kind, EntityKind::Country | EntityKind::Group) {
@@ -736,6 +744,15 @@ fn continues_noun(doc: &Doc<'_>, k: usize) -> bool {
 /// breaking ties and counting once. A wire story is often filed from a
 /// neighbouring capital (Iraq from Nicosia, Britain from Brussels), so the
 /// dateline alone does not decide.
+/// A word of stance toward a name ("pro-Baghdad", "anti-Western").
+fn stance(word: &str) -> bool {
+    word.len() > 4 && (word.starts_with("pro-") || word.starts_with("anti-"))
+}
+
+/// Mentions (the dateline's included) after which the dateline's country
+/// is the story's home.
+const DATELINE_SETTLES: usize = 2;
+
 fn home_country(entities: &[Entity], filed_in: Option<&str>) -> Option<String> {
     let mut counts: Vec<(usize, bool, &str)> = Vec::new();
     for entity in entities {
@@ -755,6 +772,14 @@ fn home_country(entities: &[Entity], filed_in: Option<&str>) -> Option<String> {
                 *dateline = true;
             }
             None => counts.push((1, true, filed)),
+        }
+    }
+    // A dateline country the story itself names is where it happens, even
+    // when another country is named more ("Jordan expels Iraqi diplomat",
+    // filed from Amman).
+    if let Some(&(n, _, country)) = counts.iter().find(|(_, dateline, _)| *dateline) {
+        if n > DATELINE_SETTLES {
+            return Some(country.to_string());
         }
     }
     counts.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));

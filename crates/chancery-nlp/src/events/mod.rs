@@ -769,7 +769,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
         }
         for &t in targets.iter().skip(1) {
-            if country(t).is_some() && country(t) != country(t0) && country(t) != country(s0) {
+            if country(t).is_some() && country(t) != country(t0) && !self.same_actor(s0, t) {
                 pairs.push((s0, t));
             }
         }
