@@ -178,6 +178,14 @@ pub(crate) fn arguments(
             hops += 1;
             let Some(h) = parse.heads[k] else { break };
             match rel(k) {
+                // "Eritrea cut ties with Sudan, accusing it of ...": a
+                // participle adjunct without a subject shares its verb's.
+                DepRel::Advcl if kids[k].iter().all(|&c| rel(c) != DepRel::Mark) => {
+                    if let Some(s) = child(h, &[DepRel::Nsubj]) {
+                        args.sources.push(s);
+                    }
+                    k = h;
+                }
                 DepRel::Xcomp | DepRel::Conj => {
                     if let Some(s) = child(h, &[DepRel::Nsubj]) {
                         args.sources.push(s);

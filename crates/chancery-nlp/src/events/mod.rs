@@ -494,11 +494,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // once: look for it among the verb's complements in the parse.
             if matched.is_none()
                 && self.syntax
-                && self
-                    .lexicon
-                    .triggers(&lower[i - sentence.start])
-                    .iter()
-                    .any(|t| t.kind == TriggerKind::Verb && !t.after.is_empty())
+                && self.context_nearby(i, sentence.end, &lower, sentence.start)
             {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
                     let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
@@ -711,6 +707,33 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             k += 1;
         }
         found
+    }
+
+    /// Whether a verb row at `i` that wants a context could find it in the
+    /// parse: the context, or for a row taking personal objects an actor,
+    /// stands a few words on. Parsing costs far more than this look, and
+    /// most verbs of the lexicon have no context nearby.
+    fn context_nearby(&self, i: usize, end: usize, lower: &[Cow<'a, str>], start: usize) -> bool {
+        const REACH: usize = 12;
+        let at = |k: usize| lower.get(k - start).map(|w| w.as_ref()).unwrap_or("");
+        let window = i + 2..end.min(i + 2 + REACH);
+        self.lexicon
+            .triggers(at(i))
+            .iter()
+            .filter(|t| t.kind == TriggerKind::Verb && !t.after.is_empty())
+            .any(|t| {
+                let personal = t
+                    .after
+                    .iter()
+                    .any(|after| matches!(after.as_slice(), [w] if w == "him" || w == "them"));
+                window.clone().any(|k| {
+                    (personal && self.actors.at[k].is_some())
+                        || t.after.iter().any(|after| {
+                            k + after.len() <= end
+                                && after.iter().enumerate().all(|(j, w)| at(k + j) == w)
+                        })
+                })
+            })
     }
 
     /// Sources and targets for a symmetric act told with its parties
