@@ -487,6 +487,27 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let mut found = Vec::new();
         // Parsed on the first trigger: most sentences have none.
         let mut parsed: Option<(Parse, Vec<Vec<usize>>)> = None;
+        // An event needs an actor on each side: with fewer than two actor
+        // mentions in the sentence the parse cannot find both, so only acts
+        // whose other side needs no actor (a protest's government, a
+        // visit's destination) are worth parsing for.
+        let actors_here = {
+            let mut seen: Vec<usize> = Vec::new();
+            for k in sentence.clone() {
+                if let Some(m) = self.actors.at[k] {
+                    if !seen.contains(&m) {
+                        seen.push(m);
+                        if seen.len() == 2 {
+                            break;
+                        }
+                    }
+                }
+            }
+            seen.len()
+        };
+        let worth_parsing = |code: &str| {
+            actors_here >= 2 || actors_here == 1 && (code.starts_with("14") || code == "042")
+        };
         let mut i = sentence.start;
         while i < sentence.end {
             let mut matched = self.trigger_at(i, sentence.end, &lower, sentence.start, None);
@@ -494,6 +515,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // once: look for it among the verb's complements in the parse.
             if matched.is_none()
                 && self.syntax
+                && actors_here >= 2
                 && self.context_nearby(i, sentence.end, &lower, sentence.start)
             {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
@@ -545,7 +567,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 .filter(|&t| source.is_none_or(|s| !self.same_actor(s, t)));
             // A reporting verb frames what it reports and is no event of
             // its own: it needs no parse (most sentences have one).
-            let syntax = self.syntax && trigger.code != "010";
+            let syntax = self.syntax && trigger.code != "010" && worth_parsing(&trigger.code);
             let mut relative = false;
             let mut from_parse = (false, false);
             let mut extra_pairs: Vec<(usize, usize)> = Vec::new();
