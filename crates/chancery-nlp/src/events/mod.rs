@@ -392,7 +392,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         lower: &[Cow<'a, str>],
         start: usize,
         syntax: Option<(&Parse, &[Vec<usize>])>,
-    ) -> Option<(&'d Trigger, usize)> {
+    ) -> Option<(&'d Trigger, usize, Option<Range<usize>>)> {
         let at = |k: usize| lower.get(k - start).map(|w| w.as_ref()).unwrap_or("");
         let lexicon: &'d Lexicon = self.lexicon;
         for trigger in lexicon.triggers(at(i)) {
@@ -400,26 +400,32 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             if i + n > end || (1..n).any(|k| at(i + k) != trigger.words[k]) {
                 continue;
             }
+            let mut context = None;
             if !trigger.after.is_empty() {
+                // Where a context fits when it starts at token `from`.
+                let fits_from = |from: usize, after: &Vec<String>| {
+                    (from + after.len() <= end
+                        && after.iter().enumerate().all(|(k, w)| at(from + k) == w))
+                    .then(|| from..from + after.len())
+                };
                 // The context follows at once, or, when it starts with a
                 // content word, after up to three modifiers ("expelled two
                 // Croatian diplomats", "released 50 prisoners").
-                let fits_at = |gap: usize, after: &Vec<String>| {
-                    i + n + gap + after.len() <= end
-                        && after
-                            .iter()
-                            .enumerate()
-                            .all(|(k, w)| at(i + n + gap + k) == w)
-                };
-                let fits = trigger.after.iter().any(|after| {
-                    fits_at(0, after)
-                        || after
+                let adjacent = trigger.after.iter().find_map(|after| {
+                    fits_from(i + n, after).or_else(|| {
+                        after
                             .first()
                             .is_some_and(|w| !FUNCTION_WORDS.contains(&w.as_str()))
-                            && (1..=3).any(|gap| {
-                                (i + n..i + n + gap).all(|k| k < end && is_modifier(at(k)))
-                                    && fits_at(gap, after)
+                            .then(|| {
+                                (1..=3).find_map(|gap| {
+                                    (i + n..i + n + gap)
+                                        .all(|k| k < end && is_modifier(at(k)))
+                                        .then(|| fits_from(i + n + gap, after))
+                                        .flatten()
+                                })
                             })
+                            .flatten()
+                    })
                 });
                 // A row whose contexts name personal objects ("thank him",
                 // "release them") takes any actor as its object ("thanked
@@ -433,19 +439,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                         .is_some_and(|m| self.actors.mentions[m].tokens.start == i + n);
                 // With the parse, the context may open any complement of the
                 // verb, not only the next words: "asked an Iraqi diplomat
-                // to leave", "released a group of policemen".
-                let through_parse = || {
-                    let Some((parse, kids)) = syntax else {
-                        return false;
-                    };
+                // to leave", "released a group of policemen", "agreed to end
+                // six days of fighting".
+                let through_parse = || -> Option<Option<Range<usize>>> {
+                    let (parse, kids) = syntax?;
                     let local = i - start;
                     if local >= parse.len()
                         || trigger.kind != TriggerKind::Verb
                         || !matches!(parse.upos[local], Upos::Verb)
                     {
-                        return false;
+                        return None;
                     }
-                    kids[local + n - 1].iter().any(|&c| {
+                    kids[local + n - 1].iter().find_map(|&c| {
                         let complement = matches!(
                             parse.deprels[c],
                             DepRel::Obj
@@ -455,29 +460,50 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                                 | DepRel::Ccomp
                         );
                         if !complement || c < local + n {
-                            return false;
+                            return None;
                         }
-                        let first = arguments::leftmost(kids, c) + start;
-                        // The context opens the complement ("to leave") or
-                        // is its head word ("involvement" in "any such
-                        // involvement").
-                        trigger.after.iter().any(|after| {
-                            (first >= i + n && fits_at(first - i - n, after))
-                                || fits_at(c + start - i - n, after)
-                        }) || personal
+                        // The context opens the complement ("to leave"), is
+                        // its head word ("any such involvement") or the head
+                        // of an "of" phrase it measures ("six days of
+                        // fighting").
+                        let mut starts = vec![arguments::leftmost(kids, c), c];
+                        if parse.deprels[c] == DepRel::Obj {
+                            starts.extend(
+                                kids[c]
+                                    .iter()
+                                    .filter(|&&k| parse.deprels[k] == DepRel::Nmod)
+                                    .copied(),
+                            );
+                        }
+                        let found = starts.iter().find_map(|&k| {
+                            let from = k + start;
+                            (from >= i + n)
+                                .then(|| trigger.after.iter().find_map(|a| fits_from(from, a)))
+                                .flatten()
+                        });
+                        if found.is_some() {
+                            return Some(found);
+                        }
+                        (personal
                             && matches!(parse.deprels[c], DepRel::Obj)
-                            && self.mention_under(c, parse, kids, start).is_some()
+                            && self.mention_under(c, parse, kids, start).is_some())
+                        .then_some(None)
                     })
                 };
-                if !(fits || personal && actor_object || through_parse()) {
-                    continue;
+                if let Some(range) = adjacent {
+                    context = Some(range);
+                } else if !(personal && actor_object) {
+                    match through_parse() {
+                        Some(range) => context = range,
+                        None => continue,
+                    }
                 }
             }
             // A noun trigger needs a determiner or adjective before it, not a subject.
             if trigger.kind == TriggerKind::Noun && i > start && at(i - 1) == "to" {
                 continue;
             }
-            return Some((trigger, n));
+            return Some((trigger, n, context));
         }
         None
     }
@@ -509,6 +535,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             actors_here >= 2 || actors_here == 1 && (code.starts_with("14") || code == "042")
         };
         let mut i = sentence.start;
+        // Tokens before this belong to a matched trigger's context.
+        let mut consumed = sentence.start;
         while i < sentence.end {
             let mut matched = self.trigger_at(i, sentence.end, &lower, sentence.start, None);
             // A verb whose rows all want a context that does not follow at
@@ -531,10 +559,19 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     Some((parse, kids.as_slice())),
                 );
             }
-            let Some((trigger, n)) = matched else {
+            let Some((trigger, n, context)) = matched else {
                 i += 1;
                 continue;
             };
+            // The words a trigger's context consumed are no trigger of their
+            // own: "halted the fighting" is a truce, not a fight.
+            if i < consumed {
+                i += 1;
+                continue;
+            }
+            if let Some(context) = context {
+                consumed = consumed.max(context.end);
+            }
             let trigger_range = i..i + n;
             // "X said Y attacked Z": the source of the attack is after the
             // reporting verb, so the walk back stops there.
