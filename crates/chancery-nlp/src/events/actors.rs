@@ -317,6 +317,8 @@ pub(crate) struct ActorFinder<'d, 'a> {
     kb: &'d KnowledgeBase,
     /// The country the story is about (ISO alpha-3).
     home: Option<String>,
+    /// How often the story names each country (its entities' mentions).
+    named_countries: HashMap<String, usize>,
 }
 
 impl<'d, 'a> ActorFinder<'d, 'a> {
@@ -335,11 +337,18 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             })
         });
         let home = home_country(entities, filed_in.as_deref());
+        let mut named_countries: HashMap<String, usize> = HashMap::new();
+        for entity in entities {
+            if let Some(country) = &entity.country {
+                *named_countries.entry(country.clone()).or_default() += entity.mentions.len();
+            }
+        }
         ActorFinder {
             doc,
             entities,
             kb,
             home,
+            named_countries,
         }
     }
 
@@ -537,6 +546,9 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             if let Some((_, s)) = SECTOR_MODIFIERS.iter().find(|(m, _)| *m == w) {
                 sector = s.to_string();
             }
+            if country.is_none() {
+                country = self.ethnic_country(&w);
+            }
         }
         // "police in Natal", "the authorities of Kassala": a place after it.
         if country.is_none() && head + 2 < sentence.end {
@@ -591,6 +603,20 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             kind: MentionKind::Nominal,
             plural,
         })
+    }
+
+    /// The country of a people without a state of its own ("Kurdish
+    /// factions"): of the countries it lives in, the one the story names
+    /// most.
+    fn ethnic_country(&self, word: &str) -> Option<String> {
+        let (_, countries) = ETHNIC_GROUPS.iter().find(|(w, _)| *w == word)?;
+        // The first listed wins ties: the country most of the people live in.
+        let best = countries
+            .iter()
+            .rev()
+            .max_by_key(|c| self.named_countries.get(**c).copied().unwrap_or(0))
+            .copied()?;
+        Some(best.to_string())
     }
 
     /// Whether a name is an international organization (an IGO code).
@@ -744,6 +770,40 @@ fn continues_noun(doc: &Doc<'_>, k: usize) -> bool {
 /// breaking ties and counting once. A wire story is often filed from a
 /// neighbouring capital (Iraq from Nicosia, Britain from Brussels), so the
 /// dateline alone does not decide.
+/// Peoples without a state of their own, with the countries they live in,
+/// the largest population first.
+const ETHNIC_GROUPS: &[(&str, &[&str])] = &[
+    ("kurdish", &["TUR", "IRQ", "IRN", "SYR"]),
+    ("kurds", &["TUR", "IRQ", "IRN", "SYR"]),
+    ("kurd", &["TUR", "IRQ", "IRN", "SYR"]),
+    ("tamil", &["IND", "LKA"]),
+    ("tamils", &["IND", "LKA"]),
+    ("pashtun", &["PAK", "AFG"]),
+    ("pashtuns", &["PAK", "AFG"]),
+    ("baluch", &["PAK", "IRN", "AFG"]),
+    ("basque", &["ESP", "FRA"]),
+    ("basques", &["ESP", "FRA"]),
+    ("tibetan", &["CHN"]),
+    ("tibetans", &["CHN"]),
+    ("uighur", &["CHN"]),
+    ("uighurs", &["CHN"]),
+    ("uyghur", &["CHN"]),
+    ("uyghurs", &["CHN"]),
+    ("chechen", &["RUS"]),
+    ("chechens", &["RUS"]),
+    ("abkhaz", &["GEO"]),
+    ("hutu", &["RWA", "BDI", "COD"]),
+    ("hutus", &["RWA", "BDI", "COD"]),
+    ("tutsi", &["RWA", "BDI", "COD"]),
+    ("tutsis", &["RWA", "BDI", "COD"]),
+    ("zulu", &["ZAF"]),
+    ("berber", &["MAR", "DZA"]),
+    ("berbers", &["MAR", "DZA"]),
+    ("sikh", &["IND"]),
+    ("sikhs", &["IND"]),
+    ("rohingya", &["MMR", "BGD"]),
+];
+
 /// A word of stance toward a name ("pro-Baghdad", "anti-Western").
 fn stance(word: &str) -> bool {
     word.len() > 4 && (word.starts_with("pro-") || word.starts_with("anti-"))

@@ -158,3 +158,21 @@ Danish Foreign Minister Niels Helveg Petersen left Copenhagen for Oslo on Wednes
     // A visit goes to the country of its destination.
     assert!(has("042", "DNK", "NOR"), "{events:?}");
 }
+
+#[test]
+fn a_people_without_a_state_takes_the_country_the_story_names() {
+    let analysis = analyze_bytes(
+        b"Talks\n\nWASHINGTON 1996-08-23\n\nIraqi troops shelled two Kurdish villages near Arbil on Friday. \
+The United States has called on the Kurdish factions to hold talks, a U.S. official said. \
+Iraq denied the reports and Iraq's army said the villages were quiet.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // Kurds live in four countries; this story is about Iraq's.
+    assert!(
+        events
+            .iter()
+            .any(|(c, s, t)| c.starts_with("02") && s.starts_with("USA") && t == "IRQREB"),
+        "{events:?}"
+    );
+}
