@@ -338,10 +338,24 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         });
         let home = home_country(entities, filed_in.as_deref());
         let mut named_countries: HashMap<String, usize> = HashMap::new();
+        // Places only: a people's own name must not vote for its country.
         for entity in entities {
-            if let Some(country) = &entity.country {
-                *named_countries.entry(country.clone()).or_default() += entity.mentions.len();
+            if !matches!(entity.kind, EntityKind::Country | EntityKind::Place) {
+                continue;
             }
+            let Some(country) = &entity.country else {
+                continue;
+            };
+            // "Serb" may be tagged as Serbia; it names a people, not a place.
+            let places = entity
+                .mentions
+                .iter()
+                .filter(|m| {
+                    let name = doc.slice(super::token_range(doc, &m.span)).to_lowercase();
+                    !ETHNIC_GROUPS.iter().any(|(w, _)| *w == name)
+                })
+                .count();
+            *named_countries.entry(country.clone()).or_default() += places;
         }
         ActorFinder {
             doc,
@@ -433,6 +447,12 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             return None;
         }
         let mut code = entity.actor_code.clone();
+        if matches!(kind, EntityKind::Group | EntityKind::Country) {
+            let name = self.doc.slice(tokens.clone()).to_lowercase();
+            if let Some(country) = self.ethnic_country(&name) {
+                code = Some(country);
+            }
+        }
         if kind == EntityKind::Country {
             let text = self.doc.slice(tokens.clone());
             let metonymy = self
@@ -532,8 +552,23 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         };
         let mut sector = sector.to_string();
         let mut country: Option<String> = None;
+        let mut ethnic_given = false;
         for (k, name) in named.iter().enumerate().take(head).skip(i) {
-            if stance(&self.lower(k)) {
+            let w = self.lower(k);
+            if stance(&w) {
+                continue;
+            }
+            if let Some((_, s)) = SECTOR_MODIFIERS.iter().find(|(m, _)| *m == w) {
+                sector = s.to_string();
+            }
+            // "Serb policemen" in a Bosnian story are Bosnia's: a people
+            // living in several countries belongs to the one the story
+            // names; "Bosnian Serb" keeps the country its first word gave.
+            if let Some(ethnic) = self.ethnic_country(&w) {
+                if country.is_none() || ethnic_given {
+                    country = Some(ethnic);
+                    ethnic_given = true;
+                }
                 continue;
             }
             if let Some((e, _)) = name {
@@ -541,13 +576,6 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 if matches!(entity.kind, EntityKind::Country | EntityKind::Group) {
                     country = country.or_else(|| entity.country.clone());
                 }
-            }
-            let w = self.lower(k);
-            if let Some((_, s)) = SECTOR_MODIFIERS.iter().find(|(m, _)| *m == w) {
-                sector = s.to_string();
-            }
-            if country.is_none() {
-                country = self.ethnic_country(&w);
             }
         }
         // "police in Natal", "the authorities of Kassala": a place after it.
@@ -770,9 +798,13 @@ fn continues_noun(doc: &Doc<'_>, k: usize) -> bool {
 /// breaking ties and counting once. A wire story is often filed from a
 /// neighbouring capital (Iraq from Nicosia, Britain from Brussels), so the
 /// dateline alone does not decide.
-/// Peoples without a state of their own, with the countries they live in,
-/// the largest population first.
+/// Peoples without a state of their own, or living in several states, with
+/// the countries they live in, the largest population first.
 const ETHNIC_GROUPS: &[(&str, &[&str])] = &[
+    ("serb", &["SRB", "BIH", "HRV"]),
+    ("serbs", &["SRB", "BIH", "HRV"]),
+    ("croat", &["HRV", "BIH"]),
+    ("croats", &["HRV", "BIH"]),
     ("kurdish", &["TUR", "IRQ", "IRN", "SYR"]),
     ("kurds", &["TUR", "IRQ", "IRN", "SYR"]),
     ("kurd", &["TUR", "IRQ", "IRN", "SYR"]),

@@ -875,22 +875,39 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 .find(|&&k| parse.deprels[k] == DepRel::Case)
                 .map(|&k| words[k + offset].to_ascii_lowercase())
         };
-        kids.get(head)?.iter().find_map(|&c| {
-            let goes_to = match parse.deprels[c] {
-                DepRel::Obj => true,
-                DepRel::Obl | DepRel::Nmod => matches!(
-                    case(c).as_deref(),
-                    Some("in" | "to" | "for" | "at" | "into")
-                ),
-                _ => false,
-            };
-            if !goes_to {
-                return None;
-            }
+        let place = |c: usize| {
             let e = self.places[c + offset]?;
             let country = self.entities[e].country.clone()?;
             Some((e, country))
-        })
+        };
+        // A phrase of direction first: "left Bahrain for Baghdad" goes to
+        // Baghdad; a bare object only for a verb like "visited Dhaka".
+        let children = kids.get(head)?;
+        let directed = |c: usize| {
+            matches!(parse.deprels[c], DepRel::Obl | DepRel::Nmod)
+                && matches!(
+                    case(c).as_deref(),
+                    Some("in" | "to" | "for" | "at" | "into")
+                )
+        };
+        // The phrase may hang from the object in the parse ("left [Bahrain
+        // for Baghdad]").
+        let objects = children
+            .iter()
+            .filter(|&&c| parse.deprels[c] == DepRel::Obj)
+            .flat_map(|&c| kids[c].iter());
+        children
+            .iter()
+            .chain(objects)
+            .copied()
+            .filter(|&c| directed(c))
+            .find_map(place)
+            .or_else(|| {
+                children
+                    .iter()
+                    .filter(|&&c| parse.deprels[c] == DepRel::Obj)
+                    .find_map(|&c| place(c))
+            })
     }
 
     /// "The agreement has passed through the Russian Duma", "the treaty was

@@ -176,3 +176,25 @@ Iraq denied the reports and Iraq's army said the villages were quiet.",
         "{events:?}"
     );
 }
+
+#[test]
+fn serbs_in_a_bosnian_story_are_bosnias() {
+    let analysis = analyze_bytes(
+        b"NATO releases Serb police\n\nSARAJEVO 1996-08-30\n\nNATO forces released a group of Bosnian Serb \
+policemen on Thursday near Zvornik in Bosnia. The Serbs attacked NATO troops in Bosnia.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        events
+            .iter()
+            .any(|(_, s, t)| s == "IGO" && t.starts_with("BIH")),
+        "{events:?}"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|(_, s, t)| s.starts_with("SRB") || t.starts_with("SRB")),
+        "{events:?}"
+    );
+}
