@@ -817,10 +817,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 .position(|&m| !self.same_actor(list[0], m))
                 .map(|k| k + 1)
         };
-        if targets.is_empty() {
-            if let Some(k) = distinct(&sources) {
-                targets.push(sources.remove(k));
-            }
+        // "A and B signed an agreement": the parties are A and B, whatever
+        // the object names.
+        if let Some(k) = distinct(&sources) {
+            targets.insert(0, sources.remove(k));
         } else if sources.is_empty() {
             if let Some(k) = distinct(&targets) {
                 let first = targets.remove(0);
