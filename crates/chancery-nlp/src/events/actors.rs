@@ -400,6 +400,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 i += 1;
             }
         }
+        self.resolve_definites(&mut mentions);
         let mut at = vec![None; n];
         for (m, mention) in mentions.iter().enumerate() {
             for slot in &mut at[mention.tokens.clone()] {
@@ -411,6 +412,48 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
 
     fn lower(&self, i: usize) -> std::borrow::Cow<'a, str> {
         self.doc.lower(i)
+    }
+
+    /// A definite description of unstated country ("the rebels", "the two
+    /// leaders", "their forces") refers back: it takes the country of the
+    /// latest earlier actor of its sector, and a generic plural ("the two
+    /// sides", "the leaders") the whole code of the latest plural actor,
+    /// before the story's country is guessed for it.
+    fn resolve_definites(&self, mentions: &mut [ActorMention]) {
+        /// How far back, in tokens, a description looks for its referent.
+        const REACH: usize = 120;
+        for m in 0..mentions.len() {
+            let Some(sector) = mentions[m].guessed_sector.clone() else {
+                continue;
+            };
+            if mentions[m].kind != MentionKind::Nominal {
+                continue;
+            }
+            let start = mentions[m].tokens.start;
+            let first = self.lower(start);
+            if !matches!(first.as_ref(), "the" | "their" | "its" | "both") {
+                continue;
+            }
+            let head = self.lower(mentions[m].tokens.end - 1);
+            let generic = mentions[m].plural && GENERIC_PLURALS.contains(&head.as_ref());
+            let referent = (0..m).rev().find_map(|j| {
+                let earlier = &mentions[j];
+                if earlier.tokens.end + REACH < start || earlier.guessed_sector.is_some() {
+                    return None;
+                }
+                let code = earlier.code.as_deref()?;
+                let country = code.get(..3)?;
+                self.kb.country(country)?;
+                if generic {
+                    return earlier.plural.then(|| code.to_string());
+                }
+                (code.get(3..) == Some(sector.as_str())).then(|| code.to_string())
+            });
+            if let Some(code) = referent {
+                mentions[m].code = Some(code);
+                mentions[m].guessed_sector = None;
+            }
+        }
     }
 
     fn after_locative(&self, start: usize, sentence_start: usize) -> bool {
@@ -835,6 +878,10 @@ const ETHNIC_GROUPS: &[(&str, &[&str])] = &[
     ("sikhs", &["IND"]),
     ("rohingya", &["MMR", "BGD"]),
 ];
+
+/// Plural nouns that name the parties of a story without a sector of their
+/// own: "the two sides", "the leaders" are whoever the story last named.
+const GENERIC_PLURALS: &[&str] = &["leaders", "sides", "factions", "delegations"];
 
 /// A word of stance toward a name ("pro-Baghdad", "anti-Western").
 fn stance(word: &str) -> bool {
