@@ -575,7 +575,15 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 }
                 if name.is_none() {
                     if let Some((sector, plural)) = actor_noun(&w) {
-                        if !continues_noun(self.doc, k + 1) {
+                        // "its opposition to the treaty" is a stance, not
+                        // the opposition.
+                        let stance_noun = w == "opposition"
+                            && k > sentence.start
+                            && matches!(
+                                self.lower(k - 1).as_ref(),
+                                "its" | "their" | "his" | "her"
+                            );
+                        if !continues_noun(self.doc, k + 1) && !stance_noun {
                             break (k, sector, plural);
                         }
                     }
