@@ -1227,6 +1227,16 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             if c.reporting {
                 continue;
             }
+            // "Russia ... Russia", "the U.N. ... the U.N.": an actor known
+            // only by its country or body on both sides says nothing of who
+            // did what to whom (two sectors of one country do).
+            let source_code = self.actor_code(c.source);
+            let target_code = c.target_code.as_deref().or(self.actor_code(c.target));
+            if c.dictionary.is_none()
+                && source_code.is_some_and(|s| s.len() <= 3 && Some(s) == target_code)
+            {
+                continue;
+            }
             // Match reports: a "clash" or "attack" between teams is no fight.
             if self.sport && matches!(c.code.get(..2), Some("18" | "19" | "20")) {
                 continue;
