@@ -37,6 +37,12 @@ pub enum ServerError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The request target (path and query string) is over the limit.
+    #[error("the request's path and query string are over {limit} bytes; send fewer or shorter parameters")]
+    UriTooLong {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The client sends requests faster than the rate limit allows.
     #[error("too many requests from this client (limit {per_second} per second); wait and retry")]
     RateLimited {
@@ -102,6 +108,7 @@ impl ServerError {
             ServerError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ServerError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ServerError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ServerError::UriTooLong { .. } => (StatusCode::URI_TOO_LONG, "uri_too_long"),
             ServerError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ServerError::TooManyAtOnce { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_at_once")

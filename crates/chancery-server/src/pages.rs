@@ -12,7 +12,8 @@ use chancery_store::{
 };
 use maud::{html, Markup, DOCTYPE};
 
-use crate::api::{self, NetworkParams, Params, PathParams};
+use crate::api;
+use crate::params::{DyadFilter, NetworkParams, Params, PathParams};
 use crate::render::{
     article_body, article_title, cameo_name, country_label, encode, entity_href, evidence,
     mark_words, safe_url,
@@ -885,10 +886,10 @@ pub(crate) async fn events(
 pub(crate) async fn dyad(
     State(state): State<Shared>,
     path: Result<PathParams<(String, String)>, ServerError>,
-    params: Result<Params<EventFilter>, ServerError>,
+    params: Result<Params<DyadFilter>, ServerError>,
 ) -> PageResult {
     let PathParams((a, b)) = path?;
-    let Params(filter) = params?;
+    let Params(DyadFilter(filter)) = params?;
     let limit = filter.limit.unwrap_or(50).clamp(1, 500);
     let offset = filter.offset.unwrap_or(0);
     let dyad = api::dyad_detail(&state, a.clone(), b.clone(), filter.clone()).await?;
@@ -980,9 +981,6 @@ pub(crate) async fn search(
     params: Result<Params<SearchQuery>, ServerError>,
 ) -> PageResult {
     let Params(query) = params?;
-    if query.q.len() > 500 {
-        return Err(ServerError::BadRequest("the query is over 500 bytes".into()).into());
-    }
     let limit = query
         .limit
         .unwrap_or(crate::search::PAGE_HITS)

@@ -283,6 +283,36 @@ fn unknown_routes_and_methods_are_json_errors() {
     );
     let (status, error) = get_json(&server, "/api/articles?colour=red");
     assert_eq!(status, 400, "unknown parameters are refused: {error}");
+    // The examples, each a JSON error naming what is wrong.
+    for (path, status, names) in [
+        ("/api/events?from=notadate", 400, "`from`"),
+        ("/api/events?from=2026-13-45", 400, "`from`"),
+        ("/api/events?modality=maybe", 400, "hypothetical"),
+        ("/api/events?quad_class=9", 400, "`quad_class`"),
+        ("/api/events?root=99", 400, "`root`"),
+        ("/api/articles?limit=100000", 400, "1 to 500"),
+        ("/api/stats?x=1", 400, "takes none"),
+        ("/api/dyads/XXX/YYY", 404, "XXX"),
+        ("/api/dyads/IRN/12", 400, "`b`"),
+    ] {
+        let (got, error) = get_json(&server, path);
+        let message = error["error"]["message"].as_str().unwrap();
+        assert_eq!(got, status, "{path}: {error}");
+        assert!(message.contains(names), "{path}: {message}");
+    }
+    let long = "x".repeat(5000);
+    let (status, error) = get_json(&server, &format!("/api/entities/{long}"));
+    assert_eq!(status, 400, "names over 200 characters are refused");
+    assert!(error.to_string().len() < 600, "{error}");
+    let name = "y".repeat(150);
+    let (status, error) = get_json(&server, &format!("/api/entities/{name}"));
+    assert_eq!(status, 404);
+    assert!(error.to_string().len() < 300, "the echo is cut: {error}");
+    let (status, error) = get_json(&server, &format!("/api/events?entity={}", "z".repeat(9000)));
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (414, Some("uri_too_long"))
+    );
     let (status, page) = get(&server, "/no/such/page");
     assert_eq!(status, 404);
     assert!(page.contains("<html"), "pages answer with HTML");
@@ -335,7 +365,7 @@ fn an_empty_data_directory_says_how_to_add_articles() {
     );
 }
 
-fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| {
