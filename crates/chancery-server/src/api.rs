@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::ingest::{self, IngestReport, Record};
 use crate::params::{echo, DyadFilter, Limit, NetworkParams, NoParams, Paging, Params, PathParams};
-use crate::svg::{bucket_events, SeriesBucket};
+use crate::svg::{bucket_events, Outlier, SeriesBucket};
 use crate::{compute, read, ServerError, Shared};
 
 /// The OpenAPI 3 document of this API, written by hand beside the routes.
@@ -89,8 +89,11 @@ pub(crate) struct StoryDetail {
     pub articles: Page<ArticleSummary>,
     /// Events told in them, latest first.
     pub events: Page<EventRow>,
-    /// Counts by QuadClass and mean Goldstein per period.
+    /// Counts by QuadClass and mean Goldstein per period, over the span
+    /// where the events are dense.
     pub series: Vec<SeriesBucket>,
+    /// Events dated far outside that span, left out of `series`.
+    pub outliers: Vec<Outlier>,
 }
 
 pub(crate) async fn story_detail(
@@ -107,6 +110,7 @@ pub(crate) async fn story_detail(
             limit: Some(limit),
             ..EventFilter::default()
         };
+        let (series, outliers) = bucket_events(&q.event_points(&filter)?);
         Ok(Some(StoryDetail {
             story,
             articles: q.articles(&ArticleFilter {
@@ -115,7 +119,8 @@ pub(crate) async fn story_detail(
                 ..ArticleFilter::default()
             })?,
             events: q.events(&filter)?,
-            series: bucket_events(&q.event_points(&filter)?),
+            series,
+            outliers,
         }))
     })
     .await?;
@@ -242,8 +247,11 @@ pub(crate) struct Dyad {
     pub a_to_b: u64,
     /// Events from `b` to `a`.
     pub b_to_a: u64,
-    /// Counts by QuadClass and mean Goldstein per period.
+    /// Counts by QuadClass and mean Goldstein per period, over the span
+    /// where the events are dense.
     pub series: Vec<SeriesBucket>,
+    /// Events dated far outside that span, left out of `series`.
+    pub outliers: Vec<Outlier>,
     /// Events by CAMEO root.
     pub mix: Vec<RootCount>,
     /// The latest events.
@@ -295,10 +303,12 @@ pub(crate) async fn dyad_detail(
             }
         }
         mix.sort_by(|x, y| x.root.cmp(&y.root));
+        let (series, outliers) = bucket_events(&points);
         Ok(Dyad {
             a_to_b: from_to(&a, &b),
             b_to_a: from_to(&b, &a),
-            series: bucket_events(&points),
+            series,
+            outliers,
             mix,
             events: q.events(&filter)?,
             a,
