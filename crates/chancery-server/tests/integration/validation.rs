@@ -296,7 +296,7 @@ fn random_parameters_are_refused_or_fit_their_schema() {
                 );
                 let outcome = &seen[usize::from(status == 404)];
                 outcome.set(outcome.get() + 1);
-            } else {
+            } else if !unreadable_query {
                 prop_assert_eq!(
                     status,
                     400,
