@@ -222,6 +222,19 @@ fn search_finds_every_word_with_facets() {
     assert!(status == 200 || status == 400, "{bad}");
     let (_, narrowed) = get_json(&server, "/api/search?q=ceasefire%20border&country=POL");
     assert!(narrowed["total"].as_u64() < results["total"].as_u64());
+    // People are people: not a town the tagger once took for a name, not
+    // the outlet of a dateline.
+    let (_, wide) = get_json(&server, "/api/search?q=border&limit=1");
+    let people: Vec<&str> = wide["facets"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["value"].as_str().unwrap())
+        .collect();
+    assert!(!people.is_empty(), "{wide}");
+    for place_or_outlet in ["Batken", "Isfara", "Caravan Wire", "Meridian News Agency"] {
+        assert!(!people.contains(&place_or_outlet), "{people:?}");
+    }
 }
 
 #[test]
