@@ -360,6 +360,39 @@ fn pages_render_for_the_demo() {
     let (_, dyad) = get(&server, "/dyad/POL/BLR");
     assert!(dyad.contains("<svg class=\"chart timeline\""), "{dyad}");
     assert!(dyad.contains("class=\"bar q"), "{dyad}");
+    // Events dated after the latest article (the demo's "next year") are
+    // planned, listed apart, never the latest events.
+    let (_, stats) = get_json(&server, "/api/stats");
+    let last = &stats["last_published"].as_str().unwrap()[..10];
+    let (_, future) = get_json(&server, &format!("/api/events?from={}", &last[..4]));
+    let future: Vec<String> = future["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["date"].as_str())
+        .filter(|d| &d[..d.len().min(10)] > last)
+        .map(|d| d[..d.len().min(10)].to_string())
+        .collect();
+    let (_, home) = get(&server, "/");
+    let latest = home
+        .split("<h2>Latest events</h2>")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap();
+    assert!(latest.contains("<table class=\"events\">"), "{latest}");
+    for date in &future {
+        assert!(
+            !latest.contains(date.as_str()),
+            "{date} among the latest events"
+        );
+    }
+    if !future.is_empty() {
+        let planned = home
+            .split("Planned: dated after the latest article")
+            .nth(1)
+            .unwrap();
+        assert!(planned.contains(future[0].as_str()), "{planned}");
+    }
 }
 
 #[test]
