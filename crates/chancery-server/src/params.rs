@@ -24,7 +24,7 @@ use chancery_store::{
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::ServerError;
+use crate::{svg, ServerError};
 
 /// The longest part of a client's value an error message repeats.
 pub(crate) const ECHO_CHARS: usize = 100;
@@ -228,32 +228,24 @@ fn root(value: &str) -> Option<u8> {
     value.parse().ok().filter(|n| (1..=20).contains(n))
 }
 
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real month and day.
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real month and day: the
+/// written date is the one its day number reads back as.
 fn is_date(value: &str) -> bool {
-    let parts: Vec<&str> = value.split('-').collect();
     let digits =
         |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
-    let (year, month, day) = match parts.as_slice() {
-        [y] if digits(y, 4) => return true,
-        [y, m] if digits(y, 4) && digits(m, 2) => (y, m, None),
-        [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => (y, m, Some(d)),
-        _ => return false,
+    let parts: Vec<&str> = value.split('-').collect();
+    let shaped = match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2),
+        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+        _ => false,
     };
-    let (Ok(year), Ok(month)) = (year.parse::<u32>(), month.parse::<u32>()) else {
+    let Some(day) = shaped.then(|| svg::day_number(value)).flatten() else {
         return false;
     };
-    if !(1..=12).contains(&month) {
-        return false;
-    }
-    let Some(day) = day else { return true };
-    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    day.parse::<u32>().is_ok_and(|d| (1..=days).contains(&d))
+    let (y, m, d) = svg::civil(day);
+    let written = format!("{y:04}-{m:02}-{d:02}");
+    written.starts_with(value)
 }
 
 /// A parameter: its name and what it accepts.
