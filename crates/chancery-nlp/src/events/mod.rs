@@ -563,6 +563,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 i += 1;
                 continue;
             };
+            // A word inside a name is no act: the "Criminal Investigation
+            // Department" investigates nothing by being named.
+            let in_name = self.actors.at[i].is_some_and(|m| {
+                matches!(
+                    self.actors.mentions[m].kind,
+                    actors::MentionKind::Named(EntityKind::Organization | EntityKind::Person)
+                )
+            });
+            if in_name && trigger.kind == TriggerKind::Noun {
+                i += n;
+                continue;
+            }
             // The words a trigger's context consumed are no trigger of their
             // own: "halted the fighting" is a truce, not a fight.
             if i < consumed {
