@@ -28,6 +28,9 @@ pub enum EvalCommand {
     Syntax(SyntaxArgs),
     /// Story clustering on ECB+: B-cubed P/R/F1 and ARI against subtopics and topics.
     Stories(crate::eval_stories::StoriesArgs),
+    /// Geoparsing on TR-News or GeoVirus: geotagging P/R/F1, accuracy@161 km,
+    /// AUC and median error, beside a population-only baseline.
+    Geo(crate::eval_geo::GeoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -223,6 +226,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Quotes(args) => run_quotes(args),
         EvalCommand::Events(args) => run_events(args),
         EvalCommand::Stories(args) => crate::eval_stories::run(args),
+        EvalCommand::Geo(args) => crate::eval_geo::run(args),
         EvalCommand::Syntax(args) => run_syntax(args),
     }
 }
