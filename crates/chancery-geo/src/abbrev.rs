@@ -62,6 +62,8 @@ const ABBREVIATIONS: &[(&str, &str, &str)] = &[
     ("Que.", "CA", "10"),
     ("Sask.", "CA", "11"),
     ("N.W.T.", "CA", "13"),
+    ("NSW", "AU", "02"),
+    ("Qld", "AU", "04"),
 ];
 
 /// The division an abbreviation names, when `text` starts with one

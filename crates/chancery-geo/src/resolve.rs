@@ -328,9 +328,25 @@ const RESCUE_POPULATION: u64 = 100_000;
 /// name without the knowledge base's backing (no actor code, no roles),
 /// one word for a person, that is the own name of a country, a division or
 /// a large place.
-fn misread_place(entity: &chancery_model::Entity, g: &Gazetteer) -> bool {
+fn misread_place(analysis: &Analysis, entity: &chancery_model::Entity, g: &Gazetteer) -> bool {
+    // A person's name of several words ("Santa Ana") needs a mention where
+    // only a place can stand: after a locative preposition.
+    let locative = || {
+        entity.mentions.iter().any(|m| {
+            let text = match m.span.field {
+                TextField::Text => analysis.article.text.as_str(),
+                TextField::Title => analysis.article.title.as_deref().unwrap_or(""),
+            };
+            let before = text.get(..m.span.start).unwrap_or("").trim_end();
+            let word = before
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            LOCATIVE.contains(&word.to_lowercase().as_str())
+        })
+    };
     let shape = match entity.kind {
-        EntityKind::Person => !entity.name.contains(' ') && entity.roles.is_empty(),
+        EntityKind::Person => entity.roles.is_empty() && (!entity.name.contains(' ') || locative()),
         EntityKind::Organization => entity.country.is_none(),
         _ => false,
     };
@@ -345,7 +361,7 @@ fn misread_place(entity: &chancery_model::Entity, g: &Gazetteer) -> bool {
 fn entity_candidates(analysis: &Analysis, g: &Gazetteer) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (e, entity) in analysis.entities.iter().enumerate() {
-        let misread = misread_place(entity, g);
+        let misread = misread_place(analysis, entity, g);
         if !misread
             && !matches!(
                 entity.kind,
@@ -630,11 +646,20 @@ fn best(
         return c.fixed;
     }
     if c.is_country {
-        return c
-            .country
-            .as_ref()
-            .and_then(|cc| g.country_codes(cc))
-            .map(|codes| codes.feature);
+        let cc = c.country.as_ref()?;
+        // A country named like a division of a country the document
+        // weighs more ("Georgia" in a story of Atlanta and Texas).
+        let own = countries.get(cc).copied().unwrap_or(0.0);
+        let division = g
+            .lookup_key(&c.key)
+            .filter(|(_, f, primary)| *primary && f.kind == Kind::Adm1 && &f.country != cc)
+            .map(|(i, f, _)| (countries.get(&f.country).copied().unwrap_or(0.0), i))
+            .filter(|(weight, _)| *weight > own)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        if let Some((_, i)) = division {
+            return Some(i);
+        }
+        return g.country_codes(cc).map(|codes| codes.feature);
     }
     let country_total: f64 = countries.values().sum::<f64>().max(1.0);
     let adm1_total: f64 = adm1s.values().sum::<f64>().max(1.0);

@@ -574,7 +574,9 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
             "analysis of {} articles ({:.1} MB, {} sentences) from {}, one thread, median of {}:\n  \
              sentences + entities {:.2} MB/s ({} entities)\n  \
              + quotes {:+.1}% ({} quotes)\n  \
-             + events: all stages {:.2} MB/s, {:.0} articles/s; the coder {:.0} sentences/s ({} events)",
+             + events: the coder {:.0} sentences/s ({} events)\n  \
+             + places: {:+.1}% ({} places)\n  \
+             all stages {:.2} MB/s, {:.0} articles/s",
             report.articles,
             report.bytes as f64 / 1e6,
             report.sentences,
@@ -584,10 +586,12 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
             report.entities,
             report.quotes_overhead * 100.0,
             report.quotes,
+            report.coder_sentences_per_second,
+            report.events,
+            report.geo_overhead * 100.0,
+            report.places,
             report.megabytes_per_second,
             report.articles_per_second,
-            report.coder_sentences_per_second,
-            report.events
         )?,
     }
     Ok(ExitCode::SUCCESS)
