@@ -297,37 +297,59 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
-fn score_document(doc: &GeoDocument, analysis: &Analysis) -> DocOutcome {
-    // Every place mention in the body, with its place's point.
-    let mut predicted: Vec<((usize, usize), (f64, f64))> = analysis
+/// Every place mention in the body with its place, in text order.
+fn body_mentions(analysis: &Analysis) -> Vec<((usize, usize), &chancery_model::Geo)> {
+    let mut predicted: Vec<((usize, usize), &chancery_model::Geo)> = analysis
         .places
         .iter()
         .flat_map(|p| {
             p.mentions
                 .iter()
                 .filter(|m| m.span.field == TextField::Text)
-                .map(move |m| ((m.span.start, m.span.end), (p.geo.lat, p.geo.lon)))
+                .map(move |m| ((m.span.start, m.span.end), &p.geo))
         })
         .collect();
     predicted.sort_by_key(|(s, _)| *s);
+    predicted
+}
+
+/// For each gold toponym, the first unmatched predicted mention that
+/// overlaps it (one-to-one, in gold order).
+fn match_gold(
+    doc: &GeoDocument,
+    predicted: &[((usize, usize), &chancery_model::Geo)],
+) -> Vec<Option<usize>> {
     let mut used = vec![false; predicted.len()];
-    let mut errors = Vec::new();
-    let mut found_gold = 0;
-    for gold in &doc.toponyms {
-        let hit = predicted
-            .iter()
-            .enumerate()
-            .find(|(i, (span, _))| !used[*i] && overlaps(*span, (gold.start, gold.end)));
-        let Some((i, (_, point))) = hit else { continue };
-        used[i] = true;
-        found_gold += 1;
-        if let Some((lat, lon)) = gold.point {
-            errors.push(Some(distance_km(lat, lon, point.0, point.1)));
-        }
-    }
+    doc.toponyms
+        .iter()
+        .map(|gold| {
+            let hit = (0..predicted.len())
+                .find(|&i| !used[i] && overlaps(predicted[i].0, (gold.start, gold.end)));
+            if let Some(i) = hit {
+                used[i] = true;
+            }
+            hit
+        })
+        .collect()
+}
+
+fn score_document(doc: &GeoDocument, analysis: &Analysis) -> DocOutcome {
+    let predicted = body_mentions(analysis);
+    let matched = match_gold(doc, &predicted);
+    let errors = doc
+        .toponyms
+        .iter()
+        .zip(&matched)
+        .filter_map(|(gold, hit)| {
+            let (lat, lon) = gold.point?;
+            let geo = predicted[(*hit)?].1;
+            Some(Some(distance_km(lat, lon, geo.lat, geo.lon)))
+        })
+        .collect();
+    let found_gold = matched.iter().flatten().count();
     DocOutcome {
         predicted: predicted.len(),
-        matched_predictions: used.iter().filter(|u| **u).count(),
+        matched_predictions: found_gold,
         found_gold,
         gold: doc.toponyms.len(),
         errors,
@@ -340,42 +362,27 @@ fn score_document(doc: &GeoDocument, analysis: &Analysis) -> DocOutcome {
 pub fn explain(docs: &[GeoDocument], analyses: &[Analysis]) -> Vec<String> {
     let mut lines = Vec::new();
     for (doc, analysis) in docs.iter().zip(analyses) {
-        let mut predicted: Vec<((usize, usize), &chancery_model::Geo)> = analysis
-            .places
-            .iter()
-            .flat_map(|p| {
-                p.mentions
-                    .iter()
-                    .filter(|m| m.span.field == TextField::Text)
-                    .map(move |m| ((m.span.start, m.span.end), &p.geo))
-            })
-            .collect();
-        predicted.sort_by_key(|(s, _)| *s);
-        let mut used = vec![false; predicted.len()];
-        for gold in &doc.toponyms {
+        let predicted = body_mentions(analysis);
+        let matched = match_gold(doc, &predicted);
+        for (gold, hit) in doc.toponyms.iter().zip(&matched) {
             let name = &doc.text[gold.start..gold.end];
-            let hit = predicted
-                .iter()
-                .enumerate()
-                .find(|(i, (span, _))| !used[*i] && overlaps(*span, (gold.start, gold.end)));
-            match hit {
-                None => lines.push(format!("doc {} MISS {name:?}", doc.index)),
-                Some((i, (_, geo))) => {
-                    used[i] = true;
-                    if let Some((lat, lon)) = gold.point {
-                        let km = distance_km(lat, lon, geo.lat, geo.lon);
-                        if km > RADIUS_KM {
-                            lines.push(format!(
-                                "doc {} WRONG {name:?} -> {} ({}) {km:.0} km; gold {lat},{lon}",
-                                doc.index, geo.full_name, geo.feature_code
-                            ));
-                        }
+            match (hit, gold.point) {
+                (None, _) => lines.push(format!("doc {} MISS {name:?}", doc.index)),
+                (Some(i), Some((lat, lon))) => {
+                    let geo = predicted[*i].1;
+                    let km = distance_km(lat, lon, geo.lat, geo.lon);
+                    if km > RADIUS_KM {
+                        lines.push(format!(
+                            "doc {} WRONG {name:?} -> {} ({}) {km:.0} km; gold {lat},{lon}",
+                            doc.index, geo.full_name, geo.feature_code
+                        ));
                     }
                 }
+                (Some(_), None) => {}
             }
         }
         for (i, ((s, e), geo)) in predicted.iter().enumerate() {
-            if !used[i] {
+            if !matched.contains(&Some(i)) {
                 lines.push(format!(
                     "doc {} EXTRA {:?} -> {}",
                     doc.index,

@@ -93,6 +93,10 @@ impl Default for Weights {
 const ADM1_LOG_POPULATION: f64 = 6.3;
 const CONTINENT_LOG_POPULATION: f64 = 8.0;
 
+/// Population from which a city is meant rather than the division of the
+/// same name that holds it.
+const CITY_OVER_DIVISION: u64 = 1_000_000;
+
 /// Words that precede a place named as a location.
 const LOCATIVE: &[&str] = &[
     "in",
@@ -667,6 +671,18 @@ fn best(
         let mut top: Option<(f64, usize)> = None;
         for (i, f, primary) in g.lookup_key(key) {
             if c.metonymy && f.kind != Kind::Place {
+                continue;
+            }
+            // A division named for the great city inside it (Berlin,
+            // Moscow, Tokyo, New York): news means the city.
+            if f.kind == Kind::Adm1
+                && g.lookup_key(key).any(|(_, p, _)| {
+                    p.kind == Kind::Place
+                        && p.country == f.country
+                        && p.adm1 == f.adm1
+                        && p.population >= CITY_OVER_DIVISION
+                })
+            {
                 continue;
             }
             let s = score(

@@ -93,26 +93,31 @@ pub(crate) fn has_places(record: &Record) -> bool {
     !record.analysis.places.is_empty()
 }
 
+/// A GKG location block: `TYPE#FULLNAME#COUNTRY#ADM1`, then `#ADM2` in
+/// V2, then `#LAT#LONG#FEATUREID`.
+fn location(g: &Geo, with_adm2: bool) -> String {
+    format!(
+        "{}#{}#{}#{}{}#{}#{}#{}",
+        g.geo_type,
+        clean(&g.full_name, DELIMITERS),
+        g.country_fips.as_deref().unwrap_or(""),
+        adm1_code(g),
+        if with_adm2 { "#" } else { "" },
+        coordinate(g.lat),
+        coordinate(g.lon),
+        g.feature_id
+    )
+}
+
 /// V1LOCATIONS: each place once, `TYPE#FULLNAME#COUNTRY#ADM1#LAT#LONG#FEATUREID`.
 pub(crate) fn v1_locations(record: &Record) -> String {
     let mut seen: Vec<&str> = Vec::new();
     let mut blocks = Vec::new();
     for (p, _) in located(record) {
-        if seen.contains(&p.id.as_str()) {
-            continue;
+        if !seen.contains(&p.id.as_str()) {
+            seen.push(&p.id);
+            blocks.push(location(&p.geo, false));
         }
-        seen.push(&p.id);
-        let g = &p.geo;
-        blocks.push(format!(
-            "{}#{}#{}#{}#{}#{}#{}",
-            g.geo_type,
-            clean(&g.full_name, DELIMITERS),
-            g.country_fips.as_deref().unwrap_or(""),
-            adm1_code(g),
-            coordinate(g.lat),
-            coordinate(g.lon),
-            g.feature_id
-        ));
     }
     blocks.join(";")
 }
@@ -122,21 +127,8 @@ pub(crate) fn v1_locations(record: &Record) -> String {
 pub(crate) fn v2_locations(record: &Record) -> String {
     let mut blocks: Vec<(usize, String)> = located(record)
         .map(|(p, start)| {
-            let g = &p.geo;
-            (
-                start,
-                format!(
-                    "{}#{}#{}#{}##{}#{}#{}#{}",
-                    g.geo_type,
-                    clean(&g.full_name, DELIMITERS),
-                    g.country_fips.as_deref().unwrap_or(""),
-                    adm1_code(g),
-                    coordinate(g.lat),
-                    coordinate(g.lon),
-                    g.feature_id,
-                    record.chars_at(TextField::Text, start)
-                ),
-            )
+            let offset = record.chars_at(TextField::Text, start);
+            (start, format!("{}#{offset}", location(&p.geo, true)))
         })
         .collect();
     blocks.sort();

@@ -270,3 +270,15 @@ fn any_text_gives_places_without_panicking() {
         }
     }
 }
+
+#[test]
+fn a_great_city_is_meant_over_the_division_named_for_it() {
+    let text = "The two ministers signed the pact in Berlin.";
+    let mut a = analysis(
+        text,
+        &[("Berlin", EntityKind::Place, Some("DEU"), &["Berlin"])],
+    );
+    locate(&mut a);
+    assert_eq!(a.places[0].geo.feature_code, "PPLC");
+    assert_eq!(a.places[0].geo.full_name, "Berlin, Berlin, Germany");
+}
