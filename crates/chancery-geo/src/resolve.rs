@@ -673,11 +673,13 @@ fn best(
             if c.metonymy && f.kind != Kind::Place {
                 continue;
             }
-            // A division named for the great city inside it (Berlin,
-            // Moscow, Tokyo, New York): news means the city.
+            // A division named for the great city inside it, under the
+            // city's own name (Berlin, Moscow, Tokyo; not New York, whose
+            // city is "New York City"): news means the city.
             if f.kind == Kind::Adm1
-                && g.lookup_key(key).any(|(_, p, _)| {
-                    p.kind == Kind::Place
+                && g.lookup_key(key).any(|(_, p, primary)| {
+                    primary
+                        && p.kind == Kind::Place
                         && p.country == f.country
                         && p.adm1 == f.adm1
                         && p.population >= CITY_OVER_DIVISION
