@@ -3,7 +3,8 @@
 //!
 //! An event happens at the place its own clause names as a location ("the
 //! attack in Ankara": a place after a locative preposition in the evidence
-//! sentence, nearest the trigger and on its side of any semicolon), else
+//! sentence, nearest the trigger and on its side of any semicolon; a
+//! visit's destination, "travel to Moscow"), else
 //! at the dateline's place, else in its actors' country, flagged as such
 //! (`PlaceBasis::ActorCountry`). An actor is at the place it is (a city or
 //! country entity, the mention nearest the trigger), else in its country.
@@ -43,7 +44,7 @@ pub fn locate_events(analysis: &mut Analysis, features: &mut Vec<usize>) {
             .flatten()
             .filter_map(|a| a.entity.as_deref())
             .collect();
-        let action = clause_place(analysis, &event.evidence, &event.trigger, &actors)
+        let action = clause_place(analysis, event, &actors)
             .map(|p| (p, PlaceBasis::Clause))
             .or_else(|| dateline.map(|f| (Need::Feature(f), PlaceBasis::Dateline)))
             .or_else(|| {
@@ -113,26 +114,27 @@ enum Need {
 }
 
 /// The place the clause of `trigger` names as a location: a place mention
-/// (not a metonym, not an actor) after a locative preposition inside the
-/// evidence sentence, on the trigger's side of any semicolon, nearest it.
+/// after a locative preposition inside the evidence sentence, on the
+/// trigger's side of any semicolon, nearest it; for a visit (CAMEO 04x),
+/// the destination after "to" too. A capital read as its government
+/// ("Moscow said") or an actor's own place counts only when a preposition
+/// makes it a location ("talks in Moscow").
 fn clause_place(
     analysis: &Analysis,
-    evidence: &Span,
-    trigger: &Span,
+    event: &chancery_model::Event,
     actors: &[&str],
 ) -> Option<Need> {
+    let (evidence, trigger) = (&event.evidence, &event.trigger);
     let text = match evidence.field {
         TextField::Text => analysis.article.text.as_str(),
         TextField::Title => analysis.article.title.as_deref().unwrap_or(""),
     };
+    let visit = event.code.starts_with("04");
     let mut best: Option<(usize, usize)> = None;
     for (p, place) in analysis.places.iter().enumerate() {
-        if place.entity.as_deref().is_some_and(|e| actors.contains(&e)) {
-            continue;
-        }
+        let actor = place.entity.as_deref().is_some_and(|e| actors.contains(&e));
         for m in &place.mentions {
-            if m.metonymy
-                || m.span.field != evidence.field
+            if m.span.field != evidence.field
                 || m.span.start < evidence.start
                 || m.span.end > evidence.end
             {
@@ -153,7 +155,10 @@ fn clause_place(
                 .next()
                 .unwrap_or("")
                 .to_lowercase();
-            if !LOCATIVE.contains(&word.as_str()) {
+            let locative = LOCATIVE.contains(&word.as_str()) || (visit && word == "to");
+            // Only a mention after the trigger's own preposition: a
+            // metonym or an actor's place elsewhere is an actor.
+            if !locative || ((m.metonymy || actor) && m.span.start < trigger.start) {
                 continue;
             }
             let distance = hi.saturating_sub(lo);

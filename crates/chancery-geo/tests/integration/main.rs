@@ -282,3 +282,31 @@ fn a_great_city_is_meant_over_the_division_named_for_it() {
     assert_eq!(a.places[0].geo.feature_code, "PPLC");
     assert_eq!(a.places[0].geo.full_name, "Berlin, Berlin, Germany");
 }
+
+#[test]
+fn a_visit_happens_at_its_destination() {
+    let text = "Araghchi will travel to Moscow next week.";
+    let mut a = analysis(
+        text,
+        &[
+            (
+                "Abbas Araghchi",
+                EntityKind::Person,
+                Some("IRN"),
+                &["Araghchi"],
+            ),
+            ("Russia", EntityKind::Country, Some("RUS"), &["Moscow"]),
+        ],
+    );
+    let mut visit = event(text, "travel", Some("e1"), Some("e2"));
+    visit.code = "042".into();
+    a.events.push(visit);
+    locate(&mut a);
+    let action = a.event_places[0].action.as_ref().unwrap();
+    assert_eq!(action.basis, PlaceBasis::Clause);
+    let place = a.places.iter().find(|p| p.id == action.place).unwrap();
+    assert_eq!(place.geo.name, "Moscow");
+    // The traveller is placed in his country, flagged as a fallback.
+    let source = a.event_places[0].source.as_ref().unwrap();
+    assert_eq!(source.basis, PlaceBasis::ActorCountry);
+}
