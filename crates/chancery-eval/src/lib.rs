@@ -9,6 +9,7 @@ pub mod crossval;
 mod error;
 pub mod events;
 pub mod extraction;
+pub mod geo;
 pub mod metrics;
 pub mod ner;
 #[cfg(feature = "peers")]

@@ -26,7 +26,8 @@ mod span;
 
 pub use analysis::{
     cameo_country, iso_country, Analysis, Cue, Entity, EntityKind, Event, EventActor, EventDate,
-    Mention, Modality, Plover, Quote, QuoteKind, Role, Tone, CAMEO_COUNTRIES, SCHEMA_VERSION,
+    EventPlace, EventPlaces, Geo, Mention, Modality, Place, PlaceBasis, PlaceMention, Plover,
+    Quote, QuoteKind, Role, Tone, CAMEO_COUNTRIES, SCHEMA_VERSION,
 };
 pub use article::{Article, Block, BlockKind, DatePrecision, Flags, Published, RelatedItem};
 pub use span::{Span, TextField};

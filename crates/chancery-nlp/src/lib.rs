@@ -58,6 +58,8 @@ pub struct Analyzer {
     quotes: bool,
     /// Whether events are coded (on by default).
     events: bool,
+    /// Whether places are resolved and events located (on by default).
+    geo: bool,
     /// PETRARCH dictionaries for event coding, and whether the built-in
     /// lexicon codes as well.
     dictionaries: Option<(Arc<petrarch::Dictionaries>, bool)>,
@@ -77,6 +79,7 @@ impl Analyzer {
             user_tables: false,
             quotes: true,
             events: true,
+            geo: true,
             dictionaries: None,
         }
     }
@@ -88,6 +91,7 @@ impl Analyzer {
             user_tables: true,
             quotes: true,
             events: true,
+            geo: true,
             dictionaries: None,
         }
     }
@@ -102,6 +106,13 @@ impl Analyzer {
     /// The same analyzer with event coding switched on or off.
     pub fn with_events(mut self, events: bool) -> Analyzer {
         self.events = events;
+        self
+    }
+
+    /// The same analyzer with places resolved and events located
+    /// (`chancery-geo`) or not (off measures what it costs).
+    pub fn with_geo(mut self, geo: bool) -> Analyzer {
+        self.geo = geo;
         self
     }
 
@@ -204,6 +215,10 @@ impl Analyzer {
         analysis.key_points = key_points;
         analysis.tone = tone::tone(&analysis.article.text);
         budget::cap_output(&mut analysis);
+        // After the cap, so that event places index the events kept.
+        if self.geo {
+            chancery_geo::locate(&mut analysis);
+        }
         analysis
     }
 }

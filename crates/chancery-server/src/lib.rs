@@ -30,6 +30,7 @@ mod conn;
 mod error;
 mod ingest;
 mod limit;
+mod map;
 mod pages;
 mod params;
 mod render;

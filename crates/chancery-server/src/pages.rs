@@ -363,6 +363,7 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
     if overview.articles == 0 {
         return Ok(empty_corpus("The corpus is empty."));
     }
+    let by_country = crate::map::events_by_country(&edges);
     // Country pairs, both directions together, busiest first.
     let mut pairs: Vec<((String, String), u64)> = Vec::new();
     for edge in api::network_graph(edges, true, 200).edges {
@@ -396,6 +397,13 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
                 div { strong { (overview.quotes) } span { "quotes" } }
                 div { strong { (overview.events) } span { "events" } }
                 div.dates { strong { (date(&overview.first_published)) " – " (date(&overview.last_published)) } span { "published" } }
+            }
+            @if !by_country.is_empty() {
+                section.card {
+                    h2 { "Events by country" }
+                    p.muted.small { "Events with an actor of each country; darker is more. A country links to its events." }
+                    (crate::map::choropleth(&by_country, "events", crate::map::country_events_href))
+                }
             }
             div.grid {
                 section.card {

@@ -28,6 +28,9 @@ pub enum EvalCommand {
     Syntax(SyntaxArgs),
     /// Story clustering on ECB+: B-cubed P/R/F1 and ARI against subtopics and topics.
     Stories(crate::eval_stories::StoriesArgs),
+    /// Geoparsing on TR-News or GeoVirus: geotagging P/R/F1, accuracy@161 km,
+    /// AUC and median error, beside a population-only baseline.
+    Geo(crate::eval_geo::GeoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -223,6 +226,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Quotes(args) => run_quotes(args),
         EvalCommand::Events(args) => run_events(args),
         EvalCommand::Stories(args) => crate::eval_stories::run(args),
+        EvalCommand::Geo(args) => crate::eval_geo::run(args),
         EvalCommand::Syntax(args) => run_syntax(args),
     }
 }
@@ -570,7 +574,9 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
             "analysis of {} articles ({:.1} MB, {} sentences) from {}, one thread, median of {}:\n  \
              sentences + entities {:.2} MB/s ({} entities)\n  \
              + quotes {:+.1}% ({} quotes)\n  \
-             + events: all stages {:.2} MB/s, {:.0} articles/s; the coder {:.0} sentences/s ({} events)",
+             + events: the coder {:.0} sentences/s ({} events)\n  \
+             + places: {:+.1}% ({} places)\n  \
+             all stages {:.2} MB/s, {:.0} articles/s",
             report.articles,
             report.bytes as f64 / 1e6,
             report.sentences,
@@ -580,10 +586,12 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
             report.entities,
             report.quotes_overhead * 100.0,
             report.quotes,
+            report.coder_sentences_per_second,
+            report.events,
+            report.geo_overhead * 100.0,
+            report.places,
             report.megabytes_per_second,
             report.articles_per_second,
-            report.coder_sentences_per_second,
-            report.events
         )?,
     }
     Ok(ExitCode::SUCCESS)

@@ -422,3 +422,95 @@ fn goldstein_is_gdelts_on_every_code() {
     assert!(checked > 300, "{checked} codes in {}", path.display());
     println!("Goldstein: {checked} codes equal to {}", path.display());
 }
+
+/// A resolved place as `chancery-geo` writes it, for the geo fields.
+fn vienna() -> chancery_model::Geo {
+    chancery_model::Geo {
+        geonames_id: Some(2761369),
+        name: "Vienna".into(),
+        full_name: "Vienna, Vienna, Austria".into(),
+        feature_class: "P".into(),
+        feature_code: "PPLC".into(),
+        lat: 48.20849,
+        lon: 16.37208,
+        country: Some("AUT".into()),
+        country_fips: Some("AU".into()),
+        adm1: Some("AU09".into()),
+        adm1_name: Some("Vienna".into()),
+        geo_type: 4,
+        feature_id: "2761369".into(),
+    }
+}
+
+#[test]
+fn resolved_places_fill_gdelts_geo_fields() {
+    use chancery_model::{EventPlace, EventPlaces, Place, PlaceBasis, PlaceMention, Span};
+    let mut records = records();
+    let record = records
+        .iter_mut()
+        .find(|r| !r.analysis.events.is_empty())
+        .expect("a fixture article with events");
+    record.analysis.places = vec![Place {
+        id: "g1".into(),
+        entity: None,
+        geo: vienna(),
+        mentions: vec![PlaceMention {
+            span: Span::new(0, 1),
+            metonymy: false,
+        }],
+    }];
+    let at = |basis| {
+        Some(EventPlace {
+            place: "g1".into(),
+            basis,
+        })
+    };
+    record.analysis.event_places = (0..record.analysis.events.len())
+        .map(|event| EventPlaces {
+            event,
+            action: at(PlaceBasis::Clause),
+            source: at(PlaceBasis::Actor),
+            target: None,
+        })
+        .collect();
+    let id = record.id;
+
+    let tsv = gdelt_of(&records, EventTable::Events, false);
+    let located: Vec<Vec<&str>> = rows(&tsv)
+        .into_iter()
+        .filter(|r| column(&EVENT_COLUMNS, r, "ActionGeo_FeatureID") == "2761369")
+        .collect();
+    assert!(!located.is_empty(), "{tsv}");
+    let row = &located[0];
+    let get = |name| column(&EVENT_COLUMNS, row, name);
+    assert_eq!(get("ActionGeo_Type"), "4");
+    assert_eq!(get("ActionGeo_FullName"), "Vienna, Vienna, Austria");
+    assert_eq!(get("ActionGeo_CountryCode"), "AU");
+    assert_eq!(get("ActionGeo_ADM1Code"), "AU09");
+    assert_eq!(get("ActionGeo_ADM2Code"), "");
+    assert_eq!(get("ActionGeo_Lat"), "48.2085");
+    assert_eq!(get("ActionGeo_Long"), "16.3721");
+    assert_eq!(get("Actor1Geo_FeatureID"), "2761369");
+    // No place for the target: type 0 and the rest empty, as GDELT writes it.
+    assert_eq!(get("Actor2Geo_Type"), "0");
+    assert_eq!(get("Actor2Geo_FullName"), "");
+
+    let mut gkg = Gkg::new(Vec::new(), false).unwrap();
+    for record in &records {
+        gkg.push(record).unwrap();
+    }
+    let (bytes, _) = gkg.finish().unwrap();
+    let tsv = String::from_utf8(bytes).unwrap();
+    let row = rows(&tsv)
+        .into_iter()
+        .find(|r| column(&GKG_COLUMNS, r, "GKGRECORDID").ends_with(&format!("-{id}")))
+        .unwrap();
+    assert_eq!(
+        column(&GKG_COLUMNS, &row, "V1LOCATIONS"),
+        "4#Vienna, Vienna, Austria#AU#AU09#48.2085#16.3721#2761369"
+    );
+    assert_eq!(
+        column(&GKG_COLUMNS, &row, "V2ENHANCEDLOCATIONS"),
+        "4#Vienna, Vienna, Austria#AU#AU09##48.2085#16.3721#2761369#0"
+    );
+}

@@ -151,7 +151,9 @@ fn the_demo_renders_in_chromium() {
     let home = driver.run(
         "return {title: document.title, js: document.body.dataset.js || '', \
          bars: document.querySelectorAll('svg.mix rect.bar').length, \
-         articles: document.querySelectorAll('ol.articles li').length};",
+         articles: document.querySelectorAll('ol.articles li').length, \
+         countries: document.querySelectorAll('svg.world-map path').length, \
+         shaded: document.querySelectorAll('svg.world-map a path').length};",
     );
     assert!(
         home["title"].as_str().unwrap().contains("Overview"),
@@ -160,6 +162,14 @@ fn the_demo_renders_in_chromium() {
     assert_eq!(home["js"], "on", "the script ran under the CSP: {home}");
     assert!(home["bars"].as_u64().unwrap() > 0, "{home}");
     assert!(home["articles"].as_u64().unwrap() > 0, "{home}");
+    assert!(
+        home["countries"].as_u64().unwrap() > 150,
+        "the world map: {home}"
+    );
+    assert!(
+        home["shaded"].as_u64().unwrap() > 0,
+        "countries with events: {home}"
+    );
     driver.screenshot("home");
 
     // The article with the most quotes.
