@@ -45,6 +45,15 @@ pub struct ThroughputReport {
     /// Sentences per second of the event coder alone (on top of entities
     /// and quotes).
     pub coder_sentences_per_second: f64,
+    /// Articles the language gate kept out of analysis (on an English
+    /// corpus, every one is a false alarm).
+    pub skipped_articles: usize,
+    /// Blocks of analysed articles the gate kept out as another language.
+    pub skipped_blocks: usize,
+    /// Median seconds of one pass of the language gate alone.
+    pub seconds_language_gate: f64,
+    /// The language gate's share of the time of all stages.
+    pub language_gate_share: f64,
 }
 
 /// `.txt` files under `dir`, sorted, at most `limit`.
@@ -109,6 +118,8 @@ pub fn measure(
     let mut times = Vec::new();
     let mut times_entities = Vec::new();
     let mut times_without_events = Vec::new();
+    let mut times_gate = Vec::new();
+    let (mut skipped_articles, mut skipped_blocks) = (0, 0);
     let (mut entities, mut quotes, mut events, mut sentences) = (0, 0, 0, 0);
     let time = |analyzer: &chancery_nlp::Analyzer, times: &mut Vec<f64>| {
         let copies = articles.to_vec();
@@ -126,6 +137,20 @@ pub fn measure(
         drop(analyses);
         drop(time(&entities_only, &mut times_entities));
         drop(time(&without_events, &mut times_without_events));
+        let started = Instant::now();
+        let verdicts: Vec<_> = articles.iter().map(chancery_nlp::language::gate).collect();
+        times_gate.push(started.elapsed().as_secs_f64());
+        skipped_articles = verdicts
+            .iter()
+            .filter(|v| matches!(v, chancery_nlp::language::Verdict::Skip(_)))
+            .count();
+        skipped_blocks = verdicts
+            .iter()
+            .map(|v| match v {
+                chancery_nlp::language::Verdict::Analyse(blocks) => blocks.len(),
+                chancery_nlp::language::Verdict::Skip(_) => 0,
+            })
+            .sum();
     }
     let median = |mut times: Vec<f64>| {
         times.sort_by(f64::total_cmp);
@@ -134,6 +159,7 @@ pub fn measure(
     let seconds = median(times);
     let seconds_entities = median(times_entities);
     let seconds_without_events = median(times_without_events);
+    let seconds_language_gate = median(times_gate);
     ThroughputReport {
         corpus: corpus.to_string(),
         articles: articles.len(),
@@ -150,5 +176,9 @@ pub fn measure(
         seconds_without_events,
         quotes_overhead: seconds_without_events / seconds_entities - 1.0,
         coder_sentences_per_second: sentences as f64 / (seconds - seconds_without_events).max(1e-9),
+        skipped_articles,
+        skipped_blocks,
+        seconds_language_gate,
+        language_gate_share: seconds_language_gate / seconds,
     }
 }

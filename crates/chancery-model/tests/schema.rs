@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chancery_model::{
     Analysis, Article, BlockKind, Cue, DatePrecision, Entity, EntityKind, Event, EventActor,
     EventDate, Flags, Mention, Modality, Plover, Published, Quote, QuoteKind, RelatedItem, Role,
-    Span, Tone,
+    SkipReason, SkippedBlock, Span, Tone,
 };
 use serde_json::{Map, Value};
 
@@ -32,6 +32,7 @@ const KINDS: &[&str] = &[
     "event date",
     "span",
     "tone",
+    "skipped block",
 ];
 
 /// Every optional value set, every list non-empty, every span into the title so
@@ -163,6 +164,13 @@ fn full_analysis() -> Analysis {
         background: true,
         ..analysis.events[0].clone()
     }];
+    analysis.analysis_skipped = Some(SkipReason::Language);
+    analysis.detected_language = Some("de".into());
+    analysis.skipped_blocks = vec![SkippedBlock {
+        start: 44,
+        end: 67,
+        language: Some("de".into()),
+    }];
     analysis
 }
 
@@ -174,6 +182,11 @@ fn sparse_analyses() -> [Analysis; 2] {
     let mut second = first.clone();
     second.article.modified = second.article.published.take();
     second.tone = None;
+    second.skipped_blocks = vec![SkippedBlock {
+        start: 0,
+        end: 6,
+        language: None,
+    }];
     [first, second]
 }
 
@@ -306,7 +319,7 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
     let value = serde_json::to_value(analysis).expect("an analysis serializes");
     let top = value.as_object().expect("the top level is an object");
     record(seen, "top level", top);
-    let simple: [(&str, &'static str); 9] = [
+    let simple: [(&str, &'static str); 10] = [
         ("paragraphs", "block"),
         ("related", "related item"),
         ("flags", "flags"),
@@ -316,6 +329,7 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
         ("summary", "span"),
         ("key_points", "span"),
         ("tone", "tone"),
+        ("skipped_blocks", "skipped block"),
     ];
     for (key, kind) in simple {
         for object in objects(&value, key) {

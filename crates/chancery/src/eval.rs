@@ -570,7 +570,8 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
             "analysis of {} articles ({:.1} MB, {} sentences) from {}, one thread, median of {}:\n  \
              sentences + entities {:.2} MB/s ({} entities)\n  \
              + quotes {:+.1}% ({} quotes)\n  \
-             + events: all stages {:.2} MB/s, {:.0} articles/s; the coder {:.0} sentences/s ({} events)",
+             + events: all stages {:.2} MB/s, {:.0} articles/s; the coder {:.0} sentences/s ({} events)\n  \
+             language gate {:.1}% of all stages; {} articles and {} blocks kept out as not English",
             report.articles,
             report.bytes as f64 / 1e6,
             report.sentences,
@@ -583,7 +584,10 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
             report.megabytes_per_second,
             report.articles_per_second,
             report.coder_sentences_per_second,
-            report.events
+            report.events,
+            report.language_gate_share * 100.0,
+            report.skipped_articles,
+            report.skipped_blocks
         )?,
     }
     Ok(ExitCode::SUCCESS)

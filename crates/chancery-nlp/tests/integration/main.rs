@@ -3,6 +3,7 @@
 
 mod entities;
 mod events;
+mod languages;
 mod quotes;
 mod robustness;
 mod tone;
