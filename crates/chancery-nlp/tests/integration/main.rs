@@ -4,6 +4,7 @@
 mod entities;
 mod events;
 mod languages;
+mod noise;
 mod quotes;
 mod robustness;
 mod tone;
