@@ -115,6 +115,31 @@ const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 
+/// Single words the tagger takes for people that name a holiday, an award
+/// or a contraction: never an entity on their own.
+const NEVER_NAMES: &[&str] = &[
+    "christmas",
+    "easter",
+    "ramadan",
+    "eid",
+    "hanukkah",
+    "diwali",
+    "thanksgiving",
+    "passover",
+    "oscar",
+    "oscars",
+    "bafta",
+    "baftas",
+    "grammy",
+    "grammys",
+    "emmy",
+    "emmys",
+    "i've",
+    "i'm",
+    "i'd",
+    "i'll",
+];
+
 /// Words that open a photo or picture credit ("Photo: …").
 const CREDIT_WORDS: &[&str] = &[
     "photo",
@@ -455,12 +480,21 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     }
 
     /// Words the tagger may take for a name that name no one: a month or
-    /// weekday ("Sept.", "Mon"), a named storm, and names in the furniture
+    /// weekday ("Sept.", "Mon"), a holiday or award alone ("Christmas",
+    /// "Oscar"), "I've", a named storm, and names in the furniture
     /// of a story — the agency of a dateline ("BISHKEK, Sept 1 (Caravan
     /// Wire) —"), a byline ("By Jane Doe"; "Reporting by …") and a
     /// picture credit ("Photo: …").
     fn is_not_a_name(&self, range: &Range<usize>) -> bool {
         let first = name_key(self.word(range.start));
+        let whole = self
+            .doc
+            .slice(range.clone())
+            .to_lowercase()
+            .replace('\u{2019}', "'");
+        if NEVER_NAMES.contains(&whole.as_str()) {
+            return true;
+        }
         if range.len() == 1 {
             let word = first.trim_end_matches('.');
             let dated = self
@@ -1423,6 +1457,16 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if stop == from {
             return None;
         }
+        // "Will Young, Queen, Kate Bush": a word or two between commas, with
+        // another name after them, is one more item of a list of names.
+        if stop - from <= 2
+            && stop + 1 < sentence.end
+            && self.word(stop) == ","
+            && draft_starting_at(drafts, stop + 1).is_some()
+            && self.word(from).starts_with(char::is_uppercase)
+        {
+            return None;
+        }
         let first = self.word(from).to_lowercase();
         let opens_well = matches!(
             first.as_str(),
@@ -1696,8 +1740,18 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 .iter()
                 .map(|&j| self.doc.slice(drafts[j].tokens.clone()))
                 .collect();
+            // A known organization goes by the knowledge base's name, so "EU"
+            // in one article and "European Union" in another are one actor
+            // (the words written stay as aliases).
+            let known_organization = cluster.drafts.iter().find_map(|&j| match drafts[j].kb {
+                Some(KbRef::Organization(o)) if kind == EntityKind::Organization => {
+                    Some(self.kb.organizations[o].name.clone())
+                }
+                _ => None,
+            });
             let name = match (kind, country) {
                 (EntityKind::Country, Some(country)) => country.name.clone(),
+                _ if known_organization.is_some() => known_organization.clone().unwrap_or_default(),
                 _ => {
                     let fullest = cluster
                         .drafts

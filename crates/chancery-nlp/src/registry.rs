@@ -214,7 +214,7 @@ pub fn identity_key(name: &str) -> String {
 /// The actor code of a person no article coded, from what the corpus says
 /// of them: their country (the one most articles give) and the sector of
 /// their most senior office; a leader of a party is the party's (`PTY`)
-/// and of its country.
+/// and of its country; an office without a sector gives the country alone.
 fn derived_code(person: &Person) -> Option<String> {
     let kb = crate::kb::KnowledgeBase::builtin();
     let mut best: Option<(u8, String, &str)> = None;
@@ -247,7 +247,14 @@ fn derived_code(person: &Person) -> Option<String> {
             best = Some((title.rank, country, sector));
         }
     }
+    // Offices that tell no sector ("Director", "Spokesperson") still tell
+    // whose: the country alone, as analysis codes such a person.
     best.map(|(_, country, sector)| format!("{country}{sector}"))
+        .or_else(|| {
+            (!person.roles.is_empty())
+                .then(|| person.country.clone())
+                .flatten()
+        })
 }
 
 /// Two countries that do not contradict each other (either unknown, or equal).
@@ -662,6 +669,34 @@ mod tests {
         let people = registry.people();
         assert_eq!(people.len(), 2);
         assert!(people.iter().all(|p| p.articles == 1), "{people:#?}");
+    }
+
+    #[test]
+    fn uncoded_people_take_their_country_and_office() {
+        let mut registry = Registry::new();
+        let leader = [Role {
+            of: Some("Tory".into()),
+            ..role("Leader")
+        }];
+        let pm = [Role {
+            of: None,
+            ..role("Prime Minister")
+        }];
+        registry.add(Sighting {
+            roles: &leader,
+            ..bare("a1", "Michael Howard", None)
+        });
+        registry.add(Sighting {
+            roles: &pm,
+            ..bare("a2", "Tony Blair", None)
+        });
+        registry.add(bare("a3", "Tony Blair", Some("GBR")));
+        let codes: Vec<Option<&str>> = registry
+            .people()
+            .iter()
+            .map(|p| p.actor_code.as_deref())
+            .collect();
+        assert_eq!(codes, [Some("GBRPTY"), Some("GBRGOV")]);
     }
 
     #[test]
