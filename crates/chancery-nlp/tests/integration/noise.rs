@@ -89,3 +89,21 @@ fn the_nuncio_serves_the_holy_see() {
         }
     }
 }
+
+/// A role's country is the one the text gives it, not the story's.
+#[test]
+fn a_possessive_country_beats_the_story_country() {
+    let text = "Brazil signs farm deal in Abuja\n\nABUJA - Nigeria and Brazil signed six agreements on Monday. Brazil's foreign minister, Ricardo Monteiro, met Nigerian officials in Abuja. Monteiro said the deals would double trade. Nigeria welcomed the investment, Nigerian officials said.\n";
+    let analysis = crate::analyze_bytes(text.as_bytes()).expect("analyses");
+    let minister = analysis
+        .entities
+        .iter()
+        .find(|e| e.name == "Ricardo Monteiro")
+        .expect("the minister is found");
+    assert_eq!(minister.country.as_deref(), Some("BRA"), "{minister:?}");
+    assert_eq!(
+        minister.actor_code.as_deref(),
+        Some("BRAGOV"),
+        "{minister:?}"
+    );
+}
