@@ -6,6 +6,7 @@
 //! pure functions, tested on small hand-made cases.
 
 pub mod crossval;
+pub mod entities;
 mod error;
 pub mod events;
 pub mod extraction;

@@ -53,6 +53,15 @@ pub struct ThroughputReport {
     /// Extra time places and event places take, as a share of the rest of
     /// the analysis.
     pub geo_overhead: f64,
+    /// Articles the language gate kept out of analysis (on an English
+    /// corpus, every one is a false alarm).
+    pub skipped_articles: usize,
+    /// Blocks of analysed articles the gate kept out as another language.
+    pub skipped_blocks: usize,
+    /// Median seconds of one pass of the language gate alone.
+    pub seconds_language_gate: f64,
+    /// The language gate's share of the time of all stages.
+    pub language_gate_share: f64,
 }
 
 /// `.txt` files under `dir`, sorted, at most `limit`.
@@ -126,6 +135,8 @@ pub fn measure(
     let mut times_without_events = Vec::new();
     let mut times_without_geo = Vec::new();
     let (mut entities, mut quotes, mut events, mut sentences, mut places) = (0, 0, 0, 0, 0);
+    let mut times_gate = Vec::new();
+    let (mut skipped_articles, mut skipped_blocks) = (0, 0);
     let time = |analyzer: &chancery_nlp::Analyzer, times: &mut Vec<f64>| {
         let copies = articles.to_vec();
         let started = Instant::now();
@@ -144,6 +155,20 @@ pub fn measure(
         drop(time(&entities_only, &mut times_entities));
         drop(time(&without_events, &mut times_without_events));
         drop(time(&without_geo, &mut times_without_geo));
+        let started = Instant::now();
+        let verdicts: Vec<_> = articles.iter().map(chancery_nlp::language::gate).collect();
+        times_gate.push(started.elapsed().as_secs_f64());
+        skipped_articles = verdicts
+            .iter()
+            .filter(|v| matches!(v, chancery_nlp::language::Verdict::Skip(_)))
+            .count();
+        skipped_blocks = verdicts
+            .iter()
+            .map(|v| match v {
+                chancery_nlp::language::Verdict::Analyse(blocks) => blocks.len(),
+                chancery_nlp::language::Verdict::Skip(_) => 0,
+            })
+            .sum();
     }
     let median = |mut times: Vec<f64>| {
         times.sort_by(f64::total_cmp);
@@ -153,6 +178,7 @@ pub fn measure(
     let seconds_entities = median(times_entities);
     let seconds_without_events = median(times_without_events);
     let seconds_without_geo = median(times_without_geo);
+    let seconds_language_gate = median(times_gate);
     ThroughputReport {
         corpus: corpus.to_string(),
         articles: articles.len(),
@@ -173,5 +199,9 @@ pub fn measure(
         places,
         seconds_without_geo,
         geo_overhead: seconds / seconds_without_geo - 1.0,
+        skipped_articles,
+        skipped_blocks,
+        seconds_language_gate,
+        language_gate_share: seconds_language_gate / seconds,
     }
 }

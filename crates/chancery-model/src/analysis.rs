@@ -35,7 +35,7 @@ pub struct Analysis {
     /// Key points the article lists (its bulleted items), as spans.
     pub key_points: Vec<Span>,
     /// The tone of the body as GDELT measures it; absent for analyses made
-    /// before tone was computed.
+    /// before tone was computed, and when the body is not English.
     #[serde(default)]
     pub tone: Option<Tone>,
     /// The places the article names (its place and country entities, and
@@ -47,6 +47,39 @@ pub struct Analysis {
     /// the event's index. Absent before schema version 3.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_places: Vec<EventPlaces>,
+    /// Why the English-only analyses (entities, quotes, events, tone) did not
+    /// run on this article; absent when they ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis_skipped: Option<SkipReason>,
+    /// The language detected in the body (ISO 639-1) when analysis was
+    /// skipped for it; it may differ from the page's declared `language`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected_language: Option<String>,
+    /// Blocks of an analysed article written in another language, left out
+    /// of the English-only analyses (a German quotation box in an English
+    /// report): nothing is found inside them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_blocks: Vec<SkippedBlock>,
+}
+
+/// Why analysis was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The body is in a language the analyses were not built for (they read
+    /// English only); extraction and metadata are kept.
+    Language,
+}
+
+/// A block of text left out of analysis because of its language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedBlock {
+    /// Start byte in `text`.
+    pub start: usize,
+    /// End byte in `text` (exclusive).
+    pub end: usize,
+    /// ISO 639-1 code of the language detected in it, when known.
+    pub language: Option<String>,
 }
 
 impl Analysis {
@@ -67,6 +100,9 @@ impl Analysis {
             tone: None,
             places: Vec::new(),
             event_places: Vec::new(),
+            analysis_skipped: None,
+            detected_language: None,
+            skipped_blocks: Vec::new(),
         }
     }
 }

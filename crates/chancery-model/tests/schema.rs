@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chancery_model::{
     Analysis, Article, BlockKind, Cue, DatePrecision, Entity, EntityKind, Event, EventActor,
     EventDate, EventPlace, EventPlaces, Flags, Geo, Mention, Modality, Place, PlaceBasis,
-    PlaceMention, Plover, Published, Quote, QuoteKind, RelatedItem, Role, Span, Tone,
+    PlaceMention, Plover, Published, Quote, QuoteKind, RelatedItem, Role, SkipReason, SkippedBlock,
+    Span, Tone,
 };
 use serde_json::{Map, Value};
 
@@ -37,6 +38,7 @@ const KINDS: &[&str] = &[
     "geo",
     "event places",
     "event place",
+    "skipped block",
 ];
 
 /// Every optional value set, every list non-empty, every span into the title so
@@ -201,6 +203,13 @@ fn full_analysis() -> Analysis {
         source: Some(place.clone()),
         target: Some(place),
     }];
+    analysis.analysis_skipped = Some(SkipReason::Language);
+    analysis.detected_language = Some("de".into());
+    analysis.skipped_blocks = vec![SkippedBlock {
+        start: 44,
+        end: 67,
+        language: Some("de".into()),
+    }];
     analysis
 }
 
@@ -214,6 +223,11 @@ fn sparse_analyses() -> [Analysis; 2] {
     second.tone = None;
     second.places.clear();
     second.event_places.clear();
+    second.skipped_blocks = vec![SkippedBlock {
+        start: 0,
+        end: 6,
+        language: None,
+    }];
     [first, second]
 }
 
@@ -386,7 +400,7 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
     let value = serde_json::to_value(analysis).expect("an analysis serializes");
     let top = value.as_object().expect("the top level is an object");
     record(seen, "top level", top);
-    let simple: [(&str, &'static str); 9] = [
+    let simple: [(&str, &'static str); 10] = [
         ("paragraphs", "block"),
         ("related", "related item"),
         ("flags", "flags"),
@@ -396,6 +410,7 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
         ("summary", "span"),
         ("key_points", "span"),
         ("tone", "tone"),
+        ("skipped_blocks", "skipped block"),
     ];
     for (key, kind) in simple {
         for object in objects(&value, key) {

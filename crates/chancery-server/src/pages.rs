@@ -609,6 +609,16 @@ pub(crate) async fn article(
                         a href=(format!("/article/{}", original.id)) { (original.title.as_deref().unwrap_or("an earlier article")) }
                         "; its events are counted there." }
                 }
+                @if analysis.analysis_skipped.is_some() {
+                    p.notice { "Not analysed: the text is "
+                        (analysis.detected_language.as_deref().map_or("not in English".to_string(), |l| format!("in another language ({l})")))
+                        ", and entities, quotes and events are read in English only." }
+                }
+                @if !analysis.skipped_blocks.is_empty() {
+                    p.notice { (analysis.skipped_blocks.len())
+                        @if analysis.skipped_blocks.len() == 1 { " block" } @else { " blocks" }
+                        " in another language left out of analysis." }
+                }
                 @if flag_list.iter().any(|f| f.0) {
                     ul.flags { @for (set, name, why) in flag_list { @if set { li title=(why) { (name) } } } }
                 }

@@ -149,8 +149,15 @@ fn gkg_row(record: &Record) -> Vec<String> {
     row.push(mentions(record, entities.iter(), |e| {
         format!("{},", name(e))
     }));
-    row.push(
+    // Amounts are read with English number words and units: a page the
+    // analysis skipped for its language has none we could trust.
+    let amounts = if record.analysis.analysis_skipped.is_some() {
+        Vec::new()
+    } else {
         amounts(&article.text)
+    };
+    row.push(
+        amounts
             .into_iter()
             .map(|a| {
                 format!(

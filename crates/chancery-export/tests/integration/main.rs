@@ -161,6 +161,25 @@ fn mentions_link_the_event_to_each_article_with_offsets() {
     insta::assert_snapshot!("gdelt_mentions", tsv);
 }
 
+/// A page the analysis skipped for its language gets a GKG row with its
+/// metadata and nothing read from its text in English.
+#[test]
+fn a_page_skipped_for_language_has_no_amounts() {
+    let mut record = records().remove(0);
+    record.analysis.analysis_skipped = Some(chancery_model::SkipReason::Language);
+    record.analysis.detected_language = Some("de".into());
+    let mut gkg = Gkg::new(Vec::new(), false).unwrap();
+    gkg.push(&record).unwrap();
+    let (bytes, _) = gkg.finish().unwrap();
+    let tsv = String::from_utf8(bytes).unwrap();
+    let rows = rows(&tsv);
+    assert_eq!(column(&GKG_COLUMNS, &rows[0], "V2.1AMOUNTS"), "");
+    assert_eq!(
+        column(&GKG_COLUMNS, &rows[0], "GKGRECORDID"),
+        "20250313000000-1"
+    );
+}
+
 #[test]
 fn the_knowledge_graph_has_names_quotes_amounts_and_speakers() {
     let mut gkg = Gkg::new(Vec::new(), false).unwrap();
