@@ -148,13 +148,19 @@ pub fn gate(article: &Article) -> Verdict {
     }
     let other_bytes: usize = other.iter().map(|(_, bytes)| bytes).sum();
     if english == 0 && other_bytes == 0 {
-        // No block long enough on its own: the body as a whole, then what
-        // the page declares.
+        // No block long enough on its own: the body as a whole, then the
+        // article's language — but only where the text shows letters English
+        // does not use: that language may be the extractor's own guess on a
+        // line of names ("… met Sergey Lavrov in Moscow" read as Indonesian).
+        let foreign_letters = article
+            .text
+            .chars()
+            .any(|c| c.is_alphabetic() && !c.is_ascii());
         return match judge_text(&article.text) {
             Judged::Other(code) => Verdict::Skip(code.map(String::from)),
             Judged::English => Verdict::Analyse(Vec::new()),
             Judged::Unknown => match article.language.as_deref() {
-                Some(declared) if declared != "en" && !article.text.trim().is_empty() => {
+                Some(declared) if declared != "en" && foreign_letters => {
                     Verdict::Skip(Some(declared.to_string()))
                 }
                 _ => Verdict::Analyse(Vec::new()),
@@ -271,5 +277,9 @@ mod tests {
         assert_eq!(gate(&short), Verdict::Skip(Some("es".into())));
         short.language = Some("en".into());
         assert_eq!(gate(&short), Verdict::Analyse(vec![]));
+        // A guess on a line of names in plain ASCII is not believed.
+        let mut names = article(&["Iran's Foreign Minister Abbas Araghchi met Russian Foreign Minister Sergey Lavrov in Moscow on Monday."]);
+        names.language = Some("id".into());
+        assert_eq!(gate(&names), Verdict::Analyse(vec![]));
     }
 }
