@@ -833,12 +833,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         // the object names.
         if let Some(k) = distinct(&sources) {
             targets.insert(0, sources.remove(k));
-        } else if sources.is_empty() {
-            if let Some(k) = distinct(&targets) {
-                let first = targets.remove(0);
-                sources.push(first);
-                let _ = k;
-            }
+        } else if sources.is_empty() && distinct(&targets).is_some() {
+            // "Talks between A and B": the first party acts.
+            sources.push(targets.remove(0));
         }
         (sources, targets)
     }
