@@ -302,6 +302,8 @@ pub(crate) struct EntityFinder<'d, 'a> {
     gazetteer: &'d [u16],
     /// Publication date as `YYYY-MM-DD` (or a prefix), for who held which office.
     date: Option<&'d str>,
+    /// The place the extractor read from the article's dateline, if any.
+    dateline: Option<&'d str>,
 }
 
 /// A merged entity under construction.
@@ -344,7 +346,16 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             kb,
             gazetteer,
             date,
+            dateline: None,
         }
+    }
+
+    /// The place the extractor read from the article's dateline ("ATHENS
+    /// 1996-08-28", "WARSAW (Reuters) -"): where the story was filed, whose
+    /// officials a national title without a country names.
+    pub fn with_dateline(mut self, dateline: Option<&'d str>) -> Self {
+        self.dateline = dateline;
+        self
     }
 
     /// Entities from the tagger's names.
@@ -1232,6 +1243,15 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     /// dateline's ("WARSAW, Sept 4 —"), else a country named at least twice
     /// and twice as often as any other.
     fn home_country(&self, clusters: &[Cluster]) -> Option<usize> {
+        let filed_in = self.dateline.and_then(|place| {
+            self.kb.lookup(place).iter().find_map(|r| match r {
+                KbRef::Capital(c) | KbRef::Country(c) | KbRef::Seat(c) => Some(*c),
+                _ => None,
+            })
+        });
+        if filed_in.is_some() {
+            return filed_in;
+        }
         let start = self.doc.body_start;
         let words = &self.doc.words;
         // A dateline is one to three capitalized words opening the body,

@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use chancery_model::{Entity, EntityKind};
+use chancery_model::{Entity, EntityKind, Quote, QuoteKind, TextField};
 
 use crate::doc::Doc;
 use crate::kb::{KbRef, KnowledgeBase};
@@ -319,12 +319,16 @@ pub(crate) struct ActorFinder<'d, 'a> {
     home: Option<String>,
     /// How often the story names each country (its entities' mentions).
     named_countries: HashMap<String, usize>,
+    /// For each token inside a direct quote with a known speaker, the
+    /// speaker's entity: who "I", "my" and "we" are.
+    speaker_at: Vec<Option<usize>>,
 }
 
 impl<'d, 'a> ActorFinder<'d, 'a> {
     pub fn new(
         doc: &'d Doc<'a>,
         entities: &'d [Entity],
+        quotes: &[Quote],
         kb: &'d KnowledgeBase,
         dateline: Option<&str>,
     ) -> Self {
@@ -357,12 +361,28 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 .count();
             *named_countries.entry(country.clone()).or_default() += places;
         }
+        let mut speaker_at = vec![None; doc.words.len()];
+        for quote in quotes {
+            if quote.kind != QuoteKind::Direct {
+                continue;
+            }
+            let speaker = quote
+                .speaker
+                .as_deref()
+                .and_then(|id| entities.iter().position(|e| e.id == id));
+            if let Some(speaker) = speaker {
+                for slot in &mut speaker_at[super::token_range(doc, &quote.span)] {
+                    *slot = Some(speaker);
+                }
+            }
+        }
         ActorFinder {
             doc,
             entities,
             kb,
             home,
             named_countries,
+            speaker_at,
         }
     }
 
@@ -371,6 +391,20 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         let mut named: Vec<Option<(usize, Range<usize>)>> = vec![None; n];
         for (e, entity) in self.entities.iter().enumerate() {
             for mention in &entity.mentions {
+                // "U.S.-mediated talks", "an Iranian-backed attack": a name
+                // joined by a hyphen to the word after it modifies that word
+                // and names a third party, not a side of the act.
+                let field = match mention.span.field {
+                    TextField::Title => self.doc.title,
+                    TextField::Text => self.doc.text,
+                };
+                let hyphenated = field
+                    .get(mention.span.end..)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_lowercase()));
+                if hyphenated {
+                    continue;
+                }
                 let range = super::token_range(self.doc, &mention.span);
                 for slot in &mut named[range.clone()] {
                     slot.get_or_insert((e, range.clone()));
@@ -394,7 +428,10 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                     i = end;
                     continue;
                 }
-                if let Some(mention) = self.pronoun(i, &mentions) {
+                if let Some(mention) = self
+                    .first_person(i, sentence.start, &named)
+                    .or_else(|| self.pronoun(i, &mentions))
+                {
                     mentions.push(mention);
                 }
                 i += 1;
@@ -583,7 +620,12 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                                 self.lower(k - 1).as_ref(),
                                 "its" | "their" | "his" | "her"
                             );
-                        if !continues_noun(self.doc, k + 1) && !stance_noun {
+                        // "in person" is a manner, nobody in particular.
+                        let idiom = w == "person"
+                            && k == i
+                            && k > sentence.start
+                            && self.lower(k - 1) == "in";
+                        if !continues_noun(self.doc, k + 1) && !stance_noun && !idiom {
                             break (k, sector, plural);
                         }
                     }
@@ -704,6 +746,26 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             .is_some_and(|code| code.starts_with("IGO"))
     }
 
+    /// "I", "my", "we" inside a speaker's direct quote: the speaker.
+    fn first_person(
+        &self,
+        i: usize,
+        sentence_start: usize,
+        named: &[Option<(usize, Range<usize>)>],
+    ) -> Option<ActorMention> {
+        let speaker = self.speaker_at[i]?;
+        if !matches!(
+            self.lower(i).as_ref(),
+            "i" | "me" | "my" | "we" | "us" | "our"
+        ) {
+            return None;
+        }
+        let mut mention = self.named(speaker, i..i + 1, sentence_start, named)?;
+        mention.name_tokens = i..i + 1;
+        mention.kind = MentionKind::Pronoun;
+        Some(mention)
+    }
+
     /// A personal pronoun resolved to the latest compatible mention before it.
     fn pronoun(&self, i: usize, before: &[ActorMention]) -> Option<ActorMention> {
         let word = self.lower(i);
@@ -716,7 +778,8 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 .get(i + 1)
                 .is_some_and(|w| matches!(*w, "other" | "another"));
         let (person, plural) = match word.as_ref() {
-            "he" | "she" => (true, false),
+            // Objects too: "assured him", "sent her messages".
+            "he" | "she" | "him" | "her" => (true, false),
             "they" => (false, true),
             "it" => (false, false),
             _ if reciprocal => (false, true),
@@ -729,12 +792,47 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             let previous = self.doc.sentence_of(sentence.start.saturating_sub(1));
             previous.start.min(sentence.start)
         };
+        // An object pronoun is not its own clause's subject ("Levy sent her
+        // messages" is not Levy); a reporting verb or conjunction between
+        // them opens another clause ("He said they had assured him" is he),
+        // and a subject pronoun there passes its referent on. A preposition
+        // between them marks a name that is no subject ("hand the letter to
+        // Lula during a meeting with him" is Lula).
+        let object = matches!(word.as_ref(), "him" | "her");
+        let sentence_start = self.doc.sentence_of(i).start;
+        let bound_locally = |m: &ActorMention| {
+            object
+                && m.tokens.start >= sentence_start
+                && !(m.tokens.end..i).any(|k| {
+                    let w = self.lower(k);
+                    super::is_reporting_word(&w)
+                        || matches!(
+                            w.as_ref(),
+                            "that"
+                                | ";"
+                                | "but"
+                                | "to"
+                                | "with"
+                                | "for"
+                                | "of"
+                                | "in"
+                                | "on"
+                                | "at"
+                                | "by"
+                        )
+                })
+        };
         let antecedent = before
             .iter()
             .rev()
             .take_while(|m| m.tokens.start >= window_start)
-            .filter(|m| m.tokens.end <= i && m.kind != MentionKind::Pronoun)
+            .filter(|m| {
+                m.tokens.end <= i
+                    && (m.kind != MentionKind::Pronoun || object && m.code.is_some())
+                    && !bound_locally(m)
+            })
             .find(|m| match (person, plural, m.kind) {
+                (true, false, MentionKind::Pronoun) => !m.plural,
                 (true, _, MentionKind::Named(EntityKind::Person)) => true,
                 (true, _, MentionKind::Nominal) => !m.plural,
                 (false, true, MentionKind::Named(kind)) => {

@@ -29,6 +29,10 @@ pub(crate) struct Arguments {
     pub reporter: Option<usize>,
     /// The trigger sits in a relative clause (background about an actor).
     pub relative: bool,
+    /// The trigger is a participle or infinitive modifying a noun ("observers
+    /// travelling to Tubmanburg", "a soldier abducted by Hamas"): a relative
+    /// clause without its pronoun.
+    pub reduced_relative: bool,
 }
 
 /// The children of every word, in order.
@@ -214,6 +218,9 @@ pub(crate) fn arguments(
     }
     if matches!(rel(head), DepRel::AclRelcl) {
         args.relative = true;
+    }
+    if matches!(rel(head), DepRel::Acl) {
+        args.reduced_relative = true;
     }
     // The speaker of a verb of saying above the trigger.
     let mut k = head;

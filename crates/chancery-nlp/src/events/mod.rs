@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 
 use crate::dates::find_date_near;
 use crate::doc::Doc;
-use crate::kb::KnowledgeBase;
+use crate::kb::{KbRef, KnowledgeBase};
 use crate::petrarch::Dictionaries;
 use crate::syntax::{DepRel, Parse, SyntaxModel, Upos};
 use actors::{ActorFinder, Actors};
@@ -255,6 +255,8 @@ pub(crate) struct EventCoder<'d, 'a> {
     syntax: bool,
     /// For each token, the place or country entity it names, if any.
     places: Vec<Option<usize>>,
+    /// Tokens inside proper names, which the parser takes as proper nouns.
+    names: Vec<bool>,
 }
 
 impl<'d, 'a> EventCoder<'d, 'a> {
@@ -267,7 +269,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         published: Option<&str>,
         dateline: Option<&str>,
     ) -> Self {
-        let actors = ActorFinder::new(doc, entities, kb, dateline).find();
+        let actors = ActorFinder::new(doc, entities, quotes, kb, dateline).find();
         let mut quoted = vec![false; doc.words.len()];
         for quote in quotes {
             for flag in &mut quoted[token_range(doc, &quote.span)] {
@@ -287,7 +289,28 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 }
             }
         }
+        // Names of people, organizations and places, and countries called by
+        // name (not by demonym: "Russian" stays an adjective).
+        let mut names = vec![false; doc.words.len()];
+        for entity in entities {
+            for mention in &entity.mentions {
+                let by_name = match entity.kind {
+                    EntityKind::Person | EntityKind::Organization | EntityKind::Place => true,
+                    EntityKind::Country => !kb
+                        .lookup(doc.slice(token_range(doc, &mention.span)))
+                        .iter()
+                        .any(|r| matches!(r, KbRef::Demonym(_))),
+                    _ => false,
+                };
+                if by_name {
+                    for flag in &mut names[token_range(doc, &mention.span)] {
+                        *flag = true;
+                    }
+                }
+            }
+        }
         EventCoder {
+            names,
             places,
             doc,
             entities,
@@ -547,7 +570,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 && self.context_nearby(i, sentence.end, &lower, sentence.start)
             {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
-                    let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
+                    let parse = SyntaxModel::builtin().parse_with_names(
+                        &self.doc.words[sentence.clone()],
+                        &self.names[sentence.clone()],
+                    );
                     let kids = arguments::children(&parse);
                     (parse, kids)
                 });
@@ -623,7 +649,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let mut destination: Option<(usize, String)> = None;
             let (source, target, reported_by) = if syntax {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
-                    let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
+                    let parse = SyntaxModel::builtin().parse_with_names(
+                        &self.doc.words[sentence.clone()],
+                        &self.names[sentence.clone()],
+                    );
                     let kids = arguments::children(&parse);
                     (parse, kids)
                 });
@@ -643,7 +672,14 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     n,
                     noun,
                 );
-                relative = args.relative;
+                // A reduced relative clause is background about the noun it
+                // modifies, but for a verbal act: "a source accusing the
+                // rebels" is the source's accusation, told as a participle.
+                let verbal = matches!(
+                    trigger.code.get(..2),
+                    Some("01" | "02" | "03" | "10" | "11" | "12" | "13")
+                );
+                relative = args.relative || args.reduced_relative && !verbal;
                 let mention_of = |heads: &[usize]| -> Vec<usize> {
                     let mut out: Vec<usize> = Vec::new();
                     for &h in heads {
@@ -1246,6 +1282,20 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             {
                 continue;
             }
+            // "Meetings with Russian officials" planned by a Russian official:
+            // a body's unnamed members on the other side of its own named
+            // member say nothing of who meets whom.
+            let nominal = |m: Option<usize>| {
+                m.is_some_and(|m| self.actors.mentions[m].kind == actors::MentionKind::Nominal)
+            };
+            if c.dictionary.is_none()
+                && c.code.starts_with("04")
+                && source_code.is_some()
+                && source_code == target_code
+                && nominal(c.source) != nominal(c.target)
+            {
+                continue;
+            }
             // Match reports: a "clash" or "attack" between teams is no fight.
             if self.sport && matches!(c.code.get(..2), Some("18" | "19" | "20")) {
                 continue;
@@ -1508,6 +1558,7 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
         sport: false,
         syntax: false,
         places: vec![None; doc.words.len()],
+        names: vec![false; doc.words.len()],
     };
     let mut coded = Vec::new();
     for sentence in &doc.sentences {
