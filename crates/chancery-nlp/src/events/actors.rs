@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use chancery_model::{Entity, EntityKind, Quote, QuoteKind, TextField};
+use chancery_model::{Entity, EntityKind, TextField};
 
 use crate::doc::Doc;
 use crate::kb::{KbRef, KnowledgeBase};
@@ -319,16 +319,12 @@ pub(crate) struct ActorFinder<'d, 'a> {
     home: Option<String>,
     /// How often the story names each country (its entities' mentions).
     named_countries: HashMap<String, usize>,
-    /// For each token inside a direct quote with a known speaker, the
-    /// speaker's entity: who "I", "my" and "we" are.
-    speaker_at: Vec<Option<usize>>,
 }
 
 impl<'d, 'a> ActorFinder<'d, 'a> {
     pub fn new(
         doc: &'d Doc<'a>,
         entities: &'d [Entity],
-        quotes: &[Quote],
         kb: &'d KnowledgeBase,
         dateline: Option<&str>,
     ) -> Self {
@@ -361,28 +357,12 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 .count();
             *named_countries.entry(country.clone()).or_default() += places;
         }
-        let mut speaker_at = vec![None; doc.words.len()];
-        for quote in quotes {
-            if quote.kind != QuoteKind::Direct {
-                continue;
-            }
-            let speaker = quote
-                .speaker
-                .as_deref()
-                .and_then(|id| entities.iter().position(|e| e.id == id));
-            if let Some(speaker) = speaker {
-                for slot in &mut speaker_at[super::token_range(doc, &quote.span)] {
-                    *slot = Some(speaker);
-                }
-            }
-        }
         ActorFinder {
             doc,
             entities,
             kb,
             home,
             named_countries,
-            speaker_at,
         }
     }
 
@@ -428,10 +408,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                     i = end;
                     continue;
                 }
-                if let Some(mention) = self
-                    .first_person(i, sentence.start, &named)
-                    .or_else(|| self.pronoun(i, &mentions))
-                {
+                if let Some(mention) = self.pronoun(i, &mentions) {
                     mentions.push(mention);
                 }
                 i += 1;
@@ -744,26 +721,6 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
     fn international(&self, name: Option<&(usize, Range<usize>)>) -> bool {
         name.and_then(|(e, _)| self.entities[*e].actor_code.as_deref())
             .is_some_and(|code| code.starts_with("IGO"))
-    }
-
-    /// "I", "my", "we" inside a speaker's direct quote: the speaker.
-    fn first_person(
-        &self,
-        i: usize,
-        sentence_start: usize,
-        named: &[Option<(usize, Range<usize>)>],
-    ) -> Option<ActorMention> {
-        let speaker = self.speaker_at[i]?;
-        if !matches!(
-            self.lower(i).as_ref(),
-            "i" | "me" | "my" | "we" | "us" | "our"
-        ) {
-            return None;
-        }
-        let mut mention = self.named(speaker, i..i + 1, sentence_start, named)?;
-        mention.name_tokens = i..i + 1;
-        mention.kind = MentionKind::Pronoun;
-        Some(mention)
     }
 
     /// A personal pronoun resolved to the latest compatible mention before it.

@@ -269,7 +269,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         published: Option<&str>,
         dateline: Option<&str>,
     ) -> Self {
-        let actors = ActorFinder::new(doc, entities, quotes, kb, dateline).find();
+        let actors = ActorFinder::new(doc, entities, kb, dateline).find();
         let mut quoted = vec![false; doc.words.len()];
         for quote in quotes {
             for flag in &mut quoted[token_range(doc, &quote.span)] {
