@@ -308,6 +308,8 @@ pub(crate) struct Actors {
     pub mentions: Vec<ActorMention>,
     /// For each token, the index of the mention holding it.
     pub at: Vec<Option<usize>>,
+    /// The country the story is about (ISO alpha-3), if it can be told.
+    pub home: Option<String>,
 }
 
 /// Finds the actor mentions of `doc`.
@@ -421,7 +423,11 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 *slot = Some(m);
             }
         }
-        Actors { mentions, at }
+        Actors {
+            mentions,
+            at,
+            home: self.home.clone(),
+        }
     }
 
     fn lower(&self, i: usize) -> std::borrow::Cow<'a, str> {

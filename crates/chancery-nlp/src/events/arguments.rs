@@ -33,6 +33,9 @@ pub(crate) struct Arguments {
     /// travelling to Tubmanburg", "a soldier abducted by Hamas"): a relative
     /// clause without its pronoun.
     pub reduced_relative: bool,
+    /// The trigger is a verb in the passive ("was arrested"): its subject is
+    /// the target, and the source only a "by" phrase names.
+    pub passive: bool,
 }
 
 /// The children of every word, in order.
@@ -137,6 +140,7 @@ pub(crate) fn arguments(
     } else {
         let passive = child(head, &[DepRel::NsubjPass]).is_some()
             || kids[head].iter().any(|&c| rel(c) == DepRel::AuxPass);
+        args.passive = passive;
         let relative_pronoun =
             |k: usize| matches!(words[k].to_lowercase().as_str(), "which" | "who" | "that");
         for &c in &kids[head] {
@@ -147,6 +151,9 @@ pub(crate) fn arguments(
                         args.sources.push(h);
                     }
                 }
+                // A passive's subject is its patient, whichever label the
+                // parser gave it.
+                DepRel::Nsubj if passive => args.targets.push(c),
                 DepRel::Nsubj => args.sources.push(c),
                 DepRel::NsubjPass => args.targets.push(c),
                 DepRel::Obl | DepRel::OblAgent

@@ -222,6 +222,9 @@ struct Coded {
     /// country the text does not say ("police arrested two men") is of the
     /// source's country.
     target_code: Option<String>,
+    /// A source code standing for an agent the text leaves implicit: the
+    /// police of "was arrested", the court of "was sentenced".
+    source_code: Option<String>,
     /// An act with one side by nature (a legislature ratifying a treaty),
     /// kept without a target.
     one_sided: bool,
@@ -389,6 +392,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     background: false,
                     one_sided: false,
                     target_code: None,
+                    source_code: None,
                     dictionary: Some((event.source, event.target)),
                     parsed: (true, true),
                     target_place: None,
@@ -539,7 +543,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         // An event needs an actor on each side: with fewer than two actor
         // mentions in the sentence the parse cannot find both, so only acts
         // whose other side needs no actor (a protest's government, a
-        // visit's destination) are worth parsing for.
+        // visit's destination, the police of an arrest) are worth parsing for.
         let actors_here = {
             let mut seen: Vec<usize> = Vec::new();
             for k in sentence.clone() {
@@ -555,7 +559,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             seen.len()
         };
         let worth_parsing = |code: &str| {
-            actors_here >= 2 || actors_here == 1 && (code.starts_with("14") || code == "042")
+            actors_here >= 2
+                || actors_here == 1
+                    && (code.starts_with("14") || code == "042" || implicit_agent(code).is_some())
         };
         let mut i = sentence.start;
         // Tokens before this belong to a matched trigger's context.
@@ -644,6 +650,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // its own: it needs no parse (most sentences have one).
             let syntax = self.syntax && trigger.code != "010" && worth_parsing(&trigger.code);
             let mut relative = false;
+            let mut passive = false;
             let mut from_parse = (false, false);
             let mut extra_pairs: Vec<(usize, usize)> = Vec::new();
             let mut destination: Option<(usize, String)> = None;
@@ -680,6 +687,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     Some("01" | "02" | "03" | "10" | "11" | "12" | "13")
                 );
                 relative = args.relative || args.reduced_relative && !verbal;
+                passive = args.passive;
                 let mention_of = |heads: &[usize]| -> Vec<usize> {
                     let mut out: Vec<usize> = Vec::new();
                     for &h in heads {
@@ -703,7 +711,12 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 // parse error), the nearest actor on each side stands in.
                 from_parse = (!sources.is_empty(), !targets.is_empty());
                 let (sources, targets) = self.pair_up(sources, targets, &trigger.code);
-                let s = sources.first().copied().or(source);
+                // A passive with no "by" phrase has no named agent: the name
+                // before it is its patient ("Bello was sentenced").
+                let s = sources
+                    .first()
+                    .copied()
+                    .or(source.filter(|_| !args.passive));
                 let t = targets
                     .first()
                     .copied()
@@ -745,12 +758,46 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 reported_by: reported_by.filter(|&r| Some(r) != source),
                 one_sided: false,
                 target_code: self.local_target_code(source, target),
+                source_code: None,
                 dictionary: None,
                 parsed: from_parse,
                 target_place: None,
             });
             let last = found.len() - 1;
             let coded = &mut found[last];
+            // "Moada was sentenced to 11 years", "two men were arrested": an
+            // act only an institution performs, told in the passive without
+            // its agent, is that institution's, of the country where it
+            // happens: the place the sentence names, else the story's, else
+            // the target's (foreigners are arrested where the story is).
+            if passive && !from_parse.0 {
+                if let Some(sector) = implicit_agent(&coded.code) {
+                    // A target the parse did not find is only the nearest name.
+                    let target = coded.target.filter(|_| from_parse.1);
+                    let country = self
+                        .place_country_in(&coded.sentence)
+                        .or_else(|| self.actors.home.clone())
+                        .or_else(|| {
+                            self.actor_code(target)
+                                .and_then(|c| c.get(..3))
+                                .map(str::to_string)
+                        })
+                        .filter(|c| KnowledgeBase::builtin().country(c).is_some());
+                    // People are arrested and sentenced: a subject that names
+                    // no actor ("a 13-year-old boy") is one of the country's.
+                    let person_act = matches!(coded.code.get(..3), Some("116" | "173"));
+                    if let Some(country) = country {
+                        if target.is_some() || person_act {
+                            coded.source = None;
+                            coded.source_code = Some(format!("{country}{sector}"));
+                        }
+                        if target.is_none() && person_act {
+                            coded.target = None;
+                            coded.target_code = Some(format!("{country}CVL"));
+                        }
+                    }
+                }
+            }
             if coded.target.is_none() {
                 if let Some((place, country)) = destination {
                     coded.target_place = Some(place);
@@ -999,6 +1046,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             background: false,
             one_sided: true,
             target_code: None,
+            source_code: None,
             dictionary: None,
             parsed: (true, false),
             target_place: None,
@@ -1218,6 +1266,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         }
     }
 
+    /// The country of the first place or country the sentence names after a
+    /// locative word ("arrested in Zambia"), if any.
+    fn place_country_in(&self, sentence: &Range<usize>) -> Option<String> {
+        (sentence.start + 1..sentence.end).find_map(|k| {
+            let e = self.places[k]?;
+            let after_locative = matches!(self.lower(k - 1).as_ref(), "in" | "at" | "near");
+            after_locative
+                .then(|| self.entities[e].country.clone())
+                .flatten()
+        })
+    }
+
     fn location(&self, coded: &Coded) -> Option<String> {
         (coded.trigger.end..coded.sentence.end.saturating_sub(1)).find_map(|k| {
             if self.doc.words[k] != "in" {
@@ -1257,9 +1317,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // actor on one side is kept only as a mention of a fuller one.
             let one_sided = c.dictionary.is_none()
                 && !c.one_sided
-                && (self.actor_code(c.source).is_none()
+                && (c.source_code.is_none() && self.actor_code(c.source).is_none()
                     || (self.actor_code(c.target).is_none() && c.target_code.is_none()));
             if c.source.is_none()
+                && c.source_code.is_none()
                 && c.target.is_none()
                 && c.target_code.is_none()
                 && c.dictionary.is_none()
@@ -1275,7 +1336,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // "Russia ... Russia", "the U.N. ... the U.N.": an actor known
             // only by its country or body on both sides says nothing of who
             // did what to whom (two sectors of one country do).
-            let source_code = self.actor_code(c.source);
+            let source_code = c.source_code.as_deref().or(self.actor_code(c.source));
             let target_code = c.target_code.as_deref().or(self.actor_code(c.target));
             if c.dictionary.is_none()
                 && source_code.is_some_and(|s| s.len() <= 3 && Some(s) == target_code)
@@ -1302,7 +1363,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
             let key = (
                 c.code.clone(),
-                self.actor_key(c.source),
+                c.source_code.clone().or_else(|| self.actor_key(c.source)),
                 c.target_code.clone().or_else(|| self.actor_key(c.target)),
                 c.modality,
                 c.dictionary.clone(),
@@ -1414,6 +1475,14 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 c.target.map(|m| self.actor(m)),
             ),
         };
+        let source = match (source, &c.source_code) {
+            (None, Some(code)) => Some(EventActor {
+                code: Some(code.clone()),
+                entity: None,
+                name: None,
+            }),
+            (source, _) => source,
+        };
         let target = match (target, &c.target_code) {
             (Some(actor), Some(code)) => Some(EventActor {
                 code: Some(code.clone()),
@@ -1449,6 +1518,17 @@ impl<'d, 'a> EventCoder<'d, 'a> {
 
 /// A reporting verb in lower case ("said", "told"): it frames what it
 /// reports and bounds the clause of an act it governs.
+/// The sector that performs an act no one else can ("sentenced" is a
+/// court's, "arrested" the police's), for passives that leave it unsaid.
+fn implicit_agent(code: &str) -> Option<&'static str> {
+    match code.get(..3)? {
+        "116" => Some("JUD"),
+        "173" | "171" => Some("COP"),
+        "174" => Some("GOV"),
+        _ => None,
+    }
+}
+
 fn is_reporting_word(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_lowercase()) && crate::quotes::cues::is_strong(word)
 }
@@ -1552,6 +1632,7 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
         actors: Actors {
             mentions: Vec::new(),
             at: vec![None; doc.words.len()],
+            home: None,
         },
         quoted: vec![false; doc.words.len()],
         dictionaries: None,

@@ -246,3 +246,16 @@ Kurdish rebels in eastern Turkey last year.",
         triples(&analysis.background_events)
     );
 }
+
+#[test]
+fn agentless_passives_of_institutional_acts_name_the_institution() {
+    let analysis = analyze_bytes(
+        b"Arrests\n\nABUJA 1996-09-02\n\nTwo journalists were arrested in Kano on Monday, their \
+newspaper said. Opposition leader Musa Bello was sentenced to five years in prison on Tuesday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // The police arrest, the courts sentence: the country's, here Nigeria's.
+    assert!(has_event(&events, "173", "NGACOP", "NGA"), "{events:?}");
+    assert!(has_event(&events, "116", "NGAJUD", "NGA"), "{events:?}");
+}
