@@ -101,12 +101,12 @@ pub fn load(bench: &Path) -> Result<ReutersSet, EvalError> {
 /// instead of quoting it, as the project's own annotations do.
 pub fn load_from(docs_path: &Path, gold_dir: &Path) -> Result<ReutersSet, EvalError> {
     let mut documents = Vec::new();
-    for (number, line) in read(&docs_path)?.lines().enumerate() {
+    for (number, line) in read(docs_path)?.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let value: serde_json::Value = serde_json::from_str(line)
-            .map_err(|e| format_error(&docs_path, format!("line {}: {e}", number + 1)))?;
+            .map_err(|e| format_error(docs_path, format!("line {}: {e}", number + 1)))?;
         let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
         match (field("id"), field("text")) {
             (Some(id), Some(text)) => documents.push(Document {
@@ -116,7 +116,7 @@ pub fn load_from(docs_path: &Path, gold_dir: &Path) -> Result<ReutersSet, EvalEr
             }),
             _ => {
                 return Err(format_error(
-                    &docs_path,
+                    docs_path,
                     format!("line {}: expected id and text", number + 1),
                 ))
             }
