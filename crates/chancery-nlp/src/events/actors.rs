@@ -785,27 +785,40 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                         )
                 })
         };
-        let antecedent = before
-            .iter()
-            .rev()
-            .take_while(|m| m.tokens.start >= window_start)
-            .filter(|m| {
-                m.tokens.end <= i
-                    && (m.kind != MentionKind::Pronoun || object && m.code.is_some())
-                    && !bound_locally(m)
-            })
-            .find(|m| match (person, plural, m.kind) {
-                (true, false, MentionKind::Pronoun) => !m.plural,
-                (true, _, MentionKind::Named(EntityKind::Person)) => true,
-                (true, _, MentionKind::Nominal) => !m.plural,
-                (false, true, MentionKind::Named(kind)) => {
-                    matches!(kind, EntityKind::Group) || m.plural
-                }
-                (false, true, MentionKind::Nominal) => m.plural,
-                (false, false, MentionKind::Named(kind)) => {
-                    matches!(kind, EntityKind::Organization | EntityKind::Country)
-                }
-                _ => false,
+        let candidates = || {
+            before
+                .iter()
+                .rev()
+                .take_while(|m| m.tokens.start >= window_start)
+                .filter(|m| {
+                    m.tokens.end <= i
+                        && (m.kind != MentionKind::Pronoun || object && m.code.is_some())
+                        && !bound_locally(m)
+                })
+        };
+        // "he" and "she" are the people the story names before a role noun
+        // that happens to stand nearer ("Specter met the official ... He had
+        // visited Japan" is Specter).
+        let named_person = if person {
+            candidates().find(|m| m.kind == MentionKind::Named(EntityKind::Person))
+        } else {
+            None
+        };
+        let antecedent = named_person
+            .or_else(|| {
+                candidates().find(|m| match (person, plural, m.kind) {
+                    (true, false, MentionKind::Pronoun) => !m.plural,
+                    (true, _, MentionKind::Named(EntityKind::Person)) => true,
+                    (true, _, MentionKind::Nominal) => !m.plural,
+                    (false, true, MentionKind::Named(kind)) => {
+                        matches!(kind, EntityKind::Group) || m.plural
+                    }
+                    (false, true, MentionKind::Nominal) => m.plural,
+                    (false, false, MentionKind::Named(kind)) => {
+                        matches!(kind, EntityKind::Organization | EntityKind::Country)
+                    }
+                    _ => false,
+                })
             })
             .or_else(|| {
                 // "they" for a government or organization ("Baghdad says they…").
