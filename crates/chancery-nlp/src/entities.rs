@@ -1450,6 +1450,22 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             assigned,
             clusters,
         );
+        // "King Birendra of Nepal", "President Mubarak of Egypt": the country
+        // may follow the name.
+        if role.country.is_none()
+            && mention.end + 1 < sentence.end
+            && self.word(mention.end) == "of"
+        {
+            let at = drafts.partition_point(|d| d.tokens.start < mention.end + 1);
+            if let Some(owner) = drafts
+                .get(at)
+                .filter(|d| d.tokens.start == mention.end + 1 && d.kind == EntityKind::Country)
+                .map(|_| at)
+            {
+                self.set_owner(&mut role, owner, drafts, assigned, clusters);
+                role.evidence.end = role.evidence.end.max(drafts[owner].tokens.end);
+            }
+        }
         Some(role)
     }
 

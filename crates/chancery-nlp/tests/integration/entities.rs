@@ -1,4 +1,4 @@
-use crate::{analyze_fixture, render_entities};
+use crate::{analyze_bytes, analyze_fixture, render_entities};
 
 #[test]
 fn seed_lookalike_entities() {
@@ -31,4 +31,24 @@ fn sentences_cover_the_body_in_order() {
     }
     let first = &analysis.article.text[analysis.sentences[0].start..analysis.sentences[0].end];
     assert!(first.starts_with("VIENNA"), "{first}");
+}
+
+#[test]
+fn a_country_after_the_name_and_the_dateline_give_an_office_its_country() {
+    let analysis = analyze_bytes(
+        b"Visit\n\nBEIJING 1996-08-24\n\nKing Gyanendra Shah of Nepal has told China his nation \
+will stay neutral. Prime Minister Li Wen met him on Friday.",
+    )
+    .expect("extracts");
+    let code = |name: &str| {
+        analysis
+            .entities
+            .iter()
+            .find(|e| e.name.contains(name))
+            .and_then(|e| e.actor_code.clone())
+    };
+    // "of Nepal" after the name, though the story is filed from Beijing.
+    assert_eq!(code("Gyanendra").as_deref(), Some("NPLGOV"));
+    // A national title with no country named: the dateline's.
+    assert_eq!(code("Li Wen").as_deref(), Some("CHNGOV"));
 }
