@@ -1183,6 +1183,17 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         {
             return Modality::Negated;
         }
+        // "accused Iraq of violating the ceasefire", "suspected of murdering":
+        // what someone is accused of is the accusation's content, alleged,
+        // not an act the story asserts.
+        let alleged = (trigger.saturating_sub(12).max(sentence.start)..trigger).any(|k| {
+            ALLEGING.contains(&at(k))
+                && (k + 1..trigger).any(|j| matches!(at(j), "of" | "for" | "with"))
+                && !(k + 1..trigger).any(|j| matches!(at(j), ";" | "and" | "but"))
+        });
+        if alleged {
+            return Modality::Hypothetical;
+        }
         let conditional = (sentence.start..trigger).any(|k| matches!(at(k), "if" | "unless"));
         // "Officials said Ekeus would hold talks": a reported "will".
         let reported_would = words.contains(&"would")
@@ -1528,6 +1539,26 @@ fn implicit_agent(code: &str) -> Option<&'static str> {
         _ => None,
     }
 }
+
+/// Words after which "of", "for" or "with" introduce what is alleged.
+const ALLEGING: &[&str] = &[
+    "accused",
+    "accuse",
+    "accuses",
+    "accusing",
+    "accusation",
+    "accusations",
+    "suspected",
+    "suspect",
+    "charged",
+    "charges",
+    "alleged",
+    "allegations",
+    "blamed",
+    "blaming",
+    "convicted",
+    "guilty",
+];
 
 fn is_reporting_word(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_lowercase()) && crate::quotes::cues::is_strong(word)

@@ -259,3 +259,20 @@ newspaper said. Opposition leader Musa Bello was sentenced to five years in pris
     assert!(has_event(&events, "173", "NGACOP", "NGA"), "{events:?}");
     assert!(has_event(&events, "116", "NGAJUD", "NGA"), "{events:?}");
 }
+
+#[test]
+fn what_someone_is_accused_of_is_alleged_not_asserted() {
+    let analysis = analyze_bytes(
+        b"Border\n\nTEHRAN 1996-08-24\n\nIran accused Iraqi troops of attacking Iranian villagers on Friday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "11", "IRN", "IRQ"), "{events:?}");
+    // The attack is the accusation's content: alleged, not asserted.
+    let attack = analysis
+        .events
+        .iter()
+        .find(|e| e.root == "19")
+        .expect("the attack is coded");
+    assert_eq!(attack.modality, chancery_model::Modality::Hypothetical);
+}
