@@ -272,6 +272,7 @@ fn what_someone_is_accused_of_is_alleged_not_asserted() {
     let attack = analysis
         .events
         .iter()
+        .chain(&analysis.background_events)
         .find(|e| e.root == "19")
         .expect("the attack is coded");
     assert_eq!(attack.modality, chancery_model::Modality::Hypothetical);
