@@ -744,9 +744,36 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     code = intent;
                 }
             }
+            // "after the bombing", "since the attack": an act named in a
+            // temporal adjunct is the setting of the sentence's own act.
+            let setting = trigger.kind == TriggerKind::Noun
+                && (i.saturating_sub(4).max(sentence.start)..i).any(|k| {
+                    matches!(
+                        lower[k - sentence.start].as_ref(),
+                        "after" | "since" | "before" | "following" | "despite" | "amid"
+                    ) && (k + 1..i).all(|j| {
+                        let w = lower[j - sentence.start].as_ref();
+                        matches!(
+                            w,
+                            "the"
+                                | "a"
+                                | "an"
+                                | "its"
+                                | "their"
+                                | "his"
+                                | "her"
+                                | "this"
+                                | "last"
+                                | "'s"
+                        ) || self.actors.at[j].is_some()
+                            || w.chars().all(|c| c.is_alphabetic())
+                                && self.doc.words[j].starts_with(char::is_uppercase)
+                    })
+                });
             found.push(Coded {
                 code,
                 background: relative
+                    || setting
                     || self.in_relative_clause(i, &sentence)
                     || self.long_past(&sentence, &lower),
                 trigger: trigger_range,
