@@ -277,3 +277,24 @@ fn what_someone_is_accused_of_is_alleged_not_asserted() {
         .expect("the attack is coded");
     assert_eq!(attack.modality, chancery_model::Modality::Hypothetical);
 }
+
+#[test]
+fn an_act_named_in_a_temporal_adjunct_is_the_setting() {
+    let analysis = analyze_bytes(
+        b"Envoy\n\nTEHRAN 1996-08-24\n\nIran expelled two Iraqi diplomats following the Iraqi \
+bombing of Iranian border posts.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "174", "IRN", "IRQ"), "{events:?}");
+    // The bombing is the expulsion's setting: background.
+    assert!(
+        !analysis.events.iter().any(|e| e.root == "18"),
+        "{events:?}"
+    );
+    assert!(
+        analysis.background_events.iter().any(|e| e.root == "18"),
+        "{:?}",
+        triples(&analysis.background_events)
+    );
+}
