@@ -722,6 +722,14 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     .copied()
                     .or(target)
                     .filter(|&t| s.is_none_or(|s| s != t && !self.same_actor(s, t)));
+                // "A, ..., and B signed": when the parse lost the coordination
+                // of a symmetric act's subjects, the words still show it.
+                let (s, t) = match self.coordinated_before(i, &sentence) {
+                    Some((a, b)) if symmetric(&trigger.code) && targets.is_empty() => {
+                        (Some(a), Some(b))
+                    }
+                    _ => (s, t),
+                };
                 extra_pairs = self.other_pairs(s, t, &sources, &targets);
                 if trigger.code.starts_with("042") && targets.is_empty() {
                     destination = self.destination(local + n - 1, parse, kids, sentence.start);
@@ -926,11 +934,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         mut targets: Vec<usize>,
         code: &str,
     ) -> (Vec<usize>, Vec<usize>) {
-        let symmetric = (code.starts_with("04") && !matches!(code, "042" | "043"))
-            || code.starts_with("057")
-            || code.starts_with("06")
-            || code.starts_with("19");
-        if !symmetric {
+        if !symmetric(code) {
             return (sources, targets);
         }
         let distinct = |list: &[usize]| {
@@ -948,6 +952,39 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             sources.push(targets.remove(0));
         }
         (sources, targets)
+    }
+
+    /// The two actors of "A and B <trigger>" (a few words of title or
+    /// apposition allowed between them), when they are distinct.
+    fn coordinated_before(
+        &self,
+        trigger: usize,
+        sentence: &Range<usize>,
+    ) -> Option<(usize, usize)> {
+        let mentions = &self.actors.mentions;
+        // The last actor ends at most three words before the trigger.
+        let b = (trigger.saturating_sub(3).max(sentence.start)..trigger)
+            .rev()
+            .find_map(|k| self.actors.at[k])?;
+        let b_start = mentions[b].tokens.start;
+        // "and" shortly before it, with only its own title between ("and
+        // rebel commander Aslan Maskhadov").
+        let and = (b_start.saturating_sub(4).max(sentence.start)..b_start)
+            .rev()
+            .find(|&k| self.doc.words[k] == "and")?;
+        let named_between = (and + 1..b_start).any(|k| {
+            self.actors.at[k]
+                .is_some_and(|m| m != b && mentions[m].kind != actors::MentionKind::Nominal)
+        });
+        if named_between {
+            return None;
+        }
+        // The first actor ends shortly before "and" (an apposition and a
+        // comma may stand between: "The commander, Tikhomirov, and ...").
+        let a = (and.saturating_sub(4).max(sentence.start)..and)
+            .rev()
+            .find_map(|k| self.actors.at[k])?;
+        (a != b && !self.same_actor(a, b)).then_some((a, b))
     }
 
     /// Events for coordinated actors beyond the first pair, one per
@@ -1565,6 +1602,15 @@ fn implicit_agent(code: &str) -> Option<&'static str> {
         "174" => Some("GOV"),
         _ => None,
     }
+}
+
+/// Acts two parties do together ("met", "signed", "clashed"): coordinated
+/// subjects are their two sides.
+fn symmetric(code: &str) -> bool {
+    (code.starts_with("04") && !matches!(code, "042" | "043"))
+        || code.starts_with("057")
+        || code.starts_with("06")
+        || code.starts_with("19")
 }
 
 /// Words after which "of", "for" or "with" introduce what is alleged.

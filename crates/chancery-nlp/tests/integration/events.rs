@@ -298,3 +298,20 @@ bombing of Iranian border posts.",
         triples(&analysis.background_events)
     );
 }
+
+#[test]
+fn coordinated_parties_of_a_symmetric_act_survive_a_bad_parse() {
+    // Titles and an apposition between the parties trouble the parser.
+    let analysis = analyze_bytes(
+        b"Truce\n\nMOSCOW 1996-08-30\n\nKremlin envoy Alexander Lebed and rebel commander Aslan \
+Maskhadov signed an accord on Friday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        events
+            .iter()
+            .any(|(c, s, t)| c.starts_with("057") && s.starts_with("RUS") && t.starts_with("RUS")),
+        "{events:?}"
+    );
+}
