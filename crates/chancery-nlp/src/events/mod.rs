@@ -613,6 +613,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 i += 1;
                 continue;
             }
+            // "met for talks", "held talks": a noun of the act a verb just
+            // told is that act again, not another.
+            let retold = trigger.kind == TriggerKind::Noun
+                && found.last().is_some_and(|prev: &Coded| {
+                    prev.sentence == sentence
+                        && prev.trigger.end + 3 >= i
+                        && prev.code.get(..2) == trigger.code.get(..2)
+                });
+            if retold {
+                i += n;
+                continue;
+            }
             if let Some(context) = context {
                 consumed = consumed.max(context.end);
             }
@@ -699,7 +711,16 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     }
                     out
                 };
-                let sources = mention_of(&args.sources);
+                let mut sources = mention_of(&args.sources);
+                // "a visit to Slovenia by Kwasniewski": a noun's agent.
+                if noun && sources.is_empty() {
+                    let by = (i + n..sentence.end.min(i + n + 6))
+                        .find(|&k| lower[k - sentence.start] == "by")
+                        .and_then(|k| {
+                            (k + 1..sentence.end.min(k + 3)).find_map(|j| self.actors.at[j])
+                        });
+                    sources.extend(by);
+                }
                 let targets: Vec<usize> = mention_of(&args.targets)
                     .into_iter()
                     .filter(|t| !sources.contains(t))
@@ -725,7 +746,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 // "A, ..., and B signed": when the parse lost the coordination
                 // of a symmetric act's subjects, the words still show it.
                 let (s, t) = match self.coordinated_before(i, &sentence) {
-                    Some((a, b)) if symmetric(&trigger.code) && targets.is_empty() => {
+                    Some((a, b))
+                        if symmetric(&trigger.code)
+                            && (targets.is_empty() || s == Some(a) || s == Some(b)) =>
+                    {
                         (Some(a), Some(b))
                     }
                     _ => (s, t),
@@ -969,12 +993,23 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let b_start = mentions[b].tokens.start;
         // "and" shortly before it, with only its own title between ("and
         // rebel commander Aslan Maskhadov").
-        let and = (b_start.saturating_sub(4).max(sentence.start)..b_start)
+        let and = (b_start.saturating_sub(6).max(sentence.start)..b_start)
             .rev()
             .find(|&k| self.doc.words[k] == "and")?;
+        // ("his Slovenian counterpart, Milan Kucan": a nationality before a
+        // common noun is part of the title.)
+        let adjectival = |m: usize| {
+            mentions[m].kind == actors::MentionKind::Named(EntityKind::Country)
+                && self
+                    .doc
+                    .words
+                    .get(mentions[m].tokens.end)
+                    .is_some_and(|w| w.starts_with(|c: char| c.is_lowercase()))
+        };
         let named_between = (and + 1..b_start).any(|k| {
-            self.actors.at[k]
-                .is_some_and(|m| m != b && mentions[m].kind != actors::MentionKind::Nominal)
+            self.actors.at[k].is_some_and(|m| {
+                m != b && mentions[m].kind != actors::MentionKind::Nominal && !adjectival(m)
+            })
         });
         if named_between {
             return None;
@@ -1305,7 +1340,19 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let (a, b) = (&self.actors.mentions[a], &self.actors.mentions[b]);
         match (a.entity, b.entity) {
             (Some(x), Some(y)) => x == y,
-            _ => false,
+            // "his Slovenian counterpart, Milan Kucan": an apposition names
+            // one actor twice.
+            _ => {
+                let (first, second) = if a.tokens.start <= b.tokens.start {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let nominal = |m: &actors::ActorMention| m.kind == actors::MentionKind::Nominal;
+                (nominal(first) || nominal(second))
+                    && second.tokens.start == first.tokens.end + 1
+                    && self.doc.words.get(first.tokens.end) == Some(&",")
+            }
         }
     }
 

@@ -315,3 +315,23 @@ Maskhadov signed an accord on Friday.",
         "{events:?}"
     );
 }
+
+#[test]
+fn a_nouns_agent_and_a_retold_act() {
+    let analysis = analyze_bytes(
+        b"Visit\n\nLJUBLJANA 1996-08-27\n\nPolish President Aleksander Kwasniewski and his \
+Slovenian counterpart, Milan Kucan, met for talks at the start of a two-day visit to Slovenia by \
+Kwasniewski.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // The apposition is one party; "talks" retells "met"; the visit is
+    // Kwasniewski's ("by"), not Kucan's to his own country.
+    assert!(has_event(&events, "04", "POL", "SVN"), "{events:?}");
+    assert!(
+        !events
+            .iter()
+            .any(|(c, s, t)| c.starts_with("04") && s.starts_with("SVN") && t.starts_with("SVN")),
+        "{events:?}"
+    );
+}
