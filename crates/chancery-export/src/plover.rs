@@ -259,7 +259,8 @@ pub fn plover_of_cameo(code: &str) -> Option<(&'static str, Option<&'static str>
 /// (`CAMEO2PLOVER-2021.txt` in the PLOVER repository) wherever it names a
 /// mode of the manual's tables (`ban`, `return`, `massacre`… it also uses
 /// are not the manual's, and the code keeps no mode or a nearer one of the
-/// manual: `aerial`, `drone`, `targeted`, `cyber`, `unconventional`).
+/// manual: `aerial`, `drone`, `targeted`, `cyber`, `unconventional`); 143
+/// is `strike` unless its trigger says boycott.
 fn cameo_mode(code: &str) -> Option<&'static str> {
     let base = code.get(..3).unwrap_or(code);
     Some(match (base, code) {
@@ -288,7 +289,10 @@ fn cameo_mode(code: &str) -> Option<&'static str> {
         ("137" | "138", _) => "violence",
         ("141", _) => "demo",
         ("142", _) => "hunger",
-        ("143", _) => "boycott",
+        // "Conduct strike or boycott": the conversion table says boycott;
+        // news strikes outnumber boycotts, and the record's trigger decides
+        // (`plover_record`).
+        ("143", _) => "strike",
         ("144", _) => "obstruct",
         ("145", _) => "riot",
         ("161" | "164" | "165", _) => "withdraw",
@@ -372,6 +376,11 @@ pub(crate) fn plover_record(record: &Record, index: usize) -> Option<Value> {
         .iter()
         .find(|(name, _, _)| *name == category)
         .map_or(&[][..], |(_, _, modes)| *modes);
+    let trigger = record.span_text(&event.trigger).unwrap_or_default();
+    let code_mode = match code_mode {
+        Some("strike") if trigger.to_lowercase().contains("boycott") => Some("boycott"),
+        other => other,
+    };
     // The coder's own mode when the code implies none and the manual has it.
     let mode = code_mode.or_else(|| {
         let coder = event.plover.as_ref()?.mode.as_deref()?;
@@ -780,7 +789,6 @@ mod tests {
             ("128", "REJECT", "yield"),
             ("133", "THREATEN", "relations"),
             ("139", "THREATEN", "relations"),
-            ("1432", "PROTEST", "boycott"),
             ("1721", "COERCE", "restrict"),
             ("183", "ASSAULT", "suicide-attack"),
             ("1832", "ASSAULT", "explosives"),
@@ -789,9 +797,14 @@ mod tests {
             assert_eq!(plover_of_cameo(code), Some((event, Some(mode))), "{code}");
         }
         // Its modes outside the manual's tables are not written.
-        assert_eq!(plover_of_cameo("1322"), Some(("THREATEN", Some("restrict"))));
+        assert_eq!(
+            plover_of_cameo("1322"),
+            Some(("THREATEN", Some("restrict")))
+        );
         assert_eq!(plover_of_cameo("163"), Some(("SANCTION", None)));
         assert_eq!(plover_of_cameo("0842"), Some(("RETREAT", None)));
+        // Strikes are strikes unless the trigger says boycott.
+        assert_eq!(plover_of_cameo("1432"), Some(("PROTEST", Some("strike"))));
     }
 
     #[test]
@@ -813,6 +826,26 @@ mod tests {
             }
         }
         assert!(translated > 250, "{translated}");
+    }
+
+    #[test]
+    fn a_strike_is_a_boycott_when_its_trigger_says_so() {
+        let line = include_str!("../tests/integration/fixtures/analyses.jsonl")
+            .lines()
+            .next()
+            .unwrap();
+        let mut record = Record::parse(1, "2025-03-13T00:00:00.000Z".into(), line).unwrap();
+        let at = record.analysis.article.text.len() + 1;
+        record.analysis.article.text.push_str(" Workers boycott.");
+        let event = &mut record.analysis.events[0];
+        event.code = "1432".into();
+        event.root = "14".into();
+        event.quad_class = 4;
+        let mode = |record: &Record| plover_record(record, 0).unwrap()["mode"].clone();
+        // The trigger is the pact's "signed": a strike.
+        assert_eq!(mode(&record), json!(["strike"]));
+        record.analysis.events[0].trigger = chancery_model::Span::new(at + 8, at + 15);
+        assert_eq!(mode(&record), json!(["boycott"]));
     }
 
     #[test]
