@@ -830,11 +830,7 @@ mod tests {
 
     #[test]
     fn a_strike_is_a_boycott_when_its_trigger_says_so() {
-        let line = include_str!("../tests/integration/fixtures/analyses.jsonl")
-            .lines()
-            .next()
-            .unwrap();
-        let mut record = Record::parse(1, "2025-03-13T00:00:00.000Z".into(), line).unwrap();
+        let mut record = crate::record::fixture_record();
         let at = record.analysis.article.text.len() + 1;
         record.analysis.article.text.push_str(" Workers boycott.");
         let event = &mut record.analysis.events[0];

@@ -358,11 +358,7 @@ mod tests {
 
     #[test]
     fn speaker_codes_use_cameos_country_spelling() {
-        let line = include_str!("../../tests/integration/fixtures/analyses.jsonl")
-            .lines()
-            .next()
-            .unwrap();
-        let mut record = Record::parse(1, "2025-03-13T00:00:00.000Z".into(), line).unwrap();
+        let mut record = crate::record::fixture_record();
         let speaker = record
             .analysis
             .quotes
