@@ -18,6 +18,7 @@ Usage: python3 bench/export_floors.py DIR [CAMEO.goldsteinscale.txt] [--floor]
 
 import collections
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -90,6 +91,10 @@ def main(args):
           f"DATE 0 or empty: {floor('GKG DATE 0 or empty', sum(1 for g in gkg if g[1] in ('', '0')))}; "
           f"V1PERSONS not lower-case: {floor('V1PERSONS not lower-cased', sum(1 for g in gkg if g[11] != g[11].lower()))}; "
           f"V1ORGANIZATIONS not lower-case: {floor('V1ORGANIZATIONS not lower-cased', sum(1 for g in gkg if g[13] != g[13].lower()))}")
+    # Exact decimals: no binary-float residue such as 8199999999.999999.
+    amounts = [a.split(",")[0] for g in gkg for a in g[24].split(";") if a]
+    residue = sum(1 for a in amounts if re.search(r"\.\d*(9{5}|0{5})\d?$|e[+-]", a))
+    print(f"  amounts: {len(amounts)}; with float residue: {floor('V2.1AMOUNTS with float residue', residue)}")
     tones = [float(g[15].split(",")[0]) for g in worded if g[15]]
     if tones:
         tones.sort()
