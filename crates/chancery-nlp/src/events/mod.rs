@@ -863,6 +863,43 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     coded.target_code = Some(country);
                 }
             }
+            let source_code = coded
+                .source_code
+                .clone()
+                .or_else(|| self.actor_code(coded.source).map(str::to_string));
+            // A state protests in words, not in the street: "China raised
+            // protests" is an official complaint (114).
+            let named_country = coded.source.is_some_and(|m| {
+                let mention = &self.actors.mentions[m];
+                mention.kind == actors::MentionKind::Named(EntityKind::Country)
+                    && !KnowledgeBase::builtin()
+                        .lookup(self.doc.slice(mention.tokens.clone()))
+                        .iter()
+                        .any(|r| matches!(r, KbRef::Demonym(_)))
+            });
+            let state = named_country
+                || source_code
+                    .as_deref()
+                    .is_some_and(|c| actor_sector(c) == "GOV");
+            let protest_word = self.doc.words[i].to_lowercase().starts_with("protest");
+            if matches!(coded.code.as_str(), "140" | "141") && protest_word && state {
+                coded.code = "114".to_string();
+            }
+            // Killing between armed forces is fighting (19x), not an assault
+            // on people (18x): "troops killed 25 rebels".
+            let target_code = coded
+                .target_code
+                .clone()
+                .or_else(|| self.actor_code(coded.target).map(str::to_string));
+            let armed = |c: Option<&str>| {
+                c.is_some_and(|c| matches!(actor_sector(c), "MIL" | "REB" | "UAF" | "INS"))
+            };
+            if coded.code.starts_with("18")
+                && armed(source_code.as_deref())
+                && armed(target_code.as_deref())
+            {
+                coded.code = "190".to_string();
+            }
             // Protesters protest to their own government unless the text
             // names another target.
             if coded.target.is_none() && coded.code.starts_with("14") {
@@ -1649,6 +1686,11 @@ fn implicit_agent(code: &str) -> Option<&'static str> {
         "174" => Some("GOV"),
         _ => None,
     }
+}
+
+/// The sector part of an actor code ("GOV" of "IRNGOV"), empty if none.
+fn actor_sector(code: &str) -> &str {
+    code.get(3..6).unwrap_or("")
 }
 
 /// Acts two parties do together ("met", "signed", "clashed"): coordinated

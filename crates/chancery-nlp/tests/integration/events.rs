@@ -335,3 +335,18 @@ Kwasniewski.",
         "{events:?}"
     );
 }
+
+#[test]
+fn states_protest_in_words_and_armed_forces_fight() {
+    let analysis = analyze_bytes(
+        b"Shrine\n\nBEIJING 1996-08-16\n\nChina protested to Japan on Friday over the ministers' \
+shrine visit. Turkish troops killed 25 Kurdish rebels in eastern Turkey on Thursday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // A state's protest is an official complaint, not a demonstration.
+    assert!(has_event(&events, "114", "CHN", "JPN"), "{events:?}");
+    assert!(!has_event(&events, "14", "CHN", ""), "{events:?}");
+    // Troops killing rebels is fighting.
+    assert!(has_event(&events, "19", "TURMIL", "TURREB"), "{events:?}");
+}
