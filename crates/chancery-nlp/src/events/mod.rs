@@ -922,6 +922,42 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
             i += n;
         }
+        // "The KDP said the PUK had broken the ceasefire": telling of
+        // another actor's hostile act is accusing it (112), an act of its own
+        // (news agencies only report).
+        {
+            let mut accusations = Vec::new();
+            for c in &found {
+                let (Some(speaker), Some(actor)) = (c.reported_by, c.source) else {
+                    continue;
+                };
+                let hostile = matches!(c.code.get(..2), Some("13" | "18" | "19" | "20"));
+                let pronoun = self.actors.mentions[actor].kind == actors::MentionKind::Pronoun;
+                if pronoun {
+                    continue;
+                }
+                let speaker_code = self.actor_code(Some(speaker)).unwrap_or("");
+                if !hostile
+                    || c.background
+                    || !matches!(c.modality, Modality::Asserted | Modality::Reported)
+                    || actor_sector(speaker_code) == "MED"
+                    || self.same_actor(speaker, actor)
+                {
+                    continue;
+                }
+                let mut accusation = c.clone();
+                accusation.code = "112".to_string();
+                accusation.source = Some(speaker);
+                accusation.source_code = None;
+                accusation.target = Some(actor);
+                accusation.target_code = c.source_code.clone();
+                accusation.target_place = None;
+                accusation.reported_by = None;
+                accusation.modality = Modality::Asserted;
+                accusations.push(accusation);
+            }
+            found.extend(accusations);
+        }
         if let Some(approval) = self.legislative_approval(&sentence, &lower) {
             found.push(approval);
         }
@@ -1712,6 +1748,7 @@ const ALLEGING: &[&str] = &[
     "accusations",
     "suspected",
     "suspect",
+    "suspicion",
     "charged",
     "charges",
     "alleged",

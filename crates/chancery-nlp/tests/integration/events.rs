@@ -350,3 +350,27 @@ shrine visit. Turkish troops killed 25 Kurdish rebels in eastern Turkey on Thurs
     // Troops killing rebels is fighting.
     assert!(has_event(&events, "19", "TURMIL", "TURREB"), "{events:?}");
 }
+
+#[test]
+fn telling_of_anothers_hostile_act_is_an_accusation() {
+    let analysis = analyze_bytes(
+        b"Truce\n\nBAGHDAD 1996-09-02\n\nThe Kurdistan Democratic Party said Iraqi troops attacked \
+its fighters near Arbil on Monday. The Interfax news agency said Russian troops shelled Grozny.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // The party tells of the troops' attack: it accuses them.
+    assert!(
+        events
+            .iter()
+            .any(|(c, s, t)| c.starts_with("112") && t.starts_with("IRQMIL") && !s.is_empty()),
+        "{events:?}"
+    );
+    // A news agency only reports.
+    assert!(
+        !events
+            .iter()
+            .any(|(c, s, _)| c.starts_with("112") && s.ends_with("MED")),
+        "{events:?}"
+    );
+}
