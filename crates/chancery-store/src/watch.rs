@@ -62,6 +62,8 @@ pub struct NewItem {
 /// A queued URL due for fetching.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedUrl {
+    /// Its place in the queue (increasing).
+    pub id: i64,
     /// The canonical URL.
     pub url: String,
     /// The listing that named it.
@@ -230,23 +232,26 @@ impl WatchState {
         Ok(queued)
     }
 
-    /// Up to `limit` URLs due at `now`, oldest first.
-    pub fn due(&self, now: i64, limit: usize) -> Result<Vec<QueuedUrl>, StoreError> {
+    /// Up to `limit` URLs due at `now` after queue place `after`, oldest
+    /// first. A pass over the queue moves `after` on, so pages still on
+    /// their way to the store are not taken twice.
+    pub fn due(&self, now: i64, after: i64, limit: usize) -> Result<Vec<QueuedUrl>, StoreError> {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT url, source, attempts, etag, last_modified FROM watch_queue \
-                 WHERE state IN (0, 2) AND next_try <= ?1 ORDER BY id LIMIT ?2",
+                "SELECT id, url, source, attempts, etag, last_modified FROM watch_queue \
+                 WHERE state IN (0, 2) AND next_try <= ?1 AND id > ?2 ORDER BY id LIMIT ?3",
             )
             .map_err(StoreError::sqlite(&self.path, "reading the fetch queue"))?;
         let rows = statement
-            .query_map(params![now, limit as i64], |row| {
+            .query_map(params![now, after, limit as i64], |row| {
                 Ok(QueuedUrl {
-                    url: row.get(0)?,
-                    source: row.get(1)?,
-                    attempts: row.get(2)?,
-                    etag: row.get(3)?,
-                    last_modified: row.get(4)?,
+                    id: row.get(0)?,
+                    url: row.get(1)?,
+                    source: row.get(2)?,
+                    attempts: row.get(3)?,
+                    etag: row.get(4)?,
+                    last_modified: row.get(5)?,
                 })
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
@@ -373,7 +378,7 @@ mod tests {
         ];
         assert_eq!(state.enqueue(&items, 100).unwrap(), 2);
         assert_eq!(state.enqueue(&items, 101).unwrap(), 0);
-        let due = state.due(200, 10).unwrap();
+        let due = state.due(200, 0, 10).unwrap();
         assert_eq!(due.len(), 2);
         let done = Finish::Done {
             etag: Some("\"e1\"".into()),
@@ -394,8 +399,8 @@ mod tests {
                 200,
             )
             .unwrap();
-        assert!(state.due(200, 10).unwrap().is_empty());
-        assert_eq!(state.due(500, 10).unwrap()[0].url, "https://a.example/2");
+        assert!(state.due(200, 0, 10).unwrap().is_empty());
+        assert_eq!(state.due(500, 0, 10).unwrap()[0].url, "https://a.example/2");
         // The same stamp queues nothing; a new one queues it again, with
         // its ETag for a conditional GET.
         assert_eq!(
@@ -410,7 +415,7 @@ mod tests {
                 .unwrap(),
             1
         );
-        let again = state.due(300, 10).unwrap();
+        let again = state.due(300, 0, 10).unwrap();
         assert_eq!(again[0].etag.as_deref(), Some("\"e1\""));
         let counts = state.queue_counts().unwrap();
         assert_eq!((counts.pending, counts.retry), (1, 1));
@@ -443,13 +448,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         drop(Store::open(dir.path()).unwrap());
         let conn = Connection::open(dir.path().join(crate::DATABASE_FILE)).unwrap();
-        conn.execute_batch("DROP TABLE watch_queue; DROP TABLE watch_feeds; PRAGMA user_version = 2;")
-            .unwrap();
+        conn.execute_batch(
+            "DROP TABLE watch_queue; DROP TABLE watch_feeds; PRAGMA user_version = 2;",
+        )
+        .unwrap();
         drop(conn);
         let err = Reader::open(dir.path()).unwrap_err().to_string();
         assert!(err.contains("run `chancery ingest` on it once"), "{err}");
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.watch_state().unwrap().queue_counts().unwrap(), QueueCounts::default());
+        assert_eq!(
+            store.watch_state().unwrap().queue_counts().unwrap(),
+            QueueCounts::default()
+        );
         assert!(Reader::open(dir.path()).unwrap().watch_status().is_ok());
     }
 }

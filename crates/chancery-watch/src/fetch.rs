@@ -21,6 +21,9 @@ pub struct FetchConfig {
     pub contact: Option<String>,
     /// Allow loopback, private, link-local… addresses (tests, intranets).
     pub allow_private: bool,
+    /// Addresses allowed even though they are not public (one intranet
+    /// host; a test fixture while the guard stays on for the rest).
+    pub allow_addresses: Vec<std::net::IpAddr>,
     /// Time allowed for one request, body included.
     pub timeout: Duration,
     /// Time allowed to connect.
@@ -37,6 +40,7 @@ impl Default for FetchConfig {
             agent_name: "chancery".into(),
             contact: None,
             allow_private: false,
+            allow_addresses: Vec::new(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             max_body: 8 << 20,
@@ -112,7 +116,7 @@ pub struct Fetcher {
 impl Fetcher {
     /// A fetcher with these limits.
     pub fn new(config: FetchConfig) -> Fetcher {
-        let resolver = GuardedResolver::new(config.allow_private);
+        let resolver = GuardedResolver::new(config.allow_private, config.allow_addresses.clone());
         let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)

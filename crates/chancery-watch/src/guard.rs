@@ -75,6 +75,7 @@ fn forbidden_v4(ip: Ipv4Addr) -> Option<&'static str> {
 #[derive(Clone)]
 pub struct GuardedResolver {
     allow_private: bool,
+    allowed: Arc<Vec<IpAddr>>,
     refused: Arc<AtomicU64>,
 }
 
@@ -91,10 +92,13 @@ impl fmt::Debug for GuardedResolver {
 pub(crate) const REFUSED: &str = "chancery-watch guard:";
 
 impl GuardedResolver {
-    /// A resolver that refuses non-public addresses unless `allow_private`.
-    pub fn new(allow_private: bool) -> GuardedResolver {
+    /// A resolver that refuses non-public addresses unless `allow_private`,
+    /// except the addresses in `allowed` (one intranet host, a test
+    /// fixture), which are always allowed.
+    pub fn new(allow_private: bool, allowed: Vec<IpAddr>) -> GuardedResolver {
         GuardedResolver {
             allow_private,
+            allowed: Arc::new(allowed),
             refused: Arc::new(AtomicU64::new(0)),
         }
     }
@@ -120,6 +124,7 @@ impl Resolver for GuardedResolver {
         let mut reason = None;
         for &addr in resolved.iter() {
             match forbidden_reason(addr.ip()) {
+                _ if self.allowed.contains(&addr.ip()) => kept.push(addr),
                 None => kept.push(addr),
                 Some(why) => reason = Some((addr.ip(), why)),
             }

@@ -25,6 +25,8 @@ mod crawl;
 mod discover;
 mod error;
 mod fetch;
+#[cfg(feature = "fixture")]
+pub mod fixture;
 pub mod guard;
 mod schedule;
 mod sources;
@@ -36,3 +38,4 @@ pub use error::WatchError;
 pub use fetch::{parse_retry_after, Body, FetchConfig, Fetcher, Response, Validators, Want};
 pub use schedule::PollPolicy;
 pub use sources::{parse_sources, read_sources, Source, SourceKind};
+pub use url::Url;
