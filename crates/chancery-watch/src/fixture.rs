@@ -243,3 +243,86 @@ fn serve(
     let _ = stream.shutdown(Shutdown::Both);
     Ok(())
 }
+
+/// Words the made-up articles are written from.
+const WORDS: &[&str] = &[
+    "council", "river", "budget", "minister", "harbour", "election", "union", "court", "hospital",
+    "railway", "festival", "drought", "factory", "treaty", "museum", "bridge", "school", "market",
+    "border", "airport", "harvest", "storm", "reform", "strike", "summit", "vaccine", "pipeline",
+    "library", "stadium", "forest",
+];
+const PEOPLE: &[&str] = &[
+    "Maria Alvarez",
+    "John Okafor",
+    "Li Wei",
+    "Anna Petrova",
+    "Ahmed Hassan",
+    "Sofia Rossi",
+];
+const PLACES: &[&str] = &[
+    "France", "Kenya", "Brazil", "Japan", "Canada", "Egypt", "India",
+];
+
+/// A made-up news article page, different for every `n` (deterministic):
+/// a title, a byline, a date and a few paragraphs naming people and
+/// countries, so that extraction and analysis have real work.
+pub fn news_page(n: usize) -> String {
+    let mut state = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = move |m: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % m as u64) as usize
+    };
+    let topic = WORDS[n % WORDS.len()];
+    let mut paragraphs = String::new();
+    for p in 0..5 {
+        let mut sentences = Vec::new();
+        for _ in 0..3 {
+            let words: Vec<&str> = (0..12).map(|_| WORDS[next(WORDS.len())]).collect();
+            sentences.push(format!(
+                "{} said the {} plan for {} would change the {} in {}.",
+                PEOPLE[next(PEOPLE.len())],
+                topic,
+                PLACES[next(PLACES.len())],
+                words.join(" "),
+                PLACES[next(PLACES.len())],
+            ));
+        }
+        paragraphs.push_str(&format!(
+            "<p>{} (story {n}, part {p})</p>\n",
+            sentences.join(" ")
+        ));
+    }
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Story {n}: the {topic} plan</title>\
+         <meta property=\"og:type\" content=\"article\"></head><body><header><nav><a href=\"/\">Home</a></nav></header>\
+         <article><h1>Story {n}: the {topic} plan</h1><p class=\"byline\">By {}</p>\
+         <time datetime=\"2026-12-0{}T08:00:00Z\">December 2026</time>\n{paragraphs}</article>\
+         <footer>© Fixture News</footer></body></html>",
+        PEOPLE[n % PEOPLE.len()],
+        1 + n % 6,
+    )
+}
+
+/// An RSS 2.0 feed of these (link, title, pubDate) items.
+pub fn rss(items: &[(String, String, String)]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Fixture</title>\n",
+    );
+    for (link, title, date) in items {
+        out.push_str(&format!(
+            "<item><title>{}</title><link>{}</link><pubDate>{date}</pubDate></item>\n",
+            escape(title),
+            escape(link)
+        ));
+    }
+    out.push_str("</channel></rss>");
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
