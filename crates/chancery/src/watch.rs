@@ -44,6 +44,10 @@ pub struct Manners {
     /// addresses (intranets, tests). Off by default: a guard against SSRF.
     #[arg(long)]
     allow_private: bool,
+    /// Allow this one non-public address while the guard stays on for the
+    /// rest (an intranet host; the benchmark's fixture hosts). Repeatable.
+    #[arg(long, value_name = "IP")]
+    allow_address: Vec<std::net::IpAddr>,
     /// Least time between two requests to one host, in milliseconds (a
     /// site's robots.txt Crawl-delay is honoured when longer).
     #[arg(long, default_value_t = 1000, value_name = "MS")]
@@ -75,6 +79,7 @@ impl Manners {
             fetch: FetchConfig {
                 contact: self.contact.clone(),
                 allow_private: self.allow_private,
+                allow_addresses: self.allow_address.clone(),
                 timeout: Duration::from_secs(self.timeout.max(1)),
                 connect_timeout: Duration::from_secs(self.timeout.clamp(1, 10)),
                 max_body: self.max_bytes as u64,
@@ -112,6 +117,10 @@ pub struct WatchArgs {
     /// Poll every feed at least this often, in seconds.
     #[arg(long, default_value_t = 6 * 3600)]
     max_interval: u64,
+    /// Fetch at most this many pages per round (0: all that are due); the
+    /// rest stay queued for the next round.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    fetch_limit: usize,
     #[command(flatten)]
     manners: Manners,
     /// Extra knowledge-base tables (see `chancery analyze --kb`).
@@ -160,6 +169,8 @@ struct Sink {
     committed: Arc<Committed>,
     awaiting: Awaiting,
     state: WatchState,
+    /// Pages that could not be fetched (404, robots.txt, the guard…).
+    fetch_failed: u64,
     /// Failures to print, as they happen.
     quiet: bool,
 }
@@ -247,6 +258,7 @@ impl Sink {
             committed,
             awaiting,
             state,
+            fetch_failed: 0,
             quiet,
         })
     }
@@ -264,6 +276,7 @@ impl Sink {
     }
 
     fn fail(&mut self, label: String, problem: String) {
+        self.fetch_failed += 1;
         if !self.quiet {
             eprintln!("chancery: {label}: {problem}");
         }
@@ -337,7 +350,7 @@ pub fn run_watch(args: WatchArgs) -> anyhow::Result<ExitCode> {
     loop {
         let round = Instant::now();
         let polled = poll_due(&crawler, &mut sink, &policy, args.once, args.quiet)?;
-        let fetched = fetch_queue(&crawler, &mut sink, args.quiet)?;
+        let fetched = fetch_queue(&crawler, &mut sink, args.fetch_limit, args.quiet)?;
         if !args.quiet {
             let committed = &sink.committed;
             eprintln!(
@@ -368,21 +381,21 @@ pub fn run_watch(args: WatchArgs) -> anyhow::Result<ExitCode> {
     }
     let Sink {
         pipeline,
-        committed,
+        fetch_failed,
         ..
     } = sink;
     let (tally, error) = pipeline.finish()?;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
-        "chancery: watch: {} new articles, {} duplicates not stored again, {} failed, in {seconds:.1} s ({} requests; {} refused by the address guard; {} disallowed by robots.txt)",
+        "chancery: watch: {} new articles, {} duplicates not stored again, {} failed, {fetch_failed} not fetched, in {seconds:.1} s ({:.0} pages/s; {} requests; {} refused by the address guard; {} disallowed by robots.txt)",
         tally.stored,
         tally.duplicates,
         tally.failed,
+        (tally.stored + tally.duplicates + tally.failed) as f64 / seconds.max(1e-3),
         crawler.stats().requests.load(Ordering::Relaxed),
         crawler.refused(),
         crawler.stats().robots_denied.load(Ordering::Relaxed),
     );
-    let _ = committed;
     if let Some(error) = error {
         return Err(anyhow::Error::new(error))
             .context("watch stopped; every committed page is stored and marked, rerun to go on");
@@ -576,14 +589,29 @@ fn store_failure(url: &str, error: chancery_store::StoreError) -> WatchError {
 
 /// Fetches every due URL of the queue, a chunk at a time, into the
 /// pipeline. Returns how many pages came back with a body.
-fn fetch_queue(crawler: &Crawler, sink: &mut Sink, quiet: bool) -> anyhow::Result<usize> {
+fn fetch_queue(
+    crawler: &Crawler,
+    sink: &mut Sink,
+    limit: usize,
+    quiet: bool,
+) -> anyhow::Result<usize> {
     let mut after = 0;
     let mut fetched = 0;
+    let mut taken = 0;
     let started = Instant::now();
     let mut last_line = Instant::now();
     loop {
         let now = unix_now();
-        let due = sink.state.due(now, after, CHUNK)?;
+        let chunk = if limit == 0 {
+            CHUNK
+        } else {
+            CHUNK.min(limit - taken)
+        };
+        if chunk == 0 {
+            break;
+        }
+        let due = sink.state.due(now, after, chunk)?;
+        taken += due.len();
         let Some(last) = due.last() else {
             break;
         };

@@ -607,3 +607,17 @@ fn a_body_in_another_charset_is_passed_on_as_sent() {
         latin1
     );
 }
+
+#[test]
+fn the_shipped_world_news_sources_parse() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sources/world-news.txt");
+    let sources = chancery_watch::read_sources(&path).unwrap();
+    assert!(sources.len() >= 12, "{}", sources.len());
+    assert!(sources.iter().all(|s| s.url.scheme() == "https"));
+    let hosts: std::collections::HashSet<_> = sources
+        .iter()
+        .map(|s| s.url.host_str().unwrap().to_string())
+        .collect();
+    assert_eq!(hosts.len(), sources.len(), "one feed per outlet");
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Watch benchmark (issue 15): `chancery watch --once` against a fixture news
+# web on loopback (crates/chancery-watch/examples/news_fixture.rs).
+#
+#   bench/watch.sh [HOSTS] [PAGES_PER_HOST] [QUEUED_URLS]
+#
+# 1. Throughput: HOSTS hosts (127.0.0.1…), each an RSS feed of PAGES pages,
+#    five of its neighbour's items again with tracking parameters, a link to
+#    a trap host and a redirect into it (a non-public address the guard must
+#    refuse: the watcher runs with --allow-address for the HOSTS hosts only,
+#    not --allow-private), and a page robots.txt disallows. Politeness stays
+#    on: one request at a time per host, 50 ms between two. Prints pages/s
+#    (fetched, analysed and stored, over the whole run), the articles stored
+#    against the pages that exist, URL duplicates in the store, and the
+#    requests that reached the trap.
+# 2. Memory: a sitemap index of QUEUED_URLS URLs queued, 2,000 of them
+#    fetched (--fetch-limit), peak RSS of the watcher.
+#
+# Needs /usr/bin/time (Debian package `time`) and sqlite3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+hosts=${1:-20}
+pages=${2:-100}
+big=${3:-100000}
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+command -v sqlite3 >/dev/null || { echo "needs sqlite3 (apt-get install sqlite3)" >&2; exit 1; }
+
+cargo build --release --locked -p chancery >&2
+cargo build --release --locked -p chancery-watch --features fixture --example news_fixture >&2
+target=${CARGO_TARGET_DIR:-./target}
+chancery=$target/release/chancery
+fixture=$target/release/examples/news_fixture
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Starts the fixture with "$@"; sets allow (the --allow-address flags).
+start_fixture() {
+    coproc FIXTURE { "$fixture" "$@"; }
+    local ready
+    read -r ready addresses <&"${FIXTURE[0]}"
+    [ "$ready" = ready ] || { echo "the fixture did not start" >&2; exit 1; }
+    allow=()
+    for ip in $addresses; do allow+=(--allow-address "$ip"); done
+}
+# Stops it and prints what it counted.
+stop_fixture() {
+    local out=${FIXTURE[0]}
+    exec {FIXTURE[1]}>&-
+    cat <&"$out"
+    wait "$FIXTURE_PID" || true
+}
+
+echo "== throughput: $hosts hosts x $pages pages, politeness on (50 ms per host)"
+start_fixture --hosts "$hosts" --pages "$pages" --sources "$work/sources.txt"
+/usr/bin/time -v "$chancery" watch --once --quiet --sources "$work/sources.txt" \
+    --data "$work/data" "${allow[@]}" --host-delay-ms 50 --rate 1000 --workers "$hosts" \
+    2> "$work/log" || { cat "$work/log" >&2; exit 1; }
+grep '^chancery: watch:' "$work/log"
+kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/log")
+echo "peak RSS $((kb / 1024)) MB"
+stop_fixture
+echo "articles stored: $(sqlite3 "$work/data/chancery.db" 'SELECT count(*) FROM articles') of $((hosts * pages)) pages"
+echo "URL duplicates in the store: $(sqlite3 "$work/data/chancery.db" 'SELECT count(*) - count(DISTINCT url) FROM articles')"
+echo "second run:"
+start_fixture --hosts "$hosts" --pages "$pages" --sources "$work/sources2.txt"
+"$chancery" watch --once --quiet --sources "$work/sources.txt" --data "$work/data" "${allow[@]}" \
+    --host-delay-ms 50 --rate 1000 --workers "$hosts" 2>&1 | grep '^chancery: watch:' || true
+stop_fixture >/dev/null
+
+echo "== memory: $big URLs queued from a sitemap index, 2,000 fetched"
+rm -rf "$work/data"
+start_fixture --hosts "$hosts" --pages 10 --big "$big" --sources "$work/sources.txt"
+/usr/bin/time -v "$chancery" watch --once --quiet --sources "$work/sources.txt" \
+    --data "$work/data" "${allow[@]}" --host-delay-ms 0 --rate 1000 --workers "$hosts" \
+    --fetch-limit 2000 2> "$work/log" || { cat "$work/log" >&2; exit 1; }
+grep '^chancery: watch:' "$work/log"
+kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/log")
+"$chancery" watch --status --data "$work/data" | tail -1
+echo "peak RSS $((kb / 1024)) MB"
+stop_fixture
