@@ -282,3 +282,94 @@ fn a_bad_sources_file_is_named_with_its_line() {
         out.stderr
     );
 }
+
+#[test]
+fn a_watcher_killed_mid_run_loses_and_duplicates_nothing() {
+    const PAGES: usize = 40;
+    let bases: Arc<std::sync::OnceLock<String>> = Arc::default();
+    let names = bases.clone();
+    let server = Server::start(&[HOST_1], move |r| {
+        let base = names.get().expect("base known");
+        match r.path.as_str() {
+            "/robots.txt" => Reply::status(404),
+            "/feed.xml" => {
+                let items: Vec<(String, String, String)> = (0..PAGES)
+                    .map(|n| {
+                        (
+                            format!("{base}/news/{n}"),
+                            format!("Story {n}"),
+                            DATE.to_string(),
+                        )
+                    })
+                    .collect();
+                Reply::ok("application/rss+xml", rss(&items))
+            }
+            path => {
+                let n: usize = path.rsplit('/').next().unwrap().parse().unwrap_or(0);
+                Reply::ok("text/html", news_page(1000 + n))
+            }
+        }
+    })
+    .unwrap();
+    let _ = bases.set(format!("http://{}", server.addr(0)));
+    let dir = TempDir::new("watch-kill");
+    let data = dir.path().join("data");
+    let sources = dir.path().join("sources.txt");
+    std::fs::write(&sources, format!("{}\n", server.url(0, "/feed.xml"))).unwrap();
+    let mut child = crate::chancery()
+        .args([
+            "watch",
+            "--once",
+            "--allow-private",
+            "--host-delay-ms",
+            "20",
+            "--sources",
+        ])
+        .arg(&sources)
+        .arg("--data")
+        .arg(&data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed (SIGKILL) once a third of the pages were fetched.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while server
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/news/"))
+        .count()
+        < PAGES / 3
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the watcher fetched too little"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = watch(&data, &sources, &["--once", "--allow-private"]);
+    assert_eq!(out.code(), 0, "{out:#?}");
+    assert_eq!(
+        count(&data, "SELECT count(*) FROM articles"),
+        PAGES as i64,
+        "nothing lost"
+    );
+    assert_eq!(
+        count(&data, "SELECT count(DISTINCT url) FROM articles"),
+        PAGES as i64,
+        "nothing twice"
+    );
+    assert_eq!(
+        count(&data, "SELECT count(*) FROM watch_queue WHERE state = 1"),
+        PAGES as i64
+    );
+    // Only pages whose batch had not been committed were fetched again.
+    let fetched = server
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/news/"))
+        .count();
+    assert!(fetched < 2 * PAGES, "{fetched} fetches");
+}
