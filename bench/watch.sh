@@ -4,6 +4,11 @@
 #
 #   bench/watch.sh [HOSTS] [PAGES_PER_HOST] [QUEUED_URLS]
 #
+# With CHECK=1 it fails unless every page is stored exactly once, nothing
+# reached the trap and a second run stores nothing (QUEUED_URLS 0 skips the
+# memory run); .ci/run runs it so, small. Speed is not checked (shared
+# machines), only printed.
+#
 # 1. Throughput: HOSTS hosts (127.0.0.1…), each an RSS feed of PAGES pages,
 #    five of its neighbour's items again with tracking parameters, a link to
 #    a trap host and a redirect into it (a non-public address the guard must
@@ -58,14 +63,25 @@ start_fixture --hosts "$hosts" --pages "$pages" --sources "$work/sources.txt"
 grep '^chancery: watch:' "$work/log"
 kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/log")
 echo "peak RSS $((kb / 1024)) MB"
-stop_fixture
-echo "articles stored: $(sqlite3 "$work/data/chancery.db" 'SELECT count(*) FROM articles') of $((hosts * pages)) pages"
-echo "URL duplicates in the store: $(sqlite3 "$work/data/chancery.db" 'SELECT count(*) - count(DISTINCT url) FROM articles')"
+stored=$(sqlite3 "$work/data/chancery.db" 'SELECT count(*) FROM articles')
+duplicates=$(sqlite3 "$work/data/chancery.db" 'SELECT count(*) - count(DISTINCT url) FROM articles')
+echo "articles stored: $stored of $((hosts * pages)) pages"
+echo "URL duplicates in the store: $duplicates"
 echo "second run:"
-start_fixture --hosts "$hosts" --pages "$pages" --sources "$work/sources2.txt"
 "$chancery" watch --once --quiet --sources "$work/sources.txt" --data "$work/data" "${allow[@]}" \
-    --host-delay-ms 50 --rate 1000 --workers "$hosts" 2>&1 | grep '^chancery: watch:' || true
-stop_fixture >/dev/null
+    --host-delay-ms 50 --rate 1000 --workers "$hosts" 2> "$work/log2" || { cat "$work/log2" >&2; exit 1; }
+grep '^chancery: watch:' "$work/log2"
+again=$(sed -n 's/^chancery: watch: \([0-9]*\) new articles.*/\1/p' "$work/log2")
+stop_fixture | tee "$work/fixture"
+forbidden=$(sed -n 's/^forbidden requests: //p' "$work/fixture")
+if [ "${CHECK:-0}" = 1 ]; then
+    [ "$stored" = $((hosts * pages)) ] || { echo "FAIL: $stored articles stored, $((hosts * pages)) pages exist" >&2; exit 1; }
+    [ "$duplicates" = 0 ] || { echo "FAIL: $duplicates duplicate articles" >&2; exit 1; }
+    [ "$forbidden" = 0 ] || { echo "FAIL: $forbidden requests reached the forbidden address" >&2; exit 1; }
+    [ "$again" = 0 ] || { echo "FAIL: the second run stored $again articles" >&2; exit 1; }
+    echo "checks passed: every page stored once, no forbidden request, nothing new on the second run"
+fi
+[ "$big" -gt 0 ] || exit 0
 
 echo "== memory: $big URLs queued from a sitemap index, 2,000 fetched"
 rm -rf "$work/data"
