@@ -38,21 +38,33 @@ fixture=$target/release/examples/news_fixture
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Starts the fixture with "$@"; sets allow (the --allow-address flags).
+# Starts the fixture with "$@" (its standard input a FIFO we hold open);
+# sets allow (the --allow-address flags).
 start_fixture() {
-    coproc FIXTURE { "$fixture" "$@"; }
-    local ready
-    read -r ready addresses <&"${FIXTURE[0]}"
-    [ "$ready" = ready ] || { echo "the fixture did not start" >&2; exit 1; }
+    rm -f "$work/in" "$work/fixture.out"
+    mkfifo "$work/in"
+    "$fixture" "$@" < "$work/in" > "$work/fixture.out" &
+    fixture_pid=$!
+    exec {fixture_in}>"$work/in"
+    for _ in $(seq 600); do
+        grep -q '^ready' "$work/fixture.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    grep -q '^ready' "$work/fixture.out" || { echo "the fixture did not start" >&2; exit 1; }
     allow=()
-    for ip in $addresses; do allow+=(--allow-address "$ip"); done
+    for ip in $(sed -n 's/^ready //p' "$work/fixture.out"); do allow+=(--allow-address "$ip"); done
 }
-# Stops it and prints what it counted.
+# Stops it (closing its standard input) and prints what it counted.
 stop_fixture() {
-    local out=${FIXTURE[0]}
-    exec {FIXTURE[1]}>&-
-    cat <&"$out"
-    wait "$FIXTURE_PID" || true
+    exec {fixture_in}>&-
+    wait "$fixture_pid" || true
+    grep -v '^ready' "$work/fixture.out"
+}
+cpu() {
+    local user sys
+    user=$(sed -n 's/.*User time (seconds): //p' "$1")
+    sys=$(sed -n 's/.*System time (seconds): //p' "$1")
+    echo "watcher CPU: user $user s, system $sys s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 echo "== throughput: $hosts hosts x $pages pages, politeness on (50 ms per host)"
@@ -63,6 +75,7 @@ start_fixture --hosts "$hosts" --pages "$pages" --sources "$work/sources.txt"
 grep '^chancery: watch:' "$work/log"
 kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/log")
 echo "peak RSS $((kb / 1024)) MB"
+cpu "$work/log"
 stored=$(sqlite3 "$work/data/chancery.db" 'SELECT count(*) FROM articles')
 duplicates=$(sqlite3 "$work/data/chancery.db" 'SELECT count(*) - count(DISTINCT url) FROM articles')
 echo "articles stored: $stored of $((hosts * pages)) pages"
@@ -72,7 +85,8 @@ echo "second run:"
     --host-delay-ms 50 --rate 1000 --workers "$hosts" 2> "$work/log2" || { cat "$work/log2" >&2; exit 1; }
 grep '^chancery: watch:' "$work/log2"
 again=$(sed -n 's/^chancery: watch: \([0-9]*\) new articles.*/\1/p' "$work/log2")
-stop_fixture | tee "$work/fixture"
+stop_fixture > "$work/fixture"
+cat "$work/fixture"
 forbidden=$(sed -n 's/^forbidden requests: //p' "$work/fixture")
 if [ "${CHECK:-0}" = 1 ]; then
     [ "$stored" = $((hosts * pages)) ] || { echo "FAIL: $stored articles stored, $((hosts * pages)) pages exist" >&2; exit 1; }

@@ -27,8 +27,9 @@ use clap::Args;
 
 use crate::ingest::{Fate, Job, OnCommit, Pipeline, Progress};
 
-/// Queued URLs taken per fetch pass.
-const CHUNK: usize = 1_000;
+/// Queued URLs taken per fetch pass: enough that the URLs of many hosts
+/// (queued feed by feed) are fetched side by side.
+const CHUNK: usize = 10_000;
 /// A page that failed this many times (transiently) is given up.
 const MAX_PAGE_ATTEMPTS: i64 = 5;
 /// Sitemap indexes nest; polls in one round go at most this deep.
