@@ -820,6 +820,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             return Some(draft(EntityKind::Organization, country, Some(r), sector));
         }
         if let Some(r @ KbRef::Person(p)) = pick(|r| matches!(r, KbRef::Person(_))) {
+            let p = self.term_on_date(p);
             let country = self.kb.officeholders[p]
                 .country
                 .as_deref()
@@ -1219,6 +1220,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     .flatten()
             });
             if let Some(p) = cluster.kb_person {
+                let p = self.term_on_date(p);
                 if cluster.country.is_none() {
                     cluster.country = self.kb.officeholders[p]
                         .country
@@ -1230,6 +1232,49 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     }
 
     /// The office holders' rows for a person (all their terms).
+    /// Of the rows for the person of row `person`, the one whose term holds
+    /// the publication date, else the one nearest it (a former or future
+    /// office-holder is known by the office of that time), else `person`:
+    /// Prodi in 1996 is Italy's prime minister, not yet the Commission's head.
+    fn term_on_date(&self, person: usize) -> usize {
+        let Some(date) = self.date_number() else {
+            return person;
+        };
+        let name = &self.kb.officeholders[person].name;
+        let bound = |value: Option<&String>, open_end: bool| -> Option<u32> {
+            let digits: String = value?
+                .chars()
+                .filter(char::is_ascii_digit)
+                .take(8)
+                .collect();
+            let (year_month_day, fill) = match digits.len() {
+                8 => (digits.parse::<u32>().ok()?, 0),
+                6 => (
+                    digits.parse::<u32>().ok()? * 100,
+                    if open_end { 31 } else { 1 },
+                ),
+                4 => (
+                    digits.parse::<u32>().ok()? * 10_000,
+                    if open_end { 1231 } else { 101 },
+                ),
+                _ => return None,
+            };
+            Some(year_month_day + fill)
+        };
+        self.kb
+            .officeholders
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| &h.name == name)
+            .min_by_key(|(i, h)| {
+                let start = bound(h.start.as_ref(), false).unwrap_or(0);
+                let end = bound(h.end.as_ref(), true).unwrap_or(u32::MAX);
+                let distance = start.saturating_sub(date).max(date.saturating_sub(end));
+                (distance, *i)
+            })
+            .map_or(person, |(i, _)| i)
+    }
+
     fn terms_of(&self, person: usize) -> impl Iterator<Item = &crate::kb::OfficeHolder> {
         let name = &self.kb.officeholders[person].name;
         self.kb
@@ -1325,10 +1370,14 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             // A form of address ("Dr.") is no office.
             roles.retain(|r: &RoleDraft| !FORMS_OF_ADDRESS.contains(&r.title.as_str()));
             // A role's country from the knowledge base when the text names none.
+            // The term of the article's date first: the fallback when no
+            // title matches.
             let known: Vec<(String, Option<String>)> = clusters[c]
                 .kb_person
                 .map(|p| {
-                    self.terms_of(p)
+                    let current = &self.kb.officeholders[self.term_on_date(p)];
+                    std::iter::once(current)
+                        .chain(self.terms_of(p))
                         .map(|h| (h.title.clone(), h.country.clone()))
                         .collect()
                 })

@@ -52,3 +52,25 @@ will stay neutral. Prime Minister Li Wen met him on Friday.",
     // A national title with no country named: the dateline's.
     assert_eq!(code("Li Wen").as_deref(), Some("CHNGOV"));
 }
+
+#[test]
+fn a_known_person_is_known_by_the_office_of_the_articles_date() {
+    let code = |text: &[u8]| {
+        let analysis = analyze_bytes(text).expect("extracts");
+        let prodi = analysis
+            .entities
+            .iter()
+            .find(|e| e.name.contains("Prodi"))
+            .expect("Prodi is found");
+        (prodi.country.clone(), prodi.actor_code.clone())
+    };
+    // Italy's prime minister in 1996; the European Commission's head in 2002.
+    assert_eq!(
+        code(b"Visit\n\nROME 1996-08-24\n\nRomano Prodi met Helmut Kohl on Friday."),
+        (Some("ITA".to_string()), Some("ITAGOV".to_string()))
+    );
+    assert_ne!(
+        code(b"Visit\n\nBRUSSELS 2002-03-24\n\nRomano Prodi met Helmut Kohl on Friday.").0,
+        Some("ITA".to_string())
+    );
+}
