@@ -295,6 +295,19 @@ fn known_sector(code: &str) -> Option<&'static str> {
     CODES.iter().find(|c| **c == code).copied()
 }
 
+/// A date of `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the number YYYYMMDD; a
+/// partial date counts from its first day, or to its last when `to_end`.
+fn date_key(date: &str, to_end: bool) -> Option<u32> {
+    let digits: String = date.chars().filter(char::is_ascii_digit).take(8).collect();
+    let number = digits.parse::<u32>().ok();
+    match digits.len() {
+        8 => number,
+        6 => number.map(|d| d * 100 + if to_end { 31 } else { 1 }),
+        4 => number.map(|d| d * 10_000 + if to_end { 1231 } else { 101 }),
+        _ => None,
+    }
+}
+
 /// The working state of entity finding for one document.
 pub(crate) struct EntityFinder<'d, 'a> {
     doc: &'d Doc<'a>,
@@ -852,14 +865,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     }
 
     fn date_number(&self) -> Option<u32> {
-        let date = self.date?;
-        let digits: String = date.chars().filter(char::is_ascii_digit).take(8).collect();
-        match digits.len() {
-            8 => digits.parse().ok(),
-            6 => digits.parse::<u32>().ok().map(|d| d * 100 + 1),
-            4 => digits.parse::<u32>().ok().map(|d| d * 10_000 + 101),
-            _ => None,
-        }
+        date_key(self.date?, false)
     }
 
     /// Countries, seats and known organizations the tagger missed.
@@ -1241,26 +1247,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             return person;
         };
         let name = &self.kb.officeholders[person].name;
-        let bound = |value: Option<&String>, open_end: bool| -> Option<u32> {
-            let digits: String = value?
-                .chars()
-                .filter(char::is_ascii_digit)
-                .take(8)
-                .collect();
-            let (year_month_day, fill) = match digits.len() {
-                8 => (digits.parse::<u32>().ok()?, 0),
-                6 => (
-                    digits.parse::<u32>().ok()? * 100,
-                    if open_end { 31 } else { 1 },
-                ),
-                4 => (
-                    digits.parse::<u32>().ok()? * 10_000,
-                    if open_end { 1231 } else { 101 },
-                ),
-                _ => return None,
-            };
-            Some(year_month_day + fill)
-        };
+        let bound = |value: Option<&String>, open_end: bool| date_key(value?, open_end);
         self.kb
             .officeholders
             .iter()

@@ -299,10 +299,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             for mention in &entity.mentions {
                 let by_name = match entity.kind {
                     EntityKind::Person | EntityKind::Organization | EntityKind::Place => true,
-                    EntityKind::Country => !kb
-                        .lookup(doc.slice(token_range(doc, &mention.span)))
-                        .iter()
-                        .any(|r| matches!(r, KbRef::Demonym(_))),
+                    EntityKind::Country => {
+                        !is_demonym(kb, doc.slice(token_range(doc, &mention.span)))
+                    }
                     _ => false,
                 };
                 if by_name {
@@ -872,16 +871,16 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let named_country = coded.source.is_some_and(|m| {
                 let mention = &self.actors.mentions[m];
                 mention.kind == actors::MentionKind::Named(EntityKind::Country)
-                    && !KnowledgeBase::builtin()
-                        .lookup(self.doc.slice(mention.tokens.clone()))
-                        .iter()
-                        .any(|r| matches!(r, KbRef::Demonym(_)))
+                    && !is_demonym(
+                        KnowledgeBase::builtin(),
+                        self.doc.slice(mention.tokens.clone()),
+                    )
             });
             let state = named_country
                 || source_code
                     .as_deref()
                     .is_some_and(|c| actor_sector(c) == "GOV");
-            let protest_word = self.doc.words[i].to_lowercase().starts_with("protest");
+            let protest_word = lower[i - sentence.start].starts_with("protest");
             if matches!(coded.code.as_str(), "140" | "141") && protest_word && state {
                 coded.code = "114".to_string();
             }
@@ -950,7 +949,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 accusation.source = Some(speaker);
                 accusation.source_code = None;
                 accusation.target = Some(actor);
-                accusation.target_code = c.source_code.clone();
+                accusation.target_code = None;
                 accusation.target_place = None;
                 accusation.reported_by = None;
                 accusation.modality = Modality::Asserted;
@@ -1722,6 +1721,13 @@ fn implicit_agent(code: &str) -> Option<&'static str> {
         "174" => Some("GOV"),
         _ => None,
     }
+}
+
+/// Whether `text` is a nationality ("Russian"), not a country's name.
+fn is_demonym(kb: &KnowledgeBase, text: &str) -> bool {
+    kb.lookup(text)
+        .iter()
+        .any(|r| matches!(r, KbRef::Demonym(_)))
 }
 
 /// The sector part of an actor code ("GOV" of "IRNGOV"), empty if none.
