@@ -799,8 +799,25 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         // "he" and "she" are the people the story names before a role noun
         // that happens to stand nearer ("Specter met the official ... He had
         // visited Japan" is Specter).
+        // Within the nearest sentence that names people, the first of them:
+        // the subject a story keeps talking about, not the latest object
+        // ("Specter met Prince Sultan. He had visited Japan" is Specter).
         let named_person = if person {
-            candidates().find(|m| m.kind == MentionKind::Named(EntityKind::Person))
+            let latest = candidates().find(|m| m.kind == MentionKind::Named(EntityKind::Person));
+            latest.map(|latest| {
+                let in_sentence = self.doc.sentence_of(latest.tokens.start).start;
+                // Inside its own sentence, and as an object, a pronoun
+                // takes the nearest name ("hand the letter to Lula during
+                // a meeting with him").
+                if object || in_sentence == sentence_start {
+                    return latest;
+                }
+                candidates()
+                    .take_while(|m| m.tokens.start >= in_sentence)
+                    .filter(|m| m.kind == MentionKind::Named(EntityKind::Person))
+                    .last()
+                    .unwrap_or(latest)
+            })
         } else {
             None
         };

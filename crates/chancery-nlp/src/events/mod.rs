@@ -678,7 +678,15 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 let noun = trigger.kind == TriggerKind::Noun;
                 // A verb of the lexicon that the sentence uses as a noun or
                 // adjective ("peacekeeping force", "the ceasefire") is no act.
-                if !noun && !matches!(parse.upos[local], Upos::Verb | Upos::Aux) {
+                // A participle before its noun describes it ("a convicted
+                // child rapist", "by invading troops"): no act of the
+                // sentence. After a noun it is more likely the verb the
+                // parse missed ("troops shelled positions").
+                let describes = parse.deprels[local] == DepRel::Amod
+                    && parse.heads[local].is_some_and(|h| h > local)
+                    && (local == 0
+                        || !matches!(parse.upos[local - 1], Upos::Noun | Upos::Propn | Upos::Pron));
+                if !noun && (!matches!(parse.upos[local], Upos::Verb | Upos::Aux) || describes) {
                     i += n;
                     continue;
                 }
@@ -956,6 +964,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 accusations.push(accusation);
             }
             found.extend(accusations);
+        }
+        if let Some(stance) = self.spoken_stance(&sentence, &lower, &found) {
+            found.push(stance);
         }
         if let Some(approval) = self.legislative_approval(&sentence, &lower) {
             found.push(approval);
@@ -1295,6 +1306,105 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         })
     }
 
+    /// A speaker's words about another actor, plainly negative or plainly
+    /// positive, are the speaker's act toward it: criticism (111) or praise
+    /// (051). "It is a desperate move by the PUNR," said Nastase. Only a
+    /// sentence that tells no act of its own is read this way: its reported
+    /// act, if any, is the event.
+    fn spoken_stance(
+        &self,
+        sentence: &Range<usize>,
+        lower: &[Cow<'a, str>],
+        found: &[Coded],
+    ) -> Option<Coded> {
+        if found
+            .iter()
+            .any(|c| !c.reporting && c.sentence == *sentence)
+        {
+            return None;
+        }
+        let at = |k: usize| lower[k - sentence.start].as_ref();
+        let verb = sentence
+            .clone()
+            .find(|&k| is_reporting_word(self.doc.words[k]))?;
+        let starts_at =
+            |k: usize| self.actors.at[k].filter(|&m| self.actors.mentions[m].tokens.start == k);
+        let pause = |k: usize| matches!(at(k), "," | "\"" | "''" | "``" | "'" | ":" | "--");
+        // The speaker right before the verb ("Arafat told", "the PUK
+        // said"), else right after it ("said the spokesman, …").
+        let before = (verb.saturating_sub(4).max(sentence.start)..verb)
+            .rev()
+            .take_while(|&k| !pause(k))
+            .find_map(|k| self.actors.at[k]);
+        // After the verb, the name a title leads up to ("said Social
+        // Democrat leader Ion Popescu") rather than the title's noun.
+        let after = {
+            let mut near = (verb + 1..(verb + 6).min(sentence.end))
+                .take_while(|&k| !pause(k))
+                .filter_map(starts_at);
+            let first = near.next();
+            first
+                .into_iter()
+                .chain(near)
+                .find(|&m| matches!(self.actors.mentions[m].kind, actors::MentionKind::Named(_)))
+                .or(first)
+        };
+        let speaker = before.or(after)?;
+        let speaker_start = self.actors.mentions[speaker].tokens.start.min(verb);
+        // What was said: before the comma that opens a trailing "…, X said",
+        // else everything after the verb.
+        let trailing = (speaker_start.saturating_sub(2).max(sentence.start)..speaker_start)
+            .rev()
+            .find(|&k| pause(k));
+        let content = match trailing {
+            Some(k) => sentence.start..k,
+            None if before.is_some() => verb + 1..sentence.end,
+            None => return None,
+        };
+        // "told the council": whom the speaker addressed is no target.
+        let addressee_end = if trailing.is_none() {
+            (verb + 1..(verb + 3).min(sentence.end))
+                .find_map(starts_at)
+                .map_or(verb + 1, |m| self.actors.mentions[m].tokens.end)
+        } else {
+            content.start
+        };
+        if !content.clone().any(|k| is_judgement(at(k))) {
+            return None;
+        }
+        let code = "111";
+        let speaker_code = self.actor_code(Some(speaker))?;
+        if actor_sector(speaker_code) == "MED" {
+            return None;
+        }
+        let target = content
+            .clone()
+            .filter(|&k| k >= addressee_end)
+            .filter_map(starts_at)
+            .find(|&m| {
+                !self.same_actor(speaker, m)
+                    && self.actors.mentions[m].kind != actors::MentionKind::Pronoun
+                    && self.actor_code(Some(m)).is_some()
+            })?;
+        Some(Coded {
+            code: code.to_string(),
+            trigger: verb..verb + 1,
+            sentence: sentence.clone(),
+            source: Some(speaker),
+            target: Some(target),
+            modality: Modality::Asserted,
+            reporting: false,
+            reported_by: None,
+            background: false,
+            target_code: self.local_target_code(Some(speaker), Some(target)),
+            source_code: None,
+            one_sided: false,
+            dictionary: None,
+            parsed: (false, false),
+            target_place: None,
+        })
+    }
+
     /// The speaker of a reporting clause after the trigger ("Iraq shelled
     /// the camp, the PUK said"): the actor right before a reporting verb
     /// that follows a comma.
@@ -1330,10 +1440,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             return false;
         };
         let at = |k: usize| lower[k - sentence.start].as_ref();
+        // "in 1967", "the 1967 war", "from 1931 to 1945", "since the 1960s".
         (sentence.start + 1..sentence.end).any(|k| {
-            matches!(at(k - 1), "in" | "since")
-                && at(k).len() == 4
-                && at(k)
+            let word = at(k);
+            let year = word.strip_suffix('s').unwrap_or(word);
+            matches!(at(k - 1), "in" | "since" | "the" | "from" | "until")
+                && year.len() == 4
+                && year
                     .parse::<i32>()
                     .is_ok_and(|year| (1900..=published.year() - 5).contains(&year))
         })
@@ -1764,6 +1877,60 @@ const ALLEGING: &[&str] = &[
     "convicted",
     "guilty",
 ];
+
+/// Words that judge conduct rather than tell it: said of an actor, they make
+/// the saying criticism. Lower case.
+const JUDGEMENT_WORDS: &[&str] = &[
+    "absurd",
+    "aggression",
+    "arrogance",
+    "arrogant",
+    "betrayal",
+    "bizarre",
+    "blackmail",
+    "crimes",
+    "criminal",
+    "deplorable",
+    "desperate",
+    "disdain",
+    "disgraceful",
+    "farce",
+    "groundless",
+    "baseless",
+    "hypocrisy",
+    "hypocritical",
+    "illegal",
+    "illegitimate",
+    "incompetent",
+    "interference",
+    "irresponsible",
+    "lies",
+    "meddling",
+    "nonsense",
+    "outrageous",
+    "propaganda",
+    "provocation",
+    "provocative",
+    "racist",
+    "ridiculous",
+    "sabotage",
+    "scandalous",
+    "shameful",
+    "slander",
+    "stubbornly",
+    "stupidity",
+    "treason",
+    "unacceptable",
+    "undemocratic",
+    "unjust",
+    "unjustified",
+    "violation",
+    "violations",
+];
+
+fn is_judgement(word: &str) -> bool {
+    JUDGEMENT_WORDS.contains(&word)
+}
 
 fn is_reporting_word(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_lowercase()) && crate::quotes::cues::is_strong(word)

@@ -374,3 +374,57 @@ its fighters near Arbil on Monday. The Interfax news agency said Russian troops 
         "{events:?}"
     );
 }
+
+#[test]
+fn he_is_the_subject_the_story_follows_not_the_latest_name() {
+    let analysis = analyze_bytes(
+        b"Tour\n\nRIYADH 1996-08-26\n\nU.S. Senator Arlen Specter met Saudi Crown Prince \
+Abdullah in Jeddah on Monday. He had earlier visited Japan.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // "He" is the senator the sentence before was about, not the prince
+    // named last in it.
+    assert!(has_event(&events, "042", "USA", "JPN"), "{events:?}");
+    assert!(!has_event(&events, "042", "SAU", "JPN"), "{events:?}");
+}
+
+#[test]
+fn participles_describing_a_noun_and_old_history_are_no_acts_of_the_day() {
+    let analysis = analyze_bytes(
+        b"Trial\n\nBRUSSELS 1996-08-26\n\nBelgian police questioned a convicted Dutch smuggler \
+on Monday. Israel captured East Jerusalem in the 1967 Middle East war.",
+    )
+    .expect("extracts");
+    // "a convicted smuggler" says what he is, not that a court convicted
+    // him today; the 1967 capture is long-past history.
+    assert!(
+        !analysis
+            .events
+            .iter()
+            .any(|e| e.root == "11" || e.root == "17"),
+        "{:?}",
+        triples(&analysis.events)
+    );
+}
+
+#[test]
+fn judging_words_about_another_actor_are_criticism() {
+    let analysis = analyze_bytes(
+        b"Coalition\n\nBUCHAREST 1996-08-26\n\n\"It is a desperate move by the Liberal Party,\" \
+said Social Democrat leader Ion Popescu. Popescu said the Liberal Party met on Monday.",
+    )
+    .expect("extracts");
+    let criticism: Vec<_> = analysis.events.iter().filter(|e| e.code == "111").collect();
+    // One criticism, from the first sentence's judging words; the second
+    // sentence only reports a meeting.
+    assert_eq!(criticism.len(), 1, "{:?}", triples(&analysis.events));
+    assert!(
+        criticism[0]
+            .source
+            .as_ref()
+            .is_some_and(|s| s.name.as_deref().is_some_and(|n| n.contains("Popescu"))),
+        "{:?}",
+        triples(&analysis.events)
+    );
+}
