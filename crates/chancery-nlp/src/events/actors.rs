@@ -310,6 +310,8 @@ pub(crate) struct Actors {
     pub at: Vec<Option<usize>>,
     /// The country the story is about (ISO alpha-3), if it can be told.
     pub home: Option<String>,
+    /// The country of the dateline's place, if the story has one.
+    pub filed_in: Option<String>,
 }
 
 /// Finds the actor mentions of `doc`.
@@ -321,6 +323,8 @@ pub(crate) struct ActorFinder<'d, 'a> {
     home: Option<String>,
     /// How often the story names each country (its entities' mentions).
     named_countries: HashMap<String, usize>,
+    /// The country of the dateline's place, if the story has one.
+    filed_in: Option<String>,
 }
 
 impl<'d, 'a> ActorFinder<'d, 'a> {
@@ -339,6 +343,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             })
         });
         let home = home_country(entities, filed_in.as_deref());
+
         let mut named_countries: HashMap<String, usize> = HashMap::new();
         // Places only: a people's own name must not vote for its country.
         for entity in entities {
@@ -365,6 +370,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             kb,
             home,
             named_countries,
+            filed_in,
         }
     }
 
@@ -427,6 +433,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             mentions,
             at,
             home: self.home.clone(),
+            filed_in: self.filed_in.clone(),
         }
     }
 
@@ -692,7 +699,13 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             });
         }
         let explicit = country.is_some();
-        let country = country.or_else(|| self.home.clone());
+        // Unnamed police are the force where the reporter files from,
+        // whatever country the story is about ("Police arrested the man",
+        // filed from Wellington about a flight to Tonga).
+        let local = sector == "COP";
+        let country = country
+            .or_else(|| self.filed_in.clone().filter(|_| local))
+            .or_else(|| self.home.clone());
         let code = match (country, sector.as_str()) {
             (Some(c), _) => Some(format!("{c}{sector}")),
             (None, _) if !explicit => Some(sector.clone()),

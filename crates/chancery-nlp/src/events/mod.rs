@@ -840,8 +840,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 if let Some(sector) = implicit_agent(&coded.code) {
                     // A target the parse did not find is only the nearest name.
                     let target = coded.target.filter(|_| from_parse.1);
+                    // Police are the dateline's (as for "Police arrested").
+                    let local = (sector == "COP")
+                        .then(|| self.actors.filed_in.clone())
+                        .flatten();
                     let country = self
                         .place_country_in(&coded.sentence)
+                        .or(local)
                         .or_else(|| self.actors.home.clone())
                         .or_else(|| {
                             self.actor_code(target)
@@ -863,6 +868,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                         }
                     }
                 }
+            }
+            // Declining to comment is addressed to no one: the reporters
+            // asking are no side of it.
+            if coded.code.starts_with("011") {
+                coded.target = None;
+                coded.target_code = None;
+                coded.one_sided = true;
             }
             if coded.target.is_none() {
                 if let Some((place, country)) = destination {
@@ -2036,6 +2048,7 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
             mentions: Vec::new(),
             at: vec![None; doc.words.len()],
             home: None,
+            filed_in: None,
         },
         quoted: vec![false; doc.words.len()],
         dictionaries: None,

@@ -428,3 +428,29 @@ said Social Democrat leader Ion Popescu. Popescu said the Liberal Party met on M
         triples(&analysis.events)
     );
 }
+
+#[test]
+fn unnamed_police_are_the_datelines_and_declining_comment_has_no_target() {
+    let analysis = analyze_bytes(
+        b"Flight\n\nWELLINGTON 1996-08-27\n\nA motorist got a free flight to Tonga on Tuesday. \
+The man was due to fly to Tonga, a Tongan official said. Police arrested the man on Saturday. \
+Tonga's foreign minister declined to comment on the case.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // Tonga is named more, but the police who arrest are where the story
+    // is filed from.
+    assert!(
+        events
+            .iter()
+            .any(|(c, s, _)| c.starts_with("173") && s == "NZLCOP"),
+        "{events:?}"
+    );
+    // Declining to comment is the minister's act, toward no one.
+    let declined = analysis
+        .events
+        .iter()
+        .find(|e| e.code == "011")
+        .expect("the refusal to comment is coded");
+    assert!(declined.target.is_none(), "{events:?}");
+}
