@@ -493,6 +493,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             kb: None,
             sector: None,
         };
+        if kind == EntityKind::Person {
+            draft.country = self.nationality_before(range.start);
+        }
         if kind == EntityKind::Organization {
             self.take_leading_head(&mut draft);
             self.take_leading_demonym(&mut draft);
@@ -715,6 +718,34 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         {
             draft.tokens = start - 2..draft.tokens.end;
         }
+    }
+
+    /// "Australian Sister Moira Lynch", "Italian Brother Raniero Iacomella":
+    /// the country of a demonym before a person the knowledge base does not
+    /// know, with at most two capitalized words (a form of address) between.
+    /// A title between ("Israeli President …") is a role's business.
+    fn nationality_before(&self, start: usize) -> Option<usize> {
+        let floor = self.doc.sentence_of(start).start;
+        for gap in 0..=2 {
+            let Some(at) = start.checked_sub(gap + 1).filter(|&k| k >= floor) else {
+                return None;
+            };
+            let between = at + 1..start;
+            if between.clone().any(|k| {
+                let w = self.word(k);
+                !w.starts_with(char::is_uppercase) || self.kb.title(w).is_some()
+            }) {
+                return None;
+            }
+            let demonym = self.kb.lookup(self.word(at)).iter().find_map(|r| match r {
+                KbRef::Demonym(c) => Some(*c),
+                _ => None,
+            });
+            if demonym.is_some() {
+                return demonym;
+            }
+        }
+        None
     }
 
     /// "Iranian" + "Foreign Ministry", "Russian" + "Duma": a demonym right

@@ -719,9 +719,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     out
                 };
                 let mut sources = mention_of(&args.sources);
-                // "a visit to Slovenia by Kwasniewski": a noun's agent.
-                if noun && sources.is_empty() {
-                    let by = (i + n..sentence.end.min(i + n + 6))
+                // "a visit to Slovenia by Kwasniewski": a noun's agent; "were
+                // held in a prison in the south by the SPLA": a passive's
+                // agent the parse did not attach, within the clause.
+                if (noun || args.passive) && sources.is_empty() {
+                    let reach = if noun { 6 } else { 12 };
+                    let by = (i + n..sentence.end.min(i + n + reach))
+                        .take_while(|&k| !matches!(lower[k - sentence.start].as_ref(), "," | ";"))
                         .find(|&k| lower[k - sentence.start] == "by")
                         .and_then(|k| {
                             (k + 1..sentence.end.min(k + 3)).find_map(|j| self.actors.at[j])

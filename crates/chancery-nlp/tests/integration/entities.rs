@@ -74,3 +74,24 @@ fn a_known_person_is_known_by_the_office_of_the_articles_date() {
         Some("ITA".to_string())
     );
 }
+
+#[test]
+fn a_demonym_before_an_unknown_persons_name_gives_the_nationality() {
+    let analysis = analyze_bytes(
+        b"Missionaries\n\nNAIROBI 1996-08-27\n\nRebels are holding Australian Sister Moira Lynch \
+and Italian Brother Raniero Iacomella in a compound, the church said. Israeli President \
+Ezer Weizman spoke on Monday.",
+    )
+    .expect("extracts");
+    let country = |name: &str| {
+        analysis
+            .entities
+            .iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.country.clone())
+    };
+    assert_eq!(country("Moira Lynch").as_deref(), Some("AUS"));
+    assert_eq!(country("Raniero Iacomella").as_deref(), Some("ITA"));
+    // A title between is the role's: Israel's president, through the role.
+    assert_eq!(country("Ezer Weizman").as_deref(), Some("ISR"));
+}
