@@ -138,8 +138,25 @@ pub(crate) fn arguments(
             }
         }
     } else {
-        let passive = child(head, &[DepRel::NsubjPass]).is_some()
-            || kids[head].iter().any(|&c| rel(c) == DepRel::AuxPass);
+        // A bare infinitive or a gerund is never a passive, whatever the
+        // parse says ("was due to fly to Washington" is Chamorro flying).
+        let base_form = words[head].to_lowercase().ends_with("ing")
+            || head > 0
+                && matches!(
+                    words[head - 1].to_lowercase().as_str(),
+                    "to" | "will"
+                        | "would"
+                        | "can"
+                        | "could"
+                        | "may"
+                        | "might"
+                        | "must"
+                        | "shall"
+                        | "should"
+                );
+        let passive = !base_form
+            && (child(head, &[DepRel::NsubjPass]).is_some()
+                || kids[head].iter().any(|&c| rel(c) == DepRel::AuxPass));
         args.passive = passive;
         let relative_pronoun =
             |k: usize| matches!(words[k].to_lowercase().as_str(), "which" | "who" | "that");
@@ -155,6 +172,7 @@ pub(crate) fn arguments(
                 // parser gave it.
                 DepRel::Nsubj if passive => args.targets.push(c),
                 DepRel::Nsubj => args.sources.push(c),
+                DepRel::NsubjPass if !passive => args.sources.push(c),
                 DepRel::NsubjPass => args.targets.push(c),
                 DepRel::Obl | DepRel::OblAgent
                     if passive && case_of(c).as_deref() == Some("by") =>

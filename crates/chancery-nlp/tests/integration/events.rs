@@ -454,3 +454,15 @@ Tonga's foreign minister declined to comment on the case.",
         .expect("the refusal to comment is coded");
     assert!(declined.target.is_none(), "{events:?}");
 }
+
+#[test]
+fn an_infinitive_is_never_a_passive() {
+    let analysis = analyze_bytes(
+        b"Trip\n\nMANAGUA 1996-08-23\n\nNicaraguan President Violeta Chamorro was due to fly to \
+the United States on Saturday for a medical check-up, the government said on Friday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // The parse may read "was due to fly" as a passive; she flies.
+    assert!(has_event(&events, "042", "NICGOV", "USA"), "{events:?}");
+}
