@@ -191,6 +191,14 @@ const ACTOR_NOUNS: &[(&str, &str, bool)] = &[
     ("suspect", "CRM", false),
     ("smugglers", "CRM", true),
     ("kidnappers", "CRM", true),
+    ("kidnapper", "CRM", false),
+    ("abductors", "CRM", true),
+    ("hijackers", "UAF", true),
+    ("hijacker", "UAF", false),
+    ("killer", "CRM", false),
+    ("killers", "CRM", true),
+    ("robbers", "CRM", true),
+    ("bandits", "CRM", true),
     ("criminals", "CRM", true),
 ];
 

@@ -466,3 +466,25 @@ the United States on Saturday for a medical check-up, the government said on Fri
     // The parse may read "was due to fly" as a passive; she flies.
     assert!(has_event(&events, "042", "NICGOV", "USA"), "{events:?}");
 }
+
+#[test]
+fn hijackers_and_killers_are_actors() {
+    let analysis = analyze_bytes(
+        b"Plane\n\nLONDON 1996-08-27\n\nThe hijackers released 60 passengers on Tuesday. \
+Police said the killer stabbed a woman in Perm.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        events
+            .iter()
+            .any(|(c, s, _)| c.starts_with("08") && s.ends_with("UAF")),
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|(c, s, _)| c.starts_with("18") && s.ends_with("CRM")),
+        "{events:?}"
+    );
+}
