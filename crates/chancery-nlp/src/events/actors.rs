@@ -445,6 +445,22 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         }
     }
 
+    /// Whether a demonym at `tokens` describes a thing ("the Czech coach",
+    /// "Sudanese peace process"): the next word or the one after is a noun
+    /// of a thing.
+    fn describes_a_thing(&self, tokens: Range<usize>) -> bool {
+        let text = self.doc.slice(tokens.clone());
+        let demonym = self
+            .kb
+            .lookup(text)
+            .iter()
+            .any(|r| matches!(r, KbRef::Demonym(_)));
+        demonym
+            && (tokens.end..(tokens.end + 2).min(self.doc.words.len()))
+                .take_while(|&k| self.doc.words[k].starts_with(|c: char| c.is_lowercase()))
+                .any(|k| THING_NOUNS.contains(&self.lower(k).as_ref()))
+    }
+
     fn lower(&self, i: usize) -> std::borrow::Cow<'a, str> {
         self.doc.lower(i)
     }
@@ -522,6 +538,11 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             return None;
         }
         if kind == EntityKind::Country && self.after_locative(tokens.start, sentence_start) {
+            return None;
+        }
+        // "a Czech coach", "the Sudanese plane", "Bosnian elections": a
+        // nationality describing a thing names no one who acts.
+        if kind == EntityKind::Country && self.describes_a_thing(tokens.clone()) {
             return None;
         }
         let mut code = entity.actor_code.clone();
@@ -1002,6 +1023,68 @@ const ETHNIC_GROUPS: &[(&str, &[&str])] = &[
 /// Plural nouns that name the parties of a story without a sector of their
 /// own: "the two sides", "the leaders" are whoever the story last named.
 const GENERIC_PLURALS: &[&str] = &["leaders", "sides", "factions", "delegations"];
+
+/// Nouns of things a nationality can describe: vehicles, places and
+/// processes, none of which acts. Lower case.
+const THING_NOUNS: &[&str] = &[
+    "plane",
+    "airliner",
+    "aircraft",
+    "airbus",
+    "jetliner",
+    "helicopter",
+    "ship",
+    "vessel",
+    "boat",
+    "ferry",
+    "tanker",
+    "coach",
+    "bus",
+    "car",
+    "truck",
+    "lorry",
+    "train",
+    "flight",
+    "border",
+    "frontier",
+    "territory",
+    "waters",
+    "airspace",
+    "soil",
+    "coast",
+    "capital",
+    "city",
+    "town",
+    "village",
+    "province",
+    "region",
+    "island",
+    "port",
+    "airport",
+    "motorway",
+    "highway",
+    "road",
+    "election",
+    "elections",
+    "polls",
+    "vote",
+    "referendum",
+    "peace",
+    "economy",
+    "market",
+    "markets",
+    "currency",
+    "exports",
+    "imports",
+    "history",
+    "constitution",
+    "law",
+    "laws",
+    "presidency",
+    "independence",
+    "stance",
+    "position",
+];
 
 /// A word of stance toward a name ("pro-Baghdad", "anti-Western").
 fn stance(word: &str) -> bool {

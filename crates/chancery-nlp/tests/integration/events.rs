@@ -488,3 +488,25 @@ Police said the killer stabbed a woman in Perm.",
         "{events:?}"
     );
 }
+
+#[test]
+fn a_nationality_describing_a_thing_is_no_actor() {
+    let analysis = analyze_bytes(
+        b"Crash\n\nVIENNA 1996-08-24\n\nA Czech coach crashed on a southern Austrian motorway \
+on Saturday, killing one person, police said. Czech officials protested to Austria.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // The coach is Czech; no Czech actor killed anyone.
+    assert!(
+        !events
+            .iter()
+            .any(|(c, s, t)| c.starts_with("18") && (s.starts_with("CZE") || t.starts_with("CZE"))),
+        "{events:?}"
+    );
+    // A nationality before people still names them.
+    assert!(
+        events.iter().any(|(_, s, _)| s.starts_with("CZE")),
+        "{events:?}"
+    );
+}
