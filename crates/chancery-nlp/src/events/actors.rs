@@ -42,6 +42,9 @@ pub(crate) struct ActorMention {
     /// For an unnamed actor whose country the text does not give ("two
     /// men", "the police"), its sector: its country is then a guess.
     pub guessed_sector: Option<String>,
+    /// A nationality describing a thing ("a Czech coach", "Austrian border
+    /// posts"): the country an act may be aimed at, never who acts.
+    pub thing: bool,
 }
 
 /// How an actor mention names its actor.
@@ -542,9 +545,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         }
         // "a Czech coach", "the Sudanese plane", "Bosnian elections": a
         // nationality describing a thing names no one who acts.
-        if kind == EntityKind::Country && self.describes_a_thing(tokens.clone()) {
-            return None;
-        }
+        let thing = kind == EntityKind::Country && self.describes_a_thing(tokens.clone());
         let mut code = entity.actor_code.clone();
         if matches!(kind, EntityKind::Group | EntityKind::Country) {
             let name = self.doc.slice(tokens.clone()).to_lowercase();
@@ -594,6 +595,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         }
         let plural = kind == EntityKind::Group;
         Some(ActorMention {
+            thing,
             name_tokens: tokens.clone(),
             guessed_sector: None,
             tokens,
@@ -718,6 +720,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         });
         if let Some(code) = body {
             return Some(ActorMention {
+                thing: false,
                 guessed_sector: None,
                 name_tokens: i..head + 1,
                 tokens: i..head + 1,
@@ -741,6 +744,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             _ => None,
         };
         Some(ActorMention {
+            thing: false,
             guessed_sector: (!explicit).then(|| sector.clone()),
             name_tokens: i..head + 1,
             tokens: i..head + 1,
@@ -898,6 +902,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 }
             })?;
         Some(ActorMention {
+            thing: false,
             guessed_sector: antecedent.guessed_sector.clone(),
             name_tokens: antecedent.name_tokens.clone(),
             tokens: i..i + 1 + usize::from(reciprocal),

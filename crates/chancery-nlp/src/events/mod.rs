@@ -638,9 +638,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 Some(k) => (sentence.start..k).rev().find_map(|j| self.actors.at[j]),
                 None => self.trailing_speaker(i + n, &sentence),
             };
+            let acts = |m: &usize| !self.actors.mentions[*m].thing;
             let source = (clause_start..i)
                 .rev()
-                .find_map(|k| self.actors.at[k])
+                .find_map(|k| self.actors.at[k].filter(acts))
                 .filter(|&m| self.actors.mentions[m].tokens.end <= i);
             // The first actor after the trigger, but not the speaker of a
             // reporting clause that follows ("…, Interior Minister Jan Nowak said").
@@ -719,6 +720,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     out
                 };
                 let mut sources = mention_of(&args.sources);
+                sources.retain(acts);
                 // "a visit to Slovenia by Kwasniewski": a noun's agent; "were
                 // held in a prison in the south by the SPLA": a passive's
                 // agent the parse did not attach, within the clause.
