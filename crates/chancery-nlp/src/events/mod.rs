@@ -651,7 +651,26 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     .get(end)
                     .is_some_and(|w| is_reporting_word(w))
             };
-            let mut after = (i + n..sentence.end).filter_map(|k| {
+            // Within the trigger's own clause: an adjunct clause after it
+            // ("complained of pain since her trip to Taiwan") tells of
+            // something else.
+            let clause_end = (i + n..sentence.end)
+                .find(|&k| {
+                    matches!(
+                        lower[k - sentence.start].as_ref(),
+                        ";" | "since"
+                            | "when"
+                            | "while"
+                            | "because"
+                            | "although"
+                            | "though"
+                            | "until"
+                            | "whereas"
+                            | "unless"
+                    )
+                })
+                .unwrap_or(sentence.end);
+            let mut after = (i + n..clause_end).filter_map(|k| {
                 let m = self.actors.at[k]?;
                 (self.actors.mentions[m].tokens.start == k).then_some(m)
             });

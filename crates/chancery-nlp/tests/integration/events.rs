@@ -510,3 +510,24 @@ on Saturday, killing one person, police said. Czech officials protested to Austr
         "{events:?}"
     );
 }
+
+#[test]
+fn a_target_is_found_in_the_triggers_own_clause() {
+    let analysis = analyze_bytes(
+        b"Health\n\nMANAGUA 1996-08-23\n\nPresident Violeta Chamorro complained of back pain \
+since a trip to Taiwan in May. Nicaragua complained to Costa Rica on Friday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // Taiwan is in an adjunct clause: no complaint was made to it.
+    assert!(
+        !events.iter().any(|(_, _, t)| t.starts_with("TWN")),
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|(_, s, t)| s.starts_with("NIC") && t.starts_with("CRI")),
+        "{events:?}"
+    );
+}
