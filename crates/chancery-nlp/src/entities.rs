@@ -1597,7 +1597,10 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 let mut role = self.role_from_title(title, at..at + k);
                 role.evidence = mention.start..at + k;
                 self.attach_owner(&mut role, at, from, owner_of, drafts, assigned, clusters);
-                if role.of.is_none() {
+                // "Nairobi spokesman for the SPLA": the body the title is
+                // held for outranks the city before it.
+                let held_for = at + k < stop && matches!(self.word(at + k), "of" | "for");
+                if role.of.is_none() || held_for {
                     // "head of IRCS", "spokesman for the Foreign Ministry".
                     let mut next = at + k;
                     if next < stop && matches!(self.word(next), "of" | "for" | "at" | "to") {

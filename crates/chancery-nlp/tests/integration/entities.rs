@@ -95,3 +95,18 @@ Ezer Weizman spoke on Monday.",
     // A title between is the role's: Israel's president, through the role.
     assert_eq!(country("Ezer Weizman").as_deref(), Some("ISR"));
 }
+
+#[test]
+fn a_title_held_for_a_body_outranks_the_city_before_it() {
+    let analysis = analyze_bytes(
+        b"Rebels\n\nNAIROBI 1996-08-27\n\nGeorge Garang, Nairobi spokesman for the Sudan People's \
+Liberation Army (SPLA), said on Tuesday the missionaries would be freed.",
+    )
+    .expect("extracts");
+    let garang = analysis
+        .entities
+        .iter()
+        .find(|e| e.name == "George Garang")
+        .expect("the spokesman is found");
+    assert_eq!(garang.country.as_deref(), Some("SDN"), "{garang:?}");
+}
