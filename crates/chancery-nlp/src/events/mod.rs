@@ -725,7 +725,15 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     trigger.code.get(..2),
                     Some("01" | "02" | "03" | "10" | "11" | "12" | "13")
                 );
-                relative = args.relative || args.reduced_relative && !verbal;
+                // "a farmer accused of homicide" is said of the farmer by
+                // someone the sentence does not name: the participle
+                // describes its noun.
+                let participle = ALLEGING.contains(&lower[local].as_ref())
+                    && lower
+                        .get(local + n)
+                        .is_some_and(|w| matches!(w.as_ref(), "of" | "with" | "in" | "over"));
+                relative = args.relative
+                    || args.reduced_relative && (!verbal || participle && args.sources.is_empty());
                 passive = args.passive;
                 let mention_of = |heads: &[usize]| -> Vec<usize> {
                     let mut out: Vec<usize> = Vec::new();
@@ -1669,6 +1677,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 && c.target_code.is_none()
                 && c.dictionary.is_none()
             {
+                continue;
+            }
+            // One mention on both sides is no one doing anything to anyone.
+            if c.source.is_some() && c.source == c.target {
                 continue;
             }
             // "said" frames what it reports; the statement itself is a quote,

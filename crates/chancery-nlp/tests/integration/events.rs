@@ -531,3 +531,18 @@ since a trip to Taiwan in May. Nicaragua complained to Costa Rica on Friday.",
         "{events:?}"
     );
 }
+
+#[test]
+fn a_person_accused_of_a_crime_is_described_not_accused_today() {
+    let analysis = analyze_bytes(
+        b"Execution\n\nRIYADH 1996-08-25\n\nSaudi Arabia executed on Sunday a Pakistani man accused \
+of belonging to an armed gang of robbers, Saudi television reported.",
+    )
+    .expect("extracts");
+    // Who accused him the sentence does not say: no accusation event.
+    assert!(
+        !analysis.events.iter().any(|e| e.root == "11"),
+        "{:?}",
+        triples(&analysis.events)
+    );
+}
