@@ -847,7 +847,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 background: relative
                     || setting
                     || self.in_relative_clause(i, &sentence)
-                    || self.long_past(&sentence, &lower),
+                    || self.long_past(&sentence, &lower)
+                    || habitual(&lower[(i - sentence.start).saturating_sub(3)..i - sentence.start]),
                 trigger: trigger_range,
                 sentence: sentence.clone(),
                 source,
@@ -1926,6 +1927,17 @@ const ALLEGING: &[&str] = &[
     "convicted",
     "guilty",
 ];
+
+/// "has often accused", "has repeatedly flown": a habit, not an event of
+/// the news.
+fn habitual(before: &[Cow<'_, str>]) -> bool {
+    before.iter().any(|w| {
+        matches!(
+            w.as_ref(),
+            "often" | "frequently" | "repeatedly" | "regularly" | "routinely" | "usually"
+        )
+    })
+}
 
 /// Words that judge conduct rather than tell it: said of an actor, they make
 /// the saying criticism. Lower case.

@@ -546,3 +546,18 @@ of belonging to an armed gang of robbers, Saudi television reported.",
         triples(&analysis.events)
     );
 }
+
+#[test]
+fn a_habit_is_no_event_of_the_news() {
+    let analysis = analyze_bytes(
+        b"Tibet\n\nBEIJING 1996-08-25\n\nChinese official media has often accused the United States \
+of supporting Tibetan activists. China accused India of meddling on Sunday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        !events.iter().any(|(_, _, t)| t.starts_with("USA")),
+        "{events:?}"
+    );
+    assert!(has_event(&events, "11", "CHN", "IND"), "{events:?}");
+}
