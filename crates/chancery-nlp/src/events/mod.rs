@@ -685,6 +685,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let mut from_parse = (false, false);
             let mut extra_pairs: Vec<(usize, usize)> = Vec::new();
             let mut destination: Option<(usize, String)> = None;
+            let mut requested = false;
             let (source, target, reported_by) = if syntax {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
                     let parse = SyntaxModel::builtin().parse_with_names(
@@ -695,6 +696,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     (parse, kids)
                 });
                 let local = i - sentence.start;
+                // "asked Germany to extradite him", "urged Iraq to withdraw":
+                // the act asked for is not (yet) done.
+                requested = parse.deprels[local] == DepRel::Xcomp
+                    && parse.heads[local].is_some_and(|h| REQUESTING.contains(&lower[h].as_ref()));
                 let noun = trigger.kind == TriggerKind::Noun;
                 // A verb of the lexicon that the sentence uses as a noun or
                 // adjective ("peacekeeping force", "the ceasefire") is no act.
@@ -802,7 +807,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             } else {
                 (source, target, reported_by)
             };
-            let modality = self.modality(&sentence, i, &lower);
+            let modality = if requested {
+                Modality::Hypothetical
+            } else {
+                self.modality(&sentence, i, &lower)
+            };
             let mut code = trigger.code.clone();
             // A willingness ("agreed to meet", "pledged to release") is an
             // intent (03x); a scheduled or announced act ("will meet", "is
@@ -1926,6 +1935,43 @@ const ALLEGING: &[&str] = &[
     "blaming",
     "convicted",
     "guilty",
+];
+
+/// Verbs that ask someone else to act: the act they control is asked for,
+/// not done.
+const REQUESTING: &[&str] = &[
+    "ask",
+    "asks",
+    "asked",
+    "asking",
+    "urge",
+    "urges",
+    "urged",
+    "urging",
+    "press",
+    "pressed",
+    "pressing",
+    "request",
+    "requests",
+    "requested",
+    "requesting",
+    "want",
+    "wants",
+    "wanted",
+    "wanting",
+    "persuade",
+    "persuaded",
+    "invite",
+    "invites",
+    "invited",
+    "inviting",
+    "appeal",
+    "appealed",
+    "appealing",
+    "called",
+    "calls",
+    "call",
+    "calling",
 ];
 
 /// "has often accused", "has repeatedly flown": a habit, not an event of

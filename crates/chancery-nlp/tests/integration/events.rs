@@ -561,3 +561,19 @@ of supporting Tibetan activists. China accused India of meddling on Sunday.",
     );
     assert!(has_event(&events, "11", "CHN", "IND"), "{events:?}");
 }
+
+#[test]
+fn an_act_asked_for_is_not_done() {
+    let analysis = analyze_bytes(
+        b"Exile\n\nTEHRAN 1996-08-28\n\nIran has asked Germany to extradite its former president \
+Abolhassan Banisadr for alleged hijacking, an Iranian embassy spokesman said on Wednesday.",
+    )
+    .expect("extracts");
+    // The extradition is what Iran asks for: hypothetical, not counted.
+    let extradition = analysis
+        .events
+        .iter()
+        .find(|e| e.root == "06")
+        .expect("the extradition is coded");
+    assert_eq!(extradition.modality, chancery_model::Modality::Hypothetical);
+}
