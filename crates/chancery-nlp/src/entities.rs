@@ -727,9 +727,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     fn nationality_before(&self, start: usize) -> Option<usize> {
         let floor = self.doc.sentence_of(start).start;
         for gap in 0..=2 {
-            let Some(at) = start.checked_sub(gap + 1).filter(|&k| k >= floor) else {
-                return None;
-            };
+            let at = start.checked_sub(gap + 1).filter(|&k| k >= floor)?;
             let between = at + 1..start;
             if between.clone().any(|k| {
                 let w = self.word(k);
