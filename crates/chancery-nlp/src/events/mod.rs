@@ -807,12 +807,21 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             } else {
                 (source, target, reported_by)
             };
-            let modality = if requested {
+            let mut modality = if requested {
                 Modality::Hypothetical
             } else {
                 self.modality(&sentence, i, &lower)
             };
             let mut code = trigger.code.clone();
+            // "The party would assault the embassy unless …": violence
+            // promised on a condition is a threat (13x), made now.
+            let on_condition = (i + n..sentence.end).any(|k| lower[k - sentence.start] == "unless")
+                && (sentence.start.max(i.saturating_sub(3))..i)
+                    .any(|k| matches!(lower[k - sentence.start].as_ref(), "would" | "will"));
+            if on_condition && matches!(code.get(..2), Some("18" | "19" | "20")) {
+                code = "138".to_string();
+                modality = Modality::Asserted;
+            }
             // A willingness ("agreed to meet", "pledged to release") is an
             // intent (03x); a scheduled or announced act ("will meet", "is
             // due to visit") keeps its own code with the planned modality.

@@ -577,3 +577,19 @@ Abolhassan Banisadr for alleged hijacking, an Iranian embassy spokesman said on 
         .expect("the extradition is coded");
     assert_eq!(extradition.modality, chancery_model::Modality::Hypothetical);
 }
+
+#[test]
+fn violence_promised_on_a_condition_is_a_threat() {
+    let analysis = analyze_bytes(
+        b"Letter\n\nSEOUL 1996-08-27\n\nThe Macedonian Communist Party said it would attack South \
+Korean diplomats unless Seoul released the student leaders.",
+    )
+    .expect("extracts");
+    let threat = analysis
+        .events
+        .iter()
+        .find(|e| e.root == "13")
+        .unwrap_or_else(|| panic!("{:?}", triples(&analysis.events)));
+    assert_eq!(threat.modality, chancery_model::Modality::Asserted);
+    assert!(!analysis.events.iter().any(|e| e.root == "18"));
+}
