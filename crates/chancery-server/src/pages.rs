@@ -13,7 +13,7 @@ use chancery_store::{
 use maud::{html, Markup, DOCTYPE};
 
 use crate::api;
-use crate::params::{DyadFilter, NetworkParams, Params, PathParams};
+use crate::params::{DyadFilter, NetworkParams, NoParams, Params, PathParams};
 use crate::render::{
     article_body, article_title, cameo_name, country_label, encode, entity_href, evidence,
     mark_words, safe_url,
@@ -306,7 +306,11 @@ fn quote_list(quotes: &[QuoteRow]) -> Markup {
     }
 }
 
-pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
+pub(crate) async fn home(
+    State(state): State<Shared>,
+    params: Result<Params<NoParams>, ServerError>,
+) -> PageResult {
+    let Params(NoParams {}) = params?;
     let result = page_read(&state, |q| {
         let overview = q.overview()?;
         let recent = q.articles(&ArticleFilter {
@@ -518,8 +522,10 @@ fn tone_title(tone: &chancery_model::Tone) -> String {
 pub(crate) async fn article(
     State(state): State<Shared>,
     id: Result<PathParams<i64>, ServerError>,
+    params: Result<Params<NoParams>, ServerError>,
 ) -> PageResult {
     let PathParams(id) = id?;
+    let Params(NoParams {}) = params?;
     let found = page_read(&state, move |q| {
         let Some(article) = q.article(id)? else {
             return Ok(None);
@@ -709,8 +715,10 @@ pub(crate) async fn article(
 pub(crate) async fn story(
     State(state): State<Shared>,
     id: Result<PathParams<i64>, ServerError>,
+    params: Result<Params<NoParams>, ServerError>,
 ) -> PageResult {
     let PathParams(id) = id?;
+    let Params(NoParams {}) = params?;
     let detail = api::story_detail(&state, id, 100).await?;
     let s = &detail.story;
     Ok(layout(
@@ -787,8 +795,10 @@ pub(crate) async fn entities(
 pub(crate) async fn entity(
     State(state): State<Shared>,
     name: Result<PathParams<String>, ServerError>,
+    params: Result<Params<NoParams>, ServerError>,
 ) -> PageResult {
     let PathParams(name) = name?;
+    let Params(NoParams {}) = params?;
     let detail = api::entity_detail(&state, name.clone(), 25).await?;
     let lookup = name.clone();
     let (cooccurring, articles) = page_read(&state, move |q| {

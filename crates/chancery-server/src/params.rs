@@ -87,9 +87,15 @@ pub(crate) const QUOTE_KINDS: &[&str] = &["direct", "partial", "indirect"];
 /// Levels of the actor network.
 pub(crate) const NETWORK_LEVELS: &[&str] = &["country", "actor"];
 
-/// A stored id: articles, stories.
+/// An article id (the store numbers articles from 1).
 pub(crate) const ID: Kind = Kind::Int {
     min: 1,
+    max: i64::MAX,
+};
+/// A story id: stories are numbered from 0, as `chancery stories` shows
+/// them, so story 0 is as real as any other.
+pub(crate) const STORY_ID: Kind = Kind::Int {
+    min: 0,
     max: i64::MAX,
 };
 /// A page size: at most the store's cap.
@@ -273,7 +279,7 @@ impl Validated for ArticleFilter {
         p("country", Kind::Country),
         p("source", Kind::Text { max: MAX_TEXT }),
         p("external_id", Kind::Text { max: MAX_TEXT }),
-        p("story", ID),
+        p("story", STORY_ID),
         p("from", Kind::Date),
         p("to", Kind::Date),
         p("include_duplicates", Kind::Bool),
@@ -307,7 +313,7 @@ const EVENT_PARAMS: [Param; 14] = [
     p("from", Kind::Date),
     p("to", Kind::Date),
     p("article", ID),
-    p("story", ID),
+    p("story", STORY_ID),
     p("limit", LIMIT),
     p("offset", OFFSET),
 ];
@@ -420,6 +426,7 @@ impl Validated for NetworkParams {
 /// route.
 pub(crate) const PATH_PARAMS: &[Param] = &[
     p("id", ID),
+    p("story", STORY_ID),
     p("name", Kind::Text { max: MAX_TEXT }),
     p("a", Kind::Country),
     p("b", Kind::Country),
@@ -624,7 +631,9 @@ mod tests {
             ("actor=IR", "`actor`", "CAMEO actor code"),
             ("countries=IRN", "`countries`", "IRN,RUS"),
             ("code=99", "`code`", "CAMEO event code"),
-            ("story=abc", "`story`", "whole number from 1"),
+            ("story=abc", "`story`", "whole number from 0"),
+            ("story=-1", "`story`", "whole number from 0"),
+            ("article=0", "`article`", "whole number from 1"),
             ("bogus=1", "\"bogus\"", "countries, actor"),
             ("limit=5&limit=6", "`limit`", "twice"),
         ];
@@ -722,7 +731,7 @@ mod tests {
         ("/api/articles/{id}", NoParams::PARAMS),
         ("/api/articles/{id}/similar", Limit::PARAMS),
         ("/api/stories", Paging::PARAMS),
-        ("/api/stories/{id}", Limit::PARAMS),
+        ("/api/stories/{story}", Limit::PARAMS),
         ("/api/entities", EntityFilter::PARAMS),
         ("/api/entities/{name}", Limit::PARAMS),
         ("/api/entities/{name}/cooccurring", Limit::PARAMS),

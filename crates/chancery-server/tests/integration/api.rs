@@ -108,7 +108,8 @@ fn stories_list_their_articles_and_events() {
         latest["last"].as_str().unwrap().starts_with("2026-10-12"),
         "{latest}"
     );
-    let (status, story) = get_json(&server, "/api/stories/1");
+    // Story 0 (the Kyrgyz-Tajik clash) is a story like any other.
+    let (status, story) = get_json(&server, "/api/stories/0");
     assert_eq!(status, 200);
     assert!(
         story["articles"]["total"].as_u64().unwrap() >= 10,
@@ -116,9 +117,30 @@ fn stories_list_their_articles_and_events() {
     );
     assert!(story["events"]["total"].as_u64().unwrap() > 0);
     assert!(!story["series"].as_array().unwrap().is_empty());
-    let (_, kyrgyz) = get_json(&server, "/api/events?story=1&countries=KGZ,TJK");
+    let (_, kyrgyz) = get_json(&server, "/api/events?story=0&countries=KGZ,TJK");
     assert!(kyrgyz["total"].as_u64().unwrap() > 0);
     assert_eq!(get_json(&server, "/api/stories/99").0, 404);
+    // Every story the list names opens, in the API and as a page, and so
+    // do its articles and events filtered by it.
+    for item in stories["items"].as_array().unwrap() {
+        let id = item["id"].as_i64().unwrap();
+        let (status, story) = get_json(&server, &format!("/api/stories/{id}"));
+        assert_eq!((status, &story["title"]), (200, &item["title"]), "{id}");
+        assert_eq!(get(&server, &format!("/story/{id}")).0, 200, "{id}");
+        for list in ["articles", "events"] {
+            let (status, page) = get_json(&server, &format!("/api/{list}?story={id}&limit=1"));
+            assert_eq!(status, 200, "{list} of story {id}: {page}");
+            assert!(
+                page["total"].as_u64().unwrap() > 0 || list == "events",
+                "{id}"
+            );
+        }
+    }
+    assert!(stories["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == 0));
 }
 
 #[test]
@@ -344,7 +366,7 @@ fn pages_render_for_the_demo() {
         "/events?quad_class=4".into(),
         "/dyad/POL/BLR".into(),
         "/network".into(),
-        "/story/2".into(),
+        "/story/0".into(),
         "/network?level=actor".into(),
         "/search?q=ceasefire&country=KGZ".into(),
     ] {
