@@ -16,7 +16,7 @@ use crate::api;
 use crate::params::{DyadFilter, NetworkParams, NoParams, Params, PathParams};
 use crate::render::{
     article_body, article_title, cameo_name, country_label, encode, entity_href, evidence,
-    mark_words, safe_url,
+    mark_words, plural, safe_url,
 };
 use crate::svg::{self, QUAD_NAMES};
 use crate::{read, ServerError, Shared};
@@ -218,14 +218,6 @@ fn article_list(items: &[ArticleSummary], words: &[String]) -> Markup {
 }
 
 /// "1 article", "2 articles", "3 copies".
-fn plural(n: u64, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        (_, None) => format!("{n} {noun}s"),
-    }
-}
-
 fn story_list(stories: &[chancery_store::StoryRow]) -> Markup {
     html! {
         ol.articles.stories {
@@ -406,7 +398,7 @@ pub(crate) async fn home(
                 section.card {
                     h2 { "Events by country" }
                     p.muted.small { "Events with an actor of each country; darker is more. A country links to its events." }
-                    (crate::map::choropleth(&by_country, "events", crate::map::country_events_href))
+                    (crate::map::choropleth(&by_country, "event", crate::map::country_events_href))
                 }
             }
             div.grid {
