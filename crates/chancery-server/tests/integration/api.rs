@@ -30,7 +30,13 @@ fn every_route_in_the_openapi_document_answers() {
                 }
             }
             let status = match method.as_str() {
-                "get" => get(&server, &url).0,
+                "get" => {
+                    let (status, body) = get(&server, &url);
+                    if let Err(err) = serde_json::from_str::<NoRepeatedKeys>(&body) {
+                        panic!("GET {url}: {err}");
+                    }
+                    status
+                }
                 "post" if url == "/api/analyze" => {
                     post(
                         &server,
@@ -50,6 +56,86 @@ fn every_route_in_the_openapi_document_answers() {
         }
     }
     assert!(checked >= 17, "{checked}");
+}
+
+/// A JSON value none of whose objects repeats a key: parsers keep one of
+/// the two values (serde_json the last), so a repeated key loses data.
+struct NoRepeatedKeys;
+
+impl<'de> serde::Deserialize<'de> for NoRepeatedKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NoRepeatedKeysVisitor)
+    }
+}
+
+struct NoRepeatedKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NoRepeatedKeysVisitor {
+    type Value = NoRepeatedKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_unit<E>(self) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<NoRepeatedKeys, A::Error> {
+        while seq.next_element::<NoRepeatedKeys>()?.is_some() {}
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<NoRepeatedKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key {key:?} is repeated"
+                )));
+            }
+            map.next_value::<NoRepeatedKeys>()?;
+        }
+        Ok(NoRepeatedKeys)
+    }
+}
+
+#[test]
+fn a_repeated_key_is_found() {
+    assert!(serde_json::from_str::<NoRepeatedKeys>(
+        r#"{"a": [{"b": 1, "c": {"d": null}}], "e": "f"}"#
+    )
+    .is_ok());
+    let err = serde_json::from_str::<NoRepeatedKeys>(r#"{"a": 1, "b": {"c": 2, "c": {}}}"#)
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("\"c\" is repeated"), "{err}");
 }
 
 #[test]
