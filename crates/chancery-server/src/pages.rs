@@ -197,6 +197,7 @@ fn date(value: &Option<String>) -> Markup {
 
 fn article_list(items: &[ArticleSummary], words: &[String]) -> Markup {
     html! {
+        @if items.is_empty() { p.muted { "none" } }
         ol.articles {
             @for a in items {
                 li {
@@ -630,6 +631,7 @@ pub(crate) async fn article(
             div.grid {
                 section.card {
                     h2 { "Entities" }
+                    @if entities.is_empty() { p.muted { "none" } }
                     ul.entities {
                         @for e in &entities {
                             li {
@@ -839,7 +841,8 @@ pub(crate) async fn entity(
                 }
                 section.card {
                     h2 { "Appears with" }
-                    p.small.muted { "In its latest " (chancery_store::COOCCURRENCE_ARTICLES) " articles." }
+                    @if cooccurring.is_empty() { p.muted { "none" } }
+                    @else { p.small.muted { "In its latest " (chancery_store::COOCCURRENCE_ARTICLES) " articles." } }
                     ul.cooccurring {
                         @for e in &cooccurring {
                             li { a class=(format!("ent {}", e.kind)) href=(entity_href(&e.name)) { (e.name) } " " span.muted { (plural(e.articles, "article")) } }
