@@ -795,7 +795,7 @@ pub(crate) async fn entity(
     let Params(NoParams {}) = params?;
     let detail = api::entity_detail(&state, name.clone(), 25).await?;
     let lookup = name.clone();
-    let (cooccurring, articles) = page_read(&state, move |q| {
+    let (cooccurring, articles, points) = page_read(&state, move |q| {
         Ok((
             q.cooccurring(&lookup, 16)?,
             q.articles(&ArticleFilter {
@@ -803,9 +803,15 @@ pub(crate) async fn entity(
                 limit: Some(10),
                 ..ArticleFilter::default()
             })?,
+            q.event_points(&EventFilter {
+                entity: Some(lookup.clone()),
+                ..EventFilter::default()
+            })?,
         ))
     })
     .await?;
+    // Over the span where its events are dense, as a story's chart.
+    let (buckets, outliers) = svg::bucket_events(&points);
     let p = &detail.profile;
     let s = &p.summary;
     Ok(layout(
@@ -854,6 +860,9 @@ pub(crate) async fn entity(
                 h2 { "Quotes" }
                 @if detail.quotes.items.is_empty() { p.muted { "none" } }
                 (quote_list(&detail.quotes.items))
+            }
+            @if !buckets.is_empty() {
+                section.card { h2 { "Its events over time" } (svg::timeline(&buckets, &outliers)) }
             }
             section.card {
                 h2 { "Events" }

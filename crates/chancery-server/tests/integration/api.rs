@@ -468,6 +468,10 @@ fn pages_render_for_the_demo() {
     let (_, dyad) = get(&server, "/dyad/POL/BLR");
     assert!(dyad.contains("<svg class=\"chart timeline\""), "{dyad}");
     assert!(dyad.contains("class=\"bar q"), "{dyad}");
+    // An entity with events charts them as a story does.
+    let (_, entity) = get(&server, "/entity/Tomasz%20Wierzbicki");
+    assert!(entity.contains("Its events over time"), "{entity}");
+    assert!(entity.contains("<svg class=\"chart timeline\""), "{entity}");
     // Events dated after the latest article (the demo's "next year") are
     // planned, listed apart, never the latest events.
     let (_, stats) = get_json(&server, "/api/stats");
