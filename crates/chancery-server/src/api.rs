@@ -295,21 +295,6 @@ pub(crate) async fn event_mix(
     Ok(Json(read(&state, move |q| q.event_mix(&filter)).await?))
 }
 
-/// CAMEO's codes for actors that are not one country, which lead actor
-/// codes as a country does (`IGOUNO`, `NGOHRI`): international
-/// governmental, non-governmental, militarized and business actors and
-/// unidentified state actors.
-const INTERNATIONAL_CODES: &[&str] = &["IGO", "IMG", "MNC", "NGM", "NGO", "UIS"];
-
-/// True for a code a dyad can be between: a country of the built-in
-/// knowledge base or one of CAMEO's international codes.
-pub(crate) fn is_actor_country(code: &str) -> bool {
-    INTERNATIONAL_CODES.contains(&code)
-        || chancery_nlp::kb::KnowledgeBase::builtin()
-            .country(code)
-            .is_some()
-}
-
 /// Events between two countries.
 #[derive(Debug, Serialize)]
 pub(crate) struct Dyad {
@@ -338,15 +323,7 @@ pub(crate) async fn dyad_detail(
     b: String,
     mut filter: EventFilter,
 ) -> Result<Dyad, ServerError> {
-    for code in [&a, &b] {
-        if !is_actor_country(code) {
-            return Err(ServerError::NotFound(format!(
-                "country {} (dyads are between ISO alpha-3 countries such as IRN, or CAMEO's \
-                 international codes such as IGO)",
-                echo(code)
-            )));
-        }
-    }
+    // The path's codes were checked by `PathParams` (`Kind::Lead`).
     filter.countries = Some(CountryPair(a.clone(), b.clone()));
     read(state, move |q| {
         // One pass for the counts, the chart and the mix; one for the list.

@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod codes;
 mod conn;
 mod error;
 mod ingest;

@@ -413,7 +413,7 @@ fn unknown_routes_and_methods_are_json_errors() {
         ("/api/events?root=99", 400, "`root`"),
         ("/api/articles?limit=100000", 400, "1 to 500"),
         ("/api/stats?x=1", 400, "takes none"),
-        ("/api/dyads/XXX/YYY", 404, "XXX"),
+        ("/api/dyads/XXX/YYY", 400, "`a`"),
         ("/api/dyads/IRN/12", 400, "`b`"),
     ] {
         let (got, error) = get_json(&server, path);
@@ -421,6 +421,47 @@ fn unknown_routes_and_methods_are_json_errors() {
         assert_eq!(got, status, "{path}: {error}");
         assert!(message.contains(names), "{path}: {message}");
     }
+    // A well-formed code nothing can match is refused, not answered with
+    // an empty list; the message says what is accepted and where the
+    // codes are listed, without listing them.
+    for (path, names) in [
+        ("/api/articles?country=XXX", "`country`"),
+        ("/api/entities?country=XXX", "`country`"),
+        ("/api/search?country=XXX", "`country`"),
+        ("/api/events?countries=IRN,XXX", "`countries`"),
+        ("/api/events?countries=XXX,YYY", "`countries`"),
+        ("/api/events/mix?actor=ZZZ", "`actor`"),
+        ("/api/events?actor=ZZZ", "`actor`"),
+        ("/api/events?source=IRNXXX", "`source`"),
+        ("/api/dyads/POL/BLR?target=XXXGOV", "`target`"),
+        ("/api/dyads/IRN/XXX", "`b`"),
+    ] {
+        let (status, error) = get_json(&server, path);
+        let message = error["error"]["message"].as_str().unwrap();
+        assert_eq!(
+            (status, error["error"]["code"].as_str()),
+            (400, Some("bad_request")),
+            "{path}: {error}"
+        );
+        assert!(message.contains(names), "{path}: {message}");
+        assert!(message.contains("components.schemas"), "{path}: {message}");
+        assert!(message.len() < 400, "{path}: {message}");
+    }
+    // Known codes, in any case, still answer, with what the demo holds.
+    for path in [
+        "/api/articles?country=IRN",
+        "/api/entities?country=pol",
+        "/api/events?countries=POL,BLR",
+        "/api/events?actor=POL",
+        "/api/events?actor=polgov",
+        "/api/events/mix?source=BLR",
+        "/api/dyads/IGO/POL",
+    ] {
+        let (status, body) = get_json(&server, path);
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    let (_, events) = get_json(&server, "/api/events?countries=pol,blr");
+    assert!(events["total"].as_u64().unwrap() > 0, "{events}");
     let long = "x".repeat(5000);
     let (status, error) = get_json(&server, &format!("/api/entities/{long}"));
     assert_eq!(status, 400, "names over 200 characters are refused");
