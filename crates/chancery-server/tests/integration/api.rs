@@ -313,6 +313,36 @@ fn events_filter_by_pair_class_modality_and_date() {
 }
 
 #[test]
+fn every_code_the_corpus_holds_is_accepted() {
+    // The codes the analysis writes are codes the parameters know: each
+    // actor of the demo filters to its own events, and each pair of the
+    // country-level network (whose edges link to dyad pages) is a dyad.
+    let server = server();
+    let (status, actors) = get_json(&server, "/api/actors?limit=500");
+    assert_eq!(status, 200, "{actors}");
+    let actors = actors.as_array().unwrap();
+    assert!(actors.len() > 10, "{actors:?}");
+    for actor in actors {
+        let code = actor["code"].as_str().unwrap();
+        let (status, events) = get_json(&server, &format!("/api/events?actor={code}&limit=1"));
+        assert_eq!(status, 200, "actor={code}: {events}");
+        assert!(events["total"].as_u64().unwrap() > 0, "actor={code}");
+    }
+    let (_, network) = get_json(&server, "/api/network?limit=200");
+    let edges = network["edges"].as_array().unwrap();
+    assert!(!edges.is_empty());
+    for edge in edges {
+        let (a, b) = (
+            edge["source"].as_str().unwrap(),
+            edge["target"].as_str().unwrap(),
+        );
+        let (status, dyad) = get_json(&server, &format!("/api/dyads/{a}/{b}"));
+        assert_eq!(status, 200, "{a}/{b}: {dyad}");
+        assert!(dyad["a_to_b"].as_u64().unwrap() > 0, "{a}/{b}: {dyad}");
+    }
+}
+
+#[test]
 fn search_finds_every_word_with_facets() {
     let server = server();
     let (_, results) = get_json(&server, "/api/search?q=ceasefire%20border");
@@ -460,6 +490,10 @@ fn unknown_routes_and_methods_are_json_errors() {
         let (status, body) = get_json(&server, path);
         assert_eq!(status, 200, "{path}: {body}");
     }
+    // A blank text filter is no filter, in the index as in the store.
+    let (status, found) = get_json(&server, "/api/search?entity=Poland&source=%20");
+    assert_eq!(status, 200, "{found}");
+    assert!(found["total"].as_u64().unwrap() > 0, "{found}");
     let (_, events) = get_json(&server, "/api/events?countries=pol,blr");
     assert!(events["total"].as_u64().unwrap() > 0, "{events}");
     let long = "x".repeat(5000);
