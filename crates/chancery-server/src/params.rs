@@ -532,9 +532,28 @@ pub(crate) fn read_params<'a, T: DeserializeOwned>(
             .map_err(|why| ServerError::BadRequest(format!("parameter `{name}`: {why}")))?;
         map.insert(name.to_string(), value);
     }
+    if let (Some(Value::String(from)), Some(Value::String(to))) = (map.get("from"), map.get("to")) {
+        if !is_range(from, to) {
+            return Err(ServerError::BadRequest(format!(
+                "parameter `from`: {} is after `to` {}; give a from on or before to",
+                echo(from),
+                echo(to)
+            )));
+        }
+    }
     serde_json::from_value(Value::Object(map)).map_err(|e| {
         ServerError::Internal(format!("validated parameters did not deserialize: {e}"))
     })
+}
+
+/// Whether dates (or their prefixes) `from` and `to` leave any day
+/// between them: `from`'s first day is on or before `to`'s last. Fixed
+/// width fields compare as text, so the prefixes of the shorter length
+/// tell (`2026-09` to `2026` is September to December; `2027` to
+/// `2026-12` is nothing).
+fn is_range(from: &str, to: &str) -> bool {
+    let n = from.len().min(to.len());
+    from[..n] <= to[..n]
 }
 
 fn unknown(name: &str, params: &[Param]) -> String {
@@ -662,6 +681,9 @@ mod tests {
             ("article=0", "`article`", "whole number from 1"),
             ("bogus=1", "\"bogus\"", "countries, actor"),
             ("limit=5&limit=6", "`limit`", "twice"),
+            ("from=2000&to=0000", "`from`", "on or before to"),
+            ("from=2026-09-15&to=2026-09-01", "`from`", "after `to`"),
+            ("to=2026-12&from=2027", "`from`", "after `to`"),
         ];
         for (query, names, accepts) in cases {
             let err = read::<EventFilter>(query).unwrap_err();
@@ -682,6 +704,28 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn a_date_range_leaves_a_day() {
+        for (from, to) in [
+            ("2026", "2026"),
+            ("2026-09", "2026"),
+            ("2026", "2026-01-01"),
+            ("2026-12", "2026-12-05"),
+            ("2026-09-01", "2026-09-01"),
+        ] {
+            assert!(is_range(from, to), "{from}..{to}");
+        }
+        for (from, to) in [
+            ("2027", "2026-12"),
+            ("2026-09-02", "2026-09-01"),
+            ("2000", "0000"),
+        ] {
+            assert!(!is_range(from, to), "{from}..{to}");
+        }
+        assert!(read::<NetworkParams>("from=2026&to=2025").is_err());
+        assert!(read::<SearchQuery>("from=2026-10&to=2026-09-30").is_err());
     }
 
     #[test]

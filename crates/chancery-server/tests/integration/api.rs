@@ -494,6 +494,12 @@ fn unknown_routes_and_methods_are_json_errors() {
     let (status, found) = get_json(&server, "/api/search?entity=Poland&source=%20");
     assert_eq!(status, 200, "{found}");
     assert!(found["total"].as_u64().unwrap() > 0, "{found}");
+    // Years the index cannot hold are a range like any other, not a 400.
+    let (status, found) = get_json(&server, "/api/search?entity=A&from=0000&to=0000");
+    assert_eq!(status, 200, "{found}");
+    let (status, error) = get_json(&server, "/api/search?entity=A&from=2026&to=2025");
+    assert_eq!(status, 400, "{error}");
+    assert!(error.to_string().contains("`from`"), "{error}");
     let (_, events) = get_json(&server, "/api/events?countries=pol,blr");
     assert!(events["total"].as_u64().unwrap() > 0, "{events}");
     let long = "x".repeat(5000);

@@ -370,6 +370,21 @@ fn random_parameters_are_refused_or_fit_their_schema() {
                     format!("{}={}", encode(name), encode(value))
                 })
                 .collect();
+            // The one rule between parameters the document states: a
+            // `from` whose first day is after the last day of `to`.
+            let date = |name: &str| {
+                request
+                    .query
+                    .iter()
+                    .find(|(n, v)| n == name && !v.is_empty() && !refused.contains(&name))
+                    .map(|(_, v)| v.as_str())
+            };
+            if let (Some(from), Some(to)) = (date("from"), date("to")) {
+                let n = from.len().min(to.len());
+                if from[..n] > to[..n] {
+                    refused.push("from");
+                }
+            }
             if !pairs.is_empty() {
                 url = format!("{url}?{}", pairs.join("&"));
             }
