@@ -35,10 +35,10 @@ pub(crate) fn range_of(value: &str) -> Option<(i64, i64)> {
         (Some(m), None) => days_from_civil(year, m + 1, 1),
         _ => days_from_civil(year + 1, 1, 1),
     };
-    Some((
-        start.clamp(-DAY_LIMIT, DAY_LIMIT),
-        end.clamp(-DAY_LIMIT, DAY_LIMIT + 1),
-    ))
+    let start = start.clamp(-DAY_LIMIT, DAY_LIMIT);
+    // A period wholly beyond the limit still covers the day it is brought
+    // to (where day_of files such dates), so it is never empty.
+    Some((start, end.clamp(start + 1, DAY_LIMIT + 1)))
 }
 
 fn date_len(month: Option<u32>, day: Option<u32>) -> usize {
@@ -140,7 +140,8 @@ mod tests {
         assert_eq!(year.1 - year.0, 366);
         // Years the index cannot hold are brought to the nearest it can
         // (tantivy would overflow on them).
-        assert_eq!(range_of("0000").unwrap().0, -DAY_LIMIT);
+        assert_eq!(range_of("0000"), Some((-DAY_LIMIT, -DAY_LIMIT + 1)));
+        assert_eq!(range_of("9999"), Some((DAY_LIMIT, DAY_LIMIT + 1)));
         assert_eq!(day_of("9999-12-31"), Some(DAY_LIMIT));
         let day = DAY_LIMIT * SECONDS_PER_DAY;
         let _ = tantivy::DateTime::from_timestamp_secs(day);

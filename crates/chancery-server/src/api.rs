@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chancery_model::Analysis;
 use chancery_store::{
-    ActorActivity, ArticleFilter, ArticleSummary, CountryPair, Edge, EntityFilter, EntityProfile,
-    EntitySummary, EventFilter, EventRow, Overview, Page, QuoteFilter, QuoteRow, RootCount,
-    SearchQuery, SearchResults, SimilarArticle, StoredArticle, StoryRow,
+    ActorActivity, ArticleFilter, ArticleSummary, Count, CountryPair, Edge, EntityFilter,
+    EntityProfile, EntitySummary, EventFilter, EventRow, Overview, Page, QuoteFilter, QuoteRow,
+    RoleOverTime, RootCount, SearchQuery, SearchResults, SimilarArticle, StoredArticle, StoryRow,
 };
 use serde::Serialize;
 
@@ -80,10 +80,12 @@ pub(crate) async fn stories(
     ))
 }
 
-/// A story with its articles and events.
-#[derive(Debug, Serialize)]
+/// A story with its articles and events. In JSON the story's own fields
+/// come first, without its `articles` and `events` counts: those names are
+/// the pages here (a JSON object may not repeat a key), whose `total`s
+/// count them.
+#[derive(Debug)]
 pub(crate) struct StoryDetail {
-    #[serde(flatten)]
     pub story: StoryRow,
     /// Its canonical articles, latest first.
     pub articles: Page<ArticleSummary>,
@@ -94,6 +96,44 @@ pub(crate) struct StoryDetail {
     pub series: Vec<SeriesBucket>,
     /// Events dated far outside that span, left out of `series`.
     pub outliers: Vec<Outlier>,
+}
+
+impl Serialize for StoryDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            id: i64,
+            copies: u64,
+            first: &'a Option<String>,
+            last: &'a Option<String>,
+            title: &'a Option<String>,
+            articles: &'a Page<ArticleSummary>,
+            events: &'a Page<EventRow>,
+            series: &'a [SeriesBucket],
+            outliers: &'a [Outlier],
+        }
+        let StoryRow {
+            id,
+            articles: _,
+            copies,
+            first,
+            last,
+            title,
+            events: _,
+        } = &self.story;
+        View {
+            id: *id,
+            copies: *copies,
+            first,
+            last,
+            title,
+            articles: &self.articles,
+            events: &self.events,
+            series: &self.series,
+            outliers: &self.outliers,
+        }
+        .serialize(serializer)
+    }
 }
 
 pub(crate) async fn story_detail(
@@ -144,15 +184,49 @@ pub(crate) async fn entities(
     Ok(Json(read(&state, move |q| q.entities(&filter)).await?))
 }
 
-/// An entity with its latest quotes and events.
-#[derive(Debug, Serialize)]
+/// An entity with its latest quotes and events. In JSON the profile's
+/// fields come first, without its `quotes` and `events` counts: those names
+/// are the pages here (a JSON object may not repeat a key), whose `total`s
+/// count them.
+#[derive(Debug)]
 pub(crate) struct EntityDetail {
-    #[serde(flatten)]
     pub profile: EntityProfile,
     /// The latest quotes it is the speaker of.
     pub quotes: Page<QuoteRow>,
     /// The latest events it is the source or target of.
     pub events: Page<EventRow>,
+}
+
+impl Serialize for EntityDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            #[serde(flatten)]
+            summary: &'a EntitySummary,
+            aliases: &'a [Count],
+            actor_codes: &'a [Count],
+            roles: &'a [RoleOverTime],
+            quotes: &'a Page<QuoteRow>,
+            events: &'a Page<EventRow>,
+        }
+        let EntityProfile {
+            summary,
+            aliases,
+            actor_codes,
+            roles,
+            events: _,
+            quotes: _,
+        } = &self.profile;
+        View {
+            summary,
+            aliases,
+            actor_codes,
+            roles,
+            quotes: &self.quotes,
+            events: &self.events,
+        }
+        .serialize(serializer)
+    }
 }
 
 pub(crate) async fn entity_detail(
@@ -221,21 +295,6 @@ pub(crate) async fn event_mix(
     Ok(Json(read(&state, move |q| q.event_mix(&filter)).await?))
 }
 
-/// CAMEO's codes for actors that are not one country, which lead actor
-/// codes as a country does (`IGOUNO`, `NGOHRI`): international
-/// governmental, non-governmental, militarized and business actors and
-/// unidentified state actors.
-const INTERNATIONAL_CODES: &[&str] = &["IGO", "IMG", "MNC", "NGM", "NGO", "UIS"];
-
-/// True for a code a dyad can be between: a country of the built-in
-/// knowledge base or one of CAMEO's international codes.
-pub(crate) fn is_actor_country(code: &str) -> bool {
-    INTERNATIONAL_CODES.contains(&code)
-        || chancery_nlp::kb::KnowledgeBase::builtin()
-            .country(code)
-            .is_some()
-}
-
 /// Events between two countries.
 #[derive(Debug, Serialize)]
 pub(crate) struct Dyad {
@@ -264,15 +323,7 @@ pub(crate) async fn dyad_detail(
     b: String,
     mut filter: EventFilter,
 ) -> Result<Dyad, ServerError> {
-    for code in [&a, &b] {
-        if !is_actor_country(code) {
-            return Err(ServerError::NotFound(format!(
-                "country {} (dyads are between ISO alpha-3 countries such as IRN, or CAMEO's \
-                 international codes such as IGO)",
-                echo(code)
-            )));
-        }
-    }
+    // The path's codes were checked by `PathParams` (`Kind::Lead`).
     filter.countries = Some(CountryPair(a.clone(), b.clone()));
     read(state, move |q| {
         // One pass for the counts, the chart and the mix; one for the list.

@@ -10,7 +10,7 @@
 //! - `/api/…`: JSON, described by the OpenAPI 3 document at
 //!   `/api/openapi.json`. Errors are `{"error": {"code", "message"}}` with a
 //!   stable code (see [`ServerError::code`]).
-//! - `/`, `/articles`, `/article/{id}`, `/story/{id}`, `/entities`, `/entity/{name}`,
+//! - `/`, `/articles`, `/article/{id}`, `/story/{story}`, `/entities`, `/entity/{name}`,
 //!   `/events`, `/dyad/{a}/{b}`, `/network`, `/search`: the web UI.
 //!
 //! The server is read-only unless started with a token, which allows
@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod codes;
 mod conn;
 mod error;
 mod ingest;
@@ -325,7 +326,7 @@ pub(crate) const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/articles/{id}"),
     ("GET", "/api/articles/{id}/similar"),
     ("GET", "/api/stories"),
-    ("GET", "/api/stories/{id}"),
+    ("GET", "/api/stories/{story}"),
     ("GET", "/api/entities"),
     ("GET", "/api/entities/{name}"),
     ("GET", "/api/entities/{name}/cooccurring"),
@@ -352,7 +353,7 @@ fn router(state: Shared) -> Router {
         .route("/api/articles/{id}", get(api::article))
         .route("/api/articles/{id}/similar", get(api::similar))
         .route("/api/stories", get(api::stories))
-        .route("/api/stories/{id}", get(api::story))
+        .route("/api/stories/{story}", get(api::story))
         .route("/api/entities", get(api::entities))
         .route("/api/entities/{name}", get(api::entity))
         .route("/api/entities/{name}/cooccurring", get(api::cooccurring))
@@ -371,7 +372,7 @@ fn router(state: Shared) -> Router {
         .route("/", get(pages::home))
         .route("/articles", get(pages::articles))
         .route("/article/{id}", get(pages::article))
-        .route("/story/{id}", get(pages::story))
+        .route("/story/{story}", get(pages::story))
         .route("/entities", get(pages::entities))
         .route("/entity/{name}", get(pages::entity))
         .route("/events", get(pages::events))

@@ -10,6 +10,8 @@ use chancery_model::{cameo_country, iso_country};
 use chancery_store::Edge;
 use maud::{html, Markup};
 
+use crate::render::plural;
+
 /// The outlines: ISO alpha-3, name, SVG path in a 720 x 360 equirectangular box.
 const WORLD: &str = include_str!("../data/world.tsv");
 
@@ -51,7 +53,8 @@ fn class(count: u64, max: u64) -> usize {
 }
 
 /// A choropleth of `counts` (ISO alpha-3 code, count), each country a link
-/// to `href(code)` and titled with its name and count.
+/// to `href(code)` and titled with its name and count of `what` (a singular
+/// noun: `event`).
 pub(crate) fn choropleth(
     counts: &[(String, u64)],
     what: &str,
@@ -65,13 +68,13 @@ pub(crate) fn choropleth(
             .map_or(0, |(_, n)| *n)
     };
     html! {
-        svg class="chart world-map" viewBox="0 0 720 360" role="img" aria-label=(format!("{what} by country")) {
+        svg class="chart world-map" viewBox="0 0 720 360" role="img" aria-label=(format!("{what}s by country")) {
             @for c in countries() {
                 @let n = count_of(c.code);
                 @if n > 0 {
                     a href=(href(c.code)) {
                         path d=(c.path) fill=(SHADES[class(n, max)]) stroke="#ffffff" stroke-width="0.3" {
-                            title { (c.name) ": " (n) " " (what) }
+                            title { (c.name) ": " (plural(n, what)) }
                         }
                     }
                 } @else {
@@ -124,10 +127,11 @@ mod tests {
         assert!(countries().len() > 150);
         assert!(countries().iter().any(|c| c.code == "FRA"));
         let counts = vec![("FRA".to_string(), 12), ("DEU".to_string(), 1)];
-        let svg = choropleth(&counts, "events", |c| format!("/events?country={c}")).into_string();
+        let svg = choropleth(&counts, "event", |c| format!("/events?country={c}")).into_string();
         assert!(svg.contains("/events?country=FRA"));
         assert!(svg.contains(SHADES[4]), "the largest count is darkest");
         assert!(svg.contains("France: 12 events"));
+        assert!(svg.contains("Germany: 1 event<"), "one is singular");
         assert_eq!(class(1, 1000), 0);
         assert!(class(1, 12) < class(6, 12));
         assert_eq!(class(12, 12), 4);

@@ -13,10 +13,10 @@ use chancery_store::{
 use maud::{html, Markup, DOCTYPE};
 
 use crate::api;
-use crate::params::{DyadFilter, NetworkParams, Params, PathParams};
+use crate::params::{DyadFilter, NetworkParams, NoParams, Params, PathParams};
 use crate::render::{
     article_body, article_title, cameo_name, country_label, encode, entity_href, evidence,
-    mark_words, safe_url,
+    mark_words, plural, safe_url,
 };
 use crate::svg::{self, QUAD_NAMES};
 use crate::{read, ServerError, Shared};
@@ -197,6 +197,7 @@ fn date(value: &Option<String>) -> Markup {
 
 fn article_list(items: &[ArticleSummary], words: &[String]) -> Markup {
     html! {
+        @if items.is_empty() { p.muted { "none" } }
         ol.articles {
             @for a in items {
                 li {
@@ -218,14 +219,6 @@ fn article_list(items: &[ArticleSummary], words: &[String]) -> Markup {
 }
 
 /// "1 article", "2 articles", "3 copies".
-fn plural(n: u64, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        (_, None) => format!("{n} {noun}s"),
-    }
-}
-
 fn story_list(stories: &[chancery_store::StoryRow]) -> Markup {
     html! {
         ol.articles.stories {
@@ -306,7 +299,11 @@ fn quote_list(quotes: &[QuoteRow]) -> Markup {
     }
 }
 
-pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
+pub(crate) async fn home(
+    State(state): State<Shared>,
+    params: Result<Params<NoParams>, ServerError>,
+) -> PageResult {
+    let Params(NoParams {}) = params?;
     let result = page_read(&state, |q| {
         let overview = q.overview()?;
         let recent = q.articles(&ArticleFilter {
@@ -402,7 +399,7 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
                 section.card {
                     h2 { "Events by country" }
                     p.muted.small { "Events with an actor of each country; darker is more. A country links to its events." }
-                    (crate::map::choropleth(&by_country, "events", crate::map::country_events_href))
+                    (crate::map::choropleth(&by_country, "event", crate::map::country_events_href))
                 }
             }
             div.grid {
@@ -518,8 +515,10 @@ fn tone_title(tone: &chancery_model::Tone) -> String {
 pub(crate) async fn article(
     State(state): State<Shared>,
     id: Result<PathParams<i64>, ServerError>,
+    params: Result<Params<NoParams>, ServerError>,
 ) -> PageResult {
     let PathParams(id) = id?;
+    let Params(NoParams {}) = params?;
     let found = page_read(&state, move |q| {
         let Some(article) = q.article(id)? else {
             return Ok(None);
@@ -632,6 +631,7 @@ pub(crate) async fn article(
             div.grid {
                 section.card {
                     h2 { "Entities" }
+                    @if entities.is_empty() { p.muted { "none" } }
                     ul.entities {
                         @for e in &entities {
                             li {
@@ -709,8 +709,10 @@ pub(crate) async fn article(
 pub(crate) async fn story(
     State(state): State<Shared>,
     id: Result<PathParams<i64>, ServerError>,
+    params: Result<Params<NoParams>, ServerError>,
 ) -> PageResult {
     let PathParams(id) = id?;
+    let Params(NoParams {}) = params?;
     let detail = api::story_detail(&state, id, 100).await?;
     let s = &detail.story;
     Ok(layout(
@@ -787,11 +789,13 @@ pub(crate) async fn entities(
 pub(crate) async fn entity(
     State(state): State<Shared>,
     name: Result<PathParams<String>, ServerError>,
+    params: Result<Params<NoParams>, ServerError>,
 ) -> PageResult {
     let PathParams(name) = name?;
+    let Params(NoParams {}) = params?;
     let detail = api::entity_detail(&state, name.clone(), 25).await?;
     let lookup = name.clone();
-    let (cooccurring, articles) = page_read(&state, move |q| {
+    let (cooccurring, articles, points) = page_read(&state, move |q| {
         Ok((
             q.cooccurring(&lookup, 16)?,
             q.articles(&ArticleFilter {
@@ -799,9 +803,15 @@ pub(crate) async fn entity(
                 limit: Some(10),
                 ..ArticleFilter::default()
             })?,
+            q.event_points(&EventFilter {
+                entity: Some(lookup.clone()),
+                ..EventFilter::default()
+            })?,
         ))
     })
     .await?;
+    // Over the span where its events are dense, as a story's chart.
+    let (buckets, outliers) = svg::bucket_events(&points);
     let p = &detail.profile;
     let s = &p.summary;
     Ok(layout(
@@ -837,7 +847,8 @@ pub(crate) async fn entity(
                 }
                 section.card {
                     h2 { "Appears with" }
-                    p.small.muted { "In its latest " (chancery_store::COOCCURRENCE_ARTICLES) " articles." }
+                    @if cooccurring.is_empty() { p.muted { "none" } }
+                    @else { p.small.muted { "In its latest " (chancery_store::COOCCURRENCE_ARTICLES) " articles." } }
                     ul.cooccurring {
                         @for e in &cooccurring {
                             li { a class=(format!("ent {}", e.kind)) href=(entity_href(&e.name)) { (e.name) } " " span.muted { (plural(e.articles, "article")) } }
@@ -849,6 +860,9 @@ pub(crate) async fn entity(
                 h2 { "Quotes" }
                 @if detail.quotes.items.is_empty() { p.muted { "none" } }
                 (quote_list(&detail.quotes.items))
+            }
+            @if !buckets.is_empty() {
+                section.card { h2 { "Its events over time" } (svg::timeline(&buckets, &outliers)) }
             }
             section.card {
                 h2 { "Events" }

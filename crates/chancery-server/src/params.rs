@@ -6,8 +6,10 @@
 //! A handler therefore cannot take a parameter without validating it: an
 //! unknown name, a parameter given twice, or a value its [`Kind`] refuses
 //! is a `bad_request` naming the parameter and what it accepts, before any
-//! query runs. Values that pass are normalized (country and actor codes
-//! upper-cased, a CAMEO root written with two digits) and then
+//! query runs. Country and actor codes must be ones chancery knows
+//! ([`crate::codes`]), not merely three letters. Values that pass are
+//! normalized (country and actor codes upper-cased and in ISO spelling, a
+//! CAMEO root written with two digits) and then
 //! deserialized into the handler's type. An empty value (`from=`, as a web
 //! form sends for an empty field) is the same as leaving the parameter out.
 //!
@@ -24,7 +26,7 @@ use chancery_store::{
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::{svg, ServerError};
+use crate::{codes, svg, ServerError};
 
 /// The longest part of a client's value an error message repeats.
 pub(crate) const ECHO_CHARS: usize = 100;
@@ -61,12 +63,18 @@ pub(crate) enum Kind {
     Int { min: i64, max: i64 },
     /// `true` or `false`.
     Bool,
-    /// A CAMEO actor code or its prefix: one to five three-letter parts
-    /// (`IRN`, `IRNGOV`, `IGOUNOHCR`).
+    /// A CAMEO actor code or its prefix built from codes chancery knows:
+    /// a [`Kind::Lead`] and up to four role or group parts (`IRN`,
+    /// `IRNGOV`, `IGOUNOHCR`).
     ActorCode,
-    /// An ISO 3166-1 alpha-3 country code (`IRN`).
+    /// The ISO 3166-1 alpha-3 code of a country of the knowledge base
+    /// (`IRN`), or CAMEO's spelling of one (`ROM`).
     Country,
-    /// Two country codes separated by a comma (`IRN,RUS`).
+    /// What an actor code starts with: a [`Kind::Country`], one of CAMEO's
+    /// international codes (`IGO`) or, for an actor of no known country,
+    /// a role (`REB`).
+    Lead,
+    /// Two [`Kind::Lead`] codes separated by a comma (`IRN,RUS`).
     Countries,
     /// A CAMEO event code or its prefix: a root `01` to `20` and up to two
     /// more digits (`04`, `042`, `0421`).
@@ -87,9 +95,15 @@ pub(crate) const QUOTE_KINDS: &[&str] = &["direct", "partial", "indirect"];
 /// Levels of the actor network.
 pub(crate) const NETWORK_LEVELS: &[&str] = &["country", "actor"];
 
-/// A stored id: articles, stories.
+/// An article id (the store numbers articles from 1).
 pub(crate) const ID: Kind = Kind::Int {
     min: 1,
+    max: i64::MAX,
+};
+/// A story id: stories are numbered from 0, as `chancery stories` shows
+/// them, so story 0 is as real as any other.
+pub(crate) const STORY_ID: Kind = Kind::Int {
+    min: 0,
     max: i64::MAX,
 };
 /// A page size: at most the store's cap.
@@ -139,29 +153,41 @@ impl Kind {
                 "false" => Ok(Value::Bool(false)),
                 _ => refuse("true or false".into()),
             },
-            Kind::ActorCode => {
-                let parts = value.len() / 3;
-                if value.len().is_multiple_of(3) && (1..=5).contains(&parts) && is_letters(value) {
-                    Ok(Value::String(value.to_ascii_uppercase()))
-                } else {
-                    refuse(
-                        "a CAMEO actor code: one to five three-letter parts such as IRN or IRNGOV"
-                            .into(),
-                    )
-                }
-            }
-            Kind::Country => {
-                if value.len() == 3 && is_letters(value) {
-                    Ok(Value::String(value.to_ascii_uppercase()))
-                } else {
-                    refuse("an ISO alpha-3 country code such as IRN".into())
-                }
-            }
-            Kind::Countries => match value.split_once(',') {
-                Some((a, b)) if [a, b].iter().all(|c| c.len() == 3 && is_letters(c)) => {
-                    Ok(Value::String(value.to_ascii_uppercase()))
-                }
-                _ => refuse("two ISO alpha-3 country codes such as IRN,RUS".into()),
+            Kind::ActorCode => match codes::actor(value) {
+                Some(code) => Ok(Value::String(code)),
+                None => refuse(format!(
+                    "a CAMEO actor code chancery knows: a country (IRN), an international code \
+                     (IGO, NGO) or a role (REB), then up to four roles or groups such as GOV, \
+                     MIL or UNO (IRNGOV, IGOUNOHCR; the rule: {})",
+                    codes::POINTER
+                )),
+            },
+            Kind::Country => match codes::country(value) {
+                Some(code) => Ok(Value::String(code)),
+                None => refuse(format!(
+                    "a country chancery knows; use an ISO 3166-1 alpha-3 code such as IRN \
+                     (the list: {})",
+                    codes::POINTER
+                )),
+            },
+            Kind::Lead => match codes::lead(value) {
+                Some(code) => Ok(Value::String(code)),
+                None => refuse(format!(
+                    "a country (ISO alpha-3 such as IRN), one of CAMEO's international codes \
+                     (IGO, NGO) or a role code (REB) (the list: {})",
+                    codes::POINTER
+                )),
+            },
+            Kind::Countries => match value
+                .split_once(',')
+                .and_then(|(a, b)| Some(format!("{},{}", codes::lead(a)?, codes::lead(b)?)))
+            {
+                Some(pair) => Ok(Value::String(pair)),
+                None => refuse(format!(
+                    "two country codes such as IRN,RUS (or CAMEO's international codes such \
+                     as IGO; the list: {})",
+                    codes::POINTER
+                )),
             },
             Kind::EventCode => {
                 let all_digits = value.bytes().all(|b| b.is_ascii_digit());
@@ -204,9 +230,10 @@ impl Kind {
             }
             Kind::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
             Kind::Bool => json!({"type": "boolean"}),
-            Kind::ActorCode => json!({"type": "string", "pattern": "^([A-Za-z]{3}){1,5}$"}),
-            Kind::Country => json!({"type": "string", "pattern": "^[A-Za-z]{3}$"}),
-            Kind::Countries => json!({"type": "string", "pattern": "^[A-Za-z]{3},[A-Za-z]{3}$"}),
+            Kind::ActorCode => codes::reference("ActorCode"),
+            Kind::Country => codes::reference("Country"),
+            Kind::Lead => codes::reference("Lead"),
+            Kind::Countries => codes::reference("CountryPair"),
             Kind::EventCode => {
                 json!({"type": "string", "pattern": "^(0[1-9]|1[0-9]|20)[0-9]{0,2}$"})
             }
@@ -214,10 +241,6 @@ impl Kind {
             Kind::Text { max } => json!({"type": "string", "maxLength": max}),
         }
     }
-}
-
-fn is_letters(value: &str) -> bool {
-    value.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// A CAMEO root 1 to 20 written with one or two digits.
@@ -273,7 +296,7 @@ impl Validated for ArticleFilter {
         p("country", Kind::Country),
         p("source", Kind::Text { max: MAX_TEXT }),
         p("external_id", Kind::Text { max: MAX_TEXT }),
-        p("story", ID),
+        p("story", STORY_ID),
         p("from", Kind::Date),
         p("to", Kind::Date),
         p("include_duplicates", Kind::Bool),
@@ -307,7 +330,7 @@ const EVENT_PARAMS: [Param; 14] = [
     p("from", Kind::Date),
     p("to", Kind::Date),
     p("article", ID),
-    p("story", ID),
+    p("story", STORY_ID),
     p("limit", LIMIT),
     p("offset", OFFSET),
 ];
@@ -420,9 +443,10 @@ impl Validated for NetworkParams {
 /// route.
 pub(crate) const PATH_PARAMS: &[Param] = &[
     p("id", ID),
+    p("story", STORY_ID),
     p("name", Kind::Text { max: MAX_TEXT }),
-    p("a", Kind::Country),
-    p("b", Kind::Country),
+    p("a", Kind::Lead),
+    p("b", Kind::Lead),
 ];
 
 /// Validated query-string parameters.
@@ -508,9 +532,28 @@ pub(crate) fn read_params<'a, T: DeserializeOwned>(
             .map_err(|why| ServerError::BadRequest(format!("parameter `{name}`: {why}")))?;
         map.insert(name.to_string(), value);
     }
+    if let (Some(Value::String(from)), Some(Value::String(to))) = (map.get("from"), map.get("to")) {
+        if !is_range(from, to) {
+            return Err(ServerError::BadRequest(format!(
+                "parameter `from`: {} is after `to` {}; give a from on or before to",
+                echo(from),
+                echo(to)
+            )));
+        }
+    }
     serde_json::from_value(Value::Object(map)).map_err(|e| {
         ServerError::Internal(format!("validated parameters did not deserialize: {e}"))
     })
+}
+
+/// Whether dates (or their prefixes) `from` and `to` leave any day
+/// between them: `from`'s first day is on or before `to`'s last. Fixed
+/// width fields compare as text, so the prefixes of the shorter length
+/// tell (`2026-09` to `2026` is September to December; `2027` to
+/// `2026-12` is nothing).
+fn is_range(from: &str, to: &str) -> bool {
+    let n = from.len().min(to.len());
+    from[..n] <= to[..n]
 }
 
 fn unknown(name: &str, params: &[Param]) -> String {
@@ -622,11 +665,25 @@ mod tests {
             ("limit=0", "`limit`", "from 1 to 500"),
             ("offset=-1", "`offset`", "from 0"),
             ("actor=IR", "`actor`", "CAMEO actor code"),
+            ("actor=ZZZ", "`actor`", "CAMEO actor code chancery knows"),
+            (
+                "source=IRNXXX",
+                "`source`",
+                "CAMEO actor code chancery knows",
+            ),
+            ("target=XXXGOV", "`target`", "components.schemas"),
             ("countries=IRN", "`countries`", "IRN,RUS"),
+            ("countries=XXX,YYY", "`countries`", "IRN,RUS"),
+            ("countries=IRN,XXX", "`countries`", "components.schemas"),
             ("code=99", "`code`", "CAMEO event code"),
-            ("story=abc", "`story`", "whole number from 1"),
+            ("story=abc", "`story`", "whole number from 0"),
+            ("story=-1", "`story`", "whole number from 0"),
+            ("article=0", "`article`", "whole number from 1"),
             ("bogus=1", "\"bogus\"", "countries, actor"),
             ("limit=5&limit=6", "`limit`", "twice"),
+            ("from=2000&to=0000", "`from`", "on or before to"),
+            ("from=2026-09-15&to=2026-09-01", "`from`", "after `to`"),
+            ("to=2026-12&from=2027", "`from`", "after `to`"),
         ];
         for (query, names, accepts) in cases {
             let err = read::<EventFilter>(query).unwrap_err();
@@ -637,13 +694,46 @@ mod tests {
         }
         let err = read::<ArticleFilter>("include_stubs=yes").unwrap_err();
         assert!(err.contains("true or false"), "{err}");
+        for err in [
+            read::<ArticleFilter>("country=XXX").unwrap_err(),
+            read::<EntityFilter>("country=XXX").unwrap_err(),
+            read::<SearchQuery>("country=XXX").unwrap_err(),
+        ] {
+            assert!(
+                err.contains("`country`") && err.contains("alpha-3") && err.len() < 300,
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_date_range_leaves_a_day() {
+        for (from, to) in [
+            ("2026", "2026"),
+            ("2026-09", "2026"),
+            ("2026", "2026-01-01"),
+            ("2026-12", "2026-12-05"),
+            ("2026-09-01", "2026-09-01"),
+        ] {
+            assert!(is_range(from, to), "{from}..{to}");
+        }
+        for (from, to) in [
+            ("2027", "2026-12"),
+            ("2026-09-02", "2026-09-01"),
+            ("2000", "0000"),
+        ] {
+            assert!(!is_range(from, to), "{from}..{to}");
+        }
+        assert!(read::<NetworkParams>("from=2026&to=2025").is_err());
+        assert!(read::<SearchQuery>("from=2026-10&to=2026-09-30").is_err());
     }
 
     #[test]
     fn good_values_are_normalized() {
         let filter: EventFilter =
-            read("actor=irngov&root=4&countries=irn,rus&quad_class=4&from=2026-09&modality=planned&limit=500")
+            read("actor=irngov&root=4&countries=irn,rus&quad_class=4&from=2026-09&modality=planned&limit=500&source=ROMGOV")
                 .unwrap();
+        assert_eq!(filter.source.as_deref(), Some("ROUGOV"));
         assert_eq!(filter.actor.as_deref(), Some("IRNGOV"));
         assert_eq!(filter.root.as_deref(), Some("04"));
         assert_eq!(
@@ -679,6 +769,7 @@ mod tests {
                 Kind::Bool => "true",
                 Kind::ActorCode => "IRNGOV",
                 Kind::Country => "IRN",
+                Kind::Lead => "IGO",
                 Kind::Countries => "IRN,RUS",
                 Kind::EventCode => "042",
                 Kind::Root => "04",
@@ -722,7 +813,7 @@ mod tests {
         ("/api/articles/{id}", NoParams::PARAMS),
         ("/api/articles/{id}/similar", Limit::PARAMS),
         ("/api/stories", Paging::PARAMS),
-        ("/api/stories/{id}", Limit::PARAMS),
+        ("/api/stories/{story}", Limit::PARAMS),
         ("/api/entities", EntityFilter::PARAMS),
         ("/api/entities/{name}", Limit::PARAMS),
         ("/api/entities/{name}/cooccurring", Limit::PARAMS),
@@ -776,5 +867,8 @@ mod tests {
             }
         }
         assert!(checked > 90, "{checked}");
+        for (name, schema) in codes::schemas().as_object().unwrap() {
+            assert_eq!(&spec["components"]["schemas"][name], schema, "{name}");
+        }
     }
 }

@@ -7,6 +7,16 @@ use chancery_nlp::kb::KnowledgeBase;
 use maud::{html, Markup, PreEscaped};
 
 /// Escapes text for HTML content and quoted attribute values.
+/// A count with its noun, singular for one: `1 article`, `3 articles`,
+/// `2 entities`.
+pub(crate) fn plural(n: u64, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
+}
+
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {

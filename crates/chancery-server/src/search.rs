@@ -87,7 +87,9 @@ impl Search {
             person: None,
             country: query.country.clone(),
             event: query.root.clone(),
-            source: query.source.clone(),
+            // A blank source is no filter, as the store reads it (the
+            // index refuses one).
+            source: query.source.clone().filter(|s| !s.trim().is_empty()),
             limit: (offset + limit).max(FACET_HITS),
         };
         let found = match index.search(&request) {

@@ -6,7 +6,7 @@ use maud::{html, Markup};
 use serde::Serialize;
 
 use crate::api::Network;
-use crate::render::{cameo_name, country_label, encode};
+use crate::render::{cameo_name, country_label, encode, plural};
 
 /// Colours of QuadClass 1 to 4: verbal and material cooperation, verbal
 /// and material conflict.
@@ -336,7 +336,7 @@ fn outlier_text(outliers: &[&Outlier]) -> String {
     }
     by_date
         .iter()
-        .map(|(date, n)| format!("{date} ({n} event{})", if *n == 1 { "" } else { "s" }))
+        .map(|(date, n)| format!("{date} ({})", plural(*n as u64, "event")))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -386,7 +386,7 @@ pub(crate) fn mix(roots: &[RootCount]) -> Markup {
                     }
                     rect class=(format!("bar q{}", quad + 1)) fill=(QUAD_COLORS[quad]) x=(LABEL) y=(fmt(y + 2.0))
                         width=(fmt(width.max(1.0))) height=(ROW - 6.0) {
-                        title { (root.events) " events: " (cameo_name(&root.root)) }
+                        title { (plural(root.events, "event")) ": " (cameo_name(&root.root)) }
                     }
                     text class="axis" x=(fmt(LABEL + width + 6.0)) y=(fmt(y + 13.0)) { (root.events) }
                 }
@@ -437,7 +437,7 @@ pub(crate) fn network(graph: &Network) -> Markup {
                         path class="edge" fill="none" stroke=(color) stroke-opacity="0.75"
                             stroke-width=(fmt(width))
                             d=(format!("M{} {} Q{} {} {} {}", fmt(x1), fmt(y1), fmt(cx), fmt(cy), fmt(x2), fmt(y2))) {
-                            title { (edge.source) " → " (edge.target) ": " (edge.events) " events, mean Goldstein " (format!("{:+.1}", edge.goldstein)) }
+                            title { (edge.source) " → " (edge.target) ": " (plural(edge.events, "event")) ", mean Goldstein " (format!("{:+.1}", edge.goldstein)) }
                         }
                     }
                 }
@@ -449,7 +449,7 @@ pub(crate) fn network(graph: &Network) -> Markup {
                     @let lx = if x >= center { x + r + 4.0 } else { x - r - 4.0 };
                     a href=(format!("/events?actor={}", encode(&node.code))) {
                         circle class="node" cx=(fmt(x)) cy=(fmt(y)) r=(fmt(r)) {
-                            title { (country_label(&node.code)) ": " (node.events) " events" }
+                            title { (country_label(&node.code)) ": " (plural(node.events, "event")) }
                         }
                         text class="node-label" x=(fmt(lx)) y=(fmt(y + 4.0)) text-anchor=(outward) { (node.code) }
                     }

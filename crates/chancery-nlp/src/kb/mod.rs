@@ -239,6 +239,38 @@ pub fn cameo_actor_code(name: &str) -> Option<&'static str> {
     table.get(&name_key(name)).copied()
 }
 
+/// CAMEO's role and sector codes (the actor codebook's type codes): the
+/// three-letter parts that follow a country in an actor code (`IRNGOV`,
+/// `USAMILREB`), and what a code starts with when its actor's country is
+/// unknown (`REB`). `PTY` (party) and `REL` (religious) are roles the
+/// knowledge base's sectors use.
+pub const CAMEO_ROLES: &[&str] = &[
+    "AGR", "BUS", "COP", "CRM", "CVL", "DEV", "EDU", "ELI", "ENV", "GOV", "HLH", "HRI", "IGO",
+    "IMG", "INS", "INT", "JUD", "LAB", "LEG", "MED", "MIL", "MNC", "MOD", "NGM", "NGO", "OPP",
+    "PKO", "PTY", "RAD", "REB", "REF", "REL", "SEP", "SET", "SPY", "UAF", "UIS",
+];
+
+/// Every code of the CAMEO actor table (`kb/cameo_actors.tsv`), once each,
+/// in the table's order (`IGOUNO`, `IGOUNOHCR`, `IGOWSTNAT`, `NGOAMN`…).
+pub fn cameo_actor_codes() -> &'static [&'static str] {
+    static CODES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        let mut codes: Vec<&'static str> = Vec::new();
+        let rows = CAMEO_ACTORS
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .skip(1);
+        for row in rows {
+            if let Some(code) = row.split('\t').nth(2).map(str::trim) {
+                if !code.is_empty() && !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+        }
+        codes
+    })
+}
+
 /// The key names are looked up by: tokens as the tokenizer cuts them,
 /// lower-cased, joined by single spaces, curly apostrophes straightened,
 /// a leading "the" dropped.
@@ -621,6 +653,26 @@ mod tests {
             Some("Foreign Minister")
         );
         assert!(kb.title("fm").is_none());
+    }
+
+    #[test]
+    fn cameo_codes_cover_every_code_the_tables_give() {
+        let codes = cameo_actor_codes();
+        assert!(codes.contains(&"IGOUNOHCR") && codes.contains(&"NGOAMN"));
+        for code in codes {
+            assert!(
+                code.len() % 3 == 0 && code.bytes().all(|b| b.is_ascii_uppercase()),
+                "{code} is not three-letter parts"
+            );
+        }
+        // A sector of the knowledge base ends actor codes (`FRAGOV`), so
+        // each must be a role the API accepts in a code.
+        let kb = KnowledgeBase::builtin();
+        let sectors = kb.organizations.iter().filter_map(|o| o.sector.as_deref());
+        for sector in sectors.chain(kb.titles.iter().filter_map(|t| t.sector.as_deref())) {
+            assert!(CAMEO_ROLES.contains(&sector), "sector {sector} is no role");
+        }
+        assert!(!CAMEO_ROLES.contains(&"IRN"));
     }
 
     #[test]

@@ -30,7 +30,13 @@ fn every_route_in_the_openapi_document_answers() {
                 }
             }
             let status = match method.as_str() {
-                "get" => get(&server, &url).0,
+                "get" => {
+                    let (status, body) = get(&server, &url);
+                    if let Err(err) = serde_json::from_str::<NoRepeatedKeys>(&body) {
+                        panic!("GET {url}: {err}");
+                    }
+                    status
+                }
                 "post" if url == "/api/analyze" => {
                     post(
                         &server,
@@ -50,6 +56,86 @@ fn every_route_in_the_openapi_document_answers() {
         }
     }
     assert!(checked >= 17, "{checked}");
+}
+
+/// A JSON value none of whose objects repeats a key: parsers keep one of
+/// the two values (serde_json the last), so a repeated key loses data.
+struct NoRepeatedKeys;
+
+impl<'de> serde::Deserialize<'de> for NoRepeatedKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NoRepeatedKeysVisitor)
+    }
+}
+
+struct NoRepeatedKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NoRepeatedKeysVisitor {
+    type Value = NoRepeatedKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_unit<E>(self) -> Result<NoRepeatedKeys, E> {
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<NoRepeatedKeys, A::Error> {
+        while seq.next_element::<NoRepeatedKeys>()?.is_some() {}
+        Ok(NoRepeatedKeys)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<NoRepeatedKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key {key:?} is repeated"
+                )));
+            }
+            map.next_value::<NoRepeatedKeys>()?;
+        }
+        Ok(NoRepeatedKeys)
+    }
+}
+
+#[test]
+fn a_repeated_key_is_found() {
+    assert!(serde_json::from_str::<NoRepeatedKeys>(
+        r#"{"a": [{"b": 1, "c": {"d": null}}], "e": "f"}"#
+    )
+    .is_ok());
+    let err = serde_json::from_str::<NoRepeatedKeys>(r#"{"a": 1, "b": {"c": 2, "c": {}}}"#)
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("\"c\" is repeated"), "{err}");
 }
 
 #[test]
@@ -108,7 +194,8 @@ fn stories_list_their_articles_and_events() {
         latest["last"].as_str().unwrap().starts_with("2026-10-12"),
         "{latest}"
     );
-    let (status, story) = get_json(&server, "/api/stories/1");
+    // Story 0 (the Kyrgyz-Tajik clash) is a story like any other.
+    let (status, story) = get_json(&server, "/api/stories/0");
     assert_eq!(status, 200);
     assert!(
         story["articles"]["total"].as_u64().unwrap() >= 10,
@@ -116,9 +203,30 @@ fn stories_list_their_articles_and_events() {
     );
     assert!(story["events"]["total"].as_u64().unwrap() > 0);
     assert!(!story["series"].as_array().unwrap().is_empty());
-    let (_, kyrgyz) = get_json(&server, "/api/events?story=1&countries=KGZ,TJK");
+    let (_, kyrgyz) = get_json(&server, "/api/events?story=0&countries=KGZ,TJK");
     assert!(kyrgyz["total"].as_u64().unwrap() > 0);
     assert_eq!(get_json(&server, "/api/stories/99").0, 404);
+    // Every story the list names opens, in the API and as a page, and so
+    // do its articles and events filtered by it.
+    for item in stories["items"].as_array().unwrap() {
+        let id = item["id"].as_i64().unwrap();
+        let (status, story) = get_json(&server, &format!("/api/stories/{id}"));
+        assert_eq!((status, &story["title"]), (200, &item["title"]), "{id}");
+        assert_eq!(get(&server, &format!("/story/{id}")).0, 200, "{id}");
+        for list in ["articles", "events"] {
+            let (status, page) = get_json(&server, &format!("/api/{list}?story={id}&limit=1"));
+            assert_eq!(status, 200, "{list} of story {id}: {page}");
+            assert!(
+                page["total"].as_u64().unwrap() > 0 || list == "events",
+                "{id}"
+            );
+        }
+    }
+    assert!(stories["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == 0));
 }
 
 #[test]
@@ -202,6 +310,36 @@ fn events_filter_by_pair_class_modality_and_date() {
         (status, bad["error"]["code"].as_str()),
         (400, Some("bad_request"))
     );
+}
+
+#[test]
+fn every_code_the_corpus_holds_is_accepted() {
+    // The codes the analysis writes are codes the parameters know: each
+    // actor of the demo filters to its own events, and each pair of the
+    // country-level network (whose edges link to dyad pages) is a dyad.
+    let server = server();
+    let (status, actors) = get_json(&server, "/api/actors?limit=500");
+    assert_eq!(status, 200, "{actors}");
+    let actors = actors.as_array().unwrap();
+    assert!(actors.len() > 10, "{actors:?}");
+    for actor in actors {
+        let code = actor["code"].as_str().unwrap();
+        let (status, events) = get_json(&server, &format!("/api/events?actor={code}&limit=1"));
+        assert_eq!(status, 200, "actor={code}: {events}");
+        assert!(events["total"].as_u64().unwrap() > 0, "actor={code}");
+    }
+    let (_, network) = get_json(&server, "/api/network?limit=200");
+    let edges = network["edges"].as_array().unwrap();
+    assert!(!edges.is_empty());
+    for edge in edges {
+        let (a, b) = (
+            edge["source"].as_str().unwrap(),
+            edge["target"].as_str().unwrap(),
+        );
+        let (status, dyad) = get_json(&server, &format!("/api/dyads/{a}/{b}"));
+        assert_eq!(status, 200, "{a}/{b}: {dyad}");
+        assert!(dyad["a_to_b"].as_u64().unwrap() > 0, "{a}/{b}: {dyad}");
+    }
 }
 
 #[test]
@@ -305,7 +443,7 @@ fn unknown_routes_and_methods_are_json_errors() {
         ("/api/events?root=99", 400, "`root`"),
         ("/api/articles?limit=100000", 400, "1 to 500"),
         ("/api/stats?x=1", 400, "takes none"),
-        ("/api/dyads/XXX/YYY", 404, "XXX"),
+        ("/api/dyads/XXX/YYY", 400, "`a`"),
         ("/api/dyads/IRN/12", 400, "`b`"),
     ] {
         let (got, error) = get_json(&server, path);
@@ -313,6 +451,57 @@ fn unknown_routes_and_methods_are_json_errors() {
         assert_eq!(got, status, "{path}: {error}");
         assert!(message.contains(names), "{path}: {message}");
     }
+    // A well-formed code nothing can match is refused, not answered with
+    // an empty list; the message says what is accepted and where the
+    // codes are listed, without listing them.
+    for (path, names) in [
+        ("/api/articles?country=XXX", "`country`"),
+        ("/api/entities?country=XXX", "`country`"),
+        ("/api/search?country=XXX", "`country`"),
+        ("/api/events?countries=IRN,XXX", "`countries`"),
+        ("/api/events?countries=XXX,YYY", "`countries`"),
+        ("/api/events/mix?actor=ZZZ", "`actor`"),
+        ("/api/events?actor=ZZZ", "`actor`"),
+        ("/api/events?source=IRNXXX", "`source`"),
+        ("/api/dyads/POL/BLR?target=XXXGOV", "`target`"),
+        ("/api/dyads/IRN/XXX", "`b`"),
+    ] {
+        let (status, error) = get_json(&server, path);
+        let message = error["error"]["message"].as_str().unwrap();
+        assert_eq!(
+            (status, error["error"]["code"].as_str()),
+            (400, Some("bad_request")),
+            "{path}: {error}"
+        );
+        assert!(message.contains(names), "{path}: {message}");
+        assert!(message.contains("components.schemas"), "{path}: {message}");
+        assert!(message.len() < 400, "{path}: {message}");
+    }
+    // Known codes, in any case, still answer, with what the demo holds.
+    for path in [
+        "/api/articles?country=IRN",
+        "/api/entities?country=pol",
+        "/api/events?countries=POL,BLR",
+        "/api/events?actor=POL",
+        "/api/events?actor=polgov",
+        "/api/events/mix?source=BLR",
+        "/api/dyads/IGO/POL",
+    ] {
+        let (status, body) = get_json(&server, path);
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    // A blank text filter is no filter, in the index as in the store.
+    let (status, found) = get_json(&server, "/api/search?entity=Poland&source=%20");
+    assert_eq!(status, 200, "{found}");
+    assert!(found["total"].as_u64().unwrap() > 0, "{found}");
+    // Years the index cannot hold are a range like any other, not a 400.
+    let (status, found) = get_json(&server, "/api/search?entity=A&from=0000&to=0000");
+    assert_eq!(status, 200, "{found}");
+    let (status, error) = get_json(&server, "/api/search?entity=A&from=2026&to=2025");
+    assert_eq!(status, 400, "{error}");
+    assert!(error.to_string().contains("`from`"), "{error}");
+    let (_, events) = get_json(&server, "/api/events?countries=pol,blr");
+    assert!(events["total"].as_u64().unwrap() > 0, "{events}");
     let long = "x".repeat(5000);
     let (status, error) = get_json(&server, &format!("/api/entities/{long}"));
     assert_eq!(status, 400, "names over 200 characters are refused");
@@ -344,7 +533,7 @@ fn pages_render_for_the_demo() {
         "/events?quad_class=4".into(),
         "/dyad/POL/BLR".into(),
         "/network".into(),
-        "/story/2".into(),
+        "/story/0".into(),
         "/network?level=actor".into(),
         "/search?q=ceasefire&country=KGZ".into(),
     ] {
@@ -360,6 +549,10 @@ fn pages_render_for_the_demo() {
     let (_, dyad) = get(&server, "/dyad/POL/BLR");
     assert!(dyad.contains("<svg class=\"chart timeline\""), "{dyad}");
     assert!(dyad.contains("class=\"bar q"), "{dyad}");
+    // An entity with events charts them as a story does.
+    let (_, entity) = get(&server, "/entity/Tomasz%20Wierzbicki");
+    assert!(entity.contains("Its events over time"), "{entity}");
+    assert!(entity.contains("<svg class=\"chart timeline\""), "{entity}");
     // Events dated after the latest article (the demo's "next year") are
     // planned, listed apart, never the latest events.
     let (_, stats) = get_json(&server, "/api/stats");

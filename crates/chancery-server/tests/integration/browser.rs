@@ -227,7 +227,7 @@ fn the_demo_renders_in_chromium() {
 
     // A story with an event dated far from the rest ("last year"): the
     // chart spans where its events are, and marks and names the outlier.
-    let story = (1..=6)
+    let story = (0..6)
         .map(|id| get_json(&server, &format!("/api/stories/{id}")).1)
         .find(|story| !story["outliers"].as_array().unwrap().is_empty())
         .expect("a demo story has an event dated far from the rest");
@@ -257,6 +257,50 @@ fn the_demo_renders_in_chromium() {
     );
     assert!(chart["shown"].as_f64().unwrap() > 0.0, "{chart}");
     driver.screenshot("story-outlier");
+
+    // Filter fields show their whole placeholder, and no panel is only a
+    // heading: an empty one says so. The article with the fewest quotes,
+    // an entity and a story besides the list pages.
+    let article = articles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .min_by_key(|a| a["quotes"].as_u64())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let pages = [
+        "/".to_string(),
+        "/articles".into(),
+        "/entities".into(),
+        "/events".into(),
+        "/search?q=water".into(),
+        format!("/article/{article}"),
+        "/entity/Tomasz%20Wierzbicki".into(),
+        format!("/story/{}", story["id"]),
+    ];
+    for page in &pages {
+        driver.open(&format!("{base}{page}"));
+        let found = driver.run(
+            "const ctx = document.createElement('canvas').getContext('2d'); \
+             const cut = Array.from(document.querySelectorAll('input[placeholder]')).filter(i => { \
+                 const s = getComputedStyle(i); ctx.font = s.font; \
+                 const room = i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); \
+                 return ctx.measureText(i.placeholder).width > room + 0.5; }).map(i => i.placeholder); \
+             const empty = Array.from(document.querySelectorAll('section.card')).filter(c => { \
+                 const h = c.querySelector('h2'); \
+                 return c.innerText.trim() === (h ? h.innerText.trim() : ''); }) \
+                 .map(c => c.querySelector('h2') ? c.querySelector('h2').innerText : c.className); \
+             return {cut: cut, empty: empty, inputs: document.querySelectorAll('input[placeholder]').length};",
+        );
+        assert!(found["inputs"].as_u64().unwrap() > 0, "{page}: {found}");
+        assert_eq!(
+            found["cut"],
+            json!([]),
+            "{page}: placeholders cut off: {found}"
+        );
+        assert_eq!(found["empty"], json!([]), "{page}: empty panels: {found}");
+    }
 
     // A phone: 400 px wide. Every navigation link is in view and nothing
     // widens the page past the screen.

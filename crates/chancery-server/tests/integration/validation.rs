@@ -1,8 +1,10 @@
 //! Every route says no: random parameter values, judged against the
-//! OpenAPI document the server serves. A value outside its documented
-//! schema must be a 400 naming a parameter; a request whose values all fit
-//! must not be refused (200, or 404 for an id or name that is not there);
-//! nothing is ever a 5xx.
+//! OpenAPI document the server serves (the web pages by the API routes
+//! whose parameters they read). A value outside its documented schema
+//! (a country or actor code that is not among the codes the document
+//! lists included) must be a 400 naming a parameter; a request whose
+//! values all fit must not be refused (200, or 404 for an id or name that
+//! is not there); nothing is ever a 5xx.
 
 use std::cell::Cell;
 
@@ -20,6 +22,38 @@ struct DocParam {
     name: String,
     in_path: bool,
     schema: Value,
+}
+
+/// A parameter's schema with a `$ref` to the document's own schemas read
+/// (country and actor codes are stated once, under `components.schemas`).
+fn resolve(spec: &Value, schema: &Value) -> Value {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("a $ref this test does not read: {reference}"));
+            let target = &spec["components"]["schemas"][name];
+            assert!(target.is_object(), "{reference} is not in the document");
+            target.clone()
+        }
+        None => schema.clone(),
+    }
+}
+
+/// A pattern compiled once: the code patterns list every code, so
+/// compiling them for each value would dominate the test.
+fn pattern_matches(pattern: &str, value: &str) -> bool {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+            Default::default();
+    }
+    COMPILED.with(|compiled| {
+        compiled
+            .borrow_mut()
+            .entry(pattern.to_string())
+            .or_insert_with(|| Regex::new(pattern).unwrap())
+            .is_match(value)
+    })
 }
 
 /// True when `value` fits `schema` (an empty query value counts as absent).
@@ -49,7 +83,7 @@ fn fits(schema: &Value, value: &str) -> bool {
                 }
             }
             if let Some(pattern) = schema["pattern"].as_str() {
-                if !Regex::new(pattern).unwrap().is_match(value) {
+                if !pattern_matches(pattern, value) {
                     return false;
                 }
             }
@@ -139,6 +173,10 @@ fn values(param: &DocParam, known: &[String]) -> BoxedStrategy<String> {
         Just("100000".to_string()),
         Just("99999999999999999999".to_string()),
         Just("XXX".to_string()),
+        Just("ZZZ".to_string()),
+        Just("XXXGOV".to_string()),
+        Just("IRNXXX".to_string()),
+        Just("IRN,XXX".to_string()),
         Just("IRN,RUS".to_string()),
         Just("x".repeat(600)),
         "\\PC{0,8}",
@@ -146,6 +184,37 @@ fn values(param: &DocParam, known: &[String]) -> BoxedStrategy<String> {
     ];
     let fitting = proptest::strategy::Union::new(fitting);
     prop_oneof![3 => fitting, 2 => wrong].boxed()
+}
+
+/// Each web page, the API route whose parameters it reads, and whether it
+/// reads its query parameters too (false: its path only).
+const PAGES: &[(&str, &str, bool)] = &[
+    ("/", "/api/stats", true),
+    ("/articles", "/api/articles", true),
+    ("/article/{id}", "/api/articles/{id}", true),
+    ("/story/{story}", "/api/stories/{story}", false),
+    ("/entities", "/api/entities", true),
+    ("/entity/{name}", "/api/entities/{name}", false),
+    ("/events", "/api/events", true),
+    ("/dyad/{a}/{b}", "/api/dyads/{a}/{b}", true),
+    ("/network", "/api/network", true),
+    ("/search", "/api/search", true),
+];
+
+/// The message of an error page (its first paragraph), with its HTML
+/// entities read back; empty when the page is not an error page.
+fn page_message(body: &str) -> String {
+    let message = body
+        .split_once("<section class=\"card error\">")
+        .and_then(|(_, card)| card.split_once("<p>"))
+        .and_then(|(_, rest)| rest.split_once("</p>"))
+        .map_or("", |(message, _)| message);
+    message
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// One request: the route, its path values and query pairs.
@@ -160,20 +229,23 @@ struct Request {
 fn random_parameters_are_refused_or_fit_their_schema() {
     let server = server();
     let (_, spec) = get_json(&server, "/api/openapi.json");
-    let (_, articles) = get_json(&server, "/api/articles?limit=5");
-    let ids: Vec<String> = articles["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].to_string())
-        .collect();
-    let (_, entities) = get_json(&server, "/api/entities?limit=5");
-    let names: Vec<String> = entities["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["name"].as_str().unwrap().to_string())
-        .collect();
+    // Values of one field of a listing's items, as a client would send them.
+    let listed = |path: &str, field: &str| -> Vec<String> {
+        let (_, list) = get_json(&server, path);
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| match &item[field] {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            })
+            .collect()
+    };
+    let ids = listed("/api/articles?limit=5", "id");
+    let story_ids = listed("/api/stories", "id");
+    assert!(story_ids.contains(&"0".to_string()), "{story_ids:?}");
+    let names = listed("/api/entities?limit=5", "name");
     let mut routes: Vec<(String, Vec<DocParam>)> = Vec::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         let Some(operation) = item.get("get") else {
@@ -186,20 +258,40 @@ fn random_parameters_are_refused_or_fit_their_schema() {
             .map(|p| DocParam {
                 name: p["name"].as_str().unwrap().to_string(),
                 in_path: p["in"] == "path",
-                schema: p["schema"].clone(),
+                schema: resolve(&spec, &p["schema"]),
             })
             .collect();
         routes.push((path.clone(), params));
     }
     assert!(routes.len() >= 17, "{}", routes.len());
+    // The web pages read the same parameters as the API routes they show,
+    // so they are judged by the same document; a page that shows one thing
+    // takes no query parameters at all.
+    for (page, route, with_query) in PAGES {
+        let (_, params) = routes
+            .iter()
+            .find(|(path, _)| path == route)
+            .unwrap_or_else(|| panic!("{route} is not in the OpenAPI document"));
+        let params = params
+            .iter()
+            .filter(|p| *with_query || p.in_path)
+            .cloned()
+            .collect();
+        routes.push((page.to_string(), params));
+    }
 
     let route_strategy = (0..routes.len()).prop_flat_map(|route| {
         let (_, params) = &routes[route];
         let known = |p: &DocParam| -> Vec<String> {
             match p.name.as_str() {
                 "id" | "article" => ids.clone(),
+                "story" => story_ids.clone(),
                 "name" | "entity" | "speaker" => names.clone(),
                 "a" | "b" | "country" => vec!["IRN".into(), "RUS".into(), "POL".into()],
+                "countries" => vec!["IRN,RUS".into(), "POL,BLR".into(), "igo,irn".into()],
+                "actor" | "source" | "target" => {
+                    vec!["IRN".into(), "POLGOV".into(), "IGOUNO".into(), "REB".into()]
+                }
                 _ => Vec::new(),
             }
         };
@@ -242,7 +334,7 @@ fn random_parameters_are_refused_or_fit_their_schema() {
     });
 
     let mut runner = TestRunner::new(RunnerConfig {
-        cases: 600,
+        cases: 1000,
         failure_persistence: None,
         ..RunnerConfig::default()
     });
@@ -278,6 +370,21 @@ fn random_parameters_are_refused_or_fit_their_schema() {
                     format!("{}={}", encode(name), encode(value))
                 })
                 .collect();
+            // The one rule between parameters the document states: a
+            // `from` whose first day is after the last day of `to`.
+            let date = |name: &str| {
+                request
+                    .query
+                    .iter()
+                    .find(|(n, v)| n == name && !v.is_empty() && !refused.contains(&name))
+                    .map(|(_, v)| v.as_str())
+            };
+            if let (Some(from), Some(to)) = (date("from"), date("to")) {
+                let n = from.len().min(to.len());
+                if from[..n] > to[..n] {
+                    refused.push("from");
+                }
+            }
             if !pairs.is_empty() {
                 url = format!("{url}?{}", pairs.join("&"));
             }
@@ -285,7 +392,8 @@ fn random_parameters_are_refused_or_fit_their_schema() {
             prop_assert!(status < 500, "{url}: {status} {body}");
             // A search query has a grammar beyond its schema: one the
             // parser cannot read ("-1" only excludes) is refused on its own.
-            let unreadable_query = template == "/api/search"
+            let page = !template.starts_with("/api/");
+            let unreadable_query = (template == "/api/search" || template == "/search")
                 && status == 400
                 && body.contains("cannot read the query");
             if refused.is_empty() && !unreadable_query {
@@ -305,10 +413,17 @@ fn random_parameters_are_refused_or_fit_their_schema() {
                     refused,
                     body
                 );
-                let error: Value = serde_json::from_str(&body)
-                    .map_err(|e| TestCaseError::fail(format!("{url}: {e}: {body}")))?;
-                let message = error["error"]["message"].as_str().unwrap_or_default();
-                prop_assert_eq!(&error["error"]["code"], "bad_request");
+                let message = if page {
+                    page_message(&body)
+                } else {
+                    let error: Value = serde_json::from_str(&body)
+                        .map_err(|e| TestCaseError::fail(format!("{url}: {e}: {body}")))?;
+                    prop_assert_eq!(&error["error"]["code"], "bad_request");
+                    error["error"]["message"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string()
+                };
                 prop_assert!(
                     refused
                         .iter()
@@ -320,7 +435,7 @@ fn random_parameters_are_refused_or_fit_their_schema() {
                     message
                 );
                 prop_assert!(
-                    message.len() < 600,
+                    page || message.len() < 600,
                     "{url}: the message is {} bytes",
                     message.len()
                 );
