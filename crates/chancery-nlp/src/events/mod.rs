@@ -1826,6 +1826,17 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 c.modality == Modality::Planned,
             )
         });
+        // An act dated wholly after the story was published has not happened
+        // yet: "agreed on Tuesday to hold an exercise next year".
+        let future = date
+            .as_ref()
+            .and_then(|d| first_day(&d.value))
+            .zip(self.published)
+            .is_some_and(|(first, published)| first > published);
+        let modality = match c.modality {
+            Modality::Asserted | Modality::Reported if future => Modality::Planned,
+            modality => modality,
+        };
         let confidence = if c.dictionary.is_some() {
             0.9
         } else {
@@ -1877,7 +1888,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             plover: plover(&c.code),
             source,
             target,
-            modality: c.modality,
+            modality,
             date,
             location: self.location(&c),
             trigger: self.doc.span(c.trigger.clone()),
@@ -1889,6 +1900,19 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             code: c.code,
         }
     }
+}
+
+/// The first day an ISO date of year, month or day precision ("2027",
+/// "2027-03", "2027-03-05") covers.
+fn first_day(value: &str) -> Option<NaiveDate> {
+    let mut parts = value.split('-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next().map_or(Some(1), |m| m.parse().ok())?;
+    let day = parts.next().map_or(Some(1), |d| d.parse().ok())?;
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// A reporting verb in lower case ("said", "told"): it frames what it

@@ -593,3 +593,26 @@ Korean diplomats unless Seoul released the student leaders.",
     assert_eq!(threat.modality, chancery_model::Modality::Asserted);
     assert!(!analysis.events.iter().any(|e| e.root == "18"));
 }
+
+#[test]
+fn an_act_dated_after_publication_is_planned() {
+    let analysis = analyze_bytes(
+        b"Exercise\n\nTOKYO 2026-09-29\n\nJapan and Australia agreed on Tuesday to hold their largest \
+joint air exercise next year and to share more intelligence on maritime security, after talks \
+between their foreign and defence ministers in Tokyo.",
+    )
+    .expect("extracts");
+    let future: Vec<_> = analysis
+        .events
+        .iter()
+        .filter(|e| {
+            e.date
+                .as_ref()
+                .is_some_and(|d| d.value.as_str() > "2026-09-29")
+        })
+        .collect();
+    assert!(!future.is_empty(), "{:?}", analysis.events);
+    for e in future {
+        assert_eq!(e.modality, chancery_model::Modality::Planned, "{e:?}");
+    }
+}
