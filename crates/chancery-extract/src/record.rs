@@ -13,7 +13,8 @@ use crate::{extract, ExtractError, Format, Input, Options};
 /// it, never dropped.
 pub fn extract_record(line: &str, options: &Options) -> Result<Article, ExtractError> {
     let bad = |reason: String| ExtractError::Record { reason };
-    let record: Value = serde_json::from_str(line).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+    let record: Value =
+        serde_json::from_str(line).map_err(|e| bad(format!("invalid JSON: {e}")))?;
     let Some(fields) = record.as_object() else {
         return Err(bad("expected a JSON object with text or html".into()));
     };
@@ -96,7 +97,10 @@ mod tests {
         assert!(reason(r#"{"text": ["x"]}"#).starts_with("field \"text\" is an array"));
         assert!(reason(r#"{"html": "<p>x</p>", "title": true}"#)
             .starts_with("field \"title\" is true or false"));
-        assert_eq!(reason(r#"{"url": "u"}"#), "record has neither \"text\" nor \"html\"");
+        assert_eq!(
+            reason(r#"{"url": "u"}"#),
+            "record has neither \"text\" nor \"html\""
+        );
         assert_eq!(reason("[1, 2]"), "expected a JSON object with text or html");
         assert!(reason("{\"text\": ").starts_with("invalid JSON: "));
     }

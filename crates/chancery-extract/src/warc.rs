@@ -273,7 +273,9 @@ fn read_error(err: io::Error) -> String {
 }
 
 fn truncated(expected: u64, got: u64) -> String {
-    format!("truncated WARC record: its block should be {expected} bytes, the file ends after {got}")
+    format!(
+        "truncated WARC record: its block should be {expected} bytes, the file ends after {got}"
+    )
 }
 
 /// The body of an HTTP response that is a page (status 2xx, an HTML or
@@ -295,9 +297,7 @@ fn http_body(block: Vec<u8>) -> Option<Vec<u8>> {
         };
         let (name, value) = (name.trim().to_ascii_lowercase(), value.to_ascii_lowercase());
         if name == "content-type"
-            && !(value.contains("html")
-                || value.contains("text/plain")
-                || value.contains("xml"))
+            && !(value.contains("html") || value.contains("text/plain") || value.contains("xml"))
         {
             return None;
         }
@@ -433,9 +433,7 @@ mod tests {
     #[test]
     fn reading_resumes_at_the_next_record_after_a_damaged_one() {
         let mut file = record("resource", "https://a.example/1", b"first page");
-        file.extend(
-            b"WARC/1.1\r\nWARC-Type: resource\r\nContent-Length: many\r\n\r\njunk\r\n\r\n",
-        );
+        file.extend(b"WARC/1.1\r\nWARC-Type: resource\r\nContent-Length: many\r\n\r\njunk\r\n\r\n");
         file.extend(b"garbage between records\r\n");
         file.extend(record("resource", "https://a.example/3", b"third page"));
         let items = items(file);

@@ -175,18 +175,17 @@ impl SearchIndex {
         parser.set_conjunction_by_default();
         parser.set_field_boost(fields.title, 2.0);
         parser.set_field_boost(fields.entity, 1.5);
-        let query = parser
-            .parse_query(text)
-            .map_err(|e| SearchError::Query {
-                query: text.to_string(),
-                reason: explain(&e),
-            })?;
+        let query = parser.parse_query(text).map_err(|e| SearchError::Query {
+            query: text.to_string(),
+            reason: explain(&e),
+        })?;
         // Some queries parse but cannot run on these fields (`title:*` asks
         // which articles have a title, which only a fast field can tell);
         // building the weight from the schema alone finds them before the
         // search, reading nothing of the index, so they are the query's
         // fault and never mistaken for damage.
-        if let Err(error) = query.weight(EnableScoring::disabled_from_schema(&self.index.schema())) {
+        if let Err(error) = query.weight(EnableScoring::disabled_from_schema(&self.index.schema()))
+        {
             let reason = if text.contains(":*") {
                 "field:* (any value) cannot be searched; give words to find in the field".into()
             } else {

@@ -21,13 +21,14 @@ impl Store {
     /// began.
     pub fn begin_run(&mut self) -> Result<i64, StoreError> {
         let (conn, path) = self.connection_mut();
-        let failed =
-            |e: rusqlite::Error| StoreError::sqlite(path, "beginning an ingest run")(e);
+        let failed = |e: rusqlite::Error| StoreError::sqlite(path, "beginning an ingest run")(e);
         let tx = conn.transaction().map_err(failed)?;
         let unfinished: Option<i64> = tx
-            .query_row("SELECT registry_upto FROM ingest_run WHERE id = 1", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT registry_upto FROM ingest_run WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
             .map(Some)
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
@@ -94,8 +95,16 @@ mod tests {
         drop(store);
         // Killed before the run ended: the next run resumes it.
         let mut store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.begin_run().unwrap(), 1, "a resumed run keeps its point");
+        assert_eq!(
+            store.begin_run().unwrap(),
+            1,
+            "a resumed run keeps its point"
+        );
         store.end_run().unwrap();
-        assert_eq!(store.begin_run().unwrap(), 2, "a new run starts from all stored");
+        assert_eq!(
+            store.begin_run().unwrap(),
+            2,
+            "a new run starts from all stored"
+        );
     }
 }

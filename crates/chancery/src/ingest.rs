@@ -261,8 +261,7 @@ impl Pipeline {
         store.set_stories(&unwritten).map_err(store_error)?;
         // The people earlier ingests met feed back into analysis: a bare surname
         // of a registered official resolves to them.
-        let registry =
-            crate::entities::registry_upto(&reader, registry_upto.unwrap_or(i64::MAX))?;
+        let registry = crate::entities::registry_upto(&reader, registry_upto.unwrap_or(i64::MAX))?;
         let registry_table = registry.officeholder_table();
         let analyzer = if registry.people().is_empty() {
             analyzer_with_tables(kb)?
@@ -276,9 +275,7 @@ impl Pipeline {
         let (sender, receiver) = sync_channel::<Batch>(CHANNEL_BATCHES);
         let writer = thread::Builder::new()
             .name("chancery-writer".into())
-            .spawn(move || {
-                write_batches(store, receiver, progress, stories, on_commit, resumable)
-            })
+            .spawn(move || write_batches(store, receiver, progress, stories, on_commit, resumable))
             .context("cannot start the writer thread")?;
         Ok(Pipeline {
             feeder: Feeder {
@@ -889,4 +886,3 @@ mod tests {
         assert!(!is_warc_path(Path::new("story.html.gz")));
     }
 }
-

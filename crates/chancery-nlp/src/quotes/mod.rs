@@ -974,9 +974,7 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
         }
         // A role noun ("the spokeswoman"): the latest holder of that title.
         if let Some(title) = self.kb.title(&head) {
-            let mut holders = self
-                .holders_by_title
-                .borrow_mut();
+            let mut holders = self.holders_by_title.borrow_mut();
             let holders = holders.entry(title.title.to_string()).or_insert_with(|| {
                 (0..self.mentions.len())
                     .filter(|&k| {
