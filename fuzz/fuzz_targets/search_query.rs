@@ -20,9 +20,21 @@ fn index() -> &'static SearchIndex {
             let _ = std::fs::remove_dir_all(&dir);
             let mut store = Store::open(&dir).expect("a store in the temp dir");
             let texts = [
-                ("a", "Talks in Vienna", "Ministers met in Vienna on Monday for talks."),
-                ("b", "Strike at the port", "Dock workers went on strike on Tuesday."),
-                ("c", "Budget vote", "Parliament voted on the budget after a long debate."),
+                (
+                    "a",
+                    "Talks in Vienna",
+                    "Ministers met in Vienna on Monday for talks.",
+                ),
+                (
+                    "b",
+                    "Strike at the port",
+                    "Dock workers went on strike on Tuesday.",
+                ),
+                (
+                    "c",
+                    "Budget vote",
+                    "Parliament voted on the budget after a long debate.",
+                ),
             ];
             let documents: Vec<Document> = texts
                 .iter()

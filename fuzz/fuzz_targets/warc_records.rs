@@ -31,7 +31,10 @@ fuzz_target!(|data: &[u8]| {
                 number
             }
         };
-        assert!(number >= last, "record numbers went back: {number} < {last}");
+        assert!(
+            number >= last,
+            "record numbers went back: {number} < {last}"
+        );
         last = number;
     }
 });
