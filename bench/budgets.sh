@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Work budgets (issue 21): analysis time and store growth against input size,
+# Work budgets (issue 21): analysis CPU time (user + system, so other work on
+# a shared machine does not count) and store growth against input size,
 # on varied text of 1, 2, 4 and 8 MB (bench/varied_text.py) and on the
 # output-explosion shape ("the market said rates rose and the bank said
 # sales fell." on 14,000 lines). Fails when a floor is missed:
@@ -16,15 +17,12 @@ bin="${CARGO_TARGET_DIR:-$PWD/target}/release/chancery"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-seconds() { # runs "$@", prints wall seconds
-    local start end
-    start=$(date +%s.%N)
-    "$@"
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc
+cpu_seconds() { # runs "$@" (stdout to $OUT), prints user+system CPU seconds
+    /usr/bin/time -f '%U %S' -o "$tmp/time.txt" "$@" > "$OUT"
+    awk '{ print $1 + $2 }' "$tmp/time.txt"
 }
 
-printf '%-12s %10s %10s %12s %12s %8s\n' input bytes analyze_s json_bytes store_bytes store/in
+printf '%-12s %10s %10s %12s %12s %8s\n' input bytes analyze_cpu_s json_bytes store_bytes store/in
 declare -A time
 for mb in "${sizes[@]}"; do
     python3 bench/varied_text.py "$mb" > "$tmp/varied-$mb.txt"
@@ -34,7 +32,7 @@ fail=0
 for name in $(for mb in "${sizes[@]}"; do echo "varied-$mb"; done) said; do
     file="$tmp/$name.txt"
     bytes=$(stat -c %s "$file")
-    t=$(seconds "$bin" analyze --max-bytes 100000000 "$file" > "$tmp/$name.json")
+    t=$(OUT="$tmp/$name.json" cpu_seconds "$bin" analyze --max-bytes 100000000 "$file")
     time[$name]=$t
     json=$(stat -c %s "$tmp/$name.json")
     data="$tmp/data-$name"

@@ -80,8 +80,15 @@ def sentence(rng, people):
 
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "--said":
-        line = "the market said rates rose and the bank said sales fell.\n"
-        sys.stdout.write(line * int(sys.argv[2]))
+        # One line per subject pair, so extraction keeps every line (a page
+        # of one repeated line reads as a repeated title and is emptied);
+        # a title line first, like a real page.
+        subjects = WORDS[:12]
+        lines = ["Markets and banks in a week of reports\n"]
+        for n in range(int(sys.argv[2])):
+            a, b = subjects[n % 12], subjects[(n // 12) % 12]
+            lines.append(f"the {a} said rates rose and the {b} said sales fell.\n")
+        sys.stdout.write("".join(lines))
         return
     size = int(float(sys.argv[1]) * 1_000_000)
     rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 7)

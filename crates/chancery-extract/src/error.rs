@@ -27,4 +27,11 @@ pub enum ExtractError {
         /// What the decoder said.
         reason: String,
     },
+    /// A JSON Lines record that is not one (bad JSON, a field of the wrong
+    /// type, no text): the message names the field and what it must be.
+    #[error("{reason}")]
+    Record {
+        /// What is wrong with the record.
+        reason: String,
+    },
 }

@@ -22,7 +22,9 @@ mod heuristics;
 mod html;
 mod language;
 mod page_type;
+mod record;
 mod text;
+pub mod warc;
 
 use chancery_model::{Article, Published};
 
@@ -30,6 +32,7 @@ pub use decode::{decode, Decoded, Format};
 pub use error::ExtractError;
 pub use heuristics::{Heuristic, Heuristics};
 pub use page_type::{PageType, Shape};
+pub use record::extract_record;
 
 /// Default cap on a document's size, before and after decompression.
 pub const DEFAULT_MAX_BYTES: usize = 50 * 1024 * 1024;

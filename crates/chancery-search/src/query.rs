@@ -5,7 +5,7 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
+    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query, QueryParser,
     QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -175,13 +175,28 @@ impl SearchIndex {
         parser.set_conjunction_by_default();
         parser.set_field_boost(fields.title, 2.0);
         parser.set_field_boost(fields.entity, 1.5);
-        parser
-            .parse_query(text)
-            .map(Some)
-            .map_err(|e| SearchError::Query {
+        let query = parser.parse_query(text).map_err(|e| SearchError::Query {
+            query: text.to_string(),
+            reason: explain(&e),
+        })?;
+        // Some queries parse but cannot run on these fields (`title:*` asks
+        // which articles have a title, which only a fast field can tell);
+        // building the weight from the schema alone finds them before the
+        // search, reading nothing of the index, so they are the query's
+        // fault and never mistaken for damage.
+        if let Err(error) = query.weight(EnableScoring::disabled_from_schema(&self.index.schema()))
+        {
+            let reason = if text.contains(":*") {
+                "field:* (any value) cannot be searched; give words to find in the field".into()
+            } else {
+                format!("it cannot be run on these fields ({error})")
+            };
+            return Err(SearchError::Query {
                 query: text.to_string(),
-                reason: explain(&e),
-            })
+                reason,
+            });
+        }
+        Ok(Some(query))
     }
 
     /// One query per filter of the request.

@@ -73,7 +73,9 @@ pub struct Config {
     /// When set, `POST /api/ingest` accepts requests that carry it as a
     /// bearer token; when not, the server is read-only.
     pub token: Option<String>,
-    /// Requests per client address; `None` for no limit (benchmarks).
+    /// Requests per client address, each also charged `per_second`
+    /// tokens per second of worker time it used; `None` for no limit
+    /// (benchmarks).
     pub rate_limit: Option<RateLimit>,
     /// The largest body of `POST /api/analyze`, in bytes.
     pub max_analyze_bytes: usize,
@@ -155,6 +157,13 @@ const POOL_KEEP: usize = 8;
 const QUERY_SLOTS: usize = 8;
 /// Analyses or ingests running at once: they are CPU-bound.
 const ANALYSIS_SLOTS: usize = 2;
+
+tokio::task_local! {
+    /// The address of the client whose request the task serves, so work
+    /// it sends to the blocking pool is charged to it
+    /// ([`limit::Limiter::charge`]).
+    static CLIENT: IpAddr;
+}
 
 /// What every handler shares.
 pub(crate) struct AppState {
@@ -252,12 +261,20 @@ where
     let state = Arc::clone(state);
     let abandoned = Abandoned::new();
     let flag = abandoned.flag();
+    let client = CLIENT.try_with(|client| *client).ok();
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
         if flag.load(Ordering::Relaxed) {
             return Err(ServerError::Internal("the request was abandoned".into()));
         }
-        work(&state)
+        let started = Instant::now();
+        let result = work(&state);
+        // The client pays for the work its request made, whether or not
+        // it still waits for the answer.
+        if let (Some(client), Some(limiter)) = (client, &state.limiter) {
+            limiter.charge(client, started.elapsed(), Instant::now());
+        }
+        result
     })
     .await
     .map_err(|err| worker_failed(what, err))?
@@ -446,7 +463,8 @@ async fn guard(
         }
     }
     let timeout = state.config.timeout;
-    let mut response = match tokio::time::timeout(timeout, next.run(request)).await {
+    let work = CLIENT.scope(client, tokio::time::timeout(timeout, next.run(request)));
+    let mut response = match work.await {
         Ok(response) => response,
         Err(_) => ServerError::Timeout {
             seconds: timeout.as_secs(),
@@ -643,6 +661,34 @@ async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_on_the_pool_is_charged_to_its_client() {
+        let mut config = Config::new(std::env::temp_dir());
+        config.rate_limit = Some(RateLimit {
+            per_second: 2,
+            burst: 2,
+        });
+        let state: Shared = Arc::new(AppState::new(config));
+        let client: IpAddr = "127.0.0.9".parse().unwrap();
+        let other: IpAddr = "127.0.0.10".parse().unwrap();
+        let limiter = state.limiter.as_ref().unwrap();
+        assert!(limiter.allow(client, Instant::now()));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        // 1.5 s of work at 2 tokens a second costs 3: the bucket (2 at
+        // most) owes at least one, so the next request waits a second.
+        let work = compute(&state, |_| {
+            std::thread::sleep(Duration::from_millis(1_500));
+            Ok(())
+        });
+        runtime.block_on(CLIENT.scope(client, work)).unwrap();
+        assert!(!limiter.allow(client, Instant::now()));
+        assert!(limiter.allow(other, Instant::now()));
+    }
 
     #[test]
     fn the_openapi_document_lists_exactly_the_routes() {

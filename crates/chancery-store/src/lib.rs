@@ -80,6 +80,7 @@ mod export;
 mod fingerprint;
 mod query;
 mod registry;
+mod run;
 mod schema;
 mod search_feed;
 mod store;

@@ -32,7 +32,18 @@ impl Reader {
     /// Calls `each` with every person of every canonical article (near-duplicates
     /// left out, so a syndicated story counts once), oldest article first
     /// (undated articles last), one row at a time.
-    pub fn for_each_person(&self, mut each: impl FnMut(PersonSighting)) -> Result<(), StoreError> {
+    pub fn for_each_person(&self, each: impl FnMut(PersonSighting)) -> Result<(), StoreError> {
+        self.for_each_person_upto(i64::MAX, each)
+    }
+
+    /// [`Reader::for_each_person`] over the articles with an internal id of
+    /// at most `upto`: the registry as it stood when an ingest run began
+    /// ([`crate::Store::begin_run`]).
+    pub fn for_each_person_upto(
+        &self,
+        upto: i64,
+        mut each: impl FnMut(PersonSighting),
+    ) -> Result<(), StoreError> {
         let (conn, path) = self.connection();
         let failed =
             |e: rusqlite::Error| StoreError::sqlite(path, "reading the people of the corpus")(e);
@@ -41,11 +52,11 @@ impl Reader {
                 "SELECT a.id, a.doc_id, a.external_id, a.published, e.name, e.country, \
                         e.actor_code, e.aliases, e.roles \
                  FROM entities e JOIN articles a ON a.id = e.article \
-                 WHERE e.kind = 'person' AND a.duplicate_of IS NULL \
+                 WHERE e.kind = 'person' AND a.duplicate_of IS NULL AND a.id <= ?1 \
                  ORDER BY a.published IS NULL, a.published, a.id, e.id",
             )
             .map_err(failed)?;
-        let mut rows = statement.query([]).map_err(failed)?;
+        let mut rows = statement.query([upto]).map_err(failed)?;
         while let Some(row) = rows.next().map_err(failed)? {
             let aliases: String = row.get(7).map_err(failed)?;
             let roles: String = row.get(8).map_err(failed)?;

@@ -173,7 +173,10 @@ pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
     // so stores of this version written before it gain it on their next
     // write, and readers of either kind read both.
     conn.execute_batch(crate::verify::CHECKSUMS_TABLE)
-        .map_err(StoreError::sqlite(path, "creating the checksum table"))
+        .map_err(StoreError::sqlite(path, "creating the checksum table"))?;
+    // The unfinished ingest run (`Store::begin_run`), the same way.
+    conn.execute_batch(crate::run::RUNS_TABLE)
+        .map_err(StoreError::sqlite(path, "creating the ingest run table"))
 }
 
 fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

@@ -539,51 +539,5 @@ pub(crate) fn analyze_record(
     line: &str,
     options: &Options,
 ) -> Result<chancery_model::Article, String> {
-    let record: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
-    let Some(fields) = record.as_object() else {
-        return Err("expected a JSON object with text or html".into());
-    };
-    // Every known field is a string (ids may be numbers); a field of
-    // another type is the caller's mistake, said rather than dropped.
-    for key in ["id", "url", "title", "text", "html", "published", "source"] {
-        let kind = match fields.get(key) {
-            None | Some(Value::Null | Value::String(_)) => continue,
-            Some(Value::Number(_)) if key == "id" => continue,
-            Some(Value::Number(_)) => "a number",
-            Some(Value::Bool(_)) => "true or false",
-            Some(Value::Array(_)) => "an array",
-            Some(Value::Object(_)) => "an object",
-        };
-        let expected = if key == "published" {
-            "a string (an ISO 8601 date such as \"2024-05-01\")"
-        } else {
-            "a string"
-        };
-        return Err(format!("field \"{key}\" is {kind}; it must be {expected}"));
-    }
-    let string = |key: &str| -> Option<String> {
-        match fields.get(key)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    };
-    let (body, format) = match (string("html"), string("text")) {
-        (Some(html), _) => (html, Format::Html),
-        (None, Some(text)) => (text, Format::Text),
-        (None, None) => return Err("record has neither \"text\" nor \"html\"".into()),
-    };
-    let input = Input {
-        bytes: body.as_bytes(),
-        external_id: string("id"),
-        source: string("source"),
-        url: string("url"),
-        title: string("title"),
-        published: string("published"),
-    };
-    let options = Options {
-        format: Some(options.format.unwrap_or(format)),
-        ..options.clone()
-    };
-    extract(&input, &options).map_err(|e| e.to_string())
+    chancery_extract::extract_record(line, options).map_err(|e| e.to_string())
 }

@@ -43,9 +43,15 @@ enum Format {
 
 /// The registry of the store in `reader`.
 pub fn registry(reader: &Reader) -> anyhow::Result<Registry> {
+    registry_upto(reader, i64::MAX)
+}
+
+/// The registry of the articles of `reader` with an internal id of at most
+/// `upto` (an ingest run's fixed point, `Store::begin_run`).
+pub fn registry_upto(reader: &Reader, upto: i64) -> anyhow::Result<Registry> {
     let mut registry = Registry::new();
     reader
-        .for_each_person(|p| {
+        .for_each_person_upto(upto, |p| {
             let article = p.external_id.as_deref().unwrap_or(&p.doc_id);
             registry.add(Sighting {
                 article,

@@ -40,7 +40,9 @@ struct ServerOptions {
     /// (`Authorization: Bearer TOKEN`); without it the server is read-only.
     #[arg(long, env = "CHANCERY_TOKEN", hide_env_values = true)]
     token: Option<String>,
-    /// Requests per second allowed per client address (0: no limit).
+    /// Requests per second allowed per client address (0: no limit). Work
+    /// a request makes a worker do is charged too, this many tokens per
+    /// second of it.
     #[arg(long, default_value_t = 20)]
     rate_limit: u32,
     /// Requests a client may send at once after a pause.

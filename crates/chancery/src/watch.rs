@@ -245,6 +245,7 @@ impl Sink {
             options,
             Progress::new(None, true),
             Some(on_commit),
+            false,
             |store| {
                 main_state = Some(store.watch_state()?);
                 if queue {

@@ -2,6 +2,8 @@
 //! bytes; when it returns an article, every block span lies inside `text`, on
 //! character boundaries, in order and without overlap, and the title is not
 //! repeated as the first block; and `body_only` keeps text byte for byte.
+//! The WARC reader and JSON Lines records likewise never panic: a damaged
+//! record costs only itself, a bad record says what is wrong.
 
 use chancery_extract::{extract, ExtractError, Format, Input, Options};
 use chancery_model::Article;
@@ -59,6 +61,10 @@ fn run_checked(bytes: &[u8], options: &Options, title_in_html: bool) -> Result<(
         // Refusals are fine; panics are what the property is about.
         Err(ExtractError::Empty | ExtractError::Binary { .. } | ExtractError::TooLarge { .. })
         | Err(ExtractError::Gzip { .. }) => Ok(()),
+        // Only JSON Lines records are refused as records.
+        Err(ExtractError::Record { reason }) => Err(TestCaseError::fail(format!(
+            "bytes refused as a JSON Lines record: {reason}"
+        ))),
     }
 }
 
@@ -402,4 +408,121 @@ fn html_title_repeated_as_first_block_is_removed() {
     for page in [found, realistic] {
         run_checked(page.as_bytes(), &html_options(), true).unwrap();
     }
+}
+
+/// A WARC stream of response records (some with broken lengths, some cut
+/// short) and junk between them, as bytes.
+fn warc_stream() -> impl Strategy<Value = Vec<u8>> {
+    let record = (
+        prop::sample::select(vec!["response", "request", "resource", "metadata", ""]),
+        "\\PC{0,120}",
+        0usize..4,
+        prop::bool::ANY,
+    )
+        .prop_map(|(kind, body, damage, chunked)| {
+            let http = if chunked {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+                    body.len()
+                )
+            } else {
+                format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{body}")
+            };
+            let length = match damage {
+                0 => http.len().to_string(),
+                1 => "not a number".to_string(),
+                2 => (http.len() + 50).to_string(),
+                _ => http.len().saturating_sub(7).to_string(),
+            };
+            format!(
+                "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: https://news.example/a\r\n\
+                 Content-Length: {length}\r\n\r\n{http}\r\n\r\n"
+            )
+            .into_bytes()
+        });
+    prop::collection::vec(
+        prop_oneof![
+            4 => record,
+            1 => prop::collection::vec(any::<u8>(), 0..40),
+        ],
+        0..8,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// Checks the items of a WARC stream: nothing after a broken item, record
+/// numbers never going back, no page body over the cap.
+fn check_warc(bytes: Vec<u8>, max_bytes: usize) -> Result<usize, TestCaseError> {
+    use chancery_extract::warc::{Item, Records};
+    let mut last = 0;
+    let mut broken = false;
+    let mut pages = 0;
+    for item in Records::new(Box::new(std::io::Cursor::new(bytes)), max_bytes) {
+        prop_assert!(!broken, "an item after the stream was broken");
+        let number = match item {
+            Item::Document(record) => {
+                prop_assert!(record.body.len() <= max_bytes);
+                pages += 1;
+                record.number
+            }
+            Item::Failed { number, problem } => {
+                prop_assert!(!problem.is_empty());
+                number
+            }
+            Item::Broken { number, problem } => {
+                prop_assert!(!problem.is_empty());
+                broken = true;
+                number
+            }
+        };
+        prop_assert!(number >= last, "record {} after {}", number, last);
+        last = number;
+    }
+    Ok(pages)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn warc_streams_never_panic(bytes in warc_stream()) {
+        check_warc(bytes, 1 << 20)?;
+    }
+
+    #[test]
+    fn warc_arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+        check_warc(bytes, 64)?;
+    }
+
+    #[test]
+    fn jsonl_records_are_articles_or_say_what_is_wrong(
+        line in "\\{(\"(id|url|title|text|html|published|source)\": ?(\"\\PC{0,30}\"|[0-9]{1,6}|true|null|\\[\\]|\\{\\}), ?){0,5}\"text\": \"\\PC{0,60}\"\\}|\\PC{0,80}"
+    ) {
+        match chancery_extract::extract_record(&line, &Options::default()) {
+            Ok(article) => check_article(&article, true).map_err(TestCaseError::fail)?,
+            Err(error) => prop_assert!(!error.to_string().is_empty()),
+        }
+    }
+}
+
+#[test]
+fn a_warc_record_with_a_broken_length_costs_only_itself() {
+    let good = |uri: &str, body: &str| {
+        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{body}");
+        format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n\
+             Content-Length: {}\r\n\r\n{http}\r\n\r\n",
+            http.len()
+        )
+    };
+    let stream = format!(
+        "{}WARC/1.0\r\nWARC-Type: response\r\nContent-Length: many\r\n\r\njunk\r\n\r\n{}",
+        good("https://news.example/1", "<p>First page.</p>"),
+        good("https://news.example/3", "<p>Third page.</p>")
+    );
+    assert_eq!(check_warc(stream.into_bytes(), 1 << 20).unwrap(), 2);
 }

@@ -11,6 +11,7 @@ pub(crate) mod cues;
 mod marks;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -116,6 +117,16 @@ pub(crate) struct QuoteFinder<'d, 'a> {
     start_by_end: HashMap<usize, usize>,
     /// Mention start byte → the latest end and entity of a mention starting there.
     end_by_start: HashMap<usize, (usize, usize)>,
+    /// Indices into `mentions` of people, in order: a pronoun's speaker is
+    /// looked up here by bisection rather than by a scan of every earlier
+    /// mention (which made long documents quadratic).
+    people: Vec<usize>,
+    /// A lower-case word of an organization's name → indices into
+    /// `mentions` of that organization's mentions, in order.
+    organizations_by_word: HashMap<String, Vec<usize>>,
+    /// A KB title → indices into `mentions` of entities holding a role
+    /// whose title ends with it, in order; filled once per title asked.
+    holders_by_title: RefCell<HashMap<String, Vec<usize>>>,
 }
 
 impl Frame {
@@ -180,6 +191,27 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
                 *latest = (end, entity);
             }
         }
+        let mut people = Vec::new();
+        let mut organizations_by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, &(_, _, entity)) in mentions.iter().enumerate() {
+            let entity = &entities[entity];
+            match entity.kind {
+                EntityKind::Person => people.push(k),
+                EntityKind::Organization => {
+                    let name = entity.name.to_lowercase();
+                    let mut words: Vec<&str> = name.split(' ').collect();
+                    words.sort_unstable();
+                    words.dedup();
+                    for word in words {
+                        organizations_by_word
+                            .entry(word.to_string())
+                            .or_default()
+                            .push(k);
+                    }
+                }
+                _ => {}
+            }
+        }
         QuoteFinder {
             doc,
             entities,
@@ -187,7 +219,28 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             mentions,
             start_by_end,
             end_by_start,
+            people,
+            organizations_by_word,
+            holders_by_title: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The latest of `candidates` (indices into `mentions`, in order) among
+    /// the first `limit` mentions that ends by `before` and passes `ok`.
+    fn latest(
+        &self,
+        candidates: &[usize],
+        limit: usize,
+        before: usize,
+        ok: impl Fn(&(usize, usize, usize)) -> bool,
+    ) -> Option<usize> {
+        let below = candidates.partition_point(|&k| k < limit);
+        candidates[..below]
+            .iter()
+            .rev()
+            .map(|&k| &self.mentions[k])
+            .find(|m| m.1 <= before && ok(m))
+            .map(|m| m.2)
     }
 
     fn word(&self, i: usize) -> &'a str {
@@ -910,51 +963,36 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             let k = quoted.partition_point(|q| q.close <= offset);
             quoted.get(k).is_some_and(|q| q.open <= offset)
         };
-        // Mentions that start before the cue, latest last.
-        let earlier = &self.mentions[..self.mentions.partition_point(|m| m.0 < before)];
+        // Mentions that start before the cue.
+        let earlier = self.mentions.partition_point(|m| m.0 < before);
         // A pronoun: the latest person named outside quotes before it.
         if matches!(head.as_ref(), "he" | "she" | "i" | "him" | "her") {
-            return earlier
-                .iter()
-                .rev()
-                .find(|m| {
-                    m.1 <= before && !in_quote(m.0) && self.entities[m.2].kind == EntityKind::Person
-                })
-                .map(|m| m.2);
+            return self.latest(&self.people, earlier, before, |m| !in_quote(m.0));
         }
         if matches!(head.as_ref(), "they" | "it" | "we") {
             return None;
         }
         // A role noun ("the spokeswoman"): the latest holder of that title.
         if let Some(title) = self.kb.title(&head) {
-            let holder = earlier
-                .iter()
-                .rev()
-                .filter(|m| m.1 <= before)
-                .find(|m| {
-                    self.entities[m.2]
-                        .roles
-                        .iter()
-                        .any(|r| r.title.ends_with(&title.title))
-                })
-                .map(|m| m.2);
-            if holder.is_some() {
-                return holder;
+            let mut holders = self.holders_by_title.borrow_mut();
+            let holders = holders.entry(title.title.to_string()).or_insert_with(|| {
+                (0..self.mentions.len())
+                    .filter(|&k| {
+                        self.entities[self.mentions[k].2]
+                            .roles
+                            .iter()
+                            .any(|r| r.title.ends_with(&title.title))
+                    })
+                    .collect()
+            });
+            if let Some(holder) = self.latest(holders, earlier, before, |_| true) {
+                return Some(holder);
             }
         }
         // An organization noun ("the ministry"): the latest organization named so.
-        earlier
-            .iter()
-            .rev()
-            .filter(|m| m.1 <= before && self.entities[m.2].kind == EntityKind::Organization)
-            .find(|m| {
-                self.entities[m.2]
-                    .name
-                    .to_lowercase()
-                    .split(' ')
-                    .any(|w| w == head)
-            })
-            .map(|m| m.2)
+        self.organizations_by_word
+            .get(head.as_ref())
+            .and_then(|mentions| self.latest(mentions, earlier, before, |_| true))
     }
 
     fn render(&self, frame: Frame, quoted: &[Quoted]) -> Option<Quote> {

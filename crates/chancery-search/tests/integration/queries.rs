@@ -140,6 +140,19 @@ fn bad_requests_say_what_is_wrong() {
     assert!(error(request("title:(talks")).contains("cannot read the query"));
     assert!(error(request("where:vienna")).contains("no field \"where\""));
     assert!(error(request("   ")).contains("nothing to search for"));
+    // "Any value" of a field parses but only fast fields can answer it: a
+    // query error naming what to do, for every field a query may name.
+    for field in [
+        "title", "body", "entity", "person", "country", "actor", "event", "source",
+    ] {
+        let message = error(request(&format!("{field}:*")));
+        assert!(message.contains("any value"), "{field}:* -> {message}");
+        let message = error(request(&format!("talks AND {field}:*")));
+        assert!(
+            message.contains("cannot read the query"),
+            "{field}:* -> {message}"
+        );
+    }
     let mut r = request("talks");
     r.from = Some("10/02/2025".into());
     assert!(error(r).contains("bad --from \"10/02/2025\""));

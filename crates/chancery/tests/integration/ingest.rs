@@ -700,3 +700,144 @@ fn an_ingest_killed_mid_way_resumes_to_a_complete_sound_corpus() {
     );
     assert_sound(&data);
 }
+
+/// Every article's stored analysis and story, by id.
+fn analyses_and_stories(data: &Path) -> Vec<(String, String, Option<i64>)> {
+    let conn = db(data);
+    let mut statement = conn
+        .prepare("SELECT external_id, analysis, story FROM articles ORDER BY external_id")
+        .unwrap();
+    let rows = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+/// Records whose analyses depend on the corpus's registry: officials named
+/// in full every hundred records, by surname alone in the others (a bare
+/// surname the registry knows resolves to its holder's country and code).
+fn registry_corpus(dir: &TempDir, n: usize) -> PathBuf {
+    const OFFICIALS: &[(&str, &str)] = &[
+        ("French Foreign Minister Ada Korvalainen", "Korvalainen"),
+        ("German Finance Minister Bruno Tesselaar", "Tesselaar"),
+        ("Italian Interior Minister Carla Vintimiglia", "Vintimiglia"),
+        ("Spanish Defence Minister Elena Marquesado", "Marquesado"),
+        ("Polish Prime Minister Jonas Wilkoszewski", "Wilkoszewski"),
+    ];
+    let records: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let (full, surname) = OFFICIALS[(i / 100) % OFFICIALS.len()];
+            let first = if i % 100 == 0 {
+                format!("{full} arrived in Berlin on Monday for talks with German officials.")
+            } else {
+                format!(
+                    "{surname} and Korvalainen met German officials in Berlin on Thursday, \
+                     officials said."
+                )
+            };
+            json!({"id": format!("doc-{i:04}"), "url": format!("https://news.example/{i}"),
+                   "published": "2026-03-02T09:00:00Z",
+                   "title": format!("Story {i}"), "text": format!("{first} {}", story(i))})
+        })
+        .collect();
+    dir.write("corpus.jsonl", jsonl(&records))
+}
+
+/// A seed for the kill points, printed so a failure can be replayed
+/// (`CHANCERY_TEST_SEED`).
+fn kill_seed() -> u64 {
+    let seed = std::env::var("CHANCERY_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+        });
+    eprintln!("kill points from CHANCERY_TEST_SEED={seed}");
+    seed
+}
+
+#[test]
+fn a_resumed_ingest_stores_what_an_uninterrupted_one_stores() {
+    const DOCS: usize = 800;
+    let dir = TempDir::new("ingest-exact");
+    let corpus = registry_corpus(&dir, DOCS);
+    let whole = dir.path().join("whole");
+    let out = ingest(&whole, &[&corpus]);
+    assert_eq!(out.code(), 0, "{}", out.stderr);
+    let expected = analyses_and_stories(&whole);
+    assert_eq!(expected.len(), DOCS);
+
+    let mut state = kill_seed() | 1;
+    let mut random = |below: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % below
+    };
+    let resumed = dir.path().join("resumed");
+    let stored = |data: &Path| {
+        Connection::open_with_flags(data.join("chancery.db"), OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|c| c.query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0)))
+            .unwrap_or(0)
+    };
+    let mut kills = 0;
+    for _ in 0..3 {
+        let before = stored(&resumed);
+        let mut child = chancery()
+            .args([
+                "ingest".as_ref(),
+                "--data".as_ref(),
+                resumed.as_os_str(),
+                corpus.as_os_str(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Once the run has committed something, kill it at a random moment
+        // of its next stretch of work.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while stored(&resumed) <= before && Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(random(1_500)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        if stored(&resumed) as usize == DOCS {
+            break;
+        }
+    }
+    assert!(kills > 0, "no run was killed mid-way");
+    let out = ingest(&resumed, &[&corpus]);
+    assert_eq!(out.code(), 0, "{}", out.stderr);
+    let got = analyses_and_stories(&resumed);
+    assert_eq!(got.len(), DOCS);
+    let differing: Vec<&str> = expected
+        .iter()
+        .zip(&got)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.0.as_str())
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{} of {DOCS} articles differ after {kills} kills, first {:?}",
+        differing.len(),
+        &differing[..differing.len().min(5)]
+    );
+    assert_sound(&resumed);
+    // The finished run ended: the next ingest reads the whole registry.
+    assert_eq!(
+        count(&resumed, "SELECT count(*) FROM ingest_run"),
+        0,
+        "the run is over"
+    );
+}
