@@ -490,19 +490,25 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             }
             let head = self.lower(mentions[m].tokens.end - 1);
             let generic = mentions[m].plural && GENERIC_PLURALS.contains(&head.as_ref());
-            let referent = (0..m).rev().find_map(|j| {
-                let earlier = &mentions[j];
-                if earlier.tokens.end + REACH < start || earlier.guessed_sector.is_some() {
-                    return None;
-                }
-                let code = earlier.code.as_deref()?;
-                let country = code.get(..3)?;
-                self.kb.country(country)?;
-                if generic {
-                    return earlier.plural.then(|| code.to_string());
-                }
-                (code.get(3..) == Some(sector.as_str())).then(|| code.to_string())
-            });
+            // Mentions come in text order and none outspans a sentence (at
+            // most 200 tokens): the scan stops once they lie out of reach, so
+            // the pass stays linear in the document.
+            let referent = (0..m)
+                .rev()
+                .take_while(|&j| mentions[j].tokens.start + REACH + 256 >= start)
+                .find_map(|j| {
+                    let earlier = &mentions[j];
+                    if earlier.tokens.end + REACH < start || earlier.guessed_sector.is_some() {
+                        return None;
+                    }
+                    let code = earlier.code.as_deref()?;
+                    let country = code.get(..3)?;
+                    self.kb.country(country)?;
+                    if generic {
+                        return earlier.plural.then(|| code.to_string());
+                    }
+                    (code.get(3..) == Some(sector.as_str())).then(|| code.to_string())
+                });
             if let Some(code) = referent {
                 mentions[m].code = Some(code);
                 mentions[m].guessed_sector = None;
