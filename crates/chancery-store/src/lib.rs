@@ -90,5 +90,5 @@ pub use registry::PersonSighting;
 pub use schema::SCHEMA_VERSION;
 pub use search_feed::{CanonicalArticles, FeedArticle, FeedEntity, FeedEvent, SearchFeed};
 pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FILE};
-pub use stories::{ArticleStory, StoryInput, StorySummary};
+pub use stories::{ArticleStory, StoryInput, StoryState, StoryStateUpdate, StorySummary};
 pub use verify::{content_checksum, Verification};

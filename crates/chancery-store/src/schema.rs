@@ -136,7 +136,10 @@ pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
     // so stores of this version written before it gain it on their next
     // write, and readers of either kind read both.
     conn.execute_batch(crate::verify::CHECKSUMS_TABLE)
-        .map_err(StoreError::sqlite(path, "creating the checksum table"))
+        .map_err(StoreError::sqlite(path, "creating the checksum table"))?;
+    // The saved story clusterer, the same way.
+    conn.execute_batch(crate::stories::STORY_STATE_TABLES)
+        .map_err(StoreError::sqlite(path, "creating the story state tables"))
 }
 
 fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

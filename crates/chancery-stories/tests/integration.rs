@@ -83,18 +83,6 @@ fn batch_tells_look_alike_events_apart() {
 }
 
 #[test]
-fn a_story_that_took_a_look_alike_event_splits() {
-    // With no threshold every article joins the first story; the split check
-    // inside young stories must still pull the events apart.
-    let config = Config {
-        threshold: 0.0,
-        ..Config::default()
-    };
-    let stories = online(config);
-    assert!(matches_events(&stories), "{stories:?}");
-}
-
-#[test]
 fn same_order_same_stories() {
     assert_eq!(online(Config::default()), online(Config::default()));
 }
@@ -182,5 +170,111 @@ proptest! {
         let batch = cluster_batch(&docs, &Config::default());
         prop_assert_eq!(batch.len(), texts.len());
         prop_assert_eq!(batch[0], 0);
+    }
+}
+
+/// A saved store of the parts `take_changes` hands over, as a store keeps
+/// them: the latest header and frequencies, one record per live story.
+#[derive(Default)]
+struct Saved {
+    header: Vec<u8>,
+    frequencies: Vec<u8>,
+    stories: std::collections::BTreeMap<u32, Vec<u8>>,
+}
+
+impl Saved {
+    fn apply(&mut self, changes: chancery_stories::StateChanges) {
+        self.header = changes.header;
+        if let Some(f) = changes.frequencies {
+            self.frequencies = f;
+        }
+        for (id, bytes) in changes.stories {
+            self.stories.insert(id, bytes);
+        }
+        for id in changes.retired {
+            self.stories.remove(&id);
+        }
+    }
+
+    fn restore(&self, config: Config) -> Clusterer {
+        Clusterer::restore(
+            config,
+            &self.header,
+            &self.frequencies,
+            self.stories.values().map(Vec::as_slice),
+        )
+        .expect("the saved state restores")
+    }
+}
+
+/// Dated articles of the fixture, repeated with shifted days so that
+/// stories retire, split and merge along the way.
+fn long_stream() -> Vec<(String, String, Option<Day>)> {
+    (0..6)
+        .flat_map(|round| {
+            ARTICLES
+                .iter()
+                .enumerate()
+                .map(move |(i, &(title, text, _))| {
+                    (
+                        format!("{round}-{i}"),
+                        format!("{title} {round}"),
+                        Day::from_ymd(2010, 1, 1).map(|d| Day(d.0 + round * 40 + i as i32)),
+                    )
+                        .into_with(text)
+                })
+        })
+        .collect()
+}
+
+trait IntoWith {
+    fn into_with(self, text: &str) -> (String, String, Option<Day>);
+}
+
+impl IntoWith for (String, String, Option<Day>) {
+    fn into_with(self, text: &str) -> (String, String, Option<Day>) {
+        (self.0, format!("{}\n{text}", self.1), self.2)
+    }
+}
+
+fn feed(clusterer: &mut Clusterer, item: &(String, String, Option<Day>)) -> (u32, Vec<(u64, u32)>) {
+    let (title, text) = item.1.split_once('\n').unwrap();
+    let a = clusterer.add(&Document {
+        id: &item.0,
+        title,
+        text,
+        published: item.2,
+        entities: &[],
+    });
+    (
+        a.story.0,
+        a.moved.iter().map(|m| (m.article, m.to.0)).collect(),
+    )
+}
+
+#[test]
+fn a_restored_clusterer_continues_as_the_uninterrupted_one() {
+    let stream = long_stream();
+    let config = Config {
+        max_live_stories: 6,
+        ..Config::default()
+    };
+    let mut whole = Clusterer::new(config.clone());
+    let expected: Vec<_> = stream.iter().map(|item| feed(&mut whole, item)).collect();
+    // Saved after every few articles, restored from the saved parts each
+    // time, as ingest runs that stop and start again would.
+    for every in [1, 5, 13] {
+        let mut saved = Saved::default();
+        let mut clusterer = Clusterer::new(config.clone());
+        let mut got = Vec::new();
+        for (n, item) in stream.iter().enumerate() {
+            got.push(feed(&mut clusterer, item));
+            if (n + 1) % every == 0 {
+                saved.apply(clusterer.take_changes());
+                clusterer = saved.restore(config.clone());
+            }
+        }
+        assert_eq!(got, expected, "saved every {every} articles");
+        assert!(saved.stories.len() <= 6, "retired stories are deleted");
     }
 }
