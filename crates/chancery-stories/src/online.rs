@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::batch::{average_linkage, similarity_matrix};
+use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vectors};
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, Kind, KINDS};
 use crate::model::{pair_features, PairFeatures};
@@ -295,13 +295,17 @@ impl Clusterer {
             return Vec::new();
         }
         let (left, right) = (&self.stories[i].members, &self.stories[j].members);
-        let features: Vec<&Features> = left.iter().chain(right).map(|m| &m.features).collect();
-        let n = features.len();
-        let sim = similarity_matrix(&features, &self.df, &self.config.model);
+        // Only the pairs across the two stories count: unit vectors once per
+        // member, then one probability per cross pair.
+        let unit = |m: &Member| unit_vectors(&m.features, &self.df);
+        let right_units: Vec<_> = right.iter().map(unit).collect();
         let mut total = 0.0f32;
-        for x in 0..left.len() {
-            for y in left.len()..n {
-                total += sim[x * n + y];
+        for l in left.iter().map(unit) {
+            for r in &right_units {
+                total += self
+                    .config
+                    .model
+                    .probability(&pair_features(unit_cosines(&l, r), 1));
             }
         }
         if total / ((left.len() * right.len()) as f32) < self.config.threshold {
