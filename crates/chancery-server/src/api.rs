@@ -131,6 +131,9 @@ pub(crate) struct StoryDetail {
     pub events: Page<EventRow>,
     /// Counts by QuadClass and mean Goldstein per period.
     pub series: Vec<SeriesBucket>,
+    /// The same event told by several articles, once, with its mentions,
+    /// articles and sources (most told first).
+    pub story_events: Vec<chancery_store::StoryEvent>,
 }
 
 pub(crate) async fn story_detail(
@@ -156,6 +159,7 @@ pub(crate) async fn story_detail(
             })?,
             events: q.events(&filter)?,
             series: bucket_events(&q.event_points(&filter)?),
+            story_events: q.story_events(id)?,
         }))
     })
     .await?;
