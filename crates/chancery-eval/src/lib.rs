@@ -6,9 +6,11 @@
 //! pure functions, tested on small hand-made cases.
 
 pub mod crossval;
+pub mod entities;
 mod error;
 pub mod events;
 pub mod extraction;
+pub mod geo;
 pub mod metrics;
 pub mod ner;
 #[cfg(feature = "peers")]

@@ -248,6 +248,95 @@ pub fn evaluate(
     }
 }
 
+/// The report of `chancery eval ner --cv K`: the tagger trained afresh on
+/// all but one fold of the pooled documents and scored on the fold it did
+/// not see, for every fold.
+#[derive(Debug, Clone, Serialize)]
+pub struct NerCrossValidation {
+    /// Folds.
+    pub folds: usize,
+    /// Documents pooled.
+    pub documents: usize,
+    /// Each fold's scores, in fold order.
+    pub by_fold: Vec<NerReport>,
+    /// Mean and sample standard deviation over folds of overall F1.
+    pub f1: (f64, f64),
+    /// The same per CoNLL class.
+    pub by_class: BTreeMap<String, (f64, f64)>,
+}
+
+/// Cross-validates the tagger over `documents` (say, CoNLL-2003 train and
+/// test-A pooled): document `i` is in fold `i % folds`; for each fold a
+/// model is trained with `options` on the others and scored on it. Training
+/// is deterministic, so the figure is too.
+pub fn cross_validate(
+    documents: &[ConllDocument],
+    folds: usize,
+    options: chancery_nlp::ner::train::TrainOptions,
+) -> NerCrossValidation {
+    use chancery_nlp::ner::train::{train, TrainingDocument};
+    use chancery_nlp::ner::{NerModel, TaggerInput};
+    let folds = folds.max(2);
+    let training: Vec<TrainingDocument> = documents
+        .iter()
+        .map(|doc| {
+            let words: Vec<&str> = doc.words.iter().map(String::as_str).collect();
+            TrainingDocument {
+                gazetteer: chancery_nlp::gazetteer_bits(&words),
+                words: doc.words.clone(),
+                sentences: doc.sentences.clone(),
+                tags: doc.tags.clone(),
+            }
+        })
+        .collect();
+    let mut by_fold = Vec::new();
+    for fold in 0..folds {
+        let train_set: Vec<TrainingDocument> = training
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds != fold)
+            .map(|(_, d)| d.clone())
+            .collect();
+        let held_out: Vec<ConllDocument> = documents
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds == fold)
+            .map(|(_, d)| d.clone())
+            .collect();
+        let model: NerModel = train(&train_set, options, |_| {});
+        let tagger = |words: &[&str], sentences: &[Range<usize>]| {
+            let gazetteer = chancery_nlp::gazetteer_bits(words);
+            chancery_nlp::ner::names(&model.tag(&TaggerInput {
+                words,
+                sentences,
+                gazetteer: &gazetteer,
+            }))
+        };
+        by_fold.push(evaluate(
+            &format!("fold {}", fold + 1),
+            &held_out,
+            &tagger,
+            1,
+        ));
+    }
+    let f1: Vec<f64> = by_fold.iter().map(|r| r.overall.f1).collect();
+    let mut by_class = BTreeMap::new();
+    for class in ["PER", "ORG", "LOC", "MISC"] {
+        let values: Vec<f64> = by_fold
+            .iter()
+            .map(|r| r.by_class.get(class).map_or(0.0, |s| s.f1))
+            .collect();
+        by_class.insert(class.to_string(), crate::metrics::mean_and_spread(&values));
+    }
+    NerCrossValidation {
+        folds,
+        documents: documents.len(),
+        by_fold,
+        f1: crate::metrics::mean_and_spread(&f1),
+        by_class,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

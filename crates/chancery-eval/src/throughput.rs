@@ -45,6 +45,23 @@ pub struct ThroughputReport {
     /// Sentences per second of the event coder alone (on top of entities
     /// and quotes).
     pub coder_sentences_per_second: f64,
+    /// Places resolved over the corpus.
+    pub places: usize,
+    /// Median seconds of one pass of the whole analysis but places and
+    /// event places (`chancery-geo`).
+    pub seconds_without_geo: f64,
+    /// Extra time places and event places take, as a share of the rest of
+    /// the analysis.
+    pub geo_overhead: f64,
+    /// Articles the language gate kept out of analysis (on an English
+    /// corpus, every one is a false alarm).
+    pub skipped_articles: usize,
+    /// Blocks of analysed articles the gate kept out as another language.
+    pub skipped_blocks: usize,
+    /// Median seconds of one pass of the language gate alone.
+    pub seconds_language_gate: f64,
+    /// The language gate's share of the time of all stages.
+    pub language_gate_share: f64,
 }
 
 /// `.txt` files under `dir`, sorted, at most `limit`.
@@ -102,14 +119,24 @@ pub fn measure(
         .iter()
         .map(|a| a.text.len() + a.title.as_deref().map_or(0, str::len))
         .sum();
-    // The three configurations alternate pass by pass, so drifting machine
+    // The four configurations alternate pass by pass, so drifting machine
     // load touches them alike.
-    let entities_only = analyzer.clone().with_quotes(false).with_events(false);
-    let without_events = analyzer.clone().with_events(false);
+    // The partial configurations leave places out, so that they measure
+    // the stages they name.
+    let entities_only = analyzer
+        .clone()
+        .with_quotes(false)
+        .with_events(false)
+        .with_geo(false);
+    let without_events = analyzer.clone().with_events(false).with_geo(false);
+    let without_geo = analyzer.clone().with_geo(false);
     let mut times = Vec::new();
     let mut times_entities = Vec::new();
     let mut times_without_events = Vec::new();
-    let (mut entities, mut quotes, mut events, mut sentences) = (0, 0, 0, 0);
+    let mut times_without_geo = Vec::new();
+    let (mut entities, mut quotes, mut events, mut sentences, mut places) = (0, 0, 0, 0, 0);
+    let mut times_gate = Vec::new();
+    let (mut skipped_articles, mut skipped_blocks) = (0, 0);
     let time = |analyzer: &chancery_nlp::Analyzer, times: &mut Vec<f64>| {
         let copies = articles.to_vec();
         let started = Instant::now();
@@ -123,9 +150,25 @@ pub fn measure(
         quotes = analyses.iter().map(|a| a.quotes.len()).sum();
         events = analyses.iter().map(|a| a.events.len()).sum();
         sentences = analyses.iter().map(|a| a.sentences.len()).sum();
+        places = analyses.iter().map(|a| a.places.len()).sum();
         drop(analyses);
         drop(time(&entities_only, &mut times_entities));
         drop(time(&without_events, &mut times_without_events));
+        drop(time(&without_geo, &mut times_without_geo));
+        let started = Instant::now();
+        let verdicts: Vec<_> = articles.iter().map(chancery_nlp::language::gate).collect();
+        times_gate.push(started.elapsed().as_secs_f64());
+        skipped_articles = verdicts
+            .iter()
+            .filter(|v| matches!(v, chancery_nlp::language::Verdict::Skip(_)))
+            .count();
+        skipped_blocks = verdicts
+            .iter()
+            .map(|v| match v {
+                chancery_nlp::language::Verdict::Analyse(blocks) => blocks.len(),
+                chancery_nlp::language::Verdict::Skip(_) => 0,
+            })
+            .sum();
     }
     let median = |mut times: Vec<f64>| {
         times.sort_by(f64::total_cmp);
@@ -134,6 +177,8 @@ pub fn measure(
     let seconds = median(times);
     let seconds_entities = median(times_entities);
     let seconds_without_events = median(times_without_events);
+    let seconds_without_geo = median(times_without_geo);
+    let seconds_language_gate = median(times_gate);
     ThroughputReport {
         corpus: corpus.to_string(),
         articles: articles.len(),
@@ -149,6 +194,14 @@ pub fn measure(
         entities_megabytes_per_second: bytes as f64 / 1e6 / seconds_entities,
         seconds_without_events,
         quotes_overhead: seconds_without_events / seconds_entities - 1.0,
-        coder_sentences_per_second: sentences as f64 / (seconds - seconds_without_events).max(1e-9),
+        coder_sentences_per_second: sentences as f64
+            / (seconds_without_geo - seconds_without_events).max(1e-9),
+        places,
+        seconds_without_geo,
+        geo_overhead: seconds / seconds_without_geo - 1.0,
+        skipped_articles,
+        skipped_blocks,
+        seconds_language_gate,
+        language_gate_share: seconds_language_gate / seconds,
     }
 }

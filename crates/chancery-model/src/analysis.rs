@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Article, DatePrecision, Span};
 
 /// The version of the JSON contract documented in `docs/SCHEMA.md`.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// chancery's output for one article: the article itself (flattened into the
 /// same JSON object) and everything analysis found in it.
@@ -35,9 +35,51 @@ pub struct Analysis {
     /// Key points the article lists (its bulleted items), as spans.
     pub key_points: Vec<Span>,
     /// The tone of the body as GDELT measures it; absent for analyses made
-    /// before tone was computed.
+    /// before tone was computed, and when the body is not English.
     #[serde(default)]
     pub tone: Option<Tone>,
+    /// The places the article names (its place and country entities, and
+    /// places the gazetteer found), each resolved to a gazetteer feature
+    /// with every mention. Absent before schema version 3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<Place>,
+    /// Where each event of `events` happened and where its actors are, by
+    /// the event's index. Absent before schema version 3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_places: Vec<EventPlaces>,
+    /// Why the English-only analyses (entities, quotes, events, tone) did not
+    /// run on this article; absent when they ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis_skipped: Option<SkipReason>,
+    /// The language detected in the body (ISO 639-1) when analysis was
+    /// skipped for it; it may differ from the page's declared `language`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected_language: Option<String>,
+    /// Blocks of an analysed article written in another language, left out
+    /// of the English-only analyses (a German quotation box in an English
+    /// report): nothing is found inside them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_blocks: Vec<SkippedBlock>,
+}
+
+/// Why analysis was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The body is in a language the analyses were not built for (they read
+    /// English only); extraction and metadata are kept.
+    Language,
+}
+
+/// A block of text left out of analysis because of its language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedBlock {
+    /// Start byte in `text`.
+    pub start: usize,
+    /// End byte in `text` (exclusive).
+    pub end: usize,
+    /// ISO 639-1 code of the language detected in it, when known.
+    pub language: Option<String>,
 }
 
 impl Analysis {
@@ -56,8 +98,112 @@ impl Analysis {
             summary: Vec::new(),
             key_points: Vec::new(),
             tone: None,
+            places: Vec::new(),
+            event_places: Vec::new(),
+            analysis_skipped: None,
+            detected_language: None,
+            skipped_blocks: Vec::new(),
         }
     }
+}
+
+/// A place the article names, resolved to a gazetteer feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    /// Document-local id (`g1`, `g2`…), referenced by event places.
+    pub id: String,
+    /// The entity this place is (a city, a country), or the entity it
+    /// stands for by metonymy ("Moscow denied": the Russian government).
+    pub entity: Option<String>,
+    /// Where it is.
+    pub geo: Geo,
+    /// Every mention that names it.
+    pub mentions: Vec<PlaceMention>,
+}
+
+/// One mention of a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceMention {
+    /// Where it is.
+    #[serde(flatten)]
+    pub span: Span,
+    /// The name stands for a government or people ("Washington said",
+    /// "Turkish troops"), not for the place as a location.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub metonymy: bool,
+}
+
+/// A gazetteer feature: a country, a first-level division, a populated
+/// place or a continent, with the codes GDELT's geography fields use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Geo {
+    /// GeoNames id; absent for the first-level divisions outside the US,
+    /// whose GeoNames ids the shipped gazetteer does not hold.
+    pub geonames_id: Option<u64>,
+    /// The gazetteer's name.
+    pub name: String,
+    /// "City, ADM1, Country", as GDELT writes full names.
+    pub full_name: String,
+    /// GeoNames feature class: `A` country or division, `P` populated
+    /// place, `L` continent.
+    pub feature_class: String,
+    /// GeoNames feature code (`PCLI`, `ADM1`, `PPLC`, `PPL`, `CONT`).
+    pub feature_code: String,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// ISO 3166-1 alpha-3 code of the country it is in.
+    pub country: Option<String>,
+    /// FIPS 10-4 code of that country, as GDELT writes countries.
+    pub country_fips: Option<String>,
+    /// The first-level division as GDELT codes it: FIPS country code
+    /// followed by the GeoNames ADM1 code (`USIL`, `TU68`).
+    pub adm1: Option<String>,
+    /// The name of that division.
+    pub adm1_name: Option<String>,
+    /// GDELT geo type: 1 country, 2 US state, 3 US city, 4 world city,
+    /// 5 world state (first-level division outside the US); 0 continent.
+    pub geo_type: u8,
+    /// GDELT's FeatureID: the GeoNames id of a place, the ADM1 code of a
+    /// division, the FIPS code of a country.
+    pub feature_id: String,
+}
+
+/// Where an event happened and where its actors are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventPlaces {
+    /// The index of the event in [`Analysis::events`].
+    pub event: usize,
+    /// Where it happened (GDELT's ActionGeo).
+    pub action: Option<EventPlace>,
+    /// Where its source actor is (Actor1Geo).
+    pub source: Option<EventPlace>,
+    /// Where its target actor is (Actor2Geo).
+    pub target: Option<EventPlace>,
+}
+
+/// A place given to an event, with how it was found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventPlace {
+    /// The id of the place in [`Analysis::places`].
+    pub place: String,
+    /// How it was found.
+    pub basis: PlaceBasis,
+}
+
+/// How an event's place was found, from the most to the least direct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceBasis {
+    /// A place in the trigger's clause ("clashes in Aleppo").
+    Clause,
+    /// The actor is the place, or a place the text ties to it.
+    Actor,
+    /// The article's dateline.
+    Dateline,
+    /// The actors' country: a fallback, the text placing it nowhere.
+    ActorCountry,
 }
 
 /// A person, organization, country, place or group, as it appears in one article.

@@ -22,11 +22,14 @@
 
 mod analysis;
 mod article;
+mod language;
 mod span;
 
 pub use analysis::{
     cameo_country, iso_country, Analysis, Cue, Entity, EntityKind, Event, EventActor, EventDate,
-    Mention, Modality, Plover, Quote, QuoteKind, Role, Tone, CAMEO_COUNTRIES, SCHEMA_VERSION,
+    EventPlace, EventPlaces, Geo, Mention, Modality, Place, PlaceBasis, PlaceMention, Plover,
+    Quote, QuoteKind, Role, SkipReason, SkippedBlock, Tone, CAMEO_COUNTRIES, SCHEMA_VERSION,
 };
 pub use article::{Article, Block, BlockKind, DatePrecision, Flags, Published, RelatedItem};
+pub use language::iso_639_1;
 pub use span::{Span, TextField};

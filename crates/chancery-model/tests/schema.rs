@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chancery_model::{
     Analysis, Article, BlockKind, Cue, DatePrecision, Entity, EntityKind, Event, EventActor,
-    EventDate, Flags, Mention, Modality, Plover, Published, Quote, QuoteKind, RelatedItem, Role,
+    EventDate, EventPlace, EventPlaces, Flags, Geo, Mention, Modality, Place, PlaceBasis,
+    PlaceMention, Plover, Published, Quote, QuoteKind, RelatedItem, Role, SkipReason, SkippedBlock,
     Span, Tone,
 };
 use serde_json::{Map, Value};
@@ -32,6 +33,12 @@ const KINDS: &[&str] = &[
     "event date",
     "span",
     "tone",
+    "place",
+    "place mention",
+    "geo",
+    "event places",
+    "event place",
+    "skipped block",
 ];
 
 /// Every optional value set, every list non-empty, every span into the title so
@@ -163,6 +170,46 @@ fn full_analysis() -> Analysis {
         background: true,
         ..analysis.events[0].clone()
     }];
+    analysis.places = vec![Place {
+        id: "g1".into(),
+        entity: Some("e1".into()),
+        geo: Geo {
+            geonames_id: Some(2761369),
+            name: "Vienna".into(),
+            full_name: "Vienna, Vienna, Austria".into(),
+            feature_class: "P".into(),
+            feature_code: "PPLC".into(),
+            lat: 48.2,
+            lon: 16.37,
+            country: Some("AUT".into()),
+            country_fips: Some("AU".into()),
+            adm1: Some("AU09".into()),
+            adm1_name: Some("Vienna".into()),
+            geo_type: 4,
+            feature_id: "2761369".into(),
+        },
+        mentions: vec![PlaceMention {
+            span: Span::in_title(17, 23),
+            metonymy: true,
+        }],
+    }];
+    let place = EventPlace {
+        place: "g1".into(),
+        basis: PlaceBasis::Clause,
+    };
+    analysis.event_places = vec![EventPlaces {
+        event: 0,
+        action: Some(place.clone()),
+        source: Some(place.clone()),
+        target: Some(place),
+    }];
+    analysis.analysis_skipped = Some(SkipReason::Language);
+    analysis.detected_language = Some("de".into());
+    analysis.skipped_blocks = vec![SkippedBlock {
+        start: 44,
+        end: 67,
+        language: Some("de".into()),
+    }];
     analysis
 }
 
@@ -174,6 +221,13 @@ fn sparse_analyses() -> [Analysis; 2] {
     let mut second = first.clone();
     second.article.modified = second.article.published.take();
     second.tone = None;
+    second.places.clear();
+    second.event_places.clear();
+    second.skipped_blocks = vec![SkippedBlock {
+        start: 0,
+        end: 6,
+        language: None,
+    }];
     [first, second]
 }
 
@@ -272,6 +326,46 @@ fn sparse_analysis() -> Analysis {
             ..event
         },
     ];
+    analysis.places = vec![Place {
+        id: "g1".into(),
+        entity: None,
+        geo: Geo {
+            geonames_id: None,
+            name: "Africa".into(),
+            full_name: "Africa".into(),
+            feature_class: "L".into(),
+            feature_code: "CONT".into(),
+            lat: 7.0,
+            lon: 21.0,
+            country: None,
+            country_fips: None,
+            adm1: None,
+            adm1_name: None,
+            geo_type: 0,
+            feature_id: "6255146".into(),
+        },
+        mentions: vec![PlaceMention {
+            span,
+            metonymy: false,
+        }],
+    }];
+    let located = EventPlaces {
+        event: 0,
+        action: Some(EventPlace {
+            place: "g1".into(),
+            basis: PlaceBasis::ActorCountry,
+        }),
+        source: None,
+        target: None,
+    };
+    analysis.event_places = vec![
+        located.clone(),
+        EventPlaces {
+            event: 1,
+            action: None,
+            ..located
+        },
+    ];
     analysis
 }
 
@@ -306,7 +400,7 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
     let value = serde_json::to_value(analysis).expect("an analysis serializes");
     let top = value.as_object().expect("the top level is an object");
     record(seen, "top level", top);
-    let simple: [(&str, &'static str); 9] = [
+    let simple: [(&str, &'static str); 10] = [
         ("paragraphs", "block"),
         ("related", "related item"),
         ("flags", "flags"),
@@ -316,6 +410,7 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
         ("summary", "span"),
         ("key_points", "span"),
         ("tone", "tone"),
+        ("skipped_blocks", "skipped block"),
     ];
     for (key, kind) in simple {
         for object in objects(&value, key) {
@@ -330,6 +425,25 @@ fn collect_one(analysis: &Analysis, seen: &mut Seen) {
         }
         for mention in objects(&entity, "mentions") {
             record(seen, "mention", mention);
+        }
+    }
+    for place in objects(&value, "places") {
+        record(seen, "place", place);
+        let place = Value::Object(place.clone());
+        for geo in objects(&place, "geo") {
+            record(seen, "geo", geo);
+        }
+        for mention in objects(&place, "mentions") {
+            record(seen, "place mention", mention);
+        }
+    }
+    for places in objects(&value, "event_places") {
+        record(seen, "event places", places);
+        let places = Value::Object(places.clone());
+        for key in ["action", "source", "target"] {
+            for object in objects(&places, key) {
+                record(seen, "event place", object);
+            }
         }
     }
     for quote in objects(&value, "quotes") {

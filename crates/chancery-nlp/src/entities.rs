@@ -8,7 +8,7 @@ use std::ops::Range;
 use chancery_model::{Entity, EntityKind, Mention, Role};
 
 use crate::doc::Doc;
-use crate::kb::{class, name_key, KbRef, KnowledgeBase};
+use crate::kb::{cameo_actor_code, class, initials, is_acronym, name_key, KbRef, KnowledgeBase};
 use crate::ner::NameClass;
 use crate::token::is_title_abbreviation;
 
@@ -97,6 +97,141 @@ const GROUPS: &[&str] = &[
     "asians",
     "latinos",
 ];
+
+/// Month and weekday abbreviations: "Sept. 1", "Mon" name no one.
+const DATE_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
+    "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+];
+
+/// Weekday names, never an entity on their own.
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Single words the tagger takes for people that name a holiday, an award
+/// or a contraction: never an entity on their own.
+const NEVER_NAMES: &[&str] = &[
+    "christmas",
+    "easter",
+    "ramadan",
+    "eid",
+    "hanukkah",
+    "diwali",
+    "thanksgiving",
+    "passover",
+    "oscar",
+    "oscars",
+    "bafta",
+    "baftas",
+    "grammy",
+    "grammys",
+    "emmy",
+    "emmys",
+    "i've",
+    "i'm",
+    "i'd",
+    "i'll",
+];
+
+/// Words that open a photo or picture credit ("Photo: …").
+const CREDIT_WORDS: &[&str] = &[
+    "photo",
+    "photos",
+    "photograph",
+    "photographs",
+    "picture",
+    "pictures",
+    "image",
+    "images",
+    "credit",
+    "credits",
+    "illustration",
+    "video",
+];
+
+/// Last words of the names of news outlets and agencies ("Caravan Wire",
+/// "Zambezi Times"): such a name is an organization, never a person.
+const OUTLET_WORDS: &[&str] = &[
+    "wire",
+    "press",
+    "news",
+    "newswire",
+    "agency",
+    "times",
+    "post",
+    "herald",
+    "tribune",
+    "telegraph",
+    "journal",
+    "gazette",
+    "daily",
+    "radio",
+    "tv",
+    "television",
+    "broadcasting",
+    "chronicle",
+    "observer",
+    "monitor",
+];
+
+/// First words of named weather systems ("Cyclone Ilona", "Hurricane
+/// Katrina"): a storm is not a person, and not an actor.
+const WEATHER_WORDS: &[&str] = &[
+    "cyclone",
+    "hurricane",
+    "typhoon",
+    "storm",
+    "tropical",
+    "tornado",
+    "superstorm",
+];
+
+/// Nouns after a name that make it a place ("Batken region").
+const PLACE_NOUNS: &[&str] = &[
+    "region",
+    "province",
+    "district",
+    "village",
+    "city",
+    "town",
+    "oblast",
+    "county",
+    "valley",
+    "municipality",
+    "governorate",
+    "prefecture",
+    "state",
+    "area",
+    "residents",
+    "villagers",
+];
+
+/// Prepositions after which a lone capitalized word is a place, not a
+/// person ("near Batken", "in Isfara").
+const PLACE_PREPOSITIONS: &[&str] = &["in", "near", "outside", "into", "across", "around"];
+
+/// Offices of the Holy See: their holders are coded as the Vatican's (`VAT`).
+const HOLY_SEE_OFFICES: &[&str] = &["Pope", "Apostolic Nuncio"];
+
+/// Titles that are forms of address, not offices: they are cut from names
+/// but never reported as roles.
+const FORMS_OF_ADDRESS: &[&str] = &["Dr.", "Mr.", "Mrs.", "Ms.", "Sir", "Dame"];
+
+/// "Mr", "Mrs", "Ms", "Dr" without their stop (British style): a word after
+/// them is a surname.
+fn is_form_of_address(word: &str) -> bool {
+    matches!(
+        word,
+        "Mr" | "Mrs" | "Ms" | "Dr" | "Mr." | "Mrs." | "Ms." | "Dr."
+    )
+}
 
 /// Organization sectors told by a word of the name.
 const SECTOR_WORDS: &[(&str, &str)] = &[
@@ -219,6 +354,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             self.classify(range.clone(), *class, &mut drafts);
         }
         self.add_gazetteer_matches(&mut drafts);
+        self.places_read_as_people(&mut drafts);
         self.drop_unconfirmed_headline_names(&mut drafts);
         self.propagate_person_names(&mut drafts);
         drafts.sort_by_key(|d| (d.tokens.start, d.tokens.end));
@@ -243,6 +379,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             {
                 range.start += 1;
             }
+        }
+        if self.is_not_a_name(&range) {
+            return;
         }
         let text = self.doc.slice(range.clone());
         // "Iran-Russia": one token naming two countries.
@@ -303,7 +442,15 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if (range.clone()).all(|i| self.doc.seen_lower(self.word(i))) {
             return;
         }
+        let last = name_key(self.word(range.end - 1));
         let kind = match class {
+            // "Caravan Wire", "Zambezi Times": an outlet, whatever the tagger said.
+            NameClass::Person if range.len() > 1 && OUTLET_WORDS.contains(&last.as_str()) => {
+                EntityKind::Organization
+            }
+            NameClass::Person if range.len() == 1 && self.in_place_context(range.start) => {
+                EntityKind::Place
+            }
             NameClass::Person => EntityKind::Person,
             NameClass::Organization => EntityKind::Organization,
             NameClass::Location => EntityKind::Place,
@@ -326,9 +473,120 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             self.take_leading_head(&mut draft);
             self.take_leading_demonym(&mut draft);
             draft.country = self.leading_country(draft.tokens.clone());
-            draft.sector = sector_of_name(&name_key(text));
+            draft.sector = sector_of_name(&name_key(text))
+                .or_else(|| OUTLET_WORDS.contains(&last.as_str()).then_some("MED"));
         }
         out.push(draft);
+    }
+
+    /// Words the tagger may take for a name that name no one: a month or
+    /// weekday ("Sept.", "Mon"), a holiday or award alone ("Christmas",
+    /// "Oscar"), "I've", a named storm, and names in the furniture
+    /// of a story — the agency of a dateline ("BISHKEK, Sept 1 (Caravan
+    /// Wire) —"), a byline ("By Jane Doe"; "Reporting by …") and a
+    /// picture credit ("Photo: …").
+    fn is_not_a_name(&self, range: &Range<usize>) -> bool {
+        let first = name_key(self.word(range.start));
+        let whole = self
+            .doc
+            .slice(range.clone())
+            .to_lowercase()
+            .replace('\u{2019}', "'");
+        if NEVER_NAMES.contains(&whole.as_str()) {
+            return true;
+        }
+        if range.len() == 1 {
+            let word = first.trim_end_matches('.');
+            let dated = self
+                .doc
+                .words
+                .get(range.end)
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+            if WEEKDAYS.contains(&word)
+                || DATE_ABBREVIATIONS.contains(&word)
+                    && (self.word(range.start).ends_with('.') || dated)
+            {
+                return true;
+            }
+        }
+        if range.len() > 1 && WEATHER_WORDS.contains(&first.as_str()) {
+            return true;
+        }
+        let sentence = self.doc.sentence_of(range.start);
+        let before = |k: usize| {
+            range
+                .start
+                .checked_sub(k)
+                .filter(|&i| i >= sentence.start)
+                .map(|i| name_key(self.word(i)))
+        };
+        // "(Caravan Wire) —" in the first words of the body.
+        let dash = |w: &str| matches!(w, "\u{2014}" | "\u{2013}" | "-" | "--");
+        if before(1).as_deref() == Some("(")
+            && self.doc.words.get(range.end) == Some(&")")
+            && self.doc.words.get(range.end + 1).is_some_and(|w| dash(w))
+            && range.start < self.doc.body_start + 16
+        {
+            return true;
+        }
+        // A byline: "By Jane Doe" opening its sentence; "Reporting by",
+        // "Editing by", "Writing by".
+        if before(1).as_deref() == Some("by")
+            && (range.start - 1 == sentence.start
+                || before(2).is_some_and(|w| {
+                    matches!(w.as_str(), "reporting" | "editing" | "writing" | "compiled")
+                }))
+        {
+            return true;
+        }
+        // "Photo: Jane Doe/Reuters", "Picture: AFP".
+        (sentence.start..range.start).any(|i| {
+            CREDIT_WORDS.contains(&name_key(self.word(i)).as_str())
+                && self.doc.words.get(i + 1) == Some(&":")
+        })
+    }
+
+    /// Whether a lone name at `i` stands where a place does: after "in",
+    /// "near"…, or before "region", "province"… ("Kyrgyzstan's Batken region").
+    fn in_place_context(&self, i: usize) -> bool {
+        let sentence = self.doc.sentence_of(i);
+        let after_preposition = i > sentence.start
+            && PLACE_PREPOSITIONS.contains(&self.word(i - 1).to_lowercase().as_str());
+        let before_noun = self
+            .doc
+            .words
+            .get(i + 1)
+            .filter(|_| i + 1 < sentence.end)
+            .is_some_and(|w| PLACE_NOUNS.contains(&w.to_lowercase().as_str()));
+        after_preposition || before_noun
+    }
+
+    /// Document-level consistency for places: a lone word the article uses
+    /// as a place ("near Batken", "the Batken region") is that place where
+    /// the tagger took it for a person ("between Batken and Isfara"),
+    /// unless it is a word of someone's full name.
+    fn places_read_as_people(&self, drafts: &mut [Draft]) {
+        let places: std::collections::HashSet<String> = drafts
+            .iter()
+            .filter(|d| d.kind == EntityKind::Place && d.tokens.len() == 1)
+            .map(|d| name_key(self.doc.slice(d.tokens.clone())))
+            .collect();
+        if places.is_empty() {
+            return;
+        }
+        let name_words: std::collections::HashSet<String> = drafts
+            .iter()
+            .filter(|d| d.kind == EntityKind::Person && d.tokens.len() > 1)
+            .flat_map(|d| self.person_words(d))
+            .collect();
+        for d in drafts.iter_mut() {
+            if d.kind == EntityKind::Person && d.tokens.len() == 1 && d.kb.is_none() {
+                let key = name_key(self.doc.slice(d.tokens.clone()));
+                if places.contains(&key) && !name_words.contains(&key) {
+                    d.kind = EntityKind::Place;
+                }
+            }
+        }
     }
 
     /// Document-level consistency: a word of a full personal name is that
@@ -813,6 +1071,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 if let Some(acronym) = self.parenthesized_acronym(d.tokens.end) {
                     acronyms.insert(name_key(acronym), c);
                 }
+                // "Agence France Presse" … "AFP": a later acronym of three
+                // or more letters that spells the name's initials is it.
+                let text = self.doc.slice(d.tokens.clone());
+                let spelled = initials(text);
+                if d.tokens.len() >= 3 && spelled.len() >= 3 && is_acronym(&spelled) {
+                    acronyms.entry(name_key(&spelled)).or_insert(c);
+                }
             }
         }
         // Pass 2: single-word people join the nearest person whose name has
@@ -1037,6 +1302,8 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     roles.push(role);
                 }
             }
+            // A form of address ("Dr.") is no office.
+            roles.retain(|r: &RoleDraft| !FORMS_OF_ADDRESS.contains(&r.title.as_str()));
             // A role's country from the knowledge base when the text names none.
             let known: Vec<(String, Option<String>)> = clusters[c]
                 .kb_person
@@ -1067,7 +1334,21 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     }
                 }
             }
+            // The Pope and his nuncios serve the Holy See, wherever they are
+            // posted and whatever country the story is about.
+            let holy_see = self.country_index("VAT");
+            let mut serves_holy_see = false;
+            for role in &mut roles {
+                if HOLY_SEE_OFFICES.contains(&role.title.as_str()) && holy_see.is_some() {
+                    role.country = holy_see;
+                    role.of = Some("VAT".to_string());
+                    serves_holy_see = true;
+                }
+            }
             let cluster = &mut clusters[c];
+            if serves_holy_see {
+                cluster.country = holy_see;
+            }
             if cluster.country.is_none() {
                 cluster.country = roles.iter().find_map(|r| r.country);
             }
@@ -1131,6 +1412,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             // title ("said spokesman X" is fine, "the president X" too).
             Some((from..start, title))
         })?;
+        // "…, Hodgson, King, Wilkinson": a capitalized word in a list of
+        // names is a name; so is one the tagger read as part of a name.
+        let listed = start < mention.start
+            && (title_range.start == sentence.start || self.word(title_range.start - 1) == ",");
+        if listed || self.inside_name(drafts, title_range.clone()) {
+            return None;
+        }
         let mut role = self.role_from_title(title, title_range.clone());
         role.evidence = title_range.start..mention.end;
         self.attach_owner(
@@ -1169,6 +1457,16 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if stop == from {
             return None;
         }
+        // "Will Young, Queen, Kate Bush": a word or two between commas, with
+        // another name after them, is one more item of a list of names.
+        if stop - from <= 2
+            && stop + 1 < sentence.end
+            && self.word(stop) == ","
+            && draft_starting_at(drafts, stop + 1).is_some()
+            && self.word(from).starts_with(char::is_uppercase)
+        {
+            return None;
+        }
         let first = self.word(from).to_lowercase();
         let opens_well = matches!(
             first.as_str(),
@@ -1186,6 +1484,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 let Some(title) = self.kb.title(self.doc.slice(at..at + k)) else {
                     continue;
                 };
+                // "Martin Scorsese, Mr Mann and Mr King": a name, not a title.
+                if self.inside_name(drafts, at..at + k)
+                    || at > from && is_title_abbreviation(self.word(at - 1))
+                    || at > from && is_form_of_address(self.word(at - 1))
+                {
+                    continue;
+                }
                 let mut role = self.role_from_title(title, at..at + k);
                 role.evidence = mention.start..at + k;
                 self.attach_owner(&mut role, at, from, owner_of, drafts, assigned, clusters);
@@ -1210,6 +1515,16 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             }
         }
         None
+    }
+
+    /// Whether a name found in the text covers any of `range`.
+    fn inside_name(&self, drafts: &[Draft], range: Range<usize>) -> bool {
+        // Drafts are sorted by start and rarely nest: those starting before
+        // the range's end, looked at from the nearest, suffice.
+        let at = drafts.partition_point(|d| d.tokens.start < range.end);
+        drafts[at.saturating_sub(4)..at]
+            .iter()
+            .any(|d| d.tokens.end > range.start)
     }
 
     fn role_from_title(&self, title: &crate::kb::Title, evidence: Range<usize>) -> RoleDraft {
@@ -1425,8 +1740,18 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 .iter()
                 .map(|&j| self.doc.slice(drafts[j].tokens.clone()))
                 .collect();
+            // A known organization goes by the knowledge base's name, so "EU"
+            // in one article and "European Union" in another are one actor
+            // (the words written stay as aliases).
+            let known_organization = cluster.drafts.iter().find_map(|&j| match drafts[j].kb {
+                Some(KbRef::Organization(o)) if kind == EntityKind::Organization => {
+                    Some(self.kb.organizations[o].name.clone())
+                }
+                _ => None,
+            });
             let name = match (kind, country) {
                 (EntityKind::Country, Some(country)) => country.name.clone(),
+                _ if known_organization.is_some() => known_organization.clone().unwrap_or_default(),
                 _ => {
                     let fullest = cluster
                         .drafts
@@ -1481,9 +1806,40 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 Some(KbRef::Actor(a)) => self.kb.actors[a].code_on(self.date_number()),
                 _ => None,
             });
+            // An international or transnational actor with its own CAMEO
+            // code (UN IGOUNO, OSCE IGOSCE, Amnesty NGOAMN), by the
+            // knowledge base's name for it or any of its mentions.
+            let international_code = (kind == EntityKind::Organization)
+                .then(|| {
+                    cluster
+                        .drafts
+                        .iter()
+                        .find_map(|&j| match drafts[j].kb {
+                            Some(KbRef::Organization(o)) => {
+                                let org = &self.kb.organizations[o];
+                                std::iter::once(&org.name)
+                                    .chain(&org.aliases)
+                                    .find_map(|n| cameo_actor_code(n))
+                            }
+                            _ => None,
+                        })
+                        .or_else(|| mention_texts.iter().find_map(|t| cameo_actor_code(t)))
+                })
+                .flatten();
             let actor_code = match (kind, country) {
                 _ if dictionary_code.is_some() => dictionary_code.map(str::to_string),
-                (_, None) => (cluster.sector == Some("IGO")).then(|| "IGO".to_string()),
+                _ if international_code.is_some() => international_code.map(str::to_string),
+                // Someone serving an international body is coded as that
+                // body ("UN envoy" IGOUNO), else as an IGO.
+                (_, None) if cluster.sector == Some("IGO") => Some(
+                    cluster
+                        .roles
+                        .iter()
+                        .find_map(|r| r.of.as_deref().and_then(cameo_actor_code))
+                        .unwrap_or("IGO")
+                        .to_string(),
+                ),
+                (_, None) => None,
                 (EntityKind::Country | EntityKind::Place | EntityKind::Group, Some(c)) => {
                     Some(c.code.clone())
                 }

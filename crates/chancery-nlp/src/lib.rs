@@ -10,6 +10,7 @@ mod doc;
 mod entities;
 pub mod events;
 pub mod kb;
+pub mod language;
 pub mod ner;
 pub mod petrarch;
 mod quotes;
@@ -46,7 +47,7 @@ pub enum NlpError {
 use std::ops::Range;
 use std::sync::Arc;
 
-use chancery_model::{Analysis, Article, BlockKind, Span, TextField};
+use chancery_model::{Analysis, Article, BlockKind, SkipReason, Span, TextField};
 use kb::KnowledgeBase;
 use ner::{NameClass, NerModel, TaggerInput};
 
@@ -61,6 +62,8 @@ pub struct Analyzer {
     quotes: bool,
     /// Whether events are coded (on by default).
     events: bool,
+    /// Whether places are resolved and events located (on by default).
+    geo: bool,
     /// PETRARCH dictionaries for event coding, and whether the built-in
     /// lexicon codes as well.
     dictionaries: Option<(Arc<petrarch::Dictionaries>, bool)>,
@@ -80,6 +83,7 @@ impl Analyzer {
             user_tables: false,
             quotes: true,
             events: true,
+            geo: true,
             dictionaries: None,
         }
     }
@@ -91,6 +95,7 @@ impl Analyzer {
             user_tables: true,
             quotes: true,
             events: true,
+            geo: true,
             dictionaries: None,
         }
     }
@@ -105,6 +110,13 @@ impl Analyzer {
     /// The same analyzer with event coding switched on or off.
     pub fn with_events(mut self, events: bool) -> Analyzer {
         self.events = events;
+        self
+    }
+
+    /// The same analyzer with places resolved and events located
+    /// (`chancery-geo`) or not (off measures what it costs).
+    pub fn with_geo(mut self, geo: bool) -> Analyzer {
+        self.geo = geo;
         self
     }
 
@@ -125,11 +137,35 @@ impl Analyzer {
     }
 
     /// Sentences, entities and key points of `article`.
+    ///
+    /// Entities, quotes, events and tone read English only: a document in
+    /// another language keeps its sentences and key points and is marked
+    /// `analysis_skipped`; blocks in another language inside an English
+    /// document are left out of them and listed in `skipped_blocks`.
     pub fn analyze(&self, article: Article) -> Analysis {
         let mut analysis = Analysis::from_article(article);
+        let skipped = match language::gate(&analysis.article) {
+            language::Verdict::Analyse(skipped) => skipped,
+            language::Verdict::Skip(detected) => {
+                let article = &analysis.article;
+                let doc = doc::Doc::new(article.title.as_deref().unwrap_or(""), &article.text);
+                analysis.sentences = body_sentences(&doc);
+                analysis.key_points = key_points(article);
+                analysis.analysis_skipped = Some(SkipReason::Language);
+                analysis.detected_language = detected;
+                return analysis;
+            }
+        };
         let article = &analysis.article;
         let title = article.title.as_deref().unwrap_or("");
-        let doc = doc::Doc::new(title, &article.text);
+        let masked;
+        let text = if skipped.is_empty() {
+            article.text.as_str()
+        } else {
+            masked = language::mask(&article.text, &skipped);
+            masked.as_str()
+        };
+        let doc = doc::Doc::new(title, text);
         // The tagger sees the built-in gazetteer it was trained with; user
         // tables take part in linking only, so a large dictionary cannot shift
         // the tagger's features.
@@ -157,24 +193,8 @@ impl Analyzer {
         let date = article.published.as_ref().map(|p| p.value.as_str());
         let entities =
             entities::EntityFinder::new(&doc, &self.kb, &linking_gazetteer, date).find(&names);
-        let sentences = doc.sentences[doc.body_sentence_start..]
-            .iter()
-            .map(|range| Span {
-                start: doc.tokens[range.start].start,
-                end: doc.tokens[range.end - 1].end,
-                field: TextField::Text,
-            })
-            .collect();
-        let key_points = article
-            .paragraphs
-            .iter()
-            .filter(|block| block.kind == BlockKind::ListItem)
-            .map(|block| Span {
-                start: block.start,
-                end: block.end,
-                field: TextField::Text,
-            })
-            .collect();
+        let sentences = body_sentences(&doc);
+        let key_points = key_points(article);
         let quotes = if self.quotes {
             quotes::QuoteFinder::new(&doc, &entities, &self.kb).find()
         } else {
@@ -205,10 +225,41 @@ impl Analyzer {
         analysis.events = events;
         analysis.background_events = background_events;
         analysis.key_points = key_points;
-        analysis.tone = tone::tone(&analysis.article.text);
+        analysis.tone = tone::tone(text);
+        analysis.skipped_blocks = skipped;
         budget::cap_output(&mut analysis);
+        // After the cap, so that event places index the events kept.
+        if self.geo {
+            chancery_geo::locate(&mut analysis);
+        }
         analysis
     }
+}
+
+/// Sentence spans of the body.
+fn body_sentences(doc: &doc::Doc) -> Vec<Span> {
+    doc.sentences[doc.body_sentence_start..]
+        .iter()
+        .map(|range| Span {
+            start: doc.tokens[range.start].start,
+            end: doc.tokens[range.end - 1].end,
+            field: TextField::Text,
+        })
+        .collect()
+}
+
+/// The article's bulleted items, as spans.
+fn key_points(article: &Article) -> Vec<Span> {
+    article
+        .paragraphs
+        .iter()
+        .filter(|block| block.kind == BlockKind::ListItem)
+        .map(|block| Span {
+            start: block.start,
+            end: block.end,
+            field: TextField::Text,
+        })
+        .collect()
 }
 
 /// The built-in knowledge base, shared by every default analyzer.

@@ -83,8 +83,33 @@ pub struct Person {
     pub roles: Vec<RoleHistory>,
     #[serde(skip)]
     actor_codes: HashMap<String, usize>,
+    /// Sightings per country: the person's country is the most frequent.
+    #[serde(skip)]
+    countries: HashMap<String, usize>,
+    /// The sex a form of address told ("Mr", "Mrs"), so "Mrs Brown" never
+    /// joins Gordon Brown.
+    #[serde(skip)]
+    sex: Option<char>,
+    /// Known so far only as "Mr Howard": renamed when a full name of a
+    /// compatible person arrives.
+    #[serde(skip)]
+    surname_only: bool,
     #[serde(skip)]
     last_article: String,
+}
+
+impl Person {
+    /// Every actor code articles gave this person, with how many sightings
+    /// gave it, most frequent first (ties by code).
+    pub fn actor_codes(&self) -> Vec<(&str, usize)> {
+        let mut codes: Vec<(&str, usize)> = self
+            .actor_codes
+            .iter()
+            .map(|(code, n)| (code.as_str(), *n))
+            .collect();
+        codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        codes
+    }
 }
 
 /// How many pieces of evidence a role keeps.
@@ -94,9 +119,9 @@ const EVIDENCE_KEPT: usize = 5;
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     people: Vec<Person>,
-    /// `country|name key` (full names and aliases) → person.
-    by_key: HashMap<String, usize>,
-    /// `country|surname key` → people with that surname.
+    /// Identity key (full names and aliases) → people with it.
+    by_key: HashMap<String, Vec<usize>>,
+    /// Identity key of the surname → people with that surname.
     by_surname: HashMap<String, Vec<usize>>,
 }
 
@@ -106,8 +131,135 @@ fn date_of(published: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn keyed(country: Option<&str>, name: &str) -> String {
-    format!("{}|{}", country.unwrap_or(""), name_key(name))
+/// Forms of address that stand before a name without being part of it,
+/// with the sex they tell (`m`, `f`) where they tell one.
+const HONORIFICS: &[(&str, Option<char>)] = &[
+    ("mr", Some('m')),
+    ("mister", Some('m')),
+    ("mrs", Some('f')),
+    ("ms", Some('f')),
+    ("miss", Some('f')),
+    ("madam", Some('f')),
+    ("dr", None),
+    ("sir", Some('m')),
+    ("dame", Some('f')),
+    ("lord", Some('m')),
+    ("lady", Some('f')),
+    ("prof", None),
+    ("professor", None),
+    ("rev", None),
+];
+
+/// The name without a leading form of address ("Mr Blair" → "Blair"), and
+/// the sex the form tells.
+pub fn strip_honorific(name: &str) -> (&str, Option<char>) {
+    let name = name.trim();
+    if let Some((first, rest)) = name.split_once(char::is_whitespace) {
+        let first = first.trim_end_matches('.').to_lowercase();
+        if let Some((_, sex)) = HONORIFICS.iter().find(|(h, _)| *h == first) {
+            if !rest.trim().is_empty() {
+                return (rest.trim(), *sex);
+            }
+        }
+    }
+    (name, None)
+}
+
+/// A Latin letter without its diacritics (`é` → `e`, `ł` → `l`), for the
+/// letters of European names; other characters unchanged.
+fn fold_letter(c: char) -> char {
+    const FROM: &str =
+        "àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżžșț";
+    const TO: &str = "aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnoooooooooorrrssssttttuuuuuuuuuuwyyyzzzst";
+    match FROM.chars().position(|f| f == c) {
+        Some(at) => TO.chars().nth(at).unwrap_or(c),
+        None => c,
+    }
+}
+
+/// One word of a name as identities compare it: lower case, diacritics
+/// folded, and the common transliterations of Slavic names made one
+/// ("Sergei", "Sergey" → "sergi"; "Dmitry", "Dmitriy", "Dmitri" →
+/// "dmitri"; "Alexei", "Aleksey" → "aleksi").
+fn identity_word(word: &str) -> String {
+    let mut w: String = word.chars().map(fold_letter).collect();
+    w = w.replace('x', "ks");
+    for ending in ["iy", "ey", "ei", "yy", "ii"] {
+        if w.len() > ending.len() + 2 && w.ends_with(ending) {
+            w.truncate(w.len() - ending.len());
+            w.push('i');
+            return w;
+        }
+    }
+    if w.len() > 3 && w.ends_with('y') {
+        w.pop();
+        w.push('i');
+    }
+    w
+}
+
+/// The key under which the registry takes two names for one person: the
+/// name key ([`name_key`]: tokens, lower case) without a form of address,
+/// each word with diacritics folded and Slavic transliterations made one.
+/// "Mr Sergey Lavrov", "SERGEI LAVROV" and "Sergei Lavrov" share one.
+pub fn identity_key(name: &str) -> String {
+    let (name, _) = strip_honorific(name);
+    name_key(name)
+        .split(' ')
+        .map(identity_word)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The actor code of a person no article coded, from what the corpus says
+/// of them: their country (the one most articles give) and the sector of
+/// their most senior office; a leader of a party is the party's (`PTY`)
+/// and of its country; an office without a sector gives the country alone.
+fn derived_code(person: &Person) -> Option<String> {
+    let kb = crate::kb::KnowledgeBase::builtin();
+    let mut best: Option<(u8, String, &str)> = None;
+    for role in &person.roles {
+        let Some(title) = kb.title(&role.title) else {
+            continue;
+        };
+        // The body the role is held for: a party, a country.
+        let organization = role.of.as_deref().and_then(|of| {
+            kb.lookup(of).iter().find_map(|r| match r {
+                crate::kb::KbRef::Organization(o) => Some(&kb.organizations[*o]),
+                _ => None,
+            })
+        });
+        let (country, sector) = match organization {
+            Some(org) => (org.country.clone(), org.sector.as_deref()),
+            None => (
+                role.of
+                    .as_deref()
+                    .filter(|of| kb.country(of).is_some())
+                    .map(str::to_string)
+                    .or_else(|| person.country.clone()),
+                title.sector.as_deref(),
+            ),
+        };
+        let (Some(country), Some(sector)) = (country, sector) else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|(rank, _, _)| title.rank < *rank) {
+            best = Some((title.rank, country, sector));
+        }
+    }
+    // Offices that tell no sector ("Director", "Spokesperson") still tell
+    // whose: the country alone, as analysis codes such a person.
+    best.map(|(_, country, sector)| format!("{country}{sector}"))
+        .or_else(|| {
+            (!person.roles.is_empty())
+                .then(|| person.country.clone())
+                .flatten()
+        })
+}
+
+/// Two countries that do not contradict each other (either unknown, or equal).
+fn compatible(a: Option<&str>, b: Option<&str>) -> bool {
+    a.is_none() || b.is_none() || a == b
 }
 
 impl Registry {
@@ -121,29 +273,112 @@ impl Registry {
         &self.people
     }
 
+    /// Of `candidates`, the person a sighting of `country` and `sex` is:
+    /// one of the same country before one of unknown country, then the most
+    /// often named.
+    fn pick(
+        &self,
+        candidates: &[usize],
+        country: Option<&str>,
+        sex: Option<char>,
+    ) -> Option<usize> {
+        candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let p = &self.people[i];
+                compatible(p.country.as_deref(), country)
+                    && (sex.is_none() || p.sex.is_none() || p.sex == sex)
+            })
+            .max_by_key(|&i| {
+                let p = &self.people[i];
+                (
+                    country.is_some() && p.country.as_deref() == country,
+                    p.articles,
+                    usize::MAX - i,
+                )
+            })
+    }
+
+    fn index(&mut self, name: &str, index: usize) {
+        let list = self.by_key.entry(identity_key(name)).or_default();
+        if !list.contains(&index) {
+            list.push(index);
+        }
+    }
+
     /// Adds one sighting; sightings should come oldest first.
+    ///
+    /// Names are compared by [`identity_key`], so case, diacritics,
+    /// transliteration and a form of address do not split a person, nor
+    /// does a country: a full name is one person, whose country is the one
+    /// most articles give. "Mr Howard" alone joins the Howard of the
+    /// registry of a compatible country and sex (the only one, or one named
+    /// three times as often as any other); with none yet, it is registered
+    /// as written and renamed when the full name arrives.
     pub fn add(&mut self, sighting: Sighting<'_>) {
-        let key = keyed(sighting.country, sighting.name);
-        if key.ends_with('|') {
+        let (bare, sex) = strip_honorific(sighting.name);
+        let key = identity_key(bare);
+        if key.is_empty() {
             return;
         }
-        let single_word = !sighting.name.trim().contains(char::is_whitespace);
-        let found = self.by_key.get(&key).copied().or_else(|| {
-            // A bare surname joins the one person of that country with it.
-            match self.by_surname.get(&key).map(Vec::as_slice) {
-                Some([only]) if single_word => Some(*only),
-                _ => None,
-            }
-        });
+        let single_word = !bare.contains(char::is_whitespace);
+        let honorific = bare.len() < sighting.name.trim().len();
+        let found = if single_word {
+            // A surname joins the one person with it, or the one named
+            // three times as often as any other who has it.
+            let candidates: Vec<usize> = self
+                .by_surname
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| self.pick(&[i], sighting.country, sex).is_some())
+                .collect();
+            let best = self.pick(&candidates, sighting.country, sex);
+            best.filter(|&b| {
+                candidates
+                    .iter()
+                    .all(|&i| i == b || self.people[i].articles * 3 <= self.people[b].articles)
+            })
+        } else {
+            // A full name is one person whatever country an article gave
+            // them: two people of one full name are rarer in news than a
+            // country read wrong, which the majority then outvotes.
+            let candidates = self.by_key.get(&key).cloned().unwrap_or_default();
+            self.pick(&candidates, sighting.country, sex)
+                .or_else(|| self.pick(&candidates, None, sex))
+                .or_else(|| {
+                    // "Mr Howard" registered before "Michael Howard" arrived:
+                    // the same person, now with a full name.
+                    let surname = key.rsplit(' ').next().unwrap_or(&key);
+                    let waiting: Vec<usize> = self
+                        .by_surname
+                        .get(surname)
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&i| self.people[i].surname_only)
+                        .collect();
+                    let at = self.pick(&waiting, sighting.country, sex)?;
+                    let person = &mut self.people[at];
+                    let old = std::mem::replace(&mut person.name, sighting.name.trim().to_string());
+                    person.surname_only = false;
+                    if !person.aliases.contains(&old) {
+                        person.aliases.push(old);
+                    }
+                    Some(at)
+                })
+        };
         let index = match found {
             Some(index) => index,
             None => {
-                if single_word {
+                if single_word && !honorific {
                     // A lone surname nobody has yet is not a person to register.
                     return;
                 }
                 self.people.push(Person {
-                    name: sighting.name.to_string(),
+                    name: sighting.name.trim().to_string(),
                     aliases: Vec::new(),
                     country: sighting.country.map(str::to_string),
                     actor_code: None,
@@ -152,23 +387,26 @@ impl Registry {
                     last_seen: None,
                     roles: Vec::new(),
                     actor_codes: HashMap::new(),
+                    countries: HashMap::new(),
+                    sex: None,
+                    surname_only: single_word,
                     last_article: String::new(),
                 });
                 let index = self.people.len() - 1;
-                self.by_key.insert(key, index);
-                if let Some(surname) = sighting.name.split_whitespace().last() {
+                if let Some(surname) = key.rsplit(' ').next() {
                     self.by_surname
-                        .entry(keyed(sighting.country, surname))
+                        .entry(surname.to_string())
                         .or_default()
                         .push(index);
                 }
                 index
             }
         };
+        self.index(bare, index);
+        self.index(sighting.name, index);
         for alias in sighting.aliases {
-            let alias_key = keyed(sighting.country, alias);
-            if alias.contains(char::is_whitespace) {
-                self.by_key.entry(alias_key).or_insert(index);
+            if strip_honorific(alias).0.contains(char::is_whitespace) {
+                self.index(alias, index);
             }
         }
         let date = date_of(sighting.published);
@@ -187,6 +425,17 @@ impl Registry {
             if *name != person.name && !person.aliases.contains(name) {
                 person.aliases.push(name.clone());
             }
+        }
+        if person.sex.is_none() {
+            person.sex = sex;
+        }
+        if let Some(country) = sighting.country {
+            *person.countries.entry(country.to_string()).or_default() += 1;
+            person.country = person
+                .countries
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(country, _)| country.clone());
         }
         if let Some(code) = sighting.actor_code {
             *person.actor_codes.entry(code.to_string()).or_default() += 1;
@@ -237,6 +486,9 @@ impl Registry {
             if date.is_some() {
                 history.last_seen.clone_from(&date);
             }
+        }
+        if person.actor_codes.is_empty() {
+            person.actor_code = derived_code(person);
         }
     }
 
@@ -361,6 +613,106 @@ mod tests {
             table.contains("Ada Korva\tKorva\tFRD\tPrime Minister\t2026-03-09\t\n"),
             "{table}"
         );
+    }
+
+    fn bare<'a>(article: &'a str, name: &'a str, country: Option<&'a str>) -> Sighting<'a> {
+        Sighting {
+            article,
+            published: Some("2005-01-01"),
+            name,
+            country,
+            actor_code: None,
+            aliases: &[],
+            roles: &[],
+        }
+    }
+
+    #[test]
+    fn forms_of_address_case_and_countries_do_not_split_a_person() {
+        let mut registry = Registry::new();
+        // "Mr Howard" before his full name: registered as written, then
+        // renamed when "Michael Howard" arrives.
+        registry.add(bare("a1", "Mr Howard", None));
+        registry.add(bare("a2", "Michael Howard", Some("GBR")));
+        registry.add(bare("a3", "Tony Blair", Some("GBR")));
+        registry.add(bare("a4", "Mr Blair", None));
+        registry.add(bare("a5", "TONY BLAIR", None));
+        registry.add(bare("a6", "Tony Blair", Some("USA")));
+        registry.add(bare("a7", "Tony Blair", Some("GBR")));
+        let people = registry.people();
+        assert_eq!(people.len(), 2, "{people:#?}");
+        let howard = &people[0];
+        assert_eq!(howard.name, "Michael Howard");
+        assert_eq!(howard.articles, 2);
+        assert!(howard.aliases.contains(&"Mr Howard".to_string()));
+        let blair = &people[1];
+        assert_eq!(blair.articles, 5);
+        assert_eq!(
+            blair.country.as_deref(),
+            Some("GBR"),
+            "the most frequent country"
+        );
+    }
+
+    #[test]
+    fn mrs_never_joins_a_man_and_ambiguous_surnames_join_no_one() {
+        let mut registry = Registry::new();
+        registry.add(bare("a1", "Mr Gordon Brown", Some("GBR")));
+        registry.add(bare("a2", "Mrs Brown", Some("GBR")));
+        let names: Vec<&str> = registry.people().iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Mr Gordon Brown", "Mrs Brown"]);
+
+        let mut registry = Registry::new();
+        registry.add(bare("a1", "Gordon Brown", Some("GBR")));
+        registry.add(bare("a2", "Nick Brown", Some("GBR")));
+        registry.add(bare("a3", "Brown", Some("GBR")));
+        let people = registry.people();
+        assert_eq!(people.len(), 2);
+        assert!(people.iter().all(|p| p.articles == 1), "{people:#?}");
+    }
+
+    #[test]
+    fn uncoded_people_take_their_country_and_office() {
+        let mut registry = Registry::new();
+        let leader = [Role {
+            of: Some("Tory".into()),
+            ..role("Leader")
+        }];
+        let pm = [Role {
+            of: None,
+            ..role("Prime Minister")
+        }];
+        registry.add(Sighting {
+            roles: &leader,
+            ..bare("a1", "Michael Howard", None)
+        });
+        registry.add(Sighting {
+            roles: &pm,
+            ..bare("a2", "Tony Blair", None)
+        });
+        registry.add(bare("a3", "Tony Blair", Some("GBR")));
+        let codes: Vec<Option<&str>> = registry
+            .people()
+            .iter()
+            .map(|p| p.actor_code.as_deref())
+            .collect();
+        assert_eq!(codes, [Some("GBRPTY"), Some("GBRGOV")]);
+    }
+
+    #[test]
+    fn transliterations_and_diacritics_are_one_name() {
+        assert_eq!(identity_key("Sergei Lavrov"), identity_key("Sergey Lavrov"));
+        assert_eq!(
+            identity_key("Dmitry Medvedev"),
+            identity_key("Dmitriy Medvedev")
+        );
+        assert_eq!(
+            identity_key("Alexei Navalny"),
+            identity_key("Aleksey Navalny")
+        );
+        assert_eq!(identity_key("Lech Wałęsa"), identity_key("Lech Walesa"));
+        assert_eq!(identity_key("Mr. Blair"), identity_key("blair"));
+        assert_ne!(identity_key("Tony Blair"), identity_key("Tony Blake"));
     }
 
     #[test]

@@ -7,11 +7,17 @@
 /// Seconds in a day.
 pub(crate) const SECONDS_PER_DAY: i64 = 86_400;
 
+/// The days the index can hold: tantivy keeps dates as nanoseconds in an
+/// `i64`, about 292 years either side of 1970, and overflows past that. A
+/// date beyond (`0000`, `9999`) is filed on, or filters from, the nearest
+/// day it can hold.
+const DAY_LIMIT: i64 = 106_000;
+
 /// The day (days since 1970-01-01) of an ISO 8601 date or date-time, as the
 /// store keeps them (`2025-02-10`, `2025-02`, `2025`, `2025-02-10T08:30:00Z`).
 pub(crate) fn day_of(value: &str) -> Option<i64> {
     let (year, month, day) = parse_date(value)?;
-    Some(days_from_civil(year, month.unwrap_or(1), day.unwrap_or(1)))
+    Some(days_from_civil(year, month.unwrap_or(1), day.unwrap_or(1)).clamp(-DAY_LIMIT, DAY_LIMIT))
 }
 
 /// The half-open range of days `[start, end)` that a filter date covers:
@@ -29,7 +35,10 @@ pub(crate) fn range_of(value: &str) -> Option<(i64, i64)> {
         (Some(m), None) => days_from_civil(year, m + 1, 1),
         _ => days_from_civil(year + 1, 1, 1),
     };
-    Some((start, end))
+    Some((
+        start.clamp(-DAY_LIMIT, DAY_LIMIT),
+        end.clamp(-DAY_LIMIT, DAY_LIMIT + 1),
+    ))
 }
 
 fn date_len(month: Option<u32>, day: Option<u32>) -> usize {
@@ -129,6 +138,13 @@ mod tests {
         );
         let year = range_of("2024").unwrap();
         assert_eq!(year.1 - year.0, 366);
+        // Years the index cannot hold are brought to the nearest it can
+        // (tantivy would overflow on them).
+        assert_eq!(range_of("0000").unwrap().0, -DAY_LIMIT);
+        assert_eq!(day_of("9999-12-31"), Some(DAY_LIMIT));
+        let day = DAY_LIMIT * SECONDS_PER_DAY;
+        let _ = tantivy::DateTime::from_timestamp_secs(day);
+        let _ = tantivy::DateTime::from_timestamp_secs(-day);
         assert_eq!(range_of("2025-02-10T08:00"), None);
         assert_eq!(range_of("2025-13"), None);
         assert_eq!(range_of("yesterday"), None);

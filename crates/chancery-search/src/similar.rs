@@ -6,10 +6,12 @@
 //! stale with every ingest.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, OwnedValue};
-use tantivy::{TantivyDocument, Term};
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::index::open_feed;
 use crate::query::{hit_of, snippet_of, Hit};
@@ -72,31 +74,37 @@ impl SearchIndex {
         let indexed = crate::query::address_of(&searcher, fields, id)
             .map_err(failed)?
             .is_some();
-        let mut names: Vec<OwnedValue> = Vec::new();
-        for entity in &article.entities {
-            names.push(OwnedValue::Str(entity.name.clone()));
-        }
-        let mut document_fields = vec![
-            (fields.body, vec![OwnedValue::Str(article.text.clone())]),
+        let names: Vec<&str> = article.entities.iter().map(|e| e.name.as_str()).collect();
+        let mut document_fields: Vec<(Field, Vec<&str>)> = vec![
+            (fields.body, vec![article.text.as_str()]),
             (fields.entity, names),
         ];
         if let Some(title) = &article.title {
-            document_fields.push((fields.title, vec![OwnedValue::Str(title.clone())]));
+            document_fields.push((fields.title, vec![title.as_str()]));
         }
-        let more_like_this = MoreLikeThisQuery::builder()
-            // A word only this article has finds nothing else: when the
-            // article or its original is indexed, that is every word of
-            // document frequency 1.
-            .with_min_doc_frequency(if indexed || article.duplicate_of.is_some() {
-                2
-            } else {
-                1
-            })
-            .with_min_term_frequency(1)
-            .with_min_word_length(2)
-            .with_max_query_terms(QUERY_TERMS)
-            .with_boost_factor(1.0)
-            .with_document_fields(document_fields);
+        // A word only this article has finds nothing else: when the article
+        // or its original is indexed, that is every word of document
+        // frequency 1.
+        let min_doc_frequency = if indexed || article.duplicate_of.is_some() {
+            2
+        } else {
+            1
+        };
+        let terms =
+            distinctive_terms(&searcher, &document_fields, min_doc_frequency).map_err(failed)?;
+        let best = terms.first().map_or(1.0, |(_, score)| *score);
+        let more_like_this = BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|(term, score)| {
+                    let query: Box<dyn Query> = Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                        score / best,
+                    ));
+                    (Occur::Should, query)
+                })
+                .collect(),
+        );
 
         let mut excluded = vec![id];
         excluded.extend(article.duplicate_of);
@@ -132,4 +140,47 @@ impl SearchIndex {
             hits,
         })
     }
+}
+
+/// The query terms of an article, as Lucene's more-like-this picks them:
+/// each word of each field (as the index tokenizes that field) scored by
+/// its count times its BM25 idf, words of fewer than two characters or in
+/// fewer than `min_doc_frequency` documents left out, the best
+/// [`QUERY_TERMS`] kept, best first. Ties are broken by the term itself, so
+/// the same article asks the same question every time (tantivy's
+/// `MoreLikeThisQuery` breaks them in hash order, which made `similar`
+/// answer differently from one run to the next on the same corpus).
+fn distinctive_terms(
+    searcher: &Searcher,
+    document_fields: &[(Field, Vec<&str>)],
+    min_doc_frequency: u64,
+) -> tantivy::Result<Vec<(Term, f32)>> {
+    let mut counts: BTreeMap<Term, u32> = BTreeMap::new();
+    for (field, texts) in document_fields {
+        let mut analyzer = searcher.index().tokenizer_for_field(*field)?;
+        for text in texts {
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                if token.text.chars().count() >= 2 {
+                    *counts
+                        .entry(Term::from_field_text(*field, &token.text))
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    let documents = searcher.num_docs() as f32;
+    let mut scored = Vec::with_capacity(counts.len());
+    for (term, count) in counts {
+        let frequency = searcher.doc_freq(&term)?;
+        if frequency == 0 || frequency < min_doc_frequency {
+            continue;
+        }
+        let frequency = frequency as f32;
+        let idf = (1.0 + (documents - frequency + 0.5) / (frequency + 0.5)).ln();
+        scored.push((term, count as f32 * idf));
+    }
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    scored.truncate(QUERY_TERMS);
+    Ok(scored)
 }

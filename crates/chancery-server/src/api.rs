@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -16,56 +15,24 @@ use chancery_store::{
     EntitySummary, EventFilter, EventRow, Overview, Page, QuoteFilter, QuoteRow, RootCount,
     SearchQuery, SearchResults, SimilarArticle, StoredArticle, StoryRow,
 };
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::ingest::{self, IngestReport, Record};
-use crate::svg::{bucket_events, SeriesBucket};
+use crate::params::{echo, DyadFilter, Limit, NetworkParams, NoParams, Paging, Params, PathParams};
+use crate::svg::{bucket_events, Outlier, SeriesBucket};
 use crate::{compute, read, ServerError, Shared};
 
 /// The OpenAPI 3 document of this API, written by hand beside the routes.
 pub(crate) const OPENAPI: &str = include_str!("openapi.json");
 
-/// Query-string parameters; a malformed or unknown parameter is a
-/// `bad_request` naming it.
-pub(crate) struct Params<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
-    type Rejection = ServerError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ServerError> {
-        Query::<T>::try_from_uri(&parts.uri)
-            .map(|Query(value)| Params(value))
-            .map_err(|rejection| ServerError::BadRequest(rejection.body_text()))
-    }
-}
-
-/// Path parameters; a malformed one is a `bad_request`.
-pub(crate) struct PathParams<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
-    type Rejection = ServerError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ServerError> {
-        Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Path(value)| PathParams(value))
-            .map_err(|rejection| ServerError::BadRequest(rejection.body_text()))
-    }
-}
-
-/// A page size alone.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub(crate) struct Limit {
-    pub limit: Option<u32>,
-}
-
-pub(crate) async fn openapi() -> Response {
+pub(crate) async fn openapi(Params(NoParams {}): Params<NoParams>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
-pub(crate) async fn stats(State(state): State<Shared>) -> Result<Json<Overview>, ServerError> {
+pub(crate) async fn stats(
+    State(state): State<Shared>,
+    Params(NoParams {}): Params<NoParams>,
+) -> Result<Json<Overview>, ServerError> {
     Ok(Json(read(&state, |q| q.overview()).await?))
 }
 
@@ -79,6 +46,7 @@ pub(crate) async fn articles(
 pub(crate) async fn article(
     State(state): State<Shared>,
     PathParams(id): PathParams<i64>,
+    Params(NoParams {}): Params<NoParams>,
 ) -> Result<Json<StoredArticle>, ServerError> {
     read(&state, move |q| q.article(id))
         .await?
@@ -103,14 +71,6 @@ pub(crate) async fn similar(
         .ok_or_else(|| ServerError::NotFound(format!("article {id}")))
 }
 
-/// Page parameters alone.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub(crate) struct Paging {
-    pub limit: Option<u32>,
-    pub offset: Option<u32>,
-}
-
 pub(crate) async fn stories(
     State(state): State<Shared>,
     Params(paging): Params<Paging>,
@@ -129,8 +89,11 @@ pub(crate) struct StoryDetail {
     pub articles: Page<ArticleSummary>,
     /// Events told in them, latest first.
     pub events: Page<EventRow>,
-    /// Counts by QuadClass and mean Goldstein per period.
+    /// Counts by QuadClass and mean Goldstein per period, over the span
+    /// where the events are dense.
     pub series: Vec<SeriesBucket>,
+    /// Events dated far outside that span, left out of `series`.
+    pub outliers: Vec<Outlier>,
     /// The same event told by several articles, once, with its mentions,
     /// articles and sources (most told first).
     pub story_events: Vec<chancery_store::StoryEvent>,
@@ -150,6 +113,7 @@ pub(crate) async fn story_detail(
             limit: Some(limit),
             ..EventFilter::default()
         };
+        let (series, outliers) = bucket_events(&q.event_points(&filter)?);
         Ok(Some(StoryDetail {
             story,
             articles: q.articles(&ArticleFilter {
@@ -158,7 +122,8 @@ pub(crate) async fn story_detail(
                 ..ArticleFilter::default()
             })?,
             events: q.events(&filter)?,
-            series: bucket_events(&q.event_points(&filter)?),
+            series,
+            outliers,
             story_events: q.story_events(id)?,
         }))
     })
@@ -220,7 +185,7 @@ pub(crate) async fn entity_detail(
         }))
     })
     .await?;
-    found.map_err(|name| ServerError::NotFound(format!("entity {name:?}")))
+    found.map_err(|name| ServerError::NotFound(format!("entity {}", echo(&name))))
 }
 
 pub(crate) async fn entity(
@@ -260,6 +225,21 @@ pub(crate) async fn event_mix(
     Ok(Json(read(&state, move |q| q.event_mix(&filter)).await?))
 }
 
+/// CAMEO's codes for actors that are not one country, which lead actor
+/// codes as a country does (`IGOUNO`, `NGOHRI`): international
+/// governmental, non-governmental, militarized and business actors and
+/// unidentified state actors.
+const INTERNATIONAL_CODES: &[&str] = &["IGO", "IMG", "MNC", "NGM", "NGO", "UIS"];
+
+/// True for a code a dyad can be between: a country of the built-in
+/// knowledge base or one of CAMEO's international codes.
+pub(crate) fn is_actor_country(code: &str) -> bool {
+    INTERNATIONAL_CODES.contains(&code)
+        || chancery_nlp::kb::KnowledgeBase::builtin()
+            .country(code)
+            .is_some()
+}
+
 /// Events between two countries.
 #[derive(Debug, Serialize)]
 pub(crate) struct Dyad {
@@ -271,8 +251,11 @@ pub(crate) struct Dyad {
     pub a_to_b: u64,
     /// Events from `b` to `a`.
     pub b_to_a: u64,
-    /// Counts by QuadClass and mean Goldstein per period.
+    /// Counts by QuadClass and mean Goldstein per period, over the span
+    /// where the events are dense.
     pub series: Vec<SeriesBucket>,
+    /// Events dated far outside that span, left out of `series`.
+    pub outliers: Vec<Outlier>,
     /// Events by CAMEO root.
     pub mix: Vec<RootCount>,
     /// The latest events.
@@ -286,9 +269,11 @@ pub(crate) async fn dyad_detail(
     mut filter: EventFilter,
 ) -> Result<Dyad, ServerError> {
     for code in [&a, &b] {
-        if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(ServerError::BadRequest(format!(
-                "{code:?} is not a country code; use ISO alpha-3 such as IRN"
+        if !is_actor_country(code) {
+            return Err(ServerError::NotFound(format!(
+                "country {} (dyads are between ISO alpha-3 countries such as IRN, or CAMEO's \
+                 international codes such as IGO)",
+                echo(code)
             )));
         }
     }
@@ -322,10 +307,12 @@ pub(crate) async fn dyad_detail(
             }
         }
         mix.sort_by(|x, y| x.root.cmp(&y.root));
+        let (series, outliers) = bucket_events(&points);
         Ok(Dyad {
             a_to_b: from_to(&a, &b),
             b_to_a: from_to(&b, &a),
-            series: bucket_events(&points),
+            series,
+            outliers,
             mix,
             events: q.events(&filter)?,
             a,
@@ -338,7 +325,7 @@ pub(crate) async fn dyad_detail(
 pub(crate) async fn dyad(
     State(state): State<Shared>,
     PathParams((a, b)): PathParams<(String, String)>,
-    Params(filter): Params<EventFilter>,
+    Params(DyadFilter(filter)): Params<DyadFilter>,
 ) -> Result<Json<Dyad>, ServerError> {
     Ok(Json(dyad_detail(&state, a, b, filter).await?))
 }
@@ -350,21 +337,6 @@ pub(crate) async fn actors(
     Ok(Json(
         read(&state, move |q| q.active_actors(limit.limit.unwrap_or(20))).await?,
     ))
-}
-
-/// Parameters of the actor network.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub(crate) struct NetworkParams {
-    /// `country` (default: actor codes cut to their first three letters) or
-    /// `actor` (whole codes).
-    pub level: Option<String>,
-    /// Most nodes shown.
-    pub limit: Option<u32>,
-    /// Event date on or after.
-    pub from: Option<String>,
-    /// Event date on or before.
-    pub to: Option<String>,
 }
 
 /// An actor in the network.
@@ -448,7 +420,8 @@ pub(crate) async fn network_for(
         Some("actor") => false,
         Some(other) => {
             return Err(ServerError::BadRequest(format!(
-                "level must be \"country\" or \"actor\", not {other:?}"
+                "level must be \"country\" or \"actor\", not {}",
+                echo(other)
             )))
         }
     };
@@ -461,7 +434,7 @@ pub(crate) async fn network_for(
     Ok(network_graph(
         edges,
         country_level,
-        params.limit.unwrap_or(24).clamp(2, 200) as usize,
+        params.limit.unwrap_or(24) as usize,
     ))
 }
 
@@ -483,11 +456,6 @@ pub(crate) async fn search(
     State(state): State<Shared>,
     Params(query): Params<SearchQuery>,
 ) -> Result<Json<SearchResults>, ServerError> {
-    if query.q.len() > 500 {
-        return Err(ServerError::BadRequest(
-            "the query is over 500 bytes; search for fewer words".into(),
-        ));
-    }
     Ok(Json(crate::search(&state, query).await?))
 }
 
@@ -504,6 +472,7 @@ fn body(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, Serv
 
 pub(crate) async fn analyze(
     State(state): State<Shared>,
+    Params(NoParams {}): Params<NoParams>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Analysis>, ServerError> {
     let limit = state.config().max_analyze_bytes;
@@ -522,6 +491,7 @@ pub(crate) async fn analyze(
 
 pub(crate) async fn ingest(
     State(state): State<Shared>,
+    Params(NoParams {}): Params<NoParams>,
     headers: HeaderMap,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<IngestReport>, ServerError> {

@@ -5,9 +5,11 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -16,9 +18,12 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower::ServiceExt;
+
+use crate::ServerError;
 
 /// Open connections per client address.
 #[derive(Debug, Default)]
@@ -105,7 +110,8 @@ pub(crate) async fn serve(
                 .timer(TokioTimer::new())
                 .header_read_timeout(header_timeout)
                 .keep_alive(true);
-            let mut connection = pin!(builder.serve_connection(TokioIo::new(stream), service));
+            let mut connection =
+                pin!(builder.serve_connection(TokioIo::new(JsonErrors::new(stream)), service));
             tokio::select! {
                 _ = connection.as_mut() => {}
                 _ = close_signal.changed() => {
@@ -116,6 +122,107 @@ pub(crate) async fn serve(
         });
     }
     let _ = closing.send(true);
+}
+
+/// hyper answers a request it cannot parse (a request line over 64 KiB,
+/// headers over its buffer, bytes that are not HTTP) by itself, with an
+/// empty body, before any handler or middleware sees it. This stream
+/// rewrites those answers, as they are written, into the API's JSON error
+/// shape, so every error a client gets reads the same.
+struct JsonErrors<S> {
+    inner: S,
+    /// A rewritten answer being written: its bytes, how many are out, and
+    /// the length of hyper's answer it stands for.
+    pending: Option<(Vec<u8>, usize, usize)>,
+}
+
+impl<S> JsonErrors<S> {
+    fn new(inner: S) -> JsonErrors<S> {
+        JsonErrors {
+            inner,
+            pending: None,
+        }
+    }
+}
+
+/// The JSON answer for one of hyper's own bodiless error answers, or
+/// `None` for anything else (every answer of the router has a body).
+fn rewrite(head: &[u8]) -> Option<Vec<u8>> {
+    let error = if head.starts_with(b"HTTP/1.1 414 ") {
+        ServerError::UriTooLong {
+            limit: crate::params::MAX_URI_BYTES,
+        }
+    } else if head.starts_with(b"HTTP/1.1 431 ") {
+        ServerError::HeadersTooLarge
+    } else if head.starts_with(b"HTTP/1.1 400 ") {
+        ServerError::Malformed
+    } else {
+        return None;
+    };
+    let text = std::str::from_utf8(head).ok()?.to_ascii_lowercase();
+    if !text.ends_with("\r\n\r\n") || !text.contains("\r\ncontent-length: 0\r\n") {
+        return None;
+    }
+    let (status, _) = error.status_and_code();
+    let body = error.body().to_string();
+    let answer = format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         x-content-type-options: nosniff\r\nconnection: close\r\n\r\n{body}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error"),
+        body.len()
+    );
+    Some(answer.into_bytes())
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for JsonErrors<S> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for JsonErrors<S> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if this.pending.is_none() {
+            match rewrite(buf) {
+                Some(answer) => this.pending = Some((answer, 0, buf.len())),
+                None => return Pin::new(&mut this.inner).poll_write(cx, buf),
+            }
+        }
+        // hyper offers the same bytes again after a Pending, so the answer
+        // is finished before its length is reported written.
+        let Some((answer, written, stands_for)) = this.pending.as_mut() else {
+            return Poll::Ready(Ok(0));
+        };
+        while *written < answer.len() {
+            match Pin::new(&mut this.inner).poll_write(cx, &answer[*written..]) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => *written += n,
+                Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        let stands_for = *stands_for;
+        this.pending = None;
+        Poll::Ready(Ok(stands_for))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
 }
 
 #[cfg(test)]
@@ -133,5 +240,24 @@ mod tests {
         assert!(connections.enter(b, 2).is_some(), "caps are per address");
         drop(first);
         assert!(connections.enter(a, 2).is_some());
+    }
+
+    #[test]
+    fn hypers_bodiless_errors_become_json() {
+        let head = b"HTTP/1.1 414 URI Too Long\r\nconnection: close\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
+        let answer = String::from_utf8(rewrite(head).unwrap()).unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.1 414 URI Too Long\r\n"),
+            "{answer}"
+        );
+        let (_, body) = answer.split_once("\r\n\r\n").unwrap();
+        let json: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(json["error"]["code"], "uri_too_long");
+        assert!(answer.contains(&format!("content-length: {}\r\n", body.len())));
+        let headers = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n\r\n";
+        assert!(rewrite(headers).is_some());
+        // Answers of the router have bodies and pass untouched.
+        assert!(rewrite(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 52\r\n\r\n{}").is_none());
+        assert!(rewrite(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").is_none());
     }
 }

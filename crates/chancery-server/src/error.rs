@@ -37,6 +37,18 @@ pub enum ServerError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The request target (path and query string) is over the limit.
+    #[error("the request's path and query string are over {limit} bytes; send fewer or shorter parameters")]
+    UriTooLong {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The request's headers are over what the server reads.
+    #[error("the request's headers are too large; send fewer or shorter headers")]
+    HeadersTooLarge,
+    /// The request could not be read as HTTP/1.1 at all.
+    #[error("the request is not HTTP/1.1 the server can read")]
+    Malformed,
     /// The client sends requests faster than the rate limit allows.
     #[error("too many requests from this client (limit {per_second} per second); wait and retry")]
     RateLimited {
@@ -102,6 +114,12 @@ impl ServerError {
             ServerError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ServerError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ServerError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ServerError::UriTooLong { .. } => (StatusCode::URI_TOO_LONG, "uri_too_long"),
+            ServerError::HeadersTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers_too_large",
+            ),
+            ServerError::Malformed => (StatusCode::BAD_REQUEST, "malformed_request"),
             ServerError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ServerError::TooManyAtOnce { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_at_once")
@@ -150,6 +168,11 @@ impl ServerError {
         }
     }
 
+    /// The JSON body of the error: `{"error": {"code", "message"}}`.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::json!({"error": {"code": self.code(), "message": self.public_message()}})
+    }
+
     /// True when the full message belongs in the server's log only.
     fn is_fault(&self) -> bool {
         self.status_and_code().0.is_server_error() && !matches!(self, ServerError::Timeout { .. })
@@ -163,8 +186,7 @@ impl IntoResponse for ServerError {
         if self.is_fault() {
             eprintln!("chancery: {code}: {self}");
         }
-        let body = serde_json::json!({"error": {"code": code, "message": self.public_message()}});
-        (status, axum::Json(body)).into_response()
+        (status, axum::Json(self.body())).into_response()
     }
 }
 

@@ -30,7 +30,9 @@ mod conn;
 mod error;
 mod ingest;
 mod limit;
+mod map;
 mod pages;
+mod params;
 mod render;
 mod search;
 mod svg;
@@ -401,6 +403,18 @@ async fn guard(
         if !allowed {
             return ServerError::HostNotAllowed.into_response();
         }
+    }
+    // Checked before any handler reads a parameter: one place for every
+    // route, pages included.
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if target > params::MAX_URI_BYTES {
+        return ServerError::UriTooLong {
+            limit: params::MAX_URI_BYTES,
+        }
+        .into_response();
     }
     let client = request
         .extensions()

@@ -12,7 +12,8 @@ use chancery_store::{
 };
 use maud::{html, Markup, DOCTYPE};
 
-use crate::api::{self, NetworkParams, Params, PathParams};
+use crate::api;
+use crate::params::{DyadFilter, NetworkParams, Params, PathParams};
 use crate::render::{
     article_body, article_title, cameo_name, country_label, encode, entity_href, evidence,
     mark_words, safe_url,
@@ -205,7 +206,7 @@ fn article_list(items: &[ArticleSummary], words: &[String]) -> Markup {
                     div.meta {
                         (date(&a.published))
                         @if let Some(site) = a.site.as_deref().or(a.source.as_deref()) { " · " (site) }
-                        " · " (a.entities) " entities · " (a.quotes) " quotes · " (a.events) " events"
+                        " · " (plural(a.entities, "entity")) " · " (plural(a.quotes, "quote")) " · " (plural(a.events, "event"))
                         @if a.stub { " · " span.flag { "stub" } }
                         @if a.duplicate_of.is_some() { " · " span.flag { "near-duplicate" } }
                     }
@@ -259,13 +260,14 @@ fn quad_badge(quad: u8) -> Markup {
 }
 
 fn event_table(events: &[EventRow]) -> Markup {
+    let starred = events.iter().any(|e| !e.date_resolved && e.date.is_some());
     html! {
         table.events {
             thead { tr { th { "date" } th { "code" } th { "source" } th { "target" } th { "modality" } th { "evidence" } } }
             tbody {
                 @for e in events {
                     tr {
-                        td { (date(&e.date)) @if !e.date_resolved && e.date.is_some() { span.muted title="publication date" { "*" } } }
+                        td { (date(&e.date)) @if !e.date_resolved && e.date.is_some() { span.muted title="the article's publication date" { "*" } } }
                         td { (quad_badge(e.quad_class)) " " span.code { (e.code) } br; span.small { (cameo_name(&e.code)) } }
                         td { (actor(&e.source_code, &e.source_name)) }
                         td { (actor(&e.target_code, &e.target_name)) }
@@ -277,6 +279,10 @@ fn event_table(events: &[EventRow]) -> Markup {
                     }
                 }
             }
+        }
+        @if events.is_empty() { p.muted { "none" } }
+        @if starred {
+            p.small.muted.datenote { "* The text gives no date of its own for this event: the date shown is the article's publication date." }
         }
     }
 }
@@ -311,14 +317,42 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
         let actors = q.active_actors(12)?;
         let mix = q.event_mix(&EventFilter::default())?;
         let edges = q.edges(&EventFilter::default())?;
+        // Events dated after the latest article have not happened as of
+        // the corpus (planned, announced): they are listed apart, not as
+        // the latest events.
+        let last_day = overview.last_published.as_deref().and_then(svg::day_number);
+        let day = |n: i64| {
+            let (y, m, d) = svg::civil(n);
+            format!("{y:04}-{m:02}-{d:02}")
+        };
         let events = q.events(&EventFilter {
+            to: last_day.map(day),
             limit: Some(8),
             ..EventFilter::default()
         })?;
-        Ok((overview, recent, stories, actors, mix, edges, events))
+        let upcoming = match last_day {
+            Some(last) => {
+                q.events(&EventFilter {
+                    from: Some(day(last + 1)),
+                    limit: Some(8),
+                    ..EventFilter::default()
+                })?
+                .items
+            }
+            None => Vec::new(),
+        };
+        Ok((
+            overview,
+            recent,
+            stories,
+            actors,
+            mix,
+            edges,
+            (events, upcoming),
+        ))
     })
     .await;
-    let (overview, recent, stories, actors, mix, edges, events) = match result {
+    let (overview, recent, stories, actors, mix, edges, (events, upcoming)) = match result {
         Err(PageError(ServerError::Store(StoreError::Missing { .. }))) => {
             return Ok(empty_corpus(
                 "There is no corpus in the served data directory yet.",
@@ -329,6 +363,7 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
     if overview.articles == 0 {
         return Ok(empty_corpus("The corpus is empty."));
     }
+    let by_country = crate::map::events_by_country(&edges);
     // Country pairs, both directions together, busiest first.
     let mut pairs: Vec<((String, String), u64)> = Vec::new();
     for edge in api::network_graph(edges, true, 200).edges {
@@ -362,6 +397,13 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
                 div { strong { (overview.quotes) } span { "quotes" } }
                 div { strong { (overview.events) } span { "events" } }
                 div.dates { strong { (date(&overview.first_published)) " – " (date(&overview.last_published)) } span { "published" } }
+            }
+            @if !by_country.is_empty() {
+                section.card {
+                    h2 { "Events by country" }
+                    p.muted.small { "Events with an actor of each country; darker is more. A country links to its events." }
+                    (crate::map::choropleth(&by_country, "events", crate::map::country_events_href))
+                }
             }
             div.grid {
                 section.card {
@@ -398,7 +440,7 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
                     h2 { "Busiest pairs" }
                     ul.pairs {
                         @for ((a, b), n) in &pairs {
-                            li { a href=(format!("/dyad/{}/{}", encode(a), encode(b))) { (country_label(a)) " – " (country_label(b)) } " " span.muted { (n) " events" } }
+                            li { a href=(format!("/dyad/{}/{}", encode(a), encode(b))) { (country_label(a)) " – " (country_label(b)) } " " span.muted { (plural(*n, "event")) } }
                         }
                     }
                 }
@@ -411,6 +453,13 @@ pub(crate) async fn home(State(state): State<Shared>) -> PageResult {
                 h2 { "Latest events" }
                 (event_table(&events.items))
                 a href="/events" { "All events →" }
+            }
+            @if !upcoming.is_empty() {
+                section.card.upcoming {
+                    h2 { "Planned: dated after the latest article" }
+                    p.small.muted { "Events the articles announce or expect, on dates still to come when they were published." }
+                    (event_table(&upcoming))
+                }
             }
         },
     ))
@@ -444,8 +493,8 @@ pub(crate) async fn articles(
             h1 { "Articles" }
             form.filters method="get" action="/articles" {
                 input name="entity" placeholder="entity name" value=(filter.entity.clone().unwrap_or_default());
-                input name="country" placeholder="country (IRN)" size="6" value=(filter.country.clone().unwrap_or_default());
-                input name="from" placeholder="from 2025-01-01" size="12" value=(filter.from.clone().unwrap_or_default());
+                input name="country" placeholder="country (IRN)" size="14" value=(filter.country.clone().unwrap_or_default());
+                input name="from" placeholder="from 2025-01-01" size="16" value=(filter.from.clone().unwrap_or_default());
                 input name="to" placeholder="to" size="12" value=(filter.to.clone().unwrap_or_default());
                 label { input type="checkbox" name="include_duplicates" value="true" checked[filter.include_duplicates]; " near-duplicates" }
                 label { input type="checkbox" name="include_stubs" value="true" checked[filter.include_stubs]; " stubs" }
@@ -560,6 +609,16 @@ pub(crate) async fn article(
                         a href=(format!("/article/{}", original.id)) { (original.title.as_deref().unwrap_or("an earlier article")) }
                         "; its events are counted there." }
                 }
+                @if analysis.analysis_skipped.is_some() {
+                    p.notice { "Not analysed: the text is "
+                        (analysis.detected_language.as_deref().map_or("not in English".to_string(), |l| format!("in another language ({l})")))
+                        ", and entities, quotes and events are read in English only." }
+                }
+                @if !analysis.skipped_blocks.is_empty() {
+                    p.notice { (analysis.skipped_blocks.len())
+                        @if analysis.skipped_blocks.len() == 1 { " block" } @else { " blocks" }
+                        " in another language left out of analysis." }
+                }
                 @if flag_list.iter().any(|f| f.0) {
                     ul.flags { @for (set, name, why) in flag_list { @if set { li title=(why) { (name) } } } }
                 }
@@ -586,6 +645,7 @@ pub(crate) async fn article(
                 }
                 section.card {
                     h2 { "Quotes" }
+                    @if analysis.quotes.is_empty() { p.muted { "none" } }
                     ul.quotes {
                         @for (i, quote) in analysis.quotes.iter().enumerate() {
                             @let text = quote.span.slice(if quote.span.field == chancery_model::TextField::Title { article.title.as_deref().unwrap_or("") } else { &article.text }).unwrap_or("");
@@ -611,6 +671,7 @@ pub(crate) async fn article(
                 section.card {
                     h2 { "Similar articles" }
                     p.small.muted { "Sharing the rarest names with this one." }
+                    @if similar.is_empty() { p.muted { "none" } }
                     ul.similar {
                         @for s in &similar {
                             li {
@@ -626,6 +687,7 @@ pub(crate) async fn article(
                 }
                 section.card {
                     h2 { "Related (from the page)" }
+                    @if article.related.is_empty() { p.muted { "none" } }
                     ul.related {
                         @for item in &article.related {
                             li class=(if item.stub { "stub" } else { "" }) {
@@ -657,12 +719,12 @@ pub(crate) async fn story(
         html! {
             h1 { (s.title.as_deref().unwrap_or("(untitled story)")) }
             div.meta {
-                "Story " (s.id) " · " (date(&s.first)) " – " (date(&s.last)) " · " (s.articles) " articles"
-                @if s.copies > 0 { " (+" (s.copies) " near-duplicates)" }
-                " · " (s.events) " events · " a href=(format!("/api/stories/{id}")) { "JSON" }
+                "Story " (s.id) " · " (date(&s.first)) " – " (date(&s.last)) " · " (plural(s.articles, "article"))
+                @if s.copies > 0 { " (+" (plural(s.copies, "near-duplicate")) ")" }
+                " · " (plural(s.events, "event")) " · " a href=(format!("/api/stories/{id}")) { "JSON" }
             }
             @if !detail.series.is_empty() {
-                section.card { h2 { "Its events over time" } (svg::timeline(&detail.series)) }
+                section.card { h2 { "Its events over time" } (svg::timeline(&detail.series, &detail.outliers)) }
             }
             div.grid {
                 section.card { h2 { "Articles" } (article_list(&detail.articles.items, &[])) }
@@ -725,7 +787,7 @@ pub(crate) async fn entities(
                         option value=(kind) selected[filter.kind.as_deref().unwrap_or("") == kind] { (if kind.is_empty() { "any kind" } else { kind }) }
                     }
                 }
-                input name="country" placeholder="country (IRN)" size="6" value=(filter.country.clone().unwrap_or_default());
+                input name="country" placeholder="country (IRN)" size="14" value=(filter.country.clone().unwrap_or_default());
                 button { "Filter" }
             }
             table.list {
@@ -777,7 +839,7 @@ pub(crate) async fn entity(
                 (s.kind)
                 @if let Some(c) = &s.country { " · " (country_label(c)) }
                 @for code in &p.actor_codes { " · " a.code href=(format!("/events?actor={}", encode(&code.value))) { (code.value) } }
-                " · " (s.articles) " articles · " (s.mentions) " mentions · " (p.events) " events · " (p.quotes) " quotes"
+                " · " (plural(s.articles, "article")) " · " (plural(s.mentions, "mention")) " · " (plural(p.events, "event")) " · " (plural(p.quotes, "quote"))
                 " · " a href=(format!("/api/entities/{}", encode(&s.name))) { "JSON" }
             }
             @if !p.aliases.is_empty() {
@@ -791,7 +853,7 @@ pub(crate) async fn entity(
                         @for role in &p.roles {
                             li {
                                 strong { (role.title) } @if let Some(of) = &role.of { " · " (country_label(of)) }
-                                div.meta { (date(&role.first_seen)) " → " (date(&role.last_seen)) " · " (role.articles) " articles" }
+                                div.meta { (date(&role.first_seen)) " → " (date(&role.last_seen)) " · " (plural(role.articles, "article")) }
                                 @for ev in &role.evidence {
                                     div.small { "“" (ev.text) "” " a href=(format!("/article/{}", ev.article)) { (date(&ev.published)) } }
                                 }
@@ -804,14 +866,14 @@ pub(crate) async fn entity(
                     p.small.muted { "In its latest " (chancery_store::COOCCURRENCE_ARTICLES) " articles." }
                     ul.cooccurring {
                         @for e in &cooccurring {
-                            li { a class=(format!("ent {}", e.kind)) href=(entity_href(&e.name)) { (e.name) } " " span.muted { (e.articles) " articles" } }
+                            li { a class=(format!("ent {}", e.kind)) href=(entity_href(&e.name)) { (e.name) } " " span.muted { (plural(e.articles, "article")) } }
                         }
                     }
                 }
             }
             section.card {
                 h2 { "Quotes" }
-                @if detail.quotes.items.is_empty() { p.muted { "No quotes attributed." } }
+                @if detail.quotes.items.is_empty() { p.muted { "none" } }
                 (quote_list(&detail.quotes.items))
             }
             section.card {
@@ -859,11 +921,11 @@ fn event_form(action: &str, filter: &EventFilter, with_actors: bool) -> Markup {
     html! {
         form.filters method="get" action=(action) {
             @if with_actors {
-                input name="actor" placeholder="actor (IRN, RUSGOV)" size="12" value=(filter.actor.clone().unwrap_or_default());
+                input name="actor" placeholder="actor (IRN, RUSGOV)" size="20" value=(filter.actor.clone().unwrap_or_default());
                 input name="source" placeholder="source" size="8" value=(filter.source.clone().unwrap_or_default());
                 input name="target" placeholder="target" size="8" value=(filter.target.clone().unwrap_or_default());
             }
-            input name="code" placeholder="CAMEO code (04)" size="10" value=(filter.code.clone().unwrap_or_default());
+            input name="code" placeholder="CAMEO code (04)" size="16" value=(filter.code.clone().unwrap_or_default());
             select name="quad_class" {
                 option value="" { "any QuadClass" }
                 @for q in 1..=4u8 {
@@ -894,14 +956,14 @@ pub(crate) async fn events(
         Ok((q.events(&query)?, q.event_points(&query)?))
     })
     .await?;
-    let buckets = svg::bucket_events(&points);
+    let (buckets, outliers) = svg::bucket_events(&points);
     Ok(layout(
         "Events",
         "events",
         html! {
             h1 { "Events" }
             (event_form("/events", &filter, true))
-            @if !buckets.is_empty() { section.card { (svg::timeline(&buckets)) } }
+            @if !buckets.is_empty() { section.card { (svg::timeline(&buckets, &outliers)) } }
             (event_table(&page.items))
             (pager("/events", &event_pairs(&filter), page.total, limit, offset))
         },
@@ -911,20 +973,25 @@ pub(crate) async fn events(
 pub(crate) async fn dyad(
     State(state): State<Shared>,
     path: Result<PathParams<(String, String)>, ServerError>,
-    params: Result<Params<EventFilter>, ServerError>,
+    params: Result<Params<DyadFilter>, ServerError>,
 ) -> PageResult {
     let PathParams((a, b)) = path?;
-    let Params(filter) = params?;
+    let Params(DyadFilter(filter)) = params?;
     let limit = filter.limit.unwrap_or(50).clamp(1, 500);
     let offset = filter.offset.unwrap_or(0);
     let dyad = api::dyad_detail(&state, a.clone(), b.clone(), filter.clone()).await?;
     let total: u64 = dyad.events.total;
-    let counts = dyad.series.iter().fold([0u64; 4], |mut acc, bucket| {
+    let mut counts = dyad.series.iter().fold([0u64; 4], |mut acc, bucket| {
         for (sum, n) in acc.iter_mut().zip(bucket.counts) {
             *sum += n;
         }
         acc
     });
+    for outlier in &dyad.outliers {
+        if (1..=4).contains(&outlier.quad_class) {
+            counts[usize::from(outlier.quad_class) - 1] += 1;
+        }
+    }
     let path = format!("/dyad/{}/{}", encode(&a), encode(&b));
     Ok(layout(
         &format!("{a} – {b}"),
@@ -942,7 +1009,7 @@ pub(crate) async fn dyad(
                 @if dyad.series.is_empty() {
                     p.muted { "No dated events between these two." }
                 } @else {
-                    (svg::timeline(&dyad.series))
+                    (svg::timeline(&dyad.series, &dyad.outliers))
                     p.small {
                         @for (i, n) in counts.iter().enumerate() {
                             span class=(format!("swatch q{}", i + 1)) {} " " (QUAD_NAMES[i]) ": " (n) "   "
@@ -1006,9 +1073,6 @@ pub(crate) async fn search(
     params: Result<Params<SearchQuery>, ServerError>,
 ) -> PageResult {
     let Params(query) = params?;
-    if query.q.len() > 500 {
-        return Err(ServerError::BadRequest("the query is over 500 bytes".into()).into());
-    }
     let limit = query
         .limit
         .unwrap_or(crate::search::PAGE_HITS)
@@ -1130,6 +1194,8 @@ mod tests {
         assert_eq!(plural(1, "article"), "1 article");
         assert_eq!(plural(3, "article"), "3 articles");
         assert_eq!(plural(2, "copy"), "2 copies");
+        assert_eq!(plural(1, "near-duplicate"), "1 near-duplicate");
+        assert_eq!(plural(2, "entity"), "2 entities");
     }
 
     #[test]

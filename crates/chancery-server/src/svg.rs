@@ -72,14 +72,78 @@ pub(crate) fn civil(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
+/// An event dated far from where the others are dense: left out of the
+/// series so that it does not stretch the time axis, and shown apart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Outlier {
+    /// Its date (ISO 8601).
+    pub date: String,
+    /// QuadClass 1 to 4.
+    pub quad_class: u8,
+    /// Goldstein value.
+    pub goldstein: f64,
+}
+
+/// The days, sorted, that a chart spans: from the first to the last day
+/// within three interquartile ranges (at least two weeks each) of the
+/// middle half of the events. A story of six weeks with one event dated a
+/// year before ("last year") keeps its six weeks; a corpus of steady news
+/// over years keeps all of them. Fewer than four events are all kept.
+fn dense_span(days: &[i64]) -> (i64, i64) {
+    let (first, last) = (days[0], days[days.len() - 1]);
+    if days.len() < 4 {
+        return (first, last);
+    }
+    let quartile = |q: usize| days[(days.len() - 1) * q / 4];
+    let (q1, q3) = (quartile(1), quartile(3));
+    let reach = 3 * (q3 - q1).max(14);
+    let lo = days
+        .iter()
+        .copied()
+        .find(|&d| d >= q1 - reach)
+        .unwrap_or(first);
+    let hi = days
+        .iter()
+        .rev()
+        .copied()
+        .find(|&d| d <= q3 + reach)
+        .unwrap_or(last);
+    (lo, hi)
+}
+
 /// Counts events by QuadClass and averages Goldstein per day, week, month
 /// or year, whichever keeps the chart under about sixty bars; periods
-/// without events are kept so the time axis is even.
-pub(crate) fn bucket_events(points: &[EventPoint]) -> Vec<SeriesBucket> {
-    let dated: Vec<(i64, &EventPoint)> = points
+/// without events are kept so the time axis is even. Events dated outside
+/// the span where events are dense ([`dense_span`]) are returned apart,
+/// earliest first.
+pub(crate) fn bucket_events(points: &[EventPoint]) -> (Vec<SeriesBucket>, Vec<Outlier>) {
+    let mut dated: Vec<(i64, &EventPoint)> = points
         .iter()
         .filter_map(|p| Some((day_number(p.date.as_deref()?)?, p)))
         .collect();
+    if dated.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    dated.sort_by_key(|(day, _)| *day);
+    let days: Vec<i64> = dated.iter().map(|(d, _)| *d).collect();
+    let (lo_day, hi_day) = dense_span(&days);
+    let outliers: Vec<Outlier> = dated
+        .iter()
+        .filter(|(d, _)| *d < lo_day || *d > hi_day)
+        .map(|(d, p)| {
+            let (y, m, day) = civil(*d);
+            Outlier {
+                date: format!("{y:04}-{m:02}-{day:02}"),
+                quad_class: p.quad_class,
+                goldstein: p.goldstein,
+            }
+        })
+        .collect();
+    dated.retain(|(d, _)| (lo_day..=hi_day).contains(d));
+    (buckets_of(dated), outliers)
+}
+
+fn buckets_of(dated: Vec<(i64, &EventPoint)>) -> Vec<SeriesBucket> {
     let (Some(first), Some(last)) = (
         dated.iter().map(|(d, _)| *d).min(),
         dated.iter().map(|(d, _)| *d).max(),
@@ -167,7 +231,7 @@ fn nice_step(max: f64) -> f64 {
 
 /// Stacked bars of events per period by QuadClass, with the mean Goldstein
 /// value as a line on its own axis (−10 to +10).
-pub(crate) fn timeline(buckets: &[SeriesBucket]) -> Markup {
+pub(crate) fn timeline(buckets: &[SeriesBucket], outliers: &[Outlier]) -> Markup {
     const W: f64 = 880.0;
     const H: f64 = 280.0;
     const LEFT: f64 = 44.0;
@@ -199,6 +263,9 @@ pub(crate) fn timeline(buckets: &[SeriesBucket]) -> Markup {
         .map(|i| f64::from(i) * step)
         .take_while(|v| *v <= top_value + 0.001)
         .collect();
+    let first = buckets.first().map_or("", |b| b.start.as_str());
+    let (before, after): (Vec<&Outlier>, Vec<&Outlier>) =
+        outliers.iter().partition(|o| o.date.as_str() < first);
     html! {
         svg class="chart timeline" viewBox=(format!("0 0 {W} {H}")) role="img"
             aria-label="Events over time by QuadClass, with the mean Goldstein value" {
@@ -231,6 +298,18 @@ pub(crate) fn timeline(buckets: &[SeriesBucket]) -> Markup {
             @for (x, y) in &trend {
                 circle class="goldstein-point" cx=(fmt(*x)) cy=(fmt(*y)) r="3" fill="#333" {}
             }
+            // Events far outside the span: a mark at the edge they lie
+            // beyond, not a stretched axis.
+            @for (side, group) in [(LEFT - 2.0, &before), (W - RIGHT + 2.0, &after)] {
+                @if !group.is_empty() {
+                    g class="outlier" {
+                        title { (outlier_text(group)) }
+                        @let tip = if side < W / 2.0 { side - 8.0 } else { side + 8.0 };
+                        polygon fill="#777" points=(format!("{},{} {},{} {},{}",
+                            fmt(side), fmt(TOP + plot_h - 14.0), fmt(side), fmt(TOP + plot_h), fmt(tip), fmt(TOP + plot_h - 7.0))) {}
+                    }
+                }
+            }
             g class="legend" transform=(format!("translate({LEFT},{})", H - 10.0)) {
                 @for quad in 0..4 {
                     rect x=(quad as f64 * 170.0) y="-9" width="10" height="10" fill=(QUAD_COLORS[quad]) {}
@@ -240,7 +319,26 @@ pub(crate) fn timeline(buckets: &[SeriesBucket]) -> Markup {
                 text class="axis" x="704" y="0" { "mean Goldstein" }
             }
         }
+        @if !outliers.is_empty() {
+            p.small.outliers { "Off the time scale, far from the other events: " (outlier_text(&outliers.iter().collect::<Vec<_>>())) "." }
+        }
     }
+}
+
+/// "2025-06-02 (1 event), 2027-01-15 (2 events)": outliers by date.
+fn outlier_text(outliers: &[&Outlier]) -> String {
+    let mut by_date: Vec<(&str, usize)> = Vec::new();
+    for outlier in outliers {
+        match by_date.last_mut() {
+            Some((date, n)) if *date == outlier.date => *n += 1,
+            _ => by_date.push((&outlier.date, 1)),
+        }
+    }
+    by_date
+        .iter()
+        .map(|(date, n)| format!("{date} ({n} event{})", if *n == 1 { "" } else { "s" }))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The non-empty QuadClass segments of a stacked bar: class index, where
@@ -410,12 +508,13 @@ mod tests {
 
     #[test]
     fn a_few_weeks_are_charted_by_day_with_empty_days_kept() {
-        let buckets = bucket_events(&[
+        let (buckets, outliers) = bucket_events(&[
             point("2025-02-10", 1, 4.0),
             point("2025-02-10T09:00:00Z", 4, -10.0),
             point("2025-02-12", 3, -2.0),
             point("undated", 1, 0.0),
         ]);
+        assert!(outliers.is_empty());
         let days: Vec<_> = buckets.iter().map(|b| b.start.as_str()).collect();
         assert_eq!(days, ["2025-02-10", "2025-02-11", "2025-02-12"]);
         assert_eq!(buckets[0].counts, [1, 0, 0, 1]);
@@ -425,7 +524,8 @@ mod tests {
 
     #[test]
     fn months_of_events_are_charted_by_monday_weeks() {
-        let buckets = bucket_events(&[point("2025-01-01", 1, 1.0), point("2025-06-30", 2, 1.0)]);
+        let (buckets, _) =
+            bucket_events(&[point("2025-01-01", 1, 1.0), point("2025-06-30", 2, 1.0)]);
         assert_eq!(buckets[0].period, "week");
         assert_eq!(buckets[0].start, "2024-12-30"); // the Monday before
         assert_eq!(buckets.last().unwrap().start, "2025-06-30");
@@ -433,12 +533,52 @@ mod tests {
 
     #[test]
     fn the_timeline_has_a_bar_per_quad_class_present() {
-        let svg = timeline(&bucket_events(&[
-            point("2025-02-10", 1, 4.0),
-            point("2025-02-11", 4, -9.0),
-        ]))
-        .into_string();
+        let (buckets, outliers) =
+            bucket_events(&[point("2025-02-10", 1, 4.0), point("2025-02-11", 4, -9.0)]);
+        let svg = timeline(&buckets, &outliers).into_string();
         assert_eq!(svg.matches("<rect class=\"bar").count(), 2);
         assert!(svg.contains("polyline"), "{svg}");
+    }
+
+    #[test]
+    fn events_dated_far_away_do_not_stretch_the_chart() {
+        // Six weeks of a story, one event "last year" and two "next year".
+        let mut points: Vec<EventPoint> = (0..42)
+            .step_by(2)
+            .map(|d| {
+                let (y, m, day) = civil(day_number("2026-09-01").unwrap() + d);
+                point(&format!("{y:04}-{m:02}-{day:02}"), 1 + (d % 4) as u8, 1.0)
+            })
+            .collect();
+        points.push(point("2025-10-01", 4, -9.0));
+        points.push(point("2027-03-01", 2, 5.0));
+        points.push(point("2027-03-01", 2, 5.0));
+        let (buckets, outliers) = bucket_events(&points);
+        assert_eq!(buckets[0].period, "day", "six weeks are charted by day");
+        assert_eq!(buckets[0].start, "2026-09-01");
+        assert_eq!(buckets.last().unwrap().start, "2026-10-11");
+        let dates: Vec<_> = outliers.iter().map(|o| o.date.as_str()).collect();
+        assert_eq!(dates, ["2025-10-01", "2027-03-01", "2027-03-01"]);
+        let svg = timeline(&buckets, &outliers).into_string();
+        assert_eq!(
+            svg.matches("class=\"outlier\"").count(),
+            2,
+            "a mark at each edge"
+        );
+        assert!(
+            svg.contains("2025-10-01 (1 event), 2027-03-01 (2 events)"),
+            "{svg}"
+        );
+        // Steady events over years are all charted.
+        let steady: Vec<EventPoint> = (0..40)
+            .map(|i| {
+                point(
+                    &format!("{:04}-{:02}-01", 2020 + i / 12, i % 12 + 1),
+                    1,
+                    0.0,
+                )
+            })
+            .collect();
+        assert!(bucket_events(&steady).1.is_empty());
     }
 }

@@ -18,6 +18,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::stories::STORY_TITLE;
 use crate::StoreError;
 
 /// Co-occurrence is counted over at most this many of an entity's latest
@@ -389,7 +390,8 @@ pub struct StoryRow {
     pub first: Option<String>,
     /// The latest publication date.
     pub last: Option<String>,
-    /// The title of its latest canonical article.
+    /// Its title: the headline of its earliest canonical article (one rule
+    /// with the `stories` command).
     pub title: Option<String>,
     /// Events in its canonical articles.
     pub events: u64,
@@ -548,13 +550,16 @@ const EVENT_FROM: &str = "events ev JOIN articles a ON a.id = ev.article \
      LEFT JOIN entities se ON se.id = ev.source_entity \
      LEFT JOIN entities te ON te.id = ev.target_entity";
 
-const STORY_SELECT: &str = "SELECT a.story, sum(a.duplicate_of IS NULL), \
-     sum(a.duplicate_of IS NOT NULL), min(a.published), max(a.published), \
-     (SELECT title FROM articles f WHERE f.story = a.story AND f.duplicate_of IS NULL \
-      ORDER BY f.published DESC, f.id DESC LIMIT 1), \
-     (SELECT count(*) FROM events ev JOIN articles b ON b.id = ev.article \
-      WHERE b.story = a.story AND b.duplicate_of IS NULL) \
-     FROM articles a WHERE a.story IS NOT NULL";
+/// The columns of a [`StoryRow`], for the stories of the rows `a`.
+fn story_select() -> String {
+    format!(
+        "SELECT a.story, sum(a.duplicate_of IS NULL), \
+         sum(a.duplicate_of IS NOT NULL), min(a.published), max(a.published), {STORY_TITLE}, \
+         (SELECT count(*) FROM events ev JOIN articles b ON b.id = ev.article \
+          WHERE b.story = a.story AND b.duplicate_of IS NULL) \
+         FROM articles a WHERE a.story IS NOT NULL"
+    )
+}
 
 /// The date of an event for filters and charts: its own, else the article's.
 const EVENT_DATE: &str = "coalesce(ev.date, a.published)";
@@ -789,7 +794,7 @@ impl Queries {
             &Where::default(),
         )?;
         let items = self.rows(
-            &format!("{STORY_SELECT} GROUP BY a.story ORDER BY max(a.published) IS NULL, max(a.published) DESC, a.story DESC LIMIT {limit} OFFSET {offset}"),
+            &format!("{} GROUP BY a.story ORDER BY max(a.published) IS NULL, max(a.published) DESC, a.story DESC LIMIT {limit} OFFSET {offset}", story_select()),
             &[],
             story_row,
         )?;
@@ -800,7 +805,7 @@ impl Queries {
     pub fn story(&self, id: i64) -> Result<Option<StoryRow>, StoreError> {
         Ok(self
             .rows(
-                &format!("{STORY_SELECT} AND a.story = ?1 GROUP BY a.story"),
+                &format!("{} AND a.story = ?1 GROUP BY a.story", story_select()),
                 &[SqlValue::Integer(id)],
                 story_row,
             )?
@@ -1269,12 +1274,32 @@ impl Queries {
             &set,
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )?;
+        // A name the corpus also gives as a place or country ("Batken"
+        // tagged a person in one article, a place in others), or that is
+        // the name of an outlet ("Caravan Wire" in a dateline), is not
+        // listed among the people or organizations.
+        let not_named: HashSet<String> = self
+            .rows(
+                "SELECT DISTINCT e.name FROM entities e \
+                 WHERE e.kind IN ('place', 'country') AND e.name IN \
+                   (SELECT name FROM entities WHERE article IN (SELECT value FROM json_each(?1)) \
+                    AND kind IN ('person', 'organization')) \
+                 UNION SELECT source FROM articles WHERE source IS NOT NULL \
+                 UNION SELECT site FROM articles WHERE site IS NOT NULL",
+                &set,
+                |row| row.get::<_, String>(0),
+            )?
+            .into_iter()
+            .collect();
         let mut countries: HashSet<(&str, i64)> = HashSet::new();
         let mut people: HashSet<(&str, i64)> = HashSet::new();
         let mut organizations: HashSet<(&str, i64)> = HashSet::new();
         for (article, name, kind, country) in &rows {
             if let Some(country) = country {
                 countries.insert((country, *article));
+            }
+            if not_named.contains(name) {
+                continue;
             }
             match kind.as_str() {
                 "person" => {

@@ -68,6 +68,15 @@ pub struct StoryInput {
     pub analysis: String,
 }
 
+/// The title of a story, one rule for every place that shows one (the
+/// `stories` command, the web pages, the API): the headline of its earliest
+/// canonical article (by publication, then as stored). It names the event
+/// that started the story and stays the same as later reports arrive. SQL:
+/// a scalar subquery for the story of the row `a`.
+pub(crate) const STORY_TITLE: &str = "(SELECT f.title FROM articles f \
+     WHERE f.story = a.story AND f.duplicate_of IS NULL \
+     ORDER BY f.published IS NULL, f.published, f.id LIMIT 1)";
+
 /// One story of the corpus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorySummary {
@@ -81,7 +90,7 @@ pub struct StorySummary {
     pub first: Option<String>,
     /// The latest publication date.
     pub last: Option<String>,
-    /// The title of its first article.
+    /// Its title ([`STORY_TITLE`]).
     pub title: Option<String>,
 }
 
@@ -271,16 +280,15 @@ impl Reader {
         let (conn, path) = self.connection();
         let failed = |e: rusqlite::Error| StoreError::sqlite(path, "reading the stories")(e);
         let mut statement = conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT story, \
                         sum(duplicate_of IS NULL), sum(duplicate_of IS NOT NULL), \
-                        min(published), max(published), \
-                        (SELECT title FROM articles f WHERE f.story = a.story ORDER BY f.id LIMIT 1) \
+                        min(published), max(published), {STORY_TITLE} \
                  FROM articles a WHERE story IS NOT NULL \
                  GROUP BY story \
                  ORDER BY sum(duplicate_of IS NULL) DESC, max(published) DESC, story \
-                 LIMIT ?1",
-            )
+                 LIMIT ?1"
+            ))
             .map_err(failed)?;
         let rows = statement
             .query_map([limit as i64], |row| {
@@ -395,6 +403,10 @@ mod tests {
             (7, 1, 1)
         );
         assert_eq!(stories[0].title.as_deref(), Some("Title a"));
+        // The web pages and the API title it by the same rule.
+        let queries = crate::Queries::open(dir.path()).unwrap();
+        let story = queries.story(7).unwrap().unwrap();
+        assert_eq!(story.title, stories[0].title);
         let mut listed = Vec::new();
         reader
             .article_stories(|a| listed.push((a.doc_id, a.story)))

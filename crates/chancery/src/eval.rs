@@ -28,6 +28,33 @@ pub enum EvalCommand {
     Syntax(SyntaxArgs),
     /// Story clustering on ECB+: B-cubed P/R/F1 and ARI against subtopics and topics.
     Stories(crate::eval_stories::StoriesArgs),
+    /// Geoparsing on TR-News or GeoVirus: geotagging P/R/F1, accuracy@161 km,
+    /// AUC and median error, beside a population-only baseline.
+    Geo(crate::eval_geo::GeoArgs),
+    /// Entity quality of an ingested corpus: duplicates, type and code
+    /// conflicts, people with a role but no actor code.
+    Entities(EntitiesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EntitiesArgs {
+    /// The data directory of an ingested corpus (`chancery ingest --data DIR …`).
+    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
+    data: PathBuf,
+    /// How many of the most named people the person figures look at.
+    #[arg(long, default_value_t = 500)]
+    top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// Fail (exit 1) below a floor: `role_coded_share=0.70`.
+    #[arg(long = "floor", value_parser = parse_floor)]
+    floors: Vec<(String, f64)>,
+    /// Fail (exit 1) above a ceiling: `honorific_duplicates=2`,
+    /// `case_duplicates=2`, `non_office_roles=0`, `code_conflicts=…`,
+    /// `type_conflicts=…`, `acronym_duplicates=…`.
+    #[arg(long = "ceiling", value_parser = parse_floor)]
+    ceilings: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +142,11 @@ pub struct NerArgs {
     /// or a class `PER=…`, `ORG=…`, `LOC=…`, `MISC=…`.
     #[arg(long = "floor", value_parser = parse_floor)]
     floors: Vec<(String, f64)>,
+    /// Cross-validate instead: retrain the tagger on K-1 folds of CoNLL-2003
+    /// train + test-A pooled (document i in fold i mod K) and score the
+    /// held-out fold, K times; floors then apply to the fold means.
+    #[arg(long, value_name = "K")]
+    cv: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -223,8 +255,136 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Quotes(args) => run_quotes(args),
         EvalCommand::Events(args) => run_events(args),
         EvalCommand::Stories(args) => crate::eval_stories::run(args),
+        EvalCommand::Geo(args) => crate::eval_geo::run(args),
         EvalCommand::Syntax(args) => run_syntax(args),
+        EvalCommand::Entities(args) => run_entities(args),
     }
+}
+
+fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
+    let reader = chancery_store::Reader::open(&args.data)?;
+    // The registry exactly as `chancery entities` builds it.
+    let registry = crate::entities::registry(&reader)?;
+    let export = chancery_store::ExportReader::open(&args.data)?;
+    let mut analyses = Vec::new();
+    export.for_each_article(
+        &chancery_store::ExportFilter::default(),
+        |article| -> anyhow::Result<()> {
+            let analysis: chancery_model::Analysis = serde_json::from_str(&article.analysis)
+                .with_context(|| format!("article {} holds no readable analysis", article.id))?;
+            analyses.push(analysis);
+            Ok(())
+        },
+    )?;
+    let report = chancery_eval::entities::evaluate(
+        &args.data.display().to_string(),
+        &registry,
+        &analyses,
+        args.top,
+    );
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ReportFormat::Json => write_json(&mut out, &report, false)?,
+        ReportFormat::Table => {
+            writeln!(
+                out,
+                "entities of {} ({} articles, {} skipped for language; {} people, the {} most named scored):\n  \
+                 honorific duplicates {}\n  case duplicates {}\n  \
+                 people with a role {}, with an actor code {} ({:.1}%)\n  \
+                 code conflicts {}\n  roles that are no office {}\n  \
+                 type conflicts {} (names found as more than one kind)\n  \
+                 acronym duplicates {}",
+                report.corpus,
+                report.articles,
+                report.skipped_for_language,
+                report.people,
+                report.top,
+                report.honorific_duplicates,
+                report.case_duplicates,
+                report.people_with_role,
+                report.people_with_role_coded,
+                report.role_coded_share * 100.0,
+                report.code_conflicts,
+                report.non_office_roles,
+                report.type_conflicts,
+                report.acronym_duplicates,
+            )?;
+            for (kind, examples) in &report.examples {
+                writeln!(out, "{kind}:")?;
+                for example in examples {
+                    writeln!(out, "    {example}")?;
+                }
+            }
+        }
+    }
+    let count = |n: usize| Some(n as f64);
+    Ok(check_limits(
+        "eval entities",
+        &args.floors,
+        &args.ceilings,
+        |name| match name {
+            "role_coded_share" => Some(report.role_coded_share),
+            "honorific_duplicates" => count(report.honorific_duplicates),
+            "case_duplicates" => count(report.case_duplicates),
+            "code_conflicts" => count(report.code_conflicts),
+            "non_office_roles" => count(report.non_office_roles),
+            "type_conflicts" => count(report.type_conflicts),
+            "acronym_duplicates" => count(report.acronym_duplicates),
+            _ => None,
+        },
+    ))
+}
+
+/// `eval ner --cv K`: the tagger retrained per fold on CoNLL-2003 train
+/// and test-A pooled, scored on the fold it did not see.
+fn run_ner_cv(args: NerArgs, folds: usize) -> anyhow::Result<ExitCode> {
+    use chancery_eval::ner;
+    let mut documents = ner::load_conll(&ner::set_path(&args.common.bench, "conll-train")?)?;
+    documents.extend(ner::load_conll(&ner::set_path(
+        &args.common.bench,
+        "conll-testa",
+    )?)?);
+    let report = ner::cross_validate(
+        &documents,
+        folds,
+        chancery_nlp::ner::train::TrainOptions::default(),
+    );
+    let mut out = std::io::stdout().lock();
+    match args.common.format {
+        ReportFormat::Json => write_json(&mut out, &report, false)?,
+        ReportFormat::Table => {
+            writeln!(
+                out,
+                "chancery NER, {}-fold cross-validation over CoNLL-2003 train + test-A ({} documents; \
+                 the committed training options, retrained per fold):",
+                report.folds, report.documents
+            )?;
+            for fold in &report.by_fold {
+                writeln!(
+                    out,
+                    "  {:<8} F1 {:.4}  PER {:.4}  ORG {:.4}  LOC {:.4}  MISC {:.4}",
+                    fold.set,
+                    fold.overall.f1,
+                    fold.by_class["PER"].f1,
+                    fold.by_class["ORG"].f1,
+                    fold.by_class["LOC"].f1,
+                    fold.by_class["MISC"].f1,
+                )?;
+            }
+            writeln!(out, "  mean F1 {:.4} ± {:.4}", report.f1.0, report.f1.1)?;
+            for (class, (mean, spread)) in &report.by_class {
+                writeln!(out, "  {class:<5} {mean:.4} ± {spread:.4}")?;
+            }
+        }
+    }
+    Ok(check_floors(
+        &format!("eval ner --cv {folds}"),
+        &args.floors,
+        |name| match name {
+            "f1" => Some(report.f1.0),
+            class => report.by_class.get(class).map(|s| s.0),
+        },
+    ))
 }
 
 fn run_syntax(args: SyntaxArgs) -> anyhow::Result<ExitCode> {
@@ -570,7 +730,10 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
             "analysis of {} articles ({:.1} MB, {} sentences) from {}, one thread, median of {}:\n  \
              sentences + entities {:.2} MB/s ({} entities)\n  \
              + quotes {:+.1}% ({} quotes)\n  \
-             + events: all stages {:.2} MB/s, {:.0} articles/s; the coder {:.0} sentences/s ({} events)",
+             + events: the coder {:.0} sentences/s ({} events)\n  \
+             + places: {:+.1}% ({} places)\n  \
+             all stages {:.2} MB/s, {:.0} articles/s\n  \
+             language gate {:.1}% of all stages; {} articles and {} blocks kept out as not English",
             report.articles,
             report.bytes as f64 / 1e6,
             report.sentences,
@@ -580,16 +743,24 @@ fn run_throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
             report.entities,
             report.quotes_overhead * 100.0,
             report.quotes,
+            report.coder_sentences_per_second,
+            report.events,
+            report.geo_overhead * 100.0,
+            report.places,
             report.megabytes_per_second,
             report.articles_per_second,
-            report.coder_sentences_per_second,
-            report.events
+            report.language_gate_share * 100.0,
+            report.skipped_articles,
+            report.skipped_blocks,
         )?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_ner(args: NerArgs) -> anyhow::Result<ExitCode> {
+    if let Some(folds) = args.cv {
+        return run_ner_cv(args, folds);
+    }
     let path = chancery_eval::ner::set_path(&args.common.bench, &args.set)?;
     let documents = chancery_eval::ner::load_conll(&path)?;
     let report = chancery_eval::ner::evaluate(

@@ -3,6 +3,7 @@
 mod analyze;
 mod entities;
 mod eval;
+mod eval_geo;
 mod eval_stories;
 mod export;
 mod guard;

@@ -231,7 +231,7 @@ impl<W: Write> GdeltEvents<W> {
             None => {
                 let id = event_id(&key);
                 let row = match self.table {
-                    EventTable::Events => event_row(id, &key, record, event, &codes),
+                    EventTable::Events => event_row(id, &key, record, index, &codes),
                     EventTable::Mentions => Vec::new(),
                 };
                 self.group.insert(Group {
@@ -306,9 +306,10 @@ fn event_row(
     id: i64,
     key: &MergeKey,
     record: &Record,
-    event: &Event,
+    index: usize,
     codes: &[GdeltActor; 2],
 ) -> Vec<String> {
+    let event = &record.analysis.events[index];
     let mut row = Vec::with_capacity(EVENT_COLUMNS.len());
     row.push(id.to_string());
     // The event's day, else the publication day (both in the key), else the
@@ -329,9 +330,20 @@ fn event_row(
     row.push(format!("{goldstein:.1}"));
     // NumMentions, NumSources, NumArticles, AvgTone: filled at the end.
     row.extend([String::new(), String::new(), String::new(), String::new()]);
-    row.extend(no_geo());
-    row.extend(no_geo());
-    row.extend(action_geo(record, event));
+    // Resolved places where the analysis has them (schema version 3 on),
+    // else the action's name as the text gave it.
+    match super::geo::event_blocks(record, index) {
+        Some([actor1, actor2, action]) => {
+            row.extend(actor1.unwrap_or_else(no_geo));
+            row.extend(actor2.unwrap_or_else(no_geo));
+            row.extend(action.unwrap_or_else(no_geo));
+        }
+        None => {
+            row.extend(no_geo());
+            row.extend(no_geo());
+            row.extend(action_geo(record, event));
+        }
+    }
     row.push(record.added_slot());
     row.push(record.gdelt_identifier().1);
     debug_assert_eq!(row.len(), EVENT_COLUMNS.len());

@@ -82,12 +82,19 @@ fn gkg_row(record: &Record) -> Vec<String> {
     row.push(clean(&identifier, &[]));
     // V1COUNTS, V2.1COUNTS, V1THEMES, V2ENHANCEDTHEMES: not coded.
     row.extend([String::new(), String::new(), String::new(), String::new()]);
-    row.push(names(entities.iter().filter(is_location), |e| {
-        format!("{}#{}#####", geo_type(Some(e)), name(e))
-    }));
-    row.push(mentions(record, entities.iter().filter(is_location), |e| {
-        format!("{}#{}#######", geo_type(Some(e)), name(e))
-    }));
+    // Resolved places (schema version 3 on), else the location entities
+    // with their type and name only.
+    if super::geo::has_places(record) {
+        row.push(super::geo::v1_locations(record));
+        row.push(super::geo::v2_locations(record));
+    } else {
+        row.push(names(entities.iter().filter(is_location), |e| {
+            format!("{}#{}#####", geo_type(Some(e)), name(e))
+        }));
+        row.push(mentions(record, entities.iter().filter(is_location), |e| {
+            format!("{}#{}#######", geo_type(Some(e)), name(e))
+        }));
+    }
     // The V1 lists are lower-cased, as the codebook's are.
     row.push(names(
         entities.iter().filter(of_kind(EntityKind::Person)),
@@ -142,8 +149,15 @@ fn gkg_row(record: &Record) -> Vec<String> {
     row.push(mentions(record, entities.iter(), |e| {
         format!("{},", name(e))
     }));
-    row.push(
+    // Amounts are read with English number words and units: a page the
+    // analysis skipped for its language has none we could trust.
+    let amounts = if record.analysis.analysis_skipped.is_some() {
+        Vec::new()
+    } else {
         amounts(&article.text)
+    };
+    row.push(
+        amounts
             .into_iter()
             .map(|a| {
                 format!(

@@ -3,6 +3,7 @@
 
 mod columns;
 mod events;
+mod geo;
 mod gkg;
 pub(crate) mod goldstein;
 

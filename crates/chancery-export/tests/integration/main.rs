@@ -161,6 +161,25 @@ fn mentions_link_the_event_to_each_article_with_offsets() {
     insta::assert_snapshot!("gdelt_mentions", tsv);
 }
 
+/// A page the analysis skipped for its language gets a GKG row with its
+/// metadata and nothing read from its text in English.
+#[test]
+fn a_page_skipped_for_language_has_no_amounts() {
+    let mut record = records().remove(0);
+    record.analysis.analysis_skipped = Some(chancery_model::SkipReason::Language);
+    record.analysis.detected_language = Some("de".into());
+    let mut gkg = Gkg::new(Vec::new(), false).unwrap();
+    gkg.push(&record).unwrap();
+    let (bytes, _) = gkg.finish().unwrap();
+    let tsv = String::from_utf8(bytes).unwrap();
+    let rows = rows(&tsv);
+    assert_eq!(column(&GKG_COLUMNS, &rows[0], "V2.1AMOUNTS"), "");
+    assert_eq!(
+        column(&GKG_COLUMNS, &rows[0], "GKGRECORDID"),
+        "20250313000000-1"
+    );
+}
+
 #[test]
 fn the_knowledge_graph_has_names_quotes_amounts_and_speakers() {
     let mut gkg = Gkg::new(Vec::new(), false).unwrap();
@@ -388,19 +407,26 @@ fn undated_articles_are_filed_under_the_day_they_were_stored() {
 }
 
 #[test]
+fn goldstein_follows_gdelt_where_it_differs_from_cameos_manual() {
+    for (code, value) in [("016", -2.0), ("022", 3.2), ("164", -7.0), ("165", -6.5)] {
+        assert_eq!(chancery_export::gdelt_goldstein(code), Some(value));
+    }
+}
+
+#[test]
+#[ignore = "needs ../shared/bench/events/gdelt (or CHANCERY_GDELT_LOOKUPS); run with -- --include-ignored, as .ci/run does"]
 fn goldstein_is_gdelts_on_every_code() {
-    // GDELT's own table, when the benchmark folder is given (`.ci/run` sets
-    // CHANCERY_GDELT_LOOKUPS to ../shared/bench/events/gdelt): every code
-    // of its CAMEO.goldsteinscale.txt carries its value.
-    let Some(folder) = std::env::var_os("CHANCERY_GDELT_LOOKUPS") else {
-        // Without it, the codes where CAMEO's manual and GDELT differ.
-        for (code, value) in [("016", -2.0), ("022", 3.2), ("164", -7.0), ("165", -6.5)] {
-            assert_eq!(chancery_export::gdelt_goldstein(code), Some(value));
-        }
-        return;
-    };
+    // GDELT's own table from the benchmark folder: every code of its
+    // CAMEO.goldsteinscale.txt carries its value.
+    let folder = std::env::var_os("CHANCERY_GDELT_LOOKUPS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/bench/events/gdelt")
+        });
     let path = std::path::Path::new(&folder).join("CAMEO.goldsteinscale.txt");
-    let table = std::fs::read_to_string(&path).unwrap();
+    let table = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; set CHANCERY_GDELT_LOOKUPS", path.display()));
     let mut checked = 0;
     for line in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let (code, value) = line.split_once('\t').unwrap();
@@ -414,4 +440,96 @@ fn goldstein_is_gdelts_on_every_code() {
     }
     assert!(checked > 300, "{checked} codes in {}", path.display());
     println!("Goldstein: {checked} codes equal to {}", path.display());
+}
+
+/// A resolved place as `chancery-geo` writes it, for the geo fields.
+fn vienna() -> chancery_model::Geo {
+    chancery_model::Geo {
+        geonames_id: Some(2761369),
+        name: "Vienna".into(),
+        full_name: "Vienna, Vienna, Austria".into(),
+        feature_class: "P".into(),
+        feature_code: "PPLC".into(),
+        lat: 48.20849,
+        lon: 16.37208,
+        country: Some("AUT".into()),
+        country_fips: Some("AU".into()),
+        adm1: Some("AU09".into()),
+        adm1_name: Some("Vienna".into()),
+        geo_type: 4,
+        feature_id: "2761369".into(),
+    }
+}
+
+#[test]
+fn resolved_places_fill_gdelts_geo_fields() {
+    use chancery_model::{EventPlace, EventPlaces, Place, PlaceBasis, PlaceMention, Span};
+    let mut records = records();
+    let record = records
+        .iter_mut()
+        .find(|r| !r.analysis.events.is_empty())
+        .expect("a fixture article with events");
+    record.analysis.places = vec![Place {
+        id: "g1".into(),
+        entity: None,
+        geo: vienna(),
+        mentions: vec![PlaceMention {
+            span: Span::new(0, 1),
+            metonymy: false,
+        }],
+    }];
+    let at = |basis| {
+        Some(EventPlace {
+            place: "g1".into(),
+            basis,
+        })
+    };
+    record.analysis.event_places = (0..record.analysis.events.len())
+        .map(|event| EventPlaces {
+            event,
+            action: at(PlaceBasis::Clause),
+            source: at(PlaceBasis::Actor),
+            target: None,
+        })
+        .collect();
+    let id = record.id;
+
+    let tsv = gdelt_of(&records, EventTable::Events, false);
+    let located: Vec<Vec<&str>> = rows(&tsv)
+        .into_iter()
+        .filter(|r| column(&EVENT_COLUMNS, r, "ActionGeo_FeatureID") == "2761369")
+        .collect();
+    assert!(!located.is_empty(), "{tsv}");
+    let row = &located[0];
+    let get = |name| column(&EVENT_COLUMNS, row, name);
+    assert_eq!(get("ActionGeo_Type"), "4");
+    assert_eq!(get("ActionGeo_FullName"), "Vienna, Vienna, Austria");
+    assert_eq!(get("ActionGeo_CountryCode"), "AU");
+    assert_eq!(get("ActionGeo_ADM1Code"), "AU09");
+    assert_eq!(get("ActionGeo_ADM2Code"), "");
+    assert_eq!(get("ActionGeo_Lat"), "48.2085");
+    assert_eq!(get("ActionGeo_Long"), "16.3721");
+    assert_eq!(get("Actor1Geo_FeatureID"), "2761369");
+    // No place for the target: type 0 and the rest empty, as GDELT writes it.
+    assert_eq!(get("Actor2Geo_Type"), "0");
+    assert_eq!(get("Actor2Geo_FullName"), "");
+
+    let mut gkg = Gkg::new(Vec::new(), false).unwrap();
+    for record in &records {
+        gkg.push(record).unwrap();
+    }
+    let (bytes, _) = gkg.finish().unwrap();
+    let tsv = String::from_utf8(bytes).unwrap();
+    let row = rows(&tsv)
+        .into_iter()
+        .find(|r| column(&GKG_COLUMNS, r, "GKGRECORDID").ends_with(&format!("-{id}")))
+        .unwrap();
+    assert_eq!(
+        column(&GKG_COLUMNS, &row, "V1LOCATIONS"),
+        "4#Vienna, Vienna, Austria#AU#AU09#48.2085#16.3721#2761369"
+    );
+    assert_eq!(
+        column(&GKG_COLUMNS, &row, "V2ENHANCEDLOCATIONS"),
+        "4#Vienna, Vienna, Austria#AU#AU09##48.2085#16.3721#2761369#0"
+    );
 }

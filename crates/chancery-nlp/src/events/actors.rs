@@ -317,6 +317,8 @@ pub(crate) struct ActorFinder<'d, 'a> {
     kb: &'d KnowledgeBase,
     /// The country the story is about (ISO alpha-3).
     home: Option<String>,
+    /// How often the story names each country (its entities' mentions).
+    named_countries: HashMap<String, usize>,
 }
 
 impl<'d, 'a> ActorFinder<'d, 'a> {
@@ -335,11 +337,32 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             })
         });
         let home = home_country(entities, filed_in.as_deref());
+        let mut named_countries: HashMap<String, usize> = HashMap::new();
+        // Places only: a people's own name must not vote for its country.
+        for entity in entities {
+            if !matches!(entity.kind, EntityKind::Country | EntityKind::Place) {
+                continue;
+            }
+            let Some(country) = &entity.country else {
+                continue;
+            };
+            // "Serb" may be tagged as Serbia; it names a people, not a place.
+            let places = entity
+                .mentions
+                .iter()
+                .filter(|m| {
+                    let name = doc.slice(super::token_range(doc, &m.span)).to_lowercase();
+                    !ETHNIC_GROUPS.iter().any(|(w, _)| *w == name)
+                })
+                .count();
+            *named_countries.entry(country.clone()).or_default() += places;
+        }
         ActorFinder {
             doc,
             entities,
             kb,
             home,
+            named_countries,
         }
     }
 
@@ -365,7 +388,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 }
                 if let Some((e, range)) = named[i].clone() {
                     let end = range.end.min(sentence.end).max(i + 1);
-                    if let Some(mention) = self.named(e, i..end, sentence.start) {
+                    if let Some(mention) = self.named(e, i..end, sentence.start, &named) {
                         mentions.push(mention);
                     }
                     i = end;
@@ -377,6 +400,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 i += 1;
             }
         }
+        self.resolve_definites(&mut mentions);
         let mut at = vec![None; n];
         for (m, mention) in mentions.iter().enumerate() {
             for slot in &mut at[mention.tokens.clone()] {
@@ -388,6 +412,48 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
 
     fn lower(&self, i: usize) -> std::borrow::Cow<'a, str> {
         self.doc.lower(i)
+    }
+
+    /// A definite description of unstated country ("the rebels", "the two
+    /// leaders", "their forces") refers back: it takes the country of the
+    /// latest earlier actor of its sector, and a generic plural ("the two
+    /// sides", "the leaders") the whole code of the latest plural actor,
+    /// before the story's country is guessed for it.
+    fn resolve_definites(&self, mentions: &mut [ActorMention]) {
+        /// How far back, in tokens, a description looks for its referent.
+        const REACH: usize = 120;
+        for m in 0..mentions.len() {
+            let Some(sector) = mentions[m].guessed_sector.clone() else {
+                continue;
+            };
+            if mentions[m].kind != MentionKind::Nominal {
+                continue;
+            }
+            let start = mentions[m].tokens.start;
+            let first = self.lower(start);
+            if !matches!(first.as_ref(), "the" | "their" | "its" | "both") {
+                continue;
+            }
+            let head = self.lower(mentions[m].tokens.end - 1);
+            let generic = mentions[m].plural && GENERIC_PLURALS.contains(&head.as_ref());
+            let referent = (0..m).rev().find_map(|j| {
+                let earlier = &mentions[j];
+                if earlier.tokens.end + REACH < start || earlier.guessed_sector.is_some() {
+                    return None;
+                }
+                let code = earlier.code.as_deref()?;
+                let country = code.get(..3)?;
+                self.kb.country(country)?;
+                if generic {
+                    return earlier.plural.then(|| code.to_string());
+                }
+                (code.get(3..) == Some(sector.as_str())).then(|| code.to_string())
+            });
+            if let Some(code) = referent {
+                mentions[m].code = Some(code);
+                mentions[m].guessed_sector = None;
+            }
+        }
     }
 
     fn after_locative(&self, start: usize, sentence_start: usize) -> bool {
@@ -408,7 +474,13 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         false
     }
 
-    fn named(&self, e: usize, tokens: Range<usize>, sentence_start: usize) -> Option<ActorMention> {
+    fn named(
+        &self,
+        e: usize,
+        tokens: Range<usize>,
+        sentence_start: usize,
+        named: &[Option<(usize, Range<usize>)>],
+    ) -> Option<ActorMention> {
         let entity = &self.entities[e];
         let kind = entity.kind;
         if kind == EntityKind::Place {
@@ -418,6 +490,12 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             return None;
         }
         let mut code = entity.actor_code.clone();
+        if matches!(kind, EntityKind::Group | EntityKind::Country) {
+            let name = self.doc.slice(tokens.clone()).to_lowercase();
+            if let Some(country) = self.ethnic_country(&name) {
+                code = Some(country);
+            }
+        }
         if kind == EntityKind::Country {
             let text = self.doc.slice(tokens.clone());
             let metonymy = self
@@ -428,6 +506,27 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             if metonymy {
                 code = entity.country.as_ref().map(|c| format!("{c}GOV"));
             }
+        }
+        // "Senior United Nations arms official Rolf Ekeus": the title
+        // before an unknown person names the international body they serve.
+        if code.is_none() && kind == EntityKind::Person {
+            let window = tokens.start.saturating_sub(5).max(sentence_start)..tokens.start;
+            code = window
+                .rev()
+                .map_while(|k| {
+                    let word = self.doc.words[k];
+                    (word.chars().any(char::is_alphanumeric) && !word.eq_ignore_ascii_case("the"))
+                        .then_some(k)
+                })
+                .find_map(|k| {
+                    self.international(named[k].as_ref())
+                        .then(|| {
+                            named[k]
+                                .as_ref()
+                                .and_then(|(o, _)| self.entities[*o].actor_code.clone())
+                        })
+                        .flatten()
+                });
         }
         // Someone the knowledge base does not know belongs to their
         // country, or to the country the story is about.
@@ -469,15 +568,30 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 let w = self.lower(k);
                 // A name inside the phrase must be a country or nationality.
                 let name = named[k].as_ref().map(|(e, _)| self.entities[*e].kind);
+                // "a pro-Baghdad party" is not Iraq's: a stance, no country.
+                if stance(&w) {
+                    k += 1;
+                    continue;
+                }
                 if name.is_none() {
                     if let Some((sector, plural)) = actor_noun(&w) {
-                        if !continues_noun(self.doc, k + 1) {
+                        // "its opposition to the treaty" is a stance, not
+                        // the opposition.
+                        let stance_noun = w == "opposition"
+                            && k > sentence.start
+                            && matches!(
+                                self.lower(k - 1).as_ref(),
+                                "its" | "their" | "his" | "her"
+                            );
+                        if !continues_noun(self.doc, k + 1) && !stance_noun {
                             break (k, sector, plural);
                         }
                     }
                 }
                 let modifier = match name {
                     Some(EntityKind::Country | EntityKind::Group) => true,
+                    // "NATO troops", "U.N. monitors": an international body's own.
+                    Some(EntityKind::Organization) => self.international(named[k].as_ref()),
                     Some(_) => false,
                     None => is_modifier(&w) || w == "'s" && k > i,
                 };
@@ -489,16 +603,30 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         };
         let mut sector = sector.to_string();
         let mut country: Option<String> = None;
+        let mut ethnic_given = false;
         for (k, name) in named.iter().enumerate().take(head).skip(i) {
+            let w = self.lower(k);
+            if stance(&w) {
+                continue;
+            }
+            if let Some((_, s)) = SECTOR_MODIFIERS.iter().find(|(m, _)| *m == w) {
+                sector = s.to_string();
+            }
+            // "Serb policemen" in a Bosnian story are Bosnia's: a people
+            // living in several countries belongs to the one the story
+            // names; "Bosnian Serb" keeps the country its first word gave.
+            if let Some(ethnic) = self.ethnic_country(&w) {
+                if country.is_none() || ethnic_given {
+                    country = Some(ethnic);
+                    ethnic_given = true;
+                }
+                continue;
+            }
             if let Some((e, _)) = name {
                 let entity = &self.entities[*e];
                 if matches!(entity.kind, EntityKind::Country | EntityKind::Group) {
                     country = country.or_else(|| entity.country.clone());
                 }
-            }
-            let w = self.lower(k);
-            if let Some((_, s)) = SECTOR_MODIFIERS.iter().find(|(m, _)| *m == w) {
-                sector = s.to_string();
             }
         }
         // "police in Natal", "the authorities of Kassala": a place after it.
@@ -521,6 +649,23 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 country = self.entities[*e].country.clone();
             }
         }
+        // Members and forces of an international body are that body.
+        let body = (i..head).find_map(|k| {
+            let (e, _) = named[k].as_ref()?;
+            let code = self.entities[*e].actor_code.as_deref()?;
+            (self.international(named[k].as_ref())).then(|| code.to_string())
+        });
+        if let Some(code) = body {
+            return Some(ActorMention {
+                guessed_sector: None,
+                name_tokens: i..head + 1,
+                tokens: i..head + 1,
+                entity: None,
+                code: Some(code),
+                kind: MentionKind::Nominal,
+                plural,
+            });
+        }
         let explicit = country.is_some();
         let country = country.or_else(|| self.home.clone());
         let code = match (country, sector.as_str()) {
@@ -537,6 +682,26 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             kind: MentionKind::Nominal,
             plural,
         })
+    }
+
+    /// The country of a people without a state of its own ("Kurdish
+    /// factions"): of the countries it lives in, the one the story names
+    /// most.
+    fn ethnic_country(&self, word: &str) -> Option<String> {
+        let (_, countries) = ETHNIC_GROUPS.iter().find(|(w, _)| *w == word)?;
+        // The first listed wins ties: the country most of the people live in.
+        let best = countries
+            .iter()
+            .rev()
+            .max_by_key(|c| self.named_countries.get(**c).copied().unwrap_or(0))
+            .copied()?;
+        Some(best.to_string())
+    }
+
+    /// Whether a name is an international organization (an IGO code).
+    fn international(&self, name: Option<&(usize, Range<usize>)>) -> bool {
+        name.and_then(|(e, _)| self.entities[*e].actor_code.as_deref())
+            .is_some_and(|code| code.starts_with("IGO"))
     }
 
     /// A personal pronoun resolved to the latest compatible mention before it.
@@ -684,6 +849,57 @@ fn continues_noun(doc: &Doc<'_>, k: usize) -> bool {
 /// breaking ties and counting once. A wire story is often filed from a
 /// neighbouring capital (Iraq from Nicosia, Britain from Brussels), so the
 /// dateline alone does not decide.
+/// Peoples without a state of their own, or living in several states, with
+/// the countries they live in, the largest population first.
+const ETHNIC_GROUPS: &[(&str, &[&str])] = &[
+    ("serb", &["SRB", "BIH", "HRV"]),
+    ("serbs", &["SRB", "BIH", "HRV"]),
+    ("croat", &["HRV", "BIH"]),
+    ("croats", &["HRV", "BIH"]),
+    ("kurdish", &["TUR", "IRQ", "IRN", "SYR"]),
+    ("kurds", &["TUR", "IRQ", "IRN", "SYR"]),
+    ("kurd", &["TUR", "IRQ", "IRN", "SYR"]),
+    ("tamil", &["IND", "LKA"]),
+    ("tamils", &["IND", "LKA"]),
+    ("pashtun", &["PAK", "AFG"]),
+    ("pashtuns", &["PAK", "AFG"]),
+    ("baluch", &["PAK", "IRN", "AFG"]),
+    ("basque", &["ESP", "FRA"]),
+    ("basques", &["ESP", "FRA"]),
+    ("tibetan", &["CHN"]),
+    ("tibetans", &["CHN"]),
+    ("uighur", &["CHN"]),
+    ("uighurs", &["CHN"]),
+    ("uyghur", &["CHN"]),
+    ("uyghurs", &["CHN"]),
+    ("chechen", &["RUS"]),
+    ("chechens", &["RUS"]),
+    ("abkhaz", &["GEO"]),
+    ("hutu", &["RWA", "BDI", "COD"]),
+    ("hutus", &["RWA", "BDI", "COD"]),
+    ("tutsi", &["RWA", "BDI", "COD"]),
+    ("tutsis", &["RWA", "BDI", "COD"]),
+    ("zulu", &["ZAF"]),
+    ("berber", &["MAR", "DZA"]),
+    ("berbers", &["MAR", "DZA"]),
+    ("sikh", &["IND"]),
+    ("sikhs", &["IND"]),
+    ("rohingya", &["MMR", "BGD"]),
+];
+
+/// Plural nouns that name the parties of a story without a sector of their
+/// own: "the two sides", "the leaders" are whoever the story last named.
+const GENERIC_PLURALS: &[&str] = &["leaders", "sides", "factions", "delegations"];
+
+/// A word of stance toward a name ("pro-Baghdad", "anti-Western").
+fn stance(word: &str) -> bool {
+    word.len() > 4 && (word.starts_with("pro-") || word.starts_with("anti-"))
+}
+
+/// Mentions (the dateline's included) after which the dateline's country
+/// is the story's home.
+const DATELINE_SETTLES: usize = 2;
+
 fn home_country(entities: &[Entity], filed_in: Option<&str>) -> Option<String> {
     let mut counts: Vec<(usize, bool, &str)> = Vec::new();
     for entity in entities {
@@ -703,6 +919,14 @@ fn home_country(entities: &[Entity], filed_in: Option<&str>) -> Option<String> {
                 *dateline = true;
             }
             None => counts.push((1, true, filed)),
+        }
+    }
+    // A dateline country the story itself names is where it happens, even
+    // when another country is named more ("Jordan expels Iraqi diplomat",
+    // filed from Amman).
+    if let Some(&(n, _, country)) = counts.iter().find(|(_, dateline, _)| *dateline) {
+        if n > DATELINE_SETTLES {
+            return Some(country.to_string());
         }
     }
     counts.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));

@@ -44,6 +44,23 @@ pub(crate) fn children(parse: &Parse) -> Vec<Vec<usize>> {
     out
 }
 
+/// The first word of the subtree under `k` (its leftmost descendant).
+pub(crate) fn leftmost(kids: &[Vec<usize>], k: usize) -> usize {
+    let mut first = k;
+    let mut stack = vec![k];
+    // A parse is a tree, but a bound keeps a malformed one from looping.
+    let mut budget = kids.len();
+    while let Some(j) = stack.pop() {
+        if budget == 0 {
+            break;
+        }
+        budget -= 1;
+        first = first.min(j);
+        stack.extend(kids[j].iter().copied());
+    }
+    first
+}
+
 /// Finds the arguments of the trigger at `trigger` (its first word).
 pub(crate) fn arguments(
     parse: &Parse,
@@ -161,6 +178,14 @@ pub(crate) fn arguments(
             hops += 1;
             let Some(h) = parse.heads[k] else { break };
             match rel(k) {
+                // "Eritrea cut ties with Sudan, accusing it of ...": a
+                // participle adjunct without a subject shares its verb's.
+                DepRel::Advcl if kids[k].iter().all(|&c| rel(c) != DepRel::Mark) => {
+                    if let Some(s) = child(h, &[DepRel::Nsubj]) {
+                        args.sources.push(s);
+                    }
+                    k = h;
+                }
                 DepRel::Xcomp | DepRel::Conj => {
                     if let Some(s) = child(h, &[DepRel::Nsubj]) {
                         args.sources.push(s);

@@ -203,6 +203,7 @@ const PLANNING: &[&str] = &[
 ];
 
 /// One coded event before merging.
+#[derive(Clone)]
 struct Coded {
     code: String,
     trigger: Range<usize>,
@@ -227,6 +228,12 @@ struct Coded {
     /// Source and target codes from a PETRARCH dictionary, which take the
     /// place of the entities' codes.
     dictionary: Option<(String, String)>,
+    /// Which sides the parse found as arguments of the trigger (the others,
+    /// if any, are the nearest actors by position).
+    parsed: (bool, bool),
+    /// A place that stands for the target: where a visit goes ("arrived in
+    /// Dhaka"); an index into the entities, its country in `target_code`.
+    target_place: Option<usize>,
 }
 
 /// Codes the events of a document.
@@ -246,6 +253,8 @@ pub(crate) struct EventCoder<'d, 'a> {
     sport: bool,
     /// Sources and targets from the dependency parse (else by position).
     syntax: bool,
+    /// For each token, the place or country entity it names, if any.
+    places: Vec<Option<usize>>,
 }
 
 impl<'d, 'a> EventCoder<'d, 'a> {
@@ -265,7 +274,21 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 *flag = true;
             }
         }
+        let mut places = vec![None; doc.words.len()];
+        for (e, entity) in entities.iter().enumerate() {
+            if !matches!(entity.kind, EntityKind::Place | EntityKind::Country)
+                || entity.country.is_none()
+            {
+                continue;
+            }
+            for mention in &entity.mentions {
+                for slot in &mut places[token_range(doc, &mention.span)] {
+                    *slot = Some(e);
+                }
+            }
+        }
         EventCoder {
+            places,
             doc,
             entities,
             lexicon,
@@ -344,6 +367,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     one_sided: false,
                     target_code: None,
                     dictionary: Some((event.source, event.target)),
+                    parsed: (true, true),
+                    target_place: None,
                 }
             })
             .collect()
@@ -366,7 +391,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         end: usize,
         lower: &[Cow<'a, str>],
         start: usize,
-    ) -> Option<(&'d Trigger, usize)> {
+        syntax: Option<(&Parse, &[Vec<usize>])>,
+    ) -> Option<(&'d Trigger, usize, Option<Range<usize>>)> {
         let at = |k: usize| lower.get(k - start).map(|w| w.as_ref()).unwrap_or("");
         let lexicon: &'d Lexicon = self.lexicon;
         for trigger in lexicon.triggers(at(i)) {
@@ -374,26 +400,32 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             if i + n > end || (1..n).any(|k| at(i + k) != trigger.words[k]) {
                 continue;
             }
+            let mut context = None;
             if !trigger.after.is_empty() {
+                // Where a context fits when it starts at token `from`.
+                let fits_from = |from: usize, after: &Vec<String>| {
+                    (from + after.len() <= end
+                        && after.iter().enumerate().all(|(k, w)| at(from + k) == w))
+                    .then(|| from..from + after.len())
+                };
                 // The context follows at once, or, when it starts with a
                 // content word, after up to three modifiers ("expelled two
                 // Croatian diplomats", "released 50 prisoners").
-                let fits_at = |gap: usize, after: &Vec<String>| {
-                    i + n + gap + after.len() <= end
-                        && after
-                            .iter()
-                            .enumerate()
-                            .all(|(k, w)| at(i + n + gap + k) == w)
-                };
-                let fits = trigger.after.iter().any(|after| {
-                    fits_at(0, after)
-                        || after
+                let adjacent = trigger.after.iter().find_map(|after| {
+                    fits_from(i + n, after).or_else(|| {
+                        after
                             .first()
                             .is_some_and(|w| !FUNCTION_WORDS.contains(&w.as_str()))
-                            && (1..=3).any(|gap| {
-                                (i + n..i + n + gap).all(|k| k < end && is_modifier(at(k)))
-                                    && fits_at(gap, after)
+                            .then(|| {
+                                (1..=3).find_map(|gap| {
+                                    (i + n..i + n + gap)
+                                        .all(|k| k < end && is_modifier(at(k)))
+                                        .then(|| fits_from(i + n + gap, after))
+                                        .flatten()
+                                })
                             })
+                            .flatten()
+                    })
                 });
                 // A row whose contexts name personal objects ("thank him",
                 // "release them") takes any actor as its object ("thanked
@@ -405,15 +437,73 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 let actor_object = i + n < end
                     && self.actors.at[i + n]
                         .is_some_and(|m| self.actors.mentions[m].tokens.start == i + n);
-                if !(fits || personal && actor_object) {
-                    continue;
+                // With the parse, the context may open any complement of the
+                // verb, not only the next words: "asked an Iraqi diplomat
+                // to leave", "released a group of policemen", "agreed to end
+                // six days of fighting".
+                let through_parse = || -> Option<Option<Range<usize>>> {
+                    let (parse, kids) = syntax?;
+                    let local = i - start;
+                    if local >= parse.len()
+                        || trigger.kind != TriggerKind::Verb
+                        || !matches!(parse.upos[local], Upos::Verb)
+                    {
+                        return None;
+                    }
+                    kids[local + n - 1].iter().find_map(|&c| {
+                        let complement = matches!(
+                            parse.deprels[c],
+                            DepRel::Obj
+                                | DepRel::Iobj
+                                | DepRel::Xcomp
+                                | DepRel::Obl
+                                | DepRel::Ccomp
+                        );
+                        if !complement || c < local + n {
+                            return None;
+                        }
+                        // The context opens the complement ("to leave"), is
+                        // its head word ("any such involvement") or the head
+                        // of an "of" phrase it measures ("six days of
+                        // fighting").
+                        let mut starts = vec![arguments::leftmost(kids, c), c];
+                        if parse.deprels[c] == DepRel::Obj {
+                            starts.extend(
+                                kids[c]
+                                    .iter()
+                                    .filter(|&&k| parse.deprels[k] == DepRel::Nmod)
+                                    .copied(),
+                            );
+                        }
+                        let found = starts.iter().find_map(|&k| {
+                            let from = k + start;
+                            (from >= i + n)
+                                .then(|| trigger.after.iter().find_map(|a| fits_from(from, a)))
+                                .flatten()
+                        });
+                        if found.is_some() {
+                            return Some(found);
+                        }
+                        (personal
+                            && matches!(parse.deprels[c], DepRel::Obj)
+                            && self.mention_under(c, parse, kids, start).is_some())
+                        .then_some(None)
+                    })
+                };
+                if let Some(range) = adjacent {
+                    context = Some(range);
+                } else if !(personal && actor_object) {
+                    match through_parse() {
+                        Some(range) => context = range,
+                        None => continue,
+                    }
                 }
             }
             // A noun trigger needs a determiner or adjective before it, not a subject.
             if trigger.kind == TriggerKind::Noun && i > start && at(i - 1) == "to" {
                 continue;
             }
-            return Some((trigger, n));
+            return Some((trigger, n, context));
         }
         None
     }
@@ -423,13 +513,77 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let mut found = Vec::new();
         // Parsed on the first trigger: most sentences have none.
         let mut parsed: Option<(Parse, Vec<Vec<usize>>)> = None;
+        // An event needs an actor on each side: with fewer than two actor
+        // mentions in the sentence the parse cannot find both, so only acts
+        // whose other side needs no actor (a protest's government, a
+        // visit's destination) are worth parsing for.
+        let actors_here = {
+            let mut seen: Vec<usize> = Vec::new();
+            for k in sentence.clone() {
+                if let Some(m) = self.actors.at[k] {
+                    if !seen.contains(&m) {
+                        seen.push(m);
+                        if seen.len() == 2 {
+                            break;
+                        }
+                    }
+                }
+            }
+            seen.len()
+        };
+        let worth_parsing = |code: &str| {
+            actors_here >= 2 || actors_here == 1 && (code.starts_with("14") || code == "042")
+        };
         let mut i = sentence.start;
+        // Tokens before this belong to a matched trigger's context.
+        let mut consumed = sentence.start;
         while i < sentence.end {
-            let Some((trigger, n)) = self.trigger_at(i, sentence.end, &lower, sentence.start)
-            else {
+            let mut matched = self.trigger_at(i, sentence.end, &lower, sentence.start, None);
+            // A verb whose rows all want a context that does not follow at
+            // once: look for it among the verb's complements in the parse.
+            if matched.is_none()
+                && self.syntax
+                && actors_here >= 2
+                && self.context_nearby(i, sentence.end, &lower, sentence.start)
+            {
+                let (parse, kids) = parsed.get_or_insert_with(|| {
+                    let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
+                    let kids = arguments::children(&parse);
+                    (parse, kids)
+                });
+                matched = self.trigger_at(
+                    i,
+                    sentence.end,
+                    &lower,
+                    sentence.start,
+                    Some((parse, kids.as_slice())),
+                );
+            }
+            let Some((trigger, n, context)) = matched else {
                 i += 1;
                 continue;
             };
+            // A word inside a name is no act: the "Criminal Investigation
+            // Department" investigates nothing by being named.
+            let in_name = self.actors.at[i].is_some_and(|m| {
+                matches!(
+                    self.actors.mentions[m].kind,
+                    actors::MentionKind::Named(EntityKind::Organization | EntityKind::Person)
+                )
+            });
+            if in_name && trigger.kind == TriggerKind::Noun {
+                i += n;
+                continue;
+            }
+            // The words a trigger's context consumed are no trigger of their
+            // own: "halted the fighting" is a truce, not a fight.
+            if i < consumed {
+                i += 1;
+                continue;
+            }
+            if let Some(context) = context {
+                consumed = consumed.max(context.end);
+            }
             let trigger_range = i..i + n;
             // "X said Y attacked Z": the source of the attack is after the
             // reporting verb, so the walk back stops there.
@@ -462,8 +616,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 .filter(|&t| source.is_none_or(|s| !self.same_actor(s, t)));
             // A reporting verb frames what it reports and is no event of
             // its own: it needs no parse (most sentences have one).
-            let syntax = self.syntax && trigger.code != "010";
+            let syntax = self.syntax && trigger.code != "010" && worth_parsing(&trigger.code);
             let mut relative = false;
+            let mut from_parse = (false, false);
+            let mut extra_pairs: Vec<(usize, usize)> = Vec::new();
+            let mut destination: Option<(usize, String)> = None;
             let (source, target, reported_by) = if syntax {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
                     let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
@@ -508,12 +665,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     .and_then(|r| self.mention_under(r, parse, kids, sentence.start));
                 // Where the parse finds no argument (a nominal trigger, a
                 // parse error), the nearest actor on each side stands in.
+                from_parse = (!sources.is_empty(), !targets.is_empty());
+                let (sources, targets) = self.pair_up(sources, targets, &trigger.code);
                 let s = sources.first().copied().or(source);
                 let t = targets
                     .first()
                     .copied()
                     .or(target)
                     .filter(|&t| s.is_none_or(|s| s != t && !self.same_actor(s, t)));
+                extra_pairs = self.other_pairs(s, t, &sources, &targets);
+                if trigger.code.starts_with("042") && targets.is_empty() {
+                    destination = self.destination(local + n - 1, parse, kids, sentence.start);
+                }
                 (s, t, reporter.or(reported_by))
             } else {
                 (source, target, reported_by)
@@ -547,7 +710,37 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 one_sided: false,
                 target_code: self.local_target_code(source, target),
                 dictionary: None,
+                parsed: from_parse,
+                target_place: None,
             });
+            let last = found.len() - 1;
+            let coded = &mut found[last];
+            if coded.target.is_none() {
+                if let Some((place, country)) = destination {
+                    coded.target_place = Some(place);
+                    coded.target_code = Some(country);
+                }
+            }
+            // Protesters protest to their own government unless the text
+            // names another target.
+            if coded.target.is_none() && coded.code.starts_with("14") {
+                let country = self.actor_code(coded.source).and_then(|c| c.get(..3));
+                if let Some(country) =
+                    country.filter(|c| KnowledgeBase::builtin().country(c).is_some())
+                {
+                    coded.target_code = Some(format!("{country}GOV"));
+                }
+            }
+            // Coordinated actors of other countries each make an event
+            // ("the Pope and Israel's foreign minister sent messages").
+            for (s, t) in extra_pairs {
+                let mut other = found[last].clone();
+                other.source = Some(s);
+                other.target = Some(t);
+                other.target_place = None;
+                other.target_code = self.local_target_code(Some(s), Some(t));
+                found.push(other);
+            }
             i += n;
         }
         if let Some(approval) = self.legislative_approval(&sentence, &lower) {
@@ -585,6 +778,145 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             k += 1;
         }
         found
+    }
+
+    /// Whether a verb row at `i` that wants a context could find it in the
+    /// parse: the context, or for a row taking personal objects an actor,
+    /// stands a few words on. Parsing costs far more than this look, and
+    /// most verbs of the lexicon have no context nearby.
+    fn context_nearby(&self, i: usize, end: usize, lower: &[Cow<'a, str>], start: usize) -> bool {
+        const REACH: usize = 12;
+        let at = |k: usize| lower.get(k - start).map(|w| w.as_ref()).unwrap_or("");
+        let window = i + 2..end.min(i + 2 + REACH);
+        self.lexicon
+            .triggers(at(i))
+            .iter()
+            .filter(|t| t.kind == TriggerKind::Verb && !t.after.is_empty())
+            .any(|t| {
+                let personal = t
+                    .after
+                    .iter()
+                    .any(|after| matches!(after.as_slice(), [w] if w == "him" || w == "them"));
+                window.clone().any(|k| {
+                    (personal && self.actors.at[k].is_some())
+                        || t.after.iter().any(|after| {
+                            k + after.len() <= end
+                                && after.iter().enumerate().all(|(j, w)| at(k + j) == w)
+                        })
+                })
+            })
+    }
+
+    /// Sources and targets for a symmetric act told with its parties
+    /// coordinated: "A and B signed an agreement", "talks between A and B"
+    /// are A with B.
+    fn pair_up(
+        &self,
+        mut sources: Vec<usize>,
+        mut targets: Vec<usize>,
+        code: &str,
+    ) -> (Vec<usize>, Vec<usize>) {
+        let symmetric = (code.starts_with("04") && !matches!(code, "042" | "043"))
+            || code.starts_with("057")
+            || code.starts_with("06")
+            || code.starts_with("19");
+        if !symmetric {
+            return (sources, targets);
+        }
+        let distinct = |list: &[usize]| {
+            list.iter()
+                .skip(1)
+                .position(|&m| !self.same_actor(list[0], m))
+                .map(|k| k + 1)
+        };
+        // "A and B signed an agreement": the parties are A and B, whatever
+        // the object names.
+        if let Some(k) = distinct(&sources) {
+            targets.insert(0, sources.remove(k));
+        } else if sources.is_empty() && distinct(&targets).is_some() {
+            // "Talks between A and B": the first party acts.
+            sources.push(targets.remove(0));
+        }
+        (sources, targets)
+    }
+
+    /// Events for coordinated actors beyond the first pair, one per
+    /// actor of another country than the first on its side.
+    fn other_pairs(
+        &self,
+        source: Option<usize>,
+        target: Option<usize>,
+        sources: &[usize],
+        targets: &[usize],
+    ) -> Vec<(usize, usize)> {
+        let (Some(s0), Some(t0)) = (source, target) else {
+            return Vec::new();
+        };
+        let country = |m: usize| self.actor_code(Some(m)).and_then(|c| c.get(..3));
+        let mut pairs = Vec::new();
+        for &s in sources.iter().skip(1) {
+            if country(s).is_some() && country(s) != country(s0) && country(s) != country(t0) {
+                pairs.push((s, t0));
+            }
+        }
+        for &t in targets.iter().skip(1) {
+            if country(t).is_some() && country(t) != country(t0) && !self.same_actor(s0, t) {
+                pairs.push((s0, t));
+            }
+        }
+        pairs
+    }
+
+    /// Where a visit goes: the place or country a complement of the verb
+    /// names ("arrived in Dhaka", "left Bahrain for Baghdad", "a visit to
+    /// Nepal"), with its country.
+    fn destination(
+        &self,
+        head: usize,
+        parse: &Parse,
+        kids: &[Vec<usize>],
+        offset: usize,
+    ) -> Option<(usize, String)> {
+        let words = &self.doc.words;
+        let case = |c: usize| {
+            kids[c]
+                .iter()
+                .find(|&&k| parse.deprels[k] == DepRel::Case)
+                .map(|&k| words[k + offset].to_ascii_lowercase())
+        };
+        let place = |c: usize| {
+            let e = self.places[c + offset]?;
+            let country = self.entities[e].country.clone()?;
+            Some((e, country))
+        };
+        // A phrase of direction first: "left Bahrain for Baghdad" goes to
+        // Baghdad; a bare object only for a verb like "visited Dhaka".
+        let children = kids.get(head)?;
+        let directed = |c: usize| {
+            matches!(parse.deprels[c], DepRel::Obl | DepRel::Nmod)
+                && matches!(
+                    case(c).as_deref(),
+                    Some("in" | "to" | "for" | "at" | "into")
+                )
+        };
+        // The phrase may hang from the object in the parse ("left [Bahrain
+        // for Baghdad]").
+        let objects = children
+            .iter()
+            .filter(|&&c| parse.deprels[c] == DepRel::Obj)
+            .flat_map(|&c| kids[c].iter());
+        children
+            .iter()
+            .chain(objects)
+            .copied()
+            .filter(|&c| directed(c))
+            .find_map(place)
+            .or_else(|| {
+                children
+                    .iter()
+                    .filter(|&&c| parse.deprels[c] == DepRel::Obj)
+                    .find_map(|&c| place(c))
+            })
     }
 
     /// "The agreement has passed through the Russian Duma", "the treaty was
@@ -632,6 +964,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             one_sided: true,
             target_code: None,
             dictionary: None,
+            parsed: (true, false),
+            target_place: None,
         })
     }
 
@@ -766,12 +1100,19 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             return Modality::Negated;
         }
         let conditional = (sentence.start..trigger).any(|k| matches!(at(k), "if" | "unless"));
+        // "Officials said Ekeus would hold talks": a reported "will".
+        let reported_would = words.contains(&"would")
+            && (sentence.start..trigger).any(|k| is_reporting_word(self.doc.words[k]));
         if conditional
             || words
                 .iter()
-                .any(|w| matches!(*w, "could" | "might" | "may" | "would"))
+                .any(|w| matches!(*w, "could" | "might" | "may"))
+            || (words.contains(&"would") && !reported_would)
         {
             return Modality::Hypothetical;
+        }
+        if reported_would {
+            return Modality::Planned;
         }
         let planned = words.iter().any(|w| matches!(*w, "will" | "'ll" | "shall"))
             || words
@@ -832,6 +1173,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     fn actor_key(&self, mention: Option<usize>) -> Option<String> {
         let m = &self.actors.mentions[mention?];
         match m.entity {
+            // A country is the same actor as a place of it a visit goes to.
+            Some(e) if self.entities[e].kind == EntityKind::Country && m.code.is_some() => {
+                m.code.clone()
+            }
             Some(e) => Some(format!("e{e}")),
             None => m.code.clone(),
         }
@@ -876,14 +1221,29 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // actor on one side is kept only as a mention of a fuller one.
             let one_sided = c.dictionary.is_none()
                 && !c.one_sided
-                && (self.actor_code(c.source).is_none() || self.actor_code(c.target).is_none());
-            if c.source.is_none() && c.target.is_none() && c.dictionary.is_none() {
+                && (self.actor_code(c.source).is_none()
+                    || (self.actor_code(c.target).is_none() && c.target_code.is_none()));
+            if c.source.is_none()
+                && c.target.is_none()
+                && c.target_code.is_none()
+                && c.dictionary.is_none()
+            {
                 continue;
             }
             // "said" frames what it reports; the statement itself is a quote,
             // with its speaker, in `quotes` (the actor after "said" is most
             // often the speaker, not a target).
             if c.reporting {
+                continue;
+            }
+            // "Russia ... Russia", "the U.N. ... the U.N.": an actor known
+            // only by its country or body on both sides says nothing of who
+            // did what to whom (two sectors of one country do).
+            let source_code = self.actor_code(c.source);
+            let target_code = c.target_code.as_deref().or(self.actor_code(c.target));
+            if c.dictionary.is_none()
+                && source_code.is_some_and(|s| s.len() <= 3 && Some(s) == target_code)
+            {
                 continue;
             }
             // Match reports: a "clash" or "attack" between teams is no fight.
@@ -983,8 +1343,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let confidence = if c.dictionary.is_some() {
             0.9
         } else {
-            0.5 + if c.source.is_some() { 0.2 } else { 0.0 }
-                + if c.target.is_some() { 0.2 } else { 0.0 }
+            0.5 + if c.parsed.0 { 0.2 } else { 0.0 } + if c.parsed.1 { 0.2 } else { 0.0 }
         };
         let (source, target) = match &c.dictionary {
             Some((source, target)) => {
@@ -1009,6 +1368,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             (Some(actor), Some(code)) => Some(EventActor {
                 code: Some(code.clone()),
                 ..actor
+            }),
+            (None, Some(code)) => Some(EventActor {
+                code: Some(code.clone()),
+                entity: c.target_place.map(|e| self.entities[e].id.clone()),
+                name: c.target_place.map(|e| self.entities[e].name.clone()),
             }),
             (target, _) => target,
         };
@@ -1143,6 +1507,7 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
         dictionaries: None,
         sport: false,
         syntax: false,
+        places: vec![None; doc.words.len()],
     };
     let mut coded = Vec::new();
     for sentence in &doc.sentences {

@@ -186,6 +186,59 @@ fn extend_phrase(phrase: u64, word: u64) -> u64 {
     crate::ner::mix_hashes(phrase, word)
 }
 
+/// The initials an organization's name is abbreviated by ("Organization
+/// for Security and Co-operation in Europe" → "OSCE"; "Agence France
+/// Presse" → "AFP"): the first letter of each word but function words, a
+/// hyphenated word counting once.
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter(|w| {
+            !matches!(
+                w.to_lowercase().as_str(),
+                "of" | "for" | "and" | "the" | "in" | "on" | "&"
+            )
+        })
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Whether a name is written as an acronym: 2 to 6 capital letters.
+pub fn is_acronym(name: &str) -> bool {
+    (2..=6).contains(&name.len()) && name.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// The CAMEO actor table (`kb/cameo_actors.tsv`): international and
+/// transnational actors with their own codes, from the CAMEO codebook.
+const CAMEO_ACTORS: &str = include_str!("../../kb/cameo_actors.tsv");
+
+/// The full CAMEO actor code of an international or transnational actor
+/// named `name` or one of its aliases ("United Nations", "UN" → `IGOUNO`;
+/// "OSCE" → `IGOSCE`; "WFP" → `IGOUNOWFP`), matched by name key.
+pub fn cameo_actor_code(name: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table = HashMap::new();
+        let rows = CAMEO_ACTORS
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .skip(1);
+        for row in rows {
+            let cells: Vec<&'static str> = row.split('\t').map(str::trim).collect();
+            let [name, aliases, code] = cells[..] else {
+                continue;
+            };
+            for alias in std::iter::once(name).chain(aliases.split('|')) {
+                if !alias.is_empty() {
+                    table.entry(name_key(alias)).or_insert(code);
+                }
+            }
+        }
+        table
+    });
+    table.get(&name_key(name)).copied()
+}
+
 /// The key names are looked up by: tokens as the tokenizer cuts them,
 /// lower-cased, joined by single spaces, curly apostrophes straightened,
 /// a leading "the" dropped.

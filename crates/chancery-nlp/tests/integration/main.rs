@@ -3,6 +3,8 @@
 
 mod entities;
 mod events;
+mod languages;
+mod noise;
 mod quotes;
 mod robustness;
 mod tone;

@@ -93,3 +93,31 @@ fn one_address_holds_a_capped_number_of_connections() {
     let (status, _) = get(&server, "/api/stats");
     assert_eq!(status, 200);
 }
+
+#[test]
+fn requests_hyper_refuses_are_answered_in_the_json_error_shape() {
+    // (Headers over hyper's buffer, a 431, are rewritten the same way; how
+    // much a single read takes in decides whether hyper refuses them, so
+    // that case is a unit test of conn.rs.)
+    let server = server_with(|_| {});
+    let long = "x".repeat(100_000);
+    for (request, status, code) in [
+        (
+            format!("GET /api/events?entity={long} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            "414",
+            "uri_too_long",
+        ),
+        (
+            "NOT HTTP AT ALL\r\n\r\n".to_string(),
+            "400",
+            "malformed_request",
+        ),
+    ] {
+        let answer = raw(&server, &request);
+        assert_eq!(status_of(&answer), status, "{answer}");
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains("content-type: application/json"), "{head}");
+        let json: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(json["error"]["code"], code, "{body}");
+    }
+}

@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod connections;
 mod security;
+mod validation;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

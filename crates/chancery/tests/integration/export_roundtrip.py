@@ -135,7 +135,10 @@ def check_events(folder):
           f"the pact counts {pact['NumArticles']}/{pact['NumSources']}/{pact['NumMentions']}, expected 2/2/2")
     check(pact["SQLDATE"] == "20250312" and pact["FractionDate"] == "2025.2795", "the pact's dates")
     check(pact["SOURCEURL"] == FIRST_URL, "the pact's SOURCEURL is not the first article's")
-    check(pact["ActionGeo_FullName"] == "Berlin", "the pact's ActionGeo_FullName")
+    check(pact["ActionGeo_FullName"] == "Berlin, Berlin, Germany", "the pact's ActionGeo_FullName")
+    check((pact["ActionGeo_Type"], pact["ActionGeo_CountryCode"], pact["ActionGeo_ADM1Code"])
+          == ("4", "GM", "GM16"), "the pact's ActionGeo codes")
+    check(is_float(pact["ActionGeo_Lat"]) and is_float(pact["ActionGeo_Long"]), "the pact's coordinates")
     check(pact["GoldsteinScale"] == "8.0", f"the pact's Goldstein {pact['GoldsteinScale']}")
     return {e["GLOBALEVENTID"]: e for e in events}
 

@@ -280,6 +280,33 @@ fn similar_leaves_out_the_article_its_copies_and_stubs() {
 }
 
 #[test]
+fn similar_answers_the_same_every_time() {
+    // The demo corpus, whose articles share many words of equal weight:
+    // each run is a new process with new hash seeds, and the answer (order
+    // and scores) must not depend on them.
+    let dir = TempDir::new("similar-demo");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/articles.jsonl");
+    let data = data(&dir);
+    let out = run([
+        "ingest".as_ref(),
+        "--data".as_ref(),
+        data.as_os_str(),
+        demo.as_os_str(),
+    ]);
+    assert_eq!(out.code(), 0, "{}", out.stderr);
+    let similar = || {
+        let out = run(["similar", "--data", data.to_str().unwrap(), "1", "-k", "8"]);
+        assert_eq!(out.code(), 0, "{}", out.stderr);
+        out.stdout
+    };
+    let first = similar();
+    assert_eq!(first.lines().count(), 9, "{first}");
+    for _ in 0..4 {
+        assert_eq!(similar(), first);
+    }
+}
+
+#[test]
 fn the_index_catches_up_and_can_be_deleted() {
     let dir = ingested("catch-up");
     let data = data(&dir);

