@@ -27,3 +27,6 @@ pub(crate) const SPLIT: bool = true;
 
 /// Whether young stories merge, as cross-validation chose.
 pub(crate) const MERGE: bool = true;
+
+/// The settle window chosen by cross-validation over ECB+ dev topics.
+pub(crate) const SETTLE_WINDOW: usize = 256;

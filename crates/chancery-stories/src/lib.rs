@@ -47,7 +47,10 @@
 //! ```
 //!
 //! [`cluster_batch`] clusters a whole set at once (average linkage), for
-//! re-clustering a finished set.
+//! re-clustering a finished set. The online clusterer does the same with its
+//! latest arrivals from time to time ([`Clusterer::settle`], bounded by
+//! [`Config::settle_window`]): online placement is what a reader sees as
+//! articles arrive, the settled stories what the window shows in the end.
 
 mod batch;
 mod builtin;
@@ -56,6 +59,7 @@ mod df;
 mod features;
 mod model;
 mod online;
+mod settle;
 mod sparse;
 mod state;
 
@@ -120,6 +124,10 @@ pub struct Config {
     /// Stories keep their articles' vectors up to this size, for the split
     /// check; a larger story is settled and keeps only its centroid.
     pub split_members: usize,
+    /// The settle pass ([`Clusterer::settle`]) re-clusters this many of the
+    /// latest arrivals at once, every half of it and when asked; 0 turns it
+    /// off. It bounds the pass's cost (quadratic in the window).
+    pub settle_window: usize,
 }
 
 impl Default for Config {
@@ -136,6 +144,7 @@ impl Default for Config {
             split: builtin::SPLIT,
             merge: builtin::MERGE,
             split_members: 32,
+            settle_window: builtin::SETTLE_WINDOW,
         }
     }
 }

@@ -82,7 +82,7 @@ impl Model {
 
     /// The model as Rust source for `src/builtin.rs`, with the settings
     /// chosen with it (threshold, split and merge checks).
-    pub fn to_rust(&self, threshold: f32, split: bool, merge: bool) -> String {
+    pub fn to_rust(&self, threshold: f32, split: bool, merge: bool, settle_window: usize) -> String {
         let weights: Vec<String> = self.weights.iter().map(|w| format!("{w:?}")).collect();
         format!(
             "//! The built-in story model: written by `chancery eval stories --cv 5 \
@@ -95,7 +95,9 @@ impl Model {
              /// Whether young stories split, as cross-validation chose.\n\
              pub(crate) const SPLIT: bool = {split};\n\n\
              /// Whether young stories merge, as cross-validation chose.\n\
-             pub(crate) const MERGE: bool = {merge};\n",
+             pub(crate) const MERGE: bool = {merge};\n\n\
+             /// The settle window chosen by cross-validation over ECB+ dev topics.\n\
+             pub(crate) const SETTLE_WINDOW: usize = {settle_window};\n",
             weights.join(", "),
             self.bias
         )

@@ -2,7 +2,7 @@
 //! opens a new one; a young story that turns out to hold two look-alike events
 //! splits in two.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vectors};
 use crate::df::DocumentFrequency;
@@ -82,6 +82,17 @@ pub(crate) struct Member {
     pub(crate) features: Features,
 }
 
+/// A recent arrival, kept for the settle pass (`settle.rs`).
+#[derive(Debug, Clone)]
+pub(crate) struct Recent {
+    pub(crate) article: u64,
+    pub(crate) id: String,
+    pub(crate) day: Option<Day>,
+    pub(crate) features: Features,
+    /// Its story now (kept up to date through splits, merges and settles).
+    pub(crate) story: StoryId,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Story {
     pub(crate) id: StoryId,
@@ -112,7 +123,7 @@ pub(crate) struct Story {
 }
 
 impl Story {
-    fn new(id: StoryId, opened_by: &str, touched: u64) -> Story {
+    pub(crate) fn new(id: StoryId, opened_by: &str, touched: u64) -> Story {
         Story {
             id,
             vecs: Default::default(),
@@ -128,13 +139,8 @@ impl Story {
     }
 
     /// Adds one article's vectors to the centroids and its day to the span.
-    fn absorb(&mut self, features: &Features, day: Option<Day>) {
-        for (centroid, vector) in self.vecs.iter_mut().zip(&features.vecs) {
-            let norm = vector.norm_scaled(|_| 1.0);
-            if norm > 0.0 {
-                centroid.add_scaled(vector, 1.0 / norm);
-            }
-        }
+    pub(crate) fn absorb(&mut self, features: &Features, day: Option<Day>) {
+        self.add_vectors(features, 1.0);
         self.size += 1;
         if let Some(day) = day {
             self.days = Some(match self.days {
@@ -144,8 +150,19 @@ impl Story {
         }
     }
 
+    /// Adds `sign` times one article's unit vectors to the centroids (-1
+    /// takes back what [`Story::absorb`] added).
+    pub(crate) fn add_vectors(&mut self, features: &Features, sign: f32) {
+        for (centroid, vector) in self.vecs.iter_mut().zip(&features.vecs) {
+            let norm = vector.norm_scaled(|_| 1.0);
+            if norm > 0.0 {
+                centroid.add_scaled(vector, sign / norm);
+            }
+        }
+    }
+
     /// Bounds the centroids and refreshes their norms after a change.
-    fn settle(&mut self, cap: usize, df: &DocumentFrequency, articles: u64) {
+    pub(crate) fn settle(&mut self, cap: usize, df: &DocumentFrequency, articles: u64) {
         // Some slack before pruning, so the sort runs once every few joins.
         for centroid in &mut self.vecs {
             if centroid.len() > cap + cap / 2 {
@@ -192,6 +209,10 @@ pub struct Clusterer {
     pub(crate) dirty: Vec<StoryId>,
     pub(crate) retired: Vec<StoryId>,
     pub(crate) df_changed: bool,
+    /// The latest `config.settle_window` arrivals, oldest first: what a
+    /// settle pass re-clusters. Not part of the saved state; a caller that
+    /// restores one gives them back with [`Clusterer::recall`].
+    pub(crate) recent: VecDeque<Recent>,
 }
 
 impl Clusterer {
@@ -210,6 +231,7 @@ impl Clusterer {
             dirty: Vec::new(),
             retired: Vec::new(),
             df_changed: false,
+            recent: VecDeque::new(),
         }
     }
 
@@ -243,6 +265,15 @@ impl Clusterer {
             _ => self.open(document.id),
         };
         let opened = self.join(index, &features, document.published);
+        if self.config.settle_window > 0 {
+            self.remember(Recent {
+                article,
+                id: document.id.to_string(),
+                day: document.published,
+                features: features.clone(),
+                story: self.stories[index].id,
+            });
+        }
         let story = &mut self.stories[index];
         let mut assignment = Assignment {
             story: story.id,
@@ -276,6 +307,14 @@ impl Clusterer {
                     assignment.moved.extend(moved);
                 }
             }
+        }
+        self.follow(&assignment.moved);
+        if self.config.settle_window > 0 && self.articles % self.settle_every() == 0 {
+            let moved = self.settle();
+            if let Some(m) = moved.iter().find(|m| m.article == article) {
+                assignment.story = m.to;
+            }
+            assignment.moved.extend(moved);
         }
         assignment
     }
@@ -365,7 +404,7 @@ impl Clusterer {
     }
 
     /// Adds an article to the story at `index`; true when it opened it.
-    fn join(&mut self, index: usize, features: &Features, day: Option<Day>) -> bool {
+    pub(crate) fn join(&mut self, index: usize, features: &Features, day: Option<Day>) -> bool {
         let keys = self.key_terms(features);
         self.post(&keys, index);
         let story = &mut self.stories[index];
@@ -430,7 +469,7 @@ impl Clusterer {
     /// The article's heaviest terms (raw weight times idf) among its words,
     /// names and entity keys (titles and numbers repeat or add little); ties
     /// to the smaller term.
-    fn key_terms(&self, features: &Features) -> Vec<Term> {
+    pub(crate) fn key_terms(&self, features: &Features) -> Vec<Term> {
         let mut ranked: Vec<(f32, Term)> = [Kind::Words, Kind::Names, Kind::Keys]
             .iter()
             .flat_map(|&k| &features.vecs[k as usize].entries)
@@ -441,7 +480,7 @@ impl Clusterer {
         ranked.into_iter().map(|(_, t)| t).collect()
     }
 
-    fn post(&mut self, keys: &[Term], index: usize) {
+    pub(crate) fn post(&mut self, keys: &[Term], index: usize) {
         let story = self.stories[index].id;
         let posted = &mut self.stories[index].posted;
         posted.extend_from_slice(keys);
@@ -479,7 +518,7 @@ impl Clusterer {
         self.posted_after_compaction = self.posted;
     }
 
-    fn fits_window(&self, story: &Story, day: Option<Day>) -> bool {
+    pub(crate) fn fits_window(&self, story: &Story, day: Option<Day>) -> bool {
         let (Some(window), Some(day), Some((first, last))) =
             (self.config.window_days, day, story.days)
         else {

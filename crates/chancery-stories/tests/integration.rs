@@ -1,7 +1,7 @@
 //! Made-up articles about two look-alike events (two earthquakes, two rehab
 //! check-ins), fed to the online and the batch clusterer.
 
-use chancery_stories::{cluster_batch, Clusterer, Config, Day, Document};
+use chancery_stories::{cluster_batch, Clusterer, Config, Day, Document, StoryId};
 use proptest::prelude::*;
 
 /// (title, text, event): four short reports of each of four events, two pairs
@@ -254,27 +254,119 @@ fn feed(clusterer: &mut Clusterer, item: &(String, String, Option<Day>)) -> (u32
 
 #[test]
 fn a_restored_clusterer_continues_as_the_uninterrupted_one() {
-    let stream = long_stream();
+    // A window smaller than the stream, so that recalled arrivals matter and
+    // old ones leave the window.
+    for settle_window in [0, 20] {
+        let stream = long_stream();
+        // With a settle window, a strict threshold whose online stories the
+        // settle pass changes, and no split or merge: the moves are its own.
+        let config = Config {
+            max_live_stories: 6,
+            settle_window,
+            threshold: if settle_window > 0 { 0.7 } else { 0.3 },
+            split: settle_window == 0,
+            merge: settle_window == 0,
+            ..Config::default()
+        };
+        let mut whole = Clusterer::new(config.clone());
+        let expected: Vec<_> = stream.iter().map(|item| feed(&mut whole, item)).collect();
+        if settle_window > 0 {
+            assert!(
+                expected.iter().any(|(_, moved)| !moved.is_empty()),
+                "the stream makes the settle pass move articles"
+            );
+        }
+        // Saved after every few articles, restored from the saved parts each
+        // time, as ingest runs that stop and start again would; the caller
+        // gives back the latest arrivals with their stories.
+        for every in [1, 5, 13] {
+            let mut saved = Saved::default();
+            let mut clusterer = Clusterer::new(config.clone());
+            let mut got = Vec::new();
+            let mut story_of: Vec<u32> = Vec::new();
+            for (n, item) in stream.iter().enumerate() {
+                let (story, moved) = feed(&mut clusterer, item);
+                story_of.push(story);
+                for &(article, to) in &moved {
+                    story_of[article as usize] = to;
+                }
+                got.push((story, moved));
+                if (n + 1) % every == 0 {
+                    saved.apply(clusterer.take_changes());
+                    clusterer = saved.restore(config.clone());
+                    let from = (n + 1).saturating_sub(settle_window);
+                    let recalled: Vec<(Document<'_>, StoryId)> = stream[from..=n]
+                        .iter()
+                        .zip(&story_of[from..])
+                        .map(|(item, &story)| {
+                            let (title, text) = item.1.split_once('\n').unwrap();
+                            (
+                                Document {
+                                    id: &item.0,
+                                    title,
+                                    text,
+                                    published: item.2,
+                                    entities: &[],
+                                },
+                                StoryId(story),
+                            )
+                        })
+                        .collect();
+                    clusterer.recall(&recalled);
+                }
+            }
+            assert_eq!(
+                got, expected,
+                "saved every {every} articles, window {settle_window}"
+            );
+            assert!(saved.stories.len() <= 6, "retired stories are deleted");
+        }
+    }
+}
+
+/// After a settle pass over a window that holds every article, the stories
+/// are the batch result (the same groups, whatever the ids).
+#[test]
+fn settled_stories_are_the_batch_result() {
+    let documents = documents();
     let config = Config {
-        max_live_stories: 6,
+        settle_window: 64,
         ..Config::default()
     };
-    let mut whole = Clusterer::new(config.clone());
-    let expected: Vec<_> = stream.iter().map(|item| feed(&mut whole, item)).collect();
-    // Saved after every few articles, restored from the saved parts each
-    // time, as ingest runs that stop and start again would.
-    for every in [1, 5, 13] {
-        let mut saved = Saved::default();
+    for threshold in [0.1, 0.3, 0.6, 0.9] {
+        let config = Config {
+            threshold,
+            ..config.clone()
+        };
         let mut clusterer = Clusterer::new(config.clone());
-        let mut got = Vec::new();
-        for (n, item) in stream.iter().enumerate() {
-            got.push(feed(&mut clusterer, item));
-            if (n + 1) % every == 0 {
-                saved.apply(clusterer.take_changes());
-                clusterer = saved.restore(config.clone());
+        let mut stories = Vec::new();
+        let mut apply = |stories: &mut Vec<usize>, moved: &[chancery_stories::Move]| {
+            for m in moved {
+                stories[m.article as usize] = m.to.0 as usize;
+            }
+        };
+        for document in &documents {
+            let a = clusterer.add(document);
+            stories.push(a.story.0 as usize);
+            apply(&mut stories, &a.moved);
+        }
+        let moved = clusterer.settle();
+        apply(&mut stories, &moved);
+        let batch = cluster_batch(&documents, &config);
+        let same = |a: &[usize], i: usize, j: usize| a[i] == a[j];
+        for i in 0..documents.len() {
+            for j in 0..documents.len() {
+                assert_eq!(
+                    same(&stories, i, j),
+                    same(&batch, i, j),
+                    "threshold {threshold}: articles {i} and {j}"
+                );
             }
         }
-        assert_eq!(got, expected, "saved every {every} articles");
-        assert!(saved.stories.len() <= 6, "retired stories are deleted");
+        // A second pass finds nothing to move.
+        assert!(clusterer.settle().is_empty());
+        // The live stories are what the store would show: sizes add up.
+        let total: u32 = clusterer.stories().map(|s| s.size).sum();
+        assert_eq!(total as usize, documents.len());
     }
 }
