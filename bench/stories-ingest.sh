@@ -6,6 +6,8 @@
 # state) should not grow with N. For contrast the same 1,000 are ingested
 # once more into a copy whose saved clusterer was deleted, which makes the
 # ingest rebuild it by replaying the corpus (the pre-issue-18 behaviour).
+# "settle" is the settle pass at the end of the run (the latest articles
+# re-clustered at once, bounded by the settle window), part of the story step.
 #
 #   bench/stories-ingest.sh [N ...]      (default: 2000 20000)
 set -euo pipefail
@@ -24,9 +26,10 @@ python3 bench/synthetic_news.py $((largest + 1000)) > "$work/all.jsonl"
 tail -n 1000 "$work/all.jsonl" > "$work/extra.jsonl"
 
 step() { sed -n 's/^  story step: *\([0-9.]*\) s.*/\1/p' "$1"; }
+settle() { sed -n 's/^  settle pass: *\([0-9.]*\) s.*/\1/p' "$1"; }
 rate() { sed -n 's/^chancery: [0-9]* documents in [0-9.]* s (\([0-9]*\) docs\/s).*/\1/p' "$1"; }
 
-printf '%8s  %14s %10s  %22s %14s  %24s\n' corpus "base docs/s" "base step" "+1,000: story step (s)" "+1,000 docs/s" "+1,000, replayed (s)"
+printf '%8s  %14s %10s  %22s %18s %14s  %24s\n' corpus "base docs/s" "base step" "+1,000: story step (s)" "of it, settle (s)" "+1,000 docs/s" "+1,000, replayed (s)"
 for n in "${sizes[@]}"; do
     rm -rf "$work/data" "$work/copy"
     head -n "$n" "$work/all.jsonl" > "$work/base.jsonl"
@@ -41,6 +44,6 @@ c.executescript("DELETE FROM story_state; DELETE FROM story_clusters;")
 c.commit()
 PY
     "$chancery" ingest --quiet --data "$work/copy" "$work/extra.jsonl" 2> "$work/replay.log"
-    printf '%8s  %14s %10s  %22s %14s  %24s\n' "$n" "$(rate "$work/base.log")" "$(step "$work/base.log")" \
-        "$(step "$work/extra.log")" "$(rate "$work/extra.log")" "$(step "$work/replay.log")"
+    printf '%8s  %14s %10s  %22s %18s %14s  %24s\n' "$n" "$(rate "$work/base.log")" "$(step "$work/base.log")" \
+        "$(step "$work/extra.log")" "$(settle "$work/extra.log")" "$(rate "$work/extra.log")" "$(step "$work/replay.log")"
 done

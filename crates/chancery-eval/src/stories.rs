@@ -203,7 +203,9 @@ impl ClusterScores {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
-    /// One article at a time, in file order.
+    /// What ingest stores: one article at a time in file order, the latest
+    /// arrivals settled every half window, and a settle pass at the end (as
+    /// at the end of an ingest run). A settle window of 0 is plain online.
     Online,
     /// The whole set at once, average linkage.
     Batch,
@@ -257,6 +259,8 @@ pub struct Settings {
     pub merge: bool,
     /// Stories are checked for a split up to this size.
     pub split_members: usize,
+    /// Arrivals the settle pass re-clusters (0: none).
+    pub settle_window: usize,
     /// Timed passes (the median is reported).
     pub passes: usize,
 }
@@ -404,11 +408,15 @@ pub fn cluster(inputs: &[Document<'_>], mode: Mode, config: &Config) -> Vec<usiz
             for document in inputs {
                 let assignment = clusterer.add(document);
                 stories.push(assignment.story.0 as usize);
-                // A split moves earlier articles: the score is of the final
-                // stories, as a reader of the stream would see them at the end.
+                // Splits, merges and settle passes move earlier articles: the
+                // score is of the final stories, as the store holds them.
                 for moved in &assignment.moved {
                     stories[moved.article as usize] = moved.to.0 as usize;
                 }
+            }
+            // Ingest settles at the end of every run; the set is one run.
+            for moved in clusterer.settle() {
+                stories[moved.article as usize] = moved.to.0 as usize;
             }
             stories
         }
@@ -466,6 +474,7 @@ pub fn evaluate(set: &str, documents: &[EcbDocument], options: &Options) -> Stor
             split: c.split,
             merge: c.merge,
             split_members: c.split_members,
+            settle_window: c.settle_window,
             passes: options.passes.max(1),
         },
     }

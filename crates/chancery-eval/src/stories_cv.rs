@@ -5,9 +5,10 @@
 //! matters is how the clusterer does on topics it has never seen. The dev
 //! topics are dealt into `K` folds (sorted by number, topic `i` to fold
 //! `i mod K`: every fold gets topics from the whole range). For each fold the
-//! model is fit on the other folds' topics, its two global settings (the join
-//! probability and whether young stories split or merge) are chosen by an
-//! inner cross-validation over those topics alone, and the whole set is then
+//! model is fit on the other folds' topics, its global settings (the join
+//! probability, whether young stories split or merge, and the settle window)
+//! are chosen by an inner cross-validation over those topics alone, and the
+//! whole set is then
 //! clustered in file order — the fold's unseen topics among the others, as
 //! news arrives — and the fold's documents are scored against their
 //! subtopics.
@@ -35,6 +36,10 @@ pub const L2: f64 = 1.0;
 /// The join probabilities the inner cross-validation chooses from.
 pub const THRESHOLDS: [f32; 8] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5];
 
+/// The settle windows the inner cross-validation chooses from (0: no settle
+/// pass, plain online clustering).
+pub const SETTLE_WINDOWS: [usize; 4] = [0, 128, 256, 512];
+
 /// The cosine thresholds the baseline chooses from: 0.02 to 0.60.
 fn baseline_thresholds() -> impl Iterator<Item = f32> {
     (1..=30).map(|i| i as f32 * 0.02)
@@ -49,6 +54,8 @@ pub struct Choice {
     pub split: bool,
     /// Whether young stories are checked for a merge.
     pub merge: bool,
+    /// The settle window (0: none).
+    pub settle_window: usize,
 }
 
 /// One outer fold.
@@ -166,6 +173,7 @@ pub fn score_with(
         threshold: choice.threshold,
         split: choice.split,
         merge: choice.merge,
+        settle_window: choice.settle_window,
         ..Config::default()
     };
     let predicted = cluster(&prepared.inputs(documents, stream), mode, &config);
@@ -197,17 +205,7 @@ pub fn choose(
     mode: Mode,
 ) -> Choice {
     let folds = topic_folds(documents, indices, k);
-    let grid: Vec<Choice> = [(true, true), (true, false), (false, true), (false, false)]
-        .into_iter()
-        .flat_map(|(split, merge)| {
-            THRESHOLDS.map(|threshold| Choice {
-                threshold,
-                split,
-                merge,
-            })
-        })
-        .filter(|c| mode == Mode::Online || !(c.split || c.merge))
-        .collect();
+    let grid = grid(mode);
     let mut totals = vec![0.0f64; grid.len()];
     for (f, test) in folds.iter().enumerate() {
         if test.is_empty() {
@@ -222,8 +220,11 @@ pub fn choose(
         let mut train = train;
         train.sort_unstable();
         let model = fit_on(documents, prepared, &train);
-        for (total, &choice) in totals.iter_mut().zip(&grid) {
-            *total += score_with(documents, prepared, indices, test, model, choice, mode).f1;
+        let scores = map_parallel(&grid, |&choice| {
+            score_with(documents, prepared, indices, test, model, choice, mode).f1
+        });
+        for (total, score) in totals.iter_mut().zip(scores) {
+            *total += score;
         }
     }
     let mut best = 0;
@@ -233,6 +234,51 @@ pub fn choose(
         }
     }
     grid[best]
+}
+
+/// The settings cross-validation chooses from, in order of preference on
+/// ties (the cheaper first): online, every join threshold with and without
+/// the split and merge checks and no settle pass, then each settle window
+/// (with both checks); batch, the thresholds alone.
+pub fn grid(mode: Mode) -> Vec<Choice> {
+    let checks = [(true, true), (true, false), (false, true), (false, false)];
+    let plain = checks.into_iter().flat_map(|(split, merge)| {
+        THRESHOLDS.map(|threshold| Choice {
+            threshold,
+            split,
+            merge,
+            settle_window: 0,
+        })
+    });
+    let settled = SETTLE_WINDOWS[1..].iter().flat_map(|&settle_window| {
+        THRESHOLDS.map(|threshold| Choice {
+            threshold,
+            split: true,
+            merge: true,
+            settle_window,
+        })
+    });
+    match mode {
+        Mode::Online => plain.chain(settled).collect(),
+        Mode::Batch => plain.filter(|c| !(c.split || c.merge)).collect(),
+    }
+}
+
+/// `f` over `items` on the machine's cores, results in the items' order (so
+/// the choice does not depend on the number of threads).
+fn map_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a scoring thread does not panic"))
+            .collect()
+    })
 }
 
 /// The baseline's tokens: scikit-learn's default `(?u)\b\w\w+\b`, lower-cased.

@@ -115,7 +115,8 @@ impl Store {
 
     /// Sets articles' stories and saves what changed in the clusterer that
     /// made them, in one transaction: the saved state always matches the
-    /// stored story ids, whenever a run is killed.
+    /// stored story ids, whenever a run is killed. An article's
+    /// near-duplicates follow it to its new story.
     pub fn save_stories(
         &mut self,
         stories: &[(i64, i64)],
@@ -129,7 +130,7 @@ impl Store {
         let tx = conn.transaction().map_err(failed)?;
         {
             let mut update = tx
-                .prepare_cached("UPDATE articles SET story = ?1 WHERE id = ?2")
+                .prepare_cached("UPDATE articles SET story = ?1 WHERE id = ?2 OR duplicate_of = ?2")
                 .map_err(failed)?;
             for (article, story) in stories {
                 update.execute((story, article)).map_err(failed)?;
@@ -212,6 +213,41 @@ impl Reader {
             });
         }
         Ok(())
+    }
+
+    /// The latest `limit` canonical articles (no near-duplicates) stored up
+    /// to the one with id `up_to`, oldest first: the clusterer's settle
+    /// window, given back after a restore. Reads at most `limit` rows, so it
+    /// costs the same on any corpus.
+    pub fn recent_story_inputs(
+        &self,
+        up_to: i64,
+        limit: usize,
+    ) -> Result<Vec<StoryInput>, StoreError> {
+        let (conn, path) = self.connection();
+        let failed =
+            |e: rusqlite::Error| StoreError::sqlite(path, "reading the latest articles")(e);
+        let mut statement = conn
+            .prepare(
+                "SELECT id, title, text, published, duplicate_of, story, analysis FROM \
+                 (SELECT * FROM articles WHERE id <= ?1 AND duplicate_of IS NULL \
+                  ORDER BY id DESC LIMIT ?2) ORDER BY id",
+            )
+            .map_err(failed)?;
+        let rows = statement
+            .query_map((up_to, limit as i64), |row| {
+                Ok(StoryInput {
+                    article: row.get(0)?,
+                    title: row.get(1)?,
+                    text: row.get(2)?,
+                    published: row.get(3)?,
+                    duplicate_of: row.get(4)?,
+                    story: row.get(5)?,
+                    analysis: row.get(6)?,
+                })
+            })
+            .map_err(failed)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(failed)
     }
 
     /// An article's story, when it has one.
@@ -412,5 +448,24 @@ mod tests {
             .article_stories(|a| listed.push((a.doc_id, a.story)))
             .unwrap();
         assert_eq!(listed[1], ("b".to_string(), Some(8)));
+        // The settle window: the latest canonical articles, oldest first.
+        let recent = reader.recent_story_inputs(ids[2], 1).unwrap();
+        assert_eq!(
+            recent.iter().map(|i| i.article).collect::<Vec<_>>(),
+            [ids[1]]
+        );
+        let recent = reader.recent_story_inputs(ids[2], 5).unwrap();
+        assert_eq!(
+            recent.iter().map(|i| i.article).collect::<Vec<_>>(),
+            [ids[0], ids[1]]
+        );
+        assert!(reader
+            .recent_story_inputs(ids[0] - 1, 5)
+            .unwrap()
+            .is_empty());
+        // A settle pass moves a: its near-copy c follows.
+        store.set_stories(&[(ids[0], 9)]).unwrap();
+        assert_eq!(reader.story_of(ids[2]).unwrap(), Some(9));
+        assert_eq!(reader.story_of(ids[1]).unwrap(), Some(8));
     }
 }

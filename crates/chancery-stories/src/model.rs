@@ -82,7 +82,13 @@ impl Model {
 
     /// The model as Rust source for `src/builtin.rs`, with the settings
     /// chosen with it (threshold, split and merge checks).
-    pub fn to_rust(&self, threshold: f32, split: bool, merge: bool, settle_window: usize) -> String {
+    pub fn to_rust(
+        &self,
+        threshold: f32,
+        split: bool,
+        merge: bool,
+        settle_window: usize,
+    ) -> String {
         let weights: Vec<String> = self.weights.iter().map(|w| format!("{w:?}")).collect();
         format!(
             "//! The built-in story model: written by `chancery eval stories --cv 5 \

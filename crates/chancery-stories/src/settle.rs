@@ -56,7 +56,9 @@ impl Clusterer {
             return;
         }
         let skip = documents.len().saturating_sub(self.config.settle_window);
-        let first = self.articles.saturating_sub((documents.len() - skip) as u64);
+        let first = self
+            .articles
+            .saturating_sub((documents.len() - skip) as u64);
         for (n, (document, story)) in documents[skip..].iter().enumerate() {
             self.remember(Recent {
                 article: first + n as u64,
@@ -109,7 +111,10 @@ impl Clusterer {
         let mut changed = Vec::new();
         for &(i, to) in &moves {
             self.move_recent(i, to);
-            changed.extend([current[window.binary_search(&i).expect("in the window")], to]);
+            changed.extend([
+                current[window.binary_search(&i).expect("in the window")],
+                to,
+            ]);
         }
         changed.sort_unstable();
         changed.dedup();
@@ -151,7 +156,9 @@ impl Clusterer {
     /// (always, without days).
     fn recent_enough(&self, r: &Recent) -> bool {
         match (self.config.window_days, self.clock, r.day) {
-            (Some(window), Some(clock), Some(day)) => day.0.saturating_add(window as i32) >= clock.0,
+            (Some(window), Some(clock), Some(day)) => {
+                day.0.saturating_add(window as i32) >= clock.0
+            }
             _ => true,
         }
     }

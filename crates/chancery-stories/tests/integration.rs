@@ -340,7 +340,7 @@ fn settled_stories_are_the_batch_result() {
         };
         let mut clusterer = Clusterer::new(config.clone());
         let mut stories = Vec::new();
-        let mut apply = |stories: &mut Vec<usize>, moved: &[chancery_stories::Move]| {
+        let apply = |stories: &mut Vec<usize>, moved: &[chancery_stories::Move]| {
             for m in moved {
                 stories[m.article as usize] = m.to.0 as usize;
             }

@@ -35,6 +35,11 @@ pub struct StoriesArgs {
     /// library's).
     #[arg(long)]
     threshold: Option<f32>,
+    /// The latest arrivals the settle pass re-clusters, every half window
+    /// and at the end as ingest does (default: the library's); 0 scores the
+    /// plain online stories.
+    #[arg(long)]
+    settle_window: Option<usize>,
     /// Cross-validate over K folds of topics instead: per fold, fit the model
     /// and choose its settings (inner cross-validation) on the other folds,
     /// then score the fold beside the TF-IDF baseline tuned on the same
@@ -71,6 +76,9 @@ pub fn run(args: StoriesArgs) -> anyhow::Result<ExitCode> {
     if let Some(threshold) = args.threshold {
         options.config.threshold = threshold;
     }
+    if let Some(window) = args.settle_window {
+        options.config.settle_window = window;
+    }
     if let Some(k) = args.cv {
         anyhow::ensure!(
             k >= 3,
@@ -80,7 +88,9 @@ pub fn run(args: StoriesArgs) -> anyhow::Result<ExitCode> {
         let report = stories_cv::cross_validate(&documents, &prepared, k, options.mode);
         if let Some(path) = &args.write_model {
             let c = report.full_choice;
-            let source = report.full_model.to_rust(c.threshold, c.split, c.merge);
+            let source = report
+                .full_model
+                .to_rust(c.threshold, c.split, c.merge, c.settle_window);
             std::fs::write(path, source)
                 .with_context(|| format!("cannot write the model to {}", path.display()))?;
         }
@@ -143,13 +153,14 @@ fn print_cv(out: &mut impl Write, report: &CvReport) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "  {:<5} {:<18} {:>5}  {:>9} {:>6} {:>6}  {:>7} {:>7} {:>7}  {:>9} {:>8}",
+        "  {:<5} {:<18} {:>5}  {:>9} {:>6} {:>6} {:>6}  {:>7} {:>7} {:>7}  {:>9} {:>8}",
         "fold",
         "topics",
         "docs",
         "threshold",
         "split",
         "merge",
+        "settle",
         "P",
         "R",
         "F1",
@@ -159,13 +170,14 @@ fn print_cv(out: &mut impl Write, report: &CvReport) -> std::io::Result<()> {
     for f in &report.folds {
         writeln!(
             out,
-            "  {:<5} {:<18} {:>5}  {:>9.2} {:>6} {:>6}  {:>7.4} {:>7.4} {:>7.4}  {:>9.4} {:>8.2}",
+            "  {:<5} {:<18} {:>5}  {:>9.2} {:>6} {:>6} {:>6}  {:>7.4} {:>7.4} {:>7.4}  {:>9.4} {:>8.2}",
             f.fold,
             f.topics.join(","),
             f.documents,
             f.choice.threshold,
             f.choice.split,
             f.choice.merge,
+            f.choice.settle_window,
             f.subtopic.precision,
             f.subtopic.recall,
             f.subtopic.f1,
@@ -180,11 +192,12 @@ fn print_cv(out: &mut impl Write, report: &CvReport) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "  full dev, fit on it (threshold {:.2}, split {}, merge {}): P {:.4} R {:.4} F1 {:.4} \
-         ARI {:.4}; baseline at its best cosine {:.2}: F1 {:.4} ARI {:.4}",
+        "  full dev, fit on it (threshold {:.2}, split {}, merge {}, settle window {}): P {:.4} \
+         R {:.4} F1 {:.4} ARI {:.4}; baseline at its best cosine {:.2}: F1 {:.4} ARI {:.4}",
         report.full_choice.threshold,
         report.full_choice.split,
         report.full_choice.merge,
+        report.full_choice.settle_window,
         report.full.precision,
         report.full.recall,
         report.full.f1,

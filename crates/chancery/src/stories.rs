@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chancery_model::Analysis;
 use chancery_store::{Reader, Store, StoreError, StoryInput, StoryStateUpdate};
-use chancery_stories::{Clusterer, Config, Day, Document};
+use chancery_stories::{Clusterer, Config, Day, Document, StoryId};
 use clap::{Args, ValueEnum};
 
 /// Articles clustered between two saves while catching up or rebuilding.
@@ -46,14 +46,21 @@ impl StoryTracker {
                 &state.frequencies,
                 state.stories.iter().map(Vec::as_slice),
             ) {
-                Ok(clusterer) => Some((clusterer, state.last_article)),
+                Ok(mut clusterer) => {
+                    // The settle window is not in the saved state: the
+                    // latest articles it held are in the store.
+                    if let Err(error) = recall(&mut clusterer, reader, state.last_article) {
+                        return Some(Err(error));
+                    }
+                    Some(Ok((clusterer, state.last_article)))
+                }
                 Err(error) => {
                     eprintln!("chancery: {error}: rebuilding the stories from the stored articles");
                     None
                 }
             }
         });
-        let mut tracker = match restored {
+        let mut tracker = match restored.transpose()? {
             Some((clusterer, last_article)) => StoryTracker {
                 clusterer,
                 last_article,
@@ -96,12 +103,24 @@ impl StoryTracker {
         self.add_and_save(store, pending)
     }
 
+    /// The settle pass over the latest articles (at the end of an ingest
+    /// run, or on demand), stored with the clusterer's changes: the store's
+    /// stories are then the batch result over the window.
+    pub fn settle(&mut self, store: &mut Store) -> Result<usize, StoreError> {
+        let moves: Vec<(i64, i64)> = self
+            .clusterer
+            .settle()
+            .into_iter()
+            .filter_map(|m| Some((m.id.parse::<i64>().ok()?, i64::from(m.to.0))))
+            .collect();
+        self.save(store, &moves)?;
+        Ok(moves.len())
+    }
+
     fn add_and_save(&mut self, store: &mut Store, inputs: Vec<StoryInput>) -> anyhow::Result<()> {
         let mut changes = Vec::new();
         for input in &inputs {
-            let keys = serde_json::from_str::<Analysis>(&input.analysis)
-                .map(|a| chancery_nlp::story_keys(&a))
-                .unwrap_or_default();
+            let keys = keys_of(input);
             let given = self.add(
                 store,
                 &Arrival {
@@ -166,9 +185,7 @@ impl StoryTracker {
             });
         }
         let id = arrival.article.to_string();
-        let published = arrival
-            .published
-            .and_then(|p| Day::parse_iso(p.get(..10).unwrap_or(p)));
+        let published = arrival.published.and_then(day_of);
         let assignment = self.clusterer.add(&Document {
             id: &id,
             title: arrival.title.unwrap_or(""),
@@ -188,6 +205,53 @@ impl StoryTracker {
         }
         Ok(changes)
     }
+}
+
+/// The story keys of a stored article (none when its analysis cannot be
+/// read: the words still count).
+fn keys_of(input: &StoryInput) -> Vec<String> {
+    serde_json::from_str::<Analysis>(&input.analysis)
+        .map(|a| chancery_nlp::story_keys(&a))
+        .unwrap_or_default()
+}
+
+/// The publication day of an ISO 8601 date or time.
+fn day_of(published: &str) -> Option<Day> {
+    Day::parse_iso(published.get(..10).unwrap_or(published))
+}
+
+/// Gives a restored clusterer back its settle window: the latest canonical
+/// articles it had seen, with their stored stories.
+fn recall(clusterer: &mut Clusterer, reader: &Reader, last_article: i64) -> anyhow::Result<()> {
+    let window = clusterer.config().settle_window;
+    if window == 0 {
+        return Ok(());
+    }
+    let inputs = reader
+        .recent_story_inputs(last_article, window)
+        .context("cannot read the latest articles to settle their stories")?;
+    let keys: Vec<Vec<String>> = inputs.iter().map(keys_of).collect();
+    let ids: Vec<String> = inputs.iter().map(|i| i.article.to_string()).collect();
+    let documents: Vec<(Document<'_>, StoryId)> = inputs
+        .iter()
+        .zip(&keys)
+        .zip(&ids)
+        .filter_map(|((input, keys), id)| {
+            let story = StoryId(u32::try_from(input.story?).ok()?);
+            Some((
+                Document {
+                    id,
+                    title: input.title.as_deref().unwrap_or(""),
+                    text: &input.text,
+                    published: input.published.as_deref().and_then(day_of),
+                    entities: keys,
+                },
+                story,
+            ))
+        })
+        .collect();
+    clusterer.recall(&documents);
+    Ok(())
 }
 
 /// A stored article as the tracker reads it.
@@ -217,6 +281,10 @@ pub struct StoriesArgs {
     /// `table`, or `jsonl`: one `{id, story}` line per article.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// First run the settle pass over the latest articles (as every ingest
+    /// does at its end) and store the result.
+    #[arg(long)]
+    settle: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -226,6 +294,15 @@ enum Format {
 }
 
 pub fn run(args: StoriesArgs) -> anyhow::Result<ExitCode> {
+    if args.settle {
+        let mut store = Store::open(&args.data)?;
+        let reader = Reader::open(&args.data)?;
+        let mut tracker = StoryTracker::open(&mut store, &reader)?;
+        let moved = tracker
+            .settle(&mut store)
+            .context("cannot store the settled stories")?;
+        eprintln!("chancery: settled the latest stories ({moved} articles moved)");
+    }
     let reader = Reader::open(&args.data)?;
     let mut out = std::io::stdout().lock();
     match args.format {
