@@ -202,15 +202,7 @@ impl Reader {
             .map_err(failed)?;
         let mut rows = statement.query([after]).map_err(failed)?;
         while let Some(row) = rows.next().map_err(failed)? {
-            each(StoryInput {
-                article: row.get(0).map_err(failed)?,
-                title: row.get(1).map_err(failed)?,
-                text: row.get(2).map_err(failed)?,
-                published: row.get(3).map_err(failed)?,
-                duplicate_of: row.get(4).map_err(failed)?,
-                story: row.get(5).map_err(failed)?,
-                analysis: row.get(6).map_err(failed)?,
-            });
+            each(story_input(row).map_err(failed)?);
         }
         Ok(())
     }
@@ -235,17 +227,7 @@ impl Reader {
             )
             .map_err(failed)?;
         let rows = statement
-            .query_map((up_to, limit as i64), |row| {
-                Ok(StoryInput {
-                    article: row.get(0)?,
-                    title: row.get(1)?,
-                    text: row.get(2)?,
-                    published: row.get(3)?,
-                    duplicate_of: row.get(4)?,
-                    story: row.get(5)?,
-                    analysis: row.get(6)?,
-                })
-            })
+            .query_map((up_to, limit as i64), story_input)
             .map_err(failed)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(failed)
     }
@@ -374,6 +356,19 @@ fn read_story_of(
     .optional()
     .map(Option::flatten)
     .map_err(StoreError::sqlite(path, "reading an article's story"))
+}
+
+/// A row of `id, title, text, published, duplicate_of, story, analysis`.
+fn story_input(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryInput> {
+    Ok(StoryInput {
+        article: row.get(0)?,
+        title: row.get(1)?,
+        text: row.get(2)?,
+        published: row.get(3)?,
+        duplicate_of: row.get(4)?,
+        story: row.get(5)?,
+        analysis: row.get(6)?,
+    })
 }
 
 #[cfg(test)]
