@@ -494,6 +494,34 @@ mod tests {
     }
 
     #[test]
+    fn the_grid_offers_settle_windows_online_only() {
+        let online = grid(Mode::Online);
+        assert_eq!(
+            online.len(),
+            THRESHOLDS.len() * (4 + SETTLE_WINDOWS.len() - 1)
+        );
+        // Plain online first, so a tie goes to the cheaper setting.
+        assert_eq!(online[0].settle_window, 0);
+        for &w in &SETTLE_WINDOWS {
+            assert!(online.iter().any(|c| c.settle_window == w));
+        }
+        let batch = grid(Mode::Batch);
+        assert_eq!(batch.len(), THRESHOLDS.len());
+        assert!(batch
+            .iter()
+            .all(|c| c.settle_window == 0 && !c.split && !c.merge));
+    }
+
+    #[test]
+    fn parallel_map_keeps_the_order() {
+        let items: Vec<u32> = (0..37).collect();
+        assert_eq!(
+            map_parallel(&items, |x| x * 2),
+            items.iter().map(|x| x * 2).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn the_baseline_groups_shared_words() {
         let documents = vec![
             doc("1", "1a", "ferry budget approved by harbour council"),
