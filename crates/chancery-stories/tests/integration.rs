@@ -370,3 +370,55 @@ fn settled_stories_are_the_batch_result() {
         assert_eq!(total as usize, documents.len());
     }
 }
+
+/// With a window smaller than the stream, the moves the clusterer reports
+/// keep the caller's labels equal to its own stories: every live story's
+/// size is the number of articles labelled with it.
+#[test]
+fn settle_moves_keep_the_callers_stories_in_step() {
+    let stream = long_stream();
+    let mut moves = 0;
+    for threshold in [0.1, 0.3, 0.7] {
+        for settle_window in [4, 10] {
+            let config = Config {
+                threshold,
+                settle_window,
+                split: false,
+                merge: false,
+                ..Config::default()
+            };
+            let mut clusterer = Clusterer::new(config);
+            let mut stories = Vec::new();
+            for item in &stream {
+                let (title, text) = item.1.split_once('\n').unwrap();
+                let a = clusterer.add(&Document {
+                    id: &item.0,
+                    title,
+                    text,
+                    published: item.2,
+                    entities: &[],
+                });
+                stories.push(a.story.0 as usize);
+                for m in &a.moved {
+                    stories[m.article as usize] = m.to.0 as usize;
+                }
+                moves += a.moved.len();
+            }
+            for m in clusterer.settle() {
+                stories[m.article as usize] = m.to.0 as usize;
+            }
+            for story in clusterer.stories() {
+                let labelled = stories
+                    .iter()
+                    .filter(|&&s| s == story.id.0 as usize)
+                    .count();
+                assert_eq!(
+                    labelled, story.size as usize,
+                    "threshold {threshold}, window {settle_window}: story {:?}",
+                    story.id
+                );
+            }
+        }
+    }
+    assert!(moves > 0, "settle passes moved articles");
+}
