@@ -10,6 +10,7 @@
 # re-clustered at once, bounded by the settle window), part of the story step.
 #
 #   bench/stories-ingest.sh [N ...]      (default: 2000 20000)
+#   UNDATED=1 bench/stories-ingest.sh …  (the articles without dates)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -22,6 +23,17 @@ trap 'rm -rf "$work"' EXIT
 largest=0
 for n in "${sizes[@]}"; do [ "$n" -gt "$largest" ] && largest=$n; done
 python3 bench/synthetic_news.py $((largest + 1000)) > "$work/all.jsonl"
+if [ "${UNDATED:-0}" = 1 ]; then
+    # Without dates no story retires and the whole settle window is
+    # re-clustered every time: the worst case for the settle pass.
+    python3 -c '
+import json, sys
+for line in sys.stdin:
+    d = json.loads(line)
+    d.pop("published", None)
+    print(json.dumps(d))' < "$work/all.jsonl" > "$work/undated.jsonl"
+    mv "$work/undated.jsonl" "$work/all.jsonl"
+fi
 # The extra articles: the last 1,000 (ids above every base corpus).
 tail -n 1000 "$work/all.jsonl" > "$work/extra.jsonl"
 
