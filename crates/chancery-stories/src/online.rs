@@ -85,10 +85,8 @@ pub(crate) struct Member {
 /// A recent arrival, kept for the settle pass (`settle.rs`).
 #[derive(Debug, Clone)]
 pub(crate) struct Recent {
-    pub(crate) article: u64,
-    pub(crate) id: String,
-    pub(crate) day: Option<Day>,
-    pub(crate) features: Features,
+    /// The article, as a young story keeps it.
+    pub(crate) member: Member,
     /// Its story now (kept up to date through splits, merges and settles).
     pub(crate) story: StoryId,
 }
@@ -267,10 +265,12 @@ impl Clusterer {
         let opened = self.join(index, &features, document.published);
         if self.config.settle_window > 0 {
             self.remember(Recent {
-                article,
-                id: document.id.to_string(),
-                day: document.published,
-                features: features.clone(),
+                member: Member {
+                    article,
+                    id: document.id.to_string(),
+                    day: document.published,
+                    features: features.clone(),
+                },
                 story: self.stories[index].id,
             });
         }

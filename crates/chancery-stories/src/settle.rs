@@ -39,7 +39,7 @@ impl Clusterer {
     /// Records where moved articles went, for the settle pass.
     pub(crate) fn follow(&mut self, moved: &[Move]) {
         for m in moved {
-            if let Some(r) = self.recent.iter_mut().rev().find(|r| r.id == m.id) {
+            if let Some(r) = self.recent.iter_mut().rev().find(|r| r.member.id == m.id) {
                 r.story = m.to;
             }
         }
@@ -61,10 +61,12 @@ impl Clusterer {
             .saturating_sub((documents.len() - skip) as u64);
         for (n, (document, story)) in documents[skip..].iter().enumerate() {
             self.remember(Recent {
-                article: first + n as u64,
-                id: document.id.to_string(),
-                day: document.published,
-                features: features::extract(document, &self.config),
+                member: Member {
+                    article: first + n as u64,
+                    id: document.id.to_string(),
+                    day: document.published,
+                    features: features::extract(document, &self.config),
+                },
                 story: *story,
             });
         }
@@ -85,7 +87,10 @@ impl Clusterer {
         if window.len() < 2 {
             return Vec::new();
         }
-        let features: Vec<&Features> = window.iter().map(|&i| &self.recent[i].features).collect();
+        let features: Vec<&Features> = window
+            .iter()
+            .map(|&i| &self.recent[i].member.features)
+            .collect();
         let n = features.len();
         let mut sim = similarity_matrix(&features, &self.df, &self.config.model);
         let groups = average_linkage(&mut sim, n, self.config.threshold);
@@ -140,8 +145,8 @@ impl Clusterer {
         moves
             .into_iter()
             .map(|(i, to)| Move {
-                article: self.recent[i].article,
-                id: self.recent[i].id.clone(),
+                article: self.recent[i].member.article,
+                id: self.recent[i].member.id.clone(),
                 to,
             })
             .collect()
@@ -155,7 +160,7 @@ impl Clusterer {
     /// Whether a recent arrival is within the time window of the latest day
     /// (always, without days).
     fn recent_enough(&self, r: &Recent) -> bool {
-        match (self.config.window_days, self.clock, r.day) {
+        match (self.config.window_days, self.clock, r.member.day) {
             (Some(window), Some(clock), Some(day)) => {
                 day.0.saturating_add(window as i32) >= clock.0
             }
@@ -167,14 +172,13 @@ impl Clusterer {
     /// leave the old story's centroids and join the new one's.
     fn move_recent(&mut self, i: usize, to: StoryId) {
         let from = self.recent[i].story;
-        let (id, day) = (self.recent[i].id.clone(), self.recent[i].day);
-        let features = self.recent[i].features.clone();
+        let member = self.recent[i].member.clone();
         if let Some(index) = self.position(from) {
             let story = &mut self.stories[index];
             let complete = story.members.len() == story.size as usize;
-            story.add_vectors(&features, -1.0);
+            story.add_vectors(&member.features, -1.0);
             story.size = story.size.saturating_sub(1);
-            story.members.retain(|m| m.id != id);
+            story.members.retain(|m| m.id != member.id);
             if complete {
                 // A young story knows all its articles: its span shrinks too.
                 story.days = span(story.members.iter().filter_map(|m| m.day));
@@ -184,24 +188,19 @@ impl Clusterer {
             Some(index) => index,
             None => {
                 // Fresh ids are larger than every live one: order is kept.
-                self.stories.push(Story::new(to, &id, self.articles));
+                self.stories.push(Story::new(to, &member.id, self.articles));
                 self.stories.len() - 1
             }
         };
-        let keys = self.key_terms(&features);
+        let keys = self.key_terms(&member.features);
         self.post(&keys, index);
         let split_members = self.config.split_members;
         let story = &mut self.stories[index];
         let complete = story.members.len() == story.size as usize;
-        story.absorb(&features, day);
+        story.absorb(&member.features, member.day);
         story.touched = story.touched.max(self.articles);
         if complete && story.size as usize <= split_members {
-            story.members.push(Member {
-                article: self.recent[i].article,
-                id,
-                day,
-                features,
-            });
+            story.members.push(member);
             story.members.sort_by_key(|m| m.article);
         } else {
             story.members = Vec::new();

@@ -390,19 +390,12 @@ fn settle_moves_keep_the_callers_stories_in_step() {
             let mut clusterer = Clusterer::new(config);
             let mut stories = Vec::new();
             for item in &stream {
-                let (title, text) = item.1.split_once('\n').unwrap();
-                let a = clusterer.add(&Document {
-                    id: &item.0,
-                    title,
-                    text,
-                    published: item.2,
-                    entities: &[],
-                });
-                stories.push(a.story.0 as usize);
-                for m in &a.moved {
-                    stories[m.article as usize] = m.to.0 as usize;
+                let (story, moved) = feed(&mut clusterer, item);
+                stories.push(story as usize);
+                for &(article, to) in &moved {
+                    stories[article as usize] = to as usize;
                 }
-                moves += a.moved.len();
+                moves += moved.len();
             }
             for m in clusterer.settle() {
                 stories[m.article as usize] = m.to.0 as usize;
