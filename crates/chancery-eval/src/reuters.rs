@@ -92,14 +92,21 @@ fn format_error(path: &Path, problem: String) -> EvalError {
 /// Reads `docs.jsonl` and `gold/*.json`.
 pub fn load(bench: &Path) -> Result<ReutersSet, EvalError> {
     let dir = set_dir(bench);
-    let docs_path = dir.join("docs.jsonl");
+    load_from(&dir.join("docs.jsonl"), &dir.join("gold"))
+}
+
+/// Reads articles (`{id, title, text}` JSON Lines) and a folder of gold
+/// files in reuters-dev's format. A gold event may point at its evidence by
+/// character offsets into its article (`evidence_start`, `evidence_end`)
+/// instead of quoting it, as the project's own annotations do.
+pub fn load_from(docs_path: &Path, gold_dir: &Path) -> Result<ReutersSet, EvalError> {
     let mut documents = Vec::new();
-    for (number, line) in read(&docs_path)?.lines().enumerate() {
+    for (number, line) in read(docs_path)?.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let value: serde_json::Value = serde_json::from_str(line)
-            .map_err(|e| format_error(&docs_path, format!("line {}: {e}", number + 1)))?;
+            .map_err(|e| format_error(docs_path, format!("line {}: {e}", number + 1)))?;
         let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
         match (field("id"), field("text")) {
             (Some(id), Some(text)) => documents.push(Document {
@@ -109,15 +116,14 @@ pub fn load(bench: &Path) -> Result<ReutersSet, EvalError> {
             }),
             _ => {
                 return Err(format_error(
-                    &docs_path,
+                    docs_path,
                     format!("line {}: expected id and text", number + 1),
                 ))
             }
         }
     }
-    let gold_dir = dir.join("gold");
-    let entries = std::fs::read_dir(&gold_dir).map_err(|source| EvalError::Read {
-        path: gold_dir.clone(),
+    let entries = std::fs::read_dir(gold_dir).map_err(|source| EvalError::Read {
+        path: gold_dir.to_path_buf(),
         source,
     })?;
     let mut paths: Vec<PathBuf> = entries
@@ -135,17 +141,21 @@ pub fn load(bench: &Path) -> Result<ReutersSet, EvalError> {
             .map(str::to_string)
             .or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .unwrap_or_default();
+        let text = documents
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.text.as_str());
         let events = value
             .get("events")
             .and_then(|v| v.as_array())
-            .map(|events| events.iter().map(gold_event).collect())
+            .map(|events| events.iter().map(|e| gold_event(e, text)).collect())
             .unwrap_or_default();
         gold.insert(id, events);
     }
     Ok(ReutersSet { documents, gold })
 }
 
-fn gold_event(value: &serde_json::Value) -> ScoredEvent {
+fn gold_event(value: &serde_json::Value, article: Option<&str>) -> ScoredEvent {
     let text = |name: &str| match value.get(name) {
         Some(serde_json::Value::String(s)) => Some(s.clone()),
         Some(serde_json::Value::Object(o)) => {
@@ -158,7 +168,19 @@ fn gold_event(value: &serde_json::Value) -> ScoredEvent {
         target: text("target"),
         code: text("code").unwrap_or_default(),
         modality: text("modality").unwrap_or_default(),
-        evidence: text("evidence").unwrap_or_default(),
+        evidence: text("evidence")
+            .or_else(|| {
+                let offset = |name: &str| value.get(name)?.as_u64().map(|n| n as usize);
+                let (start, end) = (offset("evidence_start")?, offset("evidence_end")?);
+                // Offsets count characters, as Python's indexing does.
+                let sentence: String = article?
+                    .chars()
+                    .skip(start)
+                    .take(end.saturating_sub(start))
+                    .collect();
+                Some(sentence)
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -511,6 +533,30 @@ pub fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gold_evidence_may_be_offsets_into_the_article() {
+        let dir = std::env::temp_dir().join(format!("chancery-reuters-{}", std::process::id()));
+        let gold_dir = dir.join("gold");
+        std::fs::create_dir_all(&gold_dir).unwrap();
+        let docs = dir.join("docs.jsonl");
+        std::fs::write(
+            &docs,
+            "{\"id\": \"d1\", \"title\": \"T\", \"text\": \"Zürich said. Iran accused Iraq.\"}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            gold_dir.join("d1.json"),
+            r#"{"id": "d1", "events": [{"source": "IRN", "target": "IRQ", "code": "112",
+                "modality": "asserted", "evidence_start": 13, "evidence_end": 31}]}"#,
+        )
+        .unwrap();
+        let set = load_from(&docs, &gold_dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        // Character offsets, so "ü" counts once.
+        assert_eq!(set.gold["d1"][0].evidence, "Iran accused Iraq.");
+        assert_eq!(set.documents.len(), 1);
+    }
 
     fn event(source: &str, target: &str, code: &str, modality: &str) -> ScoredEvent {
         let code_of = |s: &str| (!s.is_empty()).then(|| s.to_string());

@@ -41,6 +41,20 @@ pub enum ExportError {
         /// What disagrees.
         problem: String,
     },
+    /// A record chancery made breaks the PLOVER manual's tables: a bug in
+    /// the exporter, reported rather than written.
+    #[error(
+        "PLOVER record {id} of article {article} breaks the PLOVER manual ({problem}); nothing \
+         after it was written: please report this with the article"
+    )]
+    Plover {
+        /// The record's id.
+        id: String,
+        /// The article's internal id.
+        article: i64,
+        /// What `validate_plover` found.
+        problem: String,
+    },
     /// Writing the output failed.
     #[error("cannot write the export: {0}; check the output path and the free disk space")]
     Io(#[from] io::Error),

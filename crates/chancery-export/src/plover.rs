@@ -12,8 +12,10 @@
 //!
 //! CAMEO's public statements (01) and appeals (02), which the manual drops,
 //! are left out, as are negated and hypothetical events (PLOVER records
-//! events that happened or were announced). [`validate`] checks a record
-//! against the manual's tables; the tests run every record through it.
+//! events that happened or were announced), as are events with no actor,
+//! and COOPERATE, AID and SANCTION events with no recipient (the manual
+//! requires one). [`validate`] checks a record against the manual's tables;
+//! [`PloverLines`] runs every record through it before writing it.
 
 use std::io::Write;
 
@@ -128,6 +130,10 @@ const CATEGORIES: &[(&str, u8, &[&str])] = &[
         ],
     ),
 ];
+
+/// The categories whose section of the manual says "Requires recipient:
+/// Yes": a record of one of them names the party it acts on.
+const NEED_RECIPIENT: &[&str] = &["COOPERATE", "AID", "SANCTION"];
 
 /// The manual's top-level fields ("PLOVER JSON" table), whether each is
 /// required, and the extension key.
@@ -248,33 +254,44 @@ pub fn plover_of_cameo(code: &str) -> Option<(&'static str, Option<&'static str>
     Some((event, cameo_mode(code)))
 }
 
-/// The mode a CAMEO code implies, when the manual's mode tables have one.
+/// The mode a CAMEO code implies, when the manual's mode tables have one:
+/// the mode of the PLOVER authors' CAMEO conversion table
+/// (`CAMEO2PLOVER-2021.txt` in the PLOVER repository) wherever it names a
+/// mode of the manual's tables (`ban`, `return`, `massacre`… it also uses
+/// are not the manual's, and the code keeps no mode or a nearer one of the
+/// manual: `aerial`, `drone`, `targeted`, `cyber`, `unconventional`); 143
+/// is `strike` unless its trigger says boycott.
 fn cameo_mode(code: &str) -> Option<&'static str> {
     let base = code.get(..3).unwrap_or(code);
     Some(match (base, code) {
         ("041", _) => "phone",
-        ("042", _) => "visit",
+        ("042" | "043", _) => "visit",
         ("044", _) => "third-party",
         (_, "0841") => "release",
         ("086", _) => "access",
         (_, "0871") => "ceasefire",
-        (_, "0872") | (_, "0874") => "withdraw",
-        (_, "0873") => "disarm",
+        (_, "0872") => "withdraw",
+        (_, "087" | "0873" | "0874") => "disarm",
         ("090" | "091" | "092" | "093" | "094", _) => "investigate",
-        ("110" | "111" | "113" | "114", _) => "disapprove",
-        ("112" | "115" | "116", _) => "allege",
+        (_, "112") => "disapprove",
+        ("112" | "114" | "115", _) => "allege",
+        ("110" | "111" | "113" | "116", _) => "disapprove",
         ("101" | "102" | "103" | "121" | "122", _) => "assist",
+        (_, "105" | "124" | "1241" | "1242") => "change",
         ("104" | "123", _) => "change",
-        ("105" | "124", _) => "yield",
+        ("105" | "124" | "128" | "129", _) => "yield",
         ("106" | "107" | "108" | "125" | "126" | "127", _) => "meet",
         (_, "1312") | (_, "1381") => "restrict",
         ("132", _) => "restrict",
-        (_, "1311") | (_, "1313") | ("134" | "135", _) => "relations",
+        (_, "1311") | (_, "1313") | ("133" | "134" | "135" | "139", _) => "relations",
         ("136", _) => "expel",
         (_, "1382") => "territory",
         ("137" | "138", _) => "violence",
         ("141", _) => "demo",
         ("142", _) => "hunger",
+        // "Conduct strike or boycott": the conversion table says boycott;
+        // news strikes outnumber boycotts, and the record's trigger decides
+        // (`plover_record`).
         ("143", _) => "strike",
         ("144", _) => "obstruct",
         ("145", _) => "riot",
@@ -285,18 +302,17 @@ fn cameo_mode(code: &str) -> Option<&'static str> {
         ("152" | "154", _) => "troops",
         (_, "1712") => return None,
         ("171", _) => "seize",
-        (_, "1721") => "censor",
         (_, "1723") => "curfew",
         (_, "1724") => "martial-law",
         ("172", _) => "restrict",
         ("173", _) => "arrest",
         ("174", _) => "deport",
         ("176", _) => "cyber",
-        ("181", _) => "abduct",
+        ("181" | "184", _) => "abduct",
         (_, "1821") => "sexual",
         (_, "1822") => "torture",
         ("182", _) if code.len() == 3 => "beat",
-        (_, "1831") => "suicide-attack",
+        (_, "183" | "1831") => "suicide-attack",
         ("183", _) => "explosives",
         ("185" | "186", _) => "targeted",
         ("193", _) => "firearms",
@@ -326,7 +342,14 @@ impl<W: Write> PloverLines<W> {
     pub fn push(&mut self, record: &Record) -> Result<(), ExportError> {
         for index in 0..record.analysis.events.len() {
             if let Some(value) = plover_record(record, index) {
-                debug_assert_eq!(validate(&value), Ok(()), "{value}");
+                // Every record is checked against the manual before it is
+                // written, in release builds too: a file that fails a
+                // PLOVER reader is worse than an export that stops.
+                validate(&value).map_err(|problem| ExportError::Plover {
+                    id: value["id"].as_str().unwrap_or_default().to_string(),
+                    article: record.id,
+                    problem,
+                })?;
                 serde_json::to_writer(&mut self.out, &value).map_err(std::io::Error::from)?;
                 self.out.write_all(b"\n")?;
                 self.rows += 1;
@@ -353,6 +376,11 @@ pub(crate) fn plover_record(record: &Record, index: usize) -> Option<Value> {
         .iter()
         .find(|(name, _, _)| *name == category)
         .map_or(&[][..], |(_, _, modes)| *modes);
+    let trigger = record.span_text(&event.trigger).unwrap_or_default();
+    let code_mode = match code_mode {
+        Some("strike") if trigger.to_lowercase().contains("boycott") => Some("boycott"),
+        other => other,
+    };
     // The coder's own mode when the code implies none and the manual has it.
     let mode = code_mode.or_else(|| {
         let coder = event.plover.as_ref()?.mode.as_deref()?;
@@ -363,6 +391,11 @@ pub(crate) fn plover_record(record: &Record, index: usize) -> Option<Value> {
     let (date, basis) = plover_date(record, event);
     let actor = entities(record, event, event.source.as_ref());
     let recipient = entities(record, event, event.target.as_ref());
+    // The manual requires an actor, and a recipient for the categories that
+    // act on one: an event that names neither is no PLOVER record.
+    if actor.is_empty() || (NEED_RECIPIENT.contains(&category) && recipient.is_empty()) {
+        return None;
+    }
     let text = &article.text;
     let evidence = (event.evidence.field == TextField::Text).then_some(event.evidence);
     let mut value = json!({
@@ -649,6 +682,14 @@ pub fn validate(record: &Value) -> Result<(), String> {
     if let Some(flag) = object.get("has_event") {
         flag.as_bool().ok_or("`has_event` is not true or false")?;
     }
+    if list("actor")?.is_empty() {
+        return Err("`actor` lists no entity".into());
+    }
+    if let Some(event) = events.iter().find(|e| NEED_RECIPIENT.contains(e)) {
+        if list("recipient")?.is_empty() {
+            return Err(format!("{event} requires a recipient"));
+        }
+    }
     for key in ["actor", "recipient"] {
         for entity in list(key)? {
             let entity = entity
@@ -731,6 +772,42 @@ mod tests {
     }
 
     #[test]
+    fn modes_follow_the_authors_conversion_table() {
+        // CAMEO2PLOVER-2021.txt, where its mode is one of the manual's.
+        for (code, event, mode) in [
+            ("043", "CONSULT", "visit"),
+            ("087", "RETREAT", "disarm"),
+            ("0874", "RETREAT", "disarm"),
+            ("105", "REQUEST", "change"),
+            ("1053", "REQUEST", "yield"),
+            ("112", "ACCUSE", "disapprove"),
+            ("1122", "ACCUSE", "allege"),
+            ("114", "ACCUSE", "allege"),
+            ("116", "ACCUSE", "disapprove"),
+            ("1241", "REJECT", "change"),
+            ("1244", "REJECT", "yield"),
+            ("128", "REJECT", "yield"),
+            ("133", "THREATEN", "relations"),
+            ("139", "THREATEN", "relations"),
+            ("1721", "COERCE", "restrict"),
+            ("183", "ASSAULT", "suicide-attack"),
+            ("1832", "ASSAULT", "explosives"),
+            ("184", "ASSAULT", "abduct"),
+        ] {
+            assert_eq!(plover_of_cameo(code), Some((event, Some(mode))), "{code}");
+        }
+        // Its modes outside the manual's tables are not written.
+        assert_eq!(
+            plover_of_cameo("1322"),
+            Some(("THREATEN", Some("restrict")))
+        );
+        assert_eq!(plover_of_cameo("163"), Some(("SANCTION", None)));
+        assert_eq!(plover_of_cameo("0842"), Some(("RETREAT", None)));
+        // Strikes are strikes unless the trigger says boycott.
+        assert_eq!(plover_of_cameo("1432"), Some(("PROTEST", Some("strike"))));
+    }
+
+    #[test]
     fn every_cameo_mode_is_in_its_categorys_table() {
         let codes = crate::gdelt::goldstein::GOLDSTEIN.iter().map(|(c, _)| *c);
         let mut translated = 0;
@@ -749,6 +826,22 @@ mod tests {
             }
         }
         assert!(translated > 250, "{translated}");
+    }
+
+    #[test]
+    fn a_strike_is_a_boycott_when_its_trigger_says_so() {
+        let mut record = crate::record::fixture_record();
+        let at = record.analysis.article.text.len() + 1;
+        record.analysis.article.text.push_str(" Workers boycott.");
+        let event = &mut record.analysis.events[0];
+        event.code = "1432".into();
+        event.root = "14".into();
+        event.quad_class = 4;
+        let mode = |record: &Record| plover_record(record, 0).unwrap()["mode"].clone();
+        // The trigger is the pact's "signed": a strike.
+        assert_eq!(mode(&record), json!(["strike"]));
+        record.analysis.events[0].trigger = chancery_model::Span::new(at + 8, at + 15);
+        assert_eq!(mode(&record), json!(["boycott"]));
     }
 
     #[test]
@@ -780,5 +873,18 @@ mod tests {
         let mut missing = good.clone();
         missing.as_object_mut().unwrap().remove("actor");
         assert!(validate(&missing).is_err());
+        assert_eq!(
+            with("actor", json!([])),
+            Err("`actor` lists no entity".into())
+        );
+        // COOPERATE, AID and SANCTION require a recipient; CONSULT does not.
+        let mut aid = good.clone();
+        aid["event"] = json!(["AID"]);
+        aid["quad_code"] = json!(2);
+        aid["mode"] = json!([]);
+        assert_eq!(validate(&aid), Ok(()));
+        aid["recipient"] = json!([]);
+        assert_eq!(validate(&aid), Err("AID requires a recipient".into()));
+        assert_eq!(with("recipient", json!([])), Ok(()));
     }
 }

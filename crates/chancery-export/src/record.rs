@@ -251,6 +251,17 @@ pub(crate) fn clean(value: &str, delimiters: &[char]) -> String {
     out
 }
 
+/// The first article of the integration tests' fixture corpus (the energy
+/// pact told by a wire story), for unit tests that change one thing in it.
+#[cfg(test)]
+pub(crate) fn fixture_record() -> Record {
+    let line = include_str!("../tests/integration/fixtures/analyses.jsonl")
+        .lines()
+        .next()
+        .expect("the fixture has an article");
+    Record::parse(1, "2025-03-13T00:00:00.000Z".into(), line).expect("the fixture parses")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

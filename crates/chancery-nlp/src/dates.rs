@@ -95,6 +95,23 @@ pub(crate) fn find_date_near(
 }
 
 /// The date expression that starts at word `i`, if any.
+/// Nouns of events that a date can name ("the 11 September attacks").
+const NAMED_BY_DATE: &[&str] = &[
+    "attack",
+    "attacks",
+    "bombing",
+    "bombings",
+    "blasts",
+    "massacre",
+    "killings",
+    "riots",
+    "uprising",
+    "revolution",
+    "coup",
+    "accords",
+    "agreement",
+];
+
 fn date_at(words: &[String], i: usize, published: NaiveDate, future: bool) -> Option<EventDate> {
     let at = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
     {
@@ -182,6 +199,12 @@ fn date_at(words: &[String], i: usize, published: NaiveDate, future: bool) -> Op
             if w == "may" && day_number.is_none() && explicit_year.is_none() {
                 return None;
             }
+            // "the 7 July bombings", "the September 11 attacks": a date that
+            // names a past event is a name, not when this act happened.
+            let after = at(year_at + usize::from(explicit_year.is_some()));
+            if day_number.is_some() && NAMED_BY_DATE.contains(&after) {
+                return None;
+            }
             return Some(
                 match day_number.and_then(|d| NaiveDate::from_ymd_opt(year, m, d)) {
                     Some(date) => day(date, text),
@@ -196,6 +219,19 @@ fn date_at(words: &[String], i: usize, published: NaiveDate, future: bool) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_naming_an_event_is_no_date() {
+        assert_eq!(
+            find("Britain blamed al-Qaeda for the 7 July bombings", false),
+            None
+        );
+        assert_eq!(
+            find("since the September 11 attacks on New York", false),
+            None
+        );
+        assert!(find("police arrested him on 7 July", false).is_some());
+    }
 
     fn find(sentence: &str, future: bool) -> Option<(String, DatePrecision)> {
         let words: Vec<String> = sentence.split_whitespace().map(str::to_lowercase).collect();

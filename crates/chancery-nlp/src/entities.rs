@@ -295,6 +295,19 @@ fn known_sector(code: &str) -> Option<&'static str> {
     CODES.iter().find(|c| **c == code).copied()
 }
 
+/// A date of `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the number YYYYMMDD; a
+/// partial date counts from its first day, or to its last when `to_end`.
+fn date_key(date: &str, to_end: bool) -> Option<u32> {
+    let digits: String = date.chars().filter(char::is_ascii_digit).take(8).collect();
+    let number = digits.parse::<u32>().ok();
+    match digits.len() {
+        8 => number,
+        6 => number.map(|d| d * 100 + if to_end { 31 } else { 1 }),
+        4 => number.map(|d| d * 10_000 + if to_end { 1231 } else { 101 }),
+        _ => None,
+    }
+}
+
 /// The working state of entity finding for one document.
 pub(crate) struct EntityFinder<'d, 'a> {
     doc: &'d Doc<'a>,
@@ -302,6 +315,8 @@ pub(crate) struct EntityFinder<'d, 'a> {
     gazetteer: &'d [u16],
     /// Publication date as `YYYY-MM-DD` (or a prefix), for who held which office.
     date: Option<&'d str>,
+    /// The place the extractor read from the article's dateline, if any.
+    dateline: Option<&'d str>,
 }
 
 /// A merged entity under construction.
@@ -344,7 +359,16 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             kb,
             gazetteer,
             date,
+            dateline: None,
         }
+    }
+
+    /// The place the extractor read from the article's dateline ("ATHENS
+    /// 1996-08-28", "WARSAW (Reuters) -"): where the story was filed, whose
+    /// officials a national title without a country names.
+    pub fn with_dateline(mut self, dateline: Option<&'d str>) -> Self {
+        self.dateline = dateline;
+        self
     }
 
     /// Entities from the tagger's names.
@@ -469,6 +493,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             kb: None,
             sector: None,
         };
+        if kind == EntityKind::Person {
+            draft.country = self.nationality_before(range.start);
+        }
         if kind == EntityKind::Organization {
             self.take_leading_head(&mut draft);
             self.take_leading_demonym(&mut draft);
@@ -693,6 +720,34 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         }
     }
 
+    /// "Australian Sister Moira Lynch", "Italian Brother Raniero Iacomella":
+    /// the country of a demonym before a person the knowledge base does not
+    /// know, with at most two capitalized words (a form of address) between.
+    /// A title between ("Israeli President …") is a role's business.
+    fn nationality_before(&self, start: usize) -> Option<usize> {
+        let floor = self.doc.sentence_of(start).start;
+        for gap in 0..=2 {
+            let Some(at) = start.checked_sub(gap + 1).filter(|&k| k >= floor) else {
+                return None;
+            };
+            let between = at + 1..start;
+            if between.clone().any(|k| {
+                let w = self.word(k);
+                !w.starts_with(char::is_uppercase) || self.kb.title(w).is_some()
+            }) {
+                return None;
+            }
+            let demonym = self.kb.lookup(self.word(at)).iter().find_map(|r| match r {
+                KbRef::Demonym(c) => Some(*c),
+                _ => None,
+            });
+            if demonym.is_some() {
+                return demonym;
+            }
+        }
+        None
+    }
+
     /// "Iranian" + "Foreign Ministry", "Russian" + "Duma": a demonym right
     /// before an organization's name belongs to it.
     fn take_leading_demonym(&self, draft: &mut Draft) {
@@ -809,6 +864,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             return Some(draft(EntityKind::Organization, country, Some(r), sector));
         }
         if let Some(r @ KbRef::Person(p)) = pick(|r| matches!(r, KbRef::Person(_))) {
+            let p = self.term_on_date(p);
             let country = self.kb.officeholders[p]
                 .country
                 .as_deref()
@@ -840,14 +896,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     }
 
     fn date_number(&self) -> Option<u32> {
-        let date = self.date?;
-        let digits: String = date.chars().filter(char::is_ascii_digit).take(8).collect();
-        match digits.len() {
-            8 => digits.parse().ok(),
-            6 => digits.parse::<u32>().ok().map(|d| d * 100 + 1),
-            4 => digits.parse::<u32>().ok().map(|d| d * 10_000 + 101),
-            _ => None,
-        }
+        date_key(self.date?, false)
     }
 
     /// Countries, seats and known organizations the tagger missed.
@@ -1208,6 +1257,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     .flatten()
             });
             if let Some(p) = cluster.kb_person {
+                let p = self.term_on_date(p);
                 if cluster.country.is_none() {
                     cluster.country = self.kb.officeholders[p]
                         .country
@@ -1219,6 +1269,30 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     }
 
     /// The office holders' rows for a person (all their terms).
+    /// Of the rows for the person of row `person`, the one whose term holds
+    /// the publication date, else the one nearest it (a former or future
+    /// office-holder is known by the office of that time), else `person`:
+    /// Prodi in 1996 is Italy's prime minister, not yet the Commission's head.
+    fn term_on_date(&self, person: usize) -> usize {
+        let Some(date) = self.date_number() else {
+            return person;
+        };
+        let name = &self.kb.officeholders[person].name;
+        let bound = |value: Option<&String>, open_end: bool| date_key(value?, open_end);
+        self.kb
+            .officeholders
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| &h.name == name)
+            .min_by_key(|(i, h)| {
+                let start = bound(h.start.as_ref(), false).unwrap_or(0);
+                let end = bound(h.end.as_ref(), true).unwrap_or(u32::MAX);
+                let distance = start.saturating_sub(date).max(date.saturating_sub(end));
+                (distance, *i)
+            })
+            .map_or(person, |(i, _)| i)
+    }
+
     fn terms_of(&self, person: usize) -> impl Iterator<Item = &crate::kb::OfficeHolder> {
         let name = &self.kb.officeholders[person].name;
         self.kb
@@ -1232,6 +1306,15 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     /// dateline's ("WARSAW, Sept 4 —"), else a country named at least twice
     /// and twice as often as any other.
     fn home_country(&self, clusters: &[Cluster]) -> Option<usize> {
+        let filed_in = self.dateline.and_then(|place| {
+            self.kb.lookup(place).iter().find_map(|r| match r {
+                KbRef::Capital(c) | KbRef::Country(c) | KbRef::Seat(c) => Some(*c),
+                _ => None,
+            })
+        });
+        if filed_in.is_some() {
+            return filed_in;
+        }
         let start = self.doc.body_start;
         let words = &self.doc.words;
         // A dateline is one to three capitalized words opening the body,
@@ -1305,10 +1388,14 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             // A form of address ("Dr.") is no office.
             roles.retain(|r: &RoleDraft| !FORMS_OF_ADDRESS.contains(&r.title.as_str()));
             // A role's country from the knowledge base when the text names none.
+            // The term of the article's date first: the fallback when no
+            // title matches.
             let known: Vec<(String, Option<String>)> = clusters[c]
                 .kb_person
                 .map(|p| {
-                    self.terms_of(p)
+                    let current = &self.kb.officeholders[self.term_on_date(p)];
+                    std::iter::once(current)
+                        .chain(self.terms_of(p))
                         .map(|h| (h.title.clone(), h.country.clone()))
                         .collect()
                 })
@@ -1430,6 +1517,22 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             assigned,
             clusters,
         );
+        // "King Birendra of Nepal", "President Mubarak of Egypt": the country
+        // may follow the name.
+        if role.country.is_none()
+            && mention.end + 1 < sentence.end
+            && self.word(mention.end) == "of"
+        {
+            let at = drafts.partition_point(|d| d.tokens.start < mention.end + 1);
+            if let Some(owner) = drafts
+                .get(at)
+                .filter(|d| d.tokens.start == mention.end + 1 && d.kind == EntityKind::Country)
+                .map(|_| at)
+            {
+                self.set_owner(&mut role, owner, drafts, assigned, clusters);
+                role.evidence.end = role.evidence.end.max(drafts[owner].tokens.end);
+            }
+        }
         Some(role)
     }
 

@@ -191,8 +191,9 @@ impl Analyzer {
         });
         let names = ner::names(&tags);
         let date = article.published.as_ref().map(|p| p.value.as_str());
-        let entities =
-            entities::EntityFinder::new(&doc, &self.kb, &linking_gazetteer, date).find(&names);
+        let entities = entities::EntityFinder::new(&doc, &self.kb, &linking_gazetteer, date)
+            .with_dateline(article.dateline.as_deref())
+            .find(&names);
         let sentences = body_sentences(&doc);
         let key_points = key_points(article);
         let quotes = if self.quotes {

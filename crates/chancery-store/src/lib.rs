@@ -60,6 +60,15 @@
 //!   bands of first-seen articles).
 //! - `content_checksums`: `article`, `checksum` (xxh3 of the article's
 //!   title, text and analysis when written), read by `chancery verify`.
+//! - `watch_feeds` (version 3): the feeds and sitemaps `chancery watch`
+//!   follows: `url`, `kind`, `etag`, `last_modified`, `last_poll`,
+//!   `next_poll`, `interval_secs`, `error_streak`, `last_error`,
+//!   `new_items`, `total_items`, `polls`, `errors`.
+//! - `watch_queue` (version 3): article URLs to fetch, each once: `url`
+//!   (canonical, unique), `source`, `updated` (the listing's stamp),
+//!   `state` (0 pending, 1 done, 2 retry at `next_try`, 3 failed for good),
+//!   `attempts`, `etag`, `last_modified`, `last_error`, `queued_at`,
+//!   `done_at` (Unix seconds).
 //! - Views `canonical_articles`, `canonical_entities`, `canonical_quotes`,
 //!   `canonical_events`: the same rows without near-duplicates, so that a
 //!   syndicated story counts once in statistics.
@@ -77,6 +86,7 @@ mod store;
 mod stories;
 mod story_events;
 mod verify;
+mod watch;
 
 pub use error::StoreError;
 pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
@@ -94,3 +104,4 @@ pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FIL
 pub use stories::{ArticleStory, StoryInput, StoryState, StoryStateUpdate, StorySummary};
 pub use story_events::{StoryEvent, STORY_EVENT_WINDOW_DAYS};
 pub use verify::{content_checksum, Verification};
+pub use watch::{FeedState, Finish, NewItem, QueueCounts, QueuedUrl, WatchState};

@@ -12,7 +12,7 @@ use crate::StoreError;
 
 /// The version of the tables below, kept in `PRAGMA user_version`. Bump it
 /// whenever a table or a column's meaning changes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Marks the file as a chancery store (`PRAGMA application_id`, "chnc").
 const APPLICATION_ID: i64 = 0x6368_6e63;
@@ -128,6 +128,43 @@ CREATE VIEW canonical_events AS
     WHERE articles.duplicate_of IS NULL;
 "#;
 
+/// The state of `chancery watch` (version 3): one row per followed feed or
+/// sitemap, and the fetch queue of article URLs (canonical, each once).
+/// Times are Unix seconds; `state` is 0 pending, 1 done, 2 failed for now
+/// (tried again at `next_try`), 3 failed for good.
+pub(crate) const WATCH_TABLES: &str = "
+CREATE TABLE watch_feeds (
+    url           TEXT PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    last_poll     INTEGER,
+    next_poll     INTEGER NOT NULL,
+    interval_secs INTEGER NOT NULL,
+    error_streak  INTEGER NOT NULL,
+    last_error    TEXT,
+    new_items     INTEGER NOT NULL,
+    total_items   INTEGER NOT NULL,
+    polls         INTEGER NOT NULL,
+    errors        INTEGER NOT NULL
+);
+CREATE TABLE watch_queue (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL UNIQUE,
+    source        TEXT,
+    updated       TEXT,
+    state         INTEGER NOT NULL,
+    attempts      INTEGER NOT NULL,
+    next_try      INTEGER NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    last_error    TEXT,
+    queued_at     INTEGER NOT NULL,
+    done_at       INTEGER
+);
+CREATE INDEX watch_queue_due ON watch_queue(state, next_try);
+";
+
 /// Creates the tables in an empty database, or checks that an existing one is
 /// a store of this version.
 pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
@@ -149,6 +186,7 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
             .transaction()
             .map_err(StoreError::sqlite(path, "creating the tables"))?;
         tx.execute_batch(TABLES)
+            .and_then(|()| tx.execute_batch(WATCH_TABLES))
             .and_then(|()| tx.pragma_update(None, "application_id", APPLICATION_ID))
             .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION))
             .map_err(StoreError::sqlite(path, "creating the tables"))?;
@@ -156,18 +194,19 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
             .commit()
             .map_err(StoreError::sqlite(path, "creating the tables"));
     }
-    if application == APPLICATION_ID && version == 1 {
-        // Version 2 added `articles.story`; a version-1 store gains the
-        // column (empty until the next ingest fills it) in one transaction.
+    if application == APPLICATION_ID && (version == 1 || version == 2) {
+        // Version 2 added `articles.story`, version 3 the watch tables; an
+        // older store gains what it lacks (empty) in one transaction.
+        let context = "upgrading the store to version 3";
         let tx = conn
             .transaction()
-            .map_err(StoreError::sqlite(path, "upgrading the store to version 2"))?;
-        tx.execute_batch(MIGRATE_1_TO_2)
+            .map_err(StoreError::sqlite(path, context))?;
+        let from_1 = if version == 1 { MIGRATE_1_TO_2 } else { "" };
+        tx.execute_batch(from_1)
+            .and_then(|()| tx.execute_batch(WATCH_TABLES))
             .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION))
-            .map_err(StoreError::sqlite(path, "upgrading the store to version 2"))?;
-        return tx
-            .commit()
-            .map_err(StoreError::sqlite(path, "upgrading the store to version 2"));
+            .map_err(StoreError::sqlite(path, context))?;
+        return tx.commit().map_err(StoreError::sqlite(path, context));
     }
     check(path, version, application)
 }
@@ -202,7 +241,7 @@ fn check(path: &Path, version: i64, application: i64) -> Result<(), StoreError> 
     if version != SCHEMA_VERSION {
         let advice = if version > SCHEMA_VERSION {
             "it was written by a newer chancery: upgrade chancery to read it"
-        } else if version == 1 {
+        } else if version == 1 || version == 2 {
             "run `chancery ingest` on it once (with no input, or new input) to upgrade it"
         } else {
             "it was written by an older chancery: ingest the corpus again into a new data \

@@ -319,7 +319,7 @@ fn take_lock(dir: &Path) -> Result<File, StoreError> {
     }
 }
 
-fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     // WAL: readers never block the writer, and a commit is one append, so a
     // process killed mid-batch leaves the last committed batch intact.
     // synchronous=NORMAL keeps that guarantee for a killed process (not for a

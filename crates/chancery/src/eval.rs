@@ -61,10 +61,19 @@ pub struct EntitiesArgs {
 pub struct EventsArgs {
     /// The benchmark set: cameo (the codebook's example sentences),
     /// petrarch (PETRARCH-2's unit tests, coded with its validation
-    /// dictionaries) or reuters (document-level events on Reuters newswire,
-    /// scored as its `score.py` scores them).
+    /// dictionaries), reuters (document-level events on Reuters newswire,
+    /// scored as its `score.py` scores them) or reuters-train (the project's
+    /// own annotations of more Reuters documents, bench/reuters-train: give
+    /// `--docs` and `--gold`).
     #[arg(long, default_value = "cameo")]
     set: String,
+    /// With reuters-train: the articles, as `bench/reuters-train/build_docs.py
+    /// FILE` writes them from CoNLL-2003 eng.train.
+    #[arg(long, value_name = "FILE")]
+    docs: Option<PathBuf>,
+    /// With reuters-train: the folder of gold files.
+    #[arg(long, value_name = "DIR", default_value = "bench/reuters-train/gold")]
+    gold: PathBuf,
     #[command(flatten)]
     common: CommonArgs,
     /// How many wrongly coded examples to list.
@@ -523,7 +532,17 @@ fn check_limits(
 
 fn run_events_reuters(args: EventsArgs) -> anyhow::Result<ExitCode> {
     use chancery_eval::reuters;
-    let set = reuters::load(&args.common.bench)?;
+    let (set, name) = if args.set == "reuters-train" {
+        let docs = args.docs.as_deref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "eval events --set reuters-train needs --docs FILE: build it with \
+                 `python3 bench/reuters-train/build_docs.py FILE` (from CoNLL-2003 eng.train)"
+            )
+        })?;
+        (reuters::load_from(docs, &args.gold)?, "reuters-train")
+    } else {
+        (reuters::load(&args.common.bench)?, "reuters-dev")
+    };
     let analyzer = chancery_nlp::Analyzer::new();
     let (report, analyses) = reuters::evaluate(&set, |article| analyzer.analyze(article))?;
     if let Some(path) = &args.write_pred {
@@ -557,7 +576,7 @@ fn run_events_reuters(args: EventsArgs) -> anyhow::Result<ExitCode> {
             }
             writeln!(
                 out,
-                "chancery events on reuters-dev ({} documents, {} events counted, {:.0} documents/s on one thread)",
+                "chancery events on {name} ({} documents, {} events counted, {:.0} documents/s on one thread)",
                 report.docs, report.predicted_events, report.documents_per_second
             )?;
             for (name, s) in &report.views {
@@ -591,7 +610,11 @@ fn run_events_reuters(args: EventsArgs) -> anyhow::Result<ExitCode> {
         report.score(&view.replace('_', "-"), measure)
     };
     Ok(check_limits(
-        "eval events --set reuters",
+        if name == "reuters-dev" {
+            "eval events --set reuters"
+        } else {
+            "eval events --set reuters-train"
+        },
         &args.floors,
         &args.ceilings,
         measure,
@@ -602,12 +625,12 @@ fn run_events(args: EventsArgs) -> anyhow::Result<ExitCode> {
     if args.set == "petrarch" {
         return run_events_petrarch(args);
     }
-    if args.set == "reuters" {
+    if args.set == "reuters" || args.set == "reuters-train" {
         return run_events_reuters(args);
     }
     anyhow::ensure!(
         args.set == "cameo",
-        "unknown evaluation set {:?}: choose cameo, petrarch or reuters",
+        "unknown evaluation set {:?}: choose cameo, petrarch, reuters or reuters-train",
         args.set
     );
     let examples = chancery_eval::events::load_examples(&args.common.bench)?;

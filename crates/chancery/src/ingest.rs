@@ -82,7 +82,7 @@ enum Source {
 }
 
 /// One document to extract and analyse.
-enum Job {
+pub(crate) enum Job {
     /// A file read on the worker.
     File(PathBuf),
     /// A JSON Lines record.
@@ -123,24 +123,26 @@ struct Batch {
     already_stored: u64,
     /// Documents found stored earlier in this run, or repeated in the batch.
     repeated: u64,
+    /// The labels of the documents counted in the two above.
+    skipped: Vec<String>,
     failures: Vec<(String, String)>,
 }
 
 /// What a run did.
 #[derive(Debug, Default)]
-struct Tally {
-    stored: u64,
-    near_duplicates: u64,
-    duplicates: u64,
-    already_stored: u64,
-    failed: u64,
-    failures: Vec<(String, String)>,
+pub(crate) struct Tally {
+    pub(crate) stored: u64,
+    pub(crate) near_duplicates: u64,
+    pub(crate) duplicates: u64,
+    pub(crate) already_stored: u64,
+    pub(crate) failed: u64,
+    pub(crate) failures: Vec<(String, String)>,
     /// Time in the story step: opening the saved clusterer (and catching
     /// up), clustering the new articles, the settle passes and saving
     /// stories with the state.
-    stories: Duration,
+    pub(crate) stories: Duration,
     /// Of it, the settle pass at the end of the run.
-    settle: Duration,
+    pub(crate) settle: Duration,
 }
 
 impl Tally {
@@ -162,27 +164,6 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         max_bytes: args.max_bytes,
         ..Options::default()
     };
-    let mut store = Store::open(&args.data).map_err(store_error)?;
-    let reader = Reader::open(&args.data).map_err(store_error)?;
-    // Stories continue across ingests: the clusterer saved by the last one
-    // (caught up with articles a killed run stored without stories).
-    let story_clock = Instant::now();
-    let stories = crate::stories::StoryTracker::open(&mut store, &reader)?;
-    let story_open = story_clock.elapsed();
-    // The people earlier ingests met feed back into analysis: a bare surname
-    // of a registered official resolves to them.
-    let registry = crate::entities::registry(&reader)?;
-    let registry_table = registry.officeholder_table();
-    let analyzer = if registry.people().is_empty() {
-        analyzer_with_tables(&args.kb)?
-    } else {
-        analyzer_with_tables_and(
-            &args.kb,
-            vec![("the corpus's actor registry".to_string(), registry_table)],
-        )?
-    };
-    eprintln!("chancery: ingesting into {}", args.data.display());
-
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -195,50 +176,25 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .all(|s| matches!(s, Source::Document(_)))
         .then_some(sources.len() as u64);
-    let progress = Progress::new(total, args.quiet);
-    let stored_before_open = store.stored_before_open();
-
-    let (sender, receiver) = sync_channel::<Batch>(CHANNEL_BATCHES);
-    let writer = thread::Builder::new()
-        .name("chancery-writer".into())
-        .spawn(move || {
-            let (mut tally, error) = write_batches(store, receiver, progress, stories);
-            tally.stories += story_open;
-            (tally, error)
-        })
-        .context("cannot start the writer thread")?;
-
-    let mut feeder = Feeder {
+    let mut pipeline = Pipeline::start(
+        &args.data,
+        &args.kb,
         options,
-        analyzer,
-        reader,
-        stored_before_open,
-        jobs: Vec::with_capacity(BATCH_DOCS),
-        bytes: 0,
-        pending: Batch {
-            failures: listing_failures
-                .into_iter()
-                .map(|(label, problem)| (label, problem.to_string()))
-                .collect(),
-            ..Batch::default()
-        },
-        sender: Some(sender),
-    };
+        Progress::new(total, args.quiet),
+        None,
+        |_| Ok(()),
+    )?;
+    eprintln!("chancery: ingesting into {}", args.data.display());
+    for (label, problem) in listing_failures {
+        pipeline.feeder.fail(label, problem.to_string());
+    }
     for source in sources {
-        if feeder.sender.is_none() {
+        if pipeline.feeder.sender.is_none() {
             break; // the writer stopped: its error is reported below
         }
-        feeder.read(source, args.max_bytes);
+        pipeline.feeder.read(source, args.max_bytes);
     }
-    feeder.flush();
-    drop(feeder);
-
-    let (tally, error) = match writer.join() {
-        Ok(result) => result,
-        Err(_) => {
-            anyhow::bail!("the writer thread panicked; the store keeps every batch it committed")
-        }
-    };
+    let (tally, error) = pipeline.finish()?;
     report(&tally, &args.data, started.elapsed());
     if let Some(error) = error {
         return Err(store_error(error)).context(
@@ -250,6 +206,103 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What became of one document once its batch was committed, for callers
+/// that keep their own books (`chancery watch` marks its queue).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Fate {
+    /// Stored as a new article.
+    Stored,
+    /// Already stored (by an earlier run or earlier in this one).
+    Duplicate,
+    /// Not stored, with the reason.
+    Failed(String),
+}
+
+/// Called on the writer thread after each committed batch with the label
+/// and fate of every document of the batch.
+pub(crate) type OnCommit = Box<dyn FnMut(Vec<(String, Fate)>) + Send>;
+
+/// The ingest pipeline: documents pushed in are extracted, analysed and
+/// stored by one writer thread, a batch at a time. `chancery ingest` and
+/// `chancery watch`/`fetch` both feed it.
+pub(crate) struct Pipeline {
+    pub(crate) feeder: Feeder,
+    writer: thread::JoinHandle<(Tally, Option<StoreError>)>,
+}
+
+impl Pipeline {
+    /// Opens the store in `data` (the one writer), prepares the analyzer
+    /// with the corpus's registry and starts the writer thread. `prepare`
+    /// sees the store before the writer takes it.
+    pub(crate) fn start(
+        data: &Path,
+        kb: &[PathBuf],
+        options: Options,
+        progress: Progress,
+        on_commit: Option<OnCommit>,
+        prepare: impl FnOnce(&Store) -> Result<(), StoreError>,
+    ) -> anyhow::Result<Pipeline> {
+        let mut store = Store::open(data).map_err(store_error)?;
+        prepare(&store).map_err(store_error)?;
+        let reader = Reader::open(data).map_err(store_error)?;
+        // Stories continue across ingests: the clusterer saved by the last one
+        // (caught up with articles a killed run stored without stories).
+        let story_clock = Instant::now();
+        let stories = crate::stories::StoryTracker::open(&mut store, &reader)?;
+        let story_open = story_clock.elapsed();
+        // The people earlier ingests met feed back into analysis: a bare surname
+        // of a registered official resolves to them.
+        let registry = crate::entities::registry(&reader)?;
+        let registry_table = registry.officeholder_table();
+        let analyzer = if registry.people().is_empty() {
+            analyzer_with_tables(kb)?
+        } else {
+            analyzer_with_tables_and(
+                kb,
+                vec![("the corpus's actor registry".to_string(), registry_table)],
+            )?
+        };
+        let stored_before_open = store.stored_before_open();
+        let (sender, receiver) = sync_channel::<Batch>(CHANNEL_BATCHES);
+        let writer = thread::Builder::new()
+            .name("chancery-writer".into())
+            .spawn(move || {
+                let (mut tally, error) =
+                    write_batches(store, receiver, progress, stories, on_commit);
+                tally.stories += story_open;
+                (tally, error)
+            })
+            .context("cannot start the writer thread")?;
+        Ok(Pipeline {
+            feeder: Feeder {
+                options,
+                analyzer,
+                reader,
+                stored_before_open,
+                jobs: Vec::with_capacity(BATCH_DOCS),
+                bytes: 0,
+                pending: Batch::default(),
+                sender: Some(sender),
+            },
+            writer,
+        })
+    }
+
+    /// Sends what is buffered and waits for the writer to commit it all.
+    pub(crate) fn finish(mut self) -> anyhow::Result<(Tally, Option<StoreError>)> {
+        self.feeder.flush();
+        drop(self.feeder);
+        match self.writer.join() {
+            Ok(result) => Ok(result),
+            Err(_) => {
+                anyhow::bail!(
+                    "the writer thread panicked; the store keeps every batch it committed"
+                )
+            }
+        }
+    }
 }
 
 fn store_error(error: StoreError) -> anyhow::Error {
@@ -292,7 +345,7 @@ fn is_warc_path(path: &Path) -> bool {
 }
 
 /// Reads inputs into batches and sends them, analysed, to the writer.
-struct Feeder {
+pub(crate) struct Feeder {
     options: Options,
     analyzer: chancery_nlp::Analyzer,
     reader: Reader,
@@ -405,7 +458,7 @@ impl Feeder {
         }
     }
 
-    fn push(&mut self, job: Job) {
+    pub(crate) fn push(&mut self, job: Job) {
         self.bytes += job.size();
         self.jobs.push(job);
         if self.jobs.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES {
@@ -413,7 +466,7 @@ impl Feeder {
         }
     }
 
-    fn fail(&mut self, label: String, problem: String) {
+    pub(crate) fn fail(&mut self, label: String, problem: String) {
         self.pending.failures.push((label, problem));
         // A file of nothing but bad lines must not pile up failures either.
         if self.pending.failures.len() >= BATCH_DOCS {
@@ -422,7 +475,7 @@ impl Feeder {
     }
 
     /// Extracts, skips what is stored, analyses and sends the batch.
-    fn flush(&mut self) {
+    pub(crate) fn flush(&mut self) {
         let Some(sender) = &self.sender else {
             return;
         };
@@ -455,8 +508,12 @@ impl Feeder {
                     } else {
                         batch.repeated += 1;
                     }
+                    batch.skipped.push(label);
                 }
-                Ok(article) if !seen.insert(article.id.clone()) => batch.repeated += 1,
+                Ok(article) if !seen.insert(article.id.clone()) => {
+                    batch.repeated += 1;
+                    batch.skipped.push(label);
+                }
                 Ok(article) => articles.push((label, article)),
                 Err(problem) => batch.failures.push((label, problem)),
             }
@@ -570,11 +627,27 @@ fn write_batches(
     batches: Receiver<Batch>,
     mut progress: Progress,
     mut stories: crate::stories::StoryTracker,
+    mut on_commit: Option<OnCommit>,
 ) -> (Tally, Option<StoreError>) {
     let mut tally = Tally::default();
     for batch in batches {
         tally.duplicates += batch.already_stored + batch.repeated;
         tally.already_stored += batch.already_stored;
+        let mut fates: Vec<(String, Fate)> = Vec::new();
+        if on_commit.is_some() {
+            fates.extend(
+                batch
+                    .skipped
+                    .into_iter()
+                    .map(|label| (label, Fate::Duplicate)),
+            );
+            fates.extend(
+                batch
+                    .failures
+                    .iter()
+                    .map(|(label, problem)| (label.clone(), Fate::Failed(problem.clone()))),
+            );
+        }
         for (label, problem) in batch.failures {
             tally.fail(label, problem);
         }
@@ -631,31 +704,43 @@ fn write_batches(
             let outcome = match outcome {
                 Ok(outcome) => outcome,
                 Err(problem) => {
+                    if on_commit.is_some() {
+                        fates.push((label.clone(), Fate::Failed(problem.clone())));
+                    }
                     tally.fail(label, problem);
                     continue;
                 }
             };
-            match outcome {
+            let fate = match outcome {
                 Outcome::Stored { duplicate_of, .. } => {
                     tally.stored += 1;
                     if duplicate_of.is_some() {
                         tally.near_duplicates += 1;
                     }
+                    Fate::Stored
                 }
                 Outcome::Duplicate { stored_before, .. } => {
                     tally.duplicates += 1;
                     if stored_before {
                         tally.already_stored += 1;
                     }
+                    Fate::Duplicate
                 }
-                Outcome::ExternalIdTaken { external_id, .. } => tally.fail(
-                    label,
-                    format!(
+                Outcome::ExternalIdTaken { external_id, .. } => {
+                    let problem = format!(
                         "id {external_id:?} is already used by a different article in the store; \
                          give each record its own id"
-                    ),
-                ),
+                    );
+                    tally.fail(label.clone(), problem.clone());
+                    Fate::Failed(problem)
+                }
+            };
+            if on_commit.is_some() {
+                fates.push((label, fate));
             }
+        }
+        if let Some(on_commit) = on_commit.as_mut() {
+            on_commit(fates);
         }
         progress.update(&tally);
     }
@@ -703,7 +788,7 @@ fn write_contained(
 }
 
 /// A bar on a terminal, periodic plain lines otherwise.
-struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     plain: bool,
     started: Instant,
@@ -711,7 +796,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: Option<u64>, quiet: bool) -> Progress {
+    pub(crate) fn new(total: Option<u64>, quiet: bool) -> Progress {
         let terminal = io::stderr().is_terminal();
         let bar = (!quiet && terminal).then(|| {
             let (bar, template) = match total {

@@ -14,6 +14,7 @@ mod serve;
 mod stories;
 mod train;
 mod verify;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Ingest the bundled sample corpus and serve it: the whole product at once.
     Demo(serve::DemoArgs),
+    /// Follow news feeds, sitemaps and pages and store new articles as they appear.
+    Watch(watch::WatchArgs),
+    /// Fetch article pages by URL, analyse and store them.
+    Fetch(watch::FetchArgs),
     /// Check a corpus: SQLite integrity, every article against its checksum, the search index against the store.
     Verify(verify::VerifyArgs),
     /// Rebuild a model compiled into chancery from training data.
@@ -85,6 +90,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => serve::demo(args),
         Command::Train(command) => train::run(command),
         Command::Verify(args) => verify::run(args),
+        Command::Watch(args) => watch::run_watch(args),
+        Command::Fetch(args) => watch::run_fetch(args),
     };
     match result {
         Ok(code) => code,

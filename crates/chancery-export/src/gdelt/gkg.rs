@@ -308,8 +308,10 @@ fn quotations(record: &Record) -> Vec<Quotation> {
                 .map(|e| e.name.clone())
                 .or_else(|| quote.speaker_text.clone())
                 .unwrap_or_default(),
+            // In CAMEO's spelling, as the event table's codes (`ROMGOV`).
             speaker_code: speaker
-                .and_then(|e| e.actor_code.clone())
+                .and_then(|e| e.actor_code.as_deref())
+                .map(crate::cameo::cameo_code)
                 .unwrap_or_default(),
             kind,
         });
@@ -348,4 +350,34 @@ fn extras(record: &Record, quotes: &[Quotation]) -> String {
         out.push_str("</QUOTATIONS>");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speaker_codes_use_cameos_country_spelling() {
+        let mut record = crate::record::fixture_record();
+        let speaker = record
+            .analysis
+            .quotes
+            .iter()
+            .find(|q| q.kind == QuoteKind::Direct)
+            .and_then(|q| q.speaker.clone())
+            .unwrap();
+        let entity = record
+            .analysis
+            .entities
+            .iter_mut()
+            .find(|e| e.id == speaker)
+            .unwrap();
+        // Romania is ROU in ISO 3166 and ROM in CAMEO, as GDELT writes it.
+        entity.actor_code = Some("ROUGOV".into());
+        let extras = &gkg_row(&record)[GKG_COLUMNS.len() - 1];
+        assert!(
+            extras.contains("<SPEAKERCODE>ROMGOV</SPEAKERCODE>"),
+            "{extras}"
+        );
+    }
 }

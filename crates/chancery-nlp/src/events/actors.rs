@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use chancery_model::{Entity, EntityKind};
+use chancery_model::{Entity, EntityKind, TextField};
 
 use crate::doc::Doc;
 use crate::kb::{KbRef, KnowledgeBase};
@@ -308,6 +308,10 @@ pub(crate) struct Actors {
     pub mentions: Vec<ActorMention>,
     /// For each token, the index of the mention holding it.
     pub at: Vec<Option<usize>>,
+    /// The country the story is about (ISO alpha-3), if it can be told.
+    pub home: Option<String>,
+    /// The country of the dateline's place, if the story has one.
+    pub filed_in: Option<String>,
 }
 
 /// Finds the actor mentions of `doc`.
@@ -319,6 +323,8 @@ pub(crate) struct ActorFinder<'d, 'a> {
     home: Option<String>,
     /// How often the story names each country (its entities' mentions).
     named_countries: HashMap<String, usize>,
+    /// The country of the dateline's place, if the story has one.
+    filed_in: Option<String>,
 }
 
 impl<'d, 'a> ActorFinder<'d, 'a> {
@@ -337,6 +343,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             })
         });
         let home = home_country(entities, filed_in.as_deref());
+
         let mut named_countries: HashMap<String, usize> = HashMap::new();
         // Places only: a people's own name must not vote for its country.
         for entity in entities {
@@ -363,6 +370,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             kb,
             home,
             named_countries,
+            filed_in,
         }
     }
 
@@ -371,6 +379,20 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         let mut named: Vec<Option<(usize, Range<usize>)>> = vec![None; n];
         for (e, entity) in self.entities.iter().enumerate() {
             for mention in &entity.mentions {
+                // "U.S.-mediated talks", "an Iranian-backed attack": a name
+                // joined by a hyphen to the word after it modifies that word
+                // and names a third party, not a side of the act.
+                let field = match mention.span.field {
+                    TextField::Title => self.doc.title,
+                    TextField::Text => self.doc.text,
+                };
+                let hyphenated = field
+                    .get(mention.span.end..)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_lowercase()));
+                if hyphenated {
+                    continue;
+                }
                 let range = super::token_range(self.doc, &mention.span);
                 for slot in &mut named[range.clone()] {
                     slot.get_or_insert((e, range.clone()));
@@ -407,7 +429,12 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 *slot = Some(m);
             }
         }
-        Actors { mentions, at }
+        Actors {
+            mentions,
+            at,
+            home: self.home.clone(),
+            filed_in: self.filed_in.clone(),
+        }
     }
 
     fn lower(&self, i: usize) -> std::borrow::Cow<'a, str> {
@@ -583,7 +610,12 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                                 self.lower(k - 1).as_ref(),
                                 "its" | "their" | "his" | "her"
                             );
-                        if !continues_noun(self.doc, k + 1) && !stance_noun {
+                        // "in person" is a manner, nobody in particular.
+                        let idiom = w == "person"
+                            && k == i
+                            && k > sentence.start
+                            && self.lower(k - 1) == "in";
+                        if !continues_noun(self.doc, k + 1) && !stance_noun && !idiom {
                             break (k, sector, plural);
                         }
                     }
@@ -667,7 +699,13 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             });
         }
         let explicit = country.is_some();
-        let country = country.or_else(|| self.home.clone());
+        // Unnamed police are the force where the reporter files from,
+        // whatever country the story is about ("Police arrested the man",
+        // filed from Wellington about a flight to Tonga).
+        let local = sector == "COP";
+        let country = country
+            .or_else(|| self.filed_in.clone().filter(|_| local))
+            .or_else(|| self.home.clone());
         let code = match (country, sector.as_str()) {
             (Some(c), _) => Some(format!("{c}{sector}")),
             (None, _) if !explicit => Some(sector.clone()),
@@ -716,7 +754,8 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 .get(i + 1)
                 .is_some_and(|w| matches!(*w, "other" | "another"));
         let (person, plural) = match word.as_ref() {
-            "he" | "she" => (true, false),
+            // Objects too: "assured him", "sent her messages".
+            "he" | "she" | "him" | "her" => (true, false),
             "they" => (false, true),
             "it" => (false, false),
             _ if reciprocal => (false, true),
@@ -729,22 +768,87 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             let previous = self.doc.sentence_of(sentence.start.saturating_sub(1));
             previous.start.min(sentence.start)
         };
-        let antecedent = before
-            .iter()
-            .rev()
-            .take_while(|m| m.tokens.start >= window_start)
-            .filter(|m| m.tokens.end <= i && m.kind != MentionKind::Pronoun)
-            .find(|m| match (person, plural, m.kind) {
-                (true, _, MentionKind::Named(EntityKind::Person)) => true,
-                (true, _, MentionKind::Nominal) => !m.plural,
-                (false, true, MentionKind::Named(kind)) => {
-                    matches!(kind, EntityKind::Group) || m.plural
+        // An object pronoun is not its own clause's subject ("Levy sent her
+        // messages" is not Levy); a reporting verb or conjunction between
+        // them opens another clause ("He said they had assured him" is he),
+        // and a subject pronoun there passes its referent on. A preposition
+        // between them marks a name that is no subject ("hand the letter to
+        // Lula during a meeting with him" is Lula).
+        let object = matches!(word.as_ref(), "him" | "her");
+        let sentence_start = self.doc.sentence_of(i).start;
+        let bound_locally = |m: &ActorMention| {
+            object
+                && m.tokens.start >= sentence_start
+                && !(m.tokens.end..i).any(|k| {
+                    let w = self.lower(k);
+                    super::is_reporting_word(&w)
+                        || matches!(
+                            w.as_ref(),
+                            "that"
+                                | ";"
+                                | "but"
+                                | "to"
+                                | "with"
+                                | "for"
+                                | "of"
+                                | "in"
+                                | "on"
+                                | "at"
+                                | "by"
+                        )
+                })
+        };
+        let candidates = || {
+            before
+                .iter()
+                .rev()
+                .take_while(|m| m.tokens.start >= window_start)
+                .filter(|m| {
+                    m.tokens.end <= i
+                        && (m.kind != MentionKind::Pronoun || object && m.code.is_some())
+                        && !bound_locally(m)
+                })
+        };
+        // "he" and "she" are the people the story names before a role noun
+        // that happens to stand nearer ("Specter met the official ... He had
+        // visited Japan" is Specter).
+        // Within the nearest sentence that names people, the first of them:
+        // the subject a story keeps talking about, not the latest object
+        // ("Specter met Prince Sultan. He had visited Japan" is Specter).
+        let named_person = if person {
+            let latest = candidates().find(|m| m.kind == MentionKind::Named(EntityKind::Person));
+            latest.map(|latest| {
+                let in_sentence = self.doc.sentence_of(latest.tokens.start).start;
+                // Inside its own sentence, and as an object, a pronoun
+                // takes the nearest name ("hand the letter to Lula during
+                // a meeting with him").
+                if object || in_sentence == sentence_start {
+                    return latest;
                 }
-                (false, true, MentionKind::Nominal) => m.plural,
-                (false, false, MentionKind::Named(kind)) => {
-                    matches!(kind, EntityKind::Organization | EntityKind::Country)
-                }
-                _ => false,
+                candidates()
+                    .take_while(|m| m.tokens.start >= in_sentence)
+                    .filter(|m| m.kind == MentionKind::Named(EntityKind::Person))
+                    .last()
+                    .unwrap_or(latest)
+            })
+        } else {
+            None
+        };
+        let antecedent = named_person
+            .or_else(|| {
+                candidates().find(|m| match (person, plural, m.kind) {
+                    (true, false, MentionKind::Pronoun) => !m.plural,
+                    (true, _, MentionKind::Named(EntityKind::Person)) => true,
+                    (true, _, MentionKind::Nominal) => !m.plural,
+                    (false, true, MentionKind::Named(kind)) => {
+                        matches!(kind, EntityKind::Group) || m.plural
+                    }
+                    (false, true, MentionKind::Nominal) => m.plural,
+                    (false, false, MentionKind::Named(kind)) => {
+                        matches!(kind, EntityKind::Organization | EntityKind::Country)
+                    }
+                    _ => false,
+                })
             })
             .or_else(|| {
                 // "they" for a government or organization ("Baghdad says they…").

@@ -29,6 +29,13 @@ pub(crate) struct Arguments {
     pub reporter: Option<usize>,
     /// The trigger sits in a relative clause (background about an actor).
     pub relative: bool,
+    /// The trigger is a participle or infinitive modifying a noun ("observers
+    /// travelling to Tubmanburg", "a soldier abducted by Hamas"): a relative
+    /// clause without its pronoun.
+    pub reduced_relative: bool,
+    /// The trigger is a verb in the passive ("was arrested"): its subject is
+    /// the target, and the source only a "by" phrase names.
+    pub passive: bool,
 }
 
 /// The children of every word, in order.
@@ -133,6 +140,7 @@ pub(crate) fn arguments(
     } else {
         let passive = child(head, &[DepRel::NsubjPass]).is_some()
             || kids[head].iter().any(|&c| rel(c) == DepRel::AuxPass);
+        args.passive = passive;
         let relative_pronoun =
             |k: usize| matches!(words[k].to_lowercase().as_str(), "which" | "who" | "that");
         for &c in &kids[head] {
@@ -143,6 +151,9 @@ pub(crate) fn arguments(
                         args.sources.push(h);
                     }
                 }
+                // A passive's subject is its patient, whichever label the
+                // parser gave it.
+                DepRel::Nsubj if passive => args.targets.push(c),
                 DepRel::Nsubj => args.sources.push(c),
                 DepRel::NsubjPass => args.targets.push(c),
                 DepRel::Obl | DepRel::OblAgent
@@ -214,6 +225,9 @@ pub(crate) fn arguments(
     }
     if matches!(rel(head), DepRel::AclRelcl) {
         args.relative = true;
+    }
+    if matches!(rel(head), DepRel::Acl) {
+        args.reduced_relative = true;
     }
     // The speaker of a verb of saying above the trigger.
     let mut k = head;

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 
 use crate::dates::find_date_near;
 use crate::doc::Doc;
-use crate::kb::KnowledgeBase;
+use crate::kb::{KbRef, KnowledgeBase};
 use crate::petrarch::Dictionaries;
 use crate::syntax::{DepRel, Parse, SyntaxModel, Upos};
 use actors::{ActorFinder, Actors};
@@ -222,6 +222,9 @@ struct Coded {
     /// country the text does not say ("police arrested two men") is of the
     /// source's country.
     target_code: Option<String>,
+    /// A source code standing for an agent the text leaves implicit: the
+    /// police of "was arrested", the court of "was sentenced".
+    source_code: Option<String>,
     /// An act with one side by nature (a legislature ratifying a treaty),
     /// kept without a target.
     one_sided: bool,
@@ -255,6 +258,8 @@ pub(crate) struct EventCoder<'d, 'a> {
     syntax: bool,
     /// For each token, the place or country entity it names, if any.
     places: Vec<Option<usize>>,
+    /// Tokens inside proper names, which the parser takes as proper nouns.
+    names: Vec<bool>,
 }
 
 impl<'d, 'a> EventCoder<'d, 'a> {
@@ -287,7 +292,27 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 }
             }
         }
+        // Names of people, organizations and places, and countries called by
+        // name (not by demonym: "Russian" stays an adjective).
+        let mut names = vec![false; doc.words.len()];
+        for entity in entities {
+            for mention in &entity.mentions {
+                let by_name = match entity.kind {
+                    EntityKind::Person | EntityKind::Organization | EntityKind::Place => true,
+                    EntityKind::Country => {
+                        !is_demonym(kb, doc.slice(token_range(doc, &mention.span)))
+                    }
+                    _ => false,
+                };
+                if by_name {
+                    for flag in &mut names[token_range(doc, &mention.span)] {
+                        *flag = true;
+                    }
+                }
+            }
+        }
         EventCoder {
+            names,
             places,
             doc,
             entities,
@@ -366,6 +391,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     background: false,
                     one_sided: false,
                     target_code: None,
+                    source_code: None,
                     dictionary: Some((event.source, event.target)),
                     parsed: (true, true),
                     target_place: None,
@@ -516,7 +542,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         // An event needs an actor on each side: with fewer than two actor
         // mentions in the sentence the parse cannot find both, so only acts
         // whose other side needs no actor (a protest's government, a
-        // visit's destination) are worth parsing for.
+        // visit's destination, the police of an arrest) are worth parsing for.
         let actors_here = {
             let mut seen: Vec<usize> = Vec::new();
             for k in sentence.clone() {
@@ -532,7 +558,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             seen.len()
         };
         let worth_parsing = |code: &str| {
-            actors_here >= 2 || actors_here == 1 && (code.starts_with("14") || code == "042")
+            actors_here >= 2
+                || actors_here == 1
+                    && (code.starts_with("14") || code == "042" || implicit_agent(code).is_some())
         };
         let mut i = sentence.start;
         // Tokens before this belong to a matched trigger's context.
@@ -547,7 +575,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 && self.context_nearby(i, sentence.end, &lower, sentence.start)
             {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
-                    let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
+                    let parse = SyntaxModel::builtin().parse_with_names(
+                        &self.doc.words[sentence.clone()],
+                        &self.names[sentence.clone()],
+                    );
                     let kids = arguments::children(&parse);
                     (parse, kids)
                 });
@@ -579,6 +610,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // own: "halted the fighting" is a truce, not a fight.
             if i < consumed {
                 i += 1;
+                continue;
+            }
+            // "met for talks", "held talks": a noun of the act a verb just
+            // told is that act again, not another.
+            let retold = trigger.kind == TriggerKind::Noun
+                && found.last().is_some_and(|prev: &Coded| {
+                    prev.sentence == sentence
+                        && prev.trigger.end + 3 >= i
+                        && prev.code.get(..2) == trigger.code.get(..2)
+                });
+            if retold {
+                i += n;
                 continue;
             }
             if let Some(context) = context {
@@ -618,12 +661,16 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // its own: it needs no parse (most sentences have one).
             let syntax = self.syntax && trigger.code != "010" && worth_parsing(&trigger.code);
             let mut relative = false;
+            let mut passive = false;
             let mut from_parse = (false, false);
             let mut extra_pairs: Vec<(usize, usize)> = Vec::new();
             let mut destination: Option<(usize, String)> = None;
             let (source, target, reported_by) = if syntax {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
-                    let parse = SyntaxModel::builtin().parse(&self.doc.words[sentence.clone()]);
+                    let parse = SyntaxModel::builtin().parse_with_names(
+                        &self.doc.words[sentence.clone()],
+                        &self.names[sentence.clone()],
+                    );
                     let kids = arguments::children(&parse);
                     (parse, kids)
                 });
@@ -631,7 +678,15 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 let noun = trigger.kind == TriggerKind::Noun;
                 // A verb of the lexicon that the sentence uses as a noun or
                 // adjective ("peacekeeping force", "the ceasefire") is no act.
-                if !noun && !matches!(parse.upos[local], Upos::Verb | Upos::Aux) {
+                // A participle before its noun describes it ("a convicted
+                // child rapist", "by invading troops"): no act of the
+                // sentence. After a noun it is more likely the verb the
+                // parse missed ("troops shelled positions").
+                let describes = parse.deprels[local] == DepRel::Amod
+                    && parse.heads[local].is_some_and(|h| h > local)
+                    && (local == 0
+                        || !matches!(parse.upos[local - 1], Upos::Noun | Upos::Propn | Upos::Pron));
+                if !noun && (!matches!(parse.upos[local], Upos::Verb | Upos::Aux) || describes) {
                     i += n;
                     continue;
                 }
@@ -643,7 +698,15 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     n,
                     noun,
                 );
-                relative = args.relative;
+                // A reduced relative clause is background about the noun it
+                // modifies, but for a verbal act: "a source accusing the
+                // rebels" is the source's accusation, told as a participle.
+                let verbal = matches!(
+                    trigger.code.get(..2),
+                    Some("01" | "02" | "03" | "10" | "11" | "12" | "13")
+                );
+                relative = args.relative || args.reduced_relative && !verbal;
+                passive = args.passive;
                 let mention_of = |heads: &[usize]| -> Vec<usize> {
                     let mut out: Vec<usize> = Vec::new();
                     for &h in heads {
@@ -655,7 +718,20 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     }
                     out
                 };
-                let sources = mention_of(&args.sources);
+                let mut sources = mention_of(&args.sources);
+                // "a visit to Slovenia by Kwasniewski": a noun's agent; "were
+                // held in a prison in the south by the SPLA": a passive's
+                // agent the parse did not attach, within the clause.
+                if (noun || args.passive) && sources.is_empty() {
+                    let reach = if noun { 6 } else { 12 };
+                    let by = (i + n..sentence.end.min(i + n + reach))
+                        .take_while(|&k| !matches!(lower[k - sentence.start].as_ref(), "," | ";"))
+                        .find(|&k| lower[k - sentence.start] == "by")
+                        .and_then(|k| {
+                            (k + 1..sentence.end.min(k + 3)).find_map(|j| self.actors.at[j])
+                        });
+                    sources.extend(by);
+                }
                 let targets: Vec<usize> = mention_of(&args.targets)
                     .into_iter()
                     .filter(|t| !sources.contains(t))
@@ -667,12 +743,28 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 // parse error), the nearest actor on each side stands in.
                 from_parse = (!sources.is_empty(), !targets.is_empty());
                 let (sources, targets) = self.pair_up(sources, targets, &trigger.code);
-                let s = sources.first().copied().or(source);
+                // A passive with no "by" phrase has no named agent: the name
+                // before it is its patient ("Bello was sentenced").
+                let s = sources
+                    .first()
+                    .copied()
+                    .or(source.filter(|_| !args.passive));
                 let t = targets
                     .first()
                     .copied()
                     .or(target)
                     .filter(|&t| s.is_none_or(|s| s != t && !self.same_actor(s, t)));
+                // "A, ..., and B signed": when the parse lost the coordination
+                // of a symmetric act's subjects, the words still show it.
+                let (s, t) = match self.coordinated_before(i, &sentence) {
+                    Some((a, b))
+                        if symmetric(&trigger.code)
+                            && (targets.is_empty() || s == Some(a) || s == Some(b)) =>
+                    {
+                        (Some(a), Some(b))
+                    }
+                    _ => (s, t),
+                };
                 extra_pairs = self.other_pairs(s, t, &sources, &targets);
                 if trigger.code.starts_with("042") && targets.is_empty() {
                     destination = self.destination(local + n - 1, parse, kids, sentence.start);
@@ -695,9 +787,36 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     code = intent;
                 }
             }
+            // "after the bombing", "since the attack": an act named in a
+            // temporal adjunct is the setting of the sentence's own act.
+            let setting = trigger.kind == TriggerKind::Noun
+                && (i.saturating_sub(4).max(sentence.start)..i).any(|k| {
+                    matches!(
+                        lower[k - sentence.start].as_ref(),
+                        "after" | "since" | "before" | "following" | "despite" | "amid"
+                    ) && (k + 1..i).all(|j| {
+                        let w = lower[j - sentence.start].as_ref();
+                        matches!(
+                            w,
+                            "the"
+                                | "a"
+                                | "an"
+                                | "its"
+                                | "their"
+                                | "his"
+                                | "her"
+                                | "this"
+                                | "last"
+                                | "'s"
+                        ) || self.actors.at[j].is_some()
+                            || w.chars().all(|c| c.is_alphabetic())
+                                && self.doc.words[j].starts_with(char::is_uppercase)
+                    })
+                });
             found.push(Coded {
                 code,
                 background: relative
+                    || setting
                     || self.in_relative_clause(i, &sentence)
                     || self.long_past(&sentence, &lower),
                 trigger: trigger_range,
@@ -709,17 +828,100 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 reported_by: reported_by.filter(|&r| Some(r) != source),
                 one_sided: false,
                 target_code: self.local_target_code(source, target),
+                source_code: None,
                 dictionary: None,
                 parsed: from_parse,
                 target_place: None,
             });
             let last = found.len() - 1;
             let coded = &mut found[last];
+            // "Moada was sentenced to 11 years", "two men were arrested": an
+            // act only an institution performs, told in the passive without
+            // its agent, is that institution's, of the country where it
+            // happens: the place the sentence names, else the story's, else
+            // the target's (foreigners are arrested where the story is).
+            if passive && !from_parse.0 {
+                if let Some(sector) = implicit_agent(&coded.code) {
+                    // A target the parse did not find is only the nearest name.
+                    let target = coded.target.filter(|_| from_parse.1);
+                    // Police are the dateline's (as for "Police arrested").
+                    let local = (sector == "COP")
+                        .then(|| self.actors.filed_in.clone())
+                        .flatten();
+                    let country = self
+                        .place_country_in(&coded.sentence)
+                        .or(local)
+                        .or_else(|| self.actors.home.clone())
+                        .or_else(|| {
+                            self.actor_code(target)
+                                .and_then(|c| c.get(..3))
+                                .map(str::to_string)
+                        })
+                        .filter(|c| KnowledgeBase::builtin().country(c).is_some());
+                    // People are arrested and sentenced: a subject that names
+                    // no actor ("a 13-year-old boy") is one of the country's.
+                    let person_act = matches!(coded.code.get(..3), Some("116" | "173"));
+                    if let Some(country) = country {
+                        if target.is_some() || person_act {
+                            coded.source = None;
+                            coded.source_code = Some(format!("{country}{sector}"));
+                        }
+                        if target.is_none() && person_act {
+                            coded.target = None;
+                            coded.target_code = Some(format!("{country}CVL"));
+                        }
+                    }
+                }
+            }
+            // Declining to comment is addressed to no one: the reporters
+            // asking are no side of it.
+            if coded.code.starts_with("011") {
+                coded.target = None;
+                coded.target_code = None;
+                coded.one_sided = true;
+            }
             if coded.target.is_none() {
                 if let Some((place, country)) = destination {
                     coded.target_place = Some(place);
                     coded.target_code = Some(country);
                 }
+            }
+            let source_code = coded
+                .source_code
+                .clone()
+                .or_else(|| self.actor_code(coded.source).map(str::to_string));
+            // A state protests in words, not in the street: "China raised
+            // protests" is an official complaint (114).
+            let named_country = coded.source.is_some_and(|m| {
+                let mention = &self.actors.mentions[m];
+                mention.kind == actors::MentionKind::Named(EntityKind::Country)
+                    && !is_demonym(
+                        KnowledgeBase::builtin(),
+                        self.doc.slice(mention.tokens.clone()),
+                    )
+            });
+            let state = named_country
+                || source_code
+                    .as_deref()
+                    .is_some_and(|c| actor_sector(c) == "GOV");
+            let protest_word = lower[i - sentence.start].starts_with("protest");
+            if matches!(coded.code.as_str(), "140" | "141") && protest_word && state {
+                coded.code = "114".to_string();
+            }
+            // Killing between armed forces is fighting (19x), not an assault
+            // on people (18x): "troops killed 25 rebels".
+            let target_code = coded
+                .target_code
+                .clone()
+                .or_else(|| self.actor_code(coded.target).map(str::to_string));
+            let armed = |c: Option<&str>| {
+                c.is_some_and(|c| matches!(actor_sector(c), "MIL" | "REB" | "UAF" | "INS"))
+            };
+            if coded.code.starts_with("18")
+                && armed(source_code.as_deref())
+                && armed(target_code.as_deref())
+            {
+                coded.code = "190".to_string();
             }
             // Protesters protest to their own government unless the text
             // names another target.
@@ -742,6 +944,45 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 found.push(other);
             }
             i += n;
+        }
+        // "The KDP said the PUK had broken the ceasefire": telling of
+        // another actor's hostile act is accusing it (112), an act of its own
+        // (news agencies only report).
+        {
+            let mut accusations = Vec::new();
+            for c in &found {
+                let (Some(speaker), Some(actor)) = (c.reported_by, c.source) else {
+                    continue;
+                };
+                let hostile = matches!(c.code.get(..2), Some("13" | "18" | "19" | "20"));
+                let pronoun = self.actors.mentions[actor].kind == actors::MentionKind::Pronoun;
+                if pronoun {
+                    continue;
+                }
+                let speaker_code = self.actor_code(Some(speaker)).unwrap_or("");
+                if !hostile
+                    || c.background
+                    || !matches!(c.modality, Modality::Asserted | Modality::Reported)
+                    || actor_sector(speaker_code) == "MED"
+                    || self.same_actor(speaker, actor)
+                {
+                    continue;
+                }
+                let mut accusation = c.clone();
+                accusation.code = "112".to_string();
+                accusation.source = Some(speaker);
+                accusation.source_code = None;
+                accusation.target = Some(actor);
+                accusation.target_code = None;
+                accusation.target_place = None;
+                accusation.reported_by = None;
+                accusation.modality = Modality::Asserted;
+                accusations.push(accusation);
+            }
+            found.extend(accusations);
+        }
+        if let Some(stance) = self.spoken_stance(&sentence, &lower, &found) {
+            found.push(stance);
         }
         if let Some(approval) = self.legislative_approval(&sentence, &lower) {
             found.push(approval);
@@ -816,11 +1057,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         mut targets: Vec<usize>,
         code: &str,
     ) -> (Vec<usize>, Vec<usize>) {
-        let symmetric = (code.starts_with("04") && !matches!(code, "042" | "043"))
-            || code.starts_with("057")
-            || code.starts_with("06")
-            || code.starts_with("19");
-        if !symmetric {
+        if !symmetric(code) {
             return (sources, targets);
         }
         let distinct = |list: &[usize]| {
@@ -838,6 +1075,50 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             sources.push(targets.remove(0));
         }
         (sources, targets)
+    }
+
+    /// The two actors of "A and B <trigger>" (a few words of title or
+    /// apposition allowed between them), when they are distinct.
+    fn coordinated_before(
+        &self,
+        trigger: usize,
+        sentence: &Range<usize>,
+    ) -> Option<(usize, usize)> {
+        let mentions = &self.actors.mentions;
+        // The last actor ends at most three words before the trigger.
+        let b = (trigger.saturating_sub(3).max(sentence.start)..trigger)
+            .rev()
+            .find_map(|k| self.actors.at[k])?;
+        let b_start = mentions[b].tokens.start;
+        // "and" shortly before it, with only its own title between ("and
+        // rebel commander Aslan Maskhadov").
+        let and = (b_start.saturating_sub(6).max(sentence.start)..b_start)
+            .rev()
+            .find(|&k| self.doc.words[k] == "and")?;
+        // ("his Slovenian counterpart, Milan Kucan": a nationality before a
+        // common noun is part of the title.)
+        let adjectival = |m: usize| {
+            mentions[m].kind == actors::MentionKind::Named(EntityKind::Country)
+                && self
+                    .doc
+                    .words
+                    .get(mentions[m].tokens.end)
+                    .is_some_and(|w| w.starts_with(|c: char| c.is_lowercase()))
+        };
+        let named_between = (and + 1..b_start).any(|k| {
+            self.actors.at[k].is_some_and(|m| {
+                m != b && mentions[m].kind != actors::MentionKind::Nominal && !adjectival(m)
+            })
+        });
+        if named_between {
+            return None;
+        }
+        // The first actor ends shortly before "and" (an apposition and a
+        // comma may stand between: "The commander, Tikhomirov, and ...").
+        let a = (and.saturating_sub(4).max(sentence.start)..and)
+            .rev()
+            .find_map(|k| self.actors.at[k])?;
+        (a != b && !self.same_actor(a, b)).then_some((a, b))
     }
 
     /// Events for coordinated actors beyond the first pair, one per
@@ -963,6 +1244,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             background: false,
             one_sided: true,
             target_code: None,
+            source_code: None,
             dictionary: None,
             parsed: (true, false),
             target_place: None,
@@ -1040,6 +1322,105 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         })
     }
 
+    /// A speaker's words about another actor, plainly negative or plainly
+    /// positive, are the speaker's act toward it: criticism (111) or praise
+    /// (051). "It is a desperate move by the PUNR," said Nastase. Only a
+    /// sentence that tells no act of its own is read this way: its reported
+    /// act, if any, is the event.
+    fn spoken_stance(
+        &self,
+        sentence: &Range<usize>,
+        lower: &[Cow<'a, str>],
+        found: &[Coded],
+    ) -> Option<Coded> {
+        if found
+            .iter()
+            .any(|c| !c.reporting && c.sentence == *sentence)
+        {
+            return None;
+        }
+        let at = |k: usize| lower[k - sentence.start].as_ref();
+        let verb = sentence
+            .clone()
+            .find(|&k| is_reporting_word(self.doc.words[k]))?;
+        let starts_at =
+            |k: usize| self.actors.at[k].filter(|&m| self.actors.mentions[m].tokens.start == k);
+        let pause = |k: usize| matches!(at(k), "," | "\"" | "''" | "``" | "'" | ":" | "--");
+        // The speaker right before the verb ("Arafat told", "the PUK
+        // said"), else right after it ("said the spokesman, …").
+        let before = (verb.saturating_sub(4).max(sentence.start)..verb)
+            .rev()
+            .take_while(|&k| !pause(k))
+            .find_map(|k| self.actors.at[k]);
+        // After the verb, the name a title leads up to ("said Social
+        // Democrat leader Ion Popescu") rather than the title's noun.
+        let after = {
+            let mut near = (verb + 1..(verb + 6).min(sentence.end))
+                .take_while(|&k| !pause(k))
+                .filter_map(starts_at);
+            let first = near.next();
+            first
+                .into_iter()
+                .chain(near)
+                .find(|&m| matches!(self.actors.mentions[m].kind, actors::MentionKind::Named(_)))
+                .or(first)
+        };
+        let speaker = before.or(after)?;
+        let speaker_start = self.actors.mentions[speaker].tokens.start.min(verb);
+        // What was said: before the comma that opens a trailing "…, X said",
+        // else everything after the verb.
+        let trailing = (speaker_start.saturating_sub(2).max(sentence.start)..speaker_start)
+            .rev()
+            .find(|&k| pause(k));
+        let content = match trailing {
+            Some(k) => sentence.start..k,
+            None if before.is_some() => verb + 1..sentence.end,
+            None => return None,
+        };
+        // "told the council": whom the speaker addressed is no target.
+        let addressee_end = if trailing.is_none() {
+            (verb + 1..(verb + 3).min(sentence.end))
+                .find_map(starts_at)
+                .map_or(verb + 1, |m| self.actors.mentions[m].tokens.end)
+        } else {
+            content.start
+        };
+        if !content.clone().any(|k| is_judgement(at(k))) {
+            return None;
+        }
+        let code = "111";
+        let speaker_code = self.actor_code(Some(speaker))?;
+        if actor_sector(speaker_code) == "MED" {
+            return None;
+        }
+        let target = content
+            .clone()
+            .filter(|&k| k >= addressee_end)
+            .filter_map(starts_at)
+            .find(|&m| {
+                !self.same_actor(speaker, m)
+                    && self.actors.mentions[m].kind != actors::MentionKind::Pronoun
+                    && self.actor_code(Some(m)).is_some()
+            })?;
+        Some(Coded {
+            code: code.to_string(),
+            trigger: verb..verb + 1,
+            sentence: sentence.clone(),
+            source: Some(speaker),
+            target: Some(target),
+            modality: Modality::Asserted,
+            reporting: false,
+            reported_by: None,
+            background: false,
+            target_code: self.local_target_code(Some(speaker), Some(target)),
+            source_code: None,
+            one_sided: false,
+            dictionary: None,
+            parsed: (false, false),
+            target_place: None,
+        })
+    }
+
     /// The speaker of a reporting clause after the trigger ("Iraq shelled
     /// the camp, the PUK said"): the actor right before a reporting verb
     /// that follows a comma.
@@ -1075,10 +1456,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             return false;
         };
         let at = |k: usize| lower[k - sentence.start].as_ref();
+        // "in 1967", "the 1967 war", "from 1931 to 1945", "since the 1960s".
         (sentence.start + 1..sentence.end).any(|k| {
-            matches!(at(k - 1), "in" | "since")
-                && at(k).len() == 4
-                && at(k)
+            let word = at(k);
+            let year = word.strip_suffix('s').unwrap_or(word);
+            matches!(at(k - 1), "in" | "since" | "the" | "from" | "until")
+                && year.len() == 4
+                && year
                     .parse::<i32>()
                     .is_ok_and(|year| (1900..=published.year() - 5).contains(&year))
         })
@@ -1098,6 +1482,17 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             .any(|w| matches!(*w, "not" | "n't" | "never" | "no"))
         {
             return Modality::Negated;
+        }
+        // "accused Iraq of violating the ceasefire", "suspected of murdering":
+        // what someone is accused of is the accusation's content, alleged,
+        // not an act the story asserts.
+        let alleged = (trigger.saturating_sub(12).max(sentence.start)..trigger).any(|k| {
+            ALLEGING.contains(&at(k))
+                && (k + 1..trigger).any(|j| matches!(at(j), "of" | "for" | "with"))
+                && !(k + 1..trigger).any(|j| matches!(at(j), ";" | "and" | "but"))
+        });
+        if alleged {
+            return Modality::Hypothetical;
         }
         let conditional = (sentence.start..trigger).any(|k| matches!(at(k), "if" | "unless"));
         // "Officials said Ekeus would hold talks": a reported "will".
@@ -1146,7 +1541,19 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let (a, b) = (&self.actors.mentions[a], &self.actors.mentions[b]);
         match (a.entity, b.entity) {
             (Some(x), Some(y)) => x == y,
-            _ => false,
+            // "his Slovenian counterpart, Milan Kucan": an apposition names
+            // one actor twice.
+            _ => {
+                let (first, second) = if a.tokens.start <= b.tokens.start {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let nominal = |m: &actors::ActorMention| m.kind == actors::MentionKind::Nominal;
+                (nominal(first) || nominal(second))
+                    && second.tokens.start == first.tokens.end + 1
+                    && self.doc.words.get(first.tokens.end) == Some(&",")
+            }
         }
     }
 
@@ -1180,6 +1587,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             Some(e) => Some(format!("e{e}")),
             None => m.code.clone(),
         }
+    }
+
+    /// The country of the first place or country the sentence names after a
+    /// locative word ("arrested in Zambia"), if any.
+    fn place_country_in(&self, sentence: &Range<usize>) -> Option<String> {
+        (sentence.start + 1..sentence.end).find_map(|k| {
+            let e = self.places[k]?;
+            let after_locative = matches!(self.lower(k - 1).as_ref(), "in" | "at" | "near");
+            after_locative
+                .then(|| self.entities[e].country.clone())
+                .flatten()
+        })
     }
 
     fn location(&self, coded: &Coded) -> Option<String> {
@@ -1221,9 +1640,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // actor on one side is kept only as a mention of a fuller one.
             let one_sided = c.dictionary.is_none()
                 && !c.one_sided
-                && (self.actor_code(c.source).is_none()
+                && (c.source_code.is_none() && self.actor_code(c.source).is_none()
                     || (self.actor_code(c.target).is_none() && c.target_code.is_none()));
             if c.source.is_none()
+                && c.source_code.is_none()
                 && c.target.is_none()
                 && c.target_code.is_none()
                 && c.dictionary.is_none()
@@ -1239,10 +1659,24 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // "Russia ... Russia", "the U.N. ... the U.N.": an actor known
             // only by its country or body on both sides says nothing of who
             // did what to whom (two sectors of one country do).
-            let source_code = self.actor_code(c.source);
+            let source_code = c.source_code.as_deref().or(self.actor_code(c.source));
             let target_code = c.target_code.as_deref().or(self.actor_code(c.target));
             if c.dictionary.is_none()
                 && source_code.is_some_and(|s| s.len() <= 3 && Some(s) == target_code)
+            {
+                continue;
+            }
+            // "Meetings with Russian officials" planned by a Russian official:
+            // a body's unnamed members on the other side of its own named
+            // member say nothing of who meets whom.
+            let nominal = |m: Option<usize>| {
+                m.is_some_and(|m| self.actors.mentions[m].kind == actors::MentionKind::Nominal)
+            };
+            if c.dictionary.is_none()
+                && c.code.starts_with("04")
+                && source_code.is_some()
+                && source_code == target_code
+                && nominal(c.source) != nominal(c.target)
             {
                 continue;
             }
@@ -1252,7 +1686,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
             let key = (
                 c.code.clone(),
-                self.actor_key(c.source),
+                c.source_code.clone().or_else(|| self.actor_key(c.source)),
                 c.target_code.clone().or_else(|| self.actor_key(c.target)),
                 c.modality,
                 c.dictionary.clone(),
@@ -1364,6 +1798,14 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 c.target.map(|m| self.actor(m)),
             ),
         };
+        let source = match (source, &c.source_code) {
+            (None, Some(code)) => Some(EventActor {
+                code: Some(code.clone()),
+                entity: None,
+                name: None,
+            }),
+            (source, _) => source,
+        };
         let target = match (target, &c.target_code) {
             (Some(actor), Some(code)) => Some(EventActor {
                 code: Some(code.clone()),
@@ -1399,6 +1841,113 @@ impl<'d, 'a> EventCoder<'d, 'a> {
 
 /// A reporting verb in lower case ("said", "told"): it frames what it
 /// reports and bounds the clause of an act it governs.
+/// The sector that performs an act no one else can ("sentenced" is a
+/// court's, "arrested" the police's), for passives that leave it unsaid.
+fn implicit_agent(code: &str) -> Option<&'static str> {
+    match code.get(..3)? {
+        "116" => Some("JUD"),
+        "173" | "171" => Some("COP"),
+        "174" => Some("GOV"),
+        _ => None,
+    }
+}
+
+/// Whether `text` is a nationality ("Russian"), not a country's name.
+fn is_demonym(kb: &KnowledgeBase, text: &str) -> bool {
+    kb.lookup(text)
+        .iter()
+        .any(|r| matches!(r, KbRef::Demonym(_)))
+}
+
+/// The sector part of an actor code ("GOV" of "IRNGOV"), empty if none.
+fn actor_sector(code: &str) -> &str {
+    code.get(3..6).unwrap_or("")
+}
+
+/// Acts two parties do together ("met", "signed", "clashed"): coordinated
+/// subjects are their two sides.
+fn symmetric(code: &str) -> bool {
+    (code.starts_with("04") && !matches!(code, "042" | "043"))
+        || code.starts_with("057")
+        || code.starts_with("06")
+        || code.starts_with("19")
+}
+
+/// Words after which "of", "for" or "with" introduce what is alleged.
+const ALLEGING: &[&str] = &[
+    "accused",
+    "accuse",
+    "accuses",
+    "accusing",
+    "accusation",
+    "accusations",
+    "suspected",
+    "suspect",
+    "suspicion",
+    "charged",
+    "charges",
+    "alleged",
+    "allegations",
+    "blamed",
+    "blaming",
+    "convicted",
+    "guilty",
+];
+
+/// Words that judge conduct rather than tell it: said of an actor, they make
+/// the saying criticism. Lower case.
+const JUDGEMENT_WORDS: &[&str] = &[
+    "absurd",
+    "aggression",
+    "arrogance",
+    "arrogant",
+    "betrayal",
+    "bizarre",
+    "blackmail",
+    "crimes",
+    "criminal",
+    "deplorable",
+    "desperate",
+    "disdain",
+    "disgraceful",
+    "farce",
+    "groundless",
+    "baseless",
+    "hypocrisy",
+    "hypocritical",
+    "illegal",
+    "illegitimate",
+    "incompetent",
+    "interference",
+    "irresponsible",
+    "lies",
+    "meddling",
+    "nonsense",
+    "outrageous",
+    "propaganda",
+    "provocation",
+    "provocative",
+    "racist",
+    "ridiculous",
+    "sabotage",
+    "scandalous",
+    "shameful",
+    "slander",
+    "stubbornly",
+    "stupidity",
+    "treason",
+    "unacceptable",
+    "undemocratic",
+    "unjust",
+    "unjustified",
+    "violation",
+    "violations",
+];
+
+fn is_judgement(word: &str) -> bool {
+    JUDGEMENT_WORDS.contains(&word)
+}
+
 fn is_reporting_word(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_lowercase()) && crate::quotes::cues::is_strong(word)
 }
@@ -1502,12 +2051,15 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
         actors: Actors {
             mentions: Vec::new(),
             at: vec![None; doc.words.len()],
+            home: None,
+            filed_in: None,
         },
         quoted: vec![false; doc.words.len()],
         dictionaries: None,
         sport: false,
         syntax: false,
         places: vec![None; doc.words.len()],
+        names: vec![false; doc.words.len()],
     };
     let mut coded = Vec::new();
     for sentence in &doc.sentences {

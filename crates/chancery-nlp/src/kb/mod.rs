@@ -646,4 +646,111 @@ mod tests {
         let err = KnowledgeBase::with_user_tables(&[("bad.tsv".into(), bad.into())]).unwrap_err();
         assert!(err.to_string().contains("bad.tsv"));
     }
+
+    /// Day number of a civil date (days since 1970-01-01).
+    fn day_number(year: i64, month: i64, day: i64) -> i64 {
+        let year = if month <= 2 { year - 1 } else { year };
+        let era = year.div_euclid(400);
+        let year_of_era = year - era * 400;
+        let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
+    /// A term's bound as a day number. A partial date is taken at the end of
+    /// its year or month when it starts a term and at the beginning when it
+    /// ends one, so that only certain overlaps count.
+    fn term_bound(date: Option<&str>, is_start: bool) -> i64 {
+        let Some(date) = date else {
+            return if is_start { i64::MIN } else { i64::MAX };
+        };
+        let parts: Vec<i64> = date.split('-').map(|p| p.parse().unwrap()).collect();
+        match (parts.as_slice(), is_start) {
+            (&[y, m, d], _) => day_number(y, m, d),
+            (&[y, m], false) => day_number(y, m, 1),
+            (&[y, 12], true) => day_number(y + 1, 1, 1) - 1,
+            (&[y, m], true) => day_number(y, m + 1, 1) - 1,
+            (&[y], false) => day_number(y, 1, 1),
+            (&[y], true) => day_number(y + 1, 1, 1) - 1,
+            _ => unreachable!("dates are validated when the table loads"),
+        }
+    }
+
+    #[test]
+    fn officeholder_terms_do_not_overlap() {
+        // Offices one person holds at a time in a country (or organisation).
+        const SINGLE: [&str; 16] = [
+            "President",
+            "Prime Minister",
+            "Foreign Minister",
+            "Chancellor",
+            "King",
+            "Queen",
+            "Emir",
+            "Sultan",
+            "Supreme Leader",
+            "Head of State",
+            "Defense Minister",
+            "Interior Minister",
+            "Finance Minister",
+            "Central Bank Governor",
+            "Pope",
+            "General Secretary",
+        ];
+        // Cambodia's first and second prime ministers of 1993-1998.
+        const SHARED: [(&str, &str); 2] =
+            [("Hun Sen", "Norodom Ranariddh"), ("Hun Sen", "Ung Huot")];
+        // Handovers are often dated a day or two apart in the sources.
+        const TOLERANCE_DAYS: i64 = 5;
+        let kb = KnowledgeBase::builtin();
+        let mut offices: HashMap<(Option<&str>, &str), Vec<&OfficeHolder>> = HashMap::new();
+        for holder in &kb.officeholders {
+            offices
+                .entry((holder.country.as_deref(), holder.title.as_str()))
+                .or_default()
+                .push(holder);
+        }
+        let mut problems = Vec::new();
+        for ((country, title), holders) in &offices {
+            let single = SINGLE.contains(title) || country.is_none();
+            for (i, a) in holders.iter().enumerate() {
+                let a_start = term_bound(a.start.as_deref(), true);
+                let a_end = term_bound(a.end.as_deref(), false);
+                if let (Some(s), Some(e)) = (&a.start, &a.end) {
+                    let n = s.len().min(e.len());
+                    if e[..n] < s[..n] {
+                        problems.push(format!("{} ({title}) ends before it starts", a.name));
+                    }
+                }
+                for b in &holders[i + 1..] {
+                    let start = a_start.max(term_bound(b.start.as_deref(), true));
+                    let end = a_end.min(term_bound(b.end.as_deref(), false));
+                    let overlap = end.saturating_sub(start);
+                    let shared = SHARED.contains(&(a.name.as_str(), b.name.as_str()))
+                        || SHARED.contains(&(b.name.as_str(), a.name.as_str()));
+                    if (a.name == b.name && overlap > 0)
+                        || (single && !shared && overlap > TOLERANCE_DAYS)
+                    {
+                        problems.push(format!(
+                            "{country:?} {title}: {} {:?}..{:?} and {} {:?}..{:?}",
+                            a.name, a.start, a.end, b.name, b.start, b.end
+                        ));
+                    }
+                }
+            }
+        }
+        problems.sort();
+        assert!(problems.is_empty(), "overlapping terms: {problems:#?}");
+    }
+
+    #[test]
+    fn term_bounds_read_partial_dates_conservatively() {
+        assert_eq!(day_number(1970, 1, 1), 0);
+        assert_eq!(day_number(2000, 3, 1) - day_number(2000, 2, 28), 2);
+        assert_eq!(term_bound(Some("1996"), true), day_number(1996, 12, 31));
+        assert_eq!(term_bound(Some("1996-02"), true), day_number(1996, 2, 29));
+        assert_eq!(term_bound(Some("1996-12"), true), day_number(1996, 12, 31));
+        assert_eq!(term_bound(Some("1996-02"), false), day_number(1996, 2, 1));
+        assert_eq!(term_bound(None, false), i64::MAX);
+    }
 }

@@ -404,8 +404,33 @@ impl SyntaxModel {
     /// tokenizer splits them ("'s" and "n't" apart, punctuation alone).
     /// Any input gives a tree; an empty one gives an empty parse.
     pub fn parse(&self, words: &[&str]) -> Parse {
+        self.parse_with_names(words, &[])
+    }
+
+    /// As [`SyntaxModel::parse`], knowing which words are inside proper
+    /// names (`names[i]`, from the entity tagger): those are proper nouns,
+    /// whatever their spelling says ("Lebed" is no past tense, "rebel
+    /// chief Maskhadov" no verb), so the tree around them holds.
+    pub fn parse_with_names(&self, words: &[&str], names: &[bool]) -> Parse {
         let infos: Vec<tagger::WordInfo> = tagger::word_infos(words, &self.vocabulary);
-        let tags = self.tags(&infos);
+        let propn = Upos::ALL
+            .iter()
+            .position(|&u| u == Upos::Propn)
+            .map(|p| p as u8);
+        let forced: Vec<Option<u8>> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let capitalized = w.chars().next().is_some_and(char::is_uppercase);
+                if names.get(i).copied().unwrap_or(false) && capitalized {
+                    propn
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let first = tagger::tag_with(&self.tagger, &infos, None, &forced);
+        let tags = tagger::tag_with(&self.retagger, &infos, Some(&first), &forced);
         let (heads, labels) = parser::parse(&self.parser, &infos, &tags);
         Parse {
             upos: tags.iter().map(|&t| Upos::ALL[t as usize]).collect(),
@@ -496,6 +521,29 @@ mod tests {
             assert_eq!(*tag as usize, i);
             assert_eq!(Upos::from_name(tag.as_str()), Some(*tag));
         }
+    }
+
+    #[test]
+    fn words_inside_names_are_proper_nouns() {
+        let words = [
+            "Moscow",
+            "peacemaker",
+            "Alexander",
+            "Lebed",
+            "signed",
+            "an",
+            "agreement",
+            ".",
+        ];
+        let names = [true, false, true, true, false, false, false, false];
+        let parse = SyntaxModel::builtin().parse_with_names(&words, &names);
+        assert_eq!(parse.upos[2], Upos::Propn);
+        assert_eq!(parse.upos[3], Upos::Propn);
+        assert_eq!(parse.upos[0], Upos::Propn);
+        // Lower-case words of a name ("of" in "Bank of England") keep their
+        // own tags; words outside names are tagged as before.
+        assert_eq!(parse.upos[4], Upos::Verb);
+        assert_eq!(parse.len(), words.len());
     }
 
     use proptest::prelude::*;

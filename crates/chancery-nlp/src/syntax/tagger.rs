@@ -207,14 +207,31 @@ pub(crate) fn features(
 /// Tags one sentence: class numbers of [`super::Upos`]. `ahead` is the
 /// first pass's tags when this is the second.
 pub(crate) fn tag(model: &Linear, infos: &[WordInfo], ahead: Option<&[u8]>) -> Vec<u8> {
+    tag_with(model, infos, ahead, &[])
+}
+
+/// As [`tag`], with some words' tags given (`forced[i]`, where present and
+/// `Some`): the given tag is taken, and the words after it are tagged in its
+/// light, as a reader who knows a name is a name reads on.
+pub(crate) fn tag_with(
+    model: &Linear,
+    infos: &[WordInfo],
+    ahead: Option<&[u8]>,
+    forced: &[Option<u8>],
+) -> Vec<u8> {
     let mut tags = Vec::with_capacity(infos.len());
     let mut features_buf = Vec::new();
     let mut scores = [0i32; CLASSES];
     let (mut p1, mut p2) = (START, START);
     for i in 0..infos.len() {
         features(infos, i, (p1, p2), ahead, &mut features_buf);
-        model.score(&features_buf, &mut scores);
-        let best = argmax(&scores);
+        let best = match forced.get(i).copied().flatten() {
+            Some(tag) => usize::from(tag),
+            None => {
+                model.score(&features_buf, &mut scores);
+                argmax(&scores)
+            }
+        };
         tags.push(best as u8);
         p2 = p1;
         p1 = best as u64;

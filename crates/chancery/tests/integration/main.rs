@@ -14,6 +14,7 @@ mod registry;
 mod robust;
 mod search;
 mod stories;
+mod watch;
 
 use std::ffi::OsStr;
 use std::io::Write;

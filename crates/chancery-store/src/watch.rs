@@ -1,0 +1,465 @@
+//! The state of `chancery watch`: followed feeds and the fetch queue.
+//!
+//! [`WatchState`] is a second connection to the store's database, opened
+//! from the [`Store`] that holds the data directory's lock, so the watcher
+//! keeps its state while the writer thread commits articles; SQLite
+//! serializes the two. A URL is queued once (the queue's `url` is unique)
+//! and marked done only after its article was committed, so a watcher
+//! killed at any point resumes without losing an article, and refetches at
+//! most the pages of the batch it was in (which the store then finds
+//! stored, so nothing is stored twice).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::store::{configure, Reader, Store};
+use crate::StoreError;
+
+/// One followed feed or sitemap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedState {
+    /// The canonical URL from the sources file (or a sitemap index).
+    pub url: String,
+    /// `feed`, `sitemap`, `page` or `auto` (not yet polled).
+    pub kind: String,
+    /// The ETag of the last 200.
+    pub etag: Option<String>,
+    /// The Last-Modified of the last 200.
+    pub last_modified: Option<String>,
+    /// When it was last polled (Unix seconds).
+    pub last_poll: Option<i64>,
+    /// When it is due again (Unix seconds).
+    pub next_poll: i64,
+    /// The current polling interval in seconds.
+    pub interval_secs: i64,
+    /// Failed polls in a row.
+    pub error_streak: i64,
+    /// The last failure, kept until a poll succeeds.
+    pub last_error: Option<String>,
+    /// New items found by the last poll.
+    pub new_items: i64,
+    /// New items found over all polls.
+    pub total_items: i64,
+    /// Polls made.
+    pub polls: i64,
+    /// Polls that failed.
+    pub errors: i64,
+}
+
+/// A URL a listing named, to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    /// The canonical URL.
+    pub url: String,
+    /// The feed or sitemap that named it.
+    pub source: String,
+    /// When the listing says it changed: a queued URL whose stamp changes
+    /// is fetched again (conditionally).
+    pub updated: Option<String>,
+}
+
+/// A queued URL due for fetching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedUrl {
+    /// Its place in the queue (increasing).
+    pub id: i64,
+    /// The canonical URL.
+    pub url: String,
+    /// The listing that named it.
+    pub source: Option<String>,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// The ETag of an earlier fetch (a changed page is refetched
+    /// conditionally).
+    pub etag: Option<String>,
+    /// The Last-Modified of an earlier fetch.
+    pub last_modified: Option<String>,
+}
+
+/// How a queued URL ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    /// Fetched and handed to the store (stored, a duplicate, or not an
+    /// article), or unchanged (304).
+    Done {
+        /// The ETag of the response.
+        etag: Option<String>,
+        /// Its Last-Modified.
+        last_modified: Option<String>,
+    },
+    /// Failed for now: try again at this time (Unix seconds).
+    Retry {
+        /// When.
+        at: i64,
+        /// Why it failed.
+        error: String,
+    },
+    /// Failed for good (404, robots.txt, the guard, not a page…).
+    Gone {
+        /// Why.
+        error: String,
+    },
+}
+
+/// How many queued URLs are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    /// Not fetched yet.
+    pub pending: u64,
+    /// Fetched.
+    pub done: u64,
+    /// Failed, to be tried again.
+    pub retry: u64,
+    /// Failed for good.
+    pub gone: u64,
+}
+
+const PENDING: i64 = 0;
+const DONE: i64 = 1;
+const RETRY: i64 = 2;
+const GONE: i64 = 3;
+
+/// The watcher's read-write view of its state.
+#[derive(Debug)]
+pub struct WatchState {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens the watch state of this store on a connection of its own, for
+    /// a thread other than the one writing articles.
+    pub fn watch_state(&self) -> Result<WatchState, StoreError> {
+        let path = self.path().to_path_buf();
+        let conn = Connection::open(&path)
+            .map_err(StoreError::sqlite(&path, "opening the watch state"))?;
+        configure(&conn, &path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(60))
+            .map_err(StoreError::sqlite(&path, "opening the watch state"))?;
+        Ok(WatchState { conn, path })
+    }
+}
+
+impl Reader {
+    /// The followed feeds (by URL) and the queue's counts, for
+    /// `chancery watch --status`.
+    pub fn watch_status(&self) -> Result<(Vec<FeedState>, QueueCounts), StoreError> {
+        let (conn, path) = self.connection();
+        Ok((feeds(conn, path)?, queue_counts(conn, path)?))
+    }
+}
+
+impl WatchState {
+    /// The state of one feed.
+    pub fn feed(&self, url: &str) -> Result<Option<FeedState>, StoreError> {
+        self.conn
+            .query_row(&format!("{FEED_SELECT} WHERE url = ?1"), [url], feed_row)
+            .optional()
+            .map_err(StoreError::sqlite(&self.path, "reading a feed's state"))
+    }
+
+    /// Every followed feed, by URL.
+    pub fn feeds(&self) -> Result<Vec<FeedState>, StoreError> {
+        feeds(&self.conn, &self.path)
+    }
+
+    /// Writes a feed's state (inserted or replaced).
+    pub fn save_feed(&self, feed: &FeedState) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO watch_feeds (url, kind, etag, last_modified, last_poll, \
+                 next_poll, interval_secs, error_streak, last_error, new_items, total_items, polls, \
+                 errors) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![
+                    feed.url,
+                    feed.kind,
+                    feed.etag,
+                    feed.last_modified,
+                    feed.last_poll,
+                    feed.next_poll,
+                    feed.interval_secs,
+                    feed.error_streak,
+                    feed.last_error,
+                    feed.new_items,
+                    feed.total_items,
+                    feed.polls,
+                    feed.errors,
+                ],
+            )
+            .map(drop)
+            .map_err(StoreError::sqlite(&self.path, "saving a feed's state"))
+    }
+
+    /// Queues the items not queued before, and queues again those whose
+    /// `updated` stamp changed since (their page changed); one transaction.
+    /// Returns how many were queued.
+    pub fn enqueue(&mut self, items: &[NewItem], now: i64) -> Result<usize, StoreError> {
+        let context = "queueing URLs";
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(StoreError::sqlite(&self.path, context))?;
+        let mut queued = 0;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO watch_queue (url, source, updated, state, attempts, \
+                     next_try, queued_at) VALUES (?1, ?2, ?3, 0, 0, 0, ?4)",
+                )
+                .map_err(StoreError::sqlite(&self.path, context))?;
+            let mut changed = tx
+                .prepare_cached(
+                    "UPDATE watch_queue SET updated = ?2, state = 0, attempts = 0, next_try = 0 \
+                     WHERE url = ?1 AND state = 1 AND ?2 IS NOT NULL AND updated IS NOT ?2",
+                )
+                .map_err(StoreError::sqlite(&self.path, context))?;
+            for item in items {
+                let inserted = insert
+                    .execute(params![item.url, item.source, item.updated, now])
+                    .map_err(StoreError::sqlite(&self.path, context))?;
+                queued += if inserted > 0 {
+                    inserted
+                } else {
+                    changed
+                        .execute(params![item.url, item.updated])
+                        .map_err(StoreError::sqlite(&self.path, context))?
+                };
+            }
+        }
+        tx.commit()
+            .map_err(StoreError::sqlite(&self.path, context))?;
+        Ok(queued)
+    }
+
+    /// Up to `limit` URLs due at `now` after queue place `after`, oldest
+    /// first. A pass over the queue moves `after` on, so pages still on
+    /// their way to the store are not taken twice.
+    pub fn due(&self, now: i64, after: i64, limit: usize) -> Result<Vec<QueuedUrl>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, url, source, attempts, etag, last_modified FROM watch_queue \
+                 WHERE state IN (0, 2) AND next_try <= ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+            )
+            .map_err(StoreError::sqlite(&self.path, "reading the fetch queue"))?;
+        let rows = statement
+            .query_map(params![now, after, limit as i64], |row| {
+                Ok(QueuedUrl {
+                    id: row.get(0)?,
+                    url: row.get(1)?,
+                    source: row.get(2)?,
+                    attempts: row.get(3)?,
+                    etag: row.get(4)?,
+                    last_modified: row.get(5)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(StoreError::sqlite(&self.path, "reading the fetch queue"))?;
+        Ok(rows)
+    }
+
+    /// Records how queued URLs ended, in one transaction.
+    pub fn finish(&mut self, results: &[(String, Finish)], now: i64) -> Result<(), StoreError> {
+        let context = "updating the fetch queue";
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(StoreError::sqlite(&self.path, context))?;
+        {
+            let mut done = tx
+                .prepare_cached(
+                    "UPDATE watch_queue SET state = 1, attempts = attempts + 1, done_at = ?2, \
+                     etag = coalesce(?3, etag), last_modified = coalesce(?4, last_modified), \
+                     last_error = NULL WHERE url = ?1",
+                )
+                .map_err(StoreError::sqlite(&self.path, context))?;
+            let mut failed = tx
+                .prepare_cached(
+                    "UPDATE watch_queue SET state = ?2, attempts = attempts + 1, next_try = ?3, \
+                     last_error = ?4 WHERE url = ?1",
+                )
+                .map_err(StoreError::sqlite(&self.path, context))?;
+            for (url, finish) in results {
+                match finish {
+                    Finish::Done {
+                        etag,
+                        last_modified,
+                    } => done.execute(params![url, now, etag, last_modified]),
+                    Finish::Retry { at, error } => failed.execute(params![url, RETRY, at, error]),
+                    Finish::Gone { error } => failed.execute(params![url, GONE, 0, error]),
+                }
+                .map_err(StoreError::sqlite(&self.path, context))?;
+            }
+        }
+        tx.commit().map_err(StoreError::sqlite(&self.path, context))
+    }
+
+    /// How many queued URLs are in each state.
+    pub fn queue_counts(&self) -> Result<QueueCounts, StoreError> {
+        queue_counts(&self.conn, &self.path)
+    }
+}
+
+const FEED_SELECT: &str = "SELECT url, kind, etag, last_modified, last_poll, next_poll, \
+    interval_secs, error_streak, last_error, new_items, total_items, polls, errors FROM watch_feeds";
+
+fn feed_row(row: &Row<'_>) -> rusqlite::Result<FeedState> {
+    Ok(FeedState {
+        url: row.get(0)?,
+        kind: row.get(1)?,
+        etag: row.get(2)?,
+        last_modified: row.get(3)?,
+        last_poll: row.get(4)?,
+        next_poll: row.get(5)?,
+        interval_secs: row.get(6)?,
+        error_streak: row.get(7)?,
+        last_error: row.get(8)?,
+        new_items: row.get(9)?,
+        total_items: row.get(10)?,
+        polls: row.get(11)?,
+        errors: row.get(12)?,
+    })
+}
+
+fn feeds(conn: &Connection, path: &Path) -> Result<Vec<FeedState>, StoreError> {
+    let mut statement = conn
+        .prepare_cached(&format!("{FEED_SELECT} ORDER BY url"))
+        .map_err(StoreError::sqlite(path, "reading the feeds"))?;
+    let rows = statement
+        .query_map([], feed_row)
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(StoreError::sqlite(path, "reading the feeds"))?;
+    Ok(rows)
+}
+
+fn queue_counts(conn: &Connection, path: &Path) -> Result<QueueCounts, StoreError> {
+    let mut counts = QueueCounts::default();
+    let mut statement = conn
+        .prepare_cached("SELECT state, count(*) FROM watch_queue GROUP BY state")
+        .map_err(StoreError::sqlite(path, "counting the fetch queue"))?;
+    let rows = statement
+        .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)))
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(StoreError::sqlite(path, "counting the fetch queue"))?;
+    for (state, count) in rows {
+        let count = count as u64;
+        match state {
+            PENDING => counts.pending += count,
+            DONE => counts.done += count,
+            RETRY => counts.retry += count,
+            GONE => counts.gone += count,
+            _ => {}
+        }
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(url: &str, updated: Option<&str>) -> NewItem {
+        NewItem {
+            url: url.into(),
+            source: "https://a.example/rss".into(),
+            updated: updated.map(String::from),
+        }
+    }
+
+    #[test]
+    fn urls_are_queued_once_and_again_only_when_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut state = store.watch_state().unwrap();
+        let items = [
+            item("https://a.example/1", Some("t1")),
+            item("https://a.example/2", None),
+        ];
+        assert_eq!(state.enqueue(&items, 100).unwrap(), 2);
+        assert_eq!(state.enqueue(&items, 101).unwrap(), 0);
+        let due = state.due(200, 0, 10).unwrap();
+        assert_eq!(due.len(), 2);
+        let done = Finish::Done {
+            etag: Some("\"e1\"".into()),
+            last_modified: None,
+        };
+        state
+            .finish(
+                &[
+                    ("https://a.example/1".into(), done),
+                    (
+                        "https://a.example/2".into(),
+                        Finish::Retry {
+                            at: 500,
+                            error: "HTTP 503".into(),
+                        },
+                    ),
+                ],
+                200,
+            )
+            .unwrap();
+        assert!(state.due(200, 0, 10).unwrap().is_empty());
+        assert_eq!(state.due(500, 0, 10).unwrap()[0].url, "https://a.example/2");
+        // The same stamp queues nothing; a new one queues it again, with
+        // its ETag for a conditional GET.
+        assert_eq!(
+            state
+                .enqueue(&[item("https://a.example/1", Some("t1"))], 300)
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            state
+                .enqueue(&[item("https://a.example/1", Some("t2"))], 300)
+                .unwrap(),
+            1
+        );
+        let again = state.due(300, 0, 10).unwrap();
+        assert_eq!(again[0].etag.as_deref(), Some("\"e1\""));
+        let counts = state.queue_counts().unwrap();
+        assert_eq!((counts.pending, counts.retry), (1, 1));
+    }
+
+    #[test]
+    fn feed_state_round_trips_and_is_read_beside_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let state = store.watch_state().unwrap();
+        let feed = FeedState {
+            url: "https://a.example/rss".into(),
+            kind: "feed".into(),
+            etag: Some("\"x\"".into()),
+            next_poll: 900,
+            interval_secs: 900,
+            error_streak: 2,
+            last_error: Some("HTTP 500".into()),
+            ..FeedState::default()
+        };
+        state.save_feed(&feed).unwrap();
+        assert_eq!(state.feed(&feed.url).unwrap().as_ref(), Some(&feed));
+        let (feeds, counts) = Reader::open(dir.path()).unwrap().watch_status().unwrap();
+        assert_eq!(feeds, [feed]);
+        assert_eq!(counts, QueueCounts::default());
+    }
+
+    #[test]
+    fn a_version_2_store_gains_the_watch_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(crate::DATABASE_FILE)).unwrap();
+        conn.execute_batch(
+            "DROP TABLE watch_queue; DROP TABLE watch_feeds; PRAGMA user_version = 2;",
+        )
+        .unwrap();
+        drop(conn);
+        let err = Reader::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("run `chancery ingest` on it once"), "{err}");
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(
+            store.watch_state().unwrap().queue_counts().unwrap(),
+            QueueCounts::default()
+        );
+        assert!(Reader::open(dir.path()).unwrap().watch_status().is_ok());
+    }
+}
