@@ -294,6 +294,9 @@ pub struct StoriesReport {
     pub analysis_documents_per_second: Option<f64>,
     /// The settings of the run.
     pub settings: Settings,
+    /// Each document's predicted story, in file order (`--write-pred`).
+    #[serde(skip)]
+    pub predicted: Vec<usize>,
 }
 
 /// Splits an ECB+ text into its URL line (the newer half of the corpus
@@ -477,6 +480,7 @@ pub fn evaluate(set: &str, documents: &[EcbDocument], options: &Options) -> Stor
             settle_window: c.settle_window,
             passes: options.passes.max(1),
         },
+        predicted,
     }
 }
 

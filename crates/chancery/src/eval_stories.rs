@@ -51,6 +51,10 @@ pub struct StoriesArgs {
     /// `src/builtin.rs`).
     #[arg(long, value_name = "FILE", requires = "cv")]
     write_model: Option<PathBuf>,
+    /// Write each document's predicted story as JSON Lines (doc, topic,
+    /// subtopic, story) to this file, for looking at what went wrong.
+    #[arg(long, value_name = "FILE", conflicts_with = "cv")]
+    write_pred: Option<PathBuf>,
     /// Fail (exit 1) below a floor: `f1=…` (B-cubed F1 against subtopics, the
     /// main metric), `precision=…`, `recall=…`, `ari=…`, `topic_f1=…`,
     /// `topic_ari=…`; with --cv: `cv_mean=…` (fold mean), `full_f1=…` (the
@@ -103,6 +107,9 @@ pub fn run(args: StoriesArgs) -> anyhow::Result<ExitCode> {
         return Ok(check_cv_floors(&args, &report));
     }
     let report = stories::evaluate(&args.set, &documents, &options);
+    if let Some(path) = &args.write_pred {
+        write_pred(path, &documents, &report.predicted)?;
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         write_json(&mut out, &report, false)?;
@@ -110,6 +117,27 @@ pub fn run(args: StoriesArgs) -> anyhow::Result<ExitCode> {
         print_table(&mut out, &report)?;
     }
     Ok(check_floors(&args, &report))
+}
+
+/// One JSON line per document: its gold labels and predicted story.
+fn write_pred(
+    path: &std::path::Path,
+    documents: &[stories::EcbDocument],
+    predicted: &[usize],
+) -> anyhow::Result<()> {
+    let mut out = String::new();
+    for (d, story) in documents.iter().zip(predicted) {
+        let line = serde_json::json!({
+            "doc": d.doc,
+            "topic": d.topic,
+            "subtopic": d.subtopic,
+            "story": story,
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    std::fs::write(path, out)
+        .with_context(|| format!("cannot write the predictions to {}", path.display()))
 }
 
 fn print_table(out: &mut impl Write, report: &StoriesReport) -> std::io::Result<()> {
