@@ -16,7 +16,7 @@ use crate::{Config, Day, Document};
 const KEY_TERMS: usize = 40;
 
 /// How many of the other closest stories a merge check looks at.
-const MERGE_CANDIDATES: usize = 3;
+pub(crate) const MERGE_CANDIDATES: usize = 3;
 
 /// The fewest articles a group needs to split off as a story of its own.
 const MIN_SPLIT: usize = 3;
@@ -319,21 +319,29 @@ impl Clusterer {
         assignment
     }
 
-    /// Merges two young stories when their articles' average probability of
-    /// belonging together reaches the threshold, as average linkage would
-    /// merge them: the younger story's articles move to the older one.
-    /// Returns the articles that moved (none when the stories stay apart, or
-    /// one of them is settled or gone).
-    fn merge(&mut self, a: StoryId, b: StoryId) -> Vec<Move> {
-        let find = |id: StoryId| self.stories.binary_search_by_key(&id, |s| s.id).ok();
-        let (Some(i), Some(j)) = (find(a.min(b)), find(a.max(b))) else {
-            return Vec::new();
-        };
-        let young = |s: &Story| !s.members.is_empty() && s.members.len() == s.size as usize;
-        if i == j || !young(&self.stories[i]) || !young(&self.stories[j]) {
-            return Vec::new();
+    /// Whether a live story is young: it still keeps all its articles.
+    pub(crate) fn is_young(&self, id: StoryId) -> bool {
+        self.stories
+            .binary_search_by_key(&id, |s| s.id)
+            .is_ok_and(|i| {
+                let s = &self.stories[i];
+                !s.members.is_empty() && s.members.len() == s.size as usize
+            })
+    }
+
+    /// The average probability of belonging together over the pairs of
+    /// articles across two young stories (average linkage's similarity of
+    /// two clusters), under the current document frequencies; `None` when
+    /// one of them is settled, gone or the same story.
+    pub(crate) fn linkage(&self, a: StoryId, b: StoryId) -> Option<f32> {
+        if a == b || !self.is_young(a) || !self.is_young(b) {
+            return None;
         }
-        let (left, right) = (&self.stories[i].members, &self.stories[j].members);
+        let find = |id: StoryId| self.stories.binary_search_by_key(&id, |s| s.id).ok();
+        let (left, right) = (
+            &self.stories[find(a)?].members,
+            &self.stories[find(b)?].members,
+        );
         // Only the pairs across the two stories count: unit vectors once per
         // member, then one probability per cross pair.
         let unit = |m: &Member| unit_vectors(&m.features, &self.df);
@@ -347,9 +355,23 @@ impl Clusterer {
                     .probability(&pair_features(unit_cosines(&l, r), 1));
             }
         }
-        if total / ((left.len() * right.len()) as f32) < self.config.threshold {
-            return Vec::new();
+        Some(total / ((left.len() * right.len()) as f32))
+    }
+
+    /// Merges two young stories when their articles' average probability of
+    /// belonging together reaches the threshold, as average linkage would
+    /// merge them: the younger story's articles move to the older one.
+    /// Returns the articles that moved (none when the stories stay apart, or
+    /// one of them is settled or gone).
+    pub(crate) fn merge(&mut self, a: StoryId, b: StoryId) -> Vec<Move> {
+        match self.linkage(a, b) {
+            Some(average) if average >= self.config.threshold => {}
+            _ => return Vec::new(),
         }
+        let find = |id: StoryId| self.stories.binary_search_by_key(&id, |s| s.id).ok();
+        let (Some(i), Some(j)) = (find(a.min(b)), find(a.max(b))) else {
+            return Vec::new();
+        };
         let gone = self.stories.remove(j);
         self.retired.push(gone.id);
         let keep_id = self.stories[i].id;

@@ -78,6 +78,17 @@ impl Clusterer {
     /// differs. Returns the moves (none when the online stories were already
     /// the batch result).
     pub fn settle(&mut self) -> Vec<Move> {
+        let mut moves = self.settle_window();
+        if self.config.merge {
+            let merged = self.remerge();
+            self.follow(&merged);
+            moves.extend(merged);
+        }
+        moves
+    }
+
+    /// The window part of [`Clusterer::settle`].
+    fn settle_window(&mut self) -> Vec<Move> {
         let window: Vec<usize> = (0..self.recent.len())
             .filter(|&i| {
                 let r = &self.recent[i];
@@ -150,6 +161,83 @@ impl Clusterer {
                 to,
             })
             .collect()
+    }
+
+    /// Young stories merged as average linkage would merge them under the
+    /// current document frequencies. An online merge check compares two
+    /// stories once, with the frequencies of its day; early in a stream those
+    /// are few and noisy, and two halves of one story that stayed apart then
+    /// are never compared again once the settle window has moved past them.
+    /// Each young live story is checked against the few young stories that
+    /// share the most key terms with it (and whose days fit its window);
+    /// pairs whose average probability reaches the threshold merge, the most
+    /// probable first. The cost is bounded by the live stories and their
+    /// kept members, not the corpus.
+    fn remerge(&mut self) -> Vec<Move> {
+        let young: Vec<StoryId> = self
+            .stories
+            .iter()
+            .map(|s| s.id)
+            .filter(|&id| self.is_young(id))
+            .collect();
+        let mut pairs: Vec<(StoryId, StoryId)> = Vec::new();
+        for &id in &young {
+            let story = &self.stories[self.position(id).expect("live")];
+            let mut shared: std::collections::HashMap<StoryId, usize> = Default::default();
+            for term in &story.posted {
+                // A list may repeat a story (until the next compaction):
+                // each story counts once per term, so a restored clusterer
+                // (its lists rebuilt without repeats) picks the same ones.
+                let mut others: Vec<StoryId> = self.postings.get(term).cloned().unwrap_or_default();
+                others.sort_unstable();
+                others.dedup();
+                for other in others.into_iter().filter(|&other| other != id) {
+                    *shared.entry(other).or_default() += 1;
+                }
+            }
+            let mut near: Vec<(usize, StoryId)> = shared
+                .into_iter()
+                .filter(|&(other, _)| young.binary_search(&other).is_ok())
+                .filter(|&(other, _)| {
+                    let other = &self.stories[self.position(other).expect("young is live")];
+                    self.spans_fit(story, other)
+                })
+                .map(|(other, n)| (n, other))
+                .collect();
+            near.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            pairs.extend(
+                near.into_iter()
+                    .take(crate::online::MERGE_CANDIDATES)
+                    .map(|(_, other)| (id.min(other), id.max(other))),
+            );
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut scored: Vec<(f32, StoryId, StoryId)> = pairs
+            .into_iter()
+            .filter_map(|(a, b)| Some((self.linkage(a, b)?, a, b)))
+            .filter(|&(p, _, _)| p >= self.config.threshold)
+            .collect();
+        scored.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+        let mut moves = Vec::new();
+        for (_, a, b) in scored {
+            // A story merged away earlier is gone; `merge` checks again with
+            // the members the stories have now.
+            moves.extend(self.merge(a, b));
+        }
+        moves
+    }
+
+    /// Whether two stories' day spans are within the time window of each
+    /// other (always, without days or window).
+    fn spans_fit(&self, a: &Story, b: &Story) -> bool {
+        match (self.config.window_days, a.days, b.days) {
+            (Some(window), Some((a0, a1)), Some((b0, b1))) => {
+                let window = window as i32;
+                b0.0 <= a1.0.saturating_add(window) && a0.0 <= b1.0.saturating_add(window)
+            }
+            _ => true,
+        }
     }
 
     /// The index of a live story.
@@ -248,6 +336,7 @@ fn match_groups(groups: &[usize], current: &[StoryId]) -> Vec<Option<StoryId>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Config;
 
     #[test]
     fn groups_keep_the_ids_of_the_stories_they_mostly_carry_over() {
@@ -281,5 +370,54 @@ mod tests {
         let groups = [0, 1, 1, 0, 1];
         let current = [s(3); 5];
         assert_eq!(match_groups(&groups, &current), vec![None, Some(s(3))]);
+    }
+
+    #[test]
+    fn young_stories_an_early_check_kept_apart_merge_at_the_settle() {
+        // (title, text, event): three reports of one earthquake and two of
+        // one court-ordered rehab stay.
+        let articles = [
+            ("Magnitude 8.8 earthquake strikes Chile", "A magnitude 8.8 earthquake struck off the coast of Chile on Saturday, shaking Santiago and Concepcion. President Michelle Bachelet declared a state of catastrophe.", 0),
+            ("Chile quake death toll rises", "The death toll from the magnitude 8.8 earthquake in Chile rose to 700 as rescuers reached Concepcion. Bachelet sent troops to the Maule region.", 0),
+            ("Lindsay Lohan checks into Betty Ford", "Lindsay Lohan checked into the Betty Ford Center for a 90-day court-ordered rehab stay after the reckless driving case, her lawyer said.", 1),
+            ("Bachelet: Chile will rebuild after the quake", "Michelle Bachelet said Chile would rebuild Concepcion and the Maule region after the magnitude 8.8 earthquake.", 0),
+            ("Lohan begins court-ordered rehab at Betty Ford", "Lindsay Lohan arrived at the Betty Ford Center for the 90-day stay a judge ordered after the reckless driving case.", 1),
+        ];
+        let config = Config {
+            settle_window: 0,
+            split: false,
+            ..Config::default()
+        };
+        let threshold = config.threshold;
+        let mut clusterer = Clusterer::new(config);
+        let mut stories = Vec::new();
+        for (n, &(title, text, _)) in articles.iter().enumerate() {
+            // From the second article on, a bar no probability reaches: each
+            // opens a story of its own and no online merge check passes, as
+            // when an early check ran with frequencies of too few articles.
+            if n == 1 {
+                clusterer.config.threshold = 1.1;
+            }
+            let given = clusterer.add(&Document {
+                id: title,
+                title,
+                text,
+                published: None,
+                entities: &[],
+            });
+            stories.push(given.story);
+        }
+        assert_eq!(clusterer.stories().count(), articles.len());
+        clusterer.config.threshold = threshold;
+        for m in clusterer.settle() {
+            stories[m.article as usize] = m.to;
+        }
+        for (i, a) in articles.iter().enumerate() {
+            for (j, b) in articles.iter().enumerate() {
+                assert_eq!(stories[i] == stories[j], a.2 == b.2, "{} and {}", a.0, b.0);
+            }
+        }
+        assert_eq!(clusterer.stories().count(), 2);
+        assert!(clusterer.settle().is_empty(), "a second pass moves nothing");
     }
 }
