@@ -119,8 +119,9 @@ pub struct Config {
     /// A young story that an article joins is compared with the other
     /// closest young stories, and merged with one when their articles'
     /// average probability reaches `threshold` (average linkage, online):
-    /// this rejoins a story whose first articles opened two. The settle
-    /// pass checks young stories again under the frequencies of its time.
+    /// this rejoins a story whose first articles opened two. A settle
+    /// pass the caller asks for checks young stories again under the
+    /// frequencies of its time.
     pub merge: bool,
     /// Stories keep their articles' vectors up to this size, for the split
     /// check; a larger story is settled and keeps only its centroid.

@@ -310,7 +310,7 @@ impl Clusterer {
         }
         self.follow(&assignment.moved);
         if self.config.settle_window > 0 && self.articles.is_multiple_of(self.settle_every()) {
-            let moved = self.settle();
+            let moved = self.settle_window();
             if let Some(m) = moved.iter().find(|m| m.article == article) {
                 assignment.story = m.to;
             }

@@ -12,7 +12,9 @@
 //! id of the story that holds most of its articles, when that story holds at
 //! least half of them and no larger group took it first; any other group
 //! opens a new story. Articles older than the window keep their stories, so
-//! the cost of a pass is bounded by the window, not the corpus.
+//! the cost of a pass is bounded by the window, not the corpus. When the
+//! caller asks, young stories are also checked again for merges under the
+//! frequencies of the moment (`remerge`).
 
 use crate::batch::{average_linkage, similarity_matrix};
 use crate::features::{self, Features};
@@ -77,6 +79,12 @@ impl Clusterer {
     /// the latest) by average linkage, and moves the articles whose story
     /// differs. Returns the moves (none when the online stories were already
     /// the batch result).
+    ///
+    /// Asked for by the caller (not every half window), the pass then
+    /// re-checks young live stories for merges under the current document
+    /// frequencies (`remerge`), when merge checks are on: its
+    /// cost follows the live stories, so it runs once per call, not per
+    /// window of arrivals.
     pub fn settle(&mut self) -> Vec<Move> {
         let mut moves = self.settle_window();
         if self.config.merge {
@@ -87,8 +95,9 @@ impl Clusterer {
         moves
     }
 
-    /// The window part of [`Clusterer::settle`].
-    fn settle_window(&mut self) -> Vec<Move> {
+    /// The window part of [`Clusterer::settle`], also run every half
+    /// window of arrivals.
+    pub(crate) fn settle_window(&mut self) -> Vec<Move> {
         let window: Vec<usize> = (0..self.recent.len())
             .filter(|&i| {
                 let r = &self.recent[i];
