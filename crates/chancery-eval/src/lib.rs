@@ -20,6 +20,7 @@ pub mod quotes;
 pub mod reuters;
 pub mod seed;
 pub mod stories;
+pub mod stories_cv;
 pub mod syntax;
 pub mod throughput;
 

@@ -16,9 +16,12 @@ pub mod petrarch;
 mod quotes;
 pub mod registry;
 pub mod sentence;
+mod story_keys;
 pub mod syntax;
 pub mod token;
 pub mod tone;
+
+pub use story_keys::story_keys;
 
 /// Everything that can go wrong in analysis set-up (analysis itself cannot fail).
 #[derive(Debug, thiserror::Error)]

@@ -96,6 +96,9 @@ pub(crate) struct StoryDetail {
     pub series: Vec<SeriesBucket>,
     /// Events dated far outside that span, left out of `series`.
     pub outliers: Vec<Outlier>,
+    /// The same event told by several articles, once, with its mentions,
+    /// articles and sources (most told first).
+    pub story_events: Vec<chancery_store::StoryEvent>,
 }
 
 impl Serialize for StoryDetail {
@@ -161,6 +164,7 @@ pub(crate) async fn story_detail(
             events: q.events(&filter)?,
             series,
             outliers,
+            story_events: q.story_events(id)?,
         }))
     })
     .await?;

@@ -731,9 +731,35 @@ pub(crate) async fn story(
             div.grid {
                 section.card { h2 { "Articles" } (article_list(&detail.articles.items, &[])) }
             }
+            @if !detail.story_events.is_empty() {
+                section.card { h2 { "Story events" } (story_event_table(&detail.story_events)) }
+            }
             section.card { h2 { "Events told in its articles" } (event_table(&detail.events.items)) }
         },
     ))
+}
+
+/// A story's events, each told once with how many articles, sources and
+/// mentions tell it.
+fn story_event_table(events: &[chancery_store::StoryEvent]) -> Markup {
+    html! {
+        table.list {
+            thead { tr { th { "days" } th { "code" } th { "source" } th { "target" } th.num { "articles" } th.num { "sources" } th.num { "mentions" } } }
+            tbody {
+                @for e in events {
+                    tr {
+                        td { (date(&e.first_day)) @if e.last_day != e.first_day { " – " (date(&e.last_day)) } }
+                        td.code { (e.code) }
+                        td.code { (e.source.as_deref().unwrap_or("")) }
+                        td.code { (e.target.as_deref().unwrap_or("")) }
+                        td.num { (e.articles) }
+                        td.num { (e.sources) }
+                        td.num { (e.mentions) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub(crate) async fn entities(

@@ -1333,6 +1333,32 @@ impl Queries {
         })
     }
 
+    /// A story's event tellings in grouping order (`story_events.rs`).
+    pub(crate) fn story_tellings(
+        &self,
+        story: i64,
+    ) -> Result<Vec<crate::story_events::Telling>, StoreError> {
+        self.conn
+            .prepare_cached(crate::story_events::TELLINGS_SQL)
+            .and_then(|mut s| {
+                s.query_map([story], |row| {
+                    Ok(crate::story_events::Telling {
+                        id: row.get(0)?,
+                        code: row.get(1)?,
+                        root: row.get(2)?,
+                        source: row.get(3)?,
+                        target: row.get(4)?,
+                        day: row.get(5)?,
+                        article: row.get(6)?,
+                        outlet: row.get(7)?,
+                        mentions: row.get(8)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(self.err("reading a story's events"))
+    }
+
     fn count(&self, sql: &str, filter: &Where) -> Result<u64, StoreError> {
         self.conn
             .prepare_cached(sql)
@@ -1891,6 +1917,15 @@ mod tests {
             .unwrap();
         assert_eq!(articles.total, 2);
         assert_eq!(articles.items[0].story, Some(7));
+        // The story's two stored events, each told once, as story events.
+        let events = q.story_events(7).unwrap();
+        assert_eq!(
+            events.iter().map(|e| e.events.len()).sum::<usize>(),
+            2,
+            "{events:?}"
+        );
+        assert!(events.iter().all(|e| e.articles == 1 && e.mentions >= 1));
+        assert!(q.story_events(8).unwrap().is_empty());
     }
 
     #[test]

@@ -176,7 +176,10 @@ pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
         .map_err(StoreError::sqlite(path, "creating the checksum table"))?;
     // The unfinished ingest run (`Store::begin_run`), the same way.
     conn.execute_batch(crate::run::RUNS_TABLE)
-        .map_err(StoreError::sqlite(path, "creating the ingest run table"))
+        .map_err(StoreError::sqlite(path, "creating the ingest run table"))?;
+    // The saved story clusterer, the same way.
+    conn.execute_batch(crate::stories::STORY_STATE_TABLES)
+        .map_err(StoreError::sqlite(path, "creating the story state tables"))
 }
 
 fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {

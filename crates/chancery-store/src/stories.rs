@@ -1,8 +1,53 @@
 //! Story ids: which articles tell the same story. The clustering itself is
-//! `chancery-stories`; the store keeps its result in `articles.story` and
-//! hands the articles back, in the order they were stored, to replay it.
+//! `chancery-stories`; the store keeps its result in `articles.story`, the
+//! clusterer's saved state beside it (`story_state`, `story_clusters`: opaque
+//! bytes the clusterer writes and reads, saved in the same transaction as the
+//! story ids they produced), and hands articles back in the order they were
+//! stored — those after a given one to catch up, or all to rebuild.
+
+use rusqlite::OptionalExtension;
 
 use crate::{Reader, Store, StoreError};
+
+/// The tables of the saved clusterer, created beside the articles on first
+/// write (like the checksums) so older stores of this version gain them.
+pub(crate) const STORY_STATE_TABLES: &str = "
+CREATE TABLE IF NOT EXISTS story_state (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_clusters (
+    story INTEGER PRIMARY KEY,
+    state BLOB NOT NULL
+);";
+
+/// What changed in the clusterer with a batch, to save with its story ids.
+#[derive(Debug, Clone, Copy)]
+pub struct StoryStateUpdate<'a> {
+    /// The clusterer's header (replaces the saved one).
+    pub header: &'a [u8],
+    /// Its frequency table, when it changed.
+    pub frequencies: Option<&'a [u8]>,
+    /// Changed stories' records by story id (replace the saved ones).
+    pub stories: &'a [(u32, Vec<u8>)],
+    /// Retired stories (their records are deleted).
+    pub retired: &'a [u32],
+    /// The last stored article the clusterer has seen.
+    pub last_article: i64,
+}
+
+/// The saved clusterer, as [`StoryStateUpdate`]s left it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryState {
+    /// The header.
+    pub header: Vec<u8>,
+    /// The frequency table.
+    pub frequencies: Vec<u8>,
+    /// The live stories' records, in story order.
+    pub stories: Vec<Vec<u8>>,
+    /// The last stored article the clusterer had seen.
+    pub last_article: i64,
+}
 
 /// What story clustering reads of a stored article.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +64,8 @@ pub struct StoryInput {
     pub duplicate_of: Option<i64>,
     /// Its story, when one was assigned.
     pub story: Option<i64>,
+    /// Its stored analysis (the JSON contract), for the story keys.
+    pub analysis: String,
 }
 
 /// The title of a story, one rule for every place that shows one (the
@@ -63,7 +110,19 @@ pub struct ArticleStory {
 impl Store {
     /// Sets articles' stories, `(article, story)`, in one transaction.
     pub fn set_stories(&mut self, stories: &[(i64, i64)]) -> Result<(), StoreError> {
-        if stories.is_empty() {
+        self.save_stories(stories, None)
+    }
+
+    /// Sets articles' stories and saves what changed in the clusterer that
+    /// made them, in one transaction: the saved state always matches the
+    /// stored story ids, whenever a run is killed. An article's
+    /// near-duplicates follow it to its new story.
+    pub fn save_stories(
+        &mut self,
+        stories: &[(i64, i64)],
+        state: Option<&StoryStateUpdate<'_>>,
+    ) -> Result<(), StoreError> {
+        if stories.is_empty() && state.is_none() {
             return Ok(());
         }
         let (conn, path) = self.connection_mut();
@@ -71,40 +130,167 @@ impl Store {
         let tx = conn.transaction().map_err(failed)?;
         {
             let mut update = tx
-                .prepare_cached("UPDATE articles SET story = ?1 WHERE id = ?2")
+                .prepare_cached("UPDATE articles SET story = ?1 WHERE id = ?2 OR duplicate_of = ?2")
                 .map_err(failed)?;
             for (article, story) in stories {
                 update.execute((story, article)).map_err(failed)?;
             }
         }
+        if let Some(state) = state {
+            let mut put = tx
+                .prepare_cached("INSERT OR REPLACE INTO story_state (name, value) VALUES (?1, ?2)")
+                .map_err(failed)?;
+            put.execute(("header", state.header)).map_err(failed)?;
+            put.execute(("last_article", state.last_article.to_le_bytes().as_slice()))
+                .map_err(failed)?;
+            if let Some(frequencies) = state.frequencies {
+                put.execute(("frequencies", frequencies)).map_err(failed)?;
+            }
+            let mut story = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO story_clusters (story, state) VALUES (?1, ?2)",
+                )
+                .map_err(failed)?;
+            for (id, bytes) in state.stories {
+                story.execute((id, bytes)).map_err(failed)?;
+            }
+            let mut retire = tx
+                .prepare_cached("DELETE FROM story_clusters WHERE story = ?1")
+                .map_err(failed)?;
+            for id in state.retired {
+                retire.execute([id]).map_err(failed)?;
+            }
+        }
         tx.commit().map_err(failed)
+    }
+
+    /// An article's story, when it has one (as [`Reader::story_of`]).
+    pub fn story_of(&mut self, article: i64) -> Result<Option<i64>, StoreError> {
+        let (conn, path) = self.connection_mut();
+        read_story_of(conn, path, article)
+    }
+
+    /// Forgets the saved clusterer (before a rebuild from the articles).
+    pub fn clear_story_state(&mut self) -> Result<(), StoreError> {
+        let (conn, path) = self.connection_mut();
+        conn.execute_batch("DELETE FROM story_state; DELETE FROM story_clusters;")
+            .map_err(StoreError::sqlite(path, "clearing the saved stories"))
     }
 }
 
 impl Reader {
     /// Calls `each` with every stored article (near-duplicates included), in
     /// the order they were stored, one at a time.
-    pub fn for_each_story_input(&self, mut each: impl FnMut(StoryInput)) -> Result<(), StoreError> {
+    pub fn for_each_story_input(&self, each: impl FnMut(StoryInput)) -> Result<(), StoreError> {
+        self.for_each_story_input_after(0, each)
+    }
+
+    /// The same for the articles stored after the one with id `after`.
+    pub fn for_each_story_input_after(
+        &self,
+        after: i64,
+        mut each: impl FnMut(StoryInput),
+    ) -> Result<(), StoreError> {
         let (conn, path) = self.connection();
         let failed =
             |e: rusqlite::Error| StoreError::sqlite(path, "reading articles for stories")(e);
         let mut statement = conn
             .prepare(
-                "SELECT id, title, text, published, duplicate_of, story FROM articles ORDER BY id",
+                "SELECT id, title, text, published, duplicate_of, story, analysis FROM articles \
+                 WHERE id > ?1 ORDER BY id",
             )
             .map_err(failed)?;
-        let mut rows = statement.query([]).map_err(failed)?;
+        let mut rows = statement.query([after]).map_err(failed)?;
         while let Some(row) = rows.next().map_err(failed)? {
-            each(StoryInput {
-                article: row.get(0).map_err(failed)?,
-                title: row.get(1).map_err(failed)?,
-                text: row.get(2).map_err(failed)?,
-                published: row.get(3).map_err(failed)?,
-                duplicate_of: row.get(4).map_err(failed)?,
-                story: row.get(5).map_err(failed)?,
-            });
+            each(story_input(row).map_err(failed)?);
         }
         Ok(())
+    }
+
+    /// The latest `limit` canonical articles (no near-duplicates) stored up
+    /// to the one with id `up_to`, oldest first: the clusterer's settle
+    /// window, given back after a restore. Reads at most `limit` rows, so it
+    /// costs the same on any corpus.
+    pub fn recent_story_inputs(
+        &self,
+        up_to: i64,
+        limit: usize,
+    ) -> Result<Vec<StoryInput>, StoreError> {
+        let (conn, path) = self.connection();
+        let failed =
+            |e: rusqlite::Error| StoreError::sqlite(path, "reading the latest articles")(e);
+        let mut statement = conn
+            .prepare(
+                "SELECT id, title, text, published, duplicate_of, story, analysis FROM \
+                 (SELECT * FROM articles WHERE id <= ?1 AND duplicate_of IS NULL \
+                  ORDER BY id DESC LIMIT ?2) ORDER BY id",
+            )
+            .map_err(failed)?;
+        let rows = statement
+            .query_map((up_to, limit as i64), story_input)
+            .map_err(failed)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(failed)
+    }
+
+    /// An article's story, when it has one.
+    pub fn story_of(&self, article: i64) -> Result<Option<i64>, StoreError> {
+        let (conn, path) = self.connection();
+        read_story_of(conn, path, article)
+    }
+
+    /// The saved clusterer, if a writer has saved one.
+    pub fn story_state(&self) -> Result<Option<StoryState>, StoreError> {
+        let (conn, path) = self.connection();
+        let failed = |e: rusqlite::Error| StoreError::sqlite(path, "reading the saved stories")(e);
+        let exists: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name IN ('story_state', 'story_clusters')",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(failed)?;
+        if exists < 2 {
+            return Ok(None);
+        }
+        let get = |name: &str| -> Result<Option<Vec<u8>>, StoreError> {
+            conn.query_row(
+                "SELECT value FROM story_state WHERE name = ?1",
+                [name],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(failed)
+        };
+        let (Some(header), Some(frequencies), Some(last)) =
+            (get("header")?, get("frequencies")?, get("last_article")?)
+        else {
+            return Ok(None);
+        };
+        let last_article = <[u8; 8]>::try_from(last.as_slice())
+            .map(i64::from_le_bytes)
+            .map_err(|_| {
+                StoreError::sqlite(path, "reading the saved stories")(
+                    rusqlite::Error::InvalidColumnType(
+                        0,
+                        "last_article".into(),
+                        rusqlite::types::Type::Blob,
+                    ),
+                )
+            })?;
+        let mut statement = conn
+            .prepare("SELECT state FROM story_clusters ORDER BY story")
+            .map_err(failed)?;
+        let stories = statement
+            .query_map([], |row| row.get::<_, Vec<u8>>(0))
+            .map_err(failed)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed)?;
+        Ok(Some(StoryState {
+            header,
+            frequencies,
+            stories,
+            last_article,
+        }))
     }
 
     /// The stories of the corpus, largest first (then the most recent).
@@ -155,6 +341,34 @@ impl Reader {
         }
         Ok(())
     }
+}
+
+fn read_story_of(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    article: i64,
+) -> Result<Option<i64>, StoreError> {
+    conn.query_row(
+        "SELECT story FROM articles WHERE id = ?1",
+        [article],
+        |row| row.get::<_, Option<i64>>(0),
+    )
+    .optional()
+    .map(Option::flatten)
+    .map_err(StoreError::sqlite(path, "reading an article's story"))
+}
+
+/// A row of `id, title, text, published, duplicate_of, story, analysis`.
+fn story_input(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryInput> {
+    Ok(StoryInput {
+        article: row.get(0)?,
+        title: row.get(1)?,
+        text: row.get(2)?,
+        published: row.get(3)?,
+        duplicate_of: row.get(4)?,
+        story: row.get(5)?,
+        analysis: row.get(6)?,
+    })
 }
 
 #[cfg(test)]
@@ -229,5 +443,24 @@ mod tests {
             .article_stories(|a| listed.push((a.doc_id, a.story)))
             .unwrap();
         assert_eq!(listed[1], ("b".to_string(), Some(8)));
+        // The settle window: the latest canonical articles, oldest first.
+        let recent = reader.recent_story_inputs(ids[2], 1).unwrap();
+        assert_eq!(
+            recent.iter().map(|i| i.article).collect::<Vec<_>>(),
+            [ids[1]]
+        );
+        let recent = reader.recent_story_inputs(ids[2], 5).unwrap();
+        assert_eq!(
+            recent.iter().map(|i| i.article).collect::<Vec<_>>(),
+            [ids[0], ids[1]]
+        );
+        assert!(reader
+            .recent_story_inputs(ids[0] - 1, 5)
+            .unwrap()
+            .is_empty());
+        // A settle pass moves a: its near-copy c follows.
+        store.set_stories(&[(ids[0], 9)]).unwrap();
+        assert_eq!(reader.story_of(ids[2]).unwrap(), Some(9));
+        assert_eq!(reader.story_of(ids[1]).unwrap(), Some(8));
     }
 }

@@ -4,13 +4,15 @@
 //! quadratic in memory and close to it in time, for sets of a few thousand.
 
 use crate::df::DocumentFrequency;
-use crate::features::{self, Features};
+use crate::features::{self, Features, KINDS};
+use crate::model::{pair_features, Model};
 use crate::sparse::{dot_scaled, SparseVec};
-use crate::{mix, Config, Document};
+use crate::{Config, Document};
 
 /// Clusters a whole set; returns each article's story as a number from 0,
-/// numbered in the order of each story's first article. Articles whose
-/// average similarity stays below `config.batch_threshold` stay apart.
+/// numbered in the order of each story's first article. Groups merge while
+/// their average probability of belonging together is at least
+/// `config.threshold`.
 pub fn cluster_batch(documents: &[Document<'_>], config: &Config) -> Vec<usize> {
     let features: Vec<Features> = documents
         .iter()
@@ -18,29 +20,19 @@ pub fn cluster_batch(documents: &[Document<'_>], config: &Config) -> Vec<usize> 
         .collect();
     let mut df = DocumentFrequency::new(config.df_bits);
     for f in &features {
-        df.observe(
-            f.words
-                .entries
-                .iter()
-                .chain(&f.names.entries)
-                .map(|(t, _)| t),
-        );
+        df.observe(f.terms().map(|(t, _)| t));
     }
     let n = documents.len();
     let features: Vec<&Features> = features.iter().collect();
-    let mut sim = similarity_matrix(&features, &df, config.name_weight);
-    let clusters = average_linkage(&mut sim, n, config.batch_threshold);
-    number_by_first(&clusters)
+    let mut sim = similarity_matrix(&features, &df, &config.model);
+    average_linkage(&mut sim, n, config.threshold)
 }
 
-/// The pairwise similarities of articles as a full symmetric matrix (row
-/// major): cosines of their idf-weighted vectors, mixed as on the online path.
-pub(crate) fn similarity_matrix(
-    features: &[&Features],
-    df: &DocumentFrequency,
-    name_weight: f32,
-) -> Vec<f32> {
-    let unit = |v: &SparseVec| {
+/// Scales each kind's vector to unit length under the idf (empty stays
+/// empty).
+pub(crate) fn unit_vectors(f: &Features, df: &DocumentFrequency) -> [SparseVec; KINDS] {
+    std::array::from_fn(|k| {
+        let v = &f.vecs[k];
         let norm = v.norm_scaled(|t| df.idf(t));
         let scale = if norm > 0.0 { 1.0 / norm } else { 0.0 };
         SparseVec {
@@ -50,20 +42,31 @@ pub(crate) fn similarity_matrix(
                 .map(|&(t, w)| (t, w * df.idf(t) * scale))
                 .collect(),
         }
-    };
-    let vectors: Vec<(SparseVec, SparseVec)> = features
-        .iter()
-        .map(|f| (unit(&f.words), unit(&f.names)))
-        .collect();
+    })
+}
+
+/// The cosines per kind of two sets of unit vectors (`None` where a side has
+/// no term of the kind).
+pub(crate) fn unit_cosines(a: &[SparseVec; KINDS], b: &[SparseVec; KINDS]) -> [Option<f32>; KINDS] {
+    std::array::from_fn(|k| {
+        (!a[k].is_empty() && !b[k].is_empty()).then(|| dot_scaled(&a[k], &b[k], |_| 1.0))
+    })
+}
+
+/// The pairwise probabilities of articles belonging together as a full
+/// symmetric matrix (row major), from the cosines of their idf-weighted
+/// vectors as on the online path.
+pub(crate) fn similarity_matrix(
+    features: &[&Features],
+    df: &DocumentFrequency,
+    model: &Model,
+) -> Vec<f32> {
+    let vectors: Vec<[SparseVec; KINDS]> = features.iter().map(|f| unit_vectors(f, df)).collect();
     let n = vectors.len();
     let mut sim = vec![0.0f32; n * n];
     for i in 0..n {
         for j in (i + 1)..n {
-            let (a, b) = (&vectors[i], &vectors[j]);
-            let words = dot_scaled(&a.0, &b.0, |_| 1.0);
-            let names =
-                (!a.1.is_empty() && !b.1.is_empty()).then(|| dot_scaled(&a.1, &b.1, |_| 1.0));
-            let s = mix(name_weight, words, names);
+            let s = model.probability(&pair_features(unit_cosines(&vectors[i], &vectors[j]), 1));
             sim[i * n + j] = s;
             sim[j * n + i] = s;
         }
@@ -71,11 +74,18 @@ pub(crate) fn similarity_matrix(
     sim
 }
 
-/// Merges clusters while the best average similarity is at least
-/// `threshold`; returns each item's cluster representative. `sim` is the
-/// full symmetric matrix and is overwritten. The nearest-neighbour cache
-/// keeps each step linear in the number of clusters for most merges.
-pub(crate) fn average_linkage(sim: &mut [f32], n: usize, threshold: f32) -> Vec<usize> {
+/// Average-linkage agglomerative clustering of `n` items: merges clusters
+/// while the best average similarity is at least `threshold`; returns each
+/// item's cluster numbered from 0 in order of first appearance. `sim` is the
+/// full symmetric `n × n` matrix (row major) and is overwritten. The
+/// nearest-neighbour cache keeps each step linear in the number of clusters
+/// for most merges.
+pub fn average_linkage(sim: &mut [f32], n: usize, threshold: f32) -> Vec<usize> {
+    assert_eq!(sim.len(), n * n, "an n × n similarity matrix");
+    number_by_first(&linkage_representatives(sim, n, threshold))
+}
+
+fn linkage_representatives(sim: &mut [f32], n: usize, threshold: f32) -> Vec<usize> {
     let mut size = vec![1u32; n];
     let mut live = vec![true; n];
     let mut parent: Vec<usize> = (0..n).collect();
@@ -167,7 +177,7 @@ mod tests {
     fn linkage_merges_above_the_threshold_only() {
         // Items 0-1 and 2-3 are close pairs; the pairs are far apart.
         let mut sim = matrix(4, &[(0, 1, 0.9), (2, 3, 0.8), (0, 2, 0.2), (1, 3, 0.3)]);
-        let clusters = number_by_first(&average_linkage(&mut sim, 4, 0.5));
+        let clusters = average_linkage(&mut sim, 4, 0.5);
         assert_eq!(clusters, vec![0, 0, 1, 1]);
     }
 
@@ -175,7 +185,7 @@ mod tests {
     fn average_not_single_linkage() {
         // 2 is close to 1 but far from 0: the average (0.45) stays below 0.5.
         let mut sim = matrix(3, &[(0, 1, 0.9), (1, 2, 0.8), (0, 2, 0.1)]);
-        let clusters = number_by_first(&average_linkage(&mut sim, 3, 0.5));
+        let clusters = average_linkage(&mut sim, 3, 0.5);
         assert_eq!(clusters, vec![0, 0, 1]);
     }
 }

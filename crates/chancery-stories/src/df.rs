@@ -23,6 +23,25 @@ impl DocumentFrequency {
         }
     }
 
+    /// A table from saved counters (as many as `new` makes for its bits).
+    pub(crate) fn from_counts(counts: Vec<u32>, documents: u32) -> DocumentFrequency {
+        DocumentFrequency {
+            mask: counts.len() as u64 - 1,
+            counts,
+            documents,
+        }
+    }
+
+    /// The counters.
+    pub(crate) fn counts(&self) -> &[u32] {
+        &self.counts
+    }
+
+    /// Articles counted.
+    pub(crate) fn documents(&self) -> u32 {
+        self.documents
+    }
+
     /// Counts one article with these distinct terms.
     pub(crate) fn observe<'a>(&mut self, terms: impl IntoIterator<Item = &'a Term>) {
         self.documents = self.documents.saturating_add(1);

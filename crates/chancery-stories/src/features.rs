@@ -1,26 +1,54 @@
-//! From an article's strings to its two term vectors: content words (unigrams
-//! and bigrams) and names (capitalized words inside sentences, years, and the
-//! caller's entity keys). Weights here are sublinear term frequencies; the
-//! inverse document frequency is applied later, at comparison time, because it
-//! keeps changing as articles arrive.
+//! From an article's strings to its term vectors, one per [`Kind`]: content
+//! words and word pairs, names, title words, the caller's entity keys, and
+//! numbers. Weights here are sublinear term frequencies; the inverse document
+//! frequency is applied later, at comparison time, because it keeps changing
+//! as articles arrive.
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::sparse::{SparseVec, Term};
 use crate::{Config, Document};
 
-const WORD_SEED: u64 = 0x5730_5244; // "W0RD"
-const PAIR_SEED: u64 = 0x5041_4952; // "PAIR"
-const NAME_SEED: u64 = 0x4e41_4d45; // "NAME"
-const ENTITY_SEED: u64 = 0x454e_5459; // "ENTY"
+/// The kinds of terms, each compared by its own cosine: the model weighs the
+/// cosines (`model.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Content words and adjacent pairs of the title and the text.
+    Words = 0,
+    /// Capitalized words inside sentences.
+    Names = 1,
+    /// Content words of the title alone.
+    Title = 2,
+    /// The caller's entity keys (linked names, actor codes, event codes).
+    Keys = 3,
+    /// Numbers and years: counts, tolls, scores and dates tell look-alike
+    /// events apart.
+    Numbers = 4,
+}
 
-/// The features of one article.
-#[derive(Debug, Clone, Default)]
+/// How many kinds there are.
+pub(crate) const KINDS: usize = 5;
+
+const SEEDS: [u64; KINDS] = [
+    0x5730_5244, // "W0RD"
+    0x4e41_4d45, // "NAME"
+    0x5449_544c, // "TITL"
+    0x454e_5459, // "ENTY"
+    0x4e55_4d42, // "NUMB"
+];
+const PAIR_SEED: u64 = 0x5041_4952; // "PAIR"
+
+/// The features of one article: a vector per kind, weight `1 + ln(count)`.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Features {
-    /// Content words and adjacent word pairs, weight `1 + ln(count)`.
-    pub(crate) words: SparseVec,
-    /// Names, years and entity keys, weight `1 + ln(count)`.
-    pub(crate) names: SparseVec,
+    pub(crate) vecs: [SparseVec; KINDS],
+}
+
+impl Features {
+    /// All terms of every kind (the kinds' seeds keep them apart).
+    pub(crate) fn terms(&self) -> impl Iterator<Item = &(Term, f32)> {
+        self.vecs.iter().flat_map(|v| v.entries.iter())
+    }
 }
 
 /// Function words and reporting verbs: frequent in every story, so they only
@@ -81,56 +109,74 @@ fn tokens(text: &str) -> impl Iterator<Item = Token<'_>> {
     })
 }
 
-/// A four-digit year between 1900 and 2099: dates tell look-alike events apart.
-fn is_year(word: &str) -> bool {
-    word.len() == 4
-        && (word.starts_with("19") || word.starts_with("20"))
-        && word.bytes().all(|b| b.is_ascii_digit())
+/// A number worth comparing: digits (a year, a toll, a magnitude's "8" of
+/// "8.8"), never a lone digit.
+fn is_number(word: &str) -> bool {
+    word.len() >= 2 && word.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Builds the features of one article.
 pub(crate) fn extract(document: &Document<'_>, config: &Config) -> Features {
-    let mut words: Vec<(Term, f32)> = Vec::new();
-    let mut names: Vec<(Term, f32)> = Vec::new();
+    let mut kinds: [Vec<(Term, f32)>; KINDS] = Default::default();
     let mut lower = String::new();
-    for (text, weight) in [(document.title, config.title_weight), (document.text, 1.0)] {
+    for (text, weight, is_title) in [
+        (document.title, config.title_weight, true),
+        (document.text, 1.0, false),
+    ] {
         // Pairs never span a dropped word, so "the" between two words does not
         // make them a pair.
         let mut previous: Option<Term> = None;
         for token in tokens(text) {
             lower.clear();
             lower.extend(token.text.chars().flat_map(char::to_lowercase));
+            if is_number(&lower) {
+                kinds[Kind::Numbers as usize].push((
+                    xxh3_64_with_seed(lower.as_bytes(), SEEDS[Kind::Numbers as usize]),
+                    1.0,
+                ));
+            }
             let keep = lower.chars().count() >= 2 && !is_stopword(&lower);
             if !keep {
                 previous = None;
                 continue;
             }
-            let hash = xxh3_64_with_seed(lower.as_bytes(), WORD_SEED);
-            words.push((hash, weight));
+            let hash = xxh3_64_with_seed(lower.as_bytes(), SEEDS[Kind::Words as usize]);
+            kinds[Kind::Words as usize].push((hash, weight));
+            if is_title {
+                kinds[Kind::Title as usize].push((
+                    xxh3_64_with_seed(lower.as_bytes(), SEEDS[Kind::Title as usize]),
+                    1.0,
+                ));
+            }
             if config.bigrams {
                 if let Some(previous) = previous {
                     let mut pair = [0u8; 16];
                     pair[..8].copy_from_slice(&previous.to_le_bytes());
                     pair[8..].copy_from_slice(&hash.to_le_bytes());
-                    words.push((xxh3_64_with_seed(&pair, PAIR_SEED), weight));
+                    kinds[Kind::Words as usize].push((xxh3_64_with_seed(&pair, PAIR_SEED), weight));
                 }
             }
             previous = Some(hash);
             let capitalized = token.text.chars().next().is_some_and(char::is_uppercase);
-            if (capitalized && !token.sentence_start) || is_year(&lower) {
-                names.push((xxh3_64_with_seed(lower.as_bytes(), NAME_SEED), weight));
+            if capitalized && !token.sentence_start {
+                kinds[Kind::Names as usize].push((
+                    xxh3_64_with_seed(lower.as_bytes(), SEEDS[Kind::Names as usize]),
+                    1.0,
+                ));
             }
         }
     }
     for key in document.entities {
         let key = normalize_key(key);
         if !key.is_empty() {
-            names.push((xxh3_64_with_seed(key.as_bytes(), ENTITY_SEED), 1.0));
+            kinds[Kind::Keys as usize].push((
+                xxh3_64_with_seed(key.as_bytes(), SEEDS[Kind::Keys as usize]),
+                1.0,
+            ));
         }
     }
     Features {
-        words: sublinear(words),
-        names: sublinear(names),
+        vecs: kinds.map(sublinear),
     }
 }
 
@@ -200,9 +246,11 @@ mod tests {
         let config = Config::default();
         let f = extract(&doc("", "The Quake hit Chile in 2010.", &[]), &config);
         // quake, hit, chile, 2010 and the pairs quake-hit, hit-chile ("in" breaks the pair).
-        assert_eq!(f.words.len(), 6);
-        // Quake and Chile (capitalized inside the sentence) and the year.
-        assert_eq!(f.names.len(), 3);
+        assert_eq!(f.vecs[Kind::Words as usize].len(), 6);
+        // Quake and Chile (capitalized inside the sentence).
+        assert_eq!(f.vecs[Kind::Names as usize].len(), 2);
+        assert_eq!(f.vecs[Kind::Numbers as usize].len(), 1);
+        assert!(f.vecs[Kind::Title as usize].is_empty());
     }
 
     #[test]
@@ -210,8 +258,8 @@ mod tests {
         let config = Config::default();
         let a = extract(&doc("", "", &["Lindsay  Lohan".to_string()]), &config);
         let b = extract(&doc("", "", &["lindsay lohan".to_string()]), &config);
-        assert_eq!(a.names, b.names);
-        assert_eq!(a.names.len(), 1);
+        assert_eq!(a.vecs, b.vecs);
+        assert_eq!(a.vecs[Kind::Keys as usize].len(), 1);
     }
 
     #[test]
@@ -221,7 +269,8 @@ mod tests {
             ..Config::default()
         };
         let f = extract(&doc("", "quake quake quake", &[]), &config);
-        assert_eq!(f.words.entries.len(), 1);
-        assert!((f.words.entries[0].1 - (1.0 + 3f32.ln())).abs() < 1e-6);
+        let words = &f.vecs[Kind::Words as usize].entries;
+        assert_eq!(words.len(), 1);
+        assert!((words[0].1 - (1.0 + 3f32.ln())).abs() < 1e-6);
     }
 }

@@ -47,27 +47,27 @@
 //! ```
 //!
 //! [`cluster_batch`] clusters a whole set at once (average linkage), for
-//! re-clustering a finished set.
+//! re-clustering a finished set. The online clusterer does the same with its
+//! latest arrivals from time to time ([`Clusterer::settle`], bounded by
+//! [`Config::settle_window`]): online placement is what a reader sees as
+//! articles arrive, the settled stories what the window shows in the end.
 
 mod batch;
+mod builtin;
 mod day;
 mod df;
 mod features;
+mod model;
 mod online;
+mod settle;
 mod sparse;
+mod state;
 
-pub use batch::cluster_batch;
+pub use batch::{average_linkage, cluster_batch};
 pub use day::Day;
-pub use online::{Assignment, Clusterer, Move, StoryId, StoryInfo};
-
-/// The similarity from the words and the names cosines; with no names on
-/// one side, the words alone decide.
-pub(crate) fn mix(name_weight: f32, words: f32, names: Option<f32>) -> f32 {
-    match names {
-        Some(names) => (1.0 - name_weight) * words + name_weight * names,
-        None => words,
-    }
-}
+pub use model::{fit, Model, PairFeatures, FEATURES, FEATURE_NAMES};
+pub use online::{training_pairs, Assignment, Clusterer, Move, StoryId, StoryInfo};
+pub use state::{StateChanges, StateError};
 
 /// One article as the clusterer sees it.
 #[derive(Debug, Clone, Copy)]
@@ -86,15 +86,17 @@ pub struct Document<'a> {
 }
 
 /// Settings of the clusterer. The defaults are the ones measured in
-/// BENCHMARKS.md.
+/// BENCHMARKS.md: the model and its threshold learned from ECB+ dev, the rest
+/// bounds on memory and time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// An article joins the most similar story when the similarity is at
-    /// least this; otherwise it opens a new story.
+    /// How similar an article and a story are: the probability, from the
+    /// cosines of each kind of term, that they tell the same story.
+    pub model: Model,
+    /// An article joins the most probable story when the probability is at
+    /// least this; otherwise it opens a new story. Young stories split, and
+    /// [`cluster_batch`] merges, at the same probability.
     pub threshold: f32,
-    /// The share of the names cosine in the similarity (the rest is the words
-    /// cosine); used only when both sides have names.
-    pub name_weight: f32,
     /// How many times a title word counts against a body word.
     pub title_weight: f32,
     /// Whether adjacent content words also count as a pair.
@@ -109,32 +111,42 @@ pub struct Config {
     /// The document-frequency table has `2^df_bits` counters.
     pub df_bits: u32,
     /// A young story (up to `split_members` articles) is re-clustered inside
-    /// by average linkage at this threshold as it grows; a group of three or
+    /// by average linkage at `threshold` as it grows; a group of three or
     /// more of its articles that falls apart from the opening article's group
     /// becomes a story of its own (earlier articles move: see
-    /// [`Assignment::moved`]). `None` turns the check off.
-    pub split_threshold: Option<f32>,
+    /// [`Assignment::moved`]). False turns the check off.
+    pub split: bool,
+    /// A young story that an article joins is compared with the other
+    /// closest young stories, and merged with one when their articles'
+    /// average probability reaches `threshold` (average linkage, online):
+    /// this rejoins a story whose first articles opened two. A settle
+    /// pass the caller asks for checks young stories again under the
+    /// frequencies of its time.
+    pub merge: bool,
     /// Stories keep their articles' vectors up to this size, for the split
     /// check; a larger story is settled and keeps only its centroid.
     pub split_members: usize,
-    /// The average-linkage threshold of [`cluster_batch`].
-    pub batch_threshold: f32,
+    /// The settle pass ([`Clusterer::settle`]) re-clusters this many of the
+    /// latest arrivals at once, every half of it and when asked; 0 turns it
+    /// off. It bounds the pass's cost (quadratic in the window).
+    pub settle_window: usize,
 }
 
 impl Default for Config {
     fn default() -> Config {
         Config {
-            threshold: 0.15,
-            name_weight: 0.6,
+            model: Model::builtin(),
+            threshold: builtin::THRESHOLD,
             title_weight: 1.0,
             bigrams: true,
             window_days: Some(30),
             max_story_terms: 400,
             max_live_stories: 5_000,
             df_bits: 20,
-            split_threshold: Some(0.21),
+            split: builtin::SPLIT,
+            merge: builtin::MERGE,
             split_members: 32,
-            batch_threshold: 0.22,
+            settle_window: builtin::SETTLE_WINDOW,
         }
     }
 }

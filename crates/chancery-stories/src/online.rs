@@ -2,17 +2,21 @@
 //! opens a new one; a young story that turns out to hold two look-alike events
 //! splits in two.
 
-use crate::batch::{average_linkage, number_by_first, similarity_matrix};
-use crate::df::DocumentFrequency;
-use crate::features::{self, Features};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
+use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vectors};
+use crate::df::DocumentFrequency;
+use crate::features::{self, Features, Kind, KINDS};
+use crate::model::{pair_features, PairFeatures};
 use crate::sparse::{dot_scaled, SparseVec, Term};
-use crate::{mix, Config, Day, Document};
+use crate::{Config, Day, Document};
 
 /// How many of an article's heaviest terms index it and find its candidate
 /// stories: a story that shares none of them with an article is not scored.
 const KEY_TERMS: usize = 40;
+
+/// How many of the other closest stories a merge check looks at.
+pub(crate) const MERGE_CANDIDATES: usize = 3;
 
 /// The fewest articles a group needs to split off as a story of its own.
 const MIN_SPLIT: usize = 3;
@@ -22,11 +26,13 @@ const MIN_SPLIT: usize = 3;
 pub struct StoryId(pub u32);
 
 /// An earlier article that a split moved to another story.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move {
     /// The article's arrival number: 0 for the first article given to
     /// [`Clusterer::add`], 1 for the next…
     pub article: u64,
+    /// The id the article was given with ([`Document::id`]).
+    pub id: String,
     /// Its story from now on.
     pub to: StoryId,
 }
@@ -61,76 +67,78 @@ pub struct StoryInfo<'a> {
 
 /// An article's vectors ready for comparison with stories.
 struct Weighted {
-    /// Weights times the idf squared.
-    words: SparseVec,
-    names: SparseVec,
+    /// Weights times the idf squared, per kind.
+    vecs: [SparseVec; KINDS],
     /// Norms of the idf-weighted vectors.
-    norms: (f32, f32),
+    norms: [f32; KINDS],
 }
 
 /// An article of a young story, kept for the split check.
 #[derive(Debug, Clone)]
-struct Member {
-    article: u64,
-    id: String,
-    day: Option<Day>,
-    features: Features,
+pub(crate) struct Member {
+    pub(crate) article: u64,
+    pub(crate) id: String,
+    pub(crate) day: Option<Day>,
+    pub(crate) features: Features,
+}
+
+/// A recent arrival, kept for the settle pass (`settle.rs`).
+#[derive(Debug, Clone)]
+pub(crate) struct Recent {
+    /// The article, as a young story keeps it.
+    pub(crate) member: Member,
+    /// Its story now (kept up to date through splits, merges and settles).
+    pub(crate) story: StoryId,
 }
 
 #[derive(Debug, Clone)]
-struct Story {
-    id: StoryId,
-    /// Sum of the members' word vectors, each scaled to unit length before
-    /// the inverse document frequency (which is applied when comparing, since
-    /// it keeps changing).
-    words: SparseVec,
-    /// The same for names.
-    names: SparseVec,
-    /// The norms of `words` and `names` under the inverse document
+pub(crate) struct Story {
+    pub(crate) id: StoryId,
+    /// Per kind, the sum of the members' vectors, each scaled to unit length
+    /// before the inverse document frequency (which is applied when
+    /// comparing, since it keeps changing).
+    pub(crate) vecs: [SparseVec; KINDS],
+    /// The norms of `vecs` under the inverse document
     /// frequencies of when they were last computed, and the article count
     /// then. Recomputing them for every comparison would dominate the cost;
     /// the frequencies drift slowly, so they are refreshed when the article
     /// count has grown by a sixteenth since.
-    norms: (f32, f32),
-    normed_at: u64,
-    size: u32,
-    days: Option<(Day, Day)>,
+    pub(crate) norms: [f32; KINDS],
+    pub(crate) normed_at: u64,
+    pub(crate) size: u32,
+    pub(crate) days: Option<(Day, Day)>,
     /// The article count when a member last joined: the least recently fed
     /// story is retired first when too many are live.
-    touched: u64,
-    opened_by: String,
+    pub(crate) touched: u64,
+    pub(crate) opened_by: String,
     /// Every member while the story is young (at most `split_members`);
     /// emptied for good once it grows past that.
-    members: Vec<Member>,
+    pub(crate) members: Vec<Member>,
+    /// The key terms its articles were posted under (sorted): the
+    /// candidate postings are rebuilt from these when a saved state is
+    /// restored.
+    pub(crate) posted: Vec<Term>,
 }
 
 impl Story {
-    fn new(id: StoryId, opened_by: &str, touched: u64) -> Story {
+    pub(crate) fn new(id: StoryId, opened_by: &str, touched: u64) -> Story {
         Story {
             id,
-            words: SparseVec::default(),
-            names: SparseVec::default(),
-            norms: (0.0, 0.0),
+            vecs: Default::default(),
+            norms: [0.0; KINDS],
             normed_at: 0,
             size: 0,
             days: None,
             touched,
             opened_by: opened_by.to_string(),
             members: Vec::new(),
+            posted: Vec::new(),
         }
     }
 
     /// Adds one article's vectors to the centroids and its day to the span.
-    fn absorb(&mut self, features: &Features, day: Option<Day>) {
-        for (centroid, vector) in [
-            (&mut self.words, &features.words),
-            (&mut self.names, &features.names),
-        ] {
-            let norm = vector.norm_scaled(|_| 1.0);
-            if norm > 0.0 {
-                centroid.add_scaled(vector, 1.0 / norm);
-            }
-        }
+    pub(crate) fn absorb(&mut self, features: &Features, day: Option<Day>) {
+        self.add_vectors(features, 1.0);
         self.size += 1;
         if let Some(day) = day {
             self.days = Some(match self.days {
@@ -140,10 +148,21 @@ impl Story {
         }
     }
 
+    /// Adds `sign` times one article's unit vectors to the centroids (-1
+    /// takes back what [`Story::absorb`] added).
+    pub(crate) fn add_vectors(&mut self, features: &Features, sign: f32) {
+        for (centroid, vector) in self.vecs.iter_mut().zip(&features.vecs) {
+            let norm = vector.norm_scaled(|_| 1.0);
+            if norm > 0.0 {
+                centroid.add_scaled(vector, sign / norm);
+            }
+        }
+    }
+
     /// Bounds the centroids and refreshes their norms after a change.
-    fn settle(&mut self, cap: usize, df: &DocumentFrequency, articles: u64) {
+    pub(crate) fn settle(&mut self, cap: usize, df: &DocumentFrequency, articles: u64) {
         // Some slack before pruning, so the sort runs once every few joins.
-        for centroid in [&mut self.words, &mut self.names] {
+        for centroid in &mut self.vecs {
             if centroid.len() > cap + cap / 2 {
                 centroid.truncate_to(cap, |t| df.idf(t));
             }
@@ -153,7 +172,7 @@ impl Story {
 
     fn refresh(&mut self, df: &DocumentFrequency, articles: u64) {
         let idf = |t| df.idf(t);
-        self.norms = (self.words.norm_scaled(idf), self.names.norm_scaled(idf));
+        self.norms = std::array::from_fn(|k| self.vecs[k].norm_scaled(idf));
         self.normed_at = articles;
     }
 
@@ -167,22 +186,31 @@ impl Story {
 /// same stories.
 #[derive(Debug, Clone)]
 pub struct Clusterer {
-    config: Config,
-    df: DocumentFrequency,
+    pub(crate) config: Config,
+    pub(crate) df: DocumentFrequency,
     /// Live stories in the order they opened.
-    stories: Vec<Story>,
-    next_story: u32,
-    articles: u64,
+    pub(crate) stories: Vec<Story>,
+    pub(crate) next_story: u32,
+    pub(crate) articles: u64,
     /// The latest publication day seen: stories quiet for longer than the
     /// window before it are retired.
-    clock: Option<Day>,
+    pub(crate) clock: Option<Day>,
     /// For each key term of a member, the stories it joined: only stories
     /// found here through an article's own key terms are scored. Entries of
     /// retired stories linger until the next compaction.
-    postings: HashMap<Term, Vec<StoryId>>,
+    pub(crate) postings: HashMap<Term, Vec<StoryId>>,
     /// Postings entries, and their count after the last compaction.
-    posted: usize,
+    pub(crate) posted: usize,
     posted_after_compaction: usize,
+    /// Stories changed, and retired, since the last `take_changes`, and
+    /// whether the frequencies changed (`state.rs`).
+    pub(crate) dirty: Vec<StoryId>,
+    pub(crate) retired: Vec<StoryId>,
+    pub(crate) df_changed: bool,
+    /// The latest `config.settle_window` arrivals, oldest first: what a
+    /// settle pass re-clusters. Not part of the saved state; a caller that
+    /// restores one gives them back with [`Clusterer::recall`].
+    pub(crate) recent: VecDeque<Recent>,
 }
 
 impl Clusterer {
@@ -198,6 +226,10 @@ impl Clusterer {
             postings: HashMap::new(),
             posted: 0,
             posted_after_compaction: 0,
+            dirty: Vec::new(),
+            retired: Vec::new(),
+            df_changed: false,
+            recent: VecDeque::new(),
         }
     }
 
@@ -208,15 +240,175 @@ impl Clusterer {
 
     /// Assigns one article to a story.
     pub fn add(&mut self, document: &Document<'_>) -> Assignment {
-        let features = features::extract(document, &self.config);
-        self.df.observe(
-            features
-                .words
-                .entries
-                .iter()
-                .chain(&features.names.entries)
-                .map(|(t, _)| t),
+        let (features, article) = self.arrive(document);
+        let scored = self.score(&features, document.published);
+        let mut best: (Option<usize>, f32) = (None, 0.0);
+        for &(index, ref x) in &scored {
+            let p = self.config.model.probability(x);
+            if best.0.is_none() || p > best.1 {
+                best = (Some(index), p);
+            }
+        }
+        let (best, similarity) = best;
+        // The other close stories, most probable first: a merge looks at them.
+        let mut near: Vec<(f32, StoryId)> = scored
+            .iter()
+            .map(|(index, x)| (self.config.model.probability(x), self.stories[*index].id))
+            .collect();
+        near.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        near.truncate(MERGE_CANDIDATES + 1);
+        self.compact();
+        let index = match best {
+            Some(index) if similarity >= self.config.threshold => index,
+            _ => self.open(document.id),
+        };
+        let opened = self.join(index, &features, document.published);
+        if self.config.settle_window > 0 {
+            self.remember(Recent {
+                member: Member {
+                    article,
+                    id: document.id.to_string(),
+                    day: document.published,
+                    features: features.clone(),
+                },
+                story: self.stories[index].id,
+            });
+        }
+        let story = &mut self.stories[index];
+        let mut assignment = Assignment {
+            story: story.id,
+            similarity,
+            opened,
+            moved: Vec::new(),
+        };
+        if story.size as usize > self.config.split_members {
+            // Settled: the members' vectors are no longer needed.
+            story.members = Vec::new();
+        } else if self.config.split || self.config.merge {
+            story.members.push(Member {
+                article,
+                id: document.id.to_string(),
+                day: document.published,
+                features,
+            });
+            if self.config.split {
+                assignment.moved = self.split(index);
+            }
+            if let Some(m) = assignment.moved.iter().find(|m| m.article == article) {
+                assignment.story = m.to;
+            }
+            if self.config.merge {
+                let home = assignment.story;
+                for (_, other) in near.into_iter().filter(|&(_, id)| id != home) {
+                    let moved = self.merge(assignment.story, other);
+                    if let Some(m) = moved.iter().find(|m| m.article == article) {
+                        assignment.story = m.to;
+                    }
+                    assignment.moved.extend(moved);
+                }
+            }
+        }
+        self.follow(&assignment.moved);
+        if self.config.settle_window > 0 && self.articles.is_multiple_of(self.settle_every()) {
+            let moved = self.settle_window();
+            if let Some(m) = moved.iter().find(|m| m.article == article) {
+                assignment.story = m.to;
+            }
+            assignment.moved.extend(moved);
+        }
+        assignment
+    }
+
+    /// Whether a live story is young: it still keeps all its articles.
+    pub(crate) fn is_young(&self, id: StoryId) -> bool {
+        self.stories
+            .binary_search_by_key(&id, |s| s.id)
+            .is_ok_and(|i| {
+                let s = &self.stories[i];
+                !s.members.is_empty() && s.members.len() == s.size as usize
+            })
+    }
+
+    /// The average probability of belonging together over the pairs of
+    /// articles across two young stories (average linkage's similarity of
+    /// two clusters), under the current document frequencies; `None` when
+    /// one of them is settled, gone or the same story.
+    pub(crate) fn linkage(&self, a: StoryId, b: StoryId) -> Option<f32> {
+        if a == b || !self.is_young(a) || !self.is_young(b) {
+            return None;
+        }
+        let find = |id: StoryId| self.stories.binary_search_by_key(&id, |s| s.id).ok();
+        let (left, right) = (
+            &self.stories[find(a)?].members,
+            &self.stories[find(b)?].members,
         );
+        // Only the pairs across the two stories count: unit vectors once per
+        // member, then one probability per cross pair.
+        let unit = |m: &Member| unit_vectors(&m.features, &self.df);
+        let right_units: Vec<_> = right.iter().map(unit).collect();
+        let mut total = 0.0f32;
+        for l in left.iter().map(unit) {
+            for r in &right_units {
+                total += self
+                    .config
+                    .model
+                    .probability(&pair_features(unit_cosines(&l, r), 1));
+            }
+        }
+        Some(total / ((left.len() * right.len()) as f32))
+    }
+
+    /// Merges two young stories when their articles' average probability of
+    /// belonging together reaches the threshold, as average linkage would
+    /// merge them: the younger story's articles move to the older one.
+    /// Returns the articles that moved (none when the stories stay apart, or
+    /// one of them is settled or gone).
+    pub(crate) fn merge(&mut self, a: StoryId, b: StoryId) -> Vec<Move> {
+        match self.linkage(a, b) {
+            Some(average) if average >= self.config.threshold => {}
+            _ => return Vec::new(),
+        }
+        let find = |id: StoryId| self.stories.binary_search_by_key(&id, |s| s.id).ok();
+        let (Some(i), Some(j)) = (find(a.min(b)), find(a.max(b))) else {
+            return Vec::new();
+        };
+        let gone = self.stories.remove(j);
+        self.retired.push(gone.id);
+        let keep_id = self.stories[i].id;
+        let mut moved = Vec::new();
+        for &term in &gone.posted {
+            self.postings.entry(term).or_default().push(keep_id);
+            self.posted += 1;
+        }
+        let keep = &mut self.stories[i];
+        keep.posted.extend_from_slice(&gone.posted);
+        keep.posted.sort_unstable();
+        keep.posted.dedup();
+        keep.touched = keep.touched.max(gone.touched);
+        for member in gone.members {
+            keep.absorb(&member.features, member.day);
+            moved.push(Move {
+                article: member.article,
+                id: member.id.clone(),
+                to: keep_id,
+            });
+            keep.members.push(member);
+        }
+        keep.settle(self.config.max_story_terms, &self.df, self.articles);
+        if keep.size as usize > self.config.split_members {
+            keep.members = Vec::new();
+        }
+        self.dirty.push(keep_id);
+        moved
+    }
+
+    /// Counts an arriving article: its features, its terms in the document
+    /// frequencies, the clock, the stories' norms. Returns the features and
+    /// the article's arrival number.
+    fn arrive(&mut self, document: &Document<'_>) -> (Features, u64) {
+        let features = features::extract(document, &self.config);
+        self.df.observe(features.terms().map(|(t, _)| t));
+        self.df_changed = true;
         let article = self.articles;
         self.articles += 1;
         if let Some(day) = document.published {
@@ -228,42 +420,22 @@ impl Clusterer {
         let (df, articles) = (&self.df, self.articles);
         for story in self.stories.iter_mut().filter(|s| s.stale(articles)) {
             story.refresh(df, articles);
+            self.dirty.push(story.id);
         }
-        let (best, similarity) = self.closest(&features, document.published);
-        self.compact();
-        let index = match best {
-            Some(index) if similarity >= self.config.threshold => index,
-            _ => self.open(document.id),
-        };
-        let keys = self.key_terms(&features);
-        self.post(&keys, self.stories[index].id);
+        (features, article)
+    }
+
+    /// Adds an article to the story at `index`; true when it opened it.
+    pub(crate) fn join(&mut self, index: usize, features: &Features, day: Option<Day>) -> bool {
+        let keys = self.key_terms(features);
+        self.post(&keys, index);
         let story = &mut self.stories[index];
+        self.dirty.push(story.id);
         let opened = story.size == 0;
-        story.absorb(&features, document.published);
+        story.absorb(features, day);
         story.touched = self.articles;
         story.settle(self.config.max_story_terms, &self.df, self.articles);
-        let mut assignment = Assignment {
-            story: story.id,
-            similarity,
-            opened,
-            moved: Vec::new(),
-        };
-        if story.size as usize > self.config.split_members {
-            // Settled: the members' vectors are no longer needed.
-            story.members = Vec::new();
-        } else if self.config.split_threshold.is_some() {
-            story.members.push(Member {
-                article,
-                id: document.id.to_string(),
-                day: document.published,
-                features,
-            });
-            assignment.moved = self.split(index);
-            if let Some(m) = assignment.moved.iter().find(|m| m.article == article) {
-                assignment.story = m.to;
-            }
-        }
-        assignment
+        opened
     }
 
     /// The live stories, in the order they opened.
@@ -276,30 +448,26 @@ impl Clusterer {
         })
     }
 
-    /// The index of the most similar live story that the article's day fits,
-    /// with the similarity; ties go to the older story.
-    fn closest(&self, features: &Features, day: Option<Day>) -> (Option<usize>, f32) {
+    /// The pair features of the article against every candidate story (one
+    /// that shares a key term with it and whose window its day fits), in the
+    /// stories' order.
+    fn score(&self, features: &Features, day: Option<Day>) -> Vec<(usize, PairFeatures)> {
         // The article's weights times the idf once more: a dot product with a
         // story's unweighted sums is then the idf-weighted dot product, with
         // no look-up per story.
         let idf = |t| self.df.idf(t);
-        let twice = |v: &SparseVec| SparseVec {
-            entries: v
-                .entries
-                .iter()
-                .map(|&(t, w)| {
-                    let idf = self.df.idf(t);
-                    (t, w * idf * idf)
-                })
-                .collect(),
-        };
         let article = Weighted {
-            words: twice(&features.words),
-            names: twice(&features.names),
-            norms: (
-                features.words.norm_scaled(idf),
-                features.names.norm_scaled(idf),
-            ),
+            vecs: std::array::from_fn(|k| SparseVec {
+                entries: features.vecs[k]
+                    .entries
+                    .iter()
+                    .map(|&(t, w)| {
+                        let idf = self.df.idf(t);
+                        (t, w * idf * idf)
+                    })
+                    .collect(),
+            }),
+            norms: std::array::from_fn(|k| features.vecs[k].norm_scaled(idf)),
         };
         let mut candidates: Vec<StoryId> = self
             .key_terms(features)
@@ -310,39 +478,23 @@ impl Clusterer {
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
-        let mut best = (None, 0.0f32);
-        for (index, story) in self.stories.iter().enumerate() {
-            if candidates.binary_search(&story.id).is_err() || !self.fits_window(story, day) {
-                continue;
-            }
-            let similarity = self.similarity(&article, story);
-            if best.0.is_none() || similarity > best.1 {
-                best = (Some(index), similarity);
-            }
-        }
-        best
-    }
-
-    fn similarity(&self, article: &Weighted, story: &Story) -> f32 {
-        let cosine = |a: &SparseVec, a_norm: f32, b: &SparseVec, b_norm: f32| {
-            if a_norm == 0.0 || b_norm == 0.0 {
-                return None;
-            }
-            Some(dot_scaled(a, b, |_| 1.0) / (a_norm * b_norm))
-        };
-        let words = cosine(&article.words, article.norms.0, &story.words, story.norms.0);
-        let names = cosine(&article.names, article.norms.1, &story.names, story.norms.1);
-        mix(self.config.name_weight, words.unwrap_or(0.0), names)
-    }
-
-    /// The article's heaviest terms (raw weight times idf, both kinds
-    /// together; ties to the smaller term).
-    fn key_terms(&self, features: &Features) -> Vec<Term> {
-        let mut ranked: Vec<(f32, Term)> = features
-            .words
-            .entries
+        self.stories
             .iter()
-            .chain(&features.names.entries)
+            .enumerate()
+            .filter(|(_, story)| {
+                candidates.binary_search(&story.id).is_ok() && self.fits_window(story, day)
+            })
+            .map(|(index, story)| (index, pair_features(cosines(&article, story), story.size)))
+            .collect()
+    }
+
+    /// The article's heaviest terms (raw weight times idf) among its words,
+    /// names and entity keys (titles and numbers repeat or add little); ties
+    /// to the smaller term.
+    pub(crate) fn key_terms(&self, features: &Features) -> Vec<Term> {
+        let mut ranked: Vec<(f32, Term)> = [Kind::Words, Kind::Names, Kind::Keys]
+            .iter()
+            .flat_map(|&k| &features.vecs[k as usize].entries)
             .map(|&(t, w)| (w * self.df.idf(t), t))
             .collect();
         ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -350,7 +502,12 @@ impl Clusterer {
         ranked.into_iter().map(|(_, t)| t).collect()
     }
 
-    fn post(&mut self, keys: &[Term], story: StoryId) {
+    pub(crate) fn post(&mut self, keys: &[Term], index: usize) {
+        let story = self.stories[index].id;
+        let posted = &mut self.stories[index].posted;
+        posted.extend_from_slice(keys);
+        posted.sort_unstable();
+        posted.dedup();
         for &term in keys {
             let list = self.postings.entry(term).or_default();
             // Members of one story tend to come in runs; a repeat further back
@@ -383,7 +540,7 @@ impl Clusterer {
         self.posted_after_compaction = self.posted;
     }
 
-    fn fits_window(&self, story: &Story, day: Option<Day>) -> bool {
+    pub(crate) fn fits_window(&self, story: &Story, day: Option<Day>) -> bool {
         let (Some(window), Some(day), Some((first, last))) =
             (self.config.window_days, day, story.days)
         else {
@@ -393,11 +550,26 @@ impl Clusterer {
         day.0 >= first.0.saturating_sub(window) && day.0 <= last.0.saturating_add(window)
     }
 
+    /// The candidate postings from the live stories' key terms (after a
+    /// restore). Lists are in story order; candidates are sorted anyway.
+    pub(crate) fn rebuild_postings(&mut self) {
+        self.postings.clear();
+        self.posted = 0;
+        for story in &self.stories {
+            for &term in &story.posted {
+                self.postings.entry(term).or_default().push(story.id);
+                self.posted += 1;
+            }
+        }
+        self.posted_after_compaction = self.posted;
+    }
+
     fn open(&mut self, article: &str) -> usize {
         if self.stories.len() >= self.config.max_live_stories.max(1) {
             // Deterministic: the least recently fed story, the oldest on ties.
             if let Some(stale) = (0..self.stories.len()).min_by_key(|&i| self.stories[i].touched) {
-                self.stories.remove(stale);
+                let gone = self.stories.remove(stale);
+                self.retired.push(gone.id);
             }
         }
         self.stories
@@ -411,9 +583,7 @@ impl Clusterer {
     /// a new story (a lone article stays: one article is too little evidence
     /// of a second event). Returns the articles that moved.
     fn split(&mut self, index: usize) -> Vec<Move> {
-        let Some(threshold) = self.config.split_threshold else {
-            return Vec::new();
-        };
+        let threshold = self.config.threshold;
         let members = &self.stories[index].members;
         let n = members.len();
         // Checked as the story reaches 4, 6, 8, 12, 16, 24, 32… members: the
@@ -427,8 +597,8 @@ impl Clusterer {
             return Vec::new();
         }
         let features: Vec<&Features> = members.iter().map(|m| &m.features).collect();
-        let mut sim = similarity_matrix(&features, &self.df, self.config.name_weight);
-        let groups = number_by_first(&average_linkage(&mut sim, n, threshold));
+        let mut sim = similarity_matrix(&features, &self.df, &self.config.model);
+        let groups = average_linkage(&mut sim, n, threshold);
         let mut sizes = vec![0usize; groups.iter().max().map_or(0, |&g| g + 1)];
         for &g in &groups {
             sizes[g] += 1;
@@ -440,6 +610,8 @@ impl Clusterer {
         let members = std::mem::take(&mut self.stories[index].members);
         let old = &self.stories[index];
         let mut home = Story::new(old.id, &old.opened_by, old.touched);
+        // The postings keep every term the story was posted under.
+        home.posted = old.posted.clone();
         let mut parts: Vec<Option<Story>> = vec![None; sizes.len()];
         let mut moved = Vec::new();
         let mut repost = Vec::new();
@@ -454,6 +626,7 @@ impl Clusterer {
                 });
                 moved.push(Move {
                     article: member.article,
+                    id: member.id.clone(),
                     to: part.id,
                 });
                 repost.push((part.id, member.features.clone()));
@@ -467,11 +640,16 @@ impl Clusterer {
         self.stories[index] = home;
         for mut part in parts.into_iter().flatten() {
             part.settle(cap, &self.df, self.articles);
+            self.dirty.push(part.id);
             self.stories.push(part);
         }
+        self.dirty.push(self.stories[index].id);
         for (story, features) in repost {
             let keys = self.key_terms(&features);
-            self.post(&keys, story);
+            if let Ok(i) = self.stories.binary_search_by_key(&story, |s| s.id) {
+                self.post(&keys, i);
+                self.dirty.push(story);
+            }
         }
         moved
     }
@@ -484,11 +662,64 @@ impl Clusterer {
             return;
         };
         let window = window as i32;
-        self.stories.retain(|s| match s.days {
-            Some((_, last)) => last.0.saturating_add(window) >= clock.0,
-            None => true,
+        let retired = &mut self.retired;
+        self.stories.retain(|s| {
+            let live = match s.days {
+                Some((_, last)) => last.0.saturating_add(window) >= clock.0,
+                None => true,
+            };
+            if !live {
+                retired.push(s.id);
+            }
+            live
         });
     }
+}
+
+/// The cosines per kind of an article and a story (`None` where a side has
+/// no term of the kind).
+fn cosines(article: &Weighted, story: &Story) -> [Option<f32>; KINDS] {
+    std::array::from_fn(|k| {
+        let (a, b) = (article.norms[k], story.norms[k]);
+        (a > 0.0 && b > 0.0)
+            .then(|| dot_scaled(&article.vecs[k], &story.vecs[k], |_| 1.0) / (a * b))
+    })
+}
+
+/// Labelled pairs for [`fit`](crate::fit), read off a stream whose stories
+/// are known: the articles arrive in order as they would online, each is
+/// compared with the candidate stories as [`Clusterer::add`] compares it
+/// (label: the story is its own), then joins its own story. `gold` gives each
+/// document's story (any numbering).
+pub fn training_pairs(
+    documents: &[Document<'_>],
+    gold: &[usize],
+    config: &Config,
+) -> Vec<(PairFeatures, bool)> {
+    let mut clusterer = Clusterer::new(Config {
+        split: false,
+        ..config.clone()
+    });
+    let mut story_of: HashMap<usize, StoryId> = HashMap::new();
+    let mut pairs = Vec::new();
+    for (document, &label) in documents.iter().zip(gold) {
+        let (features, _) = clusterer.arrive(document);
+        let own = story_of.get(&label).copied();
+        for (index, x) in clusterer.score(&features, document.published) {
+            pairs.push((x, Some(clusterer.stories[index].id) == own));
+        }
+        clusterer.compact();
+        let index = match own.and_then(|id| clusterer.stories.iter().position(|s| s.id == id)) {
+            Some(index) => index,
+            None => {
+                let index = clusterer.open(document.id);
+                story_of.insert(label, clusterer.stories[index].id);
+                index
+            }
+        };
+        clusterer.join(index, &features, document.published);
+    }
+    pairs
 }
 
 #[cfg(test)]

@@ -137,6 +137,12 @@ pub(crate) struct Tally {
     pub(crate) already_stored: u64,
     pub(crate) failed: u64,
     pub(crate) failures: Vec<(String, String)>,
+    /// Time in the story step: opening the saved clusterer (and catching
+    /// up), clustering the new articles, the settle passes and saving
+    /// stories with the state.
+    pub(crate) stories: Duration,
+    /// Of it, the settle pass at the end of the run.
+    pub(crate) settle: Duration,
 }
 
 impl Tally {
@@ -255,10 +261,11 @@ impl Pipeline {
             None
         };
         let reader = Reader::open(data).map_err(store_error)?;
-        // Stories continue across ingests: the clusterer replays what is stored
-        // (and fills in stories a killed run left unwritten).
-        let (stories, unwritten) = crate::stories::StoryTracker::replay(&reader)?;
-        store.set_stories(&unwritten).map_err(store_error)?;
+        // Stories continue across ingests: the clusterer saved by the last one
+        // (caught up with articles a killed run stored without stories).
+        let story_clock = Instant::now();
+        let stories = crate::stories::StoryTracker::open(&mut store, &reader)?;
+        let story_open = story_clock.elapsed();
         // The people earlier ingests met feed back into analysis: a bare surname
         // of a registered official resolves to them.
         let registry = crate::entities::registry_upto(&reader, registry_upto.unwrap_or(i64::MAX))?;
@@ -275,7 +282,12 @@ impl Pipeline {
         let (sender, receiver) = sync_channel::<Batch>(CHANNEL_BATCHES);
         let writer = thread::Builder::new()
             .name("chancery-writer".into())
-            .spawn(move || write_batches(store, receiver, progress, stories, on_commit, resumable))
+            .spawn(move || {
+                let (mut tally, error) =
+                    write_batches(store, receiver, progress, stories, on_commit, resumable);
+                tally.stories += story_open;
+                (tally, error)
+            })
             .context("cannot start the writer thread")?;
         Ok(Pipeline {
             feeder: Feeder {
@@ -664,6 +676,7 @@ fn write_batches(
         };
         // Stories in a second transaction: a run killed between the two
         // leaves articles without a story, which the next ingest fills in.
+        let story_clock = Instant::now();
         let mut story_ids = Vec::new();
         for (document, outcome) in documents.iter().zip(&outcomes) {
             if let Ok(Outcome::Stored {
@@ -672,20 +685,36 @@ fn write_batches(
             }) = outcome
             {
                 let analysis = document.analysis();
-                story_ids.extend(stories.add(&chancery_store::StoryInput {
-                    article: *article,
-                    title: analysis.article.title.clone(),
-                    text: analysis.article.text.clone(),
-                    published: analysis.article.published.as_ref().map(|p| p.value.clone()),
-                    duplicate_of: *duplicate_of,
-                    story: None,
-                }));
+                let keys = chancery_nlp::story_keys(analysis);
+                let given = stories.add(
+                    &mut store,
+                    &crate::stories::Arrival {
+                        article: *article,
+                        title: analysis.article.title.as_deref(),
+                        text: &analysis.article.text,
+                        published: analysis
+                            .article
+                            .published
+                            .as_ref()
+                            .map(|p| p.value.as_str()),
+                        duplicate_of: *duplicate_of,
+                        keys: &keys,
+                    },
+                );
+                match given {
+                    Ok(given) => story_ids.extend(given),
+                    Err(error) => {
+                        progress.finish();
+                        return (tally, Some(error));
+                    }
+                }
             }
         }
-        if let Err(error) = store.set_stories(&story_ids) {
+        if let Err(error) = stories.save(&mut store, &story_ids) {
             progress.finish();
             return (tally, Some(error));
         }
+        tally.stories += story_clock.elapsed();
         for (label, outcome) in labels.into_iter().zip(outcomes) {
             let outcome = match outcome {
                 Ok(outcome) => outcome,
@@ -730,6 +759,15 @@ fn write_batches(
         }
         progress.update(&tally);
     }
+    // The run's last word on stories: the latest articles re-clustered at
+    // once, so the store holds the settled stories, not the online guesses.
+    let story_clock = Instant::now();
+    if let Err(error) = stories.settle(&mut store) {
+        progress.finish();
+        return (tally, Some(error));
+    }
+    tally.settle = story_clock.elapsed();
+    tally.stories += tally.settle;
     progress.finish();
     // Every batch is committed: the next ingest starts a run of its own,
     // with the registry of everything stored by then.
@@ -849,6 +887,14 @@ fn report(tally: &Tally, data: &Path, elapsed: Duration) {
         tally.duplicates, tally.already_stored
     );
     eprintln!("  failed:          {}", tally.failed);
+    eprintln!(
+        "  story step:      {:.3} s (saved clusterer opened, new articles clustered and settled, stories saved)",
+        tally.stories.as_secs_f64()
+    );
+    eprintln!(
+        "  settle pass:     {:.3} s of it (the latest articles re-clustered at the end)",
+        tally.settle.as_secs_f64()
+    );
     for (label, problem) in &tally.failures {
         eprintln!("chancery: {label}: {problem}");
     }

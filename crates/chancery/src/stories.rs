@@ -8,95 +8,266 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chancery_store::{Reader, StoryInput};
-use chancery_stories::{Clusterer, Config, Day, Document};
+use chancery_model::Analysis;
+use chancery_store::{Reader, Store, StoreError, StoryInput, StoryStateUpdate};
+use chancery_stories::{Clusterer, Config, Day, Document, StoryId};
 use clap::{Args, ValueEnum};
 
-/// The online clusterer with the store's article ids. Clustering is
-/// deterministic in arrival order, so replaying the stored articles in the
-/// order they were stored rebuilds the clusterer of the last ingest, and new
-/// articles continue its stories.
+/// Articles clustered between two saves while catching up or rebuilding.
+const SAVE_EVERY: usize = 500;
+
+/// The online clusterer with the store's article ids, saved in the store
+/// with the story ids it gives: an ingest continues the saved clusterer, so
+/// its cost follows the new articles, not the corpus. Only when there is no
+/// saved state (a store from before it, or other settings) are the stored
+/// articles replayed, once.
 pub struct StoryTracker {
     clusterer: Clusterer,
-    /// The clusterer numbers articles in arrival order; this maps them back.
-    arrivals: Vec<i64>,
-    story_of: HashMap<i64, i64>,
+    /// The last stored article the clusterer has seen.
+    last_article: i64,
+    /// Stories given since the last save (a near-duplicate may follow its
+    /// original before the original's story is stored).
+    unsaved: HashMap<i64, i64>,
 }
 
 impl StoryTracker {
-    /// Replays the stored articles; returns the tracker and the story ids
-    /// that changed or were missing (an ingest killed between storing a
-    /// batch and its stories), to be written.
-    pub fn replay(reader: &Reader) -> anyhow::Result<(StoryTracker, Vec<(i64, i64)>)> {
-        let mut tracker = StoryTracker {
-            clusterer: Clusterer::new(Config::default()),
-            arrivals: Vec::new(),
-            story_of: HashMap::new(),
+    /// The saved clusterer, caught up with articles stored after it (a run
+    /// killed between storing a batch and its stories), or a clusterer
+    /// rebuilt from all stored articles when none can be used.
+    pub fn open(store: &mut Store, reader: &Reader) -> anyhow::Result<StoryTracker> {
+        let config = Config::default();
+        let saved = reader
+            .story_state()
+            .context("cannot read the saved stories")?;
+        let restored = saved.and_then(|state| {
+            match Clusterer::restore(
+                config.clone(),
+                &state.header,
+                &state.frequencies,
+                state.stories.iter().map(Vec::as_slice),
+            ) {
+                Ok(mut clusterer) => {
+                    // The settle window is not in the saved state: the
+                    // latest articles it held are in the store.
+                    if let Err(error) = recall(&mut clusterer, reader, state.last_article) {
+                        return Some(Err(error));
+                    }
+                    Some(Ok((clusterer, state.last_article)))
+                }
+                Err(error) => {
+                    eprintln!("chancery: {error}: rebuilding the stories from the stored articles");
+                    None
+                }
+            }
+        });
+        let mut tracker = match restored.transpose()? {
+            Some((clusterer, last_article)) => StoryTracker {
+                clusterer,
+                last_article,
+                unsaved: HashMap::new(),
+            },
+            None => {
+                store.clear_story_state()?;
+                StoryTracker {
+                    clusterer: Clusterer::new(config),
+                    last_article: 0,
+                    unsaved: HashMap::new(),
+                }
+            }
         };
-        let mut stored: Vec<(i64, Option<i64>)> = Vec::new();
-        let mut changed = Vec::new();
+        tracker.catch_up(store, reader)?;
+        Ok(tracker)
+    }
+
+    /// Clusters the articles stored after the last one seen, saving as it
+    /// goes; story ids already stored are rewritten only where they differ.
+    fn catch_up(&mut self, store: &mut Store, reader: &Reader) -> anyhow::Result<()> {
+        let mut pending: Vec<StoryInput> = Vec::new();
+        let mut failure: Option<anyhow::Error> = None;
         reader
-            .for_each_story_input(|input| {
-                stored.push((input.article, input.story));
-                changed.extend(tracker.add(&input));
+            .for_each_story_input_after(self.last_article, |input| {
+                if failure.is_some() {
+                    return;
+                }
+                pending.push(input);
+                if pending.len() >= SAVE_EVERY {
+                    if let Err(e) = self.add_and_save(store, std::mem::take(&mut pending)) {
+                        failure = Some(e);
+                    }
+                }
             })
-            .context("cannot read the stored articles to rebuild their stories")?;
-        // Only what differs from the store needs writing.
-        let on_disk: HashMap<i64, Option<i64>> = stored.into_iter().collect();
-        let mut latest: HashMap<i64, i64> = HashMap::new();
-        for (article, story) in changed {
-            latest.insert(article, story);
+            .context("cannot read the stored articles to continue their stories")?;
+        if let Some(e) = failure {
+            return Err(e);
         }
-        let mut writes: Vec<(i64, i64)> = latest
+        self.add_and_save(store, pending)
+    }
+
+    /// The settle pass over the latest articles (at the end of an ingest
+    /// run, or on demand), stored with the clusterer's changes: the store's
+    /// stories are then the batch result over the window.
+    pub fn settle(&mut self, store: &mut Store) -> Result<usize, StoreError> {
+        let moves: Vec<(i64, i64)> = self
+            .clusterer
+            .settle()
             .into_iter()
-            .filter(|(article, story)| on_disk.get(article) != Some(&Some(*story)))
+            .filter_map(|m| Some((m.id.parse::<i64>().ok()?, i64::from(m.to.0))))
             .collect();
-        writes.sort_unstable();
-        Ok((tracker, writes))
+        self.save(store, &moves)?;
+        Ok(moves.len())
+    }
+
+    fn add_and_save(&mut self, store: &mut Store, inputs: Vec<StoryInput>) -> anyhow::Result<()> {
+        let mut changes = Vec::new();
+        for input in &inputs {
+            let keys = keys_of(input);
+            let given = self.add(
+                store,
+                &Arrival {
+                    article: input.article,
+                    title: input.title.as_deref(),
+                    text: &input.text,
+                    published: input.published.as_deref(),
+                    duplicate_of: input.duplicate_of,
+                    keys: &keys,
+                },
+            )?;
+            changes.extend(given.into_iter().filter(|&(article, story)| {
+                // Only what differs from the store needs writing.
+                inputs
+                    .iter()
+                    .find(|i| i.article == article)
+                    .is_none_or(|i| i.story != Some(story))
+            }));
+        }
+        self.save(store, &changes)
+            .context("cannot store the stories")
+    }
+
+    /// Stores story ids with the clusterer's changes, in one transaction.
+    pub fn save(&mut self, store: &mut Store, stories: &[(i64, i64)]) -> Result<(), StoreError> {
+        let changes = self.clusterer.take_changes();
+        store.save_stories(
+            stories,
+            Some(&StoryStateUpdate {
+                header: &changes.header,
+                frequencies: changes.frequencies.as_deref(),
+                stories: &changes.stories,
+                retired: &changes.retired,
+                last_article: self.last_article,
+            }),
+        )?;
+        self.unsaved.clear();
+        Ok(())
     }
 
     /// Clusters one stored article; returns the `(article, story)` pairs to
     /// store: its own, and earlier articles a split moved.
-    pub fn add(&mut self, input: &StoryInput) -> Vec<(i64, i64)> {
+    pub fn add(
+        &mut self,
+        store: &mut Store,
+        arrival: &Arrival<'_>,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        self.last_article = self.last_article.max(arrival.article);
         // A near-duplicate belongs to its original's story and does not
         // weigh in the clustering (a syndicated copy is not more news).
-        if let Some(original) = input.duplicate_of {
-            return match self.story_of.get(&original) {
-                Some(&story) => {
-                    self.story_of.insert(input.article, story);
-                    vec![(input.article, story)]
+        if let Some(original) = arrival.duplicate_of {
+            let story = match self.unsaved.get(&original) {
+                Some(&story) => Some(story),
+                None => store.story_of(original)?,
+            };
+            return Ok(match story {
+                Some(story) => {
+                    self.unsaved.insert(arrival.article, story);
+                    vec![(arrival.article, story)]
                 }
                 None => Vec::new(),
-            };
+            });
         }
-        let id = input.article.to_string();
-        let published = input
-            .published
-            .as_deref()
-            .and_then(|p| Day::parse_iso(p.get(..10).unwrap_or(p)));
+        let id = arrival.article.to_string();
+        let published = arrival.published.and_then(day_of);
         let assignment = self.clusterer.add(&Document {
             id: &id,
-            title: input.title.as_deref().unwrap_or(""),
-            text: &input.text,
+            title: arrival.title.unwrap_or(""),
+            text: arrival.text,
             published,
-            entities: &[],
+            entities: arrival.keys,
         });
-        self.arrivals.push(input.article);
         let story = i64::from(assignment.story.0);
-        self.story_of.insert(input.article, story);
-        let mut changes = vec![(input.article, story)];
+        self.unsaved.insert(arrival.article, story);
+        let mut changes = vec![(arrival.article, story)];
         for moved in assignment.moved {
-            if let Some(&article) = usize::try_from(moved.article)
-                .ok()
-                .and_then(|i| self.arrivals.get(i))
-            {
+            if let Ok(article) = moved.id.parse::<i64>() {
                 let to = i64::from(moved.to.0);
-                self.story_of.insert(article, to);
+                self.unsaved.insert(article, to);
                 changes.push((article, to));
             }
         }
-        changes
+        Ok(changes)
     }
+}
+
+/// The story keys of a stored article (none when its analysis cannot be
+/// read: the words still count).
+fn keys_of(input: &StoryInput) -> Vec<String> {
+    serde_json::from_str::<Analysis>(&input.analysis)
+        .map(|a| chancery_nlp::story_keys(&a))
+        .unwrap_or_default()
+}
+
+/// The publication day of an ISO 8601 date or time.
+fn day_of(published: &str) -> Option<Day> {
+    Day::parse_iso(published.get(..10).unwrap_or(published))
+}
+
+/// Gives a restored clusterer back its settle window: the latest canonical
+/// articles it had seen, with their stored stories.
+fn recall(clusterer: &mut Clusterer, reader: &Reader, last_article: i64) -> anyhow::Result<()> {
+    let window = clusterer.config().settle_window;
+    if window == 0 {
+        return Ok(());
+    }
+    let inputs = reader
+        .recent_story_inputs(last_article, window)
+        .context("cannot read the latest articles to settle their stories")?;
+    let keys: Vec<Vec<String>> = inputs.iter().map(keys_of).collect();
+    let ids: Vec<String> = inputs.iter().map(|i| i.article.to_string()).collect();
+    let documents: Vec<(Document<'_>, StoryId)> = inputs
+        .iter()
+        .zip(&keys)
+        .zip(&ids)
+        .filter_map(|((input, keys), id)| {
+            let story = StoryId(u32::try_from(input.story?).ok()?);
+            Some((
+                Document {
+                    id,
+                    title: input.title.as_deref().unwrap_or(""),
+                    text: &input.text,
+                    published: input.published.as_deref().and_then(day_of),
+                    entities: keys,
+                },
+                story,
+            ))
+        })
+        .collect();
+    clusterer.recall(&documents);
+    Ok(())
+}
+
+/// A stored article as the tracker reads it.
+pub struct Arrival<'a> {
+    /// Its id in the store.
+    pub article: i64,
+    /// Its title.
+    pub title: Option<&'a str>,
+    /// Its clean text.
+    pub text: &'a str,
+    /// Its publication date (ISO 8601).
+    pub published: Option<&'a str>,
+    /// The article it is a near-duplicate of.
+    pub duplicate_of: Option<i64>,
+    /// Its story keys ([`chancery_nlp::story_keys`]).
+    pub keys: &'a [String],
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +281,10 @@ pub struct StoriesArgs {
     /// `table`, or `jsonl`: one `{id, story}` line per article.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// First run the settle pass over the latest articles (as every ingest
+    /// does at its end) and store the result.
+    #[arg(long)]
+    settle: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -119,6 +294,15 @@ enum Format {
 }
 
 pub fn run(args: StoriesArgs) -> anyhow::Result<ExitCode> {
+    if args.settle {
+        let mut store = Store::open(&args.data)?;
+        let reader = Reader::open(&args.data)?;
+        let mut tracker = StoryTracker::open(&mut store, &reader)?;
+        let moved = tracker
+            .settle(&mut store)
+            .context("cannot store the settled stories")?;
+        eprintln!("chancery: settled the latest stories ({moved} articles moved)");
+    }
     let reader = Reader::open(&args.data)?;
     let mut out = std::io::stdout().lock();
     match args.format {
