@@ -46,6 +46,19 @@ pub(crate) fn publication_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// The first day an ISO date of year, month or day precision ("2027",
+/// "2027-03", "2027-03-05") covers.
+pub(crate) fn first_day(value: &str) -> Option<NaiveDate> {
+    let mut parts = value.split('-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next().map_or(Some(1), |m| m.parse().ok())?;
+    let day = parts.next().map_or(Some(1), |d| d.parse().ok())?;
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
 fn day(date: NaiveDate, text: String) -> EventDate {
     EventDate {
         value: date.format("%Y-%m-%d").to_string(),
@@ -219,6 +232,17 @@ fn date_at(words: &[String], i: usize, published: NaiveDate, future: bool) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_day_of_a_year_month_or_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(first_day("2027"), day(2027, 1, 1));
+        assert_eq!(first_day("2027-03"), day(2027, 3, 1));
+        assert_eq!(first_day("2027-03-05"), day(2027, 3, 5));
+        assert_eq!(first_day("2027-13"), None);
+        assert_eq!(first_day("2027-03-05-01"), None);
+        assert_eq!(first_day("next year"), None);
+    }
 
     #[test]
     fn a_date_naming_an_event_is_no_date() {

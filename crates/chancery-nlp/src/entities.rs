@@ -726,24 +726,24 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     /// A title between ("Israeli President …") is a role's business.
     fn nationality_before(&self, start: usize) -> Option<usize> {
         let floor = self.doc.sentence_of(start).start;
-        for gap in 0..=2 {
-            let at = start.checked_sub(gap + 1).filter(|&k| k >= floor)?;
-            let between = at + 1..start;
-            if between.clone().any(|k| {
-                let w = self.word(k);
-                !w.starts_with(char::is_uppercase) || self.kb.title(w).is_some()
-            }) {
-                return None;
+        for at in (floor..start).rev().take(3) {
+            let word = self.word(at);
+            if let Some(country) = self.demonym_country(word) {
+                return Some(country);
             }
-            let demonym = self.kb.lookup(self.word(at)).iter().find_map(|r| match r {
-                KbRef::Demonym(c) => Some(*c),
-                _ => None,
-            });
-            if demonym.is_some() {
-                return demonym;
+            if !word.starts_with(char::is_uppercase) || self.kb.title(word).is_some() {
+                return None;
             }
         }
         None
+    }
+
+    /// The country a demonym names ("Iranian" is IRN).
+    fn demonym_country(&self, word: &str) -> Option<usize> {
+        self.kb.lookup(word).iter().find_map(|r| match r {
+            KbRef::Demonym(c) => Some(*c),
+            _ => None,
+        })
     }
 
     /// "Iranian" + "Foreign Ministry", "Russian" + "Duma": a demonym right
@@ -756,15 +756,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if before < self.doc.sentence_of(start).start {
             return;
         }
-        let demonym = self
-            .kb
-            .lookup(self.word(before))
-            .iter()
-            .find_map(|r| match r {
-                KbRef::Demonym(c) => Some(*c),
-                _ => None,
-            });
-        if let Some(country) = demonym {
+        if let Some(country) = self.demonym_country(self.word(before)) {
             if draft.country.is_none_or(|c| c == country) {
                 draft.tokens = before..draft.tokens.end;
                 draft.country = Some(country);

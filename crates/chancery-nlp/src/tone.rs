@@ -182,13 +182,6 @@ pub fn tone(text: &str) -> Option<Tone> {
     })
 }
 
-/// The sign of a word's sentiment in the lexicon: 1 positive, -1 negative,
-/// 0 neutral or unknown. The word is matched lower-cased.
-pub fn sentiment(word: &str) -> i8 {
-    let key = word.to_lowercase().replace('’', "'");
-    classes().get(&key).map_or(0, |class| class.sentiment)
-}
-
 /// `x` rounded to six decimals, so the JSON holds a short exact decimal.
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6

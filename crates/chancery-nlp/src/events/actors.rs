@@ -452,13 +452,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
     /// "Sudanese peace process"): the next word or the one after is a noun
     /// of a thing.
     fn describes_a_thing(&self, tokens: Range<usize>) -> bool {
-        let text = self.doc.slice(tokens.clone());
-        let demonym = self
-            .kb
-            .lookup(text)
-            .iter()
-            .any(|r| matches!(r, KbRef::Demonym(_)));
-        demonym
+        super::is_demonym(self.kb, self.doc.slice(tokens.clone()))
             && (tokens.end..(tokens.end + 2).min(self.doc.words.len()))
                 .take_while(|&k| self.doc.words[k].starts_with(|c: char| c.is_lowercase()))
                 .any(|k| THING_NOUNS.contains(&self.lower(k).as_ref()))

@@ -1370,11 +1370,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         })
     }
 
-    /// A speaker's words about another actor, plainly negative or plainly
-    /// positive, are the speaker's act toward it: criticism (111) or praise
-    /// (051). "It is a desperate move by the PUNR," said Nastase. Only a
-    /// sentence that tells no act of its own is read this way: its reported
-    /// act, if any, is the event.
+    /// A speaker's words judging another actor are the speaker's criticism
+    /// of it (111): "It is a desperate move by the PUNR," said Nastase. Only
+    /// a sentence that tells no act of its own is read this way: its
+    /// reported act, if any, is the event.
     fn spoken_stance(
         &self,
         sentence: &Range<usize>,
@@ -1388,6 +1387,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             return None;
         }
         let at = |k: usize| lower[k - sentence.start].as_ref();
+        // Most sentences judge no one: the cheap test first.
+        if !sentence.clone().any(|k| is_judgement(at(k))) {
+            return None;
+        }
         let verb = sentence
             .clone()
             .find(|&k| is_reporting_word(self.doc.words[k]))?;
@@ -1403,15 +1406,14 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         // After the verb, the name a title leads up to ("said Social
         // Democrat leader Ion Popescu") rather than the title's noun.
         let after = {
-            let mut near = (verb + 1..(verb + 6).min(sentence.end))
+            let near: Vec<usize> = (verb + 1..(verb + 6).min(sentence.end))
                 .take_while(|&k| !pause(k))
-                .filter_map(starts_at);
-            let first = near.next();
-            first
-                .into_iter()
-                .chain(near)
+                .filter_map(starts_at)
+                .collect();
+            near.iter()
+                .copied()
                 .find(|&m| matches!(self.actors.mentions[m].kind, actors::MentionKind::Named(_)))
-                .or(first)
+                .or(near.first().copied())
         };
         let speaker = before.or(after)?;
         let speaker_start = self.actors.mentions[speaker].tokens.start.min(verb);
@@ -1436,7 +1438,6 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         if !content.clone().any(|k| is_judgement(at(k))) {
             return None;
         }
-        let code = "111";
         let speaker_code = self.actor_code(Some(speaker))?;
         if actor_sector(speaker_code) == "MED" {
             return None;
@@ -1451,7 +1452,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     && self.actor_code(Some(m)).is_some()
             })?;
         Some(Coded {
-            code: code.to_string(),
+            code: "111".to_string(),
             trigger: verb..verb + 1,
             sentence: sentence.clone(),
             source: Some(speaker),
@@ -1830,7 +1831,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         // yet: "agreed on Tuesday to hold an exercise next year".
         let future = date
             .as_ref()
-            .and_then(|d| first_day(&d.value))
+            .and_then(|d| crate::dates::first_day(&d.value))
             .zip(self.published)
             .is_some_and(|(first, published)| first > published);
         let modality = match c.modality {
@@ -1900,19 +1901,6 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             code: c.code,
         }
     }
-}
-
-/// The first day an ISO date of year, month or day precision ("2027",
-/// "2027-03", "2027-03-05") covers.
-fn first_day(value: &str) -> Option<NaiveDate> {
-    let mut parts = value.split('-');
-    let year = parts.next()?.parse().ok()?;
-    let month = parts.next().map_or(Some(1), |m| m.parse().ok())?;
-    let day = parts.next().map_or(Some(1), |d| d.parse().ok())?;
-    if parts.next().is_some() {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// A reporting verb in lower case ("said", "told"): it frames what it

@@ -623,14 +623,17 @@ fn corpus(dir: &TempDir, n: usize) -> PathBuf {
     dir.write("corpus.jsonl", jsonl(&records))
 }
 
-#[test]
-fn an_ingest_killed_mid_way_resumes_to_a_complete_sound_corpus() {
-    const DOCS: usize = 1_500;
-    let dir = TempDir::new("ingest-kill");
-    let data = dir.path().join("data");
-    let corpus = corpus(&dir, DOCS);
+/// Articles committed so far, read while an ingest may be writing (0 before
+/// the store exists).
+fn stored_articles(data: &Path) -> i64 {
+    Connection::open_with_flags(data.join("chancery.db"), OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| c.query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0)))
+        .unwrap_or(0)
+}
 
-    let mut child = chancery()
+/// An ingest of `corpus` into `data` running in the background, to be killed.
+fn spawn_ingest(data: &Path, corpus: &Path) -> std::process::Child {
+    chancery()
         .args([
             "ingest".as_ref(),
             "--data".as_ref(),
@@ -641,16 +644,21 @@ fn an_ingest_killed_mid_way_resumes_to_a_complete_sound_corpus() {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn an_ingest_killed_mid_way_resumes_to_a_complete_sound_corpus() {
+    const DOCS: usize = 1_500;
+    let dir = TempDir::new("ingest-kill");
+    let data = dir.path().join("data");
+    let corpus = corpus(&dir, DOCS);
+
+    let mut child = spawn_ingest(&data, &corpus);
     // Wait for the first committed batch, then SIGKILL (Child::kill on Unix).
     let deadline = Instant::now() + Duration::from_secs(120);
     let stored_at_kill = loop {
-        let stored =
-            Connection::open_with_flags(data.join("chancery.db"), OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .and_then(|c| {
-                    c.query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))
-                })
-                .unwrap_or(0);
+        let stored = stored_articles(&data);
         if stored > 0 || Instant::now() > deadline {
             child.kill().unwrap();
             break stored;
@@ -777,30 +785,14 @@ fn a_resumed_ingest_stores_what_an_uninterrupted_one_stores() {
         state % below
     };
     let resumed = dir.path().join("resumed");
-    let stored = |data: &Path| {
-        Connection::open_with_flags(data.join("chancery.db"), OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .and_then(|c| c.query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0)))
-            .unwrap_or(0)
-    };
     let mut kills = 0;
     for _ in 0..3 {
-        let before = stored(&resumed);
-        let mut child = chancery()
-            .args([
-                "ingest".as_ref(),
-                "--data".as_ref(),
-                resumed.as_os_str(),
-                corpus.as_os_str(),
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let before = stored_articles(&resumed);
+        let mut child = spawn_ingest(&resumed, &corpus);
         // Once the run has committed something, kill it at a random moment
         // of its next stretch of work.
         let deadline = Instant::now() + Duration::from_secs(120);
-        while stored(&resumed) <= before && Instant::now() < deadline {
+        while stored_articles(&resumed) <= before && Instant::now() < deadline {
             if child.try_wait().unwrap().is_some() {
                 break;
             }
@@ -812,7 +804,7 @@ fn a_resumed_ingest_stores_what_an_uninterrupted_one_stores() {
             kills += 1;
         }
         child.wait().unwrap();
-        if stored(&resumed) as usize == DOCS {
+        if stored_articles(&resumed) as usize == DOCS {
             break;
         }
     }
