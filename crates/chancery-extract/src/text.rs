@@ -364,20 +364,10 @@ fn dateline(line: &str) -> Option<Published> {
 }
 
 /// The place a date line opens with ("MONROVIA 1996-08-22", "WARSAW, Sept
-/// 4"): one to three capitalized words before the date, without the comma.
+/// 4"): one to three capitalized words before the date, and after a comma
+/// the region or country that places it ("SAN JOSE, Costa Rica
+/// 1996-08-28" gives "SAN JOSE, Costa Rica").
 fn dateline_place(line: &str) -> Option<String> {
-    let mut words = Vec::new();
-    for word in line.split_whitespace() {
-        let word = word.trim_end_matches(',');
-        let capitalized = word.starts_with(char::is_uppercase)
-            && word
-                .chars()
-                .all(|c| c.is_alphabetic() || c == '-' || c == '.');
-        if !capitalized || words.len() == 3 {
-            break;
-        }
-        words.push(word);
-    }
     // A month name is the date itself ("August 22, 1996"), and a label
     // is no place ("Published 10.02.2025").
     let not_place = |word: &str| {
@@ -385,10 +375,34 @@ fn dateline_place(line: &str) -> Option<String> {
         crate::dates::month_number(&word.to_lowercase()).is_some()
             || matches!(word, "Published" | "Updated" | "Posted")
     };
-    while words.last().is_some_and(|w| not_place(w)) {
-        words.pop();
+    let capitalized_run = |text: &str| {
+        let mut words = Vec::new();
+        for word in text.split_whitespace() {
+            let capitalized = word.starts_with(char::is_uppercase)
+                && word
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '.');
+            if !capitalized || words.len() == 3 {
+                break;
+            }
+            words.push(word);
+        }
+        while words.last().is_some_and(|w| not_place(w)) {
+            words.pop();
+        }
+        (!words.is_empty() && !not_place(words[0])).then(|| words.join(" "))
+    };
+    let (head, rest) = line.split_once(',').unwrap_or((line, ""));
+    let place = capitalized_run(head)?;
+    // Only a place of a few words before the comma: "Sept 4" after it is
+    // the date.
+    if head.split_whitespace().count() > 3 {
+        return Some(place);
     }
-    (!words.is_empty() && !not_place(words[0])).then(|| words.join(" "))
+    Some(match capitalized_run(rest) {
+        Some(region) => format!("{place}, {region}"),
+        None => place,
+    })
 }
 
 /// The names of a byline ("By Jane Doe, Harbour Times"), or `None` when the
@@ -996,6 +1010,17 @@ mod tests {
             .iter()
             .map(|b| (b.kind, article.block_text(b)))
             .collect()
+    }
+
+    #[test]
+    fn a_dateline_keeps_the_region_after_its_comma_but_not_the_date() {
+        assert_eq!(dateline_place("MONROVIA 1996-08-22").as_deref(), Some("MONROVIA"));
+        assert_eq!(dateline_place("WARSAW, Sept 4").as_deref(), Some("WARSAW"));
+        assert_eq!(
+            dateline_place("PORT LOUIS, Mauritius 1997-03-01").as_deref(),
+            Some("PORT LOUIS, Mauritius")
+        );
+        assert_eq!(dateline_place("August 22, 1996"), None);
     }
 
     #[test]

@@ -1296,12 +1296,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
     /// dateline's ("WARSAW, Sept 4 —"), else a country named at least twice
     /// and twice as often as any other.
     fn home_country(&self, clusters: &[Cluster]) -> Option<usize> {
-        let filed_in = self.dateline.and_then(|place| {
-            self.kb.lookup(place).iter().find_map(|r| match r {
-                KbRef::Capital(c) | KbRef::Country(c) | KbRef::Seat(c) => Some(*c),
-                _ => None,
-            })
-        });
+        let filed_in = self
+            .dateline
+            .and_then(|place| self.kb.dateline_country(place));
         if filed_in.is_some() {
             return filed_in;
         }

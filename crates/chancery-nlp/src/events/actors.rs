@@ -269,6 +269,9 @@ fn is_modifier(word: &str) -> bool {
                 | "armed"
                 | "local"
                 | "senior"
+                | "prime"
+                | "deputy"
+                | "vice"
                 | "interior"
                 | "foreign"
                 | "defence"
@@ -345,14 +348,9 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         kb: &'d KnowledgeBase,
         dateline: Option<&str>,
     ) -> Self {
-        let filed_in = dateline.and_then(|place| {
-            kb.lookup(place).iter().find_map(|r| match r {
-                KbRef::Capital(c) | KbRef::Country(c) | KbRef::Seat(c) => {
-                    Some(kb.countries[*c].code.clone())
-                }
-                _ => None,
-            })
-        });
+        let filed_in = dateline
+            .and_then(|place| kb.dateline_country(place))
+            .map(|c| kb.countries[c].code.clone());
         let home = home_country(entities, filed_in.as_deref());
 
         let mut named_countries: HashMap<String, usize> = HashMap::new();

@@ -803,6 +803,26 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 if trigger.code.starts_with("042") && targets.is_empty() {
                     destination = self.destination(local + n - 1, parse, kids, sentence.start);
                 }
+                // "went to court", "spent $2 billion": these verbs make a
+                // visit only of a stay in a named place ("spent three days
+                // in Brazil", "due to go to Costa Rica").
+                let place_named = destination.is_some()
+                    || t.is_some_and(|t| {
+                        self.actors.mentions[t].kind
+                            == actors::MentionKind::Named(EntityKind::Country)
+                    });
+                let stay = match lower[local].as_ref() {
+                    "go" | "goes" | "went" | "going" | "gone" => Some(true),
+                    "spend" | "spends" | "spent" | "spending" => Some(
+                        (local + 1..(local + 4).min(lower.len()))
+                            .any(|k| is_span_of_time(&lower[k])),
+                    ),
+                    _ => None,
+                };
+                if trigger.code == "042" && stay.is_some_and(|timed| !timed || !place_named) {
+                    i += n;
+                    continue;
+                }
                 (s, t, reporter.or(reported_by))
             } else {
                 (source, target, reported_by)
@@ -1035,6 +1055,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         if let Some(approval) = self.legislative_approval(&sentence, &lower) {
             found.push(approval);
         }
+        if let Some(visit) = self.visitor_named(&sentence, &lower, &found) {
+            // The modifier is no verb with a subject before it.
+            found.retain(|c| c.trigger != visit.trigger);
+            found.push(visit);
+        }
         // An appeal, intent or demand takes its sub-code from the event it
         // asks for or offers, which is not itself an event.
         let mut k = 0;
@@ -1246,6 +1271,91 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     .filter(|&&c| parse.deprels[c] == DepRel::Obj)
                     .find_map(|&c| place(c))
             })
+    }
+
+    /// "Masood briefed visiting U.S. Congressman Dana Rohrabacher", "an
+    /// earthquake shook Costa Rica during a visit by Hashimoto": the visitor
+    /// is told by a modifier or a noun's "by" phrase, not as a subject, and
+    /// the place visited is where the sentence or the dateline puts the
+    /// story (042).
+    fn visitor_named(
+        &self,
+        sentence: &Range<usize>,
+        lower: &[Cow<'a, str>],
+        found: &[Coded],
+    ) -> Option<Coded> {
+        let at = |k: usize| lower[k - sentence.start].as_ref();
+        let (trigger, visitor) = (sentence.start..sentence.end.saturating_sub(1)).find_map(|k| {
+            let starts = |j: usize| {
+                self.actors.at[j].filter(|&m| self.actors.mentions[m].tokens.start == j)
+            };
+            // The name may follow a nationality and a title ("visiting U.S.
+            // Congressman Dana Rohrabacher"), within the noun phrase.
+            let who = |m: &usize| {
+                matches!(
+                    self.actors.mentions[*m].kind,
+                    actors::MentionKind::Named(EntityKind::Person | EntityKind::Organization)
+                        | actors::MentionKind::Nominal
+                )
+            };
+            let named_from = |j: usize| {
+                (j..sentence.end.min(j + 4))
+                    .take_while(|&i| at(i).chars().any(char::is_alphanumeric))
+                    .find_map(|i| starts(i).filter(who))
+            };
+            let visitor = match at(k) {
+                // "the visiting delegation": a modifier, not a verb after
+                // "is" ("is visiting Chile" is a verb the lexicon codes).
+                "visiting" if k == sentence.start || !is_be(at(k - 1)) => named_from(k + 1),
+                "visit" | "visits" if at(k + 1) == "by" => named_from(k + 2),
+                _ => None,
+            }?;
+            // "visiting Germany" names the place, not the visitor: a country
+            // right after "visiting" is its object.
+            let object = self.actors.at[k + 1].is_some_and(|m| {
+                let country = &self.actors.mentions[m];
+                let modifies = self
+                    .doc
+                    .words
+                    .get(country.tokens.end)
+                    .is_some_and(|w| w.starts_with(char::is_uppercase));
+                country.kind == actors::MentionKind::Named(EntityKind::Country)
+                    && !is_demonym(KnowledgeBase::builtin(), self.doc.words[k + 1])
+                    && !modifies
+            });
+            (!object).then_some((k..k + 1, visitor))
+        })?;
+        // Told already as an act of the sentence.
+        if found
+            .iter()
+            .any(|c| c.code.starts_with("04") && c.source == Some(visitor))
+        {
+            return None;
+        }
+        let visitor_country = self.actor_code(Some(visitor))?.get(..3)?.to_string();
+        let place = self
+            .place_country_in(sentence)
+            .or_else(|| self.actors.filed_in.clone())?;
+        if place == visitor_country || KnowledgeBase::builtin().country(&place).is_none() {
+            return None;
+        }
+        Some(Coded {
+            code: "042".to_string(),
+            modality: self.modality(sentence, trigger.start, lower),
+            trigger,
+            sentence: sentence.clone(),
+            source: Some(visitor),
+            target: None,
+            reporting: false,
+            reported_by: None,
+            background: false,
+            one_sided: false,
+            target_code: Some(place),
+            source_code: None,
+            dictionary: None,
+            parsed: (false, false),
+            target_place: None,
+        })
     }
 
     /// "The agreement has passed through the Russian Duma", "the treaty was
@@ -2211,4 +2321,18 @@ mod tests {
         assert_eq!(plover("042").unwrap().mode.as_deref(), Some("visit"));
         assert_eq!(plover("190").unwrap().event_type, "ASSAULT");
     }
+}
+
+/// A form of "be".
+fn is_be(word: &str) -> bool {
+    matches!(word, "is" | "are" | "was" | "were" | "be" | "been" | "being" | "'s")
+}
+
+/// A word naming a short span of time: a stay ("three days in Brazil"),
+/// not a life spent somewhere ("ten years in prison").
+fn is_span_of_time(word: &str) -> bool {
+    matches!(
+        word,
+        "day" | "days" | "week" | "weeks" | "hours" | "night" | "nights" | "weekend"
+    )
 }

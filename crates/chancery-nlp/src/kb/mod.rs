@@ -545,6 +545,23 @@ impl KnowledgeBase {
         self.names.get(&name_key(name)).map_or(&[], Vec::as_slice)
     }
 
+    /// The country (an index into `countries`) a dateline files from: its
+    /// place when that is a country, capital or seat of government
+    /// ("WARSAW"), else the country after its comma ("SAN JOSE, Costa
+    /// Rica").
+    pub fn dateline_country(&self, dateline: &str) -> Option<usize> {
+        let country_of = |name: &str, capitals: bool| {
+            self.lookup(name.trim()).iter().find_map(|r| match r {
+                KbRef::Country(c) => Some(*c),
+                KbRef::Capital(c) | KbRef::Seat(c) if capitals => Some(*c),
+                _ => None,
+            })
+        };
+        let mut parts = dateline.split(',');
+        let place = parts.next()?;
+        country_of(place, true).or_else(|| parts.next().and_then(|p| country_of(p, false)))
+    }
+
     /// What a name key (see [`name_key`]) refers to.
     pub fn lookup_key(&self, key: &str) -> &[KbRef] {
         self.names.get(key).map_or(&[], Vec::as_slice)
