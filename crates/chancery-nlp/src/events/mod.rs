@@ -594,6 +594,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 i += 1;
                 continue;
             };
+            // "seized on a comment": taking up an argument, no seizure.
+            let next = lower.get(i + n - sentence.start).map(|w| w.as_ref());
+            if lower[i - sentence.start].starts_with("seiz") && matches!(next, Some("on" | "upon"))
+            {
+                i += n;
+                continue;
+            }
             // A word inside a name is no act: the "Criminal Investigation
             // Department" investigates nothing by being named.
             let in_name = self.actors.at[i].is_some_and(|m| {
@@ -1285,46 +1292,47 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         found: &[Coded],
     ) -> Option<Coded> {
         let at = |k: usize| lower[k - sentence.start].as_ref();
-        let (trigger, visitor) = (sentence.start..sentence.end.saturating_sub(1)).find_map(|k| {
-            let starts = |j: usize| {
-                self.actors.at[j].filter(|&m| self.actors.mentions[m].tokens.start == j)
-            };
-            // The name may follow a nationality and a title ("visiting U.S.
-            // Congressman Dana Rohrabacher"), within the noun phrase.
-            let who = |m: &usize| {
-                matches!(
-                    self.actors.mentions[*m].kind,
-                    actors::MentionKind::Named(EntityKind::Person | EntityKind::Organization)
-                        | actors::MentionKind::Nominal
-                )
-            };
-            let named_from = |j: usize| {
-                (j..sentence.end.min(j + 4))
-                    .take_while(|&i| at(i).chars().any(char::is_alphanumeric))
-                    .find_map(|i| starts(i).filter(who))
-            };
-            let visitor = match at(k) {
-                // "the visiting delegation": a modifier, not a verb after
-                // "is" ("is visiting Chile" is a verb the lexicon codes).
-                "visiting" if k == sentence.start || !is_be(at(k - 1)) => named_from(k + 1),
-                "visit" | "visits" if at(k + 1) == "by" => named_from(k + 2),
-                _ => None,
-            }?;
-            // "visiting Germany" names the place, not the visitor: a country
-            // right after "visiting" is its object.
-            let object = self.actors.at[k + 1].is_some_and(|m| {
-                let country = &self.actors.mentions[m];
-                let modifies = self
-                    .doc
-                    .words
-                    .get(country.tokens.end)
-                    .is_some_and(|w| w.starts_with(char::is_uppercase));
-                country.kind == actors::MentionKind::Named(EntityKind::Country)
-                    && !is_demonym(KnowledgeBase::builtin(), self.doc.words[k + 1])
-                    && !modifies
-            });
-            (!object).then_some((k..k + 1, visitor))
-        })?;
+        let (trigger, visitor) =
+            (sentence.start..sentence.end.saturating_sub(1)).find_map(|k| {
+                let starts = |j: usize| {
+                    self.actors.at[j].filter(|&m| self.actors.mentions[m].tokens.start == j)
+                };
+                // The name may follow a nationality and a title ("visiting U.S.
+                // Congressman Dana Rohrabacher"), within the noun phrase.
+                let who = |m: &usize| {
+                    matches!(
+                        self.actors.mentions[*m].kind,
+                        actors::MentionKind::Named(EntityKind::Person | EntityKind::Organization)
+                            | actors::MentionKind::Nominal
+                    )
+                };
+                let named_from = |j: usize| {
+                    (j..sentence.end.min(j + 4))
+                        .take_while(|&i| at(i).chars().any(char::is_alphanumeric))
+                        .find_map(|i| starts(i).filter(who))
+                };
+                let visitor = match at(k) {
+                    // "the visiting delegation": a modifier, not a verb after
+                    // "is" ("is visiting Chile" is a verb the lexicon codes).
+                    "visiting" if k == sentence.start || !is_be(at(k - 1)) => named_from(k + 1),
+                    "visit" | "visits" if at(k + 1) == "by" => named_from(k + 2),
+                    _ => None,
+                }?;
+                // "visiting Germany" names the place, not the visitor: a country
+                // right after "visiting" is its object.
+                let object = self.actors.at[k + 1].is_some_and(|m| {
+                    let country = &self.actors.mentions[m];
+                    let modifies = self
+                        .doc
+                        .words
+                        .get(country.tokens.end)
+                        .is_some_and(|w| w.starts_with(char::is_uppercase));
+                    country.kind == actors::MentionKind::Named(EntityKind::Country)
+                        && !is_demonym(KnowledgeBase::builtin(), self.doc.words[k + 1])
+                        && !modifies
+                });
+                (!object).then_some((k..k + 1, visitor))
+            })?;
         // Told already as an act of the sentence.
         if found
             .iter()
@@ -2294,6 +2302,23 @@ pub fn best_code(analysis_doc: &str, lexicon: &Lexicon) -> Option<String> {
         .map(|c| c.code.clone())
 }
 
+/// A form of "be".
+fn is_be(word: &str) -> bool {
+    matches!(
+        word,
+        "is" | "are" | "was" | "were" | "be" | "been" | "being" | "'s"
+    )
+}
+
+/// A word naming a short span of time: a stay ("three days in Brazil"),
+/// not a life spent somewhere ("ten years in prison").
+fn is_span_of_time(word: &str) -> bool {
+    matches!(
+        word,
+        "day" | "days" | "week" | "weeks" | "hours" | "night" | "nights" | "weekend"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2321,18 +2346,4 @@ mod tests {
         assert_eq!(plover("042").unwrap().mode.as_deref(), Some("visit"));
         assert_eq!(plover("190").unwrap().event_type, "ASSAULT");
     }
-}
-
-/// A form of "be".
-fn is_be(word: &str) -> bool {
-    matches!(word, "is" | "are" | "was" | "were" | "be" | "been" | "being" | "'s")
-}
-
-/// A word naming a short span of time: a stay ("three days in Brazil"),
-/// not a life spent somewhere ("ten years in prison").
-fn is_span_of_time(word: &str) -> bool {
-    matches!(
-        word,
-        "day" | "days" | "week" | "weeks" | "hours" | "night" | "nights" | "weekend"
-    )
 }

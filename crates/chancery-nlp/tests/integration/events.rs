@@ -616,3 +616,42 @@ between their foreign and defence ministers in Tokyo.",
         assert_eq!(e.modality, chancery_model::Modality::Planned, "{e:?}");
     }
 }
+
+#[test]
+fn visits_told_by_modifiers_stays_and_trips_reach_their_place() {
+    let analysis = analyze_bytes(
+        b"Visits\n\nSAN JOSE, Costa Rica 1997-03-04\n\nA mild earthquake shook the capital on Tuesday \
+during a visit by Japanese Prime Minister Ryutaro Hashimoto. President Jose Maria Figueres briefed \
+visiting U.S. Senator Tom Harkin on the border. Hashimoto spent three days in Brazil before he went \
+to Peru. The opposition said it would go to court. Rebels seized on the remarks.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    let has = |code: &str, source: &str, target: &str| has_event(&events, code, source, target);
+    // The dateline's country after its comma is where the visit goes.
+    assert!(has("042", "JPNGOV", "CRI"), "{events:?}");
+    // "visiting" before a name makes its bearer the visitor, not the object
+    // of a visit by the subject.
+    assert!(has("042", "USALEG", "CRI"), "{events:?}");
+    assert!(
+        !events
+            .iter()
+            .any(|(code, source, _)| code == "042" && source.starts_with("CRI")),
+        "{events:?}"
+    );
+    // A stay of days in a named place, and going to one, are visits.
+    assert!(has("042", "JPNGOV", "BRA"), "{events:?}");
+    assert!(has("042", "JPNGOV", "PER"), "{events:?}");
+    // Going to court is no visit, seizing on words no seizure.
+    assert!(
+        events
+            .iter()
+            .filter(|(code, _, _)| code == "042")
+            .all(|(_, _, target)| ["CRI", "BRA", "PER"].contains(&target.get(..3).unwrap_or(""))),
+        "{events:?}"
+    );
+    assert!(
+        !events.iter().any(|(code, _, _)| code.starts_with("17")),
+        "{events:?}"
+    );
+}
