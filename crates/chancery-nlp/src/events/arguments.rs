@@ -158,6 +158,36 @@ pub(crate) fn arguments(
             && (child(head, &[DepRel::NsubjPass]).is_some()
                 || kids[head].iter().any(|&c| rel(c) == DepRel::AuxPass));
         args.passive = passive;
+        // "Accusing Netanyahu of stupidity, Arafat launched ...": the
+        // object of a fronted participle may be parsed as a second subject
+        // of the verb after the comma.
+        if rel(head) == DepRel::Advcl && !passive {
+            if let Some(verb) = parse.heads[head].filter(|&h| h > head) {
+                if let Some(comma) = (head + 1..verb).find(|&k| words[k] == ",") {
+                    // The verb's subjects, and what the parse coordinated
+                    // with them across the comma ("Museveni ..., Moi").
+                    let subjects: Vec<usize> = kids[verb]
+                        .iter()
+                        .copied()
+                        .filter(|&c| rel(c) == DepRel::Nsubj)
+                        .flat_map(|c| {
+                            std::iter::once(c)
+                                .chain(kids[c].iter().copied().filter(|&j| rel(j) == DepRel::Conj))
+                        })
+                        .collect();
+                    let subject_of_verb = |range: std::ops::Range<usize>| {
+                        subjects.iter().copied().find(|c| range.contains(c))
+                    };
+                    if let (Some(object), Some(subject)) = (
+                        subject_of_verb(head + 1..comma),
+                        subject_of_verb(comma + 1..verb),
+                    ) {
+                        args.targets.push(object);
+                        args.sources.push(subject);
+                    }
+                }
+            }
+        }
         let relative_pronoun =
             |k: usize| matches!(words[k].to_lowercase().as_str(), "which" | "who" | "that");
         for &c in &kids[head] {
@@ -208,8 +238,12 @@ pub(crate) fn arguments(
             let Some(h) = parse.heads[k] else { break };
             match rel(k) {
                 // "Eritrea cut ties with Sudan, accusing it of ...": a
-                // participle adjunct without a subject shares its verb's.
-                DepRel::Advcl if kids[k].iter().all(|&c| rel(c) != DepRel::Mark) => {
+                // participle adjunct without a subject shares its verb's,
+                // also after a preposition ("flew in after meeting Dostum").
+                DepRel::Advcl
+                    if kids[k].iter().all(|&c| rel(c) != DepRel::Mark)
+                        || words[k].to_lowercase().ends_with("ing") =>
+                {
                     if let Some(s) = child(h, &[DepRel::Nsubj]) {
                         args.sources.push(s);
                     }

@@ -955,8 +955,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 coded.target_code = None;
                 coded.one_sided = true;
             }
-            if coded.target.is_none() {
+            // A destination the parse found outweighs the nearest name after
+            // the verb ("flew to Kigali after meeting Museveni").
+            if coded.target.is_none() || !from_parse.1 && destination.is_some() {
                 if let Some((place, country)) = destination {
+                    coded.target = None;
                     coded.target_place = Some(place);
                     coded.target_code = Some(country);
                 }

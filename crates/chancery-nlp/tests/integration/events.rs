@@ -655,3 +655,21 @@ to Peru. The opposition said it would go to court. Rebels seized on the remarks.
         "{events:?}"
     );
 }
+
+#[test]
+fn participle_adjuncts_share_the_subject_of_their_verb() {
+    let analysis = analyze_bytes(
+        b"Accusations\n\nNAIROBI 1997-05-06\n\nKenyan President Daniel arap Moi spoke in Nakuru on Monday. \
+Accusing Ugandan President Yoweri Museveni of lying, Moi launched his strongest attack on Kampala. \
+U.S. envoy Bill Richardson flew to Kigali on Tuesday after meeting Ugandan President Yoweri Museveni.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    let has = |code: &str, source: &str, target: &str| has_event(&events, code, source, target);
+    // The fronted participle's object is its target, not a second subject.
+    assert!(has("11", "KEN", "UGA"), "{events:?}");
+    assert!(!has("11", "UGA", ""), "{events:?}");
+    // "after meeting X": the one who flew met X, and went where he flew.
+    assert!(has("04", "USA", "UGA"), "{events:?}");
+    assert!(has("042", "USA", "RWA"), "{events:?}");
+}
