@@ -432,6 +432,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             }
         }
         self.resolve_definites(&mut mentions);
+        titles_take_their_holders_codes(&mut mentions);
         let mut at = vec![None; n];
         for (m, mention) in mentions.iter().enumerate() {
             for slot in &mut at[mention.tokens.clone()] {
@@ -1129,4 +1130,24 @@ fn home_country(entities: &[Entity], filed_in: Option<&str>) -> Option<String> {
     }
     counts.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
     counts.first().map(|(_, _, c)| c.to_string())
+}
+
+/// "Islamist Prime Minister Necmettin Erbakan": a title whose country the
+/// text does not give, right before the name of the one who holds it, is
+/// that person's (the story's country was only a guess for it).
+fn titles_take_their_holders_codes(mentions: &mut [ActorMention]) {
+    for m in 1..mentions.len() {
+        let (before, after) = mentions.split_at_mut(m);
+        let (title, holder) = (&mut before[m - 1], &after[0]);
+        if title.kind == MentionKind::Nominal
+            && title.guessed_sector.is_some()
+            && !title.plural
+            && title.tokens.end == holder.tokens.start
+            && holder.kind == MentionKind::Named(EntityKind::Person)
+            && holder.code.is_some()
+        {
+            title.code = holder.code.clone();
+            title.guessed_sector = None;
+        }
+    }
 }

@@ -236,6 +236,52 @@ pub(crate) fn arguments(
         while args.sources.is_empty() && hops < 4 {
             hops += 1;
             let Some(h) = parse.heads[k] else { break };
+            let infinitive = k > 0 && words[k - 1].eq_ignore_ascii_case("to");
+            // "China protested after Japanese ministers visited a shrine":
+            // the parse may hang the clause's subject on the preposition
+            // before it, leaving a finite verb without one.
+            let subject_before = (k > 0
+                && rel(k) == DepRel::Advcl
+                && !infinitive
+                && !words[k].to_lowercase().ends_with("ing")
+                && matches!(parse.upos[k - 1], Upos::Noun | Upos::Propn))
+            .then(|| {
+                let mut np = k - 1;
+                // Up to the head of the noun phrase ending before the verb.
+                while let Some(up) = parse.heads[np].filter(|&u| u < k && u > np) {
+                    np = up;
+                }
+                matches!(
+                    case_of(np).as_deref(),
+                    Some(
+                        "after"
+                            | "before"
+                            | "since"
+                            | "until"
+                            | "while"
+                            | "when"
+                            | "as"
+                            | "because"
+                    )
+                )
+                .then_some(np)
+            })
+            .flatten();
+            if let Some(subject) = subject_before {
+                args.sources.push(subject);
+                break;
+            }
+            // "X will be the first leader to meet Y": the infinitive on a
+            // predicate noun is its subject's act.
+            if infinitive
+                && matches!(rel(k), DepRel::Advcl | DepRel::Acl)
+                && child(h, &[DepRel::Cop]).is_some()
+            {
+                if let Some(s) = child(h, &[DepRel::Nsubj]) {
+                    args.sources.push(s);
+                    break;
+                }
+            }
             match rel(k) {
                 // "Eritrea cut ties with Sudan, accusing it of ...": a
                 // participle adjunct without a subject shares its verb's,

@@ -673,3 +673,21 @@ U.S. envoy Bill Richardson flew to Kigali on Tuesday after meeting Ugandan Presi
     assert!(has("04", "USA", "UGA"), "{events:?}");
     assert!(has("042", "USA", "RWA"), "{events:?}");
 }
+
+#[test]
+fn subjects_the_parse_misplaces_are_found_again() {
+    let analysis = analyze_bytes(
+        b"Visits\n\nROME 1997-06-10\n\nThe Italian prime minister, in office since May, will be the first \
+Western leader to meet Islamist Prime Minister Necmettin Erbakan. \
+China raised indignant protests after several Japanese cabinet ministers visited a shrine on Friday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    let has = |code: &str, source: &str, target: &str| has_event(&events, code, source, target);
+    // The subject of the copula meets; the title before a name is that
+    // person's, not the dateline country's.
+    assert!(has("040", "ITA", "TUR"), "{events:?}");
+    assert!(!has("04", "ITA", "ITA"), "{events:?}");
+    // The ministers visited, not China.
+    assert!(!has("04", "CHN", ""), "{events:?}");
+}
