@@ -1549,7 +1549,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             None => return None,
         };
         // "told the council": whom the speaker addressed is no target.
-        let addressee_end = if trailing.is_none() {
+        let addressed = matches!(at(verb), "told" | "tell" | "tells" | "telling");
+        let addressee_end = if trailing.is_none() && addressed {
             (verb + 1..(verb + 3).min(sentence.end))
                 .find_map(starts_at)
                 .map_or(verb + 1, |m| self.actors.mentions[m].tokens.end)
