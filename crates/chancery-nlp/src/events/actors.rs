@@ -691,7 +691,9 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 }
             }
         }
-        // "police in Natal", "the authorities of Kassala": a place after it.
+        // "police in Natal", "the authorities of Kassala": a place after it;
+        // "officials from NATO countries": members of an international body.
+        let mut body_after = None;
         if country.is_none() && head + 2 < sentence.end {
             let preposition = self.lower(head + 1);
             if matches!(preposition.as_ref(), "in" | "of" | "from") {
@@ -702,6 +704,9 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 };
                 if let Some(Some((e, _))) = named.get(k) {
                     country = self.entities[*e].country.clone();
+                    if preposition != "in" && self.international(named[k].as_ref()) {
+                        body_after = self.entities[*e].actor_code.clone();
+                    }
                 }
             }
         }
@@ -712,11 +717,13 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             }
         }
         // Members and forces of an international body are that body.
-        let body = (i..head).find_map(|k| {
-            let (e, _) = named[k].as_ref()?;
-            let code = self.entities[*e].actor_code.as_deref()?;
-            (self.international(named[k].as_ref())).then(|| code.to_string())
-        });
+        let body = (i..head)
+            .find_map(|k| {
+                let (e, _) = named[k].as_ref()?;
+                let code = self.entities[*e].actor_code.as_deref()?;
+                (self.international(named[k].as_ref())).then(|| code.to_string())
+            })
+            .or(body_after);
         if let Some(code) = body {
             return Some(ActorMention {
                 thing: false,
