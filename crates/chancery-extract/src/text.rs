@@ -1014,7 +1014,10 @@ mod tests {
 
     #[test]
     fn a_dateline_keeps_the_region_after_its_comma_but_not_the_date() {
-        assert_eq!(dateline_place("MONROVIA 1996-08-22").as_deref(), Some("MONROVIA"));
+        assert_eq!(
+            dateline_place("MONROVIA 1996-08-22").as_deref(),
+            Some("MONROVIA")
+        );
         assert_eq!(dateline_place("WARSAW, Sept 4").as_deref(), Some("WARSAW"));
         assert_eq!(
             dateline_place("PORT LOUIS, Mauritius 1997-03-01").as_deref(),

@@ -679,7 +679,8 @@ fn subjects_the_parse_misplaces_are_found_again() {
     let analysis = analyze_bytes(
         b"Visits\n\nROME 1997-06-10\n\nThe Italian prime minister, in office since May, will be the first \
 Western leader to meet Islamist Prime Minister Necmettin Erbakan. \
-China raised indignant protests after several Japanese cabinet ministers visited a shrine on Friday.",
+China raised indignant protests after several Japanese cabinet ministers visited a shrine on Friday. \
+Diplomats from the European Union met Serbian leaders in Belgrade on Saturday.",
     )
     .expect("extracts");
     let events = triples(&analysis.events);
@@ -690,4 +691,6 @@ China raised indignant protests after several Japanese cabinet ministers visited
     assert!(!has("04", "ITA", "ITA"), "{events:?}");
     // The ministers visited, not China.
     assert!(!has("04", "CHN", ""), "{events:?}");
+    // Officials from an international body are that body.
+    assert!(has("040", "IGO", "SRB"), "{events:?}");
 }
