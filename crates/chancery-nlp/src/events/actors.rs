@@ -782,6 +782,16 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
     }
 
     /// A personal pronoun resolved to the latest compatible mention before it.
+    /// "told reporters they would strike": the press a speaker talks to
+    /// is the audience, not who the pronouns after it stand for.
+    fn audience(&self, m: &ActorMention) -> bool {
+        m.kind == MentionKind::Nominal
+            && matches!(
+                self.lower(m.tokens.end - 1).as_ref(),
+                "reporters" | "journalists" | "newsmen" | "correspondents"
+            )
+    }
+
     fn pronoun(&self, i: usize, before: &[ActorMention]) -> Option<ActorMention> {
         let word = self.lower(i);
         // "accused each other": the reciprocal stands for the plural actor
@@ -846,6 +856,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                     m.tokens.end <= i
                         && (m.kind != MentionKind::Pronoun || object && m.code.is_some())
                         && !bound_locally(m)
+                        && !self.audience(m)
                 })
         };
         // "he" and "she" are the people the story names before a role noun

@@ -849,6 +849,17 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 code = "138".to_string();
                 modality = Modality::Asserted;
             }
+            // "would strike and stage protests if their concerns were not
+            // addressed", "would boycott the poll if …": dissent promised on
+            // a condition is a threat of it (133).
+            let if_clause = (i + n..sentence.end)
+                .any(|k| matches!(lower[k - sentence.start].as_ref(), "unless" | "if"))
+                && (sentence.start.max(i.saturating_sub(3))..i)
+                    .any(|k| matches!(lower[k - sentence.start].as_ref(), "would" | "will"));
+            if if_clause && code.starts_with("14") {
+                code = "133".to_string();
+                modality = Modality::Asserted;
+            }
             // A willingness ("agreed to meet", "pledged to release") is an
             // intent (03x); a scheduled or announced act ("will meet", "is
             // due to visit") keeps its own code with the planned modality.
@@ -1003,7 +1014,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
             // Protesters protest to their own government unless the text
             // names another target.
-            if coded.target.is_none() && coded.code.starts_with("14") {
+            if coded.target.is_none() && (coded.code.starts_with("14") || coded.code == "133") {
                 let country = self.actor_code(coded.source).and_then(|c| c.get(..3));
                 if let Some(country) =
                     country.filter(|c| KnowledgeBase::builtin().country(c).is_some())

@@ -694,3 +694,20 @@ Diplomats from the European Union met Serbian leaders in Belgrade on Saturday.",
     // Officials from an international body are that body.
     assert!(has("040", "IGO", "SRB"), "{events:?}");
 }
+
+#[test]
+fn dissent_promised_on_a_condition_is_a_threat_by_the_speakers() {
+    let analysis = analyze_bytes(
+        b"Strike\n\nCARACAS 1997-02-11\n\nThe steel company's union leaders told reporters they would strike \
+and stage protests if their wages were not raised.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // "they" are the union leaders, not the reporters they told; a strike
+    // promised on a condition is a threat of dissent (133) to the government.
+    assert!(has_event(&events, "133", "VENLAB", "VENGOV"), "{events:?}");
+    assert!(
+        !events.iter().any(|(_, source, _)| source.ends_with("MED")),
+        "{events:?}"
+    );
+}
