@@ -743,9 +743,10 @@ fn placed_by_document(
     c: &Candidate,
     adm1s: &HashMap<(String, String), f64>,
 ) -> bool {
-    let written = c.within.as_ref().is_some_and(|w| {
-        w.country == f.country && w.adm1.as_ref().is_none_or(|a| *a == f.adm1)
-    });
+    let written = c
+        .within
+        .as_ref()
+        .is_some_and(|w| w.country == f.country && w.adm1.as_ref().is_none_or(|a| *a == f.adm1));
     written
         || adm1s
             .get(&(f.country.clone(), f.adm1.clone()))
