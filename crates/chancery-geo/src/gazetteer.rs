@@ -1,5 +1,5 @@
 //! The gazetteer: GeoNames countries, first-level divisions, populated
-//! places of at least 15,000 people and continents, compiled in as a
+//! places of at least 1,000 people and continents, compiled in as a
 //! gzipped table (`data/gazetteer.tsv.gz`, rebuilt by
 //! `scripts/build_gazetteer.py`) and indexed by normalized name on first use.
 
@@ -29,7 +29,7 @@ pub enum Kind {
 pub struct Feature {
     /// What it is.
     pub kind: Kind,
-    /// GeoNames id; 0 when the table has none (divisions outside the US).
+    /// GeoNames id; 0 when the table has none (a few divisions).
     pub geonames_id: u64,
     /// GeoNames feature code.
     pub code: String,

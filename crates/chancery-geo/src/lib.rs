@@ -1,5 +1,5 @@
 //! Where: the places an analysis names, resolved to gazetteer features
-//! (GeoNames: countries, first-level divisions, places of 15,000 people or
+//! (GeoNames: countries, first-level divisions, places of 1,000 people or
 //! more, continents), and where each event happened and its actors are.
 //!
 //! This is a pure stage after the analysis stages of `chancery-nlp`: it

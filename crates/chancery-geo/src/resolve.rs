@@ -97,6 +97,15 @@ const CONTINENT_LOG_POPULATION: f64 = 8.0;
 /// same name that holds it.
 const CITY_OVER_DIVISION: u64 = 1_000_000;
 
+/// Population under which a place is taken only where the document puts
+/// it: a containment written after it in its division or country ("Edmonton,
+/// Ky."), or other places of the document in its division (a story of
+/// Kentucky towns). Villages share their names with the towns news names
+/// without context ("London" of 8,000 people in Kentucky), and a name the
+/// gazetteer knows only as villages is mostly no place at all ("Victoria
+/// Park"), so a small place is never chosen on its name alone.
+const LOCAL_POPULATION: u64 = 15_000;
+
 /// Words that precede a place named as a location.
 const LOCATIVE: &[&str] = &[
     "in",
@@ -238,9 +247,13 @@ pub fn resolve_places(analysis: &mut Analysis, weights: &Weights) -> Vec<usize> 
         }
     }
     let dateline = dateline_feature(analysis, g, weights, &countries);
+    let mut dateline_adm1 = None;
     if let Some(d) = dateline {
         let f = g.feature(d);
         *countries.entry(f.country.clone()).or_default() += 3.0;
+        if matches!(f.kind, Kind::Place | Kind::Adm1) {
+            dateline_adm1 = Some((f.country.clone(), f.adm1.clone()));
+        }
     }
 
     // Pass one: each name on its own with the document's countries; pass
@@ -252,7 +265,12 @@ pub fn resolve_places(analysis: &mut Analysis, weights: &Weights) -> Vec<usize> 
             chosen.entry(c.key.clone()).or_insert(pick);
         }
     }
+    // The dateline's division weighs like three places in it, as its
+    // country weighs like three mentions.
     let mut adm1s: HashMap<(String, String), f64> = HashMap::new();
+    if let Some(key) = dateline_adm1 {
+        *adm1s.entry(key).or_default() += 3.0;
+    }
     let mut place_countries = countries.clone();
     for f in chosen.values().flatten().map(|&i| g.feature(i)) {
         if f.kind == Kind::Place || f.kind == Kind::Adm1 {
@@ -677,6 +695,12 @@ fn best(
             if c.metonymy && f.kind != Kind::Place {
                 continue;
             }
+            if f.kind == Kind::Place
+                && f.population < LOCAL_POPULATION
+                && !placed_by_document(f, c, adm1s)
+            {
+                continue;
+            }
             // A division named for the great city inside it, under the
             // city's own name (Berlin, Moscow, Tokyo; not New York, whose
             // city is "New York City"): news means the city.
@@ -709,6 +733,24 @@ fn best(
     };
     let top = consider(&c.key).or_else(|| c.key.strip_prefix("the ").and_then(consider));
     top.map(|(_, i)| i)
+}
+
+/// Whether the document puts a place in its region: a containment written
+/// after the mention in the place's division (or country, when only a
+/// country is written), or other places of the document in its division.
+fn placed_by_document(
+    f: &crate::gazetteer::Feature,
+    c: &Candidate,
+    adm1s: &HashMap<(String, String), f64>,
+) -> bool {
+    let written = c
+        .within
+        .as_ref()
+        .is_some_and(|w| w.country == f.country && w.adm1.as_ref().is_none_or(|a| *a == f.adm1));
+    written
+        || adm1s
+            .get(&(f.country.clone(), f.adm1.clone()))
+            .is_some_and(|&n| n > 0.0)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -310,3 +310,76 @@ fn a_visit_happens_at_its_destination() {
     let source = a.event_places[0].source.as_ref().unwrap();
     assert_eq!(source.basis, PlaceBasis::ActorCountry);
 }
+
+#[test]
+fn a_village_needs_the_story_to_put_it_in_its_region() {
+    // On its name alone, Edmonton is the Alberta city, not the Kentucky
+    // village of 1,600 people.
+    let text = "Flights to Edmonton resumed.";
+    let mut a = analysis(
+        text,
+        &[("Edmonton", EntityKind::Place, None, &["Edmonton"])],
+    );
+    locate(&mut a);
+    assert_eq!(
+        resolved(&a),
+        [("Edmonton".into(), "Edmonton, Alberta, Canada".into())]
+    );
+    // A story of Kentucky places puts it there.
+    let text = "A storm hit Edmonton and Bowling Green, Kentucky officials said.";
+    let mut a = analysis(
+        text,
+        &[
+            ("Edmonton", EntityKind::Place, None, &["Edmonton"]),
+            ("Bowling Green", EntityKind::Place, None, &["Bowling Green"]),
+            ("Kentucky", EntityKind::Place, None, &["Kentucky"]),
+        ],
+    );
+    locate(&mut a);
+    assert_eq!(
+        resolved(&a)[0],
+        (
+            "Edmonton".into(),
+            "Edmonton, Kentucky, United States".into()
+        )
+    );
+    // So does containment written after it.
+    let text = "A storm hit Edmonton, Ky., on Monday.";
+    let mut a = analysis(
+        text,
+        &[("Edmonton", EntityKind::Place, None, &["Edmonton"])],
+    );
+    locate(&mut a);
+    assert_eq!(
+        resolved(&a)[0],
+        (
+            "Edmonton".into(),
+            "Edmonton, Kentucky, United States".into()
+        )
+    );
+}
+
+#[test]
+fn countries_and_divisions_sit_at_their_geonames_points() {
+    let text = "Canada and Ontario signed the deal with Queensland.";
+    let mut a = analysis(
+        text,
+        &[
+            ("Canada", EntityKind::Country, Some("CAN"), &["Canada"]),
+            ("Ontario", EntityKind::Place, None, &["Ontario"]),
+            ("Queensland", EntityKind::Place, None, &["Queensland"]),
+        ],
+    );
+    locate(&mut a);
+    let point = |name: &str| {
+        let p = a
+            .places
+            .iter()
+            .find(|p| p.geo.name == name)
+            .unwrap_or_else(|| panic!("{name} resolved"));
+        (p.geo.geonames_id, p.geo.lat, p.geo.lon)
+    };
+    assert_eq!(point("Canada"), (Some(6251999), 60.10867, -113.64258));
+    assert_eq!(point("Ontario"), (Some(6093943), 49.25014, -84.49983));
+    assert_eq!(point("Queensland"), (Some(2152274), -20.0, 145.0));
+}
