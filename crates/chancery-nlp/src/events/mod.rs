@@ -1012,6 +1012,36 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             {
                 coded.code = "190".to_string();
             }
+            // Seizing people is abducting them (181), not seizing property:
+            // "kidnappers have seized a Dutch couple".
+            let person = coded.target.is_some_and(|t| {
+                let m = &self.actors.mentions[t];
+                let people_noun = self.doc.words.get(m.tokens.end).is_some_and(|w| {
+                    matches!(
+                        w.to_ascii_lowercase().as_str(),
+                        "couple"
+                            | "man"
+                            | "men"
+                            | "woman"
+                            | "women"
+                            | "family"
+                            | "tourist"
+                            | "tourists"
+                            | "people"
+                            | "nationals"
+                            | "citizens"
+                            | "children"
+                    )
+                });
+                m.kind == actors::MentionKind::Named(EntityKind::Person)
+                    || m.kind == actors::MentionKind::Nominal
+                        && m.code.as_deref().is_some_and(|c| actor_sector(c) == "CVL")
+                    || is_demonym(KnowledgeBase::builtin(), self.doc.slice(m.tokens.clone()))
+                        && people_noun
+            });
+            if coded.code == "171" && person && lower[i - sentence.start].starts_with("seiz") {
+                coded.code = "181".to_string();
+            }
             // Protesters protest to their own government unless the text
             // names another target.
             if coded.target.is_none() && (coded.code.starts_with("14") || coded.code == "133") {
