@@ -697,11 +697,18 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         if country.is_none() && head + 2 < sentence.end {
             let preposition = self.lower(head + 1);
             if matches!(preposition.as_ref(), "in" | "of" | "from") {
-                let k = if self.lower(head + 2).as_ref() == "the" {
-                    head + 3
-                } else {
-                    head + 2
-                };
+                // Over "the" and a direction: "rebels in southern Sudan".
+                let mut k = head + 2;
+                while k + 1 < sentence.end
+                    && k < head + 4
+                    && matches!(
+                        self.lower(k).as_ref(),
+                        "the" | "northern" | "southern" | "eastern" | "western" | "central"
+                            | "north" | "south" | "east" | "west"
+                    )
+                {
+                    k += 1;
+                }
                 if let Some(Some((e, _))) = named.get(k) {
                     country = self.entities[*e].country.clone();
                     if preposition != "in" && self.international(named[k].as_ref()) {
