@@ -14,6 +14,7 @@
 
 use std::collections::HashSet;
 
+use chancery_model::amounts::amounts;
 use chancery_model::{Analysis, EntityKind, Modality, Span, TextField};
 use serde::Serialize;
 
@@ -380,48 +381,12 @@ fn words(text: &str) -> String {
         .join(" ")
 }
 
-const MONTHS: [&str; 24] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-
-const SCALES: [&str; 6] = [
-    "hundred", "thousand", "million", "billion", "trillion", "percent",
-];
-
-/// Words after a figure that are not what it counts.
-const NOT_UNITS: [&str; 26] = [
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "had", "has", "have", "in",
-    "is", "of", "on", "or", "said", "than", "that", "the", "to", "was", "were", "with",
-];
-
-/// Words after a figure that are skipped to reach the noun it counts ("12
-/// more people").
+/// Words after a number word that are skipped to reach the noun it counts
+/// ("three more people").
 const COUNT_FILLERS: [&str; 5] = ["more", "other", "further", "additional", "new"];
 
-const NUMBER_WORDS: [(&str, &str); 19] = [
+/// Number words read as figures when a noun follows ("three people").
+const NUMBER_WORDS: [(&str, &str); 18] = [
     ("two", "2"),
     ("three", "3"),
     ("four", "4"),
@@ -433,7 +398,6 @@ const NUMBER_WORDS: [(&str, &str); 19] = [
     ("ten", "10"),
     ("eleven", "11"),
     ("twelve", "12"),
-    ("fifteen", "15"),
     ("twenty", "20"),
     ("thirty", "30"),
     ("forty", "40"),
@@ -443,139 +407,52 @@ const NUMBER_WORDS: [(&str, &str); 19] = [
     ("dozens", "dozens"),
 ];
 
-/// A word of `text` from byte `at`: its end and its lowercased letters.
-fn word_at(text: &str, at: usize) -> Option<(usize, String)> {
-    let rest = text.get(at..)?;
-    let len = rest
-        .char_indices()
-        .find(|(_, c)| !c.is_alphabetic())
-        .map_or(rest.len(), |(i, _)| i);
-    (len > 0).then(|| (at + len, rest[..len].to_lowercase()))
-}
-
-/// The word before byte `at` (skipping one space), lowercased.
-fn word_before(text: &str, at: usize) -> Option<String> {
-    let head = text.get(..at)?.trim_end_matches(' ');
-    let start = head
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !c.is_alphabetic())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    (start < head.len()).then(|| head[start..].to_lowercase())
-}
-
-/// The figures of a text: a number (digits with thousands separators and
-/// decimals, or a number word), an optional scale ("million", "%") and the
-/// noun it counts, each with its span and a key that ignores how it is
-/// written ("9,000 homes" and "9000 homes" are one figure). Years, days of
-/// a month and clock times are not figures; a number word counts only with
-/// its noun ("three people", not "one of them").
+/// The figures of a text, each with its span and a key that ignores how it
+/// is written ("9,000 homes" and "9000 homes", "$2 billion" and
+/// "$2bn" are one figure): the amounts `chancery_model::amounts` reads
+/// (digits with an object or a scale; years, dates, times and percentages
+/// are not figures), and number words with the noun they count ("three
+/// people", not "one of them").
 pub fn figures(text: &str) -> Vec<(Span, String)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let boundary = i == 0 || {
-            let p = text[..i].chars().next_back().unwrap_or(' ');
-            !(p.is_alphanumeric() || matches!(p, '-' | '.' | ',' | '/' | ':' | '_'))
+    let mut out: Vec<(Span, String)> = amounts(text)
+        .into_iter()
+        .map(|a| {
+            (
+                Span::new(a.start, a.end),
+                format!("{} {}", a.value, a.object),
+            )
+        })
+        .collect();
+    let mut at = 0;
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        let start = at;
+        let after = start + word.len();
+        at = after + text[after..].chars().next().map_or(0, char::len_utf8);
+        let lower = word.to_lowercase();
+        let Some((_, value)) = NUMBER_WORDS.iter().find(|(w, _)| *w == lower) else {
+            continue;
         };
-        // A number word.
-        if boundary && c.is_ascii_alphabetic() {
-            let (end, word) = word_at(text, i).unwrap_or((i + 1, String::new()));
-            if let Some((_, value)) = NUMBER_WORDS.iter().find(|(w, _)| *w == word) {
-                if let Some((span_end, unit)) = counted_noun(text, end) {
-                    out.push((Span::new(i, span_end), format!("{value} {unit}")));
-                    i = span_end;
-                    continue;
-                }
-            }
-            i = end.max(i + 1);
-            continue;
+        if let Some((end, noun)) = counted_noun(text, after) {
+            out.push((Span::new(start, end), format!("{value} {noun}")));
         }
-        if !(boundary && c.is_ascii_digit()) {
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
-            continue;
-        }
-        let start = i;
-        let mut end = i;
-        let mut separated = false;
-        while end < bytes.len() {
-            if bytes[end].is_ascii_digit() {
-                end += 1;
-            } else if matches!(bytes[end], b',' | b'.')
-                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
-            {
-                separated = true;
-                end += 1;
-            } else {
-                break;
-            }
-        }
-        i = end;
-        let digits = &text[start..end];
-        let next = text[end..].chars().next();
-        // "5th", "G7s", "10:30", "3-2": not figures.
-        if next.is_some_and(|n| n.is_alphanumeric() || matches!(n, ':' | '-' | '/')) {
-            continue;
-        }
-        let value: String = digits.chars().filter(|c| *c != ',').collect();
-        let year = !separated
-            && digits.len() == 4
-            && digits
-                .parse::<u32>()
-                .is_ok_and(|y| (1800..=2100).contains(&y));
-        if year {
-            continue;
-        }
-        let before = word_before(text, start);
-        let day_of_month = digits.len() <= 2
-            && (before.as_deref().is_some_and(|w| MONTHS.contains(&w))
-                || word_at(text, end + 1)
-                    .is_some_and(|(_, w)| next == Some(' ') && MONTHS.contains(&w.as_str())));
-        if day_of_month {
-            continue;
-        }
-        let mut key = value;
-        let mut span_end = end;
-        if next == Some('%') {
-            span_end += 1;
-            key.push_str(" percent");
-        } else if next == Some(' ') {
-            if let Some((scale_end, scale)) = word_at(text, end + 1) {
-                if SCALES.contains(&scale.as_str()) {
-                    span_end = scale_end;
-                    key = format!("{key} {scale}");
-                }
-            }
-        }
-        if let Some((noun_end, unit)) = counted_noun(text, span_end) {
-            span_end = noun_end;
-            key = format!("{key} {unit}");
-        }
-        out.push((Span::new(start, span_end), key));
-        i = span_end;
     }
+    out.sort_by_key(|(span, _)| span.start);
     out
 }
 
-/// The noun a figure ending at `at` counts: the next word after one space
-/// (past "more", "other"…), when it is not a function word.
-fn counted_noun(text: &str, at: usize) -> Option<(usize, String)> {
-    let mut at = at;
+/// The plural noun after a number word that ends at `at` ("people" of
+/// "three more people"), with the end of the noun.
+fn counted_noun(text: &str, mut at: usize) -> Option<(usize, &str)> {
     for _ in 0..2 {
-        if text.get(at..)?.chars().next() != Some(' ') {
-            return None;
+        let rest = text.get(at..)?.strip_prefix(' ')?;
+        let len = rest
+            .find(|c: char| !c.is_ascii_lowercase())
+            .unwrap_or(rest.len());
+        let word = &rest[..len];
+        at += 1 + len;
+        if !COUNT_FILLERS.contains(&word) {
+            return (word.len() > 2 && word.ends_with('s')).then_some((at, word));
         }
-        let (end, word) = word_at(text, at + 1)?;
-        if COUNT_FILLERS.contains(&word.as_str()) {
-            at = end;
-            continue;
-        }
-        if NOT_UNITS.contains(&word.as_str()) || MONTHS.contains(&word.as_str()) {
-            return None;
-        }
-        return Some((end, word));
     }
     None
 }
@@ -834,7 +711,7 @@ mod tests {
     fn figures_leave_out_years_days_and_times() {
         let text = "On March 3, 2024 at 10:30 the G7 met; 1,250 soldiers and three more \
             tanks crossed, 45% of voters agreed, $2.5 billion was pledged, the 5th round \
-            began on 14 May and one of them said 17.";
+            began on 14 May and one of them said 17 more.";
         let found: Vec<(String, String)> = figures(text)
             .into_iter()
             .map(|(s, k)| (text[s.start..s.end].to_string(), k))
@@ -842,9 +719,7 @@ mod tests {
         let expect = [
             ("1,250 soldiers", "1250 soldiers"),
             ("three more tanks", "3 tanks"),
-            ("45%", "45 percent"),
-            ("2.5 billion", "2.5 billion"),
-            ("17", "17"),
+            ("$2.5 billion", "2500000000 dollars"),
         ];
         let expect: Vec<(String, String)> = expect
             .iter()
