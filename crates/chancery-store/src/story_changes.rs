@@ -683,9 +683,10 @@ mod tests {
     #[test]
     fn the_comparison_is_the_same_every_time_and_one_article_changes_nothing() {
         let (first, latest) = story();
-        let once = compare(&[first.clone()], &[latest.clone()]);
-        assert_eq!(once, compare(&[first.clone()], &[latest.clone()]));
-        let alone = compare(&[first.clone()], &[first]);
+        let (first, latest) = (vec![first], vec![latest]);
+        let once = compare(&first, &latest);
+        assert_eq!(once, compare(&first, &latest));
+        let alone = compare(&first, &first);
         assert!(alone.appeared.is_empty() && alone.disappeared.is_empty());
         assert_eq!(alone.first, alone.latest);
     }
