@@ -88,7 +88,6 @@
 
 #![deny(missing_docs)]
 
-mod amounts;
 mod cameo;
 mod csv;
 mod error;

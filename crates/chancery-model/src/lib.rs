@@ -20,6 +20,7 @@
 //! assert_eq!(analysis.schema_version, chancery_model::SCHEMA_VERSION);
 //! ```
 
+pub mod amounts;
 mod analysis;
 mod article;
 mod language;

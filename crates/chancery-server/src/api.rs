@@ -99,6 +99,13 @@ pub(crate) struct StoryDetail {
     /// The same event told by several articles, once, with its mentions,
     /// articles and sources (most told first).
     pub story_events: Vec<chancery_store::StoryEvent>,
+    /// The people, organizations and groups its articles name, most
+    /// articles first.
+    pub actors: Vec<EntitySummary>,
+    /// The countries and places its articles name.
+    pub places: Vec<EntitySummary>,
+    /// Its first and latest reports and what changed between them.
+    pub changes: chancery_store::StoryChanges,
 }
 
 impl Serialize for StoryDetail {
@@ -114,6 +121,10 @@ impl Serialize for StoryDetail {
             events: &'a Page<EventRow>,
             series: &'a [SeriesBucket],
             outliers: &'a [Outlier],
+            story_events: &'a [chancery_store::StoryEvent],
+            actors: &'a [EntitySummary],
+            places: &'a [EntitySummary],
+            changes: &'a chancery_store::StoryChanges,
         }
         let StoryRow {
             id,
@@ -134,6 +145,10 @@ impl Serialize for StoryDetail {
             events: &self.events,
             series: &self.series,
             outliers: &self.outliers,
+            story_events: &self.story_events,
+            actors: &self.actors,
+            places: &self.places,
+            changes: &self.changes,
         }
         .serialize(serializer)
     }
@@ -154,6 +169,7 @@ pub(crate) async fn story_detail(
             ..EventFilter::default()
         };
         let (series, outliers) = bucket_events(&q.event_points(&filter)?);
+        let (actors, places) = q.story_entities(id, 20)?;
         Ok(Some(StoryDetail {
             story,
             articles: q.articles(&ArticleFilter {
@@ -165,6 +181,9 @@ pub(crate) async fn story_detail(
             series,
             outliers,
             story_events: q.story_events(id)?,
+            actors,
+            places,
+            changes: q.story_changes(id)?.unwrap_or_default(),
         }))
     })
     .await?;

@@ -725,30 +725,133 @@ pub(crate) async fn story(
                 @if s.copies > 0 { " (+" (plural(s.copies, "near-duplicate")) ")" }
                 " · " (plural(s.events, "event")) " · " a href=(format!("/api/stories/{id}")) { "JSON" }
             }
+            (first_and_latest(&detail.changes))
+            (what_changed(&detail.changes))
             @if !detail.series.is_empty() {
                 section.card { h2 { "Its events over time" } (svg::timeline(&detail.series, &detail.outliers)) }
             }
+            @if !detail.story_events.is_empty() {
+                section.card #timeline { h2 { "Timeline of its events" } (story_event_table(&detail.story_events)) }
+            }
+            div.grid {
+                section.card #actors { h2 { "Its actors" } (story_entity_list(&detail.actors)) }
+                section.card #places { h2 { "Its places" } (story_entity_list(&detail.places)) }
+            }
             div.grid {
                 section.card { h2 { "Articles" } (article_list(&detail.articles.items, &[])) }
-            }
-            @if !detail.story_events.is_empty() {
-                section.card { h2 { "Story events" } (story_event_table(&detail.story_events)) }
             }
             section.card { h2 { "Events told in its articles" } (event_table(&detail.events.items)) }
         },
     ))
 }
 
-/// A story's events, each told once with how many articles, sources and
-/// mentions tell it.
+/// A story's first and latest reports (the first of its first day, the
+/// last of its latest), with how many more were read on each side.
+fn first_and_latest(changes: &chancery_store::StoryChanges) -> Markup {
+    let report = |r: &chancery_store::ReportRef| {
+        html! {
+            a href=(format!("/article/{}", r.article)) { (r.title.as_deref().unwrap_or("(untitled)")) }
+            " · " (date(&r.published))
+        }
+    };
+    let more = |n: usize| html! { @if n > 1 { span.muted { " (and " (n - 1) " more that day)" } } };
+    html! {
+        @if let (Some(first), Some(latest)) = (changes.first.first(), changes.latest.last()) {
+            section.card #reports {
+                h2 { "First and latest report" }
+                p { "First: " (report(first)) (more(changes.first.len())) }
+                @if latest.article != first.article {
+                    p { "Latest: " (report(latest)) (more(changes.latest.len())) }
+                }
+            }
+        }
+    }
+}
+
+/// What the latest reports tell that the first did not, and what they no
+/// longer tell, each item linked to the article that says it.
+fn what_changed(changes: &chancery_store::StoryChanges) -> Markup {
+    html! {
+        section.card #changes {
+            h2 { "What changed" }
+            @if changes.appeared.is_empty() && changes.disappeared.is_empty() {
+                p.muted { @if changes.first == changes.latest { "One report so far: nothing to compare." } @else { "The latest reports tell what the first did." } }
+            } @else {
+                div.grid {
+                    div { h3 { "New in the latest reports" } (change_list(&changes.appeared)) }
+                    div { h3 { "No longer in the latest reports" } (change_list(&changes.disappeared)) }
+                }
+            }
+        }
+    }
+}
+
+fn change_list(changes: &chancery_store::Changes) -> Markup {
+    let kinds: [(&str, &[chancery_store::Change]); 5] = [
+        ("Actors", &changes.actors),
+        ("Places", &changes.places),
+        ("Events", &changes.events),
+        ("Figures", &changes.numbers),
+        ("Quotes", &changes.quotes),
+    ];
+    html! {
+        @if changes.is_empty() { p.muted { "nothing" } }
+        @for (name, list) in kinds {
+            @if !list.is_empty() {
+                h4 { (name) }
+                ul.changes {
+                    @for c in list {
+                        @let e = &c.evidence;
+                        @let code = (name == "Events").then(|| c.key.split(' ').next().map(cameo_name)).flatten().filter(|n| !n.is_empty());
+                        li {
+                            strong { (c.label) }
+                            @if let Some(code) = code { " " span.muted { (code) } }
+                            " — "
+                            a.evidence href=(format!("/article/{}", e.article)) title=(format!("article {}, bytes {}–{} of its {}", e.article, e.start, e.end, e.field)) {
+                                "“" (e.context.as_deref().unwrap_or(&e.text)) "”"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A story's actors or places, most articles first.
+fn story_entity_list(entities: &[chancery_store::EntitySummary]) -> Markup {
+    html! {
+        @if entities.is_empty() { p.muted { "none" } }
+        ul.entities {
+            @for e in entities {
+                li {
+                    a class=(format!("ent {}", e.kind)) href=(entity_href(&e.name)) { (e.name) }
+                    @if let Some(code) = &e.actor_code { " " span.code { (code) } }
+                    " · " (plural(e.articles, "article"))
+                }
+            }
+        }
+    }
+}
+
+/// A story's events in the order they happened, each told once with how
+/// many articles, sources and mentions tell it.
 fn story_event_table(events: &[chancery_store::StoryEvent]) -> Markup {
+    let mut events: Vec<&chancery_store::StoryEvent> = events.iter().collect();
+    // Undated last; the most told first within a day.
+    events.sort_by(|a, b| {
+        (a.first_day.is_none(), &a.first_day)
+            .cmp(&(b.first_day.is_none(), &b.first_day))
+            .then((b.articles, b.mentions).cmp(&(a.articles, a.mentions)))
+    });
     html! {
         table.list {
-            thead { tr { th { "days" } th { "code" } th { "source" } th { "target" } th.num { "articles" } th.num { "sources" } th.num { "mentions" } } }
+            thead { tr { th { "days" } th { "event" } th { "code" } th { "source" } th { "target" } th.num { "articles" } th.num { "sources" } th.num { "mentions" } } }
             tbody {
                 @for e in events {
                     tr {
                         td { (date(&e.first_day)) @if e.last_day != e.first_day { " – " (date(&e.last_day)) } }
+                        td { (cameo_name(&e.code)) }
                         td.code { (e.code) }
                         td.code { (e.source.as_deref().unwrap_or("")) }
                         td.code { (e.target.as_deref().unwrap_or("")) }

@@ -85,6 +85,7 @@ mod schema;
 mod search_feed;
 mod store;
 mod stories;
+mod story_changes;
 mod story_events;
 mod verify;
 mod watch;
@@ -103,6 +104,9 @@ pub use schema::SCHEMA_VERSION;
 pub use search_feed::{CanonicalArticles, FeedArticle, FeedEntity, FeedEvent, SearchFeed};
 pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FILE};
 pub use stories::{ArticleStory, StoryInput, StoryState, StoryStateUpdate, StorySummary};
+pub use story_changes::{
+    Change, ChangeEvidence, Changes, ReportRef, StoryChanges, MAX_CHANGES, MAX_REPORTS,
+};
 pub use story_events::{StoryEvent, STORY_EVENT_WINDOW_DAYS};
 pub use verify::{content_checksum, Verification};
 pub use watch::{FeedState, Finish, NewItem, QueueCounts, QueuedUrl, WatchState};

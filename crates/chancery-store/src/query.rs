@@ -1359,6 +1359,84 @@ impl Queries {
             .map_err(self.err("reading a story's events"))
     }
 
+    /// A story's canonical articles with their publication times, in
+    /// publication order (undated last), then stored order
+    /// (`story_changes.rs`).
+    pub(crate) fn story_report_order(
+        &self,
+        story: i64,
+    ) -> Result<Vec<(i64, Option<String>)>, StoreError> {
+        self.rows(
+            "SELECT id, published FROM articles WHERE story = ?1 AND duplicate_of IS NULL \
+             ORDER BY published IS NULL, published, id",
+            &[SqlValue::Integer(story)],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+    }
+
+    /// One article's analysis as a report of its story.
+    pub(crate) fn story_report(
+        &self,
+        id: i64,
+    ) -> Result<Option<crate::story_changes::Report>, StoreError> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT doc_id, published, analysis FROM articles WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([id], |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                        row.get::<_, String>(2)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(self.err("reading an article of a story"))?;
+        let Some((doc_id, published, json)) = row else {
+            return Ok(None);
+        };
+        let analysis: Analysis = serde_json::from_str(&json)
+            .map_err(|source| StoreError::Serialize { id: doc_id, source })?;
+        Ok(Some(crate::story_changes::Report {
+            article: id,
+            published,
+            analysis,
+        }))
+    }
+
+    /// The entities a story's canonical articles name, most mentioned
+    /// first: its actors (people, organizations, groups) and its places
+    /// (countries, places), at most `limit` of each.
+    pub fn story_entities(
+        &self,
+        story: i64,
+        limit: u32,
+    ) -> Result<(Vec<EntitySummary>, Vec<EntitySummary>), StoreError> {
+        let read = |kinds: &str| {
+            self.rows(
+                &format!(
+                    "SELECT name, kind, country, actor_code, articles, mentions FROM ( \
+                     SELECT e.name, e.kind, e.country, e.actor_code, max(e.mentions) AS most, \
+                     count(DISTINCT e.article) AS articles, sum(e.mentions) AS mentions \
+                     FROM entities e JOIN articles a ON a.id = e.article \
+                     WHERE a.story = ?1 AND a.duplicate_of IS NULL AND e.kind IN ({kinds}) \
+                     GROUP BY e.name) \
+                     ORDER BY articles DESC, mentions DESC, name LIMIT ?2"
+                ),
+                &[
+                    SqlValue::Integer(story),
+                    SqlValue::Integer(i64::from(limit)),
+                ],
+                entity_summary,
+            )
+        };
+        Ok((
+            read("'person', 'organization', 'group'")?,
+            read("'country', 'place'")?,
+        ))
+    }
+
     fn count(&self, sql: &str, filter: &Where) -> Result<u64, StoreError> {
         self.conn
             .prepare_cached(sql)
@@ -1926,6 +2004,20 @@ mod tests {
         );
         assert!(events.iter().all(|e| e.articles == 1 && e.mentions >= 1));
         assert!(q.story_events(8).unwrap().is_empty());
+        // Its actors and places, and what changed from its first report
+        // (February) to its latest (March): the quote, not the visit.
+        let (actors, places) = q.story_entities(7, 10).unwrap();
+        assert_eq!(actors[0].name, "Abbas Araghchi");
+        assert_eq!((places[0].name.as_str(), places[0].articles), ("Russia", 2));
+        let changes = q.story_changes(7).unwrap().unwrap();
+        assert_eq!(changes.first[0].published.as_deref(), Some("2025-02-10"));
+        assert_eq!(changes.latest[0].published.as_deref(), Some("2025-03-02"));
+        let quote = &changes.appeared.quotes[0];
+        assert_eq!(quote.key, "the talks go on");
+        assert_eq!(quote.evidence.article, changes.latest[0].article);
+        assert_eq!(changes.disappeared.quotes[0].key, "we are ready");
+        assert!(changes.appeared.events.is_empty() && changes.appeared.actors.is_empty());
+        assert!(q.story_changes(8).unwrap().is_none());
     }
 
     #[test]

@@ -15,12 +15,12 @@
 
 use std::io::Write;
 
+use chancery_model::amounts::amounts;
 use chancery_model::{DatePrecision, Entity, EntityKind, QuoteKind, TextField};
 
 use super::events::decimal;
 use super::events::geo_type;
 use super::{Tsv, GKG_COLUMNS};
-use crate::amounts::amounts;
 use crate::record::{clean, timestamp};
 use crate::text::words;
 use crate::{xml, ExportError, Record};

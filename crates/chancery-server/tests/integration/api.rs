@@ -205,6 +205,61 @@ fn stories_list_their_articles_and_events() {
     assert!(!story["series"].as_array().unwrap().is_empty());
     let (_, kyrgyz) = get_json(&server, "/api/events?story=0&countries=KGZ,TJK");
     assert!(kyrgyz["total"].as_u64().unwrap() > 0);
+    // It tells its story: its events once each, its actors and places, its
+    // first and latest reports and what changed between them, each change
+    // pointing at the bytes of the article that says it.
+    assert!(!story["story_events"].as_array().unwrap().is_empty());
+    let names = |list: &str| -> Vec<String> {
+        story[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!names("actors").is_empty(), "{}", story["actors"]);
+    assert!(
+        names("places").iter().any(|p| p == "Kyrgyzstan"),
+        "{}",
+        story["places"]
+    );
+    let changes = &story["changes"];
+    let (first, latest) = (&changes["first"][0], &changes["latest"][0]);
+    assert!(
+        first["published"].as_str() < latest["published"].as_str(),
+        "{changes}"
+    );
+    let mut said = 0;
+    for side in ["appeared", "disappeared"] {
+        for kind in ["actors", "places", "events", "numbers", "quotes"] {
+            for change in changes[side][kind].as_array().unwrap() {
+                let e = &change["evidence"];
+                let (_, article) = get_json(&server, &format!("/api/articles/{}", e["article"]));
+                let text = article["analysis"][e["field"].as_str().unwrap()]
+                    .as_str()
+                    .unwrap();
+                let (start, end) = (e["start"].as_u64().unwrap(), e["end"].as_u64().unwrap());
+                assert_eq!(
+                    text[start as usize..end as usize].trim(),
+                    e["text"],
+                    "{change}"
+                );
+                said += 1;
+            }
+        }
+    }
+    assert!(said > 0, "{changes}");
+    let page = get(&server, "/story/0").1;
+    for heading in [
+        "First and latest report",
+        "What changed",
+        "Timeline of its events",
+        "Its actors",
+        "Its places",
+    ] {
+        assert!(page.contains(heading), "{heading}");
+    }
+    assert!(page.contains(&format!("href=\"/article/{}\"", latest["article"])));
     assert_eq!(get_json(&server, "/api/stories/99").0, 404);
     // Every story the list names opens, in the API and as a page, and so
     // do its articles and events filtered by it.

@@ -257,6 +257,52 @@ fn the_demo_renders_in_chromium() {
     );
     assert!(chart["shown"].as_f64().unwrap() > 0.0, "{chart}");
     driver.screenshot("story-outlier");
+    // The page tells the story: its events in time order, its actors and
+    // places, its first and latest reports, and what changed between them,
+    // one link per change to the article that says it, as the API lists.
+    let shown = driver.run(
+        "const rows = Array.from(document.querySelectorAll('#timeline tbody tr')) \
+             .map(r => r.querySelector('time').textContent); \
+         return {rows: rows, \
+                 actors: document.querySelectorAll('#actors li').length, \
+                 places: document.querySelectorAll('#places li').length, \
+                 reports: Array.from(document.querySelectorAll('#reports a')).map(a => a.getAttribute('href')), \
+                 evidence: Array.from(document.querySelectorAll('#changes a.evidence')).map(a => a.getAttribute('href'))};",
+    );
+    let rows: Vec<&str> = shown["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        story["story_events"].as_array().unwrap().len(),
+        "{shown}"
+    );
+    let dated: Vec<&str> = rows.iter().copied().filter(|d| *d != "undated").collect();
+    assert!(dated.windows(2).all(|w| w[0] <= w[1]), "{shown}");
+    assert_eq!(
+        shown["actors"].as_u64().unwrap() as usize,
+        story["actors"].as_array().unwrap().len(),
+        "{shown}"
+    );
+    assert!(shown["places"].as_u64().unwrap() > 0, "{shown}");
+    let changes = &story["changes"];
+    assert_eq!(
+        shown["reports"][0],
+        format!("/article/{}", changes["first"][0]["article"]),
+        "{shown}"
+    );
+    let mut listed = Vec::new();
+    for side in ["appeared", "disappeared"] {
+        for kind in ["actors", "places", "events", "numbers", "quotes"] {
+            for change in changes[side][kind].as_array().unwrap() {
+                listed.push(json!(format!("/article/{}", change["evidence"]["article"])));
+            }
+        }
+    }
+    assert_eq!(shown["evidence"], json!(listed), "{shown}");
 
     // Filter fields show their whole placeholder, and no panel is only a
     // heading: an empty one says so. The article with the fewest quotes,

@@ -1,23 +1,28 @@
-//! Numeric amounts for GKG's V2.1AMOUNTS: "4,000 megawatts", "$2 billion",
-//! "£25m", "120 soldiers".
+//! Numeric amounts in a text: "4,000 megawatts", "$2 billion", "£25m",
+//! "120 soldiers". The GDELT knowledge graph's V2.1AMOUNTS (`chancery-export`)
+//! and a story's changed figures (`chancery-store`) read them.
 //!
 //! A plain scan of the text, kept deliberately narrow: numbers written in
 //! digits, with thousands commas, decimals, a currency sign and a scale word
 //! or suffix; the object is the word after. Percentages, years, times,
 //! scores, dates ("12 March") and parts of names ("G7", "4th") are not
-//! amounts; numbers in words ("two million") are not read. When the analysis
-//! contract gains amounts, this moves to `chancery-nlp`.
+//! amounts; numbers in words ("two million") are not read. A plain function
+//! of the text beside the types, so that the crates that read amounts share
+//! one scanner.
 
-/// An amount: its value, what it counts, and where it starts (a byte offset
-/// into the text).
+/// An amount: its value, what it counts, and where it is (byte offsets into
+/// the text).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Amount {
+pub struct Amount {
     /// The value, scale applied, without thousands separators (`2000000000`).
     pub value: String,
     /// What it is an amount of (`megawatts`, `dollars`), possibly empty.
     pub object: String,
     /// Byte offset of the number (or its currency sign).
     pub start: usize,
+    /// One past the last byte of the amount: its object when it has one,
+    /// else its scale or number.
+    pub end: usize,
 }
 
 const MONTHS: &[&str] = &[
@@ -56,7 +61,7 @@ const NOT_OBJECTS: &[&str] = &[
 ];
 
 /// Every amount in `text`, in order.
-pub(crate) fn amounts(text: &str) -> Vec<Amount> {
+pub fn amounts(text: &str) -> Vec<Amount> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -210,14 +215,18 @@ fn amount_at(text: &str, start: usize, end: usize, number: &str) -> Option<Amoun
     // The object: up to two lower-case words ("soldiers", "new homes"),
     // ending at punctuation, a function word or a verb of the clause.
     let mut object = String::new();
+    let mut last = text.len() - rest.len();
+    let end_of = |word: &str, from: usize| text[from..].find(word).map(|at| from + at + word.len());
     if let Some(first) = next.filter(|w| is_object_word(w)) {
         let ends_here = rest
             .trim_start()
             .get(first.len()..)
             .is_none_or(|after| !after.starts_with(' '));
         object = first.clone();
+        last = end_of(&first, last).unwrap_or(last);
         if !ends_here && !first.ends_with('s') {
             if let Some(second) = words.next().map(word_of).filter(|w| is_object_word(w)) {
+                last = end_of(&second, last).unwrap_or(last);
                 object = format!("{first} {second}");
             }
         }
@@ -235,6 +244,7 @@ fn amount_at(text: &str, start: usize, end: usize, number: &str) -> Option<Amoun
         value: scaled(number, scale),
         object,
         start: begin,
+        end: last,
     })
 }
 
@@ -333,6 +343,12 @@ mod tests {
     fn offsets_point_at_the_number_or_its_sign() {
         let text = "Costs: $5 million.";
         let amount = &amounts(text)[0];
-        assert_eq!(&text[amount.start..amount.start + 2], "$5");
+        assert_eq!(&text[amount.start..amount.end], "$5 million");
+        let text = "About 120 soldiers were sent and it built 4,000 new homes.";
+        let spans: Vec<&str> = amounts(text)
+            .iter()
+            .map(|a| &text[a.start..a.end])
+            .collect();
+        assert_eq!(spans, ["120 soldiers", "4,000 new homes"]);
     }
 }
