@@ -307,6 +307,37 @@ fn is_office_modifier(word: &str) -> bool {
     word.len() > 1 && word.chars().all(|c| c.is_lowercase()) && !NOT.contains(&word)
 }
 
+/// A word that names a party or its members ("Social Democrat", "Scottish
+/// Conservative", "Republican"): a body before a title that has one is a
+/// party.
+fn is_party_word(word: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "Party",
+        "Democrat",
+        "Democrats",
+        "Democratic",
+        "Socialist",
+        "Socialists",
+        "Liberal",
+        "Liberals",
+        "Conservative",
+        "Conservatives",
+        "Republican",
+        "Republicans",
+        "Labour",
+        "Labor",
+        "Communist",
+        "Communists",
+        "Green",
+        "Greens",
+        "Nationalist",
+        "Nationalists",
+        "Tory",
+        "Tories",
+    ];
+    STEMS.contains(&word)
+}
+
 /// Sectors of the state's own bodies.
 fn is_state_sector(sector: &str) -> bool {
     matches!(sector, "GOV" | "LEG" | "JUD" | "MIL" | "COP" | "SPY")
@@ -373,6 +404,13 @@ struct RoleDraft {
     /// Written after a capitalized word that is no country ("Balco
     /// president Victor Conte", "PCS leader"): held for a body, found or not.
     body_before: bool,
+    /// A junior military rank of a team or a ship ("England captain").
+    sporting: bool,
+    /// Held for a body whose name says it is international.
+    international_body: bool,
+    /// Held for a body whose name says it is a party ("Social Democrat
+    /// leader").
+    party_body: bool,
     evidence: Range<usize>,
 }
 
@@ -1468,8 +1506,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     && role.organization_sector.is_none()
                 {
                     role.sector = None;
+                    role.sporting = true;
                 }
             }
+            // A country the text gives one of this person's roles ("Nigerian
+            // Deputy Foreign Minister Chidi Okafor") is theirs before the
+            // story's: the headline's bare "Minister Okafor" is the same man.
+            let stated = roles.iter().find_map(|r| r.country);
             for role in &mut roles {
                 if role.country.is_none() {
                     let from_kb = known
@@ -1483,24 +1526,42 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     // is a government title held for a body of no known
                     // country ("Trade and Industry Secretary", "chairman of
                     // the public accounts committee"): a national body the
-                    // story names without its country.
-                    // A title in lower case before a name is held for a body
-                    // written before it, found or not ("Balco president
-                    // Victor Conte", "PCS leader", "England captain"): not
-                    // for the state. A body of no known sector is a state's
-                    // only by a capitalized office ("Trade and Industry
-                    // Secretary"), not "the leader of the BNP".
-                    let national = role.sector.is_some()
-                        && !role.body_before
+                    // story names without its country. A body of no known
+                    // sector is a state's only by a capitalized office, not
+                    // "the leader of the BNP"; an international body's
+                    // ("United Nations Special Commission") never.
+                    let national = !role.sporting
+                        && !role.international_body
+                        && role.sector.is_some()
+                        && !role
+                            .of
+                            .as_deref()
+                            .is_some_and(|of| self.names_international_body(of))
                         && (role.of.is_none() && role.organization_sector.is_none()
                             || role.sector.is_some_and(is_civil_state_sector)
                                 && match role.organization_sector {
                                     Some(sector) => is_state_sector(sector),
                                     None => !role.lower_case,
                                 });
-                    role.country = from_kb
-                        .or(clusters[c].country)
-                        .or(home.filter(|_| national && clusters[c].kb_person.is_none()));
+                    role.country = from_kb.or(clusters[c].country).or(stated);
+                    if role.country.is_none() && national && clusters[c].kb_person.is_none() {
+                        // A body named without its country ("Foreign Ministry
+                        // spokesman") is that of the country the text has just
+                        // named ("Belarus condemned the sanctions."), else the
+                        // story's.
+                        let just_named = role.of.as_ref().and_then(|_| {
+                            self.country_named_just_before(role.evidence.start, drafts)
+                        });
+                        role.country = just_named.or(home);
+                        // A lower-case title after a body the text names but
+                        // the knowledge base does not know ("Balco president
+                        // Victor Conte", "PCS leader") is held in the story's
+                        // country, for that body: its sector is not the
+                        // title's ("president" of a company is no GOV).
+                        if role.body_before {
+                            role.sector = role.party_body.then_some("PTY");
+                        }
+                    }
                     if role.of.is_none() {
                         role.of = role.country.map(|i| self.kb.countries[i].code.clone());
                     }
@@ -1610,6 +1671,26 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             }
             role.body_before = at > sentence.start + 1
                 && (self.word(at - 1).starts_with(char::is_uppercase) || self.word(at - 1) == ")");
+            if role.body_before {
+                // The body's name: the capitalized words before the title,
+                // or before a parenthesized acronym ("World Anti-Doping
+                // Agency (WADA) chief").
+                let mut end = at;
+                if self.word(at - 1) == ")" {
+                    end = (sentence.start..at - 1)
+                        .rev()
+                        .take(4)
+                        .find(|&i| self.word(i) == "(")
+                        .unwrap_or(at);
+                }
+                let mut from = end;
+                while from > sentence.start && self.word(from - 1).starts_with(char::is_uppercase) {
+                    from -= 1;
+                }
+                role.international_body =
+                    from < end && self.names_international_body(self.doc.slice(from..end));
+                role.party_body = (from..end).any(|i| is_party_word(self.word(i)));
+            }
         }
         self.attach_owner(
             &mut role,
@@ -1637,6 +1718,58 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             }
         }
         Some(role)
+    }
+
+    /// The last country named before token `at` in its sentence or the one
+    /// before.
+    fn country_named_just_before(&self, at: usize, drafts: &[Draft]) -> Option<usize> {
+        let sentence = self.doc.sentence_of(at);
+        let floor = if sentence.start > 0 {
+            self.doc.sentence_of(sentence.start - 1).start
+        } else {
+            sentence.start
+        };
+        let high = drafts.partition_point(|d| d.tokens.start < at);
+        drafts[..high]
+            .iter()
+            .rev()
+            .take_while(|d| d.tokens.start >= floor)
+            .find(|d| d.kind == EntityKind::Country && d.tokens.end <= at)
+            .and_then(|d| d.country)
+    }
+
+    /// Whether an organization's name says it is international: it opens
+    /// with the name of an international body of the knowledge base ("United
+    /// Nations Special Commission", "EU Trade") or names the world or a
+    /// continent ("World Anti-Doping Agency", "International Rugby Board").
+    fn names_international_body(&self, name: &str) -> bool {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if words.iter().any(|w| {
+            matches!(
+                *w,
+                "International"
+                    | "World"
+                    | "Global"
+                    | "European"
+                    | "Europe"
+                    | "African"
+                    | "Asian"
+                    | "Arab"
+                    | "Islamic"
+                    | "Commonwealth"
+            )
+        }) {
+            return true;
+        }
+        (1..=words.len().min(3)).any(|k| {
+            self.kb
+                .lookup(&words[..k].join(" "))
+                .iter()
+                .any(|r| match r {
+                    KbRef::Organization(o) => self.kb.organizations[*o].country.is_none(),
+                    _ => false,
+                })
+        })
     }
 
     /// Whether the title words before a name are something else: a verb
@@ -1831,17 +1964,28 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         {
             name = format!("Former {name}");
         }
+        // "shadow home secretary David Davis": the opposition's spokesman
+        // for an office, not its holder.
+        let shadow = before > 0 && self.word(before - 1).eq_ignore_ascii_case("shadow");
+        let mut sector = title.sector.as_deref().and_then(known_sector);
+        if shadow && sector == Some("GOV") {
+            name = format!("Shadow {name}");
+            sector = Some("OPP");
+        }
         RoleDraft {
             title: name,
             of: None,
             country: None,
-            sector: title.sector.as_deref().and_then(known_sector),
+            sector,
             organization_sector: None,
             rank: title.rank,
             lower_case: evidence
                 .clone()
                 .all(|i| !self.word(i).starts_with(char::is_uppercase)),
             body_before: false,
+            sporting: false,
+            international_body: false,
+            party_body: false,
             evidence,
         }
     }
