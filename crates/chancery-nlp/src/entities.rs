@@ -295,6 +295,60 @@ fn known_sector(code: &str) -> Option<&'static str> {
     CODES.iter().find(|c| **c == code).copied()
 }
 
+/// A lower-case word that may stand inside an office's name between the
+/// body it is held for and its title ("foreign affairs", "deputy",
+/// "committee"): a word of letters, not a function word or a verb of saying.
+fn is_office_modifier(word: &str) -> bool {
+    const NOT: &[&str] = &[
+        "a", "an", "the", "and", "or", "but", "of", "to", "for", "with", "by", "in", "on", "at",
+        "from", "as", "that", "who", "which", "said", "says", "told", "has", "have", "had", "is",
+        "was", "are", "were", "be", "its", "his", "her", "their", "our", "new", "former",
+    ];
+    word.len() > 1 && word.chars().all(|c| c.is_lowercase()) && !NOT.contains(&word)
+}
+
+/// A word that names a party or its members ("Social Democrat", "Scottish
+/// Conservative", "Republican"): a body before a title that has one is a
+/// party.
+fn is_party_word(word: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "Party",
+        "Democrat",
+        "Democrats",
+        "Democratic",
+        "Socialist",
+        "Socialists",
+        "Liberal",
+        "Liberals",
+        "Conservative",
+        "Conservatives",
+        "Republican",
+        "Republicans",
+        "Labour",
+        "Labor",
+        "Communist",
+        "Communists",
+        "Green",
+        "Greens",
+        "Nationalist",
+        "Nationalists",
+        "Tory",
+        "Tories",
+    ];
+    STEMS.contains(&word)
+}
+
+/// Sectors of the state's own bodies.
+fn is_state_sector(sector: &str) -> bool {
+    matches!(sector, "GOV" | "LEG" | "JUD" | "MIL" | "COP" | "SPY")
+}
+
+/// Civil offices of the state: a title of one held for a body of no known
+/// country ("Trade and Industry Secretary") is held in the story's country.
+fn is_civil_state_sector(sector: &str) -> bool {
+    matches!(sector, "GOV" | "LEG" | "JUD")
+}
+
 /// A date of `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the number YYYYMMDD; a
 /// partial date counts from its first day, or to its last when `to_end`.
 fn date_key(date: &str, to_end: bool) -> Option<u32> {
@@ -344,6 +398,19 @@ struct RoleDraft {
     /// commander is `REB`, whatever "Commander" alone would say.
     organization_sector: Option<&'static str>,
     rank: u8,
+    /// Written in lower case ("England captain", "the chairman"), not as a
+    /// name's title ("Captain Smith").
+    lower_case: bool,
+    /// Written after a capitalized word that is no country ("Balco
+    /// president Victor Conte", "PCS leader"): held for a body, found or not.
+    body_before: bool,
+    /// A junior military rank of a team or a ship ("England captain").
+    sporting: bool,
+    /// Held for a body whose name says it is international.
+    international_body: bool,
+    /// Held for a body whose name says it is a party ("Social Democrat
+    /// leader").
+    party_body: bool,
     evidence: Range<usize>,
 }
 
@@ -499,7 +566,9 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if kind == EntityKind::Organization {
             self.take_leading_head(&mut draft);
             self.take_leading_demonym(&mut draft);
-            draft.country = self.leading_country(draft.tokens.clone());
+            draft.country = self
+                .leading_country(draft.tokens.clone())
+                .or_else(|| self.leading_capital(draft.tokens.clone()));
             draft.sector = sector_of_name(&name_key(text))
                 .or_else(|| OUTLET_WORDS.contains(&last.as_str()).then_some("MED"));
         }
@@ -794,6 +863,22 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             KbRef::Demonym(c) | KbRef::Country(c) => Some(*c),
             _ => None,
         })
+    }
+
+    /// The country of a capital opening an organization's longer name
+    /// ("London Stock Exchange", "Tokyo Electric Power"): a body named
+    /// after its capital is of that country.
+    fn leading_capital(&self, range: Range<usize>) -> Option<usize> {
+        if range.len() < 2 {
+            return None;
+        }
+        self.kb
+            .lookup(self.word(range.start))
+            .iter()
+            .find_map(|r| match r {
+                KbRef::Capital(c) => Some(*c),
+                _ => None,
+            })
     }
 
     fn draft_from_kb(
@@ -1326,11 +1411,18 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if dateline.is_some() {
             return dateline;
         }
-        let mut counts: Vec<(usize, usize)> = clusters
-            .iter()
-            .filter(|c| c.kind == Some(EntityKind::Country))
-            .filter_map(|c| c.country.map(|country| (c.drafts.len(), country)))
-            .collect();
+        // Every mention of something of a known country votes for it: the
+        // country itself, its parties, bodies and known office holders
+        // ("Labour", "the Home Office", "Tony Blair" for the United Kingdom),
+        // so a story that names its country's institutions but not the
+        // country still has one.
+        let mut votes: HashMap<usize, usize> = HashMap::new();
+        for cluster in clusters {
+            if let Some(country) = cluster.country {
+                *votes.entry(country).or_default() += cluster.drafts.len();
+            }
+        }
+        let mut counts: Vec<(usize, usize)> = votes.into_iter().map(|(c, n)| (n, c)).collect();
         counts.sort_unstable_by(|a, b| b.cmp(a));
         match counts.as_slice() {
             [(n, country)] if *n >= 2 => Some(*country),
@@ -1387,6 +1479,37 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                         .collect()
                 })
                 .unwrap_or_default();
+            // "dignitaries including Bill Clinton, the King of Belgium": a
+            // known office holder heads no other country's state than those
+            // the knowledge base gives them; such a title is a list's next
+            // item.
+            if !known.is_empty() {
+                roles.retain(|r| {
+                    r.rank > 1
+                        || r.country.is_none_or(|c| {
+                            known.iter().any(|(_, k)| {
+                                k.as_deref() == Some(self.kb.countries[c].code.as_str())
+                            })
+                        })
+                });
+            }
+            for role in &mut roles {
+                // A junior military rank in lower case, held for no armed
+                // body, is a team's or a ship's ("Ireland captain", "stand-in
+                // captain"): it tells no sector, and no state.
+                if role.sector == Some("MIL")
+                    && role.lower_case
+                    && role.rank >= 3
+                    && role.organization_sector.is_none()
+                {
+                    role.sector = None;
+                    role.sporting = true;
+                }
+            }
+            // A country the text gives one of this person's roles ("Nigerian
+            // Deputy Foreign Minister Chidi Okafor") is theirs before the
+            // story's: the headline's bare "Minister Okafor" is the same man.
+            let stated = roles.iter().find_map(|r| r.country);
             for role in &mut roles {
                 if role.country.is_none() {
                     let from_kb = known
@@ -1396,13 +1519,46 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                         .and_then(|(_, country)| country.as_deref())
                         .and_then(|code| self.country_index(code));
                     // A national title held for no named country is the
-                    // story's country's ("Interior Minister Jan Nowak").
-                    let national = role.sector.is_some()
-                        && role.organization_sector.is_none()
-                        && role.of.is_none();
-                    role.country = from_kb
-                        .or(clusters[c].country)
-                        .or(home.filter(|_| national && clusters[c].kb_person.is_none()));
+                    // story's country's ("Interior Minister Jan Nowak"); so
+                    // is a government title held for a body of no known
+                    // country ("Trade and Industry Secretary", "chairman of
+                    // the public accounts committee"): a national body the
+                    // story names without its country. A body of no known
+                    // sector is a state's only by a capitalized office, not
+                    // "the leader of the BNP"; an international body's
+                    // ("United Nations Special Commission") never.
+                    let national = !role.sporting
+                        && !role.international_body
+                        && role.sector.is_some()
+                        && !role
+                            .of
+                            .as_deref()
+                            .is_some_and(|of| self.names_international_body(of))
+                        && (role.of.is_none() && role.organization_sector.is_none()
+                            || role.sector.is_some_and(is_civil_state_sector)
+                                && match role.organization_sector {
+                                    Some(sector) => is_state_sector(sector),
+                                    None => !role.lower_case,
+                                });
+                    role.country = from_kb.or(clusters[c].country).or(stated);
+                    if role.country.is_none() && national && clusters[c].kb_person.is_none() {
+                        // A body named without its country ("Foreign Ministry
+                        // spokesman") is that of the country the text has just
+                        // named ("Belarus condemned the sanctions."), else the
+                        // story's.
+                        let just_named = role.of.as_ref().and_then(|_| {
+                            self.country_named_just_before(role.evidence.start, drafts)
+                        });
+                        role.country = just_named.or(home);
+                        // A lower-case title after a body the text names but
+                        // the knowledge base does not know ("Balco president
+                        // Victor Conte", "PCS leader") is held in the story's
+                        // country, for that body: its sector is not the
+                        // title's ("president" of a company is no GOV).
+                        if role.body_before {
+                            role.sector = role.party_body.then_some("PTY");
+                        }
+                    }
                     if role.of.is_none() {
                         role.of = role.country.map(|i| self.kb.countries[i].code.clone());
                     }
@@ -1460,6 +1616,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             start -= 1;
         }
         // "Washington's special envoy, Helen Marsh": a comma may stand between.
+        let mut after_comma = false;
         if start > sentence.start + 1 && self.word(start - 1) == "," {
             let before = start - 1;
             let titled = (1..=5).any(|k| {
@@ -1470,6 +1627,7 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             });
             if titled {
                 start = before;
+                after_comma = true;
             }
         }
         let (title_range, title) = (1..=5).rev().find_map(|k| {
@@ -1493,8 +1651,44 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         if listed || self.inside_name(drafts, title_range.clone()) {
             return None;
         }
+        if self.title_is_no_apposition(title_range.clone(), mention.end, after_comma) {
+            return None;
+        }
         let mut role = self.role_from_title(title, title_range.clone());
         role.evidence = title_range.start..mention.end;
+        if role.lower_case {
+            let mut at = title_range.start;
+            while at > sentence.start
+                && matches!(
+                    self.word(at - 1).to_lowercase().as_str(),
+                    "former" | "acting" | "then" | "ex"
+                )
+            {
+                at -= 1;
+            }
+            role.body_before = at > sentence.start + 1
+                && (self.word(at - 1).starts_with(char::is_uppercase) || self.word(at - 1) == ")");
+            if role.body_before {
+                // The body's name: the capitalized words before the title,
+                // or before a parenthesized acronym ("World Anti-Doping
+                // Agency (WADA) chief").
+                let mut end = at;
+                if self.word(at - 1) == ")" {
+                    end = (sentence.start..at - 1)
+                        .rev()
+                        .take(4)
+                        .find(|&i| self.word(i) == "(")
+                        .unwrap_or(at);
+                }
+                let mut from = end;
+                while from > sentence.start && self.word(from - 1).starts_with(char::is_uppercase) {
+                    from -= 1;
+                }
+                role.international_body =
+                    from < end && self.names_international_body(self.doc.slice(from..end));
+                role.party_body = (from..end).any(|i| is_party_word(self.word(i)));
+            }
+        }
         self.attach_owner(
             &mut role,
             title_range.start,
@@ -1521,6 +1715,135 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             }
         }
         Some(role)
+    }
+
+    /// The last country named before token `at` in its sentence or the one
+    /// before.
+    fn country_named_just_before(&self, at: usize, drafts: &[Draft]) -> Option<usize> {
+        let sentence = self.doc.sentence_of(at);
+        let floor = if sentence.start > 0 {
+            self.doc.sentence_of(sentence.start - 1).start
+        } else {
+            sentence.start
+        };
+        let high = drafts.partition_point(|d| d.tokens.start < at);
+        drafts[..high]
+            .iter()
+            .rev()
+            .take_while(|d| d.tokens.start >= floor)
+            .find(|d| d.kind == EntityKind::Country && d.tokens.end <= at)
+            .and_then(|d| d.country)
+    }
+
+    /// Whether an organization's name says it is international: it opens
+    /// with the name of an international body of the knowledge base ("United
+    /// Nations Special Commission", "EU Trade") or names the world or a
+    /// continent ("World Anti-Doping Agency", "International Rugby Board").
+    fn names_international_body(&self, name: &str) -> bool {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if words.iter().any(|w| {
+            matches!(
+                *w,
+                "International"
+                    | "World"
+                    | "Global"
+                    | "European"
+                    | "Europe"
+                    | "African"
+                    | "Asian"
+                    | "Arab"
+                    | "Islamic"
+                    | "Commonwealth"
+            )
+        }) {
+            return true;
+        }
+        (1..=words.len().min(3)).any(|k| {
+            self.kb
+                .lookup(&words[..k].join(" "))
+                .iter()
+                .any(|r| match r {
+                    KbRef::Organization(o) => self.kb.organizations[*o].country.is_none(),
+                    _ => false,
+                })
+        })
+    }
+
+    /// Whether the title words before a name are something else: a verb
+    /// ("to powerfully head Lampard's corner", "will chair Smith's
+    /// inquiry"), or, across a comma, the end of a phrase the name does not
+    /// stand beside ("questioning from a federal prosecutor, Mr Sullivan
+    /// has said").
+    fn title_is_no_apposition(
+        &self,
+        title: Range<usize>,
+        name_end: usize,
+        after_comma: bool,
+    ) -> bool {
+        let floor = self.doc.sentence_of(title.start).start;
+        let lower = title
+            .clone()
+            .all(|i| !self.word(i).starts_with(char::is_uppercase));
+        if lower && title.start > floor {
+            let before = self.word(title.start - 1);
+            let verb_context = matches!(
+                before,
+                "to" | "will"
+                    | "would"
+                    | "could"
+                    | "can"
+                    | "may"
+                    | "might"
+                    | "should"
+                    | "must"
+                    | "did"
+                    | "does"
+                    | "do"
+            ) || (before.len() > 4
+                && before.ends_with("ly")
+                && before.chars().all(|c| c.is_lowercase()));
+            if verb_context {
+                return true;
+            }
+        }
+        // A name that goes on into its own clause ("…, Mr Sullivan has said")
+        // is no apposition of a title inside a phrase before it; one set off
+        // by commas ("a letter to the foreign minister, Abbas Araghchi, on
+        // Monday") is.
+        let clause = name_end < self.doc.words.len()
+            && !matches!(self.word(name_end), "," | "." | ";" | ":" | ")");
+        if after_comma && clause {
+            // The words before the title, back to a clause boundary.
+            let mut i = title.start;
+            let mut steps = 0;
+            while i > floor && steps < 4 {
+                i -= 1;
+                steps += 1;
+                let word = self.word(i);
+                if matches!(word, "," | ";" | ":" | "\"" | "\u{201c}") {
+                    break;
+                }
+                if matches!(
+                    word.to_lowercase().as_str(),
+                    "from"
+                        | "by"
+                        | "with"
+                        | "to"
+                        | "of"
+                        | "for"
+                        | "against"
+                        | "under"
+                        | "at"
+                        | "in"
+                        | "on"
+                        | "about"
+                        | "than"
+                ) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// "Maria Zakharova, the ministry's spokeswoman", "Babak Mahmoud, head of IRCS".
@@ -1581,6 +1904,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                 {
                     continue;
                 }
+                // "with DiCaprio, director Martin Scorsese": a title right
+                // before another person's name is that person's.
+                if draft_starting_at(drafts, at + k)
+                    .is_some_and(|j| drafts[j].kind == EntityKind::Person)
+                {
+                    return None;
+                }
                 let mut role = self.role_from_title(title, at..at + k);
                 role.evidence = mention.start..at + k;
                 self.attach_owner(&mut role, at, from, owner_of, drafts, assigned, clusters);
@@ -1631,13 +1961,28 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
         {
             name = format!("Former {name}");
         }
+        // "shadow home secretary David Davis": the opposition's spokesman
+        // for an office, not its holder.
+        let shadow = before > 0 && self.word(before - 1).eq_ignore_ascii_case("shadow");
+        let mut sector = title.sector.as_deref().and_then(known_sector);
+        if shadow && sector == Some("GOV") {
+            name = format!("Shadow {name}");
+            sector = Some("OPP");
+        }
         RoleDraft {
             title: name,
             of: None,
             country: None,
-            sector: title.sector.as_deref().and_then(known_sector),
+            sector,
             organization_sector: None,
             rank: title.rank,
+            lower_case: evidence
+                .clone()
+                .all(|i| !self.word(i).starts_with(char::is_uppercase)),
+            body_before: false,
+            sporting: false,
+            international_body: false,
+            party_body: false,
             evidence,
         }
     }
@@ -1674,6 +2019,24 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
             self.set_owner(role, owner, drafts, assigned, clusters);
             role.evidence.start = role.evidence.start.min(drafts[owner].tokens.start);
             return;
+        }
+        // "the Liberal Democrats' foreign affairs spokesman", "Labour deputy
+        // leader": up to three lower-case words of the office's own between
+        // the body and the title.
+        let mut inner = end;
+        while inner > floor && end - inner < 3 && is_office_modifier(self.word(inner - 1)) {
+            inner -= 1;
+            let mut at = inner;
+            if at > floor && matches!(self.word(at - 1), "'s" | "\u{2019}s" | "'") {
+                at -= 1;
+            }
+            if at > floor {
+                if let Some(owner) = owner_of(at) {
+                    self.set_owner(role, owner, drafts, assigned, clusters);
+                    role.evidence.start = role.evidence.start.min(drafts[owner].tokens.start);
+                    return;
+                }
+            }
         }
         // "the Russian foreign ministry's chief negotiator": the country named
         // among the words before the title.

@@ -150,6 +150,28 @@ const HONORIFICS: &[(&str, Option<char>)] = &[
     ("rev", None),
 ];
 
+/// Titles of monarchs and their families and of the Pope: one name after
+/// them is a given or regnal name ("Prince Charles", "Pope Benedict").
+const ROYAL_TITLES: &[&str] = &[
+    "King",
+    "Queen",
+    "Prince",
+    "Crown Prince",
+    "Emperor",
+    "Pope",
+    "Sultan",
+    "Emir",
+    "Monarch",
+];
+
+/// Whether a name opens with a knighthood's form of address ("Sir John",
+/// "Dame Judi"), which stands before a given name.
+fn knighted(name: &str) -> bool {
+    name.split_whitespace()
+        .next()
+        .is_some_and(|w| w == "Sir" || w == "Dame")
+}
+
 /// The name without a leading form of address ("Mr Blair" → "Blair"), and
 /// the sex the form tells.
 pub fn strip_honorific(name: &str) -> (&str, Option<char>) {
@@ -324,7 +346,30 @@ impl Registry {
         }
         let single_word = !bare.contains(char::is_whitespace);
         let honorific = bare.len() < sighting.name.trim().len();
-        let found = if single_word {
+        // "Sir John", "Dame Judi", "Prince Charles", "King Abdullah": one
+        // name after a knighthood or a royal title is a given or regnal
+        // name, not a surname, so it never joins the Elton John or Ray
+        // Charles of the registry; the royal keeps the title in the name.
+        let royal = sighting
+            .roles
+            .iter()
+            .find(|r| ROYAL_TITLES.contains(&r.title.as_str()));
+        let given_name_only = single_word && (royal.is_some() || knighted(sighting.name));
+        let royal_name = royal
+            .filter(|_| single_word && !honorific)
+            .map(|r| format!("{} {}", r.title, bare));
+        let sighting = Sighting {
+            name: royal_name.as_deref().unwrap_or(sighting.name),
+            ..sighting
+        };
+        let key = match &royal_name {
+            Some(name) => identity_key(name),
+            None => key,
+        };
+        let found = if given_name_only {
+            let candidates = self.by_key.get(&key).cloned().unwrap_or_default();
+            self.pick(&candidates, sighting.country, sex)
+        } else if single_word {
             // A surname joins the one person with it, or the one named
             // three times as often as any other who has it.
             let candidates: Vec<usize> = self
@@ -373,7 +418,7 @@ impl Registry {
         let index = match found {
             Some(index) => index,
             None => {
-                if single_word && !honorific {
+                if single_word && !honorific && !given_name_only {
                     // A lone surname nobody has yet is not a person to register.
                     return;
                 }
@@ -389,11 +434,13 @@ impl Registry {
                     actor_codes: HashMap::new(),
                     countries: HashMap::new(),
                     sex: None,
-                    surname_only: single_word,
+                    surname_only: single_word && !given_name_only,
                     last_article: String::new(),
                 });
                 let index = self.people.len() - 1;
-                if let Some(surname) = key.rsplit(' ').next() {
+                if given_name_only {
+                    // Not a surname: no later "… John" is this person.
+                } else if let Some(surname) = key.rsplit(' ').next() {
                     self.by_surname
                         .entry(surname.to_string())
                         .or_default()
@@ -402,7 +449,9 @@ impl Registry {
                 index
             }
         };
-        self.index(bare, index);
+        if royal_name.is_none() {
+            self.index(bare, index);
+        }
         self.index(sighting.name, index);
         for alias in sighting.aliases {
             if strip_honorific(alias).0.contains(char::is_whitespace) {
@@ -652,6 +701,39 @@ mod tests {
             Some("GBR"),
             "the most frequent country"
         );
+    }
+
+    #[test]
+    fn a_knights_or_royals_one_name_is_no_surname() {
+        let mut registry = Registry::new();
+        registry.add(bare("a1", "Elton John", Some("GBR")));
+        registry.add(bare("a2", "Ray Charles", Some("USA")));
+        // "National Audit Office chief Sir John said", "Prince Charles".
+        let head = [role("Head")];
+        registry.add(Sighting {
+            roles: &head,
+            ..bare("a3", "Sir John", None)
+        });
+        let prince = [role("Prince")];
+        registry.add(Sighting {
+            roles: &prince,
+            ..bare("a4", "Charles", None)
+        });
+        registry.add(Sighting {
+            roles: &prince,
+            ..bare("a5", "Charles", None)
+        });
+        let people = registry.people();
+        let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Elton John", "Ray Charles", "Sir John", "Prince Charles"]
+        );
+        assert!(people[0].roles.is_empty() && people[1].roles.is_empty());
+        assert_eq!(people[3].articles, 2, "the prince is one person");
+        // A surname alone still joins its one holder.
+        registry.add(bare("a6", "Mr John", None));
+        assert_eq!(registry.people()[0].articles, 2);
     }
 
     #[test]
