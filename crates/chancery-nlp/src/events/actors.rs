@@ -703,8 +703,16 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                     && k < head + 4
                     && matches!(
                         self.lower(k).as_ref(),
-                        "the" | "northern" | "southern" | "eastern" | "western" | "central"
-                            | "north" | "south" | "east" | "west"
+                        "the"
+                            | "northern"
+                            | "southern"
+                            | "eastern"
+                            | "western"
+                            | "central"
+                            | "north"
+                            | "south"
+                            | "east"
+                            | "west"
                     )
                 {
                     k += 1;
