@@ -32,7 +32,8 @@ pub struct Article {
     /// When the article was last modified, if the page says so.
     pub modified: Option<Published>,
     /// The place a wire dateline names ("MONROVIA 1996-08-22", "WARSAW,
-    /// Sept 4 —"), as written: where the story was filed, which is most
+    /// Sept 4 —"), as written, with the region or country after its comma
+    /// ("SAN JOSE, Costa Rica"): where the story was filed, which is most
     /// often the country it is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dateline: Option<String>,
