@@ -30,15 +30,32 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-fn month_of(word: &str) -> Option<u32> {
+/// The month a word names, and whether it was an abbreviation ("Sept.").
+fn month_of(word: &str) -> Option<(u32, bool)> {
     let word = word.trim_end_matches('.');
-    MONTHS
-        .iter()
-        .position(|m| {
-            *m == word
-                || (word.len() >= 3 && m.starts_with(word) && word != "may" && word.len() <= 4)
-        })
-        .map(|i| i as u32 + 1)
+    if let Some(i) = MONTHS.iter().position(|m| *m == word) {
+        return Some((i as u32 + 1, false));
+    }
+    // Only the usual short forms: "Marc" and "Augustin" are names.
+    let short = matches!(
+        word,
+        "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+    );
+    short
+        .then(|| MONTHS.iter().position(|m| m.starts_with(word)))
+        .flatten()
+        .map(|i| (i as u32 + 1, true))
 }
 
 /// The publication date of an article, from its ISO value.
@@ -172,7 +189,7 @@ fn date_at(words: &[String], i: usize, published: NaiveDate, future: bool) -> Op
             };
             return Some(day(published + Duration::days(offset), name.to_string()));
         }
-        if let Some(m) = month_of(w) {
+        if let Some((m, abbreviated)) = month_of(w) {
             // "March 3", "3 March", "March 3, 2025", "March 2025", "in March".
             let number = |s: &str| s.trim_end_matches(',').parse::<u32>().ok();
             let (day_number, year_at) = match (
@@ -209,7 +226,8 @@ fn date_at(words: &[String], i: usize, published: NaiveDate, future: bool) -> Op
                 words[i.saturating_sub(usize::from(day_number.is_some() && year_at == i + 1))
                     ..(year_at + usize::from(explicit_year.is_some())).min(words.len())]
                     .join(" ");
-            if w == "may" && day_number.is_none() && explicit_year.is_none() {
+            // "may" is a verb and "Jan" a name unless a day or year says otherwise.
+            if (w == "may" || abbreviated) && day_number.is_none() && explicit_year.is_none() {
                 return None;
             }
             // "the 7 July bombings", "the September 11 attacks": a date that
@@ -255,6 +273,20 @@ mod tests {
             None
         );
         assert!(find("police arrested him on 7 July", false).is_some());
+    }
+
+    #[test]
+    fn first_names_are_no_months() {
+        assert_eq!(find("marc dutroux visited slovakia", false), None);
+        assert_eq!(find("envoy jan kubis said", false), None);
+        assert_eq!(
+            find("he left on sept. 3", false),
+            Some(("2024-09-03".to_string(), DatePrecision::Day))
+        );
+        assert_eq!(
+            find("in jan 2024", false),
+            Some(("2024-01".to_string(), DatePrecision::Month))
+        );
     }
 
     fn find(sentence: &str, future: bool) -> Option<(String, DatePrecision)> {

@@ -10,6 +10,7 @@
 //! subordinate clause is its own clause.
 
 use crate::syntax::{DepRel, Parse, Upos};
+use std::borrow::Cow;
 
 /// Prepositions that mark who an act is aimed at.
 const TARGET_CASES: &[&str] = &[
@@ -354,4 +355,36 @@ pub(crate) fn arguments(
     expand(&mut args.targets);
     args.targets.retain(|t| !args.sources.contains(t));
     args
+}
+
+/// Whether word `at` acts inside an adverbial clause that sets the scene
+/// for the sentence's news ("since he began fighting Rabbani", "when Iraq
+/// invaded Kuwait"): told as background, as the annotators code it.
+pub(super) fn in_time_clause(
+    parse: &Parse,
+    kids: &[Vec<usize>],
+    lower: &[Cow<'_, str>],
+    at: usize,
+) -> bool {
+    let mut k = at;
+    // Up through the verbs that carry the act ("began fighting").
+    for _ in 0..4 {
+        if parse.deprels[k] == DepRel::Advcl {
+            return kids[k].iter().any(|&c| {
+                parse.deprels[c] == DepRel::Mark
+                    && matches!(
+                        lower[c].as_ref(),
+                        "since" | "when" | "until"
+                    )
+            });
+        }
+        if !matches!(parse.deprels[k], DepRel::Xcomp | DepRel::Conj) {
+            return false;
+        }
+        match parse.heads[k] {
+            Some(h) => k = h,
+            None => return false,
+        }
+    }
+    false
 }

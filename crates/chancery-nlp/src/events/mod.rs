@@ -590,7 +590,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     Some((parse, kids.as_slice())),
                 );
             }
-            let Some((trigger, n, context)) = matched else {
+            let Some((mut trigger, n, context)) = matched else {
                 i += 1;
                 continue;
             };
@@ -631,7 +631,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 i += n;
                 continue;
             }
-            if let Some(context) = context {
+            if let Some(context) = &context {
                 consumed = consumed.max(context.end);
             }
             let trigger_range = i..i + n;
@@ -688,6 +688,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // its own: it needs no parse (most sentences have one).
             let syntax = self.syntax && trigger.code != "010" && worth_parsing(&trigger.code);
             let mut relative = false;
+            let mut adverbial = false;
             let mut passive = false;
             let mut from_parse = (false, false);
             let mut extra_pairs: Vec<(usize, usize)> = Vec::new();
@@ -707,6 +708,20 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 // the act asked for is not (yet) done.
                 requested = parse.deprels[local] == DepRel::Xcomp
                     && parse.heads[local].is_some_and(|h| REQUESTING.contains(&lower[h].as_ref()));
+                // "began new talks with Maskhadov": the verb row of a word
+                // the sentence uses as a noun gives way to its noun row.
+                if trigger.kind == TriggerKind::Verb
+                    && n == 1
+                    && context.is_some()
+                    && parse.upos[local] == Upos::Noun
+                {
+                    let lexicon: &'d Lexicon = self.lexicon;
+                    if let Some(row) = lexicon.triggers(&lower[local]).iter().find(|t| {
+                        t.kind == TriggerKind::Noun && t.words.len() == 1 && t.after.is_empty()
+                    }) {
+                        trigger = row;
+                    }
+                }
                 let noun = trigger.kind == TriggerKind::Noun;
                 // A verb of the lexicon that the sentence uses as a noun or
                 // adjective ("peacekeeping force", "the ceasefire") is no act.
@@ -746,6 +761,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                         .is_some_and(|w| matches!(w.as_ref(), "of" | "with" | "in" | "over"));
                 relative = args.relative
                     || args.reduced_relative && (!verbal || participle && args.sources.is_empty());
+                adverbial = arguments::in_time_clause(parse, kids, &lower, local);
                 passive = args.passive;
                 let mention_of = |heads: &[usize]| -> Vec<usize> {
                     let mut out: Vec<usize> = Vec::new();
@@ -901,6 +917,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             found.push(Coded {
                 code,
                 background: relative
+                    || adverbial
                     || setting
                     || self.in_relative_clause(i, &sentence)
                     || self.long_past(&sentence, &lower)

@@ -273,7 +273,7 @@ pub fn cameo_actor_codes() -> &'static [&'static str] {
 
 /// The key names are looked up by: tokens as the tokenizer cuts them,
 /// lower-cased, joined by single spaces, curly apostrophes straightened,
-/// a leading "the" dropped.
+/// a leading "the" dropped, "Organisation" spelled "Organization".
 pub fn name_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
     for token in tokenize(name) {
@@ -283,6 +283,11 @@ pub fn name_key(name: &str) -> String {
         }
         if !key.is_empty() {
             key.push(' ');
+        }
+        // British and American spellings of one body are one name.
+        if word.eq_ignore_ascii_case("organisation") || word.eq_ignore_ascii_case("organisations") {
+            key.push_str(&word.to_lowercase().replace("organis", "organiz"));
+            continue;
         }
         for c in word.chars() {
             if c == '\u{2019}' {
@@ -643,6 +648,18 @@ fn valid_partial_date(date: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn british_spellings_of_a_body_find_it() {
+        assert_eq!(
+            cameo_actor_code("North Atlantic Treaty Organisation"),
+            Some("IGOWSTNAT")
+        );
+        assert_eq!(
+            name_key("the Organisation of African Unity"),
+            "organization of african unity"
+        );
+    }
 
     #[test]
     fn builtin_tables_load_and_link() {
