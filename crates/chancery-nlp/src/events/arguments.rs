@@ -372,10 +372,7 @@ pub(super) fn in_time_clause(
         if parse.deprels[k] == DepRel::Advcl {
             return kids[k].iter().any(|&c| {
                 parse.deprels[c] == DepRel::Mark
-                    && matches!(
-                        lower[c].as_ref(),
-                        "since" | "when" | "until"
-                    )
+                    && matches!(lower[c].as_ref(), "since" | "when" | "until")
             });
         }
         if !matches!(parse.deprels[k], DepRel::Xcomp | DepRel::Conj) {

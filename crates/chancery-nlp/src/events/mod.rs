@@ -590,7 +590,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     Some((parse, kids.as_slice())),
                 );
             }
-            let Some((mut trigger, n, context)) = matched else {
+            let Some((trigger, n, context)) = matched else {
                 i += 1;
                 continue;
             };
@@ -708,20 +708,6 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 // the act asked for is not (yet) done.
                 requested = parse.deprels[local] == DepRel::Xcomp
                     && parse.heads[local].is_some_and(|h| REQUESTING.contains(&lower[h].as_ref()));
-                // "began new talks with Maskhadov": the verb row of a word
-                // the sentence uses as a noun gives way to its noun row.
-                if trigger.kind == TriggerKind::Verb
-                    && n == 1
-                    && context.is_some()
-                    && parse.upos[local] == Upos::Noun
-                {
-                    let lexicon: &'d Lexicon = self.lexicon;
-                    if let Some(row) = lexicon.triggers(&lower[local]).iter().find(|t| {
-                        t.kind == TriggerKind::Noun && t.words.len() == 1 && t.after.is_empty()
-                    }) {
-                        trigger = row;
-                    }
-                }
                 let noun = trigger.kind == TriggerKind::Noun;
                 // A verb of the lexicon that the sentence uses as a noun or
                 // adjective ("peacekeeping force", "the ceasefire") is no act.
@@ -919,6 +905,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 background: relative
                     || adverbial
                     || setting
+                    || self.judged_for(i, &sentence, &lower)
                     || self.in_relative_clause(i, &sentence)
                     || self.long_past(&sentence, &lower)
                     || habitual(&lower[(i - sentence.start).saturating_sub(3)..i - sentence.start]),
@@ -1677,6 +1664,24 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         false
     }
 
+    /// Whether the trigger at `i` is the deed someone is judged for
+    /// ("praised Clinton for vetoing the bill", "under fire for staging
+    /// talks"): the reason of the judgement, told as background.
+    fn judged_for(&self, i: usize, sentence: &Range<usize>, lower: &[Cow<'a, str>]) -> bool {
+        let at = |k: usize| lower[k - sentence.start].as_ref();
+        // "for" and a gerund, the trigger or the verb whose object it is.
+        let Some(for_at) = (i.saturating_sub(4).max(sentence.start)..i)
+            .rev()
+            .find(|&k| at(k) == "for" && at(k + 1).ends_with("ing"))
+        else {
+            return false;
+        };
+        (for_at.saturating_sub(10).max(sentence.start)..for_at).any(|k| {
+            let w = at(k);
+            JUDGING.iter().any(|stem| w.starts_with(stem))
+        })
+    }
+
     /// Whether the sentence dates what it tells to long ago ("in 1990"),
     /// five years or more before publication.
     fn long_past(&self, sentence: &Range<usize>, lower: &[Cow<'a, str>]) -> bool {
@@ -2118,6 +2123,13 @@ fn symmetric(code: &str) -> bool {
 }
 
 /// Words after which "of", "for" or "with" introduce what is alleged.
+/// Stems of words that judge someone for a deed ("criticised for",
+/// "under fire for", "praised for").
+const JUDGING: &[&str] = &[
+    "critici", "condemn", "prais", "blam", "fire", "thank", "commend", "denounc", "attack", "slam",
+    "apologi", "punish", "reward", "hail",
+];
+
 const ALLEGING: &[&str] = &[
     "accused",
     "accuse",

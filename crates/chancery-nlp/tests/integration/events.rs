@@ -725,29 +725,25 @@ who run a hotel near the border. Police seized 40 kg of cocaine at the airport."
 }
 
 #[test]
-fn scene_setting_clauses_are_background_and_talks_are_meetings() {
+fn scene_setting_clauses_and_judged_deeds_are_background() {
     let analysis = analyze_bytes(
-        b"Talks\n\nGROZNY, Russia 1996-08-20\n\nRussia's military commander in Chechnya began new \
-talks with rebel chief-of-staff Aslan Maskhadov on Tuesday. The highway has been held by the \
-rebels since they began fighting Moscow's troops in 1994.",
+        b"Talks\n\nGROZNY, Russia 1996-08-20\n\nThe highway has been held by the rebels since they \
+began fighting Moscow's troops. Senator Tom Harkin praised President Bill Clinton for vetoing the \
+Republican Congress's attempt to repeal the law.",
     )
     .expect("extracts");
     let events = triples(&analysis.events);
-    // "talks with" used as a noun is a meeting, whatever the verb row says.
-    assert!(
-        events
-            .iter()
-            .any(|(code, source, _)| code.starts_with("04") && source == "RUSMIL"),
-        "{events:?}"
-    );
-    // The fighting "since they began" sets the scene: background.
-    assert!(
-        !events.iter().any(|(code, _, _)| code.starts_with("19")),
-        "{events:?}"
-    );
     let background = triples(&analysis.background_events);
-    assert!(
-        background.iter().any(|(code, _, _)| code.starts_with("19")),
-        "{background:?}"
-    );
+    // The fighting "since they began" sets the scene; a veto praised is
+    // what the praise is for: both background.
+    for root in ["19", "12"] {
+        assert!(
+            !events.iter().any(|(code, _, _)| code.starts_with(root)),
+            "{events:?}"
+        );
+        assert!(
+            background.iter().any(|(code, _, _)| code.starts_with(root)),
+            "{background:?}"
+        );
+    }
 }
