@@ -934,8 +934,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 if let Some(sector) = implicit_agent(&coded.code) {
                     // A target the parse did not find is only the nearest name.
                     let target = coded.target.filter(|_| from_parse.1);
-                    // Police are the dateline's (as for "Police arrested").
-                    let local = (sector == "COP")
+                    // Police and kidnappers are the dateline's (as for "Police
+                    // arrested").
+                    let local = matches!(sector, "COP" | "CRM")
                         .then(|| self.actors.filed_in.clone())
                         .flatten();
                     let country = self
@@ -2096,6 +2097,7 @@ fn implicit_agent(code: &str) -> Option<&'static str> {
     match code.get(..3)? {
         "116" => Some("JUD"),
         "173" | "171" => Some("COP"),
+        "181" => Some("CRM"),
         "174" => Some("GOV"),
         _ => None,
     }

@@ -716,11 +716,14 @@ and stage protests if their wages were not raised.",
 fn seizing_people_is_abducting_them() {
     let analysis = analyze_bytes(
         b"Kidnap\n\nSAN JOSE, Costa Rica 1997-02-11\n\nKidnappers have seized a German couple \
-who run a hotel near the border. Police seized 40 kg of cocaine at the airport.",
+who run a hotel near the border. Police seized 40 kg of cocaine at the airport. Two German \
+tourists had been kidnapped in the same area in June.",
     )
     .expect("extracts");
     let events = triples(&analysis.events);
     assert!(has_event(&events, "181", "CRI", "DEU"), "{events:?}");
+    // Kidnapped, no kidnapper named: criminals of the place.
+    assert!(has_event(&events, "181", "CRICRM", "DEU"), "{events:?}");
     assert!(!has_event(&events, "171", "CRI", "DEU"), "{events:?}");
 }
 
