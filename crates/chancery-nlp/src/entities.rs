@@ -1799,6 +1799,13 @@ impl<'d, 'a> EntityFinder<'d, 'a> {
                     | "did"
                     | "does"
                     | "do"
+                    // "If he became king, Charles would …": the office is
+                    // the complement of the verb, not a title of the name.
+                    | "became"
+                    | "become"
+                    | "becomes"
+                    | "becoming"
+                    | "crowned"
             ) || (before.len() > 4
                 && before.ends_with("ly")
                 && before.chars().all(|c| c.is_lowercase()));

@@ -160,7 +160,8 @@ fn titles_that_belong_to_no_one_named_beside_them() {
         b"Premiere\n\nGuests posed with Tom Larkin, director Anna Reyes and the cast. \
 Late on, Dunmore rose to powerfully head Carter's corner wide. Under questioning from \
 a federal prosecutor, Mr Sullivan has admitted the fraud. Dignitaries including \
-Bill Clinton, the King of Belgium and Anna Reyes came.",
+Bill Clinton, the King of Belgium and Anna Reyes came. If he became king, Charles Dunmore \
+would give up his charities.",
     )
     .expect("extracts");
     let roles = |name: &str| -> Vec<String> {
@@ -180,6 +181,8 @@ Bill Clinton, the King of Belgium and Anna Reyes came.",
     assert!(roles("Sullivan").is_empty(), "{:?}", roles("Sullivan"));
     // A president of the United States is no King of Belgium.
     assert!(roles("Clinton").is_empty(), "{:?}", roles("Clinton"));
+    // An office one may become is the verb's complement, no title.
+    assert!(roles("Charles").is_empty(), "{:?}", roles("Charles"));
 }
 
 #[test]
