@@ -25,33 +25,6 @@ pub struct Amount {
     pub end: usize,
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-
 /// Words that end an amount without being its object.
 const NOT_OBJECTS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
@@ -199,7 +172,7 @@ fn amount_at(text: &str, start: usize, end: usize, number: &str) -> Option<Amoun
         .split(|c: char| !c.is_alphabetic())
         .rfind(|w| !w.is_empty())
         .map(str::to_lowercase);
-    let is_month = |w: Option<&str>| w.is_some_and(|w| MONTHS.contains(&w));
+    let is_month = |w: Option<&str>| w.is_some_and(|w| crate::calendar::month_of_word(w).is_some());
     if is_month(next.as_deref()) || is_month(previous.as_deref()) {
         return None;
     }

@@ -23,6 +23,7 @@
 pub mod amounts;
 mod analysis;
 mod article;
+pub mod calendar;
 mod language;
 mod span;
 

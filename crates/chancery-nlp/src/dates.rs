@@ -2,6 +2,7 @@
 //! publication date: "on Saturday", "earlier this week", "later this week",
 //! "last month", "next year", "March 3", "3 March 2025", "yesterday".
 
+use chancery_model::calendar::month_of_word as month_of;
 use chancery_model::{DatePrecision, EventDate};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
@@ -14,49 +15,6 @@ const WEEKDAYS: [(&str, Weekday); 7] = [
     ("saturday", Weekday::Sat),
     ("sunday", Weekday::Sun),
 ];
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// The month a word names, and whether it was an abbreviation ("Sept.").
-fn month_of(word: &str) -> Option<(u32, bool)> {
-    let word = word.trim_end_matches('.');
-    if let Some(i) = MONTHS.iter().position(|m| *m == word) {
-        return Some((i as u32 + 1, false));
-    }
-    // Only the usual short forms: "Marc" and "Augustin" are names.
-    let short = matches!(
-        word,
-        "jan"
-            | "feb"
-            | "mar"
-            | "apr"
-            | "jun"
-            | "jul"
-            | "aug"
-            | "sep"
-            | "sept"
-            | "oct"
-            | "nov"
-            | "dec"
-    );
-    short
-        .then(|| MONTHS.iter().position(|m| m.starts_with(word)))
-        .flatten()
-        .map(|i| (i as u32 + 1, true))
-}
 
 /// The publication date of an article, from its ISO value.
 pub(crate) fn publication_date(value: &str) -> Option<NaiveDate> {
