@@ -1021,23 +1021,25 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // "kidnappers have seized a Dutch couple".
             let person = coded.target.is_some_and(|t| {
                 let m = &self.actors.mentions[t];
-                let people_noun = self.doc.words.get(m.tokens.end).is_some_and(|w| {
-                    matches!(
-                        w.to_ascii_lowercase().as_str(),
-                        "couple"
-                            | "man"
-                            | "men"
-                            | "woman"
-                            | "women"
-                            | "family"
-                            | "tourist"
-                            | "tourists"
-                            | "people"
-                            | "nationals"
-                            | "citizens"
-                            | "children"
-                    )
-                });
+                let people_noun = (m.tokens.end < self.doc.words.len())
+                    .then(|| self.doc.lower(m.tokens.end))
+                    .is_some_and(|w| {
+                        matches!(
+                            w.as_ref(),
+                            "couple"
+                                | "man"
+                                | "men"
+                                | "woman"
+                                | "women"
+                                | "family"
+                                | "tourist"
+                                | "tourists"
+                                | "people"
+                                | "nationals"
+                                | "citizens"
+                                | "children"
+                        )
+                    });
                 m.kind == actors::MentionKind::Named(EntityKind::Person)
                     || m.kind == actors::MentionKind::Nominal
                         && m.code.as_deref().is_some_and(|c| actor_sector(c) == "CVL")
