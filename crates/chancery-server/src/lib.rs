@@ -32,6 +32,7 @@ mod error;
 mod ingest;
 mod limit;
 mod map;
+mod metrics;
 mod pages;
 mod params;
 mod render;
@@ -396,6 +397,7 @@ fn router(state: Shared) -> Router {
         .route("/dyad/{a}/{b}", get(pages::dyad))
         .route("/network", get(pages::network))
         .route("/search", get(pages::search))
+        .route("/metrics", get(metrics::metrics))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/app.js", get(pages::script))
         .fallback(pages::not_found);

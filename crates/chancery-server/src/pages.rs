@@ -305,7 +305,7 @@ pub(crate) async fn home(
 ) -> PageResult {
     let Params(NoParams {}) = params?;
     let result = page_read(&state, |q| {
-        let overview = q.overview()?;
+        let overview = (q.overview()?, q.last_ingested()?);
         let recent = q.articles(&ArticleFilter {
             limit: Some(8),
             ..ArticleFilter::default()
@@ -317,7 +317,11 @@ pub(crate) async fn home(
         // Events dated after the latest article have not happened as of
         // the corpus (planned, announced): they are listed apart, not as
         // the latest events.
-        let last_day = overview.last_published.as_deref().and_then(svg::day_number);
+        let last_day = overview
+            .0
+            .last_published
+            .as_deref()
+            .and_then(svg::day_number);
         let day = |n: i64| {
             let (y, m, d) = svg::civil(n);
             format!("{y:04}-{m:02}-{d:02}")
@@ -357,6 +361,7 @@ pub(crate) async fn home(
         }
         other => other?,
     };
+    let (overview, last_ingested) = overview;
     if overview.articles == 0 {
         return Ok(empty_corpus("The corpus is empty."));
     }
@@ -394,6 +399,11 @@ pub(crate) async fn home(
                 div { strong { (overview.quotes) } span { "quotes" } }
                 div { strong { (overview.events) } span { "events" } }
                 div.dates { strong { (date(&overview.first_published)) " – " (date(&overview.last_published)) } span { "published" } }
+                @if let Some(stamp) = &last_ingested {
+                    // Read at every request: a watcher or an ingest beside the
+                    // server shows here without a restart.
+                    div.dates { strong { time datetime=(stamp) { (stored_at(stamp)) } } span { "last stored" } }
+                }
             }
             @if !by_country.is_empty() {
                 section.card {
@@ -743,6 +753,14 @@ pub(crate) async fn story(
             section.card { h2 { "Events told in its articles" } (event_table(&detail.events.items)) }
         },
     ))
+}
+
+/// "2026-12-06 18:48 UTC" of a store stamp ("2026-12-06T18:48:35.123Z").
+fn stored_at(stamp: &str) -> String {
+    match (stamp.get(..10), stamp.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+        _ => stamp.to_string(),
+    }
 }
 
 /// A story's first and latest reports (the first of its first day, the

@@ -94,8 +94,8 @@ pub use error::StoreError;
 pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
 pub use fingerprint::Fingerprint;
 pub use query::{
-    ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, Count, CountryPair, Edge,
-    EntityFilter, EntityProfile, EntitySummary, EventFilter, EventPoint, EventRow, Evidence,
+    ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, CorpusMetrics, Count, CountryPair,
+    Edge, EntityFilter, EntityProfile, EntitySummary, EventFilter, EventPoint, EventRow, Evidence,
     Facets, Overview, Page, Queries, QuoteFilter, QuoteRow, RoleOverTime, RootCount, SearchQuery,
     SearchResults, SimilarArticle, StoredArticle, StoryRow, COOCCURRENCE_ARTICLES, MAX_LIMIT,
 };
@@ -109,4 +109,7 @@ pub use story_changes::{
 };
 pub use story_events::{StoryEvent, STORY_EVENT_WINDOW_DAYS};
 pub use verify::{content_checksum, Verification};
-pub use watch::{FeedState, Finish, NewItem, QueueCounts, QueuedUrl, WatchState};
+pub use watch::{
+    FeedState, Finish, NewItem, QueueCounts, QueuedUrl, WatchMetrics, WatchState,
+    MAX_HOSTS as MAX_ERROR_HOSTS,
+};

@@ -59,6 +59,23 @@ pub struct Overview {
     pub last_published: Option<String>,
 }
 
+/// What `/metrics` reports of a corpus.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorpusMetrics {
+    /// Articles, near-duplicates included.
+    pub articles: u64,
+    /// Articles that are near-duplicates of an earlier one.
+    pub near_duplicates: u64,
+    /// Events of all articles.
+    pub events: u64,
+    /// Quotes of all articles.
+    pub quotes: u64,
+    /// When the newest article was stored (RFC 3339), if any.
+    pub last_ingested: Option<String>,
+    /// The watcher's feeds and queue (zeros when it never ran).
+    pub watch: crate::WatchMetrics,
+}
+
 /// Which articles to list. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -611,6 +628,40 @@ impl Queries {
             events: count("SELECT count(*) FROM canonical_events")?,
             first_published: first,
             last_published: last,
+        })
+    }
+
+    /// When the newest article was stored (RFC 3339, UTC): when the corpus
+    /// last changed. None for an empty corpus.
+    pub fn last_ingested(&self) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT ingested_at FROM articles ORDER BY id DESC LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(self.err("reading when the corpus last changed"))
+    }
+
+    /// Counts for `/metrics`, each cheap at any corpus size (no scan of
+    /// the entities): articles, near-duplicates, events, when the corpus
+    /// last changed, and the watcher's feeds and queue.
+    pub fn metrics(&self) -> Result<CorpusMetrics, StoreError> {
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            self.conn
+                .query_row(sql, [], |row| row.get::<_, i64>(0))
+                .map(|n| n.max(0) as u64)
+                .map_err(self.err("counting for the metrics"))
+        };
+        let last_ingested = self.last_ingested()?;
+        Ok(CorpusMetrics {
+            articles: count("SELECT count(*) FROM articles")?,
+            near_duplicates: count("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")?,
+            events: count("SELECT count(*) FROM events")?,
+            quotes: count("SELECT count(*) FROM quotes")?,
+            last_ingested,
+            watch: crate::watch::watch_metrics(&self.conn, &self.path)?,
         })
     }
 

@@ -333,6 +333,88 @@ fn feeds(conn: &Connection, path: &Path) -> Result<Vec<FeedState>, StoreError> {
     Ok(rows)
 }
 
+/// What `/metrics` tells of the watcher: its feeds, its queue, and where
+/// fetches fail.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WatchMetrics {
+    /// Followed feeds and sitemaps.
+    pub feeds: u64,
+    /// Feeds whose last poll failed.
+    pub failing_feeds: u64,
+    /// Polls of all feeds so far.
+    pub polls: u64,
+    /// Failed polls of all feeds so far.
+    pub poll_errors: u64,
+    /// The fetch queue by state.
+    pub queue: QueueCounts,
+    /// Hosts with failed fetches (to be retried or given up) or failing
+    /// polls, with how many, most first (at most [`MAX_HOSTS`]).
+    pub errors_by_host: Vec<(String, u64)>,
+}
+
+/// Hosts listed in [`WatchMetrics::errors_by_host`] at most.
+pub const MAX_HOSTS: usize = 100;
+
+/// The watcher's metrics; all zero in a store the watcher never used.
+pub(crate) fn watch_metrics(conn: &Connection, path: &Path) -> Result<WatchMetrics, StoreError> {
+    let context = "reading the watcher's metrics";
+    // A store from before the watcher (version 2, not yet upgraded by a
+    // writer) has no watch tables: nothing watched.
+    let watched: bool = conn
+        .query_row(
+            "SELECT count(*) = 2 FROM sqlite_master WHERE type = 'table' \
+             AND name IN ('watch_feeds', 'watch_queue')",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(StoreError::sqlite(path, context))?;
+    if !watched {
+        return Ok(WatchMetrics::default());
+    }
+    let (feeds, failing_feeds, polls, poll_errors): (i64, i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*), coalesce(sum(error_streak > 0), 0), coalesce(sum(polls), 0), \
+             coalesce(sum(errors), 0) FROM watch_feeds",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .map_err(StoreError::sqlite(path, context))?;
+    // The host of a URL: what follows "://" up to the next "/".
+    let host = "CASE WHEN instr(rest, '/') > 0 THEN substr(rest, 1, instr(rest, '/') - 1) \
+                ELSE rest END";
+    let sql = format!(
+        "SELECT host, sum(n) FROM ( \
+           SELECT {host} AS host, count(*) AS n FROM ( \
+             SELECT substr(url, instr(url, '://') + 3) AS rest FROM watch_queue \
+             WHERE state IN ({RETRY}, {GONE})) GROUP BY host \
+           UNION ALL \
+           SELECT {host} AS host, sum(errors) AS n FROM ( \
+             SELECT substr(url, instr(url, '://') + 3) AS rest, errors FROM watch_feeds \
+             WHERE errors > 0) GROUP BY host) \
+         GROUP BY host ORDER BY sum(n) DESC, host LIMIT {MAX_HOSTS}"
+    );
+    let mut statement = conn
+        .prepare(&sql)
+        .map_err(StoreError::sqlite(path, context))?;
+    let errors_by_host = statement
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?.max(0) as u64,
+            ))
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(StoreError::sqlite(path, context))?;
+    Ok(WatchMetrics {
+        feeds: feeds.max(0) as u64,
+        failing_feeds: failing_feeds.max(0) as u64,
+        polls: polls.max(0) as u64,
+        poll_errors: poll_errors.max(0) as u64,
+        queue: queue_counts(conn, path)?,
+        errors_by_host,
+    })
+}
+
 fn queue_counts(conn: &Connection, path: &Path) -> Result<QueueCounts, StoreError> {
     let mut counts = QueueCounts::default();
     let mut statement = conn
@@ -441,6 +523,67 @@ mod tests {
         let (feeds, counts) = Reader::open(dir.path()).unwrap().watch_status().unwrap();
         assert_eq!(feeds, [feed]);
         assert_eq!(counts, QueueCounts::default());
+    }
+
+    #[test]
+    fn metrics_count_the_queue_and_failures_by_host() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut state = store.watch_state().unwrap();
+        let items = [
+            item("https://a.example/1", None),
+            item("https://b.example:8080/x/2", None),
+            item("https://b.example:8080/3", None),
+            item("http://c.example", None),
+        ];
+        state.enqueue(&items, 100).unwrap();
+        let retry = |error: &str| Finish::Retry {
+            at: 500,
+            error: error.into(),
+        };
+        let gone = Finish::Gone {
+            error: "HTTP 404".into(),
+        };
+        state
+            .finish(
+                &[
+                    ("https://b.example:8080/x/2".into(), retry("HTTP 503")),
+                    ("https://b.example:8080/3".into(), gone),
+                    ("http://c.example".into(), retry("timed out")),
+                ],
+                200,
+            )
+            .unwrap();
+        state
+            .save_feed(&FeedState {
+                url: "https://c.example/feed.xml".into(),
+                kind: "feed".into(),
+                error_streak: 1,
+                polls: 5,
+                errors: 2,
+                ..FeedState::default()
+            })
+            .unwrap();
+        let reader = Reader::open(dir.path()).unwrap();
+        let (conn, path) = reader.connection();
+        let metrics = watch_metrics(conn, path).unwrap();
+        assert_eq!((metrics.feeds, metrics.failing_feeds), (1, 1));
+        assert_eq!((metrics.polls, metrics.poll_errors), (5, 2));
+        assert_eq!(
+            (
+                metrics.queue.pending,
+                metrics.queue.retry,
+                metrics.queue.gone
+            ),
+            (1, 2, 1)
+        );
+        assert_eq!(
+            metrics.errors_by_host,
+            [
+                ("c.example".to_string(), 3),
+                ("b.example:8080".to_string(), 2)
+            ]
+        );
     }
 
     #[test]
