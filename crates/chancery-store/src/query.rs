@@ -603,14 +603,17 @@ impl Queries {
         StoreError::sqlite(&self.path, context)
     }
 
+    /// The one number a `SELECT count(*) …` returns.
+    fn count_rows(&self, sql: &str) -> Result<u64, StoreError> {
+        self.conn
+            .query_row(sql, [], |row| row.get::<_, i64>(0))
+            .map(|n| n.max(0) as u64)
+            .map_err(self.err("counting"))
+    }
+
     /// Counts for the front page.
     pub fn overview(&self) -> Result<Overview, StoreError> {
-        let count = |sql: &str| -> Result<u64, StoreError> {
-            self.conn
-                .query_row(sql, [], |row| row.get::<_, i64>(0))
-                .map(|n| n.max(0) as u64)
-                .map_err(self.err("counting"))
-        };
+        let count = |sql: &str| self.count_rows(sql);
         let (first, last) = self
             .conn
             .query_row(
@@ -648,12 +651,7 @@ impl Queries {
     /// the entities): articles, near-duplicates, events, when the corpus
     /// last changed, and the watcher's feeds and queue.
     pub fn metrics(&self) -> Result<CorpusMetrics, StoreError> {
-        let count = |sql: &str| -> Result<u64, StoreError> {
-            self.conn
-                .query_row(sql, [], |row| row.get::<_, i64>(0))
-                .map(|n| n.max(0) as u64)
-                .map_err(self.err("counting for the metrics"))
-        };
+        let count = |sql: &str| self.count_rows(sql);
         let last_ingested = self.last_ingested()?;
         Ok(CorpusMetrics {
             articles: count("SELECT count(*) FROM articles")?,
