@@ -679,11 +679,20 @@ fn metrics_count_the_corpus_and_the_home_page_says_when_it_changed() {
     assert_eq!(status, 200);
     let (_, stats) = get_json(&server, "/api/stats");
     let articles = stats["articles"].as_u64().unwrap();
-    assert!(text.contains(&format!("\nchancery_articles {articles}\n")), "{text}");
+    assert!(
+        text.contains(&format!("\nchancery_articles {articles}\n")),
+        "{text}"
+    );
     // The fixture corpus was never watched: an empty queue, no failing host.
-    assert!(text.contains("chancery_watch_queue{state=\"pending\"} 0\n"), "{text}");
+    assert!(
+        text.contains("chancery_watch_queue{state=\"pending\"} 0\n"),
+        "{text}"
+    );
     assert!(!text.contains("chancery_watch_host_errors{"), "{text}");
-    assert!(text.contains("chancery_last_ingest_timestamp_seconds "), "{text}");
+    assert!(
+        text.contains("chancery_last_ingest_timestamp_seconds "),
+        "{text}"
+    );
     let (status, home) = get(&server, "/");
     assert_eq!(status, 200);
     assert!(home.contains("last stored"), "{home}");
