@@ -4,6 +4,7 @@
 mod api;
 mod browser;
 mod connections;
+mod places;
 mod security;
 mod validation;
 

@@ -87,10 +87,25 @@ fn fits(schema: &Value, value: &str) -> bool {
                     return false;
                 }
             }
-            schema["format"] != "date" || calendar_date(value)
+            match schema["format"].as_str() {
+                Some("date") => calendar_date(value),
+                Some("bbox") => south_not_north_of_north(value),
+                _ => true,
+            }
         }
         other => panic!("a schema type this test does not know: {other:?}"),
     }
+}
+
+/// The rule of a bounding box (`west,south,east,north`) that already fits
+/// the pattern that its pattern cannot state: its south is not north of its
+/// north.
+fn south_not_north_of_north(value: &str) -> bool {
+    let numbers: Vec<f64> = value
+        .split(',')
+        .map(|p| p.trim().parse().unwrap())
+        .collect();
+    numbers[1] <= numbers[3]
 }
 
 /// The month and day of a `YYYY[-MM[-DD]]` that already fits the pattern
