@@ -48,8 +48,8 @@ CREATE INDEX IF NOT EXISTS events_location_country
     ON events(location_country) WHERE location_country IS NOT NULL;
 ";
 
-/// The located columns of `events`, in the order [`Located`] binds
-/// them, with their SQL types.
+/// The located columns of `events`, in the order of [`LocationValues`],
+/// with their SQL types.
 pub(crate) const LOCATION_COLUMNS: [(&str, &str); 7] = [
     ("location_place", "TEXT"),
     ("location_geonames_id", "INTEGER"),
@@ -189,30 +189,33 @@ pub(crate) struct Located<'a> {
     pub basis: String,
 }
 
-impl Located<'_> {
-    /// The values of [`LOCATION_COLUMNS`], in order.
-    pub(crate) fn values(
-        location: Option<&Self>,
-    ) -> (
-        Option<&str>,
-        Option<i64>,
-        Option<&str>,
-        Option<f64>,
-        Option<f64>,
-        Option<&str>,
-        Option<&str>,
-    ) {
-        match location {
-            None => (None, None, None, None, None, None, None),
-            Some(l) => (
-                l.place.as_deref(),
-                l.geo.geonames_id.and_then(|id| i64::try_from(id).ok()),
-                Some(l.geo.full_name.as_str()),
-                Some(l.geo.lat),
-                Some(l.geo.lon),
-                l.geo.country.as_deref(),
-                Some(l.basis.as_str()),
-            ),
+/// The values of [`LOCATION_COLUMNS`] for one event, all null when it is
+/// unlocated.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct LocationValues<'a> {
+    pub place: Option<&'a str>,
+    pub geonames_id: Option<i64>,
+    pub name: Option<&'a str>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub country: Option<&'a str>,
+    pub basis: Option<&'a str>,
+}
+
+impl<'a> LocationValues<'a> {
+    /// The columns of an event located there, or of an unlocated one.
+    pub(crate) fn of(location: Option<&'a Located<'a>>) -> LocationValues<'a> {
+        let Some(l) = location else {
+            return LocationValues::default();
+        };
+        LocationValues {
+            place: l.place.as_deref(),
+            geonames_id: l.geo.geonames_id.and_then(|id| i64::try_from(id).ok()),
+            name: Some(l.geo.full_name.as_str()),
+            lat: Some(l.geo.lat),
+            lon: Some(l.geo.lon),
+            country: l.geo.country.as_deref(),
+            basis: Some(l.basis.as_str()),
         }
     }
 }
@@ -421,9 +424,18 @@ pub(crate) fn backfill(tx: &Transaction<'_>, path: &Path) -> Result<u64, StoreEr
             if ids.len() == found.events.len() {
                 for (event, location) in ids.iter().zip(&found.events) {
                     let Some(location) = location else { continue };
-                    let v = Located::values(Some(location));
+                    let v = LocationValues::of(Some(location));
                     update
-                        .execute(params![v.0, v.1, v.2, v.3, v.4, v.5, v.6, event])
+                        .execute(params![
+                            v.place,
+                            v.geonames_id,
+                            v.name,
+                            v.lat,
+                            v.lon,
+                            v.country,
+                            v.basis,
+                            event
+                        ])
                         .map_err(err)?;
                     located_events += 1;
                 }

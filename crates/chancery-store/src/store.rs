@@ -591,7 +591,7 @@ fn write_annotations(
     for (event, location) in analysis.events.iter().zip(&places.events) {
         let source = event.source.as_ref();
         let target = event.target.as_ref();
-        let at = crate::places::Located::values(location.as_ref());
+        let at = crate::places::LocationValues::of(location.as_ref());
         insert_event.execute(params![
             article_id,
             event.code,
@@ -616,13 +616,13 @@ fn write_annotations(
             span_text(analysis, &event.evidence),
             event.mentions.len().max(1) as i64,
             f64::from(event.confidence),
-            at.0,
-            at.1,
-            at.2,
-            at.3,
-            at.4,
-            at.5,
-            at.6,
+            at.place,
+            at.geonames_id,
+            at.name,
+            at.lat,
+            at.lon,
+            at.country,
+            at.basis,
         ])?;
     }
     if canonical {
