@@ -318,8 +318,8 @@ pub(crate) async fn events(
     // others that match are counted, not drawn.
     if filter.located == Some(false) {
         return Err(ServerError::BadRequest(
-            "format=geojson writes located events only; leave out located=false, or ask \
-             for format=json"
+            "parameter `located`: format=geojson writes located events only; leave out \
+             located=false, or ask for format=json"
                 .into(),
         ));
     }

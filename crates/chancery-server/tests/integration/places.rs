@@ -243,25 +243,9 @@ fn server() -> Running {
     chancery_server::spawn(config).unwrap()
 }
 
-/// GET with the response's content type.
+/// GET a JSON answer with its media type.
 fn fetch(server: &Running, path: &str) -> (u16, String, Value) {
-    let agent = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build(),
-    );
-    let mut response = agent
-        .get(&format!("http://{}{path}", server.addr()))
-        .call()
-        .unwrap();
-    let status = response.status().as_u16();
-    let media = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = response.body_mut().read_to_string().unwrap();
+    let (status, media, body) = crate::get_typed(server, path);
     let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
     (status, media, json)
 }
