@@ -12,15 +12,18 @@ use axum::Json;
 use chancery_model::Analysis;
 use chancery_store::{
     ActorActivity, ArticleFilter, ArticleSummary, Count, CountryPair, Edge, EntityFilter,
-    EntityProfile, EntitySummary, EventFilter, EventRow, Overview, Page, QuoteFilter, QuoteRow,
-    RoleOverTime, RootCount, SearchQuery, SearchResults, SimilarArticle, StoredArticle, StoryRow,
+    EntityProfile, EntitySummary, EventFilter, EventRow, Overview, Page, PlaceFilter, QuoteFilter,
+    QuoteRow, RoleOverTime, RootCount, SearchQuery, SearchResults, SimilarArticle, StoredArticle,
+    StoryRow, MAX_LIMIT,
 };
 use serde::Serialize;
 
 use crate::ingest::{self, IngestReport, Record};
-use crate::params::{echo, DyadFilter, Limit, NetworkParams, NoParams, Paging, Params, PathParams};
+use crate::params::{
+    echo, DyadFilter, Format, Formatted, Limit, NetworkParams, NoParams, Paging, Params, PathParams,
+};
 use crate::svg::{bucket_events, Outlier, SeriesBucket};
-use crate::{compute, read, ServerError, Shared};
+use crate::{compute, geojson, read, ServerError, Shared};
 
 /// The OpenAPI 3 document of this API, written by hand beside the routes.
 pub(crate) const OPENAPI: &str = include_str!("openapi.json");
@@ -306,9 +309,68 @@ pub(crate) async fn cooccurring(
 
 pub(crate) async fn events(
     State(state): State<Shared>,
-    Params(filter): Params<EventFilter>,
-) -> Result<Json<Page<EventRow>>, ServerError> {
-    Ok(Json(read(&state, move |q| q.events(&filter)).await?))
+    Params(Formatted { filter, format }): Params<Formatted<EventFilter>>,
+) -> Result<Response, ServerError> {
+    if format == Format::Json {
+        return Ok(Json(read(&state, move |q| q.events(&filter)).await?).into_response());
+    }
+    // A map draws located events only: the page is of those, and the
+    // others that match are counted, not drawn.
+    if filter.located == Some(false) {
+        return Err(ServerError::BadRequest(
+            "parameter `located`: format=geojson writes located events only; leave out \
+             located=false, or ask for format=json"
+                .into(),
+        ));
+    }
+    let asked = paging(filter.limit, filter.offset);
+    let (page, unlocated) = read(&state, move |q| {
+        let unlocated = q.event_count(&EventFilter {
+            located: Some(false),
+            ..filter.clone()
+        })?;
+        let page = q.events(&EventFilter {
+            located: Some(true),
+            ..filter
+        })?;
+        Ok((page, unlocated))
+    })
+    .await?;
+    let paging = geojson::Paging {
+        total: page.total,
+        ..asked
+    };
+    Ok(geojson::response(geojson::events(&page, paging, unlocated)))
+}
+
+/// Places, most named first; `format=geojson` for a map.
+pub(crate) async fn places(
+    State(state): State<Shared>,
+    Params(Formatted { filter, format }): Params<Formatted<PlaceFilter>>,
+) -> Result<Response, ServerError> {
+    let asked = paging(filter.limit, filter.offset);
+    let page = read(&state, move |q| q.places(&filter)).await?;
+    Ok(match format {
+        Format::Json => Json(page).into_response(),
+        Format::GeoJson => {
+            let paging = geojson::Paging {
+                total: page.total,
+                ..asked
+            };
+            geojson::response(geojson::places(&page, paging))
+        }
+    })
+}
+
+/// The page a list query returns, as the store bounds it.
+fn paging(limit: Option<u32>, offset: Option<u32>) -> geojson::Paging {
+    geojson::Paging {
+        total: 0,
+        limit: limit
+            .unwrap_or(chancery_store::DEFAULT_LIMIT)
+            .clamp(1, MAX_LIMIT),
+        offset: offset.unwrap_or(0),
+    }
 }
 
 pub(crate) async fn event_mix(

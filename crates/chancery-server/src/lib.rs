@@ -29,6 +29,7 @@ mod api;
 mod codes;
 mod conn;
 mod error;
+mod geojson;
 mod ingest;
 mod limit;
 mod map;
@@ -350,6 +351,7 @@ pub(crate) const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/entities/{name}/cooccurring"),
     ("GET", "/api/events"),
     ("GET", "/api/events/mix"),
+    ("GET", "/api/places"),
     ("GET", "/api/dyads/{a}/{b}"),
     ("GET", "/api/actors"),
     ("GET", "/api/network"),
@@ -377,6 +379,7 @@ fn router(state: Shared) -> Router {
         .route("/api/entities/{name}/cooccurring", get(api::cooccurring))
         .route("/api/events", get(api::events))
         .route("/api/events/mix", get(api::event_mix))
+        .route("/api/places", get(api::places))
         .route("/api/dyads/{a}/{b}", get(api::dyad))
         .route("/api/actors", get(api::actors))
         .route("/api/network", get(api::network))

@@ -1041,6 +1041,9 @@ fn event_pairs(filter: &EventFilter) -> Vec<(&'static str, Option<String>)> {
         ("modality", filter.modality.clone()),
         ("from", filter.from.clone()),
         ("to", filter.to.clone()),
+        ("bbox", filter.bbox.map(|b| b.to_string())),
+        ("country", filter.country.clone()),
+        ("located", filter.located.map(|l| l.to_string())),
     ]
 }
 

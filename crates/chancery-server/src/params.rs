@@ -21,7 +21,8 @@ use std::fmt::Write as _;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use chancery_store::{
-    ArticleFilter, EntityFilter, EventFilter, QuoteFilter, SearchQuery, MAX_LIMIT,
+    ArticleFilter, BoundingBox, EntityFilter, EventFilter, PlaceFilter, QuoteFilter, SearchQuery,
+    MAX_LIMIT,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -83,6 +84,10 @@ pub(crate) enum Kind {
     Root,
     /// Any text up to this many characters.
     Text { max: usize },
+    /// A bounding box `west,south,east,north` in degrees ([`BoundingBox`]):
+    /// longitudes −180 to 180, latitudes −90 to 90, south not north of
+    /// north; west east of east is a box across the antimeridian.
+    BBox,
 }
 
 /// Event modalities, as the store writes them.
@@ -94,6 +99,8 @@ pub(crate) const ENTITY_KINDS: &[&str] = &["person", "organization", "country", 
 pub(crate) const QUOTE_KINDS: &[&str] = &["direct", "partial", "indirect"];
 /// Levels of the actor network.
 pub(crate) const NETWORK_LEVELS: &[&str] = &["country", "actor"];
+/// Output formats of the lists that have coordinates.
+pub(crate) const FORMATS: &[&str] = &["json", "geojson"];
 
 /// An article id (the store numbers articles from 1).
 pub(crate) const ID: Kind = Kind::Int {
@@ -204,6 +211,10 @@ impl Kind {
                 Some(root) => Ok(Value::String(format!("{root:02}"))),
                 None => refuse("a CAMEO root from 1 to 20 (04 or 4)".into()),
             },
+            Kind::BBox => match value.parse::<BoundingBox>() {
+                Ok(_) => Ok(Value::String(value.into())),
+                Err(why) => Err(format!("{} is not a bounding box: {why}", echo(value))),
+            },
             Kind::Text { max } => {
                 if value.chars().count() <= max {
                     Ok(Value::String(value.into()))
@@ -239,9 +250,22 @@ impl Kind {
             }
             Kind::Root => json!({"type": "string", "pattern": "^(0?[1-9]|1[0-9]|20)$"}),
             Kind::Text { max } => json!({"type": "string", "maxLength": max}),
+            Kind::BBox => json!({"type": "string", "format": "bbox", "pattern": BBOX_PATTERN}),
         }
     }
 }
+
+/// What a bounding box looks like: four decimals (an optional minus, no
+/// exponent), longitudes to 180 and latitudes to 90 in absolute value,
+/// spaces allowed around each. South not north of north is the one rule
+/// a pattern cannot state (the document's `format: bbox` says it).
+#[cfg(test)]
+const BBOX_PATTERN: &str = concat!(
+    "^ *-?0*(180(\\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\\.[0-9]+)?) *,",
+    " *-?0*(90(\\.0+)?|[1-8]?[0-9](\\.[0-9]+)?) *,",
+    " *-?0*(180(\\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\\.[0-9]+)?) *,",
+    " *-?0*(90(\\.0+)?|[1-8]?[0-9](\\.[0-9]+)?) *$"
+);
 
 /// A CAMEO root 1 to 20 written with one or two digits.
 fn root(value: &str) -> Option<u8> {
@@ -318,7 +342,7 @@ impl Validated for EntityFilter {
 
 /// The event filters other than the country pair, which a dyad takes from
 /// its path.
-const EVENT_PARAMS: [Param; 14] = [
+const EVENT_PARAMS: [Param; 17] = [
     p("actor", Kind::ActorCode),
     p("source", Kind::ActorCode),
     p("target", Kind::ActorCode),
@@ -331,22 +355,86 @@ const EVENT_PARAMS: [Param; 14] = [
     p("to", Kind::Date),
     p("article", ID),
     p("story", STORY_ID),
+    p("bbox", Kind::BBox),
+    p("country", Kind::Country),
+    p("located", Kind::Bool),
     p("limit", LIMIT),
     p("offset", OFFSET),
 ];
 
-const fn with_countries() -> [Param; 15] {
-    let mut all = [p("countries", Kind::Countries); 15];
+/// `first` followed by `rest`, in an array of the length the caller names
+/// (one more than `rest`'s).
+const fn prepend<const N: usize, const M: usize>(first: Param, rest: [Param; N]) -> [Param; M] {
+    assert!(M == N + 1);
+    let mut all = [first; M];
     let mut i = 0;
-    while i < EVENT_PARAMS.len() {
-        all[i + 1] = EVENT_PARAMS[i];
+    while i < N {
+        all[i + 1] = rest[i];
         i += 1;
     }
     all
 }
 
+const ALL_EVENT_PARAMS: [Param; 18] = prepend(p("countries", Kind::Countries), EVENT_PARAMS);
+
 impl Validated for EventFilter {
-    const PARAMS: &'static [Param] = &with_countries();
+    const PARAMS: &'static [Param] = &ALL_EVENT_PARAMS;
+}
+
+const PLACE_PARAMS: [Param; 5] = [
+    p("bbox", Kind::BBox),
+    p("country", Kind::Country),
+    p("q", Kind::Text { max: MAX_TEXT }),
+    p("limit", LIMIT),
+    p("offset", OFFSET),
+];
+
+impl Validated for PlaceFilter {
+    const PARAMS: &'static [Param] = &PLACE_PARAMS;
+}
+
+/// How a list is written: JSON, or a GeoJSON FeatureCollection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Format {
+    /// The list as JSON (the default).
+    #[default]
+    Json,
+    /// RFC 7946 GeoJSON.
+    GeoJson,
+}
+
+/// A list's filter and the `format` to write it in.
+#[derive(Debug)]
+pub(crate) struct Formatted<T> {
+    pub filter: T,
+    pub format: Format,
+}
+
+impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Formatted<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut map = Map::<String, Value>::deserialize(deserializer)?;
+        let format = match map.remove("format") {
+            None => Format::Json,
+            Some(Value::String(f)) if f == "json" => Format::Json,
+            Some(Value::String(f)) if f == "geojson" => Format::GeoJson,
+            Some(other) => return Err(D::Error::custom(format!("unknown format {other}"))),
+        };
+        let filter = T::deserialize(Value::Object(map)).map_err(D::Error::custom)?;
+        Ok(Formatted { filter, format })
+    }
+}
+
+const FORMAT: Param = p("format", Kind::OneOf(FORMATS));
+const FORMATTED_EVENT_PARAMS: [Param; 19] = prepend(FORMAT, ALL_EVENT_PARAMS);
+const FORMATTED_PLACE_PARAMS: [Param; 6] = prepend(FORMAT, PLACE_PARAMS);
+
+impl Validated for Formatted<EventFilter> {
+    const PARAMS: &'static [Param] = &FORMATTED_EVENT_PARAMS;
+}
+
+impl Validated for Formatted<PlaceFilter> {
+    const PARAMS: &'static [Param] = &FORMATTED_PLACE_PARAMS;
 }
 
 /// The filters of a dyad's events: an [`EventFilter`] without `countries`.
@@ -684,6 +772,19 @@ mod tests {
             ("from=2000&to=0000", "`from`", "on or before to"),
             ("from=2026-09-15&to=2026-09-01", "`from`", "after `to`"),
             ("to=2026-12&from=2027", "`from`", "after `to`"),
+            ("bbox=1,2,3", "`bbox`", "got 3 parts"),
+            ("bbox=1,2,3,4,5", "`bbox`", "west,south,east,north"),
+            ("bbox=a,2,3,4", "`bbox`", "west \"a\" is not a number"),
+            (
+                "bbox=1,-95,3,4",
+                "`bbox`",
+                "south -95 is not a latitude from -90 to 90",
+            ),
+            ("bbox=1,2,3,91", "`bbox`", "north 91 is not a latitude"),
+            ("bbox=-181,2,3,4", "`bbox`", "west -181 is not a longitude"),
+            ("bbox=1,50,3,40", "`bbox`", "south 50 is north of north 40"),
+            ("country=XXX", "`country`", "alpha-3"),
+            ("located=maybe", "`located`", "true or false"),
         ];
         for (query, names, accepts) in cases {
             let err = read::<EventFilter>(query).unwrap_err();
@@ -743,6 +844,21 @@ mod tests {
         assert_eq!((filter.quad_class, filter.limit), (Some(4), Some(500)));
         let empty: EventFilter = read("actor=&from=&limit=").unwrap();
         assert_eq!(empty, EventFilter::default());
+        let located: EventFilter = read("bbox=170,-50,-170,-30&country=rom").unwrap();
+        assert_eq!(located.country.as_deref(), Some("ROU"));
+        assert!(located.bbox.unwrap().crosses_antimeridian());
+        let places: Formatted<PlaceFilter> = read("format=geojson&q=Ank&country=TUR").unwrap();
+        assert_eq!(places.format, Format::GeoJson);
+        assert_eq!(places.filter.q.as_deref(), Some("Ank"));
+        let events: Formatted<EventFilter> = read("root=19").unwrap();
+        assert_eq!(events.format, Format::Json);
+        let err = read::<Formatted<EventFilter>>("format=kml").unwrap_err();
+        assert!(
+            err.contains("`format`") && err.contains("json, geojson"),
+            "{err}"
+        );
+        let err = read::<EventFilter>("format=geojson").unwrap_err();
+        assert!(err.contains("unknown parameter"), "{err}");
         let search: SearchQuery = read("q=%22prime+minister%22+budget&root=14").unwrap();
         assert_eq!(search.q, "\"prime minister\" budget");
     }
@@ -774,6 +890,7 @@ mod tests {
                 Kind::EventCode => "042",
                 Kind::Root => "04",
                 Kind::Text { .. } => "text",
+                Kind::BBox => "26,36,45,42",
             }
         }
         fn all<T: Validated>() {
@@ -795,6 +912,9 @@ mod tests {
         all::<Limit>();
         all::<Paging>();
         all::<NetworkParams>();
+        all::<PlaceFilter>();
+        all::<Formatted<EventFilter>>();
+        all::<Formatted<PlaceFilter>>();
     }
 
     #[test]
@@ -817,7 +937,8 @@ mod tests {
         ("/api/entities", EntityFilter::PARAMS),
         ("/api/entities/{name}", Limit::PARAMS),
         ("/api/entities/{name}/cooccurring", Limit::PARAMS),
-        ("/api/events", EventFilter::PARAMS),
+        ("/api/events", Formatted::<EventFilter>::PARAMS),
+        ("/api/places", Formatted::<PlaceFilter>::PARAMS),
         ("/api/events/mix", EventFilter::PARAMS),
         ("/api/dyads/{a}/{b}", DyadFilter::PARAMS),
         ("/api/actors", Limit::PARAMS),

@@ -75,6 +75,21 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// A stored analysis could not be read back (while upgrading a store).
+    #[error(
+        "the stored analysis of article {article} in {path} cannot be read: {source}; run \
+         `chancery verify` on the data directory, and ingest the corpus again into a new one \
+         if it reports damage"
+    )]
+    StoredAnalysis {
+        /// The database file.
+        path: PathBuf,
+        /// The article's id (`doc_id`).
+        article: String,
+        /// Why.
+        #[source]
+        source: serde_json::Error,
+    },
     /// The database refused an operation.
     #[error("database error while {context} ({path}): {source}{advice}")]
     Sqlite {

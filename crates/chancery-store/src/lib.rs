@@ -55,7 +55,21 @@
 //!   `modality`, `date`, `date_precision`, `location`, `field` (`text` or
 //!   `title`: what the spans point into), `trigger_start`, `trigger_end`,
 //!   `evidence_start`, `evidence_end`, `evidence` (the sentence), `mentions`,
-//!   `confidence`.
+//!   `confidence`; where it happened (version 4, from the analysis's
+//!   `event_places`; null when unlocated): `location_place` (`places.id`),
+//!   `location_geonames_id`, `location_name` ("City, ADM1, Country"),
+//!   `location_lat`, `location_lon` (WGS84), `location_country` (ISO
+//!   alpha-3), `location_basis` (how it was located: `clause`, `actor`,
+//!   `dateline` or `actor_country`, a fallback).
+//! - `places` (version 4): one row per gazetteer feature the canonical
+//!   articles name or locate events at: `id` (GDELT's FeatureID: GeoNames
+//!   id, ADM1 code or FIPS country code), `geonames_id`, `name`, `name_key`
+//!   (lower case, for prefixes), `full_name`, `feature_class`,
+//!   `feature_code`, `lat`, `lon`, `country` (ISO alpha-3), `country_fips`,
+//!   `adm1`, `articles` (canonical articles naming it, metonymy aside, or
+//!   locating an event there), `events` (their events located there).
+//!   Indexed by coordinates, country and name; kept on write, backfilled
+//!   from the stored analyses when a version 1–3 store is upgraded.
 //! - `lsh_buckets`: `key`, `article`: the near-duplicate index (MinHash LSH
 //!   bands of first-seen articles).
 //! - `content_checksums`: `article`, `checksum` (xxh3 of the article's
@@ -78,6 +92,7 @@
 mod error;
 mod export;
 mod fingerprint;
+mod places;
 mod query;
 mod registry;
 mod run;
@@ -93,11 +108,13 @@ mod watch;
 pub use error::StoreError;
 pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
 pub use fingerprint::Fingerprint;
+pub use places::BoundingBox;
 pub use query::{
     ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, CorpusMetrics, Count, CountryPair,
-    Edge, EntityFilter, EntityProfile, EntitySummary, EventFilter, EventPoint, EventRow, Evidence,
-    Facets, Overview, Page, Queries, QuoteFilter, QuoteRow, RoleOverTime, RootCount, SearchQuery,
-    SearchResults, SimilarArticle, StoredArticle, StoryRow, COOCCURRENCE_ARTICLES, MAX_LIMIT,
+    Edge, EntityFilter, EntityProfile, EntitySummary, EventFilter, EventLocation, EventPoint,
+    EventRow, Evidence, Facets, Overview, Page, PlaceFilter, PlaceRow, Queries, QuoteFilter,
+    QuoteRow, RoleOverTime, RootCount, SearchQuery, SearchResults, SimilarArticle, StoredArticle,
+    StoryRow, COOCCURRENCE_ARTICLES, DEFAULT_LIMIT, MAX_LIMIT,
 };
 pub use registry::PersonSighting;
 pub use schema::SCHEMA_VERSION;

@@ -18,6 +18,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::places::BoundingBox;
 use crate::stories::STORY_TITLE;
 use crate::StoreError;
 
@@ -27,7 +28,8 @@ pub const COOCCURRENCE_ARTICLES: u32 = 200;
 
 /// The most rows one list query returns, whatever its `limit` says.
 pub const MAX_LIMIT: u32 = 500;
-const DEFAULT_LIMIT: u32 = 50;
+/// The rows one list query returns when its `limit` is not given.
+pub const DEFAULT_LIMIT: u32 = 50;
 
 /// A page of results and how many there are in all.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -301,10 +303,39 @@ pub struct EventFilter {
     pub article: Option<i64>,
     /// Events of the articles of one story.
     pub story: Option<i64>,
+    /// Events that happened inside this box (their location's
+    /// coordinates).
+    pub bbox: Option<BoundingBox>,
+    /// Events that happened in this country (ISO 3166-1 alpha-3 code of
+    /// their location).
+    pub country: Option<String>,
+    /// Only events with a location (`true`) or only those without
+    /// (`false`).
+    pub located: Option<bool>,
     /// Page size.
     pub limit: Option<u32>,
     /// Rows to skip.
     pub offset: Option<u32>,
+}
+
+/// Where a stored event happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventLocation {
+    /// The place's id in `places` (GDELT's FeatureID), when it has one.
+    pub place: Option<String>,
+    /// GeoNames id.
+    pub geonames_id: Option<i64>,
+    /// "City, ADM1, Country".
+    pub name: String,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// ISO 3166-1 alpha-3 code of its country.
+    pub country: Option<String>,
+    /// How it was found: `clause`, `actor`, `dateline` or `actor_country`
+    /// (see `PlaceBasis`).
+    pub basis: String,
 }
 
 /// A stored event.
@@ -316,6 +347,8 @@ pub struct EventRow {
     pub article: i64,
     /// The article's title.
     pub article_title: Option<String>,
+    /// The article's canonical URL, else its URL.
+    pub article_url: Option<String>,
     /// The event date, else the article's publication date.
     pub date: Option<String>,
     /// Whether `date` is the event's own (true) or the article's.
@@ -344,6 +377,57 @@ pub struct EventRow {
     pub trigger: Option<(usize, usize)>,
     /// 0 to 1.
     pub confidence: f64,
+    /// Where it happened, when the article says or implies it.
+    pub location: Option<EventLocation>,
+}
+
+/// Which places to list.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlaceFilter {
+    /// Places inside this box.
+    pub bbox: Option<BoundingBox>,
+    /// Places in this country (ISO 3166-1 alpha-3), the country itself
+    /// included.
+    pub country: Option<String>,
+    /// Places whose name starts with this, in any case.
+    pub q: Option<String>,
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: Option<u32>,
+}
+
+/// A place the corpus names, with how often.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceRow {
+    /// GDELT's FeatureID: a GeoNames id, an ADM1 code (`USIL`), a
+    /// country's FIPS code (`TU`).
+    pub id: String,
+    /// GeoNames id.
+    pub geonames_id: Option<i64>,
+    /// The gazetteer's name.
+    pub name: String,
+    /// "City, ADM1, Country".
+    pub full_name: String,
+    /// GeoNames feature class (`A`, `P`, `L`).
+    pub feature_class: String,
+    /// GeoNames feature code (`PCLI`, `ADM1`, `PPLC`, `PPL`, `CONT`).
+    pub feature_code: String,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// ISO 3166-1 alpha-3 code of its country.
+    pub country: Option<String>,
+    /// FIPS 10-4 code of its country.
+    pub country_fips: Option<String>,
+    /// GDELT's ADM1 code.
+    pub adm1: Option<String>,
+    /// Canonical articles that name it or locate an event there.
+    pub articles: u64,
+    /// Events of canonical articles that happened there.
+    pub events: u64,
 }
 
 /// Two country codes, written `IRN,RUS` in a query string.
@@ -561,7 +645,12 @@ const ARTICLE_COLUMNS: &str = "a.id, a.doc_id, a.external_id, a.title, a.url, a.
 
 const EVENT_COLUMNS: &str = "ev.id, ev.article, a.title, ev.date, a.published, ev.code, ev.root, \
      ev.quad_class, ev.goldstein, ev.source_code, se.name, ev.target_code, te.name, ev.modality, \
-     ev.evidence, ev.trigger_start, ev.trigger_end, ev.evidence_start, ev.confidence";
+     ev.evidence, ev.trigger_start, ev.trigger_end, ev.evidence_start, ev.confidence, \
+     coalesce(a.canonical_url, a.url), ev.location_place, ev.location_geonames_id, \
+     ev.location_name, ev.location_lat, ev.location_lon, ev.location_country, ev.location_basis";
+
+const PLACE_COLUMNS: &str = "id, geonames_id, name, full_name, feature_class, feature_code, lat, \
+     lon, country, country_fips, adm1, articles, events";
 
 const EVENT_FROM: &str = "events ev JOIN articles a ON a.id = ev.article \
      LEFT JOIN entities se ON se.id = ev.source_entity \
@@ -1050,6 +1139,42 @@ impl Queries {
         )
     }
 
+    /// Places, those most articles name first.
+    pub fn places(&self, filter: &PlaceFilter) -> Result<Page<PlaceRow>, StoreError> {
+        let mut sql = Where::default();
+        if let Some(bbox) = &filter.bbox {
+            bbox_condition(&mut sql, bbox, "lat", "lon");
+        }
+        if let Some(country) = nonempty(&filter.country) {
+            sql.push("country = ?", [text(country)]);
+        }
+        if let Some(q) = nonempty(&filter.q) {
+            // A prefix as a range of the lower-cased name: every string
+            // that starts with it sorts from it to it followed by the last
+            // code point, and the range reads the index.
+            let key = crate::places::name_key(q);
+            sql.push(
+                "name_key >= ? AND name_key < ?",
+                [text(&key), text(&format!("{key}\u{10FFFF}"))],
+            );
+        }
+        let total = self.count(
+            &format!("SELECT count(*) FROM places {}", sql.clause()),
+            &sql,
+        )?;
+        let (limit, offset) = page(filter.limit, filter.offset);
+        let items = self.rows(
+            &format!(
+                "SELECT {PLACE_COLUMNS} FROM places {} \
+                 ORDER BY articles DESC, events DESC, name, id LIMIT {limit} OFFSET {offset}",
+                sql.clause()
+            ),
+            &sql.values,
+            place_row,
+        )?;
+        Ok(Page { total, items })
+    }
+
     /// Events, latest first.
     pub fn events(&self, filter: &EventFilter) -> Result<Page<EventRow>, StoreError> {
         let sql = event_where(filter);
@@ -1069,6 +1194,15 @@ impl Queries {
             event_row,
         )?;
         Ok(Page { total, items })
+    }
+
+    /// How many events match, without reading them.
+    pub fn event_count(&self, filter: &EventFilter) -> Result<u64, StoreError> {
+        let sql = event_where(filter);
+        self.count(
+            &format!("SELECT count(*) FROM {EVENT_FROM} {}", sql.clause()),
+            &sql,
+        )
     }
 
     /// Events reduced to what charts and counts need (at most 50,000;
@@ -1593,8 +1727,40 @@ fn event_where(filter: &EventFilter) -> Where {
     if let Some(story) = filter.story {
         sql.push("a.story = ?", [SqlValue::Integer(story)]);
     }
+    if let Some(bbox) = &filter.bbox {
+        bbox_condition(&mut sql, bbox, "ev.location_lat", "ev.location_lon");
+    }
+    if let Some(country) = nonempty(&filter.country) {
+        sql.push("ev.location_country = ?", [text(country)]);
+    }
+    match filter.located {
+        Some(true) => sql.push("ev.location_lat IS NOT NULL", []),
+        Some(false) => sql.push("ev.location_lat IS NULL", []),
+        None => {}
+    }
     date_range(&mut sql, EVENT_DATE, &filter.from, &filter.to);
     sql
+}
+
+/// Points of columns `lat` and `lon` inside a box; one that crosses the
+/// antimeridian takes the longitudes east of `west` and those west of
+/// `east`.
+fn bbox_condition(sql: &mut Where, bbox: &BoundingBox, lat: &str, lon: &str) {
+    sql.push(
+        &format!("{lat} BETWEEN ? AND ?"),
+        [SqlValue::Real(bbox.south), SqlValue::Real(bbox.north)],
+    );
+    if bbox.crosses_antimeridian() {
+        sql.push(
+            &format!("({lon} >= ? OR {lon} <= ?)"),
+            [SqlValue::Real(bbox.west), SqlValue::Real(bbox.east)],
+        );
+    } else {
+        sql.push(
+            &format!("{lon} BETWEEN ? AND ?"),
+            [SqlValue::Real(bbox.west), SqlValue::Real(bbox.east)],
+        );
+    }
 }
 
 /// Dates are ISO 8601 strings, so a range is a string comparison; `to` is
@@ -1765,6 +1931,37 @@ fn event_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
         evidence,
         trigger,
         confidence: row.get(18)?,
+        article_url: row.get(19)?,
+        location: match (row.get(23)?, row.get(24)?) {
+            (Some(lat), Some(lon)) => Some(EventLocation {
+                place: row.get(20)?,
+                geonames_id: row.get(21)?,
+                name: row.get::<_, Option<String>>(22)?.unwrap_or_default(),
+                lat,
+                lon,
+                country: row.get(25)?,
+                basis: row.get::<_, Option<String>>(26)?.unwrap_or_default(),
+            }),
+            _ => None,
+        },
+    })
+}
+
+fn place_row(row: &Row<'_>) -> rusqlite::Result<PlaceRow> {
+    Ok(PlaceRow {
+        id: row.get(0)?,
+        geonames_id: row.get(1)?,
+        name: row.get(2)?,
+        full_name: row.get(3)?,
+        feature_class: row.get(4)?,
+        feature_code: row.get(5)?,
+        lat: row.get(6)?,
+        lon: row.get(7)?,
+        country: row.get(8)?,
+        country_fips: row.get(9)?,
+        adm1: row.get(10)?,
+        articles: row.get::<_, i64>(11)?.max(0) as u64,
+        events: row.get::<_, i64>(12)?.max(0) as u64,
     })
 }
 

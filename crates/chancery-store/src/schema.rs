@@ -12,7 +12,7 @@ use crate::StoreError;
 
 /// The version of the tables below, kept in `PRAGMA user_version`. Bump it
 /// whenever a table or a column's meaning changes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Marks the file as a chancery store (`PRAGMA application_id`, "chnc").
 const APPLICATION_ID: i64 = 0x6368_6e63;
@@ -108,7 +108,16 @@ CREATE TABLE events (
     evidence_end   INTEGER NOT NULL,
     evidence       TEXT,
     mentions       INTEGER NOT NULL,
-    confidence     REAL NOT NULL
+    confidence     REAL NOT NULL,
+    -- Version 4, last so that an upgraded store has the same columns in
+    -- the same order (ALTER TABLE appends them).
+    location_place TEXT,
+    location_geonames_id INTEGER,
+    location_name  TEXT,
+    location_lat   REAL,
+    location_lon   REAL,
+    location_country TEXT,
+    location_basis TEXT
 );
 CREATE INDEX events_article ON events(article);
 CREATE INDEX events_code ON events(code);
@@ -190,6 +199,7 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
             .map_err(StoreError::sqlite(path, "creating the tables"))?;
         tx.execute_batch(TABLES)
             .and_then(|()| tx.execute_batch(WATCH_TABLES))
+            .and_then(|()| tx.execute_batch(crate::places::PLACES_TABLE))
             .and_then(|()| tx.pragma_update(None, "application_id", APPLICATION_ID))
             .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION))
             .map_err(StoreError::sqlite(path, "creating the tables"))?;
@@ -197,17 +207,24 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
             .commit()
             .map_err(StoreError::sqlite(path, "creating the tables"));
     }
-    if application == APPLICATION_ID && (version == 1 || version == 2) {
-        // Version 2 added `articles.story`, version 3 the watch tables; an
-        // older store gains what it lacks (empty) in one transaction.
-        let context = "upgrading the store to version 3";
+    if application == APPLICATION_ID && (1..SCHEMA_VERSION).contains(&version) {
+        // Version 2 added `articles.story`, version 3 the watch tables,
+        // version 4 where events happened and the places table; an older
+        // store gains what it lacks in one transaction, the located events
+        // and places backfilled from its stored analyses.
+        let context = "upgrading the store to version 4";
         let tx = conn
             .transaction()
             .map_err(StoreError::sqlite(path, context))?;
         let from_1 = if version == 1 { MIGRATE_1_TO_2 } else { "" };
+        let from_2 = if version <= 2 { WATCH_TABLES } else { "" };
         tx.execute_batch(from_1)
-            .and_then(|()| tx.execute_batch(WATCH_TABLES))
-            .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION))
+            .and_then(|()| tx.execute_batch(from_2))
+            .and_then(|()| add_location_columns(&tx))
+            .and_then(|()| tx.execute_batch(crate::places::PLACES_TABLE))
+            .map_err(StoreError::sqlite(path, context))?;
+        crate::places::backfill(&tx, path)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(StoreError::sqlite(path, context))?;
         return tx.commit().map_err(StoreError::sqlite(path, context));
     }
@@ -217,6 +234,23 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
 /// From version 1: the story column.
 const MIGRATE_1_TO_2: &str = "ALTER TABLE articles ADD COLUMN story INTEGER;
 CREATE INDEX articles_story ON articles(story) WHERE story IS NOT NULL;";
+
+/// From version 3: the located columns of `events`, those it lacks (so a
+/// store that has some of them is completed, not refused).
+fn add_location_columns(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    for (name, kind) in crate::places::LOCATION_COLUMNS {
+        let present: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM pragma_table_info('events') WHERE name = ?1",
+            [name],
+            |row| row.get(0),
+        )?;
+        if !present {
+            // Names and types are the fixed ones above, never input.
+            tx.execute_batch(&format!("ALTER TABLE events ADD COLUMN {name} {kind};"))?;
+        }
+    }
+    Ok(())
+}
 
 /// Checks a database opened for reading.
 pub(crate) fn check_readable(conn: &Connection, path: &Path) -> Result<(), StoreError> {
@@ -244,7 +278,7 @@ fn check(path: &Path, version: i64, application: i64) -> Result<(), StoreError> 
     if version != SCHEMA_VERSION {
         let advice = if version > SCHEMA_VERSION {
             "it was written by a newer chancery: upgrade chancery to read it"
-        } else if version == 1 || version == 2 {
+        } else if (1..SCHEMA_VERSION).contains(&version) {
             "run `chancery ingest` on it once (with no input, or new input) to upgrade it"
         } else {
             "it was written by an older chancery: ingest the corpus again into a new data \

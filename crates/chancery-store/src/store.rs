@@ -465,7 +465,8 @@ fn write_one(
                 .map_err(err("indexing near-duplicates"))?;
         }
     }
-    write_annotations(tx, id, &document.analysis).map_err(err("storing annotations"))?;
+    write_annotations(tx, id, &document.analysis, original.is_none())
+        .map_err(err("storing annotations"))?;
     Ok(Outcome::Stored {
         article: id,
         duplicate_of: original.map(|(id, _)| id),
@@ -525,11 +526,20 @@ fn find_original(
     Ok(None)
 }
 
+/// Writes the entities, quotes and events of an article, its events with
+/// where they happened, and adds a canonical article's places to the
+/// `places` aggregate.
 fn write_annotations(
     tx: &Transaction<'_>,
     article_id: i64,
     analysis: &Analysis,
+    canonical: bool,
 ) -> rusqlite::Result<()> {
+    let places = crate::places::locate(
+        &analysis.places,
+        &analysis.event_places,
+        analysis.events.len(),
+    );
     let mut entity_ids: HashMap<&str, i64> = HashMap::new();
     let mut insert_entity = tx.prepare_cached(
         "INSERT INTO entities (article, local_id, name, kind, country, actor_code, aliases, \
@@ -573,12 +583,15 @@ fn write_annotations(
         "INSERT INTO events (article, code, root, quad_class, goldstein, plover_type, \
          plover_mode, source_code, source_entity, target_code, target_entity, modality, date, \
          date_precision, location, field, trigger_start, trigger_end, evidence_start, \
-         evidence_end, evidence, mentions, confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
-         ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+         evidence_end, evidence, mentions, confidence, location_place, location_geonames_id, \
+         location_name, location_lat, location_lon, location_country, location_basis) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )?;
-    for event in &analysis.events {
+    for (event, location) in analysis.events.iter().zip(&places.events) {
         let source = event.source.as_ref();
         let target = event.target.as_ref();
+        let at = crate::places::LocationValues::of(location.as_ref());
         insert_event.execute(params![
             article_id,
             event.code,
@@ -603,7 +616,17 @@ fn write_annotations(
             span_text(analysis, &event.evidence),
             event.mentions.len().max(1) as i64,
             f64::from(event.confidence),
+            at.place,
+            at.geonames_id,
+            at.name,
+            at.lat,
+            at.lon,
+            at.country,
+            at.basis,
         ])?;
+    }
+    if canonical {
+        crate::places::tally(tx, &places.places)?;
     }
     Ok(())
 }

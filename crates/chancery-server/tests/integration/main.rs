@@ -4,6 +4,7 @@
 mod api;
 mod browser;
 mod connections;
+mod places;
 mod security;
 mod validation;
 
@@ -74,6 +75,12 @@ pub fn server() -> Running {
 
 /// GET, returning status and body (errors included).
 pub fn get(server: &Running, path: &str) -> (u16, String) {
+    let (status, _, body) = get_typed(server, path);
+    (status, body)
+}
+
+/// GET, returning status, media type (`Content-Type`) and body.
+pub fn get_typed(server: &Running, path: &str) -> (u16, String, String) {
     let agent = ureq::Agent::new_with_config(
         ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -84,7 +91,13 @@ pub fn get(server: &Running, path: &str) -> (u16, String) {
         .call()
         .unwrap();
     let status = response.status().as_u16();
-    (status, response.body_mut().read_to_string().unwrap())
+    let media = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (status, media, response.body_mut().read_to_string().unwrap())
 }
 
 /// GET a JSON document.
