@@ -160,3 +160,22 @@ fn bad_requests_say_what_is_wrong() {
     r.source = Some("  ".into());
     assert!(error(r).contains("bad --source"));
 }
+
+#[test]
+fn an_excluded_phrase_beside_everything_answers() {
+    // Found by the `search_query` fuzz target: a phrase that matches nothing,
+    // excluded, beside "*" (all), tripped an assertion inside the phrase
+    // scorer (target 0 below a finished scorer's doc).
+    let (_data, index) = corpus();
+    for query in ["-A.\u{fffd}on\r*", "-\"zzz qqq\" *", "* -\"zzz qqq\""] {
+        let result = index.search(&request(query));
+        assert!(result.is_ok(), "{query:?}: {result:?}");
+    }
+    let all = doc_ids(&index, &request("*"));
+    assert_eq!(doc_ids(&index, &request("-\"zzz qqq\" *")), all);
+    // A phrase that matches an early article and then runs out.
+    for query in ["-\"held talks\" *", "-\"new round\" *", "vienna -\"held talks\""] {
+        let result = index.search(&request(query));
+        assert!(result.is_ok(), "{query:?}: {result:?}");
+    }
+}
