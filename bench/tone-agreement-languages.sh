@@ -22,20 +22,14 @@
 # good" counts as good).
 # With --floor (first argument), exits 1 when a language's AUC falls under
 # its floor.
-# Usage: bench/tone-agreement-languages.sh [--floor] [CHANCERY_BINARY]   (default: a release build)
+# Usage: bench/tone-agreement-languages.sh [--floor] CHANCERY_BINARY
 set -euo pipefail
 floor=0
 if [ "${1:-}" = "--floor" ]; then
     floor=1
     shift
 fi
-root="$(cd "$(dirname "$0")/.." && pwd)"
-chancery="${1:-}"
-if [ -z "$chancery" ]; then
-    cargo build --release --locked -p chancery --manifest-path "$root/Cargo.toml" >&2
-    chancery="${CARGO_TARGET_DIR:-$root/target}/release/chancery"
-fi
-chancery="$(realpath "$chancery")"
+chancery="$(realpath "${1:?usage: bench/tone-agreement-languages.sh [--floor] CHANCERY_BINARY}")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 python3 -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
