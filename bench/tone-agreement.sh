@@ -70,7 +70,8 @@ for name in ["nytEditorialSnippets", "movieReviewSnippets", "amazonReviewSnippet
     for line in open(f"{work}/{name}.out.jsonl", encoding="utf-8"):
         a = json.loads(line)
         t = a.get("tone")
-        tone[a["external_id"]] = t["tone"] if t else 0.0
+        # No tone value: no words, or a language without a lexicon.
+        tone[a["external_id"]] = (t or {}).get("tone") or 0.0
     ids = [i for i in gold if i in tone]
     ours = [(gold[i], tone[i]) for i in ids]
     theirs = [(gold[i], vader.polarity_scores(text[i])["compound"]) for i in ids]

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Article, DatePrecision, Span};
 
 /// The version of the JSON contract documented in `docs/SCHEMA.md`.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// chancery's output for one article: the article itself (flattened into the
 /// same JSON object) and everything analysis found in it.
@@ -34,8 +34,9 @@ pub struct Analysis {
     pub summary: Vec<Span>,
     /// Key points the article lists (its bulleted items), as spans.
     pub key_points: Vec<Span>,
-    /// The tone of the body as GDELT measures it; absent for analyses made
-    /// before tone was computed, and when the body is not English.
+    /// The tone of the body as GDELT measures it, with the word lists of the
+    /// body's language; absent when the body has no words, and for analyses
+    /// made before tone was computed.
     #[serde(default)]
     pub tone: Option<Tone>,
     /// The places the article names (its place and country entities, and
@@ -47,7 +48,7 @@ pub struct Analysis {
     /// the event's index. Absent before schema version 3.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_places: Vec<EventPlaces>,
-    /// Why the English-only analyses (entities, quotes, events, tone) did not
+    /// Why the English-only analyses (entities, quotes, events) did not
     /// run on this article; absent when they ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis_skipped: Option<SkipReason>,
@@ -474,25 +475,59 @@ pub struct EventDate {
 /// The tone of a text as the GDELT Global Knowledge Graph defines it
 /// (`V1.5TONE`): shares of the words, in percent, that a sentiment lexicon
 /// scores positive or negative, that name activity, and that are personal
-/// pronouns. Each percentage is rounded to six decimals.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// pronouns, each measured with the word lists of the text's language.
+/// Each percentage is rounded to six decimals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tone {
+    /// ISO 639-1 code of the language whose word lists measured the text;
+    /// `None` when the language is not known (then only words are counted).
+    /// Absent before schema version 4, when it was always English.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// The sentiment lexicon that scored the words (`vader`, `pattern-fr`…);
+    /// `None` when there is none for the language, and then `tone`,
+    /// `positive`, `negative` and `polarity` are `None` too.
+    #[serde(default)]
+    pub lexicon: Option<String>,
     /// `positive` minus `negative`: from -100 (every word negative) to
     /// +100 (every word positive).
-    pub tone: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tone: Option<f64>,
     /// The percentage of words with a positive connotation.
-    pub positive: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positive: Option<f64>,
     /// The percentage of words with a negative connotation (a positive number).
-    pub negative: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negative: Option<f64>,
     /// The percentage of words with either connotation.
-    pub polarity: f64,
-    /// Activity reference density: the percentage of words that name an action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polarity: Option<f64>,
+    /// Activity reference density: the percentage of words that name an
+    /// action; 0 for a language with no list of action words (then
+    /// `unmeasured` names `activity`).
     pub activity: f64,
     /// Self/group reference density: the percentage of words that are
-    /// personal pronouns.
+    /// personal pronouns; 0 for a language with no pronoun list (then
+    /// `unmeasured` names `self_group`).
     pub self_group: f64,
     /// The number of words.
     pub words: u32,
+    /// The measures the language has no word list for: missing (sentiment)
+    /// or written as 0 (activity, self/group references).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmeasured: Vec<ToneMeasure>,
+}
+
+/// One of the measures of [`Tone`] that rests on a word list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToneMeasure {
+    /// Positive and negative words (`tone`, `positive`, `negative`, `polarity`).
+    Sentiment,
+    /// Action words (`activity`).
+    Activity,
+    /// Personal pronouns (`self_group`).
+    SelfGroup,
 }
 
 #[cfg(test)]

@@ -30,7 +30,8 @@ mod span;
 pub use analysis::{
     cameo_country, iso_country, Analysis, Cue, Entity, EntityKind, Event, EventActor, EventDate,
     EventPlace, EventPlaces, Geo, Mention, Modality, Place, PlaceBasis, PlaceMention, Plover,
-    Quote, QuoteKind, Role, SkipReason, SkippedBlock, Tone, CAMEO_COUNTRIES, SCHEMA_VERSION,
+    Quote, QuoteKind, Role, SkipReason, SkippedBlock, Tone, ToneMeasure, CAMEO_COUNTRIES,
+    SCHEMA_VERSION,
 };
 pub use article::{Article, Block, BlockKind, DatePrecision, Flags, Published, RelatedItem};
 pub use language::iso_639_1;

@@ -9,7 +9,7 @@ use chancery_model::{
     Analysis, Article, BlockKind, Cue, DatePrecision, Entity, EntityKind, Event, EventActor,
     EventDate, EventPlace, EventPlaces, Flags, Geo, Mention, Modality, Place, PlaceBasis,
     PlaceMention, Plover, Published, Quote, QuoteKind, RelatedItem, Role, SkipReason, SkippedBlock,
-    Span, Tone,
+    Span, Tone, ToneMeasure,
 };
 use serde_json::{Map, Value};
 
@@ -91,13 +91,16 @@ fn full_analysis() -> Analysis {
     analysis.summary = vec![Span::new(0, 42)];
     analysis.key_points = vec![Span::new(44, 67)];
     analysis.tone = Some(Tone {
-        tone: -1.25,
-        positive: 2.5,
-        negative: 3.75,
-        polarity: 6.25,
+        language: Some("fr".into()),
+        lexicon: Some("pattern-fr".into()),
+        tone: Some(-1.25),
+        positive: Some(2.5),
+        negative: Some(3.75),
+        polarity: Some(6.25),
         activity: 12.5,
         self_group: 0.0,
         words: 80,
+        unmeasured: vec![ToneMeasure::Activity],
     });
     analysis.entities = vec![Entity {
         id: "e1".into(),
@@ -245,14 +248,18 @@ fn sparse_analysis() -> Analysis {
     analysis.sentences = vec![span];
     analysis.summary = vec![span];
     analysis.key_points = vec![span];
+    // A language tone has no word lists for: words only.
     analysis.tone = Some(Tone {
-        tone: 0.0,
-        positive: 0.0,
-        negative: 0.0,
-        polarity: 0.0,
+        language: None,
+        lexicon: None,
+        tone: None,
+        positive: None,
+        negative: None,
+        polarity: None,
         activity: 0.0,
         self_group: 0.0,
         words: 1,
+        unmeasured: vec![],
     });
     analysis.entities = vec![Entity {
         id: "e1".into(),

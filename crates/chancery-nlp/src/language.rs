@@ -1,7 +1,8 @@
 //! The language gate: which text the English-only analyses may read.
 //!
-//! The tagger, the knowledge-base linking, the quote cues, the event lexicon
-//! and the tone lexicon are all English. Run over German or Spanish they do
+//! The tagger, the knowledge-base linking, the quote cues and the event
+//! lexicon are all English (tone has word lists per language and reads a
+//! skipped document in its detected language). Run over German or Spanish they do
 //! not fail, they invent ("Im Rahmen der Energieversorgung" as a person), so
 //! text in another language is kept out of them: a document whose body is
 //! mostly in another language is not analysed at all, and blocks in another

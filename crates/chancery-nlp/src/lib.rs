@@ -138,8 +138,9 @@ impl Analyzer {
 
     /// Sentences, entities and key points of `article`.
     ///
-    /// Entities, quotes, events and tone read English only: a document in
-    /// another language keeps its sentences and key points and is marked
+    /// Entities, quotes and events read English only: a document in another
+    /// language keeps its sentences and key points and its tone (measured
+    /// with that language's word lists, see [`tone`]) and is marked
     /// `analysis_skipped`; blocks in another language inside an English
     /// document are left out of them and listed in `skipped_blocks`.
     pub fn analyze(&self, article: Article) -> Analysis {
@@ -151,6 +152,12 @@ impl Analyzer {
                 let doc = doc::Doc::new(article.title.as_deref().unwrap_or(""), &article.text);
                 analysis.sentences = body_sentences(&doc);
                 analysis.key_points = key_points(article);
+                // The detected language, else the page's own when it is not
+                // English (the gate found the body is not).
+                let language = detected
+                    .clone()
+                    .or_else(|| article.language.clone().filter(|declared| declared != "en"));
+                analysis.tone = tone::tone(&article.text, language.as_deref());
                 analysis.analysis_skipped = Some(SkipReason::Language);
                 analysis.detected_language = detected;
                 return analysis;
@@ -226,7 +233,7 @@ impl Analyzer {
         analysis.events = events;
         analysis.background_events = background_events;
         analysis.key_points = key_points;
-        analysis.tone = tone::tone(text);
+        analysis.tone = tone::tone(text, Some("en"));
         analysis.skipped_blocks = skipped;
         budget::cap_output(&mut analysis);
         // After the cap, so that event places index the events kept.

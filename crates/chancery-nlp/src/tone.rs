@@ -5,56 +5,264 @@
 //! that are personal pronouns (self/group reference density), and the
 //! word count.
 //!
-//! The sentiment lexicon is VADER's (MIT licence), reduced to its word
-//! entries by `bench/tone-lexicon.sh` (`kb/tone_lexicon.tsv`); a word counts
-//! by the sign of its valence, as GDELT counts dictionary matches. Action
-//! words are every single-word verb form of the event lexicon
-//! (`kb/event_lexicon.tsv`; the first word of a phrasal verb). Both tables
-//! are compiled in: this module does no I/O.
+//! Each language has its own word lists ([`LANGUAGES`]). Sentiment lexicons:
+//! English is VADER's (MIT; `kb/tone_lexicon.tsv`, by
+//! `bench/tone-lexicon.sh`); French, Dutch, Italian (Pattern), German
+//! (Klenner et al.'s polarity lexicon via textblob-de), Portuguese (LeIA)
+//! and Swedish (VADER translated) are `kb/tone_lexicon_<lang>.tsv`, by
+//! `scripts/build_tone_lexicons.py`, whose headers give each licence. A word
+//! counts by the sign of its valence, as GDELT counts dictionary matches.
+//! Action words are English only: every single-word verb form of the event
+//! lexicon (`kb/event_lexicon.tsv`; the first word of a phrasal verb).
+//! Pronoun lists are written here for the languages news comes in most.
+//! A language without a list gets 0 for that measure (or no sentiment
+//! values at all) and says so in `Tone::unmeasured`. All tables are
+//! compiled in: this module does no I/O.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use chancery_model::Tone;
+use chancery_model::{Tone, ToneMeasure};
 
-/// The sentiment lexicon: word, valence (-4 … +4).
+/// The English sentiment lexicon: word, valence (-4 … +4).
 const LEXICON: &str = include_str!("../kb/tone_lexicon.tsv");
 /// The event lexicon, whose verb forms are the action words.
 const EVENT_LEXICON: &str = include_str!("../kb/event_lexicon.tsv");
 
-/// English personal pronouns (GDELT's self/group references).
-const PRONOUNS: &[&str] = &[
-    "i",
-    "me",
-    "my",
-    "mine",
-    "myself",
-    "we",
-    "us",
-    "our",
-    "ours",
-    "ourselves",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-    "he",
-    "him",
-    "his",
-    "himself",
-    "she",
-    "her",
-    "hers",
-    "herself",
-    "it",
-    "its",
-    "itself",
-    "they",
-    "them",
-    "their",
-    "theirs",
-    "themselves",
+/// What tone knows of one language.
+#[derive(Debug)]
+pub struct Language {
+    /// ISO 639-1 code.
+    pub code: &'static str,
+    /// The sentiment lexicon's name (as `Tone::lexicon` gives it) and its
+    /// table (`word`, `valence`; only the sign counts).
+    lexicon: Option<(&'static str, &'static str)>,
+    /// Personal pronouns, lower case (GDELT's self/group references).
+    pronouns: &'static [&'static str],
+    /// Whether the event lexicon's verbs are this language's action words.
+    actions: bool,
+    /// Whether an elided article or pronoun is a word of its own ("l'État",
+    /// "dell'anno"): split at the apostrophe.
+    elision: bool,
+    /// Inflectional endings taken off a word the lexicon lacks, longest
+    /// first, so that a declined adjective ("schlechten") finds its lemma.
+    endings: &'static [&'static str],
+}
+
+impl Language {
+    /// Whether the language has a sentiment lexicon (and so tone values).
+    pub fn has_lexicon(&self) -> bool {
+        self.lexicon.is_some()
+    }
+}
+
+/// The languages tone has word lists for.
+pub const LANGUAGES: &[Language] = &[
+    Language {
+        code: "en",
+        lexicon: Some(("vader", LEXICON)),
+        pronouns: &[
+            "i",
+            "me",
+            "my",
+            "mine",
+            "myself",
+            "we",
+            "us",
+            "our",
+            "ours",
+            "ourselves",
+            "you",
+            "your",
+            "yours",
+            "yourself",
+            "yourselves",
+            "he",
+            "him",
+            "his",
+            "himself",
+            "she",
+            "her",
+            "hers",
+            "herself",
+            "it",
+            "its",
+            "itself",
+            "they",
+            "them",
+            "their",
+            "theirs",
+            "themselves",
+        ],
+        actions: true,
+        elision: false,
+        endings: &[],
+    },
+    Language {
+        code: "fr",
+        lexicon: Some(("pattern-fr", include_str!("../kb/tone_lexicon_fr.tsv"))),
+        pronouns: &[
+            "je", "j", "me", "m", "moi", "mon", "ma", "mes", "mien", "mienne", "miens", "miennes",
+            "nous", "notre", "nos", "nôtre", "nôtres", "tu", "te", "toi", "ton", "ta", "tes",
+            "tien", "tienne", "vous", "votre", "vos", "vôtre", "vôtres", "il", "elle", "lui",
+            "ils", "elles", "eux", "leur", "leurs", "son", "sa", "ses", "sien", "sienne", "soi",
+        ],
+        actions: false,
+        elision: true,
+        endings: &[],
+    },
+    Language {
+        code: "de",
+        lexicon: Some(("klenner-de", include_str!("../kb/tone_lexicon_de.tsv"))),
+        pronouns: &[
+            "ich", "mich", "mir", "mein", "meine", "meinen", "meinem", "meiner", "meines", "wir",
+            "uns", "unser", "unsere", "unseren", "unserem", "unserer", "unseres", "du", "dich",
+            "dir", "dein", "deine", "deinen", "deinem", "deiner", "deines", "ihr", "euch", "euer",
+            "eure", "euren", "eurem", "eurer", "eures", "er", "ihn", "ihm", "seine", "seinen",
+            "seinem", "seiner", "seines", "sie", "ihre", "ihren", "ihrem", "ihrer", "ihres",
+        ],
+        actions: false,
+        elision: false,
+        endings: &["en", "em", "er", "es", "e", "n", "s"],
+    },
+    Language {
+        code: "nl",
+        lexicon: Some(("pattern-nl", include_str!("../kb/tone_lexicon_nl.tsv"))),
+        pronouns: &[
+            "ik", "me", "mij", "mijn", "we", "wij", "ons", "onze", "jij", "je", "jou", "jouw",
+            "jullie", "u", "uw", "hij", "hem", "ze", "zij", "haar", "hen", "hun",
+        ],
+        actions: false,
+        elision: false,
+        endings: &["en", "e", "s"],
+    },
+    Language {
+        code: "it",
+        lexicon: Some(("pattern-it", include_str!("../kb/tone_lexicon_it.tsv"))),
+        pronouns: &[
+            "io", "me", "mi", "mio", "mia", "miei", "mie", "noi", "ci", "nostro", "nostra",
+            "nostri", "nostre", "tu", "te", "ti", "tuo", "tua", "tuoi", "tue", "voi", "vi",
+            "vostro", "vostra", "vostri", "vostre", "lui", "lei", "egli", "ella", "esso", "essa",
+            "essi", "esse", "loro", "suo", "sua", "suoi", "sue",
+        ],
+        actions: false,
+        elision: true,
+        endings: &[],
+    },
+    Language {
+        code: "pt",
+        lexicon: Some(("leia-pt", include_str!("../kb/tone_lexicon_pt.tsv"))),
+        pronouns: &[
+            "eu", "me", "mim", "comigo", "meu", "minha", "meus", "minhas", "nós", "nos", "conosco",
+            "nosso", "nossa", "nossos", "nossas", "tu", "te", "ti", "contigo", "teu", "tua",
+            "teus", "tuas", "você", "vocês", "vos", "vosso", "vossa", "ele", "ela", "eles", "elas",
+            "lhe", "lhes", "seu", "sua", "seus", "suas", "dele", "dela", "deles", "delas",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+    },
+    Language {
+        code: "sv",
+        lexicon: Some(("vader-sv", include_str!("../kb/tone_lexicon_sv.tsv"))),
+        pronouns: &[
+            "jag", "mig", "mej", "min", "mitt", "mina", "vi", "oss", "vår", "vårt", "våra", "du",
+            "dig", "dej", "din", "ditt", "dina", "ni", "er", "ert", "era", "han", "honom", "hans",
+            "hon", "henne", "hennes", "dem", "deras",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+    },
+    Language {
+        code: "es",
+        lexicon: None,
+        pronouns: &[
+            "yo", "me", "mí", "conmigo", "mi", "mis", "mío", "mía", "míos", "mías", "nosotros",
+            "nosotras", "nos", "nuestro", "nuestra", "nuestros", "nuestras", "tú", "te", "ti",
+            "contigo", "tu", "tus", "tuyo", "tuya", "usted", "ustedes", "vosotros", "vosotras",
+            "os", "vuestro", "vuestra", "él", "ella", "ellos", "ellas", "le", "les", "su", "sus",
+            "suyo", "suya",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+    },
+    Language {
+        code: "ru",
+        lexicon: None,
+        pronouns: &[
+            "я",
+            "меня",
+            "мне",
+            "мной",
+            "мой",
+            "моя",
+            "моё",
+            "мои",
+            "моего",
+            "моей",
+            "мы",
+            "нас",
+            "нам",
+            "нами",
+            "наш",
+            "наша",
+            "наше",
+            "наши",
+            "ты",
+            "тебя",
+            "тебе",
+            "тобой",
+            "твой",
+            "твоя",
+            "твоё",
+            "твои",
+            "вы",
+            "вас",
+            "вам",
+            "вами",
+            "ваш",
+            "ваша",
+            "ваше",
+            "ваши",
+            "он",
+            "его",
+            "ему",
+            "им",
+            "нём",
+            "она",
+            "её",
+            "ей",
+            "ней",
+            "оно",
+            "они",
+            "их",
+            "ими",
+            "них",
+            "ним",
+            "него",
+            "нему",
+            "неё",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+    },
+    Language {
+        code: "pl",
+        lexicon: None,
+        pronouns: &[
+            "ja", "mnie", "mi", "mną", "mój", "moja", "moje", "moi", "mojego", "mojej", "my",
+            "nas", "nam", "nami", "nasz", "nasza", "nasze", "nasi", "ty", "ciebie", "cię", "tobie",
+            "tobą", "twój", "twoja", "twoje", "wy", "was", "wam", "wami", "wasz", "wasza", "wasze",
+            "on", "jego", "go", "jemu", "mu", "nim", "ona", "jej", "ją", "nią", "ono", "oni",
+            "one", "ich", "im", "nimi", "nich",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+    },
 ];
 
 /// What a word is for tone.
@@ -68,12 +276,20 @@ struct WordClass {
     pronoun: bool,
 }
 
-/// The compiled tables, keyed by lower-case word.
-fn classes() -> &'static HashMap<String, WordClass> {
-    static TABLE: OnceLock<HashMap<String, WordClass>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table: HashMap<String, WordClass> = HashMap::new();
-        for (word, valence) in table_rows(LEXICON, &["word", "valence"])
+/// One language's compiled word lists, keyed by lower-case word.
+type Table = HashMap<String, WordClass>;
+
+/// The compiled table of `LANGUAGES[index]`, built on first use.
+fn table(index: usize) -> &'static Table {
+    static TABLES: [OnceLock<Table>; LANGUAGES.len()] =
+        [const { OnceLock::new() }; LANGUAGES.len()];
+    TABLES[index].get_or_init(|| compile(&LANGUAGES[index]))
+}
+
+fn compile(language: &Language) -> Table {
+    let mut table = Table::new();
+    if let Some((_, lexicon)) = language.lexicon {
+        for (word, valence) in table_rows(lexicon, &["word", "valence"])
             .filter_map(|row| Some((row[0], row[1].parse::<f64>().ok()?)))
         {
             let sentiment = if valence > 0.0 {
@@ -85,6 +301,8 @@ fn classes() -> &'static HashMap<String, WordClass> {
             };
             table.entry(word.to_lowercase()).or_default().sentiment = sentiment;
         }
+    }
+    if language.actions {
         for row in table_rows(EVENT_LEXICON, &["kind", "forms"]) {
             if row[0] != "verb" {
                 continue;
@@ -95,11 +313,11 @@ fn classes() -> &'static HashMap<String, WordClass> {
                 }
             }
         }
-        for pronoun in PRONOUNS {
-            table.entry((*pronoun).to_string()).or_default().pronoun = true;
-        }
-        table
-    })
+    }
+    for pronoun in language.pronouns {
+        table.entry((*pronoun).to_string()).or_default().pronoun = true;
+    }
+    table
 }
 
 /// The named columns of each row of a built-in tab-separated table (`#`
@@ -127,59 +345,138 @@ fn table_rows<'a>(
     })
 }
 
-/// The words of a text: runs of letters and digits with inner apostrophes
-/// (straight or curly) and hyphens kept ("don't", "well-being"). The same
-/// rule as the GKG word count.
-pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
-        .map(|w| w.trim_matches(|c| c == '\'' || c == '’' || c == '-'))
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+/// The word lists for `code` (ISO 639-1), if tone has any.
+pub fn language(code: &str) -> Option<&'static Language> {
+    LANGUAGES.iter().find(|l| l.code == code)
 }
 
-/// The tone of `text`; `None` when it has no words.
-pub fn tone(text: &str) -> Option<Tone> {
-    let table = classes();
-    let mut counts = [0u32; 5]; // words, positive, negative, action, pronoun
-    let mut key = String::new();
-    for word in words(text) {
-        counts[0] += 1;
-        key.clear();
-        for c in word.chars() {
-            match c {
-                '’' => key.push('\''),
-                c => key.extend(c.to_lowercase()),
+/// Whether `c` belongs to a script written without spaces between words in
+/// which a character is about a word (Han, Hiragana, Katakana): each counts
+/// as a word of its own, so that a Chinese sentence is not one "word".
+fn ideographic(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF // Han
+    )
+}
+
+/// The words of a text: runs of letters and digits with inner apostrophes
+/// (straight or curly) and hyphens kept ("don't", "well-being"); in a
+/// language with elision ([`Language`]), the apostrophe separates
+/// ("l'économie" is two words); a Han or kana character is a word by
+/// itself. The same rule as the GKG word count.
+pub fn words<'a>(text: &'a str, language: Option<&str>) -> Vec<&'a str> {
+    let elision = language.and_then(self::language).is_some_and(|l| l.elision);
+    let mut out = Vec::new();
+    for run in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-')) {
+        let mut push = |piece: &'a str| {
+            let piece = piece.trim_matches(|c| c == '\'' || c == '’' || c == '-');
+            if piece.chars().any(char::is_alphanumeric) {
+                out.push(piece);
             }
+        };
+        let pieces = run.split(|c: char| elision && (c == '\'' || c == '’'));
+        for piece in pieces {
+            if !piece.chars().any(ideographic) {
+                push(piece);
+                continue;
+            }
+            let mut start = 0;
+            for (at, c) in piece.char_indices() {
+                if ideographic(c) {
+                    push(&piece[start..at]);
+                    push(&piece[at..at + c.len_utf8()]);
+                    start = at + c.len_utf8();
+                }
+            }
+            push(&piece[start..]);
         }
-        let class = table.get(&key).or_else(|| {
-            // "well-being" is in the lexicon whole; "anti-war" is not, and
-            // then its last part speaks for it.
-            key.rsplit_once('-').and_then(|(_, last)| table.get(last))
-        });
-        let Some(class) = class else { continue };
-        match class.sentiment {
-            1 => counts[1] += 1,
-            -1 => counts[2] += 1,
-            _ => {}
-        }
-        counts[3] += u32::from(class.action);
-        counts[4] += u32::from(class.pronoun);
     }
-    let words = counts[0];
-    if words == 0 {
+    out
+}
+
+/// The tone of `text` measured with the word lists of `language` (ISO
+/// 639-1; `None` when unknown); `None` when it has no words. A language
+/// without a sentiment lexicon gets the word count and reference densities
+/// only, with `lexicon` null and `unmeasured` saying what is missing.
+pub fn tone(text: &str, language: Option<&str>) -> Option<Tone> {
+    let index = language.and_then(|code| LANGUAGES.iter().position(|l| l.code == code));
+    let spec = index.map(|i| &LANGUAGES[i]);
+    let table = index.map(table);
+    let words = words(text, language);
+    if words.is_empty() {
         return None;
     }
-    let percent = |n: u32| round6(f64::from(n) * 100.0 / f64::from(words));
-    let positive = percent(counts[1]);
-    let negative = percent(counts[2]);
+    let mut counts = [0u32; 4]; // positive, negative, action, pronoun
+    let mut key = String::new();
+    if let (Some(spec), Some(table)) = (spec, table) {
+        for word in &words {
+            key.clear();
+            for c in word.chars() {
+                match c {
+                    '’' => key.push('\''),
+                    c => key.extend(c.to_lowercase()),
+                }
+            }
+            let class = table.get(&key).or_else(|| {
+                // "well-being" is in the lexicon whole; "anti-war" is not, and
+                // then its last part speaks for it.
+                key.rsplit_once('-').and_then(|(_, last)| table.get(last))
+            });
+            let sentiment = match class {
+                Some(class) if class.sentiment != 0 => class.sentiment,
+                _ => stem_sentiment(&key, spec.endings, table),
+            };
+            match sentiment {
+                1 => counts[0] += 1,
+                -1 => counts[1] += 1,
+                _ => {}
+            }
+            if let Some(class) = class {
+                counts[2] += u32::from(class.action);
+                counts[3] += u32::from(class.pronoun);
+            }
+        }
+    }
+    let total = words.len() as u32;
+    let percent = |n: u32| round6(f64::from(n) * 100.0 / f64::from(total));
+    let lexicon = spec.and_then(|s| s.lexicon).map(|(name, _)| name);
+    let (positive, negative) = (percent(counts[0]), percent(counts[1]));
+    let scored = |x: f64| lexicon.map(|_| x);
+    let mut unmeasured = Vec::new();
+    if lexicon.is_none() {
+        unmeasured.push(ToneMeasure::Sentiment);
+    }
+    if !spec.is_some_and(|s| s.actions) {
+        unmeasured.push(ToneMeasure::Activity);
+    }
+    if spec.is_none_or(|s| s.pronouns.is_empty()) {
+        unmeasured.push(ToneMeasure::SelfGroup);
+    }
     Some(Tone {
-        tone: round6(positive - negative),
-        positive,
-        negative,
-        polarity: round6(positive + negative),
-        activity: percent(counts[3]),
-        self_group: percent(counts[4]),
-        words,
+        language: language.map(str::to_string),
+        lexicon: lexicon.map(str::to_string),
+        tone: scored(round6(positive - negative)),
+        positive: scored(positive),
+        negative: scored(negative),
+        polarity: scored(round6(positive + negative)),
+        activity: percent(counts[2]),
+        self_group: percent(counts[3]),
+        words: total,
+        unmeasured,
     })
+}
+
+/// The sentiment of `key` with an inflectional ending taken off, for a
+/// language whose lexicon holds lemmas; 0 when no stem of four or more
+/// letters is in it.
+fn stem_sentiment(key: &str, endings: &[&str], table: &Table) -> i8 {
+    endings
+        .iter()
+        .filter_map(|ending| key.strip_suffix(ending))
+        .filter(|stem| stem.chars().count() >= 4)
+        .find_map(|stem| table.get(stem).filter(|c| c.sentiment != 0))
+        .map_or(0, |c| c.sentiment)
 }
 
 /// `x` rounded to six decimals, so the JSON holds a short exact decimal.
@@ -191,14 +488,44 @@ fn round6(x: f64) -> f64 {
 mod tests {
     use super::*;
 
+    fn en(text: &str) -> Tone {
+        tone(text, Some("en")).unwrap()
+    }
+
+    fn index(code: &str) -> usize {
+        LANGUAGES.iter().position(|l| l.code == code).unwrap()
+    }
+
     #[test]
     fn the_lexicons_are_read() {
-        let table = classes();
-        assert!(table.len() > 7000, "{}", table.len());
-        assert_eq!(table["peace"].sentiment, 1);
-        assert_eq!(table["killed"].sentiment, -1);
-        assert!(table["visited"].action, "event verbs are action words");
-        assert!(table["they"].pronoun);
+        let english = table(index("en"));
+        assert!(english.len() > 7000, "{}", english.len());
+        assert_eq!(english["peace"].sentiment, 1);
+        assert_eq!(english["killed"].sentiment, -1);
+        assert!(english["visited"].action, "event verbs are action words");
+        assert!(english["they"].pronoun);
+        // Every other lexicon is read whole, with both signs.
+        for language in LANGUAGES.iter().filter(|l| l.lexicon.is_some()) {
+            let words = table(index(language.code));
+            let positive = words.values().filter(|c| c.sentiment > 0).count();
+            let negative = words.values().filter(|c| c.sentiment < 0).count();
+            assert!(
+                positive > 500 && negative > 500,
+                "{}: {positive} {negative}",
+                language.code
+            );
+        }
+    }
+
+    #[test]
+    fn every_language_is_unique_and_has_pronouns() {
+        for (i, language) in LANGUAGES.iter().enumerate() {
+            assert!(!language.pronouns.is_empty(), "{}", language.code);
+            assert!(LANGUAGES[..i].iter().all(|l| l.code != language.code));
+            for pronoun in language.pronouns {
+                assert_eq!(*pronoun, pronoun.to_lowercase(), "{}", language.code);
+            }
+        }
     }
 
     #[test]
@@ -206,34 +533,170 @@ mod tests {
         // 9 words: "welcomed" and "peace" positive, "condemned" and
         // "attack" negative; "welcomed" and "condemned" are event verbs;
         // "they" a pronoun.
-        let tone = tone("They welcomed the peace talks but condemned the attack.").unwrap();
+        let tone = en("They welcomed the peace talks but condemned the attack.");
         assert_eq!(tone.words, 9);
         let share = |n: f64| round6(n * 100.0 / 9.0);
-        assert_eq!(tone.positive, share(2.0));
-        assert_eq!(tone.negative, share(2.0));
-        assert_eq!(tone.tone, round6(tone.positive - tone.negative));
-        assert_eq!(tone.polarity, round6(tone.positive + tone.negative));
+        assert_eq!(tone.positive, Some(share(2.0)));
+        assert_eq!(tone.negative, Some(share(2.0)));
+        assert_eq!(tone.tone, Some(0.0));
+        assert_eq!(tone.polarity, Some(share(4.0)));
         assert_eq!(tone.self_group, share(1.0));
         assert!(tone.activity >= share(2.0), "{tone:?}");
+        assert_eq!(tone.language.as_deref(), Some("en"));
+        assert_eq!(tone.lexicon.as_deref(), Some("vader"));
+        assert!(tone.unmeasured.is_empty());
     }
 
     #[test]
     fn direction_follows_the_words() {
-        let good = tone("A wonderful, happy celebration of peace and friendship.").unwrap();
-        let bad = tone("A terrible, deadly attack killed dozens and wounded many.").unwrap();
-        assert!(good.tone > 0.0 && bad.tone < 0.0, "{good:?} {bad:?}");
+        let good = en("A wonderful, happy celebration of peace and friendship.");
+        let bad = en("A terrible, deadly attack killed dozens and wounded many.");
+        assert!(
+            good.tone > Some(0.0) && bad.tone < Some(0.0),
+            "{good:?} {bad:?}"
+        );
+    }
+
+    /// Fixture sentences, one good and one bad per language, written for
+    /// these tests.
+    const SENTENCES: &[(&str, &str, &str)] = &[
+        (
+            "fr",
+            "Une belle victoire : les habitants sont heureux et fiers de leur ville.",
+            "Une attaque terrible et cruelle a fait des morts ; la situation est désastreuse.",
+        ),
+        (
+            "de",
+            "Ein wunderbarer Erfolg: die Menschen sind glücklich und feiern den Frieden.",
+            "Ein schrecklicher Angriff mit vielen Toten; die Lage ist katastrophal und gefährlich.",
+        ),
+        (
+            "nl",
+            "Een mooie en goede dag: de mensen zijn blij en tevreden over het resultaat.",
+            "Een slechte en gevaarlijke situatie: de aanval was verschrikkelijk en wreed.",
+        ),
+        (
+            "it",
+            "Una bella giornata: la gente è felice e contenta del risultato eccellente.",
+            "Una situazione terribile e drammatica: l'attacco è stato crudele e orribile.",
+        ),
+        (
+            "pt",
+            "Uma vitória maravilhosa: o povo está feliz e celebra a paz com alegria.",
+            "Um ataque terrível matou dezenas; a situação é trágica e o medo é grande.",
+        ),
+        (
+            "sv",
+            "En underbar dag: folket är glada och firar freden med stor glädje.",
+            "En fruktansvärd attack dödade många; läget är farligt och hemskt.",
+        ),
+    ];
+
+    #[test]
+    fn each_lexicon_reads_its_own_language_in_the_right_direction() {
+        for (code, good, bad) in SENTENCES {
+            let good = tone(good, Some(code)).unwrap();
+            let bad = tone(bad, Some(code)).unwrap();
+            assert_eq!(good.language.as_deref(), Some(*code));
+            assert!(good.lexicon.is_some(), "{code}");
+            assert!(good.tone > Some(0.0), "{code} good: {good:?}");
+            assert!(bad.tone < Some(0.0), "{code} bad: {bad:?}");
+            assert_eq!(good.unmeasured, vec![ToneMeasure::Activity], "{code}");
+        }
+    }
+
+    #[test]
+    fn the_english_lexicon_does_not_read_other_languages() {
+        // What the language gate used to guard against: VADER finds next to
+        // nothing in French, so the French lexicon must be the one used.
+        let (_, good, _) = SENTENCES[0];
+        let english = en(good);
+        let french = tone(good, Some("fr")).unwrap();
+        assert!(english.polarity < french.polarity, "{english:?} {french:?}");
+    }
+
+    #[test]
+    fn elision_splits_french_and_italian_words() {
+        assert_eq!(
+            words("L'économie qu'il défend", Some("fr")),
+            ["L", "économie", "qu", "il", "défend"]
+        );
+        assert_eq!(words("dell'anno", Some("it")), ["dell", "anno"]);
+        // Not in English or Dutch: "don't", "zo'n" stay whole.
+        assert_eq!(words("don't", Some("en")), ["don't"]);
+        assert_eq!(words("zo'n", Some("nl")), ["zo'n"]);
+        let t = tone("Il l'a dit : j'aime sa belle ville.", Some("fr")).unwrap();
+        assert_eq!(t.words, 9);
+        assert!(t.self_group > 0.0 && t.positive > Some(0.0), "{t:?}");
+    }
+
+    #[test]
+    fn declined_german_and_dutch_adjectives_find_their_lemma() {
+        for (code, word) in [
+            ("de", "schlechten"),
+            ("de", "schreckliche"),
+            ("nl", "slechte"),
+        ] {
+            let t = tone(word, Some(code)).unwrap();
+            assert_eq!(t.tone, Some(-100.0), "{code} {word}: {t:?}");
+        }
+        // A short word is not stemmed into another one.
+        assert_eq!(stem_sentiment("tote", &["e"], table(index("de"))), 0);
+    }
+
+    #[test]
+    fn a_language_without_a_lexicon_counts_words_and_pronouns_only() {
+        let t = tone("Nosotros creemos que ellos tienen razón.", Some("es")).unwrap();
+        assert_eq!(t.words, 6);
+        assert_eq!(t.lexicon, None);
+        assert_eq!(
+            (t.tone, t.positive, t.negative, t.polarity),
+            (None, None, None, None)
+        );
+        assert_eq!(t.self_group, round6(200.0 / 6.0));
+        assert_eq!(t.activity, 0.0);
+        assert_eq!(
+            t.unmeasured,
+            [ToneMeasure::Sentiment, ToneMeasure::Activity]
+        );
+        let ru = tone("Мы знаем, что они придут.", Some("ru")).unwrap();
+        assert_eq!((ru.words, ru.self_group), (5, 40.0));
+        // An unknown or unlisted language: words only.
+        for language in [None, Some("xx")] {
+            let t = tone("Dies ist ein Satz.", language).unwrap();
+            assert_eq!(t.words, 4);
+            assert_eq!(t.language.as_deref(), language);
+            assert_eq!(
+                t.unmeasured,
+                [
+                    ToneMeasure::Sentiment,
+                    ToneMeasure::Activity,
+                    ToneMeasure::SelfGroup
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn han_and_kana_characters_are_words() {
+        assert_eq!(words("北京今天下雨。", Some("zh")).len(), 6);
+        assert_eq!(
+            words("東京でAI会議", None),
+            ["東", "京", "で", "AI", "会", "議"]
+        );
     }
 
     #[test]
     fn no_words_no_tone() {
-        assert_eq!(tone(""), None);
-        assert_eq!(tone(" — … "), None);
+        assert_eq!(tone("", Some("en")), None);
+        assert_eq!(tone(" — … ", Some("fr")), None);
+        assert_eq!(tone(" … ", None), None);
     }
 
     #[test]
     fn curly_apostrophes_and_hyphens_match() {
-        let t = tone("Don’t worry about well-being.").unwrap();
+        let t = en("Don’t worry about well-being.");
         assert_eq!(t.words, 4);
-        assert!(t.polarity > 0.0);
+        assert!(t.polarity > Some(0.0));
     }
 }

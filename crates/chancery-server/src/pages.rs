@@ -515,10 +515,17 @@ pub(crate) async fn articles(
 
 /// The tone values behind an article's tone, as the tooltip says them.
 fn tone_title(tone: &chancery_model::Tone) -> String {
+    let language = tone.language.as_deref().unwrap_or("unknown language");
+    let sentiment = match (&tone.lexicon, tone.positive, tone.negative) {
+        (Some(lexicon), Some(positive), Some(negative)) => format!(
+            "{positive:.1}% of {} words positive, {negative:.1}% negative ({lexicon}, {language})",
+            tone.words
+        ),
+        _ => format!("{} words; no sentiment lexicon for {language}", tone.words),
+    };
     format!(
-        "GDELT tone: {:.1}% of {} words positive, {:.1}% negative; \
-         activity {:.1}%, pronouns {:.1}%",
-        tone.positive, tone.words, tone.negative, tone.activity, tone.self_group
+        "GDELT tone: {sentiment}; activity {:.1}%, pronouns {:.1}%",
+        tone.activity, tone.self_group
     )
 }
 
@@ -607,7 +614,10 @@ pub(crate) async fn article(
                     }
                     @if let Some(tone) = &analysis.tone {
                         " · " span.tone title=(tone_title(tone)) {
-                            "tone " (format!("{:+.1}", tone.tone))
+                            @match tone.tone {
+                                Some(value) => { "tone " (format!("{value:+.1}")) }
+                                None => { "tone n/a" }
+                            }
                         }
                     }
                     " · " a href=(format!("/api/articles/{id}")) { "JSON" }

@@ -249,8 +249,8 @@ impl<W: Write> GdeltEvents<W> {
         group.mentions += event.mentions.len().max(1) as u64;
         if group.articles.last() != Some(&record.id) && !group.articles.contains(&record.id) {
             group.articles.push(record.id);
-            if let Some(tone) = &record.analysis.tone {
-                group.tone.0 += tone.tone;
+            if let Some(tone) = record.analysis.tone.as_ref().and_then(|t| t.tone) {
+                group.tone.0 += tone;
                 group.tone.1 += 1;
             }
         }
@@ -547,7 +547,9 @@ fn mention_row(id: i64, record: &Record, event: &Event) -> Vec<String> {
         record
             .analysis
             .tone
-            .map(|t| decimal(t.tone))
+            .as_ref()
+            .and_then(|t| t.tone)
+            .map(decimal)
             .unwrap_or_default(),
         // MentionDocTranslationInfo: nothing is machine-translated.
         String::new(),

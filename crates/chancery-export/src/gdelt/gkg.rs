@@ -115,23 +115,19 @@ fn gkg_row(record: &Record) -> Vec<String> {
         |e| format!("{},", name(e)),
     ));
     // V1.5TONE: all seven values from the analysis's tone, or nothing at
-    // all for an analysis made before tone was computed (never a row of
-    // empty values between commas).
-    let tone = record.analysis.tone;
-    row.push(tone.map_or_else(String::new, |t| {
-        [
-            t.tone,
-            t.positive,
-            t.negative,
-            t.polarity,
-            t.activity,
-            t.self_group,
-        ]
-        .iter()
-        .map(|x| decimal(*x))
-        .chain(std::iter::once(t.words.to_string()))
-        .collect::<Vec<_>>()
-        .join(",")
+    // all for an analysis made before tone was computed or in a language
+    // with no sentiment lexicon (never a row of empty values between
+    // commas; the word count is still in the counts as `wc:`).
+    let tone = record.analysis.tone.as_ref();
+    let scored = tone.and_then(|t| Some((t, [t.tone?, t.positive?, t.negative?, t.polarity?])));
+    row.push(scored.map_or_else(String::new, |(t, sentiment)| {
+        sentiment
+            .iter()
+            .chain([t.activity, t.self_group].iter())
+            .map(|x| decimal(*x))
+            .chain(std::iter::once(t.words.to_string()))
+            .collect::<Vec<_>>()
+            .join(",")
     }));
     row.push(dates(record));
     let words = tone.map_or_else(|| words(&article.text).count(), |t| t.words as usize);

@@ -169,7 +169,7 @@ fn articles_filter_and_show_their_analysis_and_copies() {
         .unwrap()
         .iter()
         .any(|c| c["id"] == copy["id"]));
-    assert_eq!(article["analysis"]["schema_version"], 3);
+    assert_eq!(article["analysis"]["schema_version"], 4);
     let tone = &article["analysis"]["tone"];
     assert!(tone["words"].as_u64().unwrap() > 0, "{tone}");
     assert!(tone["tone"].is_f64() && tone["polarity"].is_f64(), "{tone}");

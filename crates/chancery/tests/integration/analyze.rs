@@ -48,7 +48,7 @@ fn text_file_gives_one_contract_object() {
     for key in CONTRACT_KEYS {
         assert!(object.get(key).is_some(), "key {key:?} is missing");
     }
-    assert_eq!(object["schema_version"], 3);
+    assert_eq!(object["schema_version"], 4);
     assert!(object["id"].as_str().is_some_and(|id| !id.is_empty()));
 
     let text = object["text"].as_str().unwrap();
@@ -163,7 +163,7 @@ fn pretty_prints_one_indented_object() {
         pretty.stdout.lines().count() > 20,
         "pretty output spans many lines"
     );
-    assert!(pretty.stdout.contains("\n  \"schema_version\": 3,"));
+    assert!(pretty.stdout.contains("\n  \"schema_version\": 4,"));
     assert_eq!(pretty.one_object(), compact.one_object());
 }
 
