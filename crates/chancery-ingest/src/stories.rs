@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use chancery_model::Analysis;
 use chancery_store::{Reader, Store, StoreError, StoryInput, StoryStateUpdate};
 use chancery_stories::{Clusterer, Config, Day, Document, StoryId};
 
@@ -225,8 +224,10 @@ impl StoryTracker {
 /// The story keys of a stored article (none when its analysis cannot be
 /// read: the words still count).
 fn keys_of(input: &StoryInput) -> Vec<String> {
-    serde_json::from_str::<Analysis>(&input.analysis)
-        .map(|a| chancery_nlp::story_keys(&a))
+    input
+        .analysis
+        .as_ref()
+        .map(chancery_nlp::story_keys)
         .unwrap_or_default()
 }
 

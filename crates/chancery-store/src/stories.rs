@@ -64,8 +64,9 @@ pub struct StoryInput {
     pub duplicate_of: Option<i64>,
     /// Its story, when one was assigned.
     pub story: Option<i64>,
-    /// Its stored analysis (the JSON contract), for the story keys.
-    pub analysis: String,
+    /// Its stored analysis, for the story keys; `None` when it cannot be
+    /// read (a damaged row: its words still count).
+    pub analysis: Option<chancery_model::Analysis>,
 }
 
 /// The title of a story, one rule for every place that shows one (the
@@ -360,14 +361,21 @@ fn read_story_of(
 
 /// A row of `id, title, text, published, duplicate_of, story, analysis`.
 fn story_input(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryInput> {
+    let article: i64 = row.get(0)?;
+    let text: String = row.get(2)?;
+    let analysis = row
+        .get_ref(6)?
+        .as_bytes()
+        .ok()
+        .and_then(|blob| crate::blob::decode_analysis(&article.to_string(), blob, &text).ok());
     Ok(StoryInput {
-        article: row.get(0)?,
+        article,
         title: row.get(1)?,
-        text: row.get(2)?,
+        text,
         published: row.get(3)?,
         duplicate_of: row.get(4)?,
         story: row.get(5)?,
-        analysis: row.get(6)?,
+        analysis,
     })
 }
 
