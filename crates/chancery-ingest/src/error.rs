@@ -19,9 +19,9 @@ pub enum IngestError {
     Step {
         /// What was being done, as a sentence.
         what: &'static str,
-        /// Why it failed.
+        /// Why it failed (boxed: the error stays small to pass around).
         #[source]
-        source: StoreError,
+        source: Box<StoreError>,
     },
     /// A knowledge-base table (the user's, or the corpus's registry) could
     /// not be loaded.
@@ -41,6 +41,9 @@ pub enum IngestError {
 impl IngestError {
     /// A step on the store, said in `what`.
     pub(crate) fn at(what: &'static str) -> impl FnOnce(StoreError) -> IngestError {
-        move |source| IngestError::Step { what, source }
+        move |source| IngestError::Step {
+            what,
+            source: Box::new(source),
+        }
     }
 }
