@@ -210,7 +210,7 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         tx.execute_batch(from_1)
             .and_then(|()| tx.execute_batch(from_2))
             .map_err(StoreError::sqlite(path, context))?;
-        let converted = compress_analyses(&tx, path)?;
+        let converted = compress_analyses(&tx, path)? + pack_story_state(&tx, path)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(StoreError::sqlite(path, context))?;
         tx.commit().map_err(StoreError::sqlite(path, context))?;
@@ -222,6 +222,40 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         return Ok(());
     }
     check(path, version, application)
+}
+
+/// Version 4: the saved story clusterer packed (`crate::blob::pack_state`).
+/// Returns how many rows were packed.
+fn pack_story_state(tx: &rusqlite::Transaction<'_>, path: &Path) -> Result<u64, StoreError> {
+    let context = "upgrading the saved stories to version 4";
+    tx.execute_batch(crate::stories::STORY_STATE_TABLES)
+        .map_err(StoreError::sqlite(path, context))?;
+    let rows: Vec<(String, i64, Vec<u8>)> = tx
+        .prepare(
+            "SELECT 'frequencies', 0, value FROM story_state WHERE name = 'frequencies' \
+             UNION ALL SELECT 'story', story, state FROM story_clusters",
+        )
+        .and_then(|mut s| {
+            s.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect()
+        })
+        .map_err(StoreError::sqlite(path, context))?;
+    let mut packed = 0;
+    for (kind, story, bytes) in rows {
+        let Ok(value) = crate::blob::pack_state(&bytes) else {
+            continue;
+        };
+        let sql = if kind == "frequencies" {
+            "UPDATE story_state SET value = ?1 WHERE name = 'frequencies' AND ?2 = 0"
+        } else {
+            "UPDATE story_clusters SET state = ?1 WHERE story = ?2"
+        };
+        tx.prepare_cached(sql)
+            .and_then(|mut s| s.execute(rusqlite::params![value, story]))
+            .map_err(StoreError::sqlite(path, context))?;
+        packed += 1;
+    }
+    Ok(packed)
 }
 
 /// Articles converted per read while upgrading, so memory stays flat.
@@ -378,6 +412,14 @@ mod tests {
             )
             .unwrap();
         }
+        // The saved story clusterer, as version 3 kept it: plain bytes.
+        conn.execute_batch(
+            "INSERT INTO story_state (name, value) VALUES \
+             ('header', x'0102'), ('frequencies', zeroblob(65536)), \
+             ('last_article', x'0200000000000000'); \
+             INSERT INTO story_clusters (story, state) VALUES (0, x'0a0b0c'), (1, x'0d');",
+        )
+        .unwrap();
         conn.pragma_update(None, "user_version", 3).unwrap();
     }
 
@@ -413,6 +455,14 @@ mod tests {
         let verification = Reader::open(dir.path()).unwrap().verify().unwrap();
         assert!(verification.is_sound(), "{verification:?}");
         assert_eq!(verification.checked, 2);
+        let state = Reader::open(dir.path())
+            .unwrap()
+            .story_state()
+            .unwrap()
+            .expect("the saved stories survive the upgrade");
+        assert_eq!(state.frequencies, vec![0; 65536]);
+        assert_eq!(state.stories, [vec![0x0a, 0x0b, 0x0c], vec![0x0d]]);
+        assert_eq!((state.header, state.last_article), (vec![1, 2], 2));
     }
 
     #[test]
