@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chancery_ingest::{IngestReport, Record};
 use chancery_model::Analysis;
 use chancery_store::{
     ActorActivity, ArticleFilter, ArticleSummary, Count, CountryPair, Edge, EntityFilter,
@@ -18,7 +19,7 @@ use chancery_store::{
 };
 use serde::Serialize;
 
-use crate::ingest::{self, IngestReport, Record};
+use crate::ingest;
 use crate::params::{
     echo, DyadFilter, Format, Formatted, Limit, NetworkParams, NoParams, Paging, Params, PathParams,
 };

@@ -57,8 +57,9 @@ use chancery_nlp::Analyzer;
 use chancery_store::{Queries, StoreError};
 use tokio::sync::{oneshot, Semaphore};
 
+pub use chancery_ingest::{IngestLine, IngestReport};
 pub use error::ServerError;
-pub use ingest::{ingest_jsonl, IngestLine, IngestReport};
+pub use ingest::ingest_jsonl;
 pub use limit::RateLimit;
 
 /// The default address: loopback only, so a corpus is not shared by

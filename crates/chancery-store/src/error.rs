@@ -90,6 +90,17 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// A stored analysis cannot be read back (damaged on disk).
+    #[error(
+        "the stored analysis of article {id} cannot be read ({reason}); run `chancery verify` \
+         and ingest the article again into a new data directory if it is damaged"
+    )]
+    Unreadable {
+        /// The article's id.
+        id: String,
+        /// Why.
+        reason: String,
+    },
     /// The database refused an operation.
     #[error("database error while {context} ({path}): {source}{advice}")]
     Sqlite {

@@ -149,7 +149,8 @@ impl ExportReader {
     ) -> Result<u64, E> {
         let (clause, values) = where_clause(filter);
         let sql = format!(
-            "SELECT a.id, a.ingested_at, a.analysis FROM articles a WHERE {clause} ORDER BY a.id"
+            "SELECT a.id, a.ingested_at, a.analysis, a.doc_id, a.text FROM articles a \
+             WHERE {clause} ORDER BY a.id"
         );
         self.walk(
             &sql,
@@ -164,7 +165,9 @@ impl ExportReader {
     pub fn article(&self, id: i64) -> Result<Option<ExportArticle>, StoreError> {
         let context = "reading an article to export";
         self.conn
-            .prepare_cached("SELECT id, ingested_at, analysis FROM articles WHERE id = ?1")
+            .prepare_cached(
+                "SELECT id, ingested_at, analysis, doc_id, text FROM articles WHERE id = ?1",
+            )
             .and_then(|mut s| s.query_row([id], article_from).optional())
             .map_err(StoreError::sqlite(&self.path, context))
     }
@@ -214,11 +217,18 @@ impl ExportReader {
     }
 }
 
+/// A row of `id, ingested_at, analysis, doc_id, text`.
 fn article_from(row: &Row<'_>) -> rusqlite::Result<ExportArticle> {
+    let doc_id: String = row.get(3)?;
+    let text: String = row.get(4)?;
+    let analysis = crate::blob::decode_analysis_json(&doc_id, row.get_ref(2)?.as_bytes()?, &text)
+        .map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Blob, Box::new(e))
+    })?;
     Ok(ExportArticle {
         id: row.get(0)?,
         ingested_at: row.get(1)?,
-        analysis: row.get(2)?,
+        analysis,
     })
 }
 

@@ -40,8 +40,12 @@
 //!   `url`, `canonical_url`, `content_hash` (of the lower-cased words),
 //!   `simhash` (64-bit, over word 3-shingles), `minhash` (signature blob),
 //!   `title`, `published` (ISO 8601) and `published_precision`, `source`,
-//!   `site`, `language`, `text`, `analysis` (the whole JSON contract of
-//!   `chancery analyze`), `duplicate_of` (the first-seen article this one is
+//!   `site`, `language`, `text`, `analysis` (version 4: the JSON contract
+//!   of `chancery analyze` with an empty `text`, as a blob: a format byte
+//!   (1), then a zstd frame compressed with the dictionary
+//!   `src/analysis-v1.dict`; the text is the `text` column, and
+//!   [`decode_analysis`] puts the two together),
+//!   `duplicate_of` (the first-seen article this one is
 //!   a near-duplicate of) and `similarity` (estimated Jaccard with it),
 //!   `is_stub`, `flags` (JSON), `ingested_at` (UTC).
 //! - `entities`: `article`, `local_id` (`e1`…, as in the JSON), `name`,
@@ -73,7 +77,7 @@
 //! - `lsh_buckets`: `key`, `article`: the near-duplicate index (MinHash LSH
 //!   bands of first-seen articles).
 //! - `content_checksums`: `article`, `checksum` (xxh3 of the article's
-//!   title, text and analysis when written), read by `chancery verify`.
+//!   title, text and analysis blob when written), read by `chancery verify`.
 //! - `watch_feeds` (version 3): the feeds and sitemaps `chancery watch`
 //!   follows: `url`, `kind`, `etag`, `last_modified`, `last_poll`,
 //!   `next_poll`, `interval_secs`, `error_streak`, `last_error`,
@@ -89,6 +93,7 @@
 
 #![deny(missing_docs)]
 
+mod blob;
 mod error;
 mod export;
 mod fingerprint;
@@ -105,6 +110,7 @@ mod story_events;
 mod verify;
 mod watch;
 
+pub use blob::{decode_analysis, decode_analysis_json};
 pub use error::StoreError;
 pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
 pub use fingerprint::Fingerprint;

@@ -403,9 +403,19 @@ pub(crate) fn backfill(tx: &Transaction<'_>, path: &Path) -> Result<u64, StoreEr
         let id: i64 = row.get(0).map_err(err)?;
         let doc_id: String = row.get(1).map_err(err)?;
         let canonical: bool = row.get(2).map_err(err)?;
-        let json: String = row.get(3).map_err(err)?;
+        // JSON text as versions before 5 stored it, or a compressed blob.
+        let json: Vec<u8> = match row.get_ref(3).map_err(err)? {
+            rusqlite::types::ValueRef::Text(text) => text.to_vec(),
+            rusqlite::types::ValueRef::Blob(blob) => {
+                crate::blob::decompress(blob).map_err(|reason| StoreError::Unreadable {
+                    id: doc_id.clone(),
+                    reason,
+                })?
+            }
+            _ => Vec::new(),
+        };
         let stored: StoredGeo =
-            serde_json::from_str(&json).map_err(|source| StoreError::StoredAnalysis {
+            serde_json::from_slice(&json).map_err(|source| StoreError::StoredAnalysis {
                 path: path.to_path_buf(),
                 article: doc_id,
                 source,

@@ -812,8 +812,8 @@ impl Queries {
     /// One article with its analysis and copies.
     pub fn article(&self, id: i64) -> Result<Option<StoredArticle>, StoreError> {
         let query = format!(
-            "SELECT {ARTICLE_COLUMNS}, a.similarity, a.ingested_at, a.analysis FROM articles a \
-             WHERE a.id = ?1"
+            "SELECT {ARTICLE_COLUMNS}, a.similarity, a.ingested_at, a.analysis, a.text \
+             FROM articles a WHERE a.id = ?1"
         );
         let row = self
             .conn
@@ -824,20 +824,17 @@ impl Queries {
                         article_summary(row)?,
                         row.get::<_, Option<f64>>(16)?,
                         row.get::<_, String>(17)?,
-                        row.get::<_, String>(18)?,
+                        row.get::<_, Vec<u8>>(18)?,
+                        row.get::<_, String>(19)?,
                     ))
                 })
                 .optional()
             })
             .map_err(self.err("reading an article"))?;
-        let Some((summary, similarity, ingested_at, json)) = row else {
+        let Some((summary, similarity, ingested_at, blob, text)) = row else {
             return Ok(None);
         };
-        let analysis: Analysis =
-            serde_json::from_str(&json).map_err(|source| StoreError::Serialize {
-                id: summary.doc_id.clone(),
-                source,
-            })?;
+        let analysis: Analysis = crate::blob::decode_analysis(&summary.doc_id, &blob, &text)?;
         let copies = self.rows(
             "SELECT id, title, published, coalesce(site, source) FROM articles \
              WHERE duplicate_of = ?1 ORDER BY id",
@@ -1564,23 +1561,23 @@ impl Queries {
     ) -> Result<Option<crate::story_changes::Report>, StoreError> {
         let row = self
             .conn
-            .prepare_cached("SELECT doc_id, published, analysis FROM articles WHERE id = ?1")
+            .prepare_cached("SELECT doc_id, published, analysis, text FROM articles WHERE id = ?1")
             .and_then(|mut s| {
                 s.query_row([id], |row| {
                     Ok((
                         row.get::<_, String>(0)?,
                         row.get::<_, Option<String>>(1)?,
-                        row.get::<_, String>(2)?,
+                        row.get::<_, Vec<u8>>(2)?,
+                        row.get::<_, String>(3)?,
                     ))
                 })
                 .optional()
             })
             .map_err(self.err("reading an article of a story"))?;
-        let Some((doc_id, published, json)) = row else {
+        let Some((doc_id, published, blob, text)) = row else {
             return Ok(None);
         };
-        let analysis: Analysis = serde_json::from_str(&json)
-            .map_err(|source| StoreError::Serialize { id: doc_id, source })?;
+        let analysis: Analysis = crate::blob::decode_analysis(&doc_id, &blob, &text)?;
         Ok(Some(crate::story_changes::Report {
             article: id,
             published,

@@ -12,7 +12,7 @@ use crate::StoreError;
 
 /// The version of the tables below, kept in `PRAGMA user_version`. Bump it
 /// whenever a table or a column's meaning changes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Marks the file as a chancery store (`PRAGMA application_id`, "chnc").
 const APPLICATION_ID: i64 = 0x6368_6e63;
@@ -34,7 +34,7 @@ CREATE TABLE articles (
     site          TEXT,
     language      TEXT,
     text          TEXT NOT NULL,
-    analysis      TEXT NOT NULL,
+    analysis      BLOB NOT NULL,
     duplicate_of  INTEGER REFERENCES articles(id),
     similarity    REAL,
     story         INTEGER,
@@ -209,10 +209,12 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
     }
     if application == APPLICATION_ID && (1..SCHEMA_VERSION).contains(&version) {
         // Version 2 added `articles.story`, version 3 the watch tables,
-        // version 4 where events happened and the places table; an older
-        // store gains what it lacks in one transaction, the located events
-        // and places backfilled from its stored analyses.
-        let context = "upgrading the store to version 4";
+        // version 4 where events happened and the places table, version 5
+        // compressed analyses without their text. An older store gains what
+        // it lacks in one transaction: located events and places are
+        // backfilled from its stored analyses while they are still JSON,
+        // then the analyses are compressed.
+        let context = "upgrading the store to version 5";
         let tx = conn
             .transaction()
             .map_err(StoreError::sqlite(path, context))?;
@@ -220,15 +222,129 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         let from_2 = if version <= 2 { WATCH_TABLES } else { "" };
         tx.execute_batch(from_1)
             .and_then(|()| tx.execute_batch(from_2))
-            .and_then(|()| add_location_columns(&tx))
-            .and_then(|()| tx.execute_batch(crate::places::PLACES_TABLE))
+            .and_then(|()| {
+                if version <= 3 {
+                    add_location_columns(&tx)
+                        .and_then(|()| tx.execute_batch(crate::places::PLACES_TABLE))
+                } else {
+                    Ok(())
+                }
+            })
             .map_err(StoreError::sqlite(path, context))?;
-        crate::places::backfill(&tx, path)?;
+        if version <= 3 {
+            crate::places::backfill(&tx, path)?;
+        }
+        let converted = compress_analyses(&tx, path)? + pack_story_state(&tx, path)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(StoreError::sqlite(path, context))?;
-        return tx.commit().map_err(StoreError::sqlite(path, context));
+        tx.commit().map_err(StoreError::sqlite(path, context))?;
+        // The space the JSON held goes back to the file system once.
+        if converted > 0 {
+            conn.execute_batch("VACUUM")
+                .map_err(StoreError::sqlite(path, "compacting the upgraded store"))?;
+        }
+        return Ok(());
     }
     check(path, version, application)
+}
+
+/// Version 5: the saved story clusterer packed (`crate::blob::pack_state`).
+/// Returns how many rows were packed.
+fn pack_story_state(tx: &rusqlite::Transaction<'_>, path: &Path) -> Result<u64, StoreError> {
+    let context = "upgrading the saved stories to version 5";
+    tx.execute_batch(crate::stories::STORY_STATE_TABLES)
+        .map_err(StoreError::sqlite(path, context))?;
+    let rows: Vec<(String, i64, Vec<u8>)> = tx
+        .prepare(
+            "SELECT 'frequencies', 0, value FROM story_state WHERE name = 'frequencies' \
+             UNION ALL SELECT 'story', story, state FROM story_clusters",
+        )
+        .and_then(|mut s| {
+            s.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect()
+        })
+        .map_err(StoreError::sqlite(path, context))?;
+    let mut packed = 0;
+    for (kind, story, bytes) in rows {
+        let Ok(value) = crate::blob::pack_state(&bytes) else {
+            continue;
+        };
+        let sql = if kind == "frequencies" {
+            "UPDATE story_state SET value = ?1 WHERE name = 'frequencies' AND ?2 = 0"
+        } else {
+            "UPDATE story_clusters SET state = ?1 WHERE story = ?2"
+        };
+        tx.prepare_cached(sql)
+            .and_then(|mut s| s.execute(rusqlite::params![value, story]))
+            .map_err(StoreError::sqlite(path, context))?;
+        packed += 1;
+    }
+    Ok(packed)
+}
+
+/// Articles converted per read while upgrading, so memory stays flat.
+const UPGRADE_PAGE: i64 = 1_000;
+
+/// Version 5: every analysis stored as JSON text becomes a compressed blob
+/// without the article's text; a checksum that held for the old row is
+/// taken again for the new one (one that did not hold is left, so `chancery
+/// verify` still reports the damage). An analysis that cannot be read is
+/// left as it is, and reading it says so. Returns how many were converted.
+fn compress_analyses(tx: &rusqlite::Transaction<'_>, path: &Path) -> Result<u64, StoreError> {
+    use chancery_model::Analysis;
+    let context = "upgrading the stored analyses to version 5";
+    tx.execute_batch(crate::verify::CHECKSUMS_TABLE)
+        .map_err(StoreError::sqlite(path, context))?;
+    let mut converted = 0;
+    let mut after = 0_i64;
+    loop {
+        type Row = (i64, Option<String>, String, String, Option<i64>);
+        let rows: Vec<Row> = tx
+            .prepare_cached(
+                "SELECT a.id, a.title, a.text, a.analysis, c.checksum FROM articles a \
+                 LEFT JOIN content_checksums c ON c.article = a.id \
+                 WHERE a.id > ?1 AND typeof(a.analysis) = 'text' ORDER BY a.id LIMIT ?2",
+            )
+            .and_then(|mut s| {
+                s.query_map(rusqlite::params![after, UPGRADE_PAGE], |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                })?
+                .collect()
+            })
+            .map_err(StoreError::sqlite(path, context))?;
+        let Some(last) = rows.last() else {
+            return Ok(converted);
+        };
+        after = last.0;
+        for (id, title, text, json, checksum) in rows {
+            let Ok(mut analysis) = serde_json::from_str::<Analysis>(&json) else {
+                continue;
+            };
+            let Ok(blob) = crate::blob::json_without_text(&mut analysis)
+                .map_err(|e| e.to_string())
+                .and_then(|json| crate::blob::compress(&json).map_err(|e| e.to_string()))
+            else {
+                continue;
+            };
+            tx.prepare_cached("UPDATE articles SET analysis = ?1 WHERE id = ?2")
+                .and_then(|mut s| s.execute(rusqlite::params![blob, id]))
+                .map_err(StoreError::sqlite(path, context))?;
+            let held = checksum.is_some_and(|sum| {
+                sum == crate::verify::content_checksum(title.as_deref(), &text, json.as_bytes())
+            });
+            if held {
+                crate::verify::record(tx, id, title.as_deref(), &text, &blob)
+                    .map_err(StoreError::sqlite(path, context))?;
+            }
+            converted += 1;
+        }
+    }
 }
 
 /// From version 1: the story column.
@@ -292,4 +408,117 @@ fn check(path: &Path, version: i64, application: i64) -> Result<(), StoreError> 
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chancery_model::{Analysis, Article};
+    use rusqlite::{params, Connection};
+
+    use crate::{Document, ExportReader, Reader, Store, DATABASE_FILE};
+
+    fn analysis(id: &str, text: &str) -> Analysis {
+        Analysis::from_article(Article {
+            id: id.into(),
+            title: Some(format!("Headline {id}")),
+            text: text.into(),
+            ..Article::default()
+        })
+    }
+
+    /// A store as version 3 wrote it: analyses as JSON text, text included,
+    /// checksums over that JSON.
+    fn version_3_store(dir: &std::path::Path, texts: &[(&str, &str)]) {
+        let mut store = Store::open(dir).unwrap();
+        let documents: Vec<Document> = texts
+            .iter()
+            .map(|(id, text)| Document::new(analysis(id, text)).unwrap())
+            .collect();
+        store.write(&documents).unwrap();
+        drop(store);
+        let conn = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        for (id, text) in texts {
+            let json = serde_json::to_string(&analysis(id, text)).unwrap();
+            let title = format!("Headline {id}");
+            let sum = crate::verify::content_checksum(Some(&title), text, json.as_bytes());
+            conn.execute(
+                "UPDATE articles SET analysis = ?1 WHERE doc_id = ?2",
+                params![json, id],
+            )
+            .unwrap();
+            conn.execute(
+                "UPDATE content_checksums SET checksum = ?1 \
+                 WHERE article = (SELECT id FROM articles WHERE doc_id = ?2)",
+                params![sum, id],
+            )
+            .unwrap();
+        }
+        // The saved story clusterer, as version 3 kept it: plain bytes.
+        conn.execute_batch(
+            "INSERT INTO story_state (name, value) VALUES \
+             ('header', x'0102'), ('frequencies', zeroblob(65536)), \
+             ('last_article', x'0200000000000000'); \
+             INSERT INTO story_clusters (story, state) VALUES (0, x'0a0b0c'), (1, x'0d');",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 3).unwrap();
+    }
+
+    #[test]
+    fn a_version_3_store_is_upgraded_in_place_and_reads_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts = [
+            ("a1", "The council approved the plan on Thursday."),
+            ("a2", "Fishermen returned to the harbour at dawn on Friday."),
+        ];
+        version_3_store(dir.path(), &texts);
+        let err = Reader::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("run `chancery ingest` on it once"), "{err}");
+        drop(Store::open(dir.path()).unwrap());
+
+        let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        let blobs: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM articles WHERE typeof(analysis) = 'blob'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(blobs, 2);
+        let exports = ExportReader::open(dir.path()).unwrap();
+        for (number, (id, text)) in texts.iter().enumerate() {
+            let stored = exports.article(number as i64 + 1).unwrap().unwrap();
+            assert_eq!(
+                stored.analysis,
+                serde_json::to_string(&analysis(id, text)).unwrap()
+            );
+        }
+        let verification = Reader::open(dir.path()).unwrap().verify().unwrap();
+        assert!(verification.is_sound(), "{verification:?}");
+        assert_eq!(verification.checked, 2);
+        let state = Reader::open(dir.path())
+            .unwrap()
+            .story_state()
+            .unwrap()
+            .expect("the saved stories survive the upgrade");
+        assert_eq!(state.frequencies, vec![0; 65536]);
+        assert_eq!(state.stories, [vec![0x0a, 0x0b, 0x0c], vec![0x0d]]);
+        assert_eq!((state.header, state.last_article), (vec![1, 2], 2));
+    }
+
+    #[test]
+    fn damage_from_before_the_upgrade_is_still_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        version_3_store(
+            dir.path(),
+            &[("a1", "The council approved the plan on Thursday.")],
+        );
+        let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.execute("UPDATE articles SET text = 'The council rejected it.'", [])
+            .unwrap();
+        drop(conn);
+        drop(Store::open(dir.path()).unwrap());
+        let verification = Reader::open(dir.path()).unwrap().verify().unwrap();
+        assert_eq!(verification.changed.len(), 1, "{verification:?}");
+    }
 }

@@ -22,26 +22,34 @@ pub const LOCK_FILE: &str = "lock";
 
 /// An analysed article, serialized and fingerprinted, ready to be written.
 ///
-/// Building one is the CPU-heavy part of storing an article (JSON and
-/// fingerprints), so it is done on the analysis threads, not by the writer.
+/// Building one is the CPU-heavy part of storing an article (JSON,
+/// compression and fingerprints), so it is done on the analysis threads,
+/// not by the writer.
 #[derive(Debug, Clone)]
 pub struct Document {
     analysis: Analysis,
-    json: String,
+    /// The analysis without its text, compressed (`articles.analysis`).
+    blob: Vec<u8>,
     fingerprint: Fingerprint,
 }
 
 impl Document {
-    /// Serializes and fingerprints an analysis.
-    pub fn new(analysis: Analysis) -> Result<Document, StoreError> {
-        let json = serde_json::to_string(&analysis).map_err(|source| StoreError::Serialize {
+    /// Serializes, compresses and fingerprints an analysis.
+    pub fn new(mut analysis: Analysis) -> Result<Document, StoreError> {
+        let json = crate::blob::json_without_text(&mut analysis).map_err(|source| {
+            StoreError::Serialize {
+                id: analysis.article.id.clone(),
+                source,
+            }
+        })?;
+        let blob = crate::blob::compress(&json).map_err(|e| StoreError::Unreadable {
             id: analysis.article.id.clone(),
-            source,
+            reason: format!("compressing it failed: {e}"),
         })?;
         let fingerprint = Fingerprint::of(&analysis.article.text);
         Ok(Document {
             analysis,
-            json,
+            blob,
             fingerprint,
         })
     }
@@ -436,7 +444,7 @@ fn write_one(
             article.site,
             article.language,
             article.text,
-            document.json,
+            document.blob,
             original.map(|(id, _)| id),
             original.map(|(_, similarity)| similarity),
             article.flags.stub,
@@ -450,7 +458,7 @@ fn write_one(
         id,
         article.title.as_deref(),
         &article.text,
-        &document.json,
+        &document.blob,
     )
     .map_err(err("recording the content checksum"))?;
     // Only first-seen copies go into the buckets: a later copy then finds the

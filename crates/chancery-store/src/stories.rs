@@ -64,8 +64,9 @@ pub struct StoryInput {
     pub duplicate_of: Option<i64>,
     /// Its story, when one was assigned.
     pub story: Option<i64>,
-    /// Its stored analysis (the JSON contract), for the story keys.
-    pub analysis: String,
+    /// Its stored analysis, for the story keys; `None` when it cannot be
+    /// read (a damaged row: its words still count).
+    pub analysis: Option<chancery_model::Analysis>,
 }
 
 /// The title of a story, one rule for every place that shows one (the
@@ -144,7 +145,8 @@ impl Store {
             put.execute(("last_article", state.last_article.to_le_bytes().as_slice()))
                 .map_err(failed)?;
             if let Some(frequencies) = state.frequencies {
-                put.execute(("frequencies", frequencies)).map_err(failed)?;
+                let packed = crate::blob::pack_state(frequencies).map_err(|e| packing(path, e))?;
+                put.execute(("frequencies", packed)).map_err(failed)?;
             }
             let mut story = tx
                 .prepare_cached(
@@ -152,7 +154,8 @@ impl Store {
                 )
                 .map_err(failed)?;
             for (id, bytes) in state.stories {
-                story.execute((id, bytes)).map_err(failed)?;
+                let packed = crate::blob::pack_state(bytes).map_err(|e| packing(path, e))?;
+                story.execute((id, packed)).map_err(failed)?;
             }
             let mut retire = tx
                 .prepare_cached("DELETE FROM story_clusters WHERE story = ?1")
@@ -266,6 +269,10 @@ impl Reader {
         else {
             return Ok(None);
         };
+        // Packed since version 4; what cannot be unpacked is no usable state.
+        let Some(frequencies) = crate::blob::unpack_state(&frequencies) else {
+            return Ok(None);
+        };
         let last_article = <[u8; 8]>::try_from(last.as_slice())
             .map(i64::from_le_bytes)
             .map_err(|_| {
@@ -280,11 +287,18 @@ impl Reader {
         let mut statement = conn
             .prepare("SELECT state FROM story_clusters ORDER BY story")
             .map_err(failed)?;
-        let stories = statement
+        let packed = statement
             .query_map([], |row| row.get::<_, Vec<u8>>(0))
             .map_err(failed)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(failed)?;
+        let Some(stories) = packed
+            .iter()
+            .map(|p| crate::blob::unpack_state(p))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return Ok(None);
+        };
         Ok(Some(StoryState {
             header,
             frequencies,
@@ -360,15 +374,29 @@ fn read_story_of(
 
 /// A row of `id, title, text, published, duplicate_of, story, analysis`.
 fn story_input(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryInput> {
+    let article: i64 = row.get(0)?;
+    let text: String = row.get(2)?;
+    let analysis = row
+        .get_ref(6)?
+        .as_bytes()
+        .ok()
+        .and_then(|blob| crate::blob::decode_analysis(&article.to_string(), blob, &text).ok());
     Ok(StoryInput {
-        article: row.get(0)?,
+        article,
         title: row.get(1)?,
-        text: row.get(2)?,
+        text,
         published: row.get(3)?,
         duplicate_of: row.get(4)?,
         story: row.get(5)?,
-        analysis: row.get(6)?,
+        analysis,
     })
+}
+
+/// A story state that could not be compressed (out of memory).
+fn packing(path: &std::path::Path, error: std::io::Error) -> StoreError {
+    StoreError::sqlite(path, "compressing the saved stories")(
+        rusqlite::Error::ToSqlConversionFailure(Box::new(error)),
+    )
 }
 
 #[cfg(test)]

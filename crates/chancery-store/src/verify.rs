@@ -17,15 +17,29 @@ pub(crate) const CHECKSUMS_TABLE: &str = "CREATE TABLE IF NOT EXISTS content_che
 );";
 
 /// The checksum of what an article row holds: title, text and the stored
-/// analysis, each length-prefixed so that moving bytes between them
+/// analysis (the bytes of the column: a blob since version 4, JSON text
+/// before), each length-prefixed so that moving bytes between them
 /// changes it.
-pub fn content_checksum(title: Option<&str>, text: &str, analysis: &str) -> i64 {
+pub fn content_checksum(title: Option<&str>, text: &str, analysis: &[u8]) -> i64 {
     let mut hasher = Xxh3::new();
-    for part in [title.unwrap_or("\u{0}"), text, analysis] {
+    for part in [
+        title.unwrap_or("\u{0}").as_bytes(),
+        text.as_bytes(),
+        analysis,
+    ] {
         hasher.update(&(part.len() as u64).to_le_bytes());
-        hasher.update(part.as_bytes());
+        hasher.update(part);
     }
     hasher.digest() as i64
+}
+
+/// The bytes of a text or blob column (an analysis is JSON text before
+/// schema version 4 and a blob since).
+pub(crate) fn column_bytes(value: rusqlite::types::ValueRef<'_>) -> &[u8] {
+    match value {
+        rusqlite::types::ValueRef::Text(bytes) | rusqlite::types::ValueRef::Blob(bytes) => bytes,
+        _ => &[],
+    }
 }
 
 /// Records the checksum of article `id` in the write transaction.
@@ -34,7 +48,7 @@ pub(crate) fn record(
     id: i64,
     title: Option<&str>,
     text: &str,
-    analysis: &str,
+    analysis: &[u8],
 ) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT OR REPLACE INTO content_checksums (article, checksum) VALUES (?1, ?2)",
@@ -105,8 +119,8 @@ pub(crate) fn verify(conn: &Connection, path: &Path) -> Result<Verification, Sto
         let read = (|| -> rusqlite::Result<i64> {
             let title: Option<String> = row.get(2)?;
             let text: String = row.get(3)?;
-            let analysis: String = row.get(4)?;
-            Ok(content_checksum(title.as_deref(), &text, &analysis))
+            let analysis = column_bytes(row.get_ref(4)?);
+            Ok(content_checksum(title.as_deref(), &text, analysis))
         })();
         match read {
             Ok(sum) if sum == stored => verification.checked += 1,

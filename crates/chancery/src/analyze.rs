@@ -1,17 +1,18 @@
 //! `chancery analyze`: files, directories, stdin and JSON Lines in; the JSON
 //! contract out, one object for one document, JSON Lines for several.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use chancery_extract::{extract, Format, Input, Options, DEFAULT_MAX_BYTES};
+use chancery_ingest::{
+    extract_record, guard, is_jsonl_path, looks_like_jsonl, open_lines, read_capped,
+};
 use chancery_model::Analysis;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::output::write_json;
 
@@ -94,7 +95,7 @@ pub fn load_dictionaries(dir: &Path) -> anyhow::Result<chancery_nlp::petrarch::D
 }
 
 /// Prints the first few warnings and how many more there were.
-fn print_warnings<'a>(warnings: impl Iterator<Item = &'a str>, what: &str) {
+pub(crate) fn print_warnings<'a>(warnings: impl Iterator<Item = &'a str>, what: &str) {
     let warnings: Vec<&str> = warnings.collect();
     for warning in warnings.iter().take(5) {
         eprintln!("chancery: warning: {warning}");
@@ -109,18 +110,18 @@ fn print_warnings<'a>(warnings: impl Iterator<Item = &'a str>, what: &str) {
 
 /// The analyzer with the built-in knowledge base plus the user's tables.
 pub fn analyzer_with_tables(paths: &[PathBuf]) -> anyhow::Result<chancery_nlp::Analyzer> {
-    analyzer_with_tables_and(paths, Vec::new())
+    let (analyzer, warnings) = chancery_ingest::analyzer_with(&read_tables(paths)?)?;
+    print_warnings(
+        warnings.iter().map(String::as_str),
+        "skipped dictionary lines",
+    );
+    Ok(analyzer)
 }
 
-/// The analyzer with the built-in knowledge base, the user's tables and
-/// tables made by chancery itself (`(name, text)`: the corpus's registry).
-pub fn analyzer_with_tables_and(
-    paths: &[PathBuf],
-    mut tables: Vec<(String, String)>,
-) -> anyhow::Result<chancery_nlp::Analyzer> {
-    if paths.is_empty() && tables.is_empty() {
-        return Ok(chancery_nlp::Analyzer::new());
-    }
+/// The user's knowledge-base tables, `(name, text)`: each file given, and in
+/// each folder the `.tsv` tables and PETRARCH actor dictionaries.
+pub fn read_tables(paths: &[PathBuf]) -> anyhow::Result<Vec<(String, String)>> {
+    let mut tables = Vec::new();
     for path in paths {
         let files = if path.is_dir() {
             let mut failures = Vec::new();
@@ -151,13 +152,7 @@ pub fn analyzer_with_tables_and(
             tables.push((file.display().to_string(), text));
         }
     }
-    let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(&tables)
-        .context("a knowledge-base table could not be loaded; see docs/KNOWLEDGE_BASE.md")?;
-    print_warnings(
-        kb.warnings.iter().map(String::as_str),
-        "skipped dictionary lines",
-    );
-    Ok(chancery_nlp::Analyzer::with_knowledge_base(kb))
+    Ok(tables)
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -226,7 +221,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             let mut reader = match open_lines(path) {
                 Ok(reader) => reader,
                 Err(err) => {
-                    runner.fail(name, format!("{err:#}"));
+                    runner.fail(name, err);
                     continue;
                 }
             };
@@ -303,7 +298,7 @@ impl Runner<'_> {
             .batch
             .par_iter()
             .map(|job| {
-                let result = crate::guard::contained(|| analyze_job(job, options, analyzer));
+                let result = guard::contained(|| analyze_job(job, options, analyzer));
                 (job.label(), result)
             })
             .collect();
@@ -344,151 +339,15 @@ impl Runner<'_> {
     }
 }
 
-/// True when the start of a stream reads as JSON Lines: its first line is
-/// a JSON object (a news page or scraped text does not open with `{`).
-pub(crate) fn looks_like_jsonl(head: &[u8]) -> bool {
-    let head = head.trim_ascii_start();
-    if !head.starts_with(b"{") {
-        return false;
-    }
-    let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
-    let complete = first.len() < head.len();
-    match serde_json::from_slice::<Value>(first) {
-        Ok(value) => value.is_object(),
-        // A first line longer than what was peeked: an object still
-        // opening looks like JSON Lines too.
-        Err(err) => !complete && err.is_eof(),
-    }
-}
-
-pub(crate) fn is_jsonl_path(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".ndjson")
-}
-
-/// Files under `dir`, recursively, in a stable order; hidden entries
-/// skipped. Only regular files are listed: FIFOs, sockets and devices are
-/// skipped with a note (reading a FIFO would wait forever). Symbolic links
-/// are followed, but each directory is entered once, known by its (device,
-/// inode), so a link to `.` or `..` cannot loop.
+/// Files under `dir` ([`chancery_ingest::walk`]), with a note printed for
+/// each entry skipped.
 pub(crate) fn walk(dir: &Path, failures: &mut Vec<(String, String)>) -> Vec<PathBuf> {
-    walk_with_notes(dir, failures, &mut |path, note| {
-        eprintln!("chancery: note: {}: {note}", path.display());
-    })
+    chancery_ingest::walk(dir, failures, &mut print_note)
 }
 
-/// [`walk`], with the notes on skipped entries sent to `note`.
-pub(crate) fn walk_with_notes(
-    dir: &Path,
-    failures: &mut Vec<(String, String)>,
-    note: &mut dyn FnMut(&Path, &str),
-) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut entered = std::collections::HashSet::new();
-    if let Ok(meta) = std::fs::metadata(dir) {
-        entered.insert(file_identity(dir, &meta));
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(err) => {
-                failures.push((
-                    dir.display().to_string(),
-                    format!("cannot list directory: {err}"),
-                ));
-                continue;
-            }
-        };
-        let mut children: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| {
-                !p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with('.'))
-            })
-            .collect();
-        children.sort();
-        for child in children.into_iter().rev() {
-            // Follows a link to what it names.
-            let meta = match std::fs::metadata(&child) {
-                Ok(meta) => meta,
-                Err(err) => {
-                    note(&child, &format!("skipped, cannot read it ({err})"));
-                    continue;
-                }
-            };
-            if meta.is_dir() {
-                if entered.insert(file_identity(&child, &meta)) {
-                    stack.push(child);
-                } else {
-                    note(&child, "skipped, a folder already walked (a link loop?)");
-                }
-            } else if meta.is_file() {
-                files.push(child);
-            } else {
-                note(
-                    &child,
-                    &format!("skipped, not a regular file ({})", special_kind(&meta)),
-                );
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-/// What identifies a file whatever the path to it: (device, inode).
-#[cfg(unix)]
-fn file_identity(_path: &Path, meta: &std::fs::Metadata) -> (u64, u64, PathBuf) {
-    use std::os::unix::fs::MetadataExt;
-    (meta.dev(), meta.ino(), PathBuf::new())
-}
-
-#[cfg(not(unix))]
-fn file_identity(path: &Path, _meta: &std::fs::Metadata) -> (u64, u64, PathBuf) {
-    (
-        0,
-        0,
-        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
-    )
-}
-
-#[cfg(unix)]
-fn special_kind(meta: &std::fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let kind = meta.file_type();
-    if kind.is_fifo() {
-        "a FIFO"
-    } else if kind.is_socket() {
-        "a socket"
-    } else if kind.is_block_device() || kind.is_char_device() {
-        "a device"
-    } else {
-        "a special file"
-    }
-}
-
-#[cfg(not(unix))]
-fn special_kind(_meta: &std::fs::Metadata) -> &'static str {
-    "a special file"
-}
-
-/// A line reader over a (possibly gzipped) JSON Lines file or stdin.
-pub(crate) fn open_lines(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
-    let raw: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(io::stdin())
-    } else {
-        Box::new(File::open(path).with_context(|| "cannot open file")?)
-    };
-    let mut reader = BufReader::new(raw);
-    let gzipped = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    Ok(if gzipped {
-        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(reader)))
-    } else {
-        Box::new(reader)
-    })
+/// Prints a note on an entry skipped while walking a folder.
+pub(crate) fn print_note(path: &Path, note: &str) {
+    eprintln!("chancery: note: {}: {note}", path.display());
 }
 
 fn analyze_job(
@@ -514,30 +373,7 @@ fn analyze_job(
             };
             extract(&input, options).map_err(|e| e.to_string())?
         }
-        Job::Record { line, .. } => analyze_record(line, options)?,
+        Job::Record { line, .. } => extract_record(line, options)?,
     };
-    crate::guard::analyze(analyzer, article)
-}
-
-pub(crate) fn read_capped(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open file: {e}"))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > max_bytes as u64 {
-        return Err(format!(
-            "document is {size} bytes, over the {max_bytes}-byte cap: raise it with --max-bytes"
-        ));
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(max_bytes as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read file: {e}"))?;
-    Ok(bytes)
-}
-
-/// One JSON Lines record: `{id, url, title, text | html, published, source}`.
-pub(crate) fn analyze_record(
-    line: &str,
-    options: &Options,
-) -> Result<chancery_model::Article, String> {
-    chancery_extract::extract_record(line, options).map_err(|e| e.to_string())
+    guard::analyze(analyzer, article)
 }

@@ -6,8 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use chancery_nlp::registry::{Person, Registry, Sighting};
+use chancery_nlp::registry::{Person, Registry};
 use chancery_store::Reader;
 use clap::{Args, ValueEnum};
 
@@ -43,28 +42,7 @@ enum Format {
 
 /// The registry of the store in `reader`.
 pub fn registry(reader: &Reader) -> anyhow::Result<Registry> {
-    registry_upto(reader, i64::MAX)
-}
-
-/// The registry of the articles of `reader` with an internal id of at most
-/// `upto` (an ingest run's fixed point, `Store::begin_run`).
-pub fn registry_upto(reader: &Reader, upto: i64) -> anyhow::Result<Registry> {
-    let mut registry = Registry::new();
-    reader
-        .for_each_person_upto(upto, |p| {
-            let article = p.external_id.as_deref().unwrap_or(&p.doc_id);
-            registry.add(Sighting {
-                article,
-                published: p.published.as_deref(),
-                name: &p.name,
-                country: p.country.as_deref(),
-                actor_code: p.actor_code.as_deref(),
-                aliases: &p.aliases,
-                roles: &p.roles,
-            });
-        })
-        .context("cannot read the people of the corpus")?;
-    Ok(registry)
+    Ok(chancery_ingest::registry_upto(reader, i64::MAX)?)
 }
 
 fn matches(person: &Person, args: &EntitiesArgs) -> bool {

@@ -6,7 +6,6 @@ mod eval;
 mod eval_geo;
 mod eval_stories;
 mod export;
-mod guard;
 mod ingest;
 mod output;
 mod search;
@@ -73,7 +72,7 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!(
             "chancery: internal error{at}: {}",
-            guard::payload_message(info.payload())
+            chancery_ingest::guard::payload_message(info.payload())
         );
     }));
     let cli = Cli::parse();

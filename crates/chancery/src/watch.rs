@@ -3,8 +3,8 @@
 //! A watch round polls the sources that are due (feeds and sitemaps, with
 //! conditional GETs), queues the article URLs they list that were never
 //! queued (or whose stamp changed), then fetches the queue and hands every
-//! page to the ingest pipeline (`ingest::Pipeline`, the same one `chancery
-//! ingest` runs). The feed state and the queue live in the store; a URL is
+//! page to the ingest pipeline (`chancery_ingest::Pipeline`, the same one
+//! `chancery ingest` runs). The feed state and the queue live in the store; a URL is
 //! marked done on the writer thread once its batch is committed, so a killed
 //! watcher loses nothing and stores nothing twice. Fetching, manners and the
 //! SSRF guard are `chancery_watch`'s.
@@ -25,7 +25,10 @@ use chancery_watch::{
 };
 use clap::Args;
 
-use crate::ingest::{Fate, Job, OnCommit, Pipeline, Progress};
+use chancery_ingest::{Config, Fate, Job, OnCommit, Pipeline};
+
+use crate::analyze::read_tables;
+use crate::ingest::Bar;
 
 /// Queued URLs taken per fetch pass: enough that the URLs of many hosts
 /// (queued feed by feed) are fetched side by side.
@@ -239,13 +242,15 @@ impl Sink {
             ..Options::default()
         };
         let mut main_state = None;
-        let pipeline = Pipeline::start(
-            data,
-            kb,
-            options,
-            Progress::new(None, true),
+        let pipeline = crate::ingest::start(
+            Config {
+                data: data.to_path_buf(),
+                tables: read_tables(kb)?,
+                options,
+                resumable: false,
+            },
+            Bar::new(None, true),
             Some(on_commit),
-            false,
             |store| {
                 main_state = Some(store.watch_state()?);
                 if queue {

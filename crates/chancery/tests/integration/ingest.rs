@@ -32,6 +32,19 @@ fn db(data: &Path) -> Connection {
         .expect("the store's database opens")
 }
 
+/// The stored analysis of the article `condition` picks, as the JSON
+/// contract (the store keeps it compressed, without the text).
+fn analysis_where(data: &Path, condition: &str) -> String {
+    let (doc_id, blob, text): (String, Vec<u8>, String) = db(data)
+        .query_row(
+            &format!("SELECT doc_id, analysis, text FROM articles WHERE {condition}"),
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap_or_else(|err| panic!("{condition}: {err}"));
+    chancery_store::decode_analysis_json(&doc_id, &blob, &text).unwrap()
+}
+
 fn count(data: &Path, sql: &str) -> i64 {
     db(data)
         .query_row(sql, [], |row| row.get(0))
@@ -237,13 +250,7 @@ fn a_directory_is_stored_once_whatever_is_repeated() {
         .unwrap();
     assert!(syndicated_of.ends_with("b.txt"), "{syndicated_of}");
     // The analysis is kept whole, and its parts are rows.
-    let analysis: String = db(&data)
-        .query_row(
-            "SELECT analysis FROM articles WHERE source LIKE '%a.txt'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let analysis = analysis_where(&data, "source LIKE '%a.txt'");
     let analysis: serde_json::Value = serde_json::from_str(&analysis).unwrap();
     assert_eq!(analysis["title"], "Story number 1 from the wire");
     assert!(count(&data, "SELECT count(*) FROM entities") > 0);
@@ -317,13 +324,7 @@ fn json_lines_keep_their_ids_and_bad_lines_are_reported_by_line() {
         (url.as_str(), published.as_str(), source.as_str()),
         ("https://news.example/a", "2025-01-14", "wire")
     );
-    let analysis: String = db(&data)
-        .query_row(
-            "SELECT analysis FROM articles WHERE external_id = 'wire-2'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let analysis = analysis_where(&data, "external_id = 'wire-2'");
     assert!(
         analysis.contains("\"external_id\":\"wire-2\""),
         "{analysis:.200}"
@@ -713,10 +714,16 @@ fn an_ingest_killed_mid_way_resumes_to_a_complete_sound_corpus() {
 fn analyses_and_stories(data: &Path) -> Vec<(String, String, Option<i64>)> {
     let conn = db(data);
     let mut statement = conn
-        .prepare("SELECT external_id, analysis, story FROM articles ORDER BY external_id")
+        .prepare(
+            "SELECT external_id, doc_id, analysis, text, story FROM articles ORDER BY external_id",
+        )
         .unwrap();
     let rows = statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| {
+            let (doc_id, blob, text): (String, Vec<u8>, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            let analysis = chancery_store::decode_analysis_json(&doc_id, &blob, &text).unwrap();
+            Ok((r.get(0)?, analysis, r.get(4)?))
+        })
         .unwrap();
     rows.map(Result::unwrap).collect()
 }

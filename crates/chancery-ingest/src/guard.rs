@@ -7,7 +7,7 @@ use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Runs one document's `work`, turning a panic into that document's error.
-pub(crate) fn contained<T>(work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+pub fn contained<T>(work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     match catch_unwind(AssertUnwindSafe(work)) {
         Ok(result) => result,
         Err(payload) => Err(panic_problem(payload.as_ref())),
@@ -15,7 +15,7 @@ pub(crate) fn contained<T>(work: impl FnOnce() -> Result<T, String>) -> Result<T
 }
 
 /// The message a panic carries.
-pub(crate) fn payload_message(payload: &(dyn Any + Send)) -> String {
+pub fn payload_message(payload: &(dyn Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -24,7 +24,7 @@ pub(crate) fn payload_message(payload: &(dyn Any + Send)) -> String {
 }
 
 /// The one-line problem for a caught panic.
-pub(crate) fn panic_problem(payload: &(dyn Any + Send)) -> String {
+pub fn panic_problem(payload: &(dyn Any + Send)) -> String {
     let message = payload_message(payload);
     format!(
         "internal error while processing this document ({message}); it was skipped, the rest \
@@ -33,7 +33,7 @@ pub(crate) fn panic_problem(payload: &(dyn Any + Send)) -> String {
 }
 
 /// Analyses one article inside the guard.
-pub(crate) fn analyze(
+pub fn analyze(
     analyzer: &chancery_nlp::Analyzer,
     article: chancery_model::Article,
 ) -> Result<chancery_model::Analysis, String> {
@@ -47,7 +47,7 @@ pub(crate) fn analyze(
 /// document whose text holds it. Tests use it to check that a panicking
 /// document costs only itself; release builds ignore it.
 #[cfg_attr(not(debug_assertions), allow(dead_code))]
-pub(crate) const FAULT_MARKER_VAR: &str = "CHANCERY_TEST_PANIC_MARKER";
+pub const FAULT_MARKER_VAR: &str = "CHANCERY_TEST_PANIC_MARKER";
 
 #[cfg(debug_assertions)]
 fn inject_fault(text: &str) {
