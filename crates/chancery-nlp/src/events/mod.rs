@@ -836,6 +836,21 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             } else {
                 (source, target, reported_by)
             };
+            // "talks between A and B", "fighting between A and B": the
+            // two parties of the act, whatever stands before it. ("The
+            // ongoing cooperation between A and B" is a state of affairs,
+            // no act: only meetings and fights are taken this way.)
+            let meets_or_fights = matches!(trigger.code.get(..2), Some("04" | "19"));
+            let between = meets_or_fights
+                .then(|| self.between_pair(i + n, &sentence))
+                .flatten();
+            let (source, target) = match between {
+                Some((a, b)) => {
+                    from_parse = (true, true);
+                    (Some(a), Some(b))
+                }
+                _ => (source, target),
+            };
             let mut modality = if requested {
                 Modality::Hypothetical
             } else {
@@ -900,6 +915,35 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                                 && self.doc.words[j].starts_with(char::is_uppercase)
                     })
                 });
+            // "a denial that prompted the United States to charge …": a
+            // noun act whose target the parse did not find takes the nearest
+            // actor after it, and when that actor is of another country the
+            // pairing is most often wrong (a dyad between two countries is
+            // what dyad counts are made of): the act is left out.
+            let country = |m: Option<usize>| self.actor_code(m).and_then(|c| c.get(..3));
+            // ("a meeting on Monday with visiting Gabon President Omar
+            // Bongo", "the bombing of Iranian border posts": a preposition
+            // of the noun's party leads to it.)
+            let led_to = target.is_some_and(|t| {
+                let start = self.actors.mentions[t].tokens.start;
+                start > i + n
+                    && start <= i + n + 6
+                    && (i + n..start).all(|k| !matches!(self.doc.words[k], "," | ";" | "\""))
+                    && (i + n..start).any(|k| {
+                        matches!(
+                            lower[k - sentence.start].as_ref(),
+                            "with" | "against" | "to" | "between" | "from" | "of" | "on"
+                        )
+                    })
+            });
+            if trigger.kind == TriggerKind::Noun
+                && !from_parse.1
+                && !led_to
+                && country(source).is_some_and(|s| country(target).is_some_and(|t| s != t))
+            {
+                i += n;
+                continue;
+            }
             found.push(Coded {
                 code,
                 background: relative
@@ -1206,6 +1250,28 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             sources.push(targets.remove(0));
         }
         (sources, targets)
+    }
+
+    /// The two parties of "<trigger> between A and B": the first actor
+    /// after "between" and the first after the "and" that follows it, when
+    /// they are of different actors.
+    fn between_pair(&self, after: usize, sentence: &Range<usize>) -> Option<(usize, usize)> {
+        let words = &self.doc.words;
+        let between = (after..(after + 2).min(sentence.end)).find(|&k| words[k] == "between")?;
+        let first_from = |from: usize, limit: usize| {
+            (from..limit.min(sentence.end)).find_map(|k| {
+                let m = self.actors.at[k]?;
+                (self.actors.mentions[m].tokens.start == k && !self.actors.mentions[m].thing)
+                    .then_some(m)
+            })
+        };
+        let a = first_from(between + 1, between + 4)?;
+        let a_end = self.actors.mentions[a].tokens.end;
+        let and = (a_end..(a_end + 8).min(sentence.end))
+            .take_while(|&k| !matches!(words[k], "," | ";" | "between"))
+            .find(|&k| words[k] == "and")?;
+        let b = first_from(and + 1, and + 4)?;
+        (a != b && !self.same_actor(a, b)).then_some((a, b))
     }
 
     /// The two actors of "A and B <trigger>" (a few words of title or

@@ -750,3 +750,45 @@ Republican Congress's attempt to repeal the law.",
         );
     }
 }
+
+#[test]
+fn talks_between_two_parties_pair_them() {
+    let analysis = analyze_bytes(
+        b"Talks\n\nThe agreement was reached on Sunday during talks between South Korean deputy Foreign Minister Lee Ki-choo and his Chinese counterpart Tang Jiaxuan, the spokesman said.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "04", "KOR", "CHN"), "{events:?}");
+}
+
+#[test]
+fn a_state_of_cooperation_between_two_countries_is_no_event() {
+    let analysis = analyze_bytes(
+        b"Ties\n\nThe visit underscores the ongoing cooperation between Iran and Russia in trade.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        !events.iter().any(|(c, _, _)| c.starts_with("05")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn a_noun_act_is_not_paired_with_a_nearby_country_the_parse_did_not_link() {
+    // The denial is Colombia's, of an airline's request: the United States
+    // after it is no party to either.
+    let analysis = analyze_bytes(
+        b"Flights\n\nThe dispute arose in June when Colombia turned down American's request to operate flights to Bogota, a denial that prompted the United States to charge that the Colombians were breaking a treaty.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(!has_event(&events, "01", "COL", "USA"), "{events:?}");
+    // "a meeting with" leads to its party, with or without the parse.
+    let analysis = analyze_bytes(
+        b"Visit\n\nChina's President Jiang Zemin offered his gratitude in a meeting on Monday with visiting Gabon President Omar Bongo, the official Xinhua news agency said.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "04", "CHN", "GAB"), "{events:?}");
+}
