@@ -205,6 +205,37 @@ const ACTOR_NOUNS: &[(&str, &str, bool)] = &[
     ("criminals", "CRM", true),
 ];
 
+/// Lower-case words of titles before a name ("rebel chief-of-staff",
+/// "Moscow peacemaker", "opposition leader") beyond the actor nouns.
+const TITLE_WORDS: &[&str] = &[
+    "chief",
+    "peacemaker",
+    "negotiator",
+    "mediator",
+    "aide",
+    "adviser",
+    "advisor",
+    "secretary",
+    "chancellor",
+    "general",
+    "colonel",
+    "deputy",
+    "vice",
+    "foreign",
+    "prime",
+    "interior",
+    "defence",
+    "defense",
+    "finance",
+    "chairman",
+    "head",
+    "coordinator",
+    "representative",
+    "counterpart",
+    "strongman",
+    "warlord",
+];
+
 /// Words before a head noun that change its sector ("rebel leaders",
 /// "opposition party", "interior ministry troops").
 const SECTOR_MODIFIERS: &[(&str, &str)] = &[
@@ -432,6 +463,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             }
         }
         self.resolve_definites(&mut mentions);
+        self.absorb_nationalities(&mut mentions);
         titles_take_their_holders_codes(&mut mentions);
         let mut at = vec![None; n];
         for (m, mention) in mentions.iter().enumerate() {
@@ -584,6 +616,12 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                         .flatten()
                 });
         }
+        // "Chechen rebel chief-of-staff Aslan Mashadov", "German Chancellor
+        // Helmut Kohl": someone the knowledge base does not know is of the
+        // country (and sector) the title before their name gives.
+        if code.is_none() && kind == EntityKind::Person {
+            code = self.title_code(tokens.start, sentence_start, named);
+        }
         // Someone the knowledge base does not know belongs to their
         // country, or to the country the story is about.
         if code.is_none() && matches!(kind, EntityKind::Person | EntityKind::Organization) {
@@ -602,6 +640,102 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             code,
             kind: MentionKind::Named(kind),
             plural,
+        })
+    }
+
+    /// "German Chancellor Helmut Kohl", "Israeli Foreign Minister David
+    /// Levy": a nationality that opens a person's title is part of that
+    /// person's mention, not a second actor beside them.
+    fn absorb_nationalities(&self, mentions: &mut Vec<ActorMention>) {
+        let mut absorbed = vec![false; mentions.len()];
+        for m in 0..mentions.len().saturating_sub(1) {
+            let (nationality, person) = (&mentions[m], &mentions[m + 1]);
+            let opens_title = matches!(
+                nationality.kind,
+                MentionKind::Named(EntityKind::Country | EntityKind::Group)
+            ) && person.kind == MentionKind::Named(EntityKind::Person)
+                && nationality.tokens.end < person.tokens.start
+                && person.tokens.start - nationality.tokens.end <= 4
+                && (nationality.tokens.end..person.tokens.start).all(|k| {
+                    let word = self.doc.words[k];
+                    let lower = self.lower(k);
+                    word.starts_with(char::is_uppercase)
+                        || SECTOR_MODIFIERS.iter().any(|(w, _)| *w == lower)
+                        || actor_noun(&lower).is_some()
+                        || TITLE_WORDS.contains(&lower.as_ref())
+                });
+            if opens_title {
+                absorbed[m] = true;
+                let start = nationality.tokens.start;
+                mentions[m + 1].tokens.start = start;
+            }
+        }
+        let mut k = 0;
+        mentions.retain(|_| {
+            k += 1;
+            !absorbed[k - 1]
+        });
+    }
+
+    /// The code a title right before a name gives its holder: the country
+    /// of a nationality, country, or coded person or body in the title,
+    /// with the sector of the title word nearest the name ("rebel",
+    /// "minister", "army").
+    fn title_code(
+        &self,
+        name_start: usize,
+        sentence_start: usize,
+        named: &[Option<(usize, Range<usize>)>],
+    ) -> Option<String> {
+        let mut country: Option<String> = None;
+        let mut sector: Option<&str> = None;
+        let mut k = name_start;
+        while k > sentence_start && name_start - k < 6 {
+            let word = self.doc.words[k - 1];
+            let lower = self.lower(k - 1);
+            let title_like = word.starts_with(char::is_uppercase)
+                || word.contains('-') && word.chars().any(char::is_alphabetic)
+                || SECTOR_MODIFIERS.iter().any(|(m, _)| *m == lower)
+                || actor_noun(&lower).is_some()
+                || TITLE_WORDS.contains(&lower.as_ref());
+            if !title_like || lower == "the" {
+                break;
+            }
+            k -= 1;
+            if sector.is_none() {
+                sector = SECTOR_MODIFIERS
+                    .iter()
+                    .find(|(m, _)| *m == lower)
+                    .map(|(_, s)| *s)
+                    .or_else(|| actor_noun(&lower).map(|(s, _)| s));
+            }
+            if country.is_some() {
+                continue;
+            }
+            country = self.ethnic_country(&lower);
+            if country.is_some() {
+                continue;
+            }
+            if let Some((e, _)) = &named[k] {
+                let entity = &self.entities[*e];
+                country = match entity.kind {
+                    EntityKind::Country | EntityKind::Group => self
+                        .ethnic_country(&lower)
+                        .or_else(|| entity.country.clone()),
+                    EntityKind::Person | EntityKind::Organization => entity
+                        .actor_code
+                        .as_deref()
+                        .and_then(|c| c.get(..3))
+                        .filter(|c| KnowledgeBase::builtin().country(c).is_some())
+                        .map(str::to_string),
+                    _ => None,
+                };
+            }
+        }
+        let country = country?;
+        Some(match sector {
+            Some(sector) if sector != "CVL" => format!("{country}{sector}"),
+            _ => country,
         })
     }
 

@@ -792,3 +792,22 @@ fn a_noun_act_is_not_paired_with_a_nearby_country_the_parse_did_not_link() {
     let events = triples(&analysis.events);
     assert!(has_event(&events, "04", "CHN", "GAB"), "{events:?}");
 }
+
+#[test]
+fn a_title_before_an_unknown_name_gives_its_country_and_the_nationality_is_no_second_actor() {
+    let analysis = analyze_bytes(
+        b"Deal\n\nGROZNY 1996-08-22\n\nThe U.S. praised the deal. The commander of Russian troops in Chechnya, Vyacheslav Tikhomirov, and Chechen rebel chief-of-staff Aslan Mashadov signed the deal under which the troop withdrawal is to resume on Wednesday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // The rebel is Chechen (Russia's), not of the country the story names most.
+    assert!(has_event(&events, "057", "RUS", "RUSREB"), "{events:?}");
+    // "German" in "German Chancellor Helmut Kohl" is Kohl, not a second actor.
+    let analysis = analyze_bytes(
+        b"Talks\n\nGerman Chancellor Helmut Kohl met South Korean President Kim Young Sam in Seoul.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "04", "DEU", "KOR"), "{events:?}");
+    assert!(!has_event(&events, "04", "DEU", "DEU"), "{events:?}");
+}
