@@ -116,7 +116,9 @@ fn a_server_started_with_watch_serves_what_its_watcher_stores() {
     assert_eq!(status, 200, "{found}");
     assert_eq!(found["total"], 3, "{found}");
     let (_, home) = get(&server, "/");
-    assert!(home.contains("Story 3"), "{home}");
+    assert!(home.contains("<strong>3</strong><span>articles</span>"));
+    let (_, articles) = get(&server, "/articles");
+    assert!(articles.contains("Story 3: the"));
 
     // A new item in the feed: stored by the running watcher, then found
     // by the index already open, without a restart.
@@ -128,7 +130,9 @@ fn a_server_started_with_watch_serves_what_its_watcher_stores() {
         get_json(&server, "/api/search?q=plan").1["total"] == 4
     });
     let (_, home) = get(&server, "/");
-    assert!(home.contains("Story 4"), "{home}");
+    assert!(home.contains("<strong>4</strong><span>articles</span>"));
+    let (_, articles) = get(&server, "/articles");
+    assert!(articles.contains("Story 4: the"));
     assert_eq!(metric(&server, "chancery_watch_feeds"), Some(1));
 
     // Each page was fetched once, however often the feed was polled.
