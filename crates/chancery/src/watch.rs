@@ -191,10 +191,16 @@ fn unix_now() -> i64 {
 }
 
 /// Prints the watcher's events on stderr (none with `quiet`); a committed
-/// batch is not news to the reader of a terminal.
+/// batch is not news to the reader of a terminal, nor is a round that
+/// found nothing due (a long-running watcher has one a minute).
 pub(crate) fn printer(quiet: bool) -> OnEvent {
     Arc::new(move |event: &WatchEvent| {
-        if !quiet && !matches!(event, WatchEvent::Committed { .. }) {
+        let idle = match event {
+            WatchEvent::Committed { .. } => true,
+            WatchEvent::Round(round) => round.polls == 0 && round.fetched == 0,
+            _ => false,
+        };
+        if !quiet && !idle {
             eprintln!("chancery: {event}");
         }
     })
