@@ -86,7 +86,6 @@ impl Manners {
                 connect_timeout: Duration::from_secs(self.timeout.clamp(1, 10)),
                 max_body: self.max_bytes as u64,
                 max_decoded: self.max_bytes as u64,
-                ..defaults
             },
             host_delay: Duration::from_millis(self.host_delay_ms),
             rate,
