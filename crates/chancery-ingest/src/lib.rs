@@ -8,10 +8,13 @@
 //! transaction, its new articles are clustered into stories
 //! ([`StoryTracker`]) and the caller is told what became of each document
 //! ([`Fate`], [`Progress`]). [`ingest_jsonl`] stores a body of JSON Lines
-//! in one transaction (the server's `POST /api/ingest`).
+//! in one transaction (the server's `POST /api/ingest`). A [`Watcher`]
+//! follows feeds, sitemaps and pages on the web (fetched by
+//! `chancery_watch`) into the same pipeline: `chancery watch`, `chancery
+//! fetch` and `chancery serve --watch`.
 //!
-//! The crate prints nothing and knows no command line or HTTP: what the
-//! user should see comes back as values ([`Tally`], [`Pipeline::
+//! The crate prints nothing and knows no command line or HTTP (fetching is
+//! `chancery_watch`'s): what the user should see comes back as values ([`Tally`], [`Pipeline::
 //! stories_rebuilt`], [`Pipeline::table_warnings`], notes while walking).
 //!
 //! ```no_run
@@ -42,6 +45,7 @@ mod pipeline;
 mod records;
 mod registry;
 mod stories;
+pub mod watch;
 
 pub use error::IngestError;
 pub use input::{
@@ -54,3 +58,6 @@ pub use pipeline::{
 pub use records::{ingest_jsonl, IngestLine, IngestReport, Record};
 pub use registry::registry_upto;
 pub use stories::{Arrival, StoryTracker};
+pub use watch::{
+    fetch_pages, OnEvent, RoundReport, WatchConfig, WatchEvent, WatchSummary, Watcher,
+};

@@ -22,6 +22,9 @@ pub enum ServerError {
     /// The async runtime or a server thread could not be started.
     #[error("cannot start the server: {0}")]
     Start(#[source] io::Error),
+    /// The watcher (`--watch`) could not start or stopped with an error.
+    #[error("the watcher: {0}")]
+    Watch(#[source] chancery_ingest::IngestError),
     /// The corpus refused a query or a write.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -98,9 +101,10 @@ impl ServerError {
     /// table that maps failures to HTTP.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ServerError::Bind { .. } | ServerError::Start(_) | ServerError::Internal(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
-            }
+            ServerError::Bind { .. }
+            | ServerError::Start(_)
+            | ServerError::Watch(_)
+            | ServerError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             ServerError::Store(StoreError::Missing { .. }) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "no_corpus")
             }
@@ -142,7 +146,10 @@ impl ServerError {
     /// text or internals (those go to the server's log).
     pub fn public_message(&self) -> String {
         match self {
-            ServerError::Bind { .. } | ServerError::Start(_) | ServerError::Internal(_) => {
+            ServerError::Bind { .. }
+            | ServerError::Start(_)
+            | ServerError::Watch(_)
+            | ServerError::Internal(_) => {
                 "internal error while answering this request; the server log has the details"
                     .into()
             }

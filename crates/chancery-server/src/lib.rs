@@ -14,7 +14,10 @@
 //!   `/events`, `/dyad/{a}/{b}`, `/network`, `/search`: the web UI.
 //!
 //! The server is read-only unless started with a token, which allows
-//! `POST /api/ingest`. Every client gets a token bucket of requests, bodies
+//! `POST /api/ingest`. With [`Config::watch`] it also runs a watcher
+//! ([`chancery_ingest::Watcher`]) in the background over the same store,
+//! so new articles from the followed feeds appear on the pages, in search
+//! and in `/metrics` as they are committed; stopping the server stops it. Every client gets a token bucket of requests, bodies
 //! are capped, and slow requests are abandoned.
 //!
 //! ```no_run
@@ -101,6 +104,26 @@ pub struct Config {
     pub max_analyses_per_address: usize,
     /// Other requests one client address may have running at once.
     pub max_requests_per_address: usize,
+    /// Follow news feeds into the store while serving (`--watch`).
+    pub watch: Option<Watch>,
+}
+
+/// The background watcher of a server: what to follow and whom to tell.
+#[derive(Clone)]
+pub struct Watch {
+    /// The watcher's configuration (its `data` is the server's).
+    pub config: chancery_ingest::WatchConfig,
+    /// Told of every event (to print them); the server itself catches its
+    /// search index up after each committed batch.
+    pub on_event: Option<chancery_ingest::OnEvent>,
+}
+
+impl std::fmt::Debug for Watch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watch")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -124,6 +147,7 @@ impl Config {
             header_timeout: Duration::from_secs(10),
             max_analyses_per_address: 1,
             max_requests_per_address: 4,
+            watch: None,
         }
     }
 
@@ -561,6 +585,76 @@ pub struct Running {
     thread: Option<std::thread::JoinHandle<Result<(), ServerError>>>,
 }
 
+/// A watcher running beside the server.
+struct WatchThread {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<
+        Result<chancery_ingest::WatchSummary, chancery_ingest::IngestError>,
+    >,
+}
+
+impl WatchThread {
+    /// Starts the configured watcher over the server's store, its
+    /// committed batches catching the search index up; `None` without one.
+    /// The store is opened here, so an error (another writer holds it)
+    /// stops the server from starting.
+    fn start(state: &Shared) -> Result<Option<WatchThread>, ServerError> {
+        let Some(watch) = state.config.watch.clone() else {
+            return Ok(None);
+        };
+        let mut config = watch.config;
+        config.data.clone_from(&state.config.data);
+        let told = watch.on_event;
+        let weak = Arc::downgrade(state);
+        let on_event: chancery_ingest::OnEvent = Arc::new(move |event| {
+            if let chancery_ingest::WatchEvent::Committed { .. } = event {
+                if let Some(state) = weak.upgrade() {
+                    state.search.mark_stale();
+                }
+            }
+            if let Some(told) = &told {
+                told(event);
+            }
+        });
+        let watcher =
+            chancery_ingest::Watcher::start(config, on_event).map_err(ServerError::Watch)?;
+        let stop = watcher.stopper();
+        let thread = std::thread::Builder::new()
+            .name("chancery-watch".into())
+            .spawn(move || watcher.run(false))
+            .map_err(ServerError::Start)?;
+        Ok(Some(WatchThread { stop, thread }))
+    }
+
+    /// Stops it: no request starts, the pages in flight are stored.
+    fn stop(self) -> Result<chancery_ingest::WatchSummary, ServerError> {
+        self.stop.store(true, Ordering::Relaxed);
+        match self.thread.join() {
+            Ok(result) => result.map_err(ServerError::Watch),
+            Err(_) => Err(ServerError::Internal("the watcher thread panicked".into())),
+        }
+    }
+}
+
+/// Serves, then stops the watcher once serving ends; the first error wins.
+async fn serve_and_watch(
+    listener: tokio::net::TcpListener,
+    state: Shared,
+    watcher: Option<WatchThread>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Option<chancery_ingest::WatchSummary>, ServerError> {
+    let served = serve(listener, state, shutdown).await;
+    let watched = match watcher {
+        Some(watcher) => tokio::task::spawn_blocking(move || watcher.stop())
+            .await
+            .map_err(|err| worker_failed("the watcher", err))?
+            .map(Some),
+        None => Ok(None),
+    };
+    served?;
+    watched
+}
+
 impl Running {
     /// The address it listens on (with the port chosen, when 0 was asked).
     pub fn addr(&self) -> SocketAddr {
@@ -600,13 +694,17 @@ pub fn spawn(config: Config) -> Result<Running, ServerError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(ServerError::Start)?;
+    let state = Arc::new(AppState::new(config));
+    let watcher = WatchThread::start(&state)?;
     let (stop, stopped) = oneshot::channel::<()>();
     let thread = std::thread::Builder::new()
         .name("chancery-server".into())
         .spawn(move || {
-            runtime.block_on(serve(listener, config, async {
-                let _ = stopped.await;
-            }))
+            runtime
+                .block_on(serve_and_watch(listener, state, watcher, async {
+                    let _ = stopped.await;
+                }))
+                .map(|_| ())
         })
         .map_err(ServerError::Start)?;
     Ok(Running {
@@ -616,26 +714,41 @@ pub fn spawn(config: Config) -> Result<Running, ServerError> {
     })
 }
 
-/// Serves until Ctrl-C, printing where.
+/// Serves until Ctrl-C, printing where; with [`Config::watch`], watches
+/// in the background until then too.
 pub fn run(config: Config) -> Result<(), ServerError> {
     let runtime = runtime()?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(config.addr)
-            .await
-            .map_err(|source| ServerError::Bind {
-                addr: config.addr,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(ServerError::Start)?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(config.addr))
+        .map_err(|source| ServerError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(ServerError::Start)?;
+    let state = Arc::new(AppState::new(config));
+    let watcher = WatchThread::start(&state)?;
+    eprintln!(
+        "chancery: serving {} at http://{addr}/ (Ctrl-C stops){}",
+        state.config.data.display(),
+        if watcher.is_some() {
+            "; watching its sources in the background"
+        } else {
+            ""
+        }
+    );
+    let summary = runtime.block_on(serve_and_watch(listener, state, watcher, async {
+        let _ = tokio::signal::ctrl_c().await;
+    }))?;
+    if let Some(summary) = summary {
         eprintln!(
-            "chancery: serving {} at http://{addr}/ (Ctrl-C stops)",
-            config.data.display()
+            "chancery: the watcher stopped: {} new articles stored while serving, {} pages not fetched",
+            summary.tally.stored, summary.not_fetched
         );
-        serve(listener, config, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-    })
+        if let Some(error) = summary.stopped {
+            return Err(ServerError::Store(error));
+        }
+    }
+    Ok(())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ServerError> {
@@ -648,11 +761,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, ServerError> {
 
 async fn serve(
     listener: tokio::net::TcpListener,
-    config: Config,
+    state: Shared,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let (per_address, header_timeout) = (config.max_connections_per_address, config.header_timeout);
-    let state = Arc::new(AppState::new(config));
+    let (per_address, header_timeout) = (
+        state.config.max_connections_per_address,
+        state.config.header_timeout,
+    );
     conn::serve(
         listener,
         router(state),

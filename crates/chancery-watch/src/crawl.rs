@@ -9,7 +9,7 @@
 //! backoff and jitter, or after the Retry-After the server asked for.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -127,7 +127,12 @@ pub struct Crawler {
     /// When each host may next be asked.
     host_next: Mutex<HashMap<String, Instant>>,
     stats: CrawlStats,
+    /// Set to stop: no further request starts (see [`Crawler::stopper`]).
+    stop: Arc<AtomicBool>,
 }
+
+/// How long an idle worker sleeps before it looks at the stop flag again.
+const STOP_CHECK: Duration = Duration::from_millis(200);
 
 struct Job<T> {
     task: Task<T>,
@@ -174,7 +179,20 @@ impl Crawler {
             robots: Mutex::new(HashMap::new()),
             host_next: Mutex::new(HashMap::new()),
             stats: CrawlStats::default(),
+            stop: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// The crawler's stop flag. Once it is set, no request starts: a
+    /// [`Crawler::run`] returns when the requests in flight end, without
+    /// results for the tasks not begun (a shutdown; the caller's queue
+    /// still holds them).
+    pub fn stopper(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stop)
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
     }
 
     /// Its configuration.
@@ -244,7 +262,7 @@ impl Crawler {
             // Take the job of the host that may be asked soonest.
             let mut guard = lock(schedule);
             let (key, job) = loop {
-                if guard.unfinished == 0 {
+                if guard.unfinished == 0 || self.stopped() {
                     wake.notify_all();
                     return;
                 }
@@ -271,12 +289,18 @@ impl Crawler {
                             let job = queue.jobs.pop_front().expect("a job");
                             break (key, job);
                         }
+                        // Waits are cut short to notice a stop.
                         guard = wake
-                            .wait_timeout(guard, at - now)
+                            .wait_timeout(guard, (at - now).min(STOP_CHECK))
                             .map(|(g, _)| g)
                             .unwrap_or_else(|e| e.into_inner().0);
                     }
-                    None => guard = wake.wait(guard).unwrap_or_else(|e| e.into_inner()),
+                    None => {
+                        guard = wake
+                            .wait_timeout(guard, STOP_CHECK)
+                            .map(|(g, _)| g)
+                            .unwrap_or_else(|e| e.into_inner().0)
+                    }
                 }
             };
             drop(guard);

@@ -2,11 +2,12 @@
 //! sitemaps list, and fetching it over HTTP with manners and safety.
 //!
 //! This crate does network I/O and nothing else: no analysis, no storage.
-//! The binary's `chancery watch` keeps feed state and the fetch queue in the
-//! store (`chancery_store::WatchState`) and hands fetched pages to the same
+//! `chancery_ingest::Watcher` (run by `chancery watch` and `chancery serve
+//! --watch`) keeps feed state and the fetch queue in the store
+//! (`chancery_store::WatchState`) and hands fetched pages to the same
 //! pipeline as `chancery ingest`.
 //!
-//! - [`read_sources`]: the sources file.
+//! - [`read_sources`]: the sources file (plain text or TOML).
 //! - [`canonicalize`]: the one spelling of a URL (no fragment, no tracking
 //!   parameters), under which it is deduplicated.
 //! - [`parse_listing`]: the items of an RSS/Atom/JSON feed, a sitemap or a
@@ -37,5 +38,7 @@ pub use discover::{looks_like_html, parse_listing, Item, Listing, ListingKind};
 pub use error::WatchError;
 pub use fetch::{parse_retry_after, Body, FetchConfig, Fetcher, Response, Validators, Want};
 pub use schedule::PollPolicy;
-pub use sources::{parse_sources, read_sources, Source, SourceKind};
+pub use sources::{
+    parse_sources, parse_toml_sources, read_sources, Source, SourceKind, SourcesFile,
+};
 pub use url::Url;

@@ -19,6 +19,15 @@ pub struct ServeArgs {
     data: PathBuf,
     #[command(flatten)]
     server: ServerOptions,
+    /// Follow the sources in FILE (as `chancery watch --sources FILE`) in
+    /// the background while serving: new articles appear on the pages, in
+    /// search and in /metrics as they are stored. The watcher is then the
+    /// corpus's one writer (`POST /api/ingest` and `chancery ingest` wait
+    /// for the server to stop).
+    #[arg(long, value_name = "FILE")]
+    watch: Option<PathBuf>,
+    #[command(flatten, next_help_heading = "Watching (with --watch)")]
+    follow: crate::watch::Following,
 }
 
 #[derive(Debug, Args)]
@@ -74,7 +83,25 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.server.token.as_deref().is_some_and(|t| t.len() < 16) {
         anyhow::bail!("--token is too short to be a secret: use at least 16 characters");
     }
-    chancery_server::run(args.server.config(args.data))?;
+    let watch = match &args.watch {
+        Some(path) => {
+            let config = args.follow.config(&args.data, path)?;
+            eprintln!(
+                "chancery: watching {} sources from {} into {}",
+                config.sources.len(),
+                path.display(),
+                args.data.display()
+            );
+            Some(chancery_server::Watch {
+                config,
+                on_event: Some(crate::watch::printer(false)),
+            })
+        }
+        None => None,
+    };
+    let mut config = args.server.config(args.data);
+    config.watch = watch;
+    chancery_server::run(config)?;
     Ok(ExitCode::SUCCESS)
 }
 

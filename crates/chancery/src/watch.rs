@@ -1,47 +1,29 @@
 //! `chancery watch` and `chancery fetch`: news from the web into the corpus.
 //!
-//! A watch round polls the sources that are due (feeds and sitemaps, with
-//! conditional GETs), queues the article URLs they list that were never
-//! queued (or whose stamp changed), then fetches the queue and hands every
-//! page to the ingest pipeline (`chancery_ingest::Pipeline`, the same one
-//! `chancery ingest` runs). The feed state and the queue live in the store; a URL is
-//! marked done on the writer thread once its batch is committed, so a killed
-//! watcher loses nothing and stores nothing twice. Fetching, manners and the
-//! SSRF guard are `chancery_watch`'s.
+//! The watch loop is `chancery_ingest::Watcher` (which `chancery serve
+//! --watch` runs too); fetching, manners and the SSRF guard are
+//! `chancery_watch`'s. This module reads the arguments and the sources
+//! file, prints what the watcher reports and the summary.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
-use chancery_extract::{Options, DEFAULT_MAX_BYTES};
-use chancery_store::{FeedState, Finish, NewItem, Reader, WatchState};
-use chancery_watch::{
-    canonicalize, looks_like_html, parse_listing, read_sources, CrawlConfig, Crawler, FetchConfig,
-    ListingKind, PollPolicy, Response, SourceKind, Task, Validators, Want, WatchError,
-};
+use chancery_extract::DEFAULT_MAX_BYTES;
+use chancery_ingest::{OnEvent, WatchConfig, WatchEvent, WatchSummary, Watcher};
+use chancery_store::Reader;
+use chancery_watch::{canonicalize, read_sources, CrawlConfig, FetchConfig, PollPolicy};
 use clap::Args;
 
-use chancery_ingest::{Config, Fate, Job, OnCommit, Pipeline};
+use crate::analyze::{print_warnings, read_tables};
 
-use crate::analyze::read_tables;
-use crate::ingest::Bar;
-
-/// Queued URLs taken per fetch pass: enough that the URLs of many hosts
-/// (queued feed by feed) are fetched side by side.
-const CHUNK: usize = 10_000;
-/// A page that failed this many times (transiently) is given up.
-const MAX_PAGE_ATTEMPTS: i64 = 5;
-/// Sitemap indexes nest; polls in one round go at most this deep.
-const MAX_LISTING_DEPTH: usize = 4;
-
-/// How the crawler behaves (shared by `watch` and `fetch`).
+/// How the crawler behaves (shared by `watch`, `fetch` and `serve --watch`).
 #[derive(Debug, Args)]
 pub struct Manners {
-    /// A URL or e-mail where site owners can reach you; sent in the User-Agent.
+    /// A URL or e-mail where site owners can reach you; sent in the
+    /// User-Agent [default: the sources file's `contact`, else none].
     #[arg(long, value_name = "URL")]
     contact: Option<String>,
     /// Allow fetching from loopback, private, link-local and other non-public
@@ -56,9 +38,10 @@ pub struct Manners {
     /// site's robots.txt Crawl-delay is honoured when longer).
     #[arg(long, default_value_t = 1000, value_name = "MS")]
     host_delay_ms: u64,
-    /// Requests per second across all hosts.
-    #[arg(long, default_value_t = 20.0)]
-    rate: f64,
+    /// Requests per second across all hosts [default: the sources file's
+    /// `rate`, else 20].
+    #[arg(long)]
+    rate: Option<f64>,
     /// Fetching threads (at most one request per host at a time).
     #[arg(long, default_value_t = 16)]
     workers: usize,
@@ -77,48 +60,52 @@ pub struct Manners {
     max_bytes: usize,
 }
 
+/// Requests per second when neither the command line nor the sources
+/// file says.
+const DEFAULT_RATE: f64 = 20.0;
+
 impl Manners {
-    fn crawl_config(&self) -> CrawlConfig {
-        CrawlConfig {
+    /// The crawler's configuration: the command line first, then what the
+    /// sources file says, then the defaults.
+    fn crawl_config(&self, file: &chancery_watch::SourcesFile) -> anyhow::Result<CrawlConfig> {
+        let rate = self.rate.or(file.rate).unwrap_or(DEFAULT_RATE);
+        if !(rate.is_finite() && rate > 0.0) {
+            anyhow::bail!("--rate {rate} is not a number of requests per second above 0");
+        }
+        let defaults = FetchConfig::default();
+        Ok(CrawlConfig {
             fetch: FetchConfig {
-                contact: self.contact.clone(),
+                agent_name: file
+                    .user_agent
+                    .clone()
+                    .unwrap_or(defaults.agent_name.clone()),
+                contact: self.contact.clone().or_else(|| file.contact.clone()),
                 allow_private: self.allow_private,
                 allow_addresses: self.allow_address.clone(),
                 timeout: Duration::from_secs(self.timeout.max(1)),
                 connect_timeout: Duration::from_secs(self.timeout.clamp(1, 10)),
                 max_body: self.max_bytes as u64,
                 max_decoded: self.max_bytes as u64,
-                ..FetchConfig::default()
             },
             host_delay: Duration::from_millis(self.host_delay_ms),
-            rate: self.rate,
+            rate,
             workers: self.workers.max(1),
             max_attempts: self.attempts.max(1),
             backoff: Duration::from_millis(self.backoff_ms),
             ..CrawlConfig::default()
-        }
+        })
     }
 }
 
+/// What to follow and how: `watch`'s options, and `serve --watch`'s.
 #[derive(Debug, Args)]
-pub struct WatchArgs {
-    /// The sources file: one feed, sitemap or page URL per line (`#` comments),
-    /// optionally followed by its kind (feed, sitemap, page).
-    #[arg(long, value_name = "FILE", required_unless_present = "status")]
-    sources: Option<PathBuf>,
-    /// The data directory of the corpus (created on first use).
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
-    /// Poll every source once, fetch what is new, and exit (for cron and tests).
-    #[arg(long)]
-    once: bool,
-    /// Print the state of every followed feed and of the fetch queue, and exit.
-    #[arg(long)]
-    status: bool,
-    /// Never poll a feed more often than this, in seconds (nor than its TTL).
+pub struct Following {
+    /// Never poll a feed more often than this, in seconds (nor than its
+    /// TTL); a source's own `min_interval` in a TOML file wins.
     #[arg(long, default_value_t = 300)]
     min_interval: u64,
-    /// Poll every feed at least this often, in seconds.
+    /// Poll every feed at least this often, in seconds; a source's own
+    /// `max_interval` wins.
     #[arg(long, default_value_t = 6 * 3600)]
     max_interval: u64,
     /// Fetch at most this many pages per round (0: all that are due); the
@@ -130,6 +117,52 @@ pub struct WatchArgs {
     /// Extra knowledge-base tables (see `chancery analyze --kb`).
     #[arg(long, value_name = "PATH")]
     kb: Vec<PathBuf>,
+}
+
+impl Following {
+    /// The watcher's configuration for the sources file at `path`.
+    pub(crate) fn config(&self, data: &Path, path: &Path) -> anyhow::Result<WatchConfig> {
+        let file = read_sources(path)?;
+        if file.sources.is_empty() {
+            anyhow::bail!(
+                "{}: no sources in the file; write one feed, sitemap or page URL per line (or a [[source]] table with a url in a .toml file)",
+                path.display()
+            );
+        }
+        Ok(WatchConfig {
+            data: data.to_path_buf(),
+            tables: read_tables(&self.kb)?,
+            max_bytes: self.manners.max_bytes,
+            crawl: self.manners.crawl_config(&file)?,
+            policy: PollPolicy {
+                min: Duration::from_secs(self.min_interval.max(1)),
+                max: Duration::from_secs(self.max_interval.max(self.min_interval).max(1)),
+                ..PollPolicy::default()
+            },
+            fetch_limit: self.fetch_limit,
+            sources: file.sources,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The sources file: one feed, sitemap or page URL per line (`#`
+    /// comments), optionally followed by its kind (feed, sitemap, page); or
+    /// a `.toml` file of `[[source]]` tables (see the README).
+    #[arg(long, value_name = "FILE", required_unless_present = "status")]
+    sources: Option<PathBuf>,
+    /// The data directory of the corpus (created on first use).
+    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
+    data: PathBuf,
+    /// Poll every source once, fetch what is new, and exit (for cron and tests).
+    #[arg(long)]
+    once: bool,
+    /// Print the state of every followed feed and of the fetch queue, and exit.
+    #[arg(long)]
+    status: bool,
+    #[command(flatten)]
+    follow: Following,
     /// No progress lines; the summary is still printed.
     #[arg(long)]
     quiet: bool,
@@ -156,138 +189,32 @@ fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// What the writer thread reports back as batches commit.
-#[derive(Default)]
-struct Committed {
-    stored: AtomicU64,
-    duplicates: AtomicU64,
-    failed: AtomicU64,
-}
-
-/// Validators of fetched pages waiting for their batch to commit.
-type Awaiting = Arc<Mutex<HashMap<String, Validators>>>;
-
-/// The pipeline with the writer-side bookkeeping of the queue.
-struct Sink {
-    pipeline: Pipeline,
-    committed: Arc<Committed>,
-    awaiting: Awaiting,
-    state: WatchState,
-    /// Pages that could not be fetched (404, robots.txt, the guard…).
-    fetch_failed: u64,
-    /// Failures to print, as they happen.
-    quiet: bool,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl Sink {
-    /// Starts the pipeline; with `queue`, committed pages are marked done in
-    /// the fetch queue on the writer thread.
-    fn start(
-        data: &Path,
-        kb: &[PathBuf],
-        max_bytes: usize,
-        queue: bool,
-        quiet: bool,
-    ) -> anyhow::Result<Sink> {
-        let committed = Arc::new(Committed::default());
-        let awaiting: Awaiting = Arc::default();
-        // The writer thread's own connection to the watch state.
-        let writer_state = Arc::new(Mutex::new(None::<WatchState>));
-        let on_commit: OnCommit = {
-            let committed = committed.clone();
-            let awaiting = awaiting.clone();
-            let writer_state = writer_state.clone();
-            Box::new(move |fates: Vec<(String, Fate)>| {
-                let mut finishes = Vec::with_capacity(fates.len());
-                for (label, fate) in fates {
-                    let validators = lock(&awaiting).remove(&label).unwrap_or_default();
-                    let done = Finish::Done {
-                        etag: validators.etag,
-                        last_modified: validators.last_modified,
-                    };
-                    let finish = match fate {
-                        Fate::Stored => {
-                            committed.stored.fetch_add(1, Ordering::Relaxed);
-                            done
-                        }
-                        Fate::Duplicate => {
-                            committed.duplicates.fetch_add(1, Ordering::Relaxed);
-                            done
-                        }
-                        Fate::Failed(problem) => {
-                            committed.failed.fetch_add(1, Ordering::Relaxed);
-                            if !quiet {
-                                eprintln!("chancery: {label}: {problem}");
-                            }
-                            Finish::Gone { error: problem }
-                        }
-                    };
-                    finishes.push((label, finish));
-                }
-                if let Some(state) = lock(&writer_state).as_mut() {
-                    if let Err(error) = state.finish(&finishes, unix_now()) {
-                        // The pages are stored; their queue rows stay
-                        // pending and are found stored on the next run.
-                        eprintln!("chancery: cannot mark fetched pages done: {error}");
-                    }
-                }
-            })
+/// Prints the watcher's events on stderr (none with `quiet`); a committed
+/// batch is not news to the reader of a terminal, nor is a round that
+/// found nothing due (a long-running watcher has one a minute).
+pub(crate) fn printer(quiet: bool) -> OnEvent {
+    Arc::new(move |event: &WatchEvent| {
+        let idle = match event {
+            WatchEvent::Committed { .. } => true,
+            WatchEvent::Round(round) => round.polls == 0 && round.fetched == 0,
+            _ => false,
         };
-        let options = Options {
-            max_bytes,
-            ..Options::default()
-        };
-        let mut main_state = None;
-        let pipeline = crate::ingest::start(
-            Config {
-                data: data.to_path_buf(),
-                tables: read_tables(kb)?,
-                options,
-                resumable: false,
-            },
-            Bar::new(None, true),
-            Some(on_commit),
-            |store| {
-                main_state = Some(store.watch_state()?);
-                if queue {
-                    *lock(&writer_state) = Some(store.watch_state()?);
-                }
-                Ok(())
-            },
-        )?;
-        let state = main_state.context("the watch state was not opened")?;
-        Ok(Sink {
-            pipeline,
-            committed,
-            awaiting,
-            state,
-            fetch_failed: 0,
-            quiet,
-        })
-    }
-
-    /// Hands a fetched page to the pipeline under `label` (its queue URL).
-    fn push(&mut self, label: String, body: chancery_watch::Body) {
-        lock(&self.awaiting).insert(label.clone(), body.validators.clone());
-        self.pipeline.feeder.push(Job::Bytes {
-            label,
-            source: body.url.host_str().unwrap_or("").to_string(),
-            bytes: body.bytes,
-            url: Some(body.url.to_string()),
-            fallback_date: None,
-        });
-    }
-
-    fn fail(&mut self, label: String, problem: String) {
-        self.fetch_failed += 1;
-        if !self.quiet {
-            eprintln!("chancery: {label}: {problem}");
+        if !quiet && !idle {
+            eprintln!("chancery: {event}");
         }
+    })
+}
+
+/// Prints what the pipeline says of its start.
+fn print_notes(watcher: &Watcher) {
+    let (rebuilt, warnings) = watcher.notes();
+    if let Some(reason) = rebuilt {
+        eprintln!("chancery: {reason}: rebuilding the stories from the stored articles");
     }
+    print_warnings(
+        warnings.iter().map(String::as_str),
+        "skipped dictionary lines",
+    );
 }
 
 /// `chancery watch`.
@@ -299,400 +226,42 @@ pub fn run_watch(args: WatchArgs) -> anyhow::Result<ExitCode> {
         .sources
         .as_deref()
         .context("give the sources file with --sources FILE")?;
-    let sources = read_sources(sources_path)?;
-    if sources.is_empty() {
-        anyhow::bail!(
-            "{}: no sources in the file; write one feed, sitemap or page URL per line",
-            sources_path.display()
-        );
-    }
-    let policy = PollPolicy {
-        min: Duration::from_secs(args.min_interval.max(1)),
-        max: Duration::from_secs(args.max_interval.max(args.min_interval).max(1)),
-        ..PollPolicy::default()
-    };
-    let crawler = Crawler::new(args.manners.crawl_config());
-    let mut sink = Sink::start(
-        &args.data,
-        &args.kb,
-        args.manners.max_bytes,
-        true,
-        args.quiet,
-    )?;
-    // Every source has a row; a source new to the store is due now.
-    let now = unix_now();
-    for source in &sources {
-        let url = source.url.to_string();
-        if sink.state.feed(&url)?.is_none() {
-            if source.kind == SourceKind::Page {
-                sink.state.enqueue(
-                    &[NewItem {
-                        url: url.clone(),
-                        source: url.clone(),
-                        updated: None,
-                    }],
-                    now,
-                )?;
-            }
-            sink.state.save_feed(&FeedState {
-                url,
-                kind: source.kind.as_str().to_string(),
-                next_poll: if source.kind == SourceKind::Page {
-                    i64::MAX
-                } else {
-                    now
-                },
-                interval_secs: policy.initial.as_secs() as i64,
-                ..FeedState::default()
-            })?;
-        }
-    }
+    let config = args.follow.config(&args.data, sources_path)?;
+    let count = config.sources.len();
+    let watcher = Watcher::start(config, printer(args.quiet))?;
+    print_notes(&watcher);
     eprintln!(
-        "chancery: watching {} sources into {} (user agent {})",
-        sources.len(),
+        "chancery: watching {count} sources into {} (user agent {})",
         args.data.display(),
-        crawler.config().fetch.user_agent()
+        watcher.user_agent()
     );
-    let started = Instant::now();
-    loop {
-        let round = Instant::now();
-        let polled = poll_due(&crawler, &mut sink, &policy, args.once, args.quiet)?;
-        let fetched = fetch_queue(&crawler, &mut sink, args.fetch_limit, args.quiet)?;
-        if !args.quiet {
-            let committed = &sink.committed;
-            eprintln!(
-                "chancery: watch: {polled} polls, {fetched} pages fetched in {:.1} s; stored so far {} new, {} duplicates, {} failed; {} requests, {} refused by the address guard",
-                round.elapsed().as_secs_f64(),
-                committed.stored.load(Ordering::Relaxed),
-                committed.duplicates.load(Ordering::Relaxed),
-                committed.failed.load(Ordering::Relaxed),
-                crawler.stats().requests.load(Ordering::Relaxed),
-                crawler.refused(),
-            );
-        }
-        if args.once {
-            break;
-        }
-        // Sleep until the next feed is due (at most a minute, so retries of
-        // failed pages are picked up too).
-        let next = sink
-            .state
-            .feeds()?
-            .iter()
-            .filter(|f| f.kind != "page")
-            .map(|f| f.next_poll)
-            .min()
-            .unwrap_or(i64::MAX);
-        let wait = (next - unix_now()).clamp(1, 60) as u64;
-        std::thread::sleep(Duration::from_secs(wait));
-    }
-    let Sink {
-        pipeline,
-        fetch_failed,
-        ..
-    } = sink;
-    let (tally, error) = pipeline.finish()?;
-    let seconds = started.elapsed().as_secs_f64();
-    eprintln!(
-        "chancery: watch: {} new articles, {} duplicates not stored again, {} failed, {fetch_failed} not fetched, in {seconds:.1} s ({:.0} pages/s; {} requests; {} refused by the address guard; {} disallowed by robots.txt)",
-        tally.stored,
-        tally.duplicates,
-        tally.failed,
-        (tally.stored + tally.duplicates + tally.failed) as f64 / seconds.max(1e-3),
-        crawler.stats().requests.load(Ordering::Relaxed),
-        crawler.refused(),
-        crawler.stats().robots_denied.load(Ordering::Relaxed),
-    );
-    if let Some(error) = error {
+    // Ctrl-C ends the process: the queue and the store are kept so that
+    // nothing is lost or stored twice (see chancery_ingest::watch).
+    let summary = watcher.run(args.once)?;
+    report("watch", &summary, &args.data);
+    if let Some(error) = summary.stopped {
         return Err(anyhow::Error::new(error))
             .context("watch stopped; every committed page is stored and marked, rerun to go on");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Polls the due feeds and sitemaps (all with `everything`), queueing what
-/// they list; sitemap indexes add their sitemaps, polled in the same round.
-fn poll_due(
-    crawler: &Crawler,
-    sink: &mut Sink,
-    policy: &PollPolicy,
-    everything: bool,
-    quiet: bool,
-) -> anyhow::Result<usize> {
-    let mut polled = 0;
-    let mut polled_now = std::collections::HashSet::new();
-    for _ in 0..MAX_LISTING_DEPTH {
-        let now = unix_now();
-        let due: Vec<FeedState> = sink
-            .state
-            .feeds()?
-            .into_iter()
-            .filter(|f| f.kind != "page" && !polled_now.contains(&f.url))
-            .filter(|f| everything || f.next_poll <= now)
-            .collect();
-        if due.is_empty() {
-            break;
-        }
-        let tasks: Vec<Task<FeedState>> = due
-            .into_iter()
-            .filter_map(|feed| {
-                let url = canonicalize(&feed.url, None).ok()?;
-                polled_now.insert(feed.url.clone());
-                Some(Task {
-                    url,
-                    validators: Validators {
-                        etag: feed.etag.clone(),
-                        last_modified: feed.last_modified.clone(),
-                    },
-                    want: Want::Listing,
-                    tag: feed,
-                })
-            })
-            .collect();
-        polled += tasks.len();
-        let mut results = Vec::new();
-        crawler.run(tasks, |finished| results.push(finished));
-        for finished in results {
-            let mut feed = finished.tag;
-            let now = unix_now();
-            feed.last_poll = Some(now);
-            feed.polls += 1;
-            let previous = Duration::from_secs(feed.interval_secs.max(1) as u64);
-            let outcome: Result<(usize, Option<Duration>), WatchError> = match finished.result {
-                Ok(Response::NotModified) => Ok((0, None)),
-                Ok(Response::Redirect(location)) => Err(WatchError::Redirect {
-                    url: feed.url.clone(),
-                    problem: format!("redirect to {location} not followed"),
-                }),
-                Ok(Response::Body(body)) => {
-                    feed.etag = body.validators.etag.clone();
-                    feed.last_modified = body.validators.last_modified.clone();
-                    take_listing(sink, &mut feed, body, now)
-                }
-                Err(error) => Err(error),
-            };
-            match outcome {
-                Ok((new, ttl)) => {
-                    let interval = policy.next_interval(previous, new, ttl);
-                    feed.new_items = new as i64;
-                    feed.total_items += new as i64;
-                    feed.error_streak = 0;
-                    feed.last_error = None;
-                    feed.interval_secs = interval.as_secs() as i64;
-                    feed.next_poll = if feed.kind == "page" {
-                        i64::MAX
-                    } else {
-                        now + feed.interval_secs
-                    };
-                    if !quiet {
-                        eprintln!("chancery: polled {} ({}): {new} new", feed.url, feed.kind);
-                    }
-                }
-                Err(error) => {
-                    feed.error_streak += 1;
-                    feed.errors += 1;
-                    feed.new_items = 0;
-                    let mut wait = policy.error_delay(feed.error_streak as u32);
-                    if let Some(asked) = error.retry_after() {
-                        wait = wait.max(asked);
-                    }
-                    feed.next_poll = now + wait.as_secs() as i64;
-                    feed.last_error = Some(error.to_string());
-                    if !quiet {
-                        eprintln!(
-                            "chancery: poll failed ({} in a row, next try in {} s): {error}",
-                            feed.error_streak,
-                            wait.as_secs()
-                        );
-                    }
-                }
-            }
-            sink.state.save_feed(&feed)?;
-        }
-    }
-    Ok(polled)
-}
-
-/// Reads a polled body: queues a feed's or sitemap's items, adds an index's
-/// sitemaps as sources, or takes a page given without a kind as the article
-/// it is. Returns the new items and the feed's TTL.
-fn take_listing(
-    sink: &mut Sink,
-    feed: &mut FeedState,
-    body: chancery_watch::Body,
-    now: i64,
-) -> Result<(usize, Option<Duration>), WatchError> {
-    let listing = match parse_listing(&body.bytes, &body.url) {
-        Ok(listing) => listing,
-        Err(_) if feed.kind == "auto" && looks_like_html(&body.bytes) => {
-            // A page listed in the sources: an article, taken once.
-            feed.kind = "page".into();
-            let new = sink
-                .state
-                .enqueue(
-                    &[NewItem {
-                        url: feed.url.clone(),
-                        source: feed.url.clone(),
-                        updated: None,
-                    }],
-                    now,
-                )
-                .map_err(|e| store_failure(&feed.url, e))?;
-            return Ok((new, None));
-        }
-        Err(error) => return Err(error),
-    };
-    let ttl = listing.ttl;
-    match listing.kind {
-        ListingKind::Feed => feed.kind = "feed".into(),
-        ListingKind::Sitemap | ListingKind::SitemapIndex => feed.kind = "sitemap".into(),
-    }
-    if listing.kind == ListingKind::SitemapIndex {
-        let mut added = 0;
-        for item in listing.items {
-            let url = item.url.to_string();
-            if sink
-                .state
-                .feed(&url)
-                .map_err(|e| store_failure(&feed.url, e))?
-                .is_none()
-            {
-                sink.state
-                    .save_feed(&FeedState {
-                        url,
-                        kind: "sitemap".into(),
-                        next_poll: now,
-                        interval_secs: feed.interval_secs,
-                        ..FeedState::default()
-                    })
-                    .map_err(|e| store_failure(&feed.url, e))?;
-                added += 1;
-            }
-        }
-        return Ok((added, ttl));
-    }
-    let items: Vec<NewItem> = listing
-        .items
-        .into_iter()
-        .map(|item| NewItem {
-            url: item.url.to_string(),
-            source: feed.url.clone(),
-            updated: item.updated,
-        })
-        .collect();
-    let new = sink
-        .state
-        .enqueue(&items, now)
-        .map_err(|e| store_failure(&feed.url, e))?;
-    Ok((new, ttl))
-}
-
-fn store_failure(url: &str, error: chancery_store::StoreError) -> WatchError {
-    WatchError::Transport {
-        url: url.to_string(),
-        problem: format!("cannot keep its items in the store: {error}"),
-    }
-}
-
-/// Fetches every due URL of the queue, a chunk at a time, into the
-/// pipeline. Returns how many pages came back with a body.
-fn fetch_queue(
-    crawler: &Crawler,
-    sink: &mut Sink,
-    limit: usize,
-    quiet: bool,
-) -> anyhow::Result<usize> {
-    let mut after = 0;
-    let mut fetched = 0;
-    let mut taken = 0;
-    let started = Instant::now();
-    let mut last_line = Instant::now();
-    loop {
-        let now = unix_now();
-        let chunk = if limit == 0 {
-            CHUNK
-        } else {
-            CHUNK.min(limit - taken)
-        };
-        if chunk == 0 {
-            break;
-        }
-        let due = sink.state.due(now, after, chunk)?;
-        taken += due.len();
-        let Some(last) = due.last() else {
-            break;
-        };
-        after = last.id;
-        let mut finishes = Vec::new();
-        let tasks: Vec<Task<(String, i64)>> = due
-            .into_iter()
-            .filter_map(|queued| match canonicalize(&queued.url, None) {
-                Ok(url) => Some(Task {
-                    url,
-                    validators: Validators {
-                        etag: queued.etag,
-                        last_modified: queued.last_modified,
-                    },
-                    want: Want::Page,
-                    tag: (queued.url, queued.attempts),
-                }),
-                Err(error) => {
-                    finishes.push((
-                        queued.url,
-                        Finish::Gone {
-                            error: error.to_string(),
-                        },
-                    ));
-                    None
-                }
-            })
-            .collect();
-        crawler.run(tasks, |finished| {
-            let (label, attempts) = finished.tag;
-            match finished.result {
-                Ok(Response::Body(body)) => {
-                    fetched += 1;
-                    sink.push(label, body);
-                }
-                Ok(Response::NotModified) | Ok(Response::Redirect(_)) => finishes.push((
-                    label,
-                    Finish::Done {
-                        etag: None,
-                        last_modified: None,
-                    },
-                )),
-                Err(error) => {
-                    let attempts = attempts + 1;
-                    let finish = if error.is_transient() && attempts < MAX_PAGE_ATTEMPTS {
-                        let wait = error
-                            .retry_after()
-                            .unwrap_or(Duration::from_secs(60 << attempts.min(10)));
-                        Finish::Retry {
-                            at: unix_now() + wait.as_secs() as i64,
-                            error: error.to_string(),
-                        }
-                    } else {
-                        Finish::Gone {
-                            error: error.to_string(),
-                        }
-                    };
-                    sink.fail(label.clone(), error.to_string());
-                    finishes.push((label, finish));
-                }
-            }
-            if !quiet && last_line.elapsed() >= Duration::from_secs(5) {
-                last_line = Instant::now();
-                eprintln!(
-                    "chancery: watch: {fetched} pages fetched ({:.0}/s), {} stored",
-                    fetched as f64 / started.elapsed().as_secs_f64().max(1e-3),
-                    sink.committed.stored.load(Ordering::Relaxed)
-                );
-            }
-        });
-        sink.state.finish(&finishes, unix_now())?;
-    }
-    sink.pipeline.feeder.flush();
-    Ok(fetched)
+/// The summary line of a watch or a fetch.
+fn report(what: &str, summary: &WatchSummary, data: &Path) {
+    let tally = &summary.tally;
+    let seconds = summary.elapsed.as_secs_f64();
+    eprintln!(
+        "chancery: {what}: {} new articles, {} duplicates not stored again, {} failed, {} not fetched, in {seconds:.1} s ({:.0} pages/s; {} requests; {} refused by the address guard; {} disallowed by robots.txt) into {}",
+        tally.stored,
+        tally.duplicates,
+        tally.failed,
+        summary.not_fetched,
+        (tally.stored + tally.duplicates + tally.failed) as f64 / seconds.max(1e-3),
+        summary.requests,
+        summary.refused,
+        summary.robots_denied,
+        data.display(),
+    );
 }
 
 /// `chancery watch --status`: the feeds and the queue.
@@ -748,44 +317,35 @@ fn span(seconds: i64) -> String {
 
 /// `chancery fetch URL...`: pages fetched once, analysed and stored.
 pub fn run_fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
-    let mut tasks = Vec::new();
+    let mut urls = Vec::new();
     let mut failed = 0u64;
     for raw in &args.urls {
         match canonicalize(raw, None) {
-            Ok(url) => tasks.push(Task {
-                url: url.clone(),
-                validators: Validators::default(),
-                want: Want::Page,
-                tag: url.to_string(),
-            }),
+            Ok(url) => urls.push(url),
             Err(error) => {
                 eprintln!("chancery: {error}");
                 failed += 1;
             }
         }
     }
-    let crawler = Crawler::new(args.manners.crawl_config());
-    let mut sink = Sink::start(&args.data, &args.kb, args.manners.max_bytes, false, false)?;
-    crawler.run(tasks, |finished| match finished.result {
-        Ok(Response::Body(body)) => sink.push(finished.tag, body),
-        Ok(_) => {}
-        Err(error) => {
-            failed += 1;
-            sink.fail(finished.tag, error.to_string());
-        }
-    });
-    let (tally, error) = sink.pipeline.finish()?;
-    eprintln!(
-        "chancery: fetch: {} new articles, {} duplicates not stored again, {} failed, into {}",
-        tally.stored,
-        tally.duplicates,
-        tally.failed + failed,
-        args.data.display()
-    );
-    if let Some(error) = error {
+    let config = WatchConfig {
+        data: args.data.clone(),
+        tables: read_tables(&args.kb)?,
+        max_bytes: args.manners.max_bytes,
+        crawl: args
+            .manners
+            .crawl_config(&chancery_watch::SourcesFile::default())?,
+        policy: PollPolicy::default(),
+        fetch_limit: 0,
+        sources: Vec::new(),
+    };
+    let summary = chancery_ingest::fetch_pages(config, urls, printer(false))?;
+    report("fetch", &summary, &args.data);
+    if let Some(error) = summary.stopped {
         return Err(anyhow::Error::new(error));
     }
-    Ok(if tally.failed + failed > 0 {
+    let failed = failed + summary.tally.failed + summary.not_fetched;
+    Ok(if failed > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

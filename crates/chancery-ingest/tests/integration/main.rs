@@ -9,6 +9,8 @@ use chancery_ingest::{
 };
 use chancery_store::Reader;
 
+mod watch;
+
 const ARTICLES: &[&str] = &[
     r#"{"id": "a1", "title": "Talks in Moscow", "published": "2024-03-04", "text": "Iran and Russia held talks in Moscow on Monday, officials said.\n\nThe foreign ministers met for three hours."}"#,
     r#"{"id": "a2", "title": "Harbour reopens", "published": "2024-03-05", "text": "The harbour in Valparaiso reopened on Tuesday after the storm.\n\nFishermen returned to work at dawn."}"#,

@@ -7,6 +7,7 @@ mod connections;
 mod places;
 mod security;
 mod validation;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

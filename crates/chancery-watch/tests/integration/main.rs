@@ -612,7 +612,7 @@ fn a_body_in_another_charset_is_passed_on_as_sent() {
 fn the_shipped_world_news_sources_parse() {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sources/world-news.txt");
-    let sources = chancery_watch::read_sources(&path).unwrap();
+    let sources = chancery_watch::read_sources(&path).unwrap().sources;
     assert!(sources.len() >= 12, "{}", sources.len());
     assert!(sources.iter().all(|s| s.url.scheme() == "https"));
     let hosts: std::collections::HashSet<_> = sources
@@ -620,4 +620,20 @@ fn the_shipped_world_news_sources_parse() {
         .map(|s| s.url.host_str().unwrap().to_string())
         .collect();
     assert_eq!(hosts.len(), sources.len(), "one feed per outlet");
+}
+
+#[test]
+fn the_shipped_toml_sources_are_the_text_file_with_names() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sources");
+    let text = chancery_watch::read_sources(&dir.join("world-news.txt")).unwrap();
+    let toml = chancery_watch::read_sources(&dir.join("world-news.toml")).unwrap();
+    let urls = |file: &chancery_watch::SourcesFile| -> Vec<String> {
+        file.sources.iter().map(|s| s.url.to_string()).collect()
+    };
+    assert_eq!(urls(&toml), urls(&text));
+    assert!(toml.sources.iter().all(|s| s.name.is_some()
+        && s.kind == chancery_watch::SourceKind::Feed
+        && s.min_interval <= s.max_interval));
+    assert_eq!(toml.user_agent.as_deref(), Some("chancery"));
+    assert!(toml.rate.is_some());
 }

@@ -373,3 +373,72 @@ fn a_watcher_killed_mid_run_loses_and_duplicates_nothing() {
         .count();
     assert!(fetched < 2 * PAGES, "{fetched} fetches");
 }
+
+#[test]
+fn a_toml_sources_file_names_the_outlet_and_the_user_agent() {
+    let server = news_server(Arc::new(AtomicUsize::new(0)));
+    let dir = TempDir::new("watch-toml");
+    let data = dir.path().join("data");
+    let sources = dir.path().join("sources.toml");
+    std::fs::write(
+        &sources,
+        format!(
+            "user_agent = \"newsdesk\"\ncontact = \"https://example.org/crawler\"\nrate = 50.0\n\n\
+             [[source]]\nurl = \"{}\"\nkind = \"sitemap\"\nname = \"Fixture Daily\"\nmin_interval = 60\n",
+            server.url(0, "/sitemap.xml")
+        ),
+    )
+    .unwrap();
+    let out = watch(&data, &sources, &["--once", "--allow-private"]);
+    assert_eq!(out.code(), 0, "{out:#?}");
+    // The sitemap lists 5, 1 and 6.
+    assert_eq!(count(&data, "SELECT count(*) FROM articles"), 3);
+    assert_eq!(
+        count(
+            &data,
+            "SELECT count(*) FROM articles WHERE source = 'Fixture Daily'"
+        ),
+        3
+    );
+    let agents: Vec<String> = server
+        .requests()
+        .iter()
+        .filter_map(|r| r.header("user-agent").map(str::to_string))
+        .collect();
+    assert!(!agents.is_empty());
+    for agent in &agents {
+        assert!(
+            agent.starts_with("newsdesk/") && agent.ends_with("(+https://example.org/crawler)"),
+            "{agent}"
+        );
+    }
+}
+
+#[test]
+fn serve_watch_reads_its_sources_file_before_serving() {
+    let dir = TempDir::new("serve-watch-bad");
+    let sources = dir.path().join("sources.toml");
+    std::fs::write(
+        &sources,
+        "[[source]]\nurl = \"https://a.example/rss\"\nkind = \"podcast\"\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let out = run([
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--data",
+        data.to_str().unwrap(),
+        "--watch",
+        sources.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code(), 2, "{out:#?}");
+    assert!(
+        out.stderr
+            .contains("sources.toml:3: unknown source kind \"podcast\""),
+        "{}",
+        out.stderr
+    );
+    assert!(!data.exists(), "nothing was started");
+}
