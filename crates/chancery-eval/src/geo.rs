@@ -23,6 +23,20 @@ const RADIUS_KM: f64 = 161.0;
 /// Folds for the spread of per-fold scores.
 pub const FOLDS: usize = 5;
 
+/// The fold of a document: a hash of its text (64-bit FNV-1a) modulo
+/// [`FOLDS`]. A hash rather than the position in the file, so that
+/// neighbouring documents (often one topic or one week of news) do not
+/// fall into fold after fold in step, and a document keeps its fold
+/// when the file is reordered.
+pub fn fold_of(doc: &GeoDocument) -> usize {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in doc.text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % FOLDS as u64) as usize
+}
+
 /// One gold toponym.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldToponym {
@@ -243,13 +257,14 @@ pub struct GeoReport {
     pub chancery: GeoScores,
     /// Most populous feature of the gold span's name, given the gold spans.
     pub population_baseline: GeoScores,
-    /// chancery's accuracy@161 per fold (documents by index modulo
-    /// [`FOLDS`]), with mean and sample spread.
+    /// chancery's accuracy@161 per fold (documents by [`fold_of`]).
     pub fold_accuracy_161: Vec<f64>,
     /// Mean and spread of those.
     pub fold_mean_spread: (f64, f64),
     /// Fold geotagging F1.
     pub fold_f1: Vec<f64>,
+    /// Mean and spread of those.
+    pub fold_f1_mean_spread: (f64, f64),
 }
 
 /// Per-toponym outcomes of one document: (found, error km if resolved).
@@ -275,7 +290,7 @@ pub fn score(docs: &[GeoDocument], analyses: &[Analysis], set: &str) -> GeoRepor
         let part: Vec<&DocOutcome> = outcomes
             .iter()
             .zip(docs)
-            .filter(|(_, d)| d.index % FOLDS == fold)
+            .filter(|(_, d)| fold_of(d) == fold)
             .map(|(o, _)| o)
             .collect();
         let s = aggregate(&part);
@@ -289,6 +304,7 @@ pub fn score(docs: &[GeoDocument], analyses: &[Analysis], set: &str) -> GeoRepor
         population_baseline: aggregate(&baseline.iter().collect::<Vec<_>>()),
         fold_mean_spread: mean_and_spread(&fold_accuracy),
         fold_accuracy_161: fold_accuracy,
+        fold_f1_mean_spread: mean_and_spread(&fold_f1),
         fold_f1,
     }
 }
@@ -479,6 +495,26 @@ mod tests {
             .collect();
         // Lyon's offsets were off by one; the name nearby is taken.
         assert_eq!(spans, ["Paris", "Lyon"]);
+    }
+
+    #[test]
+    fn folds_follow_the_text_not_the_position() {
+        let doc = |index: usize, text: &str| GeoDocument {
+            index,
+            text: text.into(),
+            toponyms: Vec::new(),
+        };
+        let texts: Vec<String> = (0..200).map(|i| format!("Report {i} from Lyon.")).collect();
+        let folds: Vec<usize> = texts.iter().map(|t| fold_of(&doc(0, t))).collect();
+        assert_eq!(
+            fold_of(&doc(7, &texts[3])),
+            folds[3],
+            "the position plays no part"
+        );
+        for fold in 0..FOLDS {
+            let n = folds.iter().filter(|&&f| f == fold).count();
+            assert!((20..=60).contains(&n), "fold {fold} holds {n} of 200");
+        }
     }
 
     #[test]

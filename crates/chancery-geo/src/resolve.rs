@@ -701,6 +701,9 @@ fn best(
             {
                 continue;
             }
+            if foreign_namesake(f, c, countries) {
+                continue;
+            }
             // A division named for the great city inside it, under the
             // city's own name (Berlin, Moscow, Tokyo; not New York, whose
             // city is "New York City"): news means the city.
@@ -733,6 +736,41 @@ fn best(
     };
     let top = consider(&c.key).or_else(|| c.key.strip_prefix("the ").and_then(consider));
     top.map(|(_, i)| i)
+}
+
+/// Weight of the document's countries (mentions, the dateline, other
+/// places) from which a document is somewhere: two mentions, or the
+/// dateline alone.
+const SITUATED: f64 = 2.0;
+
+/// Whether a town is a namesake abroad that the document gives no reason
+/// for: the document is situated in other countries, nothing in it is in
+/// the town's country (no mention, no other place, not the entity's
+/// knowledge-base country, no containment written), and the town is
+/// neither a capital nor a city of a million. A story of Suffolk and
+/// Cornwall names English counties, which the gazetteer lacks; their
+/// namesakes in Virginia and Ontario are no answer, and no place is
+/// better than a wrong one.
+fn foreign_namesake(
+    f: &crate::gazetteer::Feature,
+    c: &Candidate,
+    countries: &HashMap<String, f64>,
+) -> bool {
+    if f.kind != Kind::Place || f.code == "PPLC" || f.population >= CITY_OVER_DIVISION {
+        return false;
+    }
+    if c.country.as_deref() == Some(f.country.as_str())
+        || c.within.as_ref().is_some_and(|w| w.country == f.country)
+    {
+        return false;
+    }
+    let own = countries.get(&f.country).copied().unwrap_or(0.0);
+    let elsewhere: f64 = countries
+        .iter()
+        .filter(|(cc, _)| **cc != f.country)
+        .map(|(_, w)| w.max(0.0))
+        .sum();
+    own <= 0.0 && elsewhere >= SITUATED
 }
 
 /// Whether the document puts a place in its region: a containment written
@@ -801,6 +839,75 @@ fn score(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn town(code: &str, population: u64, country: &str) -> crate::gazetteer::Feature {
+        crate::gazetteer::Feature {
+            kind: Kind::Place,
+            geonames_id: 1,
+            code: code.into(),
+            name: "Suffolk".into(),
+            lat: 0.0,
+            lon: 0.0,
+            population,
+            country: country.into(),
+            adm1: String::new(),
+        }
+    }
+
+    fn mention(country: Option<&str>, within: Option<&str>) -> Candidate {
+        Candidate {
+            span: Span::default(),
+            key: "suffolk".into(),
+            entity: None,
+            country: country.map(String::from),
+            is_country: false,
+            metonymy: false,
+            within: within.map(|cc| Within {
+                country: cc.into(),
+                adm1: None,
+                feature: 0,
+                span: Span::default(),
+            }),
+            fixed: None,
+        }
+    }
+
+    #[test]
+    fn a_town_abroad_needs_a_reason_in_the_document() {
+        let virginia = town("PPL", 85_000, "US");
+        let plain = mention(None, None);
+        let english: HashMap<String, f64> = [("GB".to_string(), 3.0)].into();
+        assert!(foreign_namesake(&virginia, &plain, &english));
+        // Any weight on its own country, however small, is a reason.
+        let mixed: HashMap<String, f64> = [("GB".to_string(), 3.0), ("US".to_string(), 1.0)].into();
+        assert!(!foreign_namesake(&virginia, &plain, &mixed));
+        // So are the entity's own country and a containment written after it.
+        assert!(!foreign_namesake(
+            &virginia,
+            &mention(Some("US"), None),
+            &english
+        ));
+        assert!(!foreign_namesake(
+            &virginia,
+            &mention(None, Some("US")),
+            &english
+        ));
+        // A document situated nowhere, or by one mention only, decides nothing.
+        assert!(!foreign_namesake(&virginia, &plain, &HashMap::new()));
+        let once: HashMap<String, f64> = [("GB".to_string(), 1.0)].into();
+        assert!(!foreign_namesake(&virginia, &plain, &once));
+        // Capitals and cities of a million are named without their country.
+        assert!(!foreign_namesake(
+            &town("PPLC", 85_000, "US"),
+            &plain,
+            &english
+        ));
+        assert!(!foreign_namesake(
+            &town("PPL", 1_500_000, "US"),
+            &plain,
+            &english
+        ));
+    }
 
     #[test]
     fn words_split_and_trim() {

@@ -2,8 +2,8 @@
 //! value it interpolates. Article text reaches HTML only through
 //! [`crate::render`], which escapes it too.
 
-use axum::extract::State;
-use axum::http::header;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
 use axum::response::Html;
 use axum::response::{IntoResponse, Response};
 use chancery_store::{
@@ -1054,10 +1054,26 @@ fn event_pairs(filter: &EventFilter) -> Vec<(&'static str, Option<String>)> {
         ("bbox", filter.bbox.map(|b| b.to_string())),
         ("country", filter.country.clone()),
         ("located", filter.located.map(|l| l.to_string())),
+        // The page size chosen, so "older" shows the next rows of the same
+        // size (the form has no field for it).
+        ("limit", filter.limit.map(|l| l.to_string())),
     ]
 }
 
-fn event_form(action: &str, filter: &EventFilter, with_actors: bool) -> Markup {
+/// The value a filter form shows for `name`: what the pairs give, or
+/// empty.
+fn form_value(pairs: &[(&str, Option<String>)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(key, _)| *key == name)
+        .and_then(|(_, value)| value.clone())
+        .unwrap_or_default()
+}
+
+/// The filter form of an events list. `pairs` are the values it shows:
+/// the filter's own, or, when the query was refused, what was sent, so a
+/// mistake can be corrected in place.
+fn event_form(action: &str, pairs: &[(&str, Option<String>)], with_actors: bool) -> Markup {
     let modalities = [
         "",
         "asserted",
@@ -1066,37 +1082,75 @@ fn event_form(action: &str, filter: &EventFilter, with_actors: bool) -> Markup {
         "negated",
         "hypothetical",
     ];
+    let value = |name: &str| form_value(pairs, name);
+    let quad_class = value("quad_class");
+    let modality = value("modality");
+    let located = value("located");
     html! {
         form.filters method="get" action=(action) {
             @if with_actors {
-                input name="actor" placeholder="actor (IRN, RUSGOV)" size="20" value=(filter.actor.clone().unwrap_or_default());
-                input name="source" placeholder="source" size="8" value=(filter.source.clone().unwrap_or_default());
-                input name="target" placeholder="target" size="8" value=(filter.target.clone().unwrap_or_default());
+                input name="actor" placeholder="actor (IRN, RUSGOV)" size="20" value=(value("actor"));
+                input name="source" placeholder="source" size="8" value=(value("source"));
+                input name="target" placeholder="target" size="8" value=(value("target"));
             }
-            input name="code" placeholder="CAMEO code (04)" size="16" value=(filter.code.clone().unwrap_or_default());
+            input name="code" placeholder="CAMEO code (04)" size="16" value=(value("code"));
             select name="quad_class" {
                 option value="" { "any QuadClass" }
                 @for q in 1..=4u8 {
-                    option value=(q) selected[filter.quad_class == Some(q)] { (q) " " (QUAD_NAMES[usize::from(q) - 1]) }
+                    option value=(q) selected[quad_class == q.to_string()] { (q) " " (QUAD_NAMES[usize::from(q) - 1]) }
                 }
             }
             select name="modality" {
                 @for m in modalities {
-                    option value=(m) selected[filter.modality.as_deref().unwrap_or("") == m] { (if m.is_empty() { "any modality" } else { m }) }
+                    option value=(m) selected[modality == m] { (if m.is_empty() { "any modality" } else { m }) }
                 }
             }
-            input name="from" placeholder="from" size="10" value=(filter.from.clone().unwrap_or_default());
-            input name="to" placeholder="to" size="10" value=(filter.to.clone().unwrap_or_default());
+            input name="from" placeholder="from" size="10" value=(value("from"));
+            input name="to" placeholder="to" size="10" value=(value("to"));
+            // Where it happened, as /api/events reads it (docs/API.md).
+            input name="country" placeholder="in country (SYR)" size="16" title="where the event happened: an ISO 3166-1 alpha-3 code" value=(value("country"));
+            input name="bbox" placeholder="west,south,east,north" size="22" title="a box in degrees, west,south,east,north (35,32,43,37.5); west greater than east crosses the antimeridian" value=(value("bbox"));
+            label.check title="only events the text places somewhere" {
+                input type="checkbox" name="located" value="true" checked[located == "true"];
+                " located only"
+            }
             button { "Filter" }
         }
     }
 }
 
+/// The events page. A refused filter is shown on the page itself, beside
+/// the form holding what was sent, with a 400 status.
 pub(crate) async fn events(
     State(state): State<Shared>,
+    RawQuery(raw): RawQuery,
     params: Result<Params<EventFilter>, ServerError>,
-) -> PageResult {
-    let Params(filter) = params?;
+) -> Result<Response, PageError> {
+    let filter = match params {
+        Ok(Params(filter)) => filter,
+        Err(ServerError::BadRequest(message)) => {
+            let sent = crate::params::split_query(raw.as_deref().unwrap_or("")).unwrap_or_default();
+            let pairs: Vec<(&str, Option<String>)> = sent
+                .iter()
+                .map(|(name, value)| (name.as_str(), Some(value.clone())))
+                .collect();
+            let page = layout(
+                "Events",
+                "events",
+                html! {
+                    h1 { "Events" }
+                    (event_form("/events", &pairs, true))
+                    section.card.error {
+                        h2 { "These filters cannot be used" }
+                        p { (message) }
+                        p { "Correct the filter above and send it again, or " a href="/events" { "show all events" } "." }
+                    }
+                },
+            );
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+        Err(other) => return Err(other.into()),
+    };
     let limit = filter.limit.unwrap_or(50).clamp(1, 500);
     let offset = filter.offset.unwrap_or(0);
     let query = filter.clone();
@@ -1105,17 +1159,19 @@ pub(crate) async fn events(
     })
     .await?;
     let (buckets, outliers) = svg::bucket_events(&points);
+    let pairs = event_pairs(&filter);
     Ok(layout(
         "Events",
         "events",
         html! {
             h1 { "Events" }
-            (event_form("/events", &filter, true))
+            (event_form("/events", &pairs, true))
             @if !buckets.is_empty() { section.card { (svg::timeline(&buckets, &outliers)) } }
             (event_table(&page.items))
-            (pager("/events", &event_pairs(&filter), page.total, limit, offset))
+            (pager("/events", &pairs, page.total, limit, offset))
         },
-    ))
+    )
+    .into_response())
 }
 
 pub(crate) async fn dyad(
@@ -1151,7 +1207,7 @@ pub(crate) async fn dyad(
                 " · " a href=(format!("/dyad/{}/{}", encode(&b), encode(&a))) { "swap" }
                 " · " a href=(format!("/api/dyads/{}/{}", encode(&a), encode(&b))) { "JSON" }
             }
-            (event_form(&path, &filter, false))
+            (event_form(&path, &event_pairs(&filter), false))
             section.card {
                 h2 { "Events over time by QuadClass, with the Goldstein trend" }
                 @if dyad.series.is_empty() {

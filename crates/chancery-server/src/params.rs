@@ -660,7 +660,7 @@ fn unknown(name: &str, params: &[Param]) -> String {
 
 /// Splits a query string into decoded name–value pairs (`+` is a space,
 /// `%XX` a byte; a `%` not followed by two hex digits stays as it is).
-fn split_query(query: &str) -> Result<Vec<(String, String)>, ServerError> {
+pub(crate) fn split_query(query: &str) -> Result<Vec<(String, String)>, ServerError> {
     query
         .split('&')
         .filter(|pair| !pair.is_empty())

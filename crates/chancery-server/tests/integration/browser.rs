@@ -348,6 +348,57 @@ fn the_demo_renders_in_chromium() {
         assert_eq!(found["empty"], json!([]), "{page}: empty panels: {found}");
     }
 
+    // The events page's location filters, sent as a person sends them: a
+    // box typed wrong is shown on the page beside the form that still
+    // holds it; corrected, with "located only" ticked, the list comes back
+    // and the form shows what it was filtered by.
+    let submit_events_form = |bbox: &str, located: bool| {
+        driver.open(&format!("{base}/events"));
+        driver.run(&format!(
+            "const f = document.querySelector('form.filters'); \
+             f.querySelector('input[name=bbox]').value = {bbox:?}; \
+             f.querySelector('input[name=located]').checked = {located}; \
+             f.querySelector('button').click(); return true;"
+        ));
+        let mut state = Value::Null;
+        for _ in 0..100 {
+            state = driver.run(
+                "return {search: location.search, \
+                 message: (document.querySelector('section.card.error p') || {}).textContent || '', \
+                 bbox: (document.querySelector('input[name=bbox]') || {}).value || '', \
+                 located: !!(document.querySelector('input[name=located]') || {}).checked};",
+            );
+            if state["search"]
+                .as_str()
+                .is_some_and(|s| s.contains("bbox="))
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        state
+    };
+    let refused = submit_events_form("10,40,20,30", false);
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("south 40 is north of north 30"),
+        "{refused}"
+    );
+    assert_eq!(refused["bbox"], "10,40,20,30", "{refused}");
+    let fine = submit_events_form("-180,-90,180,90", true);
+    assert_eq!(fine["message"], "", "{fine}");
+    assert!(
+        fine["search"].as_str().unwrap().contains("located=true"),
+        "{fine}"
+    );
+    assert_eq!(
+        (&fine["bbox"], &fine["located"]),
+        (&json!("-180,-90,180,90"), &json!(true)),
+        "{fine}"
+    );
+
     // A phone: 400 px wide. Every navigation link is in view and nothing
     // widens the page past the screen.
     driver.call(

@@ -567,3 +567,118 @@ fn bad_location_parameters_are_400s_that_say_what_to_send() {
         assert!(message.contains(says), "{path}: {message}");
     }
 }
+
+/// The events rows an events page shows: one "article →" link each.
+fn rows(html: &str) -> usize {
+    html.matches("article →").count()
+}
+
+/// The `href` of the pager's "older" link, its `&amp;`s read back.
+fn older_link(html: &str) -> Option<String> {
+    let (before, _) = html.split_once("\">older →")?;
+    let (_, href) = before.rsplit_once("href=\"")?;
+    Some(href.replace("&amp;", "&"))
+}
+
+#[test]
+fn events_page_filters_by_where_they_happened_and_pages_keep_it() {
+    let server = server();
+    let page = |path: &str| {
+        let (status, media, body) = crate::get_typed(&server, path);
+        assert!(media.starts_with("text/html"), "{path}: {media}");
+        (status, body)
+    };
+
+    // The form has the location fields, empty when unused.
+    let (status, all) = page("/events");
+    assert_eq!(status, 200);
+    for field in [
+        "name=\"country\" placeholder=\"in country (SYR)\"",
+        "name=\"bbox\" placeholder=\"west,south,east,north\"",
+        "type=\"checkbox\" name=\"located\" value=\"true\">",
+    ] {
+        assert!(all.contains(field), "{field} missing from the form");
+    }
+    assert_eq!(rows(&all), 9);
+
+    // The form as a browser sends it: every field, the empty ones too.
+    let sent = "/events?actor=&source=&target=&code=&quad_class=&modality=&from=&to=";
+    let (status, body) = page(&format!("{sent}&country=&bbox="));
+    assert_eq!((status, rows(&body)), (200, 9));
+    let (status, body) = page(&format!("{sent}&country=tur&bbox=&located=true"));
+    assert_eq!((status, rows(&body)), (200, 2), "Ankara's located events");
+    assert!(
+        body.contains("value=\"TUR\""),
+        "the country is shown as read"
+    );
+    assert!(body.contains("name=\"located\" value=\"true\" checked"));
+    let (status, body) = page(&format!("{sent}&country=&bbox=26%2C36%2C45%2C42"));
+    assert_eq!((status, rows(&body)), (200, 2), "a box around Turkey");
+    assert!(
+        body.contains("value=\"26,36,45,42\""),
+        "the box is kept in its field"
+    );
+    let (_, body) = page("/events?country=ROM");
+    assert_eq!(rows(&body), 1, "CAMEO's spelling of Romania");
+    let (_, body) = page("/events?country=RUS");
+    assert_eq!(rows(&body), 0, "Moscow is an actor, not a place");
+    let (_, body) = page("/events?located=true");
+    assert_eq!(rows(&body), 6);
+    let (_, body) = page("/events?located=false");
+    assert_eq!(rows(&body), 3);
+
+    // Paging keeps the location filters and the page size: the Pacific
+    // box across the antimeridian holds three events, one a page.
+    let mut path = "/events?bbox=170,-50,-170,-10&located=true&limit=1".to_string();
+    let mut seen = 0;
+    loop {
+        let (status, body) = page(&path);
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(rows(&body), 1, "{path}");
+        seen += 1;
+        match older_link(&body) {
+            Some(next) => {
+                for kept in ["bbox=170%2C-50%2C-170%2C-10", "located=true", "limit=1"] {
+                    assert!(next.contains(kept), "{next} lost {kept}");
+                }
+                path = next;
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen, 3);
+    let (_, body) = page("/events?country=TUR&limit=1");
+    let next = older_link(&body).expect("two events in Turkey, one a page");
+    assert!(next.contains("country=TUR"), "{next}");
+
+    // A mistake is a 400 page that says what is wrong, with the form
+    // holding what was sent so it can be corrected.
+    for (path, says, kept) in [
+        ("/events?bbox=1,2,3", "got 3 parts", "value=\"1,2,3\""),
+        (
+            "/events?bbox=10,40,20,30&country=TUR",
+            "south 40 is north of north 30",
+            "value=\"TUR\"",
+        ),
+        (
+            "/events?bbox=a,2,3,4",
+            "is not a number",
+            "value=\"a,2,3,4\"",
+        ),
+        (
+            "/events?bbox=190,0,200,10",
+            "west 190 is not a longitude",
+            "value=\"190,0,200,10\"",
+        ),
+        ("/events?country=Turkey", "alpha-3", "value=\"Turkey\""),
+        ("/events?located=maybe", "true or false", "name=\"located\""),
+    ] {
+        let (status, body) = page(path);
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body.contains("class=\"card error\""), "{path}");
+        assert!(body.contains(says), "{path}: {body}");
+        assert!(body.contains(kept), "{path}: the form lost what was sent");
+        assert!(body.contains("<form class=\"filters\""), "{path}");
+        assert_eq!(rows(&body), 0, "{path}: no events under a refused filter");
+    }
+}
