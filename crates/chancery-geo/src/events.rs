@@ -260,3 +260,57 @@ fn field_rank(field: TextField) -> u8 {
         TextField::Text => 1,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chancery_model::{Article, PlaceMention};
+
+    fn mention(field: TextField, start: usize, end: usize) -> PlaceMention {
+        PlaceMention {
+            span: Span { start, end, field },
+            metonymy: false,
+        }
+    }
+
+    #[test]
+    fn mentions_within_a_span_are_those_a_scan_finds_in_the_same_order() {
+        let mut analysis = Analysis::from_article(Article::default());
+        let geo = Gazetteer::builtin().geo(0);
+        let spans = [
+            vec![(TextField::Text, 30, 36), (TextField::Text, 4, 9)],
+            vec![(TextField::Title, 4, 9), (TextField::Text, 30, 34)],
+            vec![(TextField::Text, 12, 12), (TextField::Text, 50, 60)],
+        ];
+        for (p, mentions) in spans.iter().enumerate() {
+            analysis.places.push(Place {
+                id: format!("g{}", p + 1),
+                entity: None,
+                geo: geo.clone(),
+                mentions: mentions
+                    .iter()
+                    .map(|&(field, start, end)| mention(field, start, end))
+                    .collect(),
+            });
+        }
+        let index = Index::new(&analysis);
+        for field in [TextField::Text, TextField::Title] {
+            for start in 0..62 {
+                for end in start..62 {
+                    let span = Span { start, end, field };
+                    let mut scan: Vec<(usize, usize, usize)> = Vec::new();
+                    for (p, place) in analysis.places.iter().enumerate() {
+                        for (i, m) in place.mentions.iter().enumerate() {
+                            if m.span.field == field && (start..=end).contains(&m.span.start) {
+                                scan.push((m.span.start, p, i));
+                            }
+                        }
+                    }
+                    scan.sort_unstable();
+                    let scan: Vec<(usize, usize)> = scan.iter().map(|&(_, p, i)| (p, i)).collect();
+                    assert_eq!(index.mentions_within(&span), scan, "{span:?}");
+                }
+            }
+        }
+    }
+}
