@@ -100,10 +100,7 @@ impl SearchIndex {
             dir: self.dir.clone(),
             source,
         };
-        let text_query = match self.parse(&request.query)? {
-            Some(query) => Some(guard_exclusions(query)),
-            None => None,
-        };
+        let text_query = self.parse(&request.query)?.map(guard_exclusions);
         let filters = self.filters(request)?;
         if text_query.is_none() && filters.is_empty() {
             return Err(SearchError::Query {
