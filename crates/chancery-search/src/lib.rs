@@ -42,6 +42,7 @@
 
 mod dates;
 mod error;
+mod exclusion;
 mod fields;
 mod index;
 mod query;

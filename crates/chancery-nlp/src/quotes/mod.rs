@@ -1008,7 +1008,12 @@ impl<'d, 'a> QuoteFinder<'d, 'a> {
             _ => {
                 // The content inside the marks.
                 let open = tokens[frame.content.start].start;
-                let q = quoted.iter().find(|q| q.open == open)?;
+                // `quoted` is in text order and its stretches do not
+                // overlap: bisect, as a scan per frame is quadratic in a
+                // long document (issue 21).
+                let q = quoted
+                    .get(quoted.partition_point(|q| q.open < open))
+                    .filter(|q| q.open == open)?;
                 (q.start, frame.resumed_end.unwrap_or(q.end))
             }
         };
