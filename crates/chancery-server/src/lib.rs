@@ -687,13 +687,7 @@ impl Drop for Running {
 /// Starts a server on background threads and returns once it listens.
 pub fn spawn(config: Config) -> Result<Running, ServerError> {
     let runtime = runtime()?;
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(config.addr))
-        .map_err(|source| ServerError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(ServerError::Start)?;
+    let (listener, addr) = bind(&runtime, config.addr)?;
     let state = Arc::new(AppState::new(config));
     let watcher = WatchThread::start(&state)?;
     let (stop, stopped) = oneshot::channel::<()>();
@@ -718,13 +712,7 @@ pub fn spawn(config: Config) -> Result<Running, ServerError> {
 /// in the background until then too.
 pub fn run(config: Config) -> Result<(), ServerError> {
     let runtime = runtime()?;
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(config.addr))
-        .map_err(|source| ServerError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(ServerError::Start)?;
+    let (listener, addr) = bind(&runtime, config.addr)?;
     let state = Arc::new(AppState::new(config));
     let watcher = WatchThread::start(&state)?;
     eprintln!(
@@ -749,6 +737,19 @@ pub fn run(config: Config) -> Result<(), ServerError> {
         }
     }
     Ok(())
+}
+
+/// The listener on `addr`, and the address it got (the port, when 0 asked
+/// for any).
+fn bind(
+    runtime: &tokio::runtime::Runtime,
+    addr: SocketAddr,
+) -> Result<(tokio::net::TcpListener, SocketAddr), ServerError> {
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(addr))
+        .map_err(|source| ServerError::Bind { addr, source })?;
+    let local = listener.local_addr().map_err(ServerError::Start)?;
+    Ok((listener, local))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ServerError> {
