@@ -270,11 +270,20 @@ const LOCATIVE: &[&str] = &[
     "onto",
 ];
 
+/// The sector a word before a head noun gives it, if it is one of
+/// [`SECTOR_MODIFIERS`].
+fn modifier_sector(word: &str) -> Option<&'static str> {
+    SECTOR_MODIFIERS
+        .iter()
+        .find(|(m, _)| *m == word)
+        .map(|(_, sector)| *sector)
+}
+
 /// Words a noun phrase may hold before its head: determiners, numbers,
 /// sector words ("rebel", "interior") and common adjectives of actors.
 fn is_modifier(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_digit())
-        || SECTOR_MODIFIERS.iter().any(|(m, _)| *m == word)
+        || modifier_sector(word).is_some()
         || actor_noun(word).is_some()
         || matches!(
             word,
@@ -656,14 +665,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             ) && person.kind == MentionKind::Named(EntityKind::Person)
                 && nationality.tokens.end < person.tokens.start
                 && person.tokens.start - nationality.tokens.end <= 4
-                && (nationality.tokens.end..person.tokens.start).all(|k| {
-                    let word = self.doc.words[k];
-                    let lower = self.lower(k);
-                    word.starts_with(char::is_uppercase)
-                        || SECTOR_MODIFIERS.iter().any(|(w, _)| *w == lower)
-                        || actor_noun(&lower).is_some()
-                        || TITLE_WORDS.contains(&lower.as_ref())
-                });
+                && (nationality.tokens.end..person.tokens.start).all(|k| self.title_word(k));
             if opens_title {
                 absorbed[m] = true;
                 let start = nationality.tokens.start;
@@ -675,6 +677,17 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             k += 1;
             !absorbed[k - 1]
         });
+    }
+
+    /// Whether the word at `k` can stand in a title before a name: a
+    /// capitalised word ("Foreign Minister"), a sector word ("rebel"), an
+    /// actor noun ("commander") or another title word ("chief").
+    fn title_word(&self, k: usize) -> bool {
+        let lower = self.lower(k);
+        self.doc.words[k].starts_with(char::is_uppercase)
+            || modifier_sector(&lower).is_some()
+            || actor_noun(&lower).is_some()
+            || TITLE_WORDS.contains(&lower.as_ref())
     }
 
     /// The code a title right before a name gives its holder: the country
@@ -693,21 +706,15 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         while k > sentence_start && name_start - k < 6 {
             let word = self.doc.words[k - 1];
             let lower = self.lower(k - 1);
-            let title_like = word.starts_with(char::is_uppercase)
-                || word.contains('-') && word.chars().any(char::is_alphabetic)
-                || SECTOR_MODIFIERS.iter().any(|(m, _)| *m == lower)
-                || actor_noun(&lower).is_some()
-                || TITLE_WORDS.contains(&lower.as_ref());
+            // ("chief-of-staff": a hyphenated title word too.)
+            let title_like = self.title_word(k - 1)
+                || word.contains('-') && word.chars().any(char::is_alphabetic);
             if !title_like || lower == "the" {
                 break;
             }
             k -= 1;
             if sector.is_none() {
-                sector = SECTOR_MODIFIERS
-                    .iter()
-                    .find(|(m, _)| *m == lower)
-                    .map(|(_, s)| *s)
-                    .or_else(|| actor_noun(&lower).map(|(s, _)| s));
+                sector = modifier_sector(&lower).or_else(|| actor_noun(&lower).map(|(s, _)| s));
             }
             if country.is_some() {
                 continue;
@@ -805,7 +812,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             if stance(&w) {
                 continue;
             }
-            if let Some((_, s)) = SECTOR_MODIFIERS.iter().find(|(m, _)| *m == w) {
+            if let Some(s) = modifier_sector(&w) {
                 sector = s.to_string();
             }
             // "Serb policemen" in a Bosnian story are Bosnia's: a people

@@ -920,7 +920,6 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // actor after it, and when that actor is of another country the
             // pairing is most often wrong (a dyad between two countries is
             // what dyad counts are made of): the act is left out.
-            let country = |m: Option<usize>| self.actor_code(m).and_then(|c| c.get(..3));
             // ("a meeting on Monday with visiting Gabon President Omar
             // Bongo", "the bombing of Iranian border posts": a preposition
             // of the noun's party leads to it.)
@@ -939,7 +938,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             if trigger.kind == TriggerKind::Noun
                 && !from_parse.1
                 && !led_to
-                && country(source).is_some_and(|s| country(target).is_some_and(|t| s != t))
+                && self
+                    .actor_country(source)
+                    .is_some_and(|s| self.actor_country(target).is_some_and(|t| s != t))
             {
                 i += n;
                 continue;
@@ -1096,7 +1097,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // Protesters protest to their own government unless the text
             // names another target.
             if coded.target.is_none() && (coded.code.starts_with("14") || coded.code == "133") {
-                let country = self.actor_code(coded.source).and_then(|c| c.get(..3));
+                let country = self.actor_country(coded.source);
                 if let Some(country) =
                     country.filter(|c| KnowledgeBase::builtin().country(c).is_some())
                 {
@@ -1330,7 +1331,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let (Some(s0), Some(t0)) = (source, target) else {
             return Vec::new();
         };
-        let country = |m: usize| self.actor_code(Some(m)).and_then(|c| c.get(..3));
+        let country = |m: usize| self.actor_country(Some(m));
         let mut pairs = Vec::new();
         for &s in sources.iter().skip(1) {
             if country(s).is_some() && country(s) != country(s0) && country(s) != country(t0) {
@@ -1457,7 +1458,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         {
             return None;
         }
-        let visitor_country = self.actor_code(Some(visitor))?.get(..3)?.to_string();
+        let visitor_country = self.actor_country(Some(visitor))?.to_string();
         let place = self
             .place_country_in(sentence)
             .or_else(|| self.actors.filed_in.clone())?;
@@ -1877,6 +1878,12 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     /// The actor code of a mention, if it has one.
     fn actor_code(&self, mention: Option<usize>) -> Option<&str> {
         self.actors.mentions[mention?].code.as_deref()
+    }
+
+    /// The first three letters of a mention's actor code: its country
+    /// (or body, for an IGO or NGO code).
+    fn actor_country(&self, mention: Option<usize>) -> Option<&str> {
+        self.actor_code(mention).and_then(|c| c.get(..3))
     }
 
     /// What identifies an actor when events are merged: its entity, else its code.
