@@ -1854,9 +1854,15 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     (b, a)
                 };
                 let nominal = |m: &actors::ActorMention| m.kind == actors::MentionKind::Nominal;
+                let person = |m: &actors::ActorMention| {
+                    m.kind == actors::MentionKind::Named(EntityKind::Person)
+                };
                 (nominal(first) || nominal(second))
                     && second.tokens.start == first.tokens.end + 1
                     && self.doc.words.get(first.tokens.end) == Some(&",")
+                    // "Russian commander Tikhomirov": a title and the name
+                    // it stands before.
+                    || nominal(first) && person(second) && second.tokens.start == first.tokens.end
             }
         }
     }

@@ -811,3 +811,15 @@ fn a_title_before_an_unknown_name_gives_its_country_and_the_nationality_is_no_se
     assert!(has_event(&events, "04", "DEU", "KOR"), "{events:?}");
     assert!(!has_event(&events, "04", "DEU", "DEU"), "{events:?}");
 }
+
+#[test]
+fn a_title_and_the_name_after_it_are_one_actor_not_source_and_target() {
+    // "Russian commander Tikhomirov" is one person: the talks are with the
+    // rebel leader, not with the commander's own name.
+    let analysis = analyze_bytes(
+        b"Talks\n\nMOSCOW 1996-08-27\n\nRussian commander Tikhomirov held talks with rebel leader Aslan Maskhadov on Tuesday.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "04", "RUSMIL", "RUSREB"), "{events:?}");
+}
