@@ -1073,6 +1073,9 @@ fn form_value(pairs: &[(&str, Option<String>)], name: &str) -> String {
 /// The filter form of an events list. `pairs` are the values it shows:
 /// the filter's own, or, when the query was refused, what was sent, so a
 /// mistake can be corrected in place.
+/// Event filters the form shows no field for, carried as hidden inputs.
+const HIDDEN_EVENT_FILTERS: [&str; 3] = ["entity", "root", "limit"];
+
 fn event_form(action: &str, pairs: &[(&str, Option<String>)], with_actors: bool) -> Markup {
     let modalities = [
         "",
@@ -1113,6 +1116,12 @@ fn event_form(action: &str, pairs: &[(&str, Option<String>)], with_actors: bool)
             label.check title="only events the text places somewhere" {
                 input type="checkbox" name="located" value="true" checked[located == "true"];
                 " located only"
+            }
+            // Filters the form has no field for (an entity page's link, a
+            // root from a chart, the page size) stay on when it is sent again.
+            @for name in HIDDEN_EVENT_FILTERS {
+                @let kept = value(name);
+                @if !kept.is_empty() { input type="hidden" name=(name) value=(kept); }
             }
             button { "Filter" }
         }
@@ -1384,6 +1393,27 @@ mod tests {
             ]),
             "?q=a%26b%20c"
         );
+    }
+
+    #[test]
+    fn the_event_form_keeps_filters_it_has_no_field_for() {
+        let pairs = [
+            ("entity", Some("e-12".to_string())),
+            ("root", Some("19".to_string())),
+            ("modality", Some("asserted".to_string())),
+            ("limit", None),
+        ];
+        let form = event_form("/events", &pairs, true).into_string();
+        assert!(
+            form.contains(r#"type="hidden" name="entity" value="e-12""#),
+            "{form}"
+        );
+        assert!(
+            form.contains(r#"type="hidden" name="root" value="19""#),
+            "{form}"
+        );
+        assert!(!form.contains(r#"name="limit""#), "{form}");
+        assert!(!form.contains(r#"type="hidden" name="modality""#), "{form}");
     }
 
     #[test]
