@@ -377,13 +377,37 @@ impl State {
     }
 }
 
-/// The best legal class by `scores`.
+/// The best legal class by `scores`: the first of the highest, as a scan
+/// of every class asking [`State::legal`] would choose, with legality
+/// worked out once for each kind of transition rather than per class.
 pub(crate) fn best_legal<T: PartialOrd + Copy>(state: &State, scores: &[T]) -> usize {
+    let s0 = state.s0();
+    let root = s0 == state.n;
+    let buffered = state.buffer < state.n;
+    let headed = !root && state.heads[s0] != NONE;
+    let root_label = ROOT_LABEL as usize;
     let mut best = NONE;
-    for (class, &score) in scores.iter().enumerate() {
-        if state.legal(class) && (best == NONE || score > scores[best]) {
+    let mut consider = |class: usize| {
+        if best == NONE || scores[class] > scores[best] {
             best = class;
         }
+    };
+    if buffered {
+        consider(SHIFT);
+    }
+    if headed {
+        consider(REDUCE);
+    }
+    if buffered && !root && !headed {
+        (LEFT..RIGHT)
+            .filter(|&c| c - LEFT != root_label)
+            .for_each(&mut consider);
+    }
+    if buffered && !(root && state.root_taken()) {
+        // Only the root takes the root label.
+        (RIGHT..CLASSES)
+            .filter(|&c| (c - RIGHT == root_label) == root)
+            .for_each(&mut consider);
     }
     // Shift is legal whenever the buffer is not empty, so there is a best.
     best
@@ -400,9 +424,15 @@ pub(crate) fn parse(
     let mut features = Vec::with_capacity(80);
     let mut scores = [0i32; CLASSES];
     while !state.is_final() {
-        state.features(infos, tags, &mut features);
-        model.score(&features, &mut scores);
-        let class = best_legal(&state, &scores);
+        // With only the root on the stack and its one dependent taken,
+        // shifting is the one legal move: no need to score it.
+        let class = if state.s0() == n && state.root_taken() {
+            SHIFT
+        } else {
+            state.features(infos, tags, &mut features);
+            model.score(&features, &mut scores);
+            best_legal(&state, &scores)
+        };
         state.apply(class);
     }
     finish(state, tags)
@@ -521,6 +551,47 @@ pub(crate) mod tests {
             assert_eq!(parsed, sentence.heads);
             let expected: Vec<u8> = labels.clone();
             assert_eq!(parsed_labels, expected);
+        }
+    }
+
+    /// The scan `best_legal` stands for: every class, asking `legal`.
+    fn best_legal_by_scan(state: &State, scores: &[i32]) -> usize {
+        let mut best = NONE;
+        for (class, &score) in scores.iter().enumerate() {
+            if state.legal(class) && (best == NONE || score > scores[best]) {
+                best = class;
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn best_legal_chooses_as_a_scan_of_every_class() {
+        let mut seed = 0x853c_49e6_748f_ea9bu64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for n in [1usize, 2, 5, 20] {
+            for _ in 0..200 {
+                let mut state = State::new(n);
+                while !state.is_final() {
+                    // Few distinct scores, so ties are common.
+                    let scores: Vec<i32> = (0..CLASSES).map(|_| (next() % 4) as i32).collect();
+                    let best = best_legal(&state, &scores);
+                    assert_eq!(best, best_legal_by_scan(&state, &scores));
+                    if state.s0() == n && state.root_taken() {
+                        // What `parse` takes without scoring.
+                        assert_eq!(
+                            (0..CLASSES).filter(|&c| state.legal(c)).collect::<Vec<_>>(),
+                            [SHIFT]
+                        );
+                    }
+                    state.apply(best);
+                }
+            }
         }
     }
 
