@@ -496,8 +496,17 @@ impl Perceptron {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The next number of a xorshift sequence: random enough for tests,
+    /// and the same on every run.
+    pub(crate) fn xorshift(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
 
     #[test]
     fn mu_law_round_trips_within_a_few_percent() {
@@ -528,12 +537,7 @@ mod tests {
         // absent or colliding with present ones in their high bits.
         let table = mu_law_table();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = || xorshift(&mut seed);
         let mut rows: HashMap<u64, Vec<(u8, i16)>> = HashMap::new();
         for _ in 0..200_000 {
             let key = key_of(next());

@@ -478,6 +478,7 @@ pub(crate) fn finish(mut state: State, tags: &[u8]) -> (Vec<Option<usize>>, Vec<
 pub(crate) mod tests {
     use super::*;
     use crate::syntax::conllu;
+    use crate::syntax::linear::tests::xorshift;
 
     /// Heads in range, none its own, exactly one root, no cycles.
     pub(crate) fn assert_tree(heads: &[Option<usize>]) {
@@ -568,12 +569,7 @@ pub(crate) mod tests {
     #[test]
     fn best_legal_chooses_as_a_scan_of_every_class() {
         let mut seed = 0x853c_49e6_748f_ea9bu64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = || xorshift(&mut seed);
         for n in [1usize, 2, 5, 20] {
             for _ in 0..200 {
                 let mut state = State::new(n);
@@ -603,12 +599,9 @@ pub(crate) mod tests {
                 let mut state = State::new(n);
                 let mut steps = 0;
                 while !state.is_final() {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
                     let legal: Vec<usize> = (0..CLASSES).filter(|&c| state.legal(c)).collect();
                     assert!(!legal.is_empty());
-                    state.apply(legal[seed as usize % legal.len()]);
+                    state.apply(legal[xorshift(&mut seed) as usize % legal.len()]);
                     steps += 1;
                 }
                 assert!(steps <= 2 * n);
