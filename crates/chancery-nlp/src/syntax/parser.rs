@@ -21,6 +21,10 @@ pub(crate) const REDUCE: usize = 1;
 const LEFT: usize = 2;
 const RIGHT: usize = 2 + LABELS;
 
+/// How many of a configuration's features, at the start of
+/// [`State::features`], depend on nothing but the buffer's first words.
+const BUFFER_FEATURES: usize = 13;
+
 /// No word (an empty position, or a word without a head yet).
 pub(crate) const NONE: usize = usize::MAX;
 const NO_LABEL: u8 = u8::MAX;
@@ -293,10 +297,9 @@ impl State {
         let n2wp = mix_hashes(n2w, n2p);
         let three = |t: u64, a: u64, b: u64, c: u64| key(t, mix_hashes(a, b), c);
         out.clear();
+        // The first BUFFER_FEATURES read only the buffer's first words,
+        // which stay the same until a word leaves the buffer.
         out.extend([
-            key(1, s0wp, 0),
-            key(2, s0w, 0),
-            key(3, s0p, 0),
             key(4, n0wp, 0),
             key(5, n0w, 0),
             key(6, n0p, 0),
@@ -306,6 +309,13 @@ impl State {
             key(10, n2wp, 0),
             key(11, n2w, 0),
             key(12, n2p, 0),
+            key(20, n0p, n1p),
+            three(21, n0p, n1p, n2p),
+            key(77, n0w, n1w),
+            three(79, n1p, n2p, tag(n3)),
+            key(1, s0wp, 0),
+            key(2, s0w, 0),
+            key(3, s0p, 0),
             key(13, s0wp, n0wp),
             key(14, s0wp, n0w),
             key(15, s0w, n0wp),
@@ -313,8 +323,6 @@ impl State {
             key(17, s0p, n0wp),
             key(18, s0w, n0w),
             key(19, s0p, n0p),
-            key(20, n0p, n1p),
-            three(21, n0p, n1p, n2p),
             three(22, s0p, n0p, n1p),
             three(23, tag(s0h), s0p, n0p),
             three(24, s0p, tag(s0l), n0p),
@@ -370,9 +378,7 @@ impl State {
             three(74, tag(s1), s0p, n0p),
             key(75, word(s1), tag(s1)),
             three(76, s0p, label(s0), n0p),
-            key(77, n0w, n1w),
             three(78, s0w, n0p, n1p),
-            three(79, n1p, n2p, tag(n3)),
         ]);
     }
 }
@@ -423,6 +429,11 @@ pub(crate) fn parse(
     let mut state = State::new(n);
     let mut features = Vec::with_capacity(80);
     let mut scores = [0i32; CLASSES];
+    // The scores of the features that read only the buffer, for the
+    // buffer position they were scored at: reduce and left-arc leave the
+    // buffer as it was, so about half the transitions reuse them.
+    let mut buffer_scores = [0i32; CLASSES];
+    let mut scored_buffer = NONE;
     while !state.is_final() {
         // With only the root on the stack and its one dependent taken,
         // shifting is the one legal move: no need to score it.
@@ -430,7 +441,15 @@ pub(crate) fn parse(
             SHIFT
         } else {
             state.features(infos, tags, &mut features);
-            model.score(&features, &mut scores);
+            let (buffer_part, rest) = features.split_at(BUFFER_FEATURES);
+            if scored_buffer != state.buffer {
+                model.score(buffer_part, &mut buffer_scores);
+                scored_buffer = state.buffer;
+            }
+            model.score(rest, &mut scores);
+            for (score, buffer_score) in scores.iter_mut().zip(&buffer_scores) {
+                *score += buffer_score;
+            }
             best_legal(&state, &scores)
         };
         state.apply(class);
@@ -587,6 +606,31 @@ pub(crate) mod tests {
                     }
                     state.apply(best);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_features_read_only_the_buffer() {
+        // Random words and tags, random legal transitions: whenever the
+        // buffer is where it was, so are the first BUFFER_FEATURES.
+        let mut seed = 0x6a09_e667_f3bc_c908u64;
+        let n = 12;
+        let words: Vec<String> = (0..n).map(|i| format!("w{}", i % 5)).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let infos = super::super::tagger::word_infos(&words, &Default::default());
+        for _ in 0..100 {
+            let tags: Vec<u8> = (0..n).map(|_| (xorshift(&mut seed) % 17) as u8).collect();
+            let mut state = State::new(n);
+            let mut seen: Vec<Option<Vec<u64>>> = vec![None; n + 1];
+            let mut features = Vec::new();
+            while !state.is_final() {
+                state.features(&infos, &tags, &mut features);
+                let first = features[..BUFFER_FEATURES].to_vec();
+                let earlier = seen[state.buffer].get_or_insert_with(|| first.clone());
+                assert_eq!(*earlier, first);
+                let legal: Vec<usize> = (0..CLASSES).filter(|&c| state.legal(c)).collect();
+                state.apply(legal[xorshift(&mut seed) as usize % legal.len()]);
             }
         }
     }
