@@ -5,138 +5,192 @@
 //! classes (a word's tags, an arc's labels), so each keeps a short list of
 //! `(class, weight)` pairs instead of a full row: the parser has ~95 classes
 //! and a dense table would be tens of times larger.
+//!
+//! Scoring is bound by memory, not arithmetic: a parser transition looks up
+//! 79 features, most of them in a table far larger than the processor's
+//! caches. So the table is laid out to be small and to need few cache
+//! lines per lookup: features sorted by key, grouped into buckets by the
+//! key's high bits (a dense array of bucket starts, about one feature per
+//! bucket), each row a 4-byte header then 2 bytes per weight (its class and
+//! its μ-law code, the form the model file keeps). A lookup reads one start
+//! pair and, unless the bucket is empty, the bucket's rows, which mostly
+//! share one cache line.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
-use std::ops::Range;
 
 use crate::ner::KeyHasher;
 
-/// A trained model: an open-addressing table from feature key to a run of
-/// `(class, weight)` entries.
+/// A trained model: features sorted by key in buckets of their high bits,
+/// each with a run of `(class, weight)` entries.
 #[derive(Debug, Clone)]
 pub(crate) struct Linear {
     classes: usize,
-    /// A key of zero marks an empty slot (features are hashed with the low bit set).
-    slots: Vec<Slot>,
-    entries: Vec<Entry>,
     features: usize,
-    /// Right shift that takes a key's high bits to a home slot.
+    /// Right shift that takes a key to its bucket; the bits below it are the
+    /// key's remainder, which a row header keeps.
     shift: u32,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-struct Slot {
-    key: u64,
-    start: u32,
-    len: u32,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    class: u8,
-    weight: i16,
+    /// Bucket `b`'s rows are `cells[starts[b]..starts[b + 1]]`.
+    starts: Vec<u32>,
+    /// Rows in ascending key order. A row is its header in two cells (the
+    /// key's remainder in the low 24 bits, the entry count in the high 8),
+    /// then one cell per entry: the class in the low byte, the weight's
+    /// μ-law code in the high byte.
+    cells: Vec<u16>,
+    /// The weight of each μ-law code, indexed by the code's byte.
+    weights: [i16; 256],
 }
 
 /// Feature keys have this many bits (see [`key_of`]).
 const KEY_BITS: u32 = 40;
+/// Bits of a key's remainder below its bucket that a row header keeps.
+const REMAINDER_BITS: u32 = 24;
 
 /// A feature's key from its 64-bit hash: 40 bits, so the model file can
 /// store sorted keys as gaps of about three bytes while a million features
 /// still collide with an unseen one about once in a million probes; the
-/// low bit set keeps zero free as the empty-slot marker.
+/// low bit set keeps zero free.
 #[inline]
 pub(crate) fn key_of(hash: u64) -> u64 {
     (hash >> (64 - KEY_BITS)) | 1
 }
 
+/// Features looked up together: the bucket starts of a chunk are all read
+/// before any row, so the processor overlaps their cache misses.
+const CHUNK: usize = 80;
+
 impl Linear {
     /// An empty table sized for `features` rows and `entries` weights.
     fn with_capacity(classes: usize, features: usize, entries: usize) -> Linear {
-        let size = (features + features / 2).max(16).next_power_of_two();
+        // About one feature per bucket: a bucket's rows then mostly fit one
+        // cache line, and the starts array stays a quarter of the rows'
+        // size. Never fewer buckets than the header's remainder allows.
+        let bits = features
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(KEY_BITS - REMAINDER_BITS);
         Linear {
             classes,
-            slots: vec![Slot::default(); size],
-            entries: Vec::with_capacity(entries),
             features: 0,
-            shift: KEY_BITS - size.trailing_zeros(),
+            shift: KEY_BITS - bits,
+            starts: Vec::with_capacity((1 << bits) + 1),
+            cells: Vec::with_capacity(2 * features + entries),
+            weights: mu_law_table(),
         }
     }
 
-    /// Adds a feature whose weights were just pushed to `entries` from `start`.
-    fn insert(&mut self, key: u64, start: usize) {
-        // The home slot comes from the key's high bits, so keys inserted
-        // in ascending order (as the file stores them) fill the table front
-        // to back, which keeps loading cache-friendly.
-        let mask = self.slots.len() - 1;
-        let mut index = (key >> self.shift) as usize & mask;
-        while self.slots[index].key != 0 {
-            index = (index + 1) & mask;
+    /// Adds a feature (keys in strictly ascending order) with its entries
+    /// as `(class, μ-law code)` pairs.
+    fn push(&mut self, key: u64, entries: impl ExactSizeIterator<Item = (u8, u8)>) {
+        let bucket = (key >> self.shift) as usize;
+        let here = self.cells.len() as u32;
+        // Buckets up to this key's own start here (the empty ones end here too).
+        while self.starts.len() <= bucket {
+            self.starts.push(here);
         }
-        self.slots[index] = Slot {
-            key,
-            start: start as u32,
-            len: (self.entries.len() - start) as u32,
-        };
+        let header = (key & ((1 << self.shift) - 1)) as u32 | (entries.len() as u32) << 24;
+        self.cells.push(header as u16);
+        self.cells.push((header >> 16) as u16);
+        self.cells
+            .extend(entries.map(|(class, code)| class as u16 | (code as u16) << 8));
         self.features += 1;
     }
 
-    /// A model from rows of quantized weights.
+    /// Closes the last bucket once every feature is in.
+    fn seal(mut self) -> Linear {
+        let end = self.cells.len() as u32;
+        let buckets = 1usize << (KEY_BITS - self.shift);
+        while self.starts.len() <= buckets {
+            self.starts.push(end);
+        }
+        // A model read from a file reserved for the rest of the file.
+        self.cells.shrink_to_fit();
+        self
+    }
+
+    /// A model from rows of quantized weights (each a weight of the μ-law
+    /// table, as [`Perceptron::finish`] makes them).
     pub(crate) fn from_rows(classes: usize, mut rows: Vec<(u64, Vec<(u8, i16)>)>) -> Linear {
         rows.sort_unstable_by_key(|row| row.0);
         let entries = rows.iter().map(|r| r.1.len()).sum();
         let mut model = Linear::with_capacity(classes, rows.len(), entries);
         for (key, row) in rows {
-            let start = model.entries.len();
-            model
-                .entries
-                .extend(row.iter().map(|&(class, weight)| Entry { class, weight }));
-            model.insert(key, start);
+            model.push(
+                key,
+                row.iter()
+                    .map(|&(class, weight)| (class, mu_law_encode(weight) as u8)),
+            );
         }
-        model
+        model.seal()
     }
 
     pub(crate) fn feature_count(&self) -> usize {
         self.features
     }
 
-    #[inline]
-    fn lookup(&self, key: u64) -> Option<Range<usize>> {
-        let mask = self.slots.len() - 1;
-        let mut index = (key >> self.shift) as usize & mask;
-        loop {
-            let slot = self.slots[index];
-            if slot.key == key {
-                let start = slot.start as usize;
-                return Some(start..start + slot.len as usize);
-            }
-            if slot.key == 0 {
-                return None;
-            }
-            index = (index + 1) & mask;
-        }
+    /// Every feature in ascending key order: its key and its entries' cells.
+    fn rows(&self) -> impl Iterator<Item = (u64, &[u16])> + '_ {
+        self.starts
+            .windows(2)
+            .enumerate()
+            .flat_map(move |(bucket, w)| {
+                let mut at = w[0] as usize;
+                let end = w[1] as usize;
+                std::iter::from_fn(move || {
+                    if at >= end {
+                        return None;
+                    }
+                    let header = self.cells[at] as u64 | (self.cells[at + 1] as u64) << 16;
+                    let len = (header >> 24) as usize;
+                    let key = (bucket as u64) << self.shift | (header & 0xff_ffff);
+                    let entries = &self.cells[at + 2..at + 2 + len];
+                    at += 2 + len;
+                    Some((key, entries))
+                })
+            })
     }
 
     /// Adds the weights of `features` into `scores` (one per class), cleared first.
     pub(crate) fn score(&self, features: &[u64], scores: &mut [i32]) {
         scores.fill(0);
-        let mask = self.slots.len() - 1;
-        for chunk in features.chunks(32) {
-            // Two passes: first the home slots' keys, loads independent of
-            // each other so the processor overlaps their cache misses, then
-            // the sums (as the NER tagger does).
-            let mut homes = [0u64; 32];
-            for (home, &key) in homes.iter_mut().zip(chunk) {
-                *home = self.slots[(key >> self.shift) as usize & mask].key;
+        let remainder = (1u64 << self.shift) - 1;
+        for chunk in features.chunks(CHUNK) {
+            // Three passes, so that the processor overlaps the cache misses
+            // of a chunk's features rather than waiting for each in turn:
+            // every bucket's bounds (loads independent of each other), then
+            // a read of each bucket's first row (independent again, and
+            // without a branch on what was read), then the rows themselves.
+            let mut bounds = [(0u32, 0u32); CHUNK];
+            for (bound, &key) in bounds.iter_mut().zip(chunk) {
+                let bucket = (key >> self.shift) as usize;
+                *bound = (self.starts[bucket], self.starts[bucket + 1]);
             }
-            for (&key, &home) in chunk.iter().zip(&homes) {
-                if home == 0 {
-                    continue;
-                }
-                if let Some(range) = self.lookup(key) {
-                    for entry in &self.entries[range] {
-                        scores[entry.class as usize] += entry.weight as i32;
+            let mut touched = 0u16;
+            for &(start, end) in &bounds[..chunk.len()] {
+                // An empty bucket reads the first cell, which stays cached.
+                let at = if start < end { start as usize } else { 0 };
+                touched ^= self.cells.get(at).copied().unwrap_or(0);
+            }
+            std::hint::black_box(touched);
+            for (&key, &(start, end)) in chunk.iter().zip(&bounds) {
+                let want = (key & remainder) as u32;
+                let mut at = start as usize;
+                let end = end as usize;
+                while at < end {
+                    let header = self.cells[at] as u32 | (self.cells[at + 1] as u32) << 16;
+                    let len = (header >> 24) as usize;
+                    let found = header & 0xff_ffff;
+                    if found >= want {
+                        if found == want {
+                            for &cell in &self.cells[at + 2..at + 2 + len] {
+                                scores[(cell & 0xff) as usize] +=
+                                    self.weights[(cell >> 8) as usize] as i32;
+                            }
+                        }
+                        break;
                     }
+                    at += 2 + len;
                 }
             }
         }
@@ -150,17 +204,14 @@ impl Linear {
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&(self.classes as u32).to_le_bytes());
         out.extend_from_slice(&(self.features as u64).to_le_bytes());
-        let mut slots: Vec<&Slot> = self.slots.iter().filter(|s| s.key != 0).collect();
-        slots.sort_unstable_by_key(|s| s.key);
         let mut previous = 0u64;
-        for slot in slots {
-            write_varint(out, slot.key - previous);
-            previous = slot.key;
-            let entries = &self.entries[slot.start as usize..(slot.start + slot.len) as usize];
+        for (key, entries) in self.rows() {
+            write_varint(out, key - previous);
+            previous = key;
             out.push(entries.len() as u8);
-            for entry in entries {
-                out.push(entry.class);
-                out.push(mu_law_encode(entry.weight) as u8);
+            for &cell in entries {
+                out.push(cell as u8);
+                out.push((cell >> 8) as u8);
             }
         }
     }
@@ -179,7 +230,6 @@ impl Linear {
         if count > reader.remaining() / 2 {
             return Err("feature count does not match the file size".into());
         }
-        let decode = mu_law_table();
         let mut model = Linear::with_capacity(classes, count, reader.remaining() / 2);
         let mut key = 0u64;
         for _ in 0..count {
@@ -190,19 +240,15 @@ impl Linear {
                 .ok_or("feature keys out of order")?;
             let len = reader.take(1).ok_or("truncated features")?[0] as usize;
             let bytes = reader.take(len * 2).ok_or("truncated features")?;
-            let start = model.entries.len();
-            for pair in bytes.chunks_exact(2) {
-                if pair[0] as usize >= classes {
-                    return Err("class number out of range".into());
-                }
-                model.entries.push(Entry {
-                    class: pair[0],
-                    weight: decode[pair[1] as usize],
-                });
+            if bytes
+                .chunks_exact(2)
+                .any(|pair| pair[0] as usize >= classes)
+            {
+                return Err("class number out of range".into());
             }
-            model.insert(key, start);
+            model.push(key, bytes.chunks_exact(2).map(|pair| (pair[0], pair[1])));
         }
-        Ok(model)
+        Ok(model.seal())
     }
 }
 
@@ -450,8 +496,17 @@ impl Perceptron {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The next number of a xorshift sequence: random enough for tests,
+    /// and the same on every run.
+    pub(crate) fn xorshift(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
 
     #[test]
     fn mu_law_round_trips_within_a_few_percent() {
@@ -464,6 +519,66 @@ mod tests {
                 "{w} -> {back}"
             );
         }
+    }
+
+    #[test]
+    fn mu_law_codes_survive_decoding() {
+        // Models keep codes, trained ones keep weights of the table: both
+        // must be the same weights.
+        let table = mu_law_table();
+        for code in -127i8..=127 {
+            assert_eq!(mu_law_encode(table[code as u8 as usize]), code);
+        }
+    }
+
+    #[test]
+    fn scores_as_a_plain_map_would() {
+        // Enough features for many buckets, some of them crowded, keys
+        // absent or colliding with present ones in their high bits.
+        let table = mu_law_table();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || xorshift(&mut seed);
+        let mut rows: HashMap<u64, Vec<(u8, i16)>> = HashMap::new();
+        for _ in 0..200_000 {
+            let key = key_of(next());
+            let len = 1 + next() % 6;
+            let row = (0..len)
+                .map(|_| {
+                    // Codes -127..=127: the ones a file can hold.
+                    let code = ((next() % 255) as i64 - 127) as i8;
+                    ((next() % 96) as u8, table[code as u8 as usize])
+                })
+                .collect();
+            rows.insert(key, row);
+        }
+        let model = Linear::from_rows(96, rows.clone().into_iter().collect());
+        assert_eq!(model.feature_count(), rows.len());
+        let keys: Vec<u64> = rows.keys().copied().collect();
+        let mut scores = [0i32; 96];
+        for round in 0..500 {
+            let features: Vec<u64> = (0..79)
+                .map(|k| match k % 3 {
+                    0 => keys[(next() % keys.len() as u64) as usize],
+                    // Same bucket as a present key, different remainder.
+                    1 => keys[(next() % keys.len() as u64) as usize] ^ 0x10,
+                    _ => key_of(next()),
+                })
+                .collect();
+            let mut expected = [0i32; 96];
+            for key in &features {
+                for &(class, weight) in rows.get(key).map_or(&[][..], |r| r.as_slice()) {
+                    expected[class as usize] += weight as i32;
+                }
+            }
+            model.score(&features, &mut scores);
+            assert_eq!(scores, expected, "round {round}");
+        }
+        let mut bytes = Vec::new();
+        model.write(&mut bytes);
+        let again = Linear::read(&mut Reader::new(&bytes), 96).unwrap();
+        let mut again_bytes = Vec::new();
+        again.write(&mut again_bytes);
+        assert_eq!(bytes, again_bytes);
     }
 
     #[test]

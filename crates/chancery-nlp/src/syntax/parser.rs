@@ -21,6 +21,10 @@ pub(crate) const REDUCE: usize = 1;
 const LEFT: usize = 2;
 const RIGHT: usize = 2 + LABELS;
 
+/// How many of a configuration's features, at the start of
+/// [`State::features`], depend on nothing but the buffer's first words.
+const BUFFER_FEATURES: usize = 13;
+
 /// No word (an empty position, or a word without a head yet).
 pub(crate) const NONE: usize = usize::MAX;
 const NO_LABEL: u8 = u8::MAX;
@@ -293,10 +297,9 @@ impl State {
         let n2wp = mix_hashes(n2w, n2p);
         let three = |t: u64, a: u64, b: u64, c: u64| key(t, mix_hashes(a, b), c);
         out.clear();
+        // The first BUFFER_FEATURES read only the buffer's first words,
+        // which stay the same until a word leaves the buffer.
         out.extend([
-            key(1, s0wp, 0),
-            key(2, s0w, 0),
-            key(3, s0p, 0),
             key(4, n0wp, 0),
             key(5, n0w, 0),
             key(6, n0p, 0),
@@ -306,6 +309,13 @@ impl State {
             key(10, n2wp, 0),
             key(11, n2w, 0),
             key(12, n2p, 0),
+            key(20, n0p, n1p),
+            three(21, n0p, n1p, n2p),
+            key(77, n0w, n1w),
+            three(79, n1p, n2p, tag(n3)),
+            key(1, s0wp, 0),
+            key(2, s0w, 0),
+            key(3, s0p, 0),
             key(13, s0wp, n0wp),
             key(14, s0wp, n0w),
             key(15, s0w, n0wp),
@@ -313,8 +323,6 @@ impl State {
             key(17, s0p, n0wp),
             key(18, s0w, n0w),
             key(19, s0p, n0p),
-            key(20, n0p, n1p),
-            three(21, n0p, n1p, n2p),
             three(22, s0p, n0p, n1p),
             three(23, tag(s0h), s0p, n0p),
             three(24, s0p, tag(s0l), n0p),
@@ -370,20 +378,42 @@ impl State {
             three(74, tag(s1), s0p, n0p),
             key(75, word(s1), tag(s1)),
             three(76, s0p, label(s0), n0p),
-            key(77, n0w, n1w),
             three(78, s0w, n0p, n1p),
-            three(79, n1p, n2p, tag(n3)),
         ]);
     }
 }
 
-/// The best legal class by `scores`.
+/// The best legal class by `scores`: the first of the highest, as a scan
+/// of every class asking [`State::legal`] would choose, with legality
+/// worked out once for each kind of transition rather than per class.
 pub(crate) fn best_legal<T: PartialOrd + Copy>(state: &State, scores: &[T]) -> usize {
+    let s0 = state.s0();
+    let root = s0 == state.n;
+    let buffered = state.buffer < state.n;
+    let headed = !root && state.heads[s0] != NONE;
+    let root_label = ROOT_LABEL as usize;
     let mut best = NONE;
-    for (class, &score) in scores.iter().enumerate() {
-        if state.legal(class) && (best == NONE || score > scores[best]) {
+    let mut consider = |class: usize| {
+        if best == NONE || scores[class] > scores[best] {
             best = class;
         }
+    };
+    if buffered {
+        consider(SHIFT);
+    }
+    if headed {
+        consider(REDUCE);
+    }
+    if buffered && !root && !headed {
+        (LEFT..RIGHT)
+            .filter(|&c| c - LEFT != root_label)
+            .for_each(&mut consider);
+    }
+    if buffered && !(root && state.root_taken()) {
+        // Only the root takes the root label.
+        (RIGHT..CLASSES)
+            .filter(|&c| (c - RIGHT == root_label) == root)
+            .for_each(&mut consider);
     }
     // Shift is legal whenever the buffer is not empty, so there is a best.
     best
@@ -399,10 +429,29 @@ pub(crate) fn parse(
     let mut state = State::new(n);
     let mut features = Vec::with_capacity(80);
     let mut scores = [0i32; CLASSES];
+    // The scores of the features that read only the buffer, for the
+    // buffer position they were scored at: reduce and left-arc leave the
+    // buffer as it was, so about half the transitions reuse them.
+    let mut buffer_scores = [0i32; CLASSES];
+    let mut scored_buffer = NONE;
     while !state.is_final() {
-        state.features(infos, tags, &mut features);
-        model.score(&features, &mut scores);
-        let class = best_legal(&state, &scores);
+        // With only the root on the stack and its one dependent taken,
+        // shifting is the one legal move: no need to score it.
+        let class = if state.s0() == n && state.root_taken() {
+            SHIFT
+        } else {
+            state.features(infos, tags, &mut features);
+            let (buffer_part, rest) = features.split_at(BUFFER_FEATURES);
+            if scored_buffer != state.buffer {
+                model.score(buffer_part, &mut buffer_scores);
+                scored_buffer = state.buffer;
+            }
+            model.score(rest, &mut scores);
+            for (score, buffer_score) in scores.iter_mut().zip(&buffer_scores) {
+                *score += buffer_score;
+            }
+            best_legal(&state, &scores)
+        };
         state.apply(class);
     }
     finish(state, tags)
@@ -448,6 +497,7 @@ pub(crate) fn finish(mut state: State, tags: &[u8]) -> (Vec<Option<usize>>, Vec<
 pub(crate) mod tests {
     use super::*;
     use crate::syntax::conllu;
+    use crate::syntax::linear::tests::xorshift;
 
     /// Heads in range, none its own, exactly one root, no cycles.
     pub(crate) fn assert_tree(heads: &[Option<usize>]) {
@@ -524,6 +574,67 @@ pub(crate) mod tests {
         }
     }
 
+    /// The scan `best_legal` stands for: every class, asking `legal`.
+    fn best_legal_by_scan(state: &State, scores: &[i32]) -> usize {
+        let mut best = NONE;
+        for (class, &score) in scores.iter().enumerate() {
+            if state.legal(class) && (best == NONE || score > scores[best]) {
+                best = class;
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn best_legal_chooses_as_a_scan_of_every_class() {
+        let mut seed = 0x853c_49e6_748f_ea9bu64;
+        let mut next = || xorshift(&mut seed);
+        for n in [1usize, 2, 5, 20] {
+            for _ in 0..200 {
+                let mut state = State::new(n);
+                while !state.is_final() {
+                    // Few distinct scores, so ties are common.
+                    let scores: Vec<i32> = (0..CLASSES).map(|_| (next() % 4) as i32).collect();
+                    let best = best_legal(&state, &scores);
+                    assert_eq!(best, best_legal_by_scan(&state, &scores));
+                    if state.s0() == n && state.root_taken() {
+                        // What `parse` takes without scoring.
+                        assert_eq!(
+                            (0..CLASSES).filter(|&c| state.legal(c)).collect::<Vec<_>>(),
+                            [SHIFT]
+                        );
+                    }
+                    state.apply(best);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_features_read_only_the_buffer() {
+        // Random words and tags, random legal transitions: whenever the
+        // buffer is where it was, so are the first BUFFER_FEATURES.
+        let mut seed = 0x6a09_e667_f3bc_c908u64;
+        let n = 12;
+        let words: Vec<String> = (0..n).map(|i| format!("w{}", i % 5)).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let infos = super::super::tagger::word_infos(&words, &Default::default());
+        for _ in 0..100 {
+            let tags: Vec<u8> = (0..n).map(|_| (xorshift(&mut seed) % 17) as u8).collect();
+            let mut state = State::new(n);
+            let mut seen: Vec<Option<Vec<u64>>> = vec![None; n + 1];
+            let mut features = Vec::new();
+            while !state.is_final() {
+                state.features(&infos, &tags, &mut features);
+                let first = features[..BUFFER_FEATURES].to_vec();
+                let earlier = seen[state.buffer].get_or_insert_with(|| first.clone());
+                assert_eq!(*earlier, first);
+                let legal: Vec<usize> = (0..CLASSES).filter(|&c| state.legal(c)).collect();
+                state.apply(legal[xorshift(&mut seed) as usize % legal.len()]);
+            }
+        }
+    }
+
     #[test]
     fn any_legal_transition_sequence_ends_in_a_tree() {
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
@@ -532,12 +643,9 @@ pub(crate) mod tests {
                 let mut state = State::new(n);
                 let mut steps = 0;
                 while !state.is_final() {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
                     let legal: Vec<usize> = (0..CLASSES).filter(|&c| state.legal(c)).collect();
                     assert!(!legal.is_empty());
-                    state.apply(legal[seed as usize % legal.len()]);
+                    state.apply(legal[xorshift(&mut seed) as usize % legal.len()]);
                     steps += 1;
                 }
                 assert!(steps <= 2 * n);
