@@ -312,15 +312,19 @@ pub fn extract_job(job: Job, options: &Options) -> Result<Article, String> {
     }
 }
 
-pub(crate) enum Line {
+/// What [`read_line_capped`] read.
+pub enum Line {
+    /// A line (without its newline) is in the buffer.
     Read,
+    /// The line was over the cap and was skipped whole.
     TooLong,
+    /// The end of the input.
     End,
 }
 
 /// Reads one line (without its newline) into `line`, reading at most `cap`
 /// bytes of it: a file that is one endless line cannot exhaust memory.
-pub(crate) fn read_line_capped(
+pub fn read_line_capped(
     reader: &mut dyn BufRead,
     line: &mut Vec<u8>,
     cap: usize,
