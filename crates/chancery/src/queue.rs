@@ -196,7 +196,8 @@ pub fn run_worker_command(args: WorkerArgs) -> anyhow::Result<ExitCode> {
 /// Prints what a worker does: failures and problems always, holds of the
 /// store with `verbose`.
 fn printer(verbose: bool) -> OnWorkerEvent {
-    Arc::new(move |event: &WorkerEvent| match event {
+    Arc::new(move |event: &WorkerEvent| {
+        match event {
         WorkerEvent::WaitingForStore if verbose => {
             eprintln!("chancery: the store is another worker's; waiting for it")
         }
@@ -231,6 +232,7 @@ fn printer(verbose: bool) -> OnWorkerEvent {
             eprintln!("chancery: queue: {error}; trying again")
         }
         _ => {}
+    }
     })
 }
 
@@ -242,7 +244,10 @@ pub fn run_queue(command: QueueCommand) -> anyhow::Result<ExitCode> {
             println!("ready    {}", counts.ready);
             println!("waiting  {} (retries in backoff)", counts.waiting);
             println!("running  {}", counts.running);
-            println!("expired  {} (leases ran out; taken back by the next worker)", counts.expired);
+            println!(
+                "expired  {} (leases ran out; taken back by the next worker)",
+                counts.expired
+            );
             println!("done     {}", counts.done);
             println!("dead     {}", counts.dead);
             let letters = queue.dead_letters(dead)?;
@@ -253,7 +258,12 @@ pub fn run_queue(command: QueueCommand) -> anyhow::Result<ExitCode> {
             for letter in letters {
                 println!(
                     "  {} {} [{} job {}, {} attempts]: {}",
-                    letter.died_at, letter.label, letter.kind, letter.id, letter.attempts, letter.error
+                    letter.died_at,
+                    letter.label,
+                    letter.kind,
+                    letter.id,
+                    letter.attempts,
+                    letter.error
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -277,7 +287,10 @@ pub fn run_queue(command: QueueCommand) -> anyhow::Result<ExitCode> {
                 2 * report.jobs,
                 ms(report.enqueue)
             );
-            println!("round trip (SELECT 1)      {:.3} ms median", ms(report.round_trip));
+            println!(
+                "round trip (SELECT 1)      {:.3} ms median",
+                ms(report.round_trip)
+            );
             println!(
                 "claim + done, 1 per claim  {:.3} ms median, {:.3} ms p95, {:.3} ms p99 per job",
                 ms(report.single_quantile(0.5)),

@@ -44,7 +44,7 @@ fn lease_holders(client: &mut postgres::Client) -> Vec<u32> {
         .iter()
         .filter_map(|row| {
             let owner: String = row.get(0);
-            owner.rsplitn(3, ':').nth(1)?.parse().ok()
+            owner.rsplit(':').nth(1)?.parse().ok()
         })
         .collect()
 }
@@ -65,10 +65,19 @@ fn a_fleet_with_a_worker_killed_mid_run_stores_everything_once() {
     let file = file.to_str().unwrap();
     let out = run(["enqueue", "--queue", &db.url, file]);
     assert_eq!(out.code(), 0, "{}", out.stderr);
-    assert!(out.stderr.contains(&format!("{DOCS} jobs queued")), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("{DOCS} jobs queued")),
+        "{}",
+        out.stderr
+    );
     // Idempotent: the same file again adds nothing.
     let out = run(["enqueue", "--queue", &db.url, file]);
-    assert!(out.stderr.contains(&format!("0 jobs queued, {DOCS} already known")), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("0 jobs queued, {DOCS} already known")),
+        "{}",
+        out.stderr
+    );
 
     let mut workers: Vec<Child> = (0..3).map(|_| worker(&db.url, &data)).collect();
     let mut client = db.client();
@@ -87,7 +96,10 @@ fn a_fleet_with_a_worker_killed_mid_run_stores_everything_once() {
     workers[killed].kill().unwrap(); // SIGKILL
     let status = workers[killed].wait().unwrap();
     assert!(status.code().is_none(), "the worker was killed by a signal");
-    let done_at_kill = count(&mut client, "SELECT count(*) FROM chancery_queue.jobs WHERE state = 'done'");
+    let done_at_kill = count(
+        &mut client,
+        "SELECT count(*) FROM chancery_queue.jobs WHERE state = 'done'",
+    );
     assert!(
         (done_at_kill as usize) < DOCS,
         "killed mid-run: {done_at_kill} of {DOCS} jobs done"
@@ -101,7 +113,10 @@ fn a_fleet_with_a_worker_killed_mid_run_stores_everything_once() {
             if child.try_wait().unwrap().is_some() {
                 break child.wait_with_output().unwrap();
             }
-            assert!(Instant::now() < deadline + Duration::from_secs(300), "a worker never went idle");
+            assert!(
+                Instant::now() < deadline + Duration::from_secs(300),
+                "a worker never went idle"
+            );
             std::thread::sleep(Duration::from_millis(100));
         };
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -112,23 +127,43 @@ fn a_fleet_with_a_worker_killed_mid_run_stores_everything_once() {
     assert_eq!(stored_articles(&data), DOCS as i64);
     let store = rusqlite::Connection::open(data.join("chancery.db")).unwrap();
     let distinct: i64 = store
-        .query_row("SELECT count(DISTINCT external_id) FROM articles", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(DISTINCT external_id) FROM articles",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(distinct, DOCS as i64);
     assert_eq!(
-        count(&mut client, "SELECT count(*) FROM chancery_queue.jobs WHERE state = 'done'"),
+        count(
+            &mut client,
+            "SELECT count(*) FROM chancery_queue.jobs WHERE state = 'done'"
+        ),
         DOCS as i64
     );
-    assert_eq!(count(&mut client, "SELECT count(*) FROM chancery_queue.dead_letters"), 0);
+    assert_eq!(
+        count(
+            &mut client,
+            "SELECT count(*) FROM chancery_queue.dead_letters"
+        ),
+        0
+    );
     // The killed worker's jobs went to another after its lease ran out.
     assert!(
-        count(&mut client, "SELECT count(*) FROM chancery_queue.jobs WHERE attempts > 1") > 0,
+        count(
+            &mut client,
+            "SELECT count(*) FROM chancery_queue.jobs WHERE attempts > 1"
+        ) > 0,
         "some job was taken over from the killed worker"
     );
 
     let out = run(["queue", "status", "--queue", &db.url]);
     assert_eq!(out.code(), 0, "{}", out.stderr);
-    assert!(out.stdout.contains(&format!("done     {DOCS}")), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&format!("done     {DOCS}")),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("dead     0"), "{}", out.stdout);
 }
 
@@ -167,15 +202,16 @@ fn a_poison_job_is_dead_lettered_and_listed_with_its_error() {
     let out = run(["queue", "status", "--queue", &db.url]);
     assert!(out.stdout.contains("dead     1"), "{}", out.stdout);
     assert!(out.stdout.contains("bad.jsonl:1"), "{}", out.stdout);
-    assert!(out.stdout.contains("text"), "the error names the field: {}", out.stdout);
+    assert!(
+        out.stdout.contains("text"),
+        "the error names the field: {}",
+        out.stdout
+    );
 }
 
 #[test]
 fn without_a_queue_url_enqueue_says_what_to_give() {
-    let out = crate::run_with_stdin(
-        ["enqueue", "news.jsonl", "--queue", "not-a-url://x"],
-        None,
-    );
+    let out = crate::run_with_stdin(["enqueue", "news.jsonl", "--queue", "not-a-url://x"], None);
     assert_eq!(out.code(), 2, "{}", out.stderr);
     assert!(out.stderr.contains("PostgreSQL URL"), "{}", out.stderr);
 }
