@@ -9,7 +9,7 @@
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use chancery_ingest::{looks_like_jsonl, open_lines, read_line_capped, sources, Line, Source};
+use chancery_ingest::{looks_like_jsonl, open_lines, sources, JsonlLines, Source};
 
 use crate::queue::{Enqueued, Kind, NewJob, Queue};
 use crate::QueueError;
@@ -177,39 +177,19 @@ impl Sink<'_> {
     /// One job per non-blank line of a JSON Lines stream.
     fn records(
         &mut self,
-        mut reader: Box<dyn BufRead>,
+        reader: Box<dyn BufRead>,
         name: &str,
         max_bytes: usize,
     ) -> Result<(), QueueError> {
-        let mut line = Vec::new();
-        for number in 1.. {
-            let label = format!("{name}:{number}");
-            match read_line_capped(&mut reader, &mut line, max_bytes) {
-                Ok(Line::End) => break,
-                Ok(Line::TooLong) => self.fail(
+        for record in JsonlLines::new(reader, name, max_bytes) {
+            match record {
+                Ok((label, line)) => self.push(NewJob {
+                    kind: Kind::Record,
+                    key: record_key(&line),
                     label,
-                    format!("line is over the {max_bytes}-byte cap: raise it with --max-bytes"),
-                ),
-                Ok(Line::Read) => match String::from_utf8(std::mem::take(&mut line)) {
-                    Ok(text) if text.trim().is_empty() => {}
-                    Ok(text) => self.push(NewJob {
-                        kind: Kind::Record,
-                        key: record_key(&text),
-                        label,
-                        payload: text,
-                    })?,
-                    Err(_) => self.fail(label, "line is not UTF-8 text".into()),
-                },
-                Err(error) => {
-                    self.fail(
-                        label,
-                        format!(
-                            "cannot read line ({error}); the rest of the file is not queued \
-                             (truncated or corrupt gzip?)"
-                        ),
-                    );
-                    break;
-                }
+                    payload: line,
+                })?,
+                Err((label, problem)) => self.fail(label, problem),
             }
         }
         Ok(())
