@@ -24,17 +24,10 @@ pub struct BenchReport {
     pub single: Vec<Duration>,
     /// Per job in the batched pass (the worker's way): total / jobs.
     pub batched: Duration,
-    /// One bare round trip (`SELECT 1`), median of 200.
-    pub round_trip: Duration,
-    /// One heartbeat renewing `batch` leases, median of 50.
-    pub heartbeat: Duration,
-}
-
-impl BenchReport {
-    /// The `q`-quantile (0..=1) of the one-at-a-time cost per job.
-    pub fn single_quantile(&self, q: f64) -> Duration {
-        quantile(&self.single, q)
-    }
+    /// Bare round trips (`SELECT 1`), 200, sorted.
+    pub round_trips: Vec<Duration>,
+    /// Heartbeats renewing `batch` leases, 50, sorted.
+    pub heartbeats: Vec<Duration>,
 }
 
 /// Measures claim overhead on the queue at `url` with `jobs` jobs.
@@ -116,32 +109,10 @@ pub fn bench_claims(url: &str, jobs: usize, batch: usize) -> Result<BenchReport,
             enqueue,
             single,
             batched: batched_total / claimed_total.max(1) as u32,
-            round_trip: quantile(&round_trips, 0.5),
-            heartbeat: quantile(&heartbeats, 0.5),
+            round_trips,
+            heartbeats,
         })
     })();
     queue.forget(&prefix)?;
     result
-}
-
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() - 1) as f64 * q.clamp(0.0, 1.0)).round() as usize;
-    sorted[index]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantiles_pick_from_the_sorted_list() {
-        let sorted: Vec<Duration> = (1..=101).map(Duration::from_millis).collect();
-        assert_eq!(quantile(&sorted, 0.5), Duration::from_millis(51));
-        assert_eq!(quantile(&sorted, 0.0), Duration::from_millis(1));
-        assert_eq!(quantile(&sorted, 1.0), Duration::from_millis(101));
-        assert_eq!(quantile(&[], 0.5), Duration::ZERO);
-    }
 }

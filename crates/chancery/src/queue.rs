@@ -17,6 +17,7 @@ use chancery_queue::{
 use clap::{Args, Subcommand};
 
 use crate::analyze::{print_note, read_tables};
+use crate::search::percentile;
 use crate::watch::Manners;
 
 /// Where the queue is.
@@ -289,13 +290,13 @@ pub fn run_queue(command: QueueCommand) -> anyhow::Result<ExitCode> {
             );
             println!(
                 "round trip (SELECT 1)      {:.3} ms median",
-                ms(report.round_trip)
+                ms(percentile(&report.round_trips, 50))
             );
             println!(
                 "claim + done, 1 per claim  {:.3} ms median, {:.3} ms p95, {:.3} ms p99 per job",
-                ms(report.single_quantile(0.5)),
-                ms(report.single_quantile(0.95)),
-                ms(report.single_quantile(0.99))
+                ms(percentile(&report.single, 50)),
+                ms(percentile(&report.single, 95)),
+                ms(percentile(&report.single, 99))
             );
             println!(
                 "claim + done, {} per claim {:.3} ms per job",
@@ -305,7 +306,7 @@ pub fn run_queue(command: QueueCommand) -> anyhow::Result<ExitCode> {
             println!(
                 "heartbeat ({} leases)     {:.3} ms median",
                 report.batch,
-                ms(report.heartbeat)
+                ms(percentile(&report.heartbeats, 50))
             );
             Ok(ExitCode::SUCCESS)
         }
