@@ -19,7 +19,8 @@ cargo build --release --locked -p chancery >&2
 chancery=${CARGO_TARGET_DIR:-./target}/release/chancery
 work=$(mktemp -d)
 cluster=$(mktemp -d)
-url=$(scripts/pg_throwaway.sh start "$cluster" "$port")
+# PostgreSQL's own durability settings (fsync on), as a real queue runs.
+url=$(PG_DURABLE=1 scripts/pg_throwaway.sh start "$cluster" "$port")
 cleanup() {
     scripts/pg_throwaway.sh stop "$cluster" >/dev/null 2>&1 || true
     rm -rf "$work" "$cluster" "$cluster.initdb.log"

@@ -4,6 +4,7 @@
 #   scripts/pg_throwaway.sh start DIR [PORT]   initdb into DIR, start it on
 #                                              127.0.0.1:PORT (default 54329),
 #                                              print the connection URL
+#                                              (PG_DURABLE=1: fsync on)
 #   scripts/pg_throwaway.sh stop DIR           stop it (then rm -rf DIR)
 #
 # It needs the server binaries (Debian: apt-get install postgresql). The
@@ -55,10 +56,15 @@ start)
             exit 1
         }
     fi
-    # No Unix socket in a directory we may not write; a test cluster needs no
-    # durability across power loss, so fsync is off (faster CI, same semantics).
+    # The socket in the cluster's own folder. A test cluster needs no
+    # durability across power loss, so fsync is off (faster CI, same
+    # semantics); PG_DURABLE=1 keeps PostgreSQL's defaults (benchmarks).
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [ "${PG_DURABLE:-0}" = 1 ]; then
+        durability=""
+    fi
     as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-h 127.0.0.1 -p $port -k $dir $durability" \
         start >/dev/null || {
         cat "$dir/server.log" >&2
         exit 1
