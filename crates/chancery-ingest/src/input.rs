@@ -318,6 +318,71 @@ pub(crate) enum Line {
     End,
 }
 
+/// The records of a JSON Lines stream, one item per non-blank line:
+/// `Ok((label, line))` with the label `NAME:LINE`, or `Err((label,
+/// problem))` for a line over the cap or not UTF-8; a read error (a
+/// truncated gzip) is the last item.
+pub struct JsonlLines {
+    reader: Box<dyn BufRead>,
+    name: String,
+    max_bytes: usize,
+    number: usize,
+    line: Vec<u8>,
+    ended: bool,
+}
+
+impl JsonlLines {
+    /// The records of `reader`, named `name` in labels, each at most
+    /// `max_bytes` long.
+    pub fn new(reader: Box<dyn BufRead>, name: &str, max_bytes: usize) -> JsonlLines {
+        JsonlLines {
+            reader,
+            name: name.to_string(),
+            max_bytes,
+            number: 0,
+            line: Vec::new(),
+            ended: false,
+        }
+    }
+}
+
+impl Iterator for JsonlLines {
+    type Item = Result<(String, String), (String, String)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.ended {
+            self.number += 1;
+            let label = format!("{}:{}", self.name, self.number);
+            let cap = self.max_bytes;
+            match read_line_capped(&mut self.reader, &mut self.line, cap) {
+                Ok(Line::End) => self.ended = true,
+                Ok(Line::TooLong) => {
+                    return Some(Err((
+                        label,
+                        format!("line is over the {cap}-byte cap: raise it with --max-bytes"),
+                    )))
+                }
+                Ok(Line::Read) => match String::from_utf8(std::mem::take(&mut self.line)) {
+                    Ok(text) if text.trim().is_empty() => {}
+                    Ok(line) => return Some(Ok((label, line))),
+                    Err(_) => return Some(Err((label, "line is not UTF-8 text".into()))),
+                },
+                Err(err) => {
+                    self.ended = true;
+                    return Some(Err((
+                        label,
+                        format!(
+                            "cannot read line ({err}); the rest of the file is skipped \
+                             (truncated or corrupt gzip?)"
+                        ),
+                    )));
+                }
+            }
+        }
+        None
+    }
+}
+
 /// Reads one line (without its newline) into `line`, reading at most `cap`
 /// bytes of it: a file that is one endless line cannot exhaust memory.
 pub(crate) fn read_line_capped(

@@ -50,7 +50,7 @@ pub mod watch;
 pub use error::IngestError;
 pub use input::{
     extract_job, extract_record, is_jsonl_path, is_warc_path, looks_like_jsonl, open_lines,
-    read_capped, sources, walk, Job, Source,
+    read_capped, sources, walk, Job, JsonlLines, Source,
 };
 pub use pipeline::{
     analyzer_with, Config, Fate, Feeder, OnCommit, Pipeline, Progress, Silent, Tally,

@@ -17,7 +17,7 @@ use chancery_nlp::Analyzer;
 use chancery_store::{Document, Outcome, Reader, Store, StoreError};
 use rayon::prelude::*;
 
-use crate::input::{extract_job, open_lines, read_line_capped, Job, Line, Source};
+use crate::input::{extract_job, open_lines, Job, JsonlLines, Source};
 use crate::stories::{Arrival, StoryTracker};
 use crate::IngestError;
 
@@ -287,28 +287,11 @@ impl Feeder {
         }
     }
 
-    fn read_jsonl_from(&mut self, mut reader: Box<dyn BufRead>, name: &str, max_bytes: usize) {
-        let mut line = Vec::new();
-        for number in 1.. {
-            let label = format!("{name}:{number}");
-            match read_line_capped(&mut reader, &mut line, max_bytes) {
-                Ok(Line::End) => break,
-                Ok(Line::TooLong) => self.fail(
-                    label,
-                    format!("line is over the {max_bytes}-byte cap: raise it with --max-bytes"),
-                ),
-                Ok(Line::Read) => match String::from_utf8(std::mem::take(&mut line)) {
-                    Ok(text) if text.trim().is_empty() => {}
-                    Ok(line) => self.push(Job::Record { label, line }),
-                    Err(_) => self.fail(label, "line is not UTF-8 text".into()),
-                },
-                Err(err) => {
-                    self.fail(
-                        label,
-                        format!("cannot read line ({err}); the rest of the file is skipped (truncated or corrupt gzip?)"),
-                    );
-                    break;
-                }
+    fn read_jsonl_from(&mut self, reader: Box<dyn BufRead>, name: &str, max_bytes: usize) {
+        for record in JsonlLines::new(reader, name, max_bytes) {
+            match record {
+                Ok((label, line)) => self.push(Job::Record { label, line }),
+                Err((label, problem)) => self.fail(label, problem),
             }
         }
     }

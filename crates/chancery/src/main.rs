@@ -8,6 +8,7 @@ mod eval_stories;
 mod export;
 mod ingest;
 mod output;
+mod queue;
 mod search;
 mod serve;
 mod stories;
@@ -54,6 +55,13 @@ enum Command {
     Watch(watch::WatchArgs),
     /// Fetch article pages by URL, analyse and store them.
     Fetch(watch::FetchArgs),
+    /// Add files, JSON Lines records, WARC files or URLs to a work queue in PostgreSQL.
+    Enqueue(queue::EnqueueArgs),
+    /// Take jobs from a work queue in PostgreSQL, analyse and store them (any number of workers).
+    Worker(queue::WorkerArgs),
+    /// The work queue: status and dead letters, retrying them, its cost per job.
+    #[command(subcommand)]
+    Queue(queue::QueueCommand),
     /// Check a corpus: SQLite integrity, every article against its checksum, the search index against the store.
     Verify(verify::VerifyArgs),
     /// Rebuild a model compiled into chancery from training data.
@@ -91,6 +99,9 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Watch(args) => watch::run_watch(args),
         Command::Fetch(args) => watch::run_fetch(args),
+        Command::Enqueue(args) => queue::run_enqueue(args),
+        Command::Worker(args) => queue::run_worker_command(args),
+        Command::Queue(command) => queue::run_queue(command),
     };
     match result {
         Ok(code) => code,

@@ -424,7 +424,7 @@ fn bench_similar(index: &SearchIndex, count: usize, k: usize) -> anyhow::Result<
 }
 
 /// The nearest-rank percentile of sorted durations.
-fn percentile(sorted: &[Duration], p: usize) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: usize) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }

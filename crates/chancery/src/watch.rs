@@ -65,9 +65,17 @@ pub struct Manners {
 const DEFAULT_RATE: f64 = 20.0;
 
 impl Manners {
+    /// The size cap of a page (also after gunzip).
+    pub(crate) fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
     /// The crawler's configuration: the command line first, then what the
     /// sources file says, then the defaults.
-    fn crawl_config(&self, file: &chancery_watch::SourcesFile) -> anyhow::Result<CrawlConfig> {
+    pub(crate) fn crawl_config(
+        &self,
+        file: &chancery_watch::SourcesFile,
+    ) -> anyhow::Result<CrawlConfig> {
         let rate = self.rate.or(file.rate).unwrap_or(DEFAULT_RATE);
         if !(rate.is_finite() && rate > 0.0) {
             anyhow::bail!("--rate {rate} is not a number of requests per second above 0");

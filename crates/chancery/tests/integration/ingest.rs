@@ -614,7 +614,7 @@ fn a_store_of_another_schema_version_is_refused() {
 
 /// Writes `n` distinct JSON Lines records with ids `doc-0` … and returns the
 /// file.
-fn corpus(dir: &TempDir, n: usize) -> PathBuf {
+pub(crate) fn corpus(dir: &TempDir, n: usize) -> PathBuf {
     let records: Vec<serde_json::Value> = (0..n)
         .map(|i| {
             json!({"id": format!("doc-{i}"), "url": format!("https://news.example/{i}"),
@@ -626,7 +626,7 @@ fn corpus(dir: &TempDir, n: usize) -> PathBuf {
 
 /// Articles committed so far, read while an ingest may be writing (0 before
 /// the store exists).
-fn stored_articles(data: &Path) -> i64 {
+pub(crate) fn stored_articles(data: &Path) -> i64 {
     Connection::open_with_flags(data.join("chancery.db"), OpenFlags::SQLITE_OPEN_READ_ONLY)
         .and_then(|c| c.query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0)))
         .unwrap_or(0)

@@ -1,0 +1,79 @@
+//! Throw-away databases for the tests of this crate and of the `chancery`
+//! binary: each test makes a database of its own in the cluster
+//! `CHANCERY_TEST_POSTGRES` names (a URL such as
+//! postgres://postgres@127.0.0.1:54329/postgres; `scripts/pg_throwaway.sh`
+//! starts one) and drops it at the end. Without the variable a test prints
+//! a note and skips, so `cargo test` needs no PostgreSQL.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use postgres::{Client, NoTls};
+
+/// The variable that names the test cluster.
+pub const TEST_POSTGRES_VAR: &str = "CHANCERY_TEST_POSTGRES";
+
+/// A throw-away database, dropped with the value.
+pub struct TestDb {
+    admin: String,
+    name: String,
+    /// The database's URL.
+    pub url: String,
+}
+
+impl TestDb {
+    /// A fresh database, or `None` (with a note naming `test`) when no
+    /// cluster is given. Panics when the cluster is given but refuses: a
+    /// test run that was promised PostgreSQL must not pass without it.
+    pub fn new(test: &str) -> Option<TestDb> {
+        let Ok(admin) = std::env::var(TEST_POSTGRES_VAR) else {
+            eprintln!(
+                "note: {test} skipped: {TEST_POSTGRES_VAR} is not set (a PostgreSQL URL; \
+                 scripts/pg_throwaway.sh starts a throw-away cluster, .ci/run does)"
+            );
+            return None;
+        };
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "chancery_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut client = Client::connect(&admin, NoTls)
+            .unwrap_or_else(|e| panic!("{TEST_POSTGRES_VAR}={admin}: {e}"));
+        // One statement per call: several would run as one transaction,
+        // which CREATE DATABASE refuses. template0 takes no connections, so
+        // tests creating databases at once do not contend for it.
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name} TEMPLATE template0"),
+        ] {
+            client
+                .batch_execute(&sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        }
+        let base = admin.split('?').next().unwrap_or(&admin);
+        let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+        Some(TestDb {
+            url: format!("{server}/{name}"),
+            admin,
+            name,
+        })
+    }
+
+    /// A plain client on the test database, for looking behind the API.
+    pub fn client(&self) -> Client {
+        Client::connect(&self.url, NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to {}: {e}", self.url))
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Ok(mut client) = Client::connect(&self.admin, NoTls) {
+            let _ = client.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}

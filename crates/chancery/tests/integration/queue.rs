@@ -1,0 +1,217 @@
+//! `chancery enqueue`, `chancery worker` and `chancery queue` against a real
+//! PostgreSQL (`CHANCERY_TEST_POSTGRES`; skipped with a note without it):
+//! a fleet of three workers on one queue, one killed with SIGKILL while it
+//! holds jobs, then the store's counts checked (nothing lost, nothing
+//! twice) and the queue's (every job done once).
+
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use chancery_queue::testing::TestDb;
+
+use crate::ingest::{corpus, stored_articles};
+use crate::{chancery, run, TempDir};
+
+fn worker(queue: &str, data: &Path) -> Child {
+    chancery()
+        .args(["worker", "--queue", queue, "--data"])
+        .arg(data)
+        .args([
+            "--exit-when-idle",
+            "--lease",
+            "2",
+            "--batch",
+            "40",
+            "--poll",
+            "0.2",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The workers holding leases now, by process id.
+fn lease_holders(client: &mut postgres::Client) -> Vec<u32> {
+    client
+        .query(
+            "SELECT DISTINCT lease_owner FROM chancery_queue.jobs WHERE state = 'running'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .filter_map(|row| {
+            let owner: String = row.get(0);
+            owner.rsplit(':').nth(1)?.parse().ok()
+        })
+        .collect()
+}
+
+fn count(client: &mut postgres::Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).unwrap().get(0)
+}
+
+#[test]
+fn a_fleet_with_a_worker_killed_mid_run_stores_everything_once() {
+    const DOCS: usize = 400;
+    let Some(db) = TestDb::new("a_fleet_with_a_worker_killed_mid_run") else {
+        return;
+    };
+    let dir = TempDir::new("fleet");
+    let data = dir.path().join("data");
+    let file = corpus(&dir, DOCS);
+    let file = file.to_str().unwrap();
+    let out = run(["enqueue", "--queue", &db.url, file]);
+    assert_eq!(out.code(), 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("{DOCS} jobs queued")),
+        "{}",
+        out.stderr
+    );
+    // Idempotent: the same file again adds nothing.
+    let out = run(["enqueue", "--queue", &db.url, file]);
+    assert!(
+        out.stderr
+            .contains(&format!("0 jobs queued, {DOCS} already known")),
+        "{}",
+        out.stderr
+    );
+
+    let mut workers: Vec<Child> = (0..3).map(|_| worker(&db.url, &data)).collect();
+    let mut client = db.client();
+    // Once something is stored, kill whichever worker holds leases.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let killed = loop {
+        assert!(Instant::now() < deadline, "no worker got going");
+        let holders = lease_holders(&mut client);
+        if stored_articles(&data) > 0 {
+            if let Some(index) = workers.iter().position(|w| holders.contains(&w.id())) {
+                break index;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    workers[killed].kill().unwrap(); // SIGKILL
+    let status = workers[killed].wait().unwrap();
+    assert!(status.code().is_none(), "the worker was killed by a signal");
+    let done_at_kill = count(
+        &mut client,
+        "SELECT count(*) FROM chancery_queue.jobs WHERE state = 'done'",
+    );
+    assert!(
+        (done_at_kill as usize) < DOCS,
+        "killed mid-run: {done_at_kill} of {DOCS} jobs done"
+    );
+
+    for (index, mut child) in workers.into_iter().enumerate() {
+        if index == killed {
+            continue;
+        }
+        let output = loop {
+            if child.try_wait().unwrap().is_some() {
+                break child.wait_with_output().unwrap();
+            }
+            assert!(
+                Instant::now() < deadline + Duration::from_secs(300),
+                "a worker never went idle"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+    }
+
+    // Nothing lost, nothing twice.
+    assert_eq!(stored_articles(&data), DOCS as i64);
+    let store = rusqlite::Connection::open(data.join("chancery.db")).unwrap();
+    let distinct: i64 = store
+        .query_row(
+            "SELECT count(DISTINCT external_id) FROM articles",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(distinct, DOCS as i64);
+    assert_eq!(
+        count(
+            &mut client,
+            "SELECT count(*) FROM chancery_queue.jobs WHERE state = 'done'"
+        ),
+        DOCS as i64
+    );
+    assert_eq!(
+        count(
+            &mut client,
+            "SELECT count(*) FROM chancery_queue.dead_letters"
+        ),
+        0
+    );
+    // The killed worker's jobs went to another after its lease ran out.
+    assert!(
+        count(
+            &mut client,
+            "SELECT count(*) FROM chancery_queue.jobs WHERE attempts > 1"
+        ) > 0,
+        "some job was taken over from the killed worker"
+    );
+
+    let out = run(["queue", "status", "--queue", &db.url]);
+    assert_eq!(out.code(), 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(&format!("done     {DOCS}")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("dead     0"), "{}", out.stdout);
+}
+
+#[test]
+fn a_poison_job_is_dead_lettered_and_listed_with_its_error() {
+    let Some(db) = TestDb::new("a_poison_job_is_dead_lettered") else {
+        return;
+    };
+    let dir = TempDir::new("poison");
+    let file = dir.write("bad.jsonl", "{\"title\": \"No text\", \"text\": [1, 2]}\n");
+    let out = run([
+        "enqueue",
+        "--queue",
+        &db.url,
+        "--max-attempts",
+        "2",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code(), 0, "{}", out.stderr);
+    let data = dir.path().join("data");
+    let out = run([
+        "worker",
+        "--queue",
+        &db.url,
+        "--data",
+        data.to_str().unwrap(),
+        "--exit-when-idle",
+        "--backoff",
+        "0.1",
+        "--poll",
+        "0.1",
+    ]);
+    assert_eq!(out.code(), 0, "{}", out.stderr);
+    assert!(out.stderr.contains("attempt 1 failed"), "{}", out.stderr);
+    assert!(out.stderr.contains("dead-lettered"), "{}", out.stderr);
+    let out = run(["queue", "status", "--queue", &db.url]);
+    assert!(out.stdout.contains("dead     1"), "{}", out.stdout);
+    assert!(out.stdout.contains("bad.jsonl:1"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("text"),
+        "the error names the field: {}",
+        out.stdout
+    );
+}
+
+#[test]
+fn without_a_queue_url_enqueue_says_what_to_give() {
+    let out = crate::run_with_stdin(["enqueue", "news.jsonl", "--queue", "not-a-url://x"], None);
+    assert_eq!(out.code(), 2, "{}", out.stderr);
+    assert!(out.stderr.contains("PostgreSQL URL"), "{}", out.stderr);
+}
