@@ -125,7 +125,35 @@ pub struct Store {
     /// The largest article id when the store was opened: articles at or below
     /// it were stored by an earlier run.
     opened_at: i64,
+    /// MinHash signatures of first-seen articles read or written so far:
+    /// the candidates of a bucket are compared by signature, and a bucket
+    /// of boilerplate shingles ("officials said") holds a share of the
+    /// whole corpus, so each signature is read from the database once, not
+    /// at every article that meets it.
+    signatures: SignatureCache,
     _lock: File,
+}
+
+/// Signatures by article id, up to [`SIGNATURES_CACHED`] of them.
+#[derive(Debug, Default)]
+struct SignatureCache {
+    by_article: HashMap<i64, Box<[u32]>>,
+}
+
+/// At most this many signatures are kept (240 bytes each, about 70 MB
+/// with the map); past it, the rest are read from the database each time.
+const SIGNATURES_CACHED: usize = 250_000;
+
+impl SignatureCache {
+    fn get(&self, article: i64) -> Option<&[u32]> {
+        self.by_article.get(&article).map(|s| &**s)
+    }
+
+    fn insert(&mut self, article: i64, signature: Box<[u32]>) {
+        if self.by_article.len() < SIGNATURES_CACHED {
+            self.by_article.insert(article, signature);
+        }
+    }
 }
 
 impl Store {
@@ -170,6 +198,7 @@ impl Store {
             conn,
             path,
             opened_at,
+            signatures: SignatureCache::default(),
             _lock: lock,
         })
     }
@@ -198,11 +227,23 @@ impl Store {
             .transaction()
             .map_err(StoreError::sqlite(&path, "starting a batch"))?;
         let mut outcomes = Vec::with_capacity(documents.len());
+        // Signatures read or written in this batch join the cache only once
+        // it is committed: a batch rolled back gives its ids out again.
+        let mut seen = Vec::new();
         for document in documents {
-            outcomes.push(write_one(&tx, document, self.opened_at, &path)?);
+            outcomes.push(write_one(
+                &tx,
+                document,
+                self.opened_at,
+                &path,
+                (&self.signatures, &mut seen),
+            )?);
         }
         tx.commit()
             .map_err(StoreError::sqlite(&path, "committing a batch"))?;
+        for (article, signature) in seen {
+            self.signatures.insert(article, signature);
+        }
         Ok(outcomes)
     }
 
@@ -445,6 +486,7 @@ fn write_one(
     document: &Document,
     opened_at: i64,
     path: &Path,
+    (cached, seen): (&SignatureCache, &mut Vec<(i64, Box<[u32]>)>),
 ) -> Result<Outcome, StoreError> {
     let err = |context| StoreError::sqlite(path, context);
     let article = &document.analysis.article;
@@ -479,7 +521,8 @@ fn write_one(
 
     let fingerprint = &document.fingerprint;
     let keys = fingerprint.band_keys();
-    let original = find_original(tx, fingerprint, &keys).map_err(err("finding near-duplicates"))?;
+    let original = find_original(tx, fingerprint, &keys, (cached, &mut *seen))
+        .map_err(err("finding near-duplicates"))?;
     let published = article.published.as_ref();
     tx.prepare_cached(
         "INSERT INTO articles (doc_id, external_id, url, canonical_url, content_hash, simhash, \
@@ -525,6 +568,9 @@ fn write_one(
     // original, never a copy of it, and buckets stay small.
     if original.is_none() {
         index_buckets(tx, id, &keys).map_err(err("indexing near-duplicates"))?;
+        if let Some(signature) = &fingerprint.minhash {
+            seen.push((id, Box::from(&signature[..])));
+        }
     }
     write_annotations(tx, id, &document.analysis, original.is_none())
         .map_err(err("storing annotations"))?;
@@ -555,6 +601,7 @@ fn find_original(
     tx: &Transaction<'_>,
     fingerprint: &Fingerprint,
     keys: &[i64],
+    (cached, seen): (&SignatureCache, &mut Vec<(i64, Box<[u32]>)>),
 ) -> rusqlite::Result<Option<(i64, f64)>> {
     if let Some(signature) = &fingerprint.minhash {
         let mut candidates = HashSet::new();
@@ -569,11 +616,20 @@ fn find_original(
         for candidate in candidates {
             // The stored signature, not one taken again from the text: a
             // bucket of boilerplate shingles holds hundreds of candidates.
-            let bytes: Option<Vec<u8>> = read.query_row([candidate], |row| row.get(0))?;
-            let Some(other) = bytes.as_deref().and_then(signature_from_bytes) else {
-                continue;
+            let read_now;
+            let other = match cached.get(candidate) {
+                Some(other) => other,
+                None => {
+                    let bytes: Option<Vec<u8>> = read.query_row([candidate], |row| row.get(0))?;
+                    let Some(other) = bytes.as_deref().and_then(signature_from_bytes) else {
+                        continue;
+                    };
+                    read_now = other.into_boxed_slice();
+                    seen.push((candidate, read_now.clone()));
+                    &read_now[..]
+                }
             };
-            let similarity = jaccard(signature, &other);
+            let similarity = jaccard(signature, other);
             let better = match best {
                 None => true,
                 // Ties go to the earlier article: the first-seen copy.
