@@ -140,6 +140,9 @@ struct SignatureCache {
     by_article: HashMap<i64, Box<[u32]>>,
 }
 
+/// Signatures met while writing a batch, for the cache once it commits.
+type Seen = Vec<(i64, Box<[u32]>)>;
+
 /// At most this many signatures are kept (240 bytes each, about 70 MB
 /// with the map); past it, the rest are read from the database each time.
 const SIGNATURES_CACHED: usize = 250_000;
@@ -486,7 +489,7 @@ fn write_one(
     document: &Document,
     opened_at: i64,
     path: &Path,
-    (cached, seen): (&SignatureCache, &mut Vec<(i64, Box<[u32]>)>),
+    (cached, seen): (&SignatureCache, &mut Seen),
 ) -> Result<Outcome, StoreError> {
     let err = |context| StoreError::sqlite(path, context);
     let article = &document.analysis.article;
@@ -601,7 +604,7 @@ fn find_original(
     tx: &Transaction<'_>,
     fingerprint: &Fingerprint,
     keys: &[i64],
-    (cached, seen): (&SignatureCache, &mut Vec<(i64, Box<[u32]>)>),
+    (cached, seen): (&SignatureCache, &mut Seen),
 ) -> rusqlite::Result<Option<(i64, f64)>> {
     if let Some(signature) = &fingerprint.minhash {
         let mut candidates = HashSet::new();
