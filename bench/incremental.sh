@@ -18,13 +18,7 @@ if [ "${1:-}" = --binary ]; then
 fi
 base=${1:-100000}
 more=${2:-10000}
-[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
-if [ -z "$binary" ]; then
-    cargo build --release --locked -p chancery >&2
-    binary=${CARGO_TARGET_DIR:-./target}/release/chancery
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. bench/release-binary.sh
 
 python3 bench/synthetic_news.py $((base + more)) > "$work/all.jsonl"
 head -n "$base" "$work/all.jsonl" > "$work/base.jsonl"

@@ -476,9 +476,8 @@ mod tests {
         })
     }
 
-    /// A store as version 3 wrote it: analyses as JSON text, text included,
-    /// checksums over that JSON.
-    fn version_3_store(dir: &std::path::Path, texts: &[(&str, &str)]) {
+    /// A store of this version holding `texts`, and a connection to it.
+    fn current_store(dir: &std::path::Path, texts: &[(&str, &str)]) -> Connection {
         let mut store = Store::open(dir).unwrap();
         let documents: Vec<Document> = texts
             .iter()
@@ -486,7 +485,13 @@ mod tests {
             .collect();
         store.write(&documents).unwrap();
         drop(store);
-        let conn = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        Connection::open(dir.join(DATABASE_FILE)).unwrap()
+    }
+
+    /// A store as version 3 wrote it: analyses as JSON text, text included,
+    /// checksums over that JSON.
+    fn version_3_store(dir: &std::path::Path, texts: &[(&str, &str)]) {
+        let conn = current_store(dir, texts);
         for (id, text) in texts {
             let json = serde_json::to_string(&analysis(id, text)).unwrap();
             let title = format!("Headline {id}");
@@ -559,14 +564,7 @@ mod tests {
     /// A store as version 5 wrote it: every flag in `flags`, 64-bit LSH
     /// keys.
     fn version_5_store(dir: &std::path::Path, texts: &[(&str, &str)]) {
-        let mut store = Store::open(dir).unwrap();
-        let documents: Vec<Document> = texts
-            .iter()
-            .map(|(id, text)| Document::new(analysis(id, text)).unwrap())
-            .collect();
-        store.write(&documents).unwrap();
-        drop(store);
-        let conn = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        let conn = current_store(dir, texts);
         conn.execute_batch("DELETE FROM lsh_buckets").unwrap();
         for (number, (_, text)) in texts.iter().enumerate() {
             let id = number as i64 + 1;
