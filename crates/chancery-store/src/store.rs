@@ -958,6 +958,33 @@ mod tests {
     }
 
     #[test]
+    fn a_copy_in_a_later_batch_or_run_finds_its_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = |n: usize| format!("{STORY} Reported by desk {n}. All rights reserved.");
+        let mut store = Store::open(dir.path()).unwrap();
+        store.write(&[document("original", None, STORY)]).unwrap();
+        // The original's signature from the cache, then from the database.
+        let later = store.write(&[document("copy-1", None, &copy(1))]).unwrap();
+        drop(store);
+        let mut reopened = Store::open(dir.path()).unwrap();
+        let next_run = reopened
+            .write(&[document("copy-2", None, &copy(2))])
+            .unwrap();
+        for outcomes in [later, next_run] {
+            assert!(
+                matches!(
+                    outcomes[0],
+                    Outcome::Stored {
+                        duplicate_of: Some(1),
+                        ..
+                    }
+                ),
+                "{outcomes:?}"
+            );
+        }
+    }
+
+    #[test]
     fn short_equal_texts_are_near_duplicates_by_content_hash() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
