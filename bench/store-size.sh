@@ -25,13 +25,7 @@ done
 bbc=${1:-../shared/bench/news/bbc}
 n=${2:-20000}
 [ -d "$bbc" ] || { echo "no BBC folder at $bbc" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
-if [ -z "$binary" ]; then
-    cargo build --release --locked -p chancery >&2
-    binary=${CARGO_TARGET_DIR:-./target}/release/chancery
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. bench/release-binary.sh
 
 python3 bench/synthetic_news.py "$n" > "$work/synthetic.jsonl"
 

@@ -47,7 +47,9 @@
 //!   [`decode_analysis`] puts the two together),
 //!   `duplicate_of` (the first-seen article this one is
 //!   a near-duplicate of) and `similarity` (estimated Jaccard with it),
-//!   `is_stub`, `flags` (JSON), `ingested_at` (UTC).
+//!   `is_stub`, `flags` (version 6: a JSON object of the quality flags
+//!   that are set, `{}` when none; the analysis has them all),
+//!   `ingested_at` (UTC).
 //! - `entities`: `article`, `local_id` (`e1`…, as in the JSON), `name`,
 //!   `kind`, `country`, `actor_code`, `aliases` and `roles` (JSON),
 //!   `mentions` (count).
@@ -75,7 +77,7 @@
 //!   Indexed by coordinates, country and name; kept on write, backfilled
 //!   from the stored analyses when a version 1–3 store is upgraded.
 //! - `lsh_buckets`: `key`, `article`: the near-duplicate index (MinHash LSH
-//!   bands of first-seen articles).
+//!   bands of first-seen articles; version 6: 32-bit keys).
 //! - `content_checksums`: `article`, `checksum` (xxh3 of the article's
 //!   title, text and analysis blob when written), read by `chancery verify`.
 //! - `watch_feeds` (version 3): the feeds and sitemaps `chancery watch`

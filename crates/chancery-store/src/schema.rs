@@ -8,11 +8,11 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::StoreError;
+use crate::{Fingerprint, StoreError};
 
 /// The version of the tables below, kept in `PRAGMA user_version`. Bump it
 /// whenever a table or a column's meaning changes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Marks the file as a chancery store (`PRAGMA application_id`, "chnc").
 const APPLICATION_ID: i64 = 0x6368_6e63;
@@ -210,11 +210,12 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
     if application == APPLICATION_ID && (1..SCHEMA_VERSION).contains(&version) {
         // Version 2 added `articles.story`, version 3 the watch tables,
         // version 4 where events happened and the places table, version 5
-        // compressed analyses without their text. An older store gains what
-        // it lacks in one transaction: located events and places are
-        // backfilled from its stored analyses while they are still JSON,
-        // then the analyses are compressed.
-        let context = "upgrading the store to version 5";
+        // compressed analyses without their text, version 6 slimmer article
+        // rows and LSH keys. An older store gains what it lacks in one
+        // transaction: located events and places are backfilled from its
+        // stored analyses while they are still JSON, then the analyses are
+        // compressed, then the rows slimmed.
+        let context = "upgrading the store to version 6";
         let tx = conn
             .transaction()
             .map_err(StoreError::sqlite(path, context))?;
@@ -234,7 +235,11 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         if version <= 3 {
             crate::places::backfill(&tx, path)?;
         }
-        let converted = compress_analyses(&tx, path)? + pack_story_state(&tx, path)?;
+        let mut converted = 0;
+        if version <= 4 {
+            converted += compress_analyses(&tx, path)? + pack_story_state(&tx, path)?;
+        }
+        converted += slim_articles(&tx, path)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(StoreError::sqlite(path, context))?;
         tx.commit().map_err(StoreError::sqlite(path, context))?;
@@ -280,6 +285,51 @@ fn pack_story_state(tx: &rusqlite::Transaction<'_>, path: &Path) -> Result<u64, 
         packed += 1;
     }
     Ok(packed)
+}
+
+/// Version 6: the LSH keys of the first-seen articles are taken again from
+/// their text at 32 bits, and `flags` keeps only the flags that are set.
+/// Returns how many articles were slimmed.
+fn slim_articles(tx: &rusqlite::Transaction<'_>, path: &Path) -> Result<u64, StoreError> {
+    let context = "upgrading the article rows to version 6";
+    tx.execute_batch("DELETE FROM lsh_buckets")
+        .map_err(StoreError::sqlite(path, context))?;
+    let mut slimmed = 0;
+    let mut after = 0_i64;
+    loop {
+        type Row = (i64, String, String, bool);
+        let rows: Vec<Row> = tx
+            .prepare_cached(
+                "SELECT id, text, flags, duplicate_of IS NULL FROM articles \
+                 WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )
+            .and_then(|mut s| {
+                s.query_map(rusqlite::params![after, UPGRADE_PAGE], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })?
+                .collect()
+            })
+            .map_err(StoreError::sqlite(path, context))?;
+        let Some(last) = rows.last() else {
+            return Ok(slimmed);
+        };
+        after = last.0;
+        for (id, text, flags, first_seen) in rows {
+            // Flags that cannot be read are kept as they are.
+            let flags = serde_json::from_str::<chancery_model::Flags>(&flags)
+                .map(|f| crate::store::flags_set(&f))
+                .unwrap_or(flags);
+            tx.prepare_cached("UPDATE articles SET flags = ?1 WHERE id = ?2")
+                .and_then(|mut s| s.execute(rusqlite::params![flags, id]))
+                .map_err(StoreError::sqlite(path, context))?;
+            // Only first-seen articles are in the buckets, as on write.
+            if first_seen {
+                crate::store::index_buckets(tx, id, &Fingerprint::of(&text).band_keys())
+                    .map_err(StoreError::sqlite(path, context))?;
+            }
+            slimmed += 1;
+        }
+    }
 }
 
 /// Articles converted per read while upgrading, so memory stays flat.
@@ -426,9 +476,8 @@ mod tests {
         })
     }
 
-    /// A store as version 3 wrote it: analyses as JSON text, text included,
-    /// checksums over that JSON.
-    fn version_3_store(dir: &std::path::Path, texts: &[(&str, &str)]) {
+    /// A store of this version holding `texts`, and a connection to it.
+    fn current_store(dir: &std::path::Path, texts: &[(&str, &str)]) -> Connection {
         let mut store = Store::open(dir).unwrap();
         let documents: Vec<Document> = texts
             .iter()
@@ -436,7 +485,13 @@ mod tests {
             .collect();
         store.write(&documents).unwrap();
         drop(store);
-        let conn = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        Connection::open(dir.join(DATABASE_FILE)).unwrap()
+    }
+
+    /// A store as version 3 wrote it: analyses as JSON text, text included,
+    /// checksums over that JSON.
+    fn version_3_store(dir: &std::path::Path, texts: &[(&str, &str)]) {
+        let conn = current_store(dir, texts);
         for (id, text) in texts {
             let json = serde_json::to_string(&analysis(id, text)).unwrap();
             let title = format!("Headline {id}");
@@ -504,6 +559,110 @@ mod tests {
         assert_eq!(state.frequencies, vec![0; 65536]);
         assert_eq!(state.stories, [vec![0x0a, 0x0b, 0x0c], vec![0x0d]]);
         assert_eq!((state.header, state.last_article), (vec![1, 2], 2));
+    }
+
+    /// A store as version 5 wrote it: every flag in `flags`, 64-bit LSH
+    /// keys.
+    fn version_5_store(dir: &std::path::Path, texts: &[(&str, &str)]) {
+        let conn = current_store(dir, texts);
+        conn.execute_batch("DELETE FROM lsh_buckets").unwrap();
+        for (number, (_, text)) in texts.iter().enumerate() {
+            let id = number as i64 + 1;
+            let fingerprint = crate::Fingerprint::of(text);
+            let flags = serde_json::to_string(&chancery_model::Flags::default()).unwrap();
+            conn.execute(
+                "UPDATE articles SET flags = ?1 WHERE id = ?2",
+                params![flags, id],
+            )
+            .unwrap();
+            for key in fingerprint.band_keys() {
+                // Version 5 kept all 64 bits of a key.
+                let wide = key.wrapping_mul(0x1_0000_0001);
+                conn.execute(
+                    "INSERT INTO lsh_buckets (key, article) VALUES (?1, ?2)",
+                    params![wide, id],
+                )
+                .unwrap();
+            }
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+    }
+
+    const STORY: &str = "The city council approved a new transport plan on Thursday after a \
+        long debate, with eleven votes in favour and four against. The plan takes effect \
+        next spring and will be reviewed after two years, the council's chair told \
+        reporters outside the chamber.";
+
+    #[test]
+    fn a_version_5_store_is_slimmed_in_place_and_still_finds_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts = [
+            ("a1", STORY),
+            ("a2", "Fishermen returned to the harbour at dawn on Friday."),
+        ];
+        version_5_store(dir.path(), &texts);
+        let before: Vec<String> = {
+            let exports = ExportReader::open(dir.path());
+            assert!(exports.is_err(), "a reader refuses the version-5 store");
+            texts
+                .iter()
+                .map(|(id, text)| serde_json::to_string(&analysis(id, text)).unwrap())
+                .collect()
+        };
+        let mut store = Store::open(dir.path()).unwrap();
+        let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        let flags: String = conn
+            .query_row(
+                "SELECT group_concat(DISTINCT flags) FROM articles",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(flags, "{}");
+        let mut keys: Vec<i64> = conn
+            .prepare("SELECT key FROM lsh_buckets WHERE article = 1 ORDER BY key")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut expected = crate::Fingerprint::of(STORY).band_keys();
+        expected.sort();
+        keys.dedup();
+        assert_eq!(keys, expected, "the keys are taken again at 32 bits");
+        let short: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM lsh_buckets WHERE article = 2",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(short, 0, "a text too short for a signature has no keys");
+
+        // A copy written after the upgrade still finds its original.
+        let copy = format!("{STORY} Copyright 2025 The Wire. All rights reserved.");
+        let outcomes = store
+            .write(&[Document::new(analysis("a3", &copy)).unwrap()])
+            .unwrap();
+        assert!(
+            matches!(
+                outcomes[0],
+                crate::Outcome::Stored {
+                    duplicate_of: Some(1),
+                    ..
+                }
+            ),
+            "{outcomes:?}"
+        );
+        drop(store);
+        let exports = ExportReader::open(dir.path()).unwrap();
+        for (number, json) in before.iter().enumerate() {
+            let stored = exports.article(number as i64 + 1).unwrap().unwrap();
+            assert_eq!(&stored.analysis, json);
+        }
+        let verification = Reader::open(dir.path()).unwrap().verify().unwrap();
+        assert!(verification.is_sound(), "{verification:?}");
+        assert_eq!(verification.checked, 3);
     }
 
     #[test]

@@ -125,7 +125,38 @@ pub struct Store {
     /// The largest article id when the store was opened: articles at or below
     /// it were stored by an earlier run.
     opened_at: i64,
+    /// MinHash signatures of first-seen articles read or written so far:
+    /// the candidates of a bucket are compared by signature, and a bucket
+    /// of boilerplate shingles ("officials said") holds a share of the
+    /// whole corpus, so each signature is read from the database once, not
+    /// at every article that meets it.
+    signatures: SignatureCache,
     _lock: File,
+}
+
+/// Signatures by article id, up to [`SIGNATURES_CACHED`] of them.
+#[derive(Debug, Default)]
+struct SignatureCache {
+    by_article: HashMap<i64, Box<[u32]>>,
+}
+
+/// Signatures met while writing a batch, for the cache once it commits.
+type Seen = Vec<(i64, Box<[u32]>)>;
+
+/// At most this many signatures are kept (240 bytes each, about 70 MB
+/// with the map); past it, the rest are read from the database each time.
+const SIGNATURES_CACHED: usize = 250_000;
+
+impl SignatureCache {
+    fn get(&self, article: i64) -> Option<&[u32]> {
+        self.by_article.get(&article).map(|s| &**s)
+    }
+
+    fn insert(&mut self, article: i64, signature: Box<[u32]>) {
+        if self.by_article.len() < SIGNATURES_CACHED {
+            self.by_article.insert(article, signature);
+        }
+    }
 }
 
 impl Store {
@@ -170,6 +201,7 @@ impl Store {
             conn,
             path,
             opened_at,
+            signatures: SignatureCache::default(),
             _lock: lock,
         })
     }
@@ -198,11 +230,23 @@ impl Store {
             .transaction()
             .map_err(StoreError::sqlite(&path, "starting a batch"))?;
         let mut outcomes = Vec::with_capacity(documents.len());
+        // Signatures read or written in this batch join the cache only once
+        // it is committed: a batch rolled back gives its ids out again.
+        let mut seen = Vec::new();
         for document in documents {
-            outcomes.push(write_one(&tx, document, self.opened_at, &path)?);
+            outcomes.push(write_one(
+                &tx,
+                document,
+                self.opened_at,
+                &path,
+                (&self.signatures, &mut seen),
+            )?);
         }
         tx.commit()
             .map_err(StoreError::sqlite(&path, "committing a batch"))?;
+        for (article, signature) in seen {
+            self.signatures.insert(article, signature);
+        }
         Ok(outcomes)
     }
 
@@ -242,6 +286,7 @@ pub(crate) fn open_read_only(
     .map_err(StoreError::sqlite(&path, context))?;
     conn.busy_timeout(std::time::Duration::from_secs(busy_seconds))
         .map_err(StoreError::sqlite(&path, context))?;
+    tune_memory(&conn, &path, READER_CACHE_KIB)?;
     schema::check_readable(&conn, &path)?;
     Ok((conn, path))
 }
@@ -343,6 +388,65 @@ pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError
         ));
     }
     conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        .map_err(StoreError::sqlite(path, "configuring"))?;
+    // A checkpoint copies the WAL into the database and syncs it; every
+    // 4,000 pages (16 MB) rather than SQLite's 1,000, a page the writer
+    // changes in several batches in a row (an index's right edge, the
+    // story tables) is copied once instead of several times.
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)
+        .map_err(StoreError::sqlite(path, "configuring"))?;
+    tune_memory(conn, path, writer_cache_kib())
+}
+
+/// Pages between two automatic checkpoints of the WAL.
+const WAL_CHECKPOINT_PAGES: i64 = 4_000;
+
+/// The most of the database mapped into memory. SQLite caps it at its
+/// compiled-in limit (2 GiB in the bundled build); the map only reserves
+/// address space, the kernel's page cache holds what is read.
+const MMAP_BYTES: i64 = 1 << 31;
+
+/// SQLite's own page cache of a reader (KiB): with the file mapped, reads
+/// come from the kernel's cache, so a reader needs little of its own and
+/// the server's pool of readers stays small.
+const READER_CACHE_KIB: i64 = 16 * 1024;
+
+/// The writer's page cache (KiB), sized to the machine: a sixty-fourth of
+/// its memory, between 16 and 256 MiB. The writer changes pages all over
+/// the indexes of a large store (entity names, LSH keys); what falls out of
+/// this cache is read back, and what it holds is written once per batch.
+fn writer_cache_kib() -> i64 {
+    const MIB: i64 = 1024;
+    let total_kib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("MemTotal:"))
+                .and_then(|rest| {
+                    rest.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<i64>()
+                        .ok()
+                })
+        })
+        // Elsewhere, or unreadable: a machine of 4 GiB.
+        .unwrap_or(4 * 1024 * MIB);
+    (total_kib / 64).clamp(16 * MIB, 256 * MIB)
+}
+
+/// Memory-mapped reads and the page cache (`cache_kib`): without the map,
+/// SQLite reads every page it misses with a system call of its own, which
+/// on a store larger than its cache cost as much system time as the whole
+/// ingest spent in user time.
+fn tune_memory(conn: &Connection, path: &Path, cache_kib: i64) -> Result<(), StoreError> {
+    // `mmap_size` answers with the size it took (a row), so it is queried,
+    // not executed.
+    conn.query_row(&format!("PRAGMA mmap_size = {MMAP_BYTES}"), [], |_| Ok(()))
+        .optional()
+        .map_err(StoreError::sqlite(path, "configuring"))?;
+    // A negative cache size is in KiB rather than pages.
+    conn.pragma_update(None, "cache_size", -cache_kib)
         .map_err(StoreError::sqlite(path, "configuring"))
 }
 
@@ -385,6 +489,7 @@ fn write_one(
     document: &Document,
     opened_at: i64,
     path: &Path,
+    (cached, seen): (&SignatureCache, &mut Seen),
 ) -> Result<Outcome, StoreError> {
     let err = |context| StoreError::sqlite(path, context);
     let article = &document.analysis.article;
@@ -419,7 +524,8 @@ fn write_one(
 
     let fingerprint = &document.fingerprint;
     let keys = fingerprint.band_keys();
-    let original = find_original(tx, fingerprint, &keys).map_err(err("finding near-duplicates"))?;
+    let original = find_original(tx, fingerprint, &keys, (cached, &mut *seen))
+        .map_err(err("finding near-duplicates"))?;
     let published = article.published.as_ref();
     tx.prepare_cached(
         "INSERT INTO articles (doc_id, external_id, url, canonical_url, content_hash, simhash, \
@@ -448,7 +554,7 @@ fn write_one(
             original.map(|(id, _)| id),
             original.map(|(_, similarity)| similarity),
             article.flags.stub,
-            serde_json::to_string(&article.flags).unwrap_or_default(),
+            flags_set(&article.flags),
         ])
     })
     .map_err(err("storing an article"))?;
@@ -464,13 +570,9 @@ fn write_one(
     // Only first-seen copies go into the buckets: a later copy then finds the
     // original, never a copy of it, and buckets stay small.
     if original.is_none() {
-        let mut insert = tx
-            .prepare_cached("INSERT OR IGNORE INTO lsh_buckets (key, article) VALUES (?1, ?2)")
-            .map_err(err("indexing near-duplicates"))?;
-        for key in keys {
-            insert
-                .execute(params![key, id])
-                .map_err(err("indexing near-duplicates"))?;
+        index_buckets(tx, id, &keys).map_err(err("indexing near-duplicates"))?;
+        if let Some(signature) = &fingerprint.minhash {
+            seen.push((id, Box::from(&signature[..])));
         }
     }
     write_annotations(tx, id, &document.analysis, original.is_none())
@@ -481,6 +583,20 @@ fn write_one(
     })
 }
 
+/// Puts an article into the LSH buckets of its band keys.
+pub(crate) fn index_buckets(
+    tx: &Transaction<'_>,
+    article: i64,
+    keys: &[i64],
+) -> rusqlite::Result<()> {
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO lsh_buckets (key, article) VALUES (?1, ?2)")?;
+    for key in keys {
+        insert.execute(params![key, article])?;
+    }
+    Ok(())
+}
+
 /// The first-seen article that this one is a near-duplicate of, with the
 /// estimated similarity: the same normalized text, else the most similar
 /// candidate from the LSH buckets above the threshold.
@@ -488,6 +604,7 @@ fn find_original(
     tx: &Transaction<'_>,
     fingerprint: &Fingerprint,
     keys: &[i64],
+    (cached, seen): (&SignatureCache, &mut Seen),
 ) -> rusqlite::Result<Option<(i64, f64)>> {
     if let Some(signature) = &fingerprint.minhash {
         let mut candidates = HashSet::new();
@@ -500,11 +617,22 @@ fn find_original(
         let mut best: Option<(i64, f64)> = None;
         let mut read = tx.prepare_cached("SELECT minhash FROM articles WHERE id = ?1")?;
         for candidate in candidates {
-            let bytes: Option<Vec<u8>> = read.query_row([candidate], |row| row.get(0))?;
-            let Some(other) = bytes.as_deref().and_then(signature_from_bytes) else {
-                continue;
+            // The stored signature, not one taken again from the text: a
+            // bucket of boilerplate shingles holds hundreds of candidates.
+            let read_now;
+            let other = match cached.get(candidate) {
+                Some(other) => other,
+                None => {
+                    let bytes: Option<Vec<u8>> = read.query_row([candidate], |row| row.get(0))?;
+                    let Some(other) = bytes.as_deref().and_then(signature_from_bytes) else {
+                        continue;
+                    };
+                    read_now = other.into_boxed_slice();
+                    seen.push((candidate, read_now.clone()));
+                    &read_now[..]
+                }
             };
-            let similarity = jaccard(signature, &other);
+            let similarity = jaccard(signature, other);
             let better = match best {
                 None => true,
                 // Ties go to the earlier article: the first-seen copy.
@@ -637,6 +765,19 @@ fn write_annotations(
         crate::places::tally(tx, &places.places)?;
     }
     Ok(())
+}
+
+/// The `flags` column (version 6): the article's flags that are set, as a
+/// JSON object (`{}` for most articles, `{"stub":true}`), rather than all
+/// eight of them; the analysis keeps every flag.
+pub(crate) fn flags_set(flags: &chancery_model::Flags) -> String {
+    match serde_json::to_value(flags) {
+        Ok(serde_json::Value::Object(mut all)) => {
+            all.retain(|_, set| set.as_bool() == Some(true));
+            serde_json::Value::Object(all).to_string()
+        }
+        _ => "{}".to_string(),
+    }
 }
 
 /// The text a span points into, when the span is in range.
@@ -814,6 +955,33 @@ mod tests {
             .query_row("SELECT count(*) FROM canonical_articles", [], |r| r.get(0))
             .unwrap();
         assert_eq!(canonical, 2);
+    }
+
+    #[test]
+    fn a_copy_in_a_later_batch_or_run_finds_its_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = |n: usize| format!("{STORY} Reported by desk {n}. All rights reserved.");
+        let mut store = Store::open(dir.path()).unwrap();
+        store.write(&[document("original", None, STORY)]).unwrap();
+        // The original's signature from the cache, then from the database.
+        let later = store.write(&[document("copy-1", None, &copy(1))]).unwrap();
+        drop(store);
+        let mut reopened = Store::open(dir.path()).unwrap();
+        let next_run = reopened
+            .write(&[document("copy-2", None, &copy(2))])
+            .unwrap();
+        for outcomes in [later, next_run] {
+            assert!(
+                matches!(
+                    outcomes[0],
+                    Outcome::Stored {
+                        duplicate_of: Some(1),
+                        ..
+                    }
+                ),
+                "{outcomes:?}"
+            );
+        }
     }
 
     #[test]
