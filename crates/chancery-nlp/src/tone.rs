@@ -10,8 +10,15 @@
 //! `bench/tone-lexicon.sh`); French, Dutch, Italian (Pattern), German
 //! (Klenner et al.'s polarity lexicon via textblob-de), Portuguese (LeIA)
 //! and Swedish (VADER translated) are `kb/tone_lexicon_<lang>.tsv`, by
-//! `scripts/build_tone_lexicons.py`, whose headers give each licence. A word
-//! counts by the sign of its valence, as GDELT counts dictionary matches.
+//! `scripts/build_tone_lexicons.py`, whose headers give each licence;
+//! Spanish, Russian, Polish, Indonesian, Japanese, Chinese, Korean, Arabic
+//! and Turkish are the project's own translations of VADER's entries
+//! (`vader-<lang>`; each row names the English entries it translates). A
+//! word counts by the sign of its valence, as GDELT counts dictionary
+//! matches. Inflected forms reach a lemma through the Snowball stemmer
+//! (Russian, Spanish, Arabic, Turkish) or an ending list (German, Dutch,
+//! Polish, Indonesian); in Japanese, Chinese and Korean, entries are found
+//! as substrings (`substring_matches`).
 //! Action words are English only: every single-word verb form of the event
 //! lexicon (`kb/event_lexicon.tsv`; the first word of a phrasal verb).
 //! Pronoun lists are written here for the languages news comes in most.
@@ -47,6 +54,24 @@ pub struct Language {
     /// Inflectional endings taken off a word the lexicon lacks, longest
     /// first, so that a declined adjective ("schlechten") finds its lemma.
     endings: &'static [&'static str],
+    /// How both the lexicon's lemmas and the text's words are reduced to a
+    /// stem, for a language that inflects too much for a list of forms.
+    stemmer: Option<Stemming>,
+    /// Whether the language is written without spaces between words, so
+    /// that lexicon entries and pronouns are found as substrings of the text
+    /// (longest first) rather than as words.
+    unspaced: bool,
+}
+
+/// A way to reduce a word to its stem, applied alike to lexicon lemmas and
+/// to the words of a text.
+#[derive(Debug, Clone, Copy)]
+enum Stemming {
+    /// A Snowball stemmer (Russian, Spanish).
+    Snowball(rust_stemmers::Algorithm),
+    /// The longest of these endings that leaves a stem of four or more
+    /// letters taken off (Polish, which has no Snowball stemmer).
+    Endings(&'static [&'static str]),
 }
 
 impl Language {
@@ -97,6 +122,8 @@ pub const LANGUAGES: &[Language] = &[
         actions: true,
         elision: false,
         endings: &[],
+        stemmer: None,
+        unspaced: false,
     },
     Language {
         code: "fr",
@@ -110,6 +137,8 @@ pub const LANGUAGES: &[Language] = &[
         actions: false,
         elision: true,
         endings: &[],
+        stemmer: None,
+        unspaced: false,
     },
     Language {
         code: "de",
@@ -124,6 +153,8 @@ pub const LANGUAGES: &[Language] = &[
         actions: false,
         elision: false,
         endings: &["en", "em", "er", "es", "e", "n", "s"],
+        stemmer: None,
+        unspaced: false,
     },
     Language {
         code: "nl",
@@ -135,6 +166,8 @@ pub const LANGUAGES: &[Language] = &[
         actions: false,
         elision: false,
         endings: &["en", "e", "s"],
+        stemmer: None,
+        unspaced: false,
     },
     Language {
         code: "it",
@@ -148,6 +181,8 @@ pub const LANGUAGES: &[Language] = &[
         actions: false,
         elision: true,
         endings: &[],
+        stemmer: None,
+        unspaced: false,
     },
     Language {
         code: "pt",
@@ -161,6 +196,8 @@ pub const LANGUAGES: &[Language] = &[
         actions: false,
         elision: false,
         endings: &[],
+        stemmer: None,
+        unspaced: false,
     },
     Language {
         code: "sv",
@@ -173,10 +210,12 @@ pub const LANGUAGES: &[Language] = &[
         actions: false,
         elision: false,
         endings: &[],
+        stemmer: None,
+        unspaced: false,
     },
     Language {
         code: "es",
-        lexicon: None,
+        lexicon: Some(("vader-es", include_str!("../kb/tone_lexicon_es.tsv"))),
         pronouns: &[
             "yo", "me", "mí", "conmigo", "mi", "mis", "mío", "mía", "míos", "mías", "nosotros",
             "nosotras", "nos", "nuestro", "nuestra", "nuestros", "nuestras", "tú", "te", "ti",
@@ -187,10 +226,12 @@ pub const LANGUAGES: &[Language] = &[
         actions: false,
         elision: false,
         endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Spanish)),
+        unspaced: false,
     },
     Language {
         code: "ru",
-        lexicon: None,
+        lexicon: Some(("vader-ru", include_str!("../kb/tone_lexicon_ru.tsv"))),
         pronouns: &[
             "я",
             "меня",
@@ -248,10 +289,12 @@ pub const LANGUAGES: &[Language] = &[
         actions: false,
         elision: false,
         endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Russian)),
+        unspaced: false,
     },
     Language {
         code: "pl",
-        lexicon: None,
+        lexicon: Some(("vader-pl", include_str!("../kb/tone_lexicon_pl.tsv"))),
         pronouns: &[
             "ja", "mnie", "mi", "mną", "mój", "moja", "moje", "moi", "mojego", "mojej", "my",
             "nas", "nam", "nami", "nasz", "nasza", "nasze", "nasi", "ty", "ciebie", "cię", "tobie",
@@ -262,7 +305,140 @@ pub const LANGUAGES: &[Language] = &[
         actions: false,
         elision: false,
         endings: &[],
+        stemmer: Some(Stemming::Endings(POLISH_ENDINGS)),
+        unspaced: false,
     },
+    Language {
+        code: "id",
+        lexicon: Some(("vader-id", include_str!("../kb/tone_lexicon_id.tsv"))),
+        pronouns: &[
+            "saya", "aku", "kami", "kita", "kamu", "engkau", "anda", "kalian", "dia", "ia",
+            "beliau", "mereka",
+        ],
+        actions: false,
+        elision: false,
+        // Enclitic particles and the possessive "-nya" ("kemenangannya").
+        endings: &["nya", "lah", "kah", "pun"],
+        stemmer: None,
+        unspaced: false,
+    },
+    Language {
+        code: "ja",
+        lexicon: Some(("vader-ja", include_str!("../kb/tone_lexicon_ja.tsv"))),
+        // Found as substrings, so a one-kanji pronoun is written with the
+        // particle that makes it one (彼 alone begins 彼岸, 私 begins 私立).
+        pronouns: &[
+            "私たち",
+            "私達",
+            "わたし",
+            "わたくし",
+            "僕ら",
+            "我々",
+            "われわれ",
+            "あなた",
+            "彼女",
+            "彼ら",
+            "彼等",
+            "私は",
+            "私が",
+            "私の",
+            "私も",
+            "私に",
+            "彼は",
+            "彼が",
+            "彼の",
+            "彼も",
+            "彼に",
+            "僕は",
+            "僕が",
+            "僕の",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: None,
+        unspaced: true,
+    },
+    Language {
+        code: "zh",
+        lexicon: Some(("vader-zh", include_str!("../kb/tone_lexicon_zh.tsv"))),
+        // Found as substrings of two or more characters: the plurals, and
+        // the one-character pronouns with the possessive 的 (他 alone
+        // begins 其他, "other").
+        pronouns: &[
+            "我们", "我們", "咱们", "咱們", "你们", "你們", "他们", "他們", "她们", "她們", "我的",
+            "你的", "他的", "她的", "我国", "我國",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: None,
+        unspaced: true,
+    },
+    Language {
+        code: "ko",
+        lexicon: Some(("vader-ko", include_str!("../kb/tone_lexicon_ko.tsv"))),
+        // Particles attach to words, so entries and pronouns are found as
+        // substrings; the one-syllable pronouns with their particle.
+        pronouns: &[
+            "우리", "저희", "당신", "그들", "그녀", "나는", "내가", "나의", "저는", "제가", "그는",
+            "그가", "너희",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: None,
+        unspaced: true,
+    },
+    Language {
+        code: "ar",
+        lexicon: Some(("vader-ar", include_str!("../kb/tone_lexicon_ar.tsv"))),
+        pronouns: &[
+            "أنا",
+            "نحن",
+            "أنت",
+            "أنتِ",
+            "أنتم",
+            "أنتن",
+            "أنتما",
+            "هو",
+            "هي",
+            "هم",
+            "هن",
+            "هما",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Arabic)),
+        unspaced: false,
+    },
+    Language {
+        code: "tr",
+        lexicon: Some(("vader-tr", include_str!("../kb/tone_lexicon_tr.tsv"))),
+        pronouns: &[
+            "ben", "beni", "bana", "bende", "benden", "benim", "biz", "bizi", "bize", "bizde",
+            "bizden", "bizim", "sen", "seni", "sana", "senin", "siz", "sizi", "size", "sizin", "o",
+            "onu", "ona", "onda", "ondan", "onun", "onlar", "onları", "onlara", "onların",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Turkish)),
+        unspaced: false,
+    },
+];
+
+/// Polish inflectional endings (adjective and noun declension, verb
+/// conjugation); the longest that applies is taken off, so a lemma and its
+/// forms share what is left
+/// ("dobry", "dobrego" → "dobr").
+const POLISH_ENDINGS: &[&str] = &[
+    "owania", "owanie", "owaniu", "ujemy", "owali", "owały", "owała", "owało", "ować", "ywać",
+    "iwać", "ującą", "ujący", "ująca", "ujące", "ymi", "imi", "ego", "emu", "ych", "ich", "ami",
+    "ach", "owi", "ową", "owy", "owa", "owe", "uje", "ują", "ał", "ała", "ało", "ali", "ały", "ił",
+    "iła", "iło", "ili", "iły", "ać", "ić", "yć", "eć", "ym", "im", "ej", "om", "ów", "em", "ie",
+    "ię", "a", "e", "y", "i", "ą", "ę", "u", "o",
 ];
 
 /// What a word is for tone.
@@ -276,8 +452,35 @@ struct WordClass {
     pronoun: bool,
 }
 
-/// One language's compiled word lists, keyed by lower-case word.
-type Table = HashMap<String, WordClass>;
+/// One language's compiled word lists.
+struct Table {
+    /// What each lower-case word (or, in an unspaced language, string) is.
+    words: HashMap<String, WordClass>,
+    /// The sign of the mean valence of the lexicon lemmas sharing a stem,
+    /// for a language with a [`Stemming`].
+    stems: HashMap<String, i8>,
+    /// The stemmer, when the language has a Snowball one.
+    snowball: Option<rust_stemmers::Stemmer>,
+    /// The longest entry in characters (for substring search).
+    longest: usize,
+}
+
+impl Table {
+    /// The stem of a lower-case `word` under the language's stemming.
+    fn stem<'a>(&self, stemming: Stemming, word: &'a str) -> std::borrow::Cow<'a, str> {
+        match (stemming, &self.snowball) {
+            (Stemming::Snowball(_), Some(stemmer)) => stemmer.stem(word),
+            (Stemming::Endings(endings), _) => endings
+                .iter()
+                .filter_map(|ending| word.strip_suffix(ending))
+                .filter(|stem| stem.chars().count() >= 4)
+                .min_by_key(|stem| stem.len())
+                .unwrap_or(word)
+                .into(),
+            _ => word.into(),
+        }
+    }
+}
 
 /// The compiled table of `LANGUAGES[index]`, built on first use.
 fn table(index: usize) -> &'static Table {
@@ -287,21 +490,35 @@ fn table(index: usize) -> &'static Table {
 }
 
 fn compile(language: &Language) -> Table {
-    let mut table = Table::new();
+    let mut table = Table {
+        words: HashMap::new(),
+        stems: HashMap::new(),
+        snowball: match language.stemmer {
+            Some(Stemming::Snowball(algorithm)) => Some(rust_stemmers::Stemmer::create(algorithm)),
+            _ => None,
+        },
+        longest: 0,
+    };
+    let mut stem_valences: HashMap<String, (f64, u32)> = HashMap::new();
     if let Some((_, lexicon)) = language.lexicon {
         for (word, valence) in table_rows(lexicon, &["word", "valence"])
             .filter_map(|row| Some((row[0], row[1].parse::<f64>().ok()?)))
         {
-            let sentiment = if valence > 0.0 {
-                1
-            } else if valence < 0.0 {
-                -1
-            } else {
-                0
-            };
-            table.entry(word.to_lowercase()).or_default().sentiment = sentiment;
+            let key = fold(language, &word.to_lowercase());
+            if let Some(stemming) = language.stemmer {
+                let stem = table.stem(stemming, &key).into_owned();
+                let entry = stem_valences.entry(stem).or_default();
+                entry.0 += valence;
+                entry.1 += 1;
+            }
+            table.words.entry(key).or_default().sentiment = sign(valence);
         }
     }
+    table.stems = stem_valences
+        .into_iter()
+        .map(|(stem, (sum, n))| (stem, sign(sum / f64::from(n))))
+        .filter(|(_, sentiment)| *sentiment != 0)
+        .collect();
     if language.actions {
         for row in table_rows(EVENT_LEXICON, &["kind", "forms"]) {
             if row[0] != "verb" {
@@ -309,15 +526,46 @@ fn compile(language: &Language) -> Table {
             }
             for form in row[1].split('|') {
                 if let Some(head) = form.split_whitespace().next() {
-                    table.entry(head.to_lowercase()).or_default().action = true;
+                    table.words.entry(head.to_lowercase()).or_default().action = true;
                 }
             }
         }
     }
     for pronoun in language.pronouns {
-        table.entry((*pronoun).to_string()).or_default().pronoun = true;
+        table
+            .words
+            .entry((*pronoun).to_string())
+            .or_default()
+            .pronoun = true;
     }
+    table.longest = table
+        .words
+        .keys()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0);
     table
+}
+
+/// -1, 0 or +1 as `valence` is negative, zero or positive.
+fn sign(valence: f64) -> i8 {
+    if valence > 0.0 {
+        1
+    } else if valence < 0.0 {
+        -1
+    } else {
+        0
+    }
+}
+
+/// A lower-case word in the spelling its language's tables use: Russian
+/// writes ё as е as often as not, so both are read as е.
+fn fold(language: &Language, word: &str) -> String {
+    if language.code == "ru" && word.contains('ё') {
+        word.replace('ё', "е")
+    } else {
+        word.to_string()
+    }
 }
 
 /// The named columns of each row of a built-in tab-separated table (`#`
@@ -408,35 +656,54 @@ pub fn tone(text: &str, language: Option<&str>) -> Option<Tone> {
         return None;
     }
     let mut counts = [0u32; 4]; // positive, negative, action, pronoun
-    let mut key = String::new();
-    if let (Some(spec), Some(table)) = (spec, table) {
-        for word in &words {
-            key.clear();
-            for c in word.chars() {
-                match c {
-                    '’' => key.push('\''),
-                    c => key.extend(c.to_lowercase()),
-                }
-            }
-            let class = table.get(&key).or_else(|| {
-                // "well-being" is in the lexicon whole; "anti-war" is not, and
-                // then its last part speaks for it.
-                key.rsplit_once('-').and_then(|(_, last)| table.get(last))
-            });
-            let sentiment = match class {
-                Some(class) if class.sentiment != 0 => class.sentiment,
-                _ => stem_sentiment(&key, spec.endings, table),
-            };
-            match sentiment {
-                1 => counts[0] += 1,
-                -1 => counts[1] += 1,
-                _ => {}
-            }
-            if let Some(class) = class {
-                counts[2] += u32::from(class.action);
-                counts[3] += u32::from(class.pronoun);
+    let mut count = |sentiment: i8, class: Option<&WordClass>| {
+        match sentiment {
+            1 => counts[0] += 1,
+            -1 => counts[1] += 1,
+            _ => {}
+        }
+        if let Some(class) = class {
+            counts[2] += u32::from(class.action);
+            counts[3] += u32::from(class.pronoun);
+        }
+    };
+    match (spec, table) {
+        (Some(spec), Some(table)) if spec.unspaced => {
+            for class in substring_matches(text, table) {
+                count(class.sentiment, Some(class));
             }
         }
+        (Some(spec), Some(table)) => {
+            let mut key = String::new();
+            for word in &words {
+                key.clear();
+                for c in word.chars() {
+                    match c {
+                        '’' => key.push('\''),
+                        'ё' if spec.code == "ru" => key.push('е'),
+                        c => key.extend(c.to_lowercase()),
+                    }
+                }
+                let class = table.words.get(&key).or_else(|| {
+                    // "well-being" is in the lexicon whole; "anti-war" is not,
+                    // and then its last part speaks for it.
+                    key.rsplit_once('-')
+                        .and_then(|(_, last)| table.words.get(last))
+                });
+                let sentiment = match class {
+                    Some(class) if class.sentiment != 0 => class.sentiment,
+                    _ => match stem_sentiment(&key, spec.endings, table) {
+                        0 => spec.stemmer.map_or(0, |stemming| {
+                            let stem = table.stem(stemming, &key);
+                            table.stems.get(stem.as_ref()).copied().unwrap_or(0)
+                        }),
+                        sentiment => sentiment,
+                    },
+                };
+                count(sentiment, class);
+            }
+        }
+        _ => {}
     }
     let total = words.len() as u32;
     let percent = |n: u32| round6(f64::from(n) * 100.0 / f64::from(total));
@@ -475,8 +742,42 @@ fn stem_sentiment(key: &str, endings: &[&str], table: &Table) -> i8 {
         .iter()
         .filter_map(|ending| key.strip_suffix(ending))
         .filter(|stem| stem.chars().count() >= 4)
-        .find_map(|stem| table.get(stem).filter(|c| c.sentiment != 0))
+        .find_map(|stem| table.words.get(stem).filter(|c| c.sentiment != 0))
         .map_or(0, |c| c.sentiment)
+}
+
+/// The entries of `table` found in `text` of a language written without
+/// spaces: at each character the longest entry of two or more characters
+/// that starts there (and the search goes on after it), else the next
+/// character. A one-character entry would match inside unrelated
+/// compounds, so none is tried.
+fn substring_matches<'t>(text: &str, table: &'t Table) -> Vec<&'t WordClass> {
+    let mut found = Vec::new();
+    let mut key = String::new();
+    let starts: Vec<usize> = text
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain([text.len()])
+        .collect();
+    let mut i = 0;
+    while i + 1 < starts.len() {
+        let mut matched = 0;
+        for length in (2..=table.longest.min(starts.len() - 1 - i)).rev() {
+            key.clear();
+            key.extend(
+                text[starts[i]..starts[i + length]]
+                    .chars()
+                    .flat_map(char::to_lowercase),
+            );
+            if let Some(class) = table.words.get(&key) {
+                found.push(class);
+                matched = length;
+                break;
+            }
+        }
+        i += matched.max(1);
+    }
+    found
 }
 
 /// `x` rounded to six decimals, so the JSON holds a short exact decimal.
@@ -498,7 +799,7 @@ mod tests {
 
     #[test]
     fn the_lexicons_are_read() {
-        let english = table(index("en"));
+        let english = &table(index("en")).words;
         assert!(english.len() > 7000, "{}", english.len());
         assert_eq!(english["peace"].sentiment, 1);
         assert_eq!(english["killed"].sentiment, -1);
@@ -506,11 +807,11 @@ mod tests {
         assert!(english["they"].pronoun);
         // Every other lexicon is read whole, with both signs.
         for language in LANGUAGES.iter().filter(|l| l.lexicon.is_some()) {
-            let words = table(index(language.code));
+            let words = &table(index(language.code)).words;
             let positive = words.values().filter(|c| c.sentiment > 0).count();
             let negative = words.values().filter(|c| c.sentiment < 0).count();
             assert!(
-                positive > 500 && negative > 500,
+                positive > 400 && negative > 400,
                 "{}: {positive} {negative}",
                 language.code
             );
@@ -590,6 +891,51 @@ mod tests {
             "En underbar dag: folket är glada och firar freden med stor glädje.",
             "En fruktansvärd attack dödade många; läget är farligt och hemskt.",
         ),
+        (
+            "es",
+            "Una victoria maravillosa: la gente está feliz y celebra la paz con alegría.",
+            "Un ataque terrible mató a decenas; la situación es trágica y peligrosa.",
+        ),
+        (
+            "ru",
+            "Прекрасная победа: люди счастливы и радостно празднуют мир.",
+            "Ужасное нападение убило десятки людей; ситуация трагическая и опасная.",
+        ),
+        (
+            "pl",
+            "Wspaniałe zwycięstwo: ludzie są szczęśliwi i radośnie świętują pokój.",
+            "Straszny atak zabił dziesiątki osób; sytuacja jest tragiczna i niebezpieczna.",
+        ),
+        (
+            "id",
+            "Kemenangan yang luar biasa: rakyat bahagia dan merayakan perdamaian dengan gembira.",
+            "Serangan yang mengerikan menewaskan puluhan orang; situasinya tragis dan berbahaya.",
+        ),
+        (
+            "ja",
+            "素晴らしい勝利に人々は喜び、平和を祝った。",
+            "恐ろしい攻撃で数十人が死亡し、状況は危険で悲惨だ。",
+        ),
+        (
+            "zh",
+            "这是一个伟大的胜利，人们非常高兴，庆祝和平。",
+            "可怕的袭击造成数十人死亡，局势危险而悲惨。",
+        ),
+        (
+            "ko",
+            "훌륭한 승리에 사람들은 행복하게 평화를 축하했다.",
+            "끔찍한 공격으로 수십 명이 사망했고 상황은 위험하고 비극적이다.",
+        ),
+        (
+            "ar",
+            "انتصار رائع: الناس سعداء ويحتفلون بالسلام بفرح.",
+            "هجوم مروع قتل العشرات، والوضع خطير ومأساوي.",
+        ),
+        (
+            "tr",
+            "Harika bir zafer: insanlar mutlu ve barışı sevinçle kutluyor.",
+            "Korkunç bir saldırı onlarca kişiyi öldürdü; durum tehlikeli ve trajik.",
+        ),
     ];
 
     #[test]
@@ -645,22 +991,22 @@ mod tests {
     }
 
     #[test]
-    fn a_language_without_a_lexicon_counts_words_and_pronouns_only() {
+    fn pronouns_count_in_every_listed_language() {
         let t = tone("Nosotros creemos que ellos tienen razón.", Some("es")).unwrap();
         assert_eq!(t.words, 6);
-        assert_eq!(t.lexicon, None);
-        assert_eq!(
-            (t.tone, t.positive, t.negative, t.polarity),
-            (None, None, None, None)
-        );
         assert_eq!(t.self_group, round6(200.0 / 6.0));
         assert_eq!(t.activity, 0.0);
-        assert_eq!(
-            t.unmeasured,
-            [ToneMeasure::Sentiment, ToneMeasure::Activity]
-        );
+        assert_eq!(t.unmeasured, [ToneMeasure::Activity]);
         let ru = tone("Мы знаем, что они придут.", Some("ru")).unwrap();
         assert_eq!((ru.words, ru.self_group), (5, 40.0));
+        // Japanese pronouns are found as substrings: 彼女 (she) and 私は
+        // (I + topic), not the 私 of 私立 (private).
+        let ja = tone("彼女は私立大学で働き、私は東京にいる。", Some("ja")).unwrap();
+        assert_eq!(ja.self_group, round6(200.0 / f64::from(ja.words)));
+    }
+
+    #[test]
+    fn a_language_without_word_lists_counts_words_only() {
         // An unknown or unlisted language: words only.
         for language in [None, Some("xx")] {
             let t = tone("Dies ist ein Satz.", language).unwrap();
@@ -698,5 +1044,65 @@ mod tests {
         let t = en("Don’t worry about well-being.");
         assert_eq!(t.words, 4);
         assert!(t.polarity > Some(0.0));
+    }
+
+    #[test]
+    fn translated_lexicons_carry_the_mean_valence_of_their_english_entries() {
+        let english: HashMap<&str, f64> = table_rows(LEXICON, &["word", "valence"])
+            .filter_map(|row| Some((row[0], row[1].parse().ok()?)))
+            .collect();
+        let mut checked = 0;
+        for language in LANGUAGES {
+            let Some((name, lexicon)) = language.lexicon else {
+                continue;
+            };
+            for row in table_rows(lexicon, &["word", "valence", "english"]) {
+                let sources: Vec<f64> = row[2]
+                    .split('|')
+                    .map(|w| *english.get(w).unwrap_or_else(|| panic!("{name}: {w}")))
+                    .collect();
+                let mean = sources.iter().sum::<f64>() / sources.len() as f64;
+                let valence: f64 = row[1].parse().unwrap();
+                assert!(
+                    (valence - mean).abs() < 6e-4,
+                    "{name} {}: {valence} {mean}",
+                    row[0]
+                );
+                assert_ne!(valence, 0.0, "{name} {}", row[0]);
+                checked += 1;
+            }
+        }
+        assert!(checked > 5000, "{checked}");
+    }
+
+    #[test]
+    fn inflected_words_find_their_lemma_through_the_stem() {
+        // Lemmas in the lexicons, inflected forms in the text.
+        for (code, word, sign) in [
+            ("ru", "ужасного", -1.0),
+            ("ru", "счастливыми", 1.0),
+            ("es", "terribles", -1.0),
+            ("es", "alegres", 1.0),
+            ("pl", "tragicznej", -1.0),
+        ] {
+            let t = tone(word, Some(code)).unwrap();
+            assert_eq!(t.tone, Some(sign * 100.0), "{code} {word}: {t:?}");
+        }
+        // ё and е are one letter for Russian tables.
+        assert_eq!(fold(language("ru").unwrap(), "ещё"), "еще");
+    }
+
+    #[test]
+    fn japanese_entries_are_found_as_substrings_longest_first() {
+        let ja = table(index("ja"));
+        let found = substring_matches("攻撃を非難した", ja);
+        assert!(
+            found.iter().all(|c| c.sentiment < 0) && found.len() >= 2,
+            "{}",
+            found.len()
+        );
+        // Nothing in text without entries; no panic on mixed scripts.
+        assert!(substring_matches("ABC 123 です", ja).is_empty());
+        assert!(substring_matches("", ja).is_empty());
     }
 }
