@@ -11,14 +11,15 @@
 //! (Klenner et al.'s polarity lexicon via textblob-de), Portuguese (LeIA)
 //! and Swedish (VADER translated) are `kb/tone_lexicon_<lang>.tsv`, by
 //! `scripts/build_tone_lexicons.py`, whose headers give each licence;
-//! Spanish, Russian, Polish, Indonesian, Japanese, Chinese, Korean, Arabic
-//! and Turkish are the project's own translations of VADER's entries
-//! (`vader-<lang>`; each row names the English entries it translates). A
-//! word counts by the sign of its valence, as GDELT counts dictionary
-//! matches. Inflected forms reach a lemma through the Snowball stemmer
-//! (Russian, Spanish, Arabic, Turkish) or an ending list (German, Dutch,
-//! Polish, Indonesian); in Japanese, Chinese and Korean, entries are found
-//! as substrings (`substring_matches`).
+//! 21 more languages have the project's own translations of VADER's
+//! entries (`vader-<lang>`; each row names the English entries it
+//! translates). A word counts by the sign of its valence, as GDELT counts
+//! dictionary matches. Inflected forms reach a lemma through a Snowball
+//! stemmer (Russian, Spanish, Arabic, Turkish, Hungarian, Romanian, Greek,
+//! Danish, Norwegian, Finnish), an ending list (German, Dutch, Polish,
+//! Ukrainian, Czech, Indonesian) or particles taken off the front
+//! (Hebrew); Vietnamese entries span syllables; in Japanese, Chinese and
+//! Korean, entries are found as substrings (`substring_matches`).
 //! Action words are English only: every single-word verb form of the event
 //! lexicon (`kb/event_lexicon.tsv`; the first word of a phrasal verb).
 //! Pronoun lists are written here for the languages news comes in most.
@@ -26,6 +27,7 @@
 //! values at all) and says so in `Tone::unmeasured`. All tables are
 //! compiled in: this module does no I/O.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -57,6 +59,12 @@ pub struct Language {
     /// How both the lexicon's lemmas and the text's words are reduced to a
     /// stem, for a language that inflects too much for a list of forms.
     stemmer: Option<Stemming>,
+    /// One-letter particles written onto the front of a word (Hebrew),
+    /// taken off a word the lexicon lacks.
+    prefixes: &'static [char],
+    /// The most words a lexicon entry or pronoun may have (a language that
+    /// writes a word as several syllables, Vietnamese); 1 elsewhere.
+    phrase_words: usize,
     /// Whether the language is written without spaces between words, so
     /// that lexicon entries and pronouns are found as substrings of the text
     /// (longest first) rather than as words.
@@ -123,6 +131,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -138,6 +148,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: true,
         endings: &[],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -154,6 +166,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &["en", "em", "er", "es", "e", "n", "s"],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -167,6 +181,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &["en", "e", "s"],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -182,6 +198,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: true,
         endings: &[],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -197,6 +215,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -211,6 +231,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -227,6 +249,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Spanish)),
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -290,6 +314,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Russian)),
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -306,6 +332,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: Some(Stemming::Endings(POLISH_ENDINGS)),
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -320,6 +348,8 @@ pub const LANGUAGES: &[Language] = &[
         // Enclitic particles and the possessive "-nya" ("kemenangannya").
         endings: &["nya", "lah", "kah", "pun"],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -357,6 +387,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: true,
     },
     Language {
@@ -373,6 +405,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: true,
     },
     Language {
@@ -388,6 +422,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: true,
     },
     Language {
@@ -411,6 +447,8 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Arabic)),
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
     Language {
@@ -425,8 +463,418 @@ pub const LANGUAGES: &[Language] = &[
         elision: false,
         endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Turkish)),
+        prefixes: &[],
+        phrase_words: 1,
         unspaced: false,
     },
+    Language {
+        code: "uk",
+        lexicon: Some(("vader-uk", include_str!("../kb/tone_lexicon_uk.tsv"))),
+        pronouns: &[
+            "я",
+            "мене",
+            "мені",
+            "мною",
+            "мій",
+            "моя",
+            "моє",
+            "мої",
+            "ми",
+            "нас",
+            "нам",
+            "нами",
+            "наш",
+            "наша",
+            "наше",
+            "наші",
+            "ти",
+            "тебе",
+            "тобі",
+            "тобою",
+            "твій",
+            "твоя",
+            "твоє",
+            "твої",
+            "ви",
+            "вас",
+            "вам",
+            "вами",
+            "ваш",
+            "ваша",
+            "ваше",
+            "ваші",
+            "він",
+            "його",
+            "йому",
+            "ним",
+            "ньому",
+            "вона",
+            "її",
+            "їй",
+            "нею",
+            "ній",
+            "воно",
+            "вони",
+            "їх",
+            "їм",
+            "ними",
+            "них",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Endings(UKRAINIAN_ENDINGS)),
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "cs",
+        lexicon: Some(("vader-cs", include_str!("../kb/tone_lexicon_cs.tsv"))),
+        pronouns: &[
+            "já", "mě", "mne", "mi", "mně", "mnou", "můj", "moje", "moji", "my", "nás", "nám",
+            "námi", "náš", "naše", "naši", "ty", "tebe", "tě", "tobě", "ti", "tebou", "tvůj",
+            "tvoje", "vy", "vás", "vám", "vámi", "váš", "vaše", "on", "jeho", "ho", "jemu", "mu",
+            "něm", "jím", "ona", "její", "jí", "ní", "ono", "oni", "ony", "jich", "jim", "nich",
+            "nim", "nimi",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Endings(CZECH_ENDINGS)),
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "hu",
+        lexicon: Some(("vader-hu", include_str!("../kb/tone_lexicon_hu.tsv"))),
+        pronouns: &[
+            "én", "engem", "nekem", "enyém", "mi", "minket", "nekünk", "miénk", "te", "téged",
+            "neked", "tiéd", "ti", "titeket", "nektek", "tiétek", "ő", "őt", "neki", "övé", "ők",
+            "őket", "nekik", "övék",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Hungarian)),
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "ro",
+        lexicon: Some(("vader-ro", include_str!("../kb/tone_lexicon_ro.tsv"))),
+        pronouns: &[
+            "eu", "mă", "mine", "mie", "îmi", "meu", "mea", "mei", "mele", "noi", "ne", "nouă",
+            "ni", "nostru", "noastră", "noștri", "noastre", "tu", "te", "ține", "ție", "îți",
+            "tău", "ta", "tăi", "tale", "voi", "vă", "vouă", "vostru", "voastră", "el", "ea",
+            "lui", "ei", "ele", "lor", "îl", "îi",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Romanian)),
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "el",
+        lexicon: Some(("vader-el", include_str!("../kb/tone_lexicon_el.tsv"))),
+        // Not του, της, τους: the genitive article as often as "his", "her".
+        pronouns: &[
+            "εγώ",
+            "εμένα",
+            "μου",
+            "με",
+            "εμείς",
+            "εμάς",
+            "μας",
+            "εσύ",
+            "εσένα",
+            "σου",
+            "σε",
+            "εσείς",
+            "εσάς",
+            "σας",
+            "αυτός",
+            "αυτή",
+            "αυτό",
+            "αυτόν",
+            "αυτού",
+            "αυτής",
+            "αυτοί",
+            "αυτές",
+            "αυτά",
+            "αυτών",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Greek)),
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "he",
+        lexicon: Some(("vader-he", include_str!("../kb/tone_lexicon_he.tsv"))),
+        // Not את: the object marker as often as "you".
+        pronouns: &[
+            "אני",
+            "אנחנו",
+            "אנו",
+            "אתה",
+            "אתם",
+            "אתן",
+            "הוא",
+            "היא",
+            "הם",
+            "הן",
+            "שלי",
+            "שלנו",
+            "שלך",
+            "שלכם",
+            "שלו",
+            "שלה",
+            "שלהם",
+            "שלהן",
+            "אותי",
+            "אותנו",
+            "אותך",
+            "אותו",
+            "אותה",
+            "אותם",
+            "אותן",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: None,
+        prefixes: &['ו', 'ה', 'ב', 'ל', 'מ', 'ש', 'כ'],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "fa",
+        lexicon: Some(("vader-fa", include_str!("../kb/tone_lexicon_fa.tsv"))),
+        pronouns: &[
+            "من",
+            "ما",
+            "تو",
+            "شما",
+            "او",
+            "وی",
+            "آنها",
+            "ایشان",
+            "آنان",
+            "مرا",
+            "ترا",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "hi",
+        lexicon: Some(("vader-hi", include_str!("../kb/tone_lexicon_hi.tsv"))),
+        pronouns: &[
+            "मैं",
+            "मुझे",
+            "मुझको",
+            "मेरा",
+            "मेरी",
+            "मेरे",
+            "हम",
+            "हमें",
+            "हमको",
+            "हमारा",
+            "हमारी",
+            "हमारे",
+            "तुम",
+            "तुम्हें",
+            "तुम्हारा",
+            "तुम्हारी",
+            "तुम्हारे",
+            "आप",
+            "आपको",
+            "आपका",
+            "आपकी",
+            "आपके",
+            "वह",
+            "वे",
+            "उसे",
+            "उसको",
+            "उसका",
+            "उसकी",
+            "उसके",
+            "उन्हें",
+            "उनको",
+            "उनका",
+            "उनकी",
+            "उनके",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: None,
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "vi",
+        lexicon: Some(("vader-vi", include_str!("../kb/tone_lexicon_vi.tsv"))),
+        // Words are written as syllables with spaces between them, so entries and
+        // pronouns of up to three syllables are matched whole ("tuyệt vời").
+        pronouns: &[
+            "tôi",
+            "chúng tôi",
+            "chúng ta",
+            "chúng mình",
+            "mình",
+            "bạn",
+            "các bạn",
+            "anh ấy",
+            "cô ấy",
+            "ông ấy",
+            "bà ấy",
+            "họ",
+            "nó",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: None,
+        prefixes: &[],
+        phrase_words: 3,
+        unspaced: false,
+    },
+    Language {
+        code: "da",
+        lexicon: Some(("vader-da", include_str!("../kb/tone_lexicon_da.tsv"))),
+        // Not "i" (you, plural) nor "de" (they): the preposition and the article.
+        pronouns: &[
+            "jeg", "mig", "min", "mit", "mine", "vi", "os", "vores", "du", "dig", "din", "dit",
+            "dine", "jer", "jeres", "han", "ham", "hans", "hun", "hende", "hendes", "dem", "deres",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Danish)),
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "nb",
+        lexicon: Some(("vader-nb", include_str!("../kb/tone_lexicon_nb.tsv"))),
+        // Not "de" (they): the article as well.
+        pronouns: &[
+            "jeg", "meg", "min", "mitt", "mine", "vi", "oss", "vår", "vårt", "våre", "du", "deg",
+            "din", "ditt", "dine", "dere", "deres", "han", "ham", "hans", "hun", "henne", "hennes",
+            "dem",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Norwegian)),
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+    Language {
+        code: "fi",
+        lexicon: Some(("vader-fi", include_str!("../kb/tone_lexicon_fi.tsv"))),
+        pronouns: &[
+            "minä", "minut", "minun", "minua", "minulla", "minulle", "me", "meidät", "meidän",
+            "meitä", "meillä", "meille", "sinä", "sinut", "sinun", "sinua", "sinulle", "te",
+            "teidät", "teidän", "teitä", "teille", "hän", "hänet", "hänen", "häntä", "hänelle",
+            "he", "heidät", "heidän", "heitä", "heille",
+        ],
+        actions: false,
+        elision: false,
+        endings: &[],
+        stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Finnish)),
+        prefixes: &[],
+        phrase_words: 1,
+        unspaced: false,
+    },
+];
+
+/// Ukrainian inflectional endings, taken off as the Polish ones are.
+const UKRAINIAN_ENDINGS: &[&str] = &[
+    "уватися",
+    "ується",
+    "ування",
+    "увати",
+    "ували",
+    "ювати",
+    "ального",
+    "ими",
+    "іми",
+    "ого",
+    "ому",
+    "ами",
+    "ями",
+    "ові",
+    "еві",
+    "ати",
+    "яти",
+    "ити",
+    "іти",
+    "уть",
+    "ють",
+    "ать",
+    "ять",
+    "ала",
+    "ало",
+    "али",
+    "ила",
+    "ило",
+    "или",
+    "ися",
+    "ий",
+    "ій",
+    "им",
+    "ім",
+    "их",
+    "іх",
+    "ою",
+    "ею",
+    "ом",
+    "ем",
+    "ам",
+    "ям",
+    "ах",
+    "ях",
+    "ів",
+    "їв",
+    "ав",
+    "ив",
+    "ся",
+    "а",
+    "я",
+    "е",
+    "є",
+    "у",
+    "ю",
+    "і",
+    "ї",
+    "о",
+    "и",
+];
+
+/// Czech inflectional endings, taken off as the Polish ones are.
+const CZECH_ENDINGS: &[&str] = &[
+    "ování", "ovat", "ovala", "ovali", "ovalo", "ého", "ému", "ých", "ými", "ech", "ách", "ami",
+    "emi", "ovi", "ují", "uje", "oval", "ém", "ým", "ou", "ům", "em", "at", "it", "et", "la", "lo",
+    "li", "ly", "ý", "á", "é", "í", "a", "e", "i", "o", "u", "y", "ů",
 ];
 
 /// Polish inflectional endings (adjective and noun declension, verb
@@ -467,7 +915,7 @@ struct Table {
 
 impl Table {
     /// The stem of a lower-case `word` under the language's stemming.
-    fn stem<'a>(&self, stemming: Stemming, word: &'a str) -> std::borrow::Cow<'a, str> {
+    fn stem<'a>(&self, stemming: Stemming, word: &'a str) -> Cow<'a, str> {
         match (stemming, &self.snowball) {
             (Stemming::Snowball(_), Some(stemmer)) => stemmer.stem(word),
             (Stemming::Endings(endings), _) => endings
@@ -504,7 +952,7 @@ fn compile(language: &Language) -> Table {
         for (word, valence) in table_rows(lexicon, &["word", "valence"])
             .filter_map(|row| Some((row[0], row[1].parse::<f64>().ok()?)))
         {
-            let key = fold(language, &word.to_lowercase());
+            let key = fold(language, &word.to_lowercase()).into_owned();
             if let Some(stemming) = language.stemmer {
                 let stem = table.stem(stemming, &key).into_owned();
                 let entry = stem_valences.entry(stem).or_default();
@@ -559,12 +1007,15 @@ fn sign(valence: f64) -> i8 {
 }
 
 /// A lower-case word in the spelling its language's tables use: Russian
-/// writes ё as е as often as not, so both are read as е.
-fn fold(language: &Language, word: &str) -> String {
-    if language.code == "ru" && word.contains('ё') {
-        word.replace('ё', "е")
-    } else {
-        word.to_string()
+/// writes ё as е as often as not, so both are read as е; Romanian text
+/// still often has the cedilla letters ş and ţ for ș and ț.
+fn fold<'a>(language: &Language, word: &'a str) -> Cow<'a, str> {
+    match language.code {
+        "ru" if word.contains('ё') => word.replace('ё', "е").into(),
+        "ro" if word.contains(['ş', 'ţ']) => word.replace('ş', "ș").replace('ţ', "ț").into(),
+        // The Ukrainian apostrophe is written three ways (ув'язнений).
+        "uk" if word.contains(['ʼ', '’']) => word.replace(['ʼ', '’'], "'").into(),
+        _ => word.into(),
     }
 }
 
@@ -608,15 +1059,27 @@ fn ideographic(c: char) -> bool {
     )
 }
 
+/// Whether `c`, not itself a letter, belongs inside a word: a combining
+/// mark (the virama of उन्हें, Thai tone marks, combining accents) or the
+/// zero-width non-joiner of Persian (می‌گویند); the danda ends a sentence.
+fn inside_word(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0900..=0x0963 | 0x0966..=0x0DFF | 0x0E00..=0x0EFF | 0x200C | 0x200D
+    )
+}
+
 /// The words of a text: runs of letters and digits with inner apostrophes
 /// (straight or curly) and hyphens kept ("don't", "well-being"); in a
 /// language with elision ([`Language`]), the apostrophe separates
 /// ("l'économie" is two words); a Han or kana character is a word by
-/// itself. The same rule as the GKG word count.
+/// itself; combining marks stay inside their word. The same rule as the
+/// GKG word count.
 pub fn words<'a>(text: &'a str, language: Option<&str>) -> Vec<&'a str> {
     let elision = language.and_then(self::language).is_some_and(|l| l.elision);
     let mut out = Vec::new();
-    for run in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-')) {
+    for run in text.split(|c: char| {
+        !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-' || inside_word(c))
+    }) {
         let mut push = |piece: &'a str| {
             let piece = piece.trim_matches(|c| c == '\'' || c == '’' || c == '-');
             if piece.chars().any(char::is_alphanumeric) {
@@ -675,16 +1138,28 @@ pub fn tone(text: &str, language: Option<&str>) -> Option<Tone> {
         }
         (Some(spec), Some(table)) => {
             let mut key = String::new();
-            for word in &words {
-                key.clear();
-                for c in word.chars() {
-                    match c {
-                        '’' => key.push('\''),
-                        'ё' if spec.code == "ru" => key.push('е'),
-                        c => key.extend(c.to_lowercase()),
+            let mut i = 0;
+            'words: while i < words.len() {
+                // A lexicon entry of several words ("tuyệt vời"), longest first.
+                for length in (2..=spec.phrase_words.min(words.len() - i)).rev() {
+                    let phrase: Vec<String> = words[i..i + length]
+                        .iter()
+                        .map(|word| {
+                            let mut key = String::new();
+                            word_key(spec, word, &mut key);
+                            key
+                        })
+                        .collect();
+                    if let Some(class) = table.words.get(&phrase.join(" ")) {
+                        count(class.sentiment, Some(class));
+                        i += length;
+                        continue 'words;
                     }
                 }
-                let class = table.words.get(&key).or_else(|| {
+                word_key(spec, words[i], &mut key);
+                let key = key.as_str();
+                i += 1;
+                let class = table.words.get(key).or_else(|| {
                     // "well-being" is in the lexicon whole; "anti-war" is not,
                     // and then its last part speaks for it.
                     key.rsplit_once('-')
@@ -692,13 +1167,17 @@ pub fn tone(text: &str, language: Option<&str>) -> Option<Tone> {
                 });
                 let sentiment = match class {
                     Some(class) if class.sentiment != 0 => class.sentiment,
-                    _ => match stem_sentiment(&key, spec.endings, table) {
-                        0 => spec.stemmer.map_or(0, |stemming| {
-                            let stem = table.stem(stemming, &key);
+                    _ => [
+                        stem_sentiment(key, spec.endings, table),
+                        prefix_sentiment(key, spec.prefixes, table),
+                        spec.stemmer.map_or(0, |stemming| {
+                            let stem = table.stem(stemming, key);
                             table.stems.get(stem.as_ref()).copied().unwrap_or(0)
                         }),
-                        sentiment => sentiment,
-                    },
+                    ]
+                    .into_iter()
+                    .find(|sentiment| *sentiment != 0)
+                    .unwrap_or(0),
                 };
                 count(sentiment, class);
             }
@@ -706,6 +1185,12 @@ pub fn tone(text: &str, language: Option<&str>) -> Option<Tone> {
         _ => {}
     }
     let total = words.len() as u32;
+    // Substring matches are not words: a Korean word may hold two entries
+    // ("위기위기"). Never more matched words than words, so that every
+    // share stays a percentage.
+    counts[0] = counts[0].min(total);
+    counts[1] = counts[1].min(total - counts[0]);
+    counts[3] = counts[3].min(total);
     let percent = |n: u32| round6(f64::from(n) * 100.0 / f64::from(total));
     let lexicon = spec.and_then(|s| s.lexicon).map(|(name, _)| name);
     let (positive, negative) = (percent(counts[0]), percent(counts[1]));
@@ -744,6 +1229,42 @@ fn stem_sentiment(key: &str, endings: &[&str], table: &Table) -> i8 {
         .filter(|stem| stem.chars().count() >= 4)
         .find_map(|stem| table.words.get(stem).filter(|c| c.sentiment != 0))
         .map_or(0, |c| c.sentiment)
+}
+
+/// A word as the tables spell it, into `key`: lower case, a curly
+/// apostrophe straight, and the letters [`fold`] unifies.
+fn word_key(language: &Language, word: &str, key: &mut String) {
+    key.clear();
+    for c in word.chars() {
+        match c {
+            '’' => key.push('\''),
+            c => key.extend(c.to_lowercase()),
+        }
+    }
+    if let Cow::Owned(folded) = fold(language, key) {
+        *key = folded;
+    }
+}
+
+/// The sentiment of `key` with one or two one-letter particles taken off
+/// its front (Hebrew writes "and", "the", "in", "to", "from", "that", "as"
+/// onto the word: ובמלחמה is "and in the war"); 0 when what is left, of
+/// at least two letters, is not in the lexicon.
+fn prefix_sentiment(key: &str, prefixes: &[char], table: &Table) -> i8 {
+    let mut rest = key;
+    for _ in 0..2 {
+        let Some(first) = rest.chars().next().filter(|c| prefixes.contains(c)) else {
+            return 0;
+        };
+        rest = &rest[first.len_utf8()..];
+        if rest.chars().count() < 2 {
+            return 0;
+        }
+        if let Some(class) = table.words.get(rest).filter(|c| c.sentiment != 0) {
+            return class.sentiment;
+        }
+    }
+    0
 }
 
 /// The entries of `table` found in `text` of a language written without
@@ -936,6 +1457,66 @@ mod tests {
             "Harika bir zafer: insanlar mutlu ve barışı sevinçle kutluyor.",
             "Korkunç bir saldırı onlarca kişiyi öldürdü; durum tehlikeli ve trajik.",
         ),
+        (
+            "uk",
+            "Чудова перемога: люди щасливі й радісно святкують.",
+            "Жахливий напад убив десятки людей; ситуація трагічна і небезпечна.",
+        ),
+        (
+            "cs",
+            "Skvělé vítězství: lidé jsou šťastní a radostně slaví.",
+            "Strašný útok zabil desítky lidí; situace je tragická a nebezpečná.",
+        ),
+        (
+            "hu",
+            "Csodálatos győzelem: az emberek boldogok és örömmel ünnepelnek.",
+            "Szörnyű támadás több tucat embert megölt; a helyzet tragikus és veszélyes.",
+        ),
+        (
+            "ro",
+            "O victorie minunată: oamenii sunt fericiți și sărbătoresc cu bucurie.",
+            "Un atac teribil a ucis zeci de oameni; situația este tragică și periculoasă.",
+        ),
+        (
+            "el",
+            "Μια υπέροχη νίκη: οι άνθρωποι είναι ευτυχισμένοι και γιορτάζουν με χαρά.",
+            "Μια φρικτή επίθεση σκότωσε δεκάδες ανθρώπους· η κατάσταση είναι τραγική και επικίνδυνη.",
+        ),
+        (
+            "he",
+            "ניצחון נפלא: האנשים מאושרים וחוגגים בשמחה.",
+            "מתקפה איומה הרגה עשרות אנשים; המצב טרגי ומסוכן.",
+        ),
+        (
+            "fa",
+            "یک پیروزی فوق‌العاده: مردم خوشحال هستند و با شادی جشن می‌گیرند.",
+            "یک حمله وحشتناک ده‌ها نفر را کشت؛ وضعیت غم‌انگیز و خطرناک است.",
+        ),
+        (
+            "hi",
+            "एक शानदार जीत: लोग खुश हैं और खुशी से जश्न मना रहे हैं।",
+            "एक भयानक हमले में दर्जनों लोग मारे गए; स्थिति दुखद और खतरनाक है।",
+        ),
+        (
+            "vi",
+            "Một chiến thắng tuyệt vời: người dân hạnh phúc và vui mừng ăn mừng.",
+            "Một cuộc tấn công khủng khiếp đã giết chết hàng chục người; tình hình bi thảm và nguy hiểm.",
+        ),
+        (
+            "da",
+            "En vidunderlig sejr: folk er glade og fejrer freden med stor glæde.",
+            "Et forfærdeligt angreb dræbte snesevis; situationen er tragisk og farlig.",
+        ),
+        (
+            "nb",
+            "En fantastisk seier: folk er glade og feirer freden med stor glede.",
+            "Et forferdelig angrep drepte dusinvis; situasjonen er tragisk og farlig.",
+        ),
+        (
+            "fi",
+            "Upea voitto: ihmiset ovat onnellisia ja juhlivat rauhaa ilolla.",
+            "Kauhea hyökkäys tappoi kymmeniä ihmisiä; tilanne on traaginen ja vaarallinen.",
+        ),
     ];
 
     #[test]
@@ -1033,6 +1614,55 @@ mod tests {
     }
 
     #[test]
+    fn combining_marks_and_the_zero_width_non_joiner_stay_inside_words() {
+        assert_eq!(words("उन्हें खतरनाक है।", Some("hi")), ["उन्हें", "खतरनाक", "है"]);
+        assert_eq!(words("می‌گویند", Some("fa")), ["می‌گویند"]);
+    }
+
+    #[test]
+    fn hebrew_particles_and_vietnamese_syllables() {
+        // "and in the war": ו + ב + מלחמה, two particles off a lexicon word.
+        let he = table(index("he"));
+        let war = he.words.get("מלחמה").map(|c| c.sentiment);
+        assert_eq!(war, Some(-1));
+        assert_eq!(prefix_sentiment("ובמלחמה", &['ו', 'ב'], he), -1);
+        assert_eq!(prefix_sentiment("ו", &['ו'], he), 0);
+        // Two syllables, one word: "khủng hoảng" (crisis).
+        let vi = tone("Khủng hoảng", Some("vi")).unwrap();
+        assert_eq!((vi.words, vi.negative), (2, Some(50.0)));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any text in any language's tables: no panic, every share a
+        /// percentage, positive minus negative the tone.
+        #[test]
+        fn every_language_measures_any_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "위기", "평화", "攻撃", "危機", "和平", "khủng hoảng", "ובמלחמה", "खतरनाक",
+                    "می‌گویند", "хорошего", "ş", "the", "attack", " ", "\n", "-", "'", "。", "x",
+                    "\u{0301}", "\u{094D}", "ё", "",
+                ]),
+                0..40,
+            ),
+        ) {
+            let text = pieces.concat();
+            for language in LANGUAGES {
+                if let Some(t) = tone(&text, Some(language.code)) {
+                    for share in [t.positive.unwrap(), t.negative.unwrap(), t.polarity.unwrap(),
+                                  t.activity, t.self_group] {
+                        proptest::prop_assert!((0.0..=100.0).contains(&share), "{} {t:?}", language.code);
+                    }
+                    let difference = t.positive.unwrap() - t.negative.unwrap();
+                    proptest::prop_assert!((t.tone.unwrap() - difference).abs() < 1e-5);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn no_words_no_tone() {
         assert_eq!(tone("", Some("en")), None);
         assert_eq!(tone(" — … ", Some("fr")), None);
@@ -1090,6 +1720,8 @@ mod tests {
         }
         // ё and е are one letter for Russian tables.
         assert_eq!(fold(language("ru").unwrap(), "ещё"), "еще");
+        assert_eq!(fold(language("ro").unwrap(), "situaţia"), "situația");
+        assert_eq!(fold(language("uk").unwrap(), "увʼязнений"), "ув'язнений");
     }
 
     #[test]
