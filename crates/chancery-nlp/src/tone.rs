@@ -89,6 +89,21 @@ impl Language {
     }
 }
 
+/// What the entries of [`LANGUAGES`] leave out: a language written with
+/// spaces, whose words match the lexicon as they are.
+const PLAIN: Language = Language {
+    code: "",
+    lexicon: None,
+    pronouns: &[],
+    actions: false,
+    elision: false,
+    endings: &[],
+    stemmer: None,
+    prefixes: &[],
+    phrase_words: 1,
+    unspaced: false,
+};
+
 /// The languages tone has word lists for.
 pub const LANGUAGES: &[Language] = &[
     Language {
@@ -128,12 +143,7 @@ pub const LANGUAGES: &[Language] = &[
             "themselves",
         ],
         actions: true,
-        elision: false,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "fr",
@@ -144,13 +154,8 @@ pub const LANGUAGES: &[Language] = &[
             "tien", "tienne", "vous", "votre", "vos", "vôtre", "vôtres", "il", "elle", "lui",
             "ils", "elles", "eux", "leur", "leurs", "son", "sa", "ses", "sien", "sienne", "soi",
         ],
-        actions: false,
         elision: true,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "de",
@@ -162,13 +167,8 @@ pub const LANGUAGES: &[Language] = &[
             "eure", "euren", "eurem", "eurer", "eures", "er", "ihn", "ihm", "seine", "seinen",
             "seinem", "seiner", "seines", "sie", "ihre", "ihren", "ihrem", "ihrer", "ihres",
         ],
-        actions: false,
-        elision: false,
         endings: &["en", "em", "er", "es", "e", "n", "s"],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "nl",
@@ -177,13 +177,8 @@ pub const LANGUAGES: &[Language] = &[
             "ik", "me", "mij", "mijn", "we", "wij", "ons", "onze", "jij", "je", "jou", "jouw",
             "jullie", "u", "uw", "hij", "hem", "ze", "zij", "haar", "hen", "hun",
         ],
-        actions: false,
-        elision: false,
         endings: &["en", "e", "s"],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "it",
@@ -194,13 +189,8 @@ pub const LANGUAGES: &[Language] = &[
             "vostro", "vostra", "vostri", "vostre", "lui", "lei", "egli", "ella", "esso", "essa",
             "essi", "esse", "loro", "suo", "sua", "suoi", "sue",
         ],
-        actions: false,
         elision: true,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "pt",
@@ -211,13 +201,7 @@ pub const LANGUAGES: &[Language] = &[
             "teus", "tuas", "você", "vocês", "vos", "vosso", "vossa", "ele", "ela", "eles", "elas",
             "lhe", "lhes", "seu", "sua", "seus", "suas", "dele", "dela", "deles", "delas",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "sv",
@@ -227,13 +211,7 @@ pub const LANGUAGES: &[Language] = &[
             "dig", "dej", "din", "ditt", "dina", "ni", "er", "ert", "era", "han", "honom", "hans",
             "hon", "henne", "hennes", "dem", "deras",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "es",
@@ -245,13 +223,8 @@ pub const LANGUAGES: &[Language] = &[
             "os", "vuestro", "vuestra", "él", "ella", "ellos", "ellas", "le", "les", "su", "sus",
             "suyo", "suya",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Spanish)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "ru",
@@ -310,13 +283,8 @@ pub const LANGUAGES: &[Language] = &[
             "нему",
             "неё",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Russian)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "pl",
@@ -328,13 +296,8 @@ pub const LANGUAGES: &[Language] = &[
             "on", "jego", "go", "jemu", "mu", "nim", "ona", "jej", "ją", "nią", "ono", "oni",
             "one", "ich", "im", "nimi", "nich",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Endings(POLISH_ENDINGS)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "id",
@@ -343,14 +306,9 @@ pub const LANGUAGES: &[Language] = &[
             "saya", "aku", "kami", "kita", "kamu", "engkau", "anda", "kalian", "dia", "ia",
             "beliau", "mereka",
         ],
-        actions: false,
-        elision: false,
         // Enclitic particles and the possessive "-nya" ("kemenangannya").
         endings: &["nya", "lah", "kah", "pun"],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "ja",
@@ -383,13 +341,8 @@ pub const LANGUAGES: &[Language] = &[
             "僕が",
             "僕の",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
         unspaced: true,
+        ..PLAIN
     },
     Language {
         code: "zh",
@@ -401,13 +354,8 @@ pub const LANGUAGES: &[Language] = &[
             "我们", "我們", "咱们", "咱們", "你们", "你們", "他们", "他們", "她们", "她們", "我的",
             "你的", "他的", "她的", "我国", "我國",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
         unspaced: true,
+        ..PLAIN
     },
     Language {
         code: "ko",
@@ -418,13 +366,8 @@ pub const LANGUAGES: &[Language] = &[
             "우리", "저희", "당신", "그들", "그녀", "나는", "내가", "나의", "저는", "제가", "그는",
             "그가", "너희",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
         unspaced: true,
+        ..PLAIN
     },
     Language {
         code: "ar",
@@ -443,13 +386,8 @@ pub const LANGUAGES: &[Language] = &[
             "هن",
             "هما",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Arabic)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "tr",
@@ -459,13 +397,8 @@ pub const LANGUAGES: &[Language] = &[
             "bizden", "bizim", "sen", "seni", "sana", "senin", "siz", "sizi", "size", "sizin", "o",
             "onu", "ona", "onda", "ondan", "onun", "onlar", "onları", "onlara", "onların",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Turkish)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "uk",
@@ -520,13 +453,8 @@ pub const LANGUAGES: &[Language] = &[
             "ними",
             "них",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Endings(UKRAINIAN_ENDINGS)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "cs",
@@ -538,13 +466,8 @@ pub const LANGUAGES: &[Language] = &[
             "něm", "jím", "ona", "její", "jí", "ní", "ono", "oni", "ony", "jich", "jim", "nich",
             "nim", "nimi",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Endings(CZECH_ENDINGS)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "hu",
@@ -554,13 +477,8 @@ pub const LANGUAGES: &[Language] = &[
             "neked", "tiéd", "ti", "titeket", "nektek", "tiétek", "ő", "őt", "neki", "övé", "ők",
             "őket", "nekik", "övék",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Hungarian)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "ro",
@@ -571,13 +489,8 @@ pub const LANGUAGES: &[Language] = &[
             "tău", "ta", "tăi", "tale", "voi", "vă", "vouă", "vostru", "voastră", "el", "ea",
             "lui", "ei", "ele", "lor", "îl", "îi",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Romanian)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "el",
@@ -609,13 +522,8 @@ pub const LANGUAGES: &[Language] = &[
             "αυτά",
             "αυτών",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Greek)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "he",
@@ -648,13 +556,8 @@ pub const LANGUAGES: &[Language] = &[
             "אותם",
             "אותן",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
-        stemmer: None,
         prefixes: &['ו', 'ה', 'ב', 'ל', 'מ', 'ש', 'כ'],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "fa",
@@ -672,13 +575,7 @@ pub const LANGUAGES: &[Language] = &[
             "مرا",
             "ترا",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "hi",
@@ -719,13 +616,7 @@ pub const LANGUAGES: &[Language] = &[
             "उनकी",
             "उनके",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "vi",
@@ -747,13 +638,8 @@ pub const LANGUAGES: &[Language] = &[
             "họ",
             "nó",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
-        stemmer: None,
-        prefixes: &[],
         phrase_words: 3,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "da",
@@ -763,13 +649,8 @@ pub const LANGUAGES: &[Language] = &[
             "jeg", "mig", "min", "mit", "mine", "vi", "os", "vores", "du", "dig", "din", "dit",
             "dine", "jer", "jeres", "han", "ham", "hans", "hun", "hende", "hendes", "dem", "deres",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Danish)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "nb",
@@ -780,13 +661,8 @@ pub const LANGUAGES: &[Language] = &[
             "din", "ditt", "dine", "dere", "deres", "han", "ham", "hans", "hun", "henne", "hennes",
             "dem",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Norwegian)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
     Language {
         code: "fi",
@@ -797,13 +673,8 @@ pub const LANGUAGES: &[Language] = &[
             "teidät", "teidän", "teitä", "teille", "hän", "hänet", "hänen", "häntä", "hänelle",
             "he", "heidät", "heidän", "heitä", "heille",
         ],
-        actions: false,
-        elision: false,
-        endings: &[],
         stemmer: Some(Stemming::Snowball(rust_stemmers::Algorithm::Finnish)),
-        prefixes: &[],
-        phrase_words: 1,
-        unspaced: false,
+        ..PLAIN
     },
 ];
 
