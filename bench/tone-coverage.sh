@@ -10,8 +10,8 @@
 # was computed exactly for the documents the gate analyses (as English, over
 # the same masked text), so it is the count of analysed documents with a
 # tone, read off the same output.
-# With --floor, exits 1 when any document with words has no tone (issue 14's
-# floor: "tone present on every article with words").
+# With --floor, exits 1 when any document with words has no tone or no tone
+# values (issue 14's floor: "tone present on every article with words").
 # Usage: bench/tone-coverage.sh [--floor] CHANCERY_BINARY DIR...
 set -euo pipefail
 floor=0
@@ -54,8 +54,9 @@ print(f"  tone values before (English only): {before} ({pct(before)})")
 print(f"  tone values after: {with_value} ({pct(with_value)}); tone object (words, densities): {with_object} ({pct(with_object)})")
 print(f"  languages: {', '.join(f'{k} {v}' for k, v in languages.most_common())}")
 print(f"  lexicons: {', '.join(f'{k} {v}' for k, v in lexicons.most_common())}")
-if floor == "1" and with_object < worded:
-    print(f"FLOOR: {worded - with_object} documents with words have no tone", file=sys.stderr)
+if floor == "1" and with_value < worded:
+    print(f"FLOOR: {worded - with_value} documents with words have no tone values "
+          f"({worded - with_object} no tone at all)", file=sys.stderr)
     sys.exit(1)
 PY
     rm -f "$out"

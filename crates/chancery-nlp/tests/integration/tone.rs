@@ -67,7 +67,9 @@ proptest! {
 #[test]
 fn tone_of_each_language_fixture() {
     let mut lines = Vec::new();
-    for code in ["de", "es", "fr", "it", "nl", "pt", "sv", "ru", "ar", "zh"] {
+    for code in [
+        "de", "es", "fr", "it", "nl", "pt", "sv", "ru", "ar", "zh", "pl", "id", "ja", "ko", "tr",
+    ] {
         let analysis = analyze_fixture(&format!("tests/fixtures/languages/{code}.txt"));
         check(&analysis);
         let tone = analysis.tone.expect("a fixture with words has a tone");
