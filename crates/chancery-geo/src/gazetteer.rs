@@ -4,6 +4,8 @@
 //! `scripts/build_gazetteer.py`) and indexed by normalized name on first use.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -64,7 +66,7 @@ pub struct Gazetteer {
     features: Vec<Feature>,
     /// Normalized name to feature indexes; `true` marks the feature's own
     /// name, `false` an alternate name.
-    names: HashMap<String, Vec<(u32, bool)>>,
+    names: FxHashMap<String, Vec<(u32, bool)>>,
     /// ISO alpha-2 to country codes.
     countries: HashMap<String, CountryCodes>,
     /// ISO alpha-3 to ISO alpha-2.
@@ -93,9 +95,13 @@ impl Gazetteer {
 
     /// Reads a table in the format `scripts/build_gazetteer.py` writes.
     pub fn parse(text: &str) -> Result<Gazetteer, GeoError> {
+        // About two names a row: sized once rather than grown by doubling.
+        // The keys are the table's own names, so a fast hash (not one
+        // hardened against chosen keys) is safe and loads the table faster.
+        let rows = text.bytes().filter(|&b| b == b'\n').count();
         let mut g = Gazetteer {
-            features: Vec::new(),
-            names: HashMap::new(),
+            features: Vec::with_capacity(rows),
+            names: FxHashMap::with_capacity_and_hasher(rows * 2, Default::default()),
             countries: HashMap::new(),
             iso3: HashMap::new(),
             adm1: HashMap::new(),
@@ -297,6 +303,8 @@ pub fn normalize(name: &str) -> String {
                     out.push(' ');
                 }
             }
+            // Most names are ASCII, which needs neither case tables nor folding.
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             c => {
                 for l in c.to_lowercase() {
                     out.push(fold(l));

@@ -141,14 +141,18 @@ pub struct Config {
 
 /// The analyzer with the built-in knowledge base plus `tables`, and the
 /// warnings of the tables (lines skipped).
+/// Its models are loaded before it returns ([`Analyzer::warm_up`]).
 pub fn analyzer_with(tables: &[(String, String)]) -> Result<(Analyzer, Vec<String>), IngestError> {
-    if tables.is_empty() {
-        return Ok((Analyzer::new(), Vec::new()));
-    }
-    let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(tables)
-        .map_err(IngestError::KnowledgeBase)?;
-    let warnings = kb.warnings.clone();
-    Ok((Analyzer::with_knowledge_base(kb), warnings))
+    let (analyzer, warnings) = if tables.is_empty() {
+        (Analyzer::new(), Vec::new())
+    } else {
+        let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(tables)
+            .map_err(IngestError::KnowledgeBase)?;
+        let warnings = kb.warnings.clone();
+        (Analyzer::with_knowledge_base(kb), warnings)
+    };
+    analyzer.warm_up();
+    Ok((analyzer, warnings))
 }
 
 /// The ingest pipeline: documents pushed in are extracted, analysed and
