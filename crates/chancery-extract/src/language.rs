@@ -8,6 +8,9 @@ pub(crate) fn detect(text: &str) -> Option<String> {
     if sample.split_whitespace().count() < 8 {
         return None;
     }
+    if chancery_model::plainly_english(sample) {
+        return Some("en".to_string());
+    }
     let info = whatlang::detect(sample)?;
     if !info.is_reliable() && info.confidence() < 0.5 {
         return None;

@@ -87,6 +87,38 @@ pub fn iso_639_1(iso_639_3: &str) -> Option<&'static str> {
         .map(|i| ISO_639_3_TO_1[i].1)
 }
 
+/// Function words of English that other languages in Latin script do not
+/// write as words (no "in", "is", "was": Dutch, German and Italian have them).
+const ENGLISH_WORDS: &[&str] = &[
+    "the", "and", "of", "to", "that", "with", "for", "said", "it", "he", "by", "from", "have",
+    "has", "are", "were", "this", "which", "his", "they", "will", "would", "been", "their",
+];
+
+/// Fewer words than this decide nothing.
+const MIN_WORDS: usize = 8;
+
+/// English told cheaply: a plain-ASCII sample of eight words or more, one
+/// in eight of them an English function word (running prose has one in
+/// four or more). Language detectors' trigram models cost far more, and
+/// most news is English, so both the extractor's guess and the language
+/// gate ask this first.
+pub fn plainly_english(sample: &str) -> bool {
+    if !sample.is_ascii() {
+        return false;
+    }
+    let (mut words, mut english) = (0usize, 0usize);
+    for word in sample.split(|c: char| !c.is_ascii_alphabetic()) {
+        if word.is_empty() {
+            continue;
+        }
+        words += 1;
+        if word.len() <= 5 && ENGLISH_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+            english += 1;
+        }
+    }
+    words >= MIN_WORDS && english * 8 >= words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +126,21 @@ mod tests {
     #[test]
     fn table_is_sorted_for_binary_search() {
         assert!(ISO_639_3_TO_1.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn plain_english_is_told_without_a_model() {
+        assert!(plainly_english(
+            "The minister said on Monday that the talks with Russia would go on."
+        ));
+        // Too short, another language, another script.
+        assert!(!plainly_english("The talks."));
+        assert!(!plainly_english(
+            "De minister zei maandag dat de gesprekken met Rusland doorgaan."
+        ));
+        assert!(!plainly_english(
+            "Министр сказал, что переговоры продолжатся."
+        ));
     }
 
     #[test]

@@ -34,5 +34,5 @@ pub use analysis::{
     SCHEMA_VERSION,
 };
 pub use article::{Article, Block, BlockKind, DatePrecision, Flags, Published, RelatedItem};
-pub use language::iso_639_1;
+pub use language::{iso_639_1, plainly_english};
 pub use span::{Span, TextField};

@@ -48,36 +48,9 @@ enum Judged {
     Unknown,
 }
 
-/// Function words of English that other languages in Latin script do not
-/// write as words (no "in", "is", "was": Dutch, German and Italian have them).
-const ENGLISH_WORDS: &[&str] = &[
-    "the", "and", "of", "to", "that", "with", "for", "said", "it", "he", "by", "from", "have",
-    "has", "are", "were", "this", "which", "his", "they", "will", "would", "been", "their",
-];
-
-/// English told cheaply: one word in eight of a plain-ASCII sample is an
-/// English function word (running prose has one in four or more), so
-/// most English blocks never reach the trigram model, which costs far more.
-fn plainly_english(sample: &str) -> bool {
-    if !sample.is_ascii() {
-        return false;
-    }
-    let (mut words, mut english) = (0usize, 0usize);
-    for word in sample.split(|c: char| !c.is_ascii_alphabetic()) {
-        if word.is_empty() {
-            continue;
-        }
-        words += 1;
-        if word.len() <= 5 && ENGLISH_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
-            english += 1;
-        }
-    }
-    words >= MIN_LATIN_WORDS && english * 8 >= words
-}
-
 fn judge_text(text: &str) -> Judged {
     let sample = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
-    if plainly_english(sample) {
+    if chancery_model::plainly_english(sample) {
         return Judged::English;
     }
     let Some(info) = whatlang::detect(sample) else {
@@ -243,14 +216,14 @@ mod tests {
 
     #[test]
     fn function_words_tell_english_and_only_english() {
-        assert!(plainly_english(ENGLISH));
+        assert!(chancery_model::plainly_english(ENGLISH));
         for other in [
             GERMAN,
             "El ministro de Economía anunció que viajará a Moscú la próxima semana para firmar acuerdos.",
             "De minister van Buitenlandse Zaken is in het weekend naar Moskou gereisd voor overleg met zijn collega.",
             "Il ministro degli Esteri è partito per Mosca in settimana per colloqui con il suo omologo russo.",
         ] {
-            assert!(!plainly_english(other), "{other}");
+            assert!(!chancery_model::plainly_english(other), "{other}");
         }
     }
 
