@@ -75,11 +75,42 @@ pub struct Language {
 /// to the words of a text.
 #[derive(Debug, Clone, Copy)]
 enum Stemming {
-    /// A Snowball stemmer (Russian, Spanish).
+    /// The Snowball stemmer of the language.
     Snowball(rust_stemmers::Algorithm),
     /// The longest of these endings that leaves a stem of four or more
-    /// letters taken off (Polish, which has no Snowball stemmer).
+    /// letters taken off (Polish, Ukrainian, Czech: no Snowball stemmer).
     Endings(&'static [&'static str]),
+}
+
+/// A [`Stemming`] ready to use.
+enum Stemmer {
+    Snowball(rust_stemmers::Stemmer),
+    Endings(&'static [&'static str]),
+}
+
+impl Stemmer {
+    fn new(stemming: Stemming) -> Stemmer {
+        match stemming {
+            Stemming::Snowball(algorithm) => {
+                Stemmer::Snowball(rust_stemmers::Stemmer::create(algorithm))
+            }
+            Stemming::Endings(endings) => Stemmer::Endings(endings),
+        }
+    }
+
+    /// The stem of a lower-case `word`.
+    fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
+        match self {
+            Stemmer::Snowball(stemmer) => stemmer.stem(word),
+            Stemmer::Endings(endings) => endings
+                .iter()
+                .filter_map(|ending| word.strip_suffix(ending))
+                .filter(|stem| stem.chars().count() >= 4)
+                .min_by_key(|stem| stem.len())
+                .unwrap_or(word)
+                .into(),
+        }
+    }
 }
 
 impl Language {
@@ -778,26 +809,22 @@ struct Table {
     /// The sign of the mean valence of the lexicon lemmas sharing a stem,
     /// for a language with a [`Stemming`].
     stems: HashMap<String, i8>,
-    /// The stemmer, when the language has a Snowball one.
-    snowball: Option<rust_stemmers::Stemmer>,
+    /// The language's stemmer, if it has one.
+    stemmer: Option<Stemmer>,
     /// The longest entry in characters (for substring search).
     longest: usize,
 }
 
 impl Table {
-    /// The stem of a lower-case `word` under the language's stemming.
-    fn stem<'a>(&self, stemming: Stemming, word: &'a str) -> Cow<'a, str> {
-        match (stemming, &self.snowball) {
-            (Stemming::Snowball(_), Some(stemmer)) => stemmer.stem(word),
-            (Stemming::Endings(endings), _) => endings
-                .iter()
-                .filter_map(|ending| word.strip_suffix(ending))
-                .filter(|stem| stem.chars().count() >= 4)
-                .min_by_key(|stem| stem.len())
-                .unwrap_or(word)
-                .into(),
-            _ => word.into(),
-        }
+    /// The sentiment of the lemmas sharing the stem of `key`; 0 without a
+    /// stemmer or such lemmas.
+    fn stem_sentiment(&self, key: &str) -> i8 {
+        self.stemmer.as_ref().map_or(0, |stemmer| {
+            self.stems
+                .get(stemmer.stem(key).as_ref())
+                .copied()
+                .unwrap_or(0)
+        })
     }
 }
 
@@ -812,10 +839,7 @@ fn compile(language: &Language) -> Table {
     let mut table = Table {
         words: HashMap::new(),
         stems: HashMap::new(),
-        snowball: match language.stemmer {
-            Some(Stemming::Snowball(algorithm)) => Some(rust_stemmers::Stemmer::create(algorithm)),
-            _ => None,
-        },
+        stemmer: language.stemmer.map(Stemmer::new),
         longest: 0,
     };
     let mut stem_valences: HashMap<String, (f64, u32)> = HashMap::new();
@@ -824,8 +848,8 @@ fn compile(language: &Language) -> Table {
             .filter_map(|row| Some((row[0], row[1].parse::<f64>().ok()?)))
         {
             let key = fold(language, &word.to_lowercase()).into_owned();
-            if let Some(stemming) = language.stemmer {
-                let stem = table.stem(stemming, &key).into_owned();
+            if let Some(stemmer) = &table.stemmer {
+                let stem = stemmer.stem(&key).into_owned();
                 let entry = stem_valences.entry(stem).or_default();
                 entry.0 += valence;
                 entry.1 += 1;
@@ -1008,27 +1032,37 @@ pub fn tone(text: &str, language: Option<&str>) -> Option<Tone> {
             }
         }
         (Some(spec), Some(table)) => {
-            let mut key = String::new();
+            // Every word's key at once only where entries span words.
+            let keys: Vec<String> = if spec.phrase_words > 1 {
+                words
+                    .iter()
+                    .map(|word| {
+                        let mut key = String::new();
+                        word_key(spec, word, &mut key);
+                        key
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut buffer = String::new();
             let mut i = 0;
             'words: while i < words.len() {
                 // A lexicon entry of several words ("tuyệt vời"), longest first.
                 for length in (2..=spec.phrase_words.min(words.len() - i)).rev() {
-                    let phrase: Vec<String> = words[i..i + length]
-                        .iter()
-                        .map(|word| {
-                            let mut key = String::new();
-                            word_key(spec, word, &mut key);
-                            key
-                        })
-                        .collect();
-                    if let Some(class) = table.words.get(&phrase.join(" ")) {
+                    if let Some(class) = table.words.get(&keys[i..i + length].join(" ")) {
                         count(class.sentiment, Some(class));
                         i += length;
                         continue 'words;
                     }
                 }
-                word_key(spec, words[i], &mut key);
-                let key = key.as_str();
+                let key = match keys.get(i) {
+                    Some(key) => key.as_str(),
+                    None => {
+                        word_key(spec, words[i], &mut buffer);
+                        buffer.as_str()
+                    }
+                };
                 i += 1;
                 let class = table.words.get(key).or_else(|| {
                     // "well-being" is in the lexicon whole; "anti-war" is not,
@@ -1038,17 +1072,13 @@ pub fn tone(text: &str, language: Option<&str>) -> Option<Tone> {
                 });
                 let sentiment = match class {
                     Some(class) if class.sentiment != 0 => class.sentiment,
-                    _ => [
-                        stem_sentiment(key, spec.endings, table),
-                        prefix_sentiment(key, spec.prefixes, table),
-                        spec.stemmer.map_or(0, |stemming| {
-                            let stem = table.stem(stemming, key);
-                            table.stems.get(stem.as_ref()).copied().unwrap_or(0)
-                        }),
-                    ]
-                    .into_iter()
-                    .find(|sentiment| *sentiment != 0)
-                    .unwrap_or(0),
+                    // Each way of finding a lemma, until one does.
+                    _ => Some(stem_sentiment(key, spec.endings, table))
+                        .filter(|s| *s != 0)
+                        .or_else(|| {
+                            Some(prefix_sentiment(key, spec.prefixes, table)).filter(|s| *s != 0)
+                        })
+                        .unwrap_or_else(|| table.stem_sentiment(key)),
                 };
                 count(sentiment, class);
             }
@@ -1102,8 +1132,9 @@ fn stem_sentiment(key: &str, endings: &[&str], table: &Table) -> i8 {
         .map_or(0, |c| c.sentiment)
 }
 
-/// A word as the tables spell it, into `key`: lower case, a curly
-/// apostrophe straight, and the letters [`fold`] unifies.
+/// A word as the tables spell it, into `key` (reused from word to word):
+/// lower case, a curly apostrophe straight, and the letters [`fold`]
+/// unifies.
 fn word_key(language: &Language, word: &str, key: &mut String) {
     key.clear();
     for c in word.chars() {
