@@ -104,6 +104,7 @@ const ACTOR_NOUNS: &[(&str, &str, bool)] = &[
     ("tanks", "MIL", true),
     ("commander", "MIL", false),
     ("commanders", "MIL", true),
+    ("officer", "MIL", false),
     ("officers", "MIL", true),
     ("police", "COP", true),
     ("policemen", "COP", true),
@@ -474,6 +475,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         self.resolve_definites(&mut mentions);
         self.absorb_nationalities(&mut mentions);
         titles_take_their_holders_codes(&mut mentions);
+        self.officials_take_their_speakers_country(&mut mentions);
         let mut at = vec![None; n];
         for (m, mention) in mentions.iter().enumerate() {
             for slot in &mut at[mention.tokens.clone()] {
@@ -485,6 +487,82 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             at,
             home: self.home.clone(),
             filed_in: self.filed_in.clone(),
+        }
+    }
+
+    /// "Belgian police said an officer had visited Bratislava": an official
+    /// the text introduces without a country ("an officer", "a
+    /// spokesman"), in what a speaker of known country reports, is one of
+    /// the speaker's officials, not the story's.
+    fn officials_take_their_speakers_country(&self, mentions: &mut [ActorMention]) {
+        let country_of = |m: &ActorMention| -> Option<String> {
+            if m.guessed_sector.is_some() || m.kind == MentionKind::Pronoun || m.thing {
+                return None;
+            }
+            let code = m.code.as_deref()?.get(..3)?;
+            self.kb.country(code).is_some().then(|| code.to_string())
+        };
+        for sentence in &self.doc.sentences {
+            let inside: Vec<usize> = (0..mentions.len())
+                .filter(|&m| {
+                    mentions[m].tokens.start >= sentence.start
+                        && mentions[m].tokens.end <= sentence.end
+                })
+                .collect();
+            for k in sentence.clone() {
+                if !super::is_reporting_word(self.doc.words[k]) {
+                    continue;
+                }
+                // The speaker stands right before the verb ("Belgian police
+                // said") or right after it ("…, said Belgian police").
+                let before = inside
+                    .iter()
+                    .copied()
+                    .rev()
+                    .find(|&m| mentions[m].tokens.end <= k && mentions[m].tokens.end + 3 > k);
+                let after = inside
+                    .iter()
+                    .copied()
+                    .find(|&m| mentions[m].tokens.start == k + 1);
+                let (speaker, reported) = match (before, after) {
+                    (Some(m), _) => {
+                        let start = mentions[m].tokens.start;
+                        // "…, Belgian police said": what is reported comes first.
+                        let trailing = start > sentence.start
+                            && matches!(self.doc.words[start - 1], "," | "\"" | "''");
+                        if trailing {
+                            (m, sentence.start..start)
+                        } else {
+                            (m, k + 1..sentence.end)
+                        }
+                    }
+                    (None, Some(m)) => (m, sentence.start..k),
+                    (None, None) => continue,
+                };
+                let Some(country) = country_of(&mentions[speaker]) else {
+                    continue;
+                };
+                for &m in &inside {
+                    let mention = &mut mentions[m];
+                    let official = mention
+                        .guessed_sector
+                        .as_deref()
+                        .is_some_and(|s| matches!(s, "GOV" | "MIL" | "COP" | "JUD"));
+                    // "an officer", "an official": one of the speaker's; "the
+                    // coup leaders" the United States speaks of are not.
+                    let indefinite = !mention.plural
+                        && matches!(self.lower(mention.tokens.start).as_ref(), "a" | "an");
+                    if mention.kind == MentionKind::Nominal
+                        && official
+                        && indefinite
+                        && mention.tokens.start >= reported.start
+                        && mention.tokens.end <= reported.end
+                    {
+                        let sector = mention.guessed_sector.clone().unwrap_or_default();
+                        mention.code = Some(format!("{country}{sector}"));
+                    }
+                }
+            }
         }
     }
 

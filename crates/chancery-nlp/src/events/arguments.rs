@@ -322,10 +322,20 @@ pub(crate) fn arguments(
             }
         }
     }
-    if matches!(rel(head), DepRel::AclRelcl) {
+    // A verb coordinated with a clause's first verb is in that clause:
+    // "Stevanin, arrested in 1994 and jailed for three years, ..." is
+    // background twice.
+    let mut clause_head = head;
+    while rel(clause_head) == DepRel::Conj {
+        match parse.heads[clause_head] {
+            Some(h) => clause_head = h,
+            None => break,
+        }
+    }
+    if matches!(rel(clause_head), DepRel::AclRelcl) {
         args.relative = true;
     }
-    if matches!(rel(head), DepRel::Acl) {
+    if matches!(rel(clause_head), DepRel::Acl) {
         args.reduced_relative = true;
     }
     // The speaker of a verb of saying above the trigger.

@@ -492,6 +492,8 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                         // its head word ("any such involvement") or the head
                         // of an "of" phrase it measures ("six days of
                         // fighting").
+                        // ("asked an Iraqi diplomat to leave": an infinitive
+                        // a parse hangs on the object opens the context too.)
                         let mut starts = vec![arguments::leftmost(kids, c), c];
                         if parse.deprels[c] == DepRel::Obj {
                             starts.extend(
@@ -499,6 +501,12 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                                     .iter()
                                     .filter(|&&k| parse.deprels[k] == DepRel::Nmod)
                                     .copied(),
+                            );
+                            starts.extend(
+                                kids[c]
+                                    .iter()
+                                    .filter(|&&k| parse.deprels[k] == DepRel::Acl)
+                                    .map(|&k| arguments::leftmost(kids, k)),
                             );
                         }
                         let found = starts.iter().find_map(|&k| {
@@ -567,9 +575,15 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let mut consumed = sentence.start;
         while i < sentence.end {
             let mut matched = self.trigger_at(i, sentence.end, &lower, sentence.start, None);
+            // A row that took any actor as its object ("asked Norway") gives
+            // way to one whose context the parse finds ("asked a Russian
+            // diplomat to leave" is an expulsion).
+            let any_object = matched
+                .as_ref()
+                .is_some_and(|(t, _, context)| context.is_none() && !t.after.is_empty());
             // A verb whose rows all want a context that does not follow at
             // once: look for it among the verb's complements in the parse.
-            if matched.is_none()
+            if (matched.is_none() || any_object)
                 && self.syntax
                 && actors_here >= 2
                 && self.context_nearby(i, sentence.end, &lower, sentence.start)
@@ -582,15 +596,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     let kids = arguments::children(&parse);
                     (parse, kids)
                 });
-                matched = self.trigger_at(
+                let through_parse = self.trigger_at(
                     i,
                     sentence.end,
                     &lower,
                     sentence.start,
                     Some((parse, kids.as_slice())),
                 );
+                if !any_object || through_parse.as_ref().is_some_and(|(_, _, c)| c.is_some()) {
+                    matched = through_parse;
+                }
             }
-            let Some((trigger, n, context)) = matched else {
+            let Some((mut trigger, n, context)) = matched else {
                 i += 1;
                 continue;
             };
@@ -708,7 +725,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 // the act asked for is not (yet) done.
                 requested = parse.deprels[local] == DepRel::Xcomp
                     && parse.heads[local].is_some_and(|h| REQUESTING.contains(&lower[h].as_ref()));
-                let noun = trigger.kind == TriggerKind::Noun;
+                let mut noun = trigger.kind == TriggerKind::Noun;
                 // A verb of the lexicon that the sentence uses as a noun or
                 // adjective ("peacekeeping force", "the ceasefire") is no act.
                 // A participle before its noun describes it ("a convicted
@@ -719,9 +736,26 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     && parse.heads[local].is_some_and(|h| h > local)
                     && (local == 0
                         || !matches!(parse.upos[local - 1], Upos::Noun | Upos::Propn | Upos::Pron));
+                // ("began new talks with Maskhadov": the word is the
+                // lexicon's noun of the act, taken as such when the parse
+                // gives it a partner, below.)
+                let mut noun_reading = false;
                 if !noun && (!matches!(parse.upos[local], Upos::Verb | Upos::Aux) || describes) {
-                    i += n;
-                    continue;
+                    let as_noun = matches!(parse.upos[local], Upos::Noun) && !describes;
+                    let noun_row = self.lexicon.triggers(&lower[local]).iter().find(|t| {
+                        t.kind == TriggerKind::Noun && t.words.len() == n && t.after.is_empty()
+                    });
+                    match noun_row.filter(|_| as_noun) {
+                        Some(row) => {
+                            trigger = row;
+                            noun = true;
+                            noun_reading = true;
+                        }
+                        None => {
+                            i += n;
+                            continue;
+                        }
+                    }
                 }
                 let args = arguments::arguments(
                     parse,
@@ -775,10 +809,20 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                         });
                     sources.extend(by);
                 }
+                // (Never the speaker of a trailing "…, the ministry said",
+                // which a parse may attach to the last noun phrase.)
                 let targets: Vec<usize> = mention_of(&args.targets)
                     .into_iter()
                     .filter(|t| !sources.contains(t))
+                    .filter(|&t| !speaks(self.actors.mentions[t].tokens.end))
                     .collect();
+                if noun_reading
+                    && (targets.is_empty() || sources.is_empty())
+                    && self.between_pair(i + n, &sentence).is_none()
+                {
+                    i += n;
+                    continue;
+                }
                 let reporter = args
                     .reporter
                     .and_then(|r| self.mention_under(r, parse, kids, sentence.start));
@@ -799,6 +843,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     .filter(|&t| s.is_none_or(|s| s != t && !self.same_actor(s, t)));
                 // "A, ..., and B signed": when the parse lost the coordination
                 // of a symmetric act's subjects, the words still show it.
+                let mut mutual = None;
                 let (s, t) = match self.coordinated_before(i, &sentence) {
                     Some((a, b))
                         if symmetric(&trigger.code)
@@ -806,9 +851,19 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     {
                         (Some(a), Some(b))
                     }
+                    Some((a, b))
+                        if mutual_intent(&trigger.code)
+                            && targets.is_empty()
+                            && !self.in_prepositional_phrase(a) =>
+                    {
+                        mutual = Some((b, a));
+                        (Some(a), Some(b))
+                    }
                     _ => (s, t),
                 };
                 extra_pairs = self.other_pairs(s, t, &sources, &targets);
+                // Each pledges it to the other: an event per direction.
+                extra_pairs.extend(mutual);
                 if trigger.code.starts_with("042") && targets.is_empty() {
                     destination = self.destination(local + n - 1, parse, kids, sentence.start);
                 }
@@ -1317,6 +1372,22 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             .rev()
             .find_map(|k| self.actors.at[k])?;
         (a != b && !self.same_actor(a, b)).then_some((a, b))
+    }
+
+    /// Whether mention `m` follows a preposition, over at most two words of
+    /// its own phrase ("of a strong Islamic government and the U.S.
+    /// intends"): the object of a phrase, no subject of a verb.
+    fn in_prepositional_phrase(&self, m: usize) -> bool {
+        let start = self.actors.mentions[m].tokens.start;
+        (start.saturating_sub(3)..start)
+            .rev()
+            .take_while(|&k| self.doc.words[k].starts_with(|c: char| c.is_lowercase()))
+            .any(|k| {
+                matches!(
+                    self.lower(k).as_ref(),
+                    "in" | "of" | "to" | "from" | "with" | "for" | "on" | "at" | "by" | "against"
+                )
+            })
     }
 
     /// Events for coordinated actors beyond the first pair, one per
@@ -1981,7 +2052,18 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             // did what to whom (two sectors of one country do).
             let source_code = c.source_code.as_deref().or(self.actor_code(c.source));
             let target_code = c.target_code.as_deref().or(self.actor_code(c.target));
+            // (Two people named on the two sides say who: "Lebed and
+            // Maskhadov signed an agreement".)
+            let person = |m: Option<usize>| {
+                m.is_some_and(|m| {
+                    self.actors.mentions[m].kind == actors::MentionKind::Named(EntityKind::Person)
+                })
+            };
+            let two_people = person(c.source)
+                && person(c.target)
+                && !self.same_actor(c.source.unwrap_or(0), c.target.unwrap_or(0));
             if c.dictionary.is_none()
+                && !two_people
                 && source_code.is_some_and(|s| s.len() <= 3 && Some(s) == target_code)
             {
                 continue;
@@ -2203,6 +2285,13 @@ fn symmetric(code: &str) -> bool {
         || code.starts_with("057")
         || code.starts_with("06")
         || code.starts_with("19")
+}
+
+/// Intents two parties can only share with each other: coordinated
+/// subjects that "pledged to intensify cooperation" or "agreed to resume
+/// talks" with no one else named pledge it to each other.
+fn mutual_intent(code: &str) -> bool {
+    matches!(code, "030" | "036") || code.starts_with("031")
 }
 
 /// Words after which "of", "for" or "with" introduce what is alleged.
