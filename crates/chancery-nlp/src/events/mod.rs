@@ -1102,6 +1102,20 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             if matches!(coded.code.as_str(), "140" | "141") && protest_word && state {
                 coded.code = "114".to_string();
             }
+            // Police and courts cooperate on cases (063, judicial
+            // cooperation), armed forces militarily (062): "Slovak police are
+            // cooperating with Belgium in the search".
+            let cooperating = ["cooperat", "co-operat", "collaborat"]
+                .iter()
+                .any(|stem| lower[i - sentence.start].starts_with(stem));
+            if coded.code == "050" && cooperating {
+                let sector = source_code.as_deref().map(actor_sector);
+                coded.code = match sector {
+                    Some("COP" | "JUD") => "063".to_string(),
+                    Some("MIL") => "062".to_string(),
+                    _ => coded.code.clone(),
+                };
+            }
             // Killing between armed forces is fighting (19x), not an assault
             // on people (18x): "troops killed 25 rebels".
             let target_code = coded

@@ -903,3 +903,23 @@ fn a_verb_coordinated_in_a_reduced_relative_is_background_and_a_trailing_speaker
         .collect();
     assert!(!has_event(&all, "04", "ISR", "ISR"), "{all:?}");
 }
+
+#[test]
+fn invitations_offer_to_meet_and_police_cooperate_on_cases() {
+    let analysis = analyze_bytes(
+        b"Ties\n\nBRATISLAVA 1996-08-23\n\nSlovak police are cooperating with Belgian police in the search for two girls. \
+Israeli President Ezer Weizman has invited Yasser Arafat to meet him at his home.",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // Judicial cooperation (063), not diplomatic (05).
+    assert!(has_event(&events, "063", "SVKCOP", "BELCOP"), "{events:?}");
+    // An invitation offers the meeting (036); it asks for nothing.
+    assert!(has_event(&events, "036", "ISR", "PSE"), "{events:?}");
+    let analysis = analyze_bytes(
+        b"Ties\n\nBRATISLAVA 1996-08-23\n\nPolice interrogated two Slovak men on Thursday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "090", "SVKCOP", "SVKCVL"), "{events:?}");
+}
