@@ -710,6 +710,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let mut from_parse = (false, false);
             let mut extra_pairs: Vec<(usize, usize)> = Vec::new();
             let mut destination: Option<(usize, String)> = None;
+            // "left Bahrain for Baghdad": the object of leaving is where the
+            // trip starts; the destination, when found, is the target.
+            let leaving = trigger.code == "042"
+                && matches!(
+                    lower[i - sentence.start].as_ref(),
+                    "leave" | "leaves" | "left" | "leaving"
+                );
             let mut requested = false;
             let (source, target, reported_by) = if syntax {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
@@ -864,7 +871,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 extra_pairs = self.other_pairs(s, t, &sources, &targets);
                 // Each pledges it to the other: an event per direction.
                 extra_pairs.extend(mutual);
-                if trigger.code.starts_with("042") && targets.is_empty() {
+                if trigger.code.starts_with("042") && (targets.is_empty() || leaving) {
                     destination = self.destination(local + n - 1, parse, kids, sentence.start);
                 }
                 // "went to court", "spent $2 billion": these verbs make a
@@ -1073,7 +1080,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
             // A destination the parse found outweighs the nearest name after
             // the verb ("flew to Kigali after meeting Museveni").
-            if coded.target.is_none() || !from_parse.1 && destination.is_some() {
+            if coded.target.is_none() || (!from_parse.1 || leaving) && destination.is_some() {
                 if let Some((place, country)) = destination {
                     coded.target = None;
                     coded.target_place = Some(place);

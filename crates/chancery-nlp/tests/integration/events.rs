@@ -923,3 +923,14 @@ Israeli President Ezer Weizman has invited Yasser Arafat to meet him at his home
     let events = triples(&analysis.events);
     assert!(has_event(&events, "090", "SVKCOP", "SVKCVL"), "{events:?}");
 }
+
+#[test]
+fn leaving_a_country_for_another_visits_the_other() {
+    let analysis = analyze_bytes(
+        b"Trip\n\nMANAMA 1996-08-26\n\nDanish Foreign Minister Niels Helveg Petersen left Bahrain for Baghdad on Monday for talks with Iraqi officials.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "042", "DNK", "IRQ"), "{events:?}");
+    assert!(!has_event(&events, "042", "DNK", "BHR"), "{events:?}");
+}
