@@ -45,7 +45,9 @@ mod error;
 mod inputs;
 mod queue;
 mod schema;
-pub mod testing;
+/// Throw-away test databases (kept in `chancery_store`, which tests
+/// against PostgreSQL too).
+pub use chancery_store::testing;
 mod worker;
 
 pub use bench::{bench_claims, BenchReport};
