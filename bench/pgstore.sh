@@ -12,6 +12,7 @@
 # /proc before and after), so the database's work is counted too.
 #
 #   bench/pgstore.sh [BBC_DIR] [RUNS] [WORKERS]   (defaults ../shared/bench/news/bbc, 1, 2)
+#   SYNTHETIC=N bench/pgstore.sh …                 the same over N synthetic articles too
 #
 # Needs the PostgreSQL server (apt-get install postgresql), /usr/bin/time
 # and python3.
@@ -72,20 +73,22 @@ measure() {
     read -r wall user sys < "$work/time"
     echo "$wall $(add_up "$user" "$sys") $(minus "$before" "$after")"
 }
-row() { printf '%-44s %8s s wall %8s s CPU %8s s server CPU\n' "$@"; }
+row() { printf '%-58s %8s s wall %8s s CPU %8s s server CPU\n' "$@"; }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== BBC: $(find "${bbc_dirs[@]}" -type f | wc -l) files; $runs run(s); PostgreSQL $(psql -tA "$url" -c 'SHOW server_version')"
-for run in $(seq "$runs"); do
-    read -r wall cpu server < <(measure "$chancery" ingest --quiet --data "$work/sqlite$run" "${bbc_dirs[@]}")
-    row "run $run: ingest into a data directory" "$wall" "$cpu" "-"
-    db=$(database "ingest$run")
-    read -r wall cpu server < <(measure "$chancery" ingest --quiet --data "$db" "${bbc_dirs[@]}")
-    row "run $run: ingest into PostgreSQL" "$wall" "$cpu" "$server"
-    db=$(database "fleet$run")
+# Runs the three rows over one corpus: $1 its name, then its inputs.
+compare() {
+    local name=$1 run=$2
+    shift 2
+    read -r wall cpu server < <(measure "$chancery" ingest --quiet --data "$work/sqlite-$name$run" "$@")
+    row "$name, run $run: ingest into a data directory" "$wall" "$cpu" "-"
+    db=$(database "ingest_$name$run")
+    read -r wall cpu server < <(measure "$chancery" ingest --quiet --data "$db" "$@")
+    row "$name, run $run: ingest into PostgreSQL" "$wall" "$cpu" "$server"
+    db=$(database "fleet_$name$run")
     before=$(server_cpu)
     start=$(date +%s.%N)
-    "$chancery" enqueue --queue "$db" "${bbc_dirs[@]}" 2>>"$work/log"
+    "$chancery" enqueue --queue "$db" "$@" 2>>"$work/log"
     pids=()
     for w in $(seq "$workers"); do
         /usr/bin/time -f "%U %S" -o "$work/worker$w" \
@@ -97,11 +100,23 @@ for run in $(seq "$runs"); do
     end=$(date +%s.%N)
     after=$(server_cpu)
     cpu=$(add_up $(cat "$work"/worker*))
-    row "run $run: enqueue + $workers workers into PostgreSQL" "$(minus "$start" "$end")" "$cpu" "$(minus "$before" "$after")"
+    row "$name, run $run: enqueue + $workers workers into PostgreSQL" "$(minus "$start" "$end")" "$cpu" "$(minus "$before" "$after")"
     stored=$(psql -tA "$db" -c "SELECT count(*) FROM chancery.articles")
     canonical=$(psql -tA "$db" -c "SELECT count(*) FROM chancery.canonical_articles")
     echo "   stored by the workers: $stored articles, $canonical first-seen"
     rm -f "$work"/worker*
+}
+
+echo "== BBC: $(find "${bbc_dirs[@]}" -type f | wc -l) files; $runs run(s); PostgreSQL $(psql -tA "$url" -c 'SHOW server_version')"
+for run in $(seq "$runs"); do
+    compare bbc "$run" "${bbc_dirs[@]}"
 done
-echo "== the ingests' own summaries (last run)"
-grep -E "documents in|ingested:|story step" "$work/log" | tail -6
+if [ "${SYNTHETIC:-0}" -gt 0 ]; then
+    python3 bench/synthetic_news.py "$SYNTHETIC" > "$work/news.jsonl"
+    echo "== synthetic: $SYNTHETIC articles (bench/synthetic_news.py)"
+    for run in $(seq "$runs"); do
+        compare synthetic "$run" "$work/news.jsonl"
+    done
+fi
+echo "== the ingests' own summaries"
+grep -E "documents in|ingested:|story step" "$work/log"

@@ -70,8 +70,7 @@ const MIGRATIONS: &[&str] = &[
     );
 
     CREATE TABLE dedup_locks (
-        key    bigint PRIMARY KEY,
-        writes bigint NOT NULL DEFAULT 0
+        key bigint PRIMARY KEY
     );
 
     CREATE TABLE content_checksums (

@@ -39,8 +39,6 @@ pub(crate) struct Statements {
     signatures: Statement,
     same_content: Statement,
     insert_article: Statement,
-    checksum: Statement,
-    index_buckets: Statement,
     entities: Statement,
     quotes: Statement,
     events: Statement,
@@ -53,8 +51,11 @@ impl Statements {
         let mut prepare = |sql: &str| client.prepare(sql).map_err(at);
         Ok(Statements {
             lock: prepare(
+                // `DO UPDATE … WHERE false` locks the existing row without
+                // writing a new version of it (PostgreSQL locks every
+                // conflicting row before it weighs the condition).
                 "INSERT INTO dedup_locks (key) SELECT k FROM unnest($1::bigint[]) AS k ORDER BY k \
-                 ON CONFLICT (key) DO UPDATE SET writes = dedup_locks.writes + 1",
+                 ON CONFLICT (key) DO UPDATE SET key = excluded.key WHERE false",
             )?,
             by_doc_id: prepare("SELECT id FROM articles WHERE doc_id = $1")?,
             by_external_id: prepare("SELECT id FROM articles WHERE external_id = $1")?,
@@ -66,22 +67,26 @@ impl Statements {
                 "SELECT coalesce(duplicate_of, id) FROM articles WHERE content_hash = $1 \
                  ORDER BY id LIMIT 1",
             )?,
+            // The article, its checksum and (for a first-seen copy) its
+            // LSH buckets in one round trip.
             insert_article: prepare(
-                "INSERT INTO articles (doc_id, external_id, url, canonical_url, content_hash, \
-                 simhash, minhash, title, published, published_precision, source, site, \
-                 language, text, analysis, duplicate_of, similarity, is_stub, flags, ingested_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                 $17, $18, $19, to_char(clock_timestamp() AT TIME ZONE 'UTC', \
-                 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')) \
-                 ON CONFLICT DO NOTHING RETURNING id",
-            )?,
-            checksum: prepare(
-                "INSERT INTO content_checksums (article, checksum) VALUES ($1, $2) \
-                 ON CONFLICT (article) DO UPDATE SET checksum = excluded.checksum",
-            )?,
-            index_buckets: prepare(
-                "INSERT INTO lsh_buckets (key, article) \
-                 SELECT k, $2 FROM unnest($1::integer[]) AS k ON CONFLICT DO NOTHING",
+                "WITH stored AS ( \
+                     INSERT INTO articles (doc_id, external_id, url, canonical_url, \
+                     content_hash, simhash, minhash, title, published, published_precision, \
+                     source, site, language, text, analysis, duplicate_of, similarity, is_stub, \
+                     flags, ingested_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                     $16, $17, $18, $19, to_char(clock_timestamp() AT TIME ZONE 'UTC', \
+                     'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')) \
+                     ON CONFLICT DO NOTHING RETURNING id), \
+                 checksum AS ( \
+                     INSERT INTO content_checksums (article, checksum) \
+                     SELECT id, $20 FROM stored), \
+                 buckets AS ( \
+                     INSERT INTO lsh_buckets (key, article) \
+                     SELECT k, id FROM stored, unnest($21::integer[]) AS k \
+                     ON CONFLICT DO NOTHING) \
+                 SELECT id FROM stored",
             )?,
             entities: prepare(
                 "INSERT INTO entities (article, local_id, name, kind, country, actor_code, \
@@ -267,6 +272,10 @@ fn write_one(
     let keys: Vec<i32> = fingerprint.band_keys().iter().map(|&k| k as i32).collect();
     let original = find_original(tx, statements, fingerprint, &keys, (cached, &mut *seen))?;
     let published = article.published.as_ref();
+    let checksum =
+        crate::verify::content_checksum(article.title.as_deref(), &article.text, document.blob());
+    // Only first-seen copies go into the buckets, as in SQLite.
+    let bucket_keys: &[i32] = if original.is_none() { &keys } else { &[] };
     let inserted = tx
         .query_opt(
             &statements.insert_article,
@@ -290,6 +299,8 @@ fn write_one(
                 &original.map(|(_, similarity)| similarity),
                 &article.flags.stub,
                 &flags_set(&article.flags),
+                &checksum,
+                &bucket_keys,
             ],
         )
         .map_err(Failed::at("storing an article"))?;
@@ -303,14 +314,7 @@ fn write_one(
         });
     };
     let id: i64 = row.get(0);
-    let checksum =
-        crate::verify::content_checksum(article.title.as_deref(), &article.text, document.blob());
-    tx.execute(&statements.checksum, &[&id, &checksum])
-        .map_err(Failed::at("recording the content checksum"))?;
-    // Only first-seen copies go into the buckets, as in SQLite.
     if original.is_none() {
-        tx.execute(&statements.index_buckets, &[&keys, &id])
-            .map_err(Failed::at("indexing near-duplicates"))?;
         if let Some(signature) = &fingerprint.minhash {
             seen.push((id, Box::from(&signature[..])));
         }
