@@ -29,7 +29,7 @@ pub enum AnyStore {
     /// A data directory: one writer at a time.
     Sqlite(Store),
     /// A PostgreSQL database: any number of writers.
-    Postgres(PgStore),
+    Postgres(Box<PgStore>),
 }
 
 impl AnyStore {
@@ -37,7 +37,7 @@ impl AnyStore {
     /// `postgres://` URL, else a data directory ([`Store::open`]).
     pub fn open(data: &Path) -> Result<AnyStore, StoreError> {
         Ok(match postgres_url(data) {
-            Some(url) => AnyStore::Postgres(PgStore::open(url)?),
+            Some(url) => AnyStore::Postgres(Box::new(PgStore::open(url)?)),
             None => AnyStore::Sqlite(Store::open(data)?),
         })
     }
@@ -173,14 +173,14 @@ pub enum AnyExport {
     /// A data directory.
     Sqlite(ExportReader),
     /// A PostgreSQL database.
-    Postgres(PgExport),
+    Postgres(Box<PgExport>),
 }
 
 impl AnyExport {
     /// Opens `data` for exporting (see [`AnyStore::open`]).
     pub fn open(data: &Path) -> Result<AnyExport, StoreError> {
         Ok(match postgres_url(data) {
-            Some(url) => AnyExport::Postgres(PgExport::open(url)?),
+            Some(url) => AnyExport::Postgres(Box::new(PgExport::open(url)?)),
             None => AnyExport::Sqlite(ExportReader::open(data)?),
         })
     }
