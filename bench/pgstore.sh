@@ -6,7 +6,9 @@
 #  2. `chancery ingest` into a fresh PostgreSQL database (no stories there);
 #  3. `chancery enqueue` into that kind of database, then W workers
 #     (`chancery worker --data postgres://…`, queue and store in one
-#     database) on one machine.
+#     database) on one machine;
+#  4. `chancery export --format jsonl` from the data directory and from
+#     the workers' database.
 # Each row: wall seconds, and CPU seconds (user + system) of the chancery
 # processes and of the PostgreSQL server (all its processes, read from
 # /proc before and after), so the database's work is counted too.
@@ -101,6 +103,13 @@ compare() {
     after=$(server_cpu)
     cpu=$(add_up $(cat "$work"/worker*))
     row "$name, run $run: enqueue + $workers workers into PostgreSQL" "$(minus "$start" "$end")" "$cpu" "$(minus "$before" "$after")"
+    read -r wall cpu server < <(measure "$chancery" export --quiet --format jsonl \
+        --data "$work/sqlite-$name$run" --output "$work/sqlite.jsonl")
+    row "$name, run $run: export jsonl from the data directory" "$wall" "$cpu" "-"
+    read -r wall cpu server < <(measure "$chancery" export --quiet --format jsonl \
+        --data "$db" --output "$work/postgres.jsonl")
+    row "$name, run $run: export jsonl from PostgreSQL (the workers')" "$wall" "$cpu" "$server"
+    echo "   exports: $(wc -l < "$work/sqlite.jsonl") and $(wc -l < "$work/postgres.jsonl") lines"
     stored=$(psql -tA "$db" -c "SELECT count(*) FROM chancery.articles")
     canonical=$(psql -tA "$db" -c "SELECT count(*) FROM chancery.canonical_articles")
     echo "   stored by the workers: $stored articles, $canonical first-seen"
