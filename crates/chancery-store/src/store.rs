@@ -633,11 +633,7 @@ fn find_original(
                 Some(other) => best.consider(signature, candidate, other),
                 None => {
                     let bytes: Option<Vec<u8>> = read.query_row([candidate], |row| row.get(0))?;
-                    let Some(other) = bytes.as_deref().and_then(signature_from_bytes) else {
-                        continue;
-                    };
-                    best.consider(signature, candidate, &other);
-                    seen.push((candidate, other.into_boxed_slice()));
+                    best.consider_stored(signature, candidate, bytes.as_deref(), seen);
                 }
             }
         }
@@ -679,6 +675,23 @@ impl Best {
         if similarity >= NEAR_DUPLICATE_JACCARD && better {
             self.0 = Some((candidate, similarity));
         }
+    }
+
+    /// Weighs `candidate` by its stored signature (`articles.minhash`;
+    /// none, or one of the wrong size, is no candidate) and keeps the
+    /// signature in `seen` for the cache.
+    pub(crate) fn consider_stored(
+        &mut self,
+        signature: &[u32],
+        candidate: i64,
+        bytes: Option<&[u8]>,
+        seen: &mut Seen,
+    ) {
+        let Some(other) = bytes.and_then(signature_from_bytes) else {
+            return;
+        };
+        self.consider(signature, candidate, &other);
+        seen.push((candidate, other.into_boxed_slice()));
     }
 }
 

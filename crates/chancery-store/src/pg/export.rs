@@ -1,13 +1,13 @@
 //! Exports from PostgreSQL: the same walks as [`crate::ExportReader`],
 //! in the same order, streamed through a cursor in a read-only snapshot
-//! (a walk holds [`CURSOR_ROWS`] rows at a time, whatever the corpus).
+//! (a walk holds `CURSOR_ROWS` rows at a time, whatever the corpus).
 
 use std::sync::{Mutex, MutexGuard};
 
-use postgres::{Client, IsolationLevel, Row};
+use postgres::{Client, Row};
 
 use crate::export::{filter_sql, Dialect};
-use crate::pg::{connect, redacted, Failed, CURSOR_ROWS};
+use crate::pg::{connect, redacted, walk_rows, Failed};
 use crate::{ExportArticle, ExportEvent, ExportFilter, StoreError};
 
 /// [`crate::export`]'s event day in PostgreSQL's spelling.
@@ -152,8 +152,8 @@ impl PgExport {
         self.walk(&sql, &values, "reading events to export", event_from, each)
     }
 
-    /// Runs one query in a read-only snapshot and hands its rows to `each`
-    /// one at a time, fetching them from a cursor.
+    /// Runs one query and hands its rows to `each` one at a time
+    /// ([`walk_rows`]: a cursor in a read-only snapshot).
     fn walk<T, E: From<StoreError>>(
         &self,
         sql: &str,
@@ -162,32 +162,19 @@ impl PgExport {
         read: fn(&Row) -> Result<T, Failed>,
         mut each: impl FnMut(T) -> Result<(), E>,
     ) -> Result<u64, E> {
-        let fail = self.fail(context);
-        let mut client = locked(&self.walker);
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(&fail)?;
         let params: Vec<&(dyn postgres::types::ToSql + Sync)> = values
             .iter()
             .map(|v| v as &(dyn postgres::types::ToSql + Sync))
             .collect();
-        let portal = tx.bind(sql, &params).map_err(&fail)?;
-        let mut count = 0;
-        loop {
-            let rows = tx.query_portal(&portal, CURSOR_ROWS).map_err(&fail)?;
-            for row in &rows {
-                each(read(row).map_err(|f| f.into_error(&self.url))?)?;
-                count += 1;
-            }
-            if rows.len() < CURSOR_ROWS as usize {
-                break;
-            }
-        }
-        tx.commit().map_err(&fail)?;
-        Ok(count)
+        let fail = |f: Failed| E::from(f.into_error(&self.url));
+        walk_rows(
+            &mut locked(&self.walker),
+            sql,
+            &params,
+            context,
+            fail,
+            |row| each(read(row).map_err(fail)?),
+        )
     }
 }
 

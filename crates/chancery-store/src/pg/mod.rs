@@ -289,47 +289,75 @@ impl PgReader {
         mut each: impl FnMut(PersonSighting),
     ) -> Result<(), StoreError> {
         let context = "reading the people of the corpus";
+        let fail = |f: Failed| f.into_error(&self.url);
         let at = Failed::at(context);
-        let mut client = self.client();
-        let walked = (|| -> PgResult<()> {
-            let mut tx = client.transaction().map_err(at)?;
-            let portal = tx
-                .bind(
-                    "SELECT a.id, a.doc_id, a.external_id, a.published, e.name, e.country, \
-                            e.actor_code, e.aliases, e.roles \
-                     FROM entities e JOIN articles a ON a.id = e.article \
-                     WHERE e.kind = 'person' AND a.duplicate_of IS NULL AND a.id <= $1 \
-                     ORDER BY a.published IS NULL, a.published COLLATE \"C\", a.id, e.id",
-                    &[&upto],
-                )
-                .map_err(at)?;
-            loop {
-                let rows = tx.query_portal(&portal, CURSOR_ROWS).map_err(at)?;
-                for row in &rows {
-                    let aliases: String = row.try_get(7).map_err(at)?;
-                    let roles: String = row.try_get(8).map_err(at)?;
-                    each(PersonSighting {
-                        article: row.try_get(0).map_err(at)?,
-                        doc_id: row.try_get(1).map_err(at)?,
-                        external_id: row.try_get(2).map_err(at)?,
-                        published: row.try_get(3).map_err(at)?,
-                        name: row.try_get(4).map_err(at)?,
-                        country: row.try_get(5).map_err(at)?,
-                        actor_code: row.try_get(6).map_err(at)?,
-                        // As the SQLite reader: a row that does not parse
-                        // has none rather than failing the registry.
-                        aliases: serde_json::from_str(&aliases).unwrap_or_default(),
-                        roles: serde_json::from_str(&roles).unwrap_or_default(),
-                    });
-                }
-                if rows.len() < CURSOR_ROWS as usize {
-                    break;
-                }
-            }
-            tx.commit().map_err(at)
-        })();
-        walked.map_err(|f| f.into_error(&self.url))
+        walk_rows(
+            &mut self.client(),
+            "SELECT a.id, a.doc_id, a.external_id, a.published, e.name, e.country, \
+                    e.actor_code, e.aliases, e.roles \
+             FROM entities e JOIN articles a ON a.id = e.article \
+             WHERE e.kind = 'person' AND a.duplicate_of IS NULL AND a.id <= $1 \
+             ORDER BY a.published IS NULL, a.published COLLATE \"C\", a.id, e.id",
+            &[&upto],
+            context,
+            fail,
+            |row| {
+                let get = |e| fail(at(e));
+                let aliases: String = row.try_get(7).map_err(get)?;
+                let roles: String = row.try_get(8).map_err(get)?;
+                each(PersonSighting {
+                    article: row.try_get(0).map_err(get)?,
+                    doc_id: row.try_get(1).map_err(get)?,
+                    external_id: row.try_get(2).map_err(get)?,
+                    published: row.try_get(3).map_err(get)?,
+                    name: row.try_get(4).map_err(get)?,
+                    country: row.try_get(5).map_err(get)?,
+                    actor_code: row.try_get(6).map_err(get)?,
+                    // As the SQLite reader: a row that does not parse
+                    // has none rather than failing the registry.
+                    aliases: serde_json::from_str(&aliases).unwrap_or_default(),
+                    roles: serde_json::from_str(&roles).unwrap_or_default(),
+                });
+                Ok(())
+            },
+        )
+        .map(|_| ())
     }
+}
+
+/// Runs `sql` in a read-only snapshot and hands its rows to `each` one at
+/// a time, fetched from a cursor [`CURSOR_ROWS`] at a time, so a walk over
+/// any corpus holds that many rows; returns how many there were. Driver
+/// errors go through `fail`; the first error `each` returns stops it.
+pub(crate) fn walk_rows<E>(
+    client: &mut Client,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+    context: &'static str,
+    fail: impl Fn(Failed) -> E,
+    mut each: impl FnMut(&postgres::Row) -> Result<(), E>,
+) -> Result<u64, E> {
+    let at = |e| fail(Failed::at(context)(e));
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(at)?;
+    let portal = tx.bind(sql, params).map_err(at)?;
+    let mut count = 0;
+    loop {
+        let rows = tx.query_portal(&portal, CURSOR_ROWS).map_err(at)?;
+        for row in &rows {
+            each(row)?;
+            count += 1;
+        }
+        if rows.len() < CURSOR_ROWS as usize {
+            break;
+        }
+    }
+    tx.commit().map_err(at)?;
+    Ok(count)
 }
 
 /// Rows fetched from a cursor at a time: a walk holds this many in memory.

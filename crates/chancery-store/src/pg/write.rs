@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chancery_model::{Analysis, Geo};
 use postgres::{Client, Statement, Transaction};
 
-use crate::fingerprint::{signature_from_bytes, signature_to_bytes, Fingerprint};
+use crate::fingerprint::{signature_to_bytes, Fingerprint};
 use crate::pg::{Failed, PgResult};
 use crate::places::ArticlePlaces;
 use crate::store::{flags_set, name_of, span_text, Best, Seen, SignatureCache};
@@ -364,13 +364,8 @@ fn find_original(
         }
         if !unread.is_empty() {
             for row in tx.query(&statements.signatures, &[&unread]).map_err(at)? {
-                let candidate: i64 = row.get(0);
-                let bytes: Option<Vec<u8>> = row.get(1);
-                let Some(other) = bytes.as_deref().and_then(signature_from_bytes) else {
-                    continue;
-                };
-                best.consider(signature, candidate, &other);
-                seen.push((candidate, other.into_boxed_slice()));
+                let bytes: Option<&[u8]> = row.get(1);
+                best.consider_stored(signature, row.get(0), bytes, seen);
             }
         }
         if best.0.is_some() {
