@@ -185,6 +185,7 @@ impl Store {
     /// another version.
     pub fn open(dir: impl AsRef<Path>) -> Result<Store, StoreError> {
         let dir = dir.as_ref();
+        refuse_postgres(dir)?;
         std::fs::create_dir_all(dir).map_err(|source| StoreError::NotWritable {
             path: dir.to_path_buf(),
             source,
@@ -280,6 +281,7 @@ pub(crate) fn open_read_only(
     busy_seconds: u64,
     context: &'static str,
 ) -> Result<(Connection, PathBuf), StoreError> {
+    refuse_postgres(dir)?;
     let path = dir.join(DATABASE_FILE);
     if !path.is_file() {
         return Err(StoreError::Missing {
@@ -357,6 +359,18 @@ impl Reader {
     /// against the checksum taken when it was written.
     pub fn verify(&self) -> Result<crate::Verification, StoreError> {
         crate::verify::verify(&self.conn, &self.path)
+    }
+}
+
+/// A `postgres://` URL given where only a data directory will do (the
+/// commands whose reads and writes are not in PostgreSQL yet) is refused
+/// with that said, rather than taken for a directory named `postgres:`.
+fn refuse_postgres(dir: &Path) -> Result<(), StoreError> {
+    match crate::postgres_url(dir) {
+        Some(_) => Err(StoreError::NotInPostgres {
+            what: "what this command reads or writes",
+        }),
+        None => Ok(()),
     }
 }
 
@@ -1146,6 +1160,18 @@ mod tests {
         let err = Store::open(file.join("data")).unwrap_err();
         assert!(matches!(err, StoreError::NotWritable { .. }), "{err}");
         assert!(err.to_string().contains("choose a data directory"), "{err}");
+    }
+
+    #[test]
+    fn a_postgres_url_is_not_taken_for_a_data_directory() {
+        for error in [
+            Store::open("postgres://db.example/news").unwrap_err(),
+            Reader::open("postgres://db.example/news").unwrap_err(),
+        ] {
+            assert!(matches!(error, StoreError::NotInPostgres { .. }), "{error}");
+            assert!(error.to_string().contains("--data DIR"), "{error}");
+        }
+        assert!(!Path::new("postgres:").exists());
     }
 
     #[test]

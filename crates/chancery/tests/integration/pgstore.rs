@@ -98,3 +98,30 @@ fn commands_not_yet_on_postgres_say_so() {
     assert_ne!(out.code(), 0, "{}", out.stderr);
     assert!(out.stderr.contains("--data DIR"), "{}", out.stderr);
 }
+
+#[test]
+fn commands_that_read_a_data_directory_refuse_a_postgres_url() {
+    let dir = TempDir::new("pgrefuse");
+    let url = "postgres://chancery:secret@127.0.0.1:1/news";
+    for args in [
+        vec!["search", "election", "--data", url],
+        vec!["stories", "--data", url],
+        vec!["entities", "--data", url],
+        vec!["serve", "--data", url, "--addr", "127.0.0.1:0"],
+    ] {
+        let out = chancery()
+            .args(&args)
+            .current_dir(dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {stderr}");
+        assert!(stderr.contains("--data DIR"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("secret"), "{args:?}: {stderr}");
+    }
+    assert!(
+        !dir.path().join("postgres:").exists(),
+        "a URL was taken for a directory"
+    );
+}
