@@ -107,6 +107,7 @@ fn commands_that_read_a_data_directory_refuse_a_postgres_url() {
         vec!["search", "election", "--data", url],
         vec!["stories", "--data", url],
         vec!["entities", "--data", url],
+        vec!["verify", "--data", url],
         vec!["serve", "--data", url, "--addr", "127.0.0.1:0"],
     ] {
         let out = chancery()
