@@ -4,9 +4,10 @@
 //! ([`Source`], [`Feeder::read`]) or the caller ([`Feeder::push`]: a page
 //! the watcher fetched). A [`Pipeline`] extracts and analyses them in
 //! batches on the rayon pool and hands each batch to one writer thread that
-//! owns the [`chancery_store::Store`]: the batch is committed as one
-//! transaction, its new articles are clustered into stories
-//! ([`StoryTracker`]) and the caller is told what became of each document
+//! owns the store ([`chancery_store::AnyStore`]: a data directory, or a
+//! PostgreSQL database when `Config::data` is a `postgres://` URL): the
+//! batch is committed as one transaction, its new articles are clustered
+//! into stories ([`StoryTracker`]; a data directory only) and the caller is told what became of each document
 //! ([`Fate`], [`Progress`]). [`ingest_jsonl`] stores a body of JSON Lines
 //! in one transaction (the server's `POST /api/ingest`). A [`Watcher`]
 //! follows feeds, sitemaps and pages on the web (fetched by
@@ -57,7 +58,7 @@ pub use pipeline::{
 };
 pub use records::{ingest_jsonl, IngestLine, IngestReport, Record};
 pub use registry::registry_upto;
-pub use stories::{Arrival, StoryTracker};
+pub use stories::{Arrival, Stories, StoryTracker};
 pub use watch::{
     fetch_pages, OnEvent, RoundReport, WatchConfig, WatchEvent, WatchSummary, Watcher,
 };

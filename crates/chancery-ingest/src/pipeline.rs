@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 use chancery_extract::{warc, Options};
 use chancery_model::Article;
 use chancery_nlp::Analyzer;
-use chancery_store::{Document, Outcome, Reader, Store, StoreError};
+use chancery_store::{AnyReader, AnyStore, Document, Outcome, StoreError};
 use rayon::prelude::*;
 
 use crate::input::{extract_job, open_lines, Job, JsonlLines, Source};
-use crate::stories::{Arrival, StoryTracker};
+use crate::stories::{Arrival, Stories};
 use crate::IngestError;
 
 // The one analyzer is shared by reference across the rayon pool.
@@ -123,7 +123,8 @@ impl Progress for Silent {
 /// How a pipeline runs.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
-    /// The data directory of the corpus (created on first use).
+    /// The data directory of the corpus (created on first use), or a
+    /// `postgres://` URL of a PostgreSQL database holding it.
     pub data: PathBuf,
     /// The user's knowledge-base tables, `(name, text)`, already read
     /// (formats in docs/KNOWLEDGE_BASE.md).
@@ -177,7 +178,7 @@ impl Pipeline {
         config: Config,
         progress: Box<dyn Progress>,
         on_commit: Option<OnCommit>,
-        prepare: impl FnOnce(&Store) -> Result<(), StoreError>,
+        prepare: impl FnOnce(&AnyStore) -> Result<(), StoreError>,
     ) -> Result<Pipeline, IngestError> {
         let Config {
             data,
@@ -185,23 +186,23 @@ impl Pipeline {
             options,
             resumable,
         } = config;
-        let mut store = Store::open(&data)?;
+        let mut store = AnyStore::open(&data)?;
         prepare(&store)?;
         let registry_upto = if resumable {
             Some(store.begin_run()?)
         } else {
             None
         };
-        let reader = Reader::open(&data)?;
+        let reader = AnyReader::open(&data)?;
         // Stories continue across ingests: the clusterer saved by the last one
         // (caught up with articles a killed run stored without stories).
         let story_clock = Instant::now();
-        let stories = StoryTracker::open(&mut store, &reader)?;
+        let stories = Stories::open(&mut store, &reader)?;
         let story_open = story_clock.elapsed();
         let stories_rebuilt = stories.rebuilt_because().map(str::to_string);
         // The people earlier ingests met feed back into analysis: a bare surname
         // of a registered official resolves to them.
-        let registry = crate::registry_upto(&reader, registry_upto.unwrap_or(i64::MAX))?;
+        let registry = crate::registry::registry_of(&reader, registry_upto.unwrap_or(i64::MAX))?;
         let mut all_tables = Vec::with_capacity(tables.len() + 1);
         if !registry.people().is_empty() {
             all_tables.push((
@@ -253,7 +254,7 @@ impl Pipeline {
 pub struct Feeder {
     options: Options,
     analyzer: Analyzer,
-    reader: Reader,
+    reader: AnyReader,
     /// Articles up to this internal id were stored by an earlier run.
     stored_before_open: i64,
     jobs: Vec<Job>,
@@ -442,10 +443,10 @@ impl Feeder {
 /// The writer thread: commits each batch as one transaction and keeps the
 /// tally. Returns the tally and the error that stopped it, if any.
 fn write_batches(
-    mut store: Store,
+    mut store: AnyStore,
     batches: Receiver<Batch>,
     mut progress: Box<dyn Progress>,
-    mut stories: StoryTracker,
+    mut stories: Stories,
     mut on_commit: Option<OnCommit>,
     resumable: bool,
 ) -> (Tally, Option<StoreError>) {
@@ -588,7 +589,7 @@ fn write_batches(
 /// triggers), the transaction is rolled back and the documents are written
 /// one at a time, so the panicking one fails alone with its message.
 fn write_contained(
-    store: &mut Store,
+    store: &mut AnyStore,
     documents: &[Document],
 ) -> Result<Vec<Result<Outcome, String>>, StoreError> {
     use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -4,13 +4,72 @@
 
 use std::collections::HashMap;
 
-use chancery_store::{Reader, Store, StoreError, StoryInput, StoryStateUpdate};
+use chancery_store::{
+    AnyReader, AnyStore, Reader, Store, StoreError, StoryInput, StoryStateUpdate,
+};
 use chancery_stories::{Clusterer, Config, Day, Document, StoryId};
 
 use crate::IngestError;
 
 /// Articles clustered between two saves while catching up or rebuilding.
 const SAVE_EVERY: usize = 500;
+
+/// Stories at ingest in either backend: tracked in a data directory; not
+/// kept in PostgreSQL yet, where an ingest stores articles without them.
+pub enum Stories {
+    /// A data directory's stories.
+    Tracked(Box<StoryTracker>),
+    /// No stories (a PostgreSQL store).
+    Off,
+}
+
+impl Stories {
+    /// [`StoryTracker::open`] on a data directory; nothing on PostgreSQL.
+    pub fn open(store: &mut AnyStore, reader: &AnyReader) -> Result<Stories, IngestError> {
+        Ok(match (store.sqlite_mut(), reader.sqlite()) {
+            (Some(store), Some(reader)) => {
+                Stories::Tracked(Box::new(StoryTracker::open(store, reader)?))
+            }
+            _ => Stories::Off,
+        })
+    }
+
+    /// [`StoryTracker::rebuilt_because`].
+    pub fn rebuilt_because(&self) -> Option<&str> {
+        match self {
+            Stories::Tracked(tracker) => tracker.rebuilt_because(),
+            Stories::Off => None,
+        }
+    }
+
+    /// [`StoryTracker::add`]; no stories when off.
+    pub fn add(
+        &mut self,
+        store: &mut AnyStore,
+        arrival: &Arrival<'_>,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        match (self, store.sqlite_mut()) {
+            (Stories::Tracked(tracker), Some(store)) => tracker.add(store, arrival),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// [`StoryTracker::save`]; nothing when off.
+    pub fn save(&mut self, store: &mut AnyStore, stories: &[(i64, i64)]) -> Result<(), StoreError> {
+        match (self, store.sqlite_mut()) {
+            (Stories::Tracked(tracker), Some(store)) => tracker.save(store, stories),
+            _ => Ok(()),
+        }
+    }
+
+    /// [`StoryTracker::settle`]; nothing when off.
+    pub fn settle(&mut self, store: &mut AnyStore) -> Result<usize, StoreError> {
+        match (self, store.sqlite_mut()) {
+            (Stories::Tracked(tracker), Some(store)) => tracker.settle(store),
+            _ => Ok(0),
+        }
+    }
+}
 
 /// The online clusterer with the store's article ids, saved in the store
 /// with the story ids it gives: an ingest continues the saved clusterer, so

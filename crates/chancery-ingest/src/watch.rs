@@ -330,6 +330,7 @@ impl Watcher {
             progress,
             Some(on_commit),
             |store| {
+                let store = store.sqlite("the watch state")?;
                 main_state = Some(store.watch_state()?);
                 if queue {
                     *lock(&writer_state) = Some(store.watch_state()?);

@@ -13,7 +13,8 @@
 //! holds). Enqueueing is idempotent: a job's key (kind and absolute path,
 //! canonical URL, or a record's hash) is unique.
 //!
-//! Only this crate knows PostgreSQL. Its tables live in the schema
+//! Of the queue's PostgreSQL, only this crate knows (the store's tables
+//! in PostgreSQL are `chancery_store`'s). Its tables live in the schema
 //! `chancery_queue`, versioned in `chancery_queue.schema_version`
 //! ([`QUEUE_SCHEMA_VERSION`]) and migrated on connect.
 //!
@@ -45,7 +46,9 @@ mod error;
 mod inputs;
 mod queue;
 mod schema;
-pub mod testing;
+/// Throw-away test databases (kept in `chancery_store`, which tests
+/// against PostgreSQL too).
+pub use chancery_store::testing;
 mod worker;
 
 pub use bench::{bench_claims, BenchReport};

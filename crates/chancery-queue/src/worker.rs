@@ -6,13 +6,13 @@
 //! another worker takes them; what it had committed is found stored and
 //! not written twice (the store refuses an article it holds).
 //!
-//! The store is the SQLite corpus of a data directory, which has one
-//! writer at a time: a worker takes it for a session (up to
-//! `session_jobs` jobs or until nothing is due) and gives it up, and a
-//! worker that finds it taken waits without holding jobs. Workers on one
-//! machine therefore take turns on the store, each using every core for
-//! extraction and analysis; workers on several machines need the
-//! PostgreSQL store backend (not built yet).
+//! The store is whatever `WorkerConfig::data` names. A data directory
+//! (SQLite) has one writer at a time: a worker takes it for a session (up
+//! to `session_jobs` jobs or until nothing is due) and gives it up, and a
+//! worker that finds it taken waits without holding jobs, so workers on
+//! one machine take turns on it, each using every core for extraction and
+//! analysis. A PostgreSQL store (`postgres://…`) takes any number of
+//! writers: every worker, on any machine, holds its session at once.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -101,6 +101,51 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// The PostgreSQL store refused an operation, or could not be reached.
+    #[error("PostgreSQL error while {context} ({url}): {source}{advice}")]
+    Postgres {
+        /// The database URL, its password left out.
+        url: String,
+        /// What the store was doing.
+        context: &'static str,
+        /// The driver's error.
+        #[source]
+        source: postgres::Error,
+        /// What to do, when the error suggests something.
+        advice: &'static str,
+    },
+    /// The PostgreSQL store was made by a newer chancery.
+    #[error(
+        "the PostgreSQL store at {url} has schema version {found}, but this chancery knows \
+         versions up to {known}; upgrade chancery, or give it another database"
+    )]
+    PostgresSchema {
+        /// The database URL, its password left out.
+        url: String,
+        /// The version in the database.
+        found: i32,
+        /// The newest version this build knows.
+        known: i32,
+    },
+    /// PostgreSQL refused an article as a duplicate of a row it does not
+    /// show (a conflict on a key this store does not write).
+    #[error(
+        "article {id} conflicts with a row the PostgreSQL store does not show; run the \
+         ingest again, and check that nothing else writes the store's tables"
+    )]
+    Conflict {
+        /// The article's id.
+        id: String,
+    },
+    /// Something this build keeps only in a data directory (SQLite).
+    #[error(
+        "{what} is not kept in PostgreSQL yet; run this command with a data directory \
+         (--data DIR) instead of a postgres:// URL"
+    )]
+    NotInPostgres {
+        /// What was asked for.
+        what: &'static str,
+    },
     /// The database refused an operation.
     #[error("database error while {context} ({path}): {source}{advice}")]
     Sqlite {

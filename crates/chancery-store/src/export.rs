@@ -243,50 +243,86 @@ fn event_from(row: &Row<'_>) -> rusqlite::Result<ExportEvent> {
     })
 }
 
-/// The WHERE clause over `articles a` for a filter, with its bound values;
-/// the SQL text is built from fixed fragments only.
-fn where_clause(filter: &ExportFilter) -> (String, Vec<SqlValue>) {
+/// The SQL a filter is written in: the two backends spell a few things
+/// differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// The WHERE clause over `articles a` for a filter, with its bound values
+/// (all text); the SQL text is built from fixed fragments only.
+/// PostgreSQL's parameters are numbered from `$1`.
+pub(crate) fn filter_sql(filter: &ExportFilter, dialect: Dialect) -> (String, Vec<String>) {
     let mut parts = vec!["a.duplicate_of IS NULL".to_string()];
-    let mut values = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    let pg = dialect == Dialect::Postgres;
+    // Each call binds a value and gives its placeholder.
+    let mut bind = |value: String| {
+        values.push(value);
+        if pg {
+            format!("${}", values.len())
+        } else {
+            "?".to_string()
+        }
+    };
+    // SQLite compares text bytewise and folds ASCII case in NOCASE and
+    // LIKE; PostgreSQL is told to do the same whatever the database's
+    // collation.
+    let bytewise = if pg { " COLLATE \"C\"" } else { "" };
+    let like = if pg { "ILIKE" } else { "LIKE" };
+    let same_case_folded = |column: &str, placeholder: String| {
+        if pg {
+            format!("upper({column}) = upper({placeholder})")
+        } else {
+            format!("{column} = {placeholder} COLLATE NOCASE")
+        }
+    };
     if let Some(from) = nonempty(&filter.from) {
-        parts.push("a.published >= ?".into());
-        values.push(SqlValue::Text(from.to_string()));
+        parts.push(format!(
+            "a.published{bytewise} >= {}",
+            bind(from.to_string())
+        ));
     }
     if let Some(to) = nonempty(&filter.to) {
         // Inclusive of everything that starts with `to` ("2025-03" keeps
         // "2025-03-31T23:00").
-        parts.push("a.published < ?".into());
-        values.push(SqlValue::Text(format!("{to}\u{10FFFF}")));
+        parts.push(format!(
+            "a.published{bytewise} < {}",
+            bind(format!("{to}\u{10FFFF}"))
+        ));
     }
     if let Some(country) = nonempty(&filter.country) {
-        parts.push(
-            "EXISTS (SELECT 1 FROM entities en WHERE en.article = a.id AND en.country = ? \
-             COLLATE NOCASE)"
-                .into(),
-        );
-        values.push(SqlValue::Text(country.to_string()));
+        let same = same_case_folded("en.country", bind(country.to_string()));
+        parts.push(format!(
+            "EXISTS (SELECT 1 FROM entities en WHERE en.article = a.id AND {same})"
+        ));
     }
     if let Some(source) = nonempty(&filter.source) {
         let escaped = escape_like(source.trim_end_matches('/'));
-        parts.push(
-            "(a.site = ? COLLATE NOCASE OR a.source = ? OR a.source LIKE ? ESCAPE '\\' \
-             OR a.url LIKE ? ESCAPE '\\' OR a.url LIKE ? ESCAPE '\\' \
-             OR a.canonical_url LIKE ? ESCAPE '\\' OR a.canonical_url LIKE ? ESCAPE '\\')"
-                .into(),
-        );
         let host = format!("%://{escaped}/%");
         let subdomain = format!("%://%.{escaped}/%");
-        values.extend([
-            SqlValue::Text(source.to_string()),
-            SqlValue::Text(source.to_string()),
-            SqlValue::Text(format!("{escaped}/%")),
-            SqlValue::Text(host.clone()),
-            SqlValue::Text(subdomain.clone()),
-            SqlValue::Text(host),
-            SqlValue::Text(subdomain),
-        ]);
+        let site = same_case_folded("a.site", bind(source.to_string()));
+        let mut alternatives = vec![site, format!("a.source = {}", bind(source.to_string()))];
+        for (column, pattern) in [
+            ("a.source", format!("{escaped}/%")),
+            ("a.url", host.clone()),
+            ("a.url", subdomain.clone()),
+            ("a.canonical_url", host),
+            ("a.canonical_url", subdomain),
+        ] {
+            alternatives.push(format!("{column} {like} {} ESCAPE '\\'", bind(pattern)));
+        }
+        parts.push(format!("({})", alternatives.join(" OR ")));
     }
     (parts.join(" AND "), values)
+}
+
+/// [`filter_sql`] for SQLite, with its values as SQLite values.
+fn where_clause(filter: &ExportFilter) -> (String, Vec<SqlValue>) {
+    let (clause, values) = filter_sql(filter, Dialect::Sqlite);
+    (clause, values.into_iter().map(SqlValue::Text).collect())
 }
 
 fn nonempty(value: &Option<String>) -> Option<&str> {

@@ -6,6 +6,11 @@
 //! and read through [`Reader`]; tools outside the project may query the
 //! tables below with plain SQL.
 //!
+//! The same store can live in PostgreSQL instead (`--data postgres://…`):
+//! [`AnyStore`], [`AnyReader`] and [`AnyExport`] open either backend from
+//! one `--data` value; the PostgreSQL tables are described in `pg/schema.rs`
+//! (those below, in the schema `chancery`, plus the writers' key locks).
+//!
 //! A data directory holds `chancery.db` (SQLite in WAL mode, with its `-wal`
 //! and `-shm` files) and `lock`, which the one writer holds while it writes.
 //! Each [`Store::write`] is one transaction, so a process killed at any point
@@ -95,10 +100,12 @@
 
 #![deny(missing_docs)]
 
+mod backend;
 mod blob;
 mod error;
 mod export;
 mod fingerprint;
+mod pg;
 mod places;
 mod query;
 mod registry;
@@ -109,13 +116,16 @@ mod store;
 mod stories;
 mod story_changes;
 mod story_events;
+pub mod testing;
 mod verify;
 mod watch;
 
+pub use backend::{postgres_url, AnyExport, AnyReader, AnyStore};
 pub use blob::{decode_analysis, decode_analysis_json};
 pub use error::StoreError;
 pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
 pub use fingerprint::Fingerprint;
+pub use pg::{is_postgres_url, redacted, PgExport, PgReader, PgStore, PG_SCHEMA_VERSION};
 pub use places::BoundingBox;
 pub use query::{
     ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, CorpusMetrics, Count, CountryPair,

@@ -124,6 +124,11 @@ CREATE INDEX events_code ON events(code);
 CREATE INDEX events_root ON events(root);
 CREATE INDEX events_date ON events(date);
 
+"#;
+
+/// The same rows without near-duplicates, so that a syndicated story counts
+/// once; the same SQL in both backends.
+pub(crate) const CANONICAL_VIEWS: &str = "
 CREATE VIEW canonical_articles AS
     SELECT * FROM articles WHERE duplicate_of IS NULL;
 CREATE VIEW canonical_entities AS
@@ -135,7 +140,7 @@ CREATE VIEW canonical_quotes AS
 CREATE VIEW canonical_events AS
     SELECT events.* FROM events JOIN articles ON articles.id = events.article
     WHERE articles.duplicate_of IS NULL;
-"#;
+";
 
 /// The state of `chancery watch` (version 3): one row per followed feed or
 /// sitemap, and the fetch queue of article URLs (canonical, each once).
@@ -198,6 +203,7 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
             .transaction()
             .map_err(StoreError::sqlite(path, "creating the tables"))?;
         tx.execute_batch(TABLES)
+            .and_then(|()| tx.execute_batch(CANONICAL_VIEWS))
             .and_then(|()| tx.execute_batch(WATCH_TABLES))
             .and_then(|()| tx.execute_batch(crate::places::PLACES_TABLE))
             .and_then(|()| tx.pragma_update(None, "application_id", APPLICATION_ID))

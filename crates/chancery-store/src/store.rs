@@ -68,6 +68,16 @@ impl Document {
     pub fn analysis(&self) -> &Analysis {
         &self.analysis
     }
+
+    /// The compressed analysis without its text, as stored.
+    pub(crate) fn blob(&self) -> &[u8] {
+        &self.blob
+    }
+
+    /// The fingerprints of the text.
+    pub(crate) fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
+    }
 }
 
 /// What became of one document given to [`Store::write`].
@@ -136,23 +146,23 @@ pub struct Store {
 
 /// Signatures by article id, up to [`SIGNATURES_CACHED`] of them.
 #[derive(Debug, Default)]
-struct SignatureCache {
+pub(crate) struct SignatureCache {
     by_article: HashMap<i64, Box<[u32]>>,
 }
 
 /// Signatures met while writing a batch, for the cache once it commits.
-type Seen = Vec<(i64, Box<[u32]>)>;
+pub(crate) type Seen = Vec<(i64, Box<[u32]>)>;
 
 /// At most this many signatures are kept (240 bytes each, about 70 MB
 /// with the map); past it, the rest are read from the database each time.
 const SIGNATURES_CACHED: usize = 250_000;
 
 impl SignatureCache {
-    fn get(&self, article: i64) -> Option<&[u32]> {
+    pub(crate) fn get(&self, article: i64) -> Option<&[u32]> {
         self.by_article.get(&article).map(|s| &**s)
     }
 
-    fn insert(&mut self, article: i64, signature: Box<[u32]>) {
+    pub(crate) fn insert(&mut self, article: i64, signature: Box<[u32]>) {
         if self.by_article.len() < SIGNATURES_CACHED {
             self.by_article.insert(article, signature);
         }
@@ -175,6 +185,7 @@ impl Store {
     /// another version.
     pub fn open(dir: impl AsRef<Path>) -> Result<Store, StoreError> {
         let dir = dir.as_ref();
+        refuse_postgres(dir)?;
         std::fs::create_dir_all(dir).map_err(|source| StoreError::NotWritable {
             path: dir.to_path_buf(),
             source,
@@ -270,6 +281,7 @@ pub(crate) fn open_read_only(
     busy_seconds: u64,
     context: &'static str,
 ) -> Result<(Connection, PathBuf), StoreError> {
+    refuse_postgres(dir)?;
     let path = dir.join(DATABASE_FILE);
     if !path.is_file() {
         return Err(StoreError::Missing {
@@ -347,6 +359,18 @@ impl Reader {
     /// against the checksum taken when it was written.
     pub fn verify(&self) -> Result<crate::Verification, StoreError> {
         crate::verify::verify(&self.conn, &self.path)
+    }
+}
+
+/// A `postgres://` URL given where only a data directory will do (the
+/// commands whose reads and writes are not in PostgreSQL yet) is refused
+/// with that said, rather than taken for a directory named `postgres:`.
+fn refuse_postgres(dir: &Path) -> Result<(), StoreError> {
+    match crate::postgres_url(dir) {
+        Some(_) => Err(StoreError::NotInPostgres {
+            what: "what this command reads or writes",
+        }),
+        None => Ok(()),
     }
 }
 
@@ -614,36 +638,21 @@ fn find_original(
                 candidates.insert(article?);
             }
         }
-        let mut best: Option<(i64, f64)> = None;
+        let mut best = Best::default();
         let mut read = tx.prepare_cached("SELECT minhash FROM articles WHERE id = ?1")?;
         for candidate in candidates {
             // The stored signature, not one taken again from the text: a
             // bucket of boilerplate shingles holds hundreds of candidates.
-            let read_now;
-            let other = match cached.get(candidate) {
-                Some(other) => other,
+            match cached.get(candidate) {
+                Some(other) => best.consider(signature, candidate, other),
                 None => {
                     let bytes: Option<Vec<u8>> = read.query_row([candidate], |row| row.get(0))?;
-                    let Some(other) = bytes.as_deref().and_then(signature_from_bytes) else {
-                        continue;
-                    };
-                    read_now = other.into_boxed_slice();
-                    seen.push((candidate, read_now.clone()));
-                    &read_now[..]
+                    best.consider_stored(signature, candidate, bytes.as_deref(), seen);
                 }
-            };
-            let similarity = jaccard(signature, other);
-            let better = match best {
-                None => true,
-                // Ties go to the earlier article: the first-seen copy.
-                Some((id, s)) => similarity > s || (similarity == s && candidate < id),
-            };
-            if similarity >= NEAR_DUPLICATE_JACCARD && better {
-                best = Some((candidate, similarity));
             }
         }
-        if best.is_some() {
-            return Ok(best);
+        if best.0.is_some() {
+            return Ok(best.0);
         }
     }
     // Texts too short for a signature are near-duplicates only when equal.
@@ -660,6 +669,44 @@ fn find_original(
         return Ok(equal.map(|id| (id, 1.0)));
     }
     Ok(None)
+}
+
+/// The most similar candidate so far at or above the near-duplicate
+/// threshold, with its estimated similarity: what both backends decide a
+/// near-duplicate by.
+#[derive(Debug, Default)]
+pub(crate) struct Best(pub(crate) Option<(i64, f64)>);
+
+impl Best {
+    /// Weighs `candidate`, whose signature is `other`, against `signature`.
+    pub(crate) fn consider(&mut self, signature: &[u32], candidate: i64, other: &[u32]) {
+        let similarity = jaccard(signature, other);
+        let better = match self.0 {
+            None => true,
+            // Ties go to the earlier article: the first-seen copy.
+            Some((id, s)) => similarity > s || (similarity == s && candidate < id),
+        };
+        if similarity >= NEAR_DUPLICATE_JACCARD && better {
+            self.0 = Some((candidate, similarity));
+        }
+    }
+
+    /// Weighs `candidate` by its stored signature (`articles.minhash`;
+    /// none, or one of the wrong size, is no candidate) and keeps the
+    /// signature in `seen` for the cache.
+    pub(crate) fn consider_stored(
+        &mut self,
+        signature: &[u32],
+        candidate: i64,
+        bytes: Option<&[u8]>,
+        seen: &mut Seen,
+    ) {
+        let Some(other) = bytes.and_then(signature_from_bytes) else {
+            return;
+        };
+        self.consider(signature, candidate, &other);
+        seen.push((candidate, other.into_boxed_slice()));
+    }
 }
 
 /// Writes the entities, quotes and events of an article, its events with
@@ -781,7 +828,7 @@ pub(crate) fn flags_set(flags: &chancery_model::Flags) -> String {
 }
 
 /// The text a span points into, when the span is in range.
-fn span_text<'a>(analysis: &'a Analysis, span: &Span) -> Option<&'a str> {
+pub(crate) fn span_text<'a>(analysis: &'a Analysis, span: &Span) -> Option<&'a str> {
     let text = match span.field {
         TextField::Text => analysis.article.text.as_str(),
         TextField::Title => analysis.article.title.as_deref()?,
@@ -790,7 +837,7 @@ fn span_text<'a>(analysis: &'a Analysis, span: &Span) -> Option<&'a str> {
 }
 
 /// The JSON name of a unit enum variant (`"person"`, `"asserted"`).
-fn name_of<T: Serialize>(value: &T) -> String {
+pub(crate) fn name_of<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(name)) => name,
         _ => String::new(),
@@ -1113,6 +1160,18 @@ mod tests {
         let err = Store::open(file.join("data")).unwrap_err();
         assert!(matches!(err, StoreError::NotWritable { .. }), "{err}");
         assert!(err.to_string().contains("choose a data directory"), "{err}");
+    }
+
+    #[test]
+    fn a_postgres_url_is_not_taken_for_a_data_directory() {
+        for error in [
+            Store::open("postgres://db.example/news").unwrap_err(),
+            Reader::open("postgres://db.example/news").unwrap_err(),
+        ] {
+            assert!(matches!(error, StoreError::NotInPostgres { .. }), "{error}");
+            assert!(error.to_string().contains("--data DIR"), "{error}");
+        }
+        assert!(!Path::new("postgres:").exists());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use chancery_export::{
     write_rows, CsvTables, EventTable, ExportError, Format, GdeltEvents, Gkg, JsonLines, PerTable,
     PloverLines, Record, Table,
 };
-use chancery_store::{ExportArticle, ExportFilter, ExportReader};
+use chancery_store::{AnyExport, ExportArticle, ExportFilter};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -32,9 +32,12 @@ pub struct ExportArgs {
     /// entities, mentions, quotes, events).
     #[arg(long, short = 'f', value_name = "FORMAT")]
     format: String,
-    /// The data directory of the corpus.
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// The corpus: a data directory (created on first use), or a PostgreSQL
+    /// database as a postgres:// URL (postgres://user@host:5432/dbname; its tables
+    /// are created in the schema chancery on first use). Default:
+    /// CHANCERY_DATABASE_URL when set, else chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
     /// Where to write: a file (default: stdout) or, for csv and parquet, a folder.
     #[arg(long, short = 'o', value_name = "PATH")]
     output: Option<PathBuf>,
@@ -70,8 +73,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         source: args.source.clone(),
     };
     let output = Output::plan(format, args.output.as_deref())?;
-    let reader = ExportReader::open(&args.data)
-        .with_context(|| format!("cannot export from {}", args.data.display()))?;
+    let data = crate::data::resolve(args.data.as_deref());
+    let reader = AnyExport::open(&data)
+        .with_context(|| format!("cannot export from {}", crate::data::shown(&data)))?;
     let header = args.header;
 
     let total = if format.is_merged_events() {
@@ -176,7 +180,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
 
 #[cfg(feature = "parquet")]
 fn write_parquet(
-    reader: &ExportReader,
+    reader: &AnyExport,
     filter: &ExportFilter,
     progress: &ProgressBar,
     output: &Output,
@@ -191,7 +195,7 @@ fn write_parquet(
 
 #[cfg(not(feature = "parquet"))]
 fn write_parquet(
-    _: &ExportReader,
+    _: &AnyExport,
     _: &ExportFilter,
     _: &ProgressBar,
     _: &Output,
@@ -201,7 +205,7 @@ fn write_parquet(
 
 /// Walks the articles of `filter`, ticking the progress bar.
 fn per_article(
-    reader: &ExportReader,
+    reader: &AnyExport,
     filter: &ExportFilter,
     progress: &ProgressBar,
     mut each: impl FnMut(ExportArticle) -> anyhow::Result<()>,

@@ -23,9 +23,12 @@ pub struct IngestArgs {
     /// Files, directories (read recursively), JSON Lines (.jsonl, .jsonl.gz),
     /// WARC (.warc, .warc.gz) or `-` for stdin. Default: stdin.
     paths: Vec<PathBuf>,
-    /// The data directory of the corpus (created on first use).
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// The corpus: a data directory (created on first use), or a PostgreSQL
+    /// database as a postgres:// URL (postgres://user@host:5432/dbname; its tables
+    /// are created in the schema chancery on first use). Default:
+    /// CHANCERY_DATABASE_URL when set, else chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
     /// Read every input as JSON Lines: one {id, url, title, text | html, published,
     /// source} object per line (automatic for .jsonl and .jsonl.gz files).
     #[arg(long)]
@@ -43,6 +46,7 @@ pub struct IngestArgs {
 
 pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let data = crate::data::resolve(args.data.as_deref());
     let options = Options {
         max_bytes: args.max_bytes,
         ..Options::default()
@@ -61,7 +65,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         .then_some(sources.len() as u64);
     let mut pipeline = start(
         Config {
-            data: args.data.clone(),
+            data: data.clone(),
             tables: read_tables(&args.kb)?,
             options,
             resumable: true,
@@ -70,7 +74,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         None,
         |_| Ok(()),
     )?;
-    eprintln!("chancery: ingesting into {}", args.data.display());
+    eprintln!("chancery: ingesting into {}", crate::data::shown(&data));
     for (label, problem) in listing_failures {
         pipeline.feeder.fail(label, problem.to_string());
     }
@@ -81,7 +85,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         pipeline.feeder.read(source, args.max_bytes);
     }
     let (tally, error) = pipeline.finish()?;
-    report(&tally, &args.data, started.elapsed());
+    report(&tally, &data, started.elapsed());
     if let Some(error) = error {
         return Err(anyhow::Error::new(error)).context(
             "ingest stopped; every batch committed before the error is stored, rerun to add the rest",
@@ -100,7 +104,7 @@ pub(crate) fn start(
     config: Config,
     progress: Bar,
     on_commit: Option<chancery_ingest::OnCommit>,
-    prepare: impl FnOnce(&chancery_store::Store) -> Result<(), chancery_store::StoreError>,
+    prepare: impl FnOnce(&chancery_store::AnyStore) -> Result<(), chancery_store::StoreError>,
 ) -> anyhow::Result<Pipeline> {
     let pipeline = Pipeline::start(config, Box::new(progress), on_commit, prepare)?;
     if let Some(reason) = &pipeline.stories_rebuilt {
@@ -182,7 +186,7 @@ fn report(tally: &Tally, data: &Path, elapsed: Duration) {
     eprintln!(
         "chancery: {processed} documents in {seconds:.1} s ({:.0} docs/s) into {}",
         processed as f64 / seconds.max(1e-3),
-        data.display()
+        crate::data::shown(data)
     );
     eprintln!(
         "  ingested:        {} new articles ({} near-duplicates of earlier ones, stored and marked)",

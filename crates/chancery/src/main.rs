@@ -1,6 +1,7 @@
 //! The `chancery` command: analyze news pages and evaluate the pipeline.
 
 mod analyze;
+mod data;
 mod entities;
 mod eval;
 mod eval_geo;

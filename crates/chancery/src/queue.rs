@@ -54,11 +54,14 @@ pub struct EnqueueArgs {
 pub struct WorkerArgs {
     #[command(flatten)]
     queue: QueueUrl,
-    /// The data directory of the corpus the jobs are stored in. Workers on
-    /// one machine share it (they take turns on its one writer); workers
-    /// on several machines need the PostgreSQL store, not built yet.
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// The corpus the jobs are stored in: a data directory, which workers
+    /// on one machine share (taking turns on its one writer), or a
+    /// PostgreSQL database as a postgres:// URL, which any number of
+    /// workers on any number of machines write at once (stories are not
+    /// kept there yet). Default: CHANCERY_DATABASE_URL when set, else
+    /// chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
     /// Exit once no job is queued or running (for batch jobs and tests).
     #[arg(long)]
     exit_when_idle: bool,
@@ -159,8 +162,9 @@ pub fn run_worker_command(args: WorkerArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("--{name} {value} is not a number of seconds above 0"))
     };
     let owner = worker_name();
+    let data = crate::data::resolve(args.data.as_deref());
     let config = WorkerConfig {
-        data: args.data.clone(),
+        data: data.clone(),
         tables: read_tables(&args.kb)?,
         options: Options {
             max_bytes: args.manners.max_bytes(),
@@ -179,7 +183,7 @@ pub fn run_worker_command(args: WorkerArgs) -> anyhow::Result<ExitCode> {
     };
     eprintln!(
         "chancery: worker {owner} on the queue, storing into {}",
-        args.data.display()
+        crate::data::shown(&data)
     );
     let summary = run_worker(
         &args.queue.url,

@@ -83,6 +83,14 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.server.token.as_deref().is_some_and(|t| t.len() < 16) {
         anyhow::bail!("--token is too short to be a secret: use at least 16 characters");
     }
+    // The server reads a data directory, which may not exist yet; a URL
+    // would be taken for an empty one.
+    if chancery_store::postgres_url(&args.data).is_some() {
+        return Err(chancery_store::StoreError::NotInPostgres {
+            what: "what the server reads",
+        }
+        .into());
+    }
     let watch = match &args.watch {
         Some(path) => {
             let config = args.follow.config(&args.data, path)?;

@@ -29,7 +29,7 @@ fn ids(list: &[i64]) -> String {
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let data = &args.data;
     let reader = chancery_store::Reader::open(data)
-        .with_context(|| format!("cannot open the corpus in {}", data.display()))?;
+        .with_context(|| format!("cannot open the corpus in {}", crate::data::shown(data)))?;
     let store = reader
         .verify()
         .with_context(|| format!("cannot read the corpus in {}", data.display()))?;

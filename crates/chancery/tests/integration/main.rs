@@ -9,6 +9,7 @@ mod export;
 mod ingest;
 mod jsonl;
 mod knowledge;
+mod pgstore;
 mod queue;
 mod readme;
 mod registry;

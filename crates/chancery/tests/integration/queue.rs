@@ -2,9 +2,10 @@
 //! PostgreSQL (`CHANCERY_TEST_POSTGRES`; skipped with a note without it):
 //! a fleet of three workers on one queue, one killed with SIGKILL while it
 //! holds jobs, then the store's counts checked (nothing lost, nothing
-//! twice) and the queue's (every job done once).
+//! twice) and the queue's (every job done once); the fleet stores into a
+//! data directory, or into the queue's own database (`--data postgres://`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -53,14 +54,62 @@ fn count(client: &mut postgres::Client, sql: &str) -> i64 {
     client.query_one(sql, &[]).unwrap().get(0)
 }
 
+/// Articles and distinct external ids in the fleet's store (0 before it
+/// exists).
+fn stored(data: &Path, client: &mut postgres::Client) -> (i64, i64) {
+    if chancery_store::postgres_url(data).is_none() {
+        let articles = stored_articles(data);
+        let distinct = rusqlite::Connection::open(data.join("chancery.db"))
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT count(DISTINCT external_id) FROM articles",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap_or(0);
+        return (articles, distinct);
+    }
+    let exists: bool = client
+        .query_one("SELECT to_regclass('chancery.articles') IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    if !exists {
+        return (0, 0);
+    }
+    let row = client
+        .query_one(
+            "SELECT count(*), count(DISTINCT external_id) FROM chancery.articles",
+            &[],
+        )
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
 #[test]
 fn a_fleet_with_a_worker_killed_mid_run_stores_everything_once() {
+    fleet("a_fleet_with_a_worker_killed_mid_run", false);
+}
+
+#[test]
+fn a_fleet_storing_into_postgres_with_a_worker_killed_mid_run_stores_everything_once() {
+    fleet("a_fleet_storing_into_postgres", true);
+}
+
+/// Three workers on 400 queued records, the one holding leases killed
+/// once something is stored; the store in a data directory, or in the
+/// queue's database when `in_postgres`.
+fn fleet(test: &str, in_postgres: bool) {
     const DOCS: usize = 400;
-    let Some(db) = TestDb::new("a_fleet_with_a_worker_killed_mid_run") else {
+    let Some(db) = TestDb::new(test) else {
         return;
     };
     let dir = TempDir::new("fleet");
-    let data = dir.path().join("data");
+    let data = if in_postgres {
+        PathBuf::from(&db.url)
+    } else {
+        dir.path().join("data")
+    };
     let file = corpus(&dir, DOCS);
     let file = file.to_str().unwrap();
     let out = run(["enqueue", "--queue", &db.url, file]);
@@ -86,7 +135,7 @@ fn a_fleet_with_a_worker_killed_mid_run_stores_everything_once() {
     let killed = loop {
         assert!(Instant::now() < deadline, "no worker got going");
         let holders = lease_holders(&mut client);
-        if stored_articles(&data) > 0 {
+        if stored(&data, &mut client).0 > 0 {
             if let Some(index) = workers.iter().position(|w| holders.contains(&w.id())) {
                 break index;
             }
@@ -124,16 +173,7 @@ fn a_fleet_with_a_worker_killed_mid_run_stores_everything_once() {
     }
 
     // Nothing lost, nothing twice.
-    assert_eq!(stored_articles(&data), DOCS as i64);
-    let store = rusqlite::Connection::open(data.join("chancery.db")).unwrap();
-    let distinct: i64 = store
-        .query_row(
-            "SELECT count(DISTINCT external_id) FROM articles",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(distinct, DOCS as i64);
+    assert_eq!(stored(&data, &mut client), (DOCS as i64, DOCS as i64));
     assert_eq!(
         count(
             &mut client,

@@ -1,5 +1,5 @@
-//! Throw-away databases for the tests of this crate and of the `chancery`
-//! binary: each test makes a database of its own in the cluster
+//! Throw-away PostgreSQL databases for the tests of this crate, of
+//! `chancery-queue` and of the `chancery` binary: each test makes a database of its own in the cluster
 //! `CHANCERY_TEST_POSTGRES` names (a URL such as
 //! postgres://postgres@127.0.0.1:54329/postgres; `scripts/pg_throwaway.sh`
 //! starts one) and drops it at the end. Without the variable a test prints

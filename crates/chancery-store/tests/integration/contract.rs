@@ -1,0 +1,550 @@
+use std::path::PathBuf;
+use std::sync::{Arc, Barrier};
+
+use chancery_model::{
+    Analysis, Article, DatePrecision, Entity, EntityKind, Event, EventActor, Modality, Published,
+    Quote, QuoteKind, Span,
+};
+use chancery_store::testing::TestDb;
+use chancery_store::{
+    AnyExport, AnyReader, AnyStore, Document, ExportFilter, Outcome, Stats, StoreError,
+};
+
+/// A store to run a case against, named by its `--data` value.
+enum Backend {
+    Sqlite(tempfile::TempDir),
+    Postgres(TestDb),
+}
+
+impl Backend {
+    /// A fresh data directory, and a fresh PostgreSQL database when a test
+    /// cluster is given.
+    fn all(test: &str) -> Vec<Backend> {
+        let mut backends = vec![Backend::Sqlite(tempfile::tempdir().unwrap())];
+        backends.extend(TestDb::new(test).map(Backend::Postgres));
+        backends
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        match self {
+            Backend::Sqlite(dir) => dir.path().to_path_buf(),
+            Backend::Postgres(db) => PathBuf::from(&db.url),
+        }
+    }
+
+    fn store(&self) -> AnyStore {
+        AnyStore::open(&self.data()).unwrap()
+    }
+
+    fn stats(&self) -> Stats {
+        AnyReader::open(&self.data()).unwrap().stats().unwrap()
+    }
+}
+
+/// A text of `words` words drawn from a small vocabulary by a seeded
+/// generator: distinct seeds give unrelated texts.
+fn text(seed: u64, words: usize) -> String {
+    const VOCABULARY: &[&str] = &[
+        "council",
+        "harbour",
+        "minister",
+        "river",
+        "budget",
+        "talks",
+        "storm",
+        "court",
+        "election",
+        "factory",
+        "strike",
+        "treaty",
+        "border",
+        "museum",
+        "bridge",
+        "railway",
+        "hospital",
+        "school",
+        "market",
+        "festival",
+        "farmers",
+        "drought",
+        "vaccine",
+        "police",
+        "protest",
+        "summit",
+        "airport",
+        "tariff",
+        "mayor",
+        "senate",
+        "orchestra",
+        "league",
+        "forest",
+        "mine",
+        "bank",
+        "ferry",
+        "census",
+        "library",
+        "stadium",
+        "reactor",
+    ];
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut out = Vec::with_capacity(words);
+    for _ in 0..words {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.push(VOCABULARY[(state % VOCABULARY.len() as u64) as usize]);
+    }
+    format!("{}.", out.join(" "))
+}
+
+fn plain(id: &str, external_id: Option<&str>, body: &str) -> Document {
+    Document::new(Analysis::from_article(Article {
+        id: id.into(),
+        external_id: external_id.map(String::from),
+        title: Some(format!("Story {id}")),
+        text: body.into(),
+        ..Article::default()
+    }))
+    .unwrap()
+}
+
+fn outcomes_of(store: &mut AnyStore, documents: &[Document]) -> Vec<Outcome> {
+    store.write(documents).unwrap()
+}
+
+#[test]
+fn writing_an_article_twice_stores_one_row() {
+    for backend in Backend::all("writing_an_article_twice_stores_one_row") {
+        let name = backend.name();
+        let body = text(1, 80);
+        let mut store = backend.store();
+        let first = outcomes_of(
+            &mut store,
+            &[plain("a", None, &body), plain("a", None, &body)],
+        );
+        assert!(
+            matches!(
+                first[0],
+                Outcome::Stored {
+                    duplicate_of: None,
+                    ..
+                }
+            ),
+            "{name}: {first:?}"
+        );
+        assert!(
+            matches!(
+                first[1],
+                Outcome::Duplicate {
+                    stored_before: false,
+                    ..
+                }
+            ),
+            "{name}: {first:?}"
+        );
+        let again = outcomes_of(&mut store, &[plain("a", None, &body)]);
+        assert!(
+            matches!(
+                again[0],
+                Outcome::Duplicate {
+                    stored_before: false,
+                    ..
+                }
+            ),
+            "{name}: {again:?}"
+        );
+        drop(store);
+        // A rerun: the article was stored before this store was opened.
+        let mut reopened = backend.store();
+        let rerun = outcomes_of(&mut reopened, &[plain("a", None, &body)]);
+        assert!(
+            matches!(
+                rerun[0],
+                Outcome::Duplicate {
+                    stored_before: true,
+                    ..
+                }
+            ),
+            "{name}: {rerun:?}"
+        );
+        // An external id is one article's.
+        let taken = outcomes_of(
+            &mut reopened,
+            &[
+                plain("b", Some("wire-1"), &text(2, 80)),
+                plain("c", Some("wire-1"), &text(3, 80)),
+            ],
+        );
+        assert!(
+            matches!(&taken[1], Outcome::ExternalIdTaken { external_id, .. } if external_id == "wire-1"),
+            "{name}: {taken:?}"
+        );
+        let stats = backend.stats();
+        assert_eq!((stats.articles, stats.near_duplicates), (2, 0), "{name}");
+        let found = AnyReader::open(&backend.data())
+            .unwrap()
+            .stored(&["a", "b", "c"])
+            .unwrap();
+        let mut ids: Vec<&String> = found.keys().collect();
+        ids.sort();
+        assert_eq!(ids, ["a", "b"], "{name}");
+    }
+}
+
+#[test]
+fn near_duplicates_point_at_the_first_seen_copy_and_short_texts_match_by_content() {
+    for backend in Backend::all("near_duplicates_point_at_the_first_seen_copy") {
+        let name = backend.name();
+        let story = text(10, 120);
+        let mut store = backend.store();
+        let outcomes = outcomes_of(
+            &mut store,
+            &[
+                plain("original", None, &story),
+                plain("copy", None, &format!("{story} Copyright 2025 The Wire.")),
+                plain("other", None, &text(11, 120)),
+                plain("short", None, "Markets closed higher."),
+                plain("short-again", None, "Markets  closed HIGHER"),
+            ],
+        );
+        let Outcome::Stored {
+            article: original, ..
+        } = outcomes[0]
+        else {
+            panic!("{name}: {outcomes:?}")
+        };
+        assert!(
+            matches!(outcomes[1], Outcome::Stored { duplicate_of: Some(o), .. } if o == original),
+            "{name}: {outcomes:?}"
+        );
+        assert!(
+            matches!(
+                outcomes[2],
+                Outcome::Stored {
+                    duplicate_of: None,
+                    ..
+                }
+            ),
+            "{name}: {outcomes:?}"
+        );
+        assert!(
+            matches!(
+                outcomes[4],
+                Outcome::Stored {
+                    duplicate_of: Some(_),
+                    ..
+                }
+            ),
+            "{name}: {outcomes:?}"
+        );
+        // A copy in a later batch, by another writer, finds it too.
+        drop(store);
+        let later = outcomes_of(
+            &mut backend.store(),
+            &[plain(
+                "late-copy",
+                None,
+                &format!("{story} Share this story."),
+            )],
+        );
+        assert!(
+            matches!(later[0], Outcome::Stored { duplicate_of: Some(o), .. } if o == original),
+            "{name}: {later:?}"
+        );
+    }
+}
+
+/// Stories written by one writer while another writes their copies, at
+/// the same moment where the backend allows it (PostgreSQL: two threads,
+/// each with its own connection; a data directory has one writer at a
+/// time, so there the two take turns). Each story must be kept once: one
+/// first-seen copy, the other pointing at it.
+#[test]
+fn two_writers_storing_copies_at_once_keep_one_of_each() {
+    const STORIES: u64 = 60;
+    for backend in Backend::all("two_writers_storing_copies_at_once_keep_one_of_each") {
+        let name = backend.name();
+        let stories: Vec<String> = (0..STORIES).map(|i| text(100 + i, 150)).collect();
+        let originals: Vec<Document> = stories
+            .iter()
+            .enumerate()
+            .map(|(i, s)| plain(&format!("wire-{i}"), None, s))
+            .collect();
+        let copies: Vec<Document> = stories
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                plain(
+                    &format!("paper-{i}"),
+                    None,
+                    &format!("{s} Reported by desk {i}."),
+                )
+            })
+            .collect();
+        match &backend {
+            Backend::Sqlite(_) => {
+                // One small batch at a time, alternating writers.
+                for (a, b) in originals.chunks(10).zip(copies.chunks(10)) {
+                    backend.store().write(a).unwrap();
+                    backend.store().write(b).unwrap();
+                }
+            }
+            Backend::Postgres(_) => {
+                let barrier = Arc::new(Barrier::new(2));
+                let writers: Vec<_> = [originals, copies]
+                    .into_iter()
+                    .map(|documents| {
+                        let data = backend.data();
+                        let barrier = Arc::clone(&barrier);
+                        std::thread::spawn(move || {
+                            let mut store = AnyStore::open(&data).unwrap();
+                            barrier.wait();
+                            for batch in documents.chunks(10) {
+                                store.write(batch).unwrap();
+                            }
+                        })
+                    })
+                    .collect();
+                for writer in writers {
+                    writer.join().unwrap();
+                }
+            }
+        }
+        let stats = backend.stats();
+        assert_eq!(
+            (stats.articles, stats.near_duplicates),
+            (2 * STORIES, STORIES),
+            "{name}: every story once, every copy pointing at it"
+        );
+    }
+}
+
+fn entity(id: &str, name: &str, kind: EntityKind, code: &str, start: usize) -> Entity {
+    Entity {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        country: Some(code.into()),
+        actor_code: Some(code.into()),
+        aliases: Vec::new(),
+        roles: Vec::new(),
+        mentions: vec![chancery_model::Mention {
+            span: Span::new(start, start + name.len()),
+        }],
+    }
+}
+
+fn event(code: &str, source: (&str, &str), date: Option<&str>, evidence: Span) -> Event {
+    Event {
+        code: code.into(),
+        root: code[..2].into(),
+        quad_class: 1,
+        goldstein: 3.5,
+        plover: None,
+        source: Some(EventActor {
+            code: Some(source.1.into()),
+            entity: Some(source.0.into()),
+            name: None,
+        }),
+        target: None,
+        modality: Modality::Asserted,
+        date: date.map(|d| chancery_model::EventDate {
+            value: d.into(),
+            precision: DatePrecision::Day,
+            text: None,
+        }),
+        location: None,
+        trigger: Span::new(evidence.start, evidence.start + 4),
+        evidence,
+        mentions: vec![evidence],
+        confidence: 0.8,
+        background: false,
+        reported_by: None,
+    }
+}
+
+/// Articles with entities, quotes and events, a near-duplicate among
+/// them, dated and undated, from two sites.
+fn annotated_corpus() -> Vec<Document> {
+    let mut documents = Vec::new();
+    for i in 0..12_u64 {
+        let lead = if i % 2 == 0 { "France" } else { "Chile" };
+        let code = if i % 2 == 0 { "FRA" } else { "CHL" };
+        let body = format!(
+            "{lead} said Anna Berg will visit. {}",
+            text(200 + i / 2 * 2, 90)
+        );
+        let mut analysis = Analysis::from_article(Article {
+            id: format!("doc-{i}"),
+            url: Some(format!(
+                "https://{}/news/{i}",
+                if i % 3 == 0 {
+                    "www.example.org"
+                } else {
+                    "news.example.com"
+                }
+            )),
+            title: Some(format!("{lead} story {i}")),
+            published: (i % 4 != 3).then(|| Published {
+                value: format!("2025-0{}-1{}", 1 + i % 5, i % 10),
+                precision: DatePrecision::Day,
+                from: "input".into(),
+            }),
+            text: body.clone(),
+            ..Article::default()
+        });
+        let person_at = lead.len() + " said ".len();
+        analysis.entities = vec![
+            entity("e1", lead, EntityKind::Country, code, 0),
+            entity("e2", "Anna Berg", EntityKind::Person, code, person_at),
+        ];
+        analysis.quotes = vec![Quote {
+            span: Span::new(person_at, person_at + 20),
+            kind: QuoteKind::Indirect,
+            speaker: Some("e1".into()),
+            speaker_text: Some(lead.into()),
+            speaker_start: Some(0),
+            speaker_end: Some(lead.len()),
+            cue: None,
+            confidence: 0.7,
+        }];
+        let sentence = Span::new(0, body.find('.').unwrap() + 1);
+        analysis.events = vec![event("036", ("e2", code), None, sentence)];
+        if i % 3 == 1 {
+            analysis
+                .events
+                .push(event("057", ("e1", code), Some("2025-02-03"), sentence));
+        }
+        documents.push(Document::new(analysis).unwrap());
+    }
+    documents
+}
+
+/// What an export reads, without the storing time (which differs).
+#[derive(Debug, PartialEq)]
+struct Exported {
+    articles: Vec<(i64, String)>,
+    events: Vec<chancery_store::ExportEvent>,
+    counts: Vec<(u64, u64)>,
+}
+
+fn export(data: &std::path::Path) -> Exported {
+    let reader = AnyExport::open(data).unwrap();
+    let filters = [
+        ExportFilter::default(),
+        ExportFilter {
+            from: Some("2025-02".into()),
+            to: Some("2025-04-15".into()),
+            ..ExportFilter::default()
+        },
+        ExportFilter {
+            country: Some("chl".into()),
+            ..ExportFilter::default()
+        },
+        ExportFilter {
+            source: Some("example.org".into()),
+            ..ExportFilter::default()
+        },
+    ];
+    let mut exported = Exported {
+        articles: Vec::new(),
+        events: Vec::new(),
+        counts: Vec::new(),
+    };
+    for filter in &filters {
+        reader
+            .for_each_article(filter, |a| -> Result<(), StoreError> {
+                assert_eq!(reader.article(a.id).unwrap().unwrap().analysis, a.analysis);
+                exported.articles.push((a.id, a.analysis));
+                Ok(())
+            })
+            .unwrap();
+        reader
+            .for_each_event(filter, |e| -> Result<(), StoreError> {
+                exported.events.push(e);
+                Ok(())
+            })
+            .unwrap();
+        exported.counts.push((
+            reader.count_articles(filter).unwrap(),
+            reader.count_events(filter).unwrap(),
+        ));
+    }
+    exported
+}
+
+#[test]
+fn the_same_input_exports_the_same_from_either_backend() {
+    let backends = Backend::all("the_same_input_exports_the_same_from_either_backend");
+    let documents = annotated_corpus();
+    let mut results = Vec::new();
+    for backend in &backends {
+        let mut store = backend.store();
+        for batch in documents.chunks(5) {
+            store.write(batch).unwrap();
+        }
+        drop(store);
+        let exported = export(&backend.data());
+        let stats = backend.stats();
+        // Some near-duplicates (pairs share their text), some events.
+        assert!(stats.near_duplicates > 0 && stats.events > 0, "{stats:?}");
+        assert_eq!(exported.counts[0].0, stats.articles - stats.near_duplicates);
+        results.push((backend.name(), stats, exported));
+    }
+    if results.len() < 2 {
+        return;
+    }
+    let (sqlite, postgres) = (&results[0], &results[1]);
+    assert_eq!(sqlite.1, postgres.1, "stats");
+    assert_eq!(sqlite.2.counts, postgres.2.counts, "counts");
+    assert_eq!(sqlite.2.articles, postgres.2.articles, "articles");
+    assert_eq!(sqlite.2.events, postgres.2.events, "events");
+}
+
+#[test]
+fn the_registry_reads_the_same_people_from_either_backend() {
+    let backends = Backend::all("the_registry_reads_the_same_people_from_either_backend");
+    let mut people = Vec::new();
+    for backend in &backends {
+        backend.store().write(&annotated_corpus()).unwrap();
+        let mut seen = Vec::new();
+        AnyReader::open(&backend.data())
+            .unwrap()
+            .for_each_person_upto(i64::MAX, |p| seen.push((p.article, p.name, p.published)))
+            .unwrap();
+        assert!(!seen.is_empty(), "{}", backend.name());
+        people.push(seen);
+    }
+    if let [sqlite, postgres] = people.as_slice() {
+        assert_eq!(sqlite, postgres);
+    }
+}
+
+#[test]
+fn what_only_a_data_directory_keeps_is_refused_on_postgres_with_advice() {
+    let Some(db) = TestDb::new("what_only_a_data_directory_keeps_is_refused_on_postgres") else {
+        return;
+    };
+    let store = AnyStore::open(std::path::Path::new(&db.url)).unwrap();
+    let error = store.sqlite("the watch state").unwrap_err();
+    assert!(error.to_string().contains("--data DIR"), "{error}");
+}
+
+#[test]
+fn an_unreachable_database_is_reported_with_what_to_check() {
+    // Port 1 on loopback: nothing listens there.
+    let error = AnyStore::open(std::path::Path::new(
+        "postgres://chancery:secret@127.0.0.1:1/news",
+    ))
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("is the server running"), "{message}");
+    assert!(!message.contains("secret"), "{message}");
+}
