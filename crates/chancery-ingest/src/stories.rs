@@ -43,6 +43,7 @@ impl StoryTracker {
                 config.clone(),
                 &state.header,
                 &state.frequencies,
+                state.frequency_changes.iter().map(Vec::as_slice),
                 state.stories.iter().map(Vec::as_slice),
             ) {
                 Ok(mut clusterer) => {
@@ -166,6 +167,7 @@ impl StoryTracker {
             Some(&StoryStateUpdate {
                 header: &changes.header,
                 frequencies: changes.frequencies.as_deref(),
+                frequency_changes: changes.frequency_changes.as_deref(),
                 stories: &changes.stories,
                 retired: &changes.retired,
                 last_article: self.last_article,

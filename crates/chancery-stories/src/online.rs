@@ -207,6 +207,9 @@ pub struct Clusterer {
     pub(crate) dirty: Vec<StoryId>,
     pub(crate) retired: Vec<StoryId>,
     pub(crate) df_changed: bool,
+    /// What was last handed over of the frequency table (`state.rs`);
+    /// `None` until a whole table was.
+    pub(crate) df_saved: Option<crate::state::SavedTable>,
     /// The latest `config.settle_window` arrivals, oldest first: what a
     /// settle pass re-clusters. Not part of the saved state; a caller that
     /// restores one gives them back with [`Clusterer::recall`].
@@ -229,6 +232,7 @@ impl Clusterer {
             dirty: Vec::new(),
             retired: Vec::new(),
             df_changed: false,
+            df_saved: None,
             recent: VecDeque::new(),
         }
     }

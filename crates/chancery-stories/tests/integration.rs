@@ -174,11 +174,13 @@ proptest! {
 }
 
 /// A saved store of the parts `take_changes` hands over, as a store keeps
-/// them: the latest header and frequencies, one record per live story.
+/// them: the latest header, the last whole frequency table and the changes
+/// to it since, one record per live story.
 #[derive(Default)]
 struct Saved {
     header: Vec<u8>,
     frequencies: Vec<u8>,
+    frequency_changes: Vec<Vec<u8>>,
     stories: std::collections::BTreeMap<u32, Vec<u8>>,
 }
 
@@ -187,7 +189,9 @@ impl Saved {
         self.header = changes.header;
         if let Some(f) = changes.frequencies {
             self.frequencies = f;
+            self.frequency_changes.clear();
         }
+        self.frequency_changes.extend(changes.frequency_changes);
         for (id, bytes) in changes.stories {
             self.stories.insert(id, bytes);
         }
@@ -201,6 +205,7 @@ impl Saved {
             config,
             &self.header,
             &self.frequencies,
+            self.frequency_changes.iter().map(Vec::as_slice),
             self.stories.values().map(Vec::as_slice),
         )
         .expect("the saved state restores")
