@@ -482,13 +482,17 @@ impl Clusterer {
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
-        self.stories
+        // Live stories are in id order, as the candidates are: each found by
+        // its id (postings of retired stories find none), in the stories'
+        // order, at a cost that follows the candidates, not the live stories.
+        candidates
             .iter()
-            .enumerate()
-            .filter(|(_, story)| {
-                candidates.binary_search(&story.id).is_ok() && self.fits_window(story, day)
+            .filter_map(|id| self.stories.binary_search_by_key(id, |s| s.id).ok())
+            .filter(|&index| self.fits_window(&self.stories[index], day))
+            .map(|index| {
+                let story = &self.stories[index];
+                (index, pair_features(cosines(&article, story), story.size))
             })
-            .map(|(index, story)| (index, pair_features(cosines(&article, story), story.size)))
             .collect()
     }
 
