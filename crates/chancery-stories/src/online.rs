@@ -8,7 +8,7 @@ use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vector
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, Kind, KINDS};
 use crate::model::{pair_features, PairFeatures};
-use crate::sparse::{dot_scaled, SparseVec, Term};
+use crate::sparse::{SparseVec, Term, TermTable};
 use crate::{Config, Day, Document};
 
 /// How many of an article's heaviest terms index it and find its candidate
@@ -67,8 +67,9 @@ pub struct StoryInfo<'a> {
 
 /// An article's vectors ready for comparison with stories.
 struct Weighted {
-    /// Weights times the idf squared, per kind.
-    vecs: [SparseVec; KINDS],
+    /// Weights times the idf squared, per kind, in tables: each is dotted
+    /// with every candidate story's centroid.
+    vecs: [TermTable; KINDS],
     /// Norms of the idf-weighted vectors.
     norms: [f32; KINDS],
 }
@@ -461,15 +462,17 @@ impl Clusterer {
         // no look-up per story.
         let idf = |t| self.df.idf(t);
         let article = Weighted {
-            vecs: std::array::from_fn(|k| SparseVec {
-                entries: features.vecs[k]
-                    .entries
-                    .iter()
-                    .map(|&(t, w)| {
-                        let idf = self.df.idf(t);
-                        (t, w * idf * idf)
-                    })
-                    .collect(),
+            vecs: std::array::from_fn(|k| {
+                TermTable::new(&SparseVec {
+                    entries: features.vecs[k]
+                        .entries
+                        .iter()
+                        .map(|&(t, w)| {
+                            let idf = self.df.idf(t);
+                            (t, w * idf * idf)
+                        })
+                        .collect(),
+                })
             }),
             norms: std::array::from_fn(|k| features.vecs[k].norm_scaled(idf)),
         };
@@ -689,8 +692,7 @@ impl Clusterer {
 fn cosines(article: &Weighted, story: &Story) -> [Option<f32>; KINDS] {
     std::array::from_fn(|k| {
         let (a, b) = (article.norms[k], story.norms[k]);
-        (a > 0.0 && b > 0.0)
-            .then(|| dot_scaled(&article.vecs[k], &story.vecs[k], |_| 1.0) / (a * b))
+        (a > 0.0 && b > 0.0).then(|| article.vecs[k].dot(&story.vecs[k]) / (a * b))
     })
 }
 

@@ -116,6 +116,78 @@ pub(crate) fn dot_scaled(a: &SparseVec, b: &SparseVec, scale: impl Fn(Term) -> f
     sum
 }
 
+/// A sparse vector's terms in an open-addressing table, for the dot
+/// products of one vector with many others: an article's with each of its
+/// candidate stories. [`TermTable::dot`] walks the other vector alone and
+/// looks each of its terms up, instead of merging the two.
+pub(crate) struct TermTable {
+    /// Terms by slot; [`EMPTY`] where none.
+    keys: Vec<Term>,
+    weights: Vec<f32>,
+    mask: usize,
+    /// The weight of term [`EMPTY`], which cannot be kept in a slot.
+    empty_term: Option<f32>,
+}
+
+/// The term that marks a free slot (any term may be a hash's 0).
+const EMPTY: Term = 0;
+
+impl TermTable {
+    /// The table of one vector's terms, a quarter full at most.
+    pub(crate) fn new(v: &SparseVec) -> TermTable {
+        let slots = (v.len() * 4).next_power_of_two().max(16);
+        let mut table = TermTable {
+            keys: vec![EMPTY; slots],
+            weights: vec![0.0; slots],
+            mask: slots - 1,
+            empty_term: None,
+        };
+        for &(term, weight) in &v.entries {
+            if term == EMPTY {
+                table.empty_term = Some(weight);
+                continue;
+            }
+            let mut slot = term as usize & table.mask;
+            while table.keys[slot] != EMPTY {
+                slot = (slot + 1) & table.mask;
+            }
+            table.keys[slot] = term;
+            table.weights[slot] = weight;
+        }
+        table
+    }
+
+    fn get(&self, term: Term) -> Option<f32> {
+        if term == EMPTY {
+            return self.empty_term;
+        }
+        let mut slot = term as usize & self.mask;
+        loop {
+            let key = self.keys[slot];
+            if key == term {
+                return Some(self.weights[slot]);
+            }
+            if key == EMPTY {
+                return None;
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+
+    /// The dot product with `other`: the same number as [`dot_scaled`] of
+    /// the table's vector and `other` with no scale, since the shared terms'
+    /// products are summed in `other`'s order, which is term order too.
+    pub(crate) fn dot(&self, other: &SparseVec) -> f32 {
+        let mut sum = 0.0;
+        for &(term, weight) in &other.entries {
+            if let Some(mine) = self.get(term) {
+                sum += mine * weight;
+            }
+        }
+        sum
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,7 +238,18 @@ mod tests {
                 }
             }
             assert_eq!(dot_scaled(&a, &b, |_| 1.0), expected);
+            assert_eq!(TermTable::new(&a).dot(&b).to_bits(), expected.to_bits());
         }
+    }
+
+    /// Term 0 (the free-slot mark) and crowded slots are looked up right.
+    #[test]
+    fn the_table_finds_every_term() {
+        let a = v(&[(0, 2.0), (16, 3.0), (32, 5.0), (48, 7.0), (1 << 40, 11.0)]);
+        let b = v(&[(0, 1.0), (32, 1.0), (48, 2.0), (64, 9.0), (1 << 40, 1.0)]);
+        let table = TermTable::new(&a);
+        assert_eq!(table.dot(&b), dot_scaled(&a, &b, |_| 1.0));
+        assert_eq!(table.dot(&b), 2.0 + 5.0 + 14.0 + 11.0);
     }
 
     #[test]
