@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vectors};
+use crate::batch::{average_linkage, similarity_matrix, unit_vectors, UnitTables};
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, Kind, KINDS};
 use crate::model::{pair_features, PairFeatures};
@@ -339,28 +339,46 @@ impl Clusterer {
     /// two clusters), under the current document frequencies; `None` when
     /// one of them is settled, gone or the same story.
     pub(crate) fn linkage(&self, a: StoryId, b: StoryId) -> Option<f32> {
-        if a == b || !self.is_young(a) || !self.is_young(b) {
+        if a == b {
             return None;
         }
-        let find = |id: StoryId| self.stories.binary_search_by_key(&id, |s| s.id).ok();
-        let (left, right) = (
-            &self.stories[find(a)?].members,
-            &self.stories[find(b)?].members,
-        );
-        // Only the pairs across the two stories count: unit vectors once per
-        // member, then one probability per cross pair.
-        let unit = |m: &Member| unit_vectors(&m.features, &self.df);
-        let right_units: Vec<_> = right.iter().map(unit).collect();
+        Some(self.linkage_of(&self.member_units(a)?, &self.member_units(b)?))
+    }
+
+    /// The unit vectors of a young story's articles under the current
+    /// document frequencies; `None` when it is settled or gone.
+    pub(crate) fn member_units(&self, id: StoryId) -> Option<Vec<[SparseVec; KINDS]>> {
+        if !self.is_young(id) {
+            return None;
+        }
+        let story = &self.stories[self.stories.binary_search_by_key(&id, |s| s.id).ok()?];
+        Some(
+            story
+                .members
+                .iter()
+                .map(|m| unit_vectors(&m.features, &self.df))
+                .collect(),
+        )
+    }
+
+    /// Average linkage of two groups of articles given by their unit
+    /// vectors: the mean probability over the pairs across them.
+    pub(crate) fn linkage_of(
+        &self,
+        left: &[[SparseVec; KINDS]],
+        right: &[[SparseVec; KINDS]],
+    ) -> f32 {
         let mut total = 0.0f32;
-        for l in left.iter().map(unit) {
-            for r in &right_units {
+        for l in left {
+            let l = UnitTables::new(l);
+            for r in right {
                 total += self
                     .config
                     .model
-                    .probability(&pair_features(unit_cosines(&l, r), 1));
+                    .probability(&pair_features(l.cosines(r), 1));
             }
         }
-        Some(total / ((left.len() * right.len()) as f32))
+        total / ((left.len() * right.len()) as f32)
     }
 
     /// Merges two young stories when their articles' average probability of

@@ -94,13 +94,13 @@ impl SparseVec {
 }
 
 /// Dot product of two sparse vectors with each product scaled by
-/// `scale(term)` (a sorted merge).
+/// `scale(term)` (a sorted merge): the reference [`TermTable::dot`] is
+/// tested against.
 ///
 /// The merge steps without branching on which side is behind (both indices
 /// advance by a comparison's result): the order of two vectors' terms is
-/// unpredictable, and a mispredicted branch per step was most of the cost
-/// of comparing an article with its candidate stories. The products are
-/// summed in term order as before, so the result is the same number.
+/// unpredictable, and a mispredicted branch per step was most of its cost.
+#[cfg(test)]
 pub(crate) fn dot_scaled(a: &SparseVec, b: &SparseVec, scale: impl Fn(Term) -> f32) -> f32 {
     let (a, b) = (&a.entries, &b.entries);
     let (mut i, mut j) = (0, 0);
@@ -174,7 +174,7 @@ impl TermTable {
         }
     }
 
-    /// The dot product with `other`: the same number as [`dot_scaled`] of
+    /// The dot product with `other`: the same number as a sorted merge of
     /// the table's vector and `other` with no scale, since the shared terms'
     /// products are summed in `other`'s order, which is term order too.
     pub(crate) fn dot(&self, other: &SparseVec) -> f32 {
