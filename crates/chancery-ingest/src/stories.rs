@@ -45,6 +45,7 @@ impl StoryTracker {
                 &state.frequencies,
                 state.frequency_changes.iter().map(Vec::as_slice),
                 state.stories.iter().map(Vec::as_slice),
+                state.norms.iter().map(Vec::as_slice),
             ) {
                 Ok(mut clusterer) => {
                     // The settle window is not in the saved state: the
@@ -169,6 +170,7 @@ impl StoryTracker {
                 frequencies: changes.frequencies.as_deref(),
                 frequency_changes: changes.frequency_changes.as_deref(),
                 stories: &changes.stories,
+                norms: &changes.norms,
                 retired: &changes.retired,
                 last_article: self.last_article,
             }),

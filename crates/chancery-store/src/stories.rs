@@ -8,7 +8,9 @@
 //! The frequency table is saved whole now and then (`frequencies`) and, in
 //! between, as a log of the changes to it (`frequencies+1`, `frequencies+2`…
 //! in `story_state`, in order; a whole table deletes them): most batches
-//! write what they changed, not the table.
+//! write what they changed, not the table. A story whose norms alone
+//! changed is saved as those norms (`norms:ID` in `story_state`) over its
+//! record, which a new record or its retirement deletes.
 
 use rusqlite::OptionalExtension;
 
@@ -30,6 +32,9 @@ CREATE TABLE IF NOT EXISTS story_clusters (
 /// (1 for the first change after the whole table).
 const FREQUENCY_LOG: &str = "frequencies+";
 
+/// The name of a story's saved norms, before its id.
+const NORMS: &str = "norms:";
+
 /// What changed in the clusterer with a batch, to save with its story ids.
 #[derive(Debug, Clone, Copy)]
 pub struct StoryStateUpdate<'a> {
@@ -41,8 +46,11 @@ pub struct StoryStateUpdate<'a> {
     /// Changes to the frequency table, when handed over as changes: saved
     /// after the earlier ones.
     pub frequency_changes: Option<&'a [u8]>,
-    /// Changed stories' records by story id (replace the saved ones).
+    /// Changed stories' records by story id (replace the saved ones and
+    /// their saved norms).
     pub stories: &'a [(u32, Vec<u8>)],
+    /// Stories' norms by story id (replace their saved norms).
+    pub norms: &'a [(u32, Vec<u8>)],
     /// Retired stories (their records are deleted).
     pub retired: &'a [u32],
     /// The last stored article the clusterer has seen.
@@ -60,6 +68,8 @@ pub struct StoryState {
     pub frequency_changes: Vec<Vec<u8>>,
     /// The live stories' records, in story order.
     pub stories: Vec<Vec<u8>>,
+    /// Norms saved over those records since, in story order.
+    pub norms: Vec<Vec<u8>>,
     /// The last stored article the clusterer had seen.
     pub last_article: i64,
 }
@@ -187,15 +197,28 @@ impl Store {
                     "INSERT OR REPLACE INTO story_clusters (story, state) VALUES (?1, ?2)",
                 )
                 .map_err(failed)?;
+            let mut forget_norms = tx
+                .prepare_cached("DELETE FROM story_state WHERE name = ?1")
+                .map_err(failed)?;
             for (id, bytes) in state.stories {
                 let packed = crate::blob::pack_state(bytes).map_err(|e| packing(path, e))?;
                 story.execute((id, packed)).map_err(failed)?;
+                forget_norms
+                    .execute([format!("{NORMS}{id}")])
+                    .map_err(failed)?;
+            }
+            for (id, bytes) in state.norms {
+                put.execute((format!("{NORMS}{id}"), bytes))
+                    .map_err(failed)?;
             }
             let mut retire = tx
                 .prepare_cached("DELETE FROM story_clusters WHERE story = ?1")
                 .map_err(failed)?;
             for id in state.retired {
                 retire.execute([id]).map_err(failed)?;
+                forget_norms
+                    .execute([format!("{NORMS}{id}")])
+                    .map_err(failed)?;
             }
         }
         tx.commit().map_err(failed)
@@ -336,11 +359,29 @@ impl Reader {
         else {
             return Ok(None);
         };
+        let mut norms = conn
+            .prepare(&format!(
+                "SELECT name, value FROM story_state WHERE name GLOB '{NORMS}*'"
+            ))
+            .map_err(failed)?
+            .query_map([], |row| {
+                let name: String = row.get(0)?;
+                Ok((
+                    name[NORMS.len()..].parse::<u32>().ok(),
+                    row.get::<_, Vec<u8>>(1)?,
+                ))
+            })
+            .map_err(failed)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed)?;
+        norms.sort_unstable();
+        let norms = norms.into_iter().map(|(_, value)| value).collect();
         Ok(Some(StoryState {
             header,
             frequencies,
             frequency_changes,
             stories,
+            norms,
             last_article,
         }))
     }
@@ -576,6 +617,7 @@ mod tests {
                         frequencies: whole,
                         frequency_changes: change,
                         stories: &[],
+                        norms: &[],
                         retired: &[],
                         last_article: 1,
                     }),
@@ -602,5 +644,58 @@ mod tests {
         conn.execute("DELETE FROM story_state WHERE name = 'frequencies+1'", [])
             .unwrap();
         assert_eq!(reader.story_state().unwrap(), None, "a change is missing");
+    }
+
+    /// A story's norms are kept until its next record or its retirement.
+    #[test]
+    fn norms_are_kept_until_the_story_is_saved_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let save = |store: &mut Store,
+                    stories: &[(u32, Vec<u8>)],
+                    norms: &[(u32, Vec<u8>)],
+                    retired: &[u32]| {
+            store
+                .save_stories(
+                    &[],
+                    Some(&StoryStateUpdate {
+                        header: b"h",
+                        frequencies: Some(b"f"),
+                        frequency_changes: None,
+                        stories,
+                        norms,
+                        retired,
+                        last_article: 1,
+                    }),
+                )
+                .unwrap();
+        };
+        let reader = Reader::open(dir.path()).unwrap();
+        save(
+            &mut store,
+            &[(2, b"two".to_vec()), (10, b"ten".to_vec())],
+            &[],
+            &[],
+        );
+        save(
+            &mut store,
+            &[],
+            &[(10, b"n10".to_vec()), (2, b"n2".to_vec())],
+            &[],
+        );
+        let state = reader.story_state().unwrap().unwrap();
+        assert_eq!(state.stories, [b"two".to_vec(), b"ten".to_vec()]);
+        assert_eq!(
+            state.norms,
+            [b"n2".to_vec(), b"n10".to_vec()],
+            "in story order"
+        );
+        save(&mut store, &[(2, b"two again".to_vec())], &[], &[10]);
+        let state = reader.story_state().unwrap().unwrap();
+        assert_eq!(state.stories, [b"two again".to_vec()]);
+        assert!(
+            state.norms.is_empty(),
+            "a new record and a retirement drop the norms"
+        );
     }
 }

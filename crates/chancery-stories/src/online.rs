@@ -207,6 +207,9 @@ pub struct Clusterer {
     /// whether the frequencies changed (`state.rs`).
     pub(crate) dirty: Vec<StoryId>,
     pub(crate) retired: Vec<StoryId>,
+    /// Stories whose norms alone were refreshed since the last
+    /// `take_changes`: saved as a small patch, not a whole record.
+    pub(crate) refreshed: Vec<StoryId>,
     pub(crate) df_changed: bool,
     /// What was last handed over of the frequency table (`state.rs`);
     /// `None` until a whole table was.
@@ -231,6 +234,7 @@ impl Clusterer {
             posted: 0,
             posted_after_compaction: 0,
             dirty: Vec::new(),
+            refreshed: Vec::new(),
             retired: Vec::new(),
             df_changed: false,
             df_saved: None,
@@ -443,7 +447,7 @@ impl Clusterer {
         let (df, articles) = (&self.df, self.articles);
         for story in self.stories.iter_mut().filter(|s| s.stale(articles)) {
             story.refresh(df, articles);
-            self.dirty.push(story.id);
+            self.refreshed.push(story.id);
         }
         (features, article)
     }

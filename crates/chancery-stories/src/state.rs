@@ -5,8 +5,10 @@
 //! header (counters, clock, a fingerprint of the settings), the document
 //! frequency table, and one record per live story. [`Clusterer::take_changes`]
 //! hands over only what changed since the last call — the counters of the
-//! frequency table that articles raised, the stories that articles joined,
-//! split or refreshed, and the ids of those retired — so saving costs what
+//! frequency table that articles raised, the stories that articles joined
+//! or split, the norms of those only refreshed under newer frequencies (a
+//! few bytes each, where a whole record holds a young story's articles), and
+//! the ids of those retired — so saving costs what
 //! the new articles touched, not what the corpus holds. The frequency table
 //! is handed over whole only now and then (first, and when the changes saved
 //! since would outgrow it), so that a saved table never needs more than a
@@ -69,8 +71,12 @@ pub struct StateChanges {
     /// call, when articles arrived and the table is not handed over whole:
     /// to be saved after the saved table's earlier changes, in order.
     pub frequency_changes: Option<Vec<u8>>,
-    /// Live stories that changed, by story id.
+    /// Live stories that changed, by story id (a record replaces the saved
+    /// one and any saved norms of the story).
     pub stories: Vec<(u32, Vec<u8>)>,
+    /// Live stories whose norms alone changed, by story id: a patch to
+    /// apply over the story's saved record (replacing an earlier patch).
+    pub norms: Vec<(u32, Vec<u8>)>,
     /// Stories retired since (their records are to be deleted).
     pub retired: Vec<u32>,
 }
@@ -271,6 +277,36 @@ fn encode_story(story: &Story) -> Vec<u8> {
     out.0
 }
 
+/// A story's norms and when they were computed: what a refresh changes.
+fn encode_norms(story: &Story) -> Vec<u8> {
+    let mut out = Out(Vec::with_capacity(12 + 4 * KINDS));
+    out.u32(story.id.0);
+    for &n in &story.norms {
+        out.f32(n);
+    }
+    out.u64(story.normed_at);
+    out.0
+}
+
+/// Applies norms from [`encode_norms`] to their story among `live` (sorted
+/// by id).
+fn apply_norms(live: &mut [Story], bytes: &[u8]) -> Result<(), StateError> {
+    let mut r = In(bytes);
+    let id = StoryId(r.u32()?);
+    let mut norms = [0.0f32; KINDS];
+    for n in &mut norms {
+        *n = r.f32()?;
+    }
+    let normed_at = r.u64()?;
+    r.end()?;
+    let i = live
+        .binary_search_by_key(&id, |s| s.id)
+        .map_err(|_| StateError::Damaged("norms of a story that is not saved"))?;
+    live[i].norms = norms;
+    live[i].normed_at = normed_at;
+    Ok(())
+}
+
 fn decode_story(bytes: &[u8]) -> Result<Story, StateError> {
     let mut r = In(bytes);
     let id = StoryId(r.u32()?);
@@ -350,6 +386,15 @@ impl Clusterer {
             .filter_map(|id| self.stories.binary_search_by_key(id, |s| s.id).ok())
             .map(|i| (self.stories[i].id.0, encode_story(&self.stories[i])))
             .collect();
+        let mut refreshed = std::mem::take(&mut self.refreshed);
+        refreshed.sort_unstable();
+        refreshed.dedup();
+        let norms = refreshed
+            .iter()
+            .filter(|id| dirty.binary_search(id).is_err())
+            .filter_map(|id| self.stories.binary_search_by_key(id, |s| s.id).ok())
+            .map(|i| (self.stories[i].id.0, encode_norms(&self.stories[i])))
+            .collect();
         let mut retired: Vec<u32> = std::mem::take(&mut self.retired)
             .into_iter()
             .map(|id| id.0)
@@ -361,6 +406,7 @@ impl Clusterer {
             frequencies,
             frequency_changes,
             stories,
+            norms,
             retired,
         }
     }
@@ -398,14 +444,16 @@ impl Clusterer {
 
     /// A clusterer from saved parts: the latest header, the last whole
     /// frequency table and the changes to it saved since (oldest first), and
-    /// the records of the live stories (in any order). Refused when the
-    /// parts are damaged or were saved with other settings.
+    /// the records of the live stories and the norms saved over them since
+    /// (each in any order). Refused when the parts are damaged or were saved
+    /// with other settings.
     pub fn restore<'a>(
         config: Config,
         header: &[u8],
         frequencies: &[u8],
         frequency_changes: impl IntoIterator<Item = &'a [u8]>,
         stories: impl IntoIterator<Item = &'a [u8]>,
+        norms: impl IntoIterator<Item = &'a [u8]>,
     ) -> Result<Clusterer, StateError> {
         let mut r = In(header);
         let format = r.u32()?;
@@ -465,6 +513,14 @@ impl Clusterer {
         if live.windows(2).any(|w| w[0].id == w[1].id) {
             return Err(StateError::Damaged("a story saved twice"));
         }
+        for bytes in norms {
+            if format == FORMAT_WHOLE_TABLE {
+                return Err(StateError::Damaged(
+                    "norms saved apart by a format that has none",
+                ));
+            }
+            apply_norms(&mut live, bytes)?;
+        }
         clusterer.stories = live;
         clusterer.next_story = next_story;
         clusterer.articles = articles;
@@ -498,9 +554,27 @@ mod tests {
                 frequencies,
                 log.iter().copied(),
                 stories.iter().copied(),
+                [],
             )
         };
         assert!(restore(&frequencies, &[], &[&story]).is_ok());
+        // Norms of a story that is not saved, norms cut short.
+        let mut norms = encode_norms(&c.stories[0]);
+        let ok = |norms: &[u8]| {
+            Clusterer::restore(
+                Config::default(),
+                &changes.header,
+                &frequencies,
+                [],
+                [story.as_slice()],
+                [norms],
+            )
+            .is_ok()
+        };
+        assert!(ok(&norms));
+        assert!(!ok(&norms[..norms.len() - 1]));
+        norms[0] = 9;
+        assert!(!ok(&norms));
         for cut in [0, 1, story.len() / 2, story.len() - 1] {
             assert!(restore(&frequencies, &[], &[&story[..cut]]).is_err());
         }
@@ -518,7 +592,7 @@ mod tests {
             ..Config::default()
         };
         assert!(matches!(
-            Clusterer::restore(other, &changes.header, &frequencies, [], []),
+            Clusterer::restore(other, &changes.header, &frequencies, [], [], []),
             Err(StateError::Incompatible)
         ));
     }
@@ -562,6 +636,7 @@ mod tests {
                 &whole,
                 log.iter().map(Vec::as_slice),
                 [],
+                [],
             )
             .unwrap();
             assert_eq!(restored.df.counts(), c.df.counts(), "after article {i}");
@@ -577,6 +652,65 @@ mod tests {
             c.take_changes().frequencies.is_none(),
             "no article, no table"
         );
+    }
+
+    /// Saved as changes after every few articles — whole records, norms
+    /// patches, frequency changes — and restored, the stories are the
+    /// uninterrupted clusterer's bit for bit.
+    #[test]
+    fn a_restored_state_is_the_saved_one_bit_for_bit() {
+        let topics = [
+            "quake chile coast",
+            "election vote party",
+            "match goal league",
+        ];
+        let mut c = Clusterer::new(Config::default());
+        let mut whole = Vec::new();
+        let mut log: Vec<Vec<u8>> = Vec::new();
+        let mut records = std::collections::BTreeMap::new();
+        let mut norms = std::collections::BTreeMap::new();
+        let mut patched = 0;
+        for i in 0..300 {
+            let text = format!("{} report{} detail{}", topics[i % 3], i % 7, i);
+            c.add(&crate::Document {
+                id: "a",
+                title: "",
+                text: &text,
+                published: None,
+                entities: &[],
+            });
+            if i % 7 != 6 {
+                continue;
+            }
+            let changes = c.take_changes();
+            if let Some(f) = changes.frequencies {
+                whole = f;
+                log.clear();
+            }
+            log.extend(changes.frequency_changes);
+            for (id, bytes) in changes.stories {
+                records.insert(id, bytes);
+                norms.remove(&id);
+            }
+            patched += changes.norms.len();
+            norms.extend(changes.norms);
+            for id in changes.retired {
+                records.remove(&id);
+                norms.remove(&id);
+            }
+            let restored = Clusterer::restore(
+                Config::default(),
+                &changes.header,
+                &whole,
+                log.iter().map(Vec::as_slice),
+                records.values().map(Vec::as_slice),
+                norms.values().map(Vec::as_slice),
+            )
+            .unwrap();
+            let encoded = |c: &Clusterer| c.stories.iter().map(encode_story).collect::<Vec<_>>();
+            assert_eq!(encoded(&restored), encoded(&c), "after article {i}");
+        }
+        assert!(patched > 0, "norms were saved apart");
     }
 
     /// A state saved by format 1 (every counter, no log) still restores.
@@ -599,7 +733,7 @@ mod tests {
             table.u32(count);
         }
         let stories = changes.stories.iter().map(|(_, b)| b.as_slice());
-        let restored = Clusterer::restore(Config::default(), &header, &table.0, [], stories)
+        let restored = Clusterer::restore(Config::default(), &header, &table.0, [], stories, [])
             .expect("format 1 restores");
         assert_eq!(restored.df.counts(), c.df.counts());
         assert!(
@@ -607,6 +741,6 @@ mod tests {
             "its first save is a whole table"
         );
         let log: [&[u8]; 1] = [&[0, 0, 0, 0, 0, 0, 0, 0]];
-        assert!(Clusterer::restore(Config::default(), &header, &table.0, log, []).is_err());
+        assert!(Clusterer::restore(Config::default(), &header, &table.0, log, [], []).is_err());
     }
 }

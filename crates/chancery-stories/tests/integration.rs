@@ -181,6 +181,7 @@ struct Saved {
     header: Vec<u8>,
     frequencies: Vec<u8>,
     frequency_changes: Vec<Vec<u8>>,
+    norms: std::collections::BTreeMap<u32, Vec<u8>>,
     stories: std::collections::BTreeMap<u32, Vec<u8>>,
 }
 
@@ -194,9 +195,12 @@ impl Saved {
         self.frequency_changes.extend(changes.frequency_changes);
         for (id, bytes) in changes.stories {
             self.stories.insert(id, bytes);
+            self.norms.remove(&id);
         }
+        self.norms.extend(changes.norms);
         for id in changes.retired {
             self.stories.remove(&id);
+            self.norms.remove(&id);
         }
     }
 
@@ -207,6 +211,7 @@ impl Saved {
             &self.frequencies,
             self.frequency_changes.iter().map(Vec::as_slice),
             self.stories.values().map(Vec::as_slice),
+            self.norms.values().map(Vec::as_slice),
         )
         .expect("the saved state restores")
     }
