@@ -534,8 +534,19 @@ impl Clusterer {
 mod tests {
     use super::*;
 
-    #[test]
-    fn damaged_parts_are_refused_not_panicked_on() {
+    /// Adds an undated article of this text alone.
+    fn add_text(c: &mut Clusterer, text: &str) {
+        c.add(&crate::Document {
+            id: "a",
+            title: "",
+            text,
+            published: None,
+            entities: &[],
+        });
+    }
+
+    /// A clusterer that has seen one article, and its first changes.
+    fn one_quake() -> (Clusterer, StateChanges) {
         let mut c = Clusterer::new(Config::default());
         c.add(&crate::Document {
             id: "a",
@@ -545,6 +556,12 @@ mod tests {
             entities: &[],
         });
         let changes = c.take_changes();
+        (c, changes)
+    }
+
+    #[test]
+    fn damaged_parts_are_refused_not_panicked_on() {
+        let (c, changes) = one_quake();
         let frequencies = changes.frequencies.clone().unwrap();
         let story = changes.stories[0].1.clone();
         let restore = |frequencies: &[u8], log: &[&[u8]], stories: &[&[u8]]| {
@@ -607,13 +624,7 @@ mod tests {
         let mut kinds = Vec::new();
         for i in 0..400 {
             let text: String = (0..300).map(|w| format!("w{}x{} ", i, w)).collect();
-            c.add(&crate::Document {
-                id: "a",
-                title: "",
-                text: &text,
-                published: None,
-                entities: &[],
-            });
+            add_text(&mut c, &text);
             let changes = c.take_changes();
             match (changes.frequencies, changes.frequency_changes) {
                 (Some(f), None) => {
@@ -672,13 +683,7 @@ mod tests {
         let mut patched = 0;
         for i in 0..300 {
             let text = format!("{} report{} detail{}", topics[i % 3], i % 7, i);
-            c.add(&crate::Document {
-                id: "a",
-                title: "",
-                text: &text,
-                published: None,
-                entities: &[],
-            });
+            add_text(&mut c, &text);
             if i % 7 != 6 {
                 continue;
             }
@@ -716,15 +721,7 @@ mod tests {
     /// A state saved by format 1 (every counter, no log) still restores.
     #[test]
     fn a_format_1_state_restores() {
-        let mut c = Clusterer::new(Config::default());
-        c.add(&crate::Document {
-            id: "a",
-            title: "Quake",
-            text: "A quake hit Chile in 2010.",
-            published: None,
-            entities: &[],
-        });
-        let changes = c.take_changes();
+        let (c, changes) = one_quake();
         let mut header = changes.header.clone();
         header[..4].copy_from_slice(&FORMAT_WHOLE_TABLE.to_le_bytes());
         let mut table = Out(Vec::new());
