@@ -6,7 +6,7 @@
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, KINDS};
 use crate::model::{pair_features, Model};
-use crate::sparse::{SparseVec, TermTable};
+use crate::sparse::{dot_scaled, SparseVec};
 use crate::{Config, Document};
 
 /// Clusters a whole set; returns each article's story as a number from 0,
@@ -45,29 +45,12 @@ pub(crate) fn unit_vectors(f: &Features, df: &DocumentFrequency) -> [SparseVec; 
     })
 }
 
-/// One article's unit vectors in term tables: its cosines with many others
-/// each walk the other's terms once ([`TermTable::dot`]).
-pub(crate) struct UnitTables {
-    tables: [TermTable; KINDS],
-    empty: [bool; KINDS],
-}
-
-impl UnitTables {
-    pub(crate) fn new(units: &[SparseVec; KINDS]) -> UnitTables {
-        UnitTables {
-            tables: std::array::from_fn(|k| TermTable::new(&units[k])),
-            empty: std::array::from_fn(|k| units[k].is_empty()),
-        }
-    }
-
-    /// The cosines per kind with another article's unit vectors (`None`
-    /// where a side has no term of the kind): the same numbers as a sorted
-    /// merge of the two gives, since the products are summed in term order.
-    pub(crate) fn cosines(&self, other: &[SparseVec; KINDS]) -> [Option<f32>; KINDS] {
-        std::array::from_fn(|k| {
-            (!self.empty[k] && !other[k].is_empty()).then(|| self.tables[k].dot(&other[k]))
-        })
-    }
+/// The cosines per kind of two sets of unit vectors (`None` where a side has
+/// no term of the kind).
+pub(crate) fn unit_cosines(a: &[SparseVec; KINDS], b: &[SparseVec; KINDS]) -> [Option<f32>; KINDS] {
+    std::array::from_fn(|k| {
+        (!a[k].is_empty() && !b[k].is_empty()).then(|| dot_scaled(&a[k], &b[k], |_| 1.0))
+    })
 }
 
 /// The pairwise probabilities of articles belonging together as a full
@@ -82,9 +65,8 @@ pub(crate) fn similarity_matrix(
     let n = vectors.len();
     let mut sim = vec![0.0f32; n * n];
     for i in 0..n {
-        let row = UnitTables::new(&vectors[i]);
         for j in (i + 1)..n {
-            let s = model.probability(&pair_features(row.cosines(&vectors[j]), 1));
+            let s = model.probability(&pair_features(unit_cosines(&vectors[i], &vectors[j]), 1));
             sim[i * n + j] = s;
             sim[j * n + i] = s;
         }

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::batch::{average_linkage, similarity_matrix, unit_vectors, UnitTables};
+use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vectors};
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, Kind, KINDS};
 use crate::model::{pair_features, PairFeatures};
@@ -374,12 +374,11 @@ impl Clusterer {
     ) -> f32 {
         let mut total = 0.0f32;
         for l in left {
-            let l = UnitTables::new(l);
             for r in right {
                 total += self
                     .config
                     .model
-                    .probability(&pair_features(l.cosines(r), 1));
+                    .probability(&pair_features(unit_cosines(l, r), 1));
             }
         }
         total / ((left.len() * right.len()) as f32)

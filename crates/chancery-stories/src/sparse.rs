@@ -94,13 +94,12 @@ impl SparseVec {
 }
 
 /// Dot product of two sparse vectors with each product scaled by
-/// `scale(term)` (a sorted merge): the reference [`TermTable::dot`] is
-/// tested against.
+/// `scale(term)` (a sorted merge). For two articles' vectors, each compared
+/// once: one vector compared with many others goes through a [`TermTable`].
 ///
 /// The merge steps without branching on which side is behind (both indices
 /// advance by a comparison's result): the order of two vectors' terms is
 /// unpredictable, and a mispredicted branch per step was most of its cost.
-#[cfg(test)]
 pub(crate) fn dot_scaled(a: &SparseVec, b: &SparseVec, scale: impl Fn(Term) -> f32) -> f32 {
     let (a, b) = (&a.entries, &b.entries);
     let (mut i, mut j) = (0, 0);
