@@ -8,12 +8,16 @@ use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vector
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, Kind, KINDS};
 use crate::model::{pair_features, PairFeatures};
-use crate::sparse::{SparseVec, Term, TermTable};
+use crate::sparse::{dot_lopsided, SparseVec, Term, TermTable};
 use crate::{Config, Day, Document};
 
 /// How many of an article's heaviest terms index it and find its candidate
 /// stories: a story that shares none of them with an article is not scored.
 const KEY_TERMS: usize = 40;
+
+/// A centroid this many times an article's terms or more is compared by a
+/// merge, not through the article's term table (`cosines`).
+const LOPSIDED: usize = 4;
 
 /// How many of the other closest stories a merge check looks at.
 pub(crate) const MERGE_CANDIDATES: usize = 3;
@@ -67,9 +71,11 @@ pub struct StoryInfo<'a> {
 
 /// An article's vectors ready for comparison with stories.
 struct Weighted {
-    /// Weights times the idf squared, per kind, in tables: each is dotted
-    /// with every candidate story's centroid.
-    vecs: [TermTable; KINDS],
+    /// Weights times the idf squared, per kind.
+    vecs: [SparseVec; KINDS],
+    /// The same in tables: each is dotted with every candidate story's
+    /// centroid of a similar size (`cosines`).
+    tables: [TermTable; KINDS],
     /// Norms of the idf-weighted vectors.
     norms: [f32; KINDS],
 }
@@ -482,19 +488,19 @@ impl Clusterer {
         // story's unweighted sums is then the idf-weighted dot product, with
         // no look-up per story.
         let idf = |t| self.df.idf(t);
-        let article = Weighted {
-            vecs: std::array::from_fn(|k| {
-                TermTable::new(&SparseVec {
-                    entries: features.vecs[k]
-                        .entries
-                        .iter()
-                        .map(|&(t, w)| {
-                            let idf = self.df.idf(t);
-                            (t, w * idf * idf)
-                        })
-                        .collect(),
+        let vecs: [SparseVec; KINDS] = std::array::from_fn(|k| SparseVec {
+            entries: features.vecs[k]
+                .entries
+                .iter()
+                .map(|&(t, w)| {
+                    let idf = self.df.idf(t);
+                    (t, w * idf * idf)
                 })
-            }),
+                .collect(),
+        });
+        let article = Weighted {
+            tables: std::array::from_fn(|k| TermTable::new(&vecs[k])),
+            vecs,
             norms: std::array::from_fn(|k| features.vecs[k].norm_scaled(idf)),
         };
         let mut candidates: Vec<StoryId> = self
@@ -713,7 +719,18 @@ impl Clusterer {
 fn cosines(article: &Weighted, story: &Story) -> [Option<f32>; KINDS] {
     std::array::from_fn(|k| {
         let (a, b) = (article.norms[k], story.norms[k]);
-        (a > 0.0 && b > 0.0).then(|| article.vecs[k].dot(&story.vecs[k]) / (a * b))
+        (a > 0.0 && b > 0.0).then(|| {
+            // A centroid many times the article's length is merged (short
+            // articles against full stories); otherwise the centroid is
+            // walked against the article's table. The same number either way.
+            let centroid = &story.vecs[k];
+            let dot = if centroid.len() >= LOPSIDED * article.tables[k].len() {
+                dot_lopsided(&article.vecs[k], centroid)
+            } else {
+                article.tables[k].dot(centroid)
+            };
+            dot / (a * b)
+        })
     })
 }
 

@@ -115,6 +115,29 @@ pub(crate) fn dot_scaled(a: &SparseVec, b: &SparseVec, scale: impl Fn(Term) -> f
     sum
 }
 
+/// Dot product of a short vector and a much longer one (a sorted merge that
+/// branches on which side is behind): the branch mostly goes one way, the
+/// long side's, so it is predicted, and such a merge beats both the
+/// branchless merge and a [`TermTable`]. The same number as [`dot_scaled`]
+/// with no scale.
+pub(crate) fn dot_lopsided(short: &SparseVec, long: &SparseVec) -> f32 {
+    let (a, b) = (&short.entries, &long.entries);
+    let (mut i, mut j) = (0, 0);
+    let mut sum = 0.0;
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
 /// A sparse vector's terms in an open-addressing table, for the dot
 /// products of one vector with many others: an article's with each of its
 /// candidate stories. [`TermTable::dot`] walks the other vector alone and
@@ -124,6 +147,7 @@ pub(crate) struct TermTable {
     keys: Vec<Term>,
     weights: Vec<f32>,
     mask: usize,
+    len: usize,
     /// The weight of term [`EMPTY`], which cannot be kept in a slot.
     empty_term: Option<f32>,
 }
@@ -139,6 +163,7 @@ impl TermTable {
             keys: vec![EMPTY; slots],
             weights: vec![0.0; slots],
             mask: slots - 1,
+            len: v.len(),
             empty_term: None,
         };
         for &(term, weight) in &v.entries {
@@ -171,6 +196,11 @@ impl TermTable {
             }
             slot = (slot + 1) & self.mask;
         }
+    }
+
+    /// How many terms the table holds.
+    pub(crate) fn len(&self) -> usize {
+        self.len
     }
 
     /// The dot product with `other`: the same number as a sorted merge of
@@ -238,6 +268,7 @@ mod tests {
             }
             assert_eq!(dot_scaled(&a, &b, |_| 1.0), expected);
             assert_eq!(TermTable::new(&a).dot(&b).to_bits(), expected.to_bits());
+            assert_eq!(dot_lopsided(&a, &b).to_bits(), expected.to_bits());
         }
     }
 
