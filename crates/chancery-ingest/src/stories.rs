@@ -102,7 +102,9 @@ impl StoryTracker {
                 config.clone(),
                 &state.header,
                 &state.frequencies,
+                state.frequency_changes.iter().map(Vec::as_slice),
                 state.stories.iter().map(Vec::as_slice),
+                state.norms.iter().map(Vec::as_slice),
             ) {
                 Ok(mut clusterer) => {
                     // The settle window is not in the saved state: the
@@ -225,7 +227,9 @@ impl StoryTracker {
             Some(&StoryStateUpdate {
                 header: &changes.header,
                 frequencies: changes.frequencies.as_deref(),
+                frequency_changes: changes.frequency_changes.as_deref(),
                 stories: &changes.stories,
+                norms: &changes.norms,
                 retired: &changes.retired,
                 last_article: self.last_article,
             }),

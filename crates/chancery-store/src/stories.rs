@@ -4,6 +4,13 @@
 //! bytes the clusterer writes and reads, saved in the same transaction as the
 //! story ids they produced), and hands articles back in the order they were
 //! stored — those after a given one to catch up, or all to rebuild.
+//!
+//! The frequency table is saved whole now and then (`frequencies`) and, in
+//! between, as a log of the changes to it (`frequencies+1`, `frequencies+2`…
+//! in `story_state`, in order; a whole table deletes them): most batches
+//! write what they changed, not the table. A story whose norms alone
+//! changed is saved as those norms (`norms:ID` in `story_state`) over its
+//! record, which a new record or its retirement deletes.
 
 use rusqlite::OptionalExtension;
 
@@ -21,15 +28,29 @@ CREATE TABLE IF NOT EXISTS story_clusters (
     state BLOB NOT NULL
 );";
 
+/// The name of a saved change to the frequency table, before its number
+/// (1 for the first change after the whole table).
+const FREQUENCY_LOG: &str = "frequencies+";
+
+/// The name of a story's saved norms, before its id.
+const NORMS: &str = "norms:";
+
 /// What changed in the clusterer with a batch, to save with its story ids.
 #[derive(Debug, Clone, Copy)]
 pub struct StoryStateUpdate<'a> {
     /// The clusterer's header (replaces the saved one).
     pub header: &'a [u8],
-    /// Its frequency table, when it changed.
+    /// Its whole frequency table, when it is handed over whole: it replaces
+    /// the saved one and the saved changes to it.
     pub frequencies: Option<&'a [u8]>,
-    /// Changed stories' records by story id (replace the saved ones).
+    /// Changes to the frequency table, when handed over as changes: saved
+    /// after the earlier ones.
+    pub frequency_changes: Option<&'a [u8]>,
+    /// Changed stories' records by story id (replace the saved ones and
+    /// their saved norms).
     pub stories: &'a [(u32, Vec<u8>)],
+    /// Stories' norms by story id (replace their saved norms).
+    pub norms: &'a [(u32, Vec<u8>)],
     /// Retired stories (their records are deleted).
     pub retired: &'a [u32],
     /// The last stored article the clusterer has seen.
@@ -41,10 +62,14 @@ pub struct StoryStateUpdate<'a> {
 pub struct StoryState {
     /// The header.
     pub header: Vec<u8>,
-    /// The frequency table.
+    /// The last whole frequency table.
     pub frequencies: Vec<u8>,
+    /// The changes to it saved since, oldest first.
+    pub frequency_changes: Vec<Vec<u8>>,
     /// The live stories' records, in story order.
     pub stories: Vec<Vec<u8>>,
+    /// Norms saved over those records since, in story order.
+    pub norms: Vec<Vec<u8>>,
     /// The last stored article the clusterer had seen.
     pub last_article: i64,
 }
@@ -147,21 +172,53 @@ impl Store {
             if let Some(frequencies) = state.frequencies {
                 let packed = crate::blob::pack_state(frequencies).map_err(|e| packing(path, e))?;
                 put.execute(("frequencies", packed)).map_err(failed)?;
+                tx.execute(
+                    &format!("DELETE FROM story_state WHERE name GLOB '{FREQUENCY_LOG}*'"),
+                    [],
+                )
+                .map_err(failed)?;
+            }
+            if let Some(changes) = state.frequency_changes {
+                let logged: i64 = tx
+                    .query_row(
+                        &format!(
+                            "SELECT count(*) FROM story_state WHERE name GLOB '{FREQUENCY_LOG}*'"
+                        ),
+                        [],
+                        |row| row.get(0),
+                    )
+                    .map_err(failed)?;
+                let packed = crate::blob::pack_state(changes).map_err(|e| packing(path, e))?;
+                put.execute((format!("{FREQUENCY_LOG}{}", logged + 1), packed))
+                    .map_err(failed)?;
             }
             let mut story = tx
                 .prepare_cached(
                     "INSERT OR REPLACE INTO story_clusters (story, state) VALUES (?1, ?2)",
                 )
                 .map_err(failed)?;
+            let mut forget_norms = tx
+                .prepare_cached("DELETE FROM story_state WHERE name = ?1")
+                .map_err(failed)?;
             for (id, bytes) in state.stories {
                 let packed = crate::blob::pack_state(bytes).map_err(|e| packing(path, e))?;
                 story.execute((id, packed)).map_err(failed)?;
+                forget_norms
+                    .execute([format!("{NORMS}{id}")])
+                    .map_err(failed)?;
+            }
+            for (id, bytes) in state.norms {
+                put.execute((format!("{NORMS}{id}"), bytes))
+                    .map_err(failed)?;
             }
             let mut retire = tx
                 .prepare_cached("DELETE FROM story_clusters WHERE story = ?1")
                 .map_err(failed)?;
             for id in state.retired {
                 retire.execute([id]).map_err(failed)?;
+                forget_norms
+                    .execute([format!("{NORMS}{id}")])
+                    .map_err(failed)?;
             }
         }
         tx.commit().map_err(failed)
@@ -284,6 +341,9 @@ impl Reader {
                     ),
                 )
             })?;
+        let Some(frequency_changes) = read_frequency_log(conn).map_err(failed)? else {
+            return Ok(None);
+        };
         let mut statement = conn
             .prepare("SELECT state FROM story_clusters ORDER BY story")
             .map_err(failed)?;
@@ -299,10 +359,29 @@ impl Reader {
         else {
             return Ok(None);
         };
+        let mut norms = conn
+            .prepare(&format!(
+                "SELECT name, value FROM story_state WHERE name GLOB '{NORMS}*'"
+            ))
+            .map_err(failed)?
+            .query_map([], |row| {
+                let name: String = row.get(0)?;
+                Ok((
+                    name[NORMS.len()..].parse::<u32>().ok(),
+                    row.get::<_, Vec<u8>>(1)?,
+                ))
+            })
+            .map_err(failed)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed)?;
+        norms.sort_unstable();
+        let norms = norms.into_iter().map(|(_, value)| value).collect();
         Ok(Some(StoryState {
             header,
             frequencies,
+            frequency_changes,
             stories,
+            norms,
             last_article,
         }))
     }
@@ -372,6 +451,37 @@ fn read_story_of(
     .map_err(StoreError::sqlite(path, "reading an article's story"))
 }
 
+/// The saved changes to the frequency table, in order; `None` when one
+/// is missing or cannot be unpacked (no usable state).
+fn read_frequency_log(conn: &rusqlite::Connection) -> rusqlite::Result<Option<Vec<Vec<u8>>>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT name, value FROM story_state WHERE name GLOB '{FREQUENCY_LOG}*'"
+    ))?;
+    let mut numbered = statement
+        .query_map([], |row| {
+            let name: String = row.get(0)?;
+            Ok((
+                name[FREQUENCY_LOG.len()..].parse::<usize>().ok(),
+                row.get::<_, Vec<u8>>(1)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    numbered.sort_unstable_by_key(|(n, _)| *n);
+    // Numbered 1, 2, 3… with none missing, or the log is not whole.
+    let whole = numbered
+        .iter()
+        .enumerate()
+        .all(|(i, (n, _))| *n == Some(i + 1));
+    Ok(whole
+        .then(|| {
+            numbered
+                .iter()
+                .map(|(_, packed)| crate::blob::unpack_state(packed))
+                .collect::<Option<Vec<_>>>()
+        })
+        .flatten())
+}
+
 /// A row of `id, title, text, published, duplicate_of, story, analysis`.
 fn story_input(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryInput> {
     let article: i64 = row.get(0)?;
@@ -403,7 +513,7 @@ fn packing(path: &std::path::Path, error: std::io::Error) -> StoreError {
 mod tests {
     use chancery_model::{Analysis, Article};
 
-    use crate::{Document, Outcome, Reader, Store};
+    use crate::{Document, Outcome, Reader, Store, StoryStateUpdate};
 
     fn document(id: &str, text: &str) -> Document {
         Document::new(Analysis::from_article(Article {
@@ -490,5 +600,102 @@ mod tests {
         store.set_stories(&[(ids[0], 9)]).unwrap();
         assert_eq!(reader.story_of(ids[2]).unwrap(), Some(9));
         assert_eq!(reader.story_of(ids[1]).unwrap(), Some(8));
+    }
+
+    /// The frequency table saved whole, then as changes in order; a whole
+    /// table again drops the changes; a gap in the log is no usable state.
+    #[test]
+    fn frequency_changes_are_kept_in_order_until_the_next_whole_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let save = |store: &mut Store, whole: Option<&[u8]>, change: Option<&[u8]>| {
+            store
+                .save_stories(
+                    &[],
+                    Some(&StoryStateUpdate {
+                        header: b"h",
+                        frequencies: whole,
+                        frequency_changes: change,
+                        stories: &[],
+                        norms: &[],
+                        retired: &[],
+                        last_article: 1,
+                    }),
+                )
+                .unwrap();
+        };
+        save(&mut store, Some(b"table 1"), None);
+        for change in 1..=11u8 {
+            save(&mut store, None, Some(&[change]));
+        }
+        save(&mut store, None, None);
+        let reader = Reader::open(dir.path()).unwrap();
+        let state = reader.story_state().unwrap().unwrap();
+        assert_eq!(state.frequencies, b"table 1");
+        let expected: Vec<Vec<u8>> = (1..=11u8).map(|c| vec![c]).collect();
+        assert_eq!(state.frequency_changes, expected, "in the order saved");
+        save(&mut store, Some(b"table 2"), None);
+        save(&mut store, None, Some(b"after"));
+        let state = reader.story_state().unwrap().unwrap();
+        assert_eq!(state.frequencies, b"table 2");
+        assert_eq!(state.frequency_changes, [b"after".to_vec()]);
+        save(&mut store, None, Some(b"later"));
+        let (conn, _) = store.connection_mut();
+        conn.execute("DELETE FROM story_state WHERE name = 'frequencies+1'", [])
+            .unwrap();
+        assert_eq!(reader.story_state().unwrap(), None, "a change is missing");
+    }
+
+    /// A story's norms are kept until its next record or its retirement.
+    #[test]
+    fn norms_are_kept_until_the_story_is_saved_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let save = |store: &mut Store,
+                    stories: &[(u32, Vec<u8>)],
+                    norms: &[(u32, Vec<u8>)],
+                    retired: &[u32]| {
+            store
+                .save_stories(
+                    &[],
+                    Some(&StoryStateUpdate {
+                        header: b"h",
+                        frequencies: Some(b"f"),
+                        frequency_changes: None,
+                        stories,
+                        norms,
+                        retired,
+                        last_article: 1,
+                    }),
+                )
+                .unwrap();
+        };
+        let reader = Reader::open(dir.path()).unwrap();
+        save(
+            &mut store,
+            &[(2, b"two".to_vec()), (10, b"ten".to_vec())],
+            &[],
+            &[],
+        );
+        save(
+            &mut store,
+            &[],
+            &[(10, b"n10".to_vec()), (2, b"n2".to_vec())],
+            &[],
+        );
+        let state = reader.story_state().unwrap().unwrap();
+        assert_eq!(state.stories, [b"two".to_vec(), b"ten".to_vec()]);
+        assert_eq!(
+            state.norms,
+            [b"n2".to_vec(), b"n10".to_vec()],
+            "in story order"
+        );
+        save(&mut store, &[(2, b"two again".to_vec())], &[], &[10]);
+        let state = reader.story_state().unwrap().unwrap();
+        assert_eq!(state.stories, [b"two again".to_vec()]);
+        assert!(
+            state.norms.is_empty(),
+            "a new record and a retirement drop the norms"
+        );
     }
 }

@@ -69,8 +69,21 @@ const STOPWORDS: &[&str] = &[
     "whose", "why", "will", "with", "would", "you", "your", "yours",
 ];
 
+/// The longest stop word: a longer word (most content words) is not
+/// searched for.
+const LONGEST_STOPWORD: usize = {
+    let (mut i, mut longest) = (0, 0);
+    while i < STOPWORDS.len() {
+        if STOPWORDS[i].len() > longest {
+            longest = STOPWORDS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
+
 fn is_stopword(word: &str) -> bool {
-    STOPWORDS.binary_search(&word).is_ok()
+    word.len() <= LONGEST_STOPWORD && STOPWORDS.binary_search(&word).is_ok()
 }
 
 /// One word of the text with what the name heuristic needs to know about it.
@@ -220,6 +233,8 @@ mod tests {
     #[test]
     fn stopwords_are_sorted_for_binary_search() {
         assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOPWORDS.iter().all(|w| is_stopword(w)));
+        assert!(!is_stopword("themselves") && !is_stopword("earthquake"));
     }
 
     #[test]

@@ -8,12 +8,16 @@ use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vector
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, Kind, KINDS};
 use crate::model::{pair_features, PairFeatures};
-use crate::sparse::{dot_scaled, SparseVec, Term};
+use crate::sparse::{dot_lopsided, SparseVec, Term, TermTable};
 use crate::{Config, Day, Document};
 
 /// How many of an article's heaviest terms index it and find its candidate
 /// stories: a story that shares none of them with an article is not scored.
 const KEY_TERMS: usize = 40;
+
+/// A centroid this many times an article's terms or more is compared by a
+/// merge, not through the article's term table (`cosines`).
+const LOPSIDED: usize = 4;
 
 /// How many of the other closest stories a merge check looks at.
 pub(crate) const MERGE_CANDIDATES: usize = 3;
@@ -69,6 +73,9 @@ pub struct StoryInfo<'a> {
 struct Weighted {
     /// Weights times the idf squared, per kind.
     vecs: [SparseVec; KINDS],
+    /// The same in tables: each is dotted with every candidate story's
+    /// centroid of a similar size (`cosines`).
+    tables: [TermTable; KINDS],
     /// Norms of the idf-weighted vectors.
     norms: [f32; KINDS],
 }
@@ -206,7 +213,13 @@ pub struct Clusterer {
     /// whether the frequencies changed (`state.rs`).
     pub(crate) dirty: Vec<StoryId>,
     pub(crate) retired: Vec<StoryId>,
+    /// Stories whose norms alone were refreshed since the last
+    /// `take_changes`: saved as a small patch, not a whole record.
+    pub(crate) refreshed: Vec<StoryId>,
     pub(crate) df_changed: bool,
+    /// What was last handed over of the frequency table (`state.rs`);
+    /// `None` until a whole table was.
+    pub(crate) df_saved: Option<crate::state::SavedTable>,
     /// The latest `config.settle_window` arrivals, oldest first: what a
     /// settle pass re-clusters. Not part of the saved state; a caller that
     /// restores one gives them back with [`Clusterer::recall`].
@@ -227,8 +240,10 @@ impl Clusterer {
             posted: 0,
             posted_after_compaction: 0,
             dirty: Vec::new(),
+            refreshed: Vec::new(),
             retired: Vec::new(),
             df_changed: false,
+            df_saved: None,
             recent: VecDeque::new(),
         }
     }
@@ -334,28 +349,45 @@ impl Clusterer {
     /// two clusters), under the current document frequencies; `None` when
     /// one of them is settled, gone or the same story.
     pub(crate) fn linkage(&self, a: StoryId, b: StoryId) -> Option<f32> {
-        if a == b || !self.is_young(a) || !self.is_young(b) {
+        if a == b {
             return None;
         }
-        let find = |id: StoryId| self.stories.binary_search_by_key(&id, |s| s.id).ok();
-        let (left, right) = (
-            &self.stories[find(a)?].members,
-            &self.stories[find(b)?].members,
-        );
-        // Only the pairs across the two stories count: unit vectors once per
-        // member, then one probability per cross pair.
-        let unit = |m: &Member| unit_vectors(&m.features, &self.df);
-        let right_units: Vec<_> = right.iter().map(unit).collect();
+        Some(self.linkage_of(&self.member_units(a)?, &self.member_units(b)?))
+    }
+
+    /// The unit vectors of a young story's articles under the current
+    /// document frequencies; `None` when it is settled or gone.
+    pub(crate) fn member_units(&self, id: StoryId) -> Option<Vec<[SparseVec; KINDS]>> {
+        if !self.is_young(id) {
+            return None;
+        }
+        let story = &self.stories[self.stories.binary_search_by_key(&id, |s| s.id).ok()?];
+        Some(
+            story
+                .members
+                .iter()
+                .map(|m| unit_vectors(&m.features, &self.df))
+                .collect(),
+        )
+    }
+
+    /// Average linkage of two groups of articles given by their unit
+    /// vectors: the mean probability over the pairs across them.
+    pub(crate) fn linkage_of(
+        &self,
+        left: &[[SparseVec; KINDS]],
+        right: &[[SparseVec; KINDS]],
+    ) -> f32 {
         let mut total = 0.0f32;
-        for l in left.iter().map(unit) {
-            for r in &right_units {
+        for l in left {
+            for r in right {
                 total += self
                     .config
                     .model
-                    .probability(&pair_features(unit_cosines(&l, r), 1));
+                    .probability(&pair_features(unit_cosines(l, r), 1));
             }
         }
-        Some(total / ((left.len() * right.len()) as f32))
+        total / ((left.len() * right.len()) as f32)
     }
 
     /// Merges two young stories when their articles' average probability of
@@ -420,7 +452,7 @@ impl Clusterer {
         let (df, articles) = (&self.df, self.articles);
         for story in self.stories.iter_mut().filter(|s| s.stale(articles)) {
             story.refresh(df, articles);
-            self.dirty.push(story.id);
+            self.refreshed.push(story.id);
         }
         (features, article)
     }
@@ -456,17 +488,19 @@ impl Clusterer {
         // story's unweighted sums is then the idf-weighted dot product, with
         // no look-up per story.
         let idf = |t| self.df.idf(t);
+        let vecs: [SparseVec; KINDS] = std::array::from_fn(|k| SparseVec {
+            entries: features.vecs[k]
+                .entries
+                .iter()
+                .map(|&(t, w)| {
+                    let idf = self.df.idf(t);
+                    (t, w * idf * idf)
+                })
+                .collect(),
+        });
         let article = Weighted {
-            vecs: std::array::from_fn(|k| SparseVec {
-                entries: features.vecs[k]
-                    .entries
-                    .iter()
-                    .map(|&(t, w)| {
-                        let idf = self.df.idf(t);
-                        (t, w * idf * idf)
-                    })
-                    .collect(),
-            }),
+            tables: std::array::from_fn(|k| TermTable::new(&vecs[k])),
+            vecs,
             norms: std::array::from_fn(|k| features.vecs[k].norm_scaled(idf)),
         };
         let mut candidates: Vec<StoryId> = self
@@ -478,13 +512,17 @@ impl Clusterer {
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
-        self.stories
+        // Live stories are in id order, as the candidates are: each found by
+        // its id (postings of retired stories find none), in the stories'
+        // order, at a cost that follows the candidates, not the live stories.
+        candidates
             .iter()
-            .enumerate()
-            .filter(|(_, story)| {
-                candidates.binary_search(&story.id).is_ok() && self.fits_window(story, day)
+            .filter_map(|id| self.stories.binary_search_by_key(id, |s| s.id).ok())
+            .filter(|&index| self.fits_window(&self.stories[index], day))
+            .map(|index| {
+                let story = &self.stories[index];
+                (index, pair_features(cosines(&article, story), story.size))
             })
-            .map(|(index, story)| (index, pair_features(cosines(&article, story), story.size)))
             .collect()
     }
 
@@ -681,8 +719,18 @@ impl Clusterer {
 fn cosines(article: &Weighted, story: &Story) -> [Option<f32>; KINDS] {
     std::array::from_fn(|k| {
         let (a, b) = (article.norms[k], story.norms[k]);
-        (a > 0.0 && b > 0.0)
-            .then(|| dot_scaled(&article.vecs[k], &story.vecs[k], |_| 1.0) / (a * b))
+        (a > 0.0 && b > 0.0).then(|| {
+            // A centroid many times the article's length is merged (short
+            // articles against full stories); otherwise the centroid is
+            // walked against the article's table. The same number either way.
+            let centroid = &story.vecs[k];
+            let dot = if centroid.len() >= LOPSIDED * article.tables[k].len() {
+                dot_lopsided(&article.vecs[k], centroid)
+            } else {
+                article.tables[k].dot(centroid)
+            };
+            dot / (a * b)
+        })
     })
 }
 

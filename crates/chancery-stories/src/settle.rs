@@ -222,9 +222,20 @@ impl Clusterer {
         }
         pairs.sort_unstable();
         pairs.dedup();
+        // A story is in several pairs: its articles' unit vectors are worked
+        // out once for all of them (nothing changes until the merges below).
+        let mut units = std::collections::HashMap::new();
         let mut scored: Vec<(f32, StoryId, StoryId)> = pairs
             .into_iter()
-            .filter_map(|(a, b)| Some((self.linkage(a, b)?, a, b)))
+            .filter_map(|(a, b)| {
+                for id in [a, b] {
+                    units.entry(id).or_insert_with(|| self.member_units(id));
+                }
+                let (Some(left), Some(right)) = (&units[&a], &units[&b]) else {
+                    return None;
+                };
+                Some((self.linkage_of(left, right), a, b))
+            })
             .filter(|&(p, _, _)| p >= self.config.threshold)
             .collect();
         scored.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));

@@ -4,13 +4,18 @@
 //! The state is cut into parts that change at different rates: a small
 //! header (counters, clock, a fingerprint of the settings), the document
 //! frequency table, and one record per live story. [`Clusterer::take_changes`]
-//! hands over only what changed since the last call — the stories that
-//! articles joined, split or refreshed, and the ids of those retired — so
-//! saving costs what the new articles touched, not what the corpus holds.
-//! [`Clusterer::restore`] rebuilds a clusterer from the parts that gives the
-//! same assignments as the one that was saved: floats are kept bit for bit,
-//! and the candidate postings are rebuilt from each story's key terms.
-
+//! hands over only what changed since the last call — the counters of the
+//! frequency table that articles raised, the stories that articles joined
+//! or split, the norms of those only refreshed under newer frequencies (a
+//! few bytes each, where a whole record holds a young story's articles), and
+//! the ids of those retired — so saving costs what
+//! the new articles touched, not what the corpus holds. The frequency table
+//! is handed over whole only now and then (first, and when the changes saved
+//! since would outgrow it), so that a saved table never needs more than a
+//! bounded log of changes on top. [`Clusterer::restore`] rebuilds a
+//! clusterer from the parts that gives the same assignments as the one that
+//! was saved: floats are kept bit for bit, and the candidate postings are
+//! rebuilt from each story's key terms.
 use crate::day::Day;
 use crate::df::DocumentFrequency;
 use crate::features::{Features, KINDS};
@@ -19,7 +24,29 @@ use crate::sparse::SparseVec;
 use crate::Config;
 
 /// The format of the bytes below; a state of another format is refused.
-const FORMAT: u32 = 1;
+/// Format 2 keeps the frequency table as its nonzero counters with a log of
+/// changed counters on top; format 1 (still read) kept every counter and no
+/// log. A chancery that knows only format 1 refuses a format 2 state and
+/// rebuilds the stories from the articles, instead of missing the log.
+const FORMAT: u32 = 2;
+
+/// The format that kept the whole frequency table, every counter.
+const FORMAT_WHOLE_TABLE: u32 = 1;
+
+/// The log of changed counters on a saved table may hold as many entries
+/// as the table has nonzero counters, and at least this many, before the
+/// table is handed over whole again: restoring reads at most about twice the
+/// table, and a whole table is written once per as many changes as it holds.
+const MIN_LOG: usize = 1 << 16;
+
+/// What was last handed over of the frequency table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SavedTable {
+    /// Nonzero counters in the last whole table.
+    base: usize,
+    /// Counters in the changes handed over since.
+    logged: usize,
+}
 
 /// A saved state that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -37,10 +64,19 @@ pub enum StateError {
 pub struct StateChanges {
     /// The header: always written.
     pub header: Vec<u8>,
-    /// The document-frequency table, when any article arrived.
+    /// The whole document-frequency table, when it is to replace the saved
+    /// one and the saved changes to it (first, and now and then).
     pub frequencies: Option<Vec<u8>>,
-    /// Live stories that changed, by story id.
+    /// The counters of the frequency table that changed since the last
+    /// call, when articles arrived and the table is not handed over whole:
+    /// to be saved after the saved table's earlier changes, in order.
+    pub frequency_changes: Option<Vec<u8>>,
+    /// Live stories that changed, by story id (a record replaces the saved
+    /// one and any saved norms of the story).
     pub stories: Vec<(u32, Vec<u8>)>,
+    /// Live stories whose norms alone changed, by story id: a patch to
+    /// apply over the story's saved record (replacing an earlier patch).
+    pub norms: Vec<(u32, Vec<u8>)>,
     /// Stories retired since (their records are to be deleted).
     pub retired: Vec<u32>,
 }
@@ -69,6 +105,14 @@ impl Out {
     fn str(&mut self, s: &str) {
         self.u32(s.len() as u32);
         self.0.extend_from_slice(s.as_bytes());
+    }
+    /// LEB128: seven bits a byte, low first.
+    fn varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.0.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
     }
     fn vec(&mut self, v: &SparseVec) {
         self.u32(v.entries.len() as u32);
@@ -105,6 +149,17 @@ impl<'a> In<'a> {
     }
     fn f32(&mut self) -> Result<f32, StateError> {
         Ok(f32::from_bits(self.u32()?))
+    }
+    fn varint(&mut self) -> Result<u64, StateError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.u8()?;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(StateError::Damaged("a number too long"))
     }
     fn day(&mut self) -> Result<Option<Day>, StateError> {
         match self.u8()? {
@@ -145,6 +200,46 @@ impl<'a> In<'a> {
     }
 }
 
+/// Counters as format 2 keeps them, a whole table's nonzero ones or the
+/// changed ones: the article count, how many counters, then each as the gap
+/// from the previous slot and its count.
+fn encode_counters(documents: u32, counters: impl ExactSizeIterator<Item = (u32, u32)>) -> Vec<u8> {
+    let mut out = Out(Vec::with_capacity(8 + 4 * counters.len()));
+    out.u32(documents);
+    out.u32(counters.len() as u32);
+    let mut previous = 0;
+    for (slot, count) in counters {
+        out.varint(u64::from(slot - previous));
+        out.varint(u64::from(count));
+        previous = slot;
+    }
+    out.0
+}
+
+/// The counters back from [`encode_counters`]: the article count and the
+/// `(slot, count)` pairs, slots increasing.
+fn decode_counters(bytes: &[u8]) -> Result<(u32, Vec<(u32, u32)>), StateError> {
+    let mut r = In(bytes);
+    let documents = r.u32()?;
+    let n = r.len(2)?;
+    let mut counters = Vec::with_capacity(n);
+    let mut slot = 0u64;
+    for i in 0..n {
+        let gap = r.varint()?;
+        if i > 0 && gap == 0 {
+            return Err(StateError::Damaged("a counter saved twice"));
+        }
+        slot = slot.saturating_add(gap);
+        let count = r.varint()?;
+        let (Ok(slot), Ok(count)) = (u32::try_from(slot), u32::try_from(count)) else {
+            return Err(StateError::Damaged("a counter out of range"));
+        };
+        counters.push((slot, count));
+    }
+    r.end()?;
+    Ok((documents, counters))
+}
+
 /// A fingerprint of the settings: a state saved under others is not used,
 /// since the stories would not be what these settings make.
 fn fingerprint(config: &Config) -> u64 {
@@ -180,6 +275,36 @@ fn encode_story(story: &Story) -> Vec<u8> {
         out.u64(t);
     }
     out.0
+}
+
+/// A story's norms and when they were computed: what a refresh changes.
+fn encode_norms(story: &Story) -> Vec<u8> {
+    let mut out = Out(Vec::with_capacity(12 + 4 * KINDS));
+    out.u32(story.id.0);
+    for &n in &story.norms {
+        out.f32(n);
+    }
+    out.u64(story.normed_at);
+    out.0
+}
+
+/// Applies norms from [`encode_norms`] to their story among `live` (sorted
+/// by id).
+fn apply_norms(live: &mut [Story], bytes: &[u8]) -> Result<(), StateError> {
+    let mut r = In(bytes);
+    let id = StoryId(r.u32()?);
+    let mut norms = [0.0f32; KINDS];
+    for n in &mut norms {
+        *n = r.f32()?;
+    }
+    let normed_at = r.u64()?;
+    r.end()?;
+    let i = live
+        .binary_search_by_key(&id, |s| s.id)
+        .map_err(|_| StateError::Damaged("norms of a story that is not saved"))?;
+    live[i].norms = norms;
+    live[i].normed_at = normed_at;
+    Ok(())
 }
 
 fn decode_story(bytes: &[u8]) -> Result<Story, StateError> {
@@ -252,14 +377,7 @@ impl Clusterer {
         header.u32(self.next_story);
         header.u64(self.articles);
         header.day(self.clock);
-        let frequencies = std::mem::take(&mut self.df_changed).then(|| {
-            let mut out = Out(Vec::new());
-            out.u32(self.df.documents());
-            for &c in self.df.counts() {
-                out.u32(c);
-            }
-            out.0
-        });
+        let (frequencies, frequency_changes) = self.take_frequencies();
         let mut dirty = std::mem::take(&mut self.dirty);
         dirty.sort_unstable();
         dirty.dedup();
@@ -267,6 +385,15 @@ impl Clusterer {
             .iter()
             .filter_map(|id| self.stories.binary_search_by_key(id, |s| s.id).ok())
             .map(|i| (self.stories[i].id.0, encode_story(&self.stories[i])))
+            .collect();
+        let mut refreshed = std::mem::take(&mut self.refreshed);
+        refreshed.sort_unstable();
+        refreshed.dedup();
+        let norms = refreshed
+            .iter()
+            .filter(|id| dirty.binary_search(id).is_err())
+            .filter_map(|id| self.stories.binary_search_by_key(id, |s| s.id).ok())
+            .map(|i| (self.stories[i].id.0, encode_norms(&self.stories[i])))
             .collect();
         let mut retired: Vec<u32> = std::mem::take(&mut self.retired)
             .into_iter()
@@ -277,22 +404,60 @@ impl Clusterer {
         StateChanges {
             header: header.0,
             frequencies,
+            frequency_changes,
             stories,
+            norms,
             retired,
         }
     }
 
-    /// A clusterer from saved parts: the latest header and frequency table
-    /// and the records of the live stories (in any order). Refused when the
-    /// parts are damaged or were saved with other settings.
+    /// The frequency table's part of [`Clusterer::take_changes`]: the whole
+    /// table, or the counters changed since the last call, or neither when
+    /// no article arrived.
+    fn take_frequencies(&mut self) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+        if !std::mem::take(&mut self.df_changed) {
+            return (None, None);
+        }
+        let changed = self.df.take_changed();
+        let documents = self.df.documents();
+        let counts = self.df.counts();
+        match self.df_saved {
+            Some(ref mut saved) if saved.logged + changed.len() <= saved.base.max(MIN_LOG) => {
+                saved.logged += changed.len();
+                let counters = changed.iter().map(|&slot| (slot, counts[slot as usize]));
+                (None, Some(encode_counters(documents, counters)))
+            }
+            _ => {
+                let nonzero: Vec<(u32, u32)> = (0u32..)
+                    .zip(counts)
+                    .filter(|&(_, &c)| c > 0)
+                    .map(|(slot, &c)| (slot, c))
+                    .collect();
+                self.df_saved = Some(SavedTable {
+                    base: nonzero.len(),
+                    logged: 0,
+                });
+                (Some(encode_counters(documents, nonzero.into_iter())), None)
+            }
+        }
+    }
+
+    /// A clusterer from saved parts: the latest header, the last whole
+    /// frequency table and the changes to it saved since (oldest first), and
+    /// the records of the live stories and the norms saved over them since
+    /// (each in any order). Refused when the parts are damaged or were saved
+    /// with other settings.
     pub fn restore<'a>(
         config: Config,
         header: &[u8],
         frequencies: &[u8],
+        frequency_changes: impl IntoIterator<Item = &'a [u8]>,
         stories: impl IntoIterator<Item = &'a [u8]>,
+        norms: impl IntoIterator<Item = &'a [u8]>,
     ) -> Result<Clusterer, StateError> {
         let mut r = In(header);
-        if r.u32()? != FORMAT || r.u64()? != fingerprint(&config) {
+        let format = r.u32()?;
+        if ![FORMAT, FORMAT_WHOLE_TABLE].contains(&format) || r.u64()? != fingerprint(&config) {
             return Err(StateError::Incompatible);
         }
         let next_story = r.u32()?;
@@ -300,17 +465,41 @@ impl Clusterer {
         let clock = r.day()?;
         r.end()?;
         let mut clusterer = Clusterer::new(config);
-        let mut f = In(frequencies);
-        let documents = f.u32()?;
         let size = clusterer.df.counts().len();
-        if f.0.len() != size * 4 {
-            return Err(StateError::Damaged("a frequency table of another size"));
+        let mut logged = 0;
+        if format == FORMAT_WHOLE_TABLE {
+            let mut f = In(frequencies);
+            let documents = f.u32()?;
+            if f.0.len() != size * 4 {
+                return Err(StateError::Damaged("a frequency table of another size"));
+            }
+            let mut counts = Vec::with_capacity(size);
+            for _ in 0..size {
+                counts.push(f.u32()?);
+            }
+            clusterer.df = DocumentFrequency::from_counts(counts, documents);
+            if frequency_changes.into_iter().next().is_some() {
+                return Err(StateError::Damaged("changes to a table that takes none"));
+            }
+        } else {
+            let (documents, counters) = decode_counters(frequencies)?;
+            if !clusterer.df.set(&counters, documents) {
+                return Err(StateError::Damaged("a frequency table of another size"));
+            }
+            for bytes in frequency_changes {
+                let (documents, counters) = decode_counters(bytes)?;
+                if !clusterer.df.set(&counters, documents) {
+                    return Err(StateError::Damaged("a frequency change past the table"));
+                }
+                logged += counters.len();
+            }
         }
-        let mut counts = Vec::with_capacity(size);
-        for _ in 0..size {
-            counts.push(f.u32()?);
-        }
-        clusterer.df = DocumentFrequency::from_counts(counts, documents);
+        // The next save continues the saved log (a format 1 table is
+        // handed over whole first, in the new format).
+        clusterer.df_saved = (format == FORMAT).then(|| SavedTable {
+            base: clusterer.df.counts().iter().filter(|&&c| c > 0).count(),
+            logged,
+        });
         let mut live = Vec::new();
         for bytes in stories {
             let story = decode_story(bytes)?;
@@ -323,6 +512,14 @@ impl Clusterer {
         live.sort_by_key(|s| s.id);
         if live.windows(2).any(|w| w[0].id == w[1].id) {
             return Err(StateError::Damaged("a story saved twice"));
+        }
+        for bytes in norms {
+            if format == FORMAT_WHOLE_TABLE {
+                return Err(StateError::Damaged(
+                    "norms saved apart by a format that has none",
+                ));
+            }
+            apply_norms(&mut live, bytes)?;
         }
         clusterer.stories = live;
         clusterer.next_story = next_story;
@@ -337,8 +534,19 @@ impl Clusterer {
 mod tests {
     use super::*;
 
-    #[test]
-    fn damaged_parts_are_refused_not_panicked_on() {
+    /// Adds an undated article of this text alone.
+    fn add_text(c: &mut Clusterer, text: &str) {
+        c.add(&crate::Document {
+            id: "a",
+            title: "",
+            text,
+            published: None,
+            entities: &[],
+        });
+    }
+
+    /// A clusterer that has seen one article, and its first changes.
+    fn one_quake() -> (Clusterer, StateChanges) {
         let mut c = Clusterer::new(Config::default());
         c.add(&crate::Document {
             id: "a",
@@ -348,34 +556,188 @@ mod tests {
             entities: &[],
         });
         let changes = c.take_changes();
+        (c, changes)
+    }
+
+    #[test]
+    fn damaged_parts_are_refused_not_panicked_on() {
+        let (c, changes) = one_quake();
         let frequencies = changes.frequencies.clone().unwrap();
         let story = changes.stories[0].1.clone();
-        assert!(Clusterer::restore(
-            Config::default(),
-            &changes.header,
-            &frequencies,
-            [story.as_slice()]
-        )
-        .is_ok());
-        for cut in [0, 1, story.len() / 2, story.len() - 1] {
-            assert!(Clusterer::restore(
+        let restore = |frequencies: &[u8], log: &[&[u8]], stories: &[&[u8]]| {
+            Clusterer::restore(
+                Config::default(),
+                &changes.header,
+                frequencies,
+                log.iter().copied(),
+                stories.iter().copied(),
+                [],
+            )
+        };
+        assert!(restore(&frequencies, &[], &[&story]).is_ok());
+        // Norms of a story that is not saved, norms cut short.
+        let mut norms = encode_norms(&c.stories[0]);
+        let ok = |norms: &[u8]| {
+            Clusterer::restore(
                 Config::default(),
                 &changes.header,
                 &frequencies,
-                [&story[..cut]]
+                [],
+                [story.as_slice()],
+                [norms],
             )
-            .is_err());
+            .is_ok()
+        };
+        assert!(ok(&norms));
+        assert!(!ok(&norms[..norms.len() - 1]));
+        norms[0] = 9;
+        assert!(!ok(&norms));
+        for cut in [0, 1, story.len() / 2, story.len() - 1] {
+            assert!(restore(&frequencies, &[], &[&story[..cut]]).is_err());
         }
-        assert!(
-            Clusterer::restore(Config::default(), &changes.header, &frequencies[..8], []).is_err()
-        );
+        for cut in [0, 1, 6, 8, frequencies.len() - 1] {
+            assert!(restore(&frequencies[..cut], &[], &[]).is_err());
+        }
+        // A counter past the table, a counter twice.
+        let past = encode_counters(1, [(1 << 20, 1)].into_iter());
+        assert!(restore(&past, &[], &[]).is_err());
+        assert!(restore(&frequencies, &[&past], &[]).is_err());
+        let twice = encode_counters(1, [(5, 1), (5, 2)].into_iter());
+        assert!(restore(&twice, &[], &[]).is_err());
         let other = Config {
             threshold: 0.99,
             ..Config::default()
         };
         assert!(matches!(
-            Clusterer::restore(other, &changes.header, &frequencies, []),
+            Clusterer::restore(other, &changes.header, &frequencies, [], [], []),
             Err(StateError::Incompatible)
         ));
+    }
+
+    /// The frequency table goes whole first, then as the counters that
+    /// changed, and whole again once the changes would outgrow it; a table
+    /// restored from the last whole one and the changes since is the same.
+    #[test]
+    fn the_frequency_table_is_saved_as_changes_and_now_and_then_whole() {
+        let mut c = Clusterer::new(Config::default());
+        let (mut whole, mut log) = (Vec::new(), Vec::<Vec<u8>>::new());
+        let mut kinds = Vec::new();
+        for i in 0..400 {
+            let text: String = (0..300).map(|w| format!("w{}x{} ", i, w)).collect();
+            add_text(&mut c, &text);
+            let changes = c.take_changes();
+            match (changes.frequencies, changes.frequency_changes) {
+                (Some(f), None) => {
+                    whole = f;
+                    log.clear();
+                    kinds.push('W');
+                }
+                (None, Some(d)) => {
+                    log.push(d);
+                    kinds.push('d');
+                }
+                other => panic!("{other:?}"),
+            }
+            if i % 20 != 19 {
+                continue;
+            }
+            let restored = Clusterer::restore(
+                Config::default(),
+                &changes.header,
+                &whole,
+                log.iter().map(Vec::as_slice),
+                [],
+                [],
+            )
+            .unwrap();
+            assert_eq!(restored.df.counts(), c.df.counts(), "after article {i}");
+            assert_eq!(restored.df.documents(), c.df.documents());
+        }
+        assert_eq!(kinds[0], 'W');
+        let wholes = kinds.iter().filter(|&&k| k == 'W').count();
+        assert!(
+            (2..=6).contains(&wholes),
+            "{wholes} whole tables of 400 saves"
+        );
+        assert!(
+            c.take_changes().frequencies.is_none(),
+            "no article, no table"
+        );
+    }
+
+    /// Saved as changes after every few articles — whole records, norms
+    /// patches, frequency changes — and restored, the stories are the
+    /// uninterrupted clusterer's bit for bit.
+    #[test]
+    fn a_restored_state_is_the_saved_one_bit_for_bit() {
+        let topics = [
+            "quake chile coast",
+            "election vote party",
+            "match goal league",
+        ];
+        let mut c = Clusterer::new(Config::default());
+        let mut whole = Vec::new();
+        let mut log: Vec<Vec<u8>> = Vec::new();
+        let mut records = std::collections::BTreeMap::new();
+        let mut norms = std::collections::BTreeMap::new();
+        let mut patched = 0;
+        for i in 0..300 {
+            let text = format!("{} report{} detail{}", topics[i % 3], i % 7, i);
+            add_text(&mut c, &text);
+            if i % 7 != 6 {
+                continue;
+            }
+            let changes = c.take_changes();
+            if let Some(f) = changes.frequencies {
+                whole = f;
+                log.clear();
+            }
+            log.extend(changes.frequency_changes);
+            for (id, bytes) in changes.stories {
+                records.insert(id, bytes);
+                norms.remove(&id);
+            }
+            patched += changes.norms.len();
+            norms.extend(changes.norms);
+            for id in changes.retired {
+                records.remove(&id);
+                norms.remove(&id);
+            }
+            let restored = Clusterer::restore(
+                Config::default(),
+                &changes.header,
+                &whole,
+                log.iter().map(Vec::as_slice),
+                records.values().map(Vec::as_slice),
+                norms.values().map(Vec::as_slice),
+            )
+            .unwrap();
+            let encoded = |c: &Clusterer| c.stories.iter().map(encode_story).collect::<Vec<_>>();
+            assert_eq!(encoded(&restored), encoded(&c), "after article {i}");
+        }
+        assert!(patched > 0, "norms were saved apart");
+    }
+
+    /// A state saved by format 1 (every counter, no log) still restores.
+    #[test]
+    fn a_format_1_state_restores() {
+        let (c, changes) = one_quake();
+        let mut header = changes.header.clone();
+        header[..4].copy_from_slice(&FORMAT_WHOLE_TABLE.to_le_bytes());
+        let mut table = Out(Vec::new());
+        table.u32(c.df.documents());
+        for &count in c.df.counts() {
+            table.u32(count);
+        }
+        let stories = changes.stories.iter().map(|(_, b)| b.as_slice());
+        let restored = Clusterer::restore(Config::default(), &header, &table.0, [], stories, [])
+            .expect("format 1 restores");
+        assert_eq!(restored.df.counts(), c.df.counts());
+        assert!(
+            restored.df_saved.is_none(),
+            "its first save is a whole table"
+        );
+        let log: [&[u8]; 1] = [&[0, 0, 0, 0, 0, 0, 0, 0]];
+        assert!(Clusterer::restore(Config::default(), &header, &table.0, log, [], []).is_err());
     }
 }

@@ -174,11 +174,14 @@ proptest! {
 }
 
 /// A saved store of the parts `take_changes` hands over, as a store keeps
-/// them: the latest header and frequencies, one record per live story.
+/// them: the latest header, the last whole frequency table and the changes
+/// to it since, one record per live story.
 #[derive(Default)]
 struct Saved {
     header: Vec<u8>,
     frequencies: Vec<u8>,
+    frequency_changes: Vec<Vec<u8>>,
+    norms: std::collections::BTreeMap<u32, Vec<u8>>,
     stories: std::collections::BTreeMap<u32, Vec<u8>>,
 }
 
@@ -187,12 +190,17 @@ impl Saved {
         self.header = changes.header;
         if let Some(f) = changes.frequencies {
             self.frequencies = f;
+            self.frequency_changes.clear();
         }
+        self.frequency_changes.extend(changes.frequency_changes);
         for (id, bytes) in changes.stories {
             self.stories.insert(id, bytes);
+            self.norms.remove(&id);
         }
+        self.norms.extend(changes.norms);
         for id in changes.retired {
             self.stories.remove(&id);
+            self.norms.remove(&id);
         }
     }
 
@@ -201,7 +209,9 @@ impl Saved {
             config,
             &self.header,
             &self.frequencies,
+            self.frequency_changes.iter().map(Vec::as_slice),
             self.stories.values().map(Vec::as_slice),
+            self.norms.values().map(Vec::as_slice),
         )
         .expect("the saved state restores")
     }
