@@ -502,17 +502,24 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             let code = m.code.as_deref()?.get(..3)?;
             self.kb.country(code).is_some().then(|| code.to_string())
         };
+        // Mentions are in text order: each sentence's are found by bisection,
+        // so the pass stays linear in the document (a few speakers per
+        // sentence at most are looked at).
+        const SPEAKERS_PER_SENTENCE: usize = 4;
         for sentence in &self.doc.sentences {
-            let inside: Vec<usize> = (0..mentions.len())
-                .filter(|&m| {
-                    mentions[m].tokens.start >= sentence.start
-                        && mentions[m].tokens.end <= sentence.end
-                })
+            let first = mentions.partition_point(|m| m.tokens.start < sentence.start);
+            let last = mentions.partition_point(|m| m.tokens.start < sentence.end);
+            let inside: Vec<usize> = (first..last.max(first))
+                .filter(|&m| mentions[m].tokens.end <= sentence.end)
                 .collect();
-            for k in sentence.clone() {
-                if !super::is_reporting_word(self.doc.words[k]) {
-                    continue;
-                }
+            if inside.is_empty() {
+                continue;
+            }
+            let reporting = sentence
+                .clone()
+                .filter(|&k| super::is_reporting_word(self.doc.words[k]))
+                .take(SPEAKERS_PER_SENTENCE);
+            for k in reporting {
                 // The speaker stands right before the verb ("Belgian police
                 // said") or right after it ("…, said Belgian police").
                 let before = inside
