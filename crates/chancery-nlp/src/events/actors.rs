@@ -509,7 +509,8 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         for sentence in &self.doc.sentences {
             let first = mentions.partition_point(|m| m.tokens.start < sentence.start);
             let last = mentions.partition_point(|m| m.tokens.start < sentence.end);
-            let inside: Vec<usize> = (first..last.max(first))
+            // (A mention running past the sentence's end is not in it.)
+            let inside: Vec<usize> = (first..last)
                 .filter(|&m| mentions[m].tokens.end <= sentence.end)
                 .collect();
             if inside.is_empty() {

@@ -1116,12 +1116,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 .iter()
                 .any(|stem| lower[i - sentence.start].starts_with(stem));
             if coded.code == "050" && cooperating {
-                let sector = source_code.as_deref().map(actor_sector);
-                coded.code = match sector {
-                    Some("COP" | "JUD") => "063".to_string(),
-                    Some("MIL") => "062".to_string(),
-                    _ => coded.code.clone(),
-                };
+                match source_code.as_deref().map(actor_sector) {
+                    Some("COP" | "JUD") => coded.code = "063".to_string(),
+                    Some("MIL") => coded.code = "062".to_string(),
+                    _ => {}
+                }
             }
             // Killing between armed forces is fighting (19x), not an assault
             // on people (18x): "troops killed 25 rebels".
@@ -2075,14 +2074,13 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let target_code = c.target_code.as_deref().or(self.actor_code(c.target));
             // (Two people named on the two sides say who: "Lebed and
             // Maskhadov signed an agreement".)
-            let person = |m: Option<usize>| {
-                m.is_some_and(|m| {
-                    self.actors.mentions[m].kind == actors::MentionKind::Named(EntityKind::Person)
-                })
+            let person = |m: usize| {
+                self.actors.mentions[m].kind == actors::MentionKind::Named(EntityKind::Person)
             };
-            let two_people = person(c.source)
-                && person(c.target)
-                && !self.same_actor(c.source.unwrap_or(0), c.target.unwrap_or(0));
+            let two_people = matches!(
+                (c.source, c.target),
+                (Some(s), Some(t)) if person(s) && person(t) && !self.same_actor(s, t)
+            );
             if c.dictionary.is_none()
                 && !two_people
                 && source_code.is_some_and(|s| s.len() <= 3 && Some(s) == target_code)
