@@ -449,6 +449,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 }
             }
         }
+        let titled = self.titled_people(&named);
         let mut mentions: Vec<ActorMention> = Vec::new();
         for sentence in &self.doc.sentences {
             let mut i = sentence.start;
@@ -460,7 +461,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 }
                 if let Some((e, range)) = named[i].clone() {
                     let end = range.end.min(sentence.end).max(i + 1);
-                    if let Some(mention) = self.named(e, i..end, sentence.start, &named) {
+                    if let Some(mention) = self.named(e, i..end, sentence.start, &named, &titled) {
                         mentions.push(mention);
                     }
                     i = end;
@@ -660,6 +661,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         tokens: Range<usize>,
         sentence_start: usize,
         named: &[Option<(usize, Range<usize>)>],
+        titled: &[Option<String>],
     ) -> Option<ActorMention> {
         let entity = &self.entities[e];
         let kind = entity.kind;
@@ -690,32 +692,10 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 code = entity.country.as_ref().map(|c| format!("{c}GOV"));
             }
         }
-        // "Senior United Nations arms official Rolf Ekeus": the title
-        // before an unknown person names the international body they serve.
         if code.is_none() && kind == EntityKind::Person {
-            let window = tokens.start.saturating_sub(5).max(sentence_start)..tokens.start;
-            code = window
-                .rev()
-                .map_while(|k| {
-                    let word = self.doc.words[k];
-                    (word.chars().any(char::is_alphanumeric) && !word.eq_ignore_ascii_case("the"))
-                        .then_some(k)
-                })
-                .find_map(|k| {
-                    self.international(named[k].as_ref())
-                        .then(|| {
-                            named[k]
-                                .as_ref()
-                                .and_then(|(o, _)| self.entities[*o].actor_code.clone())
-                        })
-                        .flatten()
-                });
-        }
-        // "Chechen rebel chief-of-staff Aslan Mashadov", "German Chancellor
-        // Helmut Kohl": someone the knowledge base does not know is of the
-        // country (and sector) the title before their name gives.
-        if code.is_none() && kind == EntityKind::Person {
-            code = self.title_code(tokens.start, sentence_start, named);
+            code = self
+                .title_given_code(tokens.start, sentence_start, named)
+                .or_else(|| titled[e].clone());
         }
         // Someone the knowledge base does not know belongs to their
         // country, or to the country the story is about.
@@ -736,6 +716,63 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             kind: MentionKind::Named(kind),
             plural,
         })
+    }
+
+    /// The code the title before a person's name gives them: an
+    /// international body's ("Senior United Nations arms official Rolf
+    /// Ekeus"), else a country's and sector's ("Chechen rebel
+    /// chief-of-staff Aslan Mashadov").
+    fn title_given_code(
+        &self,
+        name_start: usize,
+        sentence_start: usize,
+        named: &[Option<(usize, Range<usize>)>],
+    ) -> Option<String> {
+        let window = name_start.saturating_sub(5).max(sentence_start)..name_start;
+        window
+            .rev()
+            .map_while(|k| {
+                let word = self.doc.words[k];
+                (word.chars().any(char::is_alphanumeric) && !word.eq_ignore_ascii_case("the"))
+                    .then_some(k)
+            })
+            .find_map(|k| {
+                self.international(named[k].as_ref())
+                    .then(|| {
+                        named[k]
+                            .as_ref()
+                            .and_then(|(o, _)| self.entities[*o].actor_code.clone())
+                    })
+                    .flatten()
+            })
+            .or_else(|| self.title_code(name_start, sentence_start, named))
+    }
+
+    /// For each person the knowledge base does not know, the code the
+    /// first title the story gives them says: "Chechen rebel chief-of-staff
+    /// Aslan Maskhadov" is still the rebels' when later called "Maskhadov".
+    fn titled_people(&self, named: &[Option<(usize, Range<usize>)>]) -> Vec<Option<String>> {
+        self.entities
+            .iter()
+            .map(|entity| {
+                if entity.kind != EntityKind::Person || entity.actor_code.is_some() {
+                    return None;
+                }
+                entity.mentions.iter().find_map(|mention| {
+                    let tokens = super::token_range(self.doc, &mention.span);
+                    let sentence = self
+                        .doc
+                        .sentences
+                        .partition_point(|s| s.end <= tokens.start);
+                    let sentence_start = self
+                        .doc
+                        .sentences
+                        .get(sentence)
+                        .map_or(tokens.start, |s| s.start);
+                    self.title_given_code(tokens.start, sentence_start, named)
+                })
+            })
+            .collect()
     }
 
     /// "German Chancellor Helmut Kohl", "Israeli Foreign Minister David
@@ -1019,8 +1056,18 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
 
     /// Whether a name is an international organization (an IGO code).
     fn international(&self, name: Option<&(usize, Range<usize>)>) -> bool {
-        name.and_then(|(e, _)| self.entities[*e].actor_code.as_deref())
-            .is_some_and(|code| code.starts_with("IGO"))
+        // Britain's "Foreign and Commonwealth Office" (and its ministers
+        // "for Foreign and Commonwealth Affairs") is a ministry, not the
+        // Commonwealth.
+        let british_ministry = name.is_some_and(|(_, tokens)| {
+            tokens.start >= 2
+                && self.lower(tokens.start - 1) == "and"
+                && self.lower(tokens.start - 2) == "foreign"
+        });
+        !british_ministry
+            && name
+                .and_then(|(e, _)| self.entities[*e].actor_code.as_deref())
+                .is_some_and(|code| code.starts_with("IGO"))
     }
 
     /// A personal pronoun resolved to the latest compatible mention before it.

@@ -348,19 +348,40 @@ pub(crate) fn arguments(
         }
         k = h;
     }
-    let expand = |list: &mut Vec<usize>| {
-        let mut extra = Vec::new();
-        for &a in list.iter() {
-            for &c in &kids[a] {
-                if rel(c) == DepRel::Conj
-                    && matches!(parse.upos[c], Upos::Propn | Upos::Noun | Upos::Pron)
-                {
-                    extra.push(c);
-                }
-            }
-        }
-        list.extend(extra);
+    let nominal_conj = |c: usize| {
+        rel(c) == DepRel::Conj && matches!(parse.upos[c], Upos::Propn | Upos::Noun | Upos::Pron)
     };
+    // Coordinated heads, also coordinated with each other ("India, Sri
+    // Lanka, Japan and Mongolia" may chain).
+    let expand = |list: &mut Vec<usize>| {
+        let mut k = 0;
+        while k < list.len() && list.len() < 16 {
+            let extra: Vec<usize> = kids[list[k]]
+                .iter()
+                .copied()
+                .filter(|&c| nominal_conj(c) && !list.contains(&c))
+                .collect();
+            list.extend(extra);
+            k += 1;
+        }
+    };
+    // "visit India, Sri Lanka and Japan": a parse may coordinate the
+    // object's conjuncts with the verb itself; nouns coordinated with the
+    // verb after its object are more objects.
+    if let Some(&object) = args.targets.first() {
+        if !args.passive && object > head {
+            let more: Vec<usize> = kids[head]
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    c > object
+                        && nominal_conj(c)
+                        && kids[c].iter().all(|&g| rel(g) != DepRel::Nsubj)
+                })
+                .collect();
+            args.targets.extend(more);
+        }
+    }
     expand(&mut args.sources);
     expand(&mut args.targets);
     args.targets.retain(|t| !args.sources.contains(t));

@@ -2057,9 +2057,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             {
                 continue;
             }
-            // One mention on both sides is no one doing anything to anyone.
-            if c.source.is_some() && c.source == c.target {
-                continue;
+            // One actor on both sides is no one doing anything to anyone.
+            if let (Some(s), Some(t)) = (c.source, c.target) {
+                if s == t || self.same_actor(s, t) {
+                    continue;
+                }
             }
             // "said" frames what it reports; the statement itself is a quote,
             // with its speaker, in `quotes` (the actor after "said" is most

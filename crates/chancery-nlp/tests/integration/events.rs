@@ -934,3 +934,44 @@ fn leaving_a_country_for_another_visits_the_other() {
     assert!(has_event(&events, "042", "DNK", "IRQ"), "{events:?}");
     assert!(!has_event(&events, "042", "DNK", "BHR"), "{events:?}");
 }
+
+#[test]
+fn a_title_given_once_codes_every_later_mention_of_its_holder() {
+    let analysis = analyze_bytes(
+        b"Talks\n\nMOSCOW 1996-08-20\n\nChechen rebel chief-of-staff Aslan Maskhadov met Russian envoy Alexander Lebed on Monday.\n\n\
+Later on Tuesday, Maskhadov accused Lebed of lying about the withdrawal of troops.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // Not the bare story country the second sentence alone would give.
+    assert!(has_event(&events, "112", "RUSREB", "RUS"), "{events:?}");
+}
+
+#[test]
+fn each_coordinated_object_is_a_target() {
+    let analysis = analyze_bytes(
+        b"Tour\n\nLONDON 1996-08-20\n\nBritish Foreign Secretary Malcolm Rifkind will visit India, Sri Lanka, Japan and Mongolia next month.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    for country in ["IND", "LKA", "JPN", "MNG"] {
+        assert!(
+            has_event(&events, "042", "GBR", country),
+            "{country}: {events:?}"
+        );
+    }
+}
+
+#[test]
+fn the_foreign_and_commonwealth_office_is_british_not_the_commonwealth() {
+    let analysis = analyze_bytes(
+        b"Visit\n\nDHAKA 1996-08-22\n\nUnder-Secretary of State for Foreign and Commonwealth Affairs Liam Fox met Bangladesh Prime Minister Sheikh Hasina on Thursday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "04", "", "BGD"), "{events:?}");
+    assert!(
+        !events.iter().any(|(_, s, _)| s.starts_with("IGO")),
+        "{events:?}"
+    );
+}
