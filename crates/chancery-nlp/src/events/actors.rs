@@ -869,6 +869,22 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         })
     }
 
+    /// A lowercase word of no known kind that may stand inside an actor's
+    /// description ("splinter", "renegade"): not a verb ("bombed"), a
+    /// plural noun heading a phrase of its own ("planes"), or a function
+    /// word.
+    fn plain_word(&self, k: usize) -> bool {
+        let word = self.doc.words[k];
+        let lower = self.lower(k);
+        word.len() > 2
+            && word.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            && !lower.ends_with("ed")
+            && !lower.ends_with("ing")
+            && !lower.ends_with('s')
+            && !super::is_reporting_word(&lower)
+            && !FUNCTION_WORDS.contains(&lower.as_ref())
+    }
+
     /// A common-noun actor phrase whose head is at or after `i`.
     fn nominal(
         &self,
@@ -882,6 +898,10 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         let (head, sector, plural) = {
             let mut k = i;
             let limit = sentence.end.min(i + 5);
+            // One word of no known kind after a nationality ("a Burmese
+            // rebel splinter faction") still belongs to the phrase.
+            let mut country_seen = false;
+            let mut unknown_taken = false;
             loop {
                 if k >= limit {
                     return None;
@@ -909,20 +929,34 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                             && k == i
                             && k > sentence.start
                             && self.lower(k - 1) == "in";
-                        if !continues_noun(self.doc, k + 1) && !stance_noun && !idiom {
+                        // "a Burmese rebel splinter faction": the phrase
+                        // goes on to the actor noun after one plain word.
+                        let goes_on = country_seen
+                            && k + 2 < limit
+                            && self.plain_word(k + 1)
+                            && actor_noun(&self.lower(k + 2)).is_some();
+                        if !continues_noun(self.doc, k + 1) && !stance_noun && !idiom && !goes_on {
                             break (k, sector, plural);
                         }
                     }
                 }
                 let modifier = match name {
-                    Some(EntityKind::Country | EntityKind::Group) => true,
+                    Some(EntityKind::Country | EntityKind::Group) => {
+                        country_seen = true;
+                        true
+                    }
                     // "NATO troops", "U.N. monitors": an international body's own.
                     Some(EntityKind::Organization) => self.international(named[k].as_ref()),
                     Some(_) => false,
                     None => is_modifier(&w) || w == "'s" && k > i,
                 };
                 if !modifier {
-                    return None;
+                    // Not a verb ("Iraqi planes bombed"), a plural noun
+                    // heading a phrase of its own, or a function word.
+                    if !(country_seen && !unknown_taken && self.plain_word(k)) {
+                        return None;
+                    }
+                    unknown_taken = true;
                 }
                 k += 1;
             }
@@ -1219,6 +1253,19 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         })
     }
 }
+
+/// Words that end a noun phrase or join two: never part of an actor's
+/// description.
+const FUNCTION_WORDS: &[&str] = &[
+    "and", "or", "but", "nor", "of", "in", "on", "at", "by", "for", "with", "to", "from", "into",
+    "than", "that", "which", "who", "whom", "whose", "will", "would", "can", "could", "may",
+    "might", "must", "shall", "should", "not", "now", "then", "also", "still", "have", "had",
+    "was", "were", "been", "be", "are", "did", "does", "do", "after", "before", "over", "under",
+    "about", "against", "between", "during", "without", "when", "while", "where", "if", "they",
+    "them", "their", "there", "here", "this", "these", "those", "its", "his", "her", "our", "your",
+    "my", "say", "told", "tell", "ask", "urge", "back", "near", "off", "out", "up", "down", "only",
+    "even", "just", "very", "more", "most", "less", "least",
+];
 
 /// The sector and number of an actor noun.
 fn actor_noun(word: &str) -> Option<(&'static str, bool)> {

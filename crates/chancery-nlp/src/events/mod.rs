@@ -237,6 +237,9 @@ struct Coded {
     /// A place that stands for the target: where a visit goes ("arrived in
     /// Dhaka"); an index into the entities, its country in `target_code`.
     target_place: Option<usize>,
+    /// The noun the act is aimed at when that is no actor but an earlier
+    /// act ("denied the charges"): a token of the document.
+    aimed_at_act: Option<usize>,
 }
 
 /// Codes the events of a document.
@@ -347,7 +350,40 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 None => coded.extend(self.code_sentence(sentence.clone())),
             }
         }
+        self.aim_at_earlier_acts(&mut coded);
         self.merge(coded)
+    }
+
+    /// "Albania charged Thompson with spying. Thompson denied the charges":
+    /// an act aimed at an earlier act (its object a noun of the same stem as
+    /// the earlier act's trigger) is aimed at whoever did that act.
+    fn aim_at_earlier_acts(&self, coded: &mut [Coded]) {
+        // Who did the latest act per trigger stem, as the story goes: an
+        // actor mention, or the code of an institution a passive implies
+        // ("was charged": a court).
+        let mut latest: HashMap<String, (Option<usize>, Option<String>)> = HashMap::new();
+        for c in coded.iter_mut() {
+            if let (Some(noun), Some(source)) = (c.aimed_at_act, c.source) {
+                match latest.get(&act_stem(&self.lower(noun))) {
+                    Some((Some(doer), _)) if *doer != source && !self.same_actor(source, *doer) => {
+                        c.target = Some(*doer);
+                        c.target_code = None;
+                    }
+                    Some((None, Some(code))) => c.target_code = Some(code.clone()),
+                    _ => {}
+                }
+            }
+            // Acts others answer by name: demands, accusations, rejections,
+            // threats, sanctions, charges and sentences.
+            let answered = matches!(
+                c.code.get(..2),
+                Some("10" | "11" | "12" | "13" | "16" | "17")
+            );
+            if answered && !c.reporting && (c.source.is_some() || c.source_code.is_some()) {
+                let stem = act_stem(&self.lower(c.trigger.start));
+                latest.insert(stem, (c.source, c.source_code.clone()));
+            }
+        }
     }
 
     /// The events PETRARCH dictionaries find in a sentence; the document's
@@ -395,6 +431,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     dictionary: Some((event.source, event.target)),
                     parsed: (true, true),
                     target_place: None,
+                    aimed_at_act: None,
                 }
             })
             .collect()
@@ -718,6 +755,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     "leave" | "leaves" | "left" | "leaving"
                 );
             let mut requested = false;
+            let mut aimed_at_act = None;
             let (source, target, reported_by) = if syntax {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
                     let parse = SyntaxModel::builtin().parse_with_names(
@@ -801,6 +839,15 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                     }
                     out
                 };
+                aimed_at_act = args
+                    .targets
+                    .first()
+                    .filter(|&&h| {
+                        !args.passive
+                            && parse.upos[h] == Upos::Noun
+                            && self.mention_under(h, parse, kids, sentence.start).is_none()
+                    })
+                    .map(|&h| h + sentence.start);
                 let mut sources = mention_of(&args.sources);
                 sources.retain(acts);
                 // "a visit to Slovenia by Kwasniewski": a noun's agent; "were
@@ -1029,6 +1076,25 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 dictionary: None,
                 parsed: from_parse,
                 target_place: None,
+                // Without a parse, the noun just after the trigger ("denied
+                // the charges").
+                aimed_at_act: aimed_at_act
+                    .or_else(|| {
+                        (i + n..sentence.end.min(i + n + 3)).find(|&k| {
+                            !matches!(
+                                lower[k - sentence.start].as_ref(),
+                                "the"
+                                    | "these"
+                                    | "those"
+                                    | "such"
+                                    | "its"
+                                    | "his"
+                                    | "her"
+                                    | "their"
+                            )
+                        })
+                    })
+                    .filter(|_| target.is_none()),
             });
             let last = found.len() - 1;
             let coded = &mut found[last];
@@ -1572,6 +1638,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             dictionary: None,
             parsed: (false, false),
             target_place: None,
+            aimed_at_act: None,
         })
     }
 
@@ -1623,6 +1690,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             dictionary: None,
             parsed: (true, false),
             target_place: None,
+            aimed_at_act: None,
         })
     }
 
@@ -1795,6 +1863,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             dictionary: None,
             parsed: (false, false),
             target_place: None,
+            aimed_at_act: None,
         })
     }
 
@@ -2297,6 +2366,20 @@ fn is_demonym(kb: &KnowledgeBase, text: &str) -> bool {
 /// The sector part of an actor code ("GOV" of "IRNGOV"), empty if none.
 fn actor_sector(code: &str) -> &str {
     code.get(3..6).unwrap_or("")
+}
+
+/// The stem an act's verb and noun share ("charged", "charges" and
+/// "charge": "charg"), enough to tell an act named again.
+fn act_stem(word: &str) -> String {
+    let word = word.trim_end_matches('s');
+    let word = word
+        .strip_suffix("ation")
+        .or_else(|| word.strip_suffix("ing"))
+        .or_else(|| word.strip_suffix("ed"))
+        .or_else(|| word.strip_suffix("ment"))
+        .or_else(|| word.strip_suffix('e'))
+        .unwrap_or(word);
+    word.chars().take(6).collect()
 }
 
 /// Acts two parties do together ("met", "signed", "clashed"): coordinated

@@ -975,3 +975,34 @@ fn the_foreign_and_commonwealth_office_is_british_not_the_commonwealth() {
         "{events:?}"
     );
 }
+
+#[test]
+fn an_act_aimed_at_an_earlier_act_is_aimed_at_its_doer() {
+    let analysis = analyze_bytes(
+        b"Charges\n\nTIRANA 1996-08-20\n\nAlbania on Monday charged British businessman John Thompson with spying.\n\n\
+Thompson has denied the charges.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // The denial answers Albania's charges.
+    assert!(has_event(&events, "01", "GBR", "ALB"), "{events:?}");
+    // A meeting is no act anyone answers by name.
+    let analysis = analyze_bytes(
+        b"Talks\n\nJERUSALEM 1996-08-20\n\nIsraeli President Ezer Weizman met Yasser Arafat on Monday.\n\n\
+Prime Minister Benjamin Netanyahu opposed the meeting.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(!has_event(&events, "12", "ISR", "PSE"), "{events:?}");
+}
+
+#[test]
+fn a_plain_word_inside_a_nationality_phrase_keeps_its_country() {
+    let analysis = analyze_bytes(
+        b"Ambush\n\nBANGKOK 1996-08-20\n\nMembers of a Burmese rebel splinter faction attacked a Thai border patrol on Sunday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // Burma's rebels, not the rebels of the country the story is filed from.
+    assert!(has_event(&events, "19", "MMRREB", "THA"), "{events:?}");
+}
