@@ -473,6 +473,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 i += 1;
             }
         }
+        self.nationalities_said_after(&mut mentions, &named);
         self.resolve_definites(&mut mentions);
         self.absorb_nationalities(&mut mentions);
         titles_take_their_holders_codes(&mut mentions);
@@ -594,6 +595,62 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
     /// latest earlier actor of its sector, and a generic plural ("the two
     /// sides", "the leaders") the whole code of the latest plural actor,
     /// before the story's country is guessed for it.
+    /// "six or seven men, who police say may be Iraqis", "hijackers
+    /// believed to be Iraqis": a nationality the sentence gives an unnamed
+    /// group after it is the group's country (and "the hijackers" later in
+    /// the story are theirs).
+    fn nationalities_said_after(
+        &self,
+        mentions: &mut [ActorMention],
+        named: &[Option<(usize, Range<usize>)>],
+    ) {
+        for mention in mentions.iter_mut() {
+            if mention.kind != MentionKind::Nominal {
+                continue;
+            }
+            let Some(sector) = mention.guessed_sector.clone() else {
+                continue;
+            };
+            let sentence = self.doc.sentence_of(mention.tokens.start);
+            let end = sentence.end.min(mention.tokens.end + 10);
+            let mut relative = false;
+            let mut k = mention.tokens.end;
+            while k < end {
+                let word = self.lower(k);
+                if matches!(word.as_ref(), "." | ";" | ":" | "(" | ")") {
+                    break;
+                }
+                if k == mention.tokens.end || k == mention.tokens.end + 1 && word != "," {
+                    relative |= matches!(word.as_ref(), "who" | "whom");
+                }
+                // "believed to be", "said to be", "identified as"; in a
+                // relative clause about them, any "be" ("may be", "were").
+                let predicate = matches!(word.as_ref(), "be" | "as")
+                    && k >= 2
+                    && (matches!(
+                        self.lower(k - 2).as_ref(),
+                        "believed" | "thought" | "said" | "suspected" | "reported" | "understood"
+                    ) || matches!(self.lower(k - 1).as_ref(), "identified" | "described"))
+                    || relative && matches!(word.as_ref(), "be" | "are" | "were");
+                if predicate {
+                    let country = (k + 1..end.min(k + 3)).find_map(|j| {
+                        let (e, _) = named[j].as_ref()?;
+                        let entity = &self.entities[*e];
+                        matches!(entity.kind, EntityKind::Country | EntityKind::Group)
+                            .then(|| entity.country.clone())
+                            .flatten()
+                    });
+                    if let Some(country) = country {
+                        mention.code = Some(format!("{country}{sector}"));
+                        mention.guessed_sector = None;
+                    }
+                    break;
+                }
+                k += 1;
+            }
+        }
+    }
+
     fn resolve_definites(&self, mentions: &mut [ActorMention]) {
         /// How far back, in tokens, a description looks for its referent.
         const REACH: usize = 120;

@@ -354,10 +354,36 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         self.merge(coded)
     }
 
+    /// "A plane was hijacked by six men, who police say may be Iraqis. The
+    /// hijackers released 140 people": an unnamed group named for an
+    /// earlier act ("hijackers", "kidnappers", "attackers") whose country
+    /// the text does not give are those who did that act.
+    fn doers_named_by_their_act(&self, coded: &mut [Coded]) {
+        let mut doers: HashMap<String, usize> = HashMap::new();
+        for c in coded.iter_mut() {
+            if let Some(source) = c.source {
+                let m = &self.actors.mentions[source];
+                if m.kind == actors::MentionKind::Nominal && m.guessed_sector.is_some() {
+                    let head = self.lower(m.tokens.end - 1);
+                    let agent = head
+                        .trim_end_matches('s')
+                        .strip_suffix("er")
+                        .or_else(|| head.trim_end_matches('s').strip_suffix("or"));
+                    if let Some(&doer) = agent.and_then(|a| doers.get(&act_stem(a))) {
+                        c.source = Some(doer);
+                    }
+                } else if !c.reporting && self.actor_code(Some(source)).is_some() {
+                    doers.insert(act_stem(&self.lower(c.trigger.start)), source);
+                }
+            }
+        }
+    }
+
     /// "Albania charged Thompson with spying. Thompson denied the charges":
     /// an act aimed at an earlier act (its object a noun of the same stem as
     /// the earlier act's trigger) is aimed at whoever did that act.
     fn aim_at_earlier_acts(&self, coded: &mut [Coded]) {
+        self.doers_named_by_their_act(coded);
         // Who did the latest act per trigger stem, as the story goes: an
         // actor mention, or the code of an institution a passive implies
         // ("was charged": a court).
@@ -859,7 +885,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                         .take_while(|&k| !matches!(lower[k - sentence.start].as_ref(), "," | ";"))
                         .find(|&k| lower[k - sentence.start] == "by")
                         .and_then(|k| {
-                            (k + 1..sentence.end.min(k + 3)).find_map(|j| self.actors.at[j])
+                            // ("by six or seven men": over a number's words.)
+                            (k + 1..sentence.end.min(k + 5))
+                                .take_while(|&j| !matches!(self.doc.words[j], "," | ";"))
+                                .find_map(|j| self.actors.at[j])
                         });
                     sources.extend(by);
                 }

@@ -1006,3 +1006,21 @@ fn a_plain_word_inside_a_nationality_phrase_keeps_its_country() {
     // Burma's rebels, not the rebels of the country the story is filed from.
     assert!(has_event(&events, "19", "MMRREB", "THA"), "{events:?}");
 }
+
+#[test]
+fn a_group_named_for_its_act_is_who_did_it_and_its_nationality_said_after_it_counts() {
+    let analysis = analyze_bytes(
+        b"Hijack\n\nLONDON 1996-08-27\n\nA Sudanese airliner was hijacked on a flight from Khartoum to Amman by six or seven men, who police say may be Iraqis.\n\n\
+The hijackers threatened to blow up the aircraft.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "18", "IRQ", "SDN"), "{events:?}");
+    // The hijackers are those men, not the police of the city filed from.
+    assert!(
+        !events
+            .iter()
+            .any(|(code, s, _)| code.starts_with("13") && s.starts_with("GBR")),
+        "{events:?}"
+    );
+}
