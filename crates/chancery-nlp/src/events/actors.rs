@@ -190,6 +190,7 @@ const ACTOR_NOUNS: &[(&str, &str, bool)] = &[
     ("bookseller", "BUS", false),
     ("businessmen", "BUS", true),
     ("observers", "IGO", true),
+    ("monitors", "IGO", true),
     ("peacekeepers", "IGO", true),
     ("suspects", "CRM", true),
     ("suspect", "CRM", false),
@@ -284,6 +285,8 @@ fn modifier_sector(word: &str) -> Option<&'static str> {
 /// sector words ("rebel", "interior") and common adjectives of actors.
 fn is_modifier(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_digit())
+        || REGIONAL.contains(&word)
+        || matches!(word, "west" | "east" | "north" | "south" | "central")
         || modifier_sector(word).is_some()
         || actor_noun(word).is_some()
         || matches!(
@@ -1021,6 +1024,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         let mut sector = sector.to_string();
         let mut country: Option<String> = None;
         let mut ethnic_given = false;
+        let mut regional = false;
         for (k, name) in named.iter().enumerate().take(head).skip(i) {
             let w = self.lower(k);
             if stance(&w) {
@@ -1029,6 +1033,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             if let Some(s) = modifier_sector(&w) {
                 sector = s.to_string();
             }
+            regional |= REGIONAL.contains(&w.as_ref());
             // "Serb policemen" in a Bosnian story are Bosnia's: a people
             // living in several countries belongs to the one the story
             // names; "Bosnian Serb" keeps the country its first word gave.
@@ -1086,14 +1091,17 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 country = self.entities[*e].country.clone();
             }
         }
-        // Members and forces of an international body are that body.
+        // Members and forces of an international body are that body; those
+        // of a region or several countries an international body's.
+        let regional = (regional && country.is_none()).then(|| "IGO".to_string());
         let body = (i..head)
             .find_map(|k| {
                 let (e, _) = named[k].as_ref()?;
                 let code = self.entities[*e].actor_code.as_deref()?;
                 (self.international(named[k].as_ref())).then(|| code.to_string())
             })
-            .or(body_after);
+            .or(body_after)
+            .or(regional);
         if let Some(code) = body {
             return Some(ActorMention {
                 thing: false,
@@ -1310,6 +1318,21 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         })
     }
 }
+
+/// Words that make unnamed actors several countries' ("West African
+/// leaders", "Arab foreign ministers", "a multinational force"): an
+/// international body's, whatever country the story is about.
+const REGIONAL: &[&str] = &[
+    "african",
+    "arab",
+    "asian",
+    "european",
+    "western",
+    "nordic",
+    "balkan",
+    "multinational",
+    "international",
+];
 
 /// Words that end a noun phrase or join two: never part of an actor's
 /// description.

@@ -1024,3 +1024,16 @@ The hijackers threatened to blow up the aircraft.\n",
         "{events:?}"
     );
 }
+
+#[test]
+fn a_regions_or_several_countries_unnamed_actors_are_an_international_bodys() {
+    let analysis = analyze_bytes(
+        b"Liberia\n\nMONROVIA 1996-08-20\n\nWest African leaders have threatened sanctions against faction leaders in Liberia.\n\n\
+Arab foreign ministers condemned Israel on Monday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // Not Liberia's, the country the story is filed from.
+    assert!(has_event(&events, "13", "IGO", "LBR"), "{events:?}");
+    assert!(has_event(&events, "11", "IGO", "ISR"), "{events:?}");
+}
