@@ -325,8 +325,10 @@ pub(crate) fn arguments(
     // A verb coordinated with a clause's first verb is in that clause:
     // "Stevanin, arrested in 1994 and jailed for three years, ..." is
     // background twice.
+    // So is a verb its clause's verb controls: "militants who tried to
+    // kill Mubarak" is background about the militants.
     let mut clause_head = head;
-    while rel(clause_head) == DepRel::Conj {
+    while matches!(rel(clause_head), DepRel::Conj | DepRel::Xcomp) {
         match parse.heads[clause_head] {
             Some(h) => clause_head = h,
             None => break,

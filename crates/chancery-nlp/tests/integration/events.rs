@@ -1037,3 +1037,21 @@ Arab foreign ministers condemned Israel on Monday.\n",
     assert!(has_event(&events, "13", "IGO", "LBR"), "{events:?}");
     assert!(has_event(&events, "11", "IGO", "ISR"), "{events:?}");
 }
+
+#[test]
+fn a_verb_controlled_inside_a_relative_clause_is_background() {
+    let analysis = analyze_bytes(
+        b"Sudan\n\nCAIRO 1996-08-20\n\nEgypt says the Sudanese government helped the Moslem militants who tried to kill President Hosni Mubarak in Addis Ababa last year.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        !events.iter().any(|(code, _, _)| code.starts_with("18")),
+        "{events:?}"
+    );
+    let background = triples(&analysis.background_events);
+    assert!(
+        background.iter().any(|(code, _, _)| code.starts_with("18")),
+        "{background:?}"
+    );
+}
