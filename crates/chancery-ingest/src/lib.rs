@@ -58,7 +58,7 @@ pub use pipeline::{
 };
 pub use records::{ingest_jsonl, IngestLine, IngestReport, Record};
 pub use registry::registry_upto;
-pub use stories::{Arrival, Stories, StoryTracker};
+pub use stories::{Arrival, FleetStories, Stories, StoryTracker};
 pub use watch::{
     fetch_pages, OnEvent, RoundReport, WatchConfig, WatchEvent, WatchSummary, Watcher,
 };

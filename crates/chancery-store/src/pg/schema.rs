@@ -12,6 +12,9 @@
 //! writer upserts for every key of a batch before it looks for
 //! near-duplicates, so two writers storing copies of one story at once
 //! take turns and the second finds the first (see `pg::write`).
+//!
+//! Version 2 adds the saved story clusterer (`story_state`,
+//! `story_clusters`, as in SQLite; see `pg::stories`).
 
 use postgres::Client;
 
@@ -19,7 +22,7 @@ use crate::pg::{Failed, PgResult};
 use crate::StoreError;
 
 /// The newest version of the PostgreSQL tables this build knows.
-pub const PG_SCHEMA_VERSION: i32 = 1;
+pub const PG_SCHEMA_VERSION: i32 = 2;
 
 /// The schema the tables live in; connections put it first on their
 /// `search_path`, so the SQL below names tables without it.
@@ -175,6 +178,18 @@ const MIGRATIONS: &[&[&str]] = &[
     "#,
         crate::schema::CANONICAL_VIEWS,
     ],
+    // 2: stories (`pg::stories`): the saved clusterer, as in a data
+    // directory (`articles.story` is in version 1 already).
+    &[r#"
+    CREATE TABLE story_state (
+        name  text PRIMARY KEY,
+        value bytea NOT NULL
+    );
+    CREATE TABLE story_clusters (
+        story bigint PRIMARY KEY,
+        state bytea NOT NULL
+    );
+    "#],
 ];
 
 /// Creates or upgrades the tables; returns the version now in force.
