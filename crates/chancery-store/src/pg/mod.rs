@@ -15,6 +15,7 @@
 
 mod export;
 mod schema;
+mod search_feed;
 mod stories;
 mod write;
 
@@ -29,8 +30,9 @@ use crate::{Document, Outcome, Stats, StoreError};
 
 pub use export::PgExport;
 pub use schema::PG_SCHEMA_VERSION;
+pub(crate) use search_feed::PgFeed;
 pub use stories::PgStories;
-pub(crate) use stories::WRITE_LOCK;
+pub(crate) use stories::{CLUSTERER_LOCK, WRITE_LOCK};
 
 /// Whether `data` (a `--data` value) names a PostgreSQL database rather
 /// than a data directory: a `postgres://` or `postgresql://` URL.

@@ -34,7 +34,7 @@ use crate::{StoreError, StoryBook, StoryInput, StoryState, StoryStateUpdate, Sto
 
 /// The advisory lock the elected clusterer holds for its session
 /// ("chstory" in ASCII).
-const CLUSTERER_LOCK: i64 = 0x0063_6873_746f_7279;
+pub(crate) const CLUSTERER_LOCK: i64 = 0x0063_6873_746f_7279;
 
 /// The advisory lock every batch holds shared until it commits, and the
 /// horizon takes exclusively ("chwrite" in ASCII).
