@@ -78,18 +78,28 @@ impl FleetStories {
         }
     }
 
-    /// The clusterer (a candidate elected now included) catches up with
-    /// everything committed and runs the settle pass; a candidate that is
-    /// not elected does nothing. Returns the articles moved.
+    /// At the end of a run: the clusterer (a candidate elected now
+    /// included) catches up with everything committed, runs the settle
+    /// pass and resigns; then, while articles are committed past the saved
+    /// progress and the election is free, it takes it again and does the
+    /// same. So whichever process resigns last has seen every batch
+    /// committed before it looked: a candidate that ended while another
+    /// held the election left its last batches to that one, which looks
+    /// after resigning. Returns the articles moved.
     pub fn settle(&mut self) -> Result<usize, StoreError> {
-        if !self.elect()? {
-            return Ok(0);
+        let mut moved = 0;
+        while self.elect()? {
+            self.catch_up(true)?;
+            if let Some(tracker) = self.tracker.as_mut() {
+                moved += tracker.settle(&mut self.pg)?;
+            }
+            self.tracker = None;
+            self.pg.resign()?;
+            if !self.pg.unclustered()? {
+                break;
+            }
         }
-        self.catch_up(true)?;
-        match self.tracker.as_mut() {
-            Some(tracker) => tracker.settle(&mut self.pg),
-            None => Ok(0),
-        }
+        Ok(moved)
     }
 
     /// The tracker, when this process is the clusterer.

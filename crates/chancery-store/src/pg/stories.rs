@@ -144,6 +144,36 @@ impl PgStories {
         Ok(self.elected)
     }
 
+    /// Gives up the election (the tracker's state is saved: whoever is
+    /// elected next restores it).
+    pub fn resign(&mut self) -> Result<(), StoreError> {
+        if self.elected {
+            self.client
+                .execute("SELECT pg_advisory_unlock($1)", &[&CLUSTERER_LOCK])
+                .map_err(|e| Failed::at("resigning as story clusterer")(e).into_error(&self.url))?;
+            self.elected = false;
+        }
+        Ok(())
+    }
+
+    /// Whether articles are committed past the saved clusterer's progress
+    /// mark (waiting for the batches in flight): work for a clusterer.
+    pub fn unclustered(&mut self) -> Result<bool, StoreError> {
+        let horizon = self.horizon(true)?.unwrap_or(0);
+        let mark: Option<Vec<u8>> = self
+            .client
+            .query_opt(
+                "SELECT value FROM story_state WHERE name = 'last_article'",
+                &[],
+            )
+            .map_err(|e| Failed::at("reading the stories' progress")(e).into_error(&self.url))?
+            .map(|row| row.get(0));
+        let last = mark
+            .and_then(|bytes| <[u8; 8]>::try_from(bytes.as_slice()).ok())
+            .map_or(0, i64::from_le_bytes);
+        Ok(horizon > last)
+    }
+
     /// The database URL, without its password.
     pub fn url(&self) -> String {
         crate::pg::redacted(&self.url)

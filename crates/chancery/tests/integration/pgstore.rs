@@ -309,4 +309,22 @@ fn stories_through_postgres_equal_a_data_directory_and_resume_after_a_kill() {
         expected,
         "resume == replay"
     );
+
+    // A store of PG_SCHEMA_VERSION 1, from before stories were kept in
+    // PostgreSQL: the next command upgrades it and gives its articles
+    // their stories from the stored articles.
+    let mut client = whole.client();
+    client
+        .batch_execute(
+            "DROP TABLE chancery.story_state; DROP TABLE chancery.story_clusters; \
+             DELETE FROM chancery.schema_version WHERE version = 2; \
+             UPDATE chancery.articles SET story = NULL",
+        )
+        .unwrap();
+    assert_eq!(crate::stories::stories_of(url), expected, "upgraded from 1");
+    let version: i32 = client
+        .query_one("SELECT max(version) FROM chancery.schema_version", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 2);
 }
