@@ -35,8 +35,8 @@ const MIGRATION_LOCK: i64 = 0x0063_6873_746f_7265;
 /// Migrations in order; entry `i` (its SQL pieces, run in order) makes
 /// version `i + 1`.
 const MIGRATIONS: &[&[&str]] = &[
-    // 1: the store of SQLite schema version 6, without stories and watch
-    // state (not kept in PostgreSQL yet).
+    // 1: the store of SQLite schema version 6, without the saved story
+    // clusterer and the watch state.
     &[
         r#"
     CREATE TABLE articles (
