@@ -376,28 +376,36 @@ pub(crate) fn feed_entity(
     }
 }
 
+/// The rows of `sql` over the articles with ids in `[low, high]`, each
+/// mapped by `map`.
+fn sqlite_range<T>(
+    conn: &Connection,
+    (path, context): (&Path, &'static str),
+    sql: &str,
+    (low, high): (i64, i64),
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    conn.prepare_cached(&sql.replace('$', "?"))
+        .and_then(|mut statement| statement.query_map(params![low, high], map)?.collect())
+        .map_err(StoreError::sqlite(path, context))
+}
+
 fn sqlite_entities(
     conn: &Connection,
     path: &Path,
     low: i64,
     high: i64,
 ) -> Result<Vec<(i64, FeedEntity)>, StoreError> {
-    let err = StoreError::sqlite(path, "reading entities for search");
-    conn.prepare_cached(&ENTITIES_SQL.replace('$', "?"))
-        .and_then(|mut statement| {
-            statement
-                .query_map(params![low, high], |row| {
-                    Ok((
-                        row.get(0)?,
-                        feed_entity(
-                            (row.get(1)?, row.get(2)?, row.get(3)?),
-                            (row.get(4)?, row.get(5)?),
-                        ),
-                    ))
-                })?
-                .collect()
-        })
-        .map_err(err)
+    let at = (path, "reading entities for search");
+    sqlite_range(conn, at, ENTITIES_SQL, (low, high), |row| {
+        Ok((
+            row.get(0)?,
+            feed_entity(
+                (row.get(1)?, row.get(2)?, row.get(3)?),
+                (row.get(4)?, row.get(5)?),
+            ),
+        ))
+    })
 }
 
 fn sqlite_events(
@@ -406,24 +414,18 @@ fn sqlite_events(
     low: i64,
     high: i64,
 ) -> Result<Vec<(i64, FeedEvent)>, StoreError> {
-    let err = StoreError::sqlite(path, "reading events for search");
-    conn.prepare_cached(&EVENTS_SQL.replace('$', "?"))
-        .and_then(|mut statement| {
-            statement
-                .query_map(params![low, high], |row| {
-                    Ok((
-                        row.get(0)?,
-                        FeedEvent {
-                            code: row.get(1)?,
-                            root: row.get(2)?,
-                            source_code: row.get(3)?,
-                            target_code: row.get(4)?,
-                        },
-                    ))
-                })?
-                .collect()
-        })
-        .map_err(err)
+    let at = (path, "reading events for search");
+    sqlite_range(conn, at, EVENTS_SQL, (low, high), |row| {
+        Ok((
+            row.get(0)?,
+            FeedEvent {
+                code: row.get(1)?,
+                root: row.get(2)?,
+                source_code: row.get(3)?,
+                target_code: row.get(4)?,
+            },
+        ))
+    })
 }
 
 fn article_from_row(row: &Row<'_>) -> rusqlite::Result<FeedArticle> {

@@ -508,19 +508,27 @@ impl Reader {
         upto: i64,
         limit: usize,
     ) -> Result<Vec<StoryInput>, StoreError> {
-        let (conn, path) = self.connection();
-        let failed =
-            |e: rusqlite::Error| StoreError::sqlite(path, "reading articles for stories")(e);
-        let mut statement = conn
-            .prepare_cached(&format!(
+        self.story_inputs_of(
+            &format!(
                 "SELECT {STORY_INPUT_COLUMNS} FROM articles \
-                     WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3"
-            ))
-            .map_err(failed)?;
-        let rows = statement
-            .query_map((after, upto, limit as i64), story_input)
-            .map_err(failed)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(failed)
+                 WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3"
+            ),
+            (after, upto, limit as i64),
+            "reading articles for stories",
+        )
+    }
+
+    /// The [`StoryInput`]s `sql` selects.
+    fn story_inputs_of(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        context: &'static str,
+    ) -> Result<Vec<StoryInput>, StoreError> {
+        let (conn, path) = self.connection();
+        conn.prepare_cached(sql)
+            .and_then(|mut statement| statement.query_map(params, story_input)?.collect())
+            .map_err(StoreError::sqlite(path, context))
     }
 
     /// The latest `limit` canonical articles (no near-duplicates) stored up
@@ -532,20 +540,15 @@ impl Reader {
         up_to: i64,
         limit: usize,
     ) -> Result<Vec<StoryInput>, StoreError> {
-        let (conn, path) = self.connection();
-        let failed =
-            |e: rusqlite::Error| StoreError::sqlite(path, "reading the latest articles")(e);
-        let mut statement = conn
-            .prepare(&format!(
+        self.story_inputs_of(
+            &format!(
                 "SELECT {STORY_INPUT_COLUMNS} FROM \
-                     (SELECT * FROM articles WHERE id <= ?1 AND duplicate_of IS NULL \
-                      ORDER BY id DESC LIMIT ?2) ORDER BY id"
-            ))
-            .map_err(failed)?;
-        let rows = statement
-            .query_map((up_to, limit as i64), story_input)
-            .map_err(failed)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(failed)
+                 (SELECT * FROM articles WHERE id <= ?1 AND duplicate_of IS NULL \
+                  ORDER BY id DESC LIMIT ?2) ORDER BY id"
+            ),
+            (up_to, limit as i64),
+            "reading the latest articles",
+        )
     }
 
     /// An article's story, when it has one.

@@ -61,19 +61,34 @@ impl PgFeed {
         Ok(last)
     }
 
+    /// The rows of `sql`, each mapped by `map`.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+        context: &'static str,
+        map: impl Fn(&postgres::Row) -> Result<T, postgres::Error>,
+    ) -> Result<Vec<T>, StoreError> {
+        let rows = self
+            .client()
+            .query(sql, params)
+            .map_err(self.fail(context))?;
+        rows.iter()
+            .map(map)
+            .collect::<Result<_, _>>()
+            .map_err(self.fail(context))
+    }
+
     pub(crate) fn one<T: for<'r> FromSql<'r>>(
         &self,
         sql: &str,
         params: &Params<'_>,
         context: &'static str,
     ) -> Result<Option<T>, StoreError> {
-        let row = self
-            .client()
-            .query_opt(sql, params)
-            .map_err(self.fail(context))?;
-        row.map(|row| row.try_get(0))
-            .transpose()
-            .map_err(self.fail(context))
+        Ok(self
+            .rows(sql, params, context, |row| row.try_get(0))?
+            .into_iter()
+            .next())
     }
 
     pub(crate) fn ids(
@@ -82,14 +97,7 @@ impl PgFeed {
         id: i64,
         context: &'static str,
     ) -> Result<Vec<i64>, StoreError> {
-        let rows = self
-            .client()
-            .query(sql, &[&id])
-            .map_err(self.fail(context))?;
-        rows.iter()
-            .map(|row| row.try_get(0))
-            .collect::<Result<_, _>>()
-            .map_err(self.fail(context))
+        self.rows(sql, &[&id], context, |row| row.try_get(0))
     }
 
     pub(crate) fn articles(
@@ -98,30 +106,23 @@ impl PgFeed {
         params: &Params<'_>,
         context: &'static str,
     ) -> Result<Vec<FeedArticle>, StoreError> {
-        let rows = self
-            .client()
-            .query(sql, params)
-            .map_err(self.fail(context))?;
-        rows.iter()
-            .map(|row| {
-                Ok(FeedArticle {
-                    id: row.try_get(0)?,
-                    doc_id: row.try_get(1)?,
-                    external_id: row.try_get(2)?,
-                    url: row.try_get(3)?,
-                    title: row.try_get(4)?,
-                    text: row.try_get(5)?,
-                    published: row.try_get(6)?,
-                    site: row.try_get(7)?,
-                    source: row.try_get(8)?,
-                    duplicate_of: row.try_get(9)?,
-                    is_stub: row.try_get(10)?,
-                    entities: Vec::new(),
-                    events: Vec::new(),
-                })
+        self.rows(sql, params, context, |row| {
+            Ok(FeedArticle {
+                id: row.try_get(0)?,
+                doc_id: row.try_get(1)?,
+                external_id: row.try_get(2)?,
+                url: row.try_get(3)?,
+                title: row.try_get(4)?,
+                text: row.try_get(5)?,
+                published: row.try_get(6)?,
+                site: row.try_get(7)?,
+                source: row.try_get(8)?,
+                duplicate_of: row.try_get(9)?,
+                is_stub: row.try_get(10)?,
+                entities: Vec::new(),
+                events: Vec::new(),
             })
-            .collect::<Result<_, postgres::Error>>()
-            .map_err(self.fail(context))
+        })
     }
 
     /// The entities and events of the articles with ids in `[low, high]`.
@@ -131,41 +132,27 @@ impl PgFeed {
         low: i64,
         high: i64,
     ) -> Result<(Vec<(i64, FeedEntity)>, Vec<(i64, FeedEvent)>), StoreError> {
-        let mut client = self.client();
-        let fail = self.fail("reading entities for search");
-        let entities = client
-            .query(ENTITIES_SQL, &[&low, &high])
-            .map_err(&fail)?
-            .iter()
-            .map(|row| {
-                Ok((
-                    row.try_get(0)?,
-                    feed_entity(
-                        (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?),
-                        (row.try_get(4)?, row.try_get(5)?),
-                    ),
-                ))
-            })
-            .collect::<Result<_, postgres::Error>>()
-            .map_err(&fail)?;
-        let fail = self.fail("reading events for search");
-        let events = client
-            .query(EVENTS_SQL, &[&low, &high])
-            .map_err(&fail)?
-            .iter()
-            .map(|row| {
-                Ok((
-                    row.try_get(0)?,
-                    FeedEvent {
-                        code: row.try_get(1)?,
-                        root: row.try_get(2)?,
-                        source_code: row.try_get(3)?,
-                        target_code: row.try_get(4)?,
-                    },
-                ))
-            })
-            .collect::<Result<_, postgres::Error>>()
-            .map_err(&fail)?;
+        let range: &Params<'_> = &[&low, &high];
+        let entities = self.rows(ENTITIES_SQL, range, "reading entities for search", |row| {
+            Ok((
+                row.try_get(0)?,
+                feed_entity(
+                    (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?),
+                    (row.try_get(4)?, row.try_get(5)?),
+                ),
+            ))
+        })?;
+        let events = self.rows(EVENTS_SQL, range, "reading events for search", |row| {
+            Ok((
+                row.try_get(0)?,
+                FeedEvent {
+                    code: row.try_get(1)?,
+                    root: row.try_get(2)?,
+                    source_code: row.try_get(3)?,
+                    target_code: row.try_get(4)?,
+                },
+            ))
+        })?;
         Ok((entities, events))
     }
 }
