@@ -10,7 +10,7 @@
 //! the election). What a clusterer reads is what a data directory's writer
 //! would have clustered in the same id order, so the stories are the same.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chancery_store::{
     AnyReader, AnyStore, PgStories, SqliteStories, StoreError, StoryBook, StoryInput,
@@ -37,7 +37,14 @@ pub struct FleetStories {
     pg: PgStories,
     /// The tracker, once this process is elected.
     tracker: Option<StoryTracker>,
+    /// The articles this process stored since the last catch-up, as the
+    /// pipeline had them (while elected): a catch-up reads from the store
+    /// only the articles other processes stored.
+    kept: BTreeMap<i64, Kept>,
 }
+
+/// A stored article ready to cluster, with its story keys.
+type Kept = (StoryInput, Vec<String>);
 
 impl FleetStories {
     /// Connects and stands for election (see [`FleetStories::elect`]).
@@ -45,6 +52,7 @@ impl FleetStories {
         let mut fleet = FleetStories {
             pg: PgStories::open(url)?,
             tracker: None,
+            kept: BTreeMap::new(),
         };
         fleet.elect()?;
         Ok(fleet)
@@ -72,9 +80,66 @@ impl FleetStories {
             self.elect()?;
             return Ok(0);
         };
-        match self.pg.horizon(wait)? {
-            Some(horizon) => tracker.catch_up(&mut self.pg, horizon),
-            None => Ok(0),
+        let Some(horizon) = self.pg.horizon(wait)? else {
+            return Ok(0);
+        };
+        let mut clustered = 0;
+        while tracker.last_article < horizon {
+            let ids = self
+                .pg
+                .article_ids(tracker.last_article, horizon, SAVE_EVERY)?;
+            let Some(&last) = ids.last() else {
+                break;
+            };
+            let missing: Vec<i64> = ids
+                .iter()
+                .copied()
+                .filter(|id| !self.kept.contains_key(id))
+                .collect();
+            let mut read: HashMap<i64, StoryInput> = self
+                .pg
+                .story_inputs_by_id(&missing)?
+                .into_iter()
+                .map(|input| (input.article, input))
+                .collect();
+            let page: Vec<Kept> = ids
+                .iter()
+                .filter_map(|id| {
+                    self.kept.remove(id).or_else(|| {
+                        let input = read.remove(id)?;
+                        let keys = keys_of(&input);
+                        Some((input, keys))
+                    })
+                })
+                .collect();
+            clustered += page.len();
+            tracker.add_and_save(&mut self.pg, page)?;
+            tracker.last_article = tracker.last_article.max(last);
+        }
+        let done = tracker.last_article;
+        self.kept.retain(|&id, _| id > done);
+        Ok(clustered)
+    }
+
+    /// Keeps an article this process stored for the next catch-up (only
+    /// while elected: a candidate's are read back by whoever clusters).
+    fn keep(&mut self, arrival: &Arrival<'_>) {
+        if self.tracker.is_some() {
+            self.kept.insert(
+                arrival.article,
+                (
+                    StoryInput {
+                        article: arrival.article,
+                        title: arrival.title.map(str::to_string),
+                        text: arrival.text.to_string(),
+                        published: arrival.published.map(str::to_string),
+                        duplicate_of: arrival.duplicate_of,
+                        story: None,
+                        analysis: None,
+                    },
+                    arrival.keys.to_vec(),
+                ),
+            );
         }
     }
 
@@ -94,6 +159,7 @@ impl FleetStories {
                 moved += tracker.settle(&mut self.pg)?;
             }
             self.tracker = None;
+            self.kept.clear();
             self.pg.resign()?;
             if !self.pg.unclustered()? {
                 break;
@@ -136,9 +202,10 @@ impl Stories {
         }
     }
 
-    /// [`StoryTracker::add`] in a data directory; nothing in PostgreSQL,
-    /// where the clusterer reads the committed articles in id order when
-    /// the batch is saved.
+    /// [`StoryTracker::add`] in a data directory; in PostgreSQL the
+    /// clusterer keeps the article for when the batch is saved, and then
+    /// clusters every committed article in id order (its own from what it
+    /// kept, the fleet's read from the store).
     pub fn add(
         &mut self,
         store: &mut AnyStore,
@@ -146,6 +213,10 @@ impl Stories {
     ) -> Result<Vec<(i64, i64)>, StoreError> {
         match (self, store.sqlite_mut()) {
             (Stories::Tracked(tracker), Some(store)) => tracker.add(store, arrival),
+            (Stories::Fleet(fleet), _) => {
+                fleet.keep(arrival);
+                Ok(Vec::new())
+            }
             _ => Ok(Vec::new()),
         }
     }
@@ -266,7 +337,14 @@ impl StoryTracker {
                 break;
             };
             clustered += inputs.len();
-            self.add_and_save(book, inputs)?;
+            let page = inputs
+                .into_iter()
+                .map(|input| {
+                    let keys = keys_of(&input);
+                    (input, keys)
+                })
+                .collect();
+            self.add_and_save(book, page)?;
             // Past ids rolled back or never committed (no article): the
             // mark moves on with the last one read.
             self.last_article = self.last_article.max(last);
@@ -288,14 +366,15 @@ impl StoryTracker {
         Ok(moves.len())
     }
 
+    /// Clusters a page of stored articles in id order and saves what they
+    /// changed.
     fn add_and_save(
         &mut self,
         store: &mut (impl StoryWriter + ?Sized),
-        inputs: Vec<StoryInput>,
+        page: Vec<Kept>,
     ) -> Result<(), StoreError> {
         let mut changes = Vec::new();
-        for input in &inputs {
-            let keys = keys_of(input);
+        for (input, keys) in &page {
             let given = self.add(
                 store,
                 &Arrival {
@@ -304,15 +383,14 @@ impl StoryTracker {
                     text: &input.text,
                     published: input.published.as_deref(),
                     duplicate_of: input.duplicate_of,
-                    keys: &keys,
+                    keys,
                 },
             )?;
             changes.extend(given.into_iter().filter(|&(article, story)| {
                 // Only what differs from the store needs writing.
-                inputs
-                    .iter()
-                    .find(|i| i.article == article)
-                    .is_none_or(|i| i.story != Some(story))
+                page.iter()
+                    .find(|(i, _)| i.article == article)
+                    .is_none_or(|(i, _)| i.story != Some(story))
             }));
         }
         self.save(store, &changes)

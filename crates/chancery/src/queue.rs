@@ -192,8 +192,9 @@ pub fn run_worker_command(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         Arc::new(AtomicBool::new(false)),
     )?;
     eprintln!(
-        "chancery: worker {owner}: {} jobs done ({} new articles), {} failed attempts queued again, {} dead-lettered, {} holds of the store",
-        summary.done, summary.stored, summary.retried, summary.dead, summary.sessions
+        "chancery: worker {owner}: {} jobs done ({} new articles), {} failed attempts queued again, {} dead-lettered, {} holds of the store, story step {:.3} s",
+        summary.done, summary.stored, summary.retried, summary.dead, summary.sessions,
+        summary.stories.as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
 }

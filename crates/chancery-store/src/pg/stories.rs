@@ -66,6 +66,8 @@ struct Statements {
     story_of: Statement,
     set_stories: Statement,
     inputs: Statement,
+    inputs_by_id: Statement,
+    ids: Statement,
     recent: Statement,
 }
 
@@ -107,6 +109,12 @@ impl Statements {
                 "SELECT {STORY_INPUT_COLUMNS} FROM articles \
                  WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3"
             ))?,
+            inputs_by_id: prepare(&format!(
+                "SELECT {STORY_INPUT_COLUMNS} FROM articles WHERE id = ANY($1) ORDER BY id"
+            ))?,
+            ids: prepare(
+                "SELECT id FROM articles WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3",
+            )?,
             recent: prepare(&format!(
                 "SELECT {STORY_INPUT_COLUMNS} FROM \
                  (SELECT * FROM articles WHERE id <= $1 AND duplicate_of IS NULL \
@@ -154,6 +162,30 @@ impl PgStories {
             self.elected = false;
         }
         Ok(())
+    }
+
+    /// The ids of at most `limit` stored articles in `(after, upto]`, in
+    /// order: which articles a catch-up page holds, before reading those
+    /// the caller does not hold already.
+    pub fn article_ids(
+        &mut self,
+        after: i64,
+        upto: i64,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        self.client
+            .query(&self.statements.ids, &[&after, &upto, &(limit as i64)])
+            .map(|rows| rows.iter().map(|row| row.get(0)).collect())
+            .map_err(|e| Failed::at("reading articles for stories")(e).into_error(&self.url))
+    }
+
+    /// The articles with these ids, in id order.
+    pub fn story_inputs_by_id(&mut self, ids: &[i64]) -> Result<Vec<StoryInput>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let statement = self.statements.inputs_by_id.clone();
+        self.inputs(&statement, &[&ids])
     }
 
     /// Whether articles are committed past the saved clusterer's progress
