@@ -8,7 +8,8 @@
 //! the fleet stored, in id order, after each batch it commits; the others
 //! only store, and ask again after each batch (a killed clusterer frees
 //! the election). What a clusterer reads is what a data directory's writer
-//! would have clustered in the same id order, so the stories are the same.
+//! would have clustered in the same id order, so the stories are the same
+//! given settle passes at the same points (the end of each run).
 
 use std::collections::{BTreeMap, HashMap};
 
