@@ -3,10 +3,12 @@
 # item 2), BBC news (2,225 articles), in the same run, on a throw-away
 # PostgreSQL cluster with PostgreSQL's own durability settings (fsync on):
 #  1. `chancery ingest` into a fresh data directory (SQLite, with stories);
-#  2. `chancery ingest` into a fresh PostgreSQL database (no stories there);
+#  2. `chancery ingest` into a fresh PostgreSQL database (with stories,
+#     kept there since PG_SCHEMA_VERSION 2), its stories compared with the
+#     data directory's (`chancery stories --format jsonl`);
 #  3. `chancery enqueue` into that kind of database, then W workers
 #     (`chancery worker --data postgres://…`, queue and store in one
-#     database) on one machine;
+#     database, one of them elected to cluster the stories) on one machine;
 #  4. `chancery export --format jsonl` from the data directory and from
 #     the workers' database.
 # Each row: wall seconds, and CPU seconds (user + system) of the chancery
@@ -87,6 +89,13 @@ compare() {
     db=$(database "ingest_$name$run")
     read -r wall cpu server < <(measure "$chancery" ingest --quiet --data "$db" "$@")
     row "$name, run $run: ingest into PostgreSQL" "$wall" "$cpu" "$server"
+    "$chancery" stories --data "$work/sqlite-$name$run" --format jsonl > "$work/stories-sqlite.jsonl"
+    "$chancery" stories --data "$db" --format jsonl > "$work/stories-postgres.jsonl" 2>>"$work/log"
+    if cmp -s "$work/stories-sqlite.jsonl" "$work/stories-postgres.jsonl"; then
+        echo "   stories: the same in PostgreSQL as in the data directory ($(wc -l < "$work/stories-sqlite.jsonl") articles)"
+    else
+        echo "   stories: DIFFER between PostgreSQL and the data directory"
+    fi
     db=$(database "fleet_$name$run")
     before=$(server_cpu)
     start=$(date +%s.%N)
@@ -113,6 +122,9 @@ compare() {
     stored=$(psql -tA "$db" -c "SELECT count(*) FROM chancery.articles")
     canonical=$(psql -tA "$db" -c "SELECT count(*) FROM chancery.canonical_articles")
     echo "   stored by the workers: $stored articles, $canonical first-seen"
+    without=$(psql -tA "$db" -c "SELECT count(*) FROM chancery.articles WHERE story IS NULL")
+    stories=$(psql -tA "$db" -c "SELECT count(DISTINCT story) FROM chancery.articles")
+    echo "   the workers' stories: $stories stories, $without articles without one"
     rm -f "$work"/worker*
 }
 

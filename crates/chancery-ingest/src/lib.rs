@@ -57,8 +57,8 @@ pub use pipeline::{
     analyzer_with, Config, Fate, Feeder, OnCommit, Pipeline, Progress, Silent, Tally,
 };
 pub use records::{ingest_jsonl, IngestLine, IngestReport, Record};
-pub use registry::registry_upto;
-pub use stories::{Arrival, Stories, StoryTracker};
+pub use registry::{registry_of, registry_upto};
+pub use stories::{Arrival, FleetStories, Stories, StoryTracker};
 pub use watch::{
     fetch_pages, OnEvent, RoundReport, WatchConfig, WatchEvent, WatchSummary, Watcher,
 };

@@ -13,7 +13,7 @@ pub fn registry_upto(reader: &Reader, upto: i64) -> Result<Registry, IngestError
 }
 
 /// [`registry_upto`] over a store in either backend.
-pub(crate) fn registry_of(reader: &AnyReader, upto: i64) -> Result<Registry, IngestError> {
+pub fn registry_of(reader: &AnyReader, upto: i64) -> Result<Registry, IngestError> {
     build(|each| reader.for_each_person_upto(upto, each))
 }
 

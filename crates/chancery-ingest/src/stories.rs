@@ -1,11 +1,21 @@
 //! Stories at ingest: each new article is clustered online as it is
 //! stored ([`StoryTracker`]), and the clusterer's state is saved with the
 //! story ids, so the next ingest continues it.
+//!
+//! In a data directory the one writer clusters what it stores, as it
+//! stores it. In PostgreSQL many processes store at once, so one of them,
+//! elected by the store ([`PgStories::try_elect`]), clusters everything
+//! the fleet stored, in id order, after each batch it commits; the others
+//! only store, and ask again after each batch (a killed clusterer frees
+//! the election). What a clusterer reads is what a data directory's writer
+//! would have clustered in the same id order, so the stories are the same
+//! given settle passes at the same points (the end of each run).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chancery_store::{
-    AnyReader, AnyStore, Reader, Store, StoreError, StoryInput, StoryStateUpdate,
+    AnyReader, AnyStore, PgStories, SqliteStories, StoreError, StoryBook, StoryInput,
+    StoryStateUpdate, StoryWriter,
 };
 use chancery_stories::{Clusterer, Config, Day, Document, StoryId};
 
@@ -14,35 +24,189 @@ use crate::IngestError;
 /// Articles clustered between two saves while catching up or rebuilding.
 const SAVE_EVERY: usize = 500;
 
-/// Stories at ingest in either backend: tracked in a data directory; not
-/// kept in PostgreSQL yet, where an ingest stores articles without them.
+/// Stories at ingest in either backend.
 pub enum Stories {
-    /// A data directory's stories.
+    /// A data directory's stories, clustered by its one writer.
     Tracked(Box<StoryTracker>),
-    /// No stories (a PostgreSQL store).
-    Off,
+    /// PostgreSQL's stories, clustered by the elected process of the fleet.
+    Fleet(Box<FleetStories>),
+}
+
+/// A process of the fleet: the clusterer when elected, else a candidate
+/// that stores articles and asks again after each batch.
+pub struct FleetStories {
+    pg: PgStories,
+    /// The tracker, once this process is elected.
+    tracker: Option<StoryTracker>,
+    /// The articles this process stored since the last catch-up, as the
+    /// pipeline had them (while elected): a catch-up reads from the store
+    /// only the articles other processes stored.
+    kept: BTreeMap<i64, Kept>,
+}
+
+/// A stored article ready to cluster, with its story keys.
+type Kept = (StoryInput, Vec<String>);
+
+impl FleetStories {
+    /// Connects and stands for election (see [`FleetStories::elect`]).
+    pub fn open(url: &str) -> Result<FleetStories, StoreError> {
+        let mut fleet = FleetStories {
+            pg: PgStories::open(url)?,
+            tracker: None,
+            kept: BTreeMap::new(),
+        };
+        fleet.elect()?;
+        Ok(fleet)
+    }
+
+    /// Whether this process is the clusterer: when it wins the election
+    /// now, its tracker is restored from the saved state and caught up with
+    /// everything committed (waiting for the batches in flight, which
+    /// commit in a moment: a clusterer must not start past a gap).
+    pub fn elect(&mut self) -> Result<bool, StoreError> {
+        if self.tracker.is_none() && self.pg.try_elect()? {
+            let horizon = self.pg.horizon(true)?.unwrap_or(0);
+            self.tracker = Some(StoryTracker::open(&mut self.pg, horizon)?);
+        }
+        Ok(self.tracker.is_some())
+    }
+
+    /// The clusterer catches up with what the fleet committed: everything
+    /// when `wait` (waiting for batches in flight), else only when no batch
+    /// is being written at this instant (the next call catches up). A
+    /// candidate stands for election instead. Returns how many articles
+    /// were clustered.
+    pub fn catch_up(&mut self, wait: bool) -> Result<usize, StoreError> {
+        let Some(tracker) = self.tracker.as_mut() else {
+            self.elect()?;
+            return Ok(0);
+        };
+        let Some(horizon) = self.pg.horizon(wait)? else {
+            return Ok(0);
+        };
+        let mut clustered = 0;
+        while tracker.last_article < horizon {
+            let ids = self
+                .pg
+                .article_ids(tracker.last_article, horizon, SAVE_EVERY)?;
+            let Some(&last) = ids.last() else {
+                break;
+            };
+            let missing: Vec<i64> = ids
+                .iter()
+                .copied()
+                .filter(|id| !self.kept.contains_key(id))
+                .collect();
+            let mut read: HashMap<i64, StoryInput> = self
+                .pg
+                .story_inputs_by_id(&missing)?
+                .into_iter()
+                .map(|input| (input.article, input))
+                .collect();
+            let page: Vec<Kept> = ids
+                .iter()
+                .filter_map(|id| {
+                    self.kept.remove(id).or_else(|| {
+                        let input = read.remove(id)?;
+                        let keys = keys_of(&input);
+                        Some((input, keys))
+                    })
+                })
+                .collect();
+            clustered += page.len();
+            tracker.add_and_save(&mut self.pg, page)?;
+            tracker.last_article = tracker.last_article.max(last);
+        }
+        let done = tracker.last_article;
+        self.kept.retain(|&id, _| id > done);
+        Ok(clustered)
+    }
+
+    /// Keeps an article this process stored for the next catch-up (only
+    /// while elected: a candidate's are read back by whoever clusters).
+    fn keep(&mut self, arrival: &Arrival<'_>) {
+        if self.tracker.is_some() {
+            self.kept.insert(
+                arrival.article,
+                (
+                    StoryInput {
+                        article: arrival.article,
+                        title: arrival.title.map(str::to_string),
+                        text: arrival.text.to_string(),
+                        published: arrival.published.map(str::to_string),
+                        duplicate_of: arrival.duplicate_of,
+                        story: None,
+                        analysis: None,
+                    },
+                    arrival.keys.to_vec(),
+                ),
+            );
+        }
+    }
+
+    /// At the end of a run: the clusterer (a candidate elected now
+    /// included) catches up with everything committed, runs the settle
+    /// pass and resigns; then, while articles are committed past the saved
+    /// progress and the election is free, it takes it again and does the
+    /// same. So whichever process resigns last has seen every batch
+    /// committed before it looked: a candidate that ended while another
+    /// held the election left its last batches to that one, which looks
+    /// after resigning. Returns the articles moved.
+    pub fn settle(&mut self) -> Result<usize, StoreError> {
+        let mut moved = 0;
+        while self.elect()? {
+            self.catch_up(true)?;
+            if let Some(tracker) = self.tracker.as_mut() {
+                moved += tracker.settle(&mut self.pg)?;
+            }
+            self.tracker = None;
+            self.kept.clear();
+            self.pg.resign()?;
+            if !self.pg.unclustered()? {
+                break;
+            }
+        }
+        Ok(moved)
+    }
+
+    /// The tracker, when this process is the clusterer.
+    pub fn tracker(&self) -> Option<&StoryTracker> {
+        self.tracker.as_ref()
+    }
 }
 
 impl Stories {
-    /// [`StoryTracker::open`] on a data directory; nothing on PostgreSQL.
+    /// [`StoryTracker::open`] on a data directory; on PostgreSQL,
+    /// [`FleetStories::open`].
     pub fn open(store: &mut AnyStore, reader: &AnyReader) -> Result<Stories, IngestError> {
-        Ok(match (store.sqlite_mut(), reader.sqlite()) {
-            (Some(store), Some(reader)) => {
-                Stories::Tracked(Box::new(StoryTracker::open(store, reader)?))
-            }
-            _ => Stories::Off,
-        })
+        if let Some(url) = store.postgres_url() {
+            return Ok(Stories::Fleet(Box::new(FleetStories::open(url)?)));
+        }
+        match (store.sqlite_mut(), reader.sqlite()) {
+            (Some(store), Some(reader)) => Ok(Stories::Tracked(Box::new(StoryTracker::open(
+                &mut SqliteStories { store, reader },
+                i64::MAX,
+            )?))),
+            // A data directory's writer with a PostgreSQL reader: the
+            // caller opened two stores.
+            _ => Err(IngestError::Store(StoreError::NotInPostgres {
+                what: "a data directory's stories",
+            })),
+        }
     }
 
     /// [`StoryTracker::rebuilt_because`].
     pub fn rebuilt_because(&self) -> Option<&str> {
         match self {
             Stories::Tracked(tracker) => tracker.rebuilt_because(),
-            Stories::Off => None,
+            Stories::Fleet(fleet) => fleet.tracker().and_then(StoryTracker::rebuilt_because),
         }
     }
 
-    /// [`StoryTracker::add`]; no stories when off.
+    /// [`StoryTracker::add`] in a data directory; in PostgreSQL the
+    /// clusterer keeps the article for when the batch is saved, and then
+    /// clusters every committed article in id order (its own from what it
+    /// kept, the fleet's read from the store).
     pub fn add(
         &mut self,
         store: &mut AnyStore,
@@ -50,22 +214,30 @@ impl Stories {
     ) -> Result<Vec<(i64, i64)>, StoreError> {
         match (self, store.sqlite_mut()) {
             (Stories::Tracked(tracker), Some(store)) => tracker.add(store, arrival),
+            (Stories::Fleet(fleet), _) => {
+                fleet.keep(arrival);
+                Ok(Vec::new())
+            }
             _ => Ok(Vec::new()),
         }
     }
 
-    /// [`StoryTracker::save`]; nothing when off.
+    /// [`StoryTracker::save`] in a data directory; in PostgreSQL,
+    /// [`FleetStories::catch_up`] without waiting.
     pub fn save(&mut self, store: &mut AnyStore, stories: &[(i64, i64)]) -> Result<(), StoreError> {
         match (self, store.sqlite_mut()) {
             (Stories::Tracked(tracker), Some(store)) => tracker.save(store, stories),
+            (Stories::Fleet(fleet), _) => fleet.catch_up(false).map(|_| ()),
             _ => Ok(()),
         }
     }
 
-    /// [`StoryTracker::settle`]; nothing when off.
+    /// [`StoryTracker::settle`] in a data directory; in PostgreSQL,
+    /// [`FleetStories::settle`].
     pub fn settle(&mut self, store: &mut AnyStore) -> Result<usize, StoreError> {
         match (self, store.sqlite_mut()) {
             (Stories::Tracked(tracker), Some(store)) => tracker.settle(store),
+            (Stories::Fleet(fleet), _) => fleet.settle(),
             _ => Ok(0),
         }
     }
@@ -88,14 +260,16 @@ pub struct StoryTracker {
 }
 
 impl StoryTracker {
-    /// The saved clusterer, caught up with articles stored after it (a run
-    /// killed between storing a batch and its stories), or a clusterer
-    /// rebuilt from all stored articles when none can be used.
-    pub fn open(store: &mut Store, reader: &Reader) -> Result<StoryTracker, IngestError> {
+    /// The saved clusterer, caught up with articles stored after it up to
+    /// the one with id `upto` (a run killed between storing a batch and
+    /// its stories; in PostgreSQL, what the fleet stored), or a clusterer
+    /// rebuilt from the stored articles when none can be used.
+    pub fn open(
+        book: &mut (impl StoryBook + ?Sized),
+        upto: i64,
+    ) -> Result<StoryTracker, StoreError> {
         let config = Config::default();
-        let saved = reader
-            .story_state()
-            .map_err(IngestError::at("cannot read the saved stories"))?;
+        let saved = book.story_state()?;
         let mut rebuilt_because = None;
         let restored = saved.and_then(|state| {
             match Clusterer::restore(
@@ -109,7 +283,7 @@ impl StoryTracker {
                 Ok(mut clusterer) => {
                     // The settle window is not in the saved state: the
                     // latest articles it held are in the store.
-                    if let Err(error) = recall(&mut clusterer, reader, state.last_article) {
+                    if let Err(error) = recall(&mut clusterer, book, state.last_article) {
                         return Some(Err(error));
                     }
                     Some(Ok((clusterer, state.last_article)))
@@ -128,7 +302,7 @@ impl StoryTracker {
                 rebuilt_because,
             },
             None => {
-                store.clear_story_state()?;
+                book.clear_story_state()?;
                 StoryTracker {
                     clusterer: Clusterer::new(config),
                     last_article: 0,
@@ -137,7 +311,7 @@ impl StoryTracker {
                 }
             }
         };
-        tracker.catch_up(store, reader)?;
+        tracker.catch_up(book, upto)?;
         Ok(tracker)
     }
 
@@ -148,36 +322,41 @@ impl StoryTracker {
         self.rebuilt_because.as_deref()
     }
 
-    /// Clusters the articles stored after the last one seen, saving as it
-    /// goes; story ids already stored are rewritten only where they differ.
-    fn catch_up(&mut self, store: &mut Store, reader: &Reader) -> Result<(), IngestError> {
-        let mut pending: Vec<StoryInput> = Vec::new();
-        let mut failure: Option<IngestError> = None;
-        reader
-            .for_each_story_input_after(self.last_article, |input| {
-                if failure.is_some() {
-                    return;
-                }
-                pending.push(input);
-                if pending.len() >= SAVE_EVERY {
-                    if let Err(e) = self.add_and_save(store, std::mem::take(&mut pending)) {
-                        failure = Some(e);
-                    }
-                }
-            })
-            .map_err(IngestError::at(
-                "cannot read the stored articles to continue their stories",
-            ))?;
-        if let Some(e) = failure {
-            return Err(e);
+    /// Clusters the articles stored after the last one seen, up to the one
+    /// with id `upto`, in id order, saving every [`SAVE_EVERY`]; story ids
+    /// already stored are rewritten only where they differ. Returns how
+    /// many articles it clustered.
+    pub fn catch_up(
+        &mut self,
+        book: &mut (impl StoryBook + ?Sized),
+        upto: i64,
+    ) -> Result<usize, StoreError> {
+        let mut clustered = 0;
+        while self.last_article < upto {
+            let inputs = book.story_inputs(self.last_article, upto, SAVE_EVERY)?;
+            let Some(last) = inputs.last().map(|input| input.article) else {
+                break;
+            };
+            clustered += inputs.len();
+            let page = inputs
+                .into_iter()
+                .map(|input| {
+                    let keys = keys_of(&input);
+                    (input, keys)
+                })
+                .collect();
+            self.add_and_save(book, page)?;
+            // Past ids rolled back or never committed (no article): the
+            // mark moves on with the last one read.
+            self.last_article = self.last_article.max(last);
         }
-        self.add_and_save(store, pending)
+        Ok(clustered)
     }
 
     /// The settle pass over the latest articles (at the end of an ingest
     /// run, or on demand), stored with the clusterer's changes: the store's
     /// stories are then the batch result over the window.
-    pub fn settle(&mut self, store: &mut Store) -> Result<usize, StoreError> {
+    pub fn settle(&mut self, store: &mut (impl StoryWriter + ?Sized)) -> Result<usize, StoreError> {
         let moves: Vec<(i64, i64)> = self
             .clusterer
             .settle()
@@ -188,14 +367,15 @@ impl StoryTracker {
         Ok(moves.len())
     }
 
+    /// Clusters a page of stored articles in id order and saves what they
+    /// changed.
     fn add_and_save(
         &mut self,
-        store: &mut Store,
-        inputs: Vec<StoryInput>,
-    ) -> Result<(), IngestError> {
+        store: &mut (impl StoryWriter + ?Sized),
+        page: Vec<Kept>,
+    ) -> Result<(), StoreError> {
         let mut changes = Vec::new();
-        for input in &inputs {
-            let keys = keys_of(input);
+        for (input, keys) in &page {
             let given = self.add(
                 store,
                 &Arrival {
@@ -204,23 +384,25 @@ impl StoryTracker {
                     text: &input.text,
                     published: input.published.as_deref(),
                     duplicate_of: input.duplicate_of,
-                    keys: &keys,
+                    keys,
                 },
             )?;
             changes.extend(given.into_iter().filter(|&(article, story)| {
                 // Only what differs from the store needs writing.
-                inputs
-                    .iter()
-                    .find(|i| i.article == article)
-                    .is_none_or(|i| i.story != Some(story))
+                page.iter()
+                    .find(|(i, _)| i.article == article)
+                    .is_none_or(|(i, _)| i.story != Some(story))
             }));
         }
         self.save(store, &changes)
-            .map_err(IngestError::at("cannot store the stories"))
     }
 
     /// Stores story ids with the clusterer's changes, in one transaction.
-    pub fn save(&mut self, store: &mut Store, stories: &[(i64, i64)]) -> Result<(), StoreError> {
+    pub fn save(
+        &mut self,
+        store: &mut (impl StoryWriter + ?Sized),
+        stories: &[(i64, i64)],
+    ) -> Result<(), StoreError> {
         let changes = self.clusterer.take_changes();
         store.save_stories(
             stories,
@@ -242,7 +424,7 @@ impl StoryTracker {
     /// store: its own, and earlier articles a split moved.
     pub fn add(
         &mut self,
-        store: &mut Store,
+        store: &mut (impl StoryWriter + ?Sized),
         arrival: &Arrival<'_>,
     ) -> Result<Vec<(i64, i64)>, StoreError> {
         self.last_article = self.last_article.max(arrival.article);
@@ -303,18 +485,14 @@ fn day_of(published: &str) -> Option<Day> {
 /// articles it had seen, with their stored stories.
 fn recall(
     clusterer: &mut Clusterer,
-    reader: &Reader,
+    book: &mut (impl StoryBook + ?Sized),
     last_article: i64,
-) -> Result<(), IngestError> {
+) -> Result<(), StoreError> {
     let window = clusterer.config().settle_window;
     if window == 0 {
         return Ok(());
     }
-    let inputs = reader
-        .recent_story_inputs(last_article, window)
-        .map_err(IngestError::at(
-            "cannot read the latest articles to settle their stories",
-        ))?;
+    let inputs = book.recent_story_inputs(last_article, window)?;
     let keys: Vec<Vec<String>> = inputs.iter().map(keys_of).collect();
     let ids: Vec<String> = inputs.iter().map(|i| i.article.to_string()).collect();
     let documents: Vec<(Document<'_>, StoryId)> = inputs

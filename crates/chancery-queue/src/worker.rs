@@ -150,6 +150,9 @@ pub struct WorkerSummary {
     pub dead: u64,
     /// Holds of the store.
     pub sessions: u64,
+    /// Time in the pipelines' story step (clustering, when this worker
+    /// was elected to cluster for the fleet; settling at each hold's end).
+    pub stories: std::time::Duration,
 }
 
 /// Runs a worker on the queue at `url` until the queue is idle (with
@@ -318,7 +321,10 @@ impl Worker {
         // Every batch committed (or the writer's error) before the session
         // ends; what no commit reported fails with that error.
         let stopped = match pipeline.finish() {
-            Ok((_, stopped)) => stopped.map(|e| e.to_string()),
+            Ok((tally, stopped)) => {
+                lock(&self.marks).summary.stories += tally.stories;
+                stopped.map(|e| e.to_string())
+            }
             Err(error) => Some(error.to_string()),
         };
         let (done, failed) = lock(&self.marks).end_session(stopped.as_deref());

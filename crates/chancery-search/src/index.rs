@@ -14,6 +14,46 @@ use crate::SearchError;
 /// The index's folder inside a data directory.
 pub const INDEX_DIR: &str = "search";
 
+/// Where the index of `data` (a `--data` value) lives unless told: inside a
+/// data directory (`DATA/search`); for a PostgreSQL store, which has no
+/// directory, under the user's cache directory (`$XDG_CACHE_HOME`, else
+/// `~/.cache`): `chancery/search/DATABASE-HASH`, the hash of the URL
+/// without its password, so each database has its own index and a new
+/// password keeps it. Derived data: deleting it costs a rebuild.
+pub fn default_index_dir(data: &Path) -> PathBuf {
+    let Some(url) = chancery_store::postgres_url(data) else {
+        return data.join(INDEX_DIR);
+    };
+    let shown = chancery_store::redacted(url);
+    let database = shown
+        .split(['?', '#'])
+        .next()
+        .and_then(|base| base.rsplit('/').next())
+        .filter(|name| !name.is_empty())
+        .unwrap_or("postgres");
+    let name: String = database
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let without_password = shown.replacen(":***@", "@", 1);
+    let hash = xxhash_rust::xxh3::xxh3_64(without_password.as_bytes());
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    cache
+        .join("chancery")
+        .join(INDEX_DIR)
+        .join(format!("{name}-{hash:016x}"))
+}
+
 /// The version of the index's fields and analyzers. An index of another
 /// version is rebuilt from the store on open.
 const INDEX_FORMAT: u32 = 1;
@@ -59,7 +99,8 @@ pub struct CatchUp {
     pub elapsed: Duration,
 }
 
-/// A search index over one data directory, caught up with its store.
+/// A search index over one store (a data directory, or a PostgreSQL
+/// database), caught up with it by article id.
 ///
 /// Opening is cheap when nothing is new (a read of the index's metadata and
 /// one query to the store); a store that grew since is indexed on the way.
@@ -95,8 +136,20 @@ impl SearchIndex {
         options: OpenOptions,
     ) -> Result<SearchIndex, SearchError> {
         let data_dir = data_dir.as_ref();
-        let dir = data_dir.join(INDEX_DIR);
-        let open = |options| contain(&dir, || SearchIndex::open_once(data_dir, options));
+        SearchIndex::open_in(data_dir, &default_index_dir(data_dir), options)
+    }
+
+    /// The index of the store `data` names (a data directory or a
+    /// `postgres://` URL) kept in the folder `dir`, created on first use and
+    /// caught up with the store.
+    pub fn open_in(
+        data: impl AsRef<Path>,
+        dir: &Path,
+        options: OpenOptions,
+    ) -> Result<SearchIndex, SearchError> {
+        let data_dir = data.as_ref();
+        let dir = dir.to_path_buf();
+        let open = |options| contain(&dir, || SearchIndex::open_once(data_dir, &dir, options));
         match open(options) {
             // A damaged index (a lost, truncated or scribbled segment file,
             // whether tantivy reports it or panics on it) is derived data
@@ -113,15 +166,19 @@ impl SearchIndex {
     /// Deletes the index and builds it again from the store: what to do
     /// after [`SearchError::Damaged`].
     pub fn rebuild(&mut self) -> Result<(), SearchError> {
-        let data_dir = self.data_dir.clone();
-        *self = SearchIndex::open_with(data_dir, OpenOptions { rebuild: true })?;
+        let (data_dir, dir) = (self.data_dir.clone(), self.dir.clone());
+        *self = SearchIndex::open_in(data_dir, &dir, OpenOptions { rebuild: true })?;
         Ok(())
     }
 
-    fn open_once(data_dir: &Path, options: OpenOptions) -> Result<SearchIndex, SearchError> {
+    fn open_once(
+        data_dir: &Path,
+        dir: &Path,
+        options: OpenOptions,
+    ) -> Result<SearchIndex, SearchError> {
         let data_dir = data_dir.to_path_buf();
         let feed = open_feed(&data_dir)?;
-        let dir = data_dir.join(INDEX_DIR);
+        let dir = dir.to_path_buf();
         let index = open_index(&dir, options.rebuild)?;
         let fields = Fields::of(&index.schema()).map_err(|field| SearchError::Index {
             dir: dir.clone(),

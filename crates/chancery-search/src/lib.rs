@@ -50,7 +50,7 @@ mod similar;
 mod verify;
 
 pub use error::SearchError;
-pub use index::{CatchUp, OpenOptions, SearchIndex, INDEX_DIR};
+pub use index::{default_index_dir, CatchUp, OpenOptions, SearchIndex, INDEX_DIR};
 pub use query::{Hit, SearchRequest, SearchResults, Snippet};
 pub use similar::{ArticleRef, SimilarResults};
 pub use verify::{check_index, IndexCheck};

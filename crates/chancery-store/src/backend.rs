@@ -6,7 +6,7 @@
 //! exports walk. Each is an enum over the two backends rather than a
 //! trait object: the export walks are generic over the caller's error
 //! type, and a caller that needs what only a data directory keeps
-//! (stories, the watch state) asks for the SQLite store by name
+//! (the watch state) asks for the SQLite store by name
 //! ([`AnyStore::sqlite`]) and gets an error that says so on PostgreSQL.
 
 use std::collections::HashMap;
@@ -14,8 +14,8 @@ use std::path::Path;
 
 use crate::pg::{is_postgres_url, PgExport, PgReader, PgStore};
 use crate::registry::PersonSighting;
+use crate::{ArticleStory, Stats, Store, StoreError, StorySummary};
 use crate::{Document, ExportArticle, ExportEvent, ExportFilter, ExportReader, Outcome, Reader};
-use crate::{Stats, Store, StoreError};
 
 /// The PostgreSQL URL that `data` (a `--data` value) is, if it is one
 /// rather than a data directory.
@@ -102,6 +102,15 @@ impl AnyStore {
         }
     }
 
+    /// The database URL as given (password included: to connect with,
+    /// never to show), when this is a PostgreSQL store.
+    pub fn postgres_url(&self) -> Option<&str> {
+        match self {
+            AnyStore::Sqlite(_) => None,
+            AnyStore::Postgres(store) => Some(store.url_as_given()),
+        }
+    }
+
     /// The data directory's store, when this is one.
     pub fn sqlite_mut(&mut self) -> Option<&mut Store> {
         match self {
@@ -154,6 +163,23 @@ impl AnyReader {
         match self {
             AnyReader::Sqlite(reader) => reader.for_each_person_upto(upto, each),
             AnyReader::Postgres(reader) => reader.for_each_person_upto(upto, each),
+        }
+    }
+
+    /// [`Reader::stories`]: the stories, largest first.
+    pub fn stories(&self, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+        match self {
+            AnyReader::Sqlite(reader) => reader.stories(limit),
+            AnyReader::Postgres(reader) => reader.stories(limit),
+        }
+    }
+
+    /// [`Reader::article_stories`]: every article with its story, in id
+    /// order.
+    pub fn article_stories(&self, each: impl FnMut(ArticleStory)) -> Result<(), StoreError> {
+        match self {
+            AnyReader::Sqlite(reader) => reader.article_stories(each),
+            AnyReader::Postgres(reader) => reader.article_stories(each),
         }
     }
 

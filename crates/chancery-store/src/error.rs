@@ -101,6 +101,18 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// The story clusterer's state could not be compressed for saving.
+    #[error(
+        "cannot compress the story clusterer's state for {url}: {source}; the machine may be \
+         out of memory: free some and run again (the stories resume from the last save)"
+    )]
+    PackingStories {
+        /// Where it was to be saved (a URL without its password).
+        url: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The PostgreSQL store refused an operation, or could not be reached.
     #[error("PostgreSQL error while {context} ({url}): {source}{advice}")]
     Postgres {

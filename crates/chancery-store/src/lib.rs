@@ -125,7 +125,9 @@ pub use blob::{decode_analysis, decode_analysis_json};
 pub use error::StoreError;
 pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
 pub use fingerprint::Fingerprint;
-pub use pg::{is_postgres_url, redacted, PgExport, PgReader, PgStore, PG_SCHEMA_VERSION};
+pub use pg::{
+    is_postgres_url, redacted, PgExport, PgReader, PgStore, PgStories, PG_SCHEMA_VERSION,
+};
 pub use places::BoundingBox;
 pub use query::{
     ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, CorpusMetrics, Count, CountryPair,
@@ -138,7 +140,10 @@ pub use registry::PersonSighting;
 pub use schema::SCHEMA_VERSION;
 pub use search_feed::{CanonicalArticles, FeedArticle, FeedEntity, FeedEvent, SearchFeed};
 pub use store::{Document, Outcome, Reader, Stats, Store, DATABASE_FILE, LOCK_FILE};
-pub use stories::{ArticleStory, StoryInput, StoryState, StoryStateUpdate, StorySummary};
+pub use stories::{
+    ArticleStory, SqliteStories, StoryBook, StoryInput, StoryState, StoryStateUpdate, StorySummary,
+    StoryWriter,
+};
 pub use story_changes::{
     Change, ChangeEvidence, Changes, ReportRef, StoryChanges, MAX_CHANGES, MAX_REPORTS,
 };

@@ -4,6 +4,9 @@
 //! Ids only grow and an article's `duplicate_of` and `is_stub` never change
 //! once it is stored, so an index that remembers the last id it has seen can
 //! catch up by reading what lies after it, without any help from the writer.
+//! In PostgreSQL, where many writers commit in any order, the last id is the
+//! horizon below which no batch is in flight (`pg::stories`), so nothing is
+//! passed over that commits later.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -101,33 +104,54 @@ pub struct FeedArticle {
 /// ```
 #[derive(Debug)]
 pub struct SearchFeed {
-    conn: Connection,
-    path: PathBuf,
+    backend: Backend,
 }
 
-const ARTICLE_COLUMNS: &str = "id, doc_id, external_id, coalesce(canonical_url, url), title, \
-     text, published, site, source, duplicate_of, is_stub";
+/// Where a [`SearchFeed`] reads.
+#[derive(Debug)]
+enum Backend {
+    Sqlite { conn: Connection, path: PathBuf },
+    Postgres(Box<crate::pg::PgFeed>),
+}
+
+/// The columns of a [`FeedArticle`], in order (a macro, for `concat!`).
+macro_rules! article_columns {
+    () => {
+        "id, doc_id, external_id, coalesce(canonical_url, url), title, text, published, site, \
+         source, duplicate_of, is_stub"
+    };
+}
 
 impl SearchFeed {
-    /// Opens the store in `dir` for reading.
+    /// Opens the store `data` names for reading: a data directory, or a
+    /// PostgreSQL database (a `postgres://` URL).
     ///
-    /// Fails with [`StoreError::Missing`] when `dir` holds no store.
-    pub fn open(dir: impl AsRef<Path>) -> Result<SearchFeed, StoreError> {
-        let (conn, path) = crate::store::open_read_only(dir.as_ref(), 10, "opening for reading")?;
-        Ok(SearchFeed { conn, path })
+    /// Fails with [`StoreError::Missing`] when a directory holds no store.
+    pub fn open(data: impl AsRef<Path>) -> Result<SearchFeed, StoreError> {
+        let data = data.as_ref();
+        let backend = match crate::postgres_url(data) {
+            Some(url) => Backend::Postgres(Box::new(crate::pg::PgFeed::open(url)?)),
+            None => {
+                let (conn, path) = crate::store::open_read_only(data, 10, "opening for reading")?;
+                Backend::Sqlite { conn, path }
+            }
+        };
+        Ok(SearchFeed { backend })
     }
 
-    /// The largest article id stored (0 for an empty store), duplicates and
-    /// stubs included: an index that has read up to it has seen everything.
+    /// The largest article id an index can read up to (0 for an empty
+    /// store), duplicates and stubs included: an index that has read up to
+    /// it has seen everything, and no article with a smaller id appears
+    /// later (in PostgreSQL, it waits for the batches being written).
     pub fn last_id(&self) -> Result<i64, StoreError> {
-        self.conn
-            .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |row| {
-                row.get(0)
-            })
-            .map_err(StoreError::sqlite(
-                &self.path,
-                "reading the last article id",
-            ))
+        match &self.backend {
+            Backend::Sqlite { conn, path } => conn
+                .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |row| {
+                    row.get(0)
+                })
+                .map_err(StoreError::sqlite(path, "reading the last article id")),
+            Backend::Postgres(feed) => feed.last_id(),
+        }
     }
 
     /// The stable article id (`doc_id`) of the article with internal id `id`.
@@ -135,72 +159,71 @@ impl SearchFeed {
     /// An index keeps it beside the last id it read, to notice a store that
     /// was deleted and ingested again under the same path.
     pub fn doc_id(&self, id: i64) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row("SELECT doc_id FROM articles WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
-            .optional()
-            .map_err(StoreError::sqlite(&self.path, "looking up an article"))
+        self.one(DOC_ID_SQL, &[&id], "looking up an article")
     }
 
     /// The internal id of the article that `key` names: an internal id (all
     /// digits), a `doc_id` or an external id, tried in that order.
     pub fn resolve(&self, key: &str) -> Result<Option<i64>, StoreError> {
-        let err = self.error("looking up an article");
         if let Ok(id) = key.parse::<i64>() {
-            let found = self
-                .conn
-                .query_row("SELECT id FROM articles WHERE id = ?1", [id], |row| {
-                    row.get::<_, i64>(0)
-                })
-                .optional();
-            match found {
-                Ok(Some(id)) => return Ok(Some(id)),
-                Ok(None) => {}
-                Err(e) => return Err(err(e)),
+            if let Some(id) = self.one(ID_SQL, &[&id], "looking up an article")? {
+                return Ok(Some(id));
             }
         }
-        self.conn
-            .query_row(
-                "SELECT id FROM articles WHERE doc_id = ?1 \
-                 UNION ALL SELECT id FROM articles WHERE external_id = ?1 LIMIT 1",
-                [key],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(err)
+        self.one(KEY_SQL, &[&key], "looking up an article")
+    }
+
+    /// The first column of the first row of `sql` (written with `$n`
+    /// placeholders, which SQLite reads as `?n`), if any.
+    fn one<T: rusqlite::types::FromSql + for<'r> postgres::types::FromSql<'r>>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        context: &'static str,
+    ) -> Result<Option<T>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite { conn, path } => conn
+                .query_row(
+                    &sql.replace('$', "?"),
+                    rusqlite::params_from_iter(params.iter().map(|p| p.sqlite())),
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(StoreError::sqlite(path, context)),
+            Backend::Postgres(feed) => feed.one(
+                sql,
+                &params.iter().map(|p| p.postgres()).collect::<Vec<_>>(),
+                context,
+            ),
+        }
     }
 
     /// One article by internal id, whatever it is (near-duplicates and stubs
     /// included), with its entities and events.
     pub fn article(&self, id: i64) -> Result<Option<FeedArticle>, StoreError> {
-        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1");
-        let article = self
-            .conn
-            .query_row(&sql, [id], article_from_row)
-            .optional()
-            .map_err(StoreError::sqlite(&self.path, "reading an article"))?;
-        let Some(mut article) = article else {
-            return Ok(None);
-        };
-        let mut batch = [article.clone()];
-        self.annotate(&mut batch)?;
-        [article] = batch;
-        Ok(Some(article))
+        let mut found = self.articles(ONE_ARTICLE_SQL, &[&id], "reading an article")?;
+        Ok(found.pop())
     }
 
     /// The internal ids of the near-duplicates of article `id` (the articles
     /// whose `duplicate_of` is `id`).
     pub fn duplicates_of(&self, id: i64) -> Result<Vec<i64>, StoreError> {
-        let err = self.error("reading near-duplicates");
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id FROM articles WHERE duplicate_of = ?1 ORDER BY id")
-            .map_err(&err)?;
-        let rows = statement
-            .query_map([id], |row| row.get::<_, i64>(0))
-            .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>());
-        rows.map_err(err)
+        let sql = "SELECT id FROM articles WHERE duplicate_of = $1 ORDER BY id";
+        let context = "reading near-duplicates";
+        match &self.backend {
+            Backend::Sqlite { conn, path } => {
+                let err = StoreError::sqlite(path, context);
+                let rows = conn
+                    .prepare_cached(&sql.replace('$', "?"))
+                    .and_then(|mut statement| {
+                        statement
+                            .query_map([id], |row| row.get::<_, i64>(0))?
+                            .collect::<Result<Vec<i64>, _>>()
+                    });
+                rows.map_err(err)
+            }
+            Backend::Postgres(feed) => feed.ids(sql, id, context),
+        }
     }
 
     /// Canonical articles (not near-duplicates, not stubs) with ids in
@@ -220,36 +243,47 @@ impl SearchFeed {
         }
     }
 
-    /// A reusable wrapper of SQLite errors with what the feed was doing.
-    fn error(&self, context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        move |source| StoreError::sqlite(&self.path, context)(source)
-    }
-
     /// One page of [`SearchFeed::canonical_after`].
     fn page(&self, after: i64, upto: i64, limit: usize) -> Result<Vec<FeedArticle>, StoreError> {
-        let sql = format!(
-            "SELECT {ARTICLE_COLUMNS} FROM articles \
-             WHERE id > ?1 AND id <= ?2 AND duplicate_of IS NULL AND NOT is_stub \
-             ORDER BY id LIMIT ?3"
-        );
-        let err = self.error("reading articles for search");
-        let mut statement = self.conn.prepare_cached(&sql).map_err(&err)?;
-        let mut articles = statement
-            .query_map(
-                params![after, upto, i64::try_from(limit).unwrap_or(i64::MAX)],
-                article_from_row,
-            )
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(err)?;
-        self.annotate(&mut articles)?;
-        Ok(articles)
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.articles(
+            PAGE_SQL,
+            &[&after, &upto, &limit],
+            "reading articles for search",
+        )
     }
 
-    /// Fills in the entities and events of `articles` (sorted by id) with one
-    /// query each over their id range.
-    fn annotate(&self, articles: &mut [FeedArticle]) -> Result<(), StoreError> {
+    /// The articles `sql` selects (`article_columns!`, in id order) with
+    /// their entities and events, read with one query each over the
+    /// articles' id range.
+    fn articles(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        context: &'static str,
+    ) -> Result<Vec<FeedArticle>, StoreError> {
+        let mut articles = match &self.backend {
+            Backend::Sqlite { conn, path } => {
+                let err = StoreError::sqlite(path, context);
+                conn.prepare_cached(&sql.replace('$', "?"))
+                    .and_then(|mut statement| {
+                        statement
+                            .query_map(
+                                rusqlite::params_from_iter(params.iter().map(|p| p.sqlite())),
+                                article_from_row,
+                            )?
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                    .map_err(err)?
+            }
+            Backend::Postgres(feed) => feed.articles(
+                sql,
+                &params.iter().map(|p| p.postgres()).collect::<Vec<_>>(),
+                context,
+            )?,
+        };
         let (Some(first), Some(last)) = (articles.first(), articles.last()) else {
-            return Ok(());
+            return Ok(articles);
         };
         let (low, high) = (first.id, last.id);
         let position: HashMap<i64, usize> = articles
@@ -257,55 +291,141 @@ impl SearchFeed {
             .enumerate()
             .map(|(i, a)| (a.id, i))
             .collect();
-
-        let err = self.error("reading entities for search");
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT article, name, kind, aliases, country, actor_code FROM entities \
-                 WHERE article BETWEEN ?1 AND ?2 ORDER BY article, id",
-            )
-            .map_err(&err)?;
-        let mut rows = statement.query(params![low, high]).map_err(&err)?;
-        while let Some(row) = rows.next().map_err(&err)? {
-            let article: i64 = row.get(0).map_err(&err)?;
-            let Some(&i) = position.get(&article) else {
-                continue;
-            };
-            let aliases: String = row.get(3).map_err(&err)?;
-            articles[i].entities.push(FeedEntity {
-                name: row.get(1).map_err(&err)?,
-                kind: row.get(2).map_err(&err)?,
-                // A damaged alias list costs the aliases, not the article.
-                aliases: serde_json::from_str(&aliases).unwrap_or_default(),
-                country: row.get(4).map_err(&err)?,
-                actor_code: row.get(5).map_err(&err)?,
-            });
+        let (entities, events) = match &self.backend {
+            Backend::Sqlite { conn, path } => (
+                sqlite_entities(conn, path, low, high)?,
+                sqlite_events(conn, path, low, high)?,
+            ),
+            Backend::Postgres(feed) => feed.annotations(low, high)?,
+        };
+        for (article, entity) in entities {
+            if let Some(&i) = position.get(&article) {
+                articles[i].entities.push(entity);
+            }
         }
-
-        let err = self.error("reading events for search");
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT article, code, root, source_code, target_code FROM events \
-                 WHERE article BETWEEN ?1 AND ?2 ORDER BY article, id",
-            )
-            .map_err(&err)?;
-        let mut rows = statement.query(params![low, high]).map_err(&err)?;
-        while let Some(row) = rows.next().map_err(&err)? {
-            let article: i64 = row.get(0).map_err(&err)?;
-            let Some(&i) = position.get(&article) else {
-                continue;
-            };
-            articles[i].events.push(FeedEvent {
-                code: row.get(1).map_err(&err)?,
-                root: row.get(2).map_err(&err)?,
-                source_code: row.get(3).map_err(&err)?,
-                target_code: row.get(4).map_err(&err)?,
-            });
+        for (article, event) in events {
+            if let Some(&i) = position.get(&article) {
+                articles[i].events.push(event);
+            }
         }
-        Ok(())
+        Ok(articles)
     }
+}
+
+/// A parameter of the feed's statements, bound by either driver.
+pub(crate) trait Param {
+    fn sqlite(&self) -> &dyn rusqlite::ToSql;
+    fn postgres(&self) -> &(dyn postgres::types::ToSql + Sync);
+}
+
+impl Param for i64 {
+    fn sqlite(&self) -> &dyn rusqlite::ToSql {
+        self
+    }
+    fn postgres(&self) -> &(dyn postgres::types::ToSql + Sync) {
+        self
+    }
+}
+
+impl Param for &str {
+    fn sqlite(&self) -> &dyn rusqlite::ToSql {
+        self
+    }
+    fn postgres(&self) -> &(dyn postgres::types::ToSql + Sync) {
+        self
+    }
+}
+
+/// The feed's statements, in PostgreSQL's placeholders (`$n`; SQLite
+/// reads them as `?n`).
+const DOC_ID_SQL: &str = "SELECT doc_id FROM articles WHERE id = $1";
+const ID_SQL: &str = "SELECT id FROM articles WHERE id = $1";
+const KEY_SQL: &str = "SELECT id FROM articles WHERE doc_id = $1 \
+     UNION ALL SELECT id FROM articles WHERE external_id = $1 LIMIT 1";
+const ONE_ARTICLE_SQL: &str = concat!(
+    "SELECT ",
+    article_columns!(),
+    " FROM articles WHERE id = $1"
+);
+const PAGE_SQL: &str = concat!(
+    "SELECT ",
+    article_columns!(),
+    " FROM articles WHERE id > $1 AND id <= $2 AND duplicate_of IS NULL AND NOT is_stub \
+     ORDER BY id LIMIT $3"
+);
+/// The entities and the events of the articles with ids in `[$1, $2]`.
+pub(crate) const ENTITIES_SQL: &str =
+    "SELECT article, name, kind, aliases, country, actor_code FROM entities \
+     WHERE article BETWEEN $1 AND $2 ORDER BY article, id";
+pub(crate) const EVENTS_SQL: &str =
+    "SELECT article, code, root, source_code, target_code FROM events \
+     WHERE article BETWEEN $1 AND $2 ORDER BY article, id";
+
+/// An entity row read for search; a damaged alias list costs the aliases,
+/// not the article.
+pub(crate) fn feed_entity(
+    (name, kind, aliases): (String, String, String),
+    (country, actor_code): (Option<String>, Option<String>),
+) -> FeedEntity {
+    FeedEntity {
+        name,
+        kind,
+        aliases: serde_json::from_str(&aliases).unwrap_or_default(),
+        country,
+        actor_code,
+    }
+}
+
+/// The rows of `sql` over the articles with ids in `[low, high]`, each
+/// mapped by `map`.
+fn sqlite_range<T>(
+    conn: &Connection,
+    (path, context): (&Path, &'static str),
+    sql: &str,
+    (low, high): (i64, i64),
+    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    conn.prepare_cached(&sql.replace('$', "?"))
+        .and_then(|mut statement| statement.query_map(params![low, high], map)?.collect())
+        .map_err(StoreError::sqlite(path, context))
+}
+
+fn sqlite_entities(
+    conn: &Connection,
+    path: &Path,
+    low: i64,
+    high: i64,
+) -> Result<Vec<(i64, FeedEntity)>, StoreError> {
+    let at = (path, "reading entities for search");
+    sqlite_range(conn, at, ENTITIES_SQL, (low, high), |row| {
+        Ok((
+            row.get(0)?,
+            feed_entity(
+                (row.get(1)?, row.get(2)?, row.get(3)?),
+                (row.get(4)?, row.get(5)?),
+            ),
+        ))
+    })
+}
+
+fn sqlite_events(
+    conn: &Connection,
+    path: &Path,
+    low: i64,
+    high: i64,
+) -> Result<Vec<(i64, FeedEvent)>, StoreError> {
+    let at = (path, "reading events for search");
+    sqlite_range(conn, at, EVENTS_SQL, (low, high), |row| {
+        Ok((
+            row.get(0)?,
+            FeedEvent {
+                code: row.get(1)?,
+                root: row.get(2)?,
+                source_code: row.get(3)?,
+                target_code: row.get(4)?,
+            },
+        ))
+    })
 }
 
 fn article_from_row(row: &Row<'_>) -> rusqlite::Result<FeedArticle> {

@@ -30,10 +30,10 @@ CREATE TABLE IF NOT EXISTS story_clusters (
 
 /// The name of a saved change to the frequency table, before its number
 /// (1 for the first change after the whole table).
-const FREQUENCY_LOG: &str = "frequencies+";
+pub(crate) const FREQUENCY_LOG: &str = "frequencies+";
 
 /// The name of a story's saved norms, before its id.
-const NORMS: &str = "norms:";
+pub(crate) const NORMS: &str = "norms:";
 
 /// What changed in the clusterer with a batch, to save with its story ids.
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +133,296 @@ pub struct ArticleStory {
     pub story: Option<i64>,
 }
 
+/// Where a saved clusterer's rows go, in either backend: the one place
+/// that knows how a [`StoryStateUpdate`] lands in `story_state` and
+/// `story_clusters` ([`apply_update`]), whichever SQL writes them.
+pub(crate) trait StateRows {
+    /// Puts the `story_state` row `name` (replacing it).
+    fn put(&mut self, name: &str, value: &[u8]) -> Result<(), StoreError>;
+    /// Deletes the `story_state` row `name`, if any.
+    fn forget(&mut self, name: &str) -> Result<(), StoreError>;
+    /// How many frequency changes are logged since the whole table.
+    fn logged_changes(&mut self) -> Result<i64, StoreError>;
+    /// Deletes the logged frequency changes.
+    fn forget_frequency_log(&mut self) -> Result<(), StoreError>;
+    /// Puts a story's packed record (replacing it).
+    fn put_story(&mut self, story: u32, packed: &[u8]) -> Result<(), StoreError>;
+    /// Deletes a story's record.
+    fn retire(&mut self, story: u32) -> Result<(), StoreError>;
+    /// The error for a state that could not be compressed.
+    fn packing(&self, error: std::io::Error) -> StoreError;
+}
+
+/// Writes what changed in the clusterer (see the module docs).
+pub(crate) fn apply_update(
+    rows: &mut impl StateRows,
+    state: &StoryStateUpdate<'_>,
+) -> Result<(), StoreError> {
+    let pack = |rows: &dyn StateRows, bytes: &[u8]| {
+        crate::blob::pack_state(bytes).map_err(|e| rows.packing(e))
+    };
+    rows.put("header", state.header)?;
+    rows.put("last_article", &state.last_article.to_le_bytes())?;
+    if let Some(frequencies) = state.frequencies {
+        let packed = pack(rows, frequencies)?;
+        rows.put("frequencies", &packed)?;
+        rows.forget_frequency_log()?;
+    }
+    if let Some(changes) = state.frequency_changes {
+        let logged = rows.logged_changes()?;
+        let packed = pack(rows, changes)?;
+        rows.put(&format!("{FREQUENCY_LOG}{}", logged + 1), &packed)?;
+    }
+    for (id, bytes) in state.stories {
+        let packed = pack(rows, bytes)?;
+        rows.put_story(*id, &packed)?;
+        rows.forget(&format!("{NORMS}{id}"))?;
+    }
+    for (id, bytes) in state.norms {
+        rows.put(&format!("{NORMS}{id}"), bytes)?;
+    }
+    for id in state.retired {
+        rows.retire(*id)?;
+        rows.forget(&format!("{NORMS}{id}"))?;
+    }
+    Ok(())
+}
+
+/// The saved clusterer from its rows: every `story_state` row and the
+/// packed `story_clusters` records in story order. `None` when a part is
+/// missing or cannot be unpacked (no usable state); `Err` names a
+/// `last_article` that is not 8 bytes.
+pub(crate) fn assemble_state(
+    named: Vec<(String, Vec<u8>)>,
+    clusters: &[Vec<u8>],
+) -> Result<Option<StoryState>, ()> {
+    let mut header = None;
+    let mut frequencies = None;
+    let mut last = None;
+    let mut log = Vec::new();
+    let mut norms = Vec::new();
+    for (name, value) in named {
+        if let Some(n) = name.strip_prefix(FREQUENCY_LOG) {
+            log.push((n.parse::<usize>().ok(), value));
+        } else if let Some(id) = name.strip_prefix(NORMS) {
+            norms.push((id.parse::<u32>().ok(), value));
+        } else {
+            match name.as_str() {
+                "header" => header = Some(value),
+                "frequencies" => frequencies = Some(value),
+                "last_article" => last = Some(value),
+                _ => {}
+            }
+        }
+    }
+    let (Some(header), Some(frequencies), Some(last)) = (header, frequencies, last) else {
+        return Ok(None);
+    };
+    let last_article = <[u8; 8]>::try_from(last.as_slice())
+        .map(i64::from_le_bytes)
+        .map_err(|_| ())?;
+    // Packed since version 4; what cannot be unpacked is no usable state.
+    let Some(frequencies) = crate::blob::unpack_state(&frequencies) else {
+        return Ok(None);
+    };
+    log.sort_unstable_by_key(|(n, _)| *n);
+    // Numbered 1, 2, 3… with none missing, or the log is not whole.
+    if !log.iter().enumerate().all(|(i, (n, _))| *n == Some(i + 1)) {
+        return Ok(None);
+    }
+    let Some(frequency_changes) = log
+        .iter()
+        .map(|(_, packed)| crate::blob::unpack_state(packed))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Ok(None);
+    };
+    let Some(stories) = clusters
+        .iter()
+        .map(|p| crate::blob::unpack_state(p))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Ok(None);
+    };
+    norms.sort_unstable();
+    let norms = norms.into_iter().map(|(_, value)| value).collect();
+    Ok(Some(StoryState {
+        header,
+        frequencies,
+        frequency_changes,
+        stories,
+        norms,
+        last_article,
+    }))
+}
+
+/// What the story tracker writes as it clusters, in either backend: a
+/// data directory's writer ([`Store`]) or the elected clusterer's
+/// connection to PostgreSQL ([`crate::PgStories`]).
+pub trait StoryWriter {
+    /// Sets articles' stories and saves the clusterer's changes, in one
+    /// transaction ([`Store::save_stories`]).
+    fn save_stories(
+        &mut self,
+        stories: &[(i64, i64)],
+        state: Option<&StoryStateUpdate<'_>>,
+    ) -> Result<(), StoreError>;
+    /// An article's story, when it has one.
+    fn story_of(&mut self, article: i64) -> Result<Option<i64>, StoreError>;
+}
+
+/// What the story tracker reads as well, to restore and catch up: a data
+/// directory's writer with a reader beside it ([`SqliteStories`]), or the
+/// elected clusterer's connection ([`crate::PgStories`]).
+pub trait StoryBook: StoryWriter {
+    /// The saved clusterer, if one is saved and usable.
+    fn story_state(&mut self) -> Result<Option<StoryState>, StoreError>;
+    /// Forgets the saved clusterer (before a rebuild from the articles).
+    fn clear_story_state(&mut self) -> Result<(), StoreError>;
+    /// At most `limit` stored articles with ids in `(after, upto]`, in id
+    /// order (near-duplicates included).
+    fn story_inputs(
+        &mut self,
+        after: i64,
+        upto: i64,
+        limit: usize,
+    ) -> Result<Vec<StoryInput>, StoreError>;
+    /// [`Reader::recent_story_inputs`]: the settle window after a restore.
+    fn recent_story_inputs(
+        &mut self,
+        up_to: i64,
+        limit: usize,
+    ) -> Result<Vec<StoryInput>, StoreError>;
+}
+
+impl StoryWriter for Store {
+    fn save_stories(
+        &mut self,
+        stories: &[(i64, i64)],
+        state: Option<&StoryStateUpdate<'_>>,
+    ) -> Result<(), StoreError> {
+        Store::save_stories(self, stories, state)
+    }
+
+    fn story_of(&mut self, article: i64) -> Result<Option<i64>, StoreError> {
+        Store::story_of(self, article)
+    }
+}
+
+/// A data directory's stories: its one writer, with a reader beside it.
+pub struct SqliteStories<'a> {
+    /// The writer.
+    pub store: &'a mut Store,
+    /// A reader of the same directory.
+    pub reader: &'a Reader,
+}
+
+impl StoryWriter for SqliteStories<'_> {
+    fn save_stories(
+        &mut self,
+        stories: &[(i64, i64)],
+        state: Option<&StoryStateUpdate<'_>>,
+    ) -> Result<(), StoreError> {
+        self.store.save_stories(stories, state)
+    }
+
+    fn story_of(&mut self, article: i64) -> Result<Option<i64>, StoreError> {
+        self.store.story_of(article)
+    }
+}
+
+impl StoryBook for SqliteStories<'_> {
+    fn story_state(&mut self) -> Result<Option<StoryState>, StoreError> {
+        self.reader.story_state()
+    }
+
+    fn clear_story_state(&mut self) -> Result<(), StoreError> {
+        self.store.clear_story_state()
+    }
+
+    fn story_inputs(
+        &mut self,
+        after: i64,
+        upto: i64,
+        limit: usize,
+    ) -> Result<Vec<StoryInput>, StoreError> {
+        self.reader.story_inputs(after, upto, limit)
+    }
+
+    fn recent_story_inputs(
+        &mut self,
+        up_to: i64,
+        limit: usize,
+    ) -> Result<Vec<StoryInput>, StoreError> {
+        self.reader.recent_story_inputs(up_to, limit)
+    }
+}
+
+/// [`StateRows`] in a SQLite transaction.
+struct SqliteRows<'t> {
+    tx: &'t rusqlite::Transaction<'t>,
+    path: &'t std::path::Path,
+}
+
+impl SqliteRows<'_> {
+    fn failed(&self) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
+        StoreError::sqlite(self.path, "storing story ids")
+    }
+
+    fn run(&self, sql: &str, params: impl rusqlite::Params) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.execute(params))
+            .map(|_| ())
+            .map_err(self.failed())
+    }
+}
+
+impl StateRows for SqliteRows<'_> {
+    fn put(&mut self, name: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.run(
+            "INSERT OR REPLACE INTO story_state (name, value) VALUES (?1, ?2)",
+            (name, value),
+        )
+    }
+
+    fn forget(&mut self, name: &str) -> Result<(), StoreError> {
+        self.run("DELETE FROM story_state WHERE name = ?1", [name])
+    }
+
+    fn logged_changes(&mut self) -> Result<i64, StoreError> {
+        self.tx
+            .query_row(
+                &format!("SELECT count(*) FROM story_state WHERE name GLOB '{FREQUENCY_LOG}*'"),
+                [],
+                |row| row.get(0),
+            )
+            .map_err(self.failed())
+    }
+
+    fn forget_frequency_log(&mut self) -> Result<(), StoreError> {
+        self.run(
+            &format!("DELETE FROM story_state WHERE name GLOB '{FREQUENCY_LOG}*'"),
+            [],
+        )
+    }
+
+    fn put_story(&mut self, story: u32, packed: &[u8]) -> Result<(), StoreError> {
+        self.run(
+            "INSERT OR REPLACE INTO story_clusters (story, state) VALUES (?1, ?2)",
+            (story, packed),
+        )
+    }
+
+    fn retire(&mut self, story: u32) -> Result<(), StoreError> {
+        self.run("DELETE FROM story_clusters WHERE story = ?1", [story])
+    }
+
+    fn packing(&self, error: std::io::Error) -> StoreError {
+        self.failed()(rusqlite::Error::ToSqlConversionFailure(Box::new(error)))
+    }
+}
+
 impl Store {
     /// Sets articles' stories, `(article, story)`, in one transaction.
     pub fn set_stories(&mut self, stories: &[(i64, i64)]) -> Result<(), StoreError> {
@@ -163,63 +453,7 @@ impl Store {
             }
         }
         if let Some(state) = state {
-            let mut put = tx
-                .prepare_cached("INSERT OR REPLACE INTO story_state (name, value) VALUES (?1, ?2)")
-                .map_err(failed)?;
-            put.execute(("header", state.header)).map_err(failed)?;
-            put.execute(("last_article", state.last_article.to_le_bytes().as_slice()))
-                .map_err(failed)?;
-            if let Some(frequencies) = state.frequencies {
-                let packed = crate::blob::pack_state(frequencies).map_err(|e| packing(path, e))?;
-                put.execute(("frequencies", packed)).map_err(failed)?;
-                tx.execute(
-                    &format!("DELETE FROM story_state WHERE name GLOB '{FREQUENCY_LOG}*'"),
-                    [],
-                )
-                .map_err(failed)?;
-            }
-            if let Some(changes) = state.frequency_changes {
-                let logged: i64 = tx
-                    .query_row(
-                        &format!(
-                            "SELECT count(*) FROM story_state WHERE name GLOB '{FREQUENCY_LOG}*'"
-                        ),
-                        [],
-                        |row| row.get(0),
-                    )
-                    .map_err(failed)?;
-                let packed = crate::blob::pack_state(changes).map_err(|e| packing(path, e))?;
-                put.execute((format!("{FREQUENCY_LOG}{}", logged + 1), packed))
-                    .map_err(failed)?;
-            }
-            let mut story = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO story_clusters (story, state) VALUES (?1, ?2)",
-                )
-                .map_err(failed)?;
-            let mut forget_norms = tx
-                .prepare_cached("DELETE FROM story_state WHERE name = ?1")
-                .map_err(failed)?;
-            for (id, bytes) in state.stories {
-                let packed = crate::blob::pack_state(bytes).map_err(|e| packing(path, e))?;
-                story.execute((id, packed)).map_err(failed)?;
-                forget_norms
-                    .execute([format!("{NORMS}{id}")])
-                    .map_err(failed)?;
-            }
-            for (id, bytes) in state.norms {
-                put.execute((format!("{NORMS}{id}"), bytes))
-                    .map_err(failed)?;
-            }
-            let mut retire = tx
-                .prepare_cached("DELETE FROM story_clusters WHERE story = ?1")
-                .map_err(failed)?;
-            for id in state.retired {
-                retire.execute([id]).map_err(failed)?;
-                forget_norms
-                    .execute([format!("{NORMS}{id}")])
-                    .map_err(failed)?;
-            }
+            apply_update(&mut SqliteRows { tx: &tx, path }, state)?;
         }
         tx.commit().map_err(failed)
     }
@@ -255,16 +489,46 @@ impl Reader {
         let failed =
             |e: rusqlite::Error| StoreError::sqlite(path, "reading articles for stories")(e);
         let mut statement = conn
-            .prepare(
-                "SELECT id, title, text, published, duplicate_of, story, analysis FROM articles \
-                 WHERE id > ?1 ORDER BY id",
-            )
+            .prepare(&format!(
+                "SELECT {STORY_INPUT_COLUMNS} FROM articles WHERE id > ?1 ORDER BY id"
+            ))
             .map_err(failed)?;
         let mut rows = statement.query([after]).map_err(failed)?;
         while let Some(row) = rows.next().map_err(failed)? {
             each(story_input(row).map_err(failed)?);
         }
         Ok(())
+    }
+
+    /// At most `limit` stored articles with ids in `(after, upto]`, in the
+    /// order they were stored: a page of a catch-up.
+    pub fn story_inputs(
+        &self,
+        after: i64,
+        upto: i64,
+        limit: usize,
+    ) -> Result<Vec<StoryInput>, StoreError> {
+        self.story_inputs_of(
+            &format!(
+                "SELECT {STORY_INPUT_COLUMNS} FROM articles \
+                 WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3"
+            ),
+            (after, upto, limit as i64),
+            "reading articles for stories",
+        )
+    }
+
+    /// The [`StoryInput`]s `sql` selects.
+    fn story_inputs_of(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        context: &'static str,
+    ) -> Result<Vec<StoryInput>, StoreError> {
+        let (conn, path) = self.connection();
+        conn.prepare_cached(sql)
+            .and_then(|mut statement| statement.query_map(params, story_input)?.collect())
+            .map_err(StoreError::sqlite(path, context))
     }
 
     /// The latest `limit` canonical articles (no near-duplicates) stored up
@@ -276,20 +540,15 @@ impl Reader {
         up_to: i64,
         limit: usize,
     ) -> Result<Vec<StoryInput>, StoreError> {
-        let (conn, path) = self.connection();
-        let failed =
-            |e: rusqlite::Error| StoreError::sqlite(path, "reading the latest articles")(e);
-        let mut statement = conn
-            .prepare(
-                "SELECT id, title, text, published, duplicate_of, story, analysis FROM \
+        self.story_inputs_of(
+            &format!(
+                "SELECT {STORY_INPUT_COLUMNS} FROM \
                  (SELECT * FROM articles WHERE id <= ?1 AND duplicate_of IS NULL \
-                  ORDER BY id DESC LIMIT ?2) ORDER BY id",
-            )
-            .map_err(failed)?;
-        let rows = statement
-            .query_map((up_to, limit as i64), story_input)
-            .map_err(failed)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(failed)
+                  ORDER BY id DESC LIMIT ?2) ORDER BY id"
+            ),
+            (up_to, limit as i64),
+            "reading the latest articles",
+        )
     }
 
     /// An article's story, when it has one.
@@ -312,78 +571,27 @@ impl Reader {
         if exists < 2 {
             return Ok(None);
         }
-        let get = |name: &str| -> Result<Option<Vec<u8>>, StoreError> {
-            conn.query_row(
-                "SELECT value FROM story_state WHERE name = ?1",
-                [name],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(failed)
-        };
-        let (Some(header), Some(frequencies), Some(last)) =
-            (get("header")?, get("frequencies")?, get("last_article")?)
-        else {
-            return Ok(None);
-        };
-        // Packed since version 4; what cannot be unpacked is no usable state.
-        let Some(frequencies) = crate::blob::unpack_state(&frequencies) else {
-            return Ok(None);
-        };
-        let last_article = <[u8; 8]>::try_from(last.as_slice())
-            .map(i64::from_le_bytes)
-            .map_err(|_| {
-                StoreError::sqlite(path, "reading the saved stories")(
-                    rusqlite::Error::InvalidColumnType(
-                        0,
-                        "last_article".into(),
-                        rusqlite::types::Type::Blob,
-                    ),
-                )
-            })?;
-        let Some(frequency_changes) = read_frequency_log(conn).map_err(failed)? else {
-            return Ok(None);
-        };
-        let mut statement = conn
-            .prepare("SELECT state FROM story_clusters ORDER BY story")
+        let named = conn
+            .prepare("SELECT name, value FROM story_state")
+            .map_err(failed)?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(failed)?
+            .collect::<Result<Vec<_>, _>>()
             .map_err(failed)?;
-        let packed = statement
+        let clusters = conn
+            .prepare("SELECT state FROM story_clusters ORDER BY story")
+            .map_err(failed)?
             .query_map([], |row| row.get::<_, Vec<u8>>(0))
             .map_err(failed)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(failed)?;
-        let Some(stories) = packed
-            .iter()
-            .map(|p| crate::blob::unpack_state(p))
-            .collect::<Option<Vec<_>>>()
-        else {
-            return Ok(None);
-        };
-        let mut norms = conn
-            .prepare(&format!(
-                "SELECT name, value FROM story_state WHERE name GLOB '{NORMS}*'"
+        assemble_state(named, &clusters).map_err(|()| {
+            failed(rusqlite::Error::InvalidColumnType(
+                0,
+                "last_article".into(),
+                rusqlite::types::Type::Blob,
             ))
-            .map_err(failed)?
-            .query_map([], |row| {
-                let name: String = row.get(0)?;
-                Ok((
-                    name[NORMS.len()..].parse::<u32>().ok(),
-                    row.get::<_, Vec<u8>>(1)?,
-                ))
-            })
-            .map_err(failed)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(failed)?;
-        norms.sort_unstable();
-        let norms = norms.into_iter().map(|(_, value)| value).collect();
-        Ok(Some(StoryState {
-            header,
-            frequencies,
-            frequency_changes,
-            stories,
-            norms,
-            last_article,
-        }))
+        })
     }
 
     /// The stories of the corpus, largest first (then the most recent).
@@ -451,62 +659,40 @@ fn read_story_of(
     .map_err(StoreError::sqlite(path, "reading an article's story"))
 }
 
-/// The saved changes to the frequency table, in order; `None` when one
-/// is missing or cannot be unpacked (no usable state).
-fn read_frequency_log(conn: &rusqlite::Connection) -> rusqlite::Result<Option<Vec<Vec<u8>>>> {
-    let mut statement = conn.prepare(&format!(
-        "SELECT name, value FROM story_state WHERE name GLOB '{FREQUENCY_LOG}*'"
-    ))?;
-    let mut numbered = statement
-        .query_map([], |row| {
-            let name: String = row.get(0)?;
-            Ok((
-                name[FREQUENCY_LOG.len()..].parse::<usize>().ok(),
-                row.get::<_, Vec<u8>>(1)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    numbered.sort_unstable_by_key(|(n, _)| *n);
-    // Numbered 1, 2, 3… with none missing, or the log is not whole.
-    let whole = numbered
-        .iter()
-        .enumerate()
-        .all(|(i, (n, _))| *n == Some(i + 1));
-    Ok(whole
-        .then(|| {
-            numbered
-                .iter()
-                .map(|(_, packed)| crate::blob::unpack_state(packed))
-                .collect::<Option<Vec<_>>>()
-        })
-        .flatten())
+/// The columns a [`StoryInput`] is read from, in this order, in either
+/// backend.
+pub(crate) const STORY_INPUT_COLUMNS: &str =
+    "id, title, text, published, duplicate_of, story, analysis";
+
+impl StoryInput {
+    /// An article as stored, its analysis decoded from its blob (none
+    /// when the blob cannot be read: its words still count).
+    pub(crate) fn decoded(
+        (article, title, text): (i64, Option<String>, String),
+        (published, duplicate_of, story): (Option<String>, Option<i64>, Option<i64>),
+        blob: Option<&[u8]>,
+    ) -> StoryInput {
+        let analysis = blob
+            .and_then(|blob| crate::blob::decode_analysis(&article.to_string(), blob, &text).ok());
+        StoryInput {
+            article,
+            title,
+            text,
+            published,
+            duplicate_of,
+            story,
+            analysis,
+        }
+    }
 }
 
-/// A row of `id, title, text, published, duplicate_of, story, analysis`.
+/// A row of [`STORY_INPUT_COLUMNS`].
 fn story_input(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryInput> {
-    let article: i64 = row.get(0)?;
-    let text: String = row.get(2)?;
-    let analysis = row
-        .get_ref(6)?
-        .as_bytes()
-        .ok()
-        .and_then(|blob| crate::blob::decode_analysis(&article.to_string(), blob, &text).ok());
-    Ok(StoryInput {
-        article,
-        title: row.get(1)?,
-        text,
-        published: row.get(3)?,
-        duplicate_of: row.get(4)?,
-        story: row.get(5)?,
-        analysis,
-    })
-}
-
-/// A story state that could not be compressed (out of memory).
-fn packing(path: &std::path::Path, error: std::io::Error) -> StoreError {
-    StoreError::sqlite(path, "compressing the saved stories")(
-        rusqlite::Error::ToSqlConversionFailure(Box::new(error)),
-    )
+    Ok(StoryInput::decoded(
+        (row.get(0)?, row.get(1)?, row.get(2)?),
+        (row.get(3)?, row.get(4)?, row.get(5)?),
+        row.get_ref(6)?.as_bytes().ok(),
+    ))
 }
 
 #[cfg(test)]

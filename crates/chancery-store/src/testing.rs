@@ -9,6 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use postgres::{Client, NoTls};
 
+/// The advisory lock every batch a PostgreSQL writer stores holds shared
+/// until it commits: a test that holds it shared plays a batch in flight.
+pub const WRITE_LOCK: i64 = crate::pg::WRITE_LOCK;
+
+/// The advisory lock the elected story clusterer holds for its session: a
+/// test that holds it plays another process clustering.
+pub const CLUSTERER_LOCK: i64 = crate::pg::CLUSTERER_LOCK;
+
 /// The variable that names the test cluster.
 pub const TEST_POSTGRES_VAR: &str = "CHANCERY_TEST_POSTGRES";
 

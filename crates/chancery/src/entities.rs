@@ -7,16 +7,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chancery_nlp::registry::{Person, Registry};
-use chancery_store::Reader;
+use chancery_store::AnyReader;
 use clap::{Args, ValueEnum};
 
 use crate::output::write_json;
 
 #[derive(Debug, Args)]
 pub struct EntitiesArgs {
-    /// The data directory (as for `chancery ingest`).
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// The corpus: a data directory, or a PostgreSQL database as a
+    /// postgres:// URL (as for `chancery ingest`); default:
+    /// CHANCERY_DATABASE_URL when set, else chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
     /// Only people whose name or alias contains this (case-insensitive).
     #[arg(long)]
     name: Option<String>,
@@ -41,8 +43,8 @@ enum Format {
 }
 
 /// The registry of the store in `reader`.
-pub fn registry(reader: &Reader) -> anyhow::Result<Registry> {
-    Ok(chancery_ingest::registry_upto(reader, i64::MAX)?)
+pub fn registry(reader: &AnyReader) -> anyhow::Result<Registry> {
+    Ok(chancery_ingest::registry_of(reader, i64::MAX)?)
 }
 
 fn matches(person: &Person, args: &EntitiesArgs) -> bool {
@@ -63,7 +65,8 @@ fn matches(person: &Person, args: &EntitiesArgs) -> bool {
 }
 
 pub fn run(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
-    let reader = Reader::open(&args.data)?;
+    let data = crate::data::resolve(args.data.as_deref());
+    let reader = AnyReader::open(&data)?;
     let registry = registry(&reader)?;
     let mut people: Vec<&Person> = registry
         .people()
@@ -86,7 +89,10 @@ pub fn run(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
         }
         Format::Table => {
             if people.is_empty() {
-                eprintln!("chancery: no person in {} matches", args.data.display());
+                eprintln!(
+                    "chancery: no person in {} matches",
+                    crate::data::shown(&data)
+                );
             }
             for person in &people {
                 writeln!(

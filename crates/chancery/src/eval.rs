@@ -271,7 +271,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn run_entities(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
-    let reader = chancery_store::Reader::open(&args.data)?;
+    let reader = chancery_store::AnyReader::open(&args.data)?;
     // The registry exactly as `chancery entities` builds it.
     let registry = crate::entities::registry(&reader)?;
     let export = chancery_store::ExportReader::open(&args.data)?;

@@ -57,9 +57,9 @@ pub struct WorkerArgs {
     /// The corpus the jobs are stored in: a data directory, which workers
     /// on one machine share (taking turns on its one writer), or a
     /// PostgreSQL database as a postgres:// URL, which any number of
-    /// workers on any number of machines write at once (stories are not
-    /// kept there yet). Default: CHANCERY_DATABASE_URL when set, else
-    /// chancery-data.
+    /// workers on any number of machines write at once (one of them,
+    /// elected, clusters the stories of all). Default: CHANCERY_DATABASE_URL
+    /// when set, else chancery-data.
     #[arg(long, env = "CHANCERY_DATA")]
     data: Option<PathBuf>,
     /// Exit once no job is queued or running (for batch jobs and tests).
@@ -192,8 +192,9 @@ pub fn run_worker_command(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         Arc::new(AtomicBool::new(false)),
     )?;
     eprintln!(
-        "chancery: worker {owner}: {} jobs done ({} new articles), {} failed attempts queued again, {} dead-lettered, {} holds of the store",
-        summary.done, summary.stored, summary.retried, summary.dead, summary.sessions
+        "chancery: worker {owner}: {} jobs done ({} new articles), {} failed attempts queued again, {} dead-lettered, {} holds of the store, story step {:.3} s",
+        summary.done, summary.stored, summary.retried, summary.dead, summary.sessions,
+        summary.stories.as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
 }

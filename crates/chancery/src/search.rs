@@ -1,6 +1,7 @@
 //! `chancery search` and `chancery similar`: full-text search and similar
-//! articles over a data directory, with the index (`DATA/search`) brought up
-//! to date with the store on the way.
+//! articles over a data directory or a PostgreSQL store, with the index
+//! (`DATA/search`, or `--index DIR`; for PostgreSQL under the user's cache
+//! directory unless told) brought up to date with the store on the way.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};
@@ -22,9 +23,17 @@ pub struct SearchArgs {
     /// May be empty when a filter is given.
     #[arg(required_unless_present = "bench", allow_hyphen_values = true)]
     query: Option<String>,
-    /// The data directory (as for `chancery ingest`).
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// The corpus: a data directory, or a PostgreSQL database as a
+    /// postgres:// URL (as for `chancery ingest`); default:
+    /// CHANCERY_DATABASE_URL when set, else chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
+    /// Where the search index is kept (derived from the store, caught up by
+    /// article id). Default: DATA/search in a data directory; for a
+    /// PostgreSQL store, chancery/search/DATABASE-HASH under the user's
+    /// cache directory ($XDG_CACHE_HOME, else ~/.cache).
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
     /// Published on or after this date: YYYY, YYYY-MM or YYYY-MM-DD.
     #[arg(long)]
     from: Option<String>,
@@ -68,9 +77,17 @@ pub struct SimilarArgs {
     /// id it was ingested with.
     #[arg(required_unless_present = "bench")]
     id: Option<String>,
-    /// The data directory (as for `chancery ingest`).
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// The corpus: a data directory, or a PostgreSQL database as a
+    /// postgres:// URL (as for `chancery ingest`); default:
+    /// CHANCERY_DATABASE_URL when set, else chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
+    /// Where the search index is kept (derived from the store, caught up by
+    /// article id). Default: DATA/search in a data directory; for a
+    /// PostgreSQL store, chancery/search/DATABASE-HASH under the user's
+    /// cache directory ($XDG_CACHE_HOME, else ~/.cache).
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
     /// How many similar articles.
     #[arg(short, long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1_000))]
     k: u64,
@@ -90,7 +107,7 @@ enum Format {
 }
 
 pub fn run_search(args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let mut index = open(&args.data, args.rebuild)?;
+    let mut index = open(args.data.as_deref(), args.index.as_deref(), args.rebuild)?;
     if let Some(file) = &args.bench {
         return bench_search(&index, file, args.runs);
     }
@@ -154,7 +171,7 @@ pub fn run_search(args: SearchArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run_similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
-    let mut index = open(&args.data, false)?;
+    let mut index = open(args.data.as_deref(), args.index.as_deref(), false)?;
     if let Some(count) = args.bench {
         return bench_similar(&index, count, args.k as usize);
     }
@@ -192,9 +209,16 @@ pub fn run_similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens the index, saying on stderr what catching up with the store did.
-fn open(data: &Path, rebuild: bool) -> anyhow::Result<SearchIndex> {
-    let index = SearchIndex::open_with(data, OpenOptions { rebuild })?;
+/// Opens the index of the corpus `data` names (in `index`, else its
+/// default place), saying on stderr what catching up with the store did.
+fn open(data: Option<&Path>, index: Option<&Path>, rebuild: bool) -> anyhow::Result<SearchIndex> {
+    let data = crate::data::resolve(data);
+    let dir = index.map_or_else(
+        || chancery_search::default_index_dir(&data),
+        Path::to_path_buf,
+    );
+    let index = SearchIndex::open_in(&data, &dir, OpenOptions { rebuild })
+        .with_context(|| format!("cannot search {}", crate::data::shown(&data)))?;
     let catch_up = index.catch_up();
     if catch_up.deferred {
         eprintln!(

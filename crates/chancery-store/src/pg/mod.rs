@@ -9,11 +9,14 @@
 //! before analysis (which ids are stored, the people of the registry) and
 //! [`PgExport`] streams exports through a cursor.
 //!
-//! Not kept in PostgreSQL in this version: stories, the watch state and
-//! the queries of the server and search (they read a data directory).
+//! Stories are kept too, by one elected clusterer at a time
+//! ([`PgStories`]). Not kept in PostgreSQL in this version: the watch
+//! state and the queries of the server (they read a data directory).
 
 mod export;
 mod schema;
+mod search_feed;
+mod stories;
 mod write;
 
 use std::collections::HashMap;
@@ -27,6 +30,9 @@ use crate::{Document, Outcome, Stats, StoreError};
 
 pub use export::PgExport;
 pub use schema::PG_SCHEMA_VERSION;
+pub(crate) use search_feed::PgFeed;
+pub use stories::PgStories;
+pub(crate) use stories::{CLUSTERER_LOCK, WRITE_LOCK};
 
 /// Whether `data` (a `--data` value) names a PostgreSQL database rather
 /// than a data directory: a `postgres://` or `postgresql://` URL.
@@ -183,6 +189,12 @@ impl PgStore {
         redacted(&self.url)
     }
 
+    /// The URL as given (password included: to connect with, never to
+    /// show).
+    pub(crate) fn url_as_given(&self) -> &str {
+        &self.url
+    }
+
     /// The largest internal article id when the store was opened.
     pub fn stored_before_open(&self) -> i64 {
         self.opened_at
@@ -253,6 +265,11 @@ impl PgReader {
             client: Mutex::new(connect(url)?),
             url: url.to_string(),
         })
+    }
+
+    /// The URL as given (with its password: for errors, which redact it).
+    pub(crate) fn url(&self) -> &str {
+        &self.url
     }
 
     fn client(&self) -> std::sync::MutexGuard<'_, Client> {

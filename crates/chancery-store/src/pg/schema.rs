@@ -12,6 +12,9 @@
 //! writer upserts for every key of a batch before it looks for
 //! near-duplicates, so two writers storing copies of one story at once
 //! take turns and the second finds the first (see `pg::write`).
+//!
+//! Version 2 adds the saved story clusterer (`story_state`,
+//! `story_clusters`, as in SQLite; see `pg::stories`).
 
 use postgres::Client;
 
@@ -19,7 +22,7 @@ use crate::pg::{Failed, PgResult};
 use crate::StoreError;
 
 /// The newest version of the PostgreSQL tables this build knows.
-pub const PG_SCHEMA_VERSION: i32 = 1;
+pub const PG_SCHEMA_VERSION: i32 = 2;
 
 /// The schema the tables live in; connections put it first on their
 /// `search_path`, so the SQL below names tables without it.
@@ -32,8 +35,8 @@ const MIGRATION_LOCK: i64 = 0x0063_6873_746f_7265;
 /// Migrations in order; entry `i` (its SQL pieces, run in order) makes
 /// version `i + 1`.
 const MIGRATIONS: &[&[&str]] = &[
-    // 1: the store of SQLite schema version 6, without stories and watch
-    // state (not kept in PostgreSQL yet).
+    // 1: the store of SQLite schema version 6, without the saved story
+    // clusterer and the watch state.
     &[
         r#"
     CREATE TABLE articles (
@@ -175,14 +178,28 @@ const MIGRATIONS: &[&[&str]] = &[
     "#,
         crate::schema::CANONICAL_VIEWS,
     ],
+    // 2: stories (`pg::stories`): the saved clusterer, as in a data
+    // directory (`articles.story` is in version 1 already).
+    &[r#"
+    CREATE TABLE story_state (
+        name  text PRIMARY KEY,
+        value bytea NOT NULL
+    );
+    CREATE TABLE story_clusters (
+        story bigint PRIMARY KEY,
+        state bytea NOT NULL
+    );
+    "#],
 ];
 
 /// Creates or upgrades the tables; returns the version now in force.
 pub(crate) fn migrate(client: &mut Client, url: &str) -> Result<i32, StoreError> {
-    migrate_inner(client).map_err(|failed| failed.into_error(url))
+    migrate_to(client, PG_SCHEMA_VERSION).map_err(|failed| failed.into_error(url))
 }
 
-fn migrate_inner(client: &mut Client) -> PgResult<i32> {
+/// Applies the migrations up to version `target` (the newest but in the
+/// upgrade tests, which make an older store).
+fn migrate_to(client: &mut Client, target: i32) -> PgResult<i32> {
     let context = "creating or upgrading the store's tables";
     let at = Failed::at(context);
     let mut tx = client.transaction().map_err(at)?;
@@ -206,7 +223,12 @@ fn migrate_inner(client: &mut Client) -> PgResult<i32> {
     if found > PG_SCHEMA_VERSION {
         return Err(Failed::Newer { found });
     }
-    for (index, pieces) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    for (index, pieces) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(found as usize)
+    {
         let version = index as i32 + 1;
         for sql in *pieces {
             tx.batch_execute(sql).map_err(at)?;
@@ -218,7 +240,7 @@ fn migrate_inner(client: &mut Client) -> PgResult<i32> {
         .map_err(at)?;
     }
     tx.commit().map_err(at)?;
-    Ok(PG_SCHEMA_VERSION)
+    Ok(target.max(found))
 }
 
 #[cfg(test)]
@@ -228,5 +250,65 @@ mod tests {
     #[test]
     fn one_migration_per_version() {
         assert_eq!(MIGRATIONS.len(), PG_SCHEMA_VERSION as usize);
+    }
+
+    /// A version 1 store (no stories kept) is upgraded to 2 on connect: its
+    /// articles stay, the story tables appear empty, and the clusterer
+    /// reads the old articles to give them stories (a rebuild, once).
+    #[test]
+    fn a_version_1_store_is_upgraded_to_version_2_with_its_articles() {
+        use crate::{PgStories, StoryBook};
+        let Some(db) = crate::testing::TestDb::new("pg_schema_upgrade_from_1") else {
+            return;
+        };
+        let mut client = db.client();
+        assert_eq!(
+            migrate_to(&mut client, 1)
+                .map_err(|f| f.into_error(&db.url))
+                .unwrap(),
+            1
+        );
+        client
+            .batch_execute(
+                "INSERT INTO chancery.articles (doc_id, content_hash, simhash, title, text, \
+                 analysis, is_stub, flags, ingested_at) VALUES ('old', 1, 2, 'Old news', \
+                 'Stored by version 1.', '\\x00', false, '', '2026-12-01T00:00:00.000Z')",
+            )
+            .unwrap();
+        let missing: i64 = client
+            .query_one(
+                "SELECT count(*) FROM information_schema.tables \
+                 WHERE table_schema = 'chancery' AND table_name = 'story_state'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(missing, 0, "version 1 keeps no stories");
+
+        let mut stories = PgStories::open(&db.url).unwrap();
+        let versions: Vec<i32> = client
+            .query(
+                "SELECT version FROM chancery.schema_version ORDER BY version",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        assert_eq!(versions, [1, 2]);
+        assert!(stories.try_elect().unwrap());
+        assert_eq!(stories.story_state().unwrap(), None, "nothing saved yet");
+        let old = stories.story_inputs(0, i64::MAX, 10).unwrap();
+        assert_eq!(old.len(), 1);
+        assert_eq!(old[0].title.as_deref(), Some("Old news"));
+        assert_eq!(old[0].story, None);
+        // Connecting again migrates nothing more.
+        drop(stories);
+        assert_eq!(
+            migrate_to(&mut client, PG_SCHEMA_VERSION)
+                .map_err(|f| f.into_error(&db.url))
+                .unwrap(),
+            PG_SCHEMA_VERSION
+        );
     }
 }

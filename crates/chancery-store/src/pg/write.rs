@@ -32,6 +32,7 @@ use crate::{Document, Outcome};
 
 /// The statements of a write, prepared once per connection.
 pub(crate) struct Statements {
+    writing: Statement,
     lock: Statement,
     by_doc_id: Statement,
     by_external_id: Statement,
@@ -50,6 +51,7 @@ impl Statements {
         let at = Failed::at("preparing the store's statements");
         let mut prepare = |sql: &str| client.prepare(sql).map_err(at);
         Ok(Statements {
+            writing: prepare("SELECT pg_advisory_xact_lock_shared($1)")?,
             lock: prepare(
                 // `DO UPDATE … WHERE false` locks the existing row without
                 // writing a new version of it (PostgreSQL locks every
@@ -189,6 +191,10 @@ pub(crate) fn batch(
 ) -> PgResult<Vec<Outcome>> {
     let at = Failed::at("writing a batch");
     let mut tx = client.transaction().map_err(at)?;
+    // Held until commit: the story clusterer's horizon waits for no batch
+    // in flight (see `pg::stories`).
+    tx.execute(&statements.writing, &[&super::stories::WRITE_LOCK])
+        .map_err(at)?;
     let mut keys: Vec<i64> = documents.iter().flat_map(lock_keys).collect();
     keys.sort_unstable();
     keys.dedup();

@@ -7,7 +7,8 @@ use chancery_model::{
 };
 use chancery_store::testing::TestDb;
 use chancery_store::{
-    AnyExport, AnyReader, AnyStore, Document, ExportFilter, Outcome, Stats, StoreError,
+    AnyExport, AnyReader, AnyStore, Document, ExportFilter, Outcome, PgStories, Reader,
+    SqliteStories, Stats, Store, StoreError, StoryBook, StoryState, StoryStateUpdate,
 };
 
 /// A store to run a case against, named by its `--data` value.
@@ -547,4 +548,198 @@ fn an_unreachable_database_is_reported_with_what_to_check() {
     let message = error.to_string();
     assert!(message.contains("is the server running"), "{message}");
     assert!(!message.contains("secret"), "{message}");
+}
+
+/// Runs `each` with the backend's story book: a data directory's writer
+/// and reader, or the elected clusterer's PostgreSQL connection.
+fn with_story_book(backend: &Backend, each: impl FnOnce(&mut dyn StoryBook)) {
+    match backend {
+        Backend::Sqlite(dir) => {
+            let mut store = Store::open(dir.path()).unwrap();
+            let reader = Reader::open(dir.path()).unwrap();
+            each(&mut SqliteStories {
+                store: &mut store,
+                reader: &reader,
+            });
+        }
+        Backend::Postgres(db) => {
+            let mut book = PgStories::open(&db.url).unwrap();
+            assert!(book.try_elect().unwrap(), "no other clusterer");
+            each(&mut book);
+        }
+    }
+}
+
+fn update<'a>(
+    stories: &'a [(u32, Vec<u8>)],
+    norms: &'a [(u32, Vec<u8>)],
+    retired: &'a [u32],
+    (frequencies, change): (Option<&'a [u8]>, Option<&'a [u8]>),
+    last_article: i64,
+) -> StoryStateUpdate<'a> {
+    StoryStateUpdate {
+        header: b"header",
+        frequencies,
+        frequency_changes: change,
+        stories,
+        norms,
+        retired,
+        last_article,
+    }
+}
+
+/// What a backend's stories read back as, for comparing the two.
+type StoriesSeen = (
+    StoryState,
+    Vec<Option<i64>>,
+    Vec<i64>,
+    Vec<i64>,
+    Vec<(i64, i64, i64, Option<String>)>,
+    Vec<(String, Option<i64>)>,
+);
+
+/// Story ids and the saved clusterer are written and read back the same in
+/// either backend: the state's rows (whole table, changes in order, norms
+/// over records until the next record or retirement), a near-duplicate
+/// following its original, catch-up pages in id order, the settle window,
+/// and the summaries and listings the `stories` command prints.
+#[test]
+fn stories_and_the_saved_clusterer_read_back_the_same_from_either_backend() {
+    let mut seen: Vec<StoriesSeen> = Vec::new();
+    for backend in Backend::all("stories_and_the_saved_clusterer_read_back_the_same") {
+        let name = backend.name();
+        let body = text(41, 90);
+        let ids: Vec<i64> = outcomes_of(
+            &mut backend.store(),
+            &[
+                plain("a", None, &body),
+                plain("b", None, &text(42, 90)),
+                plain("c", None, &format!("{body} Reporting by the night desk.")),
+            ],
+        )
+        .iter()
+        .map(|o| match o {
+            Outcome::Stored { article, .. } => *article,
+            other => panic!("{name}: {other:?}"),
+        })
+        .collect();
+        let (a, b, c) = (ids[0], ids[1], ids[2]);
+        let mut result = None;
+        with_story_book(&backend, |book| {
+            assert_eq!(book.story_state().unwrap(), None, "{name}: nothing saved");
+            let records = [(7, b"seven".to_vec()), (8, b"eight".to_vec())];
+            book.save_stories(
+                &[(a, 7), (b, 8), (c, 7)],
+                Some(&update(&records, &[], &[], (Some(b"table"), None), c)),
+            )
+            .unwrap();
+            let norms = [(8, b"n8".to_vec()), (7, b"n7".to_vec())];
+            book.save_stories(
+                &[],
+                Some(&update(&[], &norms, &[], (None, Some(b"change 1")), c)),
+            )
+            .unwrap();
+            // A settle pass moves a to a new story: its copy c follows.
+            let nine = [(9, b"nine".to_vec())];
+            book.save_stories(
+                &[(a, 9)],
+                Some(&update(&nine, &[], &[7], (None, Some(b"change 2")), c)),
+            )
+            .unwrap();
+            let state = book.story_state().unwrap().expect("saved");
+            let stories = [a, b, c].map(|id| book.story_of(id).unwrap()).to_vec();
+            assert_eq!(stories, [Some(9), Some(8), Some(9)], "{name}");
+            let page: Vec<i64> = book
+                .story_inputs(0, i64::MAX, 2)
+                .unwrap()
+                .iter()
+                .map(|i| i.article)
+                .collect();
+            let window: Vec<i64> = book
+                .recent_story_inputs(c, 5)
+                .unwrap()
+                .iter()
+                .map(|i| i.article)
+                .collect();
+            assert_eq!(page, [a, b], "{name}: a page in id order");
+            assert_eq!(window, [a, b], "{name}: canonical articles only");
+            let after = book.story_inputs(a, b, 10).unwrap();
+            assert_eq!(after.len(), 1, "{name}: (a, b] holds b");
+            assert!(after[0].analysis.is_some(), "{name}: the analysis decoded");
+            result = Some((state, stories, page, window));
+        });
+        let (state, stories, page, window) = result.unwrap();
+        assert_eq!(state.frequencies, b"table", "{name}");
+        assert_eq!(
+            state.frequency_changes,
+            [b"change 1".to_vec(), b"change 2".to_vec()],
+            "{name}: in the order saved"
+        );
+        assert_eq!(
+            state.stories,
+            [b"eight".to_vec(), b"nine".to_vec()],
+            "{name}"
+        );
+        assert_eq!(
+            state.norms,
+            [b"n8".to_vec()],
+            "{name}: a retired story's norms go with it"
+        );
+        assert_eq!(state.last_article, c, "{name}");
+        let reader = AnyReader::open(&backend.data()).unwrap();
+        let summaries = reader
+            .stories(10)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.story, s.articles, s.copies, s.title))
+            .collect();
+        let mut listed = Vec::new();
+        reader
+            .article_stories(|s| listed.push((s.doc_id, s.story)))
+            .unwrap();
+        seen.push((state, stories, page, window, summaries, listed));
+    }
+    if let [sqlite, postgres] = seen.as_slice() {
+        // Internal ids may differ; what they point at may not.
+        assert_eq!(sqlite.0.stories, postgres.0.stories);
+        assert_eq!(sqlite.0.norms, postgres.0.norms);
+        assert_eq!(sqlite.0.frequency_changes, postgres.0.frequency_changes);
+        assert_eq!(sqlite.1, postgres.1, "story ids");
+        assert_eq!(sqlite.4, postgres.4, "summaries");
+        assert_eq!(sqlite.5, postgres.5, "listings");
+    }
+}
+
+/// One clusterer at a time: a second connection is not elected while the
+/// first lives, and is once the first is gone (a killed clusterer's session
+/// ends the same way). The horizon waits for no batch in flight.
+#[test]
+fn one_clusterer_is_elected_and_its_end_frees_the_election() {
+    let Some(db) = TestDb::new("one_clusterer_is_elected") else {
+        return;
+    };
+    let mut first = PgStories::open(&db.url).unwrap();
+    let mut second = PgStories::open(&db.url).unwrap();
+    assert!(first.try_elect().unwrap());
+    assert!(first.try_elect().unwrap(), "stays elected");
+    assert!(!second.try_elect().unwrap(), "one clusterer at a time");
+    drop(first);
+    assert!(second.try_elect().unwrap(), "the election is free again");
+
+    let mut store = AnyStore::open(std::path::Path::new(&db.url)).unwrap();
+    store.write(&[plain("x", None, &text(51, 60))]).unwrap();
+    assert_eq!(second.horizon(false).unwrap(), Some(1));
+    // A batch in flight (the writers' lock held shared, uncommitted):
+    // the horizon does not pass it without waiting.
+    let mut writer = db.client();
+    let mut tx = writer.transaction().unwrap();
+    tx.execute(
+        "SELECT pg_advisory_xact_lock_shared($1)",
+        &[&chancery_store::testing::WRITE_LOCK],
+    )
+    .unwrap();
+    assert_eq!(second.horizon(false).unwrap(), None);
+    tx.commit().unwrap();
+    assert_eq!(second.horizon(false).unwrap(), Some(1));
+    assert_eq!(second.horizon(true).unwrap(), Some(1));
 }

@@ -174,6 +174,19 @@ fn fleet(test: &str, in_postgres: bool) {
 
     // Nothing lost, nothing twice.
     assert_eq!(stored(&data, &mut client), (DOCS as i64, DOCS as i64));
+    if in_postgres {
+        // Stories for everything: the killed worker may have been the
+        // elected clusterer; whoever was elected after it caught up, and
+        // the last worker to finish clustered what the others stored.
+        assert_eq!(
+            count(
+                &mut client,
+                "SELECT count(*) FROM chancery.articles WHERE story IS NULL"
+            ),
+            0,
+            "every article has a story"
+        );
+    }
     assert_eq!(
         count(
             &mut client,

@@ -96,7 +96,7 @@ fn stories_continue_across_ingests() {
 }
 
 /// Articles of a few made-up stories, dated over some weeks, with copies.
-fn corpus_lines() -> Vec<String> {
+pub(crate) fn corpus_lines() -> Vec<String> {
     let mut lines = Vec::new();
     for week in 0..4 {
         for (n, (title, text)) in [
@@ -115,7 +115,7 @@ fn corpus_lines() -> Vec<String> {
     lines
 }
 
-fn ingest(data: &std::path::Path, file: &std::path::Path) {
+pub(crate) fn ingest(data: &std::path::Path, file: &std::path::Path) {
     let output = run([
         "ingest".as_ref(),
         "--quiet".as_ref(),
@@ -126,7 +126,7 @@ fn ingest(data: &std::path::Path, file: &std::path::Path) {
     assert_eq!(output.code(), 0, "{}", output.stderr);
 }
 
-fn stories_of(data: &std::path::Path) -> Vec<(String, Option<i64>)> {
+pub(crate) fn stories_of(data: &std::path::Path) -> Vec<(String, Option<i64>)> {
     let output = run([
         "stories".as_ref(),
         "--data".as_ref(),
