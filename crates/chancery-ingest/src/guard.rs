@@ -43,6 +43,17 @@ pub fn analyze(
     })
 }
 
+/// [`analyze`] up to places ([`chancery_nlp::Analyzer::analyze_unplaced`]).
+pub fn analyze_unplaced(
+    analyzer: &chancery_nlp::Analyzer,
+    article: chancery_model::Article,
+) -> Result<chancery_nlp::Unplaced, String> {
+    contained(|| {
+        inject_fault(&article.text);
+        Ok(analyzer.analyze_unplaced(article))
+    })
+}
+
 /// The variable naming a marker: debug builds panic while analysing any
 /// document whose text holds it. Tests use it to check that a panicking
 /// document costs only itself; release builds ignore it.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chancery_extract::{warc, Options};
 use chancery_model::Article;
-use chancery_nlp::Analyzer;
+use chancery_nlp::{Analyzer, Unplaced};
 use chancery_store::{AnyReader, AnyStore, Document, Outcome, StoreError};
 use rayon::prelude::*;
 
@@ -144,16 +144,23 @@ pub struct Config {
 /// warnings of the tables (lines skipped).
 /// Its models are loaded before it returns ([`Analyzer::warm_up`]).
 pub fn analyzer_with(tables: &[(String, String)]) -> Result<(Analyzer, Vec<String>), IngestError> {
-    let (analyzer, warnings) = if tables.is_empty() {
-        (Analyzer::new(), Vec::new())
-    } else {
-        let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(tables)
-            .map_err(IngestError::KnowledgeBase)?;
-        let warnings = kb.warnings.clone();
-        (Analyzer::with_knowledge_base(kb), warnings)
-    };
+    let (analyzer, warnings) = unloaded_analyzer_with(tables)?;
     analyzer.warm_up();
     Ok((analyzer, warnings))
+}
+
+/// [`analyzer_with`] without waiting for the models: they load on first use
+/// (or on the threads of [`Analyzer::warm_up_in_background`]).
+fn unloaded_analyzer_with(
+    tables: &[(String, String)],
+) -> Result<(Analyzer, Vec<String>), IngestError> {
+    if tables.is_empty() {
+        return Ok((Analyzer::new(), Vec::new()));
+    }
+    let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(tables)
+        .map_err(IngestError::KnowledgeBase)?;
+    let warnings = kb.warnings.clone();
+    Ok((Analyzer::with_knowledge_base(kb), warnings))
 }
 
 /// The ingest pipeline: documents pushed in are extracted, analysed and
@@ -186,6 +193,9 @@ impl Pipeline {
             options,
             resumable,
         } = config;
+        // The models load while the store opens, the stories are restored
+        // and the first batch is read and analysed up to its places.
+        Analyzer::warm_up_in_background();
         let mut store = AnyStore::open(&data)?;
         prepare(&store)?;
         let registry_upto = if resumable {
@@ -211,7 +221,7 @@ impl Pipeline {
             ));
         }
         all_tables.extend(tables);
-        let (analyzer, table_warnings) = analyzer_with(&all_tables)?;
+        let (analyzer, table_warnings) = unloaded_analyzer_with(&all_tables)?;
         let stored_before_open = store.stored_before_open();
         let (sender, receiver) = sync_channel::<Batch>(CHANNEL_BATCHES);
         let writer = thread::Builder::new()
@@ -418,12 +428,21 @@ impl Feeder {
             }
         }
 
+        // Places in a second pass: they need the gazetteer, the slowest
+        // model to load, so the first batch is analysed this far while it
+        // loads rather than waiting for it.
         let analyzer = &self.analyzer;
-        let documents: Vec<(String, Result<Document, String>)> = articles
+        let unplaced: Vec<(String, Result<Unplaced, String>)> = articles
             .into_par_iter()
-            .map(|(label, article)| {
-                let document = crate::guard::analyze(analyzer, article).and_then(|analysis| {
-                    crate::guard::contained(|| Document::new(analysis).map_err(|e| e.to_string()))
+            .map(|(label, article)| (label, crate::guard::analyze_unplaced(analyzer, article)))
+            .collect();
+        let documents: Vec<(String, Result<Document, String>)> = unplaced
+            .into_par_iter()
+            .map(|(label, unplaced)| {
+                let document = unplaced.and_then(|unplaced| {
+                    crate::guard::contained(|| {
+                        Document::new(analyzer.place(unplaced)).map_err(|e| e.to_string())
+                    })
                 });
                 (label, document)
             })
