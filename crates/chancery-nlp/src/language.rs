@@ -53,6 +53,21 @@ fn judge_text(text: &str) -> Judged {
     if chancery_model::plainly_english(sample) {
         return Judged::English;
     }
+    // Prose has many words in lower case; a line-up or a list of names
+    // ("Dimitri Yachvili (Biarritz), Pierre Mignoni (Clermont), …") has
+    // almost none, and trigrams of names say nothing about a language.
+    let lower_words = sample
+        .split_whitespace()
+        .filter(|w| w.starts_with(char::is_lowercase))
+        .count();
+    // Such a sample in Latin script (or without letters) is Unknown
+    // whatever the trigrams say, and whatlang decides the script first, by
+    // the same count `detect_script` makes: that alone is asked.
+    if lower_words < MIN_LATIN_WORDS
+        && matches!(whatlang::detect_script(sample), None | Some(Script::Latin))
+    {
+        return Judged::Unknown;
+    }
     let Some(info) = whatlang::detect(sample) else {
         return Judged::Unknown;
     };
@@ -67,13 +82,6 @@ fn judge_text(text: &str) -> Judged {
             Judged::Unknown
         };
     }
-    // Prose has many words in lower case; a line-up or a list of names
-    // ("Dimitri Yachvili (Biarritz), Pierre Mignoni (Clermont), …") has
-    // almost none, and trigrams of names say nothing about a language.
-    let lower_words = sample
-        .split_whitespace()
-        .filter(|w| w.starts_with(char::is_lowercase))
-        .count();
     if lower_words < MIN_LATIN_WORDS {
         return Judged::Unknown;
     }
@@ -242,6 +250,78 @@ mod tests {
             judge_text("Министр иностранных дел России провёл переговоры в Москве в понедельник."),
             Judged::Other(Some("ru"))
         );
+    }
+
+    /// `judge_text` as it was before short samples were decided by their
+    /// script alone: whatlang's full guess first, for every sample.
+    fn judge_text_by_full_guess(text: &str) -> Judged {
+        let sample = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
+        if chancery_model::plainly_english(sample) {
+            return Judged::English;
+        }
+        let Some(info) = whatlang::detect(sample) else {
+            return Judged::Unknown;
+        };
+        let code = chancery_model::iso_639_1(info.lang().code());
+        if info.script() != Script::Latin {
+            let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+            return if letters >= MIN_OTHER_SCRIPT_LETTERS {
+                Judged::Other(code.filter(|_| info.is_reliable()))
+            } else {
+                Judged::Unknown
+            };
+        }
+        let lower_words = sample
+            .split_whitespace()
+            .filter(|w| w.starts_with(char::is_lowercase))
+            .count();
+        if lower_words < MIN_LATIN_WORDS {
+            return Judged::Unknown;
+        }
+        match code {
+            Some("en") => Judged::English,
+            _ if info.is_reliable() => Judged::Other(code),
+            _ => Judged::Unknown,
+        }
+    }
+
+    #[test]
+    fn short_samples_are_judged_as_the_full_guess_judged_them() {
+        let pieces = [
+            "Tony Blair",
+            "said the",
+            "£1.2bn",
+            "Москва",
+            "понедельник в",
+            "東京",
+            "Zürich",
+            "été",
+            "12:30",
+            "—",
+            "Ελλάδα",
+            "the talks",
+            "der Minister",
+            "",
+        ];
+        // Every sequence of up to four pieces, so samples of every script
+        // mix, length and count of lower-case words are met.
+        let mut samples = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = samples
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s} {p}")))
+                .collect();
+            samples.extend(longer);
+        }
+        samples.push(ENGLISH.into());
+        samples.push(GERMAN.into());
+        for sample in &samples {
+            assert_eq!(
+                judge_text(sample),
+                judge_text_by_full_guess(sample),
+                "{sample:?}"
+            );
+        }
     }
 
     #[test]
