@@ -29,6 +29,10 @@ const _: fn() = || {
 
 /// Documents per batch, and so per transaction.
 const BATCH_DOCS: usize = 200;
+/// Documents per batch at the end of an input of known size
+/// ([`Feeder::expect`]): the writer's last batch is work nothing overlaps,
+/// so the last batches are cut smaller.
+const LAST_BATCH_DOCS: usize = BATCH_DOCS / 4;
 /// A batch is also cut when the bytes read for it reach this, so a few huge
 /// documents cannot pile up in memory.
 const BATCH_BYTES: usize = 64 << 20;
@@ -241,6 +245,7 @@ impl Pipeline {
                 stored_before_open,
                 jobs: Vec::with_capacity(BATCH_DOCS),
                 bytes: 0,
+                expected: None,
                 pending: Batch::default(),
                 sender: Some(sender),
             },
@@ -269,6 +274,9 @@ pub struct Feeder {
     stored_before_open: i64,
     jobs: Vec<Job>,
     bytes: usize,
+    /// Documents still to come, counting those in `jobs`, when the caller
+    /// said how many there are.
+    expected: Option<usize>,
     pending: Batch,
     /// `None` once the writer has stopped.
     sender: Option<std::sync::mpsc::SyncSender<Batch>>,
@@ -365,11 +373,24 @@ impl Feeder {
         }
     }
 
+    /// Says how many documents are still to be pushed (every file of a
+    /// listing is one): the batches that end the input are cut smaller, so
+    /// the writer finishes soon after the analysis. Only a hint: more or
+    /// fewer documents are read all the same.
+    pub fn expect(&mut self, documents: usize) {
+        self.expected = Some(documents + self.jobs.len());
+    }
+
     /// Adds one document; a full batch is processed and sent.
     pub fn push(&mut self, job: Job) {
         self.bytes += job.size();
         self.jobs.push(job);
-        if self.jobs.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES {
+        // Two full batches from the end, batches shrink.
+        let batch_docs = match self.expected {
+            Some(left) if left <= 2 * BATCH_DOCS => LAST_BATCH_DOCS,
+            _ => BATCH_DOCS,
+        };
+        if self.jobs.len() >= batch_docs || self.bytes >= BATCH_BYTES {
             self.flush();
         }
     }
@@ -390,6 +411,9 @@ impl Feeder {
         };
         let jobs = std::mem::take(&mut self.jobs);
         self.bytes = 0;
+        if let Some(left) = self.expected.as_mut() {
+            *left = left.saturating_sub(jobs.len());
+        }
         let mut batch = std::mem::take(&mut self.pending);
         let options = &self.options;
         let extracted: Vec<(String, Result<Article, String>)> = jobs
