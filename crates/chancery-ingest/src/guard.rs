@@ -37,10 +37,8 @@ pub fn analyze(
     analyzer: &chancery_nlp::Analyzer,
     article: chancery_model::Article,
 ) -> Result<chancery_model::Analysis, String> {
-    contained(|| {
-        inject_fault(&article.text);
-        Ok(analyzer.analyze(article))
-    })
+    analyze_unplaced(analyzer, article)
+        .and_then(|unplaced| contained(|| Ok(analyzer.place(unplaced))))
 }
 
 /// [`analyze`] up to places ([`chancery_nlp::Analyzer::analyze_unplaced`]).

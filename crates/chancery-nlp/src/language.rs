@@ -56,10 +56,7 @@ fn judge_text(text: &str) -> Judged {
     // Prose has many words in lower case; a line-up or a list of names
     // ("Dimitri Yachvili (Biarritz), Pierre Mignoni (Clermont), …") has
     // almost none, and trigrams of names say nothing about a language.
-    let lower_words = sample
-        .split_whitespace()
-        .filter(|w| w.starts_with(char::is_lowercase))
-        .count();
+    let lower_words = lower_case_words(sample);
     // Such a sample in Latin script (or without letters) is Unknown
     // whatever the trigrams say, and whatlang decides the script first, by
     // the same count `detect_script` makes: that alone is asked.
@@ -68,6 +65,19 @@ fn judge_text(text: &str) -> Judged {
     {
         return Judged::Unknown;
     }
+    judge_by_trigrams(sample, lower_words)
+}
+
+fn lower_case_words(sample: &str) -> usize {
+    sample
+        .split_whitespace()
+        .filter(|w| w.starts_with(char::is_lowercase))
+        .count()
+}
+
+/// whatlang's full guess on a sample that is not plainly English, with the
+/// sample's count of lower-case words.
+fn judge_by_trigrams(sample: &str, lower_words: usize) -> Judged {
     let Some(info) = whatlang::detect(sample) else {
         return Judged::Unknown;
     };
@@ -252,39 +262,6 @@ mod tests {
         );
     }
 
-    /// `judge_text` as it was before short samples were decided by their
-    /// script alone: whatlang's full guess first, for every sample.
-    fn judge_text_by_full_guess(text: &str) -> Judged {
-        let sample = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
-        if chancery_model::plainly_english(sample) {
-            return Judged::English;
-        }
-        let Some(info) = whatlang::detect(sample) else {
-            return Judged::Unknown;
-        };
-        let code = chancery_model::iso_639_1(info.lang().code());
-        if info.script() != Script::Latin {
-            let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
-            return if letters >= MIN_OTHER_SCRIPT_LETTERS {
-                Judged::Other(code.filter(|_| info.is_reliable()))
-            } else {
-                Judged::Unknown
-            };
-        }
-        let lower_words = sample
-            .split_whitespace()
-            .filter(|w| w.starts_with(char::is_lowercase))
-            .count();
-        if lower_words < MIN_LATIN_WORDS {
-            return Judged::Unknown;
-        }
-        match code {
-            Some("en") => Judged::English,
-            _ if info.is_reliable() => Judged::Other(code),
-            _ => Judged::Unknown,
-        }
-    }
-
     #[test]
     fn short_samples_are_judged_as_the_full_guess_judged_them() {
         let pieces = [
@@ -315,12 +292,16 @@ mod tests {
         }
         samples.push(ENGLISH.into());
         samples.push(GERMAN.into());
-        for sample in &samples {
-            assert_eq!(
-                judge_text(sample),
-                judge_text_by_full_guess(sample),
-                "{sample:?}"
-            );
+        for text in &samples {
+            // What `judge_text` was: whatlang's full guess on every sample
+            // that is not plainly English.
+            let sample = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
+            let full_guess = if chancery_model::plainly_english(sample) {
+                Judged::English
+            } else {
+                judge_by_trigrams(sample, lower_case_words(sample))
+            };
+            assert_eq!(judge_text(text), full_guess, "{text:?}");
         }
     }
 
