@@ -37,9 +37,18 @@ pub fn analyze(
     analyzer: &chancery_nlp::Analyzer,
     article: chancery_model::Article,
 ) -> Result<chancery_model::Analysis, String> {
+    analyze_unplaced(analyzer, article)
+        .and_then(|unplaced| contained(|| Ok(analyzer.place(unplaced))))
+}
+
+/// [`analyze`] up to places ([`chancery_nlp::Analyzer::analyze_unplaced`]).
+pub fn analyze_unplaced(
+    analyzer: &chancery_nlp::Analyzer,
+    article: chancery_model::Article,
+) -> Result<chancery_nlp::Unplaced, String> {
     contained(|| {
         inject_fault(&article.text);
-        Ok(analyzer.analyze(article))
+        Ok(analyzer.analyze_unplaced(article))
     })
 }
 

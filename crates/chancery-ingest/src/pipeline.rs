@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chancery_extract::{warc, Options};
 use chancery_model::Article;
-use chancery_nlp::Analyzer;
+use chancery_nlp::{Analyzer, Unplaced};
 use chancery_store::{AnyReader, AnyStore, Document, Outcome, StoreError};
 use rayon::prelude::*;
 
@@ -29,6 +29,10 @@ const _: fn() = || {
 
 /// Documents per batch, and so per transaction.
 const BATCH_DOCS: usize = 200;
+/// Documents per batch at the end of an input of known size
+/// ([`Feeder::expect`]): the writer's last batch is work nothing overlaps,
+/// so the last batches are cut smaller.
+const LAST_BATCH_DOCS: usize = BATCH_DOCS / 4;
 /// A batch is also cut when the bytes read for it reach this, so a few huge
 /// documents cannot pile up in memory.
 const BATCH_BYTES: usize = 64 << 20;
@@ -144,16 +148,23 @@ pub struct Config {
 /// warnings of the tables (lines skipped).
 /// Its models are loaded before it returns ([`Analyzer::warm_up`]).
 pub fn analyzer_with(tables: &[(String, String)]) -> Result<(Analyzer, Vec<String>), IngestError> {
-    let (analyzer, warnings) = if tables.is_empty() {
-        (Analyzer::new(), Vec::new())
-    } else {
-        let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(tables)
-            .map_err(IngestError::KnowledgeBase)?;
-        let warnings = kb.warnings.clone();
-        (Analyzer::with_knowledge_base(kb), warnings)
-    };
+    let (analyzer, warnings) = unloaded_analyzer_with(tables)?;
     analyzer.warm_up();
     Ok((analyzer, warnings))
+}
+
+/// [`analyzer_with`] without waiting for the models: they load on first use
+/// (or on the threads of [`Analyzer::warm_up_in_background`]).
+fn unloaded_analyzer_with(
+    tables: &[(String, String)],
+) -> Result<(Analyzer, Vec<String>), IngestError> {
+    if tables.is_empty() {
+        return Ok((Analyzer::new(), Vec::new()));
+    }
+    let kb = chancery_nlp::kb::KnowledgeBase::with_user_tables(tables)
+        .map_err(IngestError::KnowledgeBase)?;
+    let warnings = kb.warnings.clone();
+    Ok((Analyzer::with_knowledge_base(kb), warnings))
 }
 
 /// The ingest pipeline: documents pushed in are extracted, analysed and
@@ -186,6 +197,9 @@ impl Pipeline {
             options,
             resumable,
         } = config;
+        // The models load while the store opens, the stories are restored
+        // and the first batch is read and analysed up to its places.
+        Analyzer::warm_up_in_background();
         let mut store = AnyStore::open(&data)?;
         prepare(&store)?;
         let registry_upto = if resumable {
@@ -211,7 +225,7 @@ impl Pipeline {
             ));
         }
         all_tables.extend(tables);
-        let (analyzer, table_warnings) = analyzer_with(&all_tables)?;
+        let (analyzer, table_warnings) = unloaded_analyzer_with(&all_tables)?;
         let stored_before_open = store.stored_before_open();
         let (sender, receiver) = sync_channel::<Batch>(CHANNEL_BATCHES);
         let writer = thread::Builder::new()
@@ -231,6 +245,7 @@ impl Pipeline {
                 stored_before_open,
                 jobs: Vec::with_capacity(BATCH_DOCS),
                 bytes: 0,
+                expected: None,
                 pending: Batch::default(),
                 sender: Some(sender),
             },
@@ -259,6 +274,9 @@ pub struct Feeder {
     stored_before_open: i64,
     jobs: Vec<Job>,
     bytes: usize,
+    /// Documents still to come, counting those in `jobs`, when the caller
+    /// said how many there are.
+    expected: Option<usize>,
     pending: Batch,
     /// `None` once the writer has stopped.
     sender: Option<std::sync::mpsc::SyncSender<Batch>>,
@@ -355,11 +373,24 @@ impl Feeder {
         }
     }
 
+    /// Says how many documents are still to be pushed (every file of a
+    /// listing is one): the batches that end the input are cut smaller, so
+    /// the writer finishes soon after the analysis. Only a hint: more or
+    /// fewer documents are read all the same.
+    pub fn expect(&mut self, documents: usize) {
+        self.expected = Some(documents + self.jobs.len());
+    }
+
     /// Adds one document; a full batch is processed and sent.
     pub fn push(&mut self, job: Job) {
         self.bytes += job.size();
         self.jobs.push(job);
-        if self.jobs.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES {
+        // Two full batches from the end, batches shrink.
+        let batch_docs = match self.expected {
+            Some(left) if left <= 2 * BATCH_DOCS => LAST_BATCH_DOCS,
+            _ => BATCH_DOCS,
+        };
+        if self.jobs.len() >= batch_docs || self.bytes >= BATCH_BYTES {
             self.flush();
         }
     }
@@ -380,6 +411,9 @@ impl Feeder {
         };
         let jobs = std::mem::take(&mut self.jobs);
         self.bytes = 0;
+        if let Some(left) = self.expected.as_mut() {
+            *left = left.saturating_sub(jobs.len());
+        }
         let mut batch = std::mem::take(&mut self.pending);
         let options = &self.options;
         let extracted: Vec<(String, Result<Article, String>)> = jobs
@@ -418,12 +452,21 @@ impl Feeder {
             }
         }
 
+        // Places in a second pass: they need the gazetteer, the slowest
+        // model to load, so the first batch is analysed this far while it
+        // loads rather than waiting for it.
         let analyzer = &self.analyzer;
-        let documents: Vec<(String, Result<Document, String>)> = articles
+        let unplaced: Vec<(String, Result<Unplaced, String>)> = articles
             .into_par_iter()
-            .map(|(label, article)| {
-                let document = crate::guard::analyze(analyzer, article).and_then(|analysis| {
-                    crate::guard::contained(|| Document::new(analysis).map_err(|e| e.to_string()))
+            .map(|(label, article)| (label, crate::guard::analyze_unplaced(analyzer, article)))
+            .collect();
+        let documents: Vec<(String, Result<Document, String>)> = unplaced
+            .into_par_iter()
+            .map(|(label, unplaced)| {
+                let document = unplaced.and_then(|unplaced| {
+                    crate::guard::contained(|| {
+                        Document::new(analyzer.place(unplaced)).map_err(|e| e.to_string())
+                    })
                 });
                 (label, document)
             })

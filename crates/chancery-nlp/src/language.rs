@@ -53,6 +53,31 @@ fn judge_text(text: &str) -> Judged {
     if chancery_model::plainly_english(sample) {
         return Judged::English;
     }
+    // Prose has many words in lower case; a line-up or a list of names
+    // ("Dimitri Yachvili (Biarritz), Pierre Mignoni (Clermont), …") has
+    // almost none, and trigrams of names say nothing about a language.
+    let lower_words = lower_case_words(sample);
+    // Such a sample in Latin script (or without letters) is Unknown
+    // whatever the trigrams say, and whatlang decides the script first, by
+    // the same count `detect_script` makes: that alone is asked.
+    if lower_words < MIN_LATIN_WORDS
+        && matches!(whatlang::detect_script(sample), None | Some(Script::Latin))
+    {
+        return Judged::Unknown;
+    }
+    judge_by_trigrams(sample, lower_words)
+}
+
+fn lower_case_words(sample: &str) -> usize {
+    sample
+        .split_whitespace()
+        .filter(|w| w.starts_with(char::is_lowercase))
+        .count()
+}
+
+/// whatlang's full guess on a sample that is not plainly English, with the
+/// sample's count of lower-case words.
+fn judge_by_trigrams(sample: &str, lower_words: usize) -> Judged {
     let Some(info) = whatlang::detect(sample) else {
         return Judged::Unknown;
     };
@@ -67,13 +92,6 @@ fn judge_text(text: &str) -> Judged {
             Judged::Unknown
         };
     }
-    // Prose has many words in lower case; a line-up or a list of names
-    // ("Dimitri Yachvili (Biarritz), Pierre Mignoni (Clermont), …") has
-    // almost none, and trigrams of names say nothing about a language.
-    let lower_words = sample
-        .split_whitespace()
-        .filter(|w| w.starts_with(char::is_lowercase))
-        .count();
     if lower_words < MIN_LATIN_WORDS {
         return Judged::Unknown;
     }
@@ -242,6 +260,49 @@ mod tests {
             judge_text("Министр иностранных дел России провёл переговоры в Москве в понедельник."),
             Judged::Other(Some("ru"))
         );
+    }
+
+    #[test]
+    fn short_samples_are_judged_as_the_full_guess_judged_them() {
+        let pieces = [
+            "Tony Blair",
+            "said the",
+            "£1.2bn",
+            "Москва",
+            "понедельник в",
+            "東京",
+            "Zürich",
+            "été",
+            "12:30",
+            "—",
+            "Ελλάδα",
+            "the talks",
+            "der Minister",
+            "",
+        ];
+        // Every sequence of up to four pieces, so samples of every script
+        // mix, length and count of lower-case words are met.
+        let mut samples = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = samples
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s} {p}")))
+                .collect();
+            samples.extend(longer);
+        }
+        samples.push(ENGLISH.into());
+        samples.push(GERMAN.into());
+        for text in &samples {
+            // What `judge_text` was: whatlang's full guess on every sample
+            // that is not plainly English.
+            let sample = &text[..text.floor_char_boundary(SAMPLE_BYTES)];
+            let full_guess = if chancery_model::plainly_english(sample) {
+                Judged::English
+            } else {
+                judge_by_trigrams(sample, lower_case_words(sample))
+            };
+            assert_eq!(judge_text(text), full_guess, "{text:?}");
+        }
     }
 
     #[test]

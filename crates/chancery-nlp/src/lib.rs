@@ -104,6 +104,32 @@ impl Analyzer {
         });
     }
 
+    /// Starts loading the built-in models and tables, each on a thread of
+    /// its own, and returns at once: a pipeline can read and extract its
+    /// first documents meanwhile, and analysis waits only for the model it
+    /// needs when it needs it. The gazetteer, the slowest to load, is needed
+    /// last (by [`Analyzer::place`]), so a batch analysed up to its places
+    /// first keeps the cores busy while it loads. A thread that cannot be
+    /// started leaves its model to load on first use.
+    pub fn warm_up_in_background() {
+        let loads: [(&str, fn()); 3] = [
+            ("chancery-gazetteer", || {
+                chancery_geo::Gazetteer::builtin();
+            }),
+            ("chancery-syntax", || {
+                syntax::SyntaxModel::builtin();
+            }),
+            ("chancery-ner", || {
+                NerModel::builtin();
+                events::lexicon::Lexicon::builtin();
+            }),
+        ];
+        for (name, load) in loads {
+            // Detached: a loader outlives nothing but its own work.
+            let _ = std::thread::Builder::new().name(name.into()).spawn(load);
+        }
+    }
+
     /// An analyzer with a knowledge base extended by user tables.
     pub fn with_knowledge_base(kb: KnowledgeBase) -> Analyzer {
         Analyzer {
@@ -160,6 +186,13 @@ impl Analyzer {
     /// `analysis_skipped`; blocks in another language inside an English
     /// document are left out of them and listed in `skipped_blocks`.
     pub fn analyze(&self, article: Article) -> Analysis {
+        self.place(self.analyze_unplaced(article))
+    }
+
+    /// [`Analyzer::analyze`] but for its last step, places, which needs the
+    /// gazetteer: a batch can be analysed this far while the gazetteer is
+    /// still loading, then finished by [`Analyzer::place`].
+    pub fn analyze_unplaced(&self, article: Article) -> Unplaced {
         let mut analysis = Analysis::from_article(article);
         let skipped = match language::gate(&analysis.article) {
             language::Verdict::Analyse(skipped) => skipped,
@@ -176,7 +209,10 @@ impl Analyzer {
                 analysis.tone = tone::tone(&article.text, language.as_deref());
                 analysis.analysis_skipped = Some(SkipReason::Language);
                 analysis.detected_language = detected;
-                return analysis;
+                return Unplaced {
+                    analysis,
+                    locate: false,
+                };
             }
         };
         let article = &analysis.article;
@@ -252,12 +288,36 @@ impl Analyzer {
         analysis.tone = tone::tone(text, Some("en"));
         analysis.skipped_blocks = skipped;
         budget::cap_output(&mut analysis);
-        // After the cap, so that event places index the events kept.
-        if self.geo {
+        Unplaced {
+            analysis,
+            locate: self.geo,
+        }
+    }
+
+    /// The analysis finished: places resolved and events located (when
+    /// this analyzer locates and the article was analysed). Loads the
+    /// gazetteer if it is not loaded yet.
+    pub fn place(&self, unplaced: Unplaced) -> Analysis {
+        let Unplaced {
+            mut analysis,
+            locate,
+        } = unplaced;
+        // After the output cap, so that event places index the events kept.
+        if locate {
             chancery_geo::locate(&mut analysis);
         }
         analysis
     }
+}
+
+/// An analysis without its places yet ([`Analyzer::analyze_unplaced`]);
+/// [`Analyzer::place`] finishes it.
+#[derive(Debug)]
+pub struct Unplaced {
+    analysis: Analysis,
+    /// Whether places are to be resolved: the analyzer locates and the
+    /// article was analysed (not skipped for its language).
+    locate: bool,
 }
 
 /// Sentence spans of the body.

@@ -21,6 +21,48 @@ use crate::features::{self, Features};
 use crate::online::{Clusterer, Member, Move, Recent, Story, StoryId};
 use crate::Document;
 
+/// Fewer items than this are not worth a thread.
+const SIDE_BY_SIDE_MIN: usize = 16;
+
+/// `work` on every item, on as many threads as there are cores (item `i`
+/// on thread `i mod threads`, so costly items spread out); the results in
+/// the items' order.
+fn side_by_side<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len() / SIDE_BY_SIDE_MIN + 1);
+    if threads <= 1 {
+        return items.iter().map(work).collect();
+    }
+    let work = &work;
+    let mut parts: Vec<std::vec::IntoIter<R>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|first| {
+                scope.spawn(move || {
+                    items
+                        .iter()
+                        .skip(first)
+                        .step_by(threads)
+                        .map(work)
+                        .collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    .into_iter()
+            })
+            .collect()
+    });
+    (0..items.len())
+        .filter_map(|i| parts[i % threads].next())
+        .collect()
+}
+
 impl Clusterer {
     /// Arrivals between two settle passes: half the window, so that every
     /// article is settled at least once with the articles of half a window
@@ -224,18 +266,25 @@ impl Clusterer {
         pairs.dedup();
         // A story is in several pairs: its articles' unit vectors are worked
         // out once for all of them (nothing changes until the merges below).
-        let mut units = std::collections::HashMap::new();
+        // Stories and pairs are scored side by side: at the end of an ingest
+        // this pass is all that is left to do, and each linkage is the same
+        // sum on whichever thread adds it.
+        let mut ids: Vec<StoryId> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let units: std::collections::HashMap<StoryId, _> = ids
+            .iter()
+            .copied()
+            .zip(side_by_side(&ids, |&id| self.member_units(id)))
+            .collect();
+        let linkages = side_by_side(&pairs, |(a, b)| match (&units[a], &units[b]) {
+            (Some(left), Some(right)) => Some(self.linkage_of(left, right)),
+            _ => None,
+        });
         let mut scored: Vec<(f32, StoryId, StoryId)> = pairs
             .into_iter()
-            .filter_map(|(a, b)| {
-                for id in [a, b] {
-                    units.entry(id).or_insert_with(|| self.member_units(id));
-                }
-                let (Some(left), Some(right)) = (&units[&a], &units[&b]) else {
-                    return None;
-                };
-                Some((self.linkage_of(left, right), a, b))
-            })
+            .zip(linkages)
+            .filter_map(|((a, b), p)| Some((p?, a, b)))
             .filter(|&(p, _, _)| p >= self.config.threshold)
             .collect();
         scored.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
@@ -357,6 +406,15 @@ fn match_groups(groups: &[usize], current: &[StoryId]) -> Vec<Option<StoryId>> {
 mod tests {
     use super::*;
     use crate::Config;
+
+    #[test]
+    fn side_by_side_keeps_the_items_order() {
+        for n in [0usize, 1, 15, 16, 17, 100, 1001] {
+            let items: Vec<usize> = (0..n).collect();
+            let squares = side_by_side(&items, |&i| i * i);
+            assert_eq!(squares, items.iter().map(|&i| i * i).collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn groups_keep_the_ids_of_the_stories_they_mostly_carry_over() {

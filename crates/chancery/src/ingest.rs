@@ -78,6 +78,9 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     for (label, problem) in listing_failures {
         pipeline.feeder.fail(label, problem.to_string());
     }
+    if let Some(total) = total {
+        pipeline.feeder.expect(total as usize);
+    }
     for source in sources {
         if !pipeline.feeder.is_open() {
             break; // the writer stopped: its error is reported below

@@ -61,6 +61,43 @@ fn jsonl_is_stored_once_and_a_rerun_adds_nothing() {
 }
 
 #[test]
+fn an_input_of_known_size_ends_in_smaller_batches_and_is_stored_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..260)
+        .map(|i| {
+            format!(
+                r#"{{"id": "n{i}", "title": "Report {i}", "text": "Report number {i} came in on day {i} of the month."}}"#
+            )
+        })
+        .collect();
+    let input = write_jsonl(
+        dir.path(),
+        &lines.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    for expect in [None, Some(260)] {
+        let data = dir.path().join(format!("data-{expect:?}"));
+        let sizes: Arc<Mutex<Vec<usize>>> = Arc::default();
+        let sink = sizes.clone();
+        let on_commit: OnCommit = Box::new(move |batch| sink.lock().unwrap().push(batch.len()));
+        let mut pipeline =
+            Pipeline::start(config(&data), Box::new(Silent), Some(on_commit), |_| Ok(())).unwrap();
+        if let Some(documents) = expect {
+            pipeline.feeder.expect(documents);
+        }
+        pipeline.feeder.read(Source::Jsonl(input.clone()), 1 << 20);
+        let (tally, stopped) = pipeline.finish().unwrap();
+        assert!(stopped.is_none(), "{stopped:?}");
+        assert_eq!((tally.stored, tally.failed), (260, 0));
+        let sizes = sizes.lock().unwrap().clone();
+        match expect {
+            None => assert_eq!(sizes, [200, 60]),
+            // Within two full batches of the end: quarter batches.
+            Some(_) => assert_eq!(sizes, [50, 50, 50, 50, 50, 10]),
+        }
+    }
+}
+
+#[test]
 fn every_document_is_told_its_fate_after_its_batch_commits() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -34,12 +34,24 @@ pub(crate) struct Linear {
     starts: Vec<u32>,
     /// Rows in ascending key order. A row is its header in two cells (the
     /// key's remainder in the low 24 bits, the entry count in the high 8),
-    /// then one cell per entry: the class in the low byte, the weight's
-    /// μ-law code in the high byte.
+    /// for a row of [`DENSE_MIN`] entries or more the number of its dense
+    /// row in two cells, then one cell per entry: the class in the low
+    /// byte, the weight's μ-law code in the high byte.
     cells: Vec<u16>,
     /// The weight of each μ-law code, indexed by the code's byte.
     weights: [i16; 256],
+    /// The long rows again, each as one weight per class (zero where the
+    /// row has no entry), `classes` apart.
+    dense: Vec<i32>,
 }
+
+/// Rows with at least this many entries are also kept dense. A parser
+/// transition sums about 1,800 entries, most of them from a few thousand
+/// rows of tags and labels with 20 to 66 classes each: added as whole
+/// rows (a loop the compiler vectorizes) instead of entry by entry (a
+/// read-modify-write of a class's score each), they cost a fraction.
+/// The entries stay, for writing the model back.
+const DENSE_MIN: usize = 24;
 
 /// Feature keys have this many bits (see [`key_of`]).
 const KEY_BITS: u32 = 40;
@@ -77,6 +89,7 @@ impl Linear {
             starts: Vec::with_capacity((1 << bits) + 1),
             cells: Vec::with_capacity(2 * features + entries),
             weights: mu_law_table(),
+            dense: Vec::new(),
         }
     }
 
@@ -89,11 +102,27 @@ impl Linear {
         while self.starts.len() <= bucket {
             self.starts.push(here);
         }
-        let header = (key & ((1 << self.shift) - 1)) as u32 | (entries.len() as u32) << 24;
+        let len = entries.len();
+        let header = (key & ((1 << self.shift) - 1)) as u32 | (len as u32) << 24;
         self.cells.push(header as u16);
         self.cells.push((header >> 16) as u16);
+        if len >= DENSE_MIN {
+            let row = (self.dense.len() / self.classes) as u32;
+            self.cells.push(row as u16);
+            self.cells.push((row >> 16) as u16);
+            self.dense.resize(self.dense.len() + self.classes, 0);
+        }
+        let first = self.cells.len();
         self.cells
             .extend(entries.map(|(class, code)| class as u16 | (code as u16) << 8));
+        if len >= DENSE_MIN {
+            let row = self.dense.len() - self.classes;
+            for &cell in &self.cells[first..] {
+                // Classes were checked against `classes` by the callers.
+                self.dense[row + (cell & 0xff) as usize] +=
+                    self.weights[(cell >> 8) as usize] as i32;
+            }
+        }
         self.features += 1;
     }
 
@@ -106,6 +135,7 @@ impl Linear {
         }
         // A model read from a file reserved for the rest of the file.
         self.cells.shrink_to_fit();
+        self.dense.shrink_to_fit();
         self
     }
 
@@ -144,8 +174,9 @@ impl Linear {
                     let header = self.cells[at] as u64 | (self.cells[at + 1] as u64) << 16;
                     let len = (header >> 24) as usize;
                     let key = (bucket as u64) << self.shift | (header & 0xff_ffff);
-                    let entries = &self.cells[at + 2..at + 2 + len];
-                    at += 2 + len;
+                    let first = at + head_cells(len);
+                    let entries = &self.cells[first..first + len];
+                    at = first + len;
                     Some((key, entries))
                 })
             })
@@ -182,7 +213,15 @@ impl Linear {
                     let len = (header >> 24) as usize;
                     let found = header & 0xff_ffff;
                     if found >= want {
-                        if found == want {
+                        if found == want && len >= DENSE_MIN {
+                            let row = (self.cells[at + 2] as usize
+                                | (self.cells[at + 3] as usize) << 16)
+                                * self.classes;
+                            let dense = &self.dense[row..row + self.classes];
+                            for (score, &weight) in scores.iter_mut().zip(dense) {
+                                *score += weight;
+                            }
+                        } else if found == want {
                             for &cell in &self.cells[at + 2..at + 2 + len] {
                                 scores[(cell & 0xff) as usize] +=
                                     self.weights[(cell >> 8) as usize] as i32;
@@ -190,7 +229,7 @@ impl Linear {
                         }
                         break;
                     }
-                    at += 2 + len;
+                    at += head_cells(len) + len;
                 }
             }
         }
@@ -249,6 +288,17 @@ impl Linear {
             model.push(key, bytes.chunks_exact(2).map(|pair| (pair[0], pair[1])));
         }
         Ok(model.seal())
+    }
+}
+
+/// Cells before a row's entries: its header, and the number of its dense
+/// row when it has one.
+#[inline]
+fn head_cells(len: usize) -> usize {
+    if len >= DENSE_MIN {
+        4
+    } else {
+        2
     }
 }
 
@@ -539,9 +589,14 @@ pub(crate) mod tests {
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = || xorshift(&mut seed);
         let mut rows: HashMap<u64, Vec<(u8, i16)>> = HashMap::new();
-        for _ in 0..200_000 {
+        for row in 0..200_000 {
             let key = key_of(next());
-            let len = 1 + next() % 6;
+            // Every fiftieth row long enough to be kept dense too.
+            let len = if row % 50 == 0 {
+                DENSE_MIN as u64 + next() % 40
+            } else {
+                1 + next() % 6
+            };
             let row = (0..len)
                 .map(|_| {
                     // Codes -127..=127: the ones a file can hold.
