@@ -593,11 +593,6 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         self.doc.lower(i)
     }
 
-    /// A definite description of unstated country ("the rebels", "the two
-    /// leaders", "their forces") refers back: it takes the country of the
-    /// latest earlier actor of its sector, and a generic plural ("the two
-    /// sides", "the leaders") the whole code of the latest plural actor,
-    /// before the story's country is guessed for it.
     /// "six or seven men, who police say may be Iraqis", "hijackers
     /// believed to be Iraqis": a nationality the sentence gives an unnamed
     /// group after it is the group's country (and "the hijackers" later in
@@ -654,6 +649,11 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         }
     }
 
+    /// A definite description of unstated country ("the rebels", "the two
+    /// leaders", "their forces") refers back: it takes the country of the
+    /// latest earlier actor of its sector, and a generic plural ("the two
+    /// sides", "the leaders") the whole code of the latest plural actor,
+    /// before the story's country is guessed for it.
     fn resolve_definites(&self, mentions: &mut [ActorMention]) {
         /// How far back, in tokens, a description looks for its referent.
         const REACH: usize = 120;
@@ -819,17 +819,9 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                     return None;
                 }
                 entity.mentions.iter().find_map(|mention| {
-                    let tokens = super::token_range(self.doc, &mention.span);
-                    let sentence = self
-                        .doc
-                        .sentences
-                        .partition_point(|s| s.end <= tokens.start);
-                    let sentence_start = self
-                        .doc
-                        .sentences
-                        .get(sentence)
-                        .map_or(tokens.start, |s| s.start);
-                    self.title_given_code(tokens.start, sentence_start, named)
+                    let start = super::token_range(self.doc, &mention.span).start;
+                    let sentence_start = self.doc.sentence_of(start).start;
+                    self.title_given_code(start, sentence_start, named)
                 })
             })
             .collect()

@@ -350,6 +350,7 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 None => coded.extend(self.code_sentence(sentence.clone())),
             }
         }
+        self.doers_named_by_their_act(&mut coded);
         self.aim_at_earlier_acts(&mut coded);
         self.merge(coded)
     }
@@ -365,10 +366,10 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 let m = &self.actors.mentions[source];
                 if m.kind == actors::MentionKind::Nominal && m.guessed_sector.is_some() {
                     let head = self.lower(m.tokens.end - 1);
-                    let agent = head
-                        .trim_end_matches('s')
+                    let singular = head.trim_end_matches('s');
+                    let agent = singular
                         .strip_suffix("er")
-                        .or_else(|| head.trim_end_matches('s').strip_suffix("or"));
+                        .or_else(|| singular.strip_suffix("or"));
                     if let Some(&doer) = agent.and_then(|a| doers.get(&act_stem(a))) {
                         c.source = Some(doer);
                     }
@@ -383,7 +384,6 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     /// an act aimed at an earlier act (its object a noun of the same stem as
     /// the earlier act's trigger) is aimed at whoever did that act.
     fn aim_at_earlier_acts(&self, coded: &mut [Coded]) {
-        self.doers_named_by_their_act(coded);
         // Who did the latest act per trigger stem, as the story goes: an
         // actor mention, or the code of an institution a passive implies
         // ("was charged": a court).

@@ -197,23 +197,21 @@ fn stories_through_postgres_equal_a_data_directory_and_resume_after_a_kill() {
     crate::stories::ingest(url, &head);
     crate::stories::ingest(url, &tail);
     assert_eq!(crate::stories::stories_of(url), expected, "one clusterer");
+    // A command's output, which must succeed.
+    let stdout_of = |args: Vec<&str>| {
+        let out = run(args);
+        assert_eq!(out.code(), 0, "{}", out.stderr);
+        out.stdout
+    };
     let tables: Vec<String> = [data.to_str().unwrap(), whole.url.as_str()]
         .into_iter()
-        .map(|from| {
-            let out = run(["stories", "--data", from, "--limit", "10"]);
-            assert_eq!(out.code(), 0, "{}", out.stderr);
-            out.stdout
-        })
+        .map(|from| stdout_of(vec!["stories", "--data", from, "--limit", "10"]))
         .collect();
     assert_eq!(tables[0], tables[1], "the same table from either backend");
     // The actor registry too.
     let people: Vec<String> = [data.to_str().unwrap(), whole.url.as_str()]
         .into_iter()
-        .map(|from| {
-            let out = run(["entities", "--data", from, "--format", "json"]);
-            assert_eq!(out.code(), 0, "{}", out.stderr);
-            out.stdout
-        })
+        .map(|from| stdout_of(vec!["entities", "--data", from, "--format", "json"]))
         .collect();
     assert!(!people[0].is_empty());
     assert_eq!(people[0], people[1], "the same people from either backend");
@@ -234,9 +232,7 @@ fn stories_through_postgres_equal_a_data_directory_and_resume_after_a_kill() {
     .into_iter()
     .map(|mut args| {
         args.extend(["--format", "json"]);
-        let out = run(args);
-        assert_eq!(out.code(), 0, "{}", out.stderr);
-        out.stdout
+        stdout_of(args)
     })
     .collect();
     assert!(searches[0].contains("Valdor"), "{}", searches[0]);
