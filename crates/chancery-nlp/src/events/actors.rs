@@ -272,6 +272,25 @@ const LOCATIVE: &[&str] = &[
     "onto",
 ];
 
+/// Words that, with "of", place something relative to a place ("west of
+/// Algiers", "the outskirts of Grozny"): the place after them is a location.
+const RELATIVE_PLACES: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "outskirts",
+    "suburbs",
+    "centre",
+    "center",
+    "heart",
+    "outside",
+];
+
 /// Words before a group's head noun that make it a non-governmental
 /// organization ("human rights groups", "aid workers", "press
 /// organisations"): the guidelines code NGOs as NGO, whatever country they
@@ -779,6 +798,13 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         while k > sentence_start {
             let word = self.lower(k - 1);
             if LOCATIVE.contains(&word.as_ref()) {
+                return true;
+            }
+            // "a market west of Algiers", "the outskirts of Grozny".
+            if word == "of"
+                && k >= sentence_start + 2
+                && RELATIVE_PLACES.contains(&self.lower(k - 2).as_ref())
+            {
                 return true;
             }
             if matches!(word.as_ref(), "the" | "a" | "an") {

@@ -1114,3 +1114,18 @@ Israel condemned the killing of two Israeli soldiers.\n",
         "{events:?}"
     );
 }
+
+#[test]
+fn a_capital_placed_by_a_direction_is_where_not_who() {
+    let analysis = analyze_bytes(
+        b"Algeria\n\nALGIERS 1996-08-20\n\nA bomb exploded in a market west of Algiers on Friday, killing two women.\n\n\
+Rebels shelled the outskirts of Kabul on Monday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // Algiers and Kabul are where, not the governments they are capitals of.
+    assert!(
+        !events.iter().any(|(_, _, target)| target.ends_with("GOV")),
+        "{events:?}"
+    );
+}
