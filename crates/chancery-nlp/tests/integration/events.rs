@@ -1129,3 +1129,17 @@ Rebels shelled the outskirts of Kabul on Monday.\n",
         "{events:?}"
     );
 }
+
+#[test]
+fn repelling_an_attack_is_fighting_not_a_second_attack() {
+    let analysis = analyze_bytes(
+        b"Clashes\n\nBAGHDAD 1996-08-20\n\nThe KDP said it had repelled an attack by thousands of PUK fighters.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "190", "IRQ", "IRQ"), "{events:?}");
+    assert!(
+        !events.iter().any(|(code, _, _)| code.starts_with("18")),
+        "{events:?}"
+    );
+}
