@@ -1143,3 +1143,15 @@ fn repelling_an_attack_is_fighting_not_a_second_attack() {
         "{events:?}"
     );
 }
+
+#[test]
+fn a_release_counted_by_a_range_or_all_but_some_is_a_release() {
+    let analysis = analyze_bytes(
+        b"Hostages\n\nANKARA 1996-08-20\n\nKurdish rebels released all but three passengers on Monday.\n\n\
+Turkish troops freed between 60 and 70 villagers on Tuesday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "0841", "TURREB", "TURCVL"), "{events:?}");
+    assert!(has_event(&events, "0841", "TURMIL", "TURCVL"), "{events:?}");
+}
