@@ -158,6 +158,21 @@ pub enum StoreError {
         /// What was asked for.
         what: &'static str,
     },
+    /// A value read back is not of the type its column holds.
+    #[error(
+        "unexpected value in column {column} while {context} ({location}): {detail}; the store \
+         may be damaged or written by another version of chancery"
+    )]
+    Column {
+        /// The database file, or the URL without its password.
+        location: String,
+        /// What the store was reading.
+        context: &'static str,
+        /// The column's position in the result.
+        column: usize,
+        /// What was expected and found.
+        detail: String,
+    },
     /// The database refused an operation.
     #[error("database error while {context} ({path}): {source}{advice}")]
     Sqlite {
