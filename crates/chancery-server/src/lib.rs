@@ -13,6 +13,10 @@
 //! - `/`, `/articles`, `/article/{id}`, `/story/{story}`, `/entities`, `/entity/{name}`,
 //!   `/events`, `/dyad/{a}/{b}`, `/network`, `/search`: the web UI.
 //!
+//! The corpus is a data directory or a PostgreSQL database ([`Config::data`]
+//! a `postgres://` URL), which any number of servers may serve at once,
+//! each with its own search index ([`Config::index`]).
+//!
 //! The server is read-only unless started with a token, which allows
 //! `POST /api/ingest`. With [`Config::watch`] it also runs a watcher
 //! ([`chancery_ingest::Watcher`]) in the background over the same store,

@@ -16,9 +16,10 @@ pub struct ServeArgs {
     /// The corpus: a data directory (need not exist yet: the front page
     /// then says how to add articles), or a PostgreSQL database as a
     /// postgres:// URL (as for `chancery ingest`; any number of servers
-    /// may serve one database while workers fill it).
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// may serve one database while workers fill it); default:
+    /// CHANCERY_DATABASE_URL when set, else chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
     /// Where the search index is kept (derived from the store, caught up by
     /// article id); default: DATA/search, for PostgreSQL under the user's
     /// cache directory. Give each server on one machine its own.
@@ -90,8 +91,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.server.token.as_deref().is_some_and(|t| t.len() < 16) {
         anyhow::bail!("--token is too short to be a secret: use at least 16 characters");
     }
+    let data = crate::data::resolve(args.data.as_deref());
     // The watcher keeps its feeds and queue in a data directory only.
-    if args.watch.is_some() && chancery_store::postgres_url(&args.data).is_some() {
+    if args.watch.is_some() && chancery_store::postgres_url(&data).is_some() {
         return Err(chancery_store::StoreError::NotInPostgres {
             what: "the watch state (--watch)",
         }
@@ -99,12 +101,12 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let watch = match &args.watch {
         Some(path) => {
-            let config = args.follow.config(&args.data, path)?;
+            let config = args.follow.config(&data, path)?;
             eprintln!(
                 "chancery: watching {} sources from {} into {}",
                 config.sources.len(),
                 path.display(),
-                args.data.display()
+                data.display()
             );
             Some(chancery_server::Watch {
                 config,
@@ -113,7 +115,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let mut config = args.server.config(args.data);
+    let mut config = args.server.config(data);
     config.watch = watch;
     config.index = args.index;
     chancery_server::run(config)?;

@@ -262,3 +262,35 @@ fn search_is_the_same_from_postgres() {
     same_json(&sqlite, &pg.server, &paths);
     same_pages(&sqlite, &pg.server, &["/search?q=border".into()]);
 }
+
+#[test]
+fn an_empty_database_is_served_and_ingest_over_postgres_is_not_implemented() {
+    let Some(db) = TestDb::new("an_empty_database_is_served") else {
+        return;
+    };
+    let index = tempfile::tempdir().unwrap();
+    let mut config = Config::new(&db.url);
+    config.index = Some(index.path().to_path_buf());
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    config.rate_limit = None;
+    config.token = Some("a-token-long-enough-to-be-secret".into());
+    let server = chancery_server::spawn(config).unwrap();
+    let (status, stats) = get_json(&server, "/api/stats");
+    assert_eq!(
+        (status, &stats["articles"]),
+        (200, &Value::from(0)),
+        "{stats}"
+    );
+    assert_eq!(get(&server, "/").0, 200);
+    assert_eq!(get_json(&server, "/api/search?q=border").0, 200);
+    let (status, refused) = crate::post(
+        &server,
+        "/api/ingest",
+        &[("Authorization", "Bearer a-token-long-enough-to-be-secret")],
+        r#"{"id": "a", "text": "The council met on Monday."}"#,
+    );
+    assert_eq!(status, 501, "{refused}");
+    assert_eq!(refused["error"]["code"], "not_in_postgres", "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.contains("--data DIR"), "{message}");
+}
