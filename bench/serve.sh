@@ -29,7 +29,7 @@ server_pid=
 pg_dir=
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-    [ -n "$pg_dir" ] && scripts/pg_throwaway.sh stop "$pg_dir" >/dev/null 2>&1 || true
+    [ -n "$pg_dir" ] && { scripts/pg_throwaway.sh stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir" "$pg_dir.initdb.log"; }
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -40,7 +40,9 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 
 for backend in $backends; do
     if [ "$backend" = postgres ]; then
-        pg_dir="$work/pg"
+        # A directory of its own, as .ci/run makes it (the script hands it
+        # to the postgres user when run as root).
+        pg_dir=$(mktemp -d)
         data=$(scripts/pg_throwaway.sh start "$pg_dir" "$(free_port)" | tail -1)
         echo "== PostgreSQL $(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1) (scripts/pg_throwaway.sh)"
     else
