@@ -8,6 +8,10 @@
 # a folder of its own), or one after the other (both, the default).
 #
 #   bench/serve.sh [BENCH_DIR] [REQUESTS] [CONCURRENCY] [sqlite|postgres|both]
+#
+# SERVE_BIN=path serves with another build of chancery (an earlier
+# commit's, for a before/after), which must read the same store versions;
+# this checkout's binary ingests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench=${1:-../shared/bench}
@@ -51,7 +55,9 @@ for backend in $backends; do
     fi
     "$chancery" ingest --quiet --data "$data" "$bbc" crates/chancery/demo/articles.jsonl
     port=$(free_port)
-    "$chancery" serve --data "$data" --index "$work/index-$backend" --addr "127.0.0.1:$port" \
+    index=()
+    [ "$backend" = postgres ] && index=(--index "$work/index")
+    "${SERVE_BIN:-$chancery}" serve --data "$data" "${index[@]}" --addr "127.0.0.1:$port" \
         --rate-limit 0 &
     server_pid=$!
     for _ in $(seq 100); do
