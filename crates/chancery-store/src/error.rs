@@ -114,7 +114,10 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// The PostgreSQL store refused an operation, or could not be reached.
-    #[error("PostgreSQL error while {context} ({url}): {source}{advice}")]
+    #[error(
+        "PostgreSQL error while {context} ({url}): {}{advice}",
+        postgres_reason(source)
+    )]
     Postgres {
         /// The database URL, its password left out.
         url: String,
@@ -217,5 +220,14 @@ impl StoreError {
                 advice,
             }
         }
+    }
+}
+
+/// What PostgreSQL said, when it said something: the driver's own text for
+/// a refused statement is only "db error".
+fn postgres_reason(error: &postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => error.to_string(),
     }
 }
