@@ -2022,6 +2022,10 @@ mod tests {
     }
 
     fn meeting(id: &str, date: &str, text: &str) -> Document {
+        Document::new(meeting_analysis(id, date, text)).unwrap()
+    }
+
+    fn meeting_analysis(id: &str, date: &str, text: &str) -> Analysis {
         let mut analysis = Analysis::from_article(Article {
             id: id.into(),
             title: Some(format!("Report {id}")),
@@ -2087,7 +2091,7 @@ mod tests {
             background: false,
             reported_by: None,
         }];
-        Document::new(analysis).unwrap()
+        analysis
     }
 
     fn corpus() -> (tempfile::TempDir, Queries) {
@@ -2127,6 +2131,54 @@ mod tests {
             })
             .unwrap();
         assert_eq!(february.total, 1);
+    }
+
+    #[test]
+    fn an_entity_takes_its_kind_from_the_row_that_mentions_it_most_earliest_on_ties() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let mut documents = Vec::new();
+        for (id, kind, code, mentions, text) in [
+            (
+                "a",
+                EntityKind::Place,
+                "RUS",
+                1,
+                "Foreign Minister Abbas Araghchi will visit Russia in May. “Yes,” he said.",
+            ),
+            (
+                "b",
+                EntityKind::Country,
+                "RUS",
+                2,
+                "Foreign Minister Abbas Araghchi met officials who visit Russia often. \
+                 “We talked,” Araghchi told reporters after a long day of meetings.",
+            ),
+            (
+                "c",
+                EntityKind::Organization,
+                "RUSGOV",
+                2,
+                "Critics say Foreign Minister Abbas Araghchi should not visit Russia now. \
+                 “It is too early,” one of them wrote in a newspaper on Sunday.",
+            ),
+        ] {
+            let mut analysis = meeting_analysis(id, "2025-02-10", text);
+            let russia = &mut analysis.entities[1];
+            russia.kind = kind;
+            russia.actor_code = Some(code.into());
+            russia.mentions = vec![russia.mentions[0].clone(); mentions];
+            documents.push(Document::new(analysis).unwrap());
+        }
+        store.write(&documents).unwrap();
+        let q = Queries::open(dir.path()).unwrap();
+        let russia = q.entity("Russia").unwrap().unwrap().summary;
+        // b and c both mention it twice; b was stored first.
+        assert_eq!(
+            (russia.kind.as_str(), russia.actor_code.as_deref()),
+            ("country", Some("RUS"))
+        );
+        assert_eq!((russia.articles, russia.mentions), (3, 5));
     }
 
     #[test]
