@@ -2167,7 +2167,7 @@ mod tests {
             let russia = &mut analysis.entities[1];
             russia.kind = kind;
             russia.actor_code = Some(code.into());
-            russia.mentions = vec![russia.mentions[0].clone(); mentions];
+            russia.mentions = vec![russia.mentions[0]; mentions];
             documents.push(Document::new(analysis).unwrap());
         }
         store.write(&documents).unwrap();
