@@ -272,6 +272,99 @@ const LOCATIVE: &[&str] = &[
     "onto",
 ];
 
+/// Words that, with "of", place something relative to a place ("west of
+/// Algiers", "the outskirts of Grozny"): the place after them is a location.
+const RELATIVE_PLACES: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "outskirts",
+    "suburbs",
+    "centre",
+    "center",
+    "heart",
+    "outside",
+];
+
+/// Words before a group's head noun that make it a non-governmental
+/// organization ("human rights groups", "aid workers", "press
+/// organisations"): the guidelines code NGOs as NGO, whatever country they
+/// work in.
+const NGO_MODIFIERS: &[&str] = &[
+    "human",
+    "rights",
+    "aid",
+    "relief",
+    "humanitarian",
+    "charity",
+    "press",
+    "non-governmental",
+    "nongovernmental",
+];
+
+/// Words in an organization's name that make it a state's or an
+/// international body's ("European Court of Human Rights", "Human Rights
+/// Commission"), whatever else the name says.
+const STATE_BODY_WORDS: &[&str] = &[
+    "Court",
+    "Commission",
+    "Council",
+    "Tribunal",
+    "Ministry",
+    "Office",
+    "Department",
+    "Agency",
+    "Authority",
+    "Parliament",
+    "Assembly",
+];
+
+/// Head nouns an [`NGO_MODIFIERS`] word makes an NGO ("groups" alone is no
+/// one in particular; "workers" alone is labour).
+const NGO_HEADS: &[&str] = &[
+    "group",
+    "groups",
+    "organisation",
+    "organisations",
+    "organization",
+    "organizations",
+    "agency",
+    "agencies",
+    "workers",
+    "activists",
+    "activist",
+    "campaigners",
+    "campaigner",
+    "monitors",
+    "watchdog",
+    "watchdogs",
+];
+
+/// Words in the name of an organization the knowledge base does not know
+/// that make it a non-governmental one ("Constitutional Rights Project",
+/// "Addameer Prisoners Support Association").
+const NGO_NAME_WORDS: &[&str] = &[
+    "Rights",
+    "Liberties",
+    "Relief",
+    "Humanitarian",
+    "Charity",
+    "Association",
+    "Foundation",
+];
+
+/// Whether an organization's name, word by word, is a non-governmental
+/// one's: an [`NGO_NAME_WORDS`] word and no [`STATE_BODY_WORDS`] word.
+fn ngo_name<'w>(words: impl Iterator<Item = &'w str> + Clone) -> bool {
+    words.clone().any(|w| NGO_NAME_WORDS.contains(&w))
+        && !words.into_iter().any(|w| STATE_BODY_WORDS.contains(&w))
+}
+
 /// The sector a word before a head noun gives it, if it is one of
 /// [`SECTOR_MODIFIERS`].
 fn modifier_sector(word: &str) -> Option<&'static str> {
@@ -288,6 +381,7 @@ fn is_modifier(word: &str) -> bool {
         || REGIONAL.contains(&word)
         || matches!(word, "west" | "east" | "north" | "south" | "central")
         || modifier_sector(word).is_some()
+        || NGO_MODIFIERS.contains(&word)
         || actor_noun(word).is_some()
         || matches!(
             word,
@@ -706,6 +800,13 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             if LOCATIVE.contains(&word.as_ref()) {
                 return true;
             }
+            // "a market west of Algiers", "the outskirts of Grozny".
+            if word == "of"
+                && k >= sentence_start + 2
+                && RELATIVE_PLACES.contains(&self.lower(k - 2).as_ref())
+            {
+                return true;
+            }
             if matches!(word.as_ref(), "the" | "a" | "an") {
                 k -= 1;
                 continue;
@@ -756,6 +857,22 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             code = self
                 .title_given_code(tokens.start, sentence_start, named)
                 .or_else(|| titled[e].clone());
+        }
+        // An organization the knowledge base does not know whose name
+        // says it is a rights group, a charity or an association is an NGO.
+        // So is someone who holds an office in one ("Kate Michelman,
+        // president of the National Abortion Rights Action League").
+        let ngo = match kind {
+            EntityKind::Organization => ngo_name(self.doc.words[tokens.clone()].iter().copied()),
+            EntityKind::Person => entity
+                .roles
+                .iter()
+                .filter_map(|role| role.of.as_deref())
+                .any(|of| ngo_name(of.split_whitespace())),
+            _ => false,
+        };
+        if code.is_none() && ngo {
+            code = Some("NGO".to_string());
         }
         // Someone the knowledge base does not know belongs to their
         // country, or to the country the story is about.
@@ -966,6 +1083,15 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                     k += 1;
                     continue;
                 }
+                // "human rights groups": a group head after an NGO word.
+                if name.is_none()
+                    && k > i
+                    && NGO_HEADS.contains(&w.as_ref())
+                    && NGO_MODIFIERS.contains(&self.lower(k - 1).as_ref())
+                    && !continues_noun(self.doc, k + 1)
+                {
+                    break (k, "NGO", w.ends_with('s'));
+                }
                 if name.is_none() {
                     if let Some((sector, plural)) = actor_noun(&w) {
                         // "its opposition to the treaty" is a stance, not
@@ -1013,6 +1139,20 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 k += 1;
             }
         };
+        // "U.N. human rights monitors" are the U.N.'s.
+        let international = (i..head).any(|k| self.international(named[k].as_ref()));
+        if sector == "NGO" && !international {
+            return Some(ActorMention {
+                thing: false,
+                guessed_sector: None,
+                name_tokens: i..head + 1,
+                tokens: i..head + 1,
+                entity: None,
+                code: Some(sector.to_string()),
+                kind: MentionKind::Nominal,
+                plural,
+            });
+        }
         let mut sector = sector.to_string();
         let mut country: Option<String> = None;
         let mut ethnic_given = false;

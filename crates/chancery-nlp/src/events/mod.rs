@@ -2140,7 +2140,9 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         );
         let mut kept: Vec<(Key, Coded, Vec<Span>, bool)> = Vec::new();
         let mut index: HashMap<Key, usize> = HashMap::new();
-        for c in coded {
+        for mut c in coded {
+            self.official_protest(&mut c);
+            self.drop_victim_target(&mut c);
             // An event is who did what to whom: a telling that names no
             // actor on one side is kept only as a mention of a fuller one.
             let one_sided = c.dictionary.is_none()
@@ -2272,6 +2274,68 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             }
         }
         (events, background)
+    }
+
+    /// A protest by a state, an official body or an organization ("China
+    /// protested to Japan", "rights groups protested in letters to
+    /// Arafat") is a complaint (114), not a demonstration: CAMEO's 14x are
+    /// the collective acts of crowds.
+    fn official_protest(&self, c: &mut Coded) {
+        if c.code != "140" || c.dictionary.is_some() {
+            return;
+        }
+        let protest = self.lower(c.trigger.start).starts_with("protest");
+        let Some(code) = c.source_code.as_deref().or(self.actor_code(c.source)) else {
+            return;
+        };
+        // A country's name alone is its state ("China protested"); a people
+        // ("Palestinians protested") is a crowd.
+        let country_named = c.source.is_some_and(|m| {
+            self.actors.mentions[m].kind == actors::MentionKind::Named(EntityKind::Country)
+        });
+        let official = matches!(code, "NGO" | "IGO")
+            || matches!(
+                actor_sector(code),
+                "GOV" | "NGO" | "IGO" | "JUD" | "LEG" | "MED" | "BUS"
+            )
+            || code.len() == 3 && country_named;
+        if protest && official {
+            c.code = "114".to_string();
+        }
+    }
+
+    /// "an inquiry into the death of a Gaza man", "condemned the killing
+    /// of two villagers": the dead are no side of an act about their
+    /// death; whoever killed them is, and the text does not say who.
+    fn drop_victim_target(&self, c: &mut Coded) {
+        let Some(target) = c.target else {
+            return;
+        };
+        // Back over a determiner, numbers and names before the head ("the
+        // death of a Gaza man", "the killing of two Palestinian youths").
+        let mut k = self.actors.mentions[target].tokens.start;
+        let floor = k.saturating_sub(4).max(c.sentence.start);
+        while k > floor {
+            let word = self.doc.words[k - 1];
+            let modifier = matches!(self.lower(k - 1).as_ref(), "a" | "an" | "the")
+                || word.starts_with(|ch: char| ch.is_ascii_digit() || ch.is_uppercase());
+            if !modifier {
+                break;
+            }
+            k -= 1;
+        }
+        if k < c.sentence.start + 2 || self.lower(k - 1) != "of" {
+            return;
+        }
+        let death = k - 2;
+        let death_noun = matches!(
+            self.lower(death).as_ref(),
+            "death" | "deaths" | "killing" | "killings" | "murder" | "murders"
+        );
+        if death_noun && !c.trigger.contains(&death) {
+            c.target = None;
+            c.target_code = None;
+        }
     }
 
     fn event(&self, c: Coded, mut mentions: Vec<Span>) -> Event {

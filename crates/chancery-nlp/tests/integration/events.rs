@@ -1055,3 +1055,103 @@ fn a_verb_controlled_inside_a_relative_clause_is_background() {
         "{background:?}"
     );
 }
+
+#[test]
+fn rights_groups_charities_and_their_officers_are_ngos() {
+    let analysis = analyze_bytes(
+        b"Nigeria\n\nLAGOS 1996-08-20\n\nHuman rights groups accused the Nigerian government of torturing prisoners.\n\n\
+The Civil Liberties Association condemned Nigeria on Monday.\n\n\
+Ade Bello, director of the Prisoners Rights Foundation, criticised the Nigerian army on Tuesday.\n\n\
+U.N. human rights monitors accused Nigerian police of beating students.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "112", "NGO", "NGA"), "{events:?}");
+    assert!(has_event(&events, "11", "NGO", "NGA"), "{events:?}");
+    assert!(has_event(&events, "111", "NGO", "NGAMIL"), "{events:?}");
+    // Monitors of an international body are the body's.
+    assert!(has_event(&events, "112", "IGO", "NGACOP"), "{events:?}");
+}
+
+#[test]
+fn a_protest_by_a_state_or_an_organization_is_a_complaint() {
+    let analysis = analyze_bytes(
+        b"Protests\n\nBEIJING 1996-08-20\n\nChina protested to Japan on Tuesday over the lighthouse.\n\n\
+Thousands of students protested against the government in Seoul.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "114", "CHN", "JPN"), "{events:?}");
+    // A crowd's protest stays a demonstration.
+    assert!(
+        !events
+            .iter()
+            .any(|(code, source, _)| code == "114" && source.ends_with("CVL")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn the_dead_are_no_side_of_an_act_about_their_death() {
+    let analysis = analyze_bytes(
+        b"Inquiry\n\nGAZA 1996-08-20\n\nThe Palestinian Authority ordered an inquiry into the death of a Gaza man on Tuesday.\n\n\
+Israel condemned the killing of two Israeli soldiers.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        !events
+            .iter()
+            .any(|(code, _, target)| code.starts_with("09") && target.starts_with("PSE")),
+        "{events:?}"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|(code, source, target)| code.starts_with("11")
+                && source.starts_with("ISR")
+                && target.starts_with("ISR")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn a_capital_placed_by_a_direction_is_where_not_who() {
+    let analysis = analyze_bytes(
+        b"Algeria\n\nALGIERS 1996-08-20\n\nA bomb exploded in a market west of Algiers on Friday, killing two women.\n\n\
+Rebels shelled the outskirts of Kabul on Monday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    // Algiers and Kabul are where, not the governments they are capitals of.
+    assert!(
+        !events.iter().any(|(_, _, target)| target.ends_with("GOV")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn repelling_an_attack_is_fighting_not_a_second_attack() {
+    let analysis = analyze_bytes(
+        b"Clashes\n\nBAGHDAD 1996-08-20\n\nThe KDP said it had repelled an attack by thousands of PUK fighters.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "190", "IRQ", "IRQ"), "{events:?}");
+    assert!(
+        !events.iter().any(|(code, _, _)| code.starts_with("18")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn a_release_counted_by_a_range_or_all_but_some_is_a_release() {
+    let analysis = analyze_bytes(
+        b"Hostages\n\nANKARA 1996-08-20\n\nKurdish rebels released all but three passengers on Monday.\n\n\
+Turkish troops freed between 60 and 70 villagers on Tuesday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "0841", "TURREB", "TURCVL"), "{events:?}");
+    assert!(has_event(&events, "0841", "TURMIL", "TURCVL"), "{events:?}");
+}
