@@ -109,6 +109,9 @@ impl ServerError {
                 (StatusCode::SERVICE_UNAVAILABLE, "no_corpus")
             }
             ServerError::Store(StoreError::Locked { .. }) => (StatusCode::CONFLICT, "store_busy"),
+            ServerError::Store(StoreError::NotInPostgres { .. }) => {
+                (StatusCode::NOT_IMPLEMENTED, "not_in_postgres")
+            }
             ServerError::Store(
                 StoreError::SchemaVersion { .. }
                 | StoreError::NotAStore { .. }
@@ -160,6 +163,7 @@ impl ServerError {
             ServerError::Store(StoreError::Locked { .. }) => {
                 "the corpus is busy with a write; retry in a moment".into()
             }
+            ServerError::Store(error @ StoreError::NotInPostgres { .. }) => error.to_string(),
             ServerError::Store(
                 StoreError::SchemaVersion { .. }
                 | StoreError::NotAStore { .. }

@@ -13,6 +13,10 @@
 //! - `/`, `/articles`, `/article/{id}`, `/story/{story}`, `/entities`, `/entity/{name}`,
 //!   `/events`, `/dyad/{a}/{b}`, `/network`, `/search`: the web UI.
 //!
+//! The corpus is a data directory or a PostgreSQL database ([`Config::data`]
+//! a `postgres://` URL), which any number of servers may serve at once,
+//! each with its own search index ([`Config::index`]).
+//!
 //! The server is read-only unless started with a token, which allows
 //! `POST /api/ingest`. With [`Config::watch`] it also runs a watcher
 //! ([`chancery_ingest::Watcher`]) in the background over the same store,
@@ -72,8 +76,14 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// How the server runs.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The data directory of the corpus.
+    /// The corpus: a data directory, or a PostgreSQL database as a
+    /// `postgres://` URL (any number of servers may serve one database).
     pub data: PathBuf,
+    /// Where the search index is kept; default: inside a data directory,
+    /// for PostgreSQL under the user's cache directory
+    /// (`chancery_search::default_index_dir`). Each server over one
+    /// database keeps its own, caught up with the store by article id.
+    pub index: Option<PathBuf>,
     /// Where to listen.
     pub addr: SocketAddr,
     /// When set, `POST /api/ingest` accepts requests that carry it as a
@@ -133,6 +143,7 @@ impl Config {
     pub fn new(data: impl Into<PathBuf>) -> Config {
         Config {
             data: data.into(),
+            index: None,
             addr: DEFAULT_ADDR.parse().expect("the default address parses"),
             token: None,
             rate_limit: Some(RateLimit {
@@ -207,6 +218,21 @@ pub(crate) struct AppState {
 
 pub(crate) type Shared = Arc<AppState>;
 
+impl Drop for AppState {
+    /// The pooled readers are closed on a thread of their own: a
+    /// PostgreSQL connection closes by blocking on its driver, which
+    /// panics on the server's runtime threads, where the state may be
+    /// dropped.
+    fn drop(&mut self) {
+        let pool = std::mem::take(self.pool.get_mut().unwrap_or_else(|p| p.into_inner()));
+        if pool.iter().any(Queries::is_postgres) {
+            let _ = std::thread::Builder::new()
+                .name("chancery-close".into())
+                .spawn(move || drop(pool));
+        }
+    }
+}
+
 impl AppState {
     fn new(config: Config) -> AppState {
         AppState {
@@ -237,7 +263,7 @@ impl AppState {
         let pooled = self.pool.lock().map(|mut pool| pool.pop()).unwrap_or(None);
         match pooled {
             Some(queries) => Ok(queries),
-            None => Queries::open(&self.config.data),
+            None => Queries::open_data(&self.config.data),
         }
     }
 
@@ -342,7 +368,7 @@ pub(crate) async fn search(
     let slots = Arc::clone(&state.query_slots);
     on_pool(state, slots, "a search thread", move |state| {
         let queries = state.checkout()?;
-        let result = state.search.run(&state.config.data, &queries, &query);
+        let result = state.search.run(&state.config, &queries, &query);
         state.checkin(queries);
         result
     })
@@ -717,7 +743,7 @@ pub fn run(config: Config) -> Result<(), ServerError> {
     let watcher = WatchThread::start(&state)?;
     eprintln!(
         "chancery: serving {} at http://{addr}/ (Ctrl-C stops){}",
-        state.config.data.display(),
+        shown(&state.config.data),
         if watcher.is_some() {
             "; watching its sources in the background"
         } else {
@@ -737,6 +763,15 @@ pub fn run(config: Config) -> Result<(), ServerError> {
         }
     }
     Ok(())
+}
+
+/// The corpus as shown in logs: a data directory, or a URL without its
+/// password.
+fn shown(data: &Path) -> String {
+    match chancery_store::postgres_url(data) {
+        Some(url) => chancery_store::redacted(url),
+        None => data.display().to_string(),
+    }
 }
 
 /// The listener on `addr`, and the address it got (the port, when 0 asked

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use chancery_search::{SearchError, SearchIndex, SearchRequest};
+use chancery_search::{OpenOptions, SearchError, SearchIndex, SearchRequest};
 use chancery_store::{Queries, SearchQuery, SearchResults};
 
 use crate::ServerError;
@@ -55,11 +55,11 @@ impl Search {
     /// else the store.
     pub(crate) fn run(
         &self,
-        data: &std::path::Path,
+        config: &crate::Config,
         queries: &Queries,
         query: &SearchQuery,
     ) -> Result<SearchResults, ServerError> {
-        if !self.ready(data) {
+        if !self.ready(config) {
             return Ok(queries.search(query)?);
         }
         let guard = self.index.read().map_err(|_| poisoned())?;
@@ -150,7 +150,7 @@ impl Search {
 
     /// Opens the index on first use and refreshes it now and then; false
     /// when it cannot be had.
-    fn ready(&self, data: &std::path::Path) -> bool {
+    fn ready(&self, config: &crate::Config) -> bool {
         if self.unavailable.lock().map(|u| u.is_some()).unwrap_or(true) {
             return false;
         }
@@ -175,7 +175,11 @@ impl Search {
         self.stale.store(false, Ordering::Relaxed);
         let outcome = match guard.as_mut() {
             Some(index) => index.refresh().map(|_| ()),
-            None => SearchIndex::open(data).map(|index| {
+            None => match &config.index {
+                Some(dir) => SearchIndex::open_in(&config.data, dir, OpenOptions::default()),
+                None => SearchIndex::open(&config.data),
+            }
+            .map(|index| {
                 *guard = Some(index);
             }),
         };

@@ -114,7 +114,10 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// The PostgreSQL store refused an operation, or could not be reached.
-    #[error("PostgreSQL error while {context} ({url}): {source}{advice}")]
+    #[error(
+        "PostgreSQL error while {context} ({url}): {}{advice}",
+        postgres_reason(source)
+    )]
     Postgres {
         /// The database URL, its password left out.
         url: String,
@@ -157,6 +160,21 @@ pub enum StoreError {
     NotInPostgres {
         /// What was asked for.
         what: &'static str,
+    },
+    /// A value read back is not of the type its column holds.
+    #[error(
+        "unexpected value in column {column} while {context} ({location}): {detail}; the store \
+         may be damaged or written by another version of chancery"
+    )]
+    Column {
+        /// The database file, or the URL without its password.
+        location: String,
+        /// What the store was reading.
+        context: &'static str,
+        /// The column's position in the result.
+        column: usize,
+        /// What was expected and found.
+        detail: String,
     },
     /// The database refused an operation.
     #[error("database error while {context} ({path}): {source}{advice}")]
@@ -202,5 +220,14 @@ impl StoreError {
                 advice,
             }
         }
+    }
+}
+
+/// What PostgreSQL said, when it said something: the driver's own text for
+/// a refused statement is only "db error".
+fn postgres_reason(error: &postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => error.to_string(),
     }
 }

@@ -108,6 +108,7 @@ mod fingerprint;
 mod pg;
 mod places;
 mod query;
+mod read;
 mod registry;
 mod run;
 mod schema;

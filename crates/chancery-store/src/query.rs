@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 
 use chancery_model::Analysis;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::places::BoundingBox;
+use crate::read::{CellError, Cells, ReadConn};
 use crate::stories::STORY_TITLE;
 use crate::StoreError;
 
@@ -628,14 +628,18 @@ pub struct SearchResults {
     pub facets: Facets,
 }
 
-/// A read-only connection to a store with the queries of the API and pages.
+/// A read-only connection to a store with the queries of the API and pages:
+/// a data directory, or a PostgreSQL database (the same statements, see
+/// `read.rs`, and the same results).
 ///
 /// Not `Sync`: a server keeps one per worker thread or a small pool.
 #[derive(Debug)]
 pub struct Queries {
-    conn: Connection,
-    path: PathBuf,
+    conn: ReadConn,
 }
+
+/// A row mapped to a result.
+type RowResult<T> = Result<T, CellError>;
 
 const ARTICLE_COLUMNS: &str = "a.id, a.doc_id, a.external_id, a.title, a.url, a.site, a.source, \
      a.published, a.language, a.is_stub, a.duplicate_of, substr(a.text, 1, 320), \
@@ -659,13 +663,26 @@ const EVENT_FROM: &str = "events ev JOIN articles a ON a.id = ev.article \
 /// The columns of a [`StoryRow`], for the stories of the rows `a`.
 fn story_select() -> String {
     format!(
-        "SELECT a.story, sum(a.duplicate_of IS NULL), \
-         sum(a.duplicate_of IS NOT NULL), min(a.published), max(a.published), {STORY_TITLE}, \
+        "SELECT a.story, count(*) FILTER (WHERE a.duplicate_of IS NULL), \
+         count(*) FILTER (WHERE a.duplicate_of IS NOT NULL), min(a.published), max(a.published), {STORY_TITLE}, \
          (SELECT count(*) FROM events ev JOIN articles b ON b.id = ev.article \
           WHERE b.story = a.story AND b.duplicate_of IS NULL) \
          FROM articles a WHERE a.story IS NOT NULL"
     )
 }
+
+/// The columns of an entity grouped by name (its rows `e`), for
+/// [`ENTITY_BEST`] and [`entity_summary`].
+const ENTITY_COLUMNS: &str = "e.name, max(e.mentions * 1099511627776 - e.id) AS best, \
+     count(DISTINCT e.article) AS articles, CAST(sum(e.mentions) AS BIGINT) AS mentions";
+
+/// The row an entity's kind, country and actor code are read from: the
+/// one that mentions it most, of those the earliest stored. `best` packs
+/// mentions and id into one number (`mentions * 2^40 - id`) so that one
+/// `max()` finds it in either engine (SQLite would take bare columns from
+/// whichever row reached the maximum first; PostgreSQL takes none); this
+/// unpacks the id.
+const ENTITY_BEST: &str = "(1099511627776 - g.best % 1099511627776) % 1099511627776";
 
 /// The date of an event for filters and charts: its own, else the article's.
 const EVENT_DATE: &str = "coalesce(ev.date, a.published)";
@@ -680,37 +697,64 @@ impl Queries {
         // times by a server, and the OS cache is shared by the pool.
         conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456;")
             .map_err(StoreError::sqlite(&path, "configuring a reader"))?;
-        Ok(Queries { conn, path })
+        Ok(Queries {
+            conn: ReadConn::Sqlite { conn, path },
+        })
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Opens the store `data` names (a `--data` value) for reading: a
+    /// PostgreSQL database when it is a `postgres://` URL (see
+    /// [`crate::postgres_url`]), else a data directory ([`Queries::open`]).
+    pub fn open_data(data: &Path) -> Result<Queries, StoreError> {
+        match crate::postgres_url(data) {
+            Some(url) => Ok(Queries {
+                conn: ReadConn::postgres(url)?,
+            }),
+            None => Queries::open(data),
+        }
     }
 
-    fn err(&self, context: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
-        StoreError::sqlite(&self.path, context)
+    /// Whether the store is a PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        self.conn.is_postgres()
+    }
+
+    /// The database file, or for PostgreSQL the URL without its password.
+    pub fn path(&self) -> PathBuf {
+        self.conn.location()
     }
 
     /// The one number a `SELECT count(*) …` returns.
     fn count_rows(&self, sql: &str) -> Result<u64, StoreError> {
-        self.conn
-            .query_row(sql, [], |row| row.get::<_, i64>(0))
-            .map(|n| n.max(0) as u64)
-            .map_err(self.err("counting"))
+        self.count(sql, &Where::default())
+    }
+
+    /// The first row of a query, if any.
+    fn first<T>(
+        &self,
+        sql: &str,
+        values: &[SqlValue],
+        context: &'static str,
+        map: impl FnMut(&Cells) -> RowResult<T>,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self
+            .conn
+            .rows(sql, values, context, map)?
+            .into_iter()
+            .next())
     }
 
     /// Counts for the front page.
     pub fn overview(&self) -> Result<Overview, StoreError> {
         let count = |sql: &str| self.count_rows(sql);
         let (first, last) = self
-            .conn
-            .query_row(
+            .first(
                 "SELECT min(published), max(published) FROM canonical_articles",
-                [],
+                &[],
+                "reading publication dates",
                 |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .map_err(self.err("reading publication dates"))?;
+            )?
+            .unwrap_or_default();
         Ok(Overview {
             articles: count("SELECT count(*) FROM articles")?,
             near_duplicates: count("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")?,
@@ -726,14 +770,12 @@ impl Queries {
     /// When the newest article was stored (RFC 3339, UTC): when the corpus
     /// last changed. None for an empty corpus.
     pub fn last_ingested(&self) -> Result<Option<String>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT ingested_at FROM articles ORDER BY id DESC LIMIT 1",
-                [],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(self.err("reading when the corpus last changed"))
+        self.first(
+            "SELECT ingested_at FROM articles ORDER BY id DESC LIMIT 1",
+            &[],
+            "reading when the corpus last changed",
+            |row| row.get(0),
+        )
     }
 
     /// Counts for `/metrics`, each cheap at any corpus size (no scan of
@@ -748,7 +790,11 @@ impl Queries {
             events: count("SELECT count(*) FROM events")?,
             quotes: count("SELECT count(*) FROM quotes")?,
             last_ingested,
-            watch: crate::watch::watch_metrics(&self.conn, &self.path)?,
+            // PostgreSQL keeps no watch state: nothing watched there.
+            watch: match self.conn.sqlite() {
+                Some((conn, path)) => crate::watch::watch_metrics(conn, path)?,
+                None => crate::WatchMetrics::default(),
+            },
         })
     }
 
@@ -815,22 +861,20 @@ impl Queries {
             "SELECT {ARTICLE_COLUMNS}, a.similarity, a.ingested_at, a.analysis, a.text \
              FROM articles a WHERE a.id = ?1"
         );
-        let row = self
-            .conn
-            .prepare_cached(&query)
-            .and_then(|mut s| {
-                s.query_row([id], |row| {
-                    Ok((
-                        article_summary(row)?,
-                        row.get::<_, Option<f64>>(16)?,
-                        row.get::<_, String>(17)?,
-                        row.get::<_, Vec<u8>>(18)?,
-                        row.get::<_, String>(19)?,
-                    ))
-                })
-                .optional()
-            })
-            .map_err(self.err("reading an article"))?;
+        let row = self.first(
+            &query,
+            &[SqlValue::Integer(id)],
+            "reading an article",
+            |row| {
+                Ok((
+                    article_summary(row)?,
+                    row.get::<Option<f64>>(16)?,
+                    row.get::<String>(17)?,
+                    row.get::<Vec<u8>>(18)?,
+                    row.get::<String>(19)?,
+                ))
+            },
+        )?;
         let Some((summary, similarity, ingested_at, blob, text)) = row else {
             return Ok(None);
         };
@@ -867,12 +911,7 @@ impl Queries {
     /// Each shared name scores its inverse document frequency, so sharing
     /// "Abbas Araghchi" counts for more than sharing "United States".
     pub fn similar(&self, id: i64, limit: u32) -> Result<Vec<SimilarArticle>, StoreError> {
-        let total: f64 = self
-            .conn
-            .query_row("SELECT count(*) FROM canonical_articles", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map_err(self.err("counting articles"))? as f64;
+        let total = self.count_rows("SELECT count(*) FROM canonical_articles")? as f64;
         let pairs: Vec<(i64, String)> = self.rows(
             "SELECT DISTINCT e.article, e.name FROM entities e JOIN articles a ON a.id = e.article \
              WHERE e.name IN (SELECT name FROM entities WHERE article = ?1) \
@@ -968,11 +1007,10 @@ impl Queries {
         let (limit, offset) = page(filter.limit, filter.offset);
         let items = self.rows(
             &format!(
-                "SELECT name, kind, country, actor_code, articles, mentions FROM ( \
-                 SELECT e.name, e.kind, e.country, e.actor_code, max(e.mentions) AS most, \
-                 count(DISTINCT e.article) AS articles, sum(e.mentions) AS mentions \
-                 FROM {from} GROUP BY e.name) \
-                 ORDER BY mentions DESC, name LIMIT {limit} OFFSET {offset}"
+                "SELECT g.name, b.kind, b.country, b.actor_code, g.articles, g.mentions FROM ( \
+                 SELECT {ENTITY_COLUMNS} \
+                 FROM {from} GROUP BY e.name) g JOIN entities b ON b.id = {ENTITY_BEST} \
+                 ORDER BY g.mentions DESC, g.name LIMIT {limit} OFFSET {offset}"
             ),
             &sql.values,
             entity_summary,
@@ -986,11 +1024,12 @@ impl Queries {
         let name_value = [text(name)];
         let summary = self
             .rows(
-                "SELECT name, kind, country, actor_code, articles, mentions FROM ( \
-                 SELECT e.name, e.kind, e.country, e.actor_code, max(e.mentions) AS most, \
-                 count(DISTINCT e.article) AS articles, sum(e.mentions) AS mentions \
+                &format!(
+                    "SELECT g.name, b.kind, b.country, b.actor_code, g.articles, g.mentions FROM ( \
+                 SELECT {ENTITY_COLUMNS} \
                  FROM entities e JOIN articles a ON a.id = e.article \
-                 WHERE e.name = ?1 AND a.duplicate_of IS NULL GROUP BY e.name)",
+                 WHERE e.name = ?1 AND a.duplicate_of IS NULL GROUP BY e.name) g JOIN entities b ON b.id = {ENTITY_BEST}"
+                ),
                 &name_value,
                 entity_summary,
             )?
@@ -1044,28 +1083,38 @@ impl Queries {
     /// An entity's titles across articles with first and last sighting and
     /// the latest three pieces of evidence each.
     fn roles(&self, name: &str) -> Result<Vec<RoleOverTime>, StoreError> {
-        // Role spans are byte offsets: substr over the text cast to a BLOB
-        // counts bytes, not characters.
-        let sightings: Vec<RoleSighting> = self.rows(
+        // Role spans are byte offsets: the evidence is cut from the text as
+        // bytes (SQLite: substr over a BLOB; PostgreSQL: over its UTF-8
+        // encoding), in the order the roles are listed.
+        let sql = if self.conn.is_postgres() {
+            "SELECT r.value->>'title', r.value->>'of', a.id, a.published, \
+                 substring(convert_to(CASE r.value->>'field' WHEN 'title' THEN a.title \
+                 ELSE a.text END, 'UTF8') FROM CAST(r.value->>'start' AS BIGINT)::int + 1 \
+                 FOR CAST(r.value->>'end' AS BIGINT)::int - CAST(r.value->>'start' AS BIGINT)::int) \
+                 FROM entities e JOIN articles a ON a.id = e.article, \
+                 json_array_elements(e.roles::json) WITH ORDINALITY AS r(value, key) \
+                 WHERE e.name = ?1 AND a.duplicate_of IS NULL \
+                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT 2000"
+        } else {
             "SELECT json_extract(r.value, '$.title'), json_extract(r.value, '$.of'), \
-                 a.id, a.published, CAST(substr(CAST(CASE json_extract(r.value, '$.field') \
+                 a.id, a.published, substr(CAST(CASE json_extract(r.value, '$.field') \
                  WHEN 'title' THEN a.title ELSE a.text END AS BLOB), \
                  json_extract(r.value, '$.start') + 1, \
-                 json_extract(r.value, '$.end') - json_extract(r.value, '$.start')) AS TEXT) \
+                 json_extract(r.value, '$.end') - json_extract(r.value, '$.start')) \
                  FROM entities e JOIN articles a ON a.id = e.article, json_each(e.roles) r \
                  WHERE e.name = ?1 AND a.duplicate_of IS NULL \
-                 ORDER BY a.published IS NULL, a.published, a.id LIMIT 2000",
-            &[text(name)],
-            |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                ))
-            },
-        )?;
+                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT 2000"
+        };
+        let sightings: Vec<RoleSighting> = self.rows(sql, &[text(name)], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get::<Option<Vec<u8>>>(4)?
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+            ))
+        })?;
         let mut roles: Vec<RoleOverTime> = Vec::new();
         let mut seen_articles: HashMap<usize, Vec<i64>> = HashMap::new();
         for (title, of, article, published, evidence) in sightings {
@@ -1119,17 +1168,16 @@ impl Queries {
         // thousand articles costs what one in a few hundred does.
         self.rows(
             &format!(
-                "WITH recent AS (SELECT DISTINCT e.article AS id, a.published \
+                "WITH recent AS (SELECT e.article AS id, a.published \
                  FROM entities e JOIN articles a ON a.id = e.article \
-                 WHERE e.name = ?1 AND a.duplicate_of IS NULL \
+                 WHERE e.name = ?1 AND a.duplicate_of IS NULL GROUP BY e.article, a.published \
                  ORDER BY a.published IS NULL, a.published DESC, e.article DESC \
                  LIMIT {COOCCURRENCE_ARTICLES}) \
-                 SELECT name, kind, country, actor_code, articles, mentions FROM ( \
-                 SELECT e.name, e.kind, e.country, e.actor_code, max(e.mentions) AS most, \
-                 count(DISTINCT e.article) AS articles, sum(e.mentions) AS mentions \
+                 SELECT g.name, b.kind, b.country, b.actor_code, g.articles, g.mentions FROM ( \
+                 SELECT {ENTITY_COLUMNS} \
                  FROM recent JOIN entities e ON e.article = recent.id \
-                 WHERE e.name != ?1 GROUP BY e.name) \
-                 ORDER BY articles DESC, mentions DESC, name LIMIT {limit}"
+                 WHERE e.name != ?1 GROUP BY e.name) g JOIN entities b ON b.id = {ENTITY_BEST} \
+                 ORDER BY g.articles DESC, g.mentions DESC, g.name LIMIT {limit}"
             ),
             &[text(name)],
             entity_summary,
@@ -1218,7 +1266,7 @@ impl Queries {
                 Ok(EventPoint {
                     date: row.get(0)?,
                     root: row.get(1)?,
-                    quad_class: row.get::<_, i64>(2)?.clamp(0, 4) as u8,
+                    quad_class: row.get::<i64>(2)?.clamp(0, 4) as u8,
                     goldstein: row.get(3)?,
                     source_code: row.get(4)?,
                     target_code: row.get(5)?,
@@ -1240,8 +1288,8 @@ impl Queries {
             |row| {
                 Ok(RootCount {
                     root: row.get(0)?,
-                    quad_class: row.get::<_, i64>(1)?.clamp(0, 4) as u8,
-                    events: row.get::<_, i64>(2)?.max(0) as u64,
+                    quad_class: row.get::<i64>(1)?.clamp(0, 4) as u8,
+                    events: row.get::<i64>(2)?.max(0) as u64,
                 })
             },
         )
@@ -1255,15 +1303,15 @@ impl Queries {
                 "SELECT code, sum(s), sum(t) FROM ( \
                  SELECT source_code AS code, 1 AS s, 0 AS t FROM canonical_events \
                  WHERE source_code IS NOT NULL UNION ALL \
-                 SELECT target_code, 0, 1 FROM canonical_events WHERE target_code IS NOT NULL) \
+                 SELECT target_code, 0, 1 FROM canonical_events WHERE target_code IS NOT NULL) sides \
                  GROUP BY code ORDER BY sum(s) + sum(t) DESC, code LIMIT {limit}"
             ),
             &[],
             |row| {
                 Ok(ActorActivity {
                     code: row.get(0)?,
-                    as_source: row.get::<_, i64>(1)?.max(0) as u64,
-                    as_target: row.get::<_, i64>(2)?.max(0) as u64,
+                    as_source: row.get::<i64>(1)?.max(0) as u64,
+                    as_target: row.get::<i64>(2)?.max(0) as u64,
                 })
             },
         )
@@ -1289,7 +1337,7 @@ impl Queries {
                 Ok(Edge {
                     source: row.get(0)?,
                     target: row.get(1)?,
-                    events: row.get::<_, i64>(2)?.max(0) as u64,
+                    events: row.get::<i64>(2)?.max(0) as u64,
                     goldstein: row.get(3)?,
                 })
             },
@@ -1366,7 +1414,8 @@ impl Queries {
                 "(a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')",
                 [text(&pattern), text(&pattern)],
             );
-            title_score.push("(coalesce(a.title, '') LIKE ? ESCAPE '\\')");
+            title_score
+                .push("(CASE WHEN coalesce(a.title, '') LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)");
             title_values.push(text(&pattern));
         }
         self.narrow(
@@ -1467,7 +1516,7 @@ impl Queries {
                  UNION SELECT source FROM articles WHERE source IS NOT NULL \
                  UNION SELECT site FROM articles WHERE site IS NOT NULL",
                 &set,
-                |row| row.get::<_, String>(0),
+                |row| row.get::<String>(0),
             )?
             .into_iter()
             .collect();
@@ -1518,25 +1567,24 @@ impl Queries {
         &self,
         story: i64,
     ) -> Result<Vec<crate::story_events::Telling>, StoreError> {
-        self.conn
-            .prepare_cached(crate::story_events::TELLINGS_SQL)
-            .and_then(|mut s| {
-                s.query_map([story], |row| {
-                    Ok(crate::story_events::Telling {
-                        id: row.get(0)?,
-                        code: row.get(1)?,
-                        root: row.get(2)?,
-                        source: row.get(3)?,
-                        target: row.get(4)?,
-                        day: row.get(5)?,
-                        article: row.get(6)?,
-                        outlet: row.get(7)?,
-                        mentions: row.get(8)?,
-                    })
-                })?
-                .collect()
-            })
-            .map_err(self.err("reading a story's events"))
+        self.conn.rows(
+            crate::story_events::TELLINGS_SQL,
+            &[SqlValue::Integer(story)],
+            "reading a story's events",
+            |row| {
+                Ok(crate::story_events::Telling {
+                    id: row.get(0)?,
+                    code: row.get(1)?,
+                    root: row.get(2)?,
+                    source: row.get(3)?,
+                    target: row.get(4)?,
+                    day: row.get(5)?,
+                    article: row.get(6)?,
+                    outlet: row.get(7)?,
+                    mentions: row.get(8)?,
+                })
+            },
+        )
     }
 
     /// A story's canonical articles with their publication times, in
@@ -1559,21 +1607,19 @@ impl Queries {
         &self,
         id: i64,
     ) -> Result<Option<crate::story_changes::Report>, StoreError> {
-        let row = self
-            .conn
-            .prepare_cached("SELECT doc_id, published, analysis, text FROM articles WHERE id = ?1")
-            .and_then(|mut s| {
-                s.query_row([id], |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, Option<String>>(1)?,
-                        row.get::<_, Vec<u8>>(2)?,
-                        row.get::<_, String>(3)?,
-                    ))
-                })
-                .optional()
-            })
-            .map_err(self.err("reading an article of a story"))?;
+        let row = self.first(
+            "SELECT doc_id, published, analysis, text FROM articles WHERE id = ?1",
+            &[SqlValue::Integer(id)],
+            "reading an article of a story",
+            |row| {
+                Ok((
+                    row.get::<String>(0)?,
+                    row.get::<Option<String>>(1)?,
+                    row.get::<Vec<u8>>(2)?,
+                    row.get::<String>(3)?,
+                ))
+            },
+        )?;
         let Some((doc_id, published, blob, text)) = row else {
             return Ok(None);
         };
@@ -1596,13 +1642,12 @@ impl Queries {
         let read = |kinds: &str| {
             self.rows(
                 &format!(
-                    "SELECT name, kind, country, actor_code, articles, mentions FROM ( \
-                     SELECT e.name, e.kind, e.country, e.actor_code, max(e.mentions) AS most, \
-                     count(DISTINCT e.article) AS articles, sum(e.mentions) AS mentions \
+                    "SELECT g.name, b.kind, b.country, b.actor_code, g.articles, g.mentions FROM ( \
+                     SELECT {ENTITY_COLUMNS} \
                      FROM entities e JOIN articles a ON a.id = e.article \
                      WHERE a.story = ?1 AND a.duplicate_of IS NULL AND e.kind IN ({kinds}) \
-                     GROUP BY e.name) \
-                     ORDER BY articles DESC, mentions DESC, name LIMIT ?2"
+                     GROUP BY e.name) g JOIN entities b ON b.id = {ENTITY_BEST} \
+                     ORDER BY g.articles DESC, g.mentions DESC, g.name LIMIT ?2"
                 ),
                 &[
                     SqlValue::Integer(story),
@@ -1618,30 +1663,18 @@ impl Queries {
     }
 
     fn count(&self, sql: &str, filter: &Where) -> Result<u64, StoreError> {
-        self.conn
-            .prepare_cached(sql)
-            .and_then(|mut s| {
-                s.query_row(params_from_iter(filter.values.iter()), |row| {
-                    row.get::<_, i64>(0)
-                })
-            })
-            .map(|n| n.max(0) as u64)
-            .map_err(self.err("counting"))
+        Ok(self
+            .first(sql, &filter.values, "counting", |row| row.get::<i64>(0))?
+            .map_or(0, |n| n.max(0) as u64))
     }
 
     fn rows<T>(
         &self,
         sql: &str,
         values: &[SqlValue],
-        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+        map: impl FnMut(&Cells) -> RowResult<T>,
     ) -> Result<Vec<T>, StoreError> {
-        self.conn
-            .prepare_cached(sql)
-            .and_then(|mut s| {
-                s.query_map(params_from_iter(values.iter()), map)?
-                    .collect::<rusqlite::Result<Vec<T>>>()
-            })
-            .map_err(self.err("querying"))
+        self.conn.rows(sql, values, "querying", map)
     }
 }
 
@@ -1829,8 +1862,8 @@ fn page(limit: Option<u32>, offset: Option<u32>) -> (u32, u32) {
     )
 }
 
-fn article_summary(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
-    let mut snippet: String = row.get::<_, Option<String>>(11)?.unwrap_or_default();
+fn article_summary(row: &Cells) -> RowResult<ArticleSummary> {
+    let mut snippet: String = row.get::<Option<String>>(11)?.unwrap_or_default();
     if let Some(end) = snippet.char_indices().nth(280).map(|(i, _)| i) {
         snippet.truncate(end);
         snippet.push('…');
@@ -1848,14 +1881,14 @@ fn article_summary(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
         stub: row.get(9)?,
         duplicate_of: row.get(10)?,
         snippet,
-        entities: row.get::<_, i64>(12)?.max(0) as u64,
-        quotes: row.get::<_, i64>(13)?.max(0) as u64,
-        events: row.get::<_, i64>(14)?.max(0) as u64,
+        entities: row.get::<i64>(12)?.max(0) as u64,
+        quotes: row.get::<i64>(13)?.max(0) as u64,
+        events: row.get::<i64>(14)?.max(0) as u64,
         story: row.get(15)?,
     })
 }
 
-fn article_ref(row: &Row<'_>) -> rusqlite::Result<ArticleRef> {
+fn article_ref(row: &Cells) -> RowResult<ArticleRef> {
     Ok(ArticleRef {
         id: row.get(0)?,
         title: row.get(1)?,
@@ -1864,44 +1897,44 @@ fn article_ref(row: &Row<'_>) -> rusqlite::Result<ArticleRef> {
     })
 }
 
-fn entity_summary(row: &Row<'_>) -> rusqlite::Result<EntitySummary> {
+fn entity_summary(row: &Cells) -> RowResult<EntitySummary> {
     Ok(EntitySummary {
         name: row.get(0)?,
         kind: row.get(1)?,
         country: row.get(2)?,
         actor_code: row.get(3)?,
-        articles: row.get::<_, i64>(4)?.max(0) as u64,
-        mentions: row.get::<_, i64>(5)?.max(0) as u64,
+        articles: row.get::<i64>(4)?.max(0) as u64,
+        mentions: row.get::<i64>(5)?.max(0) as u64,
     })
 }
 
-fn story_row(row: &Row<'_>) -> rusqlite::Result<StoryRow> {
+fn story_row(row: &Cells) -> RowResult<StoryRow> {
     Ok(StoryRow {
         id: row.get(0)?,
-        articles: row.get::<_, i64>(1)?.max(0) as u64,
-        copies: row.get::<_, i64>(2)?.max(0) as u64,
+        articles: row.get::<i64>(1)?.max(0) as u64,
+        copies: row.get::<i64>(2)?.max(0) as u64,
         first: row.get(3)?,
         last: row.get(4)?,
         title: row.get(5)?,
-        events: row.get::<_, i64>(6)?.max(0) as u64,
+        events: row.get::<i64>(6)?.max(0) as u64,
     })
 }
 
-fn count_row(row: &Row<'_>) -> rusqlite::Result<Count> {
+fn count_row(row: &Cells) -> RowResult<Count> {
     Ok(Count {
         value: row.get(0)?,
-        count: row.get::<_, i64>(1)?.max(0) as u64,
+        count: row.get::<i64>(1)?.max(0) as u64,
     })
 }
 
-fn event_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
+fn event_row(row: &Cells) -> RowResult<EventRow> {
     let own_date: Option<String> = row.get(3)?;
     let published: Option<String> = row.get(4)?;
     let evidence: Option<String> = row.get(14)?;
     let (trigger_start, trigger_end, evidence_start) = (
-        row.get::<_, i64>(15)?,
-        row.get::<_, i64>(16)?,
-        row.get::<_, i64>(17)?,
+        row.get::<i64>(15)?,
+        row.get::<i64>(16)?,
+        row.get::<i64>(17)?,
     );
     // The trigger relative to the evidence sentence, when it lies inside it
     // on character boundaries (trigger and evidence share one field).
@@ -1918,7 +1951,7 @@ fn event_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
         date: own_date.or(published),
         code: row.get(5)?,
         root: row.get(6)?,
-        quad_class: row.get::<_, i64>(7)?.clamp(0, 4) as u8,
+        quad_class: row.get::<i64>(7)?.clamp(0, 4) as u8,
         goldstein: row.get(8)?,
         source_code: row.get(9)?,
         source_name: row.get(10)?,
@@ -1933,18 +1966,18 @@ fn event_row(row: &Row<'_>) -> rusqlite::Result<EventRow> {
             (Some(lat), Some(lon)) => Some(EventLocation {
                 place: row.get(20)?,
                 geonames_id: row.get(21)?,
-                name: row.get::<_, Option<String>>(22)?.unwrap_or_default(),
+                name: row.get::<Option<String>>(22)?.unwrap_or_default(),
                 lat,
                 lon,
                 country: row.get(25)?,
-                basis: row.get::<_, Option<String>>(26)?.unwrap_or_default(),
+                basis: row.get::<Option<String>>(26)?.unwrap_or_default(),
             }),
             _ => None,
         },
     })
 }
 
-fn place_row(row: &Row<'_>) -> rusqlite::Result<PlaceRow> {
+fn place_row(row: &Cells) -> RowResult<PlaceRow> {
     Ok(PlaceRow {
         id: row.get(0)?,
         geonames_id: row.get(1)?,
@@ -1957,8 +1990,8 @@ fn place_row(row: &Row<'_>) -> rusqlite::Result<PlaceRow> {
         country: row.get(8)?,
         country_fips: row.get(9)?,
         adm1: row.get(10)?,
-        articles: row.get::<_, i64>(11)?.max(0) as u64,
-        events: row.get::<_, i64>(12)?.max(0) as u64,
+        articles: row.get::<i64>(11)?.max(0) as u64,
+        events: row.get::<i64>(12)?.max(0) as u64,
     })
 }
 
@@ -1989,6 +2022,10 @@ mod tests {
     }
 
     fn meeting(id: &str, date: &str, text: &str) -> Document {
+        Document::new(meeting_analysis(id, date, text)).unwrap()
+    }
+
+    fn meeting_analysis(id: &str, date: &str, text: &str) -> Analysis {
         let mut analysis = Analysis::from_article(Article {
             id: id.into(),
             title: Some(format!("Report {id}")),
@@ -2054,7 +2091,7 @@ mod tests {
             background: false,
             reported_by: None,
         }];
-        Document::new(analysis).unwrap()
+        analysis
     }
 
     fn corpus() -> (tempfile::TempDir, Queries) {
@@ -2094,6 +2131,54 @@ mod tests {
             })
             .unwrap();
         assert_eq!(february.total, 1);
+    }
+
+    #[test]
+    fn an_entity_takes_its_kind_from_the_row_that_mentions_it_most_earliest_on_ties() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let mut documents = Vec::new();
+        for (id, kind, code, mentions, text) in [
+            (
+                "a",
+                EntityKind::Place,
+                "RUS",
+                1,
+                "Foreign Minister Abbas Araghchi will visit Russia in May. “Yes,” he said.",
+            ),
+            (
+                "b",
+                EntityKind::Country,
+                "RUS",
+                2,
+                "Foreign Minister Abbas Araghchi met officials who visit Russia often. \
+                 “We talked,” Araghchi told reporters after a long day of meetings.",
+            ),
+            (
+                "c",
+                EntityKind::Organization,
+                "RUSGOV",
+                2,
+                "Critics say Foreign Minister Abbas Araghchi should not visit Russia now. \
+                 “It is too early,” one of them wrote in a newspaper on Sunday.",
+            ),
+        ] {
+            let mut analysis = meeting_analysis(id, "2025-02-10", text);
+            let russia = &mut analysis.entities[1];
+            russia.kind = kind;
+            russia.actor_code = Some(code.into());
+            russia.mentions = vec![russia.mentions[0]; mentions];
+            documents.push(Document::new(analysis).unwrap());
+        }
+        store.write(&documents).unwrap();
+        let q = Queries::open(dir.path()).unwrap();
+        let russia = q.entity("Russia").unwrap().unwrap().summary;
+        // b and c both mention it twice; b was stored first.
+        assert_eq!(
+            (russia.kind.as_str(), russia.actor_code.as_deref()),
+            ("country", Some("RUS"))
+        );
+        assert_eq!((russia.articles, russia.mentions), (3, 5));
     }
 
     #[test]

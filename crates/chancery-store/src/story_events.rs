@@ -152,15 +152,19 @@ impl Queries {
 }
 
 /// The SQL of a story's tellings, in grouping order: the event's own day
-/// when it has day precision, else the article's publication day.
-pub(crate) const TELLINGS_SQL: &str = "SELECT e.id, e.code, e.root, e.source_code, e.target_code, \
+/// when it has day precision, else the article's publication day. Missing
+/// values sort first, as SQLite sorts them, in PostgreSQL too.
+pub(crate) const TELLINGS_SQL: &str = "SELECT id, code, root, source_code, target_code, day, \
+     article, outlet, mentions FROM ( \
+     SELECT e.id, e.code, e.root, e.source_code, e.target_code, \
      CASE WHEN e.date_precision IN ('day', 'time') THEN substr(e.date, 1, 10) \
           ELSE substr(a.published, 1, 10) END AS day, \
-     e.article, coalesce(a.source, a.site), e.mentions \
+     e.article, coalesce(a.source, a.site) AS outlet, e.mentions \
      FROM events e JOIN articles a ON a.id = e.article \
      WHERE a.story = ?1 AND a.duplicate_of IS NULL \
-       AND e.modality NOT IN ('negated', 'hypothetical') \
-     ORDER BY e.code, e.source_code, e.target_code, day, e.id";
+       AND e.modality NOT IN ('negated', 'hypothetical')) tellings \
+     ORDER BY code, source_code IS NOT NULL, source_code, target_code IS NOT NULL, target_code, \
+     day IS NOT NULL, day, id";
 
 #[cfg(test)]
 mod tests {

@@ -13,10 +13,18 @@ const DEMO_ARTICLES: &str = include_str!("../demo/articles.jsonl");
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The data directory of the corpus (need not exist yet: the front page
-    /// then says how to add articles).
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// The corpus: a data directory (need not exist yet: the front page
+    /// then says how to add articles), or a PostgreSQL database as a
+    /// postgres:// URL (as for `chancery ingest`; any number of servers
+    /// may serve one database while workers fill it); default:
+    /// CHANCERY_DATABASE_URL when set, else chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
+    /// Where the search index is kept (derived from the store, caught up by
+    /// article id); default: DATA/search, for PostgreSQL under the user's
+    /// cache directory. Give each server on one machine its own.
+    #[arg(long, value_name = "DIR")]
+    index: Option<PathBuf>,
     #[command(flatten)]
     server: ServerOptions,
     /// Follow the sources in FILE (as `chancery watch --sources FILE`) in
@@ -83,22 +91,22 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.server.token.as_deref().is_some_and(|t| t.len() < 16) {
         anyhow::bail!("--token is too short to be a secret: use at least 16 characters");
     }
-    // The server reads a data directory, which may not exist yet; a URL
-    // would be taken for an empty one.
-    if chancery_store::postgres_url(&args.data).is_some() {
+    let data = crate::data::resolve(args.data.as_deref());
+    // The watcher keeps its feeds and queue in a data directory only.
+    if args.watch.is_some() && chancery_store::postgres_url(&data).is_some() {
         return Err(chancery_store::StoreError::NotInPostgres {
-            what: "what the server reads",
+            what: "the watch state (--watch)",
         }
         .into());
     }
     let watch = match &args.watch {
         Some(path) => {
-            let config = args.follow.config(&args.data, path)?;
+            let config = args.follow.config(&data, path)?;
             eprintln!(
                 "chancery: watching {} sources from {} into {}",
                 config.sources.len(),
                 path.display(),
-                args.data.display()
+                data.display()
             );
             Some(chancery_server::Watch {
                 config,
@@ -107,8 +115,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let mut config = args.server.config(args.data);
+    let mut config = args.server.config(data);
     config.watch = watch;
+    config.index = args.index;
     chancery_server::run(config)?;
     Ok(ExitCode::SUCCESS)
 }

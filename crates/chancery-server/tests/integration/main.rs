@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod connections;
 mod places;
+mod postgres;
 mod security;
 mod validation;
 mod watch;

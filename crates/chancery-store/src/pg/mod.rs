@@ -10,8 +10,9 @@
 //! [`PgExport`] streams exports through a cursor.
 //!
 //! Stories are kept too, by one elected clusterer at a time
-//! ([`PgStories`]). Not kept in PostgreSQL in this version: the watch
-//! state and the queries of the server (they read a data directory).
+//! ([`PgStories`]), and [`crate::Queries`] answers the server's queries
+//! from it (`read.rs`). Not kept in PostgreSQL in this version: the watch
+//! state (it needs a data directory).
 
 mod export;
 mod schema;

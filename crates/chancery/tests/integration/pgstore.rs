@@ -105,7 +105,7 @@ fn commands_that_read_a_data_directory_refuse_a_postgres_url() {
     let url = "postgres://chancery:secret@127.0.0.1:1/news";
     for args in [
         vec!["verify", "--data", url],
-        vec!["serve", "--data", url, "--addr", "127.0.0.1:0"],
+        vec!["serve", "--data", url, "--watch", "sources.txt"],
     ] {
         let out = chancery()
             .args(&args)

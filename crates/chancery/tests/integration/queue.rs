@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use chancery_queue::testing::TestDb;
 
 use crate::ingest::{corpus, stored_articles};
-use crate::{chancery, run, TempDir};
+use crate::{chancery, http_get, run, Server, TempDir};
 
 fn worker(queue: &str, data: &Path) -> Child {
     chancery()
@@ -128,6 +128,16 @@ fn fleet(test: &str, in_postgres: bool) {
         out.stderr
     );
 
+    // A server over the fleet's database, started before the workers, with
+    // its own search index: it answers while they store.
+    let server = in_postgres.then(|| {
+        let mut command = chancery();
+        command
+            .args(["serve", "--rate-limit", "0", "--data", &db.url, "--index"])
+            .arg(dir.path().join("server-index"));
+        Server::start(command).0
+    });
+    let mut answered_during_ingest = 0;
     let mut workers: Vec<Child> = (0..3).map(|_| worker(&db.url, &data)).collect();
     let mut client = db.client();
     // Once something is stored, kill whichever worker holds leases.
@@ -166,6 +176,13 @@ fn fleet(test: &str, in_postgres: bool) {
                 Instant::now() < deadline + Duration::from_secs(300),
                 "a worker never went idle"
             );
+            if let Some(server) = &server {
+                for target in ["/api/search?q=story", "/"] {
+                    let (status, body) = http_get(server.port, target);
+                    assert_eq!(status, 200, "{target} during ingest: {body}");
+                }
+                answered_during_ingest += 1;
+            }
             std::thread::sleep(Duration::from_millis(100));
         };
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -174,6 +191,19 @@ fn fleet(test: &str, in_postgres: bool) {
 
     // Nothing lost, nothing twice.
     assert_eq!(stored(&data, &mut client), (DOCS as i64, DOCS as i64));
+    if let Some(server) = &server {
+        assert!(
+            answered_during_ingest > 0,
+            "the workers ended before the server was asked"
+        );
+        // Every article, as the store counts them, on the server's pages.
+        let (status, body) = http_get(server.port, "/api/stats");
+        assert_eq!(status, 200, "{body}");
+        let stats: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(stats["articles"], DOCS, "{stats}");
+        let (_, home) = http_get(server.port, "/");
+        assert!(home.contains(&DOCS.to_string()), "{home}");
+    }
     if in_postgres {
         // Stories for everything: the killed worker may have been the
         // elected clusterer; whoever was elected after it caught up, and

@@ -11,13 +11,10 @@
 //! is started in the background on a free port, which the shown output and
 //! the `curl` URLs call `localhost:8080`; `curl` is done by the test itself.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::time::Duration;
+use std::process::Stdio;
 
-use crate::chancery;
+use crate::{chancery, http_get, Server};
 
 /// One command of the quick start and the output the README shows for it.
 #[derive(Debug)]
@@ -133,38 +130,6 @@ fn lines_match(shown: &[String], lines: &[&str]) -> bool {
     }
 }
 
-/// GET over plain HTTP/1.0: the body.
-fn http_get(port: u16, target: &str) -> String {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {target} HTTP/1.0\r\nHost: localhost:{port}\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_string())
-        .unwrap_or(answer)
-}
-
-/// The server a `chancery serve` step started; stopped when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn every_command_of_the_readme_quick_start_prints_what_it_shows() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -203,28 +168,15 @@ fn every_command_of_the_readme_quick_start_prints_what_it_shows() {
         let args = words(&step.command);
         let printed = match args[0].as_str() {
             "chancery" if args[1] == "serve" => {
-                let mut child = chancery()
+                let mut command = chancery();
+                command
                     .args(&args[1..])
-                    .args(["--addr", "127.0.0.1:0"])
                     .current_dir(dir.path())
-                    .env_remove("CHANCERY_DATA")
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap();
-                let mut line = String::new();
-                BufReader::new(child.stderr.take().unwrap())
-                    .read_line(&mut line)
-                    .unwrap();
-                let port: u16 = line
-                    .split("http://127.0.0.1:")
-                    .nth(1)
-                    .and_then(|rest| rest.split('/').next())
-                    .and_then(|port| port.parse().ok())
-                    .unwrap_or_else(|| panic!("serve printed no address: {line}"));
-                server = Some(Server { child, port });
-                line.replace(&format!("127.0.0.1:{port}"), "127.0.0.1:8080")
+                    .env_remove("CHANCERY_DATA");
+                let (started, line) = Server::start(command);
+                let shown = line.replace(&format!("127.0.0.1:{}", started.port), "127.0.0.1:8080");
+                server = Some(started);
+                shown
             }
             "chancery" => {
                 let output = chancery()
@@ -252,7 +204,7 @@ fn every_command_of_the_readme_quick_start_prints_what_it_shows() {
                 let target = url
                     .strip_prefix("localhost:8080")
                     .unwrap_or_else(|| panic!("curl the server at localhost:8080, not {url}"));
-                http_get(port, target)
+                http_get(port, target).1
             }
             other => panic!("the quick start runs chancery and curl, not {other}"),
         };
