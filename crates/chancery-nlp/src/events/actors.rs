@@ -1139,19 +1139,21 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 k += 1;
             }
         };
+        // A body's unnamed members and NGOs: the body's code, no country.
+        let coded_body = |code: String| ActorMention {
+            thing: false,
+            guessed_sector: None,
+            name_tokens: i..head + 1,
+            tokens: i..head + 1,
+            entity: None,
+            code: Some(code),
+            kind: MentionKind::Nominal,
+            plural,
+        };
         // "U.N. human rights monitors" are the U.N.'s.
         let international = (i..head).any(|k| self.international(named[k].as_ref()));
         if sector == "NGO" && !international {
-            return Some(ActorMention {
-                thing: false,
-                guessed_sector: None,
-                name_tokens: i..head + 1,
-                tokens: i..head + 1,
-                entity: None,
-                code: Some(sector.to_string()),
-                kind: MentionKind::Nominal,
-                plural,
-            });
+            return Some(coded_body(sector.to_string()));
         }
         let mut sector = sector.to_string();
         let mut country: Option<String> = None;
@@ -1235,16 +1237,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             .or(body_after)
             .or(regional);
         if let Some(code) = body {
-            return Some(ActorMention {
-                thing: false,
-                guessed_sector: None,
-                name_tokens: i..head + 1,
-                tokens: i..head + 1,
-                entity: None,
-                code: Some(code),
-                kind: MentionKind::Nominal,
-                plural,
-            });
+            return Some(coded_body(code));
         }
         let explicit = country.is_some();
         // Unnamed police are the force where the reporter files from,
