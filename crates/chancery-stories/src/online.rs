@@ -785,13 +785,10 @@ impl Preview {
         std::array::from_fn(|k| {
             let (a, b) = (article.norms[k], story.norms[k]);
             (a > 0.0 && b > 0.0).then(|| {
-                let centroid = &story.vecs[k].entries;
+                let centroid = &story.vecs[k];
                 let dot: f32 = self.terms[k]
                     .iter()
-                    .filter_map(|&(t, w)| {
-                        let i = centroid.binary_search_by_key(&t, |e| e.0).ok()?;
-                        Some(w * centroid[i].1)
-                    })
+                    .filter_map(|&(t, w)| Some(w * centroid.weight_of(t)?))
                     .sum();
                 dot / (a * b)
             })
