@@ -21,7 +21,8 @@
 //! same stories on any machine. Memory is bounded: document frequencies live in
 //! a fixed table of counters, each story keeps at most a fixed number of terms
 //! (and its members' vectors only while young), and the number of live stories
-//! is capped.
+//! is capped. So is the work per article: however many stories are live, at
+//! most [`Config::max_candidates`] of them are compared in full.
 //!
 //! ```
 //! use chancery_stories::{Clusterer, Config, Day, Document};

@@ -484,8 +484,9 @@ impl Clusterer {
         })
     }
 
-    /// The pair features of the article against every candidate story (one
-    /// that shares a key term with it and whose window its day fits), in the
+    /// The pair features of the article against the candidate stories (those
+    /// that share a key term with it and whose window its day fits; past
+    /// `max_candidates` of them, the most probable by a preview), in the
     /// stories' order.
     fn score(&self, features: &Features, day: Option<Day>) -> Vec<(usize, PairFeatures)> {
         // The article's weights times the idf once more: a dot product with a

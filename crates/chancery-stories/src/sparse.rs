@@ -317,7 +317,6 @@ mod tests {
         }
     }
 
-    /// Term 0 (the free-slot mark) and crowded slots are looked up right.
     proptest::proptest! {
         /// The search from a term's likely place finds what a binary search
         /// finds, present or not, wherever the terms lie.
@@ -341,6 +340,7 @@ mod tests {
         }
     }
 
+    /// Term 0 (the free-slot mark) and crowded slots are looked up right.
     #[test]
     fn the_table_finds_every_term() {
         let a = v(&[(0, 2.0), (16, 3.0), (32, 5.0), (48, 7.0), (1 << 40, 11.0)]);
