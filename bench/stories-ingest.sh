@@ -9,18 +9,23 @@
 # "settle" is the settle pass at the end of the run (the latest articles
 # re-clustered at once, bounded by the settle window), part of the story step.
 #
-#   bench/stories-ingest.sh [N ...]      (default: 2000 20000)
+#   bench/stories-ingest.sh [--binary PATH] [N ...]   (default: 2000 20000;
+#                                        PATH: a chancery to measure instead
+#                                        of a release build of this checkout)
 #   UNDATED=1 bench/stories-ingest.sh …  (the articles without dates)
 #   REPLAY=0 bench/stories-ingest.sh …   (skip the replay contrast: at 200k it
 #                                          costs as much as the base ingest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+binary=
+if [ "${1:-}" = --binary ]; then
+    binary=$2
+    shift 2
+fi
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(2000 20000)
-cargo build --release --locked -p chancery >&2
-chancery=${CARGO_TARGET_DIR:-./target}/release/chancery
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. bench/release-binary.sh
+chancery=$binary
 
 largest=0
 for n in "${sizes[@]}"; do [ "$n" -gt "$largest" ] && largest=$n; done

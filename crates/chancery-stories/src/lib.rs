@@ -21,7 +21,8 @@
 //! same stories on any machine. Memory is bounded: document frequencies live in
 //! a fixed table of counters, each story keeps at most a fixed number of terms
 //! (and its members' vectors only while young), and the number of live stories
-//! is capped.
+//! is capped. So is the work per article: however many stories are live, at
+//! most [`Config::max_candidates`] of them are compared in full.
 //!
 //! ```
 //! use chancery_stories::{Clusterer, Config, Day, Document};
@@ -108,6 +109,11 @@ pub struct Config {
     pub max_story_terms: usize,
     /// Live stories at most; past it the least recently fed one is retired.
     pub max_live_stories: usize,
+    /// An article is compared with at most this many of the live stories
+    /// that share a key term with it and whose window its day fits: those
+    /// sharing the most key weight. It keeps the cost of an article the same
+    /// however many stories are live.
+    pub max_candidates: usize,
     /// The document-frequency table has `2^df_bits` counters.
     pub df_bits: u32,
     /// A young story (up to `split_members` articles) is re-clustered inside
@@ -142,6 +148,7 @@ impl Default for Config {
             window_days: Some(30),
             max_story_terms: 400,
             max_live_stories: 5_000,
+            max_candidates: 16,
             df_bits: 20,
             split: builtin::SPLIT,
             merge: builtin::MERGE,

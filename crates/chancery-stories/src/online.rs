@@ -15,6 +15,10 @@ use crate::{Config, Day, Document};
 /// stories: a story that shares none of them with an article is not scored.
 const KEY_TERMS: usize = 40;
 
+/// How many of an article's heaviest terms per kind preview a candidate
+/// story when there are more candidates than [`Config::max_candidates`].
+const PREVIEW_TERMS: usize = 12;
+
 /// A centroid this many times an article's terms or more is compared by a
 /// merge, not through the article's term table (`cosines`).
 const LOPSIDED: usize = 4;
@@ -480,8 +484,9 @@ impl Clusterer {
         })
     }
 
-    /// The pair features of the article against every candidate story (one
-    /// that shares a key term with it and whose window its day fits), in the
+    /// The pair features of the article against the candidate stories (those
+    /// that share a key term with it and whose window its day fits; past
+    /// `max_candidates` of them, the most probable by a preview), in the
     /// stories' order.
     fn score(&self, features: &Features, day: Option<Day>) -> Vec<(usize, PairFeatures)> {
         // The article's weights times the idf once more: a dot product with a
@@ -515,10 +520,36 @@ impl Clusterer {
         // Live stories are in id order, as the candidates are: each found by
         // its id (postings of retired stories find none), in the stories'
         // order, at a cost that follows the candidates, not the live stories.
-        candidates
+        let mut candidates: Vec<usize> = candidates
             .iter()
             .filter_map(|id| self.stories.binary_search_by_key(id, |s| s.id).ok())
             .filter(|&index| self.fits_window(&self.stories[index], day))
+            .collect();
+        let max = self.config.max_candidates.max(1);
+        if candidates.len() > max {
+            // Too many to score in full: each is first previewed by the
+            // article's heaviest terms alone, and only the most probable
+            // by that preview are scored, so the cosines per article stay
+            // the same however many stories are live.
+            let preview = Preview::new(&article);
+            let mut previewed: Vec<(f32, usize)> = candidates
+                .iter()
+                .map(|&index| {
+                    let story = &self.stories[index];
+                    let x = pair_features(preview.cosines(&article, story), story.size);
+                    (self.config.model.probability(&x), index)
+                })
+                .collect();
+            // The most probable first, the older story on ties.
+            previewed
+                .select_nth_unstable_by(max - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            candidates = previewed[..max].iter().map(|&(_, index)| index).collect();
+            // Scored in the stories' order (the first of equally probable
+            // stories wins).
+            candidates.sort_unstable();
+        }
+        candidates
+            .into_iter()
             .map(|index| {
                 let story = &self.stories[index];
                 (index, pair_features(cosines(&article, story), story.size))
@@ -530,6 +561,15 @@ impl Clusterer {
     /// names and entity keys (titles and numbers repeat or add little); ties
     /// to the smaller term.
     pub(crate) fn key_terms(&self, features: &Features) -> Vec<Term> {
+        self.key_weights(features)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
+    }
+
+    /// The key terms with their weights (raw weight times idf), heaviest
+    /// first.
+    fn key_weights(&self, features: &Features) -> Vec<(f32, Term)> {
         let mut ranked: Vec<(f32, Term)> = [Kind::Words, Kind::Names, Kind::Keys]
             .iter()
             .flat_map(|&k| &features.vecs[k as usize].entries)
@@ -537,7 +577,7 @@ impl Clusterer {
             .collect();
         ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.truncate(KEY_TERMS);
-        ranked.into_iter().map(|(_, t)| t).collect()
+        ranked
     }
 
     pub(crate) fn post(&mut self, keys: &[Term], index: usize) {
@@ -714,6 +754,49 @@ impl Clusterer {
     }
 }
 
+/// An article's heaviest terms per kind, for a cheap first look at many
+/// candidate stories: each term is looked up in a story's centroid, instead
+/// of walking the whole centroid.
+struct Preview {
+    /// Per kind, at most [`PREVIEW_TERMS`] of the article's terms (weights as
+    /// in [`Weighted::vecs`]), the heaviest.
+    terms: [Vec<(Term, f32)>; KINDS],
+}
+
+impl Preview {
+    fn new(article: &Weighted) -> Preview {
+        Preview {
+            terms: std::array::from_fn(|k| {
+                let mut terms = article.vecs[k].entries.clone();
+                if terms.len() > PREVIEW_TERMS {
+                    terms.select_nth_unstable_by(PREVIEW_TERMS - 1, |a, b| {
+                        b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                    });
+                    terms.truncate(PREVIEW_TERMS);
+                }
+                terms
+            }),
+        }
+    }
+
+    /// The cosines per kind over the previewed terms alone: the whole
+    /// cosine for a kind with few terms, a part of it otherwise (as
+    /// [`cosines`], `None` where a side has no term of the kind).
+    fn cosines(&self, article: &Weighted, story: &Story) -> [Option<f32>; KINDS] {
+        std::array::from_fn(|k| {
+            let (a, b) = (article.norms[k], story.norms[k]);
+            (a > 0.0 && b > 0.0).then(|| {
+                let centroid = &story.vecs[k];
+                let dot: f32 = self.terms[k]
+                    .iter()
+                    .filter_map(|&(t, w)| Some(w * centroid.weight_of(t)?))
+                    .sum();
+                dot / (a * b)
+            })
+        })
+    }
+}
+
 /// The cosines per kind of an article and a story (`None` where a side has
 /// no term of the kind).
 fn cosines(article: &Weighted, story: &Story) -> [Option<f32>; KINDS] {
@@ -773,6 +856,74 @@ pub fn training_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A clusterer in which every article opens its own story (no
+    /// threshold is reached), fed `n` articles that share their common
+    /// words, plus one with a word of its own each.
+    fn many_stories(max_candidates: usize, n: usize) -> Clusterer {
+        let mut clusterer = Clusterer::new(Config {
+            threshold: 2.0,
+            split: false,
+            merge: false,
+            max_candidates,
+            ..Config::default()
+        });
+        for i in 0..n {
+            let text = format!("The harbour council met about the budget and word{i}.");
+            clusterer.add(&Document {
+                id: "x",
+                title: "",
+                text: &text,
+                published: None,
+                entities: &[],
+            });
+        }
+        clusterer
+    }
+
+    fn features_of(clusterer: &Clusterer, text: &str) -> Features {
+        features::extract(
+            &Document {
+                id: "y",
+                title: "",
+                text,
+                published: None,
+                entities: &[],
+            },
+            &clusterer.config,
+        )
+    }
+
+    /// Past `max_candidates` only that many stories are scored, and the
+    /// preview keeps the one closest to the article among them.
+    #[test]
+    fn candidates_past_the_cap_are_previewed_and_the_closest_kept() {
+        let text = "The harbour council met about the budget and word7 and word7.";
+        let all = many_stories(usize::MAX, 30);
+        let scored = all.score(&features_of(&all, text), None);
+        assert_eq!(scored.len(), 30);
+        let best = |scored: &[(usize, PairFeatures)], c: &Clusterer| {
+            scored
+                .iter()
+                .max_by(|a, b| {
+                    let p = |x| c.config.model.probability(x);
+                    p(&a.1).total_cmp(&p(&b.1))
+                })
+                .map(|&(index, _)| c.stories[index].id)
+        };
+        assert_eq!(best(&scored, &all), Some(StoryId(7)));
+
+        let capped = many_stories(4, 30);
+        let few = capped.score(&features_of(&capped, text), None);
+        assert_eq!(few.len(), 4);
+        assert_eq!(best(&few, &capped), Some(StoryId(7)));
+        // The stories scored are scored in full, as without the cap, and in
+        // the stories' order.
+        for (index, x) in &few {
+            assert!(scored.contains(&(*index, *x)));
+        }
+        assert!(few.windows(2).all(|w| w[0].0 < w[1].0));
+    }
 
     /// A stream of unrelated dated articles: every story retires, and the
     /// postings stay bounded instead of growing with the stream.

@@ -35,6 +35,51 @@ impl SparseVec {
         self.entries.len()
     }
 
+    /// The weight of one term, if the vector has it. Terms are hashes,
+    /// spread evenly over their range, so a term's place is close to its
+    /// share of the range: the search starts there and widens by doubling
+    /// steps, a few neighbouring entries instead of a binary search's
+    /// scattered ones.
+    pub(crate) fn weight_of(&self, term: Term) -> Option<f32> {
+        let e = &self.entries;
+        if e.is_empty() {
+            return None;
+        }
+        let guess = ((u128::from(term) * e.len() as u128) >> 64) as usize;
+        // [lo, hi): where the term is if anywhere.
+        let (lo, hi) = if e[guess].0 < term {
+            let (mut below, mut step) = (guess, 1);
+            loop {
+                let next = guess + step;
+                if next >= e.len() {
+                    break (below + 1, e.len());
+                }
+                if e[next].0 >= term {
+                    break (below + 1, next + 1);
+                }
+                below = next;
+                step *= 2;
+            }
+        } else {
+            let (mut above, mut step) = (guess, 1);
+            loop {
+                if step > guess {
+                    break (0, above + 1);
+                }
+                let next = guess - step;
+                if e[next].0 < term {
+                    break (next + 1, above + 1);
+                }
+                above = next;
+                step *= 2;
+            }
+        };
+        e[lo..hi]
+            .binary_search_by_key(&term, |&(t, _)| t)
+            .ok()
+            .map(|i| e[lo + i].1)
+    }
+
     /// Euclidean norm with each weight scaled by `scale(term)`.
     pub(crate) fn norm_scaled(&self, scale: impl Fn(Term) -> f32) -> f32 {
         self.entries
@@ -269,6 +314,29 @@ mod tests {
             assert_eq!(dot_scaled(&a, &b, |_| 1.0), expected);
             assert_eq!(TermTable::new(&a).dot(&b).to_bits(), expected.to_bits());
             assert_eq!(dot_lopsided(&a, &b).to_bits(), expected.to_bits());
+        }
+    }
+
+    proptest::proptest! {
+        /// The search from a term's likely place finds what a binary search
+        /// finds, present or not, wherever the terms lie.
+        #[test]
+        fn weight_of_finds_what_a_binary_search_finds(
+            terms in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..200),
+            small in proptest::collection::vec(0u64..64, 0..40),
+            probes in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..20),
+        ) {
+            for set in [&terms, &small] {
+                let v = SparseVec::from_unsorted(set.iter().map(|&t| (t, t as f32 + 1.0)).collect());
+                for &probe in probes.iter().chain(set.iter()).chain(small.iter()) {
+                    let expected = v
+                        .entries
+                        .binary_search_by_key(&probe, |&(t, _)| t)
+                        .ok()
+                        .map(|i| v.entries[i].1);
+                    proptest::prop_assert_eq!(v.weight_of(probe), expected);
+                }
+            }
         }
     }
 
