@@ -1155,3 +1155,13 @@ Turkish troops freed between 60 and 70 villagers on Tuesday.\n",
     assert!(has_event(&events, "0841", "TURREB", "TURCVL"), "{events:?}");
     assert!(has_event(&events, "0841", "TURMIL", "TURCVL"), "{events:?}");
 }
+
+#[test]
+fn branding_an_actor_or_its_act_is_criticism() {
+    let analysis = analyze_bytes(
+        b"Seoul\n\nSEOUL 1996-08-20\n\nSouth Korea branded North Korea a terrorist state on Tuesday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "111", "KOR", "PRK"), "{events:?}");
+}
