@@ -561,15 +561,6 @@ impl Clusterer {
     /// names and entity keys (titles and numbers repeat or add little); ties
     /// to the smaller term.
     pub(crate) fn key_terms(&self, features: &Features) -> Vec<Term> {
-        self.key_weights(features)
-            .into_iter()
-            .map(|(_, t)| t)
-            .collect()
-    }
-
-    /// The key terms with their weights (raw weight times idf), heaviest
-    /// first.
-    fn key_weights(&self, features: &Features) -> Vec<(f32, Term)> {
         let mut ranked: Vec<(f32, Term)> = [Kind::Words, Kind::Names, Kind::Keys]
             .iter()
             .flat_map(|&k| &features.vecs[k as usize].entries)
@@ -577,7 +568,7 @@ impl Clusterer {
             .collect();
         ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.truncate(KEY_TERMS);
-        ranked
+        ranked.into_iter().map(|(_, t)| t).collect()
     }
 
     pub(crate) fn post(&mut self, keys: &[Term], index: usize) {

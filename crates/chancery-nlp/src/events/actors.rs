@@ -862,7 +862,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         // says it is a rights group, a charity or an association is an NGO.
         // So is someone who holds an office in one ("Kate Michelman,
         // president of the National Abortion Rights Action League").
-        let ngo = match kind {
+        let ngo = || match kind {
             EntityKind::Organization => ngo_name(self.doc.words[tokens.clone()].iter().copied()),
             EntityKind::Person => entity
                 .roles
@@ -871,7 +871,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 .any(|of| ngo_name(of.split_whitespace())),
             _ => false,
         };
-        if code.is_none() && ngo {
+        if code.is_none() && ngo() {
             code = Some("NGO".to_string());
         }
         // Someone the knowledge base does not know belongs to their
@@ -1151,8 +1151,7 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
             plural,
         };
         // "U.N. human rights monitors" are the U.N.'s.
-        let international = (i..head).any(|k| self.international(named[k].as_ref()));
-        if sector == "NGO" && !international {
+        if sector == "NGO" && !(i..head).any(|k| self.international(named[k].as_ref())) {
             return Some(coded_body(sector.to_string()));
         }
         let mut sector = sector.to_string();

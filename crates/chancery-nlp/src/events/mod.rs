@@ -2281,10 +2281,12 @@ impl<'d, 'a> EventCoder<'d, 'a> {
     /// Arafat") is a complaint (114), not a demonstration: CAMEO's 14x are
     /// the collective acts of crowds.
     fn official_protest(&self, c: &mut Coded) {
-        if c.code != "140" || c.dictionary.is_some() {
+        if c.code != "140"
+            || c.dictionary.is_some()
+            || !self.lower(c.trigger.start).starts_with("protest")
+        {
             return;
         }
-        let protest = self.lower(c.trigger.start).starts_with("protest");
         let Some(code) = c.source_code.as_deref().or(self.actor_code(c.source)) else {
             return;
         };
@@ -2293,13 +2295,16 @@ impl<'d, 'a> EventCoder<'d, 'a> {
         let country_named = c.source.is_some_and(|m| {
             self.actors.mentions[m].kind == actors::MentionKind::Named(EntityKind::Country)
         });
-        let official = matches!(code, "NGO" | "IGO")
+        // International bodies' and NGOs' codes start with IGO or NGO
+        // ("IGOUNO"); a country's organization has it as its sector.
+        let official = code.starts_with("IGO")
+            || code.starts_with("NGO")
             || matches!(
                 actor_sector(code),
                 "GOV" | "NGO" | "IGO" | "JUD" | "LEG" | "MED" | "BUS"
             )
             || code.len() == 3 && country_named;
-        if protest && official {
+        if official {
             c.code = "114".to_string();
         }
     }

@@ -1077,11 +1077,14 @@ U.N. human rights monitors accused Nigerian police of beating students.\n",
 fn a_protest_by_a_state_or_an_organization_is_a_complaint() {
     let analysis = analyze_bytes(
         b"Protests\n\nBEIJING 1996-08-20\n\nChina protested to Japan on Tuesday over the lighthouse.\n\n\
+The United Nations protested to Iraq on Wednesday.\n\n\
 Thousands of students protested against the government in Seoul.\n",
     )
     .expect("extracts");
     let events = triples(&analysis.events);
     assert!(has_event(&events, "114", "CHN", "JPN"), "{events:?}");
+    // An international body's code starts with IGO ("IGOUNO").
+    assert!(has_event(&events, "114", "IGO", "IRQ"), "{events:?}");
     // A crowd's protest stays a demonstration.
     assert!(
         !events
