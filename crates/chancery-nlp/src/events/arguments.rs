@@ -52,6 +52,107 @@ pub(crate) fn children(parse: &Parse) -> Vec<Vec<usize>> {
     out
 }
 
+/// Mends one error the parser makes over a reduced relative clause: in "A
+/// gunman being hunted on the North Shore was captured by police" it takes
+/// the participle for the clause's verb, with the noun as its subject, and
+/// leaves the finite verb after it without one. A finite verb with no
+/// subject, after a participle whose subject precedes it and that has no
+/// finite auxiliary of its own, takes that subject; the participle becomes
+/// what it is, a clause on the noun.
+pub(crate) fn mend_reduced_relatives(parse: &mut Parse, words: &[&str]) {
+    let n = parse.heads.len().min(words.len()).min(parse.deprels.len());
+    let lower: Vec<String> = words[..n].iter().map(|w| w.to_lowercase()).collect();
+    let finite = |w: &str| matches!(w, "was" | "were" | "is" | "are" | "has" | "have" | "had");
+    for verb in 0..n {
+        if parse.upos[verb] != Upos::Verb {
+            continue;
+        }
+        let kids = children(parse);
+        let rel = |k: usize| parse.deprels[k];
+        let has_subject = kids[verb].iter().any(|&c| {
+            matches!(
+                rel(c),
+                DepRel::Nsubj | DepRel::NsubjPass | DepRel::Csubj | DepRel::Expl
+            )
+        });
+        let Some(aux) = kids[verb]
+            .iter()
+            .copied()
+            .find(|&c| matches!(rel(c), DepRel::Aux | DepRel::AuxPass) && c < verb)
+        else {
+            continue;
+        };
+        if has_subject || !finite(&lower[aux]) {
+            continue;
+        }
+        // The participle: the nearest verb before the auxiliary.
+        let Some(participle) = (0..aux).rev().find(|&k| parse.upos[k] == Upos::Verb) else {
+            continue;
+        };
+        let own_auxiliaries: Vec<usize> = kids[participle]
+            .iter()
+            .copied()
+            .filter(|&c| matches!(rel(c), DepRel::Aux | DepRel::AuxPass))
+            .collect();
+        let participial = own_auxiliaries.iter().all(|&c| lower[c] == "being")
+            && (lower[participle].ends_with("ed")
+                || lower[participle].ends_with("en")
+                || !own_auxiliaries.is_empty());
+        let Some(subject) = kids[participle]
+            .iter()
+            .copied()
+            .find(|&c| matches!(rel(c), DepRel::Nsubj | DepRel::NsubjPass) && c < participle)
+        else {
+            continue;
+        };
+        // Nothing between the participle and the auxiliary opens a clause of
+        // its own.
+        let clean = (participle + 1..aux).all(|k| {
+            !matches!(
+                rel(k),
+                DepRel::Nsubj | DepRel::NsubjPass | DepRel::Mark | DepRel::Cc
+            ) && parse.upos[k] != Upos::Verb
+        });
+        let related = parse.heads[verb] == Some(participle)
+            || parse.heads[verb].is_some() && parse.heads[verb] == parse.heads[participle];
+        if !participial || !clean || !related {
+            continue;
+        }
+        let passive = kids[verb].iter().any(|&c| rel(c) == DepRel::AuxPass);
+        if parse.heads[verb] == Some(participle) {
+            parse.heads[verb] = parse.heads[participle];
+            parse.deprels[verb] = parse.deprels[participle];
+            // What hung on the participle after the verb is the verb's.
+            for k in verb + 1..n {
+                if parse.heads[k] == Some(participle) {
+                    parse.heads[k] = Some(verb);
+                }
+            }
+        }
+        parse.heads[subject] = Some(verb);
+        parse.deprels[subject] = if passive {
+            DepRel::NsubjPass
+        } else {
+            DepRel::Nsubj
+        };
+        parse.heads[participle] = Some(subject);
+        parse.deprels[participle] = DepRel::Acl;
+    }
+}
+
+/// Parses one sentence for the event coder: the tree, mended where the
+/// parser is known to go wrong, and the children of every word.
+pub(crate) fn parse_sentence(
+    model: &crate::syntax::SyntaxModel,
+    words: &[&str],
+    names: &[bool],
+) -> (Parse, Vec<Vec<usize>>) {
+    let mut parse = model.parse_with_names(words, names);
+    mend_reduced_relatives(&mut parse, words);
+    let kids = children(&parse);
+    (parse, kids)
+}
+
 /// The first word of the subtree under `k` (its leftmost descendant).
 pub(crate) fn leftmost(kids: &[Vec<usize>], k: usize) -> usize {
     let mut first = k;
@@ -417,4 +518,73 @@ pub(super) fn in_time_clause(
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A parse from (upos, head, relation) rows.
+    fn tree(rows: &[(Upos, Option<usize>, DepRel)]) -> Parse {
+        Parse {
+            upos: rows.iter().map(|r| r.0).collect(),
+            heads: rows.iter().map(|r| r.1).collect(),
+            deprels: rows.iter().map(|r| r.2).collect(),
+        }
+    }
+
+    #[test]
+    fn a_finite_verb_after_a_reduced_relative_takes_the_noun() {
+        use DepRel as D;
+        use Upos as U;
+        // "A gunman being hunted was captured by police ." as the parser
+        // gets it: "hunted" the root, "captured" an adverbial clause on it.
+        let words = [
+            "A", "gunman", "being", "hunted", "was", "captured", "by", "police", ".",
+        ];
+        let mut parse = tree(&[
+            (U::Det, Some(1), D::Det),
+            (U::Noun, Some(3), D::Nsubj),
+            (U::Aux, Some(3), D::AuxPass),
+            (U::Verb, None, D::Root),
+            (U::Aux, Some(5), D::AuxPass),
+            (U::Verb, Some(3), D::Advcl),
+            (U::Adp, Some(7), D::Case),
+            (U::Noun, Some(5), D::OblAgent),
+            (U::Punct, Some(3), D::Punct),
+        ]);
+        mend_reduced_relatives(&mut parse, &words);
+        assert_eq!(parse.heads[5], None);
+        assert_eq!(parse.deprels[5], D::Root);
+        assert_eq!((parse.heads[1], parse.deprels[1]), (Some(5), D::NsubjPass));
+        assert_eq!((parse.heads[3], parse.deprels[3]), (Some(1), D::Acl));
+        assert_eq!(parse.heads[8], Some(5));
+        let args = arguments(&parse, &children(&parse), &words, 5, 1, false);
+        assert_eq!(args.targets, vec![1]);
+        assert_eq!(args.sources, vec![7]);
+    }
+
+    #[test]
+    fn a_clause_with_its_own_subject_is_left_alone() {
+        use DepRel as D;
+        use Upos as U;
+        // "Police arrested him and he was charged ." : "was charged" has a
+        // subject; nothing moves.
+        let words = [
+            "Police", "arrested", "him", "and", "he", "was", "charged", ".",
+        ];
+        let rows = [
+            (U::Noun, Some(1), D::Nsubj),
+            (U::Verb, None, D::Root),
+            (U::Pron, Some(1), D::Obj),
+            (U::Cconj, Some(6), D::Cc),
+            (U::Pron, Some(6), D::NsubjPass),
+            (U::Aux, Some(6), D::AuxPass),
+            (U::Verb, Some(1), D::Conj),
+            (U::Punct, Some(1), D::Punct),
+        ];
+        let mut parse = tree(&rows);
+        mend_reduced_relatives(&mut parse, &words);
+        assert_eq!(parse, tree(&rows));
+    }
 }

@@ -652,12 +652,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                 && self.context_nearby(i, sentence.end, &lower, sentence.start)
             {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
-                    let parse = SyntaxModel::builtin().parse_with_names(
+                    arguments::parse_sentence(
+                        SyntaxModel::builtin(),
                         &self.doc.words[sentence.clone()],
                         &self.names[sentence.clone()],
-                    );
-                    let kids = arguments::children(&parse);
-                    (parse, kids)
+                    )
                 });
                 let through_parse = self.trigger_at(
                     i,
@@ -784,12 +783,11 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let mut aimed_at_act = None;
             let (source, target, reported_by) = if syntax {
                 let (parse, kids) = parsed.get_or_insert_with(|| {
-                    let parse = SyntaxModel::builtin().parse_with_names(
+                    arguments::parse_sentence(
+                        SyntaxModel::builtin(),
                         &self.doc.words[sentence.clone()],
                         &self.names[sentence.clone()],
-                    );
-                    let kids = arguments::children(&parse);
-                    (parse, kids)
+                    )
                 });
                 let local = i - sentence.start;
                 // "asked Germany to extradite him", "urged Iraq to withdraw":

@@ -1168,3 +1168,21 @@ fn branding_an_actor_or_its_act_is_criticism() {
     let events = triples(&analysis.events);
     assert!(has_event(&events, "111", "KOR", "PRK"), "{events:?}");
 }
+
+#[test]
+fn a_passive_subject_survives_a_reduced_relative_before_its_verb() {
+    // The parser takes "hunted" / "abducted" for the clause's verb; the
+    // finite passive after it still has the noun as its patient.
+    let analysis = analyze_bytes(
+        b"Kidnap\n\nSAN JOSE 1996-08-28\n\nThe Costa Rican government said on Wednesday that a Dutch couple abducted over the weekend from a tree farm in northern Costa Rica was kidnapped by former Nicaraguan guerrillas.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "18", "NIC", "NLD"), "{events:?}");
+    assert!(
+        !events
+            .iter()
+            .any(|(code, source, _)| code.starts_with("18") && source.starts_with("NLD")),
+        "the couple abducted no one: {events:?}"
+    );
+}
