@@ -1149,6 +1149,19 @@ impl<'d, 'a> EventCoder<'d, 'a> {
                                 .map(str::to_string)
                         })
                         .filter(|c| KnowledgeBase::builtin().country(c).is_some());
+                    // A state expels foreigners: an expelled Iraqi diplomat was
+                    // expelled by the country the story is filed from, not Iraq.
+                    let target_country = self.actor_code(target).and_then(|c| c.get(..3));
+                    let country = match (&country, &self.actors.filed_in) {
+                        (Some(c), Some(filed))
+                            if coded.code.starts_with("174")
+                                && Some(c.as_str()) == target_country
+                                && filed != c =>
+                        {
+                            Some(filed.clone())
+                        }
+                        _ => country,
+                    };
                     // People are arrested and sentenced: a subject that names
                     // no actor ("a 13-year-old boy") is one of the country's.
                     let person_act = matches!(coded.code.get(..3), Some("116" | "173"));

@@ -1186,3 +1186,28 @@ fn a_passive_subject_survives_a_reduced_relative_before_its_verb() {
         "the couple abducted no one: {events:?}"
     );
 }
+
+#[test]
+fn a_state_expels_foreigners_and_a_roadblock_of_gunmen_is_no_protest() {
+    // Told without its agent, an expulsion of an Iraqi diplomat is the
+    // work of the country the story is filed from, however often Iraq is
+    // named.
+    let analysis = analyze_bytes(
+        b"Diplomat expelled\n\nAMMAN 1996-08-30\n\nIraq said on Friday it regretted the move. \
+Iraq's embassy in Amman was closed. The Iraqi press attache, Adel Ibrahim, was expelled on Thursday, \
+Iraqi officials said. Iraq and Iraqi officials gave no reason.\n\n\
+Kurdish guerrillas stopped two buses at a roadblock in eastern Turkey.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        !events
+            .iter()
+            .any(|(code, source, _)| code.starts_with("174") && source.starts_with("IRQ")),
+        "{events:?}"
+    );
+    assert!(
+        !events.iter().any(|(code, _, _)| code.starts_with("14")),
+        "{events:?}"
+    );
+}
