@@ -125,10 +125,11 @@ pub(crate) struct Story {
     /// Every member while the story is young (at most `split_members`);
     /// emptied for good once it grows past that.
     pub(crate) members: Vec<Member>,
-    /// The key terms its articles were posted under (sorted): the
-    /// candidate postings are rebuilt from these when a saved state is
+    /// The key terms its articles were posted under (sorted by term), each
+    /// with the arrival count when it last was: the candidate postings and
+    /// their order by recency are rebuilt from these when a saved state is
     /// restored.
-    pub(crate) posted: Vec<Term>,
+    pub(crate) posted: Vec<(Term, u64)>,
 }
 
 impl Story {
@@ -206,10 +207,19 @@ pub struct Clusterer {
     /// The latest publication day seen: stories quiet for longer than the
     /// window before it are retired.
     pub(crate) clock: Option<Day>,
-    /// For each key term of a member, the stories it joined: only stories
-    /// found here through an article's own key terms are scored. Entries of
-    /// retired stories linger until the next compaction.
+    /// For each key term of a member, every story it joined (entries of
+    /// retired stories linger until the next compaction): what refills
+    /// `latest` when a listed story goes, and what the settle pass's merge
+    /// re-check counts shared terms in.
     pub(crate) postings: HashMap<Term, Vec<StoryId>>,
+    /// For each key term, at most `config.postings_per_term` live stories:
+    /// those posted under it most recently, as `(arrival count, story)`,
+    /// ascending. Only stories found here through an article's own key
+    /// terms are scored. Always the same function of the live stories'
+    /// `posted` (the greatest pairs per term), so a restored clusterer
+    /// rebuilds the lists the saved one had: a story that goes is replaced
+    /// at once by the next one from `postings`.
+    pub(crate) latest: HashMap<Term, Vec<(u64, StoryId)>>,
     /// Postings entries, and their count after the last compaction.
     pub(crate) posted: usize,
     posted_after_compaction: usize,
@@ -241,6 +251,7 @@ impl Clusterer {
             articles: 0,
             clock: None,
             postings: HashMap::new(),
+            latest: HashMap::new(),
             posted: 0,
             posted_after_compaction: 0,
             dirty: Vec::new(),
@@ -410,16 +421,26 @@ impl Clusterer {
         };
         let gone = self.stories.remove(j);
         self.retired.push(gone.id);
+        self.unlist(&gone);
         let keep_id = self.stories[i].id;
         let mut moved = Vec::new();
-        for &term in &gone.posted {
+        // The kept story is posted under the gone one's terms, each as
+        // recently as either story was.
+        self.stories[i].posted = merge_posted(&self.stories[i].posted, &gone.posted);
+        for &(term, _) in &gone.posted {
             self.postings.entry(term).or_default().push(keep_id);
             self.posted += 1;
+            if let Some(at) = posted_at(&self.stories[i].posted, term) {
+                list_latest(
+                    &mut self.latest,
+                    self.config.postings_per_term,
+                    term,
+                    at,
+                    keep_id,
+                );
+            }
         }
         let keep = &mut self.stories[i];
-        keep.posted.extend_from_slice(&gone.posted);
-        keep.posted.sort_unstable();
-        keep.posted.dedup();
         keep.touched = keep.touched.max(gone.touched);
         for member in gone.members {
             keep.absorb(&member.features, member.day);
@@ -511,15 +532,16 @@ impl Clusterer {
         let mut candidates: Vec<StoryId> = self
             .key_terms(features)
             .iter()
-            .filter_map(|t| self.postings.get(t))
+            .filter_map(|t| self.latest.get(t))
             .flatten()
-            .copied()
+            .map(|&(_, id)| id)
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
         // Live stories are in id order, as the candidates are: each found by
-        // its id (postings of retired stories find none), in the stories'
-        // order, at a cost that follows the candidates, not the live stories.
+        // its id, in the stories' order, at a cost that follows the
+        // candidates (at most `postings_per_term` per key term), not the
+        // live stories.
         let mut candidates: Vec<usize> = candidates
             .iter()
             .filter_map(|id| self.stories.binary_search_by_key(id, |s| s.id).ok())
@@ -571,19 +593,66 @@ impl Clusterer {
         ranked.into_iter().map(|(_, t)| t).collect()
     }
 
+    /// Posts the story at `index` under key terms, as of now.
     pub(crate) fn post(&mut self, keys: &[Term], index: usize) {
         let story = self.stories[index].id;
-        let posted = &mut self.stories[index].posted;
-        posted.extend_from_slice(keys);
-        posted.sort_unstable();
-        posted.dedup();
-        for &term in keys {
+        let at = self.articles;
+        let mut fresh: Vec<(Term, u64)> = keys.iter().map(|&t| (t, at)).collect();
+        fresh.sort_unstable();
+        fresh.dedup();
+        self.stories[index].posted = merge_posted(&self.stories[index].posted, &fresh);
+        for &(term, _) in &fresh {
             let list = self.postings.entry(term).or_default();
             // Members of one story tend to come in runs; a repeat further back
-            // only costs a duplicate, removed when candidates are gathered.
+            // only costs a duplicate, removed at the next compaction.
             if list.last() != Some(&story) {
                 list.push(story);
                 self.posted += 1;
+            }
+            list_latest(
+                &mut self.latest,
+                self.config.postings_per_term,
+                term,
+                at,
+                story,
+            );
+        }
+    }
+
+    /// Takes a story that is no longer live (already out of
+    /// `self.stories`) off the recency lists; each list it leaves takes the
+    /// live story next in line for the term, so the lists stay what
+    /// `rebuild_postings` makes of the live stories.
+    pub(crate) fn unlist(&mut self, gone: &Story) {
+        for &(term, _) in &gone.posted {
+            let Some(list) = self.latest.get_mut(&term) else {
+                continue;
+            };
+            let Some(i) = list.iter().position(|&(_, id)| id == gone.id) else {
+                continue;
+            };
+            list.remove(i);
+            // The list was full, or every live story posted under the term
+            // is in it already and nothing is found below.
+            let mut next: Option<(u64, StoryId)> = None;
+            for &id in self.postings.get(&term).into_iter().flatten() {
+                if list.iter().any(|&(_, listed)| listed == id) {
+                    continue;
+                }
+                let Ok(s) = self.stories.binary_search_by_key(&id, |s| s.id) else {
+                    continue;
+                };
+                if let Some(at) = posted_at(&self.stories[s].posted, term) {
+                    next = next.max(Some((at, id)));
+                }
+            }
+            match next {
+                // Below every listed pair: it was not among the greatest.
+                Some(entry) => list.insert(list.partition_point(|&e| e < entry), entry),
+                None if list.is_empty() => {
+                    self.latest.remove(&term);
+                }
+                None => {}
             }
         }
     }
@@ -620,15 +689,23 @@ impl Clusterer {
     }
 
     /// The candidate postings from the live stories' key terms (after a
-    /// restore). Lists are in story order; candidates are sorted anyway.
+    /// restore): every story per term in story order, and the most recent
+    /// ones per term as `post` and `unlist` keep them.
     pub(crate) fn rebuild_postings(&mut self) {
         self.postings.clear();
+        self.latest.clear();
         self.posted = 0;
         for story in &self.stories {
-            for &term in &story.posted {
+            for &(term, at) in &story.posted {
                 self.postings.entry(term).or_default().push(story.id);
+                self.latest.entry(term).or_default().push((at, story.id));
                 self.posted += 1;
             }
+        }
+        let cap = self.config.postings_per_term.max(1);
+        for list in self.latest.values_mut() {
+            list.sort_unstable();
+            list.drain(..list.len().saturating_sub(cap));
         }
         self.posted_after_compaction = self.posted;
     }
@@ -639,6 +716,7 @@ impl Clusterer {
             if let Some(stale) = (0..self.stories.len()).min_by_key(|&i| self.stories[i].touched) {
                 let gone = self.stories.remove(stale);
                 self.retired.push(gone.id);
+                self.unlist(&gone);
             }
         }
         self.stories
@@ -731,17 +809,77 @@ impl Clusterer {
             return;
         };
         let window = window as i32;
-        let retired = &mut self.retired;
-        self.stories.retain(|s| {
-            let live = match s.days {
-                Some((_, last)) => last.0.saturating_add(window) >= clock.0,
-                None => true,
-            };
-            if !live {
-                retired.push(s.id);
+        let quiet = |s: &Story| {
+            s.days
+                .is_some_and(|(_, last)| last.0.saturating_add(window) < clock.0)
+        };
+        if !self.stories.iter().any(quiet) {
+            return;
+        }
+        let (gone, live): (Vec<Story>, Vec<Story>) = std::mem::take(&mut self.stories)
+            .into_iter()
+            .partition(quiet);
+        self.stories = live;
+        for story in &gone {
+            self.retired.push(story.id);
+            self.unlist(story);
+        }
+    }
+}
+
+/// Sorted `(term, arrival count)` lists merged; a term in both keeps the
+/// later count.
+fn merge_posted(a: &[(Term, u64)], b: &[(Term, u64)]) -> Vec<(Term, u64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
             }
-            live
-        });
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1.max(b[j].1)));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// When a story was last posted under a term (its `posted`, sorted).
+pub(crate) fn posted_at(posted: &[(Term, u64)], term: Term) -> Option<u64> {
+    posted
+        .binary_search_by_key(&term, |&(t, _)| t)
+        .ok()
+        .map(|i| posted[i].1)
+}
+
+/// Puts `(at, story)` into a term's recency list (replacing the story's
+/// earlier entry) and drops what falls past `cap`: the list keeps the
+/// greatest pairs, ascending.
+fn list_latest(
+    latest: &mut HashMap<Term, Vec<(u64, StoryId)>>,
+    cap: usize,
+    term: Term,
+    at: u64,
+    story: StoryId,
+) {
+    let list = latest.entry(term).or_default();
+    if let Some(i) = list.iter().position(|&(_, id)| id == story) {
+        list.remove(i);
+    }
+    let entry = (at, story);
+    list.insert(list.partition_point(|&e| e < entry), entry);
+    if list.len() > cap.max(1) {
+        list.remove(0);
     }
 }
 
@@ -936,5 +1074,86 @@ mod tests {
             most = most.max(clusterer.posted);
         }
         assert!(most <= 3 * 64 * KEY_TERMS, "{most} postings");
+    }
+
+    /// The recency lists kept up as stories are posted, split, merged,
+    /// settled and retired are at every step what a restore rebuilds from
+    /// the live stories, and never longer than `postings_per_term`.
+    #[test]
+    fn recency_lists_are_what_a_rebuild_makes_at_every_step() {
+        let mut clusterer = Clusterer::new(Config {
+            postings_per_term: 3,
+            max_live_stories: 8,
+            settle_window: 12,
+            ..Config::default()
+        });
+        let topics = [
+            "harbour council budget",
+            "river flood rescue",
+            "league match goal",
+        ];
+        let mut longest = 0;
+        for i in 0..240u32 {
+            let text = format!(
+                "The {} report{} met the mayor about word{} and the {}.",
+                topics[(i % 3) as usize],
+                i % 11,
+                i % 17,
+                topics[(i / 7 % 3) as usize],
+            );
+            clusterer.add(&Document {
+                id: "x",
+                title: "",
+                text: &text,
+                published: Some(Day((i as i32) * 3 / 2)),
+                entities: &[],
+            });
+            let mut rebuilt = clusterer.clone();
+            rebuilt.rebuild_postings();
+            assert_eq!(rebuilt.latest, clusterer.latest, "after article {i}");
+            longest = longest.max(clusterer.latest.values().map(Vec::len).max().unwrap_or(0));
+        }
+        assert_eq!(longest, 3, "the lists filled up to the cap");
+        assert!(clusterer.retired.len() > 3, "stories retired along the way");
+    }
+
+    /// A story that leaves a full recency list (here: retired by date) is
+    /// replaced by the live story next in line, which had been pushed off.
+    #[test]
+    fn a_story_leaving_a_full_list_makes_room_for_the_next() {
+        let mut clusterer = Clusterer::new(Config {
+            threshold: 2.0,
+            split: false,
+            merge: false,
+            postings_per_term: 3,
+            ..Config::default()
+        });
+        // Stories 0 and 1 are dated late, 2, 3 and 4 (the latest posted)
+        // early: the clock stays at the late day until article 5.
+        for (i, day) in [100, 100, 0, 0, 0, 101].into_iter().enumerate() {
+            let text = format!("Zeta council word{i}.");
+            clusterer.add(&Document {
+                id: "x",
+                title: "",
+                text: &text,
+                published: Some(Day(day)),
+                entities: &[],
+            });
+            let listed = |c: &Clusterer| -> Vec<u32> {
+                let term = c.key_terms(&features_of(c, "Zeta."))[0];
+                c.latest[&term].iter().map(|&(_, id)| id.0).collect()
+            };
+            match i {
+                4 => assert_eq!(listed(&clusterer), [2, 3, 4]),
+                5 => {
+                    assert_eq!(clusterer.retired, [StoryId(2), StoryId(3), StoryId(4)]);
+                    assert_eq!(listed(&clusterer), [0, 1, 5]);
+                }
+                _ => {}
+            }
+            let mut rebuilt = clusterer.clone();
+            rebuilt.rebuild_postings();
+            assert_eq!(rebuilt.latest, clusterer.latest, "after article {i}");
+        }
     }
 }

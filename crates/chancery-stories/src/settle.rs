@@ -192,8 +192,9 @@ impl Clusterer {
             };
             let story = &mut self.stories[index];
             if story.size == 0 {
-                self.stories.remove(index);
+                let gone = self.stories.remove(index);
                 self.retired.push(id);
+                self.unlist(&gone);
                 continue;
             }
             for centroid in &mut story.vecs {
@@ -235,7 +236,7 @@ impl Clusterer {
         for &id in &young {
             let story = &self.stories[self.position(id).expect("live")];
             let mut shared: std::collections::HashMap<StoryId, usize> = Default::default();
-            for term in &story.posted {
+            for (term, _) in &story.posted {
                 // A list may repeat a story (until the next compaction):
                 // each story counts once per term, so a restored clusterer
                 // (its lists rebuilt without repeats) picks the same ones.
