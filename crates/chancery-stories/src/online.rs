@@ -2,7 +2,8 @@
 //! opens a new one; a young story that turns out to hold two look-alike events
 //! splits in two.
 
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 
 use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vectors};
 use crate::df::DocumentFrequency;
@@ -189,7 +190,12 @@ impl Story {
     }
 
     fn stale(&self, articles: u64) -> bool {
-        articles > self.normed_at + self.normed_at / 16
+        articles >= self.norms_due()
+    }
+
+    /// The first article count at which the norms are stale.
+    fn norms_due(&self) -> u64 {
+        self.normed_at + self.normed_at / 16 + 1
     }
 }
 
@@ -220,6 +226,11 @@ pub struct Clusterer {
     /// rebuilds the lists the saved one had: a story that goes is replaced
     /// at once by the next one from `postings`.
     pub(crate) latest: HashMap<Term, Vec<(u64, StoryId)>>,
+    /// When each live story's norms are next due for a refresh, earliest
+    /// first (`(article count, story)`; an entry may be early, or of a
+    /// story gone since): an arrival looks at the stories due, not at every
+    /// live story. Not saved; rebuilt on restore.
+    pub(crate) norms_due: BinaryHeap<Reverse<(u64, StoryId)>>,
     /// Postings entries, and their count after the last compaction.
     pub(crate) posted: usize,
     posted_after_compaction: usize,
@@ -252,6 +263,7 @@ impl Clusterer {
             clock: None,
             postings: HashMap::new(),
             latest: HashMap::new(),
+            norms_due: BinaryHeap::new(),
             posted: 0,
             posted_after_compaction: 0,
             dirty: Vec::new(),
@@ -474,10 +486,24 @@ impl Clusterer {
                 self.retire_quiet();
             }
         }
-        let (df, articles) = (&self.df, self.articles);
-        for story in self.stories.iter_mut().filter(|s| s.stale(articles)) {
-            story.refresh(df, articles);
-            self.refreshed.push(story.id);
+        // Every live story has one entry, due no later than its norms: popped
+        // when due, refreshed if stale (a join may have refreshed it since),
+        // and put back as due next.
+        let articles = self.articles;
+        while let Some(&Reverse((due, id))) = self.norms_due.peek() {
+            if due > articles {
+                break;
+            }
+            self.norms_due.pop();
+            let Ok(i) = self.stories.binary_search_by_key(&id, |s| s.id) else {
+                continue;
+            };
+            let story = &mut self.stories[i];
+            if story.stale(articles) {
+                story.refresh(&self.df, articles);
+                self.refreshed.push(id);
+            }
+            self.norms_due.push(Reverse((story.norms_due(), id)));
         }
         (features, article)
     }
@@ -690,7 +716,8 @@ impl Clusterer {
 
     /// The candidate postings from the live stories' key terms (after a
     /// restore): every story per term in story order, and the most recent
-    /// ones per term as `post` and `unlist` keep them.
+    /// ones per term as `post` and `unlist` keep them; and when each
+    /// story's norms are due.
     pub(crate) fn rebuild_postings(&mut self) {
         self.postings.clear();
         self.latest.clear();
@@ -708,6 +735,11 @@ impl Clusterer {
             list.drain(..list.len().saturating_sub(cap));
         }
         self.posted_after_compaction = self.posted;
+        self.norms_due = self
+            .stories
+            .iter()
+            .map(|s| Reverse((s.norms_due(), s.id)))
+            .collect();
     }
 
     fn open(&mut self, article: &str) -> usize {
@@ -719,8 +751,10 @@ impl Clusterer {
                 self.unlist(&gone);
             }
         }
-        self.stories
-            .push(Story::new(StoryId(self.next_story), article, self.articles));
+        let id = StoryId(self.next_story);
+        self.stories.push(Story::new(id, article, self.articles));
+        // Checked at the next arrival (the join refreshes it first).
+        self.norms_due.push(Reverse((0, id)));
         self.next_story += 1;
         self.stories.len() - 1
     }
@@ -788,6 +822,7 @@ impl Clusterer {
         for mut part in parts.into_iter().flatten() {
             part.settle(cap, &self.df, self.articles);
             self.dirty.push(part.id);
+            self.norms_due.push(Reverse((part.norms_due(), part.id)));
             self.stories.push(part);
         }
         self.dirty.push(self.stories[index].id);
@@ -1111,6 +1146,9 @@ mod tests {
             let mut rebuilt = clusterer.clone();
             rebuilt.rebuild_postings();
             assert_eq!(rebuilt.latest, clusterer.latest, "after article {i}");
+            // As if every live story were checked at every arrival.
+            let articles = clusterer.articles;
+            assert!(clusterer.stories.iter().all(|s| !s.stale(articles)));
             longest = longest.max(clusterer.latest.values().map(Vec::len).max().unwrap_or(0));
         }
         assert_eq!(longest, 3, "the lists filled up to the cap");

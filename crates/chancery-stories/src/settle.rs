@@ -347,6 +347,7 @@ impl Clusterer {
             None => {
                 // Fresh ids are larger than every live one: order is kept.
                 self.stories.push(Story::new(to, &member.id, self.articles));
+                self.norms_due.push(std::cmp::Reverse((0, to)));
                 self.stories.len() - 1
             }
         };
