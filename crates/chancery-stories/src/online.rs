@@ -213,11 +213,14 @@ pub struct Clusterer {
     /// The latest publication day seen: stories quiet for longer than the
     /// window before it are retired.
     pub(crate) clock: Option<Day>,
-    /// For each key term of a member, every story it joined (entries of
-    /// retired stories linger until the next compaction): what refills
-    /// `latest` when a listed story goes, and what the settle pass's merge
-    /// re-check counts shared terms in.
-    pub(crate) postings: HashMap<Term, Vec<StoryId>>,
+    /// For each key term of a member, every story it joined, as `(arrival
+    /// count when put here, story)` in the order put (entries of retired
+    /// stories and repeats linger until the next compaction). A story's
+    /// latest entry is never older than its `posted` time for the term, so
+    /// refilling `latest` when a listed story goes reads from the end only
+    /// as far as the time found. The settle pass's merge re-check counts
+    /// shared terms in these lists.
+    pub(crate) postings: HashMap<Term, Vec<(u64, StoryId)>>,
     /// For each key term, at most `config.postings_per_term` live stories:
     /// those posted under it most recently, as `(arrival count, story)`,
     /// ascending. Only stories found here through an article's own key
@@ -440,7 +443,10 @@ impl Clusterer {
         // recently as either story was.
         self.stories[i].posted = merge_posted(&self.stories[i].posted, &gone.posted);
         for &(term, _) in &gone.posted {
-            self.postings.entry(term).or_default().push(keep_id);
+            self.postings
+                .entry(term)
+                .or_default()
+                .push((self.articles, keep_id));
             self.posted += 1;
             if let Some(at) = posted_at(&self.stories[i].posted, term) {
                 list_latest(
@@ -631,9 +637,12 @@ impl Clusterer {
             let list = self.postings.entry(term).or_default();
             // Members of one story tend to come in runs; a repeat further back
             // only costs a duplicate, removed at the next compaction.
-            if list.last() != Some(&story) {
-                list.push(story);
-                self.posted += 1;
+            match list.last_mut() {
+                Some(last) if last.1 == story => last.0 = at,
+                _ => {
+                    list.push((at, story));
+                    self.posted += 1;
+                }
             }
             list_latest(
                 &mut self.latest,
@@ -659,9 +668,15 @@ impl Clusterer {
             };
             list.remove(i);
             // The list was full, or every live story posted under the term
-            // is in it already and nothing is found below.
+            // is in it already and nothing is found below. Entries are in
+            // the order put, each no older than its story's time for the
+            // term: once one was put before the best time found, no earlier
+            // one can beat it.
             let mut next: Option<(u64, StoryId)> = None;
-            for &id in self.postings.get(&term).into_iter().flatten() {
+            for &(put, id) in self.postings.get(&term).into_iter().flatten().rev() {
+                if next.is_some_and(|(at, _)| put < at) {
+                    break;
+                }
                 if list.iter().any(|&(_, listed)| listed == id) {
                     continue;
                 }
@@ -693,11 +708,18 @@ impl Clusterer {
         let mut live: Vec<StoryId> = self.stories.iter().map(|s| s.id).collect();
         live.sort_unstable();
         self.posted = 0;
+        let mut kept: std::collections::HashSet<StoryId> = Default::default();
         self.postings.retain(|_, list| {
-            // Order within a list does not matter: candidates are sorted.
-            list.sort_unstable();
-            list.dedup();
-            list.retain(|id| live.binary_search(id).is_ok());
+            // Each live story's latest entry stays, in the order put.
+            kept.clear();
+            let mut latest: Vec<(u64, StoryId)> = list
+                .iter()
+                .rev()
+                .filter(|&&(_, id)| live.binary_search(&id).is_ok() && kept.insert(id))
+                .copied()
+                .collect();
+            latest.reverse();
+            *list = latest;
             self.posted += list.len();
             !list.is_empty()
         });
@@ -724,15 +746,17 @@ impl Clusterer {
         self.posted = 0;
         for story in &self.stories {
             for &(term, at) in &story.posted {
-                self.postings.entry(term).or_default().push(story.id);
-                self.latest.entry(term).or_default().push((at, story.id));
+                self.postings.entry(term).or_default().push((at, story.id));
                 self.posted += 1;
             }
         }
+        // In the order put, as if each story had been put last when it last
+        // was; the greatest of them are the recency list.
         let cap = self.config.postings_per_term.max(1);
-        for list in self.latest.values_mut() {
+        for (&term, list) in &mut self.postings {
             list.sort_unstable();
-            list.drain(..list.len().saturating_sub(cap));
+            self.latest
+                .insert(term, list[list.len().saturating_sub(cap)..].to_vec());
         }
         self.posted_after_compaction = self.posted;
         self.norms_due = self

@@ -240,7 +240,13 @@ impl Clusterer {
                 // A list may repeat a story (until the next compaction):
                 // each story counts once per term, so a restored clusterer
                 // (its lists rebuilt without repeats) picks the same ones.
-                let mut others: Vec<StoryId> = self.postings.get(term).cloned().unwrap_or_default();
+                let mut others: Vec<StoryId> = self
+                    .postings
+                    .get(term)
+                    .into_iter()
+                    .flatten()
+                    .map(|&(_, id)| id)
+                    .collect();
                 others.sort_unstable();
                 others.dedup();
                 for other in others.into_iter().filter(|&other| other != id) {

@@ -200,7 +200,7 @@ impl<'a> In<'a> {
     }
 }
 
-/// Counters as format 2 keeps them, a whole table's nonzero ones or the
+/// Counters as formats 2 and 3 keep them, a whole table's nonzero ones or the
 /// changed ones: the article count, how many counters, then each as the gap
 /// from the previous slot and its count.
 fn encode_counters(documents: u32, counters: impl ExactSizeIterator<Item = (u32, u32)>) -> Vec<u8> {
