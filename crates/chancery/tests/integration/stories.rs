@@ -273,7 +273,11 @@ fn a_state_of_an_older_format_is_rebuilt_from_the_articles() {
     let db = data.join("chancery.db");
     let format = |conn: &rusqlite::Connection| -> u32 {
         let header: Vec<u8> = conn
-            .query_row("SELECT value FROM story_state WHERE name = 'header'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM story_state WHERE name = 'header'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         u32::from_le_bytes(header[..4].try_into().unwrap())
     };
