@@ -9,7 +9,7 @@ use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vector
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, Kind, KINDS};
 use crate::model::{pair_features, PairFeatures};
-use crate::sparse::{dot_lopsided, SparseVec, Term, TermTable};
+use crate::sparse::{dot_lopsided, merge_by_term, SparseVec, Term, TermTable};
 use crate::{Config, Day, Document};
 
 /// How many of an article's heaviest terms index it and find its candidate
@@ -889,28 +889,7 @@ impl Clusterer {
 /// Sorted `(term, arrival count)` lists merged; a term in both keeps the
 /// later count.
 fn merge_posted(a: &[(Term, u64)], b: &[(Term, u64)]) -> Vec<(Term, u64)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push((a[i].0, a[i].1.max(b[j].1)));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+    merge_by_term(a, b, |at| at, u64::max)
 }
 
 /// When a story was last posted under a term (its `posted`, sorted).
