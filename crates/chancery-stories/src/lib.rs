@@ -114,6 +114,11 @@ pub struct Config {
     /// sharing the most key weight. It keeps the cost of an article the same
     /// however many stories are live.
     pub max_candidates: usize,
+    /// Each key term lists at most this many stories for finding an
+    /// article's candidates: those most recently posted under it (ties to
+    /// the newer story). A term every story shares would otherwise list
+    /// every live story, and gathering the candidates would grow with them.
+    pub postings_per_term: usize,
     /// The document-frequency table has `2^df_bits` counters.
     pub df_bits: u32,
     /// A young story (up to `split_members` articles) is re-clustered inside
@@ -149,6 +154,7 @@ impl Default for Config {
             max_story_terms: 400,
             max_live_stories: 5_000,
             max_candidates: 16,
+            postings_per_term: 32,
             df_bits: 20,
             split: builtin::SPLIT,
             merge: builtin::MERGE,

@@ -2,13 +2,14 @@
 //! opens a new one; a young story that turns out to hold two look-alike events
 //! splits in two.
 
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 
 use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vectors};
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, Kind, KINDS};
 use crate::model::{pair_features, PairFeatures};
-use crate::sparse::{dot_lopsided, SparseVec, Term, TermTable};
+use crate::sparse::{dot_lopsided, merge_by_term, SparseVec, Term, TermTable};
 use crate::{Config, Day, Document};
 
 /// How many of an article's heaviest terms index it and find its candidate
@@ -125,10 +126,11 @@ pub(crate) struct Story {
     /// Every member while the story is young (at most `split_members`);
     /// emptied for good once it grows past that.
     pub(crate) members: Vec<Member>,
-    /// The key terms its articles were posted under (sorted): the
-    /// candidate postings are rebuilt from these when a saved state is
+    /// The key terms its articles were posted under (sorted by term), each
+    /// with the arrival count when it last was: the candidate postings and
+    /// their order by recency are rebuilt from these when a saved state is
     /// restored.
-    pub(crate) posted: Vec<Term>,
+    pub(crate) posted: Vec<(Term, u64)>,
 }
 
 impl Story {
@@ -188,7 +190,12 @@ impl Story {
     }
 
     fn stale(&self, articles: u64) -> bool {
-        articles > self.normed_at + self.normed_at / 16
+        articles >= self.norms_due()
+    }
+
+    /// The first article count at which the norms are stale.
+    fn norms_due(&self) -> u64 {
+        self.normed_at + self.normed_at / 16 + 1
     }
 }
 
@@ -206,10 +213,27 @@ pub struct Clusterer {
     /// The latest publication day seen: stories quiet for longer than the
     /// window before it are retired.
     pub(crate) clock: Option<Day>,
-    /// For each key term of a member, the stories it joined: only stories
-    /// found here through an article's own key terms are scored. Entries of
-    /// retired stories linger until the next compaction.
-    pub(crate) postings: HashMap<Term, Vec<StoryId>>,
+    /// For each key term of a member, every story it joined, as `(arrival
+    /// count when put here, story)` in the order put (entries of retired
+    /// stories and repeats linger until the next compaction). A story's
+    /// latest entry is never older than its `posted` time for the term, so
+    /// refilling `latest` when a listed story goes reads from the end only
+    /// as far as the time found. The settle pass's merge re-check counts
+    /// shared terms in these lists.
+    pub(crate) postings: HashMap<Term, Vec<(u64, StoryId)>>,
+    /// For each key term, at most `config.postings_per_term` live stories:
+    /// those posted under it most recently, as `(arrival count, story)`,
+    /// ascending. Only stories found here through an article's own key
+    /// terms are scored. Always the same function of the live stories'
+    /// `posted` (the greatest pairs per term), so a restored clusterer
+    /// rebuilds the lists the saved one had: a story that goes is replaced
+    /// at once by the next one from `postings`.
+    pub(crate) latest: HashMap<Term, Vec<(u64, StoryId)>>,
+    /// When each live story's norms are next due for a refresh, earliest
+    /// first (`(article count, story)`; an entry may be early, or of a
+    /// story gone since): an arrival looks at the stories due, not at every
+    /// live story. Not saved; rebuilt on restore.
+    pub(crate) norms_due: BinaryHeap<Reverse<(u64, StoryId)>>,
     /// Postings entries, and their count after the last compaction.
     pub(crate) posted: usize,
     posted_after_compaction: usize,
@@ -241,6 +265,8 @@ impl Clusterer {
             articles: 0,
             clock: None,
             postings: HashMap::new(),
+            latest: HashMap::new(),
+            norms_due: BinaryHeap::new(),
             posted: 0,
             posted_after_compaction: 0,
             dirty: Vec::new(),
@@ -410,16 +436,29 @@ impl Clusterer {
         };
         let gone = self.stories.remove(j);
         self.retired.push(gone.id);
+        self.unlist(&gone);
         let keep_id = self.stories[i].id;
         let mut moved = Vec::new();
-        for &term in &gone.posted {
-            self.postings.entry(term).or_default().push(keep_id);
+        // The kept story is posted under the gone one's terms, each as
+        // recently as either story was.
+        self.stories[i].posted = merge_posted(&self.stories[i].posted, &gone.posted);
+        for &(term, _) in &gone.posted {
+            self.postings
+                .entry(term)
+                .or_default()
+                .push((self.articles, keep_id));
             self.posted += 1;
+            if let Some(at) = posted_at(&self.stories[i].posted, term) {
+                list_latest(
+                    &mut self.latest,
+                    self.config.postings_per_term,
+                    term,
+                    at,
+                    keep_id,
+                );
+            }
         }
         let keep = &mut self.stories[i];
-        keep.posted.extend_from_slice(&gone.posted);
-        keep.posted.sort_unstable();
-        keep.posted.dedup();
         keep.touched = keep.touched.max(gone.touched);
         for member in gone.members {
             keep.absorb(&member.features, member.day);
@@ -453,10 +492,24 @@ impl Clusterer {
                 self.retire_quiet();
             }
         }
-        let (df, articles) = (&self.df, self.articles);
-        for story in self.stories.iter_mut().filter(|s| s.stale(articles)) {
-            story.refresh(df, articles);
-            self.refreshed.push(story.id);
+        // Every live story has one entry, due no later than its norms: popped
+        // when due, refreshed if stale (a join may have refreshed it since),
+        // and put back as due next.
+        let articles = self.articles;
+        while let Some(&Reverse((due, id))) = self.norms_due.peek() {
+            if due > articles {
+                break;
+            }
+            self.norms_due.pop();
+            let Ok(i) = self.stories.binary_search_by_key(&id, |s| s.id) else {
+                continue;
+            };
+            let story = &mut self.stories[i];
+            if story.stale(articles) {
+                story.refresh(&self.df, articles);
+                self.refreshed.push(id);
+            }
+            self.norms_due.push(Reverse((story.norms_due(), id)));
         }
         (features, article)
     }
@@ -511,15 +564,16 @@ impl Clusterer {
         let mut candidates: Vec<StoryId> = self
             .key_terms(features)
             .iter()
-            .filter_map(|t| self.postings.get(t))
+            .filter_map(|t| self.latest.get(t))
             .flatten()
-            .copied()
+            .map(|&(_, id)| id)
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
         // Live stories are in id order, as the candidates are: each found by
-        // its id (postings of retired stories find none), in the stories'
-        // order, at a cost that follows the candidates, not the live stories.
+        // its id, in the stories' order, at a cost that follows the
+        // candidates (at most `postings_per_term` per key term), not the
+        // live stories.
         let mut candidates: Vec<usize> = candidates
             .iter()
             .filter_map(|id| self.stories.binary_search_by_key(id, |s| s.id).ok())
@@ -571,19 +625,75 @@ impl Clusterer {
         ranked.into_iter().map(|(_, t)| t).collect()
     }
 
+    /// Posts the story at `index` under key terms, as of now.
     pub(crate) fn post(&mut self, keys: &[Term], index: usize) {
         let story = self.stories[index].id;
-        let posted = &mut self.stories[index].posted;
-        posted.extend_from_slice(keys);
-        posted.sort_unstable();
-        posted.dedup();
-        for &term in keys {
+        let at = self.articles;
+        let mut fresh: Vec<(Term, u64)> = keys.iter().map(|&t| (t, at)).collect();
+        fresh.sort_unstable();
+        fresh.dedup();
+        self.stories[index].posted = merge_posted(&self.stories[index].posted, &fresh);
+        for &(term, _) in &fresh {
             let list = self.postings.entry(term).or_default();
             // Members of one story tend to come in runs; a repeat further back
-            // only costs a duplicate, removed when candidates are gathered.
-            if list.last() != Some(&story) {
-                list.push(story);
-                self.posted += 1;
+            // only costs a duplicate, removed at the next compaction.
+            match list.last_mut() {
+                Some(last) if last.1 == story => last.0 = at,
+                _ => {
+                    list.push((at, story));
+                    self.posted += 1;
+                }
+            }
+            list_latest(
+                &mut self.latest,
+                self.config.postings_per_term,
+                term,
+                at,
+                story,
+            );
+        }
+    }
+
+    /// Takes a story that is no longer live (already out of
+    /// `self.stories`) off the recency lists; each list it leaves takes the
+    /// live story next in line for the term, so the lists stay what
+    /// `rebuild_postings` makes of the live stories.
+    pub(crate) fn unlist(&mut self, gone: &Story) {
+        for &(term, _) in &gone.posted {
+            let Some(list) = self.latest.get_mut(&term) else {
+                continue;
+            };
+            let Some(i) = list.iter().position(|&(_, id)| id == gone.id) else {
+                continue;
+            };
+            list.remove(i);
+            // The list was full, or every live story posted under the term
+            // is in it already and nothing is found below. Entries are in
+            // the order put, each no older than its story's time for the
+            // term: once one was put before the best time found, no earlier
+            // one can beat it.
+            let mut next: Option<(u64, StoryId)> = None;
+            for &(put, id) in self.postings.get(&term).into_iter().flatten().rev() {
+                if next.is_some_and(|(at, _)| put < at) {
+                    break;
+                }
+                if list.iter().any(|&(_, listed)| listed == id) {
+                    continue;
+                }
+                let Ok(s) = self.stories.binary_search_by_key(&id, |s| s.id) else {
+                    continue;
+                };
+                if let Some(at) = posted_at(&self.stories[s].posted, term) {
+                    next = next.max(Some((at, id)));
+                }
+            }
+            match next {
+                // Below every listed pair: it was not among the greatest.
+                Some(entry) => list.insert(list.partition_point(|&e| e < entry), entry),
+                None if list.is_empty() => {
+                    self.latest.remove(&term);
+                }
+                None => {}
             }
         }
     }
@@ -598,11 +708,18 @@ impl Clusterer {
         let mut live: Vec<StoryId> = self.stories.iter().map(|s| s.id).collect();
         live.sort_unstable();
         self.posted = 0;
+        let mut kept: std::collections::HashSet<StoryId> = Default::default();
         self.postings.retain(|_, list| {
-            // Order within a list does not matter: candidates are sorted.
-            list.sort_unstable();
-            list.dedup();
-            list.retain(|id| live.binary_search(id).is_ok());
+            // Each live story's latest entry stays, in the order put.
+            kept.clear();
+            let mut latest: Vec<(u64, StoryId)> = list
+                .iter()
+                .rev()
+                .filter(|&&(_, id)| live.binary_search(&id).is_ok() && kept.insert(id))
+                .copied()
+                .collect();
+            latest.reverse();
+            *list = latest;
             self.posted += list.len();
             !list.is_empty()
         });
@@ -620,17 +737,33 @@ impl Clusterer {
     }
 
     /// The candidate postings from the live stories' key terms (after a
-    /// restore). Lists are in story order; candidates are sorted anyway.
+    /// restore): every story per term in story order, and the most recent
+    /// ones per term as `post` and `unlist` keep them; and when each
+    /// story's norms are due.
     pub(crate) fn rebuild_postings(&mut self) {
         self.postings.clear();
+        self.latest.clear();
         self.posted = 0;
         for story in &self.stories {
-            for &term in &story.posted {
-                self.postings.entry(term).or_default().push(story.id);
+            for &(term, at) in &story.posted {
+                self.postings.entry(term).or_default().push((at, story.id));
                 self.posted += 1;
             }
         }
+        // In the order put, as if each story had been put last when it last
+        // was; the greatest of them are the recency list.
+        let cap = self.config.postings_per_term.max(1);
+        for (&term, list) in &mut self.postings {
+            list.sort_unstable();
+            self.latest
+                .insert(term, list[list.len().saturating_sub(cap)..].to_vec());
+        }
         self.posted_after_compaction = self.posted;
+        self.norms_due = self
+            .stories
+            .iter()
+            .map(|s| Reverse((s.norms_due(), s.id)))
+            .collect();
     }
 
     fn open(&mut self, article: &str) -> usize {
@@ -639,10 +772,13 @@ impl Clusterer {
             if let Some(stale) = (0..self.stories.len()).min_by_key(|&i| self.stories[i].touched) {
                 let gone = self.stories.remove(stale);
                 self.retired.push(gone.id);
+                self.unlist(&gone);
             }
         }
-        self.stories
-            .push(Story::new(StoryId(self.next_story), article, self.articles));
+        let id = StoryId(self.next_story);
+        self.stories.push(Story::new(id, article, self.articles));
+        // Checked at the next arrival (the join refreshes it first).
+        self.norms_due.push(Reverse((0, id)));
         self.next_story += 1;
         self.stories.len() - 1
     }
@@ -710,6 +846,7 @@ impl Clusterer {
         for mut part in parts.into_iter().flatten() {
             part.settle(cap, &self.df, self.articles);
             self.dirty.push(part.id);
+            self.norms_due.push(Reverse((part.norms_due(), part.id)));
             self.stories.push(part);
         }
         self.dirty.push(self.stories[index].id);
@@ -731,17 +868,56 @@ impl Clusterer {
             return;
         };
         let window = window as i32;
-        let retired = &mut self.retired;
-        self.stories.retain(|s| {
-            let live = match s.days {
-                Some((_, last)) => last.0.saturating_add(window) >= clock.0,
-                None => true,
-            };
-            if !live {
-                retired.push(s.id);
-            }
-            live
-        });
+        let quiet = |s: &Story| {
+            s.days
+                .is_some_and(|(_, last)| last.0.saturating_add(window) < clock.0)
+        };
+        if !self.stories.iter().any(quiet) {
+            return;
+        }
+        let (gone, live): (Vec<Story>, Vec<Story>) = std::mem::take(&mut self.stories)
+            .into_iter()
+            .partition(quiet);
+        self.stories = live;
+        for story in &gone {
+            self.retired.push(story.id);
+            self.unlist(story);
+        }
+    }
+}
+
+/// Sorted `(term, arrival count)` lists merged; a term in both keeps the
+/// later count.
+fn merge_posted(a: &[(Term, u64)], b: &[(Term, u64)]) -> Vec<(Term, u64)> {
+    merge_by_term(a, b, |at| at, u64::max)
+}
+
+/// When a story was last posted under a term (its `posted`, sorted).
+pub(crate) fn posted_at(posted: &[(Term, u64)], term: Term) -> Option<u64> {
+    posted
+        .binary_search_by_key(&term, |&(t, _)| t)
+        .ok()
+        .map(|i| posted[i].1)
+}
+
+/// Puts `(at, story)` into a term's recency list (replacing the story's
+/// earlier entry) and drops what falls past `cap`: the list keeps the
+/// greatest pairs, ascending.
+fn list_latest(
+    latest: &mut HashMap<Term, Vec<(u64, StoryId)>>,
+    cap: usize,
+    term: Term,
+    at: u64,
+    story: StoryId,
+) {
+    let list = latest.entry(term).or_default();
+    if let Some(i) = list.iter().position(|&(_, id)| id == story) {
+        list.remove(i);
+    }
+    let entry = (at, story);
+    list.insert(list.partition_point(|&e| e < entry), entry);
+    if list.len() > cap.max(1) {
+        list.remove(0);
     }
 }
 
@@ -936,5 +1112,89 @@ mod tests {
             most = most.max(clusterer.posted);
         }
         assert!(most <= 3 * 64 * KEY_TERMS, "{most} postings");
+    }
+
+    /// The recency lists kept up as stories are posted, split, merged,
+    /// settled and retired are at every step what a restore rebuilds from
+    /// the live stories, and never longer than `postings_per_term`.
+    #[test]
+    fn recency_lists_are_what_a_rebuild_makes_at_every_step() {
+        let mut clusterer = Clusterer::new(Config {
+            postings_per_term: 3,
+            max_live_stories: 8,
+            settle_window: 12,
+            ..Config::default()
+        });
+        let topics = [
+            "harbour council budget",
+            "river flood rescue",
+            "league match goal",
+        ];
+        let mut longest = 0;
+        for i in 0..240u32 {
+            let text = format!(
+                "The {} report{} met the mayor about word{} and the {}.",
+                topics[(i % 3) as usize],
+                i % 11,
+                i % 17,
+                topics[(i / 7 % 3) as usize],
+            );
+            clusterer.add(&Document {
+                id: "x",
+                title: "",
+                text: &text,
+                published: Some(Day((i as i32) * 3 / 2)),
+                entities: &[],
+            });
+            let mut rebuilt = clusterer.clone();
+            rebuilt.rebuild_postings();
+            assert_eq!(rebuilt.latest, clusterer.latest, "after article {i}");
+            // As if every live story were checked at every arrival.
+            let articles = clusterer.articles;
+            assert!(clusterer.stories.iter().all(|s| !s.stale(articles)));
+            longest = longest.max(clusterer.latest.values().map(Vec::len).max().unwrap_or(0));
+        }
+        assert_eq!(longest, 3, "the lists filled up to the cap");
+        assert!(clusterer.retired.len() > 3, "stories retired along the way");
+    }
+
+    /// A story that leaves a full recency list (here: retired by date) is
+    /// replaced by the live story next in line, which had been pushed off.
+    #[test]
+    fn a_story_leaving_a_full_list_makes_room_for_the_next() {
+        let mut clusterer = Clusterer::new(Config {
+            threshold: 2.0,
+            split: false,
+            merge: false,
+            postings_per_term: 3,
+            ..Config::default()
+        });
+        // Stories 0 and 1 are dated late, 2, 3 and 4 (the latest posted)
+        // early: the clock stays at the late day until article 5.
+        for (i, day) in [100, 100, 0, 0, 0, 101].into_iter().enumerate() {
+            let text = format!("Zeta council word{i}.");
+            clusterer.add(&Document {
+                id: "x",
+                title: "",
+                text: &text,
+                published: Some(Day(day)),
+                entities: &[],
+            });
+            let listed = |c: &Clusterer| -> Vec<u32> {
+                let term = c.key_terms(&features_of(c, "Zeta."))[0];
+                c.latest[&term].iter().map(|&(_, id)| id.0).collect()
+            };
+            match i {
+                4 => assert_eq!(listed(&clusterer), [2, 3, 4]),
+                5 => {
+                    assert_eq!(clusterer.retired, [StoryId(2), StoryId(3), StoryId(4)]);
+                    assert_eq!(listed(&clusterer), [0, 1, 5]);
+                }
+                _ => {}
+            }
+            let mut rebuilt = clusterer.clone();
+            rebuilt.rebuild_postings();
+            assert_eq!(rebuilt.latest, clusterer.latest, "after article {i}");
+        }
     }
 }

@@ -192,8 +192,9 @@ impl Clusterer {
             };
             let story = &mut self.stories[index];
             if story.size == 0 {
-                self.stories.remove(index);
+                let gone = self.stories.remove(index);
                 self.retired.push(id);
+                self.unlist(&gone);
                 continue;
             }
             for centroid in &mut story.vecs {
@@ -235,11 +236,17 @@ impl Clusterer {
         for &id in &young {
             let story = &self.stories[self.position(id).expect("live")];
             let mut shared: std::collections::HashMap<StoryId, usize> = Default::default();
-            for term in &story.posted {
+            for (term, _) in &story.posted {
                 // A list may repeat a story (until the next compaction):
                 // each story counts once per term, so a restored clusterer
                 // (its lists rebuilt without repeats) picks the same ones.
-                let mut others: Vec<StoryId> = self.postings.get(term).cloned().unwrap_or_default();
+                let mut others: Vec<StoryId> = self
+                    .postings
+                    .get(term)
+                    .into_iter()
+                    .flatten()
+                    .map(|&(_, id)| id)
+                    .collect();
                 others.sort_unstable();
                 others.dedup();
                 for other in others.into_iter().filter(|&other| other != id) {
@@ -346,6 +353,7 @@ impl Clusterer {
             None => {
                 // Fresh ids are larger than every live one: order is kept.
                 self.stories.push(Story::new(to, &member.id, self.articles));
+                self.norms_due.push(std::cmp::Reverse((0, to)));
                 self.stories.len() - 1
             }
         };

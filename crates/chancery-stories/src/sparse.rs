@@ -94,29 +94,12 @@ impl SparseVec {
 
     /// Adds `factor * other` into this vector (a sorted merge).
     pub(crate) fn add_scaled(&mut self, other: &SparseVec, factor: f32) {
-        let mut merged = Vec::with_capacity(self.entries.len() + other.entries.len());
-        let (mut i, mut j) = (0, 0);
-        let (a, b) = (&self.entries, &other.entries);
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => {
-                    merged.push(a[i]);
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    merged.push((b[j].0, b[j].1 * factor));
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    merged.push((a[i].0, a[i].1 + b[j].1 * factor));
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        merged.extend_from_slice(&a[i..]);
-        merged.extend(b[j..].iter().map(|&(t, w)| (t, w * factor)));
-        self.entries = merged;
+        self.entries = merge_by_term(
+            &self.entries,
+            &other.entries,
+            |w| w * factor,
+            |a, b| a + b * factor,
+        );
     }
 
     /// Keeps the `cap` terms with the largest `weight * scale(term)` (ties to
@@ -136,6 +119,39 @@ impl SparseVec {
         keep.sort_unstable();
         self.entries.retain(|(t, _)| keep.binary_search(t).is_ok());
     }
+}
+
+/// Two lists sorted by term, each term once, merged into one: a term of `b`
+/// alone takes `only_b` of its value, a term of both `both` of the two
+/// values (`a`'s first), a term of `a` alone its value.
+pub(crate) fn merge_by_term<V: Copy>(
+    a: &[(Term, V)],
+    b: &[(Term, V)],
+    only_b: impl Fn(V) -> V,
+    both: impl Fn(V, V) -> V,
+) -> Vec<(Term, V)> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => {
+                merged.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                merged.push((b[j].0, only_b(b[j].1)));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                merged.push((a[i].0, both(a[i].1, b[j].1)));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    merged.extend_from_slice(&a[i..]);
+    merged.extend(b[j..].iter().map(|&(t, v)| (t, only_b(v))));
+    merged
 }
 
 /// Dot product of two sparse vectors with each product scaled by

@@ -17,21 +17,21 @@
 //! was saved: floats are kept bit for bit, and the candidate postings are
 //! rebuilt from each story's key terms.
 use crate::day::Day;
-use crate::df::DocumentFrequency;
 use crate::features::{Features, KINDS};
 use crate::online::{Clusterer, Member, Story, StoryId};
 use crate::sparse::SparseVec;
 use crate::Config;
 
 /// The format of the bytes below; a state of another format is refused.
-/// Format 2 keeps the frequency table as its nonzero counters with a log of
-/// changed counters on top; format 1 (still read) kept every counter and no
-/// log. A chancery that knows only format 1 refuses a format 2 state and
-/// rebuilds the stories from the articles, instead of missing the log.
-const FORMAT: u32 = 2;
-
-/// The format that kept the whole frequency table, every counter.
-const FORMAT_WHOLE_TABLE: u32 = 1;
+/// Format 3 keeps, with each key term a story was posted under, when it
+/// last was (the candidate postings are ordered by it and capped). Format 2
+/// kept the key terms alone, format 1 also every counter of the frequency
+/// table; both were saved by clusterers without `postings_per_term`, whose
+/// stories these settings would not make, so they are refused as
+/// [`StateError::Incompatible`] and the caller rebuilds the stories from the
+/// articles (as a chancery that knows only format 2 does with a format 3
+/// state).
+const FORMAT: u32 = 3;
 
 /// The log of changed counters on a saved table may hold as many entries
 /// as the table has nonzero counters, and at least this many, before the
@@ -200,7 +200,7 @@ impl<'a> In<'a> {
     }
 }
 
-/// Counters as format 2 keeps them, a whole table's nonzero ones or the
+/// Counters as formats 2 and 3 keep them, a whole table's nonzero ones or the
 /// changed ones: the article count, how many counters, then each as the gap
 /// from the previous slot and its count.
 fn encode_counters(documents: u32, counters: impl ExactSizeIterator<Item = (u32, u32)>) -> Vec<u8> {
@@ -271,8 +271,9 @@ fn encode_story(story: &Story) -> Vec<u8> {
         }
     }
     out.u32(story.posted.len() as u32);
-    for &t in &story.posted {
+    for &(t, at) in &story.posted {
         out.u64(t);
+        out.varint(at);
     }
     out.0
 }
@@ -344,10 +345,13 @@ fn decode_story(bytes: &[u8]) -> Result<Story, StateError> {
             features,
         });
     }
-    let count = r.len(8)?;
+    let count = r.len(9)?;
     let mut posted = Vec::with_capacity(count);
     for _ in 0..count {
-        posted.push(r.u64()?);
+        posted.push((r.u64()?, r.varint()?));
+    }
+    if !posted.windows(2).all(|w| w[0].0 < w[1].0) {
+        return Err(StateError::Damaged("unsorted key terms"));
     }
     r.end()?;
     Ok(Story {
@@ -457,7 +461,7 @@ impl Clusterer {
     ) -> Result<Clusterer, StateError> {
         let mut r = In(header);
         let format = r.u32()?;
-        if ![FORMAT, FORMAT_WHOLE_TABLE].contains(&format) || r.u64()? != fingerprint(&config) {
+        if format != FORMAT || r.u64()? != fingerprint(&config) {
             return Err(StateError::Incompatible);
         }
         let next_story = r.u32()?;
@@ -465,38 +469,20 @@ impl Clusterer {
         let clock = r.day()?;
         r.end()?;
         let mut clusterer = Clusterer::new(config);
-        let size = clusterer.df.counts().len();
         let mut logged = 0;
-        if format == FORMAT_WHOLE_TABLE {
-            let mut f = In(frequencies);
-            let documents = f.u32()?;
-            if f.0.len() != size * 4 {
-                return Err(StateError::Damaged("a frequency table of another size"));
-            }
-            let mut counts = Vec::with_capacity(size);
-            for _ in 0..size {
-                counts.push(f.u32()?);
-            }
-            clusterer.df = DocumentFrequency::from_counts(counts, documents);
-            if frequency_changes.into_iter().next().is_some() {
-                return Err(StateError::Damaged("changes to a table that takes none"));
-            }
-        } else {
-            let (documents, counters) = decode_counters(frequencies)?;
-            if !clusterer.df.set(&counters, documents) {
-                return Err(StateError::Damaged("a frequency table of another size"));
-            }
-            for bytes in frequency_changes {
-                let (documents, counters) = decode_counters(bytes)?;
-                if !clusterer.df.set(&counters, documents) {
-                    return Err(StateError::Damaged("a frequency change past the table"));
-                }
-                logged += counters.len();
-            }
+        let (documents, counters) = decode_counters(frequencies)?;
+        if !clusterer.df.set(&counters, documents) {
+            return Err(StateError::Damaged("a frequency table of another size"));
         }
-        // The next save continues the saved log (a format 1 table is
-        // handed over whole first, in the new format).
-        clusterer.df_saved = (format == FORMAT).then(|| SavedTable {
+        for bytes in frequency_changes {
+            let (documents, counters) = decode_counters(bytes)?;
+            if !clusterer.df.set(&counters, documents) {
+                return Err(StateError::Damaged("a frequency change past the table"));
+            }
+            logged += counters.len();
+        }
+        // The next save continues the saved log.
+        clusterer.df_saved = Some(SavedTable {
             base: clusterer.df.counts().iter().filter(|&&c| c > 0).count(),
             logged,
         });
@@ -514,11 +500,6 @@ impl Clusterer {
             return Err(StateError::Damaged("a story saved twice"));
         }
         for bytes in norms {
-            if format == FORMAT_WHOLE_TABLE {
-                return Err(StateError::Damaged(
-                    "norms saved apart by a format that has none",
-                ));
-            }
             apply_norms(&mut live, bytes)?;
         }
         clusterer.stories = live;
@@ -718,26 +699,31 @@ mod tests {
         assert!(patched > 0, "norms were saved apart");
     }
 
-    /// A state saved by format 1 (every counter, no log) still restores.
+    /// A state saved by format 2 or 1 (key terms without when they were
+    /// posted, settings without `postings_per_term`) is refused as
+    /// incompatible, not half-used: the caller rebuilds the stories from the
+    /// articles.
     #[test]
-    fn a_format_1_state_restores() {
-        let (c, changes) = one_quake();
-        let mut header = changes.header.clone();
-        header[..4].copy_from_slice(&FORMAT_WHOLE_TABLE.to_le_bytes());
-        let mut table = Out(Vec::new());
-        table.u32(c.df.documents());
-        for &count in c.df.counts() {
-            table.u32(count);
+    fn a_format_2_or_1_state_is_refused_as_incompatible() {
+        let (_, changes) = one_quake();
+        let frequencies = changes.frequencies.clone().unwrap();
+        let stories = || changes.stories.iter().map(|(_, b)| b.as_slice());
+        assert!(Clusterer::restore(
+            Config::default(),
+            &changes.header,
+            &frequencies,
+            [],
+            stories(),
+            []
+        )
+        .is_ok());
+        for old in [1u32, 2] {
+            let mut header = changes.header.clone();
+            header[..4].copy_from_slice(&old.to_le_bytes());
+            assert!(matches!(
+                Clusterer::restore(Config::default(), &header, &frequencies, [], stories(), []),
+                Err(StateError::Incompatible)
+            ));
         }
-        let stories = changes.stories.iter().map(|(_, b)| b.as_slice());
-        let restored = Clusterer::restore(Config::default(), &header, &table.0, [], stories, [])
-            .expect("format 1 restores");
-        assert_eq!(restored.df.counts(), c.df.counts());
-        assert!(
-            restored.df_saved.is_none(),
-            "its first save is a whole table"
-        );
-        let log: [&[u8]; 1] = [&[0, 0, 0, 0, 0, 0, 0, 0]];
-        assert!(Clusterer::restore(Config::default(), &header, &table.0, log, [], []).is_err());
     }
 }

@@ -265,13 +265,16 @@ fn feed(clusterer: &mut Clusterer, item: &(String, String, Option<Day>)) -> (u32
 #[test]
 fn a_restored_clusterer_continues_as_the_uninterrupted_one() {
     // A window smaller than the stream, so that recalled arrivals matter and
-    // old ones leave the window.
-    for settle_window in [0, 20] {
+    // old ones leave the window; recency lists shorter than the live
+    // stories, so that stories drop off them and come back when a listed
+    // one retires or merges away.
+    for (settle_window, postings_per_term) in [(0, 32), (20, 32), (0, 2), (20, 2)] {
         let stream = long_stream();
         // With a settle window, a strict threshold whose online stories the
         // settle pass changes, and no split or merge: the moves are its own.
         let config = Config {
             max_live_stories: 6,
+            postings_per_term,
             settle_window,
             threshold: if settle_window > 0 { 0.7 } else { 0.3 },
             split: settle_window == 0,
@@ -327,7 +330,7 @@ fn a_restored_clusterer_continues_as_the_uninterrupted_one() {
             }
             assert_eq!(
                 got, expected,
-                "saved every {every} articles, window {settle_window}"
+                "saved every {every} articles, window {settle_window}, lists of {postings_per_term}"
             );
             assert!(saved.stories.len() <= 6, "retired stories are deleted");
         }

@@ -254,3 +254,58 @@ fn saved_stories_equal_a_single_run_and_survive_a_kill() {
     ingest(&killed, &dir.write("empty.jsonl", String::new()));
     assert_eq!(stories_of(&killed), expected, "a killed run is caught up");
 }
+
+/// A store whose clusterer was saved by an older chancery (story state
+/// format 2: key terms without when they were posted) is not half-used: the
+/// next ingest says so, rebuilds the stories from the stored articles and
+/// saves them in the current format, and they are a single run's.
+#[test]
+fn a_state_of_an_older_format_is_rebuilt_from_the_articles() {
+    let dir = TempDir::new("stories-format");
+    let lines = corpus_lines();
+    let whole = dir.path().join("whole");
+    ingest(&whole, &dir.write("all.jsonl", lines.concat()));
+    let expected = stories_of(&whole);
+
+    let data = dir.path().join("data");
+    let (head, tail) = lines.split_at(lines.len() / 2);
+    ingest(&data, &dir.write("head.jsonl", head.concat()));
+    let db = data.join("chancery.db");
+    let format = |conn: &rusqlite::Connection| -> u32 {
+        let header: Vec<u8> = conn
+            .query_row(
+                "SELECT value FROM story_state WHERE name = 'header'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        u32::from_le_bytes(header[..4].try_into().unwrap())
+    };
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        assert_eq!(format(&conn), 3);
+        // What the earlier chancery wrote first in its header.
+        conn.execute(
+            "UPDATE story_state SET value = CAST(x'02000000' || substr(value, 5) AS BLOB) \
+             WHERE name = 'header'",
+            [],
+        )
+        .unwrap();
+        assert_eq!(format(&conn), 2);
+    }
+    let out = run([
+        "ingest".as_ref(),
+        "--quiet".as_ref(),
+        "--data".as_ref(),
+        data.as_os_str(),
+        dir.write("tail.jsonl", tail.concat()).as_os_str(),
+    ]);
+    assert_eq!(out.code(), 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("another version") && out.stderr.contains("rebuilding the stories"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(format(&rusqlite::Connection::open(&db).unwrap()), 3);
+    assert_eq!(stories_of(&data), expected, "rebuilt, then as one run");
+}
