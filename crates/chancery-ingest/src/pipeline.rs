@@ -41,11 +41,6 @@ const CHANNEL_BATCHES: usize = 2;
 /// Failures kept with their reasons for the summary; the rest are counted.
 const FAILURES_LISTED: usize = 1_000;
 
-// Documents are handed to the pool one at a time (`with_max_len(1)`):
-// otherwise rayon runs a batch as a few runs of 25 to 50 documents that
-// cannot be stolen once begun, and the core that finishes its runs first
-// waits for the other's, at the end of every pass of every batch.
-
 /// A batch on its way to the writer.
 #[derive(Default)]
 struct Batch {
@@ -423,7 +418,6 @@ impl Feeder {
         let options = &self.options;
         let extracted: Vec<(String, Result<Article, String>)> = jobs
             .into_par_iter()
-            .with_max_len(1)
             .map(|job| {
                 let label = job.label();
                 (label, crate::guard::contained(|| extract_job(job, options)))
@@ -471,7 +465,6 @@ impl Feeder {
             // finishes its share first.
             articles
                 .into_par_iter()
-                .with_max_len(1)
                 .map(|(label, article)| {
                     let unplaced = crate::guard::analyze_unplaced(analyzer, article);
                     (label, finish(unplaced))
@@ -483,12 +476,10 @@ impl Feeder {
             // it loads rather than waiting for it.
             let unplaced: Vec<(String, Result<Unplaced, String>)> = articles
                 .into_par_iter()
-                .with_max_len(1)
                 .map(|(label, article)| (label, crate::guard::analyze_unplaced(analyzer, article)))
                 .collect();
             unplaced
                 .into_par_iter()
-                .with_max_len(1)
                 .map(|(label, unplaced)| (label, finish(unplaced)))
                 .collect()
         };
