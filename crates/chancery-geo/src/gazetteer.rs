@@ -79,12 +79,23 @@ pub struct Gazetteer {
 
 const BUILTIN: &[u8] = include_bytes!("../data/gazetteer.tsv.gz");
 
+/// The compiled-in gazetteer once read.
+static SHARED: OnceLock<Gazetteer> = OnceLock::new();
+
 impl Gazetteer {
+    /// Whether [`Gazetteer::builtin`] has been read: a caller can then use
+    /// it without waiting.
+    pub fn builtin_is_loaded() -> bool {
+        SHARED.get().is_some()
+    }
+
     /// The compiled-in gazetteer, read once per process.
     pub fn builtin() -> &'static Gazetteer {
-        static SHARED: OnceLock<Gazetteer> = OnceLock::new();
         SHARED.get_or_init(|| {
-            let mut text = String::new();
+            // Sized once from the gzip trailer rather than grown by doubling,
+            // which copied the table again at each step and touched twice
+            // the memory.
+            let mut text = String::with_capacity(gzip_size(BUILTIN));
             flate2::read::GzDecoder::new(BUILTIN)
                 .read_to_string(&mut text)
                 .expect("the compiled-in gazetteer is valid gzip (checked by a unit test)");
@@ -115,8 +126,14 @@ impl Gazetteer {
                 line: i + 1,
                 problem: problem.to_string(),
             };
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() < 10 {
+            // The columns read (no row has more), without a vector per row.
+            let mut cols = [""; 12];
+            let mut count = 0;
+            for (slot, col) in cols.iter_mut().zip(line.split('\t')) {
+                *slot = col;
+                count += 1;
+            }
+            if count < 10 {
                 return Err(bad("expected at least 10 tab-separated columns"));
             }
             let kind = match cols[0] {
@@ -144,7 +161,7 @@ impl Gazetteer {
             let index = g.features.len();
             match kind {
                 Kind::Country => {
-                    if cols.len() < 12 {
+                    if count < 12 {
                         return Err(bad("a country row needs ISO alpha-3 and FIPS columns"));
                     }
                     g.iso3.insert(cols[10].to_string(), feature.country.clone());
@@ -313,6 +330,11 @@ pub fn normalize(name: &str) -> String {
         }
     }
     let trimmed = out.trim_end();
+    // Most names have no "St." to spell out: the key is made then.
+    if !trimmed.split(' ').any(|word| word == "st" || word == "ste") {
+        out.truncate(trimmed.len());
+        return out;
+    }
     let mut key = String::with_capacity(trimmed.len() + 4);
     for (i, word) in trimmed.split(' ').enumerate() {
         if i > 0 {
@@ -325,6 +347,17 @@ pub fn normalize(name: &str) -> String {
         });
     }
     key
+}
+
+/// The size a gzip member says its content has (ISIZE, the last four bytes:
+/// the size modulo 2^32), which is only a hint: 0 for a stream too short to
+/// have one, and at most 256 MiB, so a wrong trailer cannot reserve more.
+fn gzip_size(gz: &[u8]) -> usize {
+    let trailer = gz.len().checked_sub(4).map(|start| &gz[start..]);
+    trailer
+        .and_then(|bytes| bytes.try_into().ok())
+        .map_or(0, |bytes: [u8; 4]| u32::from_le_bytes(bytes) as usize)
+        .min(256 << 20)
 }
 
 /// A Latin letter without its accent (the common Western European and
@@ -381,6 +414,17 @@ mod tests {
         assert_eq!(geo.full_name, "Springfield, Illinois, United States");
         assert_eq!(geo.adm1.as_deref(), Some("USIL"));
         assert_eq!(geo.geo_type, 3);
+    }
+
+    #[test]
+    fn gzip_trailer_gives_the_content_size() {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(BUILTIN)
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(gzip_size(BUILTIN), text.len());
+        assert_eq!(gzip_size(&[1, 2, 3]), 0);
+        assert_eq!(gzip_size(&[0xff; 8]), 256 << 20);
     }
 
     #[test]

@@ -452,25 +452,37 @@ impl Feeder {
             }
         }
 
-        // Places in a second pass: they need the gazetteer, the slowest
-        // model to load, so the first batch is analysed this far while it
-        // loads rather than waiting for it.
         let analyzer = &self.analyzer;
-        let unplaced: Vec<(String, Result<Unplaced, String>)> = articles
-            .into_par_iter()
-            .map(|(label, article)| (label, crate::guard::analyze_unplaced(analyzer, article)))
-            .collect();
-        let documents: Vec<(String, Result<Document, String>)> = unplaced
-            .into_par_iter()
-            .map(|(label, unplaced)| {
-                let document = unplaced.and_then(|unplaced| {
-                    crate::guard::contained(|| {
-                        Document::new(analyzer.place(unplaced)).map_err(|e| e.to_string())
-                    })
-                });
-                (label, document)
+        let finish = |unplaced: Result<Unplaced, String>| {
+            unplaced.and_then(|unplaced| {
+                crate::guard::contained(|| {
+                    Document::new(analyzer.place(unplaced)).map_err(|e| e.to_string())
+                })
             })
-            .collect();
+        };
+        let documents: Vec<(String, Result<Document, String>)> = if analyzer.places_ready() {
+            // One pass: a pass more is a wait more for the core that
+            // finishes its share first.
+            articles
+                .into_par_iter()
+                .map(|(label, article)| {
+                    let unplaced = crate::guard::analyze_unplaced(analyzer, article);
+                    (label, finish(unplaced))
+                })
+                .collect()
+        } else {
+            // Places in a second pass: they need the gazetteer, the slowest
+            // model to load, so the first batch is analysed this far while
+            // it loads rather than waiting for it.
+            let unplaced: Vec<(String, Result<Unplaced, String>)> = articles
+                .into_par_iter()
+                .map(|(label, article)| (label, crate::guard::analyze_unplaced(analyzer, article)))
+                .collect();
+            unplaced
+                .into_par_iter()
+                .map(|(label, unplaced)| (label, finish(unplaced)))
+                .collect()
+        };
         for (label, document) in documents {
             match document {
                 Ok(document) => batch.documents.push((label, document)),

@@ -294,6 +294,12 @@ impl Analyzer {
         }
     }
 
+    /// Whether [`Analyzer::place`] can run without waiting for a model to
+    /// load: the gazetteer is loaded, or this analyzer does not locate.
+    pub fn places_ready(&self) -> bool {
+        !self.geo || chancery_geo::Gazetteer::builtin_is_loaded()
+    }
+
     /// The analysis finished: places resolved and events located (when
     /// this analyzer locates and the article was analysed). Loads the
     /// gazetteer if it is not loaded yet.
