@@ -1,6 +1,7 @@
 //! A small load generator for `bench/serve.sh`: finds articles, entities,
 //! country pairs and search words through a running server's API, then
-//! requests the article, entity, dyad and search pages from several threads
+//! requests the article, entity, dyad and search pages and the home,
+//! `/entities` and `/network` pages from several threads
 //! on loopback and prints latency percentiles per page kind (the median of
 //! several passes). Every response must be 200, or the run fails.
 //!
@@ -135,6 +136,10 @@ fn discover(base: &str) -> Result<Vec<(&'static str, Vec<String>)>, String> {
         ("entity", entities),
         ("dyad", dyads),
         ("search", searches),
+        // The pages that summarise the whole corpus.
+        ("home", vec!["/".to_string()]),
+        ("entities", vec!["/entities".to_string()]),
+        ("network", vec!["/network".to_string()]),
     ];
     for (kind, paths) in &kinds {
         if paths.is_empty() {

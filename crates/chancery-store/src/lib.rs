@@ -110,6 +110,7 @@ mod places;
 mod query;
 mod read;
 mod registry;
+mod rollup;
 mod run;
 mod schema;
 mod search_feed;
