@@ -860,6 +860,18 @@ impl Queries {
             )?
         };
         let (limit, offset) = page(filter.limit, filter.offset);
+        if listing_all {
+            let items = self.newest_first(
+                &sql,
+                (ARTICLE_COLUMNS, "articles a"),
+                ("a.published", "a.id"),
+                (limit, offset),
+                article_summary,
+            )?;
+            return Ok(Page { total, items });
+        }
+        // A filter narrows the rows first (an entity's articles, a
+        // source's); they are sorted after.
         let query = format!(
             "SELECT {ARTICLE_COLUMNS} FROM articles a {} \
              ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT {limit} OFFSET {offset}",
@@ -867,6 +879,57 @@ impl Queries {
         );
         let items = self.rows(&query, &sql.values, article_summary)?;
         Ok(Page { total, items })
+    }
+
+    /// A page of the rows `columns` of `from` that `sql` takes,
+    /// ordered as `ORDER BY date IS NULL, date DESC, id DESC`, but read in
+    /// two parts so that an index on the date (which holds the id after
+    /// it) gives them in order without sorting every row: the dated rows
+    /// newest first, then the undated ones.
+    fn newest_first<T>(
+        &self,
+        sql: &Where,
+        (columns, from): (&str, &str),
+        (date, id): (&str, &str),
+        (limit, offset): (u32, u32),
+        map: impl Fn(&Cells) -> RowResult<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut dated = sql.clone();
+        dated.push(&format!("{date} IS NOT NULL"), []);
+        let mut items = self.rows(
+            &format!(
+                "SELECT {columns} FROM {from} {} \
+                 ORDER BY {date} DESC, {id} DESC LIMIT {limit} OFFSET {offset}",
+                dated.clause()
+            ),
+            &dated.values,
+            &map,
+        )?;
+        let missing = limit - items.len() as u32;
+        if missing == 0 {
+            return Ok(items);
+        }
+        // Past the dated rows: how far past them the page begins.
+        let skip = if items.is_empty() {
+            let dated_rows = self.count(
+                &format!("SELECT count(*) FROM {from} {}", dated.clause()),
+                &dated,
+            )?;
+            u64::from(offset).saturating_sub(dated_rows)
+        } else {
+            0
+        };
+        let mut undated = sql.clone();
+        undated.push(&format!("{date} IS NULL"), []);
+        items.extend(self.rows(
+            &format!(
+                "SELECT {columns} FROM {from} {} ORDER BY {id} DESC LIMIT {missing} OFFSET {skip}",
+                undated.clause()
+            ),
+            &undated.values,
+            &map,
+        )?);
+        Ok(items)
     }
 
     /// Summaries of the given articles, in the given order; unknown ids are
@@ -989,13 +1052,19 @@ impl Queries {
         offset: Option<u32>,
     ) -> Result<Page<StoryRow>, StoreError> {
         let (limit, offset) = page(limit, offset);
-        let total = self.count(
-            "SELECT count(DISTINCT story) FROM articles WHERE story IS NOT NULL",
+        // From `rollup_stories`, the same columns as `story_select`.
+        let total = self.count_rows("SELECT count(*) FROM rollup_stories")?;
+        let items = self.newest_first(
             &Where::default(),
-        )?;
-        let items = self.rows(
-            &format!("{} GROUP BY a.story ORDER BY max(a.published) IS NULL, max(a.published) DESC, a.story DESC LIMIT {limit} OFFSET {offset}", story_select()),
-            &[],
+            (
+                &format!(
+                    "a.story, a.canonical, a.copies, a.first_published, a.last_published, \
+                     {STORY_TITLE}, a.events"
+                ),
+                "rollup_stories a",
+            ),
+            ("a.last_published", "a.story"),
+            (limit, offset),
             story_row,
         )?;
         Ok(Page { total, items })
@@ -1844,7 +1913,7 @@ impl Queries {
 
 /// A `WHERE` clause from fixed fragments with `?` placeholders, and the
 /// values bound to them in order.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Where {
     conditions: Vec<String>,
     values: Vec<SqlValue>,
@@ -2334,9 +2403,22 @@ mod tests {
                 Document::new(dated).unwrap(),
             ])
             .unwrap();
+        let mut undated = meeting_analysis(
+            "f",
+            "2025-01-01",
+            "Foreign Minister Abbas Araghchi will visit Russia one day. “Maybe,” he said.",
+        );
+        undated.article.published = None;
         store
-            .write(&[Document::new(stub).unwrap(), Document::new(other).unwrap()])
+            .write(&[
+                Document::new(stub).unwrap(),
+                Document::new(other).unwrap(),
+                Document::new(undated).unwrap(),
+            ])
             .unwrap();
+        // Stories, then an article and its copy moved to another.
+        store.set_stories(&[(1, 10), (3, 10), (5, 11)]).unwrap();
+        store.set_stories(&[(1, 11), (6, 12)]).unwrap();
         drop(store);
         let queries = Queries::open(dir.path()).unwrap();
         (dir, queries)
@@ -2349,16 +2431,54 @@ mod tests {
         let overview = q.overview().unwrap();
         assert_eq!(
             (overview.articles, overview.near_duplicates, overview.stubs),
-            (5, 1, 1)
+            (6, 1, 1)
         );
         assert_eq!(
             (overview.events, overview.quotes, overview.entities),
-            (4, 4, 2)
+            (5, 5, 2)
         );
-        assert_eq!(q.articles(&ArticleFilter::default()).unwrap().total, 3);
+        assert_eq!(q.articles(&ArticleFilter::default()).unwrap().total, 4);
         let entities = q.entities(&EntityFilter::default()).unwrap();
         assert_eq!(entities.total, 2);
-        assert_eq!(entities.items[0].articles, 4, "{entities:?}");
+        assert_eq!(entities.items[0].articles, 5, "{entities:?}");
+        // Pages of the newest articles, the undated one last, as one sort
+        // of every row gives them.
+        let sorted: Vec<i64> = q
+            .rows(
+                "SELECT id FROM articles a WHERE duplicate_of IS NULL AND NOT is_stub \
+                 ORDER BY published IS NULL, published DESC, id DESC",
+                &[],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(sorted.last(), Some(&6));
+        for limit in 1..=4 {
+            for offset in 0..=5 {
+                let page = q
+                    .articles(&ArticleFilter {
+                        limit: Some(limit),
+                        offset: Some(offset),
+                        ..ArticleFilter::default()
+                    })
+                    .unwrap();
+                let ids: Vec<i64> = page.items.iter().map(|a| a.id).collect();
+                let expected: Vec<i64> = sorted
+                    .iter()
+                    .skip(offset as usize)
+                    .take(limit as usize)
+                    .copied()
+                    .collect();
+                assert_eq!(ids, expected, "limit {limit} offset {offset}");
+            }
+        }
+        let stories = q.stories(None, None).unwrap();
+        let listed: Vec<(i64, u64, u64)> = stories
+            .items
+            .iter()
+            .map(|s| (s.id, s.articles, s.copies))
+            .collect();
+        // Story 11 holds "a" and its copy and "e"; 12 the undated "f".
+        assert_eq!(listed, [(11, 2, 1), (10, 1, 0), (12, 1, 0)]);
         // The rolled-up answers are those of the scans they replace.
         let filters = [
             EventFilter::default(),

@@ -26,7 +26,12 @@
 //!   every value the CAMEO scale has, so the mean equals SQL's `avg`);
 //! - `rollup_roots`: per CAMEO root and QuadClass, canonical events;
 //! - `rollup_days`: per event day (the event's date, else its article's
-//!   publication date, `''` for neither), canonical events.
+//!   publication date, `''` for neither), canonical events;
+//! - `rollup_stories`: per story, its canonical articles and copies, their
+//!   first and last publication dates and canonical events. Articles move
+//!   between stories, so this one is not a sum kept by adding: whenever
+//!   story ids are saved, the rows of every story an article left or
+//!   joined are counted again from its articles (`restory`).
 
 use rusqlite::types::Value as SqlValue;
 
@@ -68,7 +73,74 @@ CREATE TABLE rollup_days (
     day    TEXT PRIMARY KEY,
     events BIGINT NOT NULL
 );
+CREATE TABLE rollup_stories (
+    story     BIGINT PRIMARY KEY,
+    canonical BIGINT NOT NULL,
+    copies    BIGINT NOT NULL,
+    first_published TEXT,
+    last_published  TEXT,
+    events    BIGINT NOT NULL
+);
+CREATE INDEX rollup_stories_latest ON rollup_stories(last_published, story);
 ";
+
+/// The rollup tables, for an upgrade that builds them afresh.
+const TABLES: [&str; 7] = [
+    "rollup_totals",
+    "rollup_entities",
+    "rollup_actors",
+    "rollup_edges",
+    "rollup_roots",
+    "rollup_days",
+    "rollup_stories",
+];
+
+/// The rows of `rollup_stories` for the stories that satisfy `{stories}`,
+/// counted from their articles.
+const STORY_ROWS: &str = "SELECT a.story, count(*) FILTER (WHERE a.duplicate_of IS NULL), \
+     count(*) FILTER (WHERE a.duplicate_of IS NOT NULL), min(a.published), max(a.published), \
+     (SELECT count(*) FROM events ev JOIN articles b ON b.id = ev.article \
+      WHERE b.story = a.story AND b.duplicate_of IS NULL) \
+     FROM articles a WHERE a.story {stories} GROUP BY a.story";
+
+/// The statements that count the stories satisfying `stories` again:
+/// their rows deleted, then those of the stories that still have articles
+/// inserted.
+pub(crate) fn restory(stories: &str) -> [String; 2] {
+    [
+        format!("DELETE FROM rollup_stories WHERE story {stories}"),
+        format!(
+            "INSERT INTO rollup_stories (story, canonical, copies, first_published, \
+             last_published, events) {}",
+            STORY_ROWS.replace("{stories}", stories)
+        ),
+    ]
+}
+
+/// The stories of the articles satisfying `{articles}` and of their
+/// near-duplicates: those a story update moves articles out of.
+pub(crate) fn stories_of(articles: &str) -> String {
+    format!(
+        "SELECT DISTINCT story FROM articles WHERE (id {articles} OR duplicate_of {articles}) \
+         AND story IS NOT NULL"
+    )
+}
+
+/// Counts again, in `tx`, the stories `stories` (those articles just left
+/// or joined).
+pub(crate) fn restory_sqlite(
+    tx: &rusqlite::Transaction<'_>,
+    stories: &[i64],
+) -> rusqlite::Result<()> {
+    if stories.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(stories).unwrap_or_else(|_| "[]".into());
+    for sql in restory("IN (SELECT value FROM json_each(?1))") {
+        tx.prepare_cached(&sql)?.execute([&list])?;
+    }
+    Ok(())
+}
 
 /// One Goldstein point in the units `rollup_edges.goldstein` sums (2^27).
 pub(crate) const GOLDSTEIN_UNIT: f64 = 134_217_728.0;
@@ -242,11 +314,14 @@ pub(crate) fn add_sqlite(tx: &rusqlite::Transaction<'_>, ids: &[i64]) -> rusqlit
 /// its articles (the upgrade to version 7).
 pub(crate) fn build_sqlite(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     // Counted afresh whatever an older build left (none had these tables).
-    for rollup in ROLLUPS {
-        tx.execute_batch(&format!("DROP TABLE IF EXISTS {}", rollup.table))?;
+    for table in TABLES {
+        tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
     }
     tx.execute_batch(ROLLUP_TABLES)?;
-    for sql in upserts("IS NOT NULL", Engine::Sqlite) {
+    for sql in upserts("IS NOT NULL", Engine::Sqlite)
+        .into_iter()
+        .chain(restory("IS NOT NULL"))
+    {
         tx.execute_batch(&sql)?;
     }
     Ok(())
@@ -258,22 +333,36 @@ pub(crate) fn build_sqlite(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<(
 pub(crate) fn mismatches(
     mut count: impl FnMut(&str) -> Result<Vec<i64>, StoreError>,
 ) -> Result<Vec<String>, StoreError> {
+    let mut checks: Vec<(&str, String, String)> = ROLLUPS
+        .iter()
+        .map(|rollup| {
+            (
+                rollup.table,
+                rollup.contribution("IS NOT NULL"),
+                format!(
+                    "SELECT {}, {} FROM {}",
+                    rollup.keys, rollup.columns, rollup.table
+                ),
+            )
+        })
+        .collect();
+    checks.push((
+        "rollup_stories",
+        STORY_ROWS.replace("{stories}", "IS NOT NULL"),
+        "SELECT story, canonical, copies, first_published, last_published, events \
+         FROM rollup_stories"
+            .to_string(),
+    ));
     let mut differ = Vec::new();
-    for rollup in ROLLUPS {
-        let recount = rollup.contribution("IS NOT NULL");
-        let kept = format!(
-            "SELECT {keys}, {columns} FROM {table}",
-            keys = rollup.keys,
-            columns = rollup.columns,
-            table = rollup.table
-        );
+    for (table, recount, kept) in checks {
+        // Rows either side has and the other lacks.
         let sql = format!(
             "SELECT count(*) FROM (SELECT * FROM ({recount}) x EXCEPT SELECT * FROM ({kept}) y) d1 \
              UNION ALL SELECT count(*) FROM (SELECT * FROM ({kept}) z EXCEPT \
              SELECT * FROM ({recount}) w) d2"
         );
         if count(&sql)?.iter().any(|&n| n != 0) {
-            differ.push(rollup.table.to_string());
+            differ.push(table.to_string());
         }
     }
     Ok(differ)

@@ -242,7 +242,11 @@ fn migrate_to(client: &mut Client, target: i32) -> PgResult<i32> {
             tx.batch_execute(sql).map_err(at)?;
         }
         if version == ROLLUPS_VERSION {
-            for sql in crate::rollup::upserts("IS NOT NULL", crate::rollup::Engine::Postgres) {
+            let all = "IS NOT NULL";
+            for sql in crate::rollup::upserts(all, crate::rollup::Engine::Postgres)
+                .into_iter()
+                .chain(crate::rollup::restory(all))
+            {
                 tx.batch_execute(&sql)
                     .map_err(Failed::at("counting the stored rows into the rollups"))?;
             }
