@@ -9,6 +9,9 @@
 #
 #   bench/serve.sh [BENCH_DIR] [REQUESTS] [CONCURRENCY] [sqlite|postgres|both]
 #
+# PAGES=home,entities,network measures only those page kinds (article,
+# entity, dyad, search, home, entities, network; default all).
+#
 # SERVE_BIN=path serves with another build of chancery (an earlier
 # commit's, for a before/after), which must read the same store versions;
 # this checkout's binary ingests. SERVE_DATA=dir serves that data directory
@@ -75,7 +78,7 @@ for backend in $backends; do
     done
     echo "corpus: $(curl -sf "http://127.0.0.1:$port/api/stats")"
     ./target/release/examples/load "http://127.0.0.1:$port" --requests "$requests" \
-        --concurrency "$concurrency" --passes 3
+        --concurrency "$concurrency" --passes 3 ${PAGES:+--pages "$PAGES"}
     kill "$server_pid"
     wait "$server_pid" 2>/dev/null || true
     server_pid=

@@ -7,7 +7,7 @@
 //!
 //! ```sh
 //! cargo run --release -p chancery-server --example load -- http://127.0.0.1:8080 \
-//!     --requests 1000 --concurrency 4 --passes 3
+//!     --requests 1000 --concurrency 4 --passes 3 [--pages home,entities,network]
 //! ```
 
 use std::process::ExitCode;
@@ -47,7 +47,13 @@ fn main() -> ExitCode {
     let requests = option("--requests", 1000);
     let concurrency = option("--concurrency", 4).max(1);
     let passes = option("--passes", 3).max(1);
-    match run(&base, requests, concurrency, passes) {
+    // `--pages home,network`: only those page kinds (default: all).
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--pages")
+        .and_then(|i| args.get(i + 1))
+        .map(|list| list.split(',').map(String::from).collect());
+    match run(&base, requests, concurrency, passes, only.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("load: {err}");
@@ -208,8 +214,20 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-fn run(base: &str, requests: usize, concurrency: usize, passes: usize) -> Result<(), String> {
-    let kinds = discover(base)?;
+fn run(
+    base: &str,
+    requests: usize,
+    concurrency: usize,
+    passes: usize,
+    only: Option<&[String]>,
+) -> Result<(), String> {
+    let mut kinds = discover(base)?;
+    if let Some(only) = only {
+        kinds.retain(|(kind, _)| only.iter().any(|o| o == kind));
+        if kinds.is_empty() {
+            return Err(format!("no page kind among {}", only.join(",")));
+        }
+    }
     println!(
         "{requests} requests per page kind and pass, {concurrency} connections, median of {passes} passes"
     );

@@ -1359,7 +1359,18 @@ impl Queries {
             &sql,
         )?;
         let (limit, offset) = page(filter.limit, filter.offset);
-        let items = self.rows(
+        let items = self.latest_events(&sql, limit, offset)?;
+        Ok(Page { total, items })
+    }
+
+    /// A page of the events `sql` takes, latest first.
+    fn latest_events(
+        &self,
+        sql: &Where,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        self.rows(
             &format!(
                 "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} {} \
                  ORDER BY {EVENT_DATE} IS NULL, {EVENT_DATE} DESC, ev.id DESC \
@@ -1368,8 +1379,7 @@ impl Queries {
             ),
             &sql.values,
             event_row,
-        )?;
-        Ok(Page { total, items })
+        )
     }
 
     /// [`Queries::events`] filtered by date alone (the home page's latest
@@ -1427,8 +1437,26 @@ impl Queries {
                 break;
             }
         }
-        let Some(cutoff) = cutoff else {
-            return Ok(None);
+        let cutoff = match cutoff {
+            Some(cutoff) => cutoff,
+            // A date bound leaves out the undated events: the page is
+            // within the dated days the bounds take, if any.
+            None if from.is_some() || to.is_some() => {
+                let earliest = days
+                    .iter()
+                    .rev()
+                    .find(|(day, _)| !day.is_empty() && within(day));
+                match earliest {
+                    Some((day, _)) => day.as_str(),
+                    None => {
+                        return Ok(Some(Page {
+                            total,
+                            items: Vec::new(),
+                        }))
+                    }
+                }
+            }
+            None => return Ok(None),
         };
         let mut sql = event_where(filter);
         sql.push(
@@ -1437,16 +1465,7 @@ impl Queries {
              ON undated.article = dated.id WHERE undated.date IS NULL AND dated.published >= ?)",
             [text(cutoff), text(cutoff)],
         );
-        let items = self.rows(
-            &format!(
-                "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} {} \
-                 ORDER BY {EVENT_DATE} IS NULL, {EVENT_DATE} DESC, ev.id DESC \
-                 LIMIT {limit} OFFSET {offset}",
-                sql.clause()
-            ),
-            &sql.values,
-            event_row,
-        )?;
+        let items = self.latest_events(&sql, limit, offset)?;
         Ok(Some(Page { total, items }))
     }
 
@@ -2496,6 +2515,20 @@ mod tests {
                 to: Some("2025-02".into()),
                 limit: Some(1),
                 offset: Some(1),
+                ..EventFilter::default()
+            },
+            // Fewer dated events than the page, and none at all.
+            EventFilter {
+                from: Some("2025-02".into()),
+                limit: Some(50),
+                ..EventFilter::default()
+            },
+            EventFilter {
+                from: Some("2026".into()),
+                ..EventFilter::default()
+            },
+            EventFilter {
+                limit: Some(50),
                 ..EventFilter::default()
             },
         ];
