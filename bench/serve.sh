@@ -9,9 +9,14 @@
 #
 #   bench/serve.sh [BENCH_DIR] [REQUESTS] [CONCURRENCY] [sqlite|postgres|both]
 #
+# PAGES=home,entities,network measures only those page kinds (article,
+# entity, dyad, search, home, entities, network; default all).
+#
 # SERVE_BIN=path serves with another build of chancery (an earlier
 # commit's, for a before/after), which must read the same store versions;
-# this checkout's binary ingests.
+# this checkout's binary ingests. SERVE_DATA=dir serves that data directory
+# as it is instead (a large synthetic corpus built beforehand; nothing is
+# ingested, the backend is sqlite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench=${1:-../shared/bench}
@@ -19,14 +24,17 @@ requests=${2:-1000}
 concurrency=${3:-4}
 backends=${4:-both}
 bbc="$bench/news/bbc"
-[ -d "$bbc" ] || { echo "serve.sh: $bbc not found (give the bench directory as the first argument)" >&2; exit 2; }
+[ -n "${SERVE_DATA:-}" ] || [ -d "$bbc" ] || { echo "serve.sh: $bbc not found (give the bench directory as the first argument)" >&2; exit 2; }
 case "$backends" in
     both) backends="sqlite postgres" ;;
     sqlite | postgres) ;;
     *) echo "serve.sh: the fourth argument is sqlite, postgres or both, not $backends" >&2; exit 2 ;;
 esac
 
-cargo build --release --locked -p chancery -p chancery-server --example load
+# Two builds: with `--example`, cargo builds only the example, not the
+# chancery binary.
+cargo build --release --locked -p chancery
+cargo build --release --locked -p chancery-server --example load
 chancery=./target/release/chancery
 work=$(mktemp -d)
 server_pid=
@@ -53,7 +61,11 @@ for backend in $backends; do
         data="$work/data"
         echo "== data directory (SQLite)"
     fi
-    "$chancery" ingest --quiet --data "$data" "$bbc" crates/chancery/demo/articles.jsonl
+    if [ -n "${SERVE_DATA:-}" ]; then
+        data=$SERVE_DATA
+    else
+        "$chancery" ingest --quiet --data "$data" "$bbc" crates/chancery/demo/articles.jsonl
+    fi
     port=$(free_port)
     index=()
     [ "$backend" = postgres ] && index=(--index "$work/index")
@@ -66,7 +78,7 @@ for backend in $backends; do
     done
     echo "corpus: $(curl -sf "http://127.0.0.1:$port/api/stats")"
     ./target/release/examples/load "http://127.0.0.1:$port" --requests "$requests" \
-        --concurrency "$concurrency" --passes 3
+        --concurrency "$concurrency" --passes 3 ${PAGES:+--pages "$PAGES"}
     kill "$server_pid"
     wait "$server_pid" 2>/dev/null || true
     server_pid=

@@ -1,12 +1,13 @@
 //! A small load generator for `bench/serve.sh`: finds articles, entities,
 //! country pairs and search words through a running server's API, then
-//! requests the article, entity, dyad and search pages from several threads
+//! requests the article, entity, dyad and search pages and the home,
+//! `/entities` and `/network` pages from several threads
 //! on loopback and prints latency percentiles per page kind (the median of
 //! several passes). Every response must be 200, or the run fails.
 //!
 //! ```sh
 //! cargo run --release -p chancery-server --example load -- http://127.0.0.1:8080 \
-//!     --requests 1000 --concurrency 4 --passes 3
+//!     --requests 1000 --concurrency 4 --passes 3 [--pages home,entities,network]
 //! ```
 
 use std::process::ExitCode;
@@ -46,7 +47,13 @@ fn main() -> ExitCode {
     let requests = option("--requests", 1000);
     let concurrency = option("--concurrency", 4).max(1);
     let passes = option("--passes", 3).max(1);
-    match run(&base, requests, concurrency, passes) {
+    // `--pages home,network`: only those page kinds (default: all).
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--pages")
+        .and_then(|i| args.get(i + 1))
+        .map(|list| list.split(',').map(String::from).collect());
+    match run(&base, requests, concurrency, passes, only.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("load: {err}");
@@ -135,6 +142,10 @@ fn discover(base: &str) -> Result<Vec<(&'static str, Vec<String>)>, String> {
         ("entity", entities),
         ("dyad", dyads),
         ("search", searches),
+        // The pages that summarise the whole corpus.
+        ("home", vec!["/".to_string()]),
+        ("entities", vec!["/entities".to_string()]),
+        ("network", vec!["/network".to_string()]),
     ];
     for (kind, paths) in &kinds {
         if paths.is_empty() {
@@ -203,8 +214,20 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-fn run(base: &str, requests: usize, concurrency: usize, passes: usize) -> Result<(), String> {
-    let kinds = discover(base)?;
+fn run(
+    base: &str,
+    requests: usize,
+    concurrency: usize,
+    passes: usize,
+    only: Option<&[String]>,
+) -> Result<(), String> {
+    let mut kinds = discover(base)?;
+    if let Some(only) = only {
+        kinds.retain(|(kind, _)| only.iter().any(|o| o == kind));
+        if kinds.is_empty() {
+            return Err(format!("no page kind among {}", only.join(",")));
+        }
+    }
     println!(
         "{requests} requests per page kind and pass, {concurrency} connections, median of {passes} passes"
     );

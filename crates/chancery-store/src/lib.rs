@@ -94,6 +94,17 @@
 //!   `state` (0 pending, 1 done, 2 retry at `next_try`, 3 failed for good),
 //!   `attempts`, `etag`, `last_modified`, `last_error`, `queued_at`,
 //!   `done_at` (Unix seconds).
+//! - Rollups (version 7), kept by the writer in the batch's transaction,
+//!   over canonical rows unless said: `rollup_totals` (`name`, `n`:
+//!   `articles`, `near_duplicates`, `stubs` of all articles; `canonical`,
+//!   `listed` (canonical, not stubs), `quotes`, `events`),
+//!   `rollup_entities` (`name`, `all_rows` (near-duplicates' too),
+//!   `articles`, `mentions`, `best`: `mentions * 2^40 - id` of the row its
+//!   kind and codes are read from), `rollup_actors` (`code`, `as_source`,
+//!   `as_target`), `rollup_edges` (`source_code`, `target_code`, `events`,
+//!   `goldstein`: the sum in units of 2^-27), `rollup_roots` (`root`,
+//!   `quad_class`, `events`), `rollup_days` (`day`: the event's date,
+//!   else its article's publication date, `''` for neither; `events`).
 //! - Views `canonical_articles`, `canonical_entities`, `canonical_quotes`,
 //!   `canonical_events`: the same rows without near-duplicates, so that a
 //!   syndicated story counts once in statistics.
@@ -110,6 +121,7 @@ mod places;
 mod query;
 mod read;
 mod registry;
+mod rollup;
 mod run;
 mod schema;
 mod search_feed;

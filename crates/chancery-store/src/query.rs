@@ -747,21 +747,28 @@ impl Queries {
     /// Counts for the front page.
     pub fn overview(&self) -> Result<Overview, StoreError> {
         let count = |sql: &str| self.count_rows(sql);
+        // Two walks of the publication index from either end, where
+        // `min()` and `max()` over the canonical view scanned it.
         let (first, last) = self
             .first(
-                "SELECT min(published), max(published) FROM canonical_articles",
+                "SELECT (SELECT published FROM articles WHERE duplicate_of IS NULL \
+                 AND published IS NOT NULL ORDER BY published LIMIT 1), \
+                 (SELECT published FROM articles WHERE duplicate_of IS NULL \
+                 AND published IS NOT NULL ORDER BY published DESC LIMIT 1)",
                 &[],
                 "reading publication dates",
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )?
             .unwrap_or_default();
+        let total = |name: &str| crate::rollup::total(&self.conn, name);
         Ok(Overview {
-            articles: count("SELECT count(*) FROM articles")?,
-            near_duplicates: count("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")?,
-            stubs: count("SELECT count(*) FROM articles WHERE is_stub")?,
-            entities: count("SELECT count(DISTINCT name) FROM entities")?,
-            quotes: count("SELECT count(*) FROM canonical_quotes")?,
-            events: count("SELECT count(*) FROM canonical_events")?,
+            articles: total("articles")?,
+            near_duplicates: total("near_duplicates")?,
+            stubs: total("stubs")?,
+            // Every name has its row from its first mention on.
+            entities: count("SELECT count(*) FROM rollup_entities")?,
+            quotes: total("quotes")?,
+            events: total("events")?,
             first_published: first,
             last_published: last,
         })
@@ -776,6 +783,16 @@ impl Queries {
             "reading when the corpus last changed",
             |row| row.get(0),
         )
+    }
+
+    /// The rollup tables that differ from a recount of the rows they sum
+    /// (empty when all are exact): `chancery verify`'s check, on either
+    /// backend.
+    pub fn rollup_mismatches(&self) -> Result<Vec<String>, StoreError> {
+        crate::rollup::mismatches(|sql| {
+            self.conn
+                .rows(sql, &[], "recounting the rollups", |row| row.get(0))
+        })
     }
 
     /// Counts for `/metrics`, each cheap at any corpus size (no scan of
@@ -829,11 +846,32 @@ impl Queries {
             sql.push("a.story = ?", [SqlValue::Integer(story)]);
         }
         date_range(&mut sql, "a.published", &filter.from, &filter.to);
-        let total = self.count(
-            &format!("SELECT count(*) FROM articles a {}", sql.clause()),
-            &sql,
-        )?;
+        let listing_all = ArticleFilter {
+            limit: filter.limit,
+            offset: filter.offset,
+            ..ArticleFilter::default()
+        } == *filter;
+        let total = if listing_all {
+            crate::rollup::total(&self.conn, "listed")?
+        } else {
+            self.count(
+                &format!("SELECT count(*) FROM articles a {}", sql.clause()),
+                &sql,
+            )?
+        };
         let (limit, offset) = page(filter.limit, filter.offset);
+        if listing_all {
+            let items = self.newest_first(
+                &sql,
+                (ARTICLE_COLUMNS, "articles a"),
+                ("a.published", "a.id"),
+                (limit, offset),
+                article_summary,
+            )?;
+            return Ok(Page { total, items });
+        }
+        // A filter narrows the rows first (an entity's articles, a
+        // source's); they are sorted after.
         let query = format!(
             "SELECT {ARTICLE_COLUMNS} FROM articles a {} \
              ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT {limit} OFFSET {offset}",
@@ -841,6 +879,57 @@ impl Queries {
         );
         let items = self.rows(&query, &sql.values, article_summary)?;
         Ok(Page { total, items })
+    }
+
+    /// A page of the rows `columns` of `from` that `sql` takes,
+    /// ordered as `ORDER BY date IS NULL, date DESC, id DESC`, but read in
+    /// two parts so that an index on the date (which holds the id after
+    /// it) gives them in order without sorting every row: the dated rows
+    /// newest first, then the undated ones.
+    fn newest_first<T>(
+        &self,
+        sql: &Where,
+        (columns, from): (&str, &str),
+        (date, id): (&str, &str),
+        (limit, offset): (u32, u32),
+        map: impl Fn(&Cells) -> RowResult<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut dated = sql.clone();
+        dated.push(&format!("{date} IS NOT NULL"), []);
+        let mut items = self.rows(
+            &format!(
+                "SELECT {columns} FROM {from} {} \
+                 ORDER BY {date} DESC, {id} DESC LIMIT {limit} OFFSET {offset}",
+                dated.clause()
+            ),
+            &dated.values,
+            &map,
+        )?;
+        let missing = limit - items.len() as u32;
+        if missing == 0 {
+            return Ok(items);
+        }
+        // Past the dated rows: how far past them the page begins.
+        let skip = if items.is_empty() {
+            let dated_rows = self.count(
+                &format!("SELECT count(*) FROM {from} {}", dated.clause()),
+                &dated,
+            )?;
+            u64::from(offset).saturating_sub(dated_rows)
+        } else {
+            0
+        };
+        let mut undated = sql.clone();
+        undated.push(&format!("{date} IS NULL"), []);
+        items.extend(self.rows(
+            &format!(
+                "SELECT {columns} FROM {from} {} ORDER BY {id} DESC LIMIT {missing} OFFSET {skip}",
+                undated.clause()
+            ),
+            &undated.values,
+            &map,
+        )?);
+        Ok(items)
     }
 
     /// Summaries of the given articles, in the given order; unknown ids are
@@ -911,7 +1000,7 @@ impl Queries {
     /// Each shared name scores its inverse document frequency, so sharing
     /// "Abbas Araghchi" counts for more than sharing "United States".
     pub fn similar(&self, id: i64, limit: u32) -> Result<Vec<SimilarArticle>, StoreError> {
-        let total = self.count_rows("SELECT count(*) FROM canonical_articles")? as f64;
+        let total = crate::rollup::total(&self.conn, "canonical")? as f64;
         let pairs: Vec<(i64, String)> = self.rows(
             "SELECT DISTINCT e.article, e.name FROM entities e JOIN articles a ON a.id = e.article \
              WHERE e.name IN (SELECT name FROM entities WHERE article = ?1) \
@@ -963,13 +1052,19 @@ impl Queries {
         offset: Option<u32>,
     ) -> Result<Page<StoryRow>, StoreError> {
         let (limit, offset) = page(limit, offset);
-        let total = self.count(
-            "SELECT count(DISTINCT story) FROM articles WHERE story IS NOT NULL",
+        // From `rollup_stories`, the same columns as `story_select`.
+        let total = self.count_rows("SELECT count(*) FROM rollup_stories")?;
+        let items = self.newest_first(
             &Where::default(),
-        )?;
-        let items = self.rows(
-            &format!("{} GROUP BY a.story ORDER BY max(a.published) IS NULL, max(a.published) DESC, a.story DESC LIMIT {limit} OFFSET {offset}", story_select()),
-            &[],
+            (
+                &format!(
+                    "a.story, a.canonical, a.copies, a.first_published, a.last_published, \
+                     {STORY_TITLE}, a.events"
+                ),
+                "rollup_stories a",
+            ),
+            ("a.last_published", "a.story"),
+            (limit, offset),
             story_row,
         )?;
         Ok(Page { total, items })
@@ -988,6 +1083,9 @@ impl Queries {
 
     /// Entity names across the corpus, most mentioned first.
     pub fn entities(&self, filter: &EntityFilter) -> Result<Page<EntitySummary>, StoreError> {
+        if nonempty(&filter.kind).is_none() && nonempty(&filter.country).is_none() {
+            return self.entities_rolled_up(filter);
+        }
         let mut sql = Where::default();
         sql.push("a.duplicate_of IS NULL", []);
         if let Some(q) = nonempty(&filter.q) {
@@ -1018,6 +1116,32 @@ impl Queries {
         Ok(Page { total, items })
     }
 
+    /// [`Queries::entities`] filtered by name alone, from `rollup_entities`:
+    /// a name's group is all its canonical rows either way.
+    fn entities_rolled_up(&self, filter: &EntityFilter) -> Result<Page<EntitySummary>, StoreError> {
+        let mut sql = Where::default();
+        sql.push("g.articles > 0", []);
+        if let Some(q) = nonempty(&filter.q) {
+            sql.push("g.name LIKE ? ESCAPE '\\'", [text(&contains_pattern(q))]);
+        }
+        let total = self.count(
+            &format!("SELECT count(*) FROM rollup_entities g {}", sql.clause()),
+            &sql,
+        )?;
+        let (limit, offset) = page(filter.limit, filter.offset);
+        let items = self.rows(
+            &format!(
+                "SELECT g.name, b.kind, b.country, b.actor_code, g.articles, g.mentions \
+                 FROM rollup_entities g JOIN entities b ON b.id = {ENTITY_BEST} {} \
+                 ORDER BY g.mentions DESC, g.name LIMIT {limit} OFFSET {offset}",
+                sql.clause()
+            ),
+            &sql.values,
+            entity_summary,
+        )?;
+        Ok(Page { total, items })
+    }
+
     /// An entity by name: kind, codes, aliases and roles over time; `None`
     /// when no canonical article mentions it.
     pub fn entity(&self, name: &str) -> Result<Option<EntityProfile>, StoreError> {
@@ -1025,10 +1149,9 @@ impl Queries {
         let summary = self
             .rows(
                 &format!(
-                    "SELECT g.name, b.kind, b.country, b.actor_code, g.articles, g.mentions FROM ( \
-                 SELECT {ENTITY_COLUMNS} \
-                 FROM entities e JOIN articles a ON a.id = e.article \
-                 WHERE e.name = ?1 AND a.duplicate_of IS NULL GROUP BY e.name) g JOIN entities b ON b.id = {ENTITY_BEST}"
+                    "SELECT g.name, b.kind, b.country, b.actor_code, g.articles, g.mentions \
+                 FROM rollup_entities g JOIN entities b ON b.id = {ENTITY_BEST} \
+                 WHERE g.name = ?1 AND g.articles > 0"
                 ),
                 &name_value,
                 entity_summary,
@@ -1222,13 +1345,32 @@ impl Queries {
 
     /// Events, latest first.
     pub fn events(&self, filter: &EventFilter) -> Result<Page<EventRow>, StoreError> {
+        match self.events_by_day(filter)? {
+            Some(page) => Ok(page),
+            None => self.events_scanned(filter),
+        }
+    }
+
+    /// [`Queries::events`] by reading every event the filter takes.
+    fn events_scanned(&self, filter: &EventFilter) -> Result<Page<EventRow>, StoreError> {
         let sql = event_where(filter);
         let total = self.count(
             &format!("SELECT count(*) FROM {EVENT_FROM} {}", sql.clause()),
             &sql,
         )?;
         let (limit, offset) = page(filter.limit, filter.offset);
-        let items = self.rows(
+        let items = self.latest_events(&sql, limit, offset)?;
+        Ok(Page { total, items })
+    }
+
+    /// A page of the events `sql` takes, latest first.
+    fn latest_events(
+        &self,
+        sql: &Where,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        self.rows(
             &format!(
                 "SELECT {EVENT_COLUMNS} FROM {EVENT_FROM} {} \
                  ORDER BY {EVENT_DATE} IS NULL, {EVENT_DATE} DESC, ev.id DESC \
@@ -1237,8 +1379,94 @@ impl Queries {
             ),
             &sql.values,
             event_row,
+        )
+    }
+
+    /// [`Queries::events`] filtered by date alone (the home page's latest
+    /// and upcoming events), from `rollup_days`: the total is a sum of
+    /// days, and the page is read from the latest days that hold it (the
+    /// day where the events it needs are reached, and every later one),
+    /// through the date and publication indexes. `None` when the filter
+    /// has more than dates or the dated events do not fill the page (the
+    /// events without a date come last): then the events are read whole.
+    fn events_by_day(&self, filter: &EventFilter) -> Result<Option<Page<EventRow>>, StoreError> {
+        let dates_only = EventFilter {
+            from: filter.from.clone(),
+            to: filter.to.clone(),
+            limit: filter.limit,
+            offset: filter.offset,
+            ..EventFilter::default()
+        } == *filter;
+        if !dates_only {
+            return Ok(None);
+        }
+        let from = nonempty(&filter.from);
+        // As `date_range` bounds it: every date `to` is a prefix of.
+        let to = nonempty(&filter.to).map(|to| format!("{to}\u{10FFFF}"));
+        let days: Vec<(String, i64)> = self.rows(
+            "SELECT day, events FROM rollup_days ORDER BY day DESC",
+            &[],
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
-        Ok(Page { total, items })
+        // Text compares bytewise in both engines (PostgreSQL with the C
+        // collation), as `str` does. A day of `''` has neither date, which
+        // no date bound takes.
+        let within = |day: &str| {
+            if day.is_empty() {
+                from.is_none() && to.is_none()
+            } else {
+                from.is_none_or(|from| day >= from) && to.as_deref().is_none_or(|to| day < to)
+            }
+        };
+        let total: u64 = days
+            .iter()
+            .filter(|(day, _)| within(day))
+            .map(|(_, n)| (*n).max(0) as u64)
+            .sum();
+        let (limit, offset) = page(filter.limit, filter.offset);
+        let wanted = u64::from(limit) + u64::from(offset);
+        let mut reached = 0;
+        let mut cutoff = None;
+        for (day, n) in days
+            .iter()
+            .filter(|(day, _)| !day.is_empty() && within(day))
+        {
+            reached += (*n).max(0) as u64;
+            if reached >= wanted {
+                cutoff = Some(day.as_str());
+                break;
+            }
+        }
+        let cutoff = match cutoff {
+            Some(cutoff) => cutoff,
+            // A date bound leaves out the undated events: the page is
+            // within the dated days the bounds take, if any.
+            None if from.is_some() || to.is_some() => {
+                let earliest = days
+                    .iter()
+                    .rev()
+                    .find(|(day, _)| !day.is_empty() && within(day));
+                match earliest {
+                    Some((day, _)) => day.as_str(),
+                    None => {
+                        return Ok(Some(Page {
+                            total,
+                            items: Vec::new(),
+                        }))
+                    }
+                }
+            }
+            None => return Ok(None),
+        };
+        let mut sql = event_where(filter);
+        sql.push(
+            "ev.id IN (SELECT id FROM events WHERE date >= ? UNION ALL \
+             SELECT undated.id FROM articles dated JOIN events undated \
+             ON undated.article = dated.id WHERE undated.date IS NULL AND dated.published >= ?)",
+            [text(cutoff), text(cutoff)],
+        );
+        let items = self.latest_events(&sql, limit, offset)?;
+        Ok(Some(Page { total, items }))
     }
 
     /// How many events match, without reading them.
@@ -1278,21 +1506,24 @@ impl Queries {
     /// Events by CAMEO root.
     pub fn event_mix(&self, filter: &EventFilter) -> Result<Vec<RootCount>, StoreError> {
         let sql = event_where(filter);
-        self.rows(
-            &format!(
+        let query = if unfiltered(filter) {
+            "SELECT root, max(quad_class), CAST(sum(events) AS BIGINT) FROM rollup_roots \
+             GROUP BY root ORDER BY root"
+                .to_string()
+        } else {
+            format!(
                 "SELECT ev.root, max(ev.quad_class), count(*) FROM {EVENT_FROM} {} \
                  GROUP BY ev.root ORDER BY ev.root",
                 sql.clause()
-            ),
-            &sql.values,
-            |row| {
-                Ok(RootCount {
-                    root: row.get(0)?,
-                    quad_class: row.get::<i64>(1)?.clamp(0, 4) as u8,
-                    events: row.get::<i64>(2)?.max(0) as u64,
-                })
-            },
-        )
+            )
+        };
+        self.rows(&query, &sql.values, |row| {
+            Ok(RootCount {
+                root: row.get(0)?,
+                quad_class: row.get::<i64>(1)?.clamp(0, 4) as u8,
+                events: row.get::<i64>(2)?.max(0) as u64,
+            })
+        })
     }
 
     /// Actor codes by the events they are in, most first.
@@ -1300,11 +1531,8 @@ impl Queries {
         let limit = limit.min(MAX_LIMIT);
         self.rows(
             &format!(
-                "SELECT code, sum(s), sum(t) FROM ( \
-                 SELECT source_code AS code, 1 AS s, 0 AS t FROM canonical_events \
-                 WHERE source_code IS NOT NULL UNION ALL \
-                 SELECT target_code, 0, 1 FROM canonical_events WHERE target_code IS NOT NULL) sides \
-                 GROUP BY code ORDER BY sum(s) + sum(t) DESC, code LIMIT {limit}"
+                "SELECT code, as_source, as_target FROM rollup_actors \
+                 ORDER BY as_source + as_target DESC, code LIMIT {limit}"
             ),
             &[],
             |row| {
@@ -1320,6 +1548,30 @@ impl Queries {
     /// Events between actor codes (both known and different), grouped by
     /// the pair.
     pub fn edges(&self, filter: &EventFilter) -> Result<Vec<Edge>, StoreError> {
+        if !unfiltered(filter) {
+            return self.edges_scanned(filter);
+        }
+        self.rows(
+            "SELECT source_code, target_code, events, goldstein FROM rollup_edges \
+                 ORDER BY events DESC, source_code, target_code LIMIT 5000",
+            &[],
+            |row| {
+                let events = row.get::<i64>(2)?.max(0) as u64;
+                let units = row.get::<i64>(3)? as f64;
+                Ok(Edge {
+                    source: row.get(0)?,
+                    target: row.get(1)?,
+                    events,
+                    // The mean as SQL's `avg` gives it: the exact sum
+                    // over the count.
+                    goldstein: (units / crate::rollup::GOLDSTEIN_UNIT) / events.max(1) as f64,
+                })
+            },
+        )
+    }
+
+    /// [`Queries::edges`] by reading every event the filter takes.
+    fn edges_scanned(&self, filter: &EventFilter) -> Result<Vec<Edge>, StoreError> {
         let mut sql = event_where(filter);
         sql.push(
             "ev.source_code IS NOT NULL AND ev.target_code IS NOT NULL \
@@ -1680,7 +1932,7 @@ impl Queries {
 
 /// A `WHERE` clause from fixed fragments with `?` placeholders, and the
 /// values bound to them in order.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Where {
     conditions: Vec<String>,
     values: Vec<SqlValue>,
@@ -1699,6 +1951,17 @@ impl Where {
             format!("WHERE {}", self.conditions.join(" AND "))
         }
     }
+}
+
+/// Whether an event filter takes every canonical event (a page size or
+/// offset aside): what the rollups count.
+fn unfiltered(filter: &EventFilter) -> bool {
+    *filter
+        == EventFilter {
+            limit: filter.limit,
+            offset: filter.offset,
+            ..EventFilter::default()
+        }
 }
 
 fn event_where(filter: &EventFilter) -> Where {
@@ -2115,6 +2378,190 @@ mod tests {
             .unwrap();
         let queries = Queries::open(dir.path()).unwrap();
         (dir, queries)
+    }
+
+    /// A mixed ingest in several batches: originals, a near-duplicate, an
+    /// exact duplicate, a stub, dated and undated events.
+    fn mixed_corpus() -> (tempfile::TempDir, Queries) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let first = "Foreign Minister Abbas Araghchi will visit Russia this week. \
+                     “We are ready,” Araghchi said in Tehran on Monday morning.";
+        let mut dated = meeting_analysis(
+            "c",
+            "2025-01-05",
+            "Foreign Minister Abbas Araghchi will visit Russia in May. \
+             “Soon,” he said.",
+        );
+        dated.events[0].date = Some(chancery_model::EventDate {
+            value: "2025-05-01".into(),
+            precision: chancery_model::DatePrecision::Day,
+            text: None,
+        });
+        let mut stub = meeting_analysis(
+            "d",
+            "2025-02-11",
+            "Foreign Minister Abbas Araghchi will visit Russia. “No,” he said.",
+        );
+        stub.article.flags.stub = true;
+        let mut other = meeting_analysis(
+            "e",
+            "2025-02-10",
+            "Foreign Minister Abbas Araghchi will visit Russia on Friday. “Yes,” he said.",
+        );
+        other.events[0].source.as_mut().unwrap().code = Some("RUS".into());
+        other.events[0].target.as_mut().unwrap().code = Some("IRN".into());
+        other.events[0].goldstein = -4.4;
+        store.write(&[meeting("a", "2025-02-10", first)]).unwrap();
+        store
+            .write(&[
+                // The same text under another id: a near-duplicate.
+                meeting("a-copy", "2025-02-10", first),
+                // The same id again: not stored.
+                meeting("a", "2025-02-10", first),
+                Document::new(dated).unwrap(),
+            ])
+            .unwrap();
+        let mut undated = meeting_analysis(
+            "f",
+            "2025-01-01",
+            "Foreign Minister Abbas Araghchi will visit Russia one day. “Maybe,” he said.",
+        );
+        undated.article.published = None;
+        store
+            .write(&[
+                Document::new(stub).unwrap(),
+                Document::new(other).unwrap(),
+                Document::new(undated).unwrap(),
+            ])
+            .unwrap();
+        // Stories, then an article and its copy moved to another.
+        store.set_stories(&[(1, 10), (3, 10), (5, 11)]).unwrap();
+        store.set_stories(&[(1, 11), (6, 12)]).unwrap();
+        drop(store);
+        let queries = Queries::open(dir.path()).unwrap();
+        (dir, queries)
+    }
+
+    #[test]
+    fn rollups_equal_a_recount_after_a_mixed_ingest() {
+        let (dir, q) = mixed_corpus();
+        assert_eq!(q.rollup_mismatches().unwrap(), Vec::<String>::new());
+        let overview = q.overview().unwrap();
+        assert_eq!(
+            (overview.articles, overview.near_duplicates, overview.stubs),
+            (6, 1, 1)
+        );
+        assert_eq!(
+            (overview.events, overview.quotes, overview.entities),
+            (5, 5, 2)
+        );
+        assert_eq!(q.articles(&ArticleFilter::default()).unwrap().total, 4);
+        let entities = q.entities(&EntityFilter::default()).unwrap();
+        assert_eq!(entities.total, 2);
+        assert_eq!(entities.items[0].articles, 5, "{entities:?}");
+        // Pages of the newest articles, the undated one last, as one sort
+        // of every row gives them.
+        let sorted: Vec<i64> = q
+            .rows(
+                "SELECT id FROM articles a WHERE duplicate_of IS NULL AND NOT is_stub \
+                 ORDER BY published IS NULL, published DESC, id DESC",
+                &[],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(sorted.last(), Some(&6));
+        for limit in 1..=4 {
+            for offset in 0..=5 {
+                let page = q
+                    .articles(&ArticleFilter {
+                        limit: Some(limit),
+                        offset: Some(offset),
+                        ..ArticleFilter::default()
+                    })
+                    .unwrap();
+                let ids: Vec<i64> = page.items.iter().map(|a| a.id).collect();
+                let expected: Vec<i64> = sorted
+                    .iter()
+                    .skip(offset as usize)
+                    .take(limit as usize)
+                    .copied()
+                    .collect();
+                assert_eq!(ids, expected, "limit {limit} offset {offset}");
+            }
+        }
+        let stories = q.stories(None, None).unwrap();
+        let listed: Vec<(i64, u64, u64)> = stories
+            .items
+            .iter()
+            .map(|s| (s.id, s.articles, s.copies))
+            .collect();
+        // Story 11 holds "a" and its copy and "e"; 12 the undated "f".
+        assert_eq!(listed, [(11, 2, 1), (10, 1, 0), (12, 1, 0)]);
+        // The rolled-up answers are those of the scans they replace.
+        let filters = [
+            EventFilter::default(),
+            EventFilter {
+                to: Some("2025-02-10".into()),
+                limit: Some(1),
+                ..EventFilter::default()
+            },
+            EventFilter {
+                from: Some("2025-02-11".into()),
+                limit: Some(2),
+                ..EventFilter::default()
+            },
+            EventFilter {
+                to: Some("2025-02".into()),
+                limit: Some(1),
+                offset: Some(1),
+                ..EventFilter::default()
+            },
+            // Fewer dated events than the page, and none at all.
+            EventFilter {
+                from: Some("2025-02".into()),
+                limit: Some(50),
+                ..EventFilter::default()
+            },
+            EventFilter {
+                from: Some("2026".into()),
+                ..EventFilter::default()
+            },
+            EventFilter {
+                limit: Some(50),
+                ..EventFilter::default()
+            },
+        ];
+        for filter in &filters {
+            let scanned = q.events_scanned(filter).unwrap();
+            let rolled = q.events(filter).unwrap();
+            assert_eq!(rolled.total, scanned.total, "{filter:?}");
+            let ids = |page: &Page<EventRow>| page.items.iter().map(|e| e.id).collect::<Vec<_>>();
+            assert_eq!(ids(&rolled), ids(&scanned), "{filter:?}");
+        }
+        let edges = q.edges(&EventFilter::default()).unwrap();
+        let scanned = q
+            .edges_scanned(&EventFilter {
+                limit: Some(1),
+                ..EventFilter::default()
+            })
+            .unwrap();
+        assert_eq!(edges.len(), 2);
+        for (rolled, scanned) in edges.iter().zip(&scanned) {
+            assert_eq!(
+                (&rolled.source, &rolled.target, rolled.events),
+                (&scanned.source, &scanned.target, scanned.events)
+            );
+            assert_eq!(rolled.goldstein.to_bits(), scanned.goldstein.to_bits());
+        }
+        // A rollup changed behind the writer's back is found.
+        drop(q);
+        let conn = rusqlite::Connection::open(dir.path().join(crate::DATABASE_FILE)).unwrap();
+        conn.execute("UPDATE rollup_edges SET events = events + 1", [])
+            .unwrap();
+        let verification = crate::Reader::open(dir.path()).unwrap().verify().unwrap();
+        assert_eq!(verification.rollups, ["rollup_edges"]);
+        assert!(!verification.is_sound());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::{Fingerprint, StoreError};
 
 /// The version of the tables below, kept in `PRAGMA user_version`. Bump it
 /// whenever a table or a column's meaning changes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Marks the file as a chancery store (`PRAGMA application_id`, "chnc").
 const APPLICATION_ID: i64 = 0x6368_6e63;
@@ -206,6 +206,7 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
             .and_then(|()| tx.execute_batch(CANONICAL_VIEWS))
             .and_then(|()| tx.execute_batch(WATCH_TABLES))
             .and_then(|()| tx.execute_batch(crate::places::PLACES_TABLE))
+            .and_then(|()| tx.execute_batch(crate::rollup::ROLLUP_TABLES))
             .and_then(|()| tx.pragma_update(None, "application_id", APPLICATION_ID))
             .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION))
             .map_err(StoreError::sqlite(path, "creating the tables"))?;
@@ -217,11 +218,12 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         // Version 2 added `articles.story`, version 3 the watch tables,
         // version 4 where events happened and the places table, version 5
         // compressed analyses without their text, version 6 slimmer article
-        // rows and LSH keys. An older store gains what it lacks in one
-        // transaction: located events and places are backfilled from its
-        // stored analyses while they are still JSON, then the analyses are
-        // compressed, then the rows slimmed.
-        let context = "upgrading the store to version 6";
+        // rows and LSH keys, version 7 the rollups. An older store gains
+        // what it lacks in one transaction: located events and places are
+        // backfilled from its stored analyses while they are still JSON,
+        // then the analyses are compressed, then the rows slimmed, then the
+        // rollups counted from the rows.
+        let context = "upgrading the store to version 7";
         let tx = conn
             .transaction()
             .map_err(StoreError::sqlite(path, context))?;
@@ -245,7 +247,13 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         if version <= 4 {
             converted += compress_analyses(&tx, path)? + pack_story_state(&tx, path)?;
         }
-        converted += slim_articles(&tx, path)?;
+        if version <= 5 {
+            converted += slim_articles(&tx, path)?;
+        }
+        crate::rollup::build_sqlite(&tx).map_err(StoreError::sqlite(
+            path,
+            "counting the rollups (upgrade to version 7)",
+        ))?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(StoreError::sqlite(path, context))?;
         tx.commit().map_err(StoreError::sqlite(path, context))?;
@@ -669,6 +677,38 @@ mod tests {
         let verification = Reader::open(dir.path()).unwrap().verify().unwrap();
         assert!(verification.is_sound(), "{verification:?}");
         assert_eq!(verification.checked, 3);
+    }
+
+    #[test]
+    fn a_version_6_store_gains_rollups_equal_to_a_recount() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = current_store(
+            dir.path(),
+            &[
+                ("a1", STORY),
+                ("a2", "Fishermen returned to the harbour at dawn."),
+            ],
+        );
+        // Version 6 had no rollups.
+        conn.execute_batch(
+            "DROP TABLE rollup_totals; DROP TABLE rollup_entities; DROP TABLE rollup_actors; \
+             DROP TABLE rollup_edges; DROP TABLE rollup_roots; DROP TABLE rollup_days;",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        drop(conn);
+        let err = Reader::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("run `chancery ingest` on it once"), "{err}");
+        let mut store = Store::open(dir.path()).unwrap();
+        // Written after the upgrade: added to the built rollups.
+        store
+            .write(&[Document::new(analysis("a3", "A third story, told later.")).unwrap()])
+            .unwrap();
+        drop(store);
+        let verification = Reader::open(dir.path()).unwrap().verify().unwrap();
+        assert!(verification.is_sound(), "{verification:?}");
+        let queries = crate::Queries::open(dir.path()).unwrap();
+        assert_eq!(queries.overview().unwrap().articles, 3);
     }
 
     #[test]

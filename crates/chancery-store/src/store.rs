@@ -253,6 +253,8 @@ impl Store {
                 (&self.signatures, &mut seen),
             )?);
         }
+        crate::rollup::add_sqlite(&tx, &stored_ids(&outcomes))
+            .map_err(StoreError::sqlite(&path, "adding the batch to the rollups"))?;
         tx.commit()
             .map_err(StoreError::sqlite(&path, "committing a batch"))?;
         for (article, signature) in seen {
@@ -605,6 +607,17 @@ fn write_one(
         article: id,
         duplicate_of: original.map(|(id, _)| id),
     })
+}
+
+/// The articles a batch stored (not its duplicates or refusals).
+pub(crate) fn stored_ids(outcomes: &[Outcome]) -> Vec<i64> {
+    outcomes
+        .iter()
+        .filter_map(|outcome| match outcome {
+            Outcome::Stored { article, .. } => Some(*article),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Puts an article into the LSH buckets of its band keys.

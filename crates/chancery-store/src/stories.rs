@@ -444,13 +444,27 @@ impl Store {
         let (conn, path) = self.connection_mut();
         let failed = |e: rusqlite::Error| StoreError::sqlite(path, "storing story ids")(e);
         let tx = conn.transaction().map_err(failed)?;
-        {
+        if !stories.is_empty() {
+            // The stories articles leave and join, counted again below.
+            let articles: Vec<i64> = stories.iter().map(|(article, _)| *article).collect();
+            let list = serde_json::to_string(&articles).unwrap_or_else(|_| "[]".into());
+            let mut touched: Vec<i64> = tx
+                .prepare_cached(&crate::rollup::stories_of(
+                    "IN (SELECT value FROM json_each(?1))",
+                ))
+                .and_then(|mut s| s.query_map([&list], |row| row.get(0))?.collect())
+                .map_err(failed)?;
             let mut update = tx
                 .prepare_cached("UPDATE articles SET story = ?1 WHERE id = ?2 OR duplicate_of = ?2")
                 .map_err(failed)?;
             for (article, story) in stories {
                 update.execute((story, article)).map_err(failed)?;
             }
+            drop(update);
+            touched.extend(stories.iter().map(|(_, story)| *story));
+            touched.sort_unstable();
+            touched.dedup();
+            crate::rollup::restory_sqlite(&tx, &touched).map_err(failed)?;
         }
         if let Some(state) = state {
             apply_update(&mut SqliteRows { tx: &tx, path }, state)?;

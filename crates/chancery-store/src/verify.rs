@@ -70,12 +70,14 @@ pub struct Verification {
     pub without_checksum: u64,
     /// Articles whose content no longer matches: (internal id, doc_id).
     pub changed: Vec<(i64, String)>,
+    /// Rollup tables that differ from a recount of the rows they sum.
+    pub rollups: Vec<String>,
 }
 
 impl Verification {
     /// True when nothing is wrong.
     pub fn is_sound(&self) -> bool {
-        self.integrity.is_empty() && self.changed.is_empty()
+        self.integrity.is_empty() && self.changed.is_empty() && self.rollups.is_empty()
     }
 }
 
@@ -127,5 +129,6 @@ pub(crate) fn verify(conn: &Connection, path: &Path) -> Result<Verification, Sto
             _ => verification.changed.push((id, doc_id)),
         }
     }
+    verification.rollups = crate::rollup::sqlite_mismatches(conn, path)?;
     Ok(verification)
 }

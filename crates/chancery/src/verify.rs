@@ -72,6 +72,19 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
              directory"
         );
     }
+    if store.rollups.is_empty() {
+        println!("rollups: equal to a recount of the articles");
+    } else {
+        sound = false;
+        println!(
+            "rollups DIFFER from a recount of the articles: {}",
+            store.rollups.join(", ")
+        );
+        println!(
+            "  what to do: the database was altered outside chancery; restore it from a backup, \
+             or ingest the sources again into a new data directory"
+        );
+    }
     match chancery_search::check_index(data) {
         Ok(index) if !index.present => {
             println!("search index: none yet (built on the first search)");

@@ -14,7 +14,8 @@
 //! take turns and the second finds the first (see `pg::write`).
 //!
 //! Version 2 adds the saved story clusterer (`story_state`,
-//! `story_clusters`, as in SQLite; see `pg::stories`).
+//! `story_clusters`, as in SQLite; see `pg::stories`); version 3 the
+//! rollups (`crate::rollup`), counted from the stored rows as it is applied.
 
 use postgres::Client;
 
@@ -22,7 +23,7 @@ use crate::pg::{Failed, PgResult};
 use crate::StoreError;
 
 /// The newest version of the PostgreSQL tables this build knows.
-pub const PG_SCHEMA_VERSION: i32 = 2;
+pub const PG_SCHEMA_VERSION: i32 = 3;
 
 /// The schema the tables live in; connections put it first on their
 /// `search_path`, so the SQL below names tables without it.
@@ -190,7 +191,14 @@ const MIGRATIONS: &[&[&str]] = &[
         state bytea NOT NULL
     );
     "#],
+    // 3: the rollups (`crate::rollup`), counted from the rows already
+    // stored.
+    &[crate::rollup::ROLLUP_TABLES],
 ];
+
+/// The version whose migration also counts the stored rows into the
+/// rollups it creates (the writer's upserts over every article).
+const ROLLUPS_VERSION: i32 = 3;
 
 /// Creates or upgrades the tables; returns the version now in force.
 pub(crate) fn migrate(client: &mut Client, url: &str) -> Result<i32, StoreError> {
@@ -232,6 +240,16 @@ fn migrate_to(client: &mut Client, target: i32) -> PgResult<i32> {
         let version = index as i32 + 1;
         for sql in *pieces {
             tx.batch_execute(sql).map_err(at)?;
+        }
+        if version == ROLLUPS_VERSION {
+            let all = "IS NOT NULL";
+            for sql in crate::rollup::upserts(all, crate::rollup::Engine::Postgres)
+                .into_iter()
+                .chain(crate::rollup::restory(all))
+            {
+                tx.batch_execute(&sql)
+                    .map_err(Failed::at("counting the stored rows into the rollups"))?;
+            }
         }
         tx.execute(
             "INSERT INTO schema_version (version) VALUES ($1)",
@@ -295,13 +313,28 @@ mod tests {
             .iter()
             .map(|row| row.get(0))
             .collect();
-        assert_eq!(versions, [1, 2]);
+        assert_eq!(versions, [1, 2, 3]);
+        // Version 3 counted the stored article into the rollups.
+        let counted: i64 = client
+            .query_one(
+                "SELECT n FROM chancery.rollup_totals WHERE name = 'articles'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(counted, 1);
+        let queries = crate::Queries::open_data(std::path::Path::new(&db.url)).unwrap();
+        assert_eq!(queries.rollup_mismatches().unwrap(), Vec::<String>::new());
         assert!(stories.try_elect().unwrap());
         assert_eq!(stories.story_state().unwrap(), None, "nothing saved yet");
         let old = stories.story_inputs(0, i64::MAX, 10).unwrap();
         assert_eq!(old.len(), 1);
         assert_eq!(old[0].title.as_deref(), Some("Old news"));
         assert_eq!(old[0].story, None);
+        assert!(
+            stories.story_inputs(0, i64::MAX, 10).unwrap().len() == 1,
+            "the article is still there"
+        );
         // Connecting again migrates nothing more.
         drop(stories);
         assert_eq!(

@@ -69,6 +69,10 @@ struct Statements {
     inputs_by_id: Statement,
     ids: Statement,
     recent: Statement,
+    /// The stories of articles `$1` and their copies (`rollup::stories_of`).
+    stories_of: Statement,
+    /// `rollup::restory` for the stories `$1`.
+    restory: [Statement; 2],
 }
 
 impl Statements {
@@ -120,6 +124,11 @@ impl Statements {
                  (SELECT * FROM articles WHERE id <= $1 AND duplicate_of IS NULL \
                   ORDER BY id DESC LIMIT $2) r ORDER BY id"
             ))?,
+            stories_of: prepare(&crate::rollup::stories_of("= ANY($1::bigint[])"))?,
+            restory: {
+                let [delete, insert] = crate::rollup::restory("= ANY($1::bigint[])");
+                [prepare(&delete)?, prepare(&insert)?]
+            },
         })
     }
 }
@@ -295,8 +304,22 @@ impl StoryWriter for PgStories {
             .map_err(|e| at(e).into_error(&url))?;
         if !stories.is_empty() {
             let (articles, ids): (Vec<i64>, Vec<i64>) = stories.iter().copied().unzip();
+            // The stories articles leave and join, counted again after.
+            let mut touched: Vec<i64> = tx
+                .query(&statements.stories_of, &[&articles])
+                .map_err(|e| at(e).into_error(&url))?
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
             tx.execute(&statements.set_stories, &[&articles, &ids])
                 .map_err(|e| at(e).into_error(&url))?;
+            touched.extend(&ids);
+            touched.sort_unstable();
+            touched.dedup();
+            for statement in &statements.restory {
+                tx.execute(statement, &[&touched])
+                    .map_err(|e| at(e).into_error(&url))?;
+            }
         }
         if let Some(state) = state {
             apply_update(

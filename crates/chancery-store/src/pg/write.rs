@@ -27,6 +27,7 @@ use postgres::{Client, Statement, Transaction};
 use crate::fingerprint::{signature_to_bytes, Fingerprint};
 use crate::pg::{Failed, PgResult};
 use crate::places::ArticlePlaces;
+use crate::rollup::Engine;
 use crate::store::{flags_set, name_of, span_text, Best, Seen, SignatureCache};
 use crate::{Document, Outcome};
 
@@ -44,6 +45,8 @@ pub(crate) struct Statements {
     quotes: Statement,
     events: Statement,
     places: Statement,
+    /// The rollups' upserts (`crate::rollup`), for the batch's ids in `$1`.
+    rollups: Vec<Statement>,
 }
 
 impl Statements {
@@ -120,6 +123,10 @@ impl Statements {
                  ON CONFLICT (id) DO UPDATE SET articles = places.articles + excluded.articles, \
                      events = places.events + excluded.events",
             )?,
+            rollups: crate::rollup::upserts("= ANY($1::bigint[])", Engine::Postgres)
+                .iter()
+                .map(|sql| prepare(sql))
+                .collect::<PgResult<_>>()?,
         })
     }
 }
@@ -213,6 +220,14 @@ pub(crate) fn batch(
         )?);
     }
     tally_places(&mut tx, statements, places)?;
+    // Last, so the rows every writer updates are locked only briefly.
+    let stored = crate::store::stored_ids(&outcomes);
+    if !stored.is_empty() {
+        for rollup in &statements.rollups {
+            tx.execute(rollup, &[&stored])
+                .map_err(Failed::at("adding the batch to the rollups"))?;
+        }
+    }
     tx.commit().map_err(Failed::at("committing a batch"))?;
     Ok(outcomes)
 }

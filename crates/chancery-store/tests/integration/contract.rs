@@ -324,7 +324,20 @@ fn two_writers_storing_copies_at_once_keep_one_of_each() {
             (2 * STORIES, STORIES),
             "{name}: every story once, every copy pointing at it"
         );
+        assert_eq!(
+            rollup_mismatches(&backend),
+            Vec::<String>::new(),
+            "{name}: the rollups two writers kept equal a recount"
+        );
     }
+}
+
+/// The rollups that differ from a recount of the rows they sum.
+fn rollup_mismatches(backend: &Backend) -> Vec<String> {
+    chancery_store::Queries::open_data(&backend.data())
+        .unwrap()
+        .rollup_mismatches()
+        .unwrap()
 }
 
 fn entity(id: &str, name: &str, kind: EntityKind, code: &str, start: usize) -> Entity {
@@ -497,6 +510,7 @@ fn the_same_input_exports_the_same_from_either_backend() {
         // Some near-duplicates (pairs share their text), some events.
         assert!(stats.near_duplicates > 0 && stats.events > 0, "{stats:?}");
         assert_eq!(exported.counts[0].0, stats.articles - stats.near_duplicates);
+        assert_eq!(rollup_mismatches(backend), Vec::<String>::new());
         results.push((backend.name(), stats, exported));
     }
     if results.len() < 2 {

@@ -1,0 +1,392 @@
+//! Rollups: the counts the home, entity and network pages show, kept at
+//! write time (schema version 7, PostgreSQL version 3) so that no page
+//! counts the whole corpus per request.
+//!
+//! Every rollup is a sum over articles, and articles are only ever added
+//! (an article whose id is stored is a duplicate and not written again; a
+//! near-duplicate is one from its first write), so a batch adds what its
+//! own articles contribute, in the batch's transaction: one upsert per
+//! table, `INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE SET n = n +
+//! excluded.n`, computed by SQL from the rows the batch just wrote. The
+//! same statements over every article build the rollups of an upgraded
+//! store, and, without the insert, recount them for `chancery verify`
+//! (`mismatches`), so the three cannot disagree on what is counted.
+//!
+//! What is kept (canonical: not a near-duplicate):
+//! - `rollup_totals`: `articles`, `near_duplicates`, `stubs`, `canonical`,
+//!   `listed` (canonical and not a stub), canonical `quotes` and `events`;
+//! - `rollup_entities`: per name, its rows (near-duplicates' too), the
+//!   canonical articles that name it, their mentions, and `best`, the
+//!   entity row its kind and codes are read from (`mentions * 2^40 - id`,
+//!   as `query::ENTITY_BEST` unpacks it);
+//! - `rollup_actors`: per actor code, canonical events with it as source
+//!   and as target;
+//! - `rollup_edges`: per (source, target) of different known codes, the
+//!   canonical events and their Goldstein sum in units of 2^-27 (exact for
+//!   every value the CAMEO scale has, so the mean equals SQL's `avg`);
+//! - `rollup_roots`: per CAMEO root and QuadClass, canonical events;
+//! - `rollup_days`: per event day (the event's date, else its article's
+//!   publication date, `''` for neither), canonical events;
+//! - `rollup_stories`: per story, its canonical articles and copies, their
+//!   first and last publication dates and canonical events. Articles move
+//!   between stories, so this one is not a sum kept by adding: whenever
+//!   story ids are saved, the rows of every story an article left or
+//!   joined are counted again from its articles (`restory`).
+
+use rusqlite::types::Value as SqlValue;
+
+use crate::StoreError;
+
+/// The rollup tables; the same DDL in both engines.
+pub(crate) const ROLLUP_TABLES: &str = "
+CREATE TABLE rollup_totals (
+    name TEXT PRIMARY KEY,
+    n    BIGINT NOT NULL
+);
+CREATE TABLE rollup_entities (
+    name     TEXT PRIMARY KEY,
+    all_rows BIGINT NOT NULL,
+    articles BIGINT NOT NULL,
+    mentions BIGINT NOT NULL,
+    best     BIGINT
+);
+CREATE INDEX rollup_entities_mentions ON rollup_entities(mentions DESC, name);
+CREATE TABLE rollup_actors (
+    code      TEXT PRIMARY KEY,
+    as_source BIGINT NOT NULL,
+    as_target BIGINT NOT NULL
+);
+CREATE TABLE rollup_edges (
+    source_code TEXT NOT NULL,
+    target_code TEXT NOT NULL,
+    events      BIGINT NOT NULL,
+    goldstein   BIGINT NOT NULL,
+    PRIMARY KEY (source_code, target_code)
+);
+CREATE TABLE rollup_roots (
+    root       TEXT NOT NULL,
+    quad_class BIGINT NOT NULL,
+    events     BIGINT NOT NULL,
+    PRIMARY KEY (root, quad_class)
+);
+CREATE TABLE rollup_days (
+    day    TEXT PRIMARY KEY,
+    events BIGINT NOT NULL
+);
+CREATE TABLE rollup_stories (
+    story     BIGINT PRIMARY KEY,
+    canonical BIGINT NOT NULL,
+    copies    BIGINT NOT NULL,
+    first_published TEXT,
+    last_published  TEXT,
+    events    BIGINT NOT NULL
+);
+CREATE INDEX rollup_stories_latest ON rollup_stories(last_published, story);
+";
+
+/// The rollup tables, for an upgrade that builds them afresh.
+const TABLES: [&str; 7] = [
+    "rollup_totals",
+    "rollup_entities",
+    "rollup_actors",
+    "rollup_edges",
+    "rollup_roots",
+    "rollup_days",
+    "rollup_stories",
+];
+
+/// The rows of `rollup_stories` for the stories that satisfy `{stories}`,
+/// counted from their articles.
+const STORY_ROWS: &str = "SELECT a.story, count(*) FILTER (WHERE a.duplicate_of IS NULL), \
+     count(*) FILTER (WHERE a.duplicate_of IS NOT NULL), min(a.published), max(a.published), \
+     (SELECT count(*) FROM events ev JOIN articles b ON b.id = ev.article \
+      WHERE b.story = a.story AND b.duplicate_of IS NULL) \
+     FROM articles a WHERE a.story {stories} GROUP BY a.story";
+
+/// The statements that count the stories satisfying `stories` again:
+/// their rows deleted, then those of the stories that still have articles
+/// inserted.
+pub(crate) fn restory(stories: &str) -> [String; 2] {
+    [
+        format!("DELETE FROM rollup_stories WHERE story {stories}"),
+        format!(
+            "INSERT INTO rollup_stories (story, canonical, copies, first_published, \
+             last_published, events) {}",
+            STORY_ROWS.replace("{stories}", stories)
+        ),
+    ]
+}
+
+/// The stories of the articles satisfying `{articles}` and of their
+/// near-duplicates: those a story update moves articles out of.
+pub(crate) fn stories_of(articles: &str) -> String {
+    format!(
+        "SELECT DISTINCT story FROM articles WHERE (id {articles} OR duplicate_of {articles}) \
+         AND story IS NOT NULL"
+    )
+}
+
+/// Counts again, in `tx`, the stories `stories` (those articles just left
+/// or joined).
+pub(crate) fn restory_sqlite(
+    tx: &rusqlite::Transaction<'_>,
+    stories: &[i64],
+) -> rusqlite::Result<()> {
+    if stories.is_empty() {
+        return Ok(());
+    }
+    let list = serde_json::to_string(stories).unwrap_or_else(|_| "[]".into());
+    for sql in restory("IN (SELECT value FROM json_each(?1))") {
+        tx.prepare_cached(&sql)?.execute([&list])?;
+    }
+    Ok(())
+}
+
+/// One Goldstein point in the units `rollup_edges.goldstein` sums (2^27).
+pub(crate) const GOLDSTEIN_UNIT: f64 = 134_217_728.0;
+
+/// Which engine a statement is for: the scalar maximum is `max(a, b)` in
+/// SQLite and `greatest(a, b)` in PostgreSQL, the only difference here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// One rollup: its table, its key and counted columns, what the batch's
+/// rows add (a `SELECT` over the articles whose id satisfies `{ids}`, one
+/// row per key, no row with nothing to add), and how a new sum is made.
+struct Rollup {
+    table: &'static str,
+    keys: &'static str,
+    columns: &'static str,
+    select: &'static str,
+    /// The `SET` list of the upsert, `{max}` the engine's scalar maximum.
+    update: &'static str,
+}
+
+const CANONICAL_EVENTS: &str = "FROM events ev JOIN articles a ON a.id = ev.article \
+     WHERE ev.article {ids} AND a.duplicate_of IS NULL";
+
+const ROLLUPS: &[Rollup] = &[
+    Rollup {
+        table: "rollup_totals",
+        keys: "name",
+        columns: "n",
+        select: "SELECT name, n FROM ( \
+             SELECT 'articles' AS name, count(*) AS n FROM articles a WHERE a.id {ids} \
+             UNION ALL SELECT 'near_duplicates', count(*) FROM articles a \
+             WHERE a.id {ids} AND a.duplicate_of IS NOT NULL \
+             UNION ALL SELECT 'stubs', count(*) FROM articles a WHERE a.id {ids} AND a.is_stub \
+             UNION ALL SELECT 'canonical', count(*) FROM articles a \
+             WHERE a.id {ids} AND a.duplicate_of IS NULL \
+             UNION ALL SELECT 'listed', count(*) FROM articles a \
+             WHERE a.id {ids} AND a.duplicate_of IS NULL AND NOT a.is_stub \
+             UNION ALL SELECT 'quotes', count(*) FROM quotes q JOIN articles a ON a.id = q.article \
+             WHERE q.article {ids} AND a.duplicate_of IS NULL \
+             UNION ALL SELECT 'events', count(*) {events}) t WHERE n > 0",
+        update: "n = rollup_totals.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_entities",
+        keys: "name",
+        columns: "all_rows, articles, mentions, best",
+        select: "SELECT e.name, count(*), \
+             count(DISTINCT CASE WHEN a.duplicate_of IS NULL THEN e.article END), \
+             CAST(coalesce(sum(CASE WHEN a.duplicate_of IS NULL THEN e.mentions END), 0) AS BIGINT), \
+             max(CASE WHEN a.duplicate_of IS NULL THEN e.mentions * 1099511627776 - e.id END) \
+             FROM entities e JOIN articles a ON a.id = e.article WHERE e.article {ids} \
+             GROUP BY e.name",
+        update: "all_rows = rollup_entities.all_rows + excluded.all_rows, \
+             articles = rollup_entities.articles + excluded.articles, \
+             mentions = rollup_entities.mentions + excluded.mentions, \
+             best = {max}(coalesce(rollup_entities.best, excluded.best), \
+             coalesce(excluded.best, rollup_entities.best))",
+    },
+    Rollup {
+        table: "rollup_actors",
+        keys: "code",
+        columns: "as_source, as_target",
+        select: "SELECT code, CAST(sum(s) AS BIGINT), CAST(sum(t) AS BIGINT) FROM ( \
+             SELECT ev.source_code AS code, 1 AS s, 0 AS t {events} AND ev.source_code IS NOT NULL \
+             UNION ALL SELECT ev.target_code, 0, 1 {events} AND ev.target_code IS NOT NULL) sides \
+             GROUP BY code",
+        update: "as_source = rollup_actors.as_source + excluded.as_source, \
+             as_target = rollup_actors.as_target + excluded.as_target",
+    },
+    Rollup {
+        table: "rollup_edges",
+        keys: "source_code, target_code",
+        columns: "events, goldstein",
+        select: "SELECT ev.source_code, ev.target_code, count(*), \
+             CAST(sum(CAST(round(ev.goldstein * 134217728) AS BIGINT)) AS BIGINT) {events} \
+             AND ev.source_code IS NOT NULL AND ev.target_code IS NOT NULL \
+             AND ev.source_code != ev.target_code GROUP BY ev.source_code, ev.target_code",
+        update: "events = rollup_edges.events + excluded.events, \
+             goldstein = rollup_edges.goldstein + excluded.goldstein",
+    },
+    Rollup {
+        table: "rollup_roots",
+        keys: "root, quad_class",
+        columns: "events",
+        select: "SELECT ev.root, ev.quad_class, count(*) {events} GROUP BY ev.root, ev.quad_class",
+        update: "events = rollup_roots.events + excluded.events",
+    },
+    Rollup {
+        table: "rollup_days",
+        keys: "day",
+        columns: "events",
+        select: "SELECT coalesce(ev.date, a.published, ''), count(*) {events} \
+             GROUP BY coalesce(ev.date, a.published, '')",
+        update: "events = rollup_days.events + excluded.events",
+    },
+];
+
+impl Rollup {
+    /// What the articles whose id satisfies `ids` contribute, one row per
+    /// key, in key order.
+    fn contribution(&self, ids: &str) -> String {
+        let events = CANONICAL_EVENTS.replace("{ids}", ids);
+        let select = self
+            .select
+            .replace("{events}", &events)
+            .replace("{ids}", ids);
+        format!(
+            "SELECT * FROM ({select}) c ORDER BY {}",
+            self.key_positions()
+        )
+    }
+
+    /// `1, 2` for a two-column key: `ORDER BY` by position reads the same
+    /// whatever the derived table names its columns.
+    fn key_positions(&self) -> String {
+        let count = self.keys.split(',').count();
+        (1..=count)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The upsert adding what the articles whose id satisfies `ids`
+    /// contribute. Rows are taken in key order, so concurrent PostgreSQL
+    /// writers lock shared rows in one order and cannot deadlock on them.
+    fn upsert(&self, ids: &str, engine: Engine) -> String {
+        let max = match engine {
+            Engine::Sqlite => "max",
+            Engine::Postgres => "greatest",
+        };
+        // `WHERE true`: SQLite would read `ON CONFLICT` after a bare
+        // `SELECT … FROM …` as a join constraint.
+        format!(
+            "INSERT INTO {table} ({keys}, {columns}) SELECT * FROM ({select}) r WHERE true \
+             ON CONFLICT ({keys}) DO UPDATE SET {update}",
+            table = self.table,
+            keys = self.keys,
+            columns = self.columns,
+            select = self.contribution(ids),
+            update = self.update.replace("{max}", max),
+        )
+    }
+}
+
+/// The upserts that add a batch's articles to every rollup, `ids` the
+/// condition on an article id that picks them (`IN (…)`, `= ANY($1)`, or
+/// `IS NOT NULL` for every article).
+pub(crate) fn upserts(ids: &str, engine: Engine) -> Vec<String> {
+    ROLLUPS.iter().map(|r| r.upsert(ids, engine)).collect()
+}
+
+/// Adds the articles `ids` (just written in `tx`) to the rollups.
+pub(crate) fn add_sqlite(tx: &rusqlite::Transaction<'_>, ids: &[i64]) -> rusqlite::Result<()> {
+    let (Some(first), Some(last)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(());
+    };
+    // The one writer takes ids in order: a batch's articles are the ids
+    // between its first and last, and no other writer adds rows between.
+    for sql in upserts("BETWEEN ?1 AND ?2", Engine::Sqlite) {
+        tx.prepare_cached(&sql)?
+            .execute(rusqlite::params![first, last])?;
+    }
+    Ok(())
+}
+
+/// Builds the rollups of a store written before they existed, from all
+/// its articles (the upgrade to version 7).
+pub(crate) fn build_sqlite(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    // Counted afresh whatever an older build left (none had these tables).
+    for table in TABLES {
+        tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
+    }
+    tx.execute_batch(ROLLUP_TABLES)?;
+    for sql in upserts("IS NOT NULL", Engine::Sqlite)
+        .into_iter()
+        .chain(restory("IS NOT NULL"))
+    {
+        tx.execute_batch(&sql)?;
+    }
+    Ok(())
+}
+
+/// The rollup tables whose rows differ from a recount over the base
+/// tables (empty when every rollup is exact); `count` runs a statement
+/// that returns counts, on whichever engine.
+pub(crate) fn mismatches(
+    mut count: impl FnMut(&str) -> Result<Vec<i64>, StoreError>,
+) -> Result<Vec<String>, StoreError> {
+    let mut checks: Vec<(&str, String, String)> = ROLLUPS
+        .iter()
+        .map(|rollup| {
+            (
+                rollup.table,
+                rollup.contribution("IS NOT NULL"),
+                format!(
+                    "SELECT {}, {} FROM {}",
+                    rollup.keys, rollup.columns, rollup.table
+                ),
+            )
+        })
+        .collect();
+    checks.push((
+        "rollup_stories",
+        STORY_ROWS.replace("{stories}", "IS NOT NULL"),
+        "SELECT story, canonical, copies, first_published, last_published, events \
+         FROM rollup_stories"
+            .to_string(),
+    ));
+    let mut differ = Vec::new();
+    for (table, recount, kept) in checks {
+        // Rows either side has and the other lacks.
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT * FROM ({recount}) x EXCEPT SELECT * FROM ({kept}) y) d1 \
+             UNION ALL SELECT count(*) FROM (SELECT * FROM ({kept}) z EXCEPT \
+             SELECT * FROM ({recount}) w) d2"
+        );
+        if count(&sql)?.iter().any(|&n| n != 0) {
+            differ.push(table.to_string());
+        }
+    }
+    Ok(differ)
+}
+
+/// [`mismatches`] in a data directory's database.
+pub(crate) fn sqlite_mismatches(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+) -> Result<Vec<String>, StoreError> {
+    mismatches(|sql| {
+        conn.prepare(sql)
+            .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+            .map_err(StoreError::sqlite(path, "recounting the rollups"))
+    })
+}
+
+/// The value of a `rollup_totals` row (0 when absent).
+pub(crate) fn total(conn: &crate::read::ReadConn, name: &str) -> Result<u64, StoreError> {
+    let rows: Vec<i64> = conn.rows(
+        "SELECT n FROM rollup_totals WHERE name = ?1",
+        &[SqlValue::Text(name.to_string())],
+        "reading the corpus totals",
+        |row| row.get(0),
+    )?;
+    Ok(rows.first().map_or(0, |&n| n.max(0) as u64))
+}
