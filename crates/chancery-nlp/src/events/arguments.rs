@@ -62,63 +62,15 @@ pub(crate) fn children(parse: &Parse) -> Vec<Vec<usize>> {
 pub(crate) fn mend_reduced_relatives(parse: &mut Parse, words: &[&str]) {
     let n = parse.heads.len().min(words.len()).min(parse.deprels.len());
     let lower: Vec<String> = words[..n].iter().map(|w| w.to_lowercase()).collect();
-    let finite = |w: &str| matches!(w, "was" | "were" | "is" | "are" | "has" | "have" | "had");
+    let mut kids = children(parse);
     for verb in 0..n {
-        if parse.upos[verb] != Upos::Verb {
-            continue;
-        }
-        let kids = children(parse);
-        let rel = |k: usize| parse.deprels[k];
-        let has_subject = kids[verb].iter().any(|&c| {
-            matches!(
-                rel(c),
-                DepRel::Nsubj | DepRel::NsubjPass | DepRel::Csubj | DepRel::Expl
-            )
-        });
-        let Some(aux) = kids[verb]
-            .iter()
-            .copied()
-            .find(|&c| matches!(rel(c), DepRel::Aux | DepRel::AuxPass) && c < verb)
+        let Some((participle, subject)) = reduced_relative_before(parse, &kids, &lower, verb)
         else {
             continue;
         };
-        if has_subject || !finite(&lower[aux]) {
-            continue;
-        }
-        // The participle: the nearest verb before the auxiliary.
-        let Some(participle) = (0..aux).rev().find(|&k| parse.upos[k] == Upos::Verb) else {
-            continue;
-        };
-        let own_auxiliaries: Vec<usize> = kids[participle]
+        let passive = kids[verb]
             .iter()
-            .copied()
-            .filter(|&c| matches!(rel(c), DepRel::Aux | DepRel::AuxPass))
-            .collect();
-        let participial = own_auxiliaries.iter().all(|&c| lower[c] == "being")
-            && (lower[participle].ends_with("ed")
-                || lower[participle].ends_with("en")
-                || !own_auxiliaries.is_empty());
-        let Some(subject) = kids[participle]
-            .iter()
-            .copied()
-            .find(|&c| matches!(rel(c), DepRel::Nsubj | DepRel::NsubjPass) && c < participle)
-        else {
-            continue;
-        };
-        // Nothing between the participle and the auxiliary opens a clause of
-        // its own.
-        let clean = (participle + 1..aux).all(|k| {
-            !matches!(
-                rel(k),
-                DepRel::Nsubj | DepRel::NsubjPass | DepRel::Mark | DepRel::Cc
-            ) && parse.upos[k] != Upos::Verb
-        });
-        let related = parse.heads[verb] == Some(participle)
-            || parse.heads[verb].is_some() && parse.heads[verb] == parse.heads[participle];
-        if !participial || !clean || !related {
-            continue;
-        }
-        let passive = kids[verb].iter().any(|&c| rel(c) == DepRel::AuxPass);
+            .any(|&c| parse.deprels[c] == DepRel::AuxPass);
         if parse.heads[verb] == Some(participle) {
             parse.heads[verb] = parse.heads[participle];
             parse.deprels[verb] = parse.deprels[participle];
@@ -137,7 +89,66 @@ pub(crate) fn mend_reduced_relatives(parse: &mut Parse, words: &[&str]) {
         };
         parse.heads[participle] = Some(subject);
         parse.deprels[participle] = DepRel::Acl;
+        kids = children(parse);
     }
+}
+
+/// The participle and its subject when `verb` is a finite verb left
+/// without a subject by a reduced relative clause before it (see
+/// [`mend_reduced_relatives`]).
+fn reduced_relative_before(
+    parse: &Parse,
+    kids: &[Vec<usize>],
+    lower: &[String],
+    verb: usize,
+) -> Option<(usize, usize)> {
+    let rel = |k: usize| parse.deprels[k];
+    if parse.upos[verb] != Upos::Verb
+        || kids[verb].iter().any(|&c| {
+            matches!(
+                rel(c),
+                DepRel::Nsubj | DepRel::NsubjPass | DepRel::Csubj | DepRel::Expl
+            )
+        })
+    {
+        return None;
+    }
+    let aux = kids[verb]
+        .iter()
+        .copied()
+        .find(|&c| matches!(rel(c), DepRel::Aux | DepRel::AuxPass) && c < verb)?;
+    if !matches!(
+        lower[aux].as_str(),
+        "was" | "were" | "is" | "are" | "has" | "have" | "had"
+    ) {
+        return None;
+    }
+    // The participle: the nearest verb before the auxiliary.
+    let participle = (0..aux).rev().find(|&k| parse.upos[k] == Upos::Verb)?;
+    let own_auxiliaries: Vec<usize> = kids[participle]
+        .iter()
+        .copied()
+        .filter(|&c| matches!(rel(c), DepRel::Aux | DepRel::AuxPass))
+        .collect();
+    let participial = own_auxiliaries.iter().all(|&c| lower[c] == "being")
+        && (lower[participle].ends_with("ed")
+            || lower[participle].ends_with("en")
+            || !own_auxiliaries.is_empty());
+    let subject = kids[participle]
+        .iter()
+        .copied()
+        .find(|&c| matches!(rel(c), DepRel::Nsubj | DepRel::NsubjPass) && c < participle)?;
+    // Nothing between the participle and the auxiliary opens a clause of
+    // its own.
+    let clean = (participle + 1..aux).all(|k| {
+        !matches!(
+            rel(k),
+            DepRel::Nsubj | DepRel::NsubjPass | DepRel::Mark | DepRel::Cc
+        ) && parse.upos[k] != Upos::Verb
+    });
+    let related = parse.heads[verb] == Some(participle)
+        || parse.heads[verb].is_some() && parse.heads[verb] == parse.heads[participle];
+    (participial && clean && related).then_some((participle, subject))
 }
 
 /// Parses one sentence for the event coder: the tree, mended where the
