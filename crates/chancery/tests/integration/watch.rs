@@ -442,3 +442,71 @@ fn serve_watch_reads_its_sources_file_before_serving() {
     );
     assert!(!data.exists(), "nothing was started");
 }
+
+/// `chancery watch` over PostgreSQL (`--data postgres://…`, or
+/// `CHANCERY_DATABASE_URL`): the same articles as into a data directory,
+/// the feeds and queue kept in the database (`--status` reads them), a
+/// rerun fetching nothing again, and two watchers at once fetching each
+/// page once.
+#[test]
+fn watch_over_postgres_keeps_its_state_in_the_database() {
+    let Some(db) = chancery_queue::testing::TestDb::new("watch_over_postgres") else {
+        return;
+    };
+    let server = news_server(Arc::default());
+    let dir = TempDir::new("pgwatch");
+    let sources = dir.path().join("sources.txt");
+    std::fs::write(
+        &sources,
+        format!(
+            "{}\n{} sitemap\n{}\n{} page\n",
+            server.url(0, "/feed.xml"),
+            server.url(0, "/sitemap.xml"),
+            server.url(1, "/atom.xml"),
+            server.url(0, "/news/7"),
+        ),
+    )
+    .unwrap();
+    let url = Path::new(&db.url);
+    // Two watchers at once over one database.
+    let both: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, sources) = (url.to_path_buf(), sources.clone());
+            std::thread::spawn(move || watch(&url, &sources, &["--once", "--allow-private"]))
+        })
+        .collect();
+    for watcher in both {
+        let out = watcher.join().unwrap();
+        assert_eq!(out.code(), 0, "{out:#?}");
+    }
+    let count = |sql: &str| -> i64 { db.client().query_one(sql, &[]).unwrap().get(0) };
+    // 1, 2, 4, 5, 6 and 7, as into a data directory; each fetched once.
+    assert_eq!(count("SELECT count(*) FROM chancery.articles"), 6);
+    for page in [
+        "/news/1", "/news/2", "/news/5", "/news/6", "/news/7", "/world/4",
+    ] {
+        assert_eq!(server.count(page), 1, "{page}");
+    }
+    assert_eq!(
+        count("SELECT count(*) FROM chancery.articles WHERE story IS NULL"),
+        0
+    );
+    let again = watch(url, &sources, &["--once", "--allow-private"]);
+    assert_eq!(again.code(), 0, "{again:#?}");
+    assert!(again.stderr.contains("0 new articles"), "{}", again.stderr);
+    assert_eq!(server.count("/news/1"), 1);
+
+    let status = crate::chancery()
+        .args(["watch", "--status"])
+        .env("CHANCERY_DATABASE_URL", &db.url)
+        .env_remove("CHANCERY_DATA")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(status.status.success(), "{status:?}");
+    assert!(stdout.contains(&server.url(1, "/atom.xml")), "{stdout}");
+    assert!(
+        stdout.contains("queue: 0 pending, 6 done, 0 to retry, 1 failed"),
+        "{stdout}"
+    );
+}
