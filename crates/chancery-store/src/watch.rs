@@ -438,10 +438,11 @@ fn queue_counts(conn: &Connection, path: &Path) -> Result<QueueCounts, StoreErro
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn item(url: &str, updated: Option<&str>) -> NewItem {
+    /// A listed item of the test feed (the PostgreSQL state's tests too).
+    pub(crate) fn item(url: &str, updated: Option<&str>) -> NewItem {
         NewItem {
             url: url.into(),
             source: "https://a.example/rss".into(),

@@ -434,14 +434,7 @@ fn migrate(client: &mut Client) -> PgResult<i32> {
 mod tests {
     use super::*;
     use crate::testing::TestDb;
-
-    fn item(url: &str, updated: Option<&str>) -> NewItem {
-        NewItem {
-            url: url.into(),
-            source: "https://a.example/rss".into(),
-            updated: updated.map(String::from),
-        }
-    }
+    use crate::watch::tests::item;
 
     #[test]
     fn one_migration_per_version() {
