@@ -441,6 +441,27 @@ fn queue_counts(conn: &Connection, path: &Path) -> Result<QueueCounts, StoreErro
 pub(crate) mod tests {
     use super::*;
 
+    /// How the test feed's first two items end: the first fetched (ETag
+    /// "e1"), the second to be tried again at 500.
+    pub(crate) fn first_fetches() -> [(String, Finish); 2] {
+        [
+            (
+                "https://a.example/1".into(),
+                Finish::Done {
+                    etag: Some("\"e1\"".into()),
+                    last_modified: None,
+                },
+            ),
+            (
+                "https://a.example/2".into(),
+                Finish::Retry {
+                    at: 500,
+                    error: "HTTP 503".into(),
+                },
+            ),
+        ]
+    }
+
     /// A listed item of the test feed (the PostgreSQL state's tests too).
     pub(crate) fn item(url: &str, updated: Option<&str>) -> NewItem {
         NewItem {
@@ -463,25 +484,7 @@ pub(crate) mod tests {
         assert_eq!(state.enqueue(&items, 101).unwrap(), 0);
         let due = state.due(200, 0, 10).unwrap();
         assert_eq!(due.len(), 2);
-        let done = Finish::Done {
-            etag: Some("\"e1\"".into()),
-            last_modified: None,
-        };
-        state
-            .finish(
-                &[
-                    ("https://a.example/1".into(), done),
-                    (
-                        "https://a.example/2".into(),
-                        Finish::Retry {
-                            at: 500,
-                            error: "HTTP 503".into(),
-                        },
-                    ),
-                ],
-                200,
-            )
-            .unwrap();
+        state.finish(&first_fetches(), 200).unwrap();
         assert!(state.due(200, 0, 10).unwrap().is_empty());
         assert_eq!(state.due(500, 0, 10).unwrap()[0].url, "https://a.example/2");
         // The same stamp queues nothing; a new one queues it again, with

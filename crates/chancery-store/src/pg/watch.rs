@@ -434,7 +434,7 @@ fn migrate(client: &mut Client) -> PgResult<i32> {
 mod tests {
     use super::*;
     use crate::testing::TestDb;
-    use crate::watch::tests::item;
+    use crate::watch::tests::{first_fetches, item};
 
     #[test]
     fn one_migration_per_version() {
@@ -493,24 +493,7 @@ mod tests {
             200,
         )
         .unwrap();
-        let done = Finish::Done {
-            etag: Some("\"e1\"".into()),
-            last_modified: None,
-        };
-        one.finish(
-            &[
-                ("https://a.example/1".into(), done),
-                (
-                    "https://a.example/2".into(),
-                    Finish::Retry {
-                        at: 500,
-                        error: "HTTP 503".into(),
-                    },
-                ),
-            ],
-            200,
-        )
-        .unwrap();
+        one.finish(&first_fetches(), 200).unwrap();
         assert!(two.claim_due(499, 0, 10).unwrap().is_empty());
         assert_eq!(
             two.claim_due(500, 0, 10).unwrap()[0].url,
