@@ -441,6 +441,20 @@ fn queue_counts(conn: &Connection, path: &Path) -> Result<QueueCounts, StoreErro
 pub(crate) mod tests {
     use super::*;
 
+    /// The test feed, due at 900, after two failed polls.
+    pub(crate) fn failing_feed() -> FeedState {
+        FeedState {
+            url: "https://a.example/rss".into(),
+            kind: "feed".into(),
+            etag: Some("\"x\"".into()),
+            next_poll: 900,
+            interval_secs: 900,
+            error_streak: 2,
+            last_error: Some("HTTP 500".into()),
+            ..FeedState::default()
+        }
+    }
+
     /// How the test feed's first two items end: the first fetched (ETag
     /// "e1"), the second to be tried again at 500.
     pub(crate) fn first_fetches() -> [(String, Finish); 2] {
@@ -512,16 +526,7 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let state = store.watch_state().unwrap();
-        let feed = FeedState {
-            url: "https://a.example/rss".into(),
-            kind: "feed".into(),
-            etag: Some("\"x\"".into()),
-            next_poll: 900,
-            interval_secs: 900,
-            error_streak: 2,
-            last_error: Some("HTTP 500".into()),
-            ..FeedState::default()
-        };
+        let feed = failing_feed();
         state.save_feed(&feed).unwrap();
         assert_eq!(state.feed(&feed.url).unwrap().as_ref(), Some(&feed));
         let (feeds, counts) = Reader::open(dir.path()).unwrap().watch_status().unwrap();

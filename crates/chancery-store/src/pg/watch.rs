@@ -434,7 +434,7 @@ fn migrate(client: &mut Client) -> PgResult<i32> {
 mod tests {
     use super::*;
     use crate::testing::TestDb;
-    use crate::watch::tests::{first_fetches, item};
+    use crate::watch::tests::{failing_feed, first_fetches, item};
 
     #[test]
     fn one_migration_per_version() {
@@ -523,16 +523,7 @@ mod tests {
         };
         let mut one = PgWatchState::open(&db.url).unwrap();
         let mut two = PgWatchState::open(&db.url).unwrap();
-        let feed = FeedState {
-            url: "https://a.example/rss".into(),
-            kind: "feed".into(),
-            etag: Some("\"x\"".into()),
-            next_poll: 900,
-            interval_secs: 900,
-            error_streak: 2,
-            last_error: Some("HTTP 500".into()),
-            ..FeedState::default()
-        };
+        let feed = failing_feed();
         one.save_feed(&feed).unwrap();
         let page = FeedState {
             url: "https://a.example/page".into(),
