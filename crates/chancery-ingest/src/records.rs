@@ -1,13 +1,13 @@
 //! Records posted whole (the server's `POST /api/analyze` and `POST
 //! /api/ingest`): JSON Lines in one string, stored in one transaction with
-//! a report line by line.
+//! a report line by line, into a data directory or a PostgreSQL store.
 
 use std::path::Path;
 
 use chancery_extract::{extract, Format, Input, Options};
 use chancery_model::Article;
 use chancery_nlp::Analyzer;
-use chancery_store::{Document, Outcome, Store};
+use chancery_store::{AnyStore, Document, Outcome};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -98,9 +98,17 @@ pub struct IngestLine {
 }
 
 /// Reads JSON Lines (`{id, url, title, text | html, published, source}` per
-/// line), analyses each record and stores them in the store in `data` in one
-/// transaction. A line that cannot be read is reported and skipped; the
-/// rest are stored.
+/// line), analyses each record and stores them in the store `data` names
+/// (a data directory, or a `postgres://` URL) in one transaction. A line
+/// that cannot be read is reported and skipped; the rest are stored.
+///
+/// In a data directory the stories of the new articles wait for the next
+/// `chancery ingest` (which catches up what it did not cluster). In
+/// PostgreSQL they are the fleet's elected clusterer's: when no process
+/// holds the election, this call takes it, clusters everything committed
+/// up to the horizon, settles and resigns, as a worker does at the end of
+/// its run; when one does, that one catches them up after its next batch
+/// or at the end of its run.
 pub fn ingest_jsonl(
     data: &Path,
     analyzer: &Analyzer,
@@ -138,8 +146,19 @@ pub fn ingest_jsonl(
             }),
         }
     }
-    let mut store = Store::open(data)?;
+    let mut store = AnyStore::open(data)?;
     let outcomes = store.write(&documents)?;
+    let stored_any = outcomes
+        .iter()
+        .any(|outcome| matches!(outcome, Outcome::Stored { .. }));
+    if let Some(url) = store.postgres_url().filter(|_| stored_any) {
+        crate::FleetStories::open(url)
+            .and_then(|mut fleet| fleet.settle())
+            .map_err(IngestError::at(
+                "the articles are stored, but they could not be given stories now; the next \
+                 ingest, worker or watcher over this database clusters them",
+            ))?;
+    }
     let mut report = IngestReport {
         stored: 0,
         near_duplicates: 0,

@@ -10,6 +10,16 @@
 //! nothing and stores nothing twice. Fetching, manners and the SSRF guard
 //! are `chancery_watch`'s; this module keeps the books and knows no HTTP.
 //!
+//! In a data directory one watcher runs at a time (it is the store's
+//! writer). In PostgreSQL (`data` a `postgres://` URL) any number of
+//! watchers, on any machines, may follow the same sources: the feeds and
+//! the queue are shared in the database, and each watcher claims the
+//! feeds it polls and the URLs it fetches
+//! ([`AnyWatchState::due_feeds`], [`AnyWatchState::due`]) until it saves
+//! or marks them, so a page is fetched by one watcher, and stored once
+//! whoever fetched it (the store refuses an article it holds). Their
+//! articles reach the fleet's elected story clusterer as any worker's do.
+//!
 //! The loop prints nothing: what happens comes to the caller's
 //! [`OnEvent`] as a [`WatchEvent`], whose `Display` is the line to show.
 
@@ -21,7 +31,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chancery_extract::Options;
-use chancery_store::{FeedState, Finish, NewItem, StoreError, WatchState};
+use chancery_store::{AnyWatchState, FeedState, Finish, NewItem, StoreError};
 use chancery_watch::{
     canonicalize, looks_like_html, parse_listing, Body, CrawlConfig, Crawler, ListingKind,
     PollPolicy, Response, Source, SourceKind, Task, Url, Validators, Want, WatchError,
@@ -46,7 +56,8 @@ const STOP_CHECK: Duration = Duration::from_millis(200);
 /// How a watcher runs.
 #[derive(Debug, Clone)]
 pub struct WatchConfig {
-    /// The data directory of the corpus (created on first use).
+    /// The corpus: a data directory (created on first use) or a
+    /// `postgres://` URL.
     pub data: PathBuf,
     /// The user's knowledge-base tables, `(name, text)`, already read.
     pub tables: Vec<(String, String)>,
@@ -226,15 +237,15 @@ struct Own {
     max: Option<Duration>,
 }
 
-/// The watch loop over one data directory: the crawler, the pipeline
-/// (which owns the store's writer) and the feed state and queue.
+/// The watch loop over one corpus: the crawler, the pipeline (which owns
+/// the store's writer) and the feed state and queue.
 pub struct Watcher {
     pipeline: Pipeline,
     /// Shared so that a run's results can go to `&mut self` as they come.
     crawler: Arc<Crawler>,
     committed: Arc<Committed>,
     awaiting: Awaiting,
-    state: WatchState,
+    state: AnyWatchState,
     policy: PollPolicy,
     fetch_limit: usize,
     own: HashMap<String, Own>,
@@ -244,10 +255,10 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    /// Opens the store (taking its writer's lock), starts the pipeline
-    /// and follows the configured sources ([`Watcher::follow`]);
-    /// committed pages are marked done in the fetch queue on the writer
-    /// thread.
+    /// Opens the store (taking a data directory's writer's lock), starts
+    /// the pipeline and follows the configured sources
+    /// ([`Watcher::follow`]); committed pages are marked done in the fetch
+    /// queue on the writer thread.
     pub fn start(mut config: WatchConfig, on_event: OnEvent) -> Result<Watcher, IngestError> {
         let sources = std::mem::take(&mut config.sources);
         let mut watcher = Watcher::start_with(config, on_event, true)?;
@@ -263,7 +274,7 @@ impl Watcher {
         let committed = Arc::new(Committed::default());
         let awaiting: Awaiting = Arc::default();
         // The writer thread's own connection to the watch state.
-        let writer_state = Arc::new(Mutex::new(None::<WatchState>));
+        let writer_state = Arc::new(Mutex::new(None::<AnyWatchState>));
         let on_commit: OnCommit = {
             let committed = committed.clone();
             let awaiting = awaiting.clone();
@@ -330,7 +341,6 @@ impl Watcher {
             progress,
             Some(on_commit),
             |store| {
-                let store = store.sqlite("the watch state")?;
                 main_state = Some(store.watch_state()?);
                 if queue {
                     *lock(&writer_state) = Some(store.watch_state()?);
@@ -541,13 +551,7 @@ impl Watcher {
                 break;
             }
             let now = unix_now();
-            let due: Vec<FeedState> = self
-                .state
-                .feeds()?
-                .into_iter()
-                .filter(|f| f.kind != "page" && !polled_now.contains(&f.url))
-                .filter(|f| everything || f.next_poll <= now)
-                .collect();
+            let due = self.state.due_feeds(now, everything, &polled_now)?;
             if due.is_empty() {
                 break;
             }

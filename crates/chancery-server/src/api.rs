@@ -652,6 +652,11 @@ pub(crate) async fn ingest(
         )
     })
     .await?;
+    if report.stored > 0 {
+        // This server's search finds them at its next search; other
+        // servers over the same PostgreSQL database at their refresh.
+        state.search.mark_stale();
+    }
     Ok(Json(report))
 }
 

@@ -21,9 +21,10 @@ pub(crate) fn analyze(
 }
 
 /// Reads JSON Lines (`{id, url, title, text | html, published, source}` per
-/// line), analyses each record and stores them in the store in `data` in one
-/// transaction. A line that cannot be read is reported and skipped; the
-/// rest are stored.
+/// line), analyses each record and stores them in the store `data` names
+/// (a data directory or a PostgreSQL database) in one transaction, with the
+/// same report from either. A line that cannot be read is reported and
+/// skipped; the rest are stored.
 pub fn ingest_jsonl(
     data: &Path,
     analyzer: &Analyzer,

@@ -5,17 +5,19 @@
 //! what the pipeline reads before analysis, [`AnyExport`] what the
 //! exports walk. Each is an enum over the two backends rather than a
 //! trait object: the export walks are generic over the caller's error
-//! type, and a caller that needs what only a data directory keeps
-//! (the watch state) asks for the SQLite store by name
-//! ([`AnyStore::sqlite`]) and gets an error that says so on PostgreSQL.
+//! type. [`AnyWatchState`] is the watcher's feeds and fetch queue in
+//! either backend. A caller that needs what only a data directory keeps
+//! asks for the SQLite store by name ([`AnyStore::sqlite`]) and gets an
+//! error that says so on PostgreSQL.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::pg::{is_postgres_url, PgExport, PgReader, PgStore};
 use crate::registry::PersonSighting;
 use crate::{ArticleStory, Stats, Store, StoreError, StorySummary};
 use crate::{Document, ExportArticle, ExportEvent, ExportFilter, ExportReader, Outcome, Reader};
+use crate::{FeedState, Finish, NewItem, QueueCounts, QueuedUrl};
 
 /// The PostgreSQL URL that `data` (a `--data` value) is, if it is one
 /// rather than a data directory.
@@ -256,6 +258,130 @@ impl AnyExport {
         match self {
             AnyExport::Sqlite(reader) => reader.for_each_event(filter, each),
             AnyExport::Postgres(reader) => reader.for_each_event(filter, each),
+        }
+    }
+}
+
+/// The watcher's feeds and fetch queue, in either backend: a data
+/// directory's (one watcher at a time, as its writer) or a PostgreSQL
+/// database's, which any number of watchers share by claiming what they
+/// poll and fetch ([`PgWatchState`](crate::PgWatchState)).
+#[derive(Debug)]
+pub enum AnyWatchState {
+    /// A data directory's, on a second connection beside the writer.
+    Sqlite(crate::WatchState),
+    /// A PostgreSQL database's, on a connection of its own.
+    Postgres(Box<crate::PgWatchState>),
+}
+
+impl AnyStore {
+    /// The watch state of this store, on a connection of its own (for a
+    /// thread other than the one writing articles).
+    pub fn watch_state(&self) -> Result<AnyWatchState, StoreError> {
+        Ok(match self {
+            AnyStore::Sqlite(store) => AnyWatchState::Sqlite(store.watch_state()?),
+            AnyStore::Postgres(store) => {
+                AnyWatchState::Postgres(Box::new(crate::PgWatchState::open(store.url_as_given())?))
+            }
+        })
+    }
+}
+
+/// The followed feeds (by URL) and the fetch queue's counts of the corpus
+/// `data` names (`chancery watch --status`).
+pub fn watch_status(data: &Path) -> Result<(Vec<FeedState>, QueueCounts), StoreError> {
+    match postgres_url(data) {
+        Some(url) => {
+            let mut state = crate::PgWatchState::open(url)?;
+            Ok((state.feeds()?, state.queue_counts()?))
+        }
+        None => Reader::open(data)?.watch_status(),
+    }
+}
+
+impl AnyWatchState {
+    /// The state of one feed.
+    pub fn feed(&mut self, url: &str) -> Result<Option<FeedState>, StoreError> {
+        match self {
+            AnyWatchState::Sqlite(state) => state.feed(url),
+            AnyWatchState::Postgres(state) => state.feed(url),
+        }
+    }
+
+    /// Every followed feed, by URL.
+    pub fn feeds(&mut self) -> Result<Vec<FeedState>, StoreError> {
+        match self {
+            AnyWatchState::Sqlite(state) => state.feeds(),
+            AnyWatchState::Postgres(state) => state.feeds(),
+        }
+    }
+
+    /// Writes a feed's state (inserted or replaced).
+    pub fn save_feed(&mut self, feed: &FeedState) -> Result<(), StoreError> {
+        match self {
+            AnyWatchState::Sqlite(state) => state.save_feed(feed),
+            AnyWatchState::Postgres(state) => state.save_feed(feed),
+        }
+    }
+
+    /// The feeds and sitemaps to poll now: those due at `now` (all with
+    /// `everything`) but pages and those in `skip` (polled this round). In
+    /// PostgreSQL they are claimed, so another watcher does not poll them
+    /// too before this one saves them.
+    pub fn due_feeds(
+        &mut self,
+        now: i64,
+        everything: bool,
+        skip: &HashSet<String>,
+    ) -> Result<Vec<FeedState>, StoreError> {
+        match self {
+            AnyWatchState::Sqlite(state) => Ok(state
+                .feeds()?
+                .into_iter()
+                .filter(|f| f.kind != "page" && !skip.contains(&f.url))
+                .filter(|f| everything || f.next_poll <= now)
+                .collect()),
+            AnyWatchState::Postgres(state) => state.claim_feeds(now, everything, skip),
+        }
+    }
+
+    /// [`WatchState::enqueue`](crate::WatchState::enqueue): the new items
+    /// and those whose stamp changed, once each.
+    pub fn enqueue(&mut self, items: &[NewItem], now: i64) -> Result<usize, StoreError> {
+        match self {
+            AnyWatchState::Sqlite(state) => state.enqueue(items, now),
+            AnyWatchState::Postgres(state) => state.enqueue(items, now),
+        }
+    }
+
+    /// Up to `limit` URLs due at `now` after queue place `after`, oldest
+    /// first; in PostgreSQL claimed for this watcher until
+    /// [`AnyWatchState::finish`] (or the lease's end).
+    pub fn due(
+        &mut self,
+        now: i64,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<QueuedUrl>, StoreError> {
+        match self {
+            AnyWatchState::Sqlite(state) => state.due(now, after, limit),
+            AnyWatchState::Postgres(state) => state.claim_due(now, after, limit),
+        }
+    }
+
+    /// Records how queued URLs ended, in one transaction.
+    pub fn finish(&mut self, results: &[(String, Finish)], now: i64) -> Result<(), StoreError> {
+        match self {
+            AnyWatchState::Sqlite(state) => state.finish(results, now),
+            AnyWatchState::Postgres(state) => state.finish(results, now),
+        }
+    }
+
+    /// How many queued URLs are in each state.
+    pub fn queue_counts(&mut self) -> Result<QueueCounts, StoreError> {
+        match self {
+            AnyWatchState::Sqlite(state) => state.queue_counts(),
+            AnyWatchState::Postgres(state) => state.queue_counts(),
         }
     }
 }

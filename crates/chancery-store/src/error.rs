@@ -189,6 +189,19 @@ pub enum StoreError {
         /// What to do, when the error code suggests something.
         advice: &'static str,
     },
+    /// The watch state in PostgreSQL was made by a newer chancery.
+    #[error(
+        "the watch state in the PostgreSQL database at {url} (schema chancery_watch) has \
+         version {found}, but this chancery knows versions up to {known}; upgrade chancery"
+    )]
+    PostgresWatchSchema {
+        /// The database URL, its password left out.
+        url: String,
+        /// The version in the database.
+        found: i32,
+        /// The newest version this build knows.
+        known: i32,
+    },
 }
 
 impl StoreError {

@@ -133,7 +133,7 @@ pub mod testing;
 mod verify;
 mod watch;
 
-pub use backend::{postgres_url, AnyExport, AnyReader, AnyStore};
+pub use backend::{postgres_url, watch_status, AnyExport, AnyReader, AnyStore, AnyWatchState};
 pub use blob::{decode_analysis, decode_analysis_json};
 pub use error::StoreError;
 pub use export::{event_day, ExportArticle, ExportEvent, ExportFilter, ExportReader};
@@ -141,6 +141,7 @@ pub use fingerprint::Fingerprint;
 pub use pg::{
     is_postgres_url, redacted, PgExport, PgReader, PgStore, PgStories, PG_SCHEMA_VERSION,
 };
+pub use pg::{PgWatchState, FEED_LEASE_SECS, PAGE_LEASE_SECS, WATCH_SCHEMA_VERSION};
 pub use places::BoundingBox;
 pub use query::{
     ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, CorpusMetrics, Count, CountryPair,

@@ -438,10 +438,46 @@ fn queue_counts(conn: &Connection, path: &Path) -> Result<QueueCounts, StoreErro
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn item(url: &str, updated: Option<&str>) -> NewItem {
+    /// The test feed, due at 900, after two failed polls.
+    pub(crate) fn failing_feed() -> FeedState {
+        FeedState {
+            url: "https://a.example/rss".into(),
+            kind: "feed".into(),
+            etag: Some("\"x\"".into()),
+            next_poll: 900,
+            interval_secs: 900,
+            error_streak: 2,
+            last_error: Some("HTTP 500".into()),
+            ..FeedState::default()
+        }
+    }
+
+    /// How the test feed's first two items end: the first fetched (ETag
+    /// "e1"), the second to be tried again at 500.
+    pub(crate) fn first_fetches() -> [(String, Finish); 2] {
+        [
+            (
+                "https://a.example/1".into(),
+                Finish::Done {
+                    etag: Some("\"e1\"".into()),
+                    last_modified: None,
+                },
+            ),
+            (
+                "https://a.example/2".into(),
+                Finish::Retry {
+                    at: 500,
+                    error: "HTTP 503".into(),
+                },
+            ),
+        ]
+    }
+
+    /// A listed item of the test feed (the PostgreSQL state's tests too).
+    pub(crate) fn item(url: &str, updated: Option<&str>) -> NewItem {
         NewItem {
             url: url.into(),
             source: "https://a.example/rss".into(),
@@ -462,25 +498,7 @@ mod tests {
         assert_eq!(state.enqueue(&items, 101).unwrap(), 0);
         let due = state.due(200, 0, 10).unwrap();
         assert_eq!(due.len(), 2);
-        let done = Finish::Done {
-            etag: Some("\"e1\"".into()),
-            last_modified: None,
-        };
-        state
-            .finish(
-                &[
-                    ("https://a.example/1".into(), done),
-                    (
-                        "https://a.example/2".into(),
-                        Finish::Retry {
-                            at: 500,
-                            error: "HTTP 503".into(),
-                        },
-                    ),
-                ],
-                200,
-            )
-            .unwrap();
+        state.finish(&first_fetches(), 200).unwrap();
         assert!(state.due(200, 0, 10).unwrap().is_empty());
         assert_eq!(state.due(500, 0, 10).unwrap()[0].url, "https://a.example/2");
         // The same stamp queues nothing; a new one queues it again, with
@@ -508,16 +526,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let state = store.watch_state().unwrap();
-        let feed = FeedState {
-            url: "https://a.example/rss".into(),
-            kind: "feed".into(),
-            etag: Some("\"x\"".into()),
-            next_poll: 900,
-            interval_secs: 900,
-            error_streak: 2,
-            last_error: Some("HTTP 500".into()),
-            ..FeedState::default()
-        };
+        let feed = failing_feed();
         state.save_feed(&feed).unwrap();
         assert_eq!(state.feed(&feed.url).unwrap().as_ref(), Some(&feed));
         let (feeds, counts) = Reader::open(dir.path()).unwrap().watch_status().unwrap();

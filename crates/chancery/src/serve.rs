@@ -29,9 +29,10 @@ pub struct ServeArgs {
     server: ServerOptions,
     /// Follow the sources in FILE (as `chancery watch --sources FILE`) in
     /// the background while serving: new articles appear on the pages, in
-    /// search and in /metrics as they are stored. The watcher is then the
-    /// corpus's one writer (`POST /api/ingest` and `chancery ingest` wait
-    /// for the server to stop).
+    /// search and in /metrics as they are stored. In a data directory the
+    /// watcher is then the corpus's one writer (`POST /api/ingest` and
+    /// `chancery ingest` wait for the server to stop); over PostgreSQL it
+    /// shares the feeds and queue with any other watcher of the database.
     #[arg(long, value_name = "FILE")]
     watch: Option<PathBuf>,
     #[command(flatten, next_help_heading = "Watching (with --watch)")]
@@ -92,13 +93,6 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--token is too short to be a secret: use at least 16 characters");
     }
     let data = crate::data::resolve(args.data.as_deref());
-    // The watcher keeps its feeds and queue in a data directory only.
-    if args.watch.is_some() && chancery_store::postgres_url(&data).is_some() {
-        return Err(chancery_store::StoreError::NotInPostgres {
-            what: "the watch state (--watch)",
-        }
-        .into());
-    }
     let watch = match &args.watch {
         Some(path) => {
             let config = args.follow.config(&data, path)?;
@@ -106,7 +100,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 "chancery: watching {} sources from {} into {}",
                 config.sources.len(),
                 path.display(),
-                data.display()
+                crate::data::shown(&data)
             );
             Some(chancery_server::Watch {
                 config,

@@ -13,7 +13,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Context;
 use chancery_extract::DEFAULT_MAX_BYTES;
 use chancery_ingest::{OnEvent, WatchConfig, WatchEvent, WatchSummary, Watcher};
-use chancery_store::Reader;
 use chancery_watch::{canonicalize, read_sources, CrawlConfig, FetchConfig, PollPolicy};
 use clap::Args;
 
@@ -160,9 +159,12 @@ pub struct WatchArgs {
     /// a `.toml` file of `[[source]]` tables (see the README).
     #[arg(long, value_name = "FILE", required_unless_present = "status")]
     sources: Option<PathBuf>,
-    /// The data directory of the corpus (created on first use).
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// The corpus: a data directory (created on first use), or a PostgreSQL
+    /// database as a postgres:// URL, whose watch state any number of
+    /// watchers share. Default: CHANCERY_DATABASE_URL when set, else
+    /// chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
     /// Poll every source once, fetch what is new, and exit (for cron and tests).
     #[arg(long)]
     once: bool,
@@ -181,9 +183,11 @@ pub struct FetchArgs {
     /// Article pages to fetch, analyse and store.
     #[arg(required = true, value_name = "URL")]
     urls: Vec<String>,
-    /// The data directory of the corpus (created on first use).
-    #[arg(long, env = "CHANCERY_DATA", default_value = "chancery-data")]
-    data: PathBuf,
+    /// The corpus: a data directory (created on first use), or a PostgreSQL
+    /// database as a postgres:// URL. Default: CHANCERY_DATABASE_URL when
+    /// set, else chancery-data.
+    #[arg(long, env = "CHANCERY_DATA")]
+    data: Option<PathBuf>,
     #[command(flatten)]
     manners: Manners,
     /// Extra knowledge-base tables (see `chancery analyze --kb`).
@@ -227,26 +231,27 @@ fn print_notes(watcher: &Watcher) {
 
 /// `chancery watch`.
 pub fn run_watch(args: WatchArgs) -> anyhow::Result<ExitCode> {
+    let data = crate::data::resolve(args.data.as_deref());
     if args.status {
-        return status(&args.data);
+        return status(&data);
     }
     let sources_path = args
         .sources
         .as_deref()
         .context("give the sources file with --sources FILE")?;
-    let config = args.follow.config(&args.data, sources_path)?;
+    let config = args.follow.config(&data, sources_path)?;
     let count = config.sources.len();
     let watcher = Watcher::start(config, printer(args.quiet))?;
     print_notes(&watcher);
     eprintln!(
         "chancery: watching {count} sources into {} (user agent {})",
-        args.data.display(),
+        crate::data::shown(&data),
         watcher.user_agent()
     );
     // Ctrl-C ends the process: the queue and the store are kept so that
     // nothing is lost or stored twice (see chancery_ingest::watch).
     let summary = watcher.run(args.once)?;
-    report("watch", &summary, &args.data);
+    report("watch", &summary, &data);
     if let Some(error) = summary.stopped {
         return Err(anyhow::Error::new(error))
             .context("watch stopped; every committed page is stored and marked, rerun to go on");
@@ -268,14 +273,13 @@ fn report(what: &str, summary: &WatchSummary, data: &Path) {
         summary.requests,
         summary.refused,
         summary.robots_denied,
-        data.display(),
+        crate::data::shown(data),
     );
 }
 
 /// `chancery watch --status`: the feeds and the queue.
 fn status(data: &Path) -> anyhow::Result<ExitCode> {
-    let reader = Reader::open(data)?;
-    let (feeds, counts) = reader.watch_status()?;
+    let (feeds, counts) = chancery_store::watch_status(data)?;
     let now = unix_now();
     println!(
         "{:<60} {:<8} {:>10} {:>5} {:>7} {:>8} {:>10}  last error",
@@ -336,8 +340,9 @@ pub fn run_fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    let data = crate::data::resolve(args.data.as_deref());
     let config = WatchConfig {
-        data: args.data.clone(),
+        data: data.clone(),
         tables: read_tables(&args.kb)?,
         max_bytes: args.manners.max_bytes,
         crawl: args
@@ -348,7 +353,7 @@ pub fn run_fetch(args: FetchArgs) -> anyhow::Result<ExitCode> {
         sources: Vec::new(),
     };
     let summary = chancery_ingest::fetch_pages(config, urls, printer(false))?;
-    report("fetch", &summary, &args.data);
+    report("fetch", &summary, &data);
     if let Some(error) = summary.stopped {
         return Err(anyhow::Error::new(error));
     }

@@ -18,6 +18,11 @@ const DATES: [&str; 2] = [
 /// A site with a feed of three stories; `version` 1 changes story 1's page
 /// (new text, new ETag) and its date in the feed.
 fn site(version: Arc<AtomicUsize>) -> Server {
+    site_of(version, 3)
+}
+
+/// [`site`] with a feed of `stories` stories.
+fn site_of(version: Arc<AtomicUsize>, stories: usize) -> Server {
     let base: Arc<OnceLock<String>> = Arc::default();
     let known = base.clone();
     let server = Server::start(&[IpAddr::V4(Ipv4Addr::LOCALHOST)], move |r| {
@@ -26,7 +31,7 @@ fn site(version: Arc<AtomicUsize>) -> Server {
         match r.path.as_str() {
             "/robots.txt" => Reply::status(404),
             "/feed.xml" => {
-                let items: Vec<(String, String, String)> = (1..=3)
+                let items: Vec<(String, String, String)> = (1..=stories)
                     .map(|n| {
                         let date = if n == 1 { DATES[v] } else { DATES[0] };
                         (
@@ -213,4 +218,58 @@ fn a_stopped_watcher_ends_its_run_without_polling() {
     assert_eq!(summary.tally.stored, 3);
     // The store's writer lock is free again.
     drop(chancery_store::Store::open(&data).unwrap());
+}
+
+/// Watchers over one PostgreSQL database share its feeds and fetch queue:
+/// two running at once fetch every page once between them, store every
+/// article once, and the articles reach the fleet's story clusterer.
+#[test]
+fn watchers_over_postgres_fetch_and_store_each_page_once() {
+    let Some(db) = chancery_store::testing::TestDb::new("watchers over postgres") else {
+        return;
+    };
+    const STORIES: usize = 24;
+    let server = site_of(Arc::default(), STORIES);
+    let data = Path::new(&db.url).to_path_buf();
+    let watchers: Vec<_> = (0..2)
+        .map(|_| {
+            let config = config(&data, &server, Some("Fixture News"));
+            std::thread::spawn(move || Watcher::start(config, quiet()).unwrap().run(true))
+        })
+        .collect();
+    let summaries: Vec<_> = watchers
+        .into_iter()
+        .map(|watcher| watcher.join().unwrap().unwrap())
+        .collect();
+    let stored: u64 = summaries.iter().map(|s| s.tally.stored).sum();
+    let duplicates: u64 = summaries.iter().map(|s| s.tally.duplicates).sum();
+    assert_eq!((stored, duplicates), (STORIES as u64, 0), "{summaries:?}");
+    for n in 1..=STORIES {
+        assert_eq!(server.count(&format!("/news/{n}")), 1, "/news/{n}");
+    }
+    let count = |sql: &str| -> i64 { db.client().query_one(sql, &[]).unwrap().get(0) };
+    assert_eq!(
+        count("SELECT count(*) FROM chancery.articles"),
+        STORIES as i64
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM chancery.articles WHERE story IS NULL"),
+        0,
+        "every article reached the clusterer"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM chancery_watch.queue WHERE state = 1"),
+        STORIES as i64
+    );
+    let (feeds, counts) = chancery_store::watch_status(&data).unwrap();
+    assert_eq!(feeds.len(), 1);
+    assert_eq!((counts.done, counts.pending), (STORIES as u64, 0));
+
+    // Again, one watcher: nothing new, nothing fetched again.
+    let again = Watcher::start(config(&data, &server, None), quiet())
+        .unwrap()
+        .run(true)
+        .unwrap();
+    assert_eq!(again.tally.processed(), 0);
+    assert_eq!(server.count("/news/1"), 1);
 }

@@ -237,18 +237,27 @@ fn search_is_the_same_from_postgres() {
     compare("search", &api, &strings(&["/search?q=border"]));
 }
 
+const TOKEN: &str = "a-token-long-enough-to-be-secret";
+
+/// A server over `data` that takes ingests with [`TOKEN`] (bodies up to
+/// 64 KiB), with its search index in `index` (for PostgreSQL).
+fn ingesting_server(data: &std::path::Path, index: &std::path::Path) -> Running {
+    let mut config = Config::new(data);
+    config.index = Some(index.to_path_buf());
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    config.rate_limit = None;
+    config.token = Some(TOKEN.into());
+    config.max_ingest_bytes = 64 << 10;
+    chancery_server::spawn(config).unwrap()
+}
+
 #[test]
-fn an_empty_database_is_served_and_ingest_over_postgres_is_not_implemented() {
+fn an_empty_database_is_served() {
     let Some(db) = TestDb::new("an_empty_database_is_served") else {
         return;
     };
     let index = tempfile::tempdir().unwrap();
-    let mut config = Config::new(&db.url);
-    config.index = Some(index.path().to_path_buf());
-    config.addr = "127.0.0.1:0".parse().unwrap();
-    config.rate_limit = None;
-    config.token = Some("a-token-long-enough-to-be-secret".into());
-    let server = chancery_server::spawn(config).unwrap();
+    let server = ingesting_server(std::path::Path::new(&db.url), index.path());
     let (status, stats) = get_json(&server, "/api/stats");
     assert_eq!(
         (status, &stats["articles"]),
@@ -257,14 +266,95 @@ fn an_empty_database_is_served_and_ingest_over_postgres_is_not_implemented() {
     );
     assert_eq!(get(&server, "/").0, 200);
     assert_eq!(get_json(&server, "/api/search?q=border").0, 200);
-    let (status, refused) = crate::post(
-        &server,
-        "/api/ingest",
-        &[("Authorization", "Bearer a-token-long-enough-to-be-secret")],
-        r#"{"id": "a", "text": "The council met on Monday."}"#,
+}
+
+/// `POST /api/ingest` over PostgreSQL answers what it answers over a data
+/// directory (the same report line by line, the same errors), the
+/// articles get their stories, and every server's search finds them.
+#[test]
+fn ingest_over_postgres_answers_as_over_a_data_directory() {
+    let Some(db) = TestDb::new("ingest_over_postgres") else {
+        return;
+    };
+    let [dir, sqlite_index, index, other_index] = [(); 4].map(|_| tempfile::tempdir().unwrap());
+    let sqlite = ingesting_server(dir.path(), sqlite_index.path());
+    let postgres = ingesting_server(std::path::Path::new(&db.url), index.path());
+    let story = "Iran and Russia held talks in Moscow on Monday about the border crossing, \
+                 officials said. The envoys agreed to meet again in Tehran next month to \
+                 discuss trade, grain shipments and the reopening of the rail link.";
+    let body = [
+        format!(r#"{{"id": "p-1", "title": "Envoys meet", "published": "2026-09-02", "url": "https://news.example/envoys", "text": "{story}"}}"#),
+        format!(r#"{{"id": "p-2", "title": "Envoys meet", "published": "2026-09-02", "url": "https://wire.example/envoys", "text": "{story} Copyright Wire."}}"#),
+        String::new(),
+        r#"{"id": "p-3", "text": ""}"#.to_string(),
+        "not json".to_string(),
+        r#"{"id": "p-1", "text": "Another article under an id already used by the first line."}"#
+            .to_string(),
+        r#"{"id": "p-4", "title": "Floods", "text": "Heavy rain flooded the river valley on Tuesday and the army evacuated three villages near the dam."}"#.to_string(),
+    ]
+    .join("\n");
+    let right = [("authorization", "Bearer a-token-long-enough-to-be-secret")];
+    let (status, from_sqlite) = crate::post(&sqlite, "/api/ingest", &right, &body);
+    assert_eq!(status, 200, "{from_sqlite}");
+    let (status, from_postgres) = crate::post(&postgres, "/api/ingest", &right, &body);
+    assert_eq!(status, 200, "{from_postgres}");
+    assert_eq!(from_postgres, from_sqlite);
+    assert_eq!(
+        (
+            &from_postgres["stored"],
+            &from_postgres["near_duplicates"],
+            &from_postgres["failed"]
+        ),
+        (&Value::from(3), &Value::from(1), &Value::from(3)),
+        "{from_postgres}"
     );
-    assert_eq!(status, 501, "{refused}");
-    assert_eq!(refused["error"]["code"], "not_in_postgres", "{refused}");
-    let message = refused["error"]["message"].as_str().unwrap();
-    assert!(message.contains("--data DIR"), "{message}");
+    // Posted again: every article is a duplicate, on both.
+    let (_, again_sqlite) = crate::post(&sqlite, "/api/ingest", &right, &body);
+    let (status, again) = crate::post(&postgres, "/api/ingest", &right, &body);
+    assert_eq!((status, &again), (200, &again_sqlite));
+    assert_eq!(again["duplicates"], 3, "{again}");
+
+    // The same refusals as over a data directory.
+    let (status, error) = crate::post(&postgres, "/api/ingest", &[], &body);
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    let large = format!(r#"{{"text": "{}"}}"#, "word ".repeat(20_000));
+    let (status, error) = crate::post(&postgres, "/api/ingest", &right, &large);
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
+
+    // The articles have their stories (the server clustered them: no
+    // process held the election), the copy its original's.
+    let mut client = db.client();
+    let stories: Vec<(i64, Option<i64>)> = client
+        .query("SELECT id, story FROM chancery.articles ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert_eq!(stories.len(), 3, "{stories:?}");
+    assert!(
+        stories.iter().all(|(_, story)| story.is_some()),
+        "{stories:?}"
+    );
+    assert_eq!(stories[0].1, stories[1].1, "{stories:?}");
+    let (status, listed) = get_json(&postgres, "/api/stories");
+    assert_eq!(status, 200, "{listed}");
+    let (_, listed_sqlite) = get_json(&sqlite, "/api/stats");
+    let (_, stats) = get_json(&postgres, "/api/stats");
+    assert_eq!(stats["articles"], listed_sqlite["articles"], "{stats}");
+
+    // This server's search and a server started later over the same
+    // database find the new articles (each index catches up by id).
+    let later = ingesting_server(std::path::Path::new(&db.url), other_index.path());
+    for server in [&postgres, &later] {
+        let (status, found) = get_json(server, "/api/search?q=Moscow");
+        assert_eq!((status, &found["total"]), (200, &Value::from(1)), "{found}");
+        let (_, found) = get_json(server, "/api/search?q=villages");
+        assert_eq!(found["total"], 1, "{found}");
+    }
 }

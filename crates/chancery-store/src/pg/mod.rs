@@ -11,13 +11,14 @@
 //!
 //! Stories are kept too, by one elected clusterer at a time
 //! ([`PgStories`]), and [`crate::Queries`] answers the server's queries
-//! from it (`read.rs`). Not kept in PostgreSQL in this version: the watch
-//! state (it needs a data directory).
+//! from it (`read.rs`). The watch state ([`PgWatchState`]) has a schema
+//! of its own, `chancery_watch`.
 
 mod export;
 mod schema;
 mod search_feed;
 mod stories;
+mod watch;
 mod write;
 
 use std::collections::HashMap;
@@ -34,6 +35,7 @@ pub use schema::PG_SCHEMA_VERSION;
 pub(crate) use search_feed::PgFeed;
 pub use stories::PgStories;
 pub(crate) use stories::{CLUSTERER_LOCK, WRITE_LOCK};
+pub use watch::{PgWatchState, FEED_LEASE_SECS, PAGE_LEASE_SECS, WATCH_SCHEMA_VERSION};
 
 /// Whether `data` (a `--data` value) names a PostgreSQL database rather
 /// than a data directory: a `postgres://` or `postgresql://` URL.

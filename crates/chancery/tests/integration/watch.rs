@@ -283,9 +283,11 @@ fn a_bad_sources_file_is_named_with_its_line() {
     );
 }
 
-#[test]
-fn a_watcher_killed_mid_run_loses_and_duplicates_nothing() {
-    const PAGES: usize = 40;
+/// Pages in the feed of [`feed_of_pages`].
+const KILL_PAGES: usize = 40;
+
+/// One host with a feed of [`KILL_PAGES`] pages.
+fn feed_of_pages() -> Server {
     let bases: Arc<std::sync::OnceLock<String>> = Arc::default();
     let names = bases.clone();
     let server = Server::start(&[HOST_1], move |r| {
@@ -293,7 +295,7 @@ fn a_watcher_killed_mid_run_loses_and_duplicates_nothing() {
         match r.path.as_str() {
             "/robots.txt" => Reply::status(404),
             "/feed.xml" => {
-                let items: Vec<(String, String, String)> = (0..PAGES)
+                let items: Vec<(String, String, String)> = (0..KILL_PAGES)
                     .map(|n| {
                         (
                             format!("{base}/news/{n}"),
@@ -312,8 +314,13 @@ fn a_watcher_killed_mid_run_loses_and_duplicates_nothing() {
     })
     .unwrap();
     let _ = bases.set(format!("http://{}", server.addr(0)));
-    let dir = TempDir::new("watch-kill");
-    let data = dir.path().join("data");
+    server
+}
+
+/// A watcher of `server`'s feed into `data`, killed (SIGKILL) once a third
+/// of the pages were fetched, then run again to its end. Returns the
+/// pages fetched in all.
+fn kill_and_rerun(server: &Server, data: &Path, dir: &TempDir) -> usize {
     let sources = dir.path().join("sources.txt");
     std::fs::write(&sources, format!("{}\n", server.url(0, "/feed.xml"))).unwrap();
     let mut child = crate::chancery()
@@ -327,20 +334,20 @@ fn a_watcher_killed_mid_run_loses_and_duplicates_nothing() {
         ])
         .arg(&sources)
         .arg("--data")
-        .arg(&data)
+        .arg(data)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Killed (SIGKILL) once a third of the pages were fetched.
+    let fetched = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/news/"))
+            .count()
+    };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while server
-        .requests()
-        .iter()
-        .filter(|r| r.path.starts_with("/news/"))
-        .count()
-        < PAGES / 3
-    {
+    while fetched() < KILL_PAGES / 3 {
         assert!(
             std::time::Instant::now() < deadline,
             "the watcher fetched too little"
@@ -349,29 +356,61 @@ fn a_watcher_killed_mid_run_loses_and_duplicates_nothing() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let out = watch(&data, &sources, &["--once", "--allow-private"]);
+    let out = watch(data, &sources, &["--once", "--allow-private"]);
     assert_eq!(out.code(), 0, "{out:#?}");
+    fetched()
+}
+
+#[test]
+fn a_watcher_killed_mid_run_loses_and_duplicates_nothing() {
+    let server = feed_of_pages();
+    let dir = TempDir::new("watch-kill");
+    let data = dir.path().join("data");
+    let fetched = kill_and_rerun(&server, &data, &dir);
     assert_eq!(
         count(&data, "SELECT count(*) FROM articles"),
-        PAGES as i64,
+        KILL_PAGES as i64,
         "nothing lost"
     );
     assert_eq!(
         count(&data, "SELECT count(DISTINCT url) FROM articles"),
-        PAGES as i64,
+        KILL_PAGES as i64,
         "nothing twice"
     );
     assert_eq!(
         count(&data, "SELECT count(*) FROM watch_queue WHERE state = 1"),
-        PAGES as i64
+        KILL_PAGES as i64
     );
     // Only pages whose batch had not been committed were fetched again.
-    let fetched = server
-        .requests()
-        .iter()
-        .filter(|r| r.path.starts_with("/news/"))
-        .count();
-    assert!(fetched < 2 * PAGES, "{fetched} fetches");
+    assert!(fetched < 2 * KILL_PAGES, "{fetched} fetches");
+}
+
+/// Over PostgreSQL too, and the rerun does not wait for the killed
+/// watcher's claims to run out: its session is gone.
+#[test]
+fn a_watcher_killed_mid_run_over_postgres_loses_and_duplicates_nothing() {
+    let Some(db) = chancery_queue::testing::TestDb::new("watch_killed_over_postgres") else {
+        return;
+    };
+    let server = feed_of_pages();
+    let dir = TempDir::new("pgwatch-kill");
+    let fetched = kill_and_rerun(&server, Path::new(&db.url), &dir);
+    let count = |sql: &str| -> i64 { db.client().query_one(sql, &[]).unwrap().get(0) };
+    assert_eq!(
+        count("SELECT count(*) FROM chancery.articles"),
+        KILL_PAGES as i64,
+        "nothing lost"
+    );
+    assert_eq!(
+        count("SELECT count(DISTINCT url) FROM chancery.articles"),
+        KILL_PAGES as i64,
+        "nothing twice"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM chancery_watch.queue WHERE state = 1 AND owner IS NULL"),
+        KILL_PAGES as i64
+    );
+    assert!(fetched < 2 * KILL_PAGES, "{fetched} fetches");
 }
 
 #[test]
@@ -441,4 +480,72 @@ fn serve_watch_reads_its_sources_file_before_serving() {
         out.stderr
     );
     assert!(!data.exists(), "nothing was started");
+}
+
+/// `chancery watch` over PostgreSQL (`--data postgres://…`, or
+/// `CHANCERY_DATABASE_URL`): the same articles as into a data directory,
+/// the feeds and queue kept in the database (`--status` reads them), a
+/// rerun fetching nothing again, and two watchers at once fetching each
+/// page once.
+#[test]
+fn watch_over_postgres_keeps_its_state_in_the_database() {
+    let Some(db) = chancery_queue::testing::TestDb::new("watch_over_postgres") else {
+        return;
+    };
+    let server = news_server(Arc::default());
+    let dir = TempDir::new("pgwatch");
+    let sources = dir.path().join("sources.txt");
+    std::fs::write(
+        &sources,
+        format!(
+            "{}\n{} sitemap\n{}\n{} page\n",
+            server.url(0, "/feed.xml"),
+            server.url(0, "/sitemap.xml"),
+            server.url(1, "/atom.xml"),
+            server.url(0, "/news/7"),
+        ),
+    )
+    .unwrap();
+    let url = Path::new(&db.url);
+    // Two watchers at once over one database.
+    let both: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, sources) = (url.to_path_buf(), sources.clone());
+            std::thread::spawn(move || watch(&url, &sources, &["--once", "--allow-private"]))
+        })
+        .collect();
+    for watcher in both {
+        let out = watcher.join().unwrap();
+        assert_eq!(out.code(), 0, "{out:#?}");
+    }
+    let count = |sql: &str| -> i64 { db.client().query_one(sql, &[]).unwrap().get(0) };
+    // 1, 2, 4, 5, 6 and 7, as into a data directory; each fetched once.
+    assert_eq!(count("SELECT count(*) FROM chancery.articles"), 6);
+    for page in [
+        "/news/1", "/news/2", "/news/5", "/news/6", "/news/7", "/world/4",
+    ] {
+        assert_eq!(server.count(page), 1, "{page}");
+    }
+    assert_eq!(
+        count("SELECT count(*) FROM chancery.articles WHERE story IS NULL"),
+        0
+    );
+    let again = watch(url, &sources, &["--once", "--allow-private"]);
+    assert_eq!(again.code(), 0, "{again:#?}");
+    assert!(again.stderr.contains("0 new articles"), "{}", again.stderr);
+    assert_eq!(server.count("/news/1"), 1);
+
+    let status = crate::chancery()
+        .args(["watch", "--status"])
+        .env("CHANCERY_DATABASE_URL", &db.url)
+        .env_remove("CHANCERY_DATA")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(status.status.success(), "{status:?}");
+    assert!(stdout.contains(&server.url(1, "/atom.xml")), "{stdout}");
+    assert!(
+        stdout.contains("queue: 0 pending, 6 done, 0 to retry, 1 failed"),
+        "{stdout}"
+    );
 }
