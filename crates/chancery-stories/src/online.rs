@@ -344,8 +344,11 @@ impl Clusterer {
             }
             if self.config.merge {
                 let home = assignment.story;
+                // The home story's member vectors, computed once for the
+                // merge checks against the near stories (until one merges).
+                let mut units = None;
                 for (_, other) in near.into_iter().filter(|&(_, id)| id != home) {
-                    let moved = self.merge(assignment.story, other);
+                    let moved = self.merge_with(assignment.story, &mut units, other);
                     if let Some(m) = moved.iter().find(|m| m.article == article) {
                         assignment.story = m.to;
                     }
@@ -372,17 +375,6 @@ impl Clusterer {
                 let s = &self.stories[i];
                 !s.members.is_empty() && s.members.len() == s.size as usize
             })
-    }
-
-    /// The average probability of belonging together over the pairs of
-    /// articles across two young stories (average linkage's similarity of
-    /// two clusters), under the current document frequencies; `None` when
-    /// one of them is settled, gone or the same story.
-    pub(crate) fn linkage(&self, a: StoryId, b: StoryId) -> Option<f32> {
-        if a == b {
-            return None;
-        }
-        Some(self.linkage_of(&self.member_units(a)?, &self.member_units(b)?))
     }
 
     /// The unit vectors of a young story's articles under the current
@@ -426,10 +418,37 @@ impl Clusterer {
     /// Returns the articles that moved (none when the stories stay apart, or
     /// one of them is settled or gone).
     pub(crate) fn merge(&mut self, a: StoryId, b: StoryId) -> Vec<Move> {
-        match self.linkage(a, b) {
-            Some(average) if average >= self.config.threshold => {}
+        self.merge_with(a, &mut None, b)
+    }
+
+    /// [`Clusterer::merge`] with `a`'s member vectors ([`member_units`]) kept
+    /// in `units` between calls: reused while they are `a`'s, computed
+    /// otherwise, forgotten when a merge changes the stories.
+    ///
+    /// [`member_units`]: Clusterer::member_units
+    pub(crate) fn merge_with(
+        &mut self,
+        a: StoryId,
+        units: &mut Option<(StoryId, Option<Vec<[SparseVec; KINDS]>>)>,
+        b: StoryId,
+    ) -> Vec<Move> {
+        if a == b {
+            return Vec::new();
+        }
+        if units.as_ref().is_none_or(|(of, _)| *of != a) {
+            *units = Some((a, self.member_units(a)));
+        }
+        let Some((_, Some(left))) = units.as_ref() else {
+            return Vec::new();
+        };
+        let Some(right) = self.member_units(b) else {
+            return Vec::new();
+        };
+        match self.linkage_of(left, &right) {
+            average if average >= self.config.threshold => {}
             _ => return Vec::new(),
         }
+        *units = None;
         let find = |id: StoryId| self.stories.binary_search_by_key(&id, |s| s.id).ok();
         let (Some(i), Some(j)) = (find(a.min(b)), find(a.max(b))) else {
             return Vec::new();
