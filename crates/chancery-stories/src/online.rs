@@ -9,7 +9,7 @@ use crate::batch::{average_linkage, similarity_matrix, unit_cosines, unit_vector
 use crate::df::DocumentFrequency;
 use crate::features::{self, Features, Kind, KINDS};
 use crate::model::{pair_features, PairFeatures};
-use crate::sparse::{dot_lopsided, merge_by_term, SparseVec, Term, TermTable};
+use crate::sparse::{dot_lopsided, merge_by_term, SparseVec, Term, TermMap, TermTable};
 use crate::{Config, Day, Document};
 
 /// How many of an article's heaviest terms index it and find its candidate
@@ -220,7 +220,7 @@ pub struct Clusterer {
     /// refilling `latest` when a listed story goes reads from the end only
     /// as far as the time found. The settle pass's merge re-check counts
     /// shared terms in these lists.
-    pub(crate) postings: HashMap<Term, Vec<(u64, StoryId)>>,
+    pub(crate) postings: TermMap<Vec<(u64, StoryId)>>,
     /// For each key term, at most `config.postings_per_term` live stories:
     /// those posted under it most recently, as `(arrival count, story)`,
     /// ascending. Only stories found here through an article's own key
@@ -228,7 +228,7 @@ pub struct Clusterer {
     /// `posted` (the greatest pairs per term), so a restored clusterer
     /// rebuilds the lists the saved one had: a story that goes is replaced
     /// at once by the next one from `postings`.
-    pub(crate) latest: HashMap<Term, Vec<(u64, StoryId)>>,
+    pub(crate) latest: TermMap<Vec<(u64, StoryId)>>,
     /// When each live story's norms are next due for a refresh, earliest
     /// first (`(article count, story)`; an entry may be early, or of a
     /// story gone since): an arrival looks at the stories due, not at every
@@ -264,8 +264,8 @@ impl Clusterer {
             next_story: 0,
             articles: 0,
             clock: None,
-            postings: HashMap::new(),
-            latest: HashMap::new(),
+            postings: TermMap::default(),
+            latest: TermMap::default(),
             norms_due: BinaryHeap::new(),
             posted: 0,
             posted_after_compaction: 0,
@@ -923,7 +923,7 @@ pub(crate) fn posted_at(posted: &[(Term, u64)], term: Term) -> Option<u64> {
 /// earlier entry) and drops what falls past `cap`: the list keeps the
 /// greatest pairs, ascending.
 fn list_latest(
-    latest: &mut HashMap<Term, Vec<(u64, StoryId)>>,
+    latest: &mut TermMap<Vec<(u64, StoryId)>>,
     cap: usize,
     term: Term,
     at: u64,

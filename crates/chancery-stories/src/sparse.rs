@@ -6,6 +6,35 @@
 /// kind mixed into the seed so the kinds never collide by construction.
 pub(crate) type Term = u64;
 
+/// A hash map keyed by terms. A term is a well-mixed 64-bit hash already,
+/// so it is its own hash: the default hasher (SipHash) would hash it again
+/// at every look-up, and the candidate postings are looked up for every
+/// key term of every article. (Maps serve look-ups only, never an order.)
+pub(crate) type TermMap<V> =
+    std::collections::HashMap<Term, V, std::hash::BuildHasherDefault<TermHasher>>;
+
+/// The hasher of [`TermMap`]: a term as it is.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct TermHasher(u64);
+
+impl std::hash::Hasher for TermHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only terms (`write_u64`) are hashed here; other keys still get a
+        // usable hash.
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, term: u64) {
+        self.0 = term;
+    }
+}
+
 /// Terms with weights, sorted by term, each term once.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct SparseVec {
