@@ -807,10 +807,11 @@ impl Queries {
             events: count("SELECT count(*) FROM events")?,
             quotes: count("SELECT count(*) FROM quotes")?,
             last_ingested,
-            // PostgreSQL keeps no watch state: nothing watched there.
-            watch: match self.conn.sqlite() {
-                Some((conn, path)) => crate::watch::watch_metrics(conn, path)?,
-                None => crate::WatchMetrics::default(),
+            watch: match (self.conn.sqlite(), self.conn.postgres_client()) {
+                (Some((conn, path)), _) => crate::watch::watch_metrics(conn, path)?,
+                (None, Some((mut client, url))) => crate::pg::watch::watch_metrics(&mut client)
+                    .map_err(|failed| failed.into_error(url))?,
+                (None, None) => crate::WatchMetrics::default(),
             },
         })
     }

@@ -185,6 +185,15 @@ impl ReadConn {
         }
     }
 
+    /// The PostgreSQL client and the database's URL, when this is a
+    /// PostgreSQL store (for reads outside the store's own tables).
+    pub(crate) fn postgres_client(&self) -> Option<(std::cell::RefMut<'_, Client>, &str)> {
+        match self {
+            ReadConn::Sqlite { .. } => None,
+            ReadConn::Postgres(pg) => Some((pg.client.borrow_mut(), &pg.url)),
+        }
+    }
+
     /// The SQLite connection and its file, when this is a data directory.
     pub(crate) fn sqlite(&self) -> Option<(&Connection, &Path)> {
         match self {

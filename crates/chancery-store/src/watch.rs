@@ -425,16 +425,23 @@ fn queue_counts(conn: &Connection, path: &Path) -> Result<QueueCounts, StoreErro
         .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
         .map_err(StoreError::sqlite(path, "counting the fetch queue"))?;
     for (state, count) in rows {
-        let count = count as u64;
+        counts.add(state, count.max(0) as u64);
+    }
+    Ok(counts)
+}
+
+impl QueueCounts {
+    /// Counts `count` URLs in the queue state numbered `state` (the same
+    /// numbers in both stores); an unknown state counts nowhere.
+    pub(crate) fn add(&mut self, state: i64, count: u64) {
         match state {
-            PENDING => counts.pending += count,
-            DONE => counts.done += count,
-            RETRY => counts.retry += count,
-            GONE => counts.gone += count,
+            PENDING => self.pending += count,
+            DONE => self.done += count,
+            RETRY => self.retry += count,
+            GONE => self.gone += count,
             _ => {}
         }
     }
-    Ok(counts)
 }
 
 #[cfg(test)]
@@ -534,18 +541,16 @@ pub(crate) mod tests {
         assert_eq!(counts, QueueCounts::default());
     }
 
-    #[test]
-    fn metrics_count_the_queue_and_failures_by_host() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let mut state = store.watch_state().unwrap();
-        let items = [
+    /// A queue and a feed with failures on two hosts, for the metrics
+    /// tests of both stores: URLs to queue at 100, how their fetches ended
+    /// at 200, and a failing feed.
+    pub(crate) fn metrics_fixture() -> (Vec<NewItem>, Vec<(String, Finish)>, FeedState) {
+        let items = vec![
             item("https://a.example/1", None),
             item("https://b.example:8080/x/2", None),
             item("https://b.example:8080/3", None),
             item("http://c.example", None),
         ];
-        state.enqueue(&items, 100).unwrap();
         let retry = |error: &str| Finish::Retry {
             at: 500,
             error: error.into(),
@@ -553,29 +558,24 @@ pub(crate) mod tests {
         let gone = Finish::Gone {
             error: "HTTP 404".into(),
         };
-        state
-            .finish(
-                &[
-                    ("https://b.example:8080/x/2".into(), retry("HTTP 503")),
-                    ("https://b.example:8080/3".into(), gone),
-                    ("http://c.example".into(), retry("timed out")),
-                ],
-                200,
-            )
-            .unwrap();
-        state
-            .save_feed(&FeedState {
-                url: "https://c.example/feed.xml".into(),
-                kind: "feed".into(),
-                error_streak: 1,
-                polls: 5,
-                errors: 2,
-                ..FeedState::default()
-            })
-            .unwrap();
-        let reader = Reader::open(dir.path()).unwrap();
-        let (conn, path) = reader.connection();
-        let metrics = watch_metrics(conn, path).unwrap();
+        let finished = vec![
+            ("https://b.example:8080/x/2".into(), retry("HTTP 503")),
+            ("https://b.example:8080/3".into(), gone),
+            ("http://c.example".into(), retry("timed out")),
+        ];
+        let feed = FeedState {
+            url: "https://c.example/feed.xml".into(),
+            kind: "feed".into(),
+            error_streak: 1,
+            polls: 5,
+            errors: 2,
+            ..FeedState::default()
+        };
+        (items, finished, feed)
+    }
+
+    /// The metrics [`metrics_fixture`] must give.
+    pub(crate) fn assert_fixture_metrics(metrics: &WatchMetrics) {
         assert_eq!((metrics.feeds, metrics.failing_feeds), (1, 1));
         assert_eq!((metrics.polls, metrics.poll_errors), (5, 2));
         assert_eq!(
@@ -593,6 +593,20 @@ pub(crate) mod tests {
                 ("b.example:8080".to_string(), 2)
             ]
         );
+    }
+
+    #[test]
+    fn metrics_count_the_queue_and_failures_by_host() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut state = store.watch_state().unwrap();
+        let (items, finished, feed) = metrics_fixture();
+        state.enqueue(&items, 100).unwrap();
+        state.finish(&finished, 200).unwrap();
+        state.save_feed(&feed).unwrap();
+        let reader = Reader::open(dir.path()).unwrap();
+        let (conn, path) = reader.connection();
+        assert_fixture_metrics(&watch_metrics(conn, path).unwrap());
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod export;
 mod schema;
 mod search_feed;
 mod stories;
-mod watch;
+pub(crate) mod watch;
 mod write;
 
 use std::collections::HashMap;

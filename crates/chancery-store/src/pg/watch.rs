@@ -22,7 +22,8 @@ use std::collections::HashSet;
 use postgres::{Client, NoTls, Row};
 
 use super::{redacted, Failed, PgResult};
-use crate::{FeedState, Finish, NewItem, QueueCounts, QueuedUrl, StoreError};
+use crate::watch::MAX_HOSTS;
+use crate::{FeedState, Finish, NewItem, QueueCounts, QueuedUrl, StoreError, WatchMetrics};
 
 /// The newest version of the watch state's tables this build knows.
 pub const WATCH_SCHEMA_VERSION: i32 = 1;
@@ -283,24 +284,82 @@ impl PgWatchState {
 
     /// How many queued URLs are in each state.
     pub fn queue_counts(&mut self) -> Result<QueueCounts, StoreError> {
-        let sql = format!("SELECT state, count(*) FROM {SCHEMA}.queue GROUP BY state");
-        let rows = self
-            .client
-            .query(&sql, &[])
-            .map_err(self.fail("counting the fetch queue"))?;
-        let mut counts = QueueCounts::default();
-        for row in rows {
-            let count = row.get::<_, i64>(1).max(0) as u64;
-            match row.get::<_, i16>(0) {
-                PENDING => counts.pending += count,
-                DONE => counts.done += count,
-                RETRY => counts.retry += count,
-                GONE => counts.gone += count,
-                _ => {}
-            }
-        }
-        Ok(counts)
+        let url = self.url.clone();
+        queue_counts(&mut self.client).map_err(|f| f.into_error(&url))
     }
+}
+
+fn queue_counts(client: &mut Client) -> PgResult<QueueCounts> {
+    let sql = format!("SELECT state, count(*) FROM {SCHEMA}.queue GROUP BY state");
+    let rows = client
+        .query(&sql, &[])
+        .map_err(Failed::at("counting the fetch queue"))?;
+    let mut counts = QueueCounts::default();
+    for row in rows {
+        counts.add(
+            row.get::<_, i16>(0).into(),
+            row.get::<_, i64>(1).max(0) as u64,
+        );
+    }
+    Ok(counts)
+}
+
+/// What `/metrics` tells of the watchers sharing this database: all zero
+/// when no watcher ever used it (no watch schema). Read on the caller's
+/// connection, without creating the watch tables.
+pub(crate) fn watch_metrics(client: &mut Client) -> PgResult<WatchMetrics> {
+    let at = Failed::at("reading the watchers' metrics");
+    let watched: bool = client
+        .query_one(
+            &format!(
+                "SELECT to_regclass('{SCHEMA}.feeds') IS NOT NULL \
+                 AND to_regclass('{SCHEMA}.queue') IS NOT NULL"
+            ),
+            &[],
+        )
+        .map_err(&at)?
+        .get(0);
+    if !watched {
+        return Ok(WatchMetrics::default());
+    }
+    let row = client
+        .query_one(
+            &format!(
+                "SELECT count(*), count(*) FILTER (WHERE error_streak > 0), \
+                 coalesce(sum(polls), 0)::bigint, coalesce(sum(errors), 0)::bigint \
+                 FROM {SCHEMA}.feeds"
+            ),
+            &[],
+        )
+        .map_err(&at)?;
+    let count = |i: usize| row.get::<_, i64>(i).max(0) as u64;
+    let (feeds, failing_feeds, polls, poll_errors) = (count(0), count(1), count(2), count(3));
+    // The host of a URL: what follows "://" up to the next "/", as the
+    // SQLite store reads it.
+    let host = "split_part(substr(url, strpos(url, '://') + 3), '/', 1)";
+    let sql = format!(
+        "SELECT host, sum(n)::bigint FROM ( \
+           SELECT {host} AS host, count(*) AS n FROM {SCHEMA}.queue \
+           WHERE state IN ({RETRY}, {GONE}) GROUP BY 1 \
+           UNION ALL \
+           SELECT {host} AS host, sum(errors) AS n FROM {SCHEMA}.feeds \
+           WHERE errors > 0 GROUP BY 1) AS failures \
+         GROUP BY host ORDER BY sum(n) DESC, host LIMIT {MAX_HOSTS}"
+    );
+    let errors_by_host = client
+        .query(&sql, &[])
+        .map_err(&at)?
+        .iter()
+        .map(|row| (row.get::<_, String>(0), row.get::<_, i64>(1).max(0) as u64))
+        .collect();
+    Ok(WatchMetrics {
+        feeds,
+        failing_feeds,
+        polls,
+        poll_errors,
+        queue: queue_counts(client)?,
+        errors_by_host,
+    })
 }
 
 fn feed_row(row: &Row) -> FeedState {
@@ -434,7 +493,25 @@ fn migrate(client: &mut Client) -> PgResult<i32> {
 mod tests {
     use super::*;
     use crate::testing::TestDb;
-    use crate::watch::tests::{failing_feed, first_fetches, item};
+    use crate::watch::tests::{
+        assert_fixture_metrics, failing_feed, first_fetches, item, metrics_fixture,
+    };
+
+    #[test]
+    fn metrics_count_the_queue_and_failures_by_host() {
+        let Some(db) = TestDb::new("pg watch metrics") else {
+            return;
+        };
+        let mut client = Client::connect(&db.url, NoTls).unwrap();
+        // A database no watcher used: nothing watched, no tables made.
+        assert_eq!(watch_metrics(&mut client).unwrap(), WatchMetrics::default());
+        let mut state = PgWatchState::open(&db.url).unwrap();
+        let (items, finished, feed) = metrics_fixture();
+        state.enqueue(&items, 100).unwrap();
+        state.finish(&finished, 200).unwrap();
+        state.save_feed(&feed).unwrap();
+        assert_fixture_metrics(&watch_metrics(&mut client).unwrap());
+    }
 
     #[test]
     fn one_migration_per_version() {
