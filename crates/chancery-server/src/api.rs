@@ -23,7 +23,7 @@ use crate::ingest;
 use crate::params::{
     echo, DyadFilter, Format, Formatted, Limit, NetworkParams, NoParams, Paging, Params, PathParams,
 };
-use crate::svg::{bucket_events, Outlier, SeriesBucket};
+use crate::svg::{bucket_events, bucket_tallies, Outlier, SeriesBucket};
 use crate::{compute, geojson, read, ServerError, Shared};
 
 /// The OpenAPI 3 document of this API, written by hand beside the routes.
@@ -412,6 +412,21 @@ pub(crate) async fn dyad_detail(
     // The path's codes were checked by `PathParams` (`Kind::Lead`).
     filter.countries = Some(CountryPair(a.clone(), b.clone()));
     read(state, move |q| {
+        if let Some(rollup) = q.event_rollup(&filter)? {
+            // The pair alone: the keyed rollups hold the counts, the chart
+            // and the mix.
+            let (series, outliers) = bucket_tallies(&rollup.tallies);
+            return Ok(Dyad {
+                a_to_b: rollup.forward,
+                b_to_a: rollup.backward,
+                series,
+                outliers,
+                mix: rollup.mix,
+                events: q.events(&filter)?,
+                a,
+                b,
+            });
+        }
         // One pass for the counts, the chart and the mix; one for the list.
         let points = q.event_points(&filter)?;
         let from_to = |from: &str, to: &str| {

@@ -26,6 +26,9 @@ use crate::StoreError;
 /// articles.
 pub const COOCCURRENCE_ARTICLES: u32 = 200;
 
+/// The entity rows [`Queries::similar`] reads at most for one article.
+pub const SIMILAR_ROWS: u64 = 2_000;
+
 /// The most rows one list query returns, whatever its `limit` says.
 pub const MAX_LIMIT: u32 = 500;
 /// The rows one list query returns when its `limit` is not given.
@@ -472,6 +475,51 @@ pub struct EventPoint {
     pub source_code: Option<String>,
     /// Target actor code.
     pub target_code: Option<String>,
+}
+
+/// Events of one day, QuadClass and Goldstein value: what a chart of
+/// events over time needs, without the events.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventTally {
+    /// The day (event date, else publication date, as written, at most
+    /// ten characters from the rollups); `None` when neither is known.
+    pub date: Option<String>,
+    /// QuadClass.
+    pub quad_class: u8,
+    /// The Goldstein value of each of these events.
+    pub goldstein: f64,
+    /// How many events.
+    pub events: u64,
+}
+
+impl From<&EventPoint> for EventTally {
+    fn from(point: &EventPoint) -> EventTally {
+        EventTally {
+            date: point.date.clone(),
+            quad_class: point.quad_class,
+            goldstein: point.goldstein,
+            events: 1,
+        }
+    }
+}
+
+/// What the keyed rollups hold about the events of one entity or one
+/// country pair ([`Queries::event_rollup`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRollup {
+    /// Events by day, QuadClass and Goldstein value, earliest first,
+    /// undated first.
+    pub tallies: Vec<EventTally>,
+    /// Events by CAMEO root.
+    pub mix: Vec<RootCount>,
+    /// All the events.
+    pub total: u64,
+    /// For a country pair, the events from the first country to the
+    /// second (the total for an entity).
+    pub forward: u64,
+    /// For a country pair, the events from the second to the first (the
+    /// same as `forward` when the two are one country; 0 for an entity).
+    pub backward: u64,
 }
 
 /// One role of one entity in one article: title, of, article, published,
@@ -999,19 +1047,57 @@ impl Queries {
     ///
     /// Each shared name scores its inverse document frequency, so sharing
     /// "Abbas Araghchi" counts for more than sharing "United States".
+    ///
+    /// The work is bounded: the article's names are read rarest first (by
+    /// the articles `rollup_entities` counts), each wholly while the rows
+    /// read stay within [`SIMILAR_ROWS`], and a name with more articles
+    /// than are left of that budget by its newest articles alone. A name
+    /// read wholly has its document frequency counted from what was read
+    /// (the other listed canonical articles that name it, as before the
+    /// budget); one read in part takes it from the rollup, less the article
+    /// itself.
     pub fn similar(&self, id: i64, limit: u32) -> Result<Vec<SimilarArticle>, StoreError> {
         let total = crate::rollup::total(&self.conn, "canonical")? as f64;
-        let pairs: Vec<(i64, String)> = self.rows(
-            "SELECT DISTINCT e.article, e.name FROM entities e JOIN articles a ON a.id = e.article \
-             WHERE e.name IN (SELECT name FROM entities WHERE article = ?1) \
-             AND e.article != ?1 AND a.duplicate_of IS NULL AND NOT a.is_stub \
-             AND e.article NOT IN (SELECT id FROM articles WHERE duplicate_of = ?1)",
+        let names: Vec<(String, i64)> = self.rows(
+            "SELECT g.name, g.articles FROM rollup_entities g \
+             WHERE g.name IN (SELECT name FROM entities WHERE article = ?1) \
+             ORDER BY g.articles, g.name",
             &[SqlValue::Integer(id)],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
-        let mut df: HashMap<&str, f64> = HashMap::new();
-        for (_, name) in &pairs {
-            *df.entry(name.as_str()).or_default() += 1.0;
+        let mut pairs: Vec<(i64, String)> = Vec::new();
+        let mut df: HashMap<String, f64> = HashMap::new();
+        let mut budget = SIMILAR_ROWS;
+        for (name, articles) in names {
+            if budget == 0 {
+                break;
+            }
+            let whole = articles.max(0) as u64 <= budget;
+            // Newest rows first through the index on the name (which
+            // holds the row id); rows of one article are next to each
+            // other, so a cut splits no article's rows.
+            let read: Vec<i64> = self.rows(
+                &format!(
+                    "SELECT e.article FROM entities e JOIN articles a ON a.id = e.article \
+                     WHERE e.name = ?1 AND e.article != ?2 AND a.duplicate_of IS NULL \
+                     AND NOT a.is_stub AND e.article NOT IN \
+                     (SELECT id FROM articles WHERE duplicate_of = ?2) \
+                     ORDER BY e.id DESC LIMIT {budget}"
+                ),
+                &[text(&name), SqlValue::Integer(id)],
+                |row| row.get(0),
+            )?;
+            budget -= (read.len() as u64).min(budget);
+            let mut read = read;
+            read.sort_unstable();
+            read.dedup();
+            let frequency = if whole {
+                read.len() as f64
+            } else {
+                (articles - 1).max(0) as f64
+            };
+            df.insert(name.clone(), frequency);
+            pairs.extend(read.into_iter().map(|article| (article, name.clone())));
         }
         let idf = |name: &str| (total.max(1.0) / (df.get(name).copied().unwrap_or(0.0) + 1.0)).ln();
         let mut scores: HashMap<i64, (f64, Vec<&str>)> = HashMap::new();
@@ -1175,16 +1261,12 @@ impl Queries {
             count_row,
         )?;
         let roles = self.roles(name)?;
-        let events = self.count(
-            "SELECT count(*) FROM canonical_events WHERE article IN \
-             (SELECT article FROM entities WHERE name = ?) AND (source_entity IN \
-             (SELECT id FROM entities WHERE name = ?) OR target_entity IN \
-             (SELECT id FROM entities WHERE name = ?))",
-            &Where {
-                values: vec![text(name), text(name), text(name)],
-                ..Where::default()
-            },
-        )?;
+        // The events whose source or target is the name, from the keyed
+        // rollups.
+        let events = self.event_count(&EventFilter {
+            entity: Some(name.to_string()),
+            ..EventFilter::default()
+        })?;
         let quotes = self.count(
             "SELECT count(*) FROM canonical_quotes WHERE speaker IN \
              (SELECT id FROM entities WHERE name = ?)",
@@ -1345,10 +1427,135 @@ impl Queries {
 
     /// Events, latest first.
     pub fn events(&self, filter: &EventFilter) -> Result<Page<EventRow>, StoreError> {
+        if let Some(keys) = event_keys(filter) {
+            return self.events_keyed(&keys, filter);
+        }
         match self.events_by_day(filter)? {
             Some(page) => Ok(page),
             None => self.events_scanned(filter),
         }
+    }
+
+    /// [`Queries::events`] of an entity or a country pair alone, from the
+    /// keyed rollups: the total is summed, and the page is the newest
+    /// postings of each key (an index range each, as long as the page and
+    /// its offset), merged.
+    fn events_keyed(
+        &self,
+        keys: &[String],
+        filter: &EventFilter,
+    ) -> Result<Page<EventRow>, StoreError> {
+        let total = self.keyed_totals(keys)?.iter().sum();
+        let (limit, offset) = page(filter.limit, filter.offset);
+        let wanted = limit + offset;
+        let mut postings: Vec<(String, i64)> = Vec::new();
+        for key in keys {
+            postings.extend(self.rows(
+                &format!(
+                    "SELECT date, event FROM event_postings WHERE key = ?1 \
+                     ORDER BY date DESC, event DESC LIMIT {wanted}"
+                ),
+                &[text(key)],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?);
+        }
+        // Newest first as `latest_events` orders them: `''` (no date) is
+        // below every date.
+        postings.sort_by(|a, b| b.cmp(a));
+        postings.dedup();
+        let ids: Vec<i64> = postings
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .map(|(_, event)| event)
+            .collect();
+        if ids.is_empty() {
+            return Ok(Page {
+                total,
+                items: Vec::new(),
+            });
+        }
+        let mut sql = Where::default();
+        sql.push(
+            "ev.id IN (SELECT value FROM json_each(?))",
+            [ids_json(&ids)],
+        );
+        let items = self.latest_events(&sql, limit, 0)?;
+        Ok(Page { total, items })
+    }
+
+    /// The events of each key in `keys`, in that order.
+    fn keyed_totals(&self, keys: &[String]) -> Result<Vec<u64>, StoreError> {
+        let mut totals = Vec::with_capacity(keys.len());
+        for key in keys {
+            let total = self.count(
+                "SELECT CAST(coalesce(sum(events), 0) AS BIGINT) FROM rollup_event_roots \
+                 WHERE key = ?",
+                &Where {
+                    values: vec![text(key)],
+                    ..Where::default()
+                },
+            )?;
+            totals.push(total);
+        }
+        Ok(totals)
+    }
+
+    /// The chart, mix and totals of the events of one entity or one
+    /// country pair from the keyed rollups, without reading the events;
+    /// `None` when the filter has more than the entity or the pair (a
+    /// page size aside).
+    pub fn event_rollup(&self, filter: &EventFilter) -> Result<Option<EventRollup>, StoreError> {
+        let Some(keys) = event_keys(filter) else {
+            return Ok(None);
+        };
+        let totals = self.keyed_totals(&keys)?;
+        let list = vec!["?"; keys.len()].join(", ");
+        let values: Vec<SqlValue> = keys.iter().map(|k| text(k)).collect();
+        let tallies = self.rows(
+            &format!(
+                "SELECT day, quad_class, goldstein, CAST(sum(events) AS BIGINT) \
+                 FROM rollup_event_days WHERE key IN ({list}) \
+                 GROUP BY day, quad_class, goldstein ORDER BY day, quad_class, goldstein"
+            ),
+            &values,
+            |row| {
+                let day: String = row.get(0)?;
+                Ok(EventTally {
+                    date: (!day.is_empty()).then_some(day),
+                    quad_class: row.get::<i64>(1)?.clamp(0, 4) as u8,
+                    goldstein: row.get::<i64>(2)? as f64 / crate::rollup::GOLDSTEIN_UNIT,
+                    events: row.get::<i64>(3)?.max(0) as u64,
+                })
+            },
+        )?;
+        let mix = self.rows(
+            &format!(
+                "SELECT root, max(quad_class), CAST(sum(events) AS BIGINT) \
+                 FROM rollup_event_roots WHERE key IN ({list}) GROUP BY root ORDER BY root"
+            ),
+            &values,
+            |row| {
+                Ok(RootCount {
+                    root: row.get(0)?,
+                    quad_class: row.get::<i64>(1)?.clamp(0, 4) as u8,
+                    events: row.get::<i64>(2)?.max(0) as u64,
+                })
+            },
+        )?;
+        let forward = totals.first().copied().unwrap_or(0);
+        let backward = match (&filter.countries, totals.get(1)) {
+            (Some(_), Some(&back)) => back,
+            (Some(_), None) => forward,
+            (None, _) => 0,
+        };
+        Ok(Some(EventRollup {
+            tallies,
+            mix,
+            total: totals.iter().sum(),
+            forward,
+            backward,
+        }))
     }
 
     /// [`Queries::events`] by reading every event the filter takes.
@@ -1471,6 +1678,9 @@ impl Queries {
 
     /// How many events match, without reading them.
     pub fn event_count(&self, filter: &EventFilter) -> Result<u64, StoreError> {
+        if let Some(keys) = event_keys(filter) {
+            return Ok(self.keyed_totals(&keys)?.iter().sum());
+        }
         let sql = event_where(filter);
         self.count(
             &format!("SELECT count(*) FROM {EVENT_FROM} {}", sql.clause()),
@@ -1962,6 +2172,43 @@ fn unfiltered(filter: &EventFilter) -> bool {
             offset: filter.offset,
             ..EventFilter::default()
         }
+}
+
+/// The keys of the keyed event rollups that hold the events `filter`
+/// takes: an entity's, or both directions of a country pair (one when the
+/// two are one country); `None` when the filter has anything else but a
+/// page size.
+fn event_keys(filter: &EventFilter) -> Option<Vec<String>> {
+    let paged = |kept: EventFilter| {
+        EventFilter {
+            limit: filter.limit,
+            offset: filter.offset,
+            ..kept
+        } == *filter
+    };
+    if let Some(name) = nonempty(&filter.entity) {
+        let only = EventFilter {
+            entity: filter.entity.clone(),
+            ..EventFilter::default()
+        };
+        // The rollups key the name as stored; a padded name is another
+        // filter (`event_where` trims it).
+        return (paged(only) && name == filter.entity.as_deref().unwrap_or_default())
+            .then(|| vec![format!("e:{name}")]);
+    }
+    let CountryPair(first, second) = filter.countries.as_ref()?;
+    let only = EventFilter {
+        countries: filter.countries.clone(),
+        ..EventFilter::default()
+    };
+    if !paged(only) {
+        return None;
+    }
+    let mut keys = vec![format!("d:{first}>{second}")];
+    if first != second {
+        keys.push(format!("d:{second}>{first}"));
+    }
+    Some(keys)
 }
 
 fn event_where(filter: &EventFilter) -> Where {
@@ -2554,6 +2801,91 @@ mod tests {
             );
             assert_eq!(rolled.goldstein.to_bits(), scanned.goldstein.to_bits());
         }
+        // The keyed rollups answer what the scans of an entity's or a
+        // country pair's events answer.
+        let mut keyed: Vec<EventFilter> = entities
+            .items
+            .iter()
+            .map(|e| EventFilter {
+                entity: Some(e.name.clone()),
+                ..EventFilter::default()
+            })
+            .collect();
+        for edge in &edges {
+            let country = |code: &str| code.chars().take(3).collect::<String>();
+            keyed.push(EventFilter {
+                countries: Some(CountryPair(country(&edge.source), country(&edge.target))),
+                ..EventFilter::default()
+            });
+        }
+        keyed.push(EventFilter {
+            countries: Some(CountryPair("IRN".into(), "IRN".into())),
+            ..EventFilter::default()
+        });
+        assert!(keyed.len() >= 4, "{keyed:?}");
+        let mut counted = 0;
+        for filter in &keyed {
+            assert!(event_keys(filter).is_some(), "{filter:?}");
+            let points = q.event_points(filter).unwrap();
+            let rollup = q.event_rollup(filter).unwrap().unwrap();
+            assert_eq!(rollup.total, points.len() as u64, "{filter:?}");
+            assert_eq!(q.event_count(filter).unwrap(), rollup.total);
+            counted += rollup.total;
+            let mut tallies: Vec<(Option<String>, u8, u64)> = points
+                .iter()
+                .map(|p| (p.date.clone(), p.quad_class, p.goldstein.to_bits()))
+                .collect();
+            tallies.sort();
+            let mut expanded: Vec<(Option<String>, u8, u64)> = Vec::new();
+            for t in &rollup.tallies {
+                for _ in 0..t.events {
+                    expanded.push((t.date.clone(), t.quad_class, t.goldstein.to_bits()));
+                }
+            }
+            expanded.sort();
+            assert_eq!(expanded, tallies, "{filter:?}");
+            let mut scanned_mix = filter.clone();
+            scanned_mix.limit = Some(1); // not the unfiltered rollup
+            assert_eq!(rollup.mix, q.event_mix(&scanned_mix).unwrap(), "{filter:?}");
+            if let Some(CountryPair(a, b)) = &filter.countries {
+                let direction = |from: &str, to: &str| {
+                    points
+                        .iter()
+                        .filter(|p| {
+                            p.source_code
+                                .as_deref()
+                                .is_some_and(|c| c.starts_with(from))
+                                && p.target_code.as_deref().is_some_and(|c| c.starts_with(to))
+                        })
+                        .count() as u64
+                };
+                assert_eq!(
+                    (rollup.forward, rollup.backward),
+                    (direction(a, b), direction(b, a))
+                );
+            }
+            for (limit, offset) in [(1, 0), (1, 1), (2, 0), (2, 1), (50, 0), (3, 7)] {
+                let paged = EventFilter {
+                    limit: Some(limit),
+                    offset: Some(offset),
+                    ..filter.clone()
+                };
+                let scanned = q.events_scanned(&paged).unwrap();
+                let rolled = q.events(&paged).unwrap();
+                assert_eq!(rolled.total, scanned.total, "{paged:?}");
+                let ids =
+                    |page: &Page<EventRow>| page.items.iter().map(|e| e.id).collect::<Vec<_>>();
+                assert_eq!(ids(&rolled), ids(&scanned), "{paged:?}");
+            }
+        }
+        assert!(counted > 0, "the corpus has keyed events");
+        // Another filter beside the key is read event by event.
+        assert!(event_keys(&EventFilter {
+            entity: Some("Russia".into()),
+            root: Some("04".into()),
+            ..EventFilter::default()
+        })
+        .is_none());
         // A rollup changed behind the writer's back is found.
         drop(q);
         let conn = rusqlite::Connection::open(dir.path().join(crate::DATABASE_FILE)).unwrap();
@@ -2562,6 +2894,37 @@ mod tests {
         let verification = crate::Reader::open(dir.path()).unwrap().verify().unwrap();
         assert_eq!(verification.rollups, ["rollup_edges"]);
         assert!(!verification.is_sound());
+    }
+
+    #[test]
+    fn a_version_7_store_gains_keyed_rollups_equal_to_a_recount() {
+        let (dir, q) = mixed_corpus();
+        let filter = EventFilter {
+            entity: Some("Russia".into()),
+            ..EventFilter::default()
+        };
+        let before = (q.events(&filter).unwrap(), q.event_rollup(&filter).unwrap());
+        assert!(before.0.total > 0);
+        drop(q);
+        let conn = rusqlite::Connection::open(dir.path().join(crate::DATABASE_FILE)).unwrap();
+        // Version 7 had no keyed rollups.
+        conn.execute_batch(
+            "DROP TABLE event_postings; DROP TABLE rollup_event_days; \
+             DROP TABLE rollup_event_roots; PRAGMA user_version = 7;",
+        )
+        .unwrap();
+        drop(conn);
+        let err = crate::Reader::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("run `chancery ingest` on it once"), "{err}");
+        drop(Store::open(dir.path()).unwrap());
+        let verification = crate::Reader::open(dir.path()).unwrap().verify().unwrap();
+        assert!(verification.is_sound(), "{verification:?}");
+        let q = Queries::open(dir.path()).unwrap();
+        assert_eq!(q.rollup_mismatches().unwrap(), Vec::<String>::new());
+        assert_eq!(
+            (q.events(&filter).unwrap(), q.event_rollup(&filter).unwrap()),
+            before
+        );
     }
 
     #[test]

@@ -32,6 +32,23 @@
 //!   between stories, so this one is not a sum kept by adding: whenever
 //!   story ids are saved, the rows of every story an article left or
 //!   joined are counted again from its articles (`restory`).
+//!
+//! Version 8 (PostgreSQL 4) keys the events of one entity or one country
+//! pair, so that the entity and dyad pages read what they show, not every
+//! event they count. A key is `e:` and an entity name (the events whose
+//! source or target entity has that name) or `d:` and the first three
+//! letters of a source and a target code, `d:USA>IRN` (the events of one
+//! direction; a dyad page reads both). Per key, canonical events only:
+//! - `event_postings`: one row per (key, date, event), `date` the event's
+//!   or else its article's (`''` for neither), so that the latest events
+//!   of a key are an index range read newest first (`n` is always 1: a
+//!   posting is a count like the others, so it is written, built and
+//!   recounted by the same statements);
+//! - `rollup_event_days`: per key, day (the date's first ten characters),
+//!   QuadClass and Goldstein value (in 2^-27 units), events: a chart and
+//!   its outliers without the events;
+//! - `rollup_event_roots`: per key, CAMEO root and QuadClass, events: the
+//!   event mix and the totals.
 
 use rusqlite::types::Value as SqlValue;
 
@@ -84,8 +101,49 @@ CREATE TABLE rollup_stories (
 CREATE INDEX rollup_stories_latest ON rollup_stories(last_published, story);
 ";
 
+/// The keyed event rollups (version 8), `$tail` after the postings table
+/// (SQLite keeps it `WITHOUT ROWID`: its key is the whole row).
+macro_rules! keyed_tables {
+    ($tail:literal) => {
+        concat!(
+            "
+CREATE TABLE event_postings (
+    key   TEXT NOT NULL,
+    date  TEXT NOT NULL,
+    event BIGINT NOT NULL,
+    n     BIGINT NOT NULL,
+    PRIMARY KEY (key, date, event)
+) ",
+            $tail,
+            ";
+CREATE TABLE rollup_event_days (
+    key        TEXT NOT NULL,
+    day        TEXT NOT NULL,
+    quad_class BIGINT NOT NULL,
+    goldstein  BIGINT NOT NULL,
+    events     BIGINT NOT NULL,
+    PRIMARY KEY (key, day, quad_class, goldstein)
+);
+CREATE TABLE rollup_event_roots (
+    key        TEXT NOT NULL,
+    root       TEXT NOT NULL,
+    quad_class BIGINT NOT NULL,
+    events     BIGINT NOT NULL,
+    PRIMARY KEY (key, root, quad_class)
+);
+"
+        )
+    };
+}
+
+/// The keyed event rollups in PostgreSQL (its version 4).
+pub(crate) const KEYED_TABLES: &str = keyed_tables!("");
+
+/// The keyed event rollups in a data directory (version 8).
+pub(crate) const KEYED_TABLES_SQLITE: &str = keyed_tables!("WITHOUT ROWID");
+
 /// The rollup tables, for an upgrade that builds them afresh.
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 10] = [
     "rollup_totals",
     "rollup_entities",
     "rollup_actors",
@@ -93,6 +151,9 @@ const TABLES: [&str; 7] = [
     "rollup_roots",
     "rollup_days",
     "rollup_stories",
+    "event_postings",
+    "rollup_event_days",
+    "rollup_event_roots",
 ];
 
 /// The rows of `rollup_stories` for the stories that satisfy `{stories}`,
@@ -242,6 +303,51 @@ const ROLLUPS: &[Rollup] = &[
     },
 ];
 
+/// The canonical events of the articles `{ids}` under each of their keys:
+/// key, event, date (`''` for none), root, QuadClass and Goldstein units.
+/// `UNION` keeps an event once per key (a source and target of one name).
+const KEYED_EVENTS: &str = "SELECT 'e:' || se.name AS key, ev.id AS event, \
+     coalesce(ev.date, a.published, '') AS date, ev.root AS root, ev.quad_class AS quad_class, \
+     CAST(round(ev.goldstein * 134217728) AS BIGINT) AS goldstein \
+     FROM events ev JOIN articles a ON a.id = ev.article JOIN entities se ON se.id = ev.source_entity \
+     WHERE ev.article {ids} AND a.duplicate_of IS NULL \
+     UNION SELECT 'e:' || te.name, ev.id, coalesce(ev.date, a.published, ''), ev.root, \
+     ev.quad_class, CAST(round(ev.goldstein * 134217728) AS BIGINT) \
+     FROM events ev JOIN articles a ON a.id = ev.article JOIN entities te ON te.id = ev.target_entity \
+     WHERE ev.article {ids} AND a.duplicate_of IS NULL \
+     UNION SELECT 'd:' || substr(ev.source_code, 1, 3) || '>' || substr(ev.target_code, 1, 3), \
+     ev.id, coalesce(ev.date, a.published, ''), ev.root, ev.quad_class, \
+     CAST(round(ev.goldstein * 134217728) AS BIGINT) {events} \
+     AND ev.source_code IS NOT NULL AND ev.target_code IS NOT NULL";
+
+/// The keyed event rollups (version 8, PostgreSQL 4).
+const KEYED_ROLLUPS: &[Rollup] = &[
+    Rollup {
+        table: "event_postings",
+        keys: "key, date, event",
+        columns: "n",
+        select: "SELECT key, date, event, count(*) FROM ({keyed}) k GROUP BY key, date, event",
+        update: "n = event_postings.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_event_days",
+        keys: "key, day, quad_class, goldstein",
+        columns: "events",
+        select:
+            "SELECT key, substr(date, 1, 10), quad_class, goldstein, count(*) FROM ({keyed}) k \
+             GROUP BY key, substr(date, 1, 10), quad_class, goldstein",
+        update: "events = rollup_event_days.events + excluded.events",
+    },
+    Rollup {
+        table: "rollup_event_roots",
+        keys: "key, root, quad_class",
+        columns: "events",
+        select: "SELECT key, root, quad_class, count(*) FROM ({keyed}) k \
+             GROUP BY key, root, quad_class",
+        update: "events = rollup_event_roots.events + excluded.events",
+    },
+];
+
 impl Rollup {
     /// What the articles whose id satisfies `ids` contribute, one row per
     /// key, in key order.
@@ -249,6 +355,7 @@ impl Rollup {
         let events = CANONICAL_EVENTS.replace("{ids}", ids);
         let select = self
             .select
+            .replace("{keyed}", KEYED_EVENTS)
             .replace("{events}", &events)
             .replace("{ids}", ids);
         format!(
@@ -293,7 +400,23 @@ impl Rollup {
 /// condition on an article id that picks them (`IN (…)`, `= ANY($1)`, or
 /// `IS NOT NULL` for every article).
 pub(crate) fn upserts(ids: &str, engine: Engine) -> Vec<String> {
+    let mut all = first_upserts(ids, engine);
+    all.extend(keyed_upserts(ids, engine));
+    all
+}
+
+/// [`upserts`] of the rollups of version 7 (PostgreSQL 3) alone, which
+/// that version's migration counts.
+pub(crate) fn first_upserts(ids: &str, engine: Engine) -> Vec<String> {
     ROLLUPS.iter().map(|r| r.upsert(ids, engine)).collect()
+}
+
+/// [`upserts`] of the keyed event rollups alone (version 8, PostgreSQL 4).
+pub(crate) fn keyed_upserts(ids: &str, engine: Engine) -> Vec<String> {
+    KEYED_ROLLUPS
+        .iter()
+        .map(|r| r.upsert(ids, engine))
+        .collect()
 }
 
 /// Adds the articles `ids` (just written in `tx`) to the rollups.
@@ -311,13 +434,14 @@ pub(crate) fn add_sqlite(tx: &rusqlite::Transaction<'_>, ids: &[i64]) -> rusqlit
 }
 
 /// Builds the rollups of a store written before they existed, from all
-/// its articles (the upgrade to version 7).
+/// its articles (the upgrade to version 7 or 8).
 pub(crate) fn build_sqlite(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     // Counted afresh whatever an older build left (none had these tables).
     for table in TABLES {
         tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
     }
     tx.execute_batch(ROLLUP_TABLES)?;
+    tx.execute_batch(KEYED_TABLES_SQLITE)?;
     for sql in upserts("IS NOT NULL", Engine::Sqlite)
         .into_iter()
         .chain(restory("IS NOT NULL"))
@@ -335,6 +459,7 @@ pub(crate) fn mismatches(
 ) -> Result<Vec<String>, StoreError> {
     let mut checks: Vec<(&str, String, String)> = ROLLUPS
         .iter()
+        .chain(KEYED_ROLLUPS)
         .map(|rollup| {
             (
                 rollup.table,
