@@ -29,6 +29,9 @@ pub const COOCCURRENCE_ARTICLES: u32 = 200;
 /// The entity rows [`Queries::similar`] reads at most for one article.
 pub const SIMILAR_ROWS: u64 = 2_000;
 
+/// The role sightings an entity's profile reads at most (its earliest).
+const ROLE_SIGHTINGS: u64 = 2_000;
+
 /// The most rows one list query returns, whatever its `limit` says.
 pub const MAX_LIMIT: u32 = 500;
 /// The rows one list query returns when its `limit` is not given.
@@ -899,6 +902,32 @@ impl Queries {
             offset: filter.offset,
             ..ArticleFilter::default()
         } == *filter;
+        let entity_only = nonempty(&filter.entity).filter(|name| {
+            *filter
+                == ArticleFilter {
+                    entity: Some(name.to_string()),
+                    limit: filter.limit,
+                    offset: filter.offset,
+                    ..ArticleFilter::default()
+                }
+        });
+        if let Some(name) = entity_only {
+            // An entity's listed articles, newest first, through its key.
+            let key = format!("l:{name}");
+            let (limit, offset) = page(filter.limit, filter.offset);
+            let items = self.rows(
+                &format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN \
+                     (SELECT article FROM name_postings WHERE key = ?1 \
+                     ORDER BY date DESC, article DESC LIMIT {limit} OFFSET {offset}) \
+                     ORDER BY a.published IS NULL, a.published DESC, a.id DESC"
+                ),
+                &[text(&key)],
+                article_summary,
+            )?;
+            let total = self.name_total(&key)?;
+            return Ok(Page { total, items });
+        }
         let total = if listing_all {
             crate::rollup::total(&self.conn, "listed")?
         } else {
@@ -1267,14 +1296,8 @@ impl Queries {
             entity: Some(name.to_string()),
             ..EventFilter::default()
         })?;
-        let quotes = self.count(
-            "SELECT count(*) FROM canonical_quotes WHERE speaker IN \
-             (SELECT id FROM entities WHERE name = ?)",
-            &Where {
-                values: vec![text(name)],
-                ..Where::default()
-            },
-        )?;
+        // The quotes of speakers of that name, kept.
+        let quotes = self.name_total(&format!("q:{name}"))?;
         Ok(Some(EntityProfile {
             summary,
             aliases,
@@ -1292,6 +1315,7 @@ impl Queries {
         // bytes (SQLite: substr over a BLOB; PostgreSQL: over its UTF-8
         // encoding), in the order the roles are listed.
         let sql = if self.conn.is_postgres() {
+            format!(
             "SELECT r.value->>'title', r.value->>'of', a.id, a.published, \
                  substring(convert_to(CASE r.value->>'field' WHEN 'title' THEN a.title \
                  ELSE a.text END, 'UTF8') FROM CAST(r.value->>'start' AS BIGINT)::int + 1 \
@@ -1299,8 +1323,11 @@ impl Queries {
                  FROM entities e JOIN articles a ON a.id = e.article, \
                  json_array_elements(e.roles::json) WITH ORDINALITY AS r(value, key) \
                  WHERE e.name = ?1 AND a.duplicate_of IS NULL \
-                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT 2000"
+                 AND a.id IN (SELECT value FROM json_each(?2)) \
+                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT {ROLE_SIGHTINGS}"
+            )
         } else {
+            format!(
             "SELECT json_extract(r.value, '$.title'), json_extract(r.value, '$.of'), \
                  a.id, a.published, substr(CAST(CASE json_extract(r.value, '$.field') \
                  WHEN 'title' THEN a.title ELSE a.text END AS BLOB), \
@@ -1308,18 +1335,24 @@ impl Queries {
                  json_extract(r.value, '$.end') - json_extract(r.value, '$.start')) \
                  FROM entities e JOIN articles a ON a.id = e.article, json_each(e.roles) r \
                  WHERE e.name = ?1 AND a.duplicate_of IS NULL \
-                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT 2000"
+                 AND a.id IN (SELECT value FROM json_each(?2)) \
+                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT {ROLE_SIGHTINGS}"
+            )
         };
-        let sightings: Vec<RoleSighting> = self.rows(sql, &[text(name)], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get::<Option<Vec<u8>>>(4)?
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
-            ))
-        })?;
+        // The earliest articles where the name has titles, each with one
+        // at least: as many as there are sightings read.
+        let articles = self.posted_articles(&format!("r:{name}"), true, ROLE_SIGHTINGS)?;
+        let sightings: Vec<RoleSighting> =
+            self.rows(&sql, &[text(name), ids_json(&articles)], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get::<Option<Vec<u8>>>(4)?
+                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+                ))
+            })?;
         let mut roles: Vec<RoleOverTime> = Vec::new();
         let mut seen_articles: HashMap<usize, Vec<i64>> = HashMap::new();
         for (title, of, article, published, evidence) in sightings {
@@ -1369,22 +1402,20 @@ impl Queries {
     /// shared articles first.
     pub fn cooccurring(&self, name: &str, limit: u32) -> Result<Vec<EntitySummary>, StoreError> {
         let limit = limit.min(MAX_LIMIT);
-        // Counted over the entity's latest articles, so a name in a
-        // thousand articles costs what one in a few hundred does.
+        // Counted over the entity's latest listed articles (its key in
+        // `name_postings`), so a name in a thousand articles costs what
+        // one in a few hundred does.
         self.rows(
             &format!(
-                "WITH recent AS (SELECT e.article AS id, a.published \
-                 FROM entities e JOIN articles a ON a.id = e.article \
-                 WHERE e.name = ?1 AND a.duplicate_of IS NULL GROUP BY e.article, a.published \
-                 ORDER BY a.published IS NULL, a.published DESC, e.article DESC \
-                 LIMIT {COOCCURRENCE_ARTICLES}) \
+                "WITH recent AS (SELECT article AS id FROM name_postings WHERE key = ?2 \
+                 ORDER BY date DESC, article DESC LIMIT {COOCCURRENCE_ARTICLES}) \
                  SELECT g.name, b.kind, b.country, b.actor_code, g.articles, g.mentions FROM ( \
                  SELECT {ENTITY_COLUMNS} \
                  FROM recent JOIN entities e ON e.article = recent.id \
                  WHERE e.name != ?1 GROUP BY e.name) g JOIN entities b ON b.id = {ENTITY_BEST} \
                  ORDER BY g.articles DESC, g.mentions DESC, g.name LIMIT {limit}"
             ),
-            &[text(name)],
+            &[text(name), text(&format!("l:{name}"))],
             entity_summary,
         )
     }
@@ -1499,6 +1530,62 @@ impl Queries {
             totals.push(total);
         }
         Ok(totals)
+    }
+
+    /// The articles under `key` in `name_postings`, newest first (or, when
+    /// `earliest`, earliest first with the undated last), as many as hold
+    /// `want` of what its `n` counts, or all there are: a page of postings
+    /// at a time through the key.
+    fn posted_articles(
+        &self,
+        key: &str,
+        earliest: bool,
+        want: u64,
+    ) -> Result<Vec<i64>, StoreError> {
+        const PAGE: u64 = 256;
+        let parts: &[(&str, &str)] = if earliest {
+            &[("date != ''", "date, article"), ("date = ''", "article")]
+        } else {
+            &[("date = date", "date DESC, article DESC")]
+        };
+        let mut articles = Vec::new();
+        let mut held = 0;
+        for (part, order) in parts {
+            let mut skip = 0;
+            while held < want {
+                let rows: Vec<(i64, i64)> = self.rows(
+                    &format!(
+                        "SELECT article, n FROM name_postings WHERE key = ?1 AND {part} \
+                         ORDER BY {order} LIMIT {PAGE} OFFSET {skip}"
+                    ),
+                    &[text(key)],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?;
+                for &(article, n) in &rows {
+                    if held >= want {
+                        break;
+                    }
+                    articles.push(article);
+                    held += n.max(0) as u64;
+                }
+                if (rows.len() as u64) < PAGE {
+                    break;
+                }
+                skip += PAGE;
+            }
+        }
+        Ok(articles)
+    }
+
+    /// The sum kept for `key` in `rollup_name_totals` (0 when absent).
+    fn name_total(&self, key: &str) -> Result<u64, StoreError> {
+        self.count(
+            "SELECT n FROM rollup_name_totals WHERE key = ?",
+            &Where {
+                values: vec![text(key)],
+                ..Where::default()
+            },
+        )
     }
 
     /// The chart, mix and totals of the events of one entity or one
@@ -1825,13 +1912,42 @@ impl Queries {
         if let Some(kind) = nonempty(&filter.kind) {
             sql.push("q.kind = ?", [text(kind)]);
         }
+        let (limit, offset) = page(filter.limit, filter.offset);
+        // A speaker alone: the quotes are those of the speaker's newest
+        // articles that hold the page (`name_postings`), and the total is
+        // kept.
+        let keyed = nonempty(&filter.speaker)
+            .filter(|speaker| {
+                *filter
+                    == QuoteFilter {
+                        speaker: Some(speaker.to_string()),
+                        limit: filter.limit,
+                        offset: filter.offset,
+                        ..QuoteFilter::default()
+                    }
+            })
+            .map(|speaker| format!("q:{speaker}"));
+        let total = match &keyed {
+            Some(key) => {
+                let articles =
+                    self.posted_articles(key, false, u64::from(limit) + u64::from(offset))?;
+                sql.push(
+                    "q.article IN (SELECT value FROM json_each(?))",
+                    [ids_json(&articles)],
+                );
+                Some(self.name_total(key)?)
+            }
+            None => None,
+        };
         let from = format!(
             "quotes q JOIN articles a ON a.id = q.article \
              LEFT JOIN entities sp ON sp.id = q.speaker {}",
             sql.clause()
         );
-        let total = self.count(&format!("SELECT count(*) FROM {from}"), &sql)?;
-        let (limit, offset) = page(filter.limit, filter.offset);
+        let total = match total {
+            Some(total) => total,
+            None => self.count(&format!("SELECT count(*) FROM {from}"), &sql)?,
+        };
         let items = self.rows(
             &format!(
                 "SELECT q.id, q.article, a.title, a.published, q.kind, q.text, sp.name, \
@@ -2879,6 +2995,38 @@ mod tests {
             }
         }
         assert!(counted > 0, "the corpus has keyed events");
+        // An entity's articles and a speaker's quotes through their keys
+        // are those of the scans (an empty filter beside forces a scan).
+        let mut quoted = 0;
+        for entity in &entities.items {
+            for (limit, offset) in [(1, 0), (1, 1), (2, 1), (50, 0), (3, 9)] {
+                let keyed = ArticleFilter {
+                    entity: Some(entity.name.clone()),
+                    limit: Some(limit),
+                    offset: Some(offset),
+                    ..ArticleFilter::default()
+                };
+                let scanned = ArticleFilter {
+                    source: Some(String::new()),
+                    ..keyed.clone()
+                };
+                assert_eq!(q.articles(&keyed).unwrap(), q.articles(&scanned).unwrap());
+                let keyed = QuoteFilter {
+                    speaker: Some(entity.name.clone()),
+                    limit: Some(limit),
+                    offset: Some(offset),
+                    ..QuoteFilter::default()
+                };
+                let scanned = QuoteFilter {
+                    q: Some(String::new()),
+                    ..keyed.clone()
+                };
+                let page = q.quotes(&keyed).unwrap();
+                assert_eq!(page, q.quotes(&scanned).unwrap(), "{keyed:?}");
+                quoted += page.items.len();
+            }
+        }
+        assert!(quoted > 0, "the corpus has quotes by its entities");
         // Another filter beside the key is read event by event.
         assert!(event_keys(&EventFilter {
             entity: Some("Russia".into()),

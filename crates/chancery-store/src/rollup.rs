@@ -49,6 +49,16 @@
 //!   its outliers without the events;
 //! - `rollup_event_roots`: per key, CAMEO root and QuadClass, events: the
 //!   event mix and the totals.
+//!
+//! And the canonical articles of one name, for the entity page's lists,
+//! newest (or earliest) first through the key:
+//! - `name_postings`: per key, date (publication, `''` for none) and
+//!   article, `n`: under `l:` and a name, the listed articles (not stubs)
+//!   that name it (`n` = 1); under `q:`, those where a speaker of that
+//!   name is quoted (`n` = its quotes there); under `r:`, those where the
+//!   name has titles (`n` = 1: an article there has at least one);
+//! - `rollup_name_totals`: per key, the sum of `n` (listed articles,
+//!   quotes, articles with titles).
 
 use rusqlite::types::Value as SqlValue;
 
@@ -131,6 +141,19 @@ CREATE TABLE rollup_event_roots (
     events     BIGINT NOT NULL,
     PRIMARY KEY (key, root, quad_class)
 );
+CREATE TABLE name_postings (
+    key     TEXT NOT NULL,
+    date    TEXT NOT NULL,
+    article BIGINT NOT NULL,
+    n       BIGINT NOT NULL,
+    PRIMARY KEY (key, date, article)
+) ",
+            $tail,
+            ";
+CREATE TABLE rollup_name_totals (
+    key TEXT PRIMARY KEY,
+    n   BIGINT NOT NULL
+);
 "
         )
     };
@@ -143,7 +166,7 @@ pub(crate) const KEYED_TABLES: &str = keyed_tables!("");
 pub(crate) const KEYED_TABLES_SQLITE: &str = keyed_tables!("WITHOUT ROWID");
 
 /// The rollup tables, for an upgrade that builds them afresh.
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 12] = [
     "rollup_totals",
     "rollup_entities",
     "rollup_actors",
@@ -154,6 +177,8 @@ const TABLES: [&str; 10] = [
     "event_postings",
     "rollup_event_days",
     "rollup_event_roots",
+    "name_postings",
+    "rollup_name_totals",
 ];
 
 /// The rows of `rollup_stories` for the stories that satisfy `{stories}`,
@@ -320,6 +345,20 @@ const KEYED_EVENTS: &str = "SELECT 'e:' || se.name AS key, ev.id AS event, \
      CAST(round(ev.goldstein * 134217728) AS BIGINT) {events} \
      AND ev.source_code IS NOT NULL AND ev.target_code IS NOT NULL";
 
+/// The postings of the articles `{ids}` under the names in them (see the
+/// module's docs): key, date, article, `n`.
+const NAMED_ARTICLES: &str = "SELECT key, date, article, \
+     CASE WHEN substr(key, 1, 2) = 'q:' THEN CAST(sum(n) AS BIGINT) ELSE 1 END AS n FROM ( \
+     SELECT 'l:' || e.name AS key, coalesce(a.published, '') AS date, e.article AS article, \
+     1 AS n FROM entities e JOIN articles a ON a.id = e.article \
+     WHERE e.article {ids} AND a.duplicate_of IS NULL AND NOT a.is_stub \
+     UNION ALL SELECT 'r:' || e.name, coalesce(a.published, ''), e.article, 1 \
+     FROM entities e JOIN articles a ON a.id = e.article \
+     WHERE e.article {ids} AND a.duplicate_of IS NULL AND e.roles != '[]' \
+     UNION ALL SELECT 'q:' || sp.name, coalesce(a.published, ''), q.article, 1 \
+     FROM quotes q JOIN articles a ON a.id = q.article JOIN entities sp ON sp.id = q.speaker \
+     WHERE q.article {ids} AND a.duplicate_of IS NULL) named GROUP BY key, date, article";
+
 /// The keyed event rollups (version 8, PostgreSQL 4).
 const KEYED_ROLLUPS: &[Rollup] = &[
     Rollup {
@@ -346,6 +385,20 @@ const KEYED_ROLLUPS: &[Rollup] = &[
              GROUP BY key, root, quad_class",
         update: "events = rollup_event_roots.events + excluded.events",
     },
+    Rollup {
+        table: "name_postings",
+        keys: "key, date, article",
+        columns: "n",
+        select: "{named}",
+        update: "n = name_postings.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_name_totals",
+        keys: "key",
+        columns: "n",
+        select: "SELECT key, CAST(sum(n) AS BIGINT) FROM ({named}) p GROUP BY key",
+        update: "n = rollup_name_totals.n + excluded.n",
+    },
 ];
 
 impl Rollup {
@@ -356,6 +409,7 @@ impl Rollup {
         let select = self
             .select
             .replace("{keyed}", KEYED_EVENTS)
+            .replace("{named}", NAMED_ARTICLES)
             .replace("{events}", &events)
             .replace("{ids}", ids);
         format!(

@@ -432,9 +432,14 @@ fn annotated_corpus() -> Vec<Document> {
         let sentence = Span::new(0, body.find('.').unwrap() + 1);
         analysis.events = vec![event("036", ("e2", code), None, sentence)];
         if i % 3 == 1 {
-            analysis
-                .events
-                .push(event("057", ("e1", code), Some("2025-02-03"), sentence));
+            // Aimed at the other country: a country pair.
+            let mut aimed = event("057", ("e1", code), Some("2025-02-03"), sentence);
+            aimed.target = Some(EventActor {
+                code: Some(if code == "FRA" { "CHLGOV" } else { "FRAGOV" }.into()),
+                entity: None,
+                name: None,
+            });
+            analysis.events.push(aimed);
         }
         documents.push(Document::new(analysis).unwrap());
     }
@@ -458,11 +463,11 @@ fn keyed_reads(backend: &Backend) -> KeyedReads {
             ..EventFilter::default()
         },
         EventFilter {
-            entity: Some("Chile".into()),
+            entity: Some("France".into()),
             ..EventFilter::default()
         },
         EventFilter {
-            countries: Some(CountryPair("FRA".into(), "FRA".into())),
+            countries: Some(CountryPair("CHL".into(), "FRA".into())),
             ..EventFilter::default()
         },
     ];
@@ -522,7 +527,8 @@ fn a_version_3_postgres_store_gains_keyed_rollups_equal_to_a_recount() {
     db.client()
         .batch_execute(
             "DROP TABLE chancery.event_postings; DROP TABLE chancery.rollup_event_days; \
-             DROP TABLE chancery.rollup_event_roots; DROP INDEX chancery.entities_name_id; \
+             DROP TABLE chancery.rollup_event_roots; DROP TABLE chancery.name_postings; \
+             DROP TABLE chancery.rollup_name_totals; DROP INDEX chancery.entities_name_id; \
              DELETE FROM chancery.schema_version WHERE version = 4;",
         )
         .unwrap();
