@@ -2085,14 +2085,17 @@ impl Queries {
         // tagged a person in one article, a place in others), or that is
         // the name of an outlet ("Caravan Wire" in a dateline), is not
         // listed among the people or organizations.
+        // Asked of the rollups of kinds and sources for the names of the
+        // matches alone: a few keys, where reading the entity rows of
+        // each name and every article's source grew with the corpus.
         let not_named: HashSet<String> = self
             .rows(
-                "SELECT DISTINCT e.name FROM entities e \
-                 WHERE e.kind IN ('place', 'country') AND e.name IN \
-                   (SELECT name FROM entities WHERE article IN (SELECT value FROM json_each(?1)) \
-                    AND kind IN ('person', 'organization')) \
-                 UNION SELECT source FROM articles WHERE source IS NOT NULL \
-                 UNION SELECT site FROM articles WHERE site IS NOT NULL",
+                "WITH named AS (SELECT DISTINCT name FROM entities \
+                 WHERE article IN (SELECT value FROM json_each(?1)) \
+                 AND kind IN ('person', 'organization')) \
+                 SELECT k.name FROM rollup_entity_kinds k \
+                 WHERE k.kind IN ('place', 'country') AND k.name IN (SELECT name FROM named) \
+                 UNION SELECT s.name FROM rollup_sources s WHERE s.name IN (SELECT name FROM named)",
                 &set,
                 |row| row.get::<String>(0),
             )?

@@ -59,6 +59,11 @@
 //!   name has titles (`n` = 1: an article there has at least one);
 //! - `rollup_name_totals`: per key, the sum of `n` (listed articles,
 //!   quotes, articles with titles).
+//!
+//! And for search facets, over all articles (near-duplicates too):
+//! - `rollup_entity_kinds`: per name and kind, entity rows;
+//! - `rollup_sources`: per value of `source` or `site`, the articles
+//!   that give it (an article giving one value as both counts twice).
 
 use rusqlite::types::Value as SqlValue;
 
@@ -154,6 +159,16 @@ CREATE TABLE rollup_name_totals (
     key TEXT PRIMARY KEY,
     n   BIGINT NOT NULL
 );
+CREATE TABLE rollup_entity_kinds (
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    n    BIGINT NOT NULL,
+    PRIMARY KEY (name, kind)
+);
+CREATE TABLE rollup_sources (
+    name TEXT PRIMARY KEY,
+    n    BIGINT NOT NULL
+);
 "
         )
     };
@@ -166,7 +181,7 @@ pub(crate) const KEYED_TABLES: &str = keyed_tables!("");
 pub(crate) const KEYED_TABLES_SQLITE: &str = keyed_tables!("WITHOUT ROWID");
 
 /// The rollup tables, for an upgrade that builds them afresh.
-const TABLES: [&str; 12] = [
+const TABLES: [&str; 14] = [
     "rollup_totals",
     "rollup_entities",
     "rollup_actors",
@@ -179,6 +194,8 @@ const TABLES: [&str; 12] = [
     "rollup_event_roots",
     "name_postings",
     "rollup_name_totals",
+    "rollup_entity_kinds",
+    "rollup_sources",
 ];
 
 /// The rows of `rollup_stories` for the stories that satisfy `{stories}`,
@@ -398,6 +415,23 @@ const KEYED_ROLLUPS: &[Rollup] = &[
         columns: "n",
         select: "SELECT key, CAST(sum(n) AS BIGINT) FROM ({named}) p GROUP BY key",
         update: "n = rollup_name_totals.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_entity_kinds",
+        keys: "name, kind",
+        columns: "n",
+        select: "SELECT e.name, e.kind, count(*) FROM entities e WHERE e.article {ids} \
+             GROUP BY e.name, e.kind",
+        update: "n = rollup_entity_kinds.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_sources",
+        keys: "name",
+        columns: "n",
+        select: "SELECT name, count(*) FROM (SELECT a.source AS name FROM articles a \
+             WHERE a.id {ids} AND a.source IS NOT NULL UNION ALL SELECT a.site FROM articles a \
+             WHERE a.id {ids} AND a.site IS NOT NULL) s GROUP BY name",
+        update: "n = rollup_sources.n + excluded.n",
     },
 ];
 
