@@ -1275,20 +1275,17 @@ impl Queries {
         let Some(summary) = summary else {
             return Ok(None);
         };
-        let aliases = self.rows(
-            "SELECT alias.value, count(*) AS n FROM canonical_entities e, json_each(e.aliases) alias \
-             WHERE e.name = ?1 AND alias.value != e.name GROUP BY alias.value \
-             ORDER BY n DESC, alias.value LIMIT 20",
-            &name_value,
-            count_row,
-        )?;
-        let actor_codes = self.rows(
-            "SELECT actor_code, count(*) AS n FROM canonical_entities \
-             WHERE name = ?1 AND actor_code IS NOT NULL GROUP BY actor_code \
-             ORDER BY n DESC, actor_code LIMIT 20",
-            &name_value,
-            count_row,
-        )?;
+        // From `rollup_entity_values`: a name's aliases and codes are few.
+        let values = |kind: &str| {
+            self.rows(
+                "SELECT value, n FROM rollup_entity_values WHERE name = ?1 AND kind = ?2 \
+                 ORDER BY n DESC, value LIMIT 20",
+                &[text(name), text(kind)],
+                count_row,
+            )
+        };
+        let aliases = values("alias")?;
+        let actor_codes = values("code")?;
         let roles = self.roles(name)?;
         // The events whose source or target is the name, from the keyed
         // rollups.

@@ -60,6 +60,10 @@
 //! - `rollup_name_totals`: per key, the sum of `n` (listed articles,
 //!   quotes, articles with titles).
 //!
+//! And for the entity page, over canonical rows:
+//! - `rollup_entity_values`: per name, `kind` (`alias`: its other names,
+//!   `code`: its actor codes) and value, the rows that give it.
+//!
 //! And for search facets, over all articles (near-duplicates too):
 //! - `rollup_entity_kinds`: per name and kind, entity rows;
 //! - `rollup_sources`: per value of `source` or `site`, the articles
@@ -165,6 +169,13 @@ CREATE TABLE rollup_entity_kinds (
     n    BIGINT NOT NULL,
     PRIMARY KEY (name, kind)
 );
+CREATE TABLE rollup_entity_values (
+    name  TEXT NOT NULL,
+    kind  TEXT NOT NULL,
+    value TEXT NOT NULL,
+    n     BIGINT NOT NULL,
+    PRIMARY KEY (name, kind, value)
+);
 CREATE TABLE rollup_sources (
     name TEXT PRIMARY KEY,
     n    BIGINT NOT NULL
@@ -181,7 +192,7 @@ pub(crate) const KEYED_TABLES: &str = keyed_tables!("");
 pub(crate) const KEYED_TABLES_SQLITE: &str = keyed_tables!("WITHOUT ROWID");
 
 /// The rollup tables, for an upgrade that builds them afresh.
-const TABLES: [&str; 14] = [
+const TABLES: [&str; 15] = [
     "rollup_totals",
     "rollup_entities",
     "rollup_actors",
@@ -195,6 +206,7 @@ const TABLES: [&str; 14] = [
     "name_postings",
     "rollup_name_totals",
     "rollup_entity_kinds",
+    "rollup_entity_values",
     "rollup_sources",
 ];
 
@@ -425,6 +437,20 @@ const KEYED_ROLLUPS: &[Rollup] = &[
         update: "n = rollup_entity_kinds.n + excluded.n",
     },
     Rollup {
+        table: "rollup_entity_values",
+        keys: "name, kind, value",
+        columns: "n",
+        select: "SELECT e.name, 'alias', alias.value, count(*) \
+             FROM entities e JOIN articles a ON a.id = e.article, json_each(e.aliases) alias \
+             WHERE e.article {ids} AND a.duplicate_of IS NULL AND alias.value != e.name \
+             GROUP BY e.name, alias.value \
+             UNION ALL SELECT e.name, 'code', e.actor_code, count(*) \
+             FROM entities e JOIN articles a ON a.id = e.article \
+             WHERE e.article {ids} AND a.duplicate_of IS NULL AND e.actor_code IS NOT NULL \
+             GROUP BY e.name, e.actor_code",
+        update: "n = rollup_entity_values.n + excluded.n",
+    },
+    Rollup {
         table: "rollup_sources",
         keys: "name",
         columns: "n",
@@ -472,13 +498,22 @@ impl Rollup {
         };
         // `WHERE true`: SQLite would read `ON CONFLICT` after a bare
         // `SELECT … FROM …` as a join constraint.
+        let contribution = self.contribution(ids);
+        // The aliases as rows: PostgreSQL's JSON functions for SQLite's
+        // (readers have `read::to_postgres` turn it for them).
+        let select = match engine {
+            Engine::Sqlite => contribution,
+            Engine::Postgres => contribution.replace(
+                "json_each(e.aliases) alias",
+                "json_array_elements_text(e.aliases::json) AS alias(value)",
+            ),
+        };
         format!(
             "INSERT INTO {table} ({keys}, {columns}) SELECT * FROM ({select}) r WHERE true \
              ON CONFLICT ({keys}) DO UPDATE SET {update}",
             table = self.table,
             keys = self.keys,
             columns = self.columns,
-            select = self.contribution(ids),
             update = self.update.replace("{max}", max),
         )
     }
