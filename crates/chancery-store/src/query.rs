@@ -3051,14 +3051,25 @@ mod tests {
             entity: Some("Russia".into()),
             ..EventFilter::default()
         };
-        let before = (q.events(&filter).unwrap(), q.event_rollup(&filter).unwrap());
+        let read = |q: &Queries| {
+            (
+                q.events(&filter).unwrap(),
+                q.event_rollup(&filter).unwrap(),
+                q.entity("Abbas Araghchi").unwrap(),
+                q.facets(&[1, 2, 3, 4, 5, 6]).unwrap(),
+            )
+        };
+        let before = read(&q);
         assert!(before.0.total > 0);
         drop(q);
         let conn = rusqlite::Connection::open(dir.path().join(crate::DATABASE_FILE)).unwrap();
         // Version 7 had no keyed rollups.
         conn.execute_batch(
             "DROP TABLE event_postings; DROP TABLE rollup_event_days; \
-             DROP TABLE rollup_event_roots; PRAGMA user_version = 7;",
+             DROP TABLE rollup_event_roots; DROP TABLE name_postings; \
+             DROP TABLE rollup_name_totals; DROP TABLE rollup_entity_kinds; \
+             DROP TABLE rollup_entity_values; DROP TABLE rollup_sources; \
+             PRAGMA user_version = 7;",
         )
         .unwrap();
         drop(conn);
@@ -3069,10 +3080,7 @@ mod tests {
         assert!(verification.is_sound(), "{verification:?}");
         let q = Queries::open(dir.path()).unwrap();
         assert_eq!(q.rollup_mismatches().unwrap(), Vec::<String>::new());
-        assert_eq!(
-            (q.events(&filter).unwrap(), q.event_rollup(&filter).unwrap()),
-            before
-        );
+        assert_eq!(read(&q), before);
     }
 
     #[test]

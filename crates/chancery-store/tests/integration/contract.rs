@@ -528,7 +528,9 @@ fn a_version_3_postgres_store_gains_keyed_rollups_equal_to_a_recount() {
         .batch_execute(
             "DROP TABLE chancery.event_postings; DROP TABLE chancery.rollup_event_days; \
              DROP TABLE chancery.rollup_event_roots; DROP TABLE chancery.name_postings; \
-             DROP TABLE chancery.rollup_name_totals; DROP INDEX chancery.entities_name_id; \
+             DROP TABLE chancery.rollup_name_totals; DROP TABLE chancery.rollup_entity_kinds; \
+             DROP TABLE chancery.rollup_entity_values; DROP TABLE chancery.rollup_sources; \
+             DROP INDEX chancery.entities_name_id; \
              DELETE FROM chancery.schema_version WHERE version = 4;",
         )
         .unwrap();
