@@ -429,17 +429,8 @@ pub(crate) async fn dyad_detail(
         }
         // One pass for the counts, the chart and the mix; one for the list.
         let points = q.event_points(&filter)?;
-        let from_to = |from: &str, to: &str| {
-            points
-                .iter()
-                .filter(|p| {
-                    p.source_code
-                        .as_deref()
-                        .is_some_and(|c| c.starts_with(from))
-                        && p.target_code.as_deref().is_some_and(|c| c.starts_with(to))
-                })
-                .count() as u64
-        };
+        let from_to =
+            |from: &str, to: &str| points.iter().filter(|p| p.goes(from, to)).count() as u64;
         let mut mix: Vec<RootCount> = Vec::new();
         for point in &points {
             match mix.iter_mut().find(|m| m.root == point.root) {

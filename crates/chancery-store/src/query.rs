@@ -525,6 +525,20 @@ pub struct EventRollup {
     pub backward: u64,
 }
 
+impl EventPoint {
+    /// Whether its source code begins with `from` and its target code with
+    /// `to` (a direction of a country pair).
+    pub fn goes(&self, from: &str, to: &str) -> bool {
+        self.source_code
+            .as_deref()
+            .is_some_and(|c| c.starts_with(from))
+            && self
+                .target_code
+                .as_deref()
+                .is_some_and(|c| c.starts_with(to))
+    }
+}
+
 /// One role of one entity in one article: title, of, article, published,
 /// evidence text.
 type RoleSighting = (String, Option<String>, i64, Option<String>, Option<String>);
@@ -2965,15 +2979,7 @@ mod tests {
             assert_eq!(rollup.mix, q.event_mix(&scanned_mix).unwrap(), "{filter:?}");
             if let Some(CountryPair(a, b)) = &filter.countries {
                 let direction = |from: &str, to: &str| {
-                    points
-                        .iter()
-                        .filter(|p| {
-                            p.source_code
-                                .as_deref()
-                                .is_some_and(|c| c.starts_with(from))
-                                && p.target_code.as_deref().is_some_and(|c| c.starts_with(to))
-                        })
-                        .count() as u64
+                    points.iter().filter(|p| p.goes(from, to)).count() as u64
                 };
                 assert_eq!(
                     (rollup.forward, rollup.backward),

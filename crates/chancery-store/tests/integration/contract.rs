@@ -525,14 +525,7 @@ fn a_version_3_postgres_store_gains_keyed_rollups_equal_to_a_recount() {
         unreachable!()
     };
     db.client()
-        .batch_execute(
-            "DROP TABLE chancery.event_postings; DROP TABLE chancery.rollup_event_days; \
-             DROP TABLE chancery.rollup_event_roots; DROP TABLE chancery.name_postings; \
-             DROP TABLE chancery.rollup_name_totals; DROP TABLE chancery.rollup_entity_kinds; \
-             DROP TABLE chancery.rollup_entity_values; DROP TABLE chancery.rollup_sources; \
-             DROP INDEX chancery.entities_name_id; \
-             DELETE FROM chancery.schema_version WHERE version = 4;",
-        )
+        .batch_execute(&chancery_store::testing::pg_back_to(3))
         .unwrap();
     drop(backend.store());
     let version: i32 = db
