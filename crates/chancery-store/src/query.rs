@@ -1091,10 +1091,11 @@ impl Queries {
     /// Each shared name scores its inverse document frequency, so sharing
     /// "Abbas Araghchi" counts for more than sharing "United States".
     ///
-    /// The work is bounded: the article's names are read rarest first (by
-    /// the articles `rollup_entities` counts), each wholly while the rows
-    /// read stay within [`SIMILAR_ROWS`], and a name with more articles
-    /// than are left of that budget by its newest articles alone. A name
+    /// The work is bounded: the article's names are taken rarest first (by
+    /// the articles `rollup_entities` counts), each read wholly while those
+    /// counts stay within [`SIMILAR_ROWS`], and a name with more articles
+    /// than are left of that budget by its newest rows alone; one
+    /// statement reads them all. A name
     /// read wholly has its document frequency counted from what was read
     /// (the other listed canonical articles that name it, as before the
     /// budget); one read in part takes it from the rollup, less the article
@@ -1108,33 +1109,55 @@ impl Queries {
             &[SqlValue::Integer(id)],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
-        let mut pairs: Vec<(i64, String)> = Vec::new();
-        let mut df: HashMap<String, f64> = HashMap::new();
+        // How many rows each name may read: wholly while the articles the
+        // rollup counts fit in what is left of the budget, else what is
+        // left; planned from the counts so that one statement reads all.
+        let mut plan: Vec<(String, i64, u64)> = Vec::new();
         let mut budget = SIMILAR_ROWS;
         for (name, articles) in names {
             if budget == 0 {
                 break;
             }
-            let whole = articles.max(0) as u64 <= budget;
-            // Newest rows first through the index on the name (which
-            // holds the row id); rows of one article are next to each
-            // other, so a cut splits no article's rows.
-            let read: Vec<i64> = self.rows(
-                &format!(
-                    "SELECT e.article FROM entities e JOIN articles a ON a.id = e.article \
-                     WHERE e.name = ?1 AND e.article != ?2 AND a.duplicate_of IS NULL \
-                     AND NOT a.is_stub AND e.article NOT IN \
-                     (SELECT id FROM articles WHERE duplicate_of = ?2) \
-                     ORDER BY e.id DESC LIMIT {budget}"
-                ),
-                &[text(&name), SqlValue::Integer(id)],
-                |row| row.get(0),
-            )?;
-            budget -= (read.len() as u64).min(budget);
-            let mut read = read;
+            let take = (articles.max(0) as u64).min(budget);
+            budget -= take;
+            plan.push((name, articles, take));
+        }
+        // Newest rows first through the index on the name (which holds
+        // the row id); rows of one article are next to each other, so a
+        // cut splits no article's rows.
+        let parts: Vec<String> = plan
+            .iter()
+            .enumerate()
+            .map(|(i, (_, _, take))| {
+                format!(
+                    "SELECT * FROM (SELECT {i} AS part, e.article FROM entities e \
+                     JOIN articles a ON a.id = e.article WHERE e.name = ?{} \
+                     AND e.article != ?1 AND a.duplicate_of IS NULL AND NOT a.is_stub \
+                     AND e.article NOT IN (SELECT id FROM articles WHERE duplicate_of = ?1) \
+                     ORDER BY e.id DESC LIMIT {take}) p{i}",
+                    i + 2
+                )
+            })
+            .collect();
+        let mut read: Vec<Vec<i64>> = vec![Vec::new(); plan.len()];
+        if !parts.is_empty() {
+            let mut values = vec![SqlValue::Integer(id)];
+            values.extend(plan.iter().map(|(name, _, _)| text(name)));
+            let rows: Vec<(i64, i64)> = self.rows(&parts.join(" UNION ALL "), &values, |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
+            for (part, article) in rows {
+                if let Some(articles) = read.get_mut(part.max(0) as usize) {
+                    articles.push(article);
+                }
+            }
+        }
+        let mut pairs: Vec<(i64, String)> = Vec::new();
+        let mut df: HashMap<String, f64> = HashMap::new();
+        for ((name, articles, take), mut read) in plan.into_iter().zip(read) {
             read.sort_unstable();
             read.dedup();
-            let frequency = if whole {
+            let frequency = if articles.max(0) as u64 <= take {
                 read.len() as f64
             } else {
                 (articles - 1).max(0) as f64
