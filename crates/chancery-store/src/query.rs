@@ -1112,14 +1112,21 @@ impl Queries {
         // How many rows each name may read: wholly while the articles the
         // rollup counts fit in what is left of the budget, else what is
         // left; planned from the counts so that one statement reads all.
-        let mut plan: Vec<(String, i64, u64)> = Vec::new();
+        // A name read wholly has no limit: it may have more rows than
+        // articles (a name twice in one article).
+        let mut plan: Vec<(String, i64, Option<u64>)> = Vec::new();
         let mut budget = SIMILAR_ROWS;
         for (name, articles) in names {
             if budget == 0 {
                 break;
             }
-            let take = (articles.max(0) as u64).min(budget);
-            budget -= take;
+            let articles_n = articles.max(0) as u64;
+            let take = if articles_n <= budget {
+                budget -= articles_n;
+                None
+            } else {
+                Some(std::mem::take(&mut budget))
+            };
             plan.push((name, articles, take));
         }
         // Newest rows first through the index on the name (which holds
@@ -1129,12 +1136,13 @@ impl Queries {
             .iter()
             .enumerate()
             .map(|(i, (_, _, take))| {
+                let limit = take.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
                 format!(
                     "SELECT * FROM (SELECT {i} AS part, e.article FROM entities e \
                      JOIN articles a ON a.id = e.article WHERE e.name = ?{} \
                      AND e.article != ?1 AND a.duplicate_of IS NULL AND NOT a.is_stub \
                      AND e.article NOT IN (SELECT id FROM articles WHERE duplicate_of = ?1) \
-                     ORDER BY e.id DESC LIMIT {take}) p{i}",
+                     ORDER BY e.id DESC{limit}) p{i}",
                     i + 2
                 )
             })
@@ -1157,7 +1165,7 @@ impl Queries {
         for ((name, articles, take), mut read) in plan.into_iter().zip(read) {
             read.sort_unstable();
             read.dedup();
-            let frequency = if articles.max(0) as u64 <= take {
+            let frequency = if take.is_none() {
                 read.len() as f64
             } else {
                 (articles - 1).max(0) as f64
