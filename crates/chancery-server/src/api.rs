@@ -23,7 +23,7 @@ use crate::ingest;
 use crate::params::{
     echo, DyadFilter, Format, Formatted, Limit, NetworkParams, NoParams, Paging, Params, PathParams,
 };
-use crate::svg::{bucket_events, Outlier, SeriesBucket};
+use crate::svg::{bucket_events, bucket_tallies, Outlier, SeriesBucket};
 use crate::{compute, geojson, read, ServerError, Shared};
 
 /// The OpenAPI 3 document of this API, written by hand beside the routes.
@@ -412,19 +412,25 @@ pub(crate) async fn dyad_detail(
     // The path's codes were checked by `PathParams` (`Kind::Lead`).
     filter.countries = Some(CountryPair(a.clone(), b.clone()));
     read(state, move |q| {
+        if let Some(rollup) = q.event_rollup(&filter)? {
+            // The pair alone: the keyed rollups hold the counts, the chart
+            // and the mix.
+            let (series, outliers) = bucket_tallies(&rollup.tallies);
+            return Ok(Dyad {
+                a_to_b: rollup.forward,
+                b_to_a: rollup.backward,
+                series,
+                outliers,
+                mix: rollup.mix,
+                events: q.events(&filter)?,
+                a,
+                b,
+            });
+        }
         // One pass for the counts, the chart and the mix; one for the list.
         let points = q.event_points(&filter)?;
-        let from_to = |from: &str, to: &str| {
-            points
-                .iter()
-                .filter(|p| {
-                    p.source_code
-                        .as_deref()
-                        .is_some_and(|c| c.starts_with(from))
-                        && p.target_code.as_deref().is_some_and(|c| c.starts_with(to))
-                })
-                .count() as u64
-        };
+        let from_to =
+            |from: &str, to: &str| points.iter().filter(|p| p.goes(from, to)).count() as u64;
         let mut mix: Vec<RootCount> = Vec::new();
         for point in &points {
             match mix.iter_mut().find(|m| m.root == point.root) {

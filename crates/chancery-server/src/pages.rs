@@ -7,8 +7,8 @@ use axum::http::{header, StatusCode};
 use axum::response::Html;
 use axum::response::{IntoResponse, Response};
 use chancery_store::{
-    ArticleFilter, ArticleSummary, EntityFilter, EventFilter, EventRow, QuoteRow, SearchQuery,
-    StoreError,
+    ArticleFilter, ArticleSummary, EntityFilter, EventFilter, EventRow, EventTally, QuoteRow,
+    SearchQuery, StoreError,
 };
 use maud::{html, Markup, DOCTYPE};
 
@@ -952,7 +952,21 @@ pub(crate) async fn entity(
     let Params(NoParams {}) = params?;
     let detail = api::entity_detail(&state, name.clone(), 25).await?;
     let lookup = name.clone();
-    let (cooccurring, articles, points) = page_read(&state, move |q| {
+    let (cooccurring, articles, tallies) = page_read(&state, move |q| {
+        let events = EventFilter {
+            entity: Some(lookup.clone()),
+            ..EventFilter::default()
+        };
+        // From the keyed rollups; a name they do not key (padded with
+        // spaces) is read event by event.
+        let tallies: Vec<EventTally> = match q.event_rollup(&events)? {
+            Some(rollup) => rollup.tallies,
+            None => q
+                .event_points(&events)?
+                .iter()
+                .map(EventTally::from)
+                .collect(),
+        };
         Ok((
             q.cooccurring(&lookup, 16)?,
             q.articles(&ArticleFilter {
@@ -960,15 +974,12 @@ pub(crate) async fn entity(
                 limit: Some(10),
                 ..ArticleFilter::default()
             })?,
-            q.event_points(&EventFilter {
-                entity: Some(lookup.clone()),
-                ..EventFilter::default()
-            })?,
+            tallies,
         ))
     })
     .await?;
     // Over the span where its events are dense, as a story's chart.
-    let (buckets, outliers) = svg::bucket_events(&points);
+    let (buckets, outliers) = svg::bucket_tallies(&tallies);
     let p = &detail.profile;
     let s = &p.summary;
     Ok(layout(

@@ -1,7 +1,7 @@
 //! Charts as inline SVG, drawn on the server: events over time by QuadClass
 //! with the Goldstein trend, the event mix, the actor network.
 
-use chancery_store::{EventPoint, RootCount};
+use chancery_store::{EventPoint, EventTally, RootCount};
 use maud::{html, Markup};
 use serde::Serialize;
 
@@ -89,23 +89,36 @@ pub(crate) struct Outlier {
 /// middle half of the events. A story of six weeks with one event dated a
 /// year before ("last year") keeps its six weeks; a corpus of steady news
 /// over years keeps all of them. Fewer than four events are all kept.
-fn dense_span(days: &[i64]) -> (i64, i64) {
-    let (first, last) = (days[0], days[days.len() - 1]);
-    if days.len() < 4 {
+/// `days` are sorted days with their events (each at least one).
+fn dense_span(days: &[(i64, u64)]) -> (i64, i64) {
+    let (first, last) = (days[0].0, days[days.len() - 1].0);
+    let events: u64 = days.iter().map(|(_, n)| n).sum();
+    if events < 4 {
         return (first, last);
     }
-    let quartile = |q: usize| days[(days.len() - 1) * q / 4];
+    // The day of the event at `index` in the sorted events.
+    let at = |index: u64| {
+        let mut seen = 0;
+        for &(day, n) in days {
+            seen += n;
+            if seen > index {
+                return day;
+            }
+        }
+        last
+    };
+    let quartile = |q: u64| at((events - 1) * q / 4);
     let (q1, q3) = (quartile(1), quartile(3));
     let reach = 3 * (q3 - q1).max(14);
     let lo = days
         .iter()
-        .copied()
+        .map(|(d, _)| *d)
         .find(|&d| d >= q1 - reach)
         .unwrap_or(first);
     let hi = days
         .iter()
         .rev()
-        .copied()
+        .map(|(d, _)| *d)
         .find(|&d| d <= q3 + reach)
         .unwrap_or(last);
     (lo, hi)
@@ -117,33 +130,48 @@ fn dense_span(days: &[i64]) -> (i64, i64) {
 /// the span where events are dense ([`dense_span`]) are returned apart,
 /// earliest first.
 pub(crate) fn bucket_events(points: &[EventPoint]) -> (Vec<SeriesBucket>, Vec<Outlier>) {
-    let mut dated: Vec<(i64, &EventPoint)> = points
+    let tallies: Vec<EventTally> = points.iter().map(EventTally::from).collect();
+    bucket_tallies(&tallies)
+}
+
+/// [`bucket_events`] of events counted by day, QuadClass and Goldstein
+/// value (the keyed rollups), in the order given within a day.
+pub(crate) fn bucket_tallies(tallies: &[EventTally]) -> (Vec<SeriesBucket>, Vec<Outlier>) {
+    let mut dated: Vec<(i64, &EventTally)> = tallies
         .iter()
-        .filter_map(|p| Some((day_number(p.date.as_deref()?)?, p)))
+        .filter(|t| t.events > 0)
+        .filter_map(|t| Some((day_number(t.date.as_deref()?)?, t)))
         .collect();
     if dated.is_empty() {
         return (Vec::new(), Vec::new());
     }
     dated.sort_by_key(|(day, _)| *day);
-    let days: Vec<i64> = dated.iter().map(|(d, _)| *d).collect();
+    let mut days: Vec<(i64, u64)> = Vec::new();
+    for (day, tally) in &dated {
+        match days.last_mut() {
+            Some((last, n)) if last == day => *n += tally.events,
+            _ => days.push((*day, tally.events)),
+        }
+    }
     let (lo_day, hi_day) = dense_span(&days);
     let outliers: Vec<Outlier> = dated
         .iter()
         .filter(|(d, _)| *d < lo_day || *d > hi_day)
-        .map(|(d, p)| {
+        .flat_map(|(d, t)| {
             let (y, m, day) = civil(*d);
-            Outlier {
+            let outlier = Outlier {
                 date: format!("{y:04}-{m:02}-{day:02}"),
-                quad_class: p.quad_class,
-                goldstein: p.goldstein,
-            }
+                quad_class: t.quad_class,
+                goldstein: t.goldstein,
+            };
+            std::iter::repeat_n(outlier, t.events as usize)
         })
         .collect();
     dated.retain(|(d, _)| (lo_day..=hi_day).contains(d));
     (buckets_of(dated), outliers)
 }
 
-fn buckets_of(dated: Vec<(i64, &EventPoint)>) -> Vec<SeriesBucket> {
+fn buckets_of(dated: Vec<(i64, &EventTally)>) -> Vec<SeriesBucket> {
     let (Some(first), Some(last)) = (
         dated.iter().map(|(d, _)| *d).min(),
         dated.iter().map(|(d, _)| *d).max(),
@@ -191,15 +219,17 @@ fn buckets_of(dated: Vec<(i64, &EventPoint)>) -> Vec<SeriesBucket> {
             )
         })
         .collect();
-    for (day, point) in dated {
+    for (day, tally) in dated {
         let Some(bucket) = buckets.get_mut((key(day) - lo) as usize) else {
             continue;
         };
-        if (1..=4).contains(&point.quad_class) {
-            bucket.0.counts[usize::from(point.quad_class) - 1] += 1;
+        if (1..=4).contains(&tally.quad_class) {
+            bucket.0.counts[usize::from(tally.quad_class) - 1] += tally.events;
         }
-        bucket.1 += point.goldstein;
-        bucket.2 += 1;
+        // The mean is rounded to two decimals: the order of the sum does
+        // not show.
+        bucket.1 += tally.goldstein * tally.events as f64;
+        bucket.2 += tally.events;
     }
     buckets
         .into_iter()

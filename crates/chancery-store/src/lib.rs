@@ -105,6 +105,14 @@
 //!   `goldstein`: the sum in units of 2^-27), `rollup_roots` (`root`,
 //!   `quad_class`, `events`), `rollup_days` (`day`: the event's date,
 //!   else its article's publication date, `''` for neither; `events`).
+//! - Keyed event rollups (version 8), the same way, per `key`: `e:` and
+//!   an entity name (events whose source or target entity has it) or `d:`
+//!   and two three-letter code prefixes, source then target (`d:USA>IRN`):
+//!   `event_postings` (`key`, `date`: the event's, else its article's
+//!   publication date, `''` for neither; `event`; `n`, always 1),
+//!   `rollup_event_days` (`key`, `day`: the date's first ten characters,
+//!   `quad_class`, `goldstein` in units of 2^-27, `events`),
+//!   `rollup_event_roots` (`key`, `root`, `quad_class`, `events`).
 //! - Views `canonical_articles`, `canonical_entities`, `canonical_quotes`,
 //!   `canonical_events`: the same rows without near-duplicates, so that a
 //!   syndicated story counts once in statistics.
@@ -146,9 +154,9 @@ pub use places::BoundingBox;
 pub use query::{
     ActorActivity, ArticleFilter, ArticleRef, ArticleSummary, CorpusMetrics, Count, CountryPair,
     Edge, EntityFilter, EntityProfile, EntitySummary, EventFilter, EventLocation, EventPoint,
-    EventRow, Evidence, Facets, Overview, Page, PlaceFilter, PlaceRow, Queries, QuoteFilter,
-    QuoteRow, RoleOverTime, RootCount, SearchQuery, SearchResults, SimilarArticle, StoredArticle,
-    StoryRow, COOCCURRENCE_ARTICLES, DEFAULT_LIMIT, MAX_LIMIT,
+    EventRollup, EventRow, EventTally, Evidence, Facets, Overview, Page, PlaceFilter, PlaceRow,
+    Queries, QuoteFilter, QuoteRow, RoleOverTime, RootCount, SearchQuery, SearchResults,
+    SimilarArticle, StoredArticle, StoryRow, COOCCURRENCE_ARTICLES, DEFAULT_LIMIT, MAX_LIMIT,
 };
 pub use registry::PersonSighting;
 pub use schema::SCHEMA_VERSION;

@@ -26,6 +26,12 @@ use crate::StoreError;
 /// articles.
 pub const COOCCURRENCE_ARTICLES: u32 = 200;
 
+/// The entity rows [`Queries::similar`] reads at most for one article.
+pub const SIMILAR_ROWS: u64 = 2_000;
+
+/// The role sightings an entity's profile reads at most (its earliest).
+const ROLE_SIGHTINGS: u64 = 2_000;
+
 /// The most rows one list query returns, whatever its `limit` says.
 pub const MAX_LIMIT: u32 = 500;
 /// The rows one list query returns when its `limit` is not given.
@@ -474,6 +480,65 @@ pub struct EventPoint {
     pub target_code: Option<String>,
 }
 
+/// Events of one day, QuadClass and Goldstein value: what a chart of
+/// events over time needs, without the events.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventTally {
+    /// The day (event date, else publication date, as written, at most
+    /// ten characters from the rollups); `None` when neither is known.
+    pub date: Option<String>,
+    /// QuadClass.
+    pub quad_class: u8,
+    /// The Goldstein value of each of these events.
+    pub goldstein: f64,
+    /// How many events.
+    pub events: u64,
+}
+
+impl From<&EventPoint> for EventTally {
+    fn from(point: &EventPoint) -> EventTally {
+        EventTally {
+            date: point.date.clone(),
+            quad_class: point.quad_class,
+            goldstein: point.goldstein,
+            events: 1,
+        }
+    }
+}
+
+/// What the keyed rollups hold about the events of one entity or one
+/// country pair ([`Queries::event_rollup`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRollup {
+    /// Events by day, QuadClass and Goldstein value, earliest first,
+    /// undated first.
+    pub tallies: Vec<EventTally>,
+    /// Events by CAMEO root.
+    pub mix: Vec<RootCount>,
+    /// All the events.
+    pub total: u64,
+    /// For a country pair, the events from the first country to the
+    /// second (the total for an entity).
+    pub forward: u64,
+    /// For a country pair, the events from the second to the first (the
+    /// same as `forward` when the two are one country; 0 for an entity).
+    pub backward: u64,
+}
+
+impl EventPoint {
+    /// Whether its source code begins with `from` and its target code with
+    /// `to` (a direction of a country pair).
+    pub fn goes(&self, from: &str, to: &str) -> bool {
+        self.source_code
+            .as_deref()
+            .is_some_and(|c| c.starts_with(from))
+            && self
+                .target_code
+                .as_deref()
+                .is_some_and(|c| c.starts_with(to))
+    }
+}
+
 /// One role of one entity in one article: title, of, article, published,
 /// evidence text.
 type RoleSighting = (String, Option<String>, i64, Option<String>, Option<String>);
@@ -852,6 +917,32 @@ impl Queries {
             offset: filter.offset,
             ..ArticleFilter::default()
         } == *filter;
+        let entity_only = nonempty(&filter.entity).filter(|name| {
+            *filter
+                == ArticleFilter {
+                    entity: Some(name.to_string()),
+                    limit: filter.limit,
+                    offset: filter.offset,
+                    ..ArticleFilter::default()
+                }
+        });
+        if let Some(name) = entity_only {
+            // An entity's listed articles, newest first, through its key.
+            let key = format!("l:{name}");
+            let (limit, offset) = page(filter.limit, filter.offset);
+            let items = self.rows(
+                &format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN \
+                     (SELECT article FROM name_postings WHERE key = ?1 \
+                     ORDER BY date DESC, article DESC LIMIT {limit} OFFSET {offset}) \
+                     ORDER BY a.published IS NULL, a.published DESC, a.id DESC"
+                ),
+                &[text(&key)],
+                article_summary,
+            )?;
+            let total = self.name_total(&key)?;
+            return Ok(Page { total, items });
+        }
         let total = if listing_all {
             crate::rollup::total(&self.conn, "listed")?
         } else {
@@ -1000,19 +1091,88 @@ impl Queries {
     ///
     /// Each shared name scores its inverse document frequency, so sharing
     /// "Abbas Araghchi" counts for more than sharing "United States".
+    ///
+    /// The work is bounded: the article's names are taken rarest first (by
+    /// the articles `rollup_entities` counts), each read wholly while those
+    /// counts stay within [`SIMILAR_ROWS`], and a name with more articles
+    /// than are left of that budget by its newest rows alone; one
+    /// statement reads them all. A name
+    /// read wholly has its document frequency counted from what was read
+    /// (the other listed canonical articles that name it, as before the
+    /// budget); one read in part takes it from the rollup, less the article
+    /// itself.
     pub fn similar(&self, id: i64, limit: u32) -> Result<Vec<SimilarArticle>, StoreError> {
         let total = crate::rollup::total(&self.conn, "canonical")? as f64;
-        let pairs: Vec<(i64, String)> = self.rows(
-            "SELECT DISTINCT e.article, e.name FROM entities e JOIN articles a ON a.id = e.article \
-             WHERE e.name IN (SELECT name FROM entities WHERE article = ?1) \
-             AND e.article != ?1 AND a.duplicate_of IS NULL AND NOT a.is_stub \
-             AND e.article NOT IN (SELECT id FROM articles WHERE duplicate_of = ?1)",
+        let names: Vec<(String, i64)> = self.rows(
+            "SELECT g.name, g.articles FROM rollup_entities g \
+             WHERE g.name IN (SELECT name FROM entities WHERE article = ?1) \
+             ORDER BY g.articles, g.name",
             &[SqlValue::Integer(id)],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
-        let mut df: HashMap<&str, f64> = HashMap::new();
-        for (_, name) in &pairs {
-            *df.entry(name.as_str()).or_default() += 1.0;
+        // How many rows each name may read: wholly while the articles the
+        // rollup counts fit in what is left of the budget, else what is
+        // left; planned from the counts so that one statement reads all.
+        // A name read wholly has no limit: it may have more rows than
+        // articles (a name twice in one article).
+        let mut plan: Vec<(String, i64, Option<u64>)> = Vec::new();
+        let mut budget = SIMILAR_ROWS;
+        for (name, articles) in names {
+            if budget == 0 {
+                break;
+            }
+            let articles_n = articles.max(0) as u64;
+            let take = if articles_n <= budget {
+                budget -= articles_n;
+                None
+            } else {
+                Some(std::mem::take(&mut budget))
+            };
+            plan.push((name, articles, take));
+        }
+        // Newest rows first through the index on the name (which holds
+        // the row id); rows of one article are next to each other, so a
+        // cut splits no article's rows.
+        let parts: Vec<String> = plan
+            .iter()
+            .enumerate()
+            .map(|(i, (_, _, take))| {
+                let limit = take.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+                format!(
+                    "SELECT * FROM (SELECT {i} AS part, e.article FROM entities e \
+                     JOIN articles a ON a.id = e.article WHERE e.name = ?{} \
+                     AND e.article != ?1 AND a.duplicate_of IS NULL AND NOT a.is_stub \
+                     AND e.article NOT IN (SELECT id FROM articles WHERE duplicate_of = ?1) \
+                     ORDER BY e.id DESC{limit}) p{i}",
+                    i + 2
+                )
+            })
+            .collect();
+        let mut read: Vec<Vec<i64>> = vec![Vec::new(); plan.len()];
+        if !parts.is_empty() {
+            let mut values = vec![SqlValue::Integer(id)];
+            values.extend(plan.iter().map(|(name, _, _)| text(name)));
+            let rows: Vec<(i64, i64)> = self.rows(&parts.join(" UNION ALL "), &values, |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
+            for (part, article) in rows {
+                if let Some(articles) = read.get_mut(part.max(0) as usize) {
+                    articles.push(article);
+                }
+            }
+        }
+        let mut pairs: Vec<(i64, String)> = Vec::new();
+        let mut df: HashMap<String, f64> = HashMap::new();
+        for ((name, articles, take), mut read) in plan.into_iter().zip(read) {
+            read.sort_unstable();
+            read.dedup();
+            let frequency = if take.is_none() {
+                read.len() as f64
+            } else {
+                (articles - 1).max(0) as f64
+            };
+            df.insert(name.clone(), frequency);
+            pairs.extend(read.into_iter().map(|article| (article, name.clone())));
         }
         let idf = |name: &str| (total.max(1.0) / (df.get(name).copied().unwrap_or(0.0) + 1.0)).ln();
         let mut scores: HashMap<i64, (f64, Vec<&str>)> = HashMap::new();
@@ -1161,39 +1321,26 @@ impl Queries {
         let Some(summary) = summary else {
             return Ok(None);
         };
-        let aliases = self.rows(
-            "SELECT alias.value, count(*) AS n FROM canonical_entities e, json_each(e.aliases) alias \
-             WHERE e.name = ?1 AND alias.value != e.name GROUP BY alias.value \
-             ORDER BY n DESC, alias.value LIMIT 20",
-            &name_value,
-            count_row,
-        )?;
-        let actor_codes = self.rows(
-            "SELECT actor_code, count(*) AS n FROM canonical_entities \
-             WHERE name = ?1 AND actor_code IS NOT NULL GROUP BY actor_code \
-             ORDER BY n DESC, actor_code LIMIT 20",
-            &name_value,
-            count_row,
-        )?;
+        // From `rollup_entity_values`: a name's aliases and codes are few.
+        let values = |kind: &str| {
+            self.rows(
+                "SELECT value, n FROM rollup_entity_values WHERE name = ?1 AND kind = ?2 \
+                 ORDER BY n DESC, value LIMIT 20",
+                &[text(name), text(kind)],
+                count_row,
+            )
+        };
+        let aliases = values("alias")?;
+        let actor_codes = values("code")?;
         let roles = self.roles(name)?;
-        let events = self.count(
-            "SELECT count(*) FROM canonical_events WHERE article IN \
-             (SELECT article FROM entities WHERE name = ?) AND (source_entity IN \
-             (SELECT id FROM entities WHERE name = ?) OR target_entity IN \
-             (SELECT id FROM entities WHERE name = ?))",
-            &Where {
-                values: vec![text(name), text(name), text(name)],
-                ..Where::default()
-            },
-        )?;
-        let quotes = self.count(
-            "SELECT count(*) FROM canonical_quotes WHERE speaker IN \
-             (SELECT id FROM entities WHERE name = ?)",
-            &Where {
-                values: vec![text(name)],
-                ..Where::default()
-            },
-        )?;
+        // The events whose source or target is the name, from the keyed
+        // rollups.
+        let events = self.event_count(&EventFilter {
+            entity: Some(name.to_string()),
+            ..EventFilter::default()
+        })?;
+        // The quotes of speakers of that name, kept.
+        let quotes = self.name_total(&format!("q:{name}"))?;
         Ok(Some(EntityProfile {
             summary,
             aliases,
@@ -1211,6 +1358,7 @@ impl Queries {
         // bytes (SQLite: substr over a BLOB; PostgreSQL: over its UTF-8
         // encoding), in the order the roles are listed.
         let sql = if self.conn.is_postgres() {
+            format!(
             "SELECT r.value->>'title', r.value->>'of', a.id, a.published, \
                  substring(convert_to(CASE r.value->>'field' WHEN 'title' THEN a.title \
                  ELSE a.text END, 'UTF8') FROM CAST(r.value->>'start' AS BIGINT)::int + 1 \
@@ -1218,8 +1366,11 @@ impl Queries {
                  FROM entities e JOIN articles a ON a.id = e.article, \
                  json_array_elements(e.roles::json) WITH ORDINALITY AS r(value, key) \
                  WHERE e.name = ?1 AND a.duplicate_of IS NULL \
-                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT 2000"
+                 AND a.id IN (SELECT value FROM json_each(?2)) \
+                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT {ROLE_SIGHTINGS}"
+            )
         } else {
+            format!(
             "SELECT json_extract(r.value, '$.title'), json_extract(r.value, '$.of'), \
                  a.id, a.published, substr(CAST(CASE json_extract(r.value, '$.field') \
                  WHEN 'title' THEN a.title ELSE a.text END AS BLOB), \
@@ -1227,18 +1378,24 @@ impl Queries {
                  json_extract(r.value, '$.end') - json_extract(r.value, '$.start')) \
                  FROM entities e JOIN articles a ON a.id = e.article, json_each(e.roles) r \
                  WHERE e.name = ?1 AND a.duplicate_of IS NULL \
-                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT 2000"
+                 AND a.id IN (SELECT value FROM json_each(?2)) \
+                 ORDER BY a.published IS NULL, a.published, a.id, e.id, r.key LIMIT {ROLE_SIGHTINGS}"
+            )
         };
-        let sightings: Vec<RoleSighting> = self.rows(sql, &[text(name)], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get::<Option<Vec<u8>>>(4)?
-                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
-            ))
-        })?;
+        // The earliest articles where the name has titles, each with one
+        // at least: as many as there are sightings read.
+        let articles = self.posted_articles(&format!("r:{name}"), true, ROLE_SIGHTINGS)?;
+        let sightings: Vec<RoleSighting> =
+            self.rows(&sql, &[text(name), ids_json(&articles)], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get::<Option<Vec<u8>>>(4)?
+                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+                ))
+            })?;
         let mut roles: Vec<RoleOverTime> = Vec::new();
         let mut seen_articles: HashMap<usize, Vec<i64>> = HashMap::new();
         for (title, of, article, published, evidence) in sightings {
@@ -1288,22 +1445,20 @@ impl Queries {
     /// shared articles first.
     pub fn cooccurring(&self, name: &str, limit: u32) -> Result<Vec<EntitySummary>, StoreError> {
         let limit = limit.min(MAX_LIMIT);
-        // Counted over the entity's latest articles, so a name in a
-        // thousand articles costs what one in a few hundred does.
+        // Counted over the entity's latest listed articles (its key in
+        // `name_postings`), so a name in a thousand articles costs what
+        // one in a few hundred does.
         self.rows(
             &format!(
-                "WITH recent AS (SELECT e.article AS id, a.published \
-                 FROM entities e JOIN articles a ON a.id = e.article \
-                 WHERE e.name = ?1 AND a.duplicate_of IS NULL GROUP BY e.article, a.published \
-                 ORDER BY a.published IS NULL, a.published DESC, e.article DESC \
-                 LIMIT {COOCCURRENCE_ARTICLES}) \
+                "WITH recent AS (SELECT article AS id FROM name_postings WHERE key = ?2 \
+                 ORDER BY date DESC, article DESC LIMIT {COOCCURRENCE_ARTICLES}) \
                  SELECT g.name, b.kind, b.country, b.actor_code, g.articles, g.mentions FROM ( \
                  SELECT {ENTITY_COLUMNS} \
                  FROM recent JOIN entities e ON e.article = recent.id \
                  WHERE e.name != ?1 GROUP BY e.name) g JOIN entities b ON b.id = {ENTITY_BEST} \
                  ORDER BY g.articles DESC, g.mentions DESC, g.name LIMIT {limit}"
             ),
-            &[text(name)],
+            &[text(name), text(&format!("l:{name}"))],
             entity_summary,
         )
     }
@@ -1346,10 +1501,191 @@ impl Queries {
 
     /// Events, latest first.
     pub fn events(&self, filter: &EventFilter) -> Result<Page<EventRow>, StoreError> {
+        if let Some(keys) = event_keys(filter) {
+            return self.events_keyed(&keys, filter);
+        }
         match self.events_by_day(filter)? {
             Some(page) => Ok(page),
             None => self.events_scanned(filter),
         }
+    }
+
+    /// [`Queries::events`] of an entity or a country pair alone, from the
+    /// keyed rollups: the total is summed, and the page is the newest
+    /// postings of each key (an index range each, as long as the page and
+    /// its offset), merged.
+    fn events_keyed(
+        &self,
+        keys: &[String],
+        filter: &EventFilter,
+    ) -> Result<Page<EventRow>, StoreError> {
+        let total = self.keyed_totals(keys)?.iter().sum();
+        let (limit, offset) = page(filter.limit, filter.offset);
+        let wanted = limit + offset;
+        let mut postings: Vec<(String, i64)> = Vec::new();
+        for key in keys {
+            postings.extend(self.rows(
+                &format!(
+                    "SELECT date, event FROM event_postings WHERE key = ?1 \
+                     ORDER BY date DESC, event DESC LIMIT {wanted}"
+                ),
+                &[text(key)],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?);
+        }
+        // Newest first as `latest_events` orders them: `''` (no date) is
+        // below every date.
+        postings.sort_by(|a, b| b.cmp(a));
+        postings.dedup();
+        let ids: Vec<i64> = postings
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .map(|(_, event)| event)
+            .collect();
+        if ids.is_empty() {
+            return Ok(Page {
+                total,
+                items: Vec::new(),
+            });
+        }
+        let mut sql = Where::default();
+        sql.push(
+            "ev.id IN (SELECT value FROM json_each(?))",
+            [ids_json(&ids)],
+        );
+        let items = self.latest_events(&sql, limit, 0)?;
+        Ok(Page { total, items })
+    }
+
+    /// The events of each key in `keys`, in that order.
+    fn keyed_totals(&self, keys: &[String]) -> Result<Vec<u64>, StoreError> {
+        let mut totals = Vec::with_capacity(keys.len());
+        for key in keys {
+            let total = self.count(
+                "SELECT CAST(coalesce(sum(events), 0) AS BIGINT) FROM rollup_event_roots \
+                 WHERE key = ?",
+                &Where {
+                    values: vec![text(key)],
+                    ..Where::default()
+                },
+            )?;
+            totals.push(total);
+        }
+        Ok(totals)
+    }
+
+    /// The articles under `key` in `name_postings`, newest first (or, when
+    /// `earliest`, earliest first with the undated last), as many as hold
+    /// `want` of what its `n` counts, or all there are: a page of postings
+    /// at a time through the key.
+    fn posted_articles(
+        &self,
+        key: &str,
+        earliest: bool,
+        want: u64,
+    ) -> Result<Vec<i64>, StoreError> {
+        const PAGE: u64 = 256;
+        let parts: &[(&str, &str)] = if earliest {
+            &[("date != ''", "date, article"), ("date = ''", "article")]
+        } else {
+            &[("date = date", "date DESC, article DESC")]
+        };
+        let mut articles = Vec::new();
+        let mut held = 0;
+        for (part, order) in parts {
+            let mut skip = 0;
+            while held < want {
+                let rows: Vec<(i64, i64)> = self.rows(
+                    &format!(
+                        "SELECT article, n FROM name_postings WHERE key = ?1 AND {part} \
+                         ORDER BY {order} LIMIT {PAGE} OFFSET {skip}"
+                    ),
+                    &[text(key)],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?;
+                for &(article, n) in &rows {
+                    if held >= want {
+                        break;
+                    }
+                    articles.push(article);
+                    held += n.max(0) as u64;
+                }
+                if (rows.len() as u64) < PAGE {
+                    break;
+                }
+                skip += PAGE;
+            }
+        }
+        Ok(articles)
+    }
+
+    /// The sum kept for `key` in `rollup_name_totals` (0 when absent).
+    fn name_total(&self, key: &str) -> Result<u64, StoreError> {
+        self.count(
+            "SELECT n FROM rollup_name_totals WHERE key = ?",
+            &Where {
+                values: vec![text(key)],
+                ..Where::default()
+            },
+        )
+    }
+
+    /// The chart, mix and totals of the events of one entity or one
+    /// country pair from the keyed rollups, without reading the events;
+    /// `None` when the filter has more than the entity or the pair (a
+    /// page size aside).
+    pub fn event_rollup(&self, filter: &EventFilter) -> Result<Option<EventRollup>, StoreError> {
+        let Some(keys) = event_keys(filter) else {
+            return Ok(None);
+        };
+        let totals = self.keyed_totals(&keys)?;
+        let list = vec!["?"; keys.len()].join(", ");
+        let values: Vec<SqlValue> = keys.iter().map(|k| text(k)).collect();
+        let tallies = self.rows(
+            &format!(
+                "SELECT day, quad_class, goldstein, CAST(sum(events) AS BIGINT) \
+                 FROM rollup_event_days WHERE key IN ({list}) \
+                 GROUP BY day, quad_class, goldstein ORDER BY day, quad_class, goldstein"
+            ),
+            &values,
+            |row| {
+                let day: String = row.get(0)?;
+                Ok(EventTally {
+                    date: (!day.is_empty()).then_some(day),
+                    quad_class: row.get::<i64>(1)?.clamp(0, 4) as u8,
+                    goldstein: row.get::<i64>(2)? as f64 / crate::rollup::GOLDSTEIN_UNIT,
+                    events: row.get::<i64>(3)?.max(0) as u64,
+                })
+            },
+        )?;
+        let mix = self.rows(
+            &format!(
+                "SELECT root, max(quad_class), CAST(sum(events) AS BIGINT) \
+                 FROM rollup_event_roots WHERE key IN ({list}) GROUP BY root ORDER BY root"
+            ),
+            &values,
+            |row| {
+                Ok(RootCount {
+                    root: row.get(0)?,
+                    quad_class: row.get::<i64>(1)?.clamp(0, 4) as u8,
+                    events: row.get::<i64>(2)?.max(0) as u64,
+                })
+            },
+        )?;
+        let forward = totals.first().copied().unwrap_or(0);
+        let backward = match (&filter.countries, totals.get(1)) {
+            (Some(_), Some(&back)) => back,
+            (Some(_), None) => forward,
+            (None, _) => 0,
+        };
+        Ok(Some(EventRollup {
+            tallies,
+            mix,
+            total: totals.iter().sum(),
+            forward,
+            backward,
+        }))
     }
 
     /// [`Queries::events`] by reading every event the filter takes.
@@ -1472,6 +1808,9 @@ impl Queries {
 
     /// How many events match, without reading them.
     pub fn event_count(&self, filter: &EventFilter) -> Result<u64, StoreError> {
+        if let Some(keys) = event_keys(filter) {
+            return Ok(self.keyed_totals(&keys)?.iter().sum());
+        }
         let sql = event_where(filter);
         self.count(
             &format!("SELECT count(*) FROM {EVENT_FROM} {}", sql.clause()),
@@ -1616,13 +1955,42 @@ impl Queries {
         if let Some(kind) = nonempty(&filter.kind) {
             sql.push("q.kind = ?", [text(kind)]);
         }
+        let (limit, offset) = page(filter.limit, filter.offset);
+        // A speaker alone: the quotes are those of the speaker's newest
+        // articles that hold the page (`name_postings`), and the total is
+        // kept.
+        let keyed = nonempty(&filter.speaker)
+            .filter(|speaker| {
+                *filter
+                    == QuoteFilter {
+                        speaker: Some(speaker.to_string()),
+                        limit: filter.limit,
+                        offset: filter.offset,
+                        ..QuoteFilter::default()
+                    }
+            })
+            .map(|speaker| format!("q:{speaker}"));
+        let total = match &keyed {
+            Some(key) => {
+                let articles =
+                    self.posted_articles(key, false, u64::from(limit) + u64::from(offset))?;
+                sql.push(
+                    "q.article IN (SELECT value FROM json_each(?))",
+                    [ids_json(&articles)],
+                );
+                Some(self.name_total(key)?)
+            }
+            None => None,
+        };
         let from = format!(
             "quotes q JOIN articles a ON a.id = q.article \
              LEFT JOIN entities sp ON sp.id = q.speaker {}",
             sql.clause()
         );
-        let total = self.count(&format!("SELECT count(*) FROM {from}"), &sql)?;
-        let (limit, offset) = page(filter.limit, filter.offset);
+        let total = match total {
+            Some(total) => total,
+            None => self.count(&format!("SELECT count(*) FROM {from}"), &sql)?,
+        };
         let items = self.rows(
             &format!(
                 "SELECT q.id, q.article, a.title, a.published, q.kind, q.text, sp.name, \
@@ -1760,14 +2128,17 @@ impl Queries {
         // tagged a person in one article, a place in others), or that is
         // the name of an outlet ("Caravan Wire" in a dateline), is not
         // listed among the people or organizations.
+        // Asked of the rollups of kinds and sources for the names of the
+        // matches alone: a few keys, where reading the entity rows of
+        // each name and every article's source grew with the corpus.
         let not_named: HashSet<String> = self
             .rows(
-                "SELECT DISTINCT e.name FROM entities e \
-                 WHERE e.kind IN ('place', 'country') AND e.name IN \
-                   (SELECT name FROM entities WHERE article IN (SELECT value FROM json_each(?1)) \
-                    AND kind IN ('person', 'organization')) \
-                 UNION SELECT source FROM articles WHERE source IS NOT NULL \
-                 UNION SELECT site FROM articles WHERE site IS NOT NULL",
+                "WITH named AS (SELECT DISTINCT name FROM entities \
+                 WHERE article IN (SELECT value FROM json_each(?1)) \
+                 AND kind IN ('person', 'organization')) \
+                 SELECT k.name FROM rollup_entity_kinds k \
+                 WHERE k.kind IN ('place', 'country') AND k.name IN (SELECT name FROM named) \
+                 UNION SELECT s.name FROM rollup_sources s WHERE s.name IN (SELECT name FROM named)",
                 &set,
                 |row| row.get::<String>(0),
             )?
@@ -1963,6 +2334,43 @@ fn unfiltered(filter: &EventFilter) -> bool {
             offset: filter.offset,
             ..EventFilter::default()
         }
+}
+
+/// The keys of the keyed event rollups that hold the events `filter`
+/// takes: an entity's, or both directions of a country pair (one when the
+/// two are one country); `None` when the filter has anything else but a
+/// page size.
+fn event_keys(filter: &EventFilter) -> Option<Vec<String>> {
+    let paged = |kept: EventFilter| {
+        EventFilter {
+            limit: filter.limit,
+            offset: filter.offset,
+            ..kept
+        } == *filter
+    };
+    if let Some(name) = nonempty(&filter.entity) {
+        let only = EventFilter {
+            entity: filter.entity.clone(),
+            ..EventFilter::default()
+        };
+        // The rollups key the name as stored; a padded name is another
+        // filter (`event_where` trims it).
+        return (paged(only) && name == filter.entity.as_deref().unwrap_or_default())
+            .then(|| vec![format!("e:{name}")]);
+    }
+    let CountryPair(first, second) = filter.countries.as_ref()?;
+    let only = EventFilter {
+        countries: filter.countries.clone(),
+        ..EventFilter::default()
+    };
+    if !paged(only) {
+        return None;
+    }
+    let mut keys = vec![format!("d:{first}>{second}")];
+    if first != second {
+        keys.push(format!("d:{second}>{first}"));
+    }
+    Some(keys)
 }
 
 fn event_where(filter: &EventFilter) -> Where {
@@ -2555,6 +2963,115 @@ mod tests {
             );
             assert_eq!(rolled.goldstein.to_bits(), scanned.goldstein.to_bits());
         }
+        // The keyed rollups answer what the scans of an entity's or a
+        // country pair's events answer.
+        let mut keyed: Vec<EventFilter> = entities
+            .items
+            .iter()
+            .map(|e| EventFilter {
+                entity: Some(e.name.clone()),
+                ..EventFilter::default()
+            })
+            .collect();
+        for edge in &edges {
+            let country = |code: &str| code.chars().take(3).collect::<String>();
+            keyed.push(EventFilter {
+                countries: Some(CountryPair(country(&edge.source), country(&edge.target))),
+                ..EventFilter::default()
+            });
+        }
+        keyed.push(EventFilter {
+            countries: Some(CountryPair("IRN".into(), "IRN".into())),
+            ..EventFilter::default()
+        });
+        assert!(keyed.len() >= 4, "{keyed:?}");
+        let mut counted = 0;
+        for filter in &keyed {
+            assert!(event_keys(filter).is_some(), "{filter:?}");
+            let points = q.event_points(filter).unwrap();
+            let rollup = q.event_rollup(filter).unwrap().unwrap();
+            assert_eq!(rollup.total, points.len() as u64, "{filter:?}");
+            assert_eq!(q.event_count(filter).unwrap(), rollup.total);
+            counted += rollup.total;
+            let mut tallies: Vec<(Option<String>, u8, u64)> = points
+                .iter()
+                .map(|p| (p.date.clone(), p.quad_class, p.goldstein.to_bits()))
+                .collect();
+            tallies.sort();
+            let mut expanded: Vec<(Option<String>, u8, u64)> = Vec::new();
+            for t in &rollup.tallies {
+                for _ in 0..t.events {
+                    expanded.push((t.date.clone(), t.quad_class, t.goldstein.to_bits()));
+                }
+            }
+            expanded.sort();
+            assert_eq!(expanded, tallies, "{filter:?}");
+            let mut scanned_mix = filter.clone();
+            scanned_mix.limit = Some(1); // not the unfiltered rollup
+            assert_eq!(rollup.mix, q.event_mix(&scanned_mix).unwrap(), "{filter:?}");
+            if let Some(CountryPair(a, b)) = &filter.countries {
+                let direction = |from: &str, to: &str| {
+                    points.iter().filter(|p| p.goes(from, to)).count() as u64
+                };
+                assert_eq!(
+                    (rollup.forward, rollup.backward),
+                    (direction(a, b), direction(b, a))
+                );
+            }
+            for (limit, offset) in [(1, 0), (1, 1), (2, 0), (2, 1), (50, 0), (3, 7)] {
+                let paged = EventFilter {
+                    limit: Some(limit),
+                    offset: Some(offset),
+                    ..filter.clone()
+                };
+                let scanned = q.events_scanned(&paged).unwrap();
+                let rolled = q.events(&paged).unwrap();
+                assert_eq!(rolled.total, scanned.total, "{paged:?}");
+                let ids =
+                    |page: &Page<EventRow>| page.items.iter().map(|e| e.id).collect::<Vec<_>>();
+                assert_eq!(ids(&rolled), ids(&scanned), "{paged:?}");
+            }
+        }
+        assert!(counted > 0, "the corpus has keyed events");
+        // An entity's articles and a speaker's quotes through their keys
+        // are those of the scans (an empty filter beside forces a scan).
+        let mut quoted = 0;
+        for entity in &entities.items {
+            for (limit, offset) in [(1, 0), (1, 1), (2, 1), (50, 0), (3, 9)] {
+                let keyed = ArticleFilter {
+                    entity: Some(entity.name.clone()),
+                    limit: Some(limit),
+                    offset: Some(offset),
+                    ..ArticleFilter::default()
+                };
+                let scanned = ArticleFilter {
+                    source: Some(String::new()),
+                    ..keyed.clone()
+                };
+                assert_eq!(q.articles(&keyed).unwrap(), q.articles(&scanned).unwrap());
+                let keyed = QuoteFilter {
+                    speaker: Some(entity.name.clone()),
+                    limit: Some(limit),
+                    offset: Some(offset),
+                    ..QuoteFilter::default()
+                };
+                let scanned = QuoteFilter {
+                    q: Some(String::new()),
+                    ..keyed.clone()
+                };
+                let page = q.quotes(&keyed).unwrap();
+                assert_eq!(page, q.quotes(&scanned).unwrap(), "{keyed:?}");
+                quoted += page.items.len();
+            }
+        }
+        assert!(quoted > 0, "the corpus has quotes by its entities");
+        // Another filter beside the key is read event by event.
+        assert!(event_keys(&EventFilter {
+            entity: Some("Russia".into()),
+            root: Some("04".into()),
+            ..EventFilter::default()
+        })
+        .is_none());
         // A rollup changed behind the writer's back is found.
         drop(q);
         let conn = rusqlite::Connection::open(dir.path().join(crate::DATABASE_FILE)).unwrap();
@@ -2563,6 +3080,45 @@ mod tests {
         let verification = crate::Reader::open(dir.path()).unwrap().verify().unwrap();
         assert_eq!(verification.rollups, ["rollup_edges"]);
         assert!(!verification.is_sound());
+    }
+
+    #[test]
+    fn a_version_7_store_gains_keyed_rollups_equal_to_a_recount() {
+        let (dir, q) = mixed_corpus();
+        let filter = EventFilter {
+            entity: Some("Russia".into()),
+            ..EventFilter::default()
+        };
+        let read = |q: &Queries| {
+            (
+                q.events(&filter).unwrap(),
+                q.event_rollup(&filter).unwrap(),
+                q.entity("Abbas Araghchi").unwrap(),
+                q.facets(&[1, 2, 3, 4, 5, 6]).unwrap(),
+            )
+        };
+        let before = read(&q);
+        assert!(before.0.total > 0);
+        drop(q);
+        let conn = rusqlite::Connection::open(dir.path().join(crate::DATABASE_FILE)).unwrap();
+        // Version 7 had no keyed rollups.
+        conn.execute_batch(
+            "DROP TABLE event_postings; DROP TABLE rollup_event_days; \
+             DROP TABLE rollup_event_roots; DROP TABLE name_postings; \
+             DROP TABLE rollup_name_totals; DROP TABLE rollup_entity_kinds; \
+             DROP TABLE rollup_entity_values; DROP TABLE rollup_sources; \
+             PRAGMA user_version = 7;",
+        )
+        .unwrap();
+        drop(conn);
+        let err = crate::Reader::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("run `chancery ingest` on it once"), "{err}");
+        drop(Store::open(dir.path()).unwrap());
+        let verification = crate::Reader::open(dir.path()).unwrap().verify().unwrap();
+        assert!(verification.is_sound(), "{verification:?}");
+        let q = Queries::open(dir.path()).unwrap();
+        assert_eq!(q.rollup_mismatches().unwrap(), Vec::<String>::new());
+        assert_eq!(read(&q), before);
     }
 
     #[test]

@@ -341,6 +341,10 @@ const FRAGMENTS: &[(&str, &str)] = &[
         "SELECT value::bigint FROM json_array_elements_text(CAST(?1 AS text)::json)",
     ),
     (
+        "SELECT value FROM json_each(?2)",
+        "SELECT value::bigint FROM json_array_elements_text(CAST(?2 AS text)::json)",
+    ),
+    (
         "SELECT value FROM json_each(?)",
         "SELECT value::bigint FROM json_array_elements_text(CAST(? AS text)::json)",
     ),

@@ -32,6 +32,42 @@
 //!   between stories, so this one is not a sum kept by adding: whenever
 //!   story ids are saved, the rows of every story an article left or
 //!   joined are counted again from its articles (`restory`).
+//!
+//! Version 8 (PostgreSQL 4) keys the events of one entity or one country
+//! pair, so that the entity and dyad pages read what they show, not every
+//! event they count. A key is `e:` and an entity name (the events whose
+//! source or target entity has that name) or `d:` and the first three
+//! letters of a source and a target code, `d:USA>IRN` (the events of one
+//! direction; a dyad page reads both). Per key, canonical events only:
+//! - `event_postings`: one row per (key, date, event), `date` the event's
+//!   or else its article's (`''` for neither), so that the latest events
+//!   of a key are an index range read newest first (`n` is always 1: a
+//!   posting is a count like the others, so it is written, built and
+//!   recounted by the same statements);
+//! - `rollup_event_days`: per key, day (the date's first ten characters),
+//!   QuadClass and Goldstein value (in 2^-27 units), events: a chart and
+//!   its outliers without the events;
+//! - `rollup_event_roots`: per key, CAMEO root and QuadClass, events: the
+//!   event mix and the totals.
+//!
+//! And the canonical articles of one name, for the entity page's lists,
+//! newest (or earliest) first through the key:
+//! - `name_postings`: per key, date (publication, `''` for none) and
+//!   article, `n`: under `l:` and a name, the listed articles (not stubs)
+//!   that name it (`n` = 1); under `q:`, those where a speaker of that
+//!   name is quoted (`n` = its quotes there); under `r:`, those where the
+//!   name has titles (`n` = 1: an article there has at least one);
+//! - `rollup_name_totals`: per key, the sum of `n` (listed articles,
+//!   quotes, articles with titles).
+//!
+//! And for the entity page, over canonical rows:
+//! - `rollup_entity_values`: per name, `kind` (`alias`: its other names,
+//!   `code`: its actor codes) and value, the rows that give it.
+//!
+//! And for search facets, over all articles (near-duplicates too):
+//! - `rollup_entity_kinds`: per name and kind, entity rows;
+//! - `rollup_sources`: per value of `source` or `site`, the articles
+//!   that give it (an article giving one value as both counts twice).
 
 use rusqlite::types::Value as SqlValue;
 
@@ -84,8 +120,79 @@ CREATE TABLE rollup_stories (
 CREATE INDEX rollup_stories_latest ON rollup_stories(last_published, story);
 ";
 
+/// The keyed event rollups (version 8), `$tail` after the postings table
+/// (SQLite keeps it `WITHOUT ROWID`: its key is the whole row).
+macro_rules! keyed_tables {
+    ($tail:literal) => {
+        concat!(
+            "
+CREATE TABLE event_postings (
+    key   TEXT NOT NULL,
+    date  TEXT NOT NULL,
+    event BIGINT NOT NULL,
+    n     BIGINT NOT NULL,
+    PRIMARY KEY (key, date, event)
+) ",
+            $tail,
+            ";
+CREATE TABLE rollup_event_days (
+    key        TEXT NOT NULL,
+    day        TEXT NOT NULL,
+    quad_class BIGINT NOT NULL,
+    goldstein  BIGINT NOT NULL,
+    events     BIGINT NOT NULL,
+    PRIMARY KEY (key, day, quad_class, goldstein)
+);
+CREATE TABLE rollup_event_roots (
+    key        TEXT NOT NULL,
+    root       TEXT NOT NULL,
+    quad_class BIGINT NOT NULL,
+    events     BIGINT NOT NULL,
+    PRIMARY KEY (key, root, quad_class)
+);
+CREATE TABLE name_postings (
+    key     TEXT NOT NULL,
+    date    TEXT NOT NULL,
+    article BIGINT NOT NULL,
+    n       BIGINT NOT NULL,
+    PRIMARY KEY (key, date, article)
+) ",
+            $tail,
+            ";
+CREATE TABLE rollup_name_totals (
+    key TEXT PRIMARY KEY,
+    n   BIGINT NOT NULL
+);
+CREATE TABLE rollup_entity_kinds (
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    n    BIGINT NOT NULL,
+    PRIMARY KEY (name, kind)
+);
+CREATE TABLE rollup_entity_values (
+    name  TEXT NOT NULL,
+    kind  TEXT NOT NULL,
+    value TEXT NOT NULL,
+    n     BIGINT NOT NULL,
+    PRIMARY KEY (name, kind, value)
+);
+CREATE TABLE rollup_sources (
+    name TEXT PRIMARY KEY,
+    n    BIGINT NOT NULL
+);
+"
+        )
+    };
+}
+
+/// The keyed event rollups in PostgreSQL (its version 4).
+pub(crate) const KEYED_TABLES: &str = keyed_tables!("");
+
+/// The keyed event rollups in a data directory (version 8).
+pub(crate) const KEYED_TABLES_SQLITE: &str = keyed_tables!("WITHOUT ROWID");
+
 /// The rollup tables, for an upgrade that builds them afresh.
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 15] = [
     "rollup_totals",
     "rollup_entities",
     "rollup_actors",
@@ -93,6 +200,14 @@ const TABLES: [&str; 7] = [
     "rollup_roots",
     "rollup_days",
     "rollup_stories",
+    "event_postings",
+    "rollup_event_days",
+    "rollup_event_roots",
+    "name_postings",
+    "rollup_name_totals",
+    "rollup_entity_kinds",
+    "rollup_entity_values",
+    "rollup_sources",
 ];
 
 /// The rows of `rollup_stories` for the stories that satisfy `{stories}`,
@@ -242,6 +357,110 @@ const ROLLUPS: &[Rollup] = &[
     },
 ];
 
+/// The canonical events of the articles `{ids}` under each of their keys:
+/// key, event, date (`''` for none), root, QuadClass and Goldstein units.
+/// `UNION` keeps an event once per key (a source and target of one name).
+const KEYED_EVENTS: &str = "SELECT 'e:' || se.name AS key, ev.id AS event, \
+     coalesce(ev.date, a.published, '') AS date, ev.root AS root, ev.quad_class AS quad_class, \
+     CAST(round(ev.goldstein * 134217728) AS BIGINT) AS goldstein \
+     FROM events ev JOIN articles a ON a.id = ev.article JOIN entities se ON se.id = ev.source_entity \
+     WHERE ev.article {ids} AND a.duplicate_of IS NULL \
+     UNION SELECT 'e:' || te.name, ev.id, coalesce(ev.date, a.published, ''), ev.root, \
+     ev.quad_class, CAST(round(ev.goldstein * 134217728) AS BIGINT) \
+     FROM events ev JOIN articles a ON a.id = ev.article JOIN entities te ON te.id = ev.target_entity \
+     WHERE ev.article {ids} AND a.duplicate_of IS NULL \
+     UNION SELECT 'd:' || substr(ev.source_code, 1, 3) || '>' || substr(ev.target_code, 1, 3), \
+     ev.id, coalesce(ev.date, a.published, ''), ev.root, ev.quad_class, \
+     CAST(round(ev.goldstein * 134217728) AS BIGINT) {events} \
+     AND ev.source_code IS NOT NULL AND ev.target_code IS NOT NULL";
+
+/// The postings of the articles `{ids}` under the names in them (see the
+/// module's docs): key, date, article, `n`.
+const NAMED_ARTICLES: &str = "SELECT key, date, article, \
+     CASE WHEN substr(key, 1, 2) = 'q:' THEN CAST(sum(n) AS BIGINT) ELSE 1 END AS n FROM ( \
+     SELECT 'l:' || e.name AS key, coalesce(a.published, '') AS date, e.article AS article, \
+     1 AS n FROM entities e JOIN articles a ON a.id = e.article \
+     WHERE e.article {ids} AND a.duplicate_of IS NULL AND NOT a.is_stub \
+     UNION ALL SELECT 'r:' || e.name, coalesce(a.published, ''), e.article, 1 \
+     FROM entities e JOIN articles a ON a.id = e.article \
+     WHERE e.article {ids} AND a.duplicate_of IS NULL AND e.roles != '[]' \
+     UNION ALL SELECT 'q:' || sp.name, coalesce(a.published, ''), q.article, 1 \
+     FROM quotes q JOIN articles a ON a.id = q.article JOIN entities sp ON sp.id = q.speaker \
+     WHERE q.article {ids} AND a.duplicate_of IS NULL) named GROUP BY key, date, article";
+
+/// The keyed event rollups (version 8, PostgreSQL 4).
+const KEYED_ROLLUPS: &[Rollup] = &[
+    Rollup {
+        table: "event_postings",
+        keys: "key, date, event",
+        columns: "n",
+        select: "SELECT key, date, event, count(*) FROM ({keyed}) k GROUP BY key, date, event",
+        update: "n = event_postings.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_event_days",
+        keys: "key, day, quad_class, goldstein",
+        columns: "events",
+        select:
+            "SELECT key, substr(date, 1, 10), quad_class, goldstein, count(*) FROM ({keyed}) k \
+             GROUP BY key, substr(date, 1, 10), quad_class, goldstein",
+        update: "events = rollup_event_days.events + excluded.events",
+    },
+    Rollup {
+        table: "rollup_event_roots",
+        keys: "key, root, quad_class",
+        columns: "events",
+        select: "SELECT key, root, quad_class, count(*) FROM ({keyed}) k \
+             GROUP BY key, root, quad_class",
+        update: "events = rollup_event_roots.events + excluded.events",
+    },
+    Rollup {
+        table: "name_postings",
+        keys: "key, date, article",
+        columns: "n",
+        select: "{named}",
+        update: "n = name_postings.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_name_totals",
+        keys: "key",
+        columns: "n",
+        select: "SELECT key, CAST(sum(n) AS BIGINT) FROM ({named}) p GROUP BY key",
+        update: "n = rollup_name_totals.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_entity_kinds",
+        keys: "name, kind",
+        columns: "n",
+        select: "SELECT e.name, e.kind, count(*) FROM entities e WHERE e.article {ids} \
+             GROUP BY e.name, e.kind",
+        update: "n = rollup_entity_kinds.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_entity_values",
+        keys: "name, kind, value",
+        columns: "n",
+        select: "SELECT e.name, 'alias', alias.value, count(*) \
+             FROM entities e JOIN articles a ON a.id = e.article, json_each(e.aliases) alias \
+             WHERE e.article {ids} AND a.duplicate_of IS NULL AND alias.value != e.name \
+             GROUP BY e.name, alias.value \
+             UNION ALL SELECT e.name, 'code', e.actor_code, count(*) \
+             FROM entities e JOIN articles a ON a.id = e.article \
+             WHERE e.article {ids} AND a.duplicate_of IS NULL AND e.actor_code IS NOT NULL \
+             GROUP BY e.name, e.actor_code",
+        update: "n = rollup_entity_values.n + excluded.n",
+    },
+    Rollup {
+        table: "rollup_sources",
+        keys: "name",
+        columns: "n",
+        select: "SELECT name, count(*) FROM (SELECT a.source AS name FROM articles a \
+             WHERE a.id {ids} AND a.source IS NOT NULL UNION ALL SELECT a.site FROM articles a \
+             WHERE a.id {ids} AND a.site IS NOT NULL) s GROUP BY name",
+        update: "n = rollup_sources.n + excluded.n",
+    },
+];
+
 impl Rollup {
     /// What the articles whose id satisfies `ids` contribute, one row per
     /// key, in key order.
@@ -249,6 +468,8 @@ impl Rollup {
         let events = CANONICAL_EVENTS.replace("{ids}", ids);
         let select = self
             .select
+            .replace("{keyed}", KEYED_EVENTS)
+            .replace("{named}", NAMED_ARTICLES)
             .replace("{events}", &events)
             .replace("{ids}", ids);
         format!(
@@ -277,13 +498,22 @@ impl Rollup {
         };
         // `WHERE true`: SQLite would read `ON CONFLICT` after a bare
         // `SELECT … FROM …` as a join constraint.
+        let contribution = self.contribution(ids);
+        // The aliases as rows: PostgreSQL's JSON functions for SQLite's
+        // (readers have `read::to_postgres` turn it for them).
+        let select = match engine {
+            Engine::Sqlite => contribution,
+            Engine::Postgres => contribution.replace(
+                "json_each(e.aliases) alias",
+                "json_array_elements_text(e.aliases::json) AS alias(value)",
+            ),
+        };
         format!(
             "INSERT INTO {table} ({keys}, {columns}) SELECT * FROM ({select}) r WHERE true \
              ON CONFLICT ({keys}) DO UPDATE SET {update}",
             table = self.table,
             keys = self.keys,
             columns = self.columns,
-            select = self.contribution(ids),
             update = self.update.replace("{max}", max),
         )
     }
@@ -293,7 +523,23 @@ impl Rollup {
 /// condition on an article id that picks them (`IN (…)`, `= ANY($1)`, or
 /// `IS NOT NULL` for every article).
 pub(crate) fn upserts(ids: &str, engine: Engine) -> Vec<String> {
+    let mut all = first_upserts(ids, engine);
+    all.extend(keyed_upserts(ids, engine));
+    all
+}
+
+/// [`upserts`] of the rollups of version 7 (PostgreSQL 3) alone, which
+/// that version's migration counts.
+pub(crate) fn first_upserts(ids: &str, engine: Engine) -> Vec<String> {
     ROLLUPS.iter().map(|r| r.upsert(ids, engine)).collect()
+}
+
+/// [`upserts`] of the keyed event rollups alone (version 8, PostgreSQL 4).
+pub(crate) fn keyed_upserts(ids: &str, engine: Engine) -> Vec<String> {
+    KEYED_ROLLUPS
+        .iter()
+        .map(|r| r.upsert(ids, engine))
+        .collect()
 }
 
 /// Adds the articles `ids` (just written in `tx`) to the rollups.
@@ -311,13 +557,14 @@ pub(crate) fn add_sqlite(tx: &rusqlite::Transaction<'_>, ids: &[i64]) -> rusqlit
 }
 
 /// Builds the rollups of a store written before they existed, from all
-/// its articles (the upgrade to version 7).
+/// its articles (the upgrade to version 7 or 8).
 pub(crate) fn build_sqlite(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
     // Counted afresh whatever an older build left (none had these tables).
     for table in TABLES {
         tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
     }
     tx.execute_batch(ROLLUP_TABLES)?;
+    tx.execute_batch(KEYED_TABLES_SQLITE)?;
     for sql in upserts("IS NOT NULL", Engine::Sqlite)
         .into_iter()
         .chain(restory("IS NOT NULL"))
@@ -335,6 +582,7 @@ pub(crate) fn mismatches(
 ) -> Result<Vec<String>, StoreError> {
     let mut checks: Vec<(&str, String, String)> = ROLLUPS
         .iter()
+        .chain(KEYED_ROLLUPS)
         .map(|rollup| {
             (
                 rollup.table,

@@ -12,7 +12,7 @@ use crate::{Fingerprint, StoreError};
 
 /// The version of the tables below, kept in `PRAGMA user_version`. Bump it
 /// whenever a table or a column's meaning changes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Marks the file as a chancery store (`PRAGMA application_id`, "chnc").
 const APPLICATION_ID: i64 = 0x6368_6e63;
@@ -207,6 +207,7 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
             .and_then(|()| tx.execute_batch(WATCH_TABLES))
             .and_then(|()| tx.execute_batch(crate::places::PLACES_TABLE))
             .and_then(|()| tx.execute_batch(crate::rollup::ROLLUP_TABLES))
+            .and_then(|()| tx.execute_batch(crate::rollup::KEYED_TABLES_SQLITE))
             .and_then(|()| tx.pragma_update(None, "application_id", APPLICATION_ID))
             .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION))
             .map_err(StoreError::sqlite(path, "creating the tables"))?;
@@ -218,12 +219,13 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         // Version 2 added `articles.story`, version 3 the watch tables,
         // version 4 where events happened and the places table, version 5
         // compressed analyses without their text, version 6 slimmer article
-        // rows and LSH keys, version 7 the rollups. An older store gains
+        // rows and LSH keys, version 7 the rollups, version 8 the keyed
+        // event rollups (all rollups are counted again). An older store gains
         // what it lacks in one transaction: located events and places are
         // backfilled from its stored analyses while they are still JSON,
         // then the analyses are compressed, then the rows slimmed, then the
         // rollups counted from the rows.
-        let context = "upgrading the store to version 7";
+        let context = "upgrading the store to version 8";
         let tx = conn
             .transaction()
             .map_err(StoreError::sqlite(path, context))?;
@@ -252,7 +254,7 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         }
         crate::rollup::build_sqlite(&tx).map_err(StoreError::sqlite(
             path,
-            "counting the rollups (upgrade to version 7)",
+            "counting the rollups (upgrade to version 8)",
         ))?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(StoreError::sqlite(path, context))?;

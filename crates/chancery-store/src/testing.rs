@@ -17,6 +17,46 @@ pub const WRITE_LOCK: i64 = crate::pg::WRITE_LOCK;
 /// test that holds it plays another process clustering.
 pub const CLUSTERER_LOCK: i64 = crate::pg::CLUSTERER_LOCK;
 
+/// Statements that take a PostgreSQL store's tables back to schema version
+/// `version`: what every later migration created dropped and its version
+/// forgotten, the rows of the tables kept (a test makes an old store so,
+/// then lets the next connection upgrade it).
+pub fn pg_back_to(version: i32) -> String {
+    // What each version's migration creates besides columns of tables
+    // that stay.
+    let added: [(i32, &str); 3] = [
+        (
+            2,
+            "DROP TABLE chancery.story_state; DROP TABLE chancery.story_clusters;",
+        ),
+        (
+            3,
+            "DROP TABLE chancery.rollup_totals; DROP TABLE chancery.rollup_entities; \
+             DROP TABLE chancery.rollup_actors; DROP TABLE chancery.rollup_edges; \
+             DROP TABLE chancery.rollup_roots; DROP TABLE chancery.rollup_days; \
+             DROP TABLE chancery.rollup_stories;",
+        ),
+        (
+            4,
+            "DROP TABLE chancery.event_postings; DROP TABLE chancery.rollup_event_days; \
+             DROP TABLE chancery.rollup_event_roots; DROP TABLE chancery.name_postings; \
+             DROP TABLE chancery.rollup_name_totals; DROP TABLE chancery.rollup_entity_kinds; \
+             DROP TABLE chancery.rollup_entity_values; DROP TABLE chancery.rollup_sources; \
+             DROP INDEX chancery.entities_name_id;",
+        ),
+    ];
+    let mut sql: String = added
+        .iter()
+        .filter(|(since, _)| *since > version)
+        .map(|(_, drop)| *drop)
+        .collect::<Vec<_>>()
+        .join(" ");
+    sql.push_str(&format!(
+        " DELETE FROM chancery.schema_version WHERE version > {version};"
+    ));
+    sql
+}
+
 /// The variable that names the test cluster.
 pub const TEST_POSTGRES_VAR: &str = "CHANCERY_TEST_POSTGRES";
 

@@ -15,7 +15,10 @@
 //!
 //! Version 2 adds the saved story clusterer (`story_state`,
 //! `story_clusters`, as in SQLite; see `pg::stories`); version 3 the
-//! rollups (`crate::rollup`), counted from the stored rows as it is applied.
+//! rollups (`crate::rollup`), counted from the stored rows as it is applied;
+//! version 4 the keyed event rollups (`crate::rollup`, SQLite's version 8)
+//! and an index of entity rows by name and id (the newest rows of a name
+//! first, for similar articles), counted the same way.
 
 use postgres::Client;
 
@@ -23,7 +26,7 @@ use crate::pg::{Failed, PgResult};
 use crate::StoreError;
 
 /// The newest version of the PostgreSQL tables this build knows.
-pub const PG_SCHEMA_VERSION: i32 = 3;
+pub const PG_SCHEMA_VERSION: i32 = 4;
 
 /// The schema the tables live in; connections put it first on their
 /// `search_path`, so the SQL below names tables without it.
@@ -194,11 +197,22 @@ const MIGRATIONS: &[&[&str]] = &[
     // 3: the rollups (`crate::rollup`), counted from the rows already
     // stored.
     &[crate::rollup::ROLLUP_TABLES],
+    // 4: the keyed event rollups, counted from the rows already stored,
+    // and entity rows by name newest first (SQLite's index on the name
+    // holds the row id already).
+    &[
+        crate::rollup::KEYED_TABLES,
+        "CREATE INDEX entities_name_id ON entities(name, id);",
+    ],
 ];
 
 /// The version whose migration also counts the stored rows into the
 /// rollups it creates (the writer's upserts over every article).
 const ROLLUPS_VERSION: i32 = 3;
+
+/// The version whose migration counts the stored rows into the keyed
+/// event rollups it creates.
+const KEYED_VERSION: i32 = 4;
 
 /// Creates or upgrades the tables; returns the version now in force.
 pub(crate) fn migrate(client: &mut Client, url: &str) -> Result<i32, StoreError> {
@@ -241,15 +255,18 @@ fn migrate_to(client: &mut Client, target: i32) -> PgResult<i32> {
         for sql in *pieces {
             tx.batch_execute(sql).map_err(at)?;
         }
-        if version == ROLLUPS_VERSION {
-            let all = "IS NOT NULL";
-            for sql in crate::rollup::upserts(all, crate::rollup::Engine::Postgres)
+        let all = "IS NOT NULL";
+        let counts: Vec<String> = match version {
+            ROLLUPS_VERSION => crate::rollup::first_upserts(all, crate::rollup::Engine::Postgres)
                 .into_iter()
                 .chain(crate::rollup::restory(all))
-            {
-                tx.batch_execute(&sql)
-                    .map_err(Failed::at("counting the stored rows into the rollups"))?;
-            }
+                .collect(),
+            KEYED_VERSION => crate::rollup::keyed_upserts(all, crate::rollup::Engine::Postgres),
+            _ => Vec::new(),
+        };
+        for sql in counts {
+            tx.batch_execute(&sql)
+                .map_err(Failed::at("counting the stored rows into the rollups"))?;
         }
         tx.execute(
             "INSERT INTO schema_version (version) VALUES ($1)",
@@ -313,7 +330,7 @@ mod tests {
             .iter()
             .map(|row| row.get(0))
             .collect();
-        assert_eq!(versions, [1, 2, 3]);
+        assert_eq!(versions, [1, 2, 3, 4]);
         // Version 3 counted the stored article into the rollups.
         let counted: i64 = client
             .query_one(
