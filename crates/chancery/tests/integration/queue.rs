@@ -59,15 +59,21 @@ fn count(client: &mut postgres::Client, sql: &str) -> i64 {
 fn stored(data: &Path, client: &mut postgres::Client) -> (i64, i64) {
     if chancery_store::postgres_url(data).is_none() {
         let articles = stored_articles(data);
-        let distinct = rusqlite::Connection::open(data.join("chancery.db"))
-            .and_then(|c| {
-                c.query_row(
-                    "SELECT count(DISTINCT external_id) FROM articles",
-                    [],
-                    |r| r.get(0),
-                )
-            })
-            .unwrap_or(0);
+        // Read-only: a connection that may create the file would leave an
+        // empty database for the workers to refuse when it looks between a
+        // worker making the directory and writing the database's header.
+        let distinct = rusqlite::Connection::open_with_flags(
+            data.join("chancery.db"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .and_then(|c| {
+            c.query_row(
+                "SELECT count(DISTINCT external_id) FROM articles",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .unwrap_or(0);
         return (articles, distinct);
     }
     let exists: bool = client
