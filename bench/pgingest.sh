@@ -111,32 +111,12 @@ kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null || true
 echo "articles stored: $(psql -tA "$held" -c 'SELECT count(*) FROM chancery.articles'), without a story: $(psql -tA "$held" -c 'SELECT count(*) FROM chancery.articles WHERE story IS NULL')"
 
 echo "== watch: $hosts hosts x $pages pages, politeness on (50 ms per host)"
-# Starts the fixture (its standard input a FIFO we hold open); sets allow.
-start_fixture() {
-    rm -f "$work/in" "$work/fixture.out"
-    mkfifo "$work/in"
-    "$fixture" --hosts "$hosts" --pages "$pages" --sources "$work/sources.txt" \
-        < "$work/in" > "$work/fixture.out" &
-    fixture_pid=$!
-    exec {fixture_in}>"$work/in"
-    for _ in $(seq 600); do
-        grep -q '^ready' "$work/fixture.out" 2>/dev/null && break
-        sleep 0.1
-    done
-    grep -q '^ready' "$work/fixture.out" || { echo "the fixture did not start" >&2; exit 1; }
-    allow=()
-    for ip in $(sed -n 's/^ready //p' "$work/fixture.out"); do allow+=(--allow-address "$ip"); done
-}
-stop_fixture() {
-    exec {fixture_in}>&-
-    wait "$fixture_pid" || true
-    grep '^pages served' "$work/fixture.out"
-}
+. bench/news-fixture.sh
 # $1 watchers at once into a fresh database.
 watchers() {
     local db started ended pids=()
     db=$(database "watch$1")
-    start_fixture
+    start_fixture --hosts "$hosts" --pages "$pages" --sources "$work/sources.txt"
     started=$(date +%s.%N)
     for i in $(seq "$1"); do
         "$chancery" watch --once --quiet --sources "$work/sources.txt" --data "$db" "${allow[@]}" \
@@ -153,7 +133,9 @@ watchers() {
     python3 -c "import sys; w = float(sys.argv[2]) - float(sys.argv[1]); print(f'{sys.argv[3]} watcher(s): {w:.1f} s, {int(sys.argv[4]) / w:.0f} pages/s')" \
         "$started" "$ended" "$1" "$stored"
     echo "articles stored: $stored of $((hosts * pages)) pages; URL duplicates in the store: $duplicates"
-    stop_fixture
+    # (Not in a pipe: the fixture stops when this shell closes its input.)
+    stop_fixture > "$work/fixture.counts"
+    grep '^pages served' "$work/fixture.counts"
 }
 watchers 1
 watchers 2
