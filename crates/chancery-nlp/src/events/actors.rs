@@ -259,6 +259,23 @@ const SECTOR_MODIFIERS: &[(&str, &str)] = &[
 
 /// Prepositions after which a country or place is where something
 /// happened, not who acted.
+/// Words of direction that may stand between a locative word and its place.
+const COMPASS_WORDS: &[&str] = &[
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "north",
+    "south",
+    "east",
+    "west",
+];
+
 const LOCATIVE: &[&str] = &[
     "in",
     "at",
@@ -573,7 +590,9 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
         self.nationalities_said_after(&mut mentions, &named);
         self.resolve_definites(&mut mentions);
         self.absorb_nationalities(&mut mentions);
-        titles_take_their_holders_codes(&mut mentions);
+        titles_take_their_holders_codes(&mut mentions, |k| {
+            self.doc.words[k].starts_with(char::is_uppercase) && self.title_word(k)
+        });
         self.officials_take_their_speakers_country(&mut mentions);
         let mut at = vec![None; n];
         for (m, mention) in mentions.iter().enumerate() {
@@ -808,6 +827,12 @@ impl<'d, 'a> ActorFinder<'d, 'a> {
                 return true;
             }
             if matches!(word.as_ref(), "the" | "a" | "an") {
+                k -= 1;
+                continue;
+            }
+            // "a meeting in northern Kabul": a compass word is part of
+            // the place.
+            if COMPASS_WORDS.contains(&word.as_ref()) {
                 k -= 1;
                 continue;
             }
@@ -1692,15 +1717,22 @@ fn home_country(entities: &[Entity], filed_in: Option<&str>) -> Option<String> {
 
 /// "Islamist Prime Minister Necmettin Erbakan": a title whose country the
 /// text does not give, right before the name of the one who holds it, is
-/// that person's (the story's country was only a guess for it).
-fn titles_take_their_holders_codes(mentions: &mut [ActorMention]) {
+/// that person's (the story's country was only a guess for it). Capitalized
+/// title words may stand between them ("opposition militia leader General
+/// Abdul Rashid Dostum"): `title_between` tells which tokens are such.
+fn titles_take_their_holders_codes(
+    mentions: &mut [ActorMention],
+    title_between: impl Fn(usize) -> bool,
+) {
     for m in 1..mentions.len() {
         let (before, after) = mentions.split_at_mut(m);
         let (title, holder) = (&mut before[m - 1], &after[0]);
         if title.kind == MentionKind::Nominal
             && title.guessed_sector.is_some()
             && !title.plural
-            && title.tokens.end == holder.tokens.start
+            && title.tokens.end <= holder.tokens.start
+            && holder.tokens.start - title.tokens.end <= 2
+            && (title.tokens.end..holder.tokens.start).all(&title_between)
             && holder.kind == MentionKind::Named(EntityKind::Person)
             && holder.code.is_some()
         {

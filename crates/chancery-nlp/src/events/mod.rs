@@ -492,29 +492,53 @@ impl<'d, 'a> EventCoder<'d, 'a> {
             let mut context = None;
             if !trigger.after.is_empty() {
                 // Where a context fits when it starts at token `from`.
-                let fits_from = |from: usize, after: &Vec<String>| {
+                let fits_from = |from: usize, after: &[String]| {
                     (from + after.len() <= end
                         && after.iter().enumerate().all(|(k, w)| at(from + k) == w))
                     .then(|| from..from + after.len())
+                };
+                // A context opening with an article still fits with up to
+                // two words after the article ("broke the previous
+                // ceasefire" for "the ceasefire").
+                let over_article = |after: &Vec<String>| {
+                    let (article, rest) = after.split_first()?;
+                    if rest.is_empty()
+                        || !matches!(article.as_str(), "the" | "a" | "an")
+                        || at(i + n) != article
+                    {
+                        return None;
+                    }
+                    (1..=2).find_map(|gap| {
+                        let from = i + n + 1 + gap;
+                        (i + n + 1..from)
+                            .all(|k| {
+                                k < end && is_modifier(at(k)) && !FUNCTION_WORDS.contains(&at(k))
+                            })
+                            .then(|| fits_from(from, rest))
+                            .flatten()
+                            .map(|found| i + n..found.end)
+                    })
                 };
                 // The context follows at once, or, when it starts with a
                 // content word, after up to three modifiers ("expelled two
                 // Croatian diplomats", "released 50 prisoners").
                 let adjacent = trigger.after.iter().find_map(|after| {
-                    fits_from(i + n, after).or_else(|| {
-                        after
-                            .first()
-                            .is_some_and(|w| !FUNCTION_WORDS.contains(&w.as_str()))
-                            .then(|| {
-                                (1..=3).find_map(|gap| {
-                                    (i + n..i + n + gap)
-                                        .all(|k| k < end && is_modifier(at(k)))
-                                        .then(|| fits_from(i + n + gap, after))
-                                        .flatten()
+                    fits_from(i + n, after)
+                        .or_else(|| over_article(after))
+                        .or_else(|| {
+                            after
+                                .first()
+                                .is_some_and(|w| !FUNCTION_WORDS.contains(&w.as_str()))
+                                .then(|| {
+                                    (1..=3).find_map(|gap| {
+                                        (i + n..i + n + gap)
+                                            .all(|k| k < end && is_modifier(at(k)))
+                                            .then(|| fits_from(i + n + gap, after))
+                                            .flatten()
+                                    })
                                 })
-                            })
-                            .flatten()
-                    })
+                                .flatten()
+                        })
                 });
                 // A row whose contexts name personal objects ("thank him",
                 // "release them") takes any actor as its object ("thanked

@@ -1211,3 +1211,54 @@ Kurdish guerrillas stopped two buses at a roadblock in eastern Turkey.\n",
         "{events:?}"
     );
 }
+
+#[test]
+fn a_title_before_a_named_holder_takes_the_holders_code_over_a_rank() {
+    // "General" stands between the unplaced title and the name: the
+    // leader is the general's, not of the visitor's country.
+    let analysis = analyze_bytes(
+        b"Congressman visits\n\nKABUL - U.S. Congressman Dana Rohrabacher met northern opposition \
+militia leader General Abdul Rashid Dostum on Tuesday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(has_event(&events, "04", "USA", "AFG"), "{events:?}");
+    assert!(
+        !events
+            .iter()
+            .any(|(_, _, target)| target.starts_with("USA")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn a_city_after_in_and_a_compass_word_is_where_not_whom() {
+    let analysis = analyze_bytes(
+        b"Convoy attacked\n\nKABUL - Taleban rebels attacked a convoy in northern Kabul on Tuesday.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        !events
+            .iter()
+            .any(|(_, _, target)| target.starts_with("AFGGOV")),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn an_article_context_fits_over_an_adjective() {
+    // "broke the fragile ceasefire" is the row "break" + "the ceasefire".
+    let analysis = analyze_bytes(
+        b"Truce broken\n\nGROZNY - Russian troops broke the fragile ceasefire in Chechnya on Tuesday, \
+rebels said.\n",
+    )
+    .expect("extracts");
+    let events = triples(&analysis.events);
+    assert!(
+        events
+            .iter()
+            .any(|(_, _, target)| target.starts_with("RUS")),
+        "{events:?}"
+    );
+}
