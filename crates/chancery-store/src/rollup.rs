@@ -29,9 +29,10 @@
 //!   publication date, `''` for neither), canonical events;
 //! - `rollup_stories`: per story, its canonical articles and copies, their
 //!   first and last publication dates and canonical events. Articles move
-//!   between stories, so this one is not a sum kept by adding: whenever
-//!   story ids are saved, the rows of every story an article left or
-//!   joined are counted again from its articles (`restory`).
+//!   between stories, so this one is not a sum kept by adding alone:
+//!   whenever story ids are saved, the rows of every story an article left
+//!   are counted again from its articles (`restory`), and the other stories
+//!   articles joined gain what those bring (`story_additions`).
 //!
 //! Version 8 (PostgreSQL 4) keys the events of one entity or one country
 //! pair, so that the entity and dyad pages read what they show, not every
@@ -232,6 +233,48 @@ pub(crate) fn restory(stories: &str) -> [String; 2] {
     ]
 }
 
+/// The upsert that adds to `rollup_stories` what the articles satisfying
+/// `articles` and their near-duplicates contribute to their (new) stories,
+/// those of the stories that do not satisfy `recounted`. A story update
+/// counts again only the stories its articles leave ([`stories_of`], taken
+/// before it; `recounted`), where an article that goes is taken off: a
+/// story none of whose articles left it only gains, and its row gains what
+/// the articles that joined it bring, so that saving the stories of new
+/// articles costs what they are, not what their stories hold (a recount
+/// reads every article of a story and its events, at every batch a story
+/// grows by). `{min}` is the engine's scalar minimum.
+pub(crate) fn story_additions(articles: &str, recounted: &str, engine: Engine) -> String {
+    let (min, max) = match engine {
+        Engine::Sqlite => ("min", "max"),
+        Engine::Postgres => ("least", "greatest"),
+    };
+    // A date of either side when the other has none (SQLite's `min` of a
+    // null is null).
+    let date = |f: &str, column: &str| {
+        format!(
+            "{column} = {f}(coalesce(rollup_stories.{column}, excluded.{column}), \
+             coalesce(excluded.{column}, rollup_stories.{column}))"
+        )
+    };
+    format!(
+        "INSERT INTO rollup_stories (story, canonical, copies, first_published, \
+         last_published, events) \
+         SELECT a.story, count(*) FILTER (WHERE a.duplicate_of IS NULL), \
+         count(*) FILTER (WHERE a.duplicate_of IS NOT NULL), min(a.published), \
+         max(a.published), coalesce(sum(CASE WHEN a.duplicate_of IS NULL THEN \
+         (SELECT count(*) FROM events ev WHERE ev.article = a.id) ELSE 0 END), 0) \
+         FROM articles a WHERE (a.id {articles} OR a.duplicate_of {articles}) \
+         AND a.story IS NOT NULL AND NOT (a.story {recounted}) GROUP BY a.story \
+         ORDER BY a.story \
+         ON CONFLICT (story) DO UPDATE SET \
+         canonical = rollup_stories.canonical + excluded.canonical, \
+         copies = rollup_stories.copies + excluded.copies, {first}, {last}, \
+         events = rollup_stories.events + excluded.events",
+        first = date(min, "first_published"),
+        last = date(max, "last_published"),
+    )
+}
+
 /// The stories of the articles satisfying `{articles}` and of their
 /// near-duplicates: those a story update moves articles out of.
 pub(crate) fn stories_of(articles: &str) -> String {
@@ -241,19 +284,26 @@ pub(crate) fn stories_of(articles: &str) -> String {
     )
 }
 
-/// Counts again, in `tx`, the stories `stories` (those articles just left
-/// or joined).
+/// Brings `rollup_stories` up to date in `tx` after the story ids of the
+/// articles `articles` (and their near-duplicates) were saved: the stories
+/// `left`, those they were in before, counted again, and what the articles
+/// bring added to the other stories they are in now ([`story_additions`]).
 pub(crate) fn restory_sqlite(
     tx: &rusqlite::Transaction<'_>,
-    stories: &[i64],
+    articles: &[i64],
+    left: &[i64],
 ) -> rusqlite::Result<()> {
-    if stories.is_empty() {
-        return Ok(());
-    }
-    let list = serde_json::to_string(stories).unwrap_or_else(|_| "[]".into());
+    let json = |ids: &[i64]| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let (articles, left) = (json(articles), json(left));
     for sql in restory("IN (SELECT value FROM json_each(?1))") {
-        tx.prepare_cached(&sql)?.execute([&list])?;
+        tx.prepare_cached(&sql)?.execute([&left])?;
     }
+    tx.prepare_cached(&story_additions(
+        "IN (SELECT value FROM json_each(?1))",
+        "IN (SELECT value FROM json_each(?2))",
+        Engine::Sqlite,
+    ))?
+    .execute([&articles, &left])?;
     Ok(())
 }
 

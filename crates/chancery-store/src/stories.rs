@@ -445,10 +445,10 @@ impl Store {
         let failed = |e: rusqlite::Error| StoreError::sqlite(path, "storing story ids")(e);
         let tx = conn.transaction().map_err(failed)?;
         if !stories.is_empty() {
-            // The stories articles leave and join, counted again below.
+            // The stories articles leave, counted again below.
             let articles: Vec<i64> = stories.iter().map(|(article, _)| *article).collect();
             let list = serde_json::to_string(&articles).unwrap_or_else(|_| "[]".into());
-            let mut touched: Vec<i64> = tx
+            let left: Vec<i64> = tx
                 .prepare_cached(&crate::rollup::stories_of(
                     "IN (SELECT value FROM json_each(?1))",
                 ))
@@ -461,10 +461,7 @@ impl Store {
                 update.execute((story, article)).map_err(failed)?;
             }
             drop(update);
-            touched.extend(stories.iter().map(|(_, story)| *story));
-            touched.sort_unstable();
-            touched.dedup();
-            crate::rollup::restory_sqlite(&tx, &touched).map_err(failed)?;
+            crate::rollup::restory_sqlite(&tx, &articles, &left).map_err(failed)?;
         }
         if let Some(state) = state {
             apply_update(&mut SqliteRows { tx: &tx, path }, state)?;

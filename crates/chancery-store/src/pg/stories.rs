@@ -73,6 +73,9 @@ struct Statements {
     stories_of: Statement,
     /// `rollup::restory` for the stories `$1`.
     restory: [Statement; 2],
+    /// `rollup::story_additions` of the articles `$1` to their stories but
+    /// those `$2`.
+    add_to_stories: Statement,
 }
 
 impl Statements {
@@ -129,6 +132,11 @@ impl Statements {
                 let [delete, insert] = crate::rollup::restory("= ANY($1::bigint[])");
                 [prepare(&delete)?, prepare(&insert)?]
             },
+            add_to_stories: prepare(&crate::rollup::story_additions(
+                "= ANY($1::bigint[])",
+                "= ANY($2::bigint[])",
+                crate::rollup::Engine::Postgres,
+            ))?,
         })
     }
 }
@@ -304,8 +312,9 @@ impl StoryWriter for PgStories {
             .map_err(|e| at(e).into_error(&url))?;
         if !stories.is_empty() {
             let (articles, ids): (Vec<i64>, Vec<i64>) = stories.iter().copied().unzip();
-            // The stories articles leave and join, counted again after.
-            let mut touched: Vec<i64> = tx
+            // The stories articles leave, counted again after; the others
+            // they join gain what they bring.
+            let left: Vec<i64> = tx
                 .query(&statements.stories_of, &[&articles])
                 .map_err(|e| at(e).into_error(&url))?
                 .iter()
@@ -313,13 +322,12 @@ impl StoryWriter for PgStories {
                 .collect();
             tx.execute(&statements.set_stories, &[&articles, &ids])
                 .map_err(|e| at(e).into_error(&url))?;
-            touched.extend(&ids);
-            touched.sort_unstable();
-            touched.dedup();
             for statement in &statements.restory {
-                tx.execute(statement, &[&touched])
+                tx.execute(statement, &[&left])
                     .map_err(|e| at(e).into_error(&url))?;
             }
+            tx.execute(&statements.add_to_stories, &[&articles, &left])
+                .map_err(|e| at(e).into_error(&url))?;
         }
         if let Some(state) = state {
             apply_update(

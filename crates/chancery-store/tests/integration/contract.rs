@@ -822,6 +822,40 @@ fn stories_and_the_saved_clusterer_read_back_the_same_from_either_backend() {
     }
 }
 
+/// The story rollup kept as story ids are saved equals a recount after
+/// every save: articles (dated and undated, with events, a near-duplicate
+/// among them) opening stories and joining stories that have a row, then
+/// moving between stories, in either backend.
+#[test]
+fn the_story_rollup_follows_joins_and_moves() {
+    for backend in Backend::all("the_story_rollup_follows_joins_and_moves") {
+        let name = backend.name();
+        let ids: Vec<i64> = outcomes_of(&mut backend.store(), &annotated_corpus())
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Stored { article, .. } => Some(*article),
+                _ => None,
+            })
+            .collect();
+        assert!(ids.len() >= 11, "{name}: {ids:?}");
+        let saves: Vec<Vec<(i64, i64)>> = vec![
+            ids[..4].iter().map(|&a| (a, 1)).collect(),
+            (4..8).map(|i| (ids[i], 1 + i as i64 % 2)).collect(),
+            ids[8..].iter().map(|&a| (a, 2)).collect(),
+            vec![(ids[0], 3), (ids[5], 3), (ids[9], 1)],
+            vec![(ids[1], 2), (ids[0], 1)],
+        ];
+        for (i, pairs) in saves.iter().enumerate() {
+            with_story_book(&backend, |book| book.save_stories(pairs, None).unwrap());
+            assert_eq!(
+                rollup_mismatches(&backend),
+                Vec::<String>::new(),
+                "{name}: after save {i}"
+            );
+        }
+    }
+}
+
 /// One clusterer at a time: a second connection is not elected while the
 /// first lives, and is once the first is gone (a killed clusterer's session
 /// ends the same way). The horizon waits for no batch in flight.

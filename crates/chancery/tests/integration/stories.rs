@@ -283,7 +283,7 @@ fn a_state_of_an_older_format_is_rebuilt_from_the_articles() {
     };
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
-        assert_eq!(format(&conn), 3);
+        assert_eq!(format(&conn), 4);
         // What the earlier chancery wrote first in its header.
         conn.execute(
             "UPDATE story_state SET value = CAST(x'02000000' || substr(value, 5) AS BLOB) \
@@ -306,6 +306,6 @@ fn a_state_of_an_older_format_is_rebuilt_from_the_articles() {
         "{}",
         out.stderr
     );
-    assert_eq!(format(&rusqlite::Connection::open(&db).unwrap()), 3);
+    assert_eq!(format(&rusqlite::Connection::open(&db).unwrap()), 4);
     assert_eq!(stories_of(&data), expected, "rebuilt, then as one run");
 }
