@@ -113,6 +113,10 @@
 //!   `rollup_event_days` (`key`, `day`: the date's first ten characters,
 //!   `quad_class`, `goldstein` in units of 2^-27, `events`),
 //!   `rollup_event_roots` (`key`, `root`, `quad_class`, `events`).
+//!   Version 9 keeps every rollup table `WITHOUT ROWID` (the same columns
+//!   and rows; a table is then the b-tree of its key, not a table beside
+//!   an index repeating the key) and makes new databases in pages of 16
+//!   KiB (an upgrade converts when no other connection has the file open).
 //! - Views `canonical_articles`, `canonical_entities`, `canonical_quotes`,
 //!   `canonical_events`: the same rows without near-duplicates, so that a
 //!   syndicated story counts once in statistics.

@@ -3122,6 +3122,85 @@ mod tests {
     }
 
     #[test]
+    fn a_version_8_store_gains_rollups_without_row_ids_reading_the_same() {
+        use crate::rollup::{restory, upserts, Engine};
+        let (dir, q) = mixed_corpus();
+        let filter = EventFilter {
+            entity: Some("Russia".into()),
+            ..EventFilter::default()
+        };
+        let read = |q: &Queries| {
+            (
+                q.events(&filter).unwrap(),
+                q.event_rollup(&filter).unwrap(),
+                q.entity("Abbas Araghchi").unwrap(),
+                q.facets(&[1, 2, 3, 4, 5, 6]).unwrap(),
+                q.overview().unwrap(),
+            )
+        };
+        let before = read(&q);
+        assert!(before.0.total > 0);
+        drop(q);
+        let path = dir.path().join(crate::DATABASE_FILE);
+        // The rollup tables kept without row ids.
+        let without_row_ids = |conn: &rusqlite::Connection| -> Vec<String> {
+            conn.prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' \
+                 AND sql LIKE '%WITHOUT ROWID' ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |row| row.get::<_, String>(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|name| crate::rollup::TABLES.contains(&name.as_str()))
+            .collect()
+        };
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mut rollups: Vec<String> = crate::rollup::TABLES.map(String::from).to_vec();
+        rollups.sort();
+        assert_eq!(without_row_ids(&conn), rollups);
+        // Version 8 kept the rollups in tables with row ids (but for its
+        // postings), counted the same way, in pages of 4 KiB.
+        for table in crate::rollup::TABLES {
+            conn.execute_batch(&format!("DROP TABLE {table}")).unwrap();
+        }
+        conn.execute_batch(crate::rollup::ROLLUP_TABLES).unwrap();
+        conn.execute_batch(crate::rollup::KEYED_TABLES).unwrap();
+        for sql in upserts("IS NOT NULL", Engine::Sqlite)
+            .into_iter()
+            .chain(restory("IS NOT NULL"))
+        {
+            conn.execute_batch(&sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; VACUUM; \
+             PRAGMA journal_mode = WAL; PRAGMA user_version = 8;",
+        )
+        .unwrap();
+        assert_eq!(without_row_ids(&conn), Vec::<String>::new());
+        drop(conn);
+        let err = crate::Reader::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("run `chancery ingest` on it once"), "{err}");
+        drop(Store::open(dir.path()).unwrap());
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        assert_eq!(without_row_ids(&conn), rollups);
+        let page_size: i64 = conn
+            .query_row("PRAGMA page_size", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(page_size, crate::store::PAGE_SIZE);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        drop(conn);
+        let verification = crate::Reader::open(dir.path()).unwrap().verify().unwrap();
+        assert!(verification.is_sound(), "{verification:?}");
+        let q = Queries::open(dir.path()).unwrap();
+        assert_eq!(q.rollup_mismatches().unwrap(), Vec::<String>::new());
+        assert_eq!(read(&q), before);
+    }
+
+    #[test]
     fn articles_are_listed_newest_first_with_counts() {
         let (_dir, q) = corpus();
         let page = q.articles(&ArticleFilter::default()).unwrap();

@@ -74,42 +74,60 @@ use rusqlite::types::Value as SqlValue;
 
 use crate::StoreError;
 
-/// The rollup tables; the same DDL in both engines.
-pub(crate) const ROLLUP_TABLES: &str = "
+/// The rollup tables, `$tail` after each table: SQLite keeps them
+/// `WITHOUT ROWID` (version 9), so that a table is the b-tree of its key
+/// rather than a table of row ids beside an index holding every key again;
+/// PostgreSQL has no such choice and keeps its version 3 tables.
+macro_rules! rollup_tables {
+    ($tail:literal) => {
+        concat!(
+            "
 CREATE TABLE rollup_totals (
     name TEXT PRIMARY KEY,
     n    BIGINT NOT NULL
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE rollup_entities (
     name     TEXT PRIMARY KEY,
     all_rows BIGINT NOT NULL,
     articles BIGINT NOT NULL,
     mentions BIGINT NOT NULL,
     best     BIGINT
-);
+) ",
+            $tail,
+            ";
 CREATE INDEX rollup_entities_mentions ON rollup_entities(mentions DESC, name);
 CREATE TABLE rollup_actors (
     code      TEXT PRIMARY KEY,
     as_source BIGINT NOT NULL,
     as_target BIGINT NOT NULL
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE rollup_edges (
     source_code TEXT NOT NULL,
     target_code TEXT NOT NULL,
     events      BIGINT NOT NULL,
     goldstein   BIGINT NOT NULL,
     PRIMARY KEY (source_code, target_code)
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE rollup_roots (
     root       TEXT NOT NULL,
     quad_class BIGINT NOT NULL,
     events     BIGINT NOT NULL,
     PRIMARY KEY (root, quad_class)
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE rollup_days (
     day    TEXT PRIMARY KEY,
     events BIGINT NOT NULL
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE rollup_stories (
     story     BIGINT PRIMARY KEY,
     canonical BIGINT NOT NULL,
@@ -117,12 +135,24 @@ CREATE TABLE rollup_stories (
     first_published TEXT,
     last_published  TEXT,
     events    BIGINT NOT NULL
-);
+) ",
+            $tail,
+            ";
 CREATE INDEX rollup_stories_latest ON rollup_stories(last_published, story);
-";
+"
+        )
+    };
+}
 
-/// The keyed event rollups (version 8), `$tail` after the postings table
-/// (SQLite keeps it `WITHOUT ROWID`: its key is the whole row).
+/// The rollup tables in PostgreSQL (its version 3).
+pub(crate) const ROLLUP_TABLES: &str = rollup_tables!("");
+
+/// The rollup tables in a data directory (version 9: `WITHOUT ROWID`).
+pub(crate) const ROLLUP_TABLES_SQLITE: &str = rollup_tables!("WITHOUT ROWID");
+
+/// The keyed event rollups (version 8), `$tail` after each table (SQLite
+/// keeps them `WITHOUT ROWID`: the postings since version 8, the others
+/// since version 9).
 macro_rules! keyed_tables {
     ($tail:literal) => {
         concat!(
@@ -143,14 +173,18 @@ CREATE TABLE rollup_event_days (
     goldstein  BIGINT NOT NULL,
     events     BIGINT NOT NULL,
     PRIMARY KEY (key, day, quad_class, goldstein)
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE rollup_event_roots (
     key        TEXT NOT NULL,
     root       TEXT NOT NULL,
     quad_class BIGINT NOT NULL,
     events     BIGINT NOT NULL,
     PRIMARY KEY (key, root, quad_class)
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE name_postings (
     key     TEXT NOT NULL,
     date    TEXT NOT NULL,
@@ -163,24 +197,32 @@ CREATE TABLE name_postings (
 CREATE TABLE rollup_name_totals (
     key TEXT PRIMARY KEY,
     n   BIGINT NOT NULL
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE rollup_entity_kinds (
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
     n    BIGINT NOT NULL,
     PRIMARY KEY (name, kind)
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE rollup_entity_values (
     name  TEXT NOT NULL,
     kind  TEXT NOT NULL,
     value TEXT NOT NULL,
     n     BIGINT NOT NULL,
     PRIMARY KEY (name, kind, value)
-);
+) ",
+            $tail,
+            ";
 CREATE TABLE rollup_sources (
     name TEXT PRIMARY KEY,
     n    BIGINT NOT NULL
-);
+) ",
+            $tail,
+            ";
 "
         )
     };
@@ -189,11 +231,11 @@ CREATE TABLE rollup_sources (
 /// The keyed event rollups in PostgreSQL (its version 4).
 pub(crate) const KEYED_TABLES: &str = keyed_tables!("");
 
-/// The keyed event rollups in a data directory (version 8).
+/// The keyed event rollups in a data directory (version 9).
 pub(crate) const KEYED_TABLES_SQLITE: &str = keyed_tables!("WITHOUT ROWID");
 
 /// The rollup tables, for an upgrade that builds them afresh.
-const TABLES: [&str; 15] = [
+pub(crate) const TABLES: [&str; 15] = [
     "rollup_totals",
     "rollup_entities",
     "rollup_actors",
@@ -613,7 +655,7 @@ pub(crate) fn build_sqlite(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<(
     for table in TABLES {
         tx.execute_batch(&format!("DROP TABLE IF EXISTS {table}"))?;
     }
-    tx.execute_batch(ROLLUP_TABLES)?;
+    tx.execute_batch(ROLLUP_TABLES_SQLITE)?;
     tx.execute_batch(KEYED_TABLES_SQLITE)?;
     for sql in upserts("IS NOT NULL", Engine::Sqlite)
         .into_iter()

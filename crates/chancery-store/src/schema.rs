@@ -12,7 +12,7 @@ use crate::{Fingerprint, StoreError};
 
 /// The version of the tables below, kept in `PRAGMA user_version`. Bump it
 /// whenever a table or a column's meaning changes.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Marks the file as a chancery store (`PRAGMA application_id`, "chnc").
 const APPLICATION_ID: i64 = 0x6368_6e63;
@@ -206,7 +206,7 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
             .and_then(|()| tx.execute_batch(CANONICAL_VIEWS))
             .and_then(|()| tx.execute_batch(WATCH_TABLES))
             .and_then(|()| tx.execute_batch(crate::places::PLACES_TABLE))
-            .and_then(|()| tx.execute_batch(crate::rollup::ROLLUP_TABLES))
+            .and_then(|()| tx.execute_batch(crate::rollup::ROLLUP_TABLES_SQLITE))
             .and_then(|()| tx.execute_batch(crate::rollup::KEYED_TABLES_SQLITE))
             .and_then(|()| tx.pragma_update(None, "application_id", APPLICATION_ID))
             .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION))
@@ -220,12 +220,13 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         // version 4 where events happened and the places table, version 5
         // compressed analyses without their text, version 6 slimmer article
         // rows and LSH keys, version 7 the rollups, version 8 the keyed
-        // event rollups (all rollups are counted again). An older store gains
+        // event rollups, version 9 the rollup tables `WITHOUT ROWID` (all
+        // rollups are counted again). An older store gains
         // what it lacks in one transaction: located events and places are
         // backfilled from its stored analyses while they are still JSON,
         // then the analyses are compressed, then the rows slimmed, then the
         // rollups counted from the rows.
-        let context = "upgrading the store to version 8";
+        let context = "upgrading the store to version 9";
         let tx = conn
             .transaction()
             .map_err(StoreError::sqlite(path, context))?;
@@ -254,19 +255,53 @@ fn prepare_tables(conn: &mut Connection, path: &Path) -> Result<(), StoreError> 
         }
         crate::rollup::build_sqlite(&tx).map_err(StoreError::sqlite(
             path,
-            "counting the rollups (upgrade to version 8)",
+            "counting the rollups (upgrade to version 9)",
         ))?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(StoreError::sqlite(path, context))?;
         tx.commit().map_err(StoreError::sqlite(path, context))?;
-        // The space the JSON held goes back to the file system once.
-        if converted > 0 {
-            conn.execute_batch("VACUUM")
-                .map_err(StoreError::sqlite(path, "compacting the upgraded store"))?;
+        // The space the JSON held, and the rollup tables rebuilt without
+        // row ids (version 9), go back to the file system once.
+        if converted > 0 || version <= 8 {
+            compact(conn, path)?;
         }
         return Ok(());
     }
     check(path, version, application)
+}
+
+/// Rewrites the database without free pages, in pages of
+/// [`crate::store::PAGE_SIZE`] when it can: SQLite changes a page size only
+/// while vacuuming outside WAL mode, which another open connection (a
+/// server reading the store) prevents; the store is then compacted in the
+/// pages it has.
+fn compact(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let context = "compacting the upgraded store";
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |row| row.get(0))
+        .map_err(StoreError::sqlite(path, context))?;
+    let resized = page_size != crate::store::PAGE_SIZE
+        && conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |row| {
+                row.get::<_, String>(0)
+            })
+            .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+    if resized {
+        conn.pragma_update(None, "page_size", crate::store::PAGE_SIZE)
+            .map_err(StoreError::sqlite(path, context))?;
+    }
+    let vacuumed = conn.execute_batch("VACUUM");
+    if resized {
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(StoreError::sqlite(path, "switching to WAL mode"))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::sqlite(path, "switching to WAL mode")(
+                rusqlite::Error::ExecuteReturnedResults,
+            ));
+        }
+    }
+    vacuumed.map_err(StoreError::sqlite(path, context))
 }
 
 /// Version 5: the saved story clusterer packed (`crate::blob::pack_state`).

@@ -405,6 +405,9 @@ pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError
     // power cut, which may lose the last batches but never corrupts).
     conn.busy_timeout(std::time::Duration::from_secs(10))
         .map_err(StoreError::sqlite(path, "configuring"))?;
+    // Before the first write, which fixes it (a no-op on an existing file).
+    conn.pragma_update(None, "page_size", PAGE_SIZE)
+        .map_err(StoreError::sqlite(path, "configuring"))?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
         .map_err(StoreError::sqlite(path, "switching to WAL mode"))?;
@@ -416,16 +419,29 @@ pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError
     conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
         .map_err(StoreError::sqlite(path, "configuring"))?;
     // A checkpoint copies the WAL into the database and syncs it; every
-    // 4,000 pages (16 MB) rather than SQLite's 1,000, a page the writer
-    // changes in several batches in a row (an index's right edge, the
-    // story tables) is copied once instead of several times.
-    conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)
+    // 16 MB (4,000 pages of 4 KiB) rather than SQLite's 1,000 pages, a page
+    // the writer changes in several batches in a row (an index's right
+    // edge, the story tables) is copied once instead of several times.
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |row| row.get(0))
         .map_err(StoreError::sqlite(path, "configuring"))?;
+    conn.pragma_update(
+        None,
+        "wal_autocheckpoint",
+        WAL_CHECKPOINT_BYTES / page_size.max(512),
+    )
+    .map_err(StoreError::sqlite(path, "configuring"))?;
     tune_memory(conn, path, writer_cache_kib())
 }
 
-/// Pages between two automatic checkpoints of the WAL.
-const WAL_CHECKPOINT_PAGES: i64 = 4_000;
+/// The page size of a new database (bytes). An article row (text,
+/// compressed analysis, signature) is about 1.6 KB, so a 4 KiB page held
+/// two and left a fifth of the articles table empty; larger pages waste a
+/// fraction of a row per page (BENCHMARKS.md, store16g).
+pub(crate) const PAGE_SIZE: i64 = 16_384;
+
+/// The WAL's bytes between two automatic checkpoints.
+const WAL_CHECKPOINT_BYTES: i64 = 16_384_000;
 
 /// The most of the database mapped into memory. SQLite caps it at its
 /// compiled-in limit (2 GiB in the bundled build); the map only reserves
