@@ -12,6 +12,7 @@ pub mod events;
 pub mod kb;
 pub mod language;
 pub mod ner;
+mod pages;
 pub mod petrarch;
 mod quotes;
 pub mod registry;

@@ -11,6 +11,7 @@ pub mod train;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::pages::Pages;
 use crate::NlpError;
 use features::{mark_document, token_features};
 pub(crate) use features::{mix_hashes, KeyHasher, TokenInfo, ALL_CAPS, HAS_DIGIT, INIT_CAP};
@@ -117,8 +118,9 @@ const MAGIC: &[u8; 8] = b"CHNER\x00\x01\x00";
 #[derive(Debug, Clone)]
 pub struct NerModel {
     /// Open-addressing table; a key of zero marks an empty slot. Key and
-    /// weights sit together so a hit costs one cache line.
-    slots: Vec<Slot>,
+    /// weights sit together so a hit costs one cache line. Read at random,
+    /// so kept in huge pages (see [`Pages`]).
+    slots: Pages<Slot>,
     /// `transitions[previous][tag]`; row [`TAG_COUNT`] is the sentence start.
     transitions: [[i64; TAG_COUNT]; TAG_COUNT + 1],
     features: usize,
@@ -175,11 +177,11 @@ impl NerModel {
     }
 
     #[inline]
-    fn row(&self, key: u64) -> Option<&[i16; TAG_COUNT]> {
-        let mask = self.slots.len() - 1;
+    fn row(slots: &[Slot], key: u64) -> Option<&[i16; TAG_COUNT]> {
+        let mask = slots.len() - 1;
         let mut index = (key as usize) & mask;
         loop {
-            let slot = &self.slots[index];
+            let slot = &slots[index];
             if slot.key == key {
                 return Some(&slot.weights);
             }
@@ -194,7 +196,9 @@ impl NerModel {
         let n = sentence.len();
         scratch.emissions.clear();
         scratch.emissions.resize(n * TAG_COUNT, 0i64);
-        let mask = self.slots.len() - 1;
+        // The table's bounds once, not at every lookup.
+        let slots = &self.slots[..];
+        let mask = slots.len() - 1;
         for i in 0..n {
             token_features(sentence, i, &mut scratch.features);
             // Two passes: first the table loads, independent of each other so
@@ -204,7 +208,7 @@ impl NerModel {
                 scratch
                     .features
                     .iter()
-                    .map(|&key| self.slots[key as usize & mask].key),
+                    .map(|&key| slots[key as usize & mask].key),
             );
             let row = &mut scratch.emissions[i * TAG_COUNT..(i + 1) * TAG_COUNT];
             for (&key, &probed) in scratch.features.iter().zip(&scratch.first_probe) {
@@ -212,9 +216,9 @@ impl NerModel {
                     continue;
                 }
                 let weights = if probed == key {
-                    Some(&self.slots[key as usize & mask].weights)
+                    Some(&slots[key as usize & mask].weights)
                 } else {
-                    self.row(key)
+                    Self::row(slots, key)
                 };
                 if let Some(weights) = weights {
                     for (score, &w) in row.iter_mut().zip(weights) {
@@ -276,7 +280,7 @@ impl NerModel {
         if reader.remaining() != features.saturating_mul(record) {
             return Err(bad("feature table size does not match the header"));
         }
-        let mut model = NerModel::with_capacity(features, transitions);
+        let mut model = NerBuilder::with_capacity(features, transitions);
         for _ in 0..features {
             let key = reader.u64().ok_or_else(|| bad("truncated features"))?;
             let mut row = [0i16; TAG_COUNT];
@@ -288,15 +292,24 @@ impl NerModel {
             }
             model.insert(key, &row);
         }
-        Ok(model)
+        Ok(model.finish())
     }
+}
 
+/// A [`NerModel`] being filled, feature by feature.
+pub(crate) struct NerBuilder {
+    slots: Vec<Slot>,
+    transitions: [[i64; TAG_COUNT]; TAG_COUNT + 1],
+    features: usize,
+}
+
+impl NerBuilder {
     pub(crate) fn with_capacity(
         features: usize,
         transitions: [[i64; TAG_COUNT]; TAG_COUNT + 1],
-    ) -> NerModel {
+    ) -> NerBuilder {
         let size = (features + features / 2).max(16).next_power_of_two();
-        NerModel {
+        NerBuilder {
             slots: vec![Slot::default(); size],
             transitions,
             features: 0,
@@ -312,15 +325,31 @@ impl NerModel {
         if self.slots[index].key == 0 {
             self.features += 1;
         }
-        self.slots[index] = Slot { key, weights: *row };
+        self.slots[index] = Slot {
+            key,
+            weights: *row,
+            padding: [0; 3],
+        };
+    }
+
+    /// The model, its table in huge pages.
+    pub(crate) fn finish(self) -> NerModel {
+        NerModel {
+            slots: Pages::new(&self.slots),
+            transitions: self.transitions,
+            features: self.features,
+        }
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, bytemuck::Pod, bytemuck::Zeroable)]
 #[repr(C, align(32))]
 struct Slot {
     key: u64,
     weights: [i16; TAG_COUNT],
+    /// Up to the 32 bytes of the alignment, spelled out so that a slot is
+    /// plain bytes ([`bytemuck::Pod`]) and can be copied into [`Pages`].
+    padding: [u16; 3],
 }
 
 #[derive(Default)]

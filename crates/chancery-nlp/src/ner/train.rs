@@ -7,7 +7,7 @@ use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
 use super::features::{token_features, KeyHasher};
-use super::{token_infos, viterbi, NerModel, Tag, TaggerInput, TAG_COUNT};
+use super::{token_infos, viterbi, NerBuilder, NerModel, Tag, TaggerInput, TAG_COUNT};
 
 /// One training document: tokens, sentence ranges, gold tags and gazetteer bits.
 #[derive(Debug, Clone, Default)]
@@ -237,11 +237,11 @@ fn average(weights: &Weights, step: f32, prune_below: f32) -> NerModel {
         1.0
     };
     let quantized_transitions = transitions.map(|row| row.map(|v| (v * scale).round() as i64));
-    let mut model = NerModel::with_capacity(rows.len(), quantized_transitions);
+    let mut model = NerBuilder::with_capacity(rows.len(), quantized_transitions);
     for (key, values) in rows {
         model.insert(key, &values.map(|v| (v * scale).round() as i16));
     }
-    model
+    model.finish()
 }
 
 /// Fisher–Yates with a xorshift generator: reproducible across platforms.

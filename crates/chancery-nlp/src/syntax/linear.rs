@@ -20,9 +20,11 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
 use crate::ner::KeyHasher;
+use crate::pages::Pages;
 
 /// A trained model: features sorted by key in buckets of their high bits,
-/// each with a run of `(class, weight)` entries.
+/// each with a run of `(class, weight)` entries. The tables are read at
+/// random, so they are kept in huge pages (see [`Pages`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Linear {
     classes: usize,
@@ -31,17 +33,28 @@ pub(crate) struct Linear {
     /// key's remainder, which a row header keeps.
     shift: u32,
     /// Bucket `b`'s rows are `cells[starts[b]..starts[b + 1]]`.
-    starts: Vec<u32>,
+    starts: Pages<u32>,
     /// Rows in ascending key order. A row is its header in two cells (the
     /// key's remainder in the low 24 bits, the entry count in the high 8),
     /// for a row of [`DENSE_MIN`] entries or more the number of its dense
     /// row in two cells, then one cell per entry: the class in the low
     /// byte, the weight's μ-law code in the high byte.
-    cells: Vec<u16>,
+    cells: Pages<u16>,
     /// The weight of each μ-law code, indexed by the code's byte.
     weights: [i16; 256],
     /// The long rows again, each as one weight per class (zero where the
     /// row has no entry), `classes` apart.
+    dense: Pages<i32>,
+}
+
+/// A [`Linear`] being filled, feature by feature in ascending key order.
+struct Builder {
+    classes: usize,
+    features: usize,
+    shift: u32,
+    starts: Vec<u32>,
+    cells: Vec<u16>,
+    weights: [i16; 256],
     dense: Vec<i32>,
 }
 
@@ -71,9 +84,9 @@ pub(crate) fn key_of(hash: u64) -> u64 {
 /// before any row, so the processor overlaps their cache misses.
 const CHUNK: usize = 80;
 
-impl Linear {
+impl Builder {
     /// An empty table sized for `features` rows and `entries` weights.
-    fn with_capacity(classes: usize, features: usize, entries: usize) -> Linear {
+    fn with_capacity(classes: usize, features: usize, entries: usize) -> Builder {
         // About one feature per bucket: a bucket's rows then mostly fit one
         // cache line, and the starts array stays a quarter of the rows'
         // size. Never fewer buckets than the header's remainder allows.
@@ -82,7 +95,7 @@ impl Linear {
             .next_power_of_two()
             .trailing_zeros()
             .max(KEY_BITS - REMAINDER_BITS);
-        Linear {
+        Builder {
             classes,
             features: 0,
             shift: KEY_BITS - bits,
@@ -133,18 +146,25 @@ impl Linear {
         while self.starts.len() <= buckets {
             self.starts.push(end);
         }
-        // A model read from a file reserved for the rest of the file.
-        self.cells.shrink_to_fit();
-        self.dense.shrink_to_fit();
-        self
+        Linear {
+            classes: self.classes,
+            features: self.features,
+            shift: self.shift,
+            starts: Pages::new(&self.starts),
+            cells: Pages::new(&self.cells),
+            weights: self.weights,
+            dense: Pages::new(&self.dense),
+        }
     }
+}
 
+impl Linear {
     /// A model from rows of quantized weights (each a weight of the μ-law
     /// table, as [`Perceptron::finish`] makes them).
     pub(crate) fn from_rows(classes: usize, mut rows: Vec<(u64, Vec<(u8, i16)>)>) -> Linear {
         rows.sort_unstable_by_key(|row| row.0);
         let entries = rows.iter().map(|r| r.1.len()).sum();
-        let mut model = Linear::with_capacity(classes, rows.len(), entries);
+        let mut model = Builder::with_capacity(classes, rows.len(), entries);
         for (key, row) in rows {
             model.push(
                 key,
@@ -186,6 +206,8 @@ impl Linear {
     pub(crate) fn score(&self, features: &[u64], scores: &mut [i32]) {
         scores.fill(0);
         let remainder = (1u64 << self.shift) - 1;
+        // Each table's bounds once, not at every lookup.
+        let (starts, cells, dense) = (&self.starts[..], &self.cells[..], &self.dense[..]);
         for chunk in features.chunks(CHUNK) {
             // Three passes, so that the processor overlaps the cache misses
             // of a chunk's features rather than waiting for each in turn:
@@ -195,13 +217,13 @@ impl Linear {
             let mut bounds = [(0u32, 0u32); CHUNK];
             for (bound, &key) in bounds.iter_mut().zip(chunk) {
                 let bucket = (key >> self.shift) as usize;
-                *bound = (self.starts[bucket], self.starts[bucket + 1]);
+                *bound = (starts[bucket], starts[bucket + 1]);
             }
             let mut touched = 0u16;
             for &(start, end) in &bounds[..chunk.len()] {
                 // An empty bucket reads the first cell, which stays cached.
                 let at = if start < end { start as usize } else { 0 };
-                touched ^= self.cells.get(at).copied().unwrap_or(0);
+                touched ^= cells.get(at).copied().unwrap_or(0);
             }
             std::hint::black_box(touched);
             for (&key, &(start, end)) in chunk.iter().zip(&bounds) {
@@ -209,20 +231,19 @@ impl Linear {
                 let mut at = start as usize;
                 let end = end as usize;
                 while at < end {
-                    let header = self.cells[at] as u32 | (self.cells[at + 1] as u32) << 16;
+                    let header = cells[at] as u32 | (cells[at + 1] as u32) << 16;
                     let len = (header >> 24) as usize;
                     let found = header & 0xff_ffff;
                     if found >= want {
                         if found == want && len >= DENSE_MIN {
-                            let row = (self.cells[at + 2] as usize
-                                | (self.cells[at + 3] as usize) << 16)
+                            let row = (cells[at + 2] as usize | (cells[at + 3] as usize) << 16)
                                 * self.classes;
-                            let dense = &self.dense[row..row + self.classes];
+                            let dense = &dense[row..row + self.classes];
                             for (score, &weight) in scores.iter_mut().zip(dense) {
                                 *score += weight;
                             }
                         } else if found == want {
-                            for &cell in &self.cells[at + 2..at + 2 + len] {
+                            for &cell in &cells[at + 2..at + 2 + len] {
                                 scores[(cell & 0xff) as usize] +=
                                     self.weights[(cell >> 8) as usize] as i32;
                             }
@@ -269,7 +290,7 @@ impl Linear {
         if count > reader.remaining() / 2 {
             return Err("feature count does not match the file size".into());
         }
-        let mut model = Linear::with_capacity(classes, count, reader.remaining() / 2);
+        let mut model = Builder::with_capacity(classes, count, reader.remaining() / 2);
         let mut key = 0u64;
         for _ in 0..count {
             let gap = reader.varint().ok_or("truncated features")?;
