@@ -292,14 +292,7 @@ fn compact(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     }
     let vacuumed = conn.execute_batch("VACUUM");
     if resized {
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(StoreError::sqlite(path, "switching to WAL mode"))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::sqlite(path, "switching to WAL mode")(
-                rusqlite::Error::ExecuteReturnedResults,
-            ));
-        }
+        crate::store::switch_to_wal(conn, path)?;
     }
     vacuumed.map_err(StoreError::sqlite(path, context))
 }

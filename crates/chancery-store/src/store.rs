@@ -398,6 +398,20 @@ fn take_lock(dir: &Path) -> Result<File, StoreError> {
     }
 }
 
+/// Puts the database in WAL mode, or says it could not (a file system
+/// without shared memory keeps it in another mode).
+pub(crate) fn switch_to_wal(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .map_err(StoreError::sqlite(path, "switching to WAL mode"))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::sqlite(path, "switching to WAL mode")(
+            rusqlite::Error::ExecuteReturnedResults,
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     // WAL: readers never block the writer, and a commit is one append, so a
     // process killed mid-batch leaves the last committed batch intact.
@@ -408,18 +422,12 @@ pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError
     // Before the first write, which fixes it (a no-op on an existing file).
     conn.pragma_update(None, "page_size", PAGE_SIZE)
         .map_err(StoreError::sqlite(path, "configuring"))?;
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-        .map_err(StoreError::sqlite(path, "switching to WAL mode"))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::sqlite(path, "switching to WAL mode")(
-            rusqlite::Error::ExecuteReturnedResults,
-        ));
-    }
+    switch_to_wal(conn, path)?;
     conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
         .map_err(StoreError::sqlite(path, "configuring"))?;
     // A checkpoint copies the WAL into the database and syncs it; every
-    // 16 MB (4,000 pages of 4 KiB) rather than SQLite's 1,000 pages, a page
+    // 16 MB whatever the page size (SQLite's default of 1,000 pages is only
+    // 4 MB in a store made in 4 KiB pages), a page
     // the writer changes in several batches in a row (an index's right
     // edge, the story tables) is copied once instead of several times.
     let page_size: i64 = conn

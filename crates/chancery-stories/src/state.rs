@@ -132,8 +132,8 @@ impl Out {
     fn places(&mut self, places: impl ExactSizeIterator<Item = usize>) {
         self.varint(places.len() as u64);
         let mut previous = 0;
-        for (i, place) in places.enumerate() {
-            self.varint((place - if i == 0 { 0 } else { previous }) as u64);
+        for place in places {
+            self.varint((place - previous) as u64);
             previous = place;
         }
     }
